@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Prepares this machine (Debian bookworm, x86_64, root or sudo) to build and run Spacebook.
+#
+# Idempotent: every step checks whether it is already done, so a second run takes seconds.
+#  1. Debian packages: the Debian Rust toolchain whose std sources build the wasm sysroot
+#     (rustc-web, cargo-web, rust-web-src), rust-lld (lld-22), protoc, clang and mold.
+#  2. A `wasm32v1-none` sysroot (core, alloc, compiler_builtins) built once with build-std and
+#     installed into Debian's rust sysroot; stamped with the rustc version so an upgrade rebuilds it.
+#  3. `rustup toolchain link spacebook-wasm /usr`, the toolchain `.cargo/config.toml` names in
+#     WASM_BUILD_TOOLCHAIN for substrate-wasm-builder.
+# See docs/toolchain.md for the reasons.
+set -euo pipefail
+
+log() { printf '[setup] %s\n' "$*"; }
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 protobuf-compiler clang libclang-dev mold pkg-config
+  libssl-dev make git curl jq)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  log "Debian packages present"
+fi
+
+command -v rustup >/dev/null || { echo "[setup] error: rustup is required (the native toolchain comes from it)" >&2; exit 1; }
+command -v cargo-nextest >/dev/null || log "note: cargo-nextest not found; scripts/test.sh falls back to cargo test"
+
+# --- 2. the wasm32v1-none sysroot -------------------------------------------------------------
+SYSROOT_LIB=/usr/lib/rustlib/wasm32v1-none/lib
+STAMP=$SYSROOT_LIB/.spacebook-stamp
+want_stamp="$(/usr/bin/rustc --version) embed-bitcode"
+if [[ -f $STAMP && "$(cat "$STAMP")" == "$want_stamp" ]] && ls "$SYSROOT_LIB"/libcore-*.rlib >/dev/null 2>&1; then
+  log "wasm32v1-none sysroot present ($want_stamp)"
+else
+  log "building the wasm32v1-none sysroot with $(/usr/bin/rustc --version)"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/src"
+  cat >"$tmp/Cargo.toml" <<'TOML'
+[package]
+name = "wasm-sysroot"
+version = "0.0.0"
+edition = "2021"
+[lib]
+path = "src/lib.rs"
+[profile.release]
+panic = "abort"
+TOML
+  printf '#![no_std]\nextern crate alloc;\n' >"$tmp/src/lib.rs"
+  (cd "$tmp" && env -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR RUSTUP_TOOLCHAIN= PATH=/usr/bin:/bin \
+    RUSTFLAGS="-C embed-bitcode=yes" RUSTC_BOOTSTRAP=1 \
+    /usr/bin/cargo build --quiet --release --target wasm32v1-none -Z build-std=core,alloc)
+  $SUDO mkdir -p "$SYSROOT_LIB"
+  $SUDO rm -f "$SYSROOT_LIB"/*.rlib
+  for lib in core alloc compiler_builtins; do
+    $SUDO cp "$tmp"/target/wasm32v1-none/release/deps/lib${lib}-*.rlib "$SYSROOT_LIB/"
+  done
+  echo "$want_stamp" | $SUDO tee "$STAMP" >/dev/null
+  # Runtime artefacts built against an older sysroot cannot link with the new one.
+  rm -rf "${CARGO_TARGET_DIR:-$HOME/.cache/spacebook/target}"/*/wbuild/*/target 2>/dev/null || true
+  log "sysroot installed in $SYSROOT_LIB"
+fi
+
+# --- 3. the linked toolchain ------------------------------------------------------------------
+if rustup toolchain list | grep -q '^spacebook-wasm'; then
+  log "rustup toolchain spacebook-wasm linked"
+else
+  rustup toolchain link spacebook-wasm /usr
+  log "linked rustup toolchain spacebook-wasm -> /usr"
+fi
+# rustup's components are needed for the checks in scripts/test.sh.
+if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
+  rustup component add clippy rustfmt >/dev/null 2>&1 || log "note: could not add clippy/rustfmt"
+fi
+log "done"
