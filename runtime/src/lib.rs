@@ -1,1 +1,197 @@
+//! # The Spacebook runtime
+//!
+//! The state transition function of the Spacebook chain. Pallets, by index:
+//!
+//! | index | pallet | what it does here |
+//! |---|---|---|
+//! | 0 | `System` | accounts, blocks, events |
+//! | 1 | `Timestamp` | block time, checked against the Gosig round by `Gosig` |
+//! | 2 | `Gosig` | billing-peer authority set, rounds and the epoch randomness of the VRF election |
+//! | 3 | `Balances` | SPB, 12 decimals |
+//! | 4 | `TransactionPayment` | fees in SPB |
+//! | 5 | `Utility` | batches |
+//! | 6 | `Sudo` | the foundation key of the dev and foundation phase |
+//!
+//! `configs/` holds one file per pallet's configuration, `apis.rs` the runtime APIs and
+//! `genesis_config_presets.rs` the `development` and `local_testnet` presets.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![recursion_limit = "256"]
 
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use frame_support::{construct_runtime, parameter_types};
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+pub use sp_runtime::{Perbill, Permill};
+
+/// Opaque types: what the node knows of the runtime without knowing its calls.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
+
+	impl_opaque_keys! {
+		/// The session keys of a billing peer: its Gosig key.
+		pub struct SessionKeys {
+			pub gosig: super::Gosig,
+		}
+	}
+}
+
+/// The runtime version.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("spacebook"),
+	impl_name: alloc::borrow::Cow::Borrowed("spacebook-node"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The length of a Gosig round, and so the target block time, in milliseconds.
+pub const ROUND_DURATION_MS: u64 = 3_000;
+/// Blocks per minute at one block per round.
+pub const MINUTES: BlockNumber = 60_000 / (ROUND_DURATION_MS as BlockNumber);
+/// Blocks per hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks per day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// One SPB: 10^12 plancks (12 decimals).
+pub const SPB: Balance = 1_000_000_000_000;
+/// A thousandth of an SPB.
+pub const MILLI_SPB: Balance = SPB / 1_000;
+/// A millionth of an SPB.
+pub const MICRO_SPB: Balance = SPB / 1_000_000;
+/// The smallest balance an account may hold: 0.01 SPB (see docs/decisions.md).
+pub const EXISTENTIAL_DEPOSIT: Balance = 10 * MILLI_SPB;
+/// The token symbol, for chain-spec properties.
+pub const TOKEN_SYMBOL: &str = "SPB";
+/// The token's decimals, for chain-spec properties.
+pub const TOKEN_DECIMALS: u8 = 12;
+/// Spacebook's SS58 address prefix (unregistered in the ss58-registry at the time of choosing).
+pub const SS58_PREFIX: u16 = 7272;
+
+/// A block number.
+pub type BlockNumber = u32;
+/// A transaction signature.
+pub type Signature = MultiSignature;
+/// An account id: the public key behind a signature.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// A balance of SPB in plancks.
+pub type Balance = u128;
+/// A transaction index.
+pub type Nonce = u32;
+/// A hash.
+pub type Hash = sp_core::H256;
+/// An address as transactions name it.
+pub type Address = MultiAddress<AccountId, ()>;
+/// The block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// The block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// A signed block with justifications.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// A block id.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The transaction extensions, checked on every signed transaction.
+pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// An extrinsic as it arrives in a block.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload a transaction's signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations to run on runtime upgrade.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Dispatches calls to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Gosig = pallet_gosig;
+
+	#[runtime::pallet_index(3)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(4)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(5)]
+	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}

@@ -1,0 +1,139 @@
+//! Header and justification checks with real sr25519 keys.
+
+use super::*;
+use sp_core::{crypto::VrfSecret, Pair};
+use sp_runtime::{generic, traits::BlakeTwo256};
+
+type Header = generic::Header<u32, BlakeTwo256>;
+type Block = generic::Block<Header, sp_runtime::OpaqueExtrinsic>;
+
+fn pair(seed: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(seed, None).unwrap()
+}
+
+fn config(threshold: u128) -> GosigConfiguration {
+	GosigConfiguration {
+		round_duration_ms: 3000,
+		authorities: vec![pair("//Alice").public().into(), pair("//Bob").public().into()],
+		set_id: 0,
+		randomness: [3u8; 32],
+		proposer_threshold: threshold,
+	}
+}
+
+/// A header of `round` claimed by `index`, VRF by `vrf_key`, sealed by `seal_key`.
+fn header(round: Round, index: AuthorityIndex, vrf_key: &str, seal_key: &str) -> Header {
+	let cfg = config(u128::MAX);
+	let vrf_signature = pair(vrf_key).vrf_sign(&vrf_sign_data(&cfg.randomness, round));
+	let pre = PreDigest { round, authority_index: index, vrf_signature };
+	let mut header = Header::new(
+		1,
+		Default::default(),
+		Default::default(),
+		Default::default(),
+		Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] },
+	);
+	let signature = pair(seal_key).sign(header.hash().as_ref());
+	header.digest_mut().push(DigestItem::Seal(GOSIG_ENGINE_ID, signature.encode()));
+	header
+}
+
+#[test]
+fn a_well_formed_header_passes_and_loses_its_seal() {
+	let mut h = header(10, 0, "//Alice", "//Alice");
+	let sealed_hash = h.hash();
+	let (pre, seal, prio) = check_header(&mut h, &config(u128::MAX), 10).unwrap();
+	assert_eq!(pre.round, 10);
+	assert_eq!(pre.authority_index, 0);
+	assert_eq!(h.digest().logs().len(), 1, "the seal was popped");
+	assert!(seal.as_seal().is_some());
+	let alice: AuthorityId = pair("//Alice").public().into();
+	assert_eq!(Some(prio), priority(&alice, &[3u8; 32], 10, &pre.vrf_signature));
+	h.digest_mut().push(seal);
+	assert_eq!(h.hash(), sealed_hash);
+}
+
+#[test]
+fn a_seal_by_someone_else_is_refused() {
+	let mut h = header(10, 0, "//Alice", "//Bob");
+	assert_eq!(check_header(&mut h, &config(u128::MAX), 10), Err(Error::BadSealSignature(0)));
+}
+
+#[test]
+fn a_vrf_proof_of_another_key_is_refused() {
+	// Claims to be Bob, sealed by Bob, but the VRF is Alice's.
+	let mut h = header(10, 1, "//Alice", "//Bob");
+	assert_eq!(check_header(&mut h, &config(u128::MAX), 10), Err(Error::BadVrfProof(1, 10)));
+}
+
+#[test]
+fn an_author_outside_the_set_is_refused() {
+	let mut h = header(10, 5, "//Alice", "//Alice");
+	assert_eq!(check_header(&mut h, &config(u128::MAX), 10), Err(Error::UnknownAuthor(5, 2)));
+}
+
+#[test]
+fn a_peer_above_the_threshold_is_not_elected() {
+	let mut h = header(10, 0, "//Alice", "//Alice");
+	assert_eq!(check_header(&mut h, &config(0), 10), Err(Error::NotElected(0, 10)));
+}
+
+#[test]
+fn a_round_from_the_future_is_refused() {
+	let mut h = header(100, 0, "//Alice", "//Alice");
+	assert_eq!(check_header(&mut h, &config(u128::MAX), 10), Err(Error::FutureRound(100, 10)));
+	let mut h = header(10 + MAX_ROUND_DRIFT, 0, "//Alice", "//Alice");
+	assert!(check_header(&mut h, &config(u128::MAX), 10).is_ok());
+}
+
+#[test]
+fn missing_seal_or_pre_digest_is_refused() {
+	let mut h = header(10, 0, "//Alice", "//Alice");
+	h.digest_mut().pop();
+	assert_eq!(check_header(&mut h, &config(u128::MAX), 10), Err(Error::NoSeal));
+	let mut bare = Header::new(1, Default::default(), Default::default(), Default::default(), Digest::default());
+	let signature = pair("//Alice").sign(bare.hash().as_ref());
+	bare.digest_mut().push(DigestItem::Seal(GOSIG_ENGINE_ID, signature.encode()));
+	assert_eq!(check_header(&mut bare, &config(u128::MAX), 10), Err(Error::NoPreDigest));
+}
+
+#[test]
+fn justifications_are_checked() {
+	let cfg = config(u128::MAX);
+	let hash = sp_core::H256::repeat_byte(9);
+	let payload = VotePayload::new(VoteKind::TentativeCommit, 4, hash, 7u32, 0);
+	let sign = |seed: &str| -> AuthoritySignature { pair(seed).sign(&payload.signing_bytes()).into() };
+	let just = GosigJustification {
+		round: 4,
+		block_hash: hash,
+		block_number: 7u32,
+		set_id: 0,
+		commits: vec![(0, sign("//Alice")), (1, sign("//Bob"))],
+	};
+	let js = Justifications::from((GOSIG_ENGINE_ID, just.encode()));
+	assert_eq!(check_justification::<Block>(Some(&js), hash, 7, &cfg), Ok(true));
+	assert_eq!(check_justification::<Block>(None, hash, 7, &cfg), Ok(false));
+	assert!(matches!(
+		check_justification::<Block>(Some(&js), hash, 8, &cfg),
+		Err(Error::BadJustification(_))
+	));
+	let short = GosigJustification { commits: vec![(0, sign("//Alice"))], ..just };
+	let js = Justifications::from((GOSIG_ENGINE_ID, short.encode()));
+	assert!(matches!(
+		check_justification::<Block>(Some(&js), hash, 7, &cfg),
+		Err(Error::BadJustification(spacebook_gosig_primitives::JustificationError::NoQuorum))
+	));
+	let garbage = Justifications::from((GOSIG_ENGINE_ID, vec![1, 2, 3]));
+	assert_eq!(
+		check_justification::<Block>(Some(&garbage), hash, 7, &cfg),
+		Err(Error::UndecodableJustification)
+	);
+}
+
+#[test]
+fn rounds_follow_the_clock() {
+	assert_eq!(round_at(Duration::from_millis(0), 3000), 0);
+	assert_eq!(round_at(Duration::from_millis(2999), 3000), 0);
+	assert_eq!(round_at(Duration::from_millis(3000), 3000), 1);
+	assert_eq!(round_at(Duration::from_millis(9000), 0), 9000, "a zero duration is treated as 1 ms");
+}

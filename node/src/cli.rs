@@ -1,0 +1,50 @@
+//! Command-line interface, following sc-cli conventions.
+
+/// Spacebook node subcommands.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+	/// Key management utilities (`key insert --key-type gosg --scheme sr25519` for billing peers).
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
+
+	/// Build a chain specification (deprecated: use `export-chain-spec`).
+	#[deprecated(note = "build-spec will be removed; use export-chain-spec")]
+	BuildSpec(sc_cli::BuildSpecCmd),
+
+	/// Export the chain specification.
+	ExportChainSpec(sc_cli::ExportChainSpecCmd),
+
+	/// Validate blocks.
+	CheckBlock(sc_cli::CheckBlockCmd),
+
+	/// Export blocks.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
+
+	/// Export the state of a given block into a chain spec.
+	ExportState(sc_cli::ExportStateCmd),
+
+	/// Import blocks.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
+
+	/// Remove the whole chain.
+	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Revert the chain to a previous state (finalized blocks are never reverted).
+	Revert(sc_cli::RevertCmd),
+
+	/// Db meta columns information.
+	ChainInfo(sc_cli::ChainInfoCmd),
+}
+
+/// The node's command line.
+#[derive(Debug, clap::Parser)]
+pub struct Cli {
+	/// A subcommand, or none to run the node.
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
+
+	/// How to run the node.
+	#[clap(flatten)]
+	pub run: sc_cli::RunCmd,
+}

@@ -1,0 +1,32 @@
+//! `pallet_transaction_payment`: fees in SPB.
+//!
+//! A fee is `weight fee + length fee`: one planck per unit of ref-time weight (a transfer's base
+//! weight of about 1.25·10^8 costs about 0.125 milli-SPB) and one micro-SPB per byte. Fees are
+//! burned for now (the fee credit is dropped), which keeps the genesis supply an upper bound;
+//! where they go once billing peers are paid for packing is decided with the token economics
+//! (see docs/decisions.md).
+
+use crate::{Balance, Balances, Runtime, RuntimeEvent, MICRO_SPB};
+use frame_support::{
+	parameter_types,
+	traits::ConstU8,
+	weights::{ConstantMultiplier, IdentityFee},
+};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use sp_runtime::traits::One;
+
+parameter_types! {
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// One micro-SPB per byte.
+	pub const TransactionByteFee: Balance = MICRO_SPB;
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}

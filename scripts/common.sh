@@ -1,0 +1,10 @@
+# Shared settings for scripts/*.sh (sourced, not run).
+# One cargo target directory per machine, outside the clone, so that a developer's builds and
+# CI's fresh clones share compiled dependencies (see docs/toolchain.md).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/spacebook/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+SPACEBOOK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SPACEBOOK_ROOT
+# rustup's cargo must come first: Debian's /usr/bin/cargo is only for the wasm toolchain.
+if [[ -d "$HOME/.cargo/bin" ]]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
+export SPACEBOOK_NODE_BIN="${SPACEBOOK_NODE_BIN:-$CARGO_TARGET_DIR/debug/spacebook-node}"

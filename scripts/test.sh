@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up this machine, build everything and run the whole test suite: formatting, clippy, unit and
+# pallet tests, the runtime, the chain-spec check and the end-to-end tests against real nodes.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$SPACEBOOK_ROOT"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "build the node (and the wasm runtime)"
+cargo build --locked -p spacebook-node
+
+step "clippy"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "tests"
+if command -v cargo-nextest >/dev/null; then
+	cargo nextest run --locked --workspace --no-fail-fast
+else
+	cargo test --locked --workspace --no-fail-fast
+fi
