@@ -70,6 +70,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let import_queue = spacebook_gosig::import_queue(
 		client.clone(),
+		client.clone(),
 		&task_manager.spawn_essential_handle(),
 		config.prometheus_registry(),
 	);

@@ -30,16 +30,15 @@ use std::{
 use codec::{Decode, Encode};
 use gosig_core::{Output, Proposal, Vote, Voter};
 use log::{debug, info, warn};
-use sc_client_api::{BlockBackend, Finalizer};
+use sc_client_api::Finalizer;
 use sc_consensus::{
 	BlockImport, BlockImportParams, BoxBlockImport, ForkChoiceStrategy, StateAction,
 	StorageChanges, Verifier,
 };
 use sp_api::ProvideRuntimeApi;
-use sp_application_crypto::AppCrypto;
 use sp_blockchain::HeaderBackend;
 use sp_consensus::{BlockOrigin, Environment, ProposeArgs, Proposer, SyncOracle};
-use sp_core::{crypto::ByteArray, sr25519, Pair as _};
+use sp_core::{crypto::ByteArray, sr25519};
 use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
@@ -49,7 +48,7 @@ use sp_runtime::{
 };
 use spacebook_gosig_primitives::{
 	is_elected, priority, vrf_sign_data, AuthorityId, AuthorityIndex, AuthoritySignature,
-	GosigApi, GosigConfiguration, GosigJustification, PreDigest, Round, VoteKind, VotePayload,
+	GosigApi, GosigConfiguration, GosigJustification, PreDigest, Round, VotePayload,
 	GOSIG_ENGINE_ID, KEY_TYPE,
 };
 
@@ -252,18 +251,20 @@ where
 }
 
 /// The import queue of a Gosig node: [`GosigVerifier`] in front of the client.
-pub fn import_queue<C, B>(
+pub fn import_queue<C, B, I>(
 	client: Arc<C>,
+	block_import: I,
 	spawner: &impl sp_core::traits::SpawnEssentialNamed,
 	registry: Option<&substrate_prometheus_endpoint::Registry>,
 ) -> sc_consensus::DefaultImportQueue<B>
 where
 	B: BlockT,
-	C: ProvideRuntimeApi<B> + BlockImport<B, Error = sp_consensus::Error> + Send + Sync + 'static,
+	C: ProvideRuntimeApi<B> + Send + Sync + 'static,
 	C::Api: GosigApi<B>,
+	I: BlockImport<B, Error = sp_consensus::Error> + Send + Sync + 'static,
 {
-	let verifier = GosigVerifier::<C, B>::new(client.clone());
-	let block_import: BoxBlockImport<B> = Box::new(client);
+	let verifier = GosigVerifier::<C, B>::new(client);
+	let block_import: BoxBlockImport<B> = Box::new(block_import);
 	sc_consensus::BasicQueue::new(verifier, block_import, None, spawner, registry)
 }
 

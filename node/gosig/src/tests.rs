@@ -1,6 +1,7 @@
 //! Header and justification checks with real sr25519 keys.
 
 use super::*;
+use spacebook_gosig_primitives::VoteKind;
 use sp_core::{crypto::VrfSecret, Pair};
 use sp_runtime::{generic, traits::BlakeTwo256};
 

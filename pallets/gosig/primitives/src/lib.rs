@@ -295,7 +295,7 @@ sp_api::decl_runtime_apis! {
 #[cfg(all(test, feature = "std"))]
 mod tests {
 	use super::*;
-	use sp_core::{crypto::Pair as _, sr25519::vrf::VrfSecret};
+	use sp_core::crypto::{Pair as _, VrfSecret};
 
 	#[test]
 	fn per_peer_probability_reaches_the_target() {
