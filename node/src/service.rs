@@ -185,15 +185,22 @@ pub fn new_full<
 			telemetry.as_ref().map(|x| x.handle()),
 		);
 
-		let gosig = spacebook_gosig::start_gosig::<Block, sc_service::TFullBackend<Block>, _, _, _, _>(spacebook_gosig::GosigParams {
-			client: client.clone(),
-			block_import: client.clone(),
-			proposer_factory,
-			keystore: keystore_container.keystore(),
-			sync_oracle: sync_service.clone(),
-		});
+		let gosig =
+			spacebook_gosig::start_gosig::<Block, sc_service::TFullBackend<Block>, _, _, _, _>(
+				spacebook_gosig::GosigParams {
+					client: client.clone(),
+					block_import: client.clone(),
+					proposer_factory,
+					keystore: keystore_container.keystore(),
+					sync_oracle: sync_service.clone(),
+				},
+			);
 		// Gosig is essential for a billing peer: if it stops, the node stops.
-		task_manager.spawn_essential_handle().spawn_blocking("gosig", Some("block-authoring"), gosig);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"gosig",
+			Some("block-authoring"),
+			gosig,
+		);
 	}
 
 	Ok(task_manager)

@@ -4,7 +4,9 @@
 //! The dev accounts are endowed with a round sum for testing. The whitepaper's 10 billion SPB
 //! allocation (ch.3 §2) replaces these endowments in the token-economics work.
 
-use crate::{AccountId, Balance, BalancesConfig, GosigConfig, RuntimeGenesisConfig, SudoConfig, SPB};
+use crate::{
+	AccountId, Balance, BalancesConfig, GosigConfig, RuntimeGenesisConfig, SudoConfig, SPB,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;

@@ -47,9 +47,9 @@ use sp_runtime::{
 	Digest, Justifications,
 };
 use spacebook_gosig_primitives::{
-	is_elected, priority, vrf_sign_data, AuthorityId, AuthorityIndex, AuthoritySignature,
-	GosigApi, GosigConfiguration, GosigJustification, PreDigest, Round, VotePayload,
-	GOSIG_ENGINE_ID, KEY_TYPE,
+	is_elected, priority, vrf_sign_data, AuthorityId, AuthorityIndex, AuthoritySignature, GosigApi,
+	GosigConfiguration, GosigJustification, PreDigest, Round, VotePayload, GOSIG_ENGINE_ID,
+	KEY_TYPE,
 };
 
 const LOG_TARGET: &str = "gosig";
@@ -139,12 +139,13 @@ pub fn check_header<H: HeaderT>(
 ) -> Result<(PreDigest, DigestItem, u128), Error> {
 	let seal = header.digest_mut().pop().ok_or(Error::NoSeal)?;
 	let signature = match seal.as_seal() {
-		Some((id, data)) if id == GOSIG_ENGINE_ID =>
-			AuthoritySignature::decode(&mut &data[..]).map_err(|_| Error::BadSeal)?,
+		Some((id, data)) if id == GOSIG_ENGINE_ID => {
+			AuthoritySignature::decode(&mut &data[..]).map_err(|_| Error::BadSeal)?
+		}
 		_ => {
 			header.digest_mut().push(seal);
 			return Err(Error::NoSeal);
-		},
+		}
 	};
 	let pre = find_pre_digest(header)?;
 	if pre.round > now_round.saturating_add(MAX_ROUND_DRIFT) {
@@ -207,9 +208,8 @@ pub fn check_justification<B: BlockT>(
 	let Some(encoded) = justifications.and_then(|j| j.get(GOSIG_ENGINE_ID)) else {
 		return Ok(false);
 	};
-	let justification =
-		GosigJustification::<B::Hash, NumberFor<B>>::decode(&mut &encoded[..])
-			.map_err(|_| Error::UndecodableJustification)?;
+	let justification = GosigJustification::<B::Hash, NumberFor<B>>::decode(&mut &encoded[..])
+		.map_err(|_| Error::UndecodableJustification)?;
 	justification
 		.verify(&hash, &number, config.set_id, &config.authorities)
 		.map_err(Error::BadJustification)?;
@@ -223,7 +223,10 @@ where
 	C: ProvideRuntimeApi<B> + Send + Sync + 'static,
 	C::Api: GosigApi<B>,
 {
-	async fn verify(&self, mut block: BlockImportParams<B>) -> Result<BlockImportParams<B>, String> {
+	async fn verify(
+		&self,
+		mut block: BlockImportParams<B>,
+	) -> Result<BlockImportParams<B>, String> {
 		// Blocks already in the chain (for example re-imported on restart) need no check.
 		if block.with_state() || block.state_action.skip_execution_checks() {
 			block.fork_choice = Some(ForkChoiceStrategy::LongestChain);
@@ -232,8 +235,9 @@ where
 		let parent = *block.header.parent_hash();
 		let config = configuration_at::<C, B>(&self.client, parent).map_err(|e| e.to_string())?;
 		let mut header = block.header.clone();
-		let (pre, seal, _) = check_header(&mut header, &config, round_at(now(), config.round_duration_ms))
-			.map_err(|e| format!("block {:?}: {e}", block.header.hash()))?;
+		let (pre, seal, _) =
+			check_header(&mut header, &config, round_at(now(), config.round_duration_ms))
+				.map_err(|e| format!("block {:?}: {e}", block.header.hash()))?;
 		let hash = block.header.hash();
 		let number = *header.number();
 		if check_justification::<B>(block.justifications.as_ref(), hash, number, &config)
@@ -308,7 +312,7 @@ where
 				warn!(target: LOG_TARGET, "cannot read the Gosig configuration: {e}");
 				futures_timer::Delay::new(Duration::from_secs(1)).await;
 				continue;
-			},
+			}
 		};
 		let round_ms = config.round_duration_ms.max(1);
 		// Sleep until the next round starts.
@@ -350,9 +354,7 @@ pub fn local_authority(
 	authorities: &[AuthorityId],
 ) -> Option<(AuthorityIndex, AuthorityId)> {
 	authorities.iter().enumerate().find_map(|(i, id)| {
-		keystore
-			.has_keys(&[(id.to_raw_vec(), KEY_TYPE)])
-			.then(|| (i as AuthorityIndex, id.clone()))
+		keystore.has_keys(&[(id.to_raw_vec(), KEY_TYPE)]).then(|| (i as AuthorityIndex, id.clone()))
 	})
 }
 
@@ -372,7 +374,8 @@ where
 			.header(parent_hash)
 			.map_err(|e| e.to_string())?
 			.ok_or_else(|| format!("finalized header {parent_hash:?} not found"))?;
-		let config = configuration_at::<C, B>(self.client, parent_hash).map_err(|e| e.to_string())?;
+		let config =
+			configuration_at::<C, B>(self.client, parent_hash).map_err(|e| e.to_string())?;
 		let Some((me, my_id)) = local_authority(self.keystore, &config.authorities) else {
 			debug!(target: LOG_TARGET, "round {round}: no billing-peer key in the keystore");
 			return Ok(());
@@ -407,7 +410,7 @@ where
 						Ok(more) => pending.extend(more),
 						Err(e) => warn!(target: LOG_TARGET, "own vote rejected: {e:?}"),
 					}
-				},
+				}
 				Output::Commit { round, block, certificate } => {
 					let number = *numbers.get(&block).ok_or("commit of an unknown block")?;
 					let justification = GosigJustification {
@@ -418,10 +421,14 @@ where
 						commits: certificate,
 					};
 					self.client
-						.finalize_block(block, Some((GOSIG_ENGINE_ID, justification.encode())), true)
+						.finalize_block(
+							block,
+							Some((GOSIG_ENGINE_ID, justification.encode())),
+							true,
+						)
 						.map_err(|e| format!("cannot finalize {block:?}: {e}"))?;
 					debug!(target: LOG_TARGET, "round {round}: finalized #{number} {block:?}");
-				},
+				}
 				Output::Equivocation { voter, kind, round, .. } => warn!(
 					target: LOG_TARGET,
 					"billing peer {voter} equivocated on {kind:?} in round {round}"
@@ -470,7 +477,8 @@ where
 		let pre = PreDigest { round, authority_index: me, vrf_signature };
 		let inherent_digests =
 			Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] };
-		let max_duration = stage_end.saturating_sub(now()).saturating_sub(Duration::from_millis(100));
+		let max_duration =
+			stage_end.saturating_sub(now()).saturating_sub(Duration::from_millis(100));
 		let proposal = proposer
 			.propose(ProposeArgs {
 				inherent_data,

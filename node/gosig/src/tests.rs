@@ -1,9 +1,9 @@
 //! Header and justification checks with real sr25519 keys.
 
 use super::*;
-use spacebook_gosig_primitives::VoteKind;
 use sp_core::{crypto::VrfSecret, Pair};
 use sp_runtime::{generic, traits::BlakeTwo256};
+use spacebook_gosig_primitives::VoteKind;
 
 type Header = generic::Header<u32, BlakeTwo256>;
 type Block = generic::Block<Header, sp_runtime::OpaqueExtrinsic>;
@@ -92,7 +92,13 @@ fn missing_seal_or_pre_digest_is_refused() {
 	let mut h = header(10, 0, "//Alice", "//Alice");
 	h.digest_mut().pop();
 	assert_eq!(check_header(&mut h, &config(u128::MAX), 10), Err(Error::NoSeal));
-	let mut bare = Header::new(1, Default::default(), Default::default(), Default::default(), Digest::default());
+	let mut bare = Header::new(
+		1,
+		Default::default(),
+		Default::default(),
+		Default::default(),
+		Digest::default(),
+	);
 	let signature = pair("//Alice").sign(bare.hash().as_ref());
 	bare.digest_mut().push(DigestItem::Seal(GOSIG_ENGINE_ID, signature.encode()));
 	assert_eq!(check_header(&mut bare, &config(u128::MAX), 10), Err(Error::NoPreDigest));
@@ -103,7 +109,8 @@ fn justifications_are_checked() {
 	let cfg = config(u128::MAX);
 	let hash = sp_core::H256::repeat_byte(9);
 	let payload = VotePayload::new(VoteKind::TentativeCommit, 4, hash, 7u32, 0);
-	let sign = |seed: &str| -> AuthoritySignature { pair(seed).sign(&payload.signing_bytes()).into() };
+	let sign =
+		|seed: &str| -> AuthoritySignature { pair(seed).sign(&payload.signing_bytes()).into() };
 	let just = GosigJustification {
 		round: 4,
 		block_hash: hash,
@@ -136,5 +143,9 @@ fn rounds_follow_the_clock() {
 	assert_eq!(round_at(Duration::from_millis(0), 3000), 0);
 	assert_eq!(round_at(Duration::from_millis(2999), 3000), 0);
 	assert_eq!(round_at(Duration::from_millis(3000), 3000), 1);
-	assert_eq!(round_at(Duration::from_millis(9000), 0), 9000, "a zero duration is treated as 1 ms");
+	assert_eq!(
+		round_at(Duration::from_millis(9000), 0),
+		9000,
+		"a zero duration is treated as 1 ms"
+	);
 }

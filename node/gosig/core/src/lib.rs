@@ -323,7 +323,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 						block: vote.block,
 					});
 				}
-			},
+			}
 			VoteKind::TentativeCommit => {
 				if state.committed.is_none() {
 					state.committed = Some(vote.block.clone());
@@ -332,7 +332,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 					}
 					out.push(Output::Commit { round: vote.round, block: vote.block, certificate });
 				}
-			},
+			}
 		}
 		Ok(out)
 	}
@@ -340,9 +340,10 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 	fn lock_allows(&self, proposal: &Proposal<B>) -> bool {
 		match &self.lock {
 			None => true,
-			Some(lock) =>
-				proposal.block == lock.block ||
-					proposal.certificate_round.map_or(false, |r| r > lock.round),
+			Some(lock) => {
+				proposal.block == lock.block
+					|| proposal.certificate_round.map_or(false, |r| r > lock.round)
+			}
 		}
 	}
 

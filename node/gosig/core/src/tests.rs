@@ -43,10 +43,7 @@ fn single_billing_peer_commits_its_own_block_in_one_round() {
 	assert_eq!(out, vec![Output::Vote { kind: VoteKind::TentativeCommit, round: 7, block: 42 }]);
 	assert_eq!(v.lock().map(|l| (l.block, l.round)), Some((42, 7)));
 	let out = v.on_vote(vote(VoteKind::TentativeCommit, 7, 42, 0)).unwrap();
-	assert_eq!(
-		out,
-		vec![Output::Commit { round: 7, block: 42, certificate: vec![(0, (0, 42))] }]
-	);
+	assert_eq!(out, vec![Output::Commit { round: 7, block: 42, certificate: vec![(0, (0, 42))] }]);
 	assert_eq!(v.committed(7), Some(&42));
 	assert!(v.lock().is_none(), "a commit releases the lock it came from");
 }
@@ -118,13 +115,16 @@ fn threshold_of_four_is_three_tentative_commits() {
 	);
 	// A fourth vote does not commit twice.
 	let mut v2 = v.clone();
-	assert_eq!(v2.on_vote(vote(VoteKind::TentativeCommit, 1, 5, 1)), Ok(vec![Output::Equivocation {
-		voter: 1,
-		kind: VoteKind::TentativeCommit,
-		round: 1,
-		first: 6,
-		second: 5
-	}]));
+	assert_eq!(
+		v2.on_vote(vote(VoteKind::TentativeCommit, 1, 5, 1)),
+		Ok(vec![Output::Equivocation {
+			voter: 1,
+			kind: VoteKind::TentativeCommit,
+			round: 1,
+			first: 6,
+			second: 5
+		}])
+	);
 }
 
 #[test]
@@ -286,9 +286,10 @@ impl Network {
 						};
 						self.queue.push_back((to, vote(kind, round, block, me)));
 					}
-				},
-				Output::Commit { round, block, certificate } =>
-					self.commits.push((at, round, block, certificate.len())),
+				}
+				Output::Commit { round, block, certificate } => {
+					self.commits.push((at, round, block, certificate.len()))
+				}
 				Output::Equivocation { .. } => self.equivocations_seen += 1,
 			}
 		}

@@ -95,7 +95,11 @@ pub fn priority(
 ) -> Option<u128> {
 	let public: &sp_core::sr25519::Public = public.as_ref();
 	public
-		.make_bytes::<16>(VRF_PRIORITY_CONTEXT, &vrf_input(randomness, round), &signature.pre_output)
+		.make_bytes::<16>(
+			VRF_PRIORITY_CONTEXT,
+			&vrf_input(randomness, round),
+			&signature.pre_output,
+		)
 		.ok()
 		.map(u128::from_le_bytes)
 }
@@ -108,7 +112,9 @@ pub fn per_peer_probability(target: Perbill, n: u32) -> Perbill {
 	if n <= 1 || target.is_zero() || target == Perbill::one() {
 		return target;
 	}
-	let reaches = |q: Perbill| Perbill::one().saturating_sub(q.left_from_one().saturating_pow(n as usize)) >= target;
+	let reaches = |q: Perbill| {
+		Perbill::one().saturating_sub(q.left_from_one().saturating_pow(n as usize)) >= target
+	};
 	let (mut lo, mut hi) = (0u32, Perbill::one().deconstruct());
 	// Invariant: `reaches(hi)` holds; find the smallest such parts.
 	while lo < hi {
@@ -308,7 +314,10 @@ mod tests {
 				Perbill::one().saturating_sub(q.left_from_one().saturating_pow(n as usize))
 			};
 			assert!(reached(q) >= target, "n = {n}");
-			assert!(reached(Perbill::from_parts(q.deconstruct() - 1)) < target, "smallest, n = {n}");
+			assert!(
+				reached(Perbill::from_parts(q.deconstruct() - 1)) < target,
+				"smallest, n = {n}"
+			);
 		}
 		// 1 − 0.01^(1/4) ≈ 0.6838
 		let q4 = per_peer_probability(Perbill::from_percent(99), 4).deconstruct();
@@ -359,7 +368,10 @@ mod tests {
 			set_id: 0,
 			commits,
 		};
-		assert_eq!(just(vec![sign(0), sign(1), sign(3)]).verify(&hash, &3, 0, &authorities), Ok(()));
+		assert_eq!(
+			just(vec![sign(0), sign(1), sign(3)]).verify(&hash, &3, 0, &authorities),
+			Ok(())
+		);
 		assert_eq!(
 			just(vec![sign(0), sign(1)]).verify(&hash, &3, 0, &authorities),
 			Err(JustificationError::NoQuorum)
@@ -378,7 +390,10 @@ mod tests {
 		);
 		let mut forged = just(vec![sign(0), sign(1), sign(2)]);
 		forged.commits[2].1 = pairs[3].sign(&payload.signing_bytes());
-		assert_eq!(forged.verify(&hash, &3, 0, &authorities), Err(JustificationError::BadSignature));
+		assert_eq!(
+			forged.verify(&hash, &3, 0, &authorities),
+			Err(JustificationError::BadSignature)
+		);
 		let prepare = VotePayload::new(VoteKind::Prepare, 9, hash, 3u32, 0);
 		let mut wrong_kind = just(vec![sign(0), sign(1), sign(2)]);
 		wrong_kind.commits[0].1 = pairs[0].sign(&prepare.signing_bytes());

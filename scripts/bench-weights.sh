@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerate pallets' weights.rs from their v2 benchmarks with the standalone frame-omni-bencher
+# (installed on demand; the node does not link frame-benchmarking-cli).
+#
+#   scripts/bench-weights.sh [pallet_name ...]     default: every Spacebook pallet
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$SPACEBOOK_ROOT"
+bash scripts/setup.sh
+
+OMNI_BENCHER_VERSION="${OMNI_BENCHER_VERSION:-0.28.0}"
+if ! command -v frame-omni-bencher >/dev/null || \
+	! frame-omni-bencher --version 2>/dev/null | grep -q "$OMNI_BENCHER_VERSION"; then
+	echo "[bench] installing frame-omni-bencher $OMNI_BENCHER_VERSION"
+	cargo install --locked frame-omni-bencher --version "$OMNI_BENCHER_VERSION"
+fi
+
+cargo build --locked --release -p spacebook-runtime --features runtime-benchmarks
+WASM="$CARGO_TARGET_DIR/release/wbuild/spacebook-runtime/spacebook_runtime.compact.compressed.wasm"
+[[ -f $WASM ]] || { echo "[bench] error: runtime wasm not found at $WASM" >&2; exit 1; }
+
+pallets=("$@")
+if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig); fi
+for pallet in "${pallets[@]}"; do
+	dir="pallets/${pallet#pallet_}"
+	[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }
+	echo "[bench] $pallet -> $dir/src/weights.rs"
+	frame-omni-bencher v1 benchmark pallet \
+		--runtime "$WASM" \
+		--pallet "$pallet" --extrinsic "*" \
+		--steps 50 --repeat 20 \
+		--template scripts/frame-weight-template.hbs \
+		--output "$dir/src/weights.rs"
+done
