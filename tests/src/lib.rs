@@ -1,1 +1,341 @@
+//! Helpers for end-to-end tests: start a real `spacebook-node` on free loopback ports, talk to
+//! it over JSON-RPC (HTTP), build signed transactions, and stop it with SIGINT.
+//!
+//! Every wait is bounded; a test that times out fails with a message and the tail of the node's
+//! log.
 
+use std::{
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+use codec::{Decode, Encode};
+use serde_json::{json, Value};
+use sp_core::{crypto::Pair as _, sr25519, H256};
+use sp_runtime::generic::Era;
+use spacebook_runtime::{
+	AccountId, Address, Balance, BalancesCall, Nonce, Runtime, RuntimeCall, Signature,
+	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+};
+
+/// The node binary: `$SPACEBOOK_NODE_BIN`, else the debug build in the cargo target directory.
+pub fn node_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("SPACEBOOK_NODE_BIN") {
+		return PathBuf::from(path);
+	}
+	let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+	let target = std::env::var("CARGO_TARGET_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|_| workspace.join("target"));
+	let path = target.join("debug").join("spacebook-node");
+	assert!(
+		path.exists(),
+		"{} not found: run `cargo build -p spacebook-node` (scripts/test.sh does) or set \
+		 SPACEBOOK_NODE_BIN",
+		path.display()
+	);
+	path
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap()
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+	/// A new empty directory under the system's temporary directory.
+	pub fn new(name: &str) -> Self {
+		let nanos =
+			std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+		let path = std::env::temp_dir()
+			.join(format!("spacebook-e2e-{name}-{}-{nanos}", std::process::id()));
+		std::fs::create_dir_all(&path).unwrap();
+		Self(path)
+	}
+
+	/// Its path.
+	pub fn path(&self) -> &Path {
+		&self.0
+	}
+}
+
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+/// A running `spacebook-node --dev` on loopback ports.
+pub struct Node {
+	child: std::sync::Mutex<Option<Child>>,
+	log: PathBuf,
+	/// JSON-RPC client for the node.
+	pub rpc: Rpc,
+}
+
+impl Node {
+	/// Start `spacebook-node --dev` with its database in `base_path`.
+	pub fn start_dev(base_path: &Path) -> Self {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let log = base_path.join(format!("node-{rpc_port}.log"));
+		let log_file = std::fs::File::create(&log).unwrap();
+		let child = Command::new(node_binary())
+			.args(["--dev", "--no-telemetry", "--no-prometheus", "--no-mdns"])
+			.arg("--base-path")
+			.arg(base_path)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.stdout(Stdio::null())
+			.stderr(log_file)
+			.spawn()
+			.expect("the node binary starts");
+		let node =
+			Self { child: std::sync::Mutex::new(Some(child)), log, rpc: Rpc { port: rpc_port } };
+		node.wait_for("the JSON-RPC server", Duration::from_secs(120), |n| {
+			n.rpc.call("system_health", json!([])).ok()
+		});
+		node
+	}
+
+	/// The last `lines` lines of the node's log.
+	pub fn log_tail(&self, lines: usize) -> String {
+		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let all: Vec<&str> = text.lines().collect();
+		all[all.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// Poll `f` every 250 ms until it returns `Some`, or fail after `timeout`.
+	pub fn wait_for<T>(
+		&self,
+		what: &str,
+		timeout: Duration,
+		mut f: impl FnMut(&Self) -> Option<T>,
+	) -> T {
+		let start = Instant::now();
+		loop {
+			if let Some(v) = f(self) {
+				return v;
+			}
+			if let Some(status) = self.exit_status() {
+				panic!(
+					"the node exited ({status}) while waiting for {what}; log:\n{}",
+					self.log_tail(40)
+				);
+			}
+			assert!(
+				start.elapsed() < timeout,
+				"timed out after {timeout:?} waiting for {what}; node log:\n{}",
+				self.log_tail(40)
+			);
+			std::thread::sleep(Duration::from_millis(250));
+		}
+	}
+
+	/// The node's exit status, if it has exited.
+	pub fn exit_status(&self) -> Option<ExitStatus> {
+		let mut child = self.child.lock().unwrap();
+		child.as_mut().and_then(|c| c.try_wait().ok().flatten())
+	}
+
+	/// Send SIGINT and wait (at most 60 s) for the node to exit.
+	pub fn stop_with_sigint(self) -> ExitStatus {
+		let mut child = self.child.lock().unwrap().take().expect("running");
+		let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+		assert!(sent.success(), "kill -INT failed");
+		let start = Instant::now();
+		loop {
+			if let Some(status) = child.try_wait().unwrap() {
+				return status;
+			}
+			if start.elapsed() > Duration::from_secs(60) {
+				let _ = child.kill();
+				panic!("the node did not stop within 60 s of SIGINT; log:\n{}", self.log_tail(40));
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+
+	/// The number of the finalized head.
+	pub fn finalized_number(&self) -> u32 {
+		let hash = self.rpc.call("chain_getFinalizedHead", json!([])).unwrap();
+		self.header_number(&hash)
+	}
+
+	/// The number of the best head.
+	pub fn best_number(&self) -> u32 {
+		let header = self.rpc.call("chain_getHeader", json!([])).unwrap();
+		parse_number(&header["number"])
+	}
+
+	/// The number of the block `hash`.
+	pub fn header_number(&self, hash: &Value) -> u32 {
+		let header = self.rpc.call("chain_getHeader", json!([hash])).unwrap();
+		parse_number(&header["number"])
+	}
+
+	/// The hash of block `number` in the best chain.
+	pub fn block_hash(&self, number: u32) -> Value {
+		self.rpc.call("chain_getBlockHash", json!([number])).unwrap()
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let child = self.child.get_mut().map(Option::take).unwrap_or(None);
+		if let Some(mut child) = child {
+			if std::thread::panicking() {
+				eprintln!("--- node log tail ---\n{}", self.log_tail(60));
+			}
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}
+
+/// A hex number such as `"0x1a"`.
+pub fn parse_number(v: &Value) -> u32 {
+	let s = v.as_str().unwrap_or_else(|| panic!("not a hex number: {v}"));
+	u32::from_str_radix(s.trim_start_matches("0x"), 16).unwrap()
+}
+
+/// Decode a `0x`-prefixed hex string.
+pub fn from_hex(s: &str) -> Vec<u8> {
+	let s = s.trim_start_matches("0x");
+	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// Encode bytes as `0x`-prefixed hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+	let mut s = String::with_capacity(2 + bytes.len() * 2);
+	s.push_str("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+/// A minimal blocking JSON-RPC client over HTTP/1.1 on loopback.
+pub struct Rpc {
+	/// The node's RPC port.
+	pub port: u16,
+}
+
+impl Rpc {
+	/// Call `method` with `params`; `Err` carries a transport or JSON-RPC error.
+	pub fn call(&self, method: &str, params: Value) -> Result<Value, String> {
+		let body =
+			json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+		let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+		let request = format!(
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+			self.port,
+			body.len()
+		);
+		stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+		let mut response = Vec::new();
+		stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
+		let text = String::from_utf8_lossy(&response);
+		let (head, body) = text.split_once("\r\n\r\n").ok_or("malformed HTTP response")?;
+		let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+			dechunk(body)
+		} else {
+			body.to_string()
+		};
+		let value: Value = serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))?;
+		if let Some(error) = value.get("error") {
+			return Err(format!("{method}: {error}"));
+		}
+		Ok(value["result"].clone())
+	}
+}
+
+fn dechunk(body: &str) -> String {
+	let mut out = String::new();
+	let mut rest = body;
+	while let Some((size, tail)) = rest.split_once("\r\n") {
+		let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+		if size == 0 {
+			break;
+		}
+		out.push_str(&tail[..size]);
+		rest = &tail[size..].trim_start_matches("\r\n");
+	}
+	out
+}
+
+/// A signed `Balances::transfer_keep_alive` of `amount` from `from` to `to`, immortal.
+pub fn signed_transfer(
+	from: &sr25519::Pair,
+	to: AccountId,
+	amount: Balance,
+	nonce: Nonce,
+	genesis_hash: H256,
+) -> UncheckedExtrinsic {
+	let call =
+		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: to.into(), value: amount });
+	let tx_ext: TxExtension = (
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		(),
+		VERSION.spec_version,
+		VERSION.transaction_version,
+		genesis_hash,
+		genesis_hash,
+		(),
+		(),
+		(),
+		None,
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| from.sign(bytes));
+	let signer: AccountId = from.public().into();
+	UncheckedExtrinsic::new_signed(call, Address::Id(signer), Signature::Sr25519(signature), tx_ext)
+}
+
+/// The storage key of `System::Account(who)`.
+pub fn account_storage_key(who: &AccountId) -> Vec<u8> {
+	let mut key = sp_crypto_hashing::twox_128(b"System").to_vec();
+	key.extend(sp_crypto_hashing::twox_128(b"Account"));
+	key.extend(sp_crypto_hashing::blake2_128(who.as_ref()));
+	key.extend(who.encode());
+	key
+}
+
+/// The free balance of `who` at the best block (0 for an account that does not exist).
+pub fn free_balance(rpc: &Rpc, who: &AccountId) -> Balance {
+	let key = to_hex(&account_storage_key(who));
+	let value = rpc.call("state_getStorage", json!([key])).unwrap();
+	match value.as_str() {
+		None => 0,
+		Some(hex) => {
+			let info =
+				frame_system::AccountInfo::<Nonce, pallet_balances::AccountData<Balance>>::decode(
+					&mut &from_hex(hex)[..],
+				)
+				.unwrap();
+			info.data.free
+		}
+	}
+}
