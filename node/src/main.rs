@@ -1,5 +1,7 @@
 //! The Spacebook node.
 #![warn(missing_docs)]
+// `sc_cli::Error` and `sc_service::Error` are the SDK's error types, returned as the SDK expects.
+#![allow(clippy::result_large_err)]
 
 mod chain_spec;
 mod cli;

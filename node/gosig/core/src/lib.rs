@@ -29,7 +29,7 @@
 
 extern crate alloc;
 
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::{collections::BTreeMap, vec, vec::Vec};
 
 #[cfg(test)]
 mod tests;
@@ -218,7 +218,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 
 	/// Restore a lock persisted before a restart. A lock from a newer round than the one held wins.
 	pub fn restore_lock(&mut self, lock: Lock<B, S>) {
-		if self.lock.as_ref().map_or(true, |l| l.round < lock.round) {
+		if self.lock.as_ref().is_none_or(|l| l.round < lock.round) {
 			self.lock = Some(lock);
 		}
 	}
@@ -251,7 +251,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		if !allowed {
 			return Vec::new();
 		}
-		let better = state.best_proposal.as_ref().map_or(true, |best| {
+		let better = state.best_proposal.as_ref().is_none_or(|best| {
 			(proposal.priority, proposal.proposer) < (best.priority, best.proposer)
 		});
 		if better {
@@ -294,13 +294,13 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 			if *first == vote.block {
 				return Err(Rejected::Duplicate);
 			}
-			return Ok(vec_of(Output::Equivocation {
+			return Ok(vec![Output::Equivocation {
 				voter: vote.voter,
 				kind: vote.kind,
 				round: vote.round,
 				first: first.clone(),
 				second: vote.block,
-			}));
+			}]);
 		}
 		votes.insert(vote.voter, (vote.block.clone(), vote.signature));
 		let certificate = certificate_for(votes, &vote.block, quorum);
@@ -310,7 +310,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		match vote.kind {
 			VoteKind::Prepare => {
 				// A quorum of prepares: lock on the block and send the tentative commit.
-				if self.lock.as_ref().map_or(true, |l| l.round < vote.round) {
+				if self.lock.as_ref().is_none_or(|l| l.round < vote.round) {
 					self.lock =
 						Some(Lock { block: vote.block.clone(), round: vote.round, certificate });
 				}
@@ -327,7 +327,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 			VoteKind::TentativeCommit => {
 				if state.committed.is_none() {
 					state.committed = Some(vote.block.clone());
-					if self.lock.as_ref().map_or(false, |l| l.round <= vote.round) {
+					if self.lock.as_ref().is_some_and(|l| l.round <= vote.round) {
 						self.lock = None;
 					}
 					out.push(Output::Commit { round: vote.round, block: vote.block, certificate });
@@ -342,7 +342,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 			None => true,
 			Some(lock) => {
 				proposal.block == lock.block
-					|| proposal.certificate_round.map_or(false, |r| r > lock.round)
+					|| proposal.certificate_round.is_some_and(|r| r > lock.round)
 			}
 		}
 	}
@@ -358,14 +358,8 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		let Some(best) = state.best_proposal.as_ref() else { return Vec::new() };
 		let block = best.block.clone();
 		state.my_prepare = Some(block.clone());
-		vec_of(Output::Vote { kind: VoteKind::Prepare, round, block })
+		vec![Output::Vote { kind: VoteKind::Prepare, round, block }]
 	}
-}
-
-fn vec_of<T>(item: T) -> Vec<T> {
-	let mut v = Vec::with_capacity(1);
-	v.push(item);
-	v
 }
 
 /// The votes for `block` as a certificate, if they reach `quorum`.
