@@ -26,3 +26,6 @@ if command -v cargo-nextest >/dev/null; then
 else
 	cargo test --locked --workspace --no-fail-fast
 fi
+
+step "pallet benchmarks (as tests)"
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-gosig --features runtime-benchmarks benchmarking
