@@ -16,12 +16,16 @@ fn amount<T: Config>() -> BalanceOf<T> {
 
 /// Make sure the deposit and market pool can pay `amount` and keep its existential deposit.
 fn fill_market_pool<T: Config>(amount: BalanceOf<T>) {
-	let pool = Pallet::<T>::market_pool_account();
 	let needed = amount.saturating_add(T::Currency::minimum_balance().saturating_mul(2u32.into()));
-	let have = T::Currency::balance(&pool);
-	if have < needed {
-		T::Currency::mint_into(&pool, needed.saturating_sub(have))
-			.expect("minting into the pool in a benchmark works");
+	fill::<T>(&Pallet::<T>::market_pool_account(), needed);
+}
+
+/// Make sure `who` holds at least `amount` (minted in the benchmark state if needed).
+fn fill<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) {
+	let have = T::Currency::balance(who);
+	if have < amount {
+		T::Currency::mint_into(who, amount.saturating_sub(have))
+			.expect("minting in a benchmark works");
 	}
 }
 
@@ -93,6 +97,44 @@ mod benchmarks {
 
 		assert_eq!(CurrentSplit::<T>::get(), split);
 		Ok(())
+	}
+
+	/// Not a call: `MiningPool::pay_from_pool`, with the whole schedule released.
+	#[benchmark]
+	fn pay_from_pool() {
+		let who: T::AccountId = account("peer", 0, 0);
+		let amount = amount::<T>();
+		let pot = Pallet::<T>::mining_pool_account();
+		fill::<T>(&pot, amount.saturating_mul(2u32.into()));
+		let ten_years = T::BlocksPerYear::get().saturating_mul(EMISSION_YEARS.into());
+		frame_system::Pallet::<T>::set_block_number(ten_years);
+
+		#[block]
+		{
+			Pallet::<T>::do_pay_from_pool(&who, amount, PayoutPurpose::Traffic)
+				.expect("the schedule is released and the pool is funded");
+		}
+
+		assert_eq!(T::Currency::balance(&who), amount);
+	}
+
+	/// Not a call: `RevenueRecycler::recycle_revenue`, with the foundation's account existing
+	/// (three accounts written).
+	#[benchmark]
+	fn recycle_revenue() {
+		let payer: T::AccountId = account("dapp", 0, 0);
+		let amount = amount::<T>();
+		fill::<T>(&payer, amount.saturating_mul(2u32.into()));
+		fill::<T>(&T::FoundationAccount::get(), T::Currency::minimum_balance());
+		fill::<T>(&Pallet::<T>::mining_pool_account(), T::Currency::minimum_balance());
+
+		#[block]
+		{
+			<Pallet<T> as RevenueRecycler<_, _>>::recycle_revenue(&payer, amount)
+				.expect("the payer holds twice the amount");
+		}
+
+		assert_eq!(T::Currency::balance(&payer), amount);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

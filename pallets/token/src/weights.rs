@@ -23,6 +23,10 @@ pub trait WeightInfo {
 	fn release_liquidity() -> Weight;
 	/// `set_emission_split`.
 	fn set_emission_split() -> Weight;
+	/// `MiningPool::pay_from_pool`, for the paying pallet to add to its own weight.
+	fn pay_from_pool() -> Weight;
+	/// `RevenueRecycler::recycle_revenue`, for the paying pallet to add to its own weight.
+	fn recycle_revenue() -> Weight;
 }
 
 /// Weights for `pallet_token` using the runtime's database weights.
@@ -54,6 +58,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_emission_split() -> Weight {
 		Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `System::Account` (r:2 w:2) for the pool and the recipient,
+	/// `Token::YearlyEmission` (r:1 w:0), `Token::MiningPaidOut` (r:1 w:1).
+	/// Proof: `YearlyEmission` 161 bytes.
+	fn pay_from_pool() -> Weight {
+		Weight::from_parts(55_000_000, 3_800)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `System::Account` (r:3 w:3) for the payer, the foundation and the pool.
+	fn recycle_revenue() -> Weight {
+		Weight::from_parts(60_000_000, 3_600)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 }
 
 /// For tests: the same estimates with RocksDB constants.
@@ -75,5 +93,15 @@ impl WeightInfo for () {
 	}
 	fn set_emission_split() -> Weight {
 		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn pay_from_pool() -> Weight {
+		Weight::from_parts(55_000_000, 3_800)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn recycle_revenue() -> Weight {
+		Weight::from_parts(60_000_000, 3_600)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

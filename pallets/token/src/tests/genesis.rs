@@ -188,3 +188,31 @@ fn the_pools_are_distinct_keyless_accounts() {
 		assert_ne!(Token::mining_pool_account(), FOUNDATION_ACCOUNT);
 	});
 }
+
+#[test]
+fn the_genesis_config_uses_the_documented_json_names() {
+	// The runtime's presets patch these keys (docs/token.md).
+	let json = serde_json::to_value(GenesisConfig::<Test>::default()).unwrap();
+	let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+	keys.sort();
+	assert_eq!(
+		keys,
+		[
+			"community",
+			"contributors",
+			"cornerstone",
+			"cornerstoneCliff",
+			"cornerstoneVesting",
+			"dappFund",
+			"ecosystemBatches",
+			"emissionDecay",
+			"emissionSplit",
+			"team",
+			"teamVesting"
+		]
+	);
+	let split = &json["emissionSplit"];
+	assert_eq!(split["peers"], 990_000_000);
+	assert_eq!(split["billing"], 10_000_000);
+	assert_eq!(split["scheduling"], 0);
+}
