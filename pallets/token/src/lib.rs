@@ -123,7 +123,8 @@ pub mod pallet {
 		type RuntimeFreezeReason: From<FreezeReason>;
 
 		/// The vesting schedules of the genesis allocation (pallet-vesting). Its balance is the
-		/// same as [`Config::Currency`]'s.
+		/// same as [`Config::Currency`]'s. (pallet-vesting's interface names its currency by the
+		/// old `Currency` trait; this pallet uses that only to name the balance type.)
 		type Vesting: VestingSchedule<
 			Self::AccountId,
 			Moment = BlockNumberFor<Self>,
@@ -388,6 +389,11 @@ pub mod pallet {
 			assert!(
 				Pallet::<T>::mining_pool_account() != Pallet::<T>::market_pool_account(),
 				"the pool accounts must differ"
+			);
+			assert!(
+				T::FoundationAccount::get() != Pallet::<T>::mining_pool_account()
+					&& T::FoundationAccount::get() != Pallet::<T>::market_pool_account(),
+				"FoundationAccount must not be a pool account"
 			);
 		}
 
