@@ -47,4 +47,9 @@ pub struct Cli {
 	/// How to run the node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Test only, debug builds only: this billing peer signs a second, conflicting prepare in
+	/// every round, so that tests can watch the equivocation being detected and reported.
+	#[arg(long, hide = true)]
+	pub gosig_test_equivocate: bool,
 }

@@ -6,6 +6,7 @@ use sc_client_api::Backend;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sp_blockchain::HeaderBackend;
 use spacebook_runtime::{self, apis::RuntimeApi, opaque::Block};
 use std::sync::Arc;
 
@@ -92,6 +93,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	test_equivocation: bool,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -104,12 +106,32 @@ pub fn new_full<
 		other: mut telemetry,
 	} = new_partial(&config)?;
 
-	let net_config = sc_network::config::FullNetworkConfiguration::<
+	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
 		<Block as sp_runtime::traits::Block>::Hash,
 		N,
 	>::new(&config.network, config.prometheus_registry().cloned());
 	let metrics = N::register_notification_metrics(config.prometheus_registry());
+
+	// The Gosig protocol: proposals, votes, locks and justifications. Peers are added to it as
+	// they connect for block sync (the gossip engine does that), so its own slots are closed.
+	let genesis_hash = client.info().genesis_hash;
+	let gosig_protocol = spacebook_gosig::gossip::protocol_name(genesis_hash);
+	let (gosig_protocol_config, gosig_notification_service) = N::notification_config(
+		gosig_protocol.clone(),
+		Vec::new(),
+		spacebook_gosig::gossip::MAX_MESSAGE_SIZE,
+		None,
+		sc_network::config::SetConfig {
+			in_peers: 0,
+			out_peers: 0,
+			reserved_nodes: Vec::new(),
+			non_reserved_mode: sc_network::config::NonReservedPeerMode::Deny,
+		},
+		metrics.clone(),
+		net_config.peer_store_handle(),
+	);
+	net_config.add_notification_protocol(gosig_protocol_config);
 
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
@@ -176,32 +198,34 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	if role.is_authority() {
-		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+	// Every node runs the Gosig worker: billing peers propose and vote, other nodes observe the
+	// votes and finalize.
+	let proposer_factory = role.is_authority().then(|| {
+		sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
 			telemetry.as_ref().map(|x| x.handle()),
-		);
-
-		let gosig =
-			spacebook_gosig::start_gosig::<Block, sc_service::TFullBackend<Block>, _, _, _, _>(
-				spacebook_gosig::GosigParams {
-					client: client.clone(),
-					block_import: client.clone(),
-					proposer_factory,
-					keystore: keystore_container.keystore(),
-					sync_oracle: sync_service.clone(),
-				},
-			);
-		// Gosig is essential for a billing peer: if it stops, the node stops.
-		task_manager.spawn_essential_handle().spawn_blocking(
-			"gosig",
-			Some("block-authoring"),
-			gosig,
-		);
-	}
+		)
+	});
+	let gosig = spacebook_gosig::start_gosig::<Block, FullBackend, _, _, _, _, _>(
+		spacebook_gosig::GosigParams {
+			client: client.clone(),
+			block_import: client.clone(),
+			proposer_factory,
+			keystore: keystore_container.keystore(),
+			network: network.clone(),
+			sync: sync_service.clone(),
+			protocol_name: gosig_protocol,
+			notification_service: gosig_notification_service,
+			prometheus_registry: prometheus_registry.clone(),
+			offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+			test_equivocation,
+		},
+	);
+	// Gosig is essential: if it stops, the node stops.
+	task_manager.spawn_essential_handle().spawn_blocking("gosig", Some("gosig"), gosig);
 
 	Ok(task_manager)
 }

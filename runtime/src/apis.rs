@@ -89,6 +89,15 @@ impl_runtime_apis! {
 		fn configuration() -> spacebook_gosig_primitives::GosigConfiguration {
 			Gosig::configuration()
 		}
+
+		fn submit_report_equivocation_extrinsic(
+			proof: spacebook_gosig_primitives::EquivocationProof<
+				<Block as BlockT>::Hash,
+				sp_runtime::traits::NumberFor<Block>,
+			>,
+		) -> bool {
+			Gosig::submit_report_equivocation(proof)
+		}
 	}
 
 	impl sp_session::SessionKeys<Block> for Runtime {

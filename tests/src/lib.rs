@@ -71,23 +71,33 @@ impl Drop for TempDir {
 	}
 }
 
-/// A running `spacebook-node --dev` on loopback ports.
+/// A running `spacebook-node` on loopback ports.
 pub struct Node {
 	child: std::sync::Mutex<Option<Child>>,
 	log: PathBuf,
 	/// JSON-RPC client for the node.
 	pub rpc: Rpc,
+	/// Its peer-to-peer port.
+	pub p2p_port: u16,
 }
 
 impl Node {
 	/// Start `spacebook-node --dev` with its database in `base_path`.
 	pub fn start_dev(base_path: &Path) -> Self {
+		Self::start(base_path, &["--dev".to_string()], None)
+	}
+
+	/// Start `spacebook-node` with `args`, its database in `base_path`, on free loopback ports
+	/// (or on `p2p_port`, to come back at the same address after a restart), and wait for its
+	/// JSON-RPC server.
+	pub fn start(base_path: &Path, args: &[String], p2p_port: Option<u16>) -> Self {
 		let rpc_port = free_port();
-		let p2p_port = free_port();
+		let p2p_port = p2p_port.unwrap_or_else(free_port);
 		let log = base_path.join(format!("node-{rpc_port}.log"));
 		let log_file = std::fs::File::create(&log).unwrap();
 		let child = Command::new(node_binary())
-			.args(["--dev", "--no-telemetry", "--no-prometheus", "--no-mdns"])
+			.args(args)
+			.args(["--no-telemetry", "--no-prometheus", "--no-mdns"])
 			.arg("--base-path")
 			.arg(base_path)
 			.args(["--rpc-port", &rpc_port.to_string()])
@@ -96,12 +106,21 @@ impl Node {
 			.stderr(log_file)
 			.spawn()
 			.expect("the node binary starts");
-		let node =
-			Self { child: std::sync::Mutex::new(Some(child)), log, rpc: Rpc { port: rpc_port } };
+		let node = Self {
+			child: std::sync::Mutex::new(Some(child)),
+			log,
+			rpc: Rpc { port: rpc_port },
+			p2p_port,
+		};
 		node.wait_for("the JSON-RPC server", Duration::from_secs(120), |n| {
 			n.rpc.call("system_health", json!([])).ok()
 		});
 		node
+	}
+
+	/// The whole log of the node so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
 	}
 
 	/// The last `lines` lines of the node's log.
@@ -144,6 +163,13 @@ impl Node {
 		child.as_mut().and_then(|c| c.try_wait().ok().flatten())
 	}
 
+	/// Kill the node at once (SIGKILL), as a crash would.
+	pub fn kill(self) {
+		let mut child = self.child.lock().unwrap().take().expect("running");
+		let _ = child.kill();
+		let _ = child.wait();
+	}
+
 	/// Send SIGINT and wait (at most 60 s) for the node to exit.
 	pub fn stop_with_sigint(self) -> ExitStatus {
 		let mut child = self.child.lock().unwrap().take().expect("running");
@@ -184,7 +210,15 @@ impl Node {
 	pub fn block_hash(&self, number: u32) -> Value {
 		self.rpc.call("chain_getBlockHash", json!([number])).unwrap()
 	}
+
+	/// The hashes of the finalized blocks `1..=up_to` (the best chain is the finalized chain
+	/// up to the finalized head).
+	pub fn finalized_hashes(&self, up_to: u32) -> Vec<String> {
+		(1..=up_to).map(|n| self.block_hash(n).as_str().unwrap_or_default().to_string()).collect()
+	}
 }
+
+pub mod local_net;
 
 impl Drop for Node {
 	fn drop(&mut self) {

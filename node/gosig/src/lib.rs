@@ -1,58 +1,48 @@
 //! # Gosig on Substrate: the engine's glue
 //!
-//! Billing peers run Gosig (see `gosig-core` for the protocol and its terms). This crate wires
-//! the round state machine into a Substrate node:
+//! Billing peers run Gosig (see `gosig-core` for the protocol, its terms and its safety argument).
+//! This crate wires the round state machine into a Substrate node:
 //!
-//! - [`start_gosig`]: the authoring worker. Every round (`timestamp / round duration`, read from
-//!   the runtime's [`GosigApi`]) a billing peer evaluates its sr25519 VRF on
-//!   `(epoch randomness, round)`; if the output is under the runtime's proposer threshold it packs
-//!   a block on the last finalized block through `sc-basic-authorship`, puts the round and VRF
-//!   proof in a pre-runtime digest, seals the header with its `gosg` key and imports it. When the
-//!   proposal stage of the round ends it hands the best proposal to the state machine, signs the
-//!   prepare and tentative-commit votes the machine asks for and, once a quorum of tentative
-//!   commits is counted, finalizes the block with a [`GosigJustification`].
+//! - [`start_gosig`] ([`worker`](crate::worker)): the task every node runs. Each round
+//!   (`timestamp / round duration`, read from the runtime's [`GosigApi`]) a billing peer evaluates
+//!   its sr25519 VRF on `(epoch randomness, round)`; if the output is under the runtime's proposer
+//!   threshold it proposes: it re-proposes the block it is locked on with the lock's prepare
+//!   certificate, or packs a new block on the last finalized block through
+//!   `sc-basic-authorship` (round and VRF proof in a pre-runtime digest, sealed with its `gosg`
+//!   key). Proposals, prepare and tentative-commit votes, locks and justifications travel over
+//!   the Gosig notification protocol ([`gossip`]); a quorum of tentative commits finalizes the
+//!   block with a [`GosigJustification`]. Votes and the lock are persisted in aux storage before
+//!   they leave the node. Nodes without a billing-peer key observe: they count votes and
+//!   finalize, but never vote.
 //! - [`import_queue`]: verification of blocks from the network or from `import-blocks`: the
 //!   pre-digest, the author's membership in the authority set, the VRF proof and election, the
 //!   seal, and any Gosig justification (a block with a valid one is imported as final).
-//!
-//! Vote gossip among several billing peers is the next step (see docs/gosig.md); until then the
-//! worker delivers its own votes to its own state machine, which counts them exactly as it will
-//! count the votes of `n` peers, so a chain with one billing peer finalizes every block it packs.
 #![warn(missing_docs)]
 
 use std::{
-	collections::HashMap,
 	marker::PhantomData,
 	sync::Arc,
 	time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use codec::{Decode, Encode};
-use gosig_core::{Output, Proposal, Vote, Voter};
-use log::{debug, info, warn};
-use sc_client_api::Finalizer;
-use sc_consensus::{
-	BlockImport, BlockImportParams, BoxBlockImport, ForkChoiceStrategy, StateAction,
-	StorageChanges, Verifier,
-};
+use codec::Decode;
+use log::debug;
+use sc_consensus::{BlockImport, BlockImportParams, BoxBlockImport, ForkChoiceStrategy, Verifier};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_consensus::{BlockOrigin, Environment, ProposeArgs, Proposer, SyncOracle};
 use sp_core::{crypto::ByteArray, sr25519};
-use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
 	generic::DigestItem,
 	traits::{Block as BlockT, Header as HeaderT, NumberFor},
-	Digest, Justifications,
+	Justifications,
 };
 use spacebook_gosig_primitives::{
 	is_elected, priority, vrf_sign_data, AuthorityId, AuthorityIndex, AuthoritySignature, GosigApi,
-	GosigConfiguration, GosigJustification, PreDigest, Round, VotePayload, GOSIG_ENGINE_ID,
-	KEY_TYPE,
+	GosigConfiguration, GosigJustification, PreDigest, Round, GOSIG_ENGINE_ID, KEY_TYPE,
 };
 
-const LOG_TARGET: &str = "gosig";
+pub(crate) const LOG_TARGET: &str = "gosig";
 
 /// How many rounds ahead of this node's clock a block's round may be before it is refused.
 pub const MAX_ROUND_DRIFT: Round = 2;
@@ -96,6 +86,9 @@ pub enum Error {
 	/// The justification does not decode.
 	#[error("the Gosig justification does not decode")]
 	UndecodableJustification,
+	/// The block is not known here.
+	#[error("the block is not known")]
+	UnknownBlock,
 	/// The runtime could not be asked.
 	#[error("runtime API error: {0}")]
 	RuntimeApi(String),
@@ -124,7 +117,7 @@ pub fn round_at(time: Duration, round_duration_ms: u64) -> Round {
 	(time.as_millis() / round_duration_ms.max(1) as u128) as Round
 }
 
-fn now() -> Duration {
+pub(crate) fn now() -> Duration {
 	SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
@@ -188,7 +181,7 @@ impl<C, B> GosigVerifier<C, B> {
 	}
 }
 
-fn configuration_at<C, B>(client: &C, at: B::Hash) -> Result<GosigConfiguration, Error>
+pub(crate) fn configuration_at<C, B>(client: &C, at: B::Hash) -> Result<GosigConfiguration, Error>
 where
 	B: BlockT,
 	C: ProvideRuntimeApi<B>,
@@ -272,82 +265,6 @@ where
 	sc_consensus::BasicQueue::new(verifier, block_import, None, spawner, registry)
 }
 
-/// What [`start_gosig`] needs.
-pub struct GosigParams<C, I, PF, SO> {
-	/// The client: runtime API, headers, finality.
-	pub client: Arc<C>,
-	/// Where the worker imports the blocks it packs.
-	pub block_import: I,
-	/// Builds blocks.
-	pub proposer_factory: PF,
-	/// Holds the billing peer's `gosg` key.
-	pub keystore: KeystorePtr,
-	/// Tells whether the node is still syncing (then it does not author).
-	pub sync_oracle: SO,
-}
-
-/// The Gosig worker of a billing peer; runs until the node stops.
-///
-/// Each round: wait for the round to start, read the configuration at the last finalized block,
-/// pack a block if elected, end the proposal stage a third of a round later, then vote and
-/// finalize as the state machine directs.
-pub async fn start_gosig<B, BE, C, I, PF, SO>(params: GosigParams<C, I, PF, SO>)
-where
-	B: BlockT,
-	BE: sc_client_api::Backend<B>,
-	C: ProvideRuntimeApi<B> + HeaderBackend<B> + Finalizer<B, BE> + Send + Sync + 'static,
-	C::Api: GosigApi<B>,
-	I: BlockImport<B> + Send + Sync,
-	PF: Environment<B> + Send,
-	SO: SyncOracle + Send + Sync,
-{
-	let GosigParams { client, block_import, mut proposer_factory, keystore, sync_oracle } = params;
-	let mut last_round: Round = 0;
-	info!(target: LOG_TARGET, "🗳  Gosig worker started");
-	loop {
-		let finalized = client.info().finalized_hash;
-		let config = match configuration_at::<C, B>(&client, finalized) {
-			Ok(c) => c,
-			Err(e) => {
-				warn!(target: LOG_TARGET, "cannot read the Gosig configuration: {e}");
-				futures_timer::Delay::new(Duration::from_secs(1)).await;
-				continue;
-			}
-		};
-		let round_ms = config.round_duration_ms.max(1);
-		// Sleep until the next round starts.
-		let now = now();
-		let round = round_at(now, round_ms).max(last_round) + 1;
-		let start = Duration::from_millis(round * round_ms);
-		futures_timer::Delay::new(start.saturating_sub(now)).await;
-		last_round = round;
-		if sync_oracle.is_major_syncing() {
-			debug!(target: LOG_TARGET, "round {round}: syncing, not authoring");
-			continue;
-		}
-		let mut ctx = RoundContext {
-			client: &*client,
-			block_import: &block_import,
-			keystore: &keystore,
-			round,
-			round_ms,
-			_phantom: PhantomData::<(B, BE)>,
-		};
-		if let Err(e) = ctx.run(&mut proposer_factory).await {
-			warn!(target: LOG_TARGET, "round {round}: {e}");
-		}
-	}
-}
-
-struct RoundContext<'a, B, BE, C, I> {
-	client: &'a C,
-	block_import: &'a I,
-	keystore: &'a KeystorePtr,
-	round: Round,
-	round_ms: u64,
-	_phantom: PhantomData<(B, BE)>,
-}
-
 /// The billing peer's key among `authorities`, if this node holds one.
 pub fn local_authority(
 	keystore: &KeystorePtr,
@@ -358,162 +275,38 @@ pub fn local_authority(
 	})
 }
 
-impl<'a, B, BE, C, I> RoundContext<'a, B, BE, C, I>
+/// Check a justification's signatures against the authority set at its block's parent (the set
+/// that voted on the block).
+pub fn check_justification_signatures<C, B>(
+	client: &C,
+	justification: &GosigJustification<B::Hash, NumberFor<B>>,
+) -> Result<(), Error>
 where
 	B: BlockT,
-	BE: sc_client_api::Backend<B>,
-	C: ProvideRuntimeApi<B> + HeaderBackend<B> + Finalizer<B, BE>,
+	C: ProvideRuntimeApi<B> + HeaderBackend<B>,
 	C::Api: GosigApi<B>,
-	I: BlockImport<B>,
 {
-	async fn run<PF: Environment<B>>(&mut self, proposer_factory: &mut PF) -> Result<(), String> {
-		let round = self.round;
-		let parent_hash = self.client.info().finalized_hash;
-		let parent = self
-			.client
-			.header(parent_hash)
-			.map_err(|e| e.to_string())?
-			.ok_or_else(|| format!("finalized header {parent_hash:?} not found"))?;
-		let config =
-			configuration_at::<C, B>(self.client, parent_hash).map_err(|e| e.to_string())?;
-		let Some((me, my_id)) = local_authority(self.keystore, &config.authorities) else {
-			debug!(target: LOG_TARGET, "round {round}: no billing-peer key in the keystore");
-			return Ok(());
-		};
-		let n = config.authorities.len();
-		let mut voter = Voter::<B::Hash, AuthoritySignature>::new(n, Some(me), round);
-		let mut numbers: HashMap<B::Hash, NumberFor<B>> = HashMap::new();
-
-		// Proposal stage: pack a block if elected.
-		let stage_end = Duration::from_millis(round * self.round_ms + self.round_ms / 3);
-		if let Some((hash, number, prio)) =
-			self.propose(proposer_factory, &parent, &config, me, &my_id, stage_end).await?
-		{
-			numbers.insert(hash, number);
-			voter.on_proposal(
-				round,
-				Proposal { block: hash, priority: prio, proposer: me, certificate_round: None },
-			);
-		}
-		futures_timer::Delay::new(stage_end.saturating_sub(now())).await;
-
-		// Signature stage.
-		let mut pending = voter.end_proposal_stage(round);
-		while let Some(output) = pending.pop() {
-			match output {
-				Output::Vote { kind, round, block } => {
-					let number = *numbers.get(&block).ok_or("vote for an unknown block")?;
-					let payload = VotePayload::new(kind, round, block, number, config.set_id);
-					let signature = self.sign(&my_id, &payload.signing_bytes())?;
-					let vote = Vote { kind, round, block, voter: me, signature };
-					match voter.on_vote(vote) {
-						Ok(more) => pending.extend(more),
-						Err(e) => warn!(target: LOG_TARGET, "own vote rejected: {e:?}"),
-					}
-				}
-				Output::Commit { round, block, certificate } => {
-					let number = *numbers.get(&block).ok_or("commit of an unknown block")?;
-					let justification = GosigJustification {
-						round,
-						block_hash: block,
-						block_number: number,
-						set_id: config.set_id,
-						commits: certificate,
-					};
-					self.client
-						.finalize_block(
-							block,
-							Some((GOSIG_ENGINE_ID, justification.encode())),
-							true,
-						)
-						.map_err(|e| format!("cannot finalize {block:?}: {e}"))?;
-					debug!(target: LOG_TARGET, "round {round}: finalized #{number} {block:?}");
-				}
-				Output::Equivocation { voter, kind, round, .. } => warn!(
-					target: LOG_TARGET,
-					"billing peer {voter} equivocated on {kind:?} in round {round}"
-				),
-			}
-		}
-		Ok(())
-	}
-
-	fn sign(&self, id: &AuthorityId, message: &[u8]) -> Result<AuthoritySignature, String> {
-		self.keystore
-			.sr25519_sign(KEY_TYPE, id.as_ref(), message)
-			.map_err(|e| e.to_string())?
-			.map(Into::into)
-			.ok_or_else(|| "the billing-peer key left the keystore".to_string())
-	}
-
-	async fn propose<PF: Environment<B>>(
-		&self,
-		proposer_factory: &mut PF,
-		parent: &B::Header,
-		config: &GosigConfiguration,
-		me: AuthorityIndex,
-		my_id: &AuthorityId,
-		stage_end: Duration,
-	) -> Result<Option<(B::Hash, NumberFor<B>, u128)>, String> {
-		let round = self.round;
-		let vrf_signature = self
-			.keystore
-			.sr25519_vrf_sign(KEY_TYPE, my_id.as_ref(), &vrf_sign_data(&config.randomness, round))
-			.map_err(|e| e.to_string())?
-			.ok_or("the billing-peer key left the keystore")?;
-		let prio = priority(my_id, &config.randomness, round, &vrf_signature)
-			.ok_or("own VRF output does not verify")?;
-		if !is_elected(prio, config.proposer_threshold) {
-			debug!(target: LOG_TARGET, "round {round}: not elected");
-			return Ok(None);
-		}
-
-		let proposer = proposer_factory.init(parent).await.map_err(|e| e.to_string())?;
-		// The block's time is the start of its round, so that the runtime's round check holds.
-		let timestamp = sp_timestamp::InherentDataProvider::new(sp_timestamp::Timestamp::new(
-			round * self.round_ms,
-		));
-		let inherent_data = timestamp.create_inherent_data().await.map_err(|e| e.to_string())?;
-		let pre = PreDigest { round, authority_index: me, vrf_signature };
-		let inherent_digests =
-			Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] };
-		let max_duration =
-			stage_end.saturating_sub(now()).saturating_sub(Duration::from_millis(100));
-		let proposal = proposer
-			.propose(ProposeArgs {
-				inherent_data,
-				inherent_digests,
-				max_duration,
-				block_size_limit: None,
-				..Default::default()
-			})
-			.await
-			.map_err(|e| e.to_string())?;
-
-		let (mut header, body) = proposal.block.deconstruct();
-		let pre_hash = header.hash();
-		let seal_signature = self.sign(my_id, pre_hash.as_ref())?;
-		let seal = DigestItem::Seal(GOSIG_ENGINE_ID, seal_signature.encode());
-		header.digest_mut().push(seal.clone());
-		let hash = header.hash();
-		header.digest_mut().pop();
-		let number = *header.number();
-
-		let mut import = BlockImportParams::new(BlockOrigin::Own, header);
-		import.post_digests.push(seal);
-		import.body = Some(body);
-		import.state_action =
-			StateAction::ApplyChanges(StorageChanges::Changes(proposal.storage_changes));
-		import.fork_choice = Some(ForkChoiceStrategy::LongestChain);
-		import.post_hash = Some(hash);
-		self.block_import.import_block(import).await.map_err(|e| e.to_string())?;
-		info!(
-			target: LOG_TARGET,
-			"🎁 Packed block #{number} ({hash:?}) in round {round} as billing peer {me}"
-		);
-		Ok(Some((hash, number, prio)))
-	}
+	let header = client
+		.header(justification.block_hash)
+		.map_err(|e| Error::RuntimeApi(e.to_string()))?
+		.ok_or(Error::UnknownBlock)?;
+	let config = configuration_at::<C, B>(client, *header.parent_hash())?;
+	justification
+		.verify(
+			&justification.block_hash,
+			&justification.block_number,
+			config.set_id,
+			&config.authorities,
+		)
+		.map_err(Error::BadJustification)
 }
+
+mod aux_schema;
+pub mod gossip;
+mod metrics;
+mod worker;
+
+pub use worker::{start_gosig, GosigParams};
 
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,12 @@
 //! Header and justification checks with real sr25519 keys.
 
 use super::*;
+use codec::Encode;
 use sp_core::{crypto::VrfSecret, Pair};
+use sp_runtime::Digest;
 use sp_runtime::{generic, traits::BlakeTwo256};
 use spacebook_gosig_primitives::VoteKind;
+use spacebook_gosig_primitives::VotePayload;
 
 type Header = generic::Header<u32, BlakeTwo256>;
 type Block = generic::Block<Header, sp_runtime::OpaqueExtrinsic>;

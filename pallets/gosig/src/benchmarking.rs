@@ -41,5 +41,58 @@ mod benchmarks {
 		assert_eq!(ElectionTarget::<T>::get(), target);
 	}
 
+	/// A billing peer whose key is in the keystore, made peer 0 of the current set, and two
+	/// prepares it signed for different blocks in round 9.
+	fn equivocation<T: Config>() -> EquivocationProofOf<T> {
+		use spacebook_gosig_primitives::{SignedVote, VoteKind, VotePayload, KEY_TYPE};
+		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+		let mut peers = billing_peers::<T>(T::MaxAuthorities::get()).into_inner();
+		peers[0] = AuthorityId::from(public);
+		Authorities::<T>::put(BoundedVec::try_from(peers).expect("MaxAuthorities peers"));
+		let set_id = CurrentSetId::<T>::get();
+		let signed = |block: u8| {
+			let hash = T::Hash::decode(&mut &[block; 32][..]).expect("32-byte hashes");
+			let payload = VotePayload::new(
+				VoteKind::Prepare,
+				9,
+				hash,
+				BlockNumberFor::<T>::from(7u32),
+				set_id,
+			);
+			let signature =
+				sp_io::crypto::sr25519_sign(KEY_TYPE, &public, &payload.signing_bytes())
+					.expect("the key is in the keystore");
+			SignedVote { payload, voter: 0, signature: signature.into() }
+		};
+		EquivocationProof::Vote { first: signed(1), second: signed(2) }
+	}
+
+	#[benchmark]
+	fn report_equivocation() {
+		let proof = equivocation::<T>();
+		let set_id = CurrentSetId::<T>::get();
+
+		#[extrinsic_call]
+		_(frame_system::RawOrigin::Authorized, alloc::boxed::Box::new(proof));
+
+		assert!(ReportedEquivocations::<T>::contains_key((set_id, 9, 0)));
+	}
+
+	#[benchmark]
+	fn authorize_report_equivocation() -> Result<(), BenchmarkError> {
+		let proof = equivocation::<T>();
+		let call = Call::<T>::report_equivocation { proof: alloc::boxed::Box::new(proof) };
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call must be authorizable")?
+				.map_err(|_| "the proof must be valid")?;
+		}
+
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

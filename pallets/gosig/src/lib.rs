@@ -24,8 +24,22 @@
 //!
 //! - [`Pallet::set_authorities`]: replace the billing peers (root).
 //! - [`Pallet::set_election_target`]: change the election target (root).
+//! - [`Pallet::report_equivocation`]: record that a billing peer signed two conflicting votes or
+//!   proposed two blocks in one round (no origin: authorized by its proof, so any node submits
+//!   it for free; each offence is recorded once).
 //!
-//! Both are root calls for now; the governance committee takes them over later.
+//! The first two are root calls for now; the governance committee takes them over later.
+//!
+//! ## Equivocations
+//!
+//! - **Equivocation**: two signatures of one billing peer, in one round of one authority set, on
+//!   two different blocks — two prepares, two tentative commits, or two proposals. An honest
+//!   billing peer never signs both; the node's Gosig engine detects them in gossip and submits
+//!   the pair as an [`EquivocationProof`](spacebook_gosig_primitives::EquivocationProof).
+//! - Proofs are checked against the current authority set only: the set of an older era is no
+//!   longer stored. A report for an older set is refused as stale.
+//! - [`Config::OnEquivocation`] is told of every recorded offence; the peers pallet's penalty
+//!   ladder (deposit slashing) hooks in there.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
@@ -40,9 +54,25 @@ use frame_support::{
 use frame_system::pallet_prelude::*;
 use sp_runtime::{traits::Zero, Perbill};
 use spacebook_gosig_primitives::{
-	per_peer_probability, proposer_threshold, vrf_input, AuthorityId, GosigConfiguration,
-	PreDigest, Randomness, Round, SetId, GOSIG_ENGINE_ID, VRF_RANDOMNESS_CONTEXT,
+	per_peer_probability, proposer_threshold, vrf_input, AuthorityId, AuthorityIndex, ConsensusLog,
+	EquivocationError, EquivocationProof, GosigConfiguration, PreDigest, Randomness, Round, SetId,
+	GOSIG_ENGINE_ID, VRF_RANDOMNESS_CONTEXT,
 };
+
+/// An equivocation proof of the runtime's block type.
+pub type EquivocationProofOf<T> =
+	EquivocationProof<<T as frame_system::Config>::Hash, BlockNumberFor<T>>;
+
+/// What happens to a billing peer proven to have equivocated. The peers pallet's penalty ladder
+/// (deposit slashing) implements it; `()` only records.
+pub trait OnEquivocation {
+	/// `offender` signed two conflicting messages in `round` of authority set `set_id`.
+	fn on_equivocation(offender: &AuthorityId, set_id: SetId, round: Round);
+}
+
+impl OnEquivocation for () {
+	fn on_equivocation(_offender: &AuthorityId, _set_id: SetId, _round: Round) {}
+}
 
 pub use pallet::*;
 pub use weights::WeightInfo;
@@ -76,6 +106,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
 
+		/// Told of every equivocation recorded.
+		type OnEquivocation: OnEquivocation;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -107,6 +140,16 @@ pub mod pallet {
 	/// The probability that a round has at least one elected packer.
 	#[pallet::storage]
 	pub type ElectionTarget<T> = StorageValue<_, Perbill, ValueQuery>;
+
+	/// Equivocations recorded, by `(set id, round, authority index)`: a second report of the same
+	/// offence is refused. Grows only with proven offences.
+	#[pallet::storage]
+	pub type ReportedEquivocations<T> =
+		StorageMap<_, Twox64Concat, (SetId, Round, AuthorityIndex), (), OptionQuery>;
+
+	/// How many equivocations each billing peer was recorded for.
+	#[pallet::storage]
+	pub type EquivocationCount<T> = StorageMap<_, Blake2_128Concat, AuthorityId, u32, ValueQuery>;
 
 	/// The genesis billing peers and election target.
 	#[pallet::genesis_config]
@@ -156,6 +199,15 @@ pub mod pallet {
 			/// The new probability that a round has at least one elected packer.
 			target: Perbill,
 		},
+		/// A billing peer was proven to have signed two conflicting messages in one round.
+		EquivocationReported {
+			/// The offender.
+			offender: AuthorityId,
+			/// Its authority set.
+			set_id: SetId,
+			/// The round.
+			round: Round,
+		},
 	}
 
 	/// Errors of the pallet.
@@ -169,6 +221,13 @@ pub mod pallet {
 		ZeroElectionTarget,
 		/// More billing peers than `MaxAuthorities`.
 		TooManyAuthorities,
+		/// The equivocation proof does not hold: different signers, rounds or vote kinds, the
+		/// same block twice, or a bad signature.
+		InvalidEquivocationProof,
+		/// The equivocation proof is for another authority set than the current one.
+		StaleEquivocationProof,
+		/// This equivocation was recorded already.
+		DuplicateEquivocationReport,
 	}
 
 	#[pallet::hooks]
@@ -227,8 +286,10 @@ pub mod pallet {
 		/// - Origin: root.
 		/// - `authorities`: the new set, in authority-index order; not empty, no duplicates.
 		///
-		/// Increments the set id. Takes effect from the next block: the engine reads the set
-		/// at a block's parent.
+		/// Increments the set id and announces the change in the block's header
+		/// ([`ConsensusLog::AuthoritiesChange`]). Takes effect once this block is final: the
+		/// block itself is voted on by the old set (the engine reads the set at a block's parent)
+		/// and the new set votes from its children on.
 		///
 		/// Emits [`Event::AuthoritiesChanged`].
 		///
@@ -246,6 +307,15 @@ pub mod pallet {
 				*id = id.saturating_add(1);
 				*id
 			});
+			// Announce the change in the header, so that header-following nodes learn of it.
+			let log = ConsensusLog::AuthoritiesChange {
+				set_id,
+				authorities: authorities.clone().into_inner(),
+			};
+			frame_system::Pallet::<T>::deposit_log(sp_runtime::generic::DigestItem::Consensus(
+				GOSIG_ENGINE_ID,
+				log.encode(),
+			));
 			Authorities::<T>::put(authorities);
 			Self::deposit_event(Event::AuthoritiesChanged { set_id, count });
 			Ok(())
@@ -268,6 +338,43 @@ pub mod pallet {
 			Self::deposit_event(Event::ElectionTargetChanged { target });
 			Ok(())
 		}
+
+		/// Record that a billing peer signed two conflicting votes, or proposed two different
+		/// blocks, in one round.
+		///
+		/// - Origin: none. The call is authorized by its proof (`#[pallet::authorize]`): the
+		///   transaction is valid, and free, only while the proof checks against the current
+		///   authority set and the offence is not recorded yet. Billing peers' nodes submit it.
+		/// - `proof`: the two signed messages.
+		///
+		/// Records the offence once per `(set id, round, offender)`, counts it against the
+		/// offender and tells [`Config::OnEquivocation`].
+		///
+		/// Emits [`Event::EquivocationReported`].
+		///
+		/// Complexity: `O(1)`: two signature checks, three storage accesses (the authority set
+		/// is bounded by `MaxAuthorities`).
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::report_equivocation())]
+		#[pallet::authorize(Pallet::<T>::authorize_report_equivocation)]
+		#[pallet::weight_of_authorize(<T as Config>::WeightInfo::authorize_report_equivocation())]
+		pub fn report_equivocation(
+			origin: OriginFor<T>,
+			proof: alloc::boxed::Box<EquivocationProofOf<T>>,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			let (index, offender) = Self::check_equivocation(&proof)?;
+			let (set_id, round) = (proof.set_id(), proof.round());
+			ReportedEquivocations::<T>::insert((set_id, round, index), ());
+			EquivocationCount::<T>::mutate(&offender, |count| *count = count.saturating_add(1));
+			T::OnEquivocation::on_equivocation(&offender, set_id, round);
+			log::warn!(
+				target: LOG_TARGET,
+				"billing peer {index} equivocated in round {round} of set {set_id}"
+			);
+			Self::deposit_event(Event::EquivocationReported { offender, set_id, round });
+			Ok(())
+		}
 	}
 }
 
@@ -283,6 +390,56 @@ impl<T: Config> Pallet<T> {
 			randomness: EpochRandomness::<T>::get(),
 			proposer_threshold: proposer_threshold(q),
 		}
+	}
+
+	/// Check an equivocation proof against the current authority set and the offences recorded.
+	/// Returns the offender's index and id.
+	pub fn check_equivocation(
+		proof: &EquivocationProofOf<T>,
+	) -> Result<(AuthorityIndex, AuthorityId), Error<T>> {
+		let authorities = Authorities::<T>::get();
+		let index = proof.check(CurrentSetId::<T>::get(), &authorities).map_err(|e| match e {
+			EquivocationError::WrongSet => Error::<T>::StaleEquivocationProof,
+			_ => Error::<T>::InvalidEquivocationProof,
+		})?;
+		ensure!(
+			!ReportedEquivocations::<T>::contains_key((proof.set_id(), proof.round(), index)),
+			Error::<T>::DuplicateEquivocationReport
+		);
+		let offender =
+			authorities.get(index as usize).cloned().ok_or(Error::<T>::InvalidEquivocationProof)?;
+		Ok((index, offender))
+	}
+
+	/// The transaction validity of [`Pallet::report_equivocation`]: valid while the proof holds
+	/// and the offence is not recorded; one transaction per offence in the pool.
+	pub fn authorize_report_equivocation(
+		_source: TransactionSource,
+		proof: &alloc::boxed::Box<EquivocationProofOf<T>>,
+	) -> TransactionValidityWithRefund {
+		let (index, _) = Self::check_equivocation(proof).map_err(|e| match e {
+			Error::<T>::InvalidEquivocationProof => InvalidTransaction::BadProof,
+			_ => InvalidTransaction::Stale,
+		})?;
+		let validity = ValidTransaction::with_tag_prefix("GosigEquivocation")
+			.priority(TransactionPriority::MAX / 2)
+			.and_provides((proof.set_id(), proof.round(), index))
+			.longevity(64)
+			.propagate(true)
+			.build()?;
+		Ok((validity, Weight::zero()))
+	}
+
+	/// Submit a report of `proof` to the transaction pool, from the node's runtime API call
+	/// (which must have the offchain transaction-pool extension).
+	pub fn submit_report_equivocation(proof: EquivocationProofOf<T>) -> bool
+	where
+		T: frame_system::offchain::CreateAuthorizedTransaction<Call<T>>,
+	{
+		use frame_system::offchain::SubmitTransaction;
+		let call = Call::<T>::report_equivocation { proof: alloc::boxed::Box::new(proof) };
+		let xt = T::create_authorized_transaction(call.into());
+		SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok()
 	}
 
 	/// The Gosig pre-digest of the block being executed, if any.

@@ -42,7 +42,22 @@ impl pallet_gosig::Config for Test {
 	type MaxAuthorities = ConstU32<8>;
 	type RoundDuration = ConstU64<ROUND_MS>;
 	type EpochLength = ConstU64<EPOCH>;
+	type OnEquivocation = RecordEquivocations;
 	type WeightInfo = ();
+}
+
+std::thread_local! {
+	/// What `OnEquivocation` was told, in order.
+	pub static EQUIVOCATIONS: std::cell::RefCell<Vec<(AuthorityId, u64, Round)>> =
+		const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records the offences it is told of in [`EQUIVOCATIONS`].
+pub struct RecordEquivocations;
+impl crate::OnEquivocation for RecordEquivocations {
+	fn on_equivocation(offender: &AuthorityId, set_id: u64, round: Round) {
+		EQUIVOCATIONS.with(|e| e.borrow_mut().push((offender.clone(), set_id, round)));
+	}
 }
 
 /// The sr25519 key of a dev account, e.g. `"Alice"`.
@@ -70,7 +85,12 @@ pub fn ext_with(
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	let mut ext: sp_io::TestExternalities = storage.into();
+	// Benchmarks sign with keys they generate in the keystore.
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| System::set_block_number(1));
+	EQUIVOCATIONS.with(|e| e.borrow_mut().clear());
 	ext
 }
 

@@ -19,6 +19,10 @@ pub trait WeightInfo {
 	fn set_authorities(a: u32) -> Weight;
 	/// `set_election_target`.
 	fn set_election_target() -> Weight;
+	/// `report_equivocation`.
+	fn report_equivocation() -> Weight;
+	/// The authorization (transaction validation) of `report_equivocation`.
+	fn authorize_report_equivocation() -> Weight;
 }
 
 /// Weights for `pallet_gosig` using the runtime's database weights.
@@ -36,6 +40,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_election_target() -> Weight {
 		Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Two sr25519 verifications (~50 µs each).
+	/// Storage: `Gosig::Authorities` (r:1), `Gosig::CurrentSetId` (r:1),
+	/// `Gosig::ReportedEquivocations` (r:1 w:1), `Gosig::EquivocationCount` (r:1 w:1).
+	fn report_equivocation() -> Weight {
+		Weight::from_parts(150_000_000, 4_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Two sr25519 verifications. Storage: `Gosig::Authorities`, `Gosig::CurrentSetId`,
+	/// `Gosig::ReportedEquivocations` (r:3).
+	fn authorize_report_equivocation() -> Weight {
+		Weight::from_parts(130_000_000, 4_000).saturating_add(T::DbWeight::get().reads(3_u64))
+	}
 }
 
 /// For tests: the same estimates with RocksDB constants.
@@ -48,5 +65,13 @@ impl WeightInfo for () {
 	}
 	fn set_election_target() -> Weight {
 		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn report_equivocation() -> Weight {
+		Weight::from_parts(150_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn authorize_report_equivocation() -> Weight {
+		Weight::from_parts(130_000_000, 4_000).saturating_add(RocksDbWeight::get().reads(3_u64))
 	}
 }

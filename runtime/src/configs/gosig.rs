@@ -9,5 +9,56 @@ impl pallet_gosig::Config for Runtime {
 	type RoundDuration = ConstU64<ROUND_DURATION_MS>;
 	/// The election seed changes every hour.
 	type EpochLength = ConstU32<HOURS>;
+	/// Offences are recorded and counted; the peers pallet's deposit slashing hooks in here
+	/// once it exists.
+	type OnEquivocation = ();
 	type WeightInfo = pallet_gosig::weights::SubstrateWeight<Runtime>;
+}
+
+// Equivocation reports are authorized transactions (`#[pallet::authorize]`): the node's Gosig
+// engine builds them through the runtime API with these.
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	crate::RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = crate::UncheckedExtrinsic;
+	type RuntimeCall = crate::RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	crate::RuntimeCall: From<LocalCall>,
+{
+	type Extension = crate::TxExtension;
+
+	fn create_transaction(
+		call: crate::RuntimeCall,
+		extension: crate::TxExtension,
+	) -> crate::UncheckedExtrinsic {
+		crate::UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	crate::RuntimeCall: From<LocalCall>,
+{
+	/// The extensions of an authorized transaction: no signer, so no nonce or fee; the
+	/// authorization comes from `AuthorizeCall`.
+	fn create_extension() -> crate::TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
 }

@@ -3,7 +3,8 @@
 //! The part of the Gosig consensus (Li, Wang, Chen, Xu, 2018) that decides, free of any Substrate
 //! type, so that it can be tested with an in-memory network as the `finality-grandpa` crate is.
 //! The node's glue (`spacebook-gosig`) feeds it what it sees — round starts, proposals, signed
-//! votes — and carries out what it answers: sign and broadcast a vote, finalize a block.
+//! votes, blocks finalized through sync — and carries out what it answers: sign and broadcast a
+//! vote, finalize a block, report an equivocation.
 //!
 //! ## Terms
 //!
@@ -11,15 +12,31 @@
 //!   authority set of the current era. At most `f = ⌊(n − 1) / 3⌋` of them may be faulty.
 //! - **Quorum**: `n − f` votes, which is `2f + 1` when `n = 3f + 1` (1 of 1, 3 of 4, 15 of 21).
 //!   Any two quorums share at least one honest billing peer.
+//! - **Finalized head**: the highest block this voter knows to be final. Every proposal it may
+//!   prepare is a child of it: a block one higher than the finalized head, whose parent is it.
 //! - **Round**: a fixed time slot. A round has a *proposal stage*, in which the secretly elected
 //!   packers propose blocks, and a *signature stage*, in which billing peers vote.
 //! - **Priority**: the VRF output of a proposer for the round; the lowest wins.
 //! - **Prepare (P)**: a billing peer's one vote per round for the best proposal it may accept.
-//! - **Tentative commit (TC)**: sent after seeing a quorum of prepares for a block. Seeing that
-//!   quorum also *locks* the peer on the block: in later rounds it prepares only that block, or a
-//!   proposal carrying a prepare certificate from a newer round than its lock.
+//! - **Prepare certificate**: a quorum of prepares for one block in one round.
+//! - **Tentative commit (TC)**: sent in the current round after seeing a prepare certificate of
+//!   that round. Seeing a certificate also *locks* the peer on its block: in later rounds it
+//!   prepares only that block, or a proposal carrying a prepare certificate from a newer round than
+//!   its lock. A lock is dropped once a block at its height or above is final.
 //! - **Commit**: a quorum of tentative commits for a block makes it final. The tentative-commit
 //!   signatures are its justification.
+//!
+//! ## Safety in brief
+//!
+//! If a block `B` at height `h` is committed in round `r`, at least `f + 1` honest peers sent a
+//! tentative commit for it in round `r` and were locked on `B` from round `r` on, *before* they
+//! prepared anything in a later round (a tentative commit is only sent for the current round —
+//! sending one for an older round would break this order). A prepare certificate for another block
+//! at height `h` in any round after `r` needs a quorum, hence one of those `f + 1`; it prepares only
+//! `B` or a block carrying a certificate newer than `r` — and the first such certificate cannot
+//! exist. In round `r` itself two certificates would need more than `f` voters to prepare twice.
+//! Every prepared block is a child of the preparer's finalized head, so a committed block's parent
+//! is final too, and final blocks form one chain. See `docs/gosig.md`.
 //!
 //! Each input returns the [`Output`]s the glue must carry out. A vote the voter itself must cast
 //! comes back as [`Output::Vote`]; the glue signs it, broadcasts it and feeds the signed vote back
@@ -34,10 +51,15 @@ use alloc::{collections::BTreeMap, vec, vec::Vec};
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod simulation;
+
 /// A round number. Rounds are fixed-length slots of wall-clock time.
 pub type Round = u64;
 /// The index of a billing peer in the authority set.
 pub type VoterIndex = u32;
+/// The height (number) of a block.
+pub type Height = u64;
 
 /// How many rounds before the current one still accept votes (late votes can still commit).
 pub const ROUND_WINDOW: Round = 2;
@@ -55,7 +77,7 @@ pub fn quorum(n: usize) -> usize {
 }
 
 /// The two votes of the signature stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VoteKind {
 	/// A prepare vote (P) for the best proposal of the round.
 	Prepare,
@@ -63,18 +85,34 @@ pub enum VoteKind {
 	TentativeCommit,
 }
 
+/// A quorum of signatures for one block in one round, by strictly increasing voter index.
+pub type Certificate<S> = Vec<(VoterIndex, S)>;
+
+/// A prepare certificate as a proposal carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrepareCertificate<S> {
+	/// The round whose prepares it holds.
+	pub round: Round,
+	/// The prepare signatures (checked by the glue; counted here).
+	pub signatures: Certificate<S>,
+}
+
 /// A block proposed in a round by an eligible packer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Proposal<B> {
+pub struct Proposal<B, S> {
 	/// The proposed block (its hash, for the glue).
 	pub block: B,
+	/// Its parent.
+	pub parent: B,
+	/// Its height.
+	pub height: Height,
 	/// The proposer's VRF priority in this round: lower is better.
 	pub priority: u128,
 	/// The proposer.
 	pub proposer: VoterIndex,
-	/// When the proposer re-proposes a block it is locked on, the round of the prepare
-	/// certificate it carries. The glue has verified that certificate.
-	pub certificate_round: Option<Round>,
+	/// When the proposer re-proposes a block it is locked on: the prepare certificate of the
+	/// lock. The glue has checked its signatures against this block.
+	pub certificate: Option<PrepareCertificate<S>>,
 }
 
 /// A signed vote, as the glue hands it over after checking the signature.
@@ -86,24 +124,32 @@ pub struct Vote<B, S> {
 	pub round: Round,
 	/// The block voted for.
 	pub block: B,
+	/// Its height.
+	pub height: Height,
 	/// Who voted.
 	pub voter: VoterIndex,
 	/// The voter's signature over the vote (opaque to the core).
 	pub signature: S,
 }
 
-/// A quorum of signatures for one block in one round.
-pub type Certificate<S> = Vec<(VoterIndex, S)>;
-
-/// The block a billing peer is locked on after seeing a quorum of prepares.
+/// The block a billing peer is locked on after seeing a prepare certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lock<B, S> {
 	/// The locked block.
 	pub block: B,
+	/// Its height.
+	pub height: Height,
 	/// The round whose prepares locked it.
 	pub round: Round,
 	/// The prepare certificate: a quorum of prepare signatures.
 	pub certificate: Certificate<S>,
+}
+
+impl<B: Clone, S: Clone> Lock<B, S> {
+	/// The certificate as a proposal carries it.
+	pub fn prepare_certificate(&self) -> PrepareCertificate<S> {
+		PrepareCertificate { round: self.round, signatures: self.certificate.clone() }
+	}
 }
 
 /// What the glue must do after an input.
@@ -117,28 +163,40 @@ pub enum Output<B, S> {
 		round: Round,
 		/// The block to vote for.
 		block: B,
+		/// Its height.
+		height: Height,
 	},
 	/// The block is final: `certificate` holds a quorum of tentative-commit signatures.
+	/// Emitted once per round that reaches a quorum, even when the block is not above the
+	/// finalized head (the glue then checks it agrees with what is final).
 	Commit {
 		/// The round in which it was committed.
 		round: Round,
 		/// The final block.
 		block: B,
+		/// Its height.
+		height: Height,
 		/// The justification's signatures, ordered by voter index.
 		certificate: Certificate<S>,
 	},
 	/// A billing peer signed two different blocks of the same kind in one round. Only its
-	/// first vote counts.
+	/// first vote counts. Both signed votes are the evidence.
 	Equivocation {
+		/// The vote counted.
+		first: Vote<B, S>,
+		/// The conflicting vote.
+		second: Vote<B, S>,
+	},
+	/// A billing peer proposed two different blocks in one round. Only its first proposal is
+	/// considered.
+	ProposalEquivocation {
 		/// The offender.
-		voter: VoterIndex,
-		/// The vote kind it equivocated on.
-		kind: VoteKind,
+		proposer: VoterIndex,
 		/// The round.
 		round: Round,
-		/// The block it voted for first (the one counted).
+		/// The block proposed first.
 		first: B,
-		/// The conflicting block.
+		/// The other block.
 		second: B,
 	},
 }
@@ -146,22 +204,27 @@ pub enum Output<B, S> {
 /// Why an input was not taken. Nothing changes when one is returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rejected {
-	/// The voter index is not in the authority set.
+	/// The voter or proposer index is not in the authority set.
 	UnknownVoter,
-	/// The round is older than the window of rounds still accepting votes.
+	/// The round is older than the window of rounds still accepting votes, or (for a
+	/// proposal) not the current round.
 	StaleRound,
 	/// The round has not started here yet.
 	FutureRound,
-	/// The same vote was already counted.
+	/// The same vote or proposal was already taken.
 	Duplicate,
+	/// The block is at or below the finalized head.
+	Finalized,
+	/// A proposal's certificate holds no quorum of distinct known voters.
+	BadCertificate,
 }
 
 #[derive(Clone, Debug)]
 struct RoundState<B, S> {
-	best_proposal: Option<Proposal<B>>,
+	proposals: BTreeMap<VoterIndex, Proposal<B, S>>,
 	proposal_stage_over: bool,
-	prepares: BTreeMap<VoterIndex, (B, S)>,
-	tentative_commits: BTreeMap<VoterIndex, (B, S)>,
+	prepares: BTreeMap<VoterIndex, Vote<B, S>>,
+	tentative_commits: BTreeMap<VoterIndex, Vote<B, S>>,
 	my_prepare: Option<B>,
 	my_tentative_commit: Option<B>,
 	committed: Option<B>,
@@ -170,7 +233,7 @@ struct RoundState<B, S> {
 impl<B, S> Default for RoundState<B, S> {
 	fn default() -> Self {
 		Self {
-			best_proposal: None,
+			proposals: BTreeMap::new(),
 			proposal_stage_over: false,
 			prepares: BTreeMap::new(),
 			tentative_commits: BTreeMap::new(),
@@ -181,6 +244,16 @@ impl<B, S> Default for RoundState<B, S> {
 	}
 }
 
+/// What a billing peer must remember across a restart so that it never signs against its own
+/// lock or twice in a round: its lock and the votes it cast in the rounds still open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Persisted<B, S> {
+	/// The lock held.
+	pub lock: Option<Lock<B, S>>,
+	/// The votes this peer cast: `(round, kind, block)`.
+	pub own_votes: Vec<(Round, VoteKind, B)>,
+}
+
 /// The Gosig state machine of one billing peer (or of an observer, which counts votes but never
 /// casts any).
 #[derive(Clone, Debug)]
@@ -188,17 +261,26 @@ pub struct Voter<B, S> {
 	n: usize,
 	me: Option<VoterIndex>,
 	round: Round,
+	finalized: B,
+	finalized_height: Height,
 	lock: Option<Lock<B, S>>,
 	rounds: BTreeMap<Round, RoundState<B, S>>,
 }
 
 impl<B: Clone + Ord, S: Clone> Voter<B, S> {
-	/// A voter among `n` billing peers, itself `me` (or `None` for an observer), in `round`.
-	pub fn new(n: usize, me: Option<VoterIndex>, round: Round) -> Self {
+	/// A voter among `n` billing peers, itself `me` (or `None` for an observer), in `round`, on
+	/// the finalized head `finalized` at `finalized_height`.
+	pub fn new(
+		n: usize,
+		me: Option<VoterIndex>,
+		round: Round,
+		finalized: B,
+		finalized_height: Height,
+	) -> Self {
 		let me = me.filter(|i| (*i as usize) < n);
 		let mut rounds = BTreeMap::new();
 		rounds.insert(round, RoundState::default());
-		Self { n, me, round, lock: None, rounds }
+		Self { n, me, round, finalized, finalized_height, lock: None, rounds }
 	}
 
 	/// The number of billing peers.
@@ -206,9 +288,19 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		self.n
 	}
 
+	/// This voter's index, unless it is an observer.
+	pub fn me(&self) -> Option<VoterIndex> {
+		self.me
+	}
+
 	/// The current round.
 	pub fn round(&self) -> Round {
 		self.round
+	}
+
+	/// The finalized head: `(block, height)`.
+	pub fn finalized(&self) -> (&B, Height) {
+		(&self.finalized, self.finalized_height)
 	}
 
 	/// The lock held, if any.
@@ -216,16 +308,49 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		self.lock.as_ref()
 	}
 
-	/// Restore a lock persisted before a restart. A lock from a newer round than the one held wins.
-	pub fn restore_lock(&mut self, lock: Lock<B, S>) {
-		if self.lock.as_ref().is_none_or(|l| l.round < lock.round) {
-			self.lock = Some(lock);
-		}
-	}
-
 	/// The block committed in `round`, if one was.
 	pub fn committed(&self, round: Round) -> Option<&B> {
 		self.rounds.get(&round).and_then(|r| r.committed.as_ref())
+	}
+
+	/// What to persist so that a restart never contradicts what was signed.
+	pub fn persisted(&self) -> Persisted<B, S> {
+		let mut own_votes = Vec::new();
+		for (round, state) in &self.rounds {
+			if let Some(b) = &state.my_prepare {
+				own_votes.push((*round, VoteKind::Prepare, b.clone()));
+			}
+			if let Some(b) = &state.my_tentative_commit {
+				own_votes.push((*round, VoteKind::TentativeCommit, b.clone()));
+			}
+		}
+		Persisted { lock: self.lock.clone(), own_votes }
+	}
+
+	/// Restore what [`Self::persisted`] returned before a restart. A lock from a newer round than
+	/// the one held wins; a lock at or below the finalized head is dropped; own votes of rounds
+	/// still open are remembered so they are not cast again.
+	pub fn restore(&mut self, persisted: Persisted<B, S>) {
+		if let Some(lock) = persisted.lock {
+			if lock.height > self.finalized_height
+				&& self.lock.as_ref().is_none_or(|l| l.round < lock.round)
+			{
+				self.lock = Some(lock);
+			}
+		}
+		let oldest = self.round.saturating_sub(ROUND_WINDOW);
+		for (round, kind, block) in persisted.own_votes {
+			if round < oldest {
+				continue;
+			}
+			// A vote cast in a round not reached yet here (a clock that went back) is kept too:
+			// the round state is made now so that it is not cast again.
+			let state = self.rounds.entry(round).or_default();
+			match kind {
+				VoteKind::Prepare => state.my_prepare = Some(block),
+				VoteKind::TentativeCommit => state.my_tentative_commit = Some(block),
+			}
+		}
 	}
 
 	/// Enter `round` (ignored unless newer than the current one). Locks are kept; rounds that
@@ -240,28 +365,94 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		self.rounds = self.rounds.split_off(&oldest);
 	}
 
-	/// A proposal seen in `round`. Kept if it is the best so far; once the proposal stage is over
-	/// and no prepare was cast yet, it is prepared at once if the lock allows it.
-	pub fn on_proposal(&mut self, round: Round, proposal: Proposal<B>) -> Vec<Output<B, S>> {
-		if round != self.round || (proposal.proposer as usize) >= self.n {
-			return Vec::new();
+	/// A block became final by other means than this voter's own count (a justification
+	/// imported with a synced block). Moves the finalized head up and drops a lock it passes.
+	pub fn on_finalized(&mut self, block: B, height: Height) {
+		if height <= self.finalized_height {
+			return;
 		}
-		let allowed = self.lock_allows(&proposal);
-		let state = self.rounds.entry(round).or_default();
-		if !allowed {
-			return Vec::new();
+		self.finalized = block;
+		self.finalized_height = height;
+		if self.lock.as_ref().is_some_and(|l| l.height <= height) {
+			self.lock = None;
 		}
-		let better = state.best_proposal.as_ref().is_none_or(|best| {
-			(proposal.priority, proposal.proposer) < (best.priority, best.proposer)
+	}
+
+	/// A prepare certificate another peer announced for its lock (the glue checked the
+	/// signatures against `block`, `height` and the certificate's round). A certificate newer than
+	/// this voter's lock is a proof that a quorum prepared the block, as good as seeing those
+	/// prepares: the voter locks on it. This spreads locks formed while the network was bad, so
+	/// that the next honest leader's re-proposal is acceptable to every honest peer.
+	///
+	/// Returns whether the lock changed.
+	pub fn on_certificate(
+		&mut self,
+		block: B,
+		height: Height,
+		certificate: PrepareCertificate<S>,
+	) -> Result<bool, Rejected> {
+		if !self.is_quorum(&certificate.signatures) {
+			return Err(Rejected::BadCertificate);
+		}
+		if height <= self.finalized_height {
+			return Err(Rejected::Finalized);
+		}
+		if self.lock.as_ref().is_some_and(|l| l.round >= certificate.round) {
+			return Ok(false);
+		}
+		self.lock = Some(Lock {
+			block,
+			height,
+			round: certificate.round,
+			certificate: certificate.signatures,
 		});
-		if better {
-			state.best_proposal = Some(proposal);
+		Ok(true)
+	}
+
+	/// A proposal seen in `round` (the glue checked the proposer's election and seal, imported
+	/// the block and checked the signatures of any certificate). Once the proposal stage is over
+	/// and no prepare was cast yet, the best proposal is prepared at once.
+	pub fn on_proposal(
+		&mut self,
+		round: Round,
+		proposal: Proposal<B, S>,
+	) -> Result<Vec<Output<B, S>>, Rejected> {
+		if (proposal.proposer as usize) >= self.n {
+			return Err(Rejected::UnknownVoter);
 		}
-		if state.proposal_stage_over {
-			self.prepare_best(round)
-		} else {
-			Vec::new()
+		if round > self.round {
+			return Err(Rejected::FutureRound);
 		}
+		if round < self.round {
+			return Err(Rejected::StaleRound);
+		}
+		if let Some(cert) = &proposal.certificate {
+			if !self.is_quorum(&cert.signatures) {
+				return Err(Rejected::BadCertificate);
+			}
+		}
+		let state = self.rounds.entry(round).or_default();
+		if let Some(first) = state.proposals.get(&proposal.proposer) {
+			if first.block == proposal.block {
+				return Err(Rejected::Duplicate);
+			}
+			return Ok(vec![Output::ProposalEquivocation {
+				proposer: proposal.proposer,
+				round,
+				first: first.block.clone(),
+				second: proposal.block,
+			}]);
+		}
+		let stage_over = state.proposal_stage_over;
+		// A certificate newer than the lock is a proof of a quorum of prepares: lock on it, as
+		// if those prepares had been seen.
+		if let Some(cert) = &proposal.certificate {
+			if proposal.height > self.finalized_height {
+				let _ = self.on_certificate(proposal.block.clone(), proposal.height, cert.clone());
+			}
+		}
+		self.rounds.entry(round).or_default().proposals.insert(proposal.proposer, proposal);
+		Ok(if stage_over { self.prepare_best(round) } else { Vec::new() })
 	}
 
 	/// The proposal stage of `round` is over: prepare the best proposal the lock allows.
@@ -285,64 +476,90 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 			return Err(Rejected::StaleRound);
 		}
 		let quorum = quorum(self.n);
+		let current_round = self.round;
+		let finalized_height = self.finalized_height;
 		let state = self.rounds.entry(vote.round).or_default();
 		let votes = match vote.kind {
 			VoteKind::Prepare => &mut state.prepares,
 			VoteKind::TentativeCommit => &mut state.tentative_commits,
 		};
-		if let Some((first, _)) = votes.get(&vote.voter) {
-			if *first == vote.block {
+		if let Some(first) = votes.get(&vote.voter) {
+			if first.block == vote.block && first.height == vote.height {
 				return Err(Rejected::Duplicate);
 			}
-			return Ok(vec![Output::Equivocation {
-				voter: vote.voter,
-				kind: vote.kind,
-				round: vote.round,
-				first: first.clone(),
-				second: vote.block,
-			}]);
+			return Ok(vec![Output::Equivocation { first: first.clone(), second: vote }]);
 		}
-		votes.insert(vote.voter, (vote.block.clone(), vote.signature));
-		let certificate = certificate_for(votes, &vote.block, quorum);
-		let Some(certificate) = certificate else { return Ok(Vec::new()) };
+		votes.insert(vote.voter, vote.clone());
+		let Some(certificate) = certificate_for(votes, &vote.block, quorum) else {
+			return Ok(Vec::new());
+		};
 
 		let mut out = Vec::new();
 		match vote.kind {
 			VoteKind::Prepare => {
-				// A quorum of prepares: lock on the block and send the tentative commit.
-				if self.lock.as_ref().is_none_or(|l| l.round < vote.round) {
-					self.lock =
-						Some(Lock { block: vote.block.clone(), round: vote.round, certificate });
+				if vote.height <= finalized_height {
+					return Ok(out);
 				}
+				// A quorum of prepares: lock on the block (any certificate newer than the lock
+				// is safe to lock on: it proves a quorum prepared the block in that round).
+				if self.lock.as_ref().is_none_or(|l| l.round < vote.round) {
+					self.lock = Some(Lock {
+						block: vote.block.clone(),
+						height: vote.height,
+						round: vote.round,
+						certificate,
+					});
+				}
+				// ... and send the tentative commit — only in the current round, so that the lock
+				// precedes every later prepare of this peer.
 				let state = self.rounds.entry(vote.round).or_default();
-				if self.me.is_some() && state.my_tentative_commit.is_none() {
+				if self.me.is_some()
+					&& vote.round == current_round
+					&& state.my_tentative_commit.is_none()
+				{
 					state.my_tentative_commit = Some(vote.block.clone());
 					out.push(Output::Vote {
 						kind: VoteKind::TentativeCommit,
 						round: vote.round,
 						block: vote.block,
+						height: vote.height,
 					});
 				}
 			}
 			VoteKind::TentativeCommit => {
 				if state.committed.is_none() {
 					state.committed = Some(vote.block.clone());
-					if self.lock.as_ref().is_some_and(|l| l.round <= vote.round) {
-						self.lock = None;
-					}
-					out.push(Output::Commit { round: vote.round, block: vote.block, certificate });
+					self.on_finalized(vote.block.clone(), vote.height);
+					out.push(Output::Commit {
+						round: vote.round,
+						block: vote.block,
+						height: vote.height,
+						certificate,
+					});
 				}
 			}
 		}
 		Ok(out)
 	}
 
-	fn lock_allows(&self, proposal: &Proposal<B>) -> bool {
+	/// Whether `signatures` hold a quorum of distinct voters of the set, in increasing order.
+	pub fn is_quorum(&self, signatures: &Certificate<S>) -> bool {
+		signatures.len() >= quorum(self.n)
+			&& signatures.windows(2).all(|w| w[0].0 < w[1].0)
+			&& signatures.iter().all(|(i, _)| (*i as usize) < self.n)
+	}
+
+	fn acceptable(&self, proposal: &Proposal<B, S>) -> bool {
+		if proposal.height != self.finalized_height.saturating_add(1)
+			|| proposal.parent != self.finalized
+		{
+			return false;
+		}
 		match &self.lock {
 			None => true,
 			Some(lock) => {
 				proposal.block == lock.block
-					|| proposal.certificate_round.is_some_and(|r| r > lock.round)
+					|| proposal.certificate.as_ref().is_some_and(|c| c.round > lock.round)
 			}
 		}
 	}
@@ -351,27 +568,33 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		if self.me.is_none() {
 			return Vec::new();
 		}
-		let state = self.rounds.entry(round).or_default();
+		let Some(state) = self.rounds.get(&round) else { return Vec::new() };
 		if state.my_prepare.is_some() {
 			return Vec::new();
 		}
-		let Some(best) = state.best_proposal.as_ref() else { return Vec::new() };
-		let block = best.block.clone();
+		let best = state
+			.proposals
+			.values()
+			.filter(|p| self.acceptable(p))
+			.min_by_key(|p| (p.priority, p.proposer))
+			.map(|p| (p.block.clone(), p.height));
+		let Some((block, height)) = best else { return Vec::new() };
+		let state = self.rounds.entry(round).or_default();
 		state.my_prepare = Some(block.clone());
-		vec![Output::Vote { kind: VoteKind::Prepare, round, block }]
+		vec![Output::Vote { kind: VoteKind::Prepare, round, block, height }]
 	}
 }
 
 /// The votes for `block` as a certificate, if they reach `quorum`.
 fn certificate_for<B: Ord, S: Clone>(
-	votes: &BTreeMap<VoterIndex, (B, S)>,
+	votes: &BTreeMap<VoterIndex, Vote<B, S>>,
 	block: &B,
 	quorum: usize,
 ) -> Option<Certificate<S>> {
 	let cert: Certificate<S> = votes
 		.iter()
-		.filter(|(_, (b, _))| b == block)
-		.map(|(voter, (_, sig))| (*voter, sig.clone()))
+		.filter(|(_, v)| &v.block == block)
+		.map(|(voter, v)| (*voter, v.signature.clone()))
 		.collect();
 	(cert.len() >= quorum).then_some(cert)
 }

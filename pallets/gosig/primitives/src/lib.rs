@@ -19,7 +19,7 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 use sp_arithmetic::{traits::Saturating, PerThing, Perbill};
 use sp_core::sr25519::vrf::{VrfInput, VrfSignData, VrfSignature, VrfTranscript};
@@ -143,7 +143,7 @@ pub fn is_elected(priority: u128, threshold: u128) -> bool {
 }
 
 /// What a billing peer signs when it votes.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct VotePayload<Hash, Number> {
 	/// Prepare or tentative commit, as `0` or `1`.
 	pub kind: u8,
@@ -198,6 +198,177 @@ pub fn vote_kind_from_code(code: u8) -> Option<VoteKind> {
 		0 => Some(VoteKind::Prepare),
 		1 => Some(VoteKind::TentativeCommit),
 		_ => None,
+	}
+}
+
+/// A billing peer's vote with its signature: what is gossiped, and half of an equivocation proof.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct SignedVote<Hash, Number> {
+	/// What was signed.
+	pub payload: VotePayload<Hash, Number>,
+	/// The signer's authority index.
+	pub voter: AuthorityIndex,
+	/// The signature of [`VotePayload::signing_bytes`].
+	pub signature: AuthoritySignature,
+}
+
+impl<Hash: Encode, Number: Encode> SignedVote<Hash, Number> {
+	/// Whether the signature is the voter's, `authorities` being the set of `payload.set_id`.
+	pub fn verify(&self, authorities: &[AuthorityId]) -> bool {
+		authorities
+			.get(self.voter as usize)
+			.is_some_and(|signer| self.payload.verify(signer, &self.signature))
+	}
+}
+
+/// The domain tag prefixed to every signed proposal.
+pub const PROPOSAL_DOMAIN: &[u8] = b"spacebook-gosig-proposal";
+
+/// What an elected billing peer signs when it proposes a block in a round: a block it just
+/// packed, or the block it is locked on with that lock's prepare certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct ProposalPayload<Hash, Number> {
+	/// The round of the proposal.
+	pub round: Round,
+	/// The proposed block.
+	pub block_hash: Hash,
+	/// Its number.
+	pub block_number: Number,
+	/// Its parent (the proposer's last finalized block).
+	pub parent_hash: Hash,
+	/// The authority set the proposer belongs to.
+	pub set_id: SetId,
+	/// The round of the prepare certificate a re-proposal carries.
+	pub certificate_round: Option<Round>,
+}
+
+impl<Hash: Encode, Number: Encode> ProposalPayload<Hash, Number> {
+	/// The bytes that are signed.
+	pub fn signing_bytes(&self) -> Vec<u8> {
+		(PROPOSAL_DOMAIN, self).encode()
+	}
+}
+
+/// A proposal with its proposer's signature: half of a proposal-equivocation proof.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct SignedProposal<Hash, Number> {
+	/// What was signed.
+	pub payload: ProposalPayload<Hash, Number>,
+	/// The proposer's authority index.
+	pub proposer: AuthorityIndex,
+	/// The signature of [`ProposalPayload::signing_bytes`].
+	pub signature: AuthoritySignature,
+}
+
+impl<Hash: Encode, Number: Encode> SignedProposal<Hash, Number> {
+	/// Whether the signature is the proposer's, `authorities` being the set of
+	/// `payload.set_id`.
+	pub fn verify(&self, authorities: &[AuthorityId]) -> bool {
+		authorities
+			.get(self.proposer as usize)
+			.is_some_and(|signer| signer.verify(&self.payload.signing_bytes(), &self.signature))
+	}
+}
+
+/// Evidence that a billing peer signed two conflicting messages in one round: two votes of one
+/// kind for different blocks, or two proposals of different blocks.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum EquivocationProof<Hash, Number> {
+	/// Two votes.
+	Vote {
+		/// One vote.
+		first: SignedVote<Hash, Number>,
+		/// The conflicting vote.
+		second: SignedVote<Hash, Number>,
+	},
+	/// Two proposals.
+	Proposal {
+		/// One proposal.
+		first: SignedProposal<Hash, Number>,
+		/// The conflicting proposal.
+		second: SignedProposal<Hash, Number>,
+	},
+}
+
+/// Why an equivocation proof was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EquivocationError {
+	/// The two messages are of different signers, rounds, sets or vote kinds.
+	NotComparable,
+	/// The two messages are for the same block: no equivocation.
+	SameBlock,
+	/// The proof is for another authority set than the one given.
+	WrongSet,
+	/// A signature does not verify.
+	BadSignature,
+}
+
+impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Hash, Number> {
+	/// The offender's authority index.
+	pub fn offender(&self) -> AuthorityIndex {
+		match self {
+			Self::Vote { first, .. } => first.voter,
+			Self::Proposal { first, .. } => first.proposer,
+		}
+	}
+
+	/// The round of the equivocation.
+	pub fn round(&self) -> Round {
+		match self {
+			Self::Vote { first, .. } => first.payload.round,
+			Self::Proposal { first, .. } => first.payload.round,
+		}
+	}
+
+	/// The authority set of the offender.
+	pub fn set_id(&self) -> SetId {
+		match self {
+			Self::Vote { first, .. } => first.payload.set_id,
+			Self::Proposal { first, .. } => first.payload.set_id,
+		}
+	}
+
+	/// Check the proof against `authorities`, the billing peers of set `set_id`. Returns the
+	/// offender's index.
+	pub fn check(
+		&self,
+		set_id: SetId,
+		authorities: &[AuthorityId],
+	) -> Result<AuthorityIndex, EquivocationError> {
+		let (same_signer, same_block, signatures_valid) = match self {
+			Self::Vote { first, second } => {
+				let (a, b) = (&first.payload, &second.payload);
+				(
+					first.voter == second.voter
+						&& a.round == b.round
+						&& a.set_id == b.set_id
+						&& a.kind == b.kind,
+					a.block_hash == b.block_hash && a.block_number == b.block_number,
+					first.verify(authorities) && second.verify(authorities),
+				)
+			}
+			Self::Proposal { first, second } => {
+				let (a, b) = (&first.payload, &second.payload);
+				(
+					first.proposer == second.proposer && a.round == b.round && a.set_id == b.set_id,
+					a.block_hash == b.block_hash,
+					first.verify(authorities) && second.verify(authorities),
+				)
+			}
+		};
+		if !same_signer {
+			return Err(EquivocationError::NotComparable);
+		}
+		if same_block {
+			return Err(EquivocationError::SameBlock);
+		}
+		if self.set_id() != set_id {
+			return Err(EquivocationError::WrongSet);
+		}
+		if !signatures_valid {
+			return Err(EquivocationError::BadSignature);
+		}
+		Ok(self.offender())
 	}
 }
 
@@ -275,6 +446,20 @@ impl<Hash: Encode + PartialEq + Clone, Number: Encode + PartialEq + Clone>
 	}
 }
 
+/// A consensus digest the runtime puts in a block's header (`DigestItem::Consensus` with
+/// [`GOSIG_ENGINE_ID`]), for nodes and light clients that follow the chain by headers.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum ConsensusLog {
+	/// This block replaces the billing peers: from the state after it, set `set_id` holds
+	/// `authorities`. The block itself is voted on, and justified, by the old set.
+	AuthoritiesChange {
+		/// The new set's number.
+		set_id: SetId,
+		/// The new billing peers, by authority index.
+		authorities: Vec<AuthorityId>,
+	},
+}
+
 /// What the engine reads from the runtime at the start of every round.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct GosigConfiguration {
@@ -295,6 +480,12 @@ sp_api::decl_runtime_apis! {
 	pub trait GosigApi {
 		/// The Gosig configuration as of the state of the block this is called at.
 		fn configuration() -> GosigConfiguration;
+
+		/// Submit a report of an equivocation to the transaction pool (the caller registers the
+		/// offchain transaction-pool extension). Returns whether it was submitted.
+		fn submit_report_equivocation_extrinsic(
+			proof: EquivocationProof<Block::Hash, sp_runtime::traits::NumberFor<Block>>,
+		) -> bool;
 	}
 }
 
@@ -408,5 +599,93 @@ mod tests {
 			outsider.verify(&hash, &3, 0, &authorities),
 			Err(JustificationError::UnknownAuthority)
 		);
+	}
+
+	fn keys() -> (Vec<AuthorityPair>, Vec<AuthorityId>) {
+		let pairs: Vec<AuthorityPair> = ["//Alice", "//Bob", "//Charlie", "//Dave"]
+			.iter()
+			.map(|s| AuthorityPair::from_string(s, None).unwrap())
+			.collect();
+		let ids = pairs.iter().map(|p| p.public()).collect();
+		(pairs, ids)
+	}
+
+	fn signed_vote(
+		pairs: &[AuthorityPair],
+		voter: u32,
+		kind: VoteKind,
+		round: Round,
+		block: [u8; 32],
+	) -> SignedVote<[u8; 32], u32> {
+		let payload = VotePayload::new(kind, round, block, 5u32, 3);
+		let signature = pairs[voter as usize].sign(&payload.signing_bytes());
+		SignedVote { payload, voter, signature }
+	}
+
+	fn signed_proposal(
+		pairs: &[AuthorityPair],
+		proposer: u32,
+		round: Round,
+		block: [u8; 32],
+	) -> SignedProposal<[u8; 32], u32> {
+		let payload = ProposalPayload {
+			round,
+			block_hash: block,
+			block_number: 5u32,
+			parent_hash: [0u8; 32],
+			set_id: 3,
+			certificate_round: None,
+		};
+		let signature = pairs[proposer as usize].sign(&payload.signing_bytes());
+		SignedProposal { payload, proposer, signature }
+	}
+
+	#[test]
+	fn two_votes_for_different_blocks_prove_an_equivocation() {
+		let (pairs, ids) = keys();
+		let a = signed_vote(&pairs, 1, VoteKind::Prepare, 9, [1u8; 32]);
+		let b = signed_vote(&pairs, 1, VoteKind::Prepare, 9, [2u8; 32]);
+		assert!(a.verify(&ids) && b.verify(&ids));
+		let proof = EquivocationProof::Vote { first: a.clone(), second: b.clone() };
+		assert_eq!(proof.check(3, &ids), Ok(1));
+		assert_eq!((proof.offender(), proof.round(), proof.set_id()), (1, 9, 3));
+		assert_eq!(proof.check(4, &ids), Err(EquivocationError::WrongSet));
+
+		let same = EquivocationProof::Vote { first: a.clone(), second: a.clone() };
+		assert_eq!(same.check(3, &ids), Err(EquivocationError::SameBlock));
+		let other_round = signed_vote(&pairs, 1, VoteKind::Prepare, 10, [2u8; 32]);
+		let other_kind = signed_vote(&pairs, 1, VoteKind::TentativeCommit, 9, [2u8; 32]);
+		let other_voter = signed_vote(&pairs, 2, VoteKind::Prepare, 9, [2u8; 32]);
+		for second in [other_round, other_kind, other_voter] {
+			let proof = EquivocationProof::Vote { first: a.clone(), second };
+			assert_eq!(proof.check(3, &ids), Err(EquivocationError::NotComparable));
+		}
+		// A vote signed by someone else than its claimed voter proves nothing.
+		let mut forged = b.clone();
+		forged.signature = pairs[2].sign(&forged.payload.signing_bytes());
+		assert!(!forged.verify(&ids));
+		let proof = EquivocationProof::Vote { first: a, second: forged };
+		assert_eq!(proof.check(3, &ids), Err(EquivocationError::BadSignature));
+	}
+
+	#[test]
+	fn two_proposals_of_different_blocks_prove_an_equivocation() {
+		let (pairs, ids) = keys();
+		let a = signed_proposal(&pairs, 0, 4, [1u8; 32]);
+		let b = signed_proposal(&pairs, 0, 4, [2u8; 32]);
+		let proof = EquivocationProof::Proposal { first: a.clone(), second: b.clone() };
+		assert_eq!(proof.check(3, &ids), Ok(0));
+		// Re-proposing the same block with a certificate is no equivocation.
+		let mut again = a.clone();
+		again.payload.certificate_round = Some(3);
+		again.signature = pairs[0].sign(&again.payload.signing_bytes());
+		let proof = EquivocationProof::Proposal { first: a.clone(), second: again };
+		assert_eq!(proof.check(3, &ids), Err(EquivocationError::SameBlock));
+		// A vote signature cannot be passed off as a proposal signature.
+		let vote = signed_vote(&pairs, 0, VoteKind::Prepare, 4, [2u8; 32]);
+		let mut disguised = b;
+		disguised.signature = vote.signature;
+		let proof = EquivocationProof::Proposal { first: a, second: disguised };
+		assert_eq!(proof.check(3, &ids), Err(EquivocationError::BadSignature));
 	}
 }

@@ -17,6 +17,19 @@ fn root_replaces_the_billing_peers() {
 		assert_eq!(CurrentSetId::<Test>::get(), 1);
 		System::assert_last_event(Event::AuthoritiesChanged { set_id: 1, count: 2 }.into());
 		assert_eq!(Gosig::configuration().set_id, 1);
+		// The header announces the change.
+		let announced = System::digest().logs.iter().find_map(|log| {
+			log.consensus_try_to::<spacebook_gosig_primitives::ConsensusLog>(
+				&spacebook_gosig_primitives::GOSIG_ENGINE_ID,
+			)
+		});
+		assert_eq!(
+			announced,
+			Some(spacebook_gosig_primitives::ConsensusLog::AuthoritiesChange {
+				set_id: 1,
+				authorities: vec![id("Dave"), id("Eve")],
+			})
+		);
 	});
 }
 

@@ -2,6 +2,7 @@
 
 mod calls;
 mod configuration;
+mod equivocation;
 mod genesis;
 mod randomness;
 mod rounds;

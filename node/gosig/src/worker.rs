@@ -1,0 +1,1004 @@
+//! The Gosig worker: one task per node that drives the round state machine (`gosig-core`).
+//!
+//! It reacts to four sources of events:
+//!
+//! - **the round clock**: at the start of round `r` it enters the round, re-announces its lock and
+//!   its latest justification, and — on a billing peer elected by its VRF — proposes a block
+//!   (re-proposing its locked block with the lock's certificate, or packing a new block on the
+//!   finalized head); a third of a round later it ends the proposal stage;
+//! - **gossip** ([`crate::gossip`]): proposals, votes, locks and justifications of other peers;
+//! - **block imports**: a proposal whose block arrives after its proposal message is taken then;
+//! - **finality**: the finalized head moves the state machine on and may bring a new authority
+//!   set, for which the worker starts over.
+//!
+//! Nodes without a billing-peer key run it as observers: they count votes and finalize blocks
+//! from tentative commits and justifications, but never propose or vote.
+
+use crate::{
+	aux_schema, check_justification_signatures, configuration_at,
+	gossip::{
+		topic, CommitMessage, GosigValidator, GossipMessage, GossipMessageOf, LockAnnouncement,
+		ProposalMessage, View, COST_NOT_ELECTED, MAX_MESSAGE_SIZE,
+	},
+	local_authority,
+	metrics::Metrics,
+	now, round_at, LOG_TARGET,
+};
+use codec::{Decode, Encode};
+use futures::{future::poll_fn, FutureExt, StreamExt};
+use gosig_core::{Output, PrepareCertificate, Proposal, Rejected, Vote, Voter};
+use log::{debug, error, info, warn};
+use parking_lot::RwLock;
+use sc_client_api::{backend::AuxStore, BlockchainEvents, FinalityNotification, Finalizer};
+use sc_consensus::{
+	BlockImport, BlockImportParams, ForkChoiceStrategy, StateAction, StorageChanges,
+};
+use sc_network::{NotificationService, PeerId};
+use sc_network_gossip::{GossipEngine, TopicNotification};
+use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sp_api::{ApiExt, ProvideRuntimeApi};
+use sp_blockchain::HeaderBackend;
+use sp_consensus::{BlockOrigin, Environment, ProposeArgs, Proposer, SyncOracle};
+use sp_inherents::InherentDataProvider;
+use sp_keystore::KeystorePtr;
+use sp_runtime::{
+	generic::DigestItem,
+	traits::{Block as BlockT, Hash as HashT, Header as HeaderT, NumberFor},
+	Digest, SaturatedConversion,
+};
+use spacebook_gosig_primitives::{
+	is_elected, priority, vote_kind_from_code, vrf_sign_data, AuthorityId, AuthorityIndex,
+	AuthoritySignature, EquivocationProof, GosigApi, GosigConfiguration, GosigJustification,
+	PreDigest, ProposalPayload, Round, SignedProposal, SignedVote, VoteKind, VotePayload,
+	GOSIG_ENGINE_ID, KEY_TYPE,
+};
+use std::{
+	collections::{BTreeMap, HashMap},
+	marker::PhantomData,
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use substrate_prometheus_endpoint::Registry;
+
+/// At most this many proposals wait for their block to be imported.
+const MAX_PENDING_PROPOSALS: usize = 64;
+/// At most this many justifications wait for their block to be imported.
+const MAX_PENDING_COMMITS: usize = 16;
+/// At most this many messages of a round not started yet wait here.
+const MAX_FUTURE_MESSAGES: usize = 1024;
+/// At most this many import times are kept for the time-to-finality metric.
+const MAX_IMPORT_TIMES: usize = 4096;
+
+/// What [`start_gosig`] needs.
+pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
+	/// The client: runtime API, headers, finality, aux storage, notifications.
+	pub client: Arc<C>,
+	/// Where the worker imports the blocks it packs.
+	pub block_import: I,
+	/// Builds blocks; `None` on a node that is not a billing peer (`--validator` unset): it
+	/// observes only.
+	pub proposer_factory: Option<PF>,
+	/// Holds the billing peer's `gosg` key.
+	pub keystore: KeystorePtr,
+	/// The network, for the gossip engine.
+	pub network: N,
+	/// The sync service: for the gossip engine, to announce packed blocks, and to tell whether
+	/// the node is still syncing.
+	pub sync: S,
+	/// The name of the Gosig protocol ([`crate::gossip::protocol_name`]) and its notification
+	/// service, registered with the network.
+	pub protocol_name: sc_network::ProtocolName,
+	/// The notification service of the Gosig protocol.
+	pub notification_service: Box<dyn NotificationService>,
+	/// Where to register the Prometheus series.
+	pub prometheus_registry: Option<Registry>,
+	/// Lets the runtime submit equivocation reports to the transaction pool.
+	pub offchain_tx_pool_factory: OffchainTransactionPoolFactory<B>,
+	/// Test only: this billing peer signs a second, conflicting prepare in every round (an
+	/// equivocation) so that tests can see it reported. Never set outside tests.
+	pub test_equivocation: bool,
+}
+
+/// The Gosig worker of a node; runs until the node stops.
+pub async fn start_gosig<B, BE, C, I, PF, N, S>(params: GosigParams<B, C, I, PF, N, S>)
+where
+	B: BlockT,
+	BE: sc_client_api::Backend<B>,
+	C: ProvideRuntimeApi<B>
+		+ HeaderBackend<B>
+		+ Finalizer<B, BE>
+		+ AuxStore
+		+ BlockchainEvents<B>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: GosigApi<B>,
+	I: BlockImport<B> + Send + Sync,
+	PF: Environment<B> + Send,
+	N: sc_network_gossip::Network<B> + Clone + Send + 'static,
+	S: sc_network_gossip::Syncing<B> + SyncOracle + Clone + Send + 'static,
+{
+	let GosigParams {
+		client,
+		block_import,
+		proposer_factory,
+		keystore,
+		network,
+		sync,
+		protocol_name,
+		notification_service,
+		prometheus_registry,
+		offchain_tx_pool_factory,
+		test_equivocation,
+	} = params;
+	let view = Arc::new(RwLock::new(View::default()));
+	let validator = Arc::new(GosigValidator::<B>::new(view.clone()));
+	let gossip = GossipEngine::new(
+		network,
+		sync.clone(),
+		notification_service,
+		protocol_name,
+		validator.clone(),
+		prometheus_registry.as_ref(),
+	);
+	let metrics = prometheus_registry.as_ref().and_then(|r| {
+		Metrics::register(r)
+			.map_err(|e| warn!(target: LOG_TARGET, "cannot register Gosig metrics: {e}"))
+			.ok()
+	});
+	info!(
+		target: LOG_TARGET,
+		"🗳  Gosig worker started ({})",
+		if proposer_factory.is_some() { "billing peer" } else { "observer" }
+	);
+	let mut env = Env {
+		client,
+		block_import,
+		proposer_factory,
+		keystore,
+		gossip,
+		sync,
+		view,
+		validator,
+		metrics,
+		offchain_tx_pool_factory,
+		test_equivocation,
+		imported_at: HashMap::new(),
+		_phantom: PhantomData,
+	};
+	let mut imports = env.client.every_import_notification_stream();
+	let mut finality = env.client.finality_notification_stream();
+	loop {
+		let mut set = match env.enter_set() {
+			Ok(set) => set,
+			Err(e) => {
+				warn!(target: LOG_TARGET, "cannot start Gosig: {e}");
+				futures_timer::Delay::new(Duration::from_secs(1)).await;
+				continue;
+			}
+		};
+		let mut messages = env.gossip.messages_for(set.topic);
+		loop {
+			let wake = set.next_wake();
+			let event = {
+				let gossip = &mut env.gossip;
+				let mut network = poll_fn(|cx| gossip.poll_unpin(cx)).fuse();
+				let mut timer = futures_timer::Delay::new(wake).fuse();
+				futures::select_biased! {
+					_ = network => Event::NetworkGone,
+					n = finality.next() => n.map_or(Event::NetworkGone, Event::Finalized),
+					n = imports.next() => n.map_or(Event::NetworkGone, |n| Event::Imported(n.hash)),
+					m = messages.next() => m.map_or(Event::NetworkGone, Event::Gossip),
+					_ = timer => Event::Timer,
+				}
+			};
+			let set_changed = match event {
+				Event::NetworkGone => {
+					info!(target: LOG_TARGET, "Gosig worker stopped: the network is gone");
+					return;
+				}
+				Event::Finalized(n) => env.on_finalized(&mut set, n),
+				Event::Imported(hash) => {
+					env.on_imported(&mut set, hash);
+					false
+				}
+				Event::Gossip(n) => {
+					env.on_gossip(&mut set, n);
+					false
+				}
+				Event::Timer => {
+					env.on_timer(&mut set).await;
+					false
+				}
+			};
+			for (who, change) in env.validator.take_reports() {
+				env.gossip.report(who, change);
+			}
+			if set_changed {
+				break;
+			}
+		}
+	}
+}
+
+enum Event<B: BlockT> {
+	NetworkGone,
+	Finalized(FinalityNotification<B>),
+	Imported(B::Hash),
+	Gossip(TopicNotification),
+	Timer,
+}
+
+/// What does not change with the authority set.
+struct Env<B: BlockT, BE, C, I, PF, S> {
+	client: Arc<C>,
+	block_import: I,
+	proposer_factory: Option<PF>,
+	keystore: KeystorePtr,
+	gossip: GossipEngine<B>,
+	sync: S,
+	view: Arc<RwLock<View>>,
+	validator: Arc<GosigValidator<B>>,
+	metrics: Option<Metrics>,
+	offchain_tx_pool_factory: OffchainTransactionPoolFactory<B>,
+	test_equivocation: bool,
+	/// When blocks were imported here, for the time-to-finality metric.
+	imported_at: HashMap<B::Hash, Instant>,
+	_phantom: PhantomData<BE>,
+}
+
+/// The state of the worker within one authority set.
+struct SetState<B: BlockT> {
+	config: GosigConfiguration,
+	topic: B::Hash,
+	/// This node's place in the set, if it is a billing peer of it.
+	me: Option<(AuthorityIndex, AuthorityId)>,
+	voter: Voter<B::Hash, AuthoritySignature>,
+	round: Round,
+	stage_over: bool,
+	proposals_this_round: usize,
+	/// Proposals whose block is not imported yet.
+	pending_proposals: Vec<(ProposalMessage<B::Hash, NumberFor<B>>, u128)>,
+	/// Justifications whose block is not imported yet.
+	pending_commits: Vec<GosigJustification<B::Hash, NumberFor<B>>>,
+	/// Messages of rounds not started yet here.
+	future: Vec<(GossipMessageOf<B>, Option<PeerId>)>,
+	/// The first proposal of each proposer in each open round: evidence if it proposes again.
+	proposals_seen: BTreeMap<(Round, AuthorityIndex), SignedProposal<B::Hash, NumberFor<B>>>,
+	/// The latest justification this node holds, re-announced every round.
+	last_commit: Option<GosigJustification<B::Hash, NumberFor<B>>>,
+}
+
+impl<B: BlockT> SetState<B> {
+	fn round_ms(&self) -> u64 {
+		self.config.round_duration_ms.max(1)
+	}
+
+	/// How long until the next thing the clock triggers: the end of the proposal stage, or the
+	/// start of the next round.
+	fn next_wake(&self) -> Duration {
+		let ms = self.round_ms();
+		let at = if self.stage_over {
+			self.round.saturating_add(1).saturating_mul(ms)
+		} else {
+			self.round.saturating_mul(ms).saturating_add(ms / 3)
+		};
+		Duration::from_millis(at).saturating_sub(now())
+	}
+
+	fn set_id(&self) -> u64 {
+		self.config.set_id
+	}
+}
+
+fn number_of<B: BlockT>(height: u64) -> NumberFor<B> {
+	height.saturated_into()
+}
+
+fn height_of<B: BlockT>(number: NumberFor<B>) -> u64 {
+	number.saturated_into()
+}
+
+/// The signed vote behind a counted vote of the state machine.
+fn signed_vote<B: BlockT>(
+	vote: &Vote<B::Hash, AuthoritySignature>,
+	set_id: u64,
+) -> SignedVote<B::Hash, NumberFor<B>> {
+	SignedVote {
+		payload: VotePayload::new(
+			vote.kind,
+			vote.round,
+			vote.block,
+			number_of::<B>(vote.height),
+			set_id,
+		),
+		voter: vote.voter,
+		signature: vote.signature.clone(),
+	}
+}
+
+impl<B, BE, C, I, PF, S> Env<B, BE, C, I, PF, S>
+where
+	B: BlockT,
+	BE: sc_client_api::Backend<B>,
+	C: ProvideRuntimeApi<B>
+		+ HeaderBackend<B>
+		+ Finalizer<B, BE>
+		+ AuxStore
+		+ BlockchainEvents<B>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: GosigApi<B>,
+	I: BlockImport<B> + Send + Sync,
+	PF: Environment<B> + Send,
+	S: SyncOracle,
+{
+	/// Start on the authority set of the finalized head.
+	fn enter_set(&mut self) -> Result<SetState<B>, String> {
+		let info = self.client.info();
+		let config = configuration_at::<C, B>(&self.client, info.finalized_hash)
+			.map_err(|e| e.to_string())?;
+		let me = if self.proposer_factory.is_some() {
+			local_authority(&self.keystore, &config.authorities)
+		} else {
+			None
+		};
+		let round = round_at(now(), config.round_duration_ms);
+		let mut voter = Voter::new(
+			config.authorities.len(),
+			me.as_ref().map(|(i, _)| *i),
+			round,
+			info.finalized_hash,
+			height_of::<B>(info.finalized_number),
+		);
+		if me.is_some() {
+			match aux_schema::read::<B::Hash, _>(&*self.client, config.set_id) {
+				Ok(Some(persisted)) => {
+					info!(
+						target: LOG_TARGET,
+						"restored the voter state: lock {:?}, {} own votes",
+						persisted.lock.as_ref().map(|l| (l.block, l.round)),
+						persisted.own_votes.len()
+					);
+					voter.restore(persisted);
+				}
+				Ok(None) => {}
+				Err(e) => return Err(e.to_string()),
+			}
+		}
+		*self.view.write() =
+			View { set_id: config.set_id, authorities: config.authorities.clone(), round };
+		info!(
+			target: LOG_TARGET,
+			"authority set {} of {} billing peers{}",
+			config.set_id,
+			config.authorities.len(),
+			me.as_ref().map(|(i, _)| format!(", this node is billing peer {i}")).unwrap_or_default()
+		);
+		Ok(SetState {
+			topic: topic::<B>(config.set_id),
+			config,
+			me,
+			voter,
+			round,
+			// The round already under way is sat out: the next one starts cleanly.
+			stage_over: true,
+			proposals_this_round: 0,
+			pending_proposals: Vec::new(),
+			pending_commits: Vec::new(),
+			future: Vec::new(),
+			proposals_seen: BTreeMap::new(),
+			last_commit: None,
+		})
+	}
+
+	fn gossip(&mut self, set: &SetState<B>, message: GossipMessageOf<B>) {
+		let encoded = message.encode();
+		debug_assert!(encoded.len() as u64 <= MAX_MESSAGE_SIZE);
+		self.gossip.gossip_message(set.topic, encoded, false);
+	}
+
+	async fn on_timer(&mut self, set: &mut SetState<B>) {
+		let current = round_at(now(), set.round_ms());
+		if current > set.round {
+			self.start_round(set, current).await;
+		} else if !set.stage_over && set.next_wake().is_zero() {
+			self.end_proposal_stage(set);
+		}
+	}
+
+	async fn start_round(&mut self, set: &mut SetState<B>, round: Round) {
+		set.round = round;
+		set.stage_over = false;
+		set.proposals_this_round = 0;
+		set.voter.start_round(round);
+		self.view.write().round = round;
+		if let Some(m) = &self.metrics {
+			m.round.set(round);
+		}
+		let oldest = round.saturating_sub(gosig_core::ROUND_WINDOW);
+		set.proposals_seen = set.proposals_seen.split_off(&(oldest, 0));
+		set.pending_proposals.retain(|(p, _)| p.proposal.payload.round == round);
+
+		// Messages that arrived early.
+		let (now_due, later): (Vec<_>, Vec<_>) =
+			std::mem::take(&mut set.future).into_iter().partition(|(m, _)| match m {
+				GossipMessage::Proposal(p) => p.proposal.payload.round <= round,
+				GossipMessage::Vote(v) => v.payload.round <= round,
+				_ => true,
+			});
+		set.future = later;
+		for (message, sender) in now_due {
+			self.on_message(set, message, sender);
+		}
+
+		// Re-announce the lock and the latest justification.
+		if let Some(lock) = set.voter.lock().cloned() {
+			let announcement = LockAnnouncement {
+				announced_in: round,
+				set_id: set.set_id(),
+				round: lock.round,
+				block_hash: lock.block,
+				block_number: number_of::<B>(lock.height),
+				prepares: lock.certificate,
+			};
+			self.gossip(set, GossipMessage::Lock(announcement));
+		}
+		if let Some(justification) = set.last_commit.clone() {
+			self.gossip(
+				set,
+				GossipMessage::Commit(CommitMessage { announced_in: round, justification }),
+			);
+		}
+
+		if set.me.is_some() && !self.sync.is_major_syncing() {
+			if let Err(e) = self.propose(set, round).await {
+				warn!(target: LOG_TARGET, "round {round}: cannot propose: {e}");
+			}
+		}
+	}
+
+	fn end_proposal_stage(&mut self, set: &mut SetState<B>) {
+		set.stage_over = true;
+		if set.proposals_this_round == 0 {
+			debug!(target: LOG_TARGET, "round {}: no proposal", set.round);
+			if let Some(m) = &self.metrics {
+				m.rounds_without_proposal.inc();
+			}
+		}
+		let outputs = set.voter.end_proposal_stage(set.round);
+		self.carry_out(set, outputs);
+	}
+
+	/// Propose in `round` if this billing peer is elected.
+	async fn propose(&mut self, set: &mut SetState<B>, round: Round) -> Result<(), String> {
+		let Some((me, my_id)) = set.me.clone() else { return Ok(()) };
+		let (finalized, finalized_height) = {
+			let (hash, height) = set.voter.finalized();
+			(*hash, height)
+		};
+		// The election of the round draws on the randomness as of the finalized head.
+		let config =
+			configuration_at::<C, B>(&self.client, finalized).map_err(|e| e.to_string())?;
+		if config.set_id != set.set_id() {
+			return Ok(());
+		}
+		let vrf_signature = self
+			.keystore
+			.sr25519_vrf_sign(KEY_TYPE, my_id.as_ref(), &vrf_sign_data(&config.randomness, round))
+			.map_err(|e| e.to_string())?
+			.ok_or("the billing-peer key left the keystore")?;
+		let prio = priority(&my_id, &config.randomness, round, &vrf_signature)
+			.ok_or("own VRF output does not verify")?;
+		if !is_elected(prio, config.proposer_threshold) {
+			debug!(target: LOG_TARGET, "round {round}: not elected");
+			return Ok(());
+		}
+
+		// Re-propose the locked block if it extends the finalized head; else pack a new one.
+		let locked = set.voter.lock().cloned().filter(|lock| {
+			lock.height == finalized_height + 1
+				&& self
+					.client
+					.header(lock.block)
+					.ok()
+					.flatten()
+					.is_some_and(|h| *h.parent_hash() == finalized)
+		});
+		let (block_hash, height, certificate) = match locked {
+			Some(lock) => {
+				info!(
+					target: LOG_TARGET,
+					"🔁 Re-proposing locked block #{} ({:?}) of round {} in round {round}",
+					lock.height, lock.block, lock.round
+				);
+				(lock.block, lock.height, Some((lock.round, lock.certificate)))
+			}
+			None => {
+				let (hash, number) =
+					self.pack(set, round, finalized, me, &my_id, vrf_signature.clone()).await?;
+				(hash, height_of::<B>(number), None)
+			}
+		};
+		let payload = ProposalPayload {
+			round,
+			block_hash,
+			block_number: number_of::<B>(height),
+			parent_hash: finalized,
+			set_id: set.set_id(),
+			certificate_round: certificate.as_ref().map(|(r, _)| *r),
+		};
+		let signature = self.sign(&my_id, &payload.signing_bytes())?;
+		let proposal = SignedProposal { payload, proposer: me, signature };
+		set.proposals_seen.insert((round, me), proposal.clone());
+		let message = ProposalMessage {
+			proposal,
+			vrf_signature,
+			certificate: certificate.as_ref().map(|(_, c)| c.clone()).unwrap_or_default(),
+		};
+		self.gossip(set, GossipMessage::Proposal(message));
+		set.proposals_this_round += 1;
+		let outputs = set
+			.voter
+			.on_proposal(
+				round,
+				Proposal {
+					block: block_hash,
+					parent: finalized,
+					height,
+					priority: prio,
+					proposer: me,
+					certificate: certificate
+						.map(|(round, signatures)| PrepareCertificate { round, signatures }),
+				},
+			)
+			.map_err(|e| format!("own proposal refused: {e:?}"))?;
+		self.carry_out(set, outputs);
+		Ok(())
+	}
+
+	/// Pack a new block on `parent` for `round`, seal it, import it and announce it.
+	async fn pack(
+		&mut self,
+		set: &SetState<B>,
+		round: Round,
+		parent: B::Hash,
+		me: AuthorityIndex,
+		my_id: &AuthorityId,
+		vrf_signature: sp_core::sr25519::vrf::VrfSignature,
+	) -> Result<(B::Hash, NumberFor<B>), String> {
+		let round_ms = set.round_ms();
+		let parent_header = self
+			.client
+			.header(parent)
+			.map_err(|e| e.to_string())?
+			.ok_or_else(|| format!("finalized header {parent:?} not found"))?;
+		let proposer_factory =
+			self.proposer_factory.as_mut().ok_or("not a billing peer: no block builder")?;
+		let proposer = proposer_factory.init(&parent_header).await.map_err(|e| e.to_string())?;
+		// The block's time is the start of its round, so that the runtime's round check holds.
+		let timestamp =
+			sp_timestamp::InherentDataProvider::new(sp_timestamp::Timestamp::new(round * round_ms));
+		let inherent_data = timestamp.create_inherent_data().await.map_err(|e| e.to_string())?;
+		let pre = PreDigest { round, authority_index: me, vrf_signature };
+		let inherent_digests =
+			Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] };
+		// Leave half of the proposal stage for the block to reach the other billing peers.
+		let stage_end = Duration::from_millis(round * round_ms + round_ms / 3);
+		let max_duration = stage_end.saturating_sub(now()) / 2;
+		let proposal = proposer
+			.propose(ProposeArgs {
+				inherent_data,
+				inherent_digests,
+				max_duration,
+				block_size_limit: None,
+				..Default::default()
+			})
+			.await
+			.map_err(|e| e.to_string())?;
+
+		let (mut header, body) = proposal.block.deconstruct();
+		let pre_hash = header.hash();
+		let seal_signature = self.sign(my_id, pre_hash.as_ref())?;
+		let seal = DigestItem::Seal(GOSIG_ENGINE_ID, seal_signature.encode());
+		header.digest_mut().push(seal.clone());
+		let hash = header.hash();
+		header.digest_mut().pop();
+		let number = *header.number();
+
+		let mut import = BlockImportParams::new(BlockOrigin::Own, header);
+		import.post_digests.push(seal);
+		import.body = Some(body);
+		import.state_action =
+			StateAction::ApplyChanges(StorageChanges::Changes(proposal.storage_changes));
+		import.fork_choice = Some(ForkChoiceStrategy::LongestChain);
+		import.post_hash = Some(hash);
+		self.block_import.import_block(import).await.map_err(|e| e.to_string())?;
+		self.gossip.announce(hash, None);
+		info!(
+			target: LOG_TARGET,
+			"🎁 Packed block #{number} ({hash:?}) in round {round} as billing peer {me}"
+		);
+		Ok((hash, number))
+	}
+
+	fn sign(&self, id: &AuthorityId, message: &[u8]) -> Result<AuthoritySignature, String> {
+		self.keystore
+			.sr25519_sign(KEY_TYPE, id.as_ref(), message)
+			.map_err(|e| e.to_string())?
+			.map(Into::into)
+			.ok_or_else(|| "the billing-peer key left the keystore".to_string())
+	}
+
+	fn on_gossip(&mut self, set: &mut SetState<B>, notification: TopicNotification) {
+		// The validator decoded and checked it already.
+		let Ok(message) = GossipMessageOf::<B>::decode(&mut &notification.message[..]) else {
+			return;
+		};
+		self.on_message(set, message, notification.sender);
+	}
+
+	fn defer(&self, set: &mut SetState<B>, message: GossipMessageOf<B>, sender: Option<PeerId>) {
+		if set.future.len() < MAX_FUTURE_MESSAGES {
+			set.future.push((message, sender));
+		}
+	}
+
+	fn on_message(
+		&mut self,
+		set: &mut SetState<B>,
+		message: GossipMessageOf<B>,
+		sender: Option<PeerId>,
+	) {
+		match message {
+			GossipMessage::Proposal(p) => self.on_proposal_message(set, p, sender),
+			GossipMessage::Vote(v) => {
+				let Some(kind) = vote_kind_from_code(v.payload.kind) else { return };
+				if let Some(m) = &self.metrics {
+					m.votes_received
+						.with_label_values(&[match kind {
+							VoteKind::Prepare => "prepare",
+							VoteKind::TentativeCommit => "tentative_commit",
+						}])
+						.inc();
+				}
+				let vote = Vote {
+					kind,
+					round: v.payload.round,
+					block: v.payload.block_hash,
+					height: height_of::<B>(v.payload.block_number),
+					voter: v.voter,
+					signature: v.signature.clone(),
+				};
+				match set.voter.on_vote(vote) {
+					Ok(outputs) => self.carry_out(set, outputs),
+					Err(Rejected::FutureRound) => self.defer(set, GossipMessage::Vote(v), sender),
+					Err(e) => debug!(target: LOG_TARGET, "vote not counted: {e:?}"),
+				}
+			}
+			GossipMessage::Lock(l) => {
+				let certificate = PrepareCertificate { round: l.round, signatures: l.prepares };
+				if let Ok(true) = set.voter.on_certificate(
+					l.block_hash,
+					height_of::<B>(l.block_number),
+					certificate,
+				) {
+					debug!(target: LOG_TARGET, "locked on {:?} of round {} (announced)", l.block_hash, l.round);
+				}
+			}
+			GossipMessage::Commit(c) => self.on_justification(set, c.justification, false),
+		}
+	}
+
+	fn on_proposal_message(
+		&mut self,
+		set: &mut SetState<B>,
+		message: ProposalMessage<B::Hash, NumberFor<B>>,
+		sender: Option<PeerId>,
+	) {
+		let payload = &message.proposal.payload;
+		let round = payload.round;
+		if round > set.round {
+			return self.defer(set, GossipMessage::Proposal(message), sender);
+		}
+		if round < set.round {
+			return;
+		}
+		// The election is checked against the configuration at the proposal's parent, which
+		// is the proposer's finalized head; a parent unknown here cannot be prepared anyway.
+		let Ok(config) = configuration_at::<C, B>(&self.client, payload.parent_hash) else {
+			return;
+		};
+		let proposer = message.proposal.proposer;
+		let elected = (config.set_id == set.set_id())
+			.then(|| config.authorities.get(proposer as usize))
+			.flatten()
+			.filter(|id| {
+				let id_sr: &sp_core::sr25519::Public = id.as_ref();
+				sp_core::crypto::VrfPublic::vrf_verify(
+					id_sr,
+					&vrf_sign_data(&config.randomness, round),
+					&message.vrf_signature,
+				)
+			})
+			.and_then(|id| priority(id, &config.randomness, round, &message.vrf_signature))
+			.filter(|p| is_elected(*p, config.proposer_threshold));
+		let Some(prio) = elected else {
+			if let Some(who) = sender {
+				self.validator.report(who, COST_NOT_ELECTED);
+			}
+			return;
+		};
+		match set.proposals_seen.get(&(round, proposer)) {
+			Some(first) if first.payload.block_hash != payload.block_hash => {
+				let proof = EquivocationProof::Proposal {
+					first: first.clone(),
+					second: message.proposal.clone(),
+				};
+				self.on_equivocation(set, proof);
+				return;
+			}
+			Some(_) => {}
+			None => {
+				set.proposals_seen.insert((round, proposer), message.proposal.clone());
+			}
+		}
+		set.proposals_this_round += 1;
+		if self.client.header(payload.block_hash).ok().flatten().is_some() {
+			self.feed_proposal(set, message, prio);
+		} else if set.pending_proposals.len() < MAX_PENDING_PROPOSALS {
+			debug!(target: LOG_TARGET, "round {round}: proposal {:?} waits for its block", payload.block_hash);
+			set.pending_proposals.push((message, prio));
+		}
+	}
+
+	fn feed_proposal(
+		&mut self,
+		set: &mut SetState<B>,
+		message: ProposalMessage<B::Hash, NumberFor<B>>,
+		prio: u128,
+	) {
+		let payload = message.proposal.payload;
+		let proposal = Proposal {
+			block: payload.block_hash,
+			parent: payload.parent_hash,
+			height: height_of::<B>(payload.block_number),
+			priority: prio,
+			proposer: message.proposal.proposer,
+			certificate: payload
+				.certificate_round
+				.map(|round| PrepareCertificate { round, signatures: message.certificate }),
+		};
+		match set.voter.on_proposal(payload.round, proposal) {
+			Ok(outputs) => self.carry_out(set, outputs),
+			Err(e) => debug!(target: LOG_TARGET, "proposal not taken: {e:?}"),
+		}
+	}
+
+	fn on_imported(&mut self, set: &mut SetState<B>, hash: B::Hash) {
+		if self.imported_at.len() >= MAX_IMPORT_TIMES {
+			self.imported_at.clear();
+		}
+		self.imported_at.insert(hash, Instant::now());
+		let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut set.pending_proposals)
+			.into_iter()
+			.partition(|(p, _)| p.proposal.payload.block_hash == hash);
+		set.pending_proposals = waiting;
+		for (message, prio) in ready {
+			if message.proposal.payload.round == set.round {
+				self.feed_proposal(set, message, prio);
+			}
+		}
+		let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut set.pending_commits)
+			.into_iter()
+			.partition(|j| j.block_hash == hash);
+		set.pending_commits = waiting;
+		for justification in ready {
+			self.on_justification(set, justification, false);
+		}
+	}
+
+	/// The block became final here. Returns whether the authority set changed.
+	fn on_finalized(&mut self, set: &mut SetState<B>, n: FinalityNotification<B>) -> bool {
+		let number = height_of::<B>(*n.header.number());
+		if let Some(m) = &self.metrics {
+			for hash in n.tree_route.iter().chain(std::iter::once(&n.hash)) {
+				if let Some(at) = self.imported_at.remove(hash) {
+					m.time_to_finality.observe(at.elapsed().as_secs_f64());
+				}
+			}
+		}
+		set.voter.on_finalized(n.hash, number);
+		set.pending_commits.retain(|j| height_of::<B>(j.block_number) > number);
+		match configuration_at::<C, B>(&self.client, n.hash) {
+			Ok(config) if config.set_id != set.set_id() => {
+				info!(
+					target: LOG_TARGET,
+					"authority set {} takes over at #{number} ({:?})",
+					config.set_id, n.hash
+				);
+				true
+			}
+			_ => false,
+		}
+	}
+
+	/// A justification counted here (`own`) or received: finalize its block.
+	fn on_justification(
+		&mut self,
+		set: &mut SetState<B>,
+		justification: GosigJustification<B::Hash, NumberFor<B>>,
+		own: bool,
+	) {
+		let info = self.client.info();
+		if justification.block_number <= info.finalized_number {
+			match self.client.hash(justification.block_number) {
+				Ok(Some(hash)) if hash != justification.block_hash => error!(
+					target: LOG_TARGET,
+					"💥 a justification for #{} {:?} conflicts with final block {hash:?}",
+					justification.block_number, justification.block_hash
+				),
+				_ => {}
+			}
+			return;
+		}
+		if self.client.header(justification.block_hash).ok().flatten().is_none() {
+			if set.pending_commits.len() < MAX_PENDING_COMMITS {
+				set.pending_commits.push(justification);
+			}
+			return;
+		}
+		// A received justification was verified by the gossip validator against the current
+		// set; check the signatures once more against the set at the block's parent.
+		if !own {
+			if let Err(e) = check_justification_signatures::<C, B>(&self.client, &justification) {
+				warn!(target: LOG_TARGET, "justification refused: {e}");
+				return;
+			}
+		}
+		let hash = justification.block_hash;
+		let number = justification.block_number;
+		match self.client.finalize_block(
+			hash,
+			Some((GOSIG_ENGINE_ID, justification.encode())),
+			true,
+		) {
+			Ok(()) => {
+				debug!(
+					target: LOG_TARGET,
+					"finalized #{number} {hash:?} ({})",
+					if own { "tentative commits counted here" } else { "justification received" }
+				);
+				set.voter.on_finalized(hash, height_of::<B>(number));
+				if own {
+					if let Some(m) = &self.metrics {
+						m.commits.inc();
+					}
+					let message = CommitMessage {
+						announced_in: set.round,
+						justification: justification.clone(),
+					};
+					self.gossip(set, GossipMessage::Commit(message));
+				}
+				set.last_commit = Some(justification);
+			}
+			Err(e) => warn!(target: LOG_TARGET, "cannot finalize #{number} {hash:?}: {e}"),
+		}
+	}
+
+	fn on_equivocation(
+		&mut self,
+		set: &SetState<B>,
+		proof: EquivocationProof<B::Hash, NumberFor<B>>,
+	) {
+		let offender = proof.offender();
+		warn!(
+			target: LOG_TARGET,
+			"⚠️  billing peer {offender} ({:?}) equivocated in round {}",
+			set.config.authorities.get(offender as usize),
+			proof.round()
+		);
+		if let Some(m) = &self.metrics {
+			m.equivocations.inc();
+		}
+		// Report it on chain. Every node that saw it may submit: the pool keeps one per offence,
+		// and the runtime records it once.
+		let best = self.client.info().best_hash;
+		let mut api = self.client.runtime_api();
+		api.register_extension(self.offchain_tx_pool_factory.offchain_transaction_pool(best));
+		match api.submit_report_equivocation_extrinsic(best, proof) {
+			Ok(true) => {
+				info!(target: LOG_TARGET, "submitted the equivocation report of billing peer {offender}")
+			}
+			Ok(false) => {
+				debug!(target: LOG_TARGET, "the equivocation report of billing peer {offender} was not accepted (already recorded?)")
+			}
+			Err(e) => warn!(target: LOG_TARGET, "cannot submit an equivocation report: {e}"),
+		}
+	}
+
+	/// Carry out what the state machine answered.
+	fn carry_out(
+		&mut self,
+		set: &mut SetState<B>,
+		outputs: Vec<Output<B::Hash, AuthoritySignature>>,
+	) {
+		let mut pending = outputs;
+		while let Some(output) = pending.pop() {
+			match output {
+				Output::Vote { kind, round, block, height } => {
+					let Some((me, my_id)) = set.me.clone() else { continue };
+					let payload =
+						VotePayload::new(kind, round, block, number_of::<B>(height), set.set_id());
+					let signature = match self.sign(&my_id, &payload.signing_bytes()) {
+						Ok(s) => s,
+						Err(e) => {
+							warn!(target: LOG_TARGET, "cannot sign a vote: {e}");
+							continue;
+						}
+					};
+					// Persist before anything leaves this node: a restart must never sign against
+					// what was sent.
+					if let Err(e) =
+						aux_schema::write(&*self.client, set.set_id(), &set.voter.persisted())
+					{
+						error!(target: LOG_TARGET, "cannot persist the voter state, not voting: {e}");
+						continue;
+					}
+					let signed = SignedVote { payload, voter: me, signature: signature.clone() };
+					self.gossip(set, GossipMessage::Vote(signed));
+					if self.test_equivocation && kind == VoteKind::Prepare {
+						self.equivocate(set, round, block, height, me, &my_id);
+					}
+					let vote = Vote { kind, round, block, height, voter: me, signature };
+					match set.voter.on_vote(vote) {
+						Ok(more) => pending.extend(more),
+						Err(e) => warn!(target: LOG_TARGET, "own vote not counted: {e:?}"),
+					}
+				}
+				Output::Commit { round, block, height, certificate } => {
+					let justification = GosigJustification {
+						round,
+						block_hash: block,
+						block_number: number_of::<B>(height),
+						set_id: set.set_id(),
+						commits: certificate,
+					};
+					self.on_justification(set, justification, true);
+				}
+				Output::Equivocation { first, second } => {
+					let proof = EquivocationProof::Vote {
+						first: signed_vote::<B>(&first, set.set_id()),
+						second: signed_vote::<B>(&second, set.set_id()),
+					};
+					self.on_equivocation(set, proof);
+				}
+				// Proposal equivocations are caught with their evidence in
+				// `on_proposal_message`, before the state machine sees the second proposal.
+				Output::ProposalEquivocation { .. } => {}
+			}
+		}
+	}
+
+	/// Test only: sign and gossip a prepare for a block that does not exist, conflicting with
+	/// the prepare just sent.
+	fn equivocate(
+		&mut self,
+		set: &SetState<B>,
+		round: Round,
+		block: B::Hash,
+		height: u64,
+		me: AuthorityIndex,
+		my_id: &AuthorityId,
+	) {
+		let other =
+			<<B::Header as HeaderT>::Hashing as HashT>::hash(&(b"equivocation", block).encode());
+		let payload =
+			VotePayload::new(VoteKind::Prepare, round, other, number_of::<B>(height), set.set_id());
+		if let Ok(signature) = self.sign(my_id, &payload.signing_bytes()) {
+			warn!(target: LOG_TARGET, "test equivocation: a second prepare in round {round}");
+			self.gossip(set, GossipMessage::Vote(SignedVote { payload, voter: me, signature }));
+		}
+	}
+}

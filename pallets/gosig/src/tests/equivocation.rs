@@ -1,0 +1,153 @@
+//! Equivocation reports: valid proofs are recorded once and told to `OnEquivocation`; anything
+//! else is refused, by the transaction pool and by the call, and changes nothing.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok, pallet_prelude::Authorize};
+use sp_core::Pair;
+use sp_runtime::{
+	traits::Dispatchable,
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	DispatchError,
+};
+use spacebook_gosig_primitives::{
+	ProposalPayload, SignedProposal, SignedVote, VoteKind, VotePayload,
+};
+
+type Hash = <Test as frame_system::Config>::Hash;
+
+fn vote(
+	signer: &str,
+	voter: u32,
+	kind: VoteKind,
+	round: Round,
+	block: u8,
+	set_id: u64,
+) -> SignedVote<Hash, u64> {
+	let payload = VotePayload::new(kind, round, Hash::repeat_byte(block), 7u64, set_id);
+	let signature = pair(signer).sign(&payload.signing_bytes()).into();
+	SignedVote { payload, voter, signature }
+}
+
+fn vote_proof(signer: &str, voter: u32, round: Round) -> EquivocationProofOf<Test> {
+	EquivocationProof::Vote {
+		first: vote(signer, voter, VoteKind::Prepare, round, 1, 0),
+		second: vote(signer, voter, VoteKind::Prepare, round, 2, 0),
+	}
+}
+
+fn proposal(signer: &str, proposer: u32, round: Round, block: u8) -> SignedProposal<Hash, u64> {
+	let payload = ProposalPayload {
+		round,
+		block_hash: Hash::repeat_byte(block),
+		block_number: 7u64,
+		parent_hash: Hash::repeat_byte(0),
+		set_id: 0,
+		certificate_round: None,
+	};
+	let signature = pair(signer).sign(&payload.signing_bytes()).into();
+	SignedProposal { payload, proposer, signature }
+}
+
+fn report(proof: EquivocationProofOf<Test>) -> Result<(), DispatchError> {
+	let call = RuntimeCall::Gosig(Call::report_equivocation { proof: Box::new(proof) });
+	call.dispatch(frame_system::RawOrigin::Authorized.into()).map(|_| ()).map_err(|e| e.error)
+}
+
+fn authorize(proof: EquivocationProofOf<Test>) -> Result<(), TransactionValidityError> {
+	let call = Call::<Test>::report_equivocation { proof: Box::new(proof) };
+	call.authorize(TransactionSource::External).expect("the call is authorizable").map(|_| ())
+}
+
+#[test]
+fn a_vote_equivocation_is_recorded_once() {
+	build_and_execute(|| {
+		// Bob is billing peer 1 of Alice, Bob, Charlie.
+		let proof = vote_proof("Bob", 1, 9);
+		assert_ok!(authorize(proof.clone()));
+		assert_ok!(report(proof.clone()));
+		assert!(ReportedEquivocations::<Test>::contains_key((0, 9, 1)));
+		assert_eq!(EquivocationCount::<Test>::get(id("Bob")), 1);
+		System::assert_last_event(
+			Event::EquivocationReported { offender: id("Bob"), set_id: 0, round: 9 }.into(),
+		);
+		assert_eq!(EQUIVOCATIONS.with(|e| e.borrow().clone()), vec![(id("Bob"), 0, 9)]);
+
+		// The same offence again: stale for the pool, refused by the call.
+		assert_eq!(authorize(proof.clone()), Err(InvalidTransaction::Stale.into()));
+		assert_noop!(report(proof), Error::<Test>::DuplicateEquivocationReport);
+		// Another round is another offence.
+		assert_ok!(report(vote_proof("Bob", 1, 10)));
+		assert_eq!(EquivocationCount::<Test>::get(id("Bob")), 2);
+	});
+}
+
+#[test]
+fn a_proposal_equivocation_is_recorded() {
+	build_and_execute(|| {
+		let proof = EquivocationProof::Proposal {
+			first: proposal("Charlie", 2, 4, 1),
+			second: proposal("Charlie", 2, 4, 2),
+		};
+		assert_ok!(report(proof));
+		assert_eq!(EquivocationCount::<Test>::get(id("Charlie")), 1);
+	});
+}
+
+#[test]
+fn invalid_proofs_are_refused_and_change_nothing() {
+	build_and_execute(|| {
+		// Signed by Alice but claimed as Bob's.
+		let forged = vote_proof("Alice", 1, 9);
+		assert_eq!(authorize(forged.clone()), Err(InvalidTransaction::BadProof.into()));
+		assert_noop!(report(forged), Error::<Test>::InvalidEquivocationProof);
+		// The same block twice.
+		let same = EquivocationProof::Vote {
+			first: vote("Bob", 1, VoteKind::Prepare, 9, 1, 0),
+			second: vote("Bob", 1, VoteKind::Prepare, 9, 1, 0),
+		};
+		assert_noop!(report(same), Error::<Test>::InvalidEquivocationProof);
+		// A prepare and a tentative commit are no equivocation.
+		let kinds = EquivocationProof::Vote {
+			first: vote("Bob", 1, VoteKind::Prepare, 9, 1, 0),
+			second: vote("Bob", 1, VoteKind::TentativeCommit, 9, 2, 0),
+		};
+		assert_noop!(report(kinds), Error::<Test>::InvalidEquivocationProof);
+		// Dave is no billing peer here.
+		assert_noop!(report(vote_proof("Dave", 3, 9)), Error::<Test>::InvalidEquivocationProof);
+		// A proof of another set is stale.
+		let other_set = EquivocationProof::Vote {
+			first: vote("Bob", 1, VoteKind::Prepare, 9, 1, 5),
+			second: vote("Bob", 1, VoteKind::Prepare, 9, 2, 5),
+		};
+		assert_eq!(authorize(other_set.clone()), Err(InvalidTransaction::Stale.into()));
+		assert_noop!(report(other_set), Error::<Test>::StaleEquivocationProof);
+		assert!(EQUIVOCATIONS.with(|e| e.borrow().is_empty()));
+	});
+}
+
+#[test]
+fn only_the_authorized_origin_may_report() {
+	build_and_execute(|| {
+		let proof = Box::new(vote_proof("Bob", 1, 9));
+		assert_noop!(
+			Gosig::report_equivocation(RuntimeOrigin::signed(1), proof.clone()),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Gosig::report_equivocation(RuntimeOrigin::root(), proof),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn after_a_set_change_old_proofs_are_stale() {
+	build_and_execute(|| {
+		let proof = vote_proof("Bob", 1, 9);
+		assert_ok!(Gosig::set_authorities(
+			RuntimeOrigin::root(),
+			BoundedVec::try_from(vec![id("Alice"), id("Bob")]).unwrap()
+		));
+		assert_noop!(report(proof), Error::<Test>::StaleEquivocationProof);
+	});
+}

@@ -1,0 +1,198 @@
+//! A network of billing peers on loopback: the `local` chain (Alice, Bob, Charlie and Dave are
+//! its billing peers), one `spacebook-node --validator` each.
+//!
+//! Every node has a fixed node key, so its peer id (and so its address) survives restarts, and
+//! runs `--reserved-only` with every other node reserved: a test can cut the network in two by
+//! removing reserved peers over JSON-RPC and heal it by adding them back.
+
+use crate::{Node, TempDir};
+use serde_json::{json, Value};
+use sp_core::{ed25519, Pair};
+use std::time::{Duration, Instant};
+
+/// The dev keys of the `local` chain's billing peers, in authority order.
+pub const BILLING_PEERS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+
+/// The libp2p node key of peer `i`.
+fn node_key(i: usize) -> [u8; 32] {
+	let mut key = [0u8; 32];
+	key[31] = i as u8 + 1;
+	key[0] = 0x5b;
+	key
+}
+
+/// The libp2p peer id of an ed25519 node key: the identity multihash of the protobuf-encoded
+/// public key, in base58.
+pub fn peer_id(secret: &[u8; 32]) -> String {
+	let public = ed25519::Pair::from_seed(secret).public();
+	// Protobuf `PublicKey { Type = Ed25519 (1), Data = 32 bytes }`.
+	let mut encoded = vec![0x08, 0x01, 0x12, 0x20];
+	encoded.extend_from_slice(public.as_ref());
+	// Identity multihash: code 0x00, length.
+	let mut multihash = vec![0x00, encoded.len() as u8];
+	multihash.extend_from_slice(&encoded);
+	bs58::encode(multihash).into_string()
+}
+
+/// Hex of bytes, without prefix.
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The billing peers of the `local` chain on loopback.
+pub struct LocalNet {
+	dirs: Vec<TempDir>,
+	/// The nodes; `None` while one is stopped.
+	pub nodes: Vec<Option<Node>>,
+	ports: Vec<u16>,
+	/// Extra command-line arguments of each node.
+	extra: Vec<Vec<String>>,
+}
+
+impl LocalNet {
+	/// Start the four billing peers of the `local` chain; `extra[i]` goes to node `i`'s command
+	/// line.
+	pub fn start(name: &str, extra: Vec<Vec<String>>) -> Self {
+		let n = BILLING_PEERS.len();
+		let mut extra = extra;
+		extra.resize(n, Vec::new());
+		let dirs = (0..n).map(|i| TempDir::new(&format!("{name}-{}", BILLING_PEERS[i]))).collect();
+		let ports = (0..n).map(|_| crate::free_port()).collect();
+		let mut net = Self { dirs, nodes: (0..n).map(|_| None).collect(), ports, extra };
+		for i in 0..n {
+			net.start_node(i);
+		}
+		net
+	}
+
+	/// The multiaddress of node `i`.
+	pub fn address(&self, i: usize) -> String {
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.ports[i], peer_id(&node_key(i)))
+	}
+
+	/// The peer id of node `i`.
+	pub fn peer_id(&self, i: usize) -> String {
+		peer_id(&node_key(i))
+	}
+
+	/// Start node `i` (again) on its base path and port.
+	pub fn start_node(&mut self, i: usize) {
+		assert!(self.nodes[i].is_none(), "node {i} is running");
+		let mut args: Vec<String> = [
+			"--chain",
+			"local",
+			"--validator",
+			&format!("--{}", BILLING_PEERS[i]),
+			"--node-key",
+			&hex(&node_key(i)),
+			"--rpc-methods",
+			"unsafe",
+			"--reserved-only",
+		]
+		.iter()
+		.map(|s| s.to_string())
+		.collect();
+		for j in 0..self.ports.len() {
+			if j != i {
+				args.push("--reserved-nodes".into());
+				args.push(self.address(j));
+			}
+		}
+		args.extend(self.extra[i].iter().cloned());
+		let node = Node::start(self.dirs[i].path(), &args, Some(self.ports[i]));
+		self.nodes[i] = Some(node);
+	}
+
+	/// Node `i`, which must be running.
+	pub fn node(&self, i: usize) -> &Node {
+		self.nodes[i].as_ref().expect("node is running")
+	}
+
+	/// The running nodes with their indices.
+	pub fn running(&self) -> impl Iterator<Item = (usize, &Node)> {
+		self.nodes.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (i, n)))
+	}
+
+	/// Kill node `i` at once, as a crash would.
+	pub fn kill(&mut self, i: usize) {
+		self.nodes[i].take().expect("node is running").kill();
+	}
+
+	/// Stop node `i` with SIGINT.
+	pub fn stop(&mut self, i: usize) {
+		let status = self.nodes[i].take().expect("node is running").stop_with_sigint();
+		assert!(status.success(), "node {i} exit status {status:?}");
+	}
+
+	/// The lowest finalized number among the running nodes.
+	pub fn min_finalized(&self) -> u32 {
+		self.running().map(|(_, n)| n.finalized_number()).min().unwrap_or(0)
+	}
+
+	/// The highest finalized number among the running nodes.
+	pub fn max_finalized(&self) -> u32 {
+		self.running().map(|(_, n)| n.finalized_number()).max().unwrap_or(0)
+	}
+
+	/// Wait until every running node has finalized block `number`.
+	pub fn wait_all_finalized(&self, number: u32, timeout: Duration) {
+		let start = Instant::now();
+		loop {
+			if self.min_finalized() >= number {
+				return;
+			}
+			assert!(
+				start.elapsed() < timeout,
+				"timed out after {timeout:?} waiting for #{number} to be final everywhere: {:?}\n{}",
+				self.running().map(|(i, n)| (i, n.finalized_number())).collect::<Vec<_>>(),
+				self.running()
+					.map(|(i, n)| format!("--- node {i} ---\n{}", n.log_tail(25)))
+					.collect::<Vec<_>>()
+					.join("\n")
+			);
+			std::thread::sleep(Duration::from_millis(500));
+		}
+	}
+
+	/// Assert that no two running nodes disagree on any finalized block: their finalized chains
+	/// are prefixes of each other.
+	pub fn assert_finalized_chains_agree(&self) {
+		let chains: Vec<(usize, Vec<String>)> =
+			self.running().map(|(i, n)| (i, n.finalized_hashes(n.finalized_number()))).collect();
+		for (i, a) in &chains {
+			for (j, b) in &chains {
+				let common = a.len().min(b.len());
+				assert_eq!(
+					a[..common],
+					b[..common],
+					"nodes {i} and {j} finalized different blocks"
+				);
+			}
+		}
+	}
+
+	/// Cut the links between the nodes in `side` and the others (both directions).
+	pub fn partition(&self, side: &[usize]) {
+		for (i, node) in self.running() {
+			for j in 0..self.ports.len() {
+				if side.contains(&i) != side.contains(&j) {
+					let r = node.rpc.call("system_removeReservedPeer", json!([self.peer_id(j)]));
+					assert!(r.is_ok(), "removeReservedPeer on {i}: {r:?}");
+				}
+			}
+		}
+	}
+
+	/// Restore every link.
+	pub fn heal(&self) {
+		for (i, node) in self.running() {
+			for j in 0..self.ports.len() {
+				if i != j {
+					let r: Result<Value, String> =
+						node.rpc.call("system_addReservedPeer", json!([self.address(j)]));
+					assert!(r.is_ok(), "addReservedPeer on {i}: {r:?}");
+				}
+			}
+		}
+	}
+}
