@@ -2,11 +2,12 @@
 //! its billing peers), one `spacebook-node --validator` each.
 //!
 //! Every node has a fixed node key, so its peer id (and so its address) survives restarts, and
-//! runs `--reserved-only` with every other node reserved: a test can cut the network in two by
-//! removing reserved peers over JSON-RPC and heal it by adding them back.
+//! runs `--reserved-only` with the nodes it may reach reserved. A test cuts the network in two by
+//! restarting every node with only its own side reserved, and heals it by restarting them with
+//! everyone reserved. (Removing a reserved peer over JSON-RPC does not close an open connection
+//! with the litep2p backend, so it cannot cut a link.)
 
 use crate::{Node, TempDir};
-use serde_json::{json, Value};
 use sp_core::{ed25519, Pair};
 use std::time::{Duration, Instant};
 
@@ -47,6 +48,8 @@ pub struct LocalNet {
 	ports: Vec<u16>,
 	/// Extra command-line arguments of each node.
 	extra: Vec<Vec<String>>,
+	/// The side of the partition each node is on (all 0 when the network is whole).
+	side: Vec<u8>,
 }
 
 impl LocalNet {
@@ -58,7 +61,8 @@ impl LocalNet {
 		extra.resize(n, Vec::new());
 		let dirs = (0..n).map(|i| TempDir::new(&format!("{name}-{}", BILLING_PEERS[i]))).collect();
 		let ports = (0..n).map(|_| crate::free_port()).collect();
-		let mut net = Self { dirs, nodes: (0..n).map(|_| None).collect(), ports, extra };
+		let mut net =
+			Self { dirs, nodes: (0..n).map(|_| None).collect(), ports, extra, side: vec![0; n] };
 		for i in 0..n {
 			net.start_node(i);
 		}
@@ -93,7 +97,7 @@ impl LocalNet {
 		.map(|s| s.to_string())
 		.collect();
 		for j in 0..self.ports.len() {
-			if j != i {
+			if j != i && self.side[j] == self.side[i] {
 				args.push("--reserved-nodes".into());
 				args.push(self.address(j));
 			}
@@ -171,28 +175,25 @@ impl LocalNet {
 		}
 	}
 
-	/// Cut the links between the nodes in `side` and the others (both directions).
-	pub fn partition(&self, side: &[usize]) {
-		for (i, node) in self.running() {
-			for j in 0..self.ports.len() {
-				if side.contains(&i) != side.contains(&j) {
-					let r = node.rpc.call("system_removeReservedPeer", json!([self.peer_id(j)]));
-					assert!(r.is_ok(), "removeReservedPeer on {i}: {r:?}");
-				}
-			}
-		}
+	/// Cut the network in two: the nodes in `side` and the others. Every node is restarted on
+	/// its base path with only the nodes of its own side reserved.
+	pub fn partition(&mut self, side: &[usize]) {
+		self.restart_all(|i| u8::from(side.contains(&i)));
 	}
 
-	/// Restore every link.
-	pub fn heal(&self) {
-		for (i, node) in self.running() {
-			for j in 0..self.ports.len() {
-				if i != j {
-					let r: Result<Value, String> =
-						node.rpc.call("system_addReservedPeer", json!([self.address(j)]));
-					assert!(r.is_ok(), "addReservedPeer on {i}: {r:?}");
-				}
-			}
+	/// Make the network whole again: every node restarts with every other node reserved.
+	pub fn heal(&mut self) {
+		self.restart_all(|_| 0);
+	}
+
+	fn restart_all(&mut self, side_of: impl Fn(usize) -> u8) {
+		let running: Vec<usize> = self.running().map(|(i, _)| i).collect();
+		for &i in &running {
+			self.stop(i);
+		}
+		self.side = (0..self.ports.len()).map(side_of).collect();
+		for &i in &running {
+			self.start_node(i);
 		}
 	}
 }

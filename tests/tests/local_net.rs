@@ -63,9 +63,10 @@ fn without_a_quorum_finality_halts_and_resumes_when_it_returns() {
 
 #[test]
 fn a_two_two_partition_halts_finality_and_heals() {
-	let net = LocalNet::start("partition", vec![]);
+	let mut net = LocalNet::start("partition", vec![]);
 	net.wait_all_finalized(2, rounds(40));
 
+	// Alice and Bob on one side, Charlie and Dave on the other: two of four is no quorum.
 	net.partition(&[0, 1]);
 	std::thread::sleep(rounds(2));
 	let halted = net.max_finalized();
