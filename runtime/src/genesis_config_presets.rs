@@ -31,7 +31,7 @@ fn genesis(
 		balances: BalancesConfig {
 			balances: endowed.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		gosig: GosigConfig { authorities: billing_peers, election_target },
+		gosig: GosigConfig { authorities: billing_peers, election_target, ..Default::default() },
 		sudo: SudoConfig { key: Some(root) },
 	})
 }

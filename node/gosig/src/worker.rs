@@ -258,15 +258,15 @@ struct SetState<B: BlockT> {
 	stage_over: bool,
 	proposals_this_round: usize,
 	/// Proposals whose block is not imported yet.
-	pending_proposals: Vec<(ProposalMessage<B::Hash, NumberFor<B>>, u128)>,
+	pending_proposals: Vec<(ProposalMessageOf<B>, u128)>,
 	/// Justifications whose block is not imported yet.
-	pending_commits: Vec<GosigJustification<B::Hash, NumberFor<B>>>,
+	pending_commits: Vec<JustificationOf<B>>,
 	/// Messages of rounds not started yet here.
 	future: Vec<(GossipMessageOf<B>, Option<PeerId>)>,
 	/// The first proposal of each proposer in each open round: evidence if it proposes again.
 	proposals_seen: BTreeMap<(Round, AuthorityIndex), SignedProposal<B::Hash, NumberFor<B>>>,
 	/// The latest justification this node holds, re-announced every round.
-	last_commit: Option<GosigJustification<B::Hash, NumberFor<B>>>,
+	last_commit: Option<JustificationOf<B>>,
 }
 
 impl<B: BlockT> SetState<B> {
@@ -290,6 +290,11 @@ impl<B: BlockT> SetState<B> {
 		self.config.set_id
 	}
 }
+
+/// A proposal message of block type `B`.
+type ProposalMessageOf<B> = ProposalMessage<<B as BlockT>::Hash, NumberFor<B>>;
+/// A justification of block type `B`.
+type JustificationOf<B> = GosigJustification<<B as BlockT>::Hash, NumberFor<B>>;
 
 fn number_of<B: BlockT>(height: u64) -> NumberFor<B> {
 	height.saturated_into()
@@ -694,7 +699,7 @@ where
 	fn on_proposal_message(
 		&mut self,
 		set: &mut SetState<B>,
-		message: ProposalMessage<B::Hash, NumberFor<B>>,
+		message: ProposalMessageOf<B>,
 		sender: Option<PeerId>,
 	) {
 		let payload = &message.proposal.payload;
@@ -753,12 +758,7 @@ where
 		}
 	}
 
-	fn feed_proposal(
-		&mut self,
-		set: &mut SetState<B>,
-		message: ProposalMessage<B::Hash, NumberFor<B>>,
-		prio: u128,
-	) {
+	fn feed_proposal(&mut self, set: &mut SetState<B>, message: ProposalMessageOf<B>, prio: u128) {
 		let payload = message.proposal.payload;
 		let proposal = Proposal {
 			block: payload.block_hash,
@@ -828,7 +828,7 @@ where
 	fn on_justification(
 		&mut self,
 		set: &mut SetState<B>,
-		justification: GosigJustification<B::Hash, NumberFor<B>>,
+		justification: JustificationOf<B>,
 		own: bool,
 	) {
 		let info = self.client.info();

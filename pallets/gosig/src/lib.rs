@@ -10,8 +10,8 @@
 //! - **Billing peer**: an elected validator of the chain, known by its `gosg` sr25519 key. The
 //!   ordered list of billing peers is the *authority set*; a billing peer's position in it is
 //!   its authority index. Each change of the set increments the *set id*.
-//! - **Round**: a slot of [`Config::RoundDuration`] milliseconds; round `r` covers timestamps
-//!   `[r·d, (r+1)·d)`. A block belongs to the round in its pre-runtime digest; rounds strictly
+//! - **Round**: a slot of `d` milliseconds ([`RoundDurationMs`]: set at genesis, by default
+//!   [`Config::RoundDuration`]); round `r` covers timestamps `[r·d, (r+1)·d)`. A block belongs to the round in its pre-runtime digest; rounds strictly
 //!   increase along the chain and the block's timestamp must fall in its round.
 //! - **Epoch**: [`Config::EpochLength`] blocks. The election seed of an epoch
 //!   ([`EpochRandomness`]) is fixed when the epoch starts; during the epoch every block mixes its
@@ -87,6 +87,10 @@ pub mod weights;
 
 const LOG_TARGET: &str = "runtime::gosig";
 
+/// The shortest round a chain may be configured with: a packer, two vote phases and the network
+/// between them need more than half a second.
+pub const MIN_ROUND_DURATION_MS: u64 = 500;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -98,7 +102,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAuthorities: Get<u32>;
 
-		/// The length of a round in milliseconds.
+		/// The length of a round in milliseconds, unless the genesis sets another
+		/// ([`RoundDurationMs`]). At least [`MIN_ROUND_DURATION_MS`].
 		#[pallet::constant]
 		type RoundDuration: Get<u64>;
 
@@ -141,6 +146,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ElectionTarget<T> = StorageValue<_, Perbill, ValueQuery>;
 
+	/// The length of a round in milliseconds. Fixed at genesis (a chain-spec parameter):
+	/// changing it on a running chain would renumber the rounds, which must only increase.
+	#[pallet::storage]
+	pub type RoundDurationMs<T: Config> = StorageValue<_, u64, ValueQuery, T::RoundDuration>;
+
 	/// Equivocations recorded, by `(set id, round, authority index)`: a second report of the same
 	/// offence is refused. Grows only with proven offences.
 	#[pallet::storage]
@@ -159,6 +169,8 @@ pub mod pallet {
 		pub authorities: Vec<AuthorityId>,
 		/// The probability that a round has at least one elected packer.
 		pub election_target: Perbill,
+		/// The length of a round in milliseconds; `None` keeps [`Config::RoundDuration`].
+		pub round_duration_ms: Option<u64>,
 		#[serde(skip)]
 		#[doc(hidden)]
 		pub _config: core::marker::PhantomData<T>,
@@ -175,6 +187,13 @@ pub mod pallet {
 			let authorities = Pallet::<T>::validate_authorities(self.authorities.clone())
 				.unwrap_or_else(|e| panic!("invalid Gosig genesis authorities: {e:?}"));
 			assert!(!self.election_target.is_zero(), "the Gosig election target must not be zero");
+			if let Some(ms) = self.round_duration_ms {
+				assert!(
+					ms >= MIN_ROUND_DURATION_MS,
+					"the Gosig round must last at least {MIN_ROUND_DURATION_MS} ms, not {ms} ms"
+				);
+				RoundDurationMs::<T>::put(ms);
+			}
 			let seed = sp_io::hashing::blake2_256(&authorities.encode());
 			Authorities::<T>::put(authorities);
 			ElectionTarget::<T>::put(self.election_target);
@@ -268,7 +287,10 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			assert!(T::RoundDuration::get() > 0, "RoundDuration must be positive");
+			assert!(
+				T::RoundDuration::get() >= MIN_ROUND_DURATION_MS,
+				"RoundDuration must be at least MIN_ROUND_DURATION_MS"
+			);
 			assert!(!T::EpochLength::get().is_zero(), "EpochLength must be positive");
 			assert!(T::MaxAuthorities::get() > 0, "MaxAuthorities must be positive");
 		}
@@ -384,7 +406,7 @@ impl<T: Config> Pallet<T> {
 		let authorities = Authorities::<T>::get().into_inner();
 		let q = per_peer_probability(ElectionTarget::<T>::get(), authorities.len() as u32);
 		GosigConfiguration {
-			round_duration_ms: T::RoundDuration::get(),
+			round_duration_ms: RoundDurationMs::<T>::get(),
 			authorities,
 			set_id: CurrentSetId::<T>::get(),
 			randomness: EpochRandomness::<T>::get(),
@@ -475,7 +497,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Invariants: the authority set is not empty and has no duplicates; the election target is
-	/// above zero.
+	/// above zero; the round is not shorter than [`MIN_ROUND_DURATION_MS`].
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let authorities = Authorities::<T>::get();
@@ -485,6 +507,10 @@ impl<T: Config> Pallet<T> {
 		sorted.dedup();
 		ensure!(sorted.len() == authorities.len(), "Gosig authority set has duplicates");
 		ensure!(!ElectionTarget::<T>::get().is_zero(), "Gosig election target is zero");
+		ensure!(
+			RoundDurationMs::<T>::get() >= MIN_ROUND_DURATION_MS,
+			"Gosig round shorter than the minimum"
+		);
 		Ok(())
 	}
 }
@@ -522,5 +548,5 @@ impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
 
 /// The round of a timestamp under the pallet's round duration.
 pub fn round_of<T: Config>(moment: u64) -> Round {
-	moment / T::RoundDuration::get().max(1)
+	moment / RoundDurationMs::<T>::get().max(1)
 }

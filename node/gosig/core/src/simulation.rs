@@ -415,9 +415,9 @@ impl Sim {
 			.byzantine
 			.prepares
 			.iter()
-			.filter(|(_, (_, sigs))| sigs.len() >= quorum(self.n))
-			.map(|((r, b), (h, sigs))| (*r, *b, *h, sigs.clone()))
-			.last();
+			.rev()
+			.find(|(_, (_, sigs))| sigs.len() >= quorum(self.n))
+			.map(|((r, b), (h, sigs))| (*r, *b, *h, sigs.clone()));
 		if let (Some((cert_round, block, height, sigs)), true) = (collected, self.rng.percent(50)) {
 			proposals.push(Proposal {
 				block,

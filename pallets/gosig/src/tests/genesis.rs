@@ -1,4 +1,5 @@
 use crate::{mock::*, *};
+use sp_runtime::BuildStorage;
 
 #[test]
 fn genesis_sets_billing_peers_target_and_seed() {
@@ -50,4 +51,42 @@ fn integrity_test_passes() {
 		<Gosig as Hooks<u64>>::integrity_test();
 		assert_eq!(<<Test as Config>::RoundDuration as Get<u64>>::get(), ROUND_MS);
 	});
+}
+
+#[test]
+fn the_round_length_is_a_genesis_parameter() {
+	// By default the configured constant.
+	new_test_ext().execute_with(|| {
+		assert_eq!(RoundDurationMs::<Test>::get(), ROUND_MS);
+		assert_eq!(Gosig::configuration().round_duration_ms, ROUND_MS);
+	});
+	// A chain spec may choose another; rounds are then counted in it.
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> {
+		authorities: vec![id("Alice")],
+		election_target: Perbill::from_percent(99),
+		round_duration_ms: Some(1_000),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	sp_io::TestExternalities::from(storage).execute_with(|| {
+		assert_eq!(Gosig::configuration().round_duration_ms, 1_000);
+		assert_eq!(crate::round_of::<Test>(5_500), 5);
+		Gosig::do_try_state().unwrap();
+	});
+}
+
+#[test]
+#[should_panic(expected = "must last at least 500 ms")]
+fn a_round_shorter_than_the_minimum_is_refused_at_genesis() {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> {
+		authorities: vec![id("Alice")],
+		election_target: Perbill::from_percent(99),
+		round_duration_ms: Some(499),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 }
