@@ -316,6 +316,17 @@ pub fn signed_transfer(
 ) -> UncheckedExtrinsic {
 	let call =
 		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: to.into(), value: amount });
+	signed_transaction(from, call, nonce, genesis_hash)
+}
+
+/// A signed, immortal transaction of `call` by `from` with `nonce`, for the chain with
+/// `genesis_hash`.
+pub fn signed_transaction(
+	from: &sr25519::Pair,
+	call: RuntimeCall,
+	nonce: Nonce,
+	genesis_hash: H256,
+) -> UncheckedExtrinsic {
 	let tx_ext: TxExtension = (
 		frame_system::AuthorizeCall::<Runtime>::new(),
 		frame_system::CheckNonZeroSender::<Runtime>::new(),

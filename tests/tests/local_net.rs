@@ -4,7 +4,7 @@
 //! equivocating peer is reported on chain while the chain stays safe.
 
 use serde_json::json;
-use sp_core::{crypto::Pair as _, sr25519};
+use sp_core::{crypto::Pair as _, sr25519, H256};
 use spacebook_e2e::{local_net::LocalNet, *};
 use std::time::Duration;
 
@@ -108,4 +108,56 @@ fn an_equivocating_billing_peer_is_reported_and_the_chain_stays_safe() {
 	let now = net.min_finalized();
 	net.wait_all_finalized(now + 2, rounds(30));
 	net.assert_finalized_chains_agree();
+}
+
+/// The storage key of `Gosig::CurrentSetId`.
+fn set_id_key() -> String {
+	let mut key = sp_crypto_hashing::twox_128(b"Gosig").to_vec();
+	key.extend(sp_crypto_hashing::twox_128(b"CurrentSetId"));
+	to_hex(&key)
+}
+
+/// The authority set id in the state of the finalized head of `node`.
+fn finalized_set_id(node: &Node) -> Option<u64> {
+	let head = node.rpc.call("chain_getFinalizedHead", json!([])).ok()?;
+	let value = node.rpc.call("state_getStorage", json!([set_id_key(), head])).ok()?;
+	match value.as_str() {
+		Some(hex) => Some(u64::from_le_bytes(from_hex(hex).get(..8)?.try_into().ok()?)),
+		None => Some(0),
+	}
+}
+
+#[test]
+fn an_authority_set_change_takes_effect_once_final_and_finality_continues() {
+	let mut net = LocalNet::start("set-change", vec![]);
+	net.wait_all_finalized(2, rounds(40));
+
+	// Root (Alice, the sudo key) removes Dave: the set becomes Alice, Bob, Charlie (quorum 3).
+	let new_set: Vec<spacebook_gosig_primitives::AuthorityId> = ["//Alice", "//Bob", "//Charlie"]
+		.iter()
+		.map(|s| sr25519::Pair::from_string(s, None).unwrap().public().into())
+		.collect();
+	let call = spacebook_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(spacebook_runtime::RuntimeCall::Gosig(
+			pallet_gosig::Call::set_authorities { authorities: new_set.try_into().unwrap() },
+		)),
+	});
+	let alice = sr25519::Pair::from_string("//Alice", None).unwrap();
+	let alice_id: spacebook_runtime::AccountId = alice.public().into();
+	let node = net.node(0);
+	let genesis = H256::from_slice(&from_hex(node.block_hash(0).as_str().unwrap()));
+	let nonce = node.rpc.call("system_accountNextIndex", json!([alice_id.to_string()])).unwrap();
+	let xt = signed_transaction(&alice, call, nonce.as_u64().expect("a nonce") as u32, genesis);
+	node.rpc
+		.call("author_submitExtrinsic", json!([to_hex(&codec::Encode::encode(&xt))]))
+		.expect("the sudo call is accepted");
+
+	// The change becomes final (voted on by the old set), then the new set finalizes on.
+	node.wait_for("set 1 final", rounds(40), |n| (finalized_set_id(n)? == 1).then_some(()));
+	let changed_at = net.max_finalized();
+	// Dave's node is no billing peer any more: stopping it costs the new set nothing.
+	net.stop(3);
+	net.wait_all_finalized(changed_at + 3, rounds(40));
+	net.assert_finalized_chains_agree();
+	assert!(net.node(0).log().contains("authority set 1"), "Alice's worker moved to set 1");
 }
