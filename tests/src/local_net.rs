@@ -197,3 +197,14 @@ impl LocalNet {
 		}
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	#[test]
+	fn peer_ids_are_derived_as_libp2p_does() {
+		// The well-known peer id of node key 0x00…01 in Substrate's documentation.
+		let mut key = [0u8; 32];
+		key[31] = 1;
+		assert_eq!(super::peer_id(&key), "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp");
+	}
+}

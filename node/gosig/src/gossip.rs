@@ -1,6 +1,8 @@
 //! Gossip of Gosig messages over a notification protocol driven by `sc-network-gossip`.
 //!
-//! One topic per authority set. Four kinds of message travel on it:
+//! One topic per round of an authority set (`topic(set, round)`): a node subscribes to the topics
+//! of the open rounds, and the gossip engine keeps what arrives early for a round until the node
+//! subscribes to it. Four kinds of message travel:
 //!
 //! - [`ProposalMessage`]: an elected billing peer's signed proposal of a block for a round, with
 //!   its VRF proof of election and, for a re-proposal of a locked block, the lock's prepare
@@ -99,8 +101,9 @@ pub enum GossipMessage<H, N> {
 pub type GossipMessageOf<B> = GossipMessage<<B as BlockT>::Hash, NumberFor<B>>;
 
 impl<H, N> GossipMessage<H, N> {
-	/// The authority set and the round that decides the message's expiry.
-	fn set_and_round(&self) -> (SetId, Round) {
+	/// The authority set and the round the message belongs to: its topic, and what decides its
+	/// expiry.
+	pub fn set_and_round(&self) -> (SetId, Round) {
 		match self {
 			Self::Proposal(p) => (p.proposal.payload.set_id, p.proposal.payload.round),
 			Self::Vote(v) => (v.payload.set_id, v.payload.round),
@@ -110,9 +113,9 @@ impl<H, N> GossipMessage<H, N> {
 	}
 }
 
-/// The topic of authority set `set_id`.
-pub fn topic<B: BlockT>(set_id: SetId) -> B::Hash {
-	<<B::Header as HeaderT>::Hashing as HashT>::hash(&(b"spacebook-gosig", set_id).encode())
+/// The topic of `round` of authority set `set_id`.
+pub fn topic<B: BlockT>(set_id: SetId, round: Round) -> B::Hash {
+	<<B::Header as HeaderT>::Hashing as HashT>::hash(&(b"spacebook-gosig", set_id, round).encode())
 }
 
 /// What the validator checks messages against: the worker updates it as rounds and sets change.
@@ -311,7 +314,10 @@ impl<B: BlockT> Validator<B> for GosigValidator<B> {
 		};
 		let view = self.view.read().clone();
 		match check_message(&message, &view) {
-			Verdict::Valid => ValidationResult::ProcessAndKeep(topic::<B>(view.set_id)),
+			Verdict::Valid => {
+				let (set_id, round) = message.set_and_round();
+				ValidationResult::ProcessAndKeep(topic::<B>(set_id, round))
+			}
 			Verdict::Stale => {
 				self.report(*sender, COST_STALE);
 				ValidationResult::Discard

@@ -309,4 +309,6 @@ mod worker;
 pub use worker::{start_gosig, GosigParams};
 
 #[cfg(test)]
+mod gossip_tests;
+#[cfg(test)]
 mod tests;

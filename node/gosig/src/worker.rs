@@ -56,6 +56,7 @@ use std::{
 	collections::{BTreeMap, HashMap},
 	marker::PhantomData,
 	sync::Arc,
+	task::Poll,
 	time::{Duration, Instant},
 };
 use substrate_prometheus_endpoint::Registry;
@@ -177,18 +178,29 @@ where
 				continue;
 			}
 		};
-		let mut messages = env.gossip.messages_for(set.topic);
+		env.subscribe(&mut set);
 		loop {
 			let wake = set.next_wake();
 			let event = {
 				let gossip = &mut env.gossip;
+				let subscriptions = &mut set.subscriptions;
 				let mut network = poll_fn(|cx| gossip.poll_unpin(cx)).fuse();
+				// The next message on any open round's topic.
+				let mut messages = poll_fn(|cx| {
+					for receiver in subscriptions.values_mut() {
+						if let Poll::Ready(Some(n)) = receiver.poll_next_unpin(cx) {
+							return Poll::Ready(n);
+						}
+					}
+					Poll::Pending
+				})
+				.fuse();
 				let mut timer = futures_timer::Delay::new(wake).fuse();
 				futures::select_biased! {
 					_ = network => Event::NetworkGone,
 					n = finality.next() => n.map_or(Event::NetworkGone, Event::Finalized),
 					n = imports.next() => n.map_or(Event::NetworkGone, |n| Event::Imported(n.hash)),
-					m = messages.next() => m.map_or(Event::NetworkGone, Event::Gossip),
+					m = messages => Event::Gossip(m),
 					_ = timer => Event::Timer,
 				}
 			};
@@ -250,7 +262,8 @@ struct Env<B: BlockT, BE, C, I, PF, S> {
 /// The state of the worker within one authority set.
 struct SetState<B: BlockT> {
 	config: GosigConfiguration,
-	topic: B::Hash,
+	/// The gossip of the open rounds (the current one and the window before it), by round.
+	subscriptions: BTreeMap<Round, futures::channel::mpsc::Receiver<TopicNotification>>,
 	/// This node's place in the set, if it is a billing peer of it.
 	me: Option<(AuthorityIndex, AuthorityId)>,
 	voter: Voter<B::Hash, AuthoritySignature>,
@@ -382,7 +395,7 @@ where
 			me.as_ref().map(|(i, _)| format!(", this node is billing peer {i}")).unwrap_or_default()
 		);
 		Ok(SetState {
-			topic: topic::<B>(config.set_id),
+			subscriptions: BTreeMap::new(),
 			config,
 			me,
 			voter,
@@ -398,10 +411,24 @@ where
 		})
 	}
 
-	fn gossip(&mut self, set: &SetState<B>, message: GossipMessageOf<B>) {
+	fn gossip(&mut self, _set: &SetState<B>, message: GossipMessageOf<B>) {
+		let (set_id, round) = message.set_and_round();
 		let encoded = message.encode();
 		debug_assert!(encoded.len() as u64 <= MAX_MESSAGE_SIZE);
-		self.gossip.gossip_message(set.topic, encoded, false);
+		self.gossip.gossip_message(topic::<B>(set_id, round), encoded, false);
+	}
+
+	/// Listen to the topics of the open rounds — the current one and the window before it —
+	/// and no others. Messages that came early for a round are handed over on subscribing.
+	fn subscribe(&mut self, set: &mut SetState<B>) {
+		let oldest = set.round.saturating_sub(gosig_core::ROUND_WINDOW);
+		set.subscriptions = set.subscriptions.split_off(&oldest);
+		for round in oldest..=set.round {
+			if !set.subscriptions.contains_key(&round) {
+				let receiver = self.gossip.messages_for(topic::<B>(set.set_id(), round));
+				set.subscriptions.insert(round, receiver);
+			}
+		}
 	}
 
 	async fn on_timer(&mut self, set: &mut SetState<B>) {
@@ -419,6 +446,7 @@ where
 		set.proposals_this_round = 0;
 		set.voter.start_round(round);
 		self.view.write().round = round;
+		self.subscribe(set);
 		if let Some(m) = &self.metrics {
 			m.round.set(round);
 		}
