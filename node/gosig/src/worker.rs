@@ -26,7 +26,7 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use futures::{future::poll_fn, FutureExt, StreamExt};
-use gosig_core::{Output, PrepareCertificate, Proposal, Rejected, Vote, Voter};
+use gosig_core::{Output, PrepareCertificate, Proposal, Vote, Voter};
 use log::{debug, error, info, warn};
 use parking_lot::RwLock;
 use sc_client_api::{backend::AuxStore, BlockchainEvents, FinalityNotification, Finalizer};
@@ -65,8 +65,6 @@ use substrate_prometheus_endpoint::Registry;
 const MAX_PENDING_PROPOSALS: usize = 64;
 /// At most this many justifications wait for their block to be imported.
 const MAX_PENDING_COMMITS: usize = 16;
-/// At most this many messages of a round not started yet wait here.
-const MAX_FUTURE_MESSAGES: usize = 1024;
 /// At most this many import times are kept for the time-to-finality metric.
 const MAX_IMPORT_TIMES: usize = 4096;
 
@@ -274,8 +272,6 @@ struct SetState<B: BlockT> {
 	pending_proposals: Vec<(ProposalMessageOf<B>, u128)>,
 	/// Justifications whose block is not imported yet.
 	pending_commits: Vec<JustificationOf<B>>,
-	/// Messages of rounds not started yet here.
-	future: Vec<(GossipMessageOf<B>, Option<PeerId>)>,
 	/// The first proposal of each proposer in each open round: evidence if it proposes again.
 	proposals_seen: BTreeMap<(Round, AuthorityIndex), SignedProposal<B::Hash, NumberFor<B>>>,
 	/// The latest justification this node holds, re-announced every round.
@@ -405,7 +401,6 @@ where
 			proposals_this_round: 0,
 			pending_proposals: Vec::new(),
 			pending_commits: Vec::new(),
-			future: Vec::new(),
 			proposals_seen: BTreeMap::new(),
 			last_commit: None,
 		})
@@ -446,6 +441,7 @@ where
 		set.proposals_this_round = 0;
 		set.voter.start_round(round);
 		self.view.write().round = round;
+		// Messages that came early for this round are handed over now.
 		self.subscribe(set);
 		if let Some(m) = &self.metrics {
 			m.round.set(round);
@@ -453,18 +449,6 @@ where
 		let oldest = round.saturating_sub(gosig_core::ROUND_WINDOW);
 		set.proposals_seen = set.proposals_seen.split_off(&(oldest, 0));
 		set.pending_proposals.retain(|(p, _)| p.proposal.payload.round == round);
-
-		// Messages that arrived early.
-		let (now_due, later): (Vec<_>, Vec<_>) =
-			std::mem::take(&mut set.future).into_iter().partition(|(m, _)| match m {
-				GossipMessage::Proposal(p) => p.proposal.payload.round <= round,
-				GossipMessage::Vote(v) => v.payload.round <= round,
-				_ => true,
-			});
-		set.future = later;
-		for (message, sender) in now_due {
-			self.on_message(set, message, sender);
-		}
 
 		// Re-announce the lock and the latest justification.
 		if let Some(lock) = set.voter.lock().cloned() {
@@ -672,12 +656,6 @@ where
 		self.on_message(set, message, notification.sender);
 	}
 
-	fn defer(&self, set: &mut SetState<B>, message: GossipMessageOf<B>, sender: Option<PeerId>) {
-		if set.future.len() < MAX_FUTURE_MESSAGES {
-			set.future.push((message, sender));
-		}
-	}
-
 	fn on_message(
 		&mut self,
 		set: &mut SetState<B>,
@@ -706,7 +684,6 @@ where
 				};
 				match set.voter.on_vote(vote) {
 					Ok(outputs) => self.carry_out(set, outputs),
-					Err(Rejected::FutureRound) => self.defer(set, GossipMessage::Vote(v), sender),
 					Err(e) => debug!(target: LOG_TARGET, "vote not counted: {e:?}"),
 				}
 			}
@@ -732,10 +709,9 @@ where
 	) {
 		let payload = &message.proposal.payload;
 		let round = payload.round;
-		if round > set.round {
-			return self.defer(set, GossipMessage::Proposal(message), sender);
-		}
-		if round < set.round {
+		// Messages of a round arrive on that round's topic, which is subscribed when the round
+		// starts: a proposal of another round is late.
+		if round != set.round {
 			return;
 		}
 		// The election is checked against the configuration at the proposal's parent, which
