@@ -16,7 +16,7 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	opaque::SessionKeys, AccountId, Balance, Block, Executive, Gosig, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -97,6 +97,28 @@ impl_runtime_apis! {
 			>,
 		) -> bool {
 			Gosig::submit_report_equivocation(proof)
+		}
+	}
+
+	impl pallet_token_runtime_api::TokenApi<Block, Balance> for Runtime {
+		fn current_period() -> u32 {
+			Token::current_period()
+		}
+
+		fn period_emission(period: u32) -> pallet_token_runtime_api::PeriodEmission<Balance> {
+			Token::period_emission(period)
+		}
+
+		fn yearly_emission() -> Vec<Balance> {
+			Token::yearly_emission()
+		}
+
+		fn emission_split() -> pallet_token_runtime_api::EmissionSplit {
+			Token::emission_split()
+		}
+
+		fn pools() -> pallet_token_runtime_api::PoolBalances<Balance> {
+			Token::pools()
 		}
 	}
 

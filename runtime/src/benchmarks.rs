@@ -7,4 +7,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_sudo, Sudo]
 	[pallet_gosig, Gosig]
+	[pallet_vesting, Vesting]
+	[pallet_token, Token]
 );

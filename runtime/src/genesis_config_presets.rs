@@ -1,12 +1,12 @@
 //! Genesis presets: `development` (one billing peer, Alice) and `local_testnet` (four billing
 //! peers, Alice to Dave).
 //!
-//! The dev accounts are endowed with a round sum for testing. The whitepaper's 10 billion SPB
-//! allocation (ch.3 §2) replaces these endowments in the token-economics work.
+//! Both mint the whitepaper's 10 billion SPB allocation (ch.3 §2 i) through `pallet_token`: 45 %
+//! to the mining pool and 20 % to the deposit and market pool (pallet accounts), and the buckets
+//! with beneficiaries given to dev accounts for testing — see [`dev_allocation`]. Nothing else is
+//! minted, ever.
 
-use crate::{
-	AccountId, Balance, BalancesConfig, GosigConfig, RuntimeGenesisConfig, SudoConfig, SPB,
-};
+use crate::{AccountId, Balance, GosigConfig, RuntimeGenesisConfig, SudoConfig, TokenConfig, SPB};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -15,24 +15,45 @@ use sp_keyring::Sr25519Keyring;
 use sp_runtime::Perbill;
 use spacebook_gosig_primitives::AuthorityId as GosigId;
 
-/// What each dev account holds at genesis: one million SPB.
-pub const DEV_ENDOWMENT: Balance = 1_000_000 * SPB;
+/// 5 % of the 10 B SPB supply.
+const FIVE_PERCENT: Balance = 500_000_000 * SPB;
+
+/// The genesis buckets with beneficiaries, given to dev accounts: team (15 %) to Bob and
+/// Charlie, cornerstone investors (5 %) to Dave, the ecosystem reserve's community operations
+/// (5 %) to Alice, its DApp fund (5 %) to Eve and its contributor rewards (5 %) to Ferdie. With
+/// the default batches a fifth of each ecosystem part is free at genesis, so Alice (the sudo
+/// key) holds 100 M spendable SPB from block 0.
+pub fn dev_allocation() -> TokenConfig {
+	use Sr25519Keyring::*;
+	let one = |k: Sr25519Keyring, amount: Balance| vec![(k.to_account_id(), amount)];
+	TokenConfig {
+		team: vec![
+			(Bob.to_account_id(), 3 * FIVE_PERCENT / 2),
+			(Charlie.to_account_id(), 3 * FIVE_PERCENT / 2),
+		],
+		cornerstone: one(Dave, FIVE_PERCENT),
+		community: one(Alice, FIVE_PERCENT),
+		dapp_fund: one(Eve, FIVE_PERCENT),
+		contributors: one(Ferdie, FIVE_PERCENT),
+		..Default::default()
+	}
+}
 
 /// The `local_testnet` preset's probability that a round has at least one elected packer.
 pub const LOCAL_ELECTION_TARGET: Perbill = Perbill::from_percent(99);
 
-fn genesis(
-	billing_peers: Vec<GosigId>,
-	election_target: Perbill,
-	endowed: Vec<AccountId>,
-	root: AccountId,
-) -> Value {
+fn genesis(billing_peers: Vec<GosigId>, election_target: Perbill, root: AccountId) -> Value {
+	let token = dev_allocation();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: endowed.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect::<Vec<_>>(),
-		},
 		gosig: GosigConfig { authorities: billing_peers, election_target, ..Default::default() },
 		sudo: SudoConfig { key: Some(root) },
+		token: TokenConfig {
+			team: token.team,
+			cornerstone: token.cornerstone,
+			community: token.community,
+			dapp_fund: token.dapp_fund,
+			contributors: token.contributors,
+		},
 	})
 }
 
@@ -45,7 +66,6 @@ pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![gosig_id(Sr25519Keyring::Alice)],
 		Perbill::one(),
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
@@ -58,7 +78,6 @@ pub fn local_testnet_genesis() -> Value {
 			.map(gosig_id)
 			.collect(),
 		LOCAL_ELECTION_TARGET,
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }

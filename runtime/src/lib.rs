@@ -8,9 +8,11 @@
 //! | 1 | `Timestamp` | block time, checked against the Gosig round by `Gosig` |
 //! | 2 | `Gosig` | billing-peer authority set, rounds and the epoch randomness of the VRF election |
 //! | 3 | `Balances` | SPB, 12 decimals |
-//! | 4 | `TransactionPayment` | fees in SPB |
+//! | 4 | `TransactionPayment` | fees in SPB, paid into the mining pool |
 //! | 5 | `Utility` | batches |
 //! | 6 | `Sudo` | the foundation key of the dev and foundation phase |
+//! | 7 | `Vesting` | vesting schedules of the genesis allocation |
+//! | 8 | `Token` | the 10 B SPB allocation, rig wallets, the mining pool's emission, fee and revenue recycling |
 //!
 //! `configs/` holds one file per pallet's configuration, `apis.rs` the runtime APIs and
 //! `genesis_config_presets.rs` the `development` and `local_testnet` presets.
@@ -84,6 +86,10 @@ pub const MINUTES: BlockNumber = 60_000 / (ROUND_DURATION_MS as BlockNumber);
 pub const HOURS: BlockNumber = MINUTES * 60;
 /// Blocks per day.
 pub const DAYS: BlockNumber = HOURS * 24;
+/// Blocks in a 365-day year at one block per 3 s round: 10 512 000.
+pub const BLOCKS_PER_YEAR: BlockNumber = DAYS * 365;
+/// Ledgering periods in a year: 5-minute periods (100 blocks), 105 120.
+pub const PERIODS_PER_YEAR: u32 = BLOCKS_PER_YEAR / (5 * MINUTES);
 
 /// One SPB: 10^12 plancks (12 decimals).
 pub const SPB: Balance = 1_000_000_000_000;
@@ -195,4 +201,8 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(7)]
+	pub type Vesting = pallet_vesting;
+	#[runtime::pallet_index(8)]
+	pub type Token = pallet_token;
 }

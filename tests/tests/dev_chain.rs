@@ -65,6 +65,19 @@ fn dev_chain_finalizes_every_round_and_includes_a_transfer() {
 	let next = node.rpc.call("system_accountNextIndex", json!([alice_id.to_string()])).unwrap();
 	assert_eq!(next.as_u64(), Some(nonce as u64 + 1));
 
+	// The fee went into the mining pool (45 % of the supply at genesis), not burned: the total
+	// issuance is still exactly 10 billion SPB.
+	let pools = node.rpc.call("state_call", json!(["TokenApi_pools", "0x"])).unwrap();
+	let pools = from_hex(pools.as_str().unwrap());
+	let mining = u128::from_le_bytes(pools[..16].try_into().unwrap());
+	assert!(mining > 4_500_000_000 * SPB, "the mining pool holds {mining}");
+	let mut key = sp_crypto_hashing::twox_128(b"Balances").to_vec();
+	key.extend(sp_crypto_hashing::twox_128(b"TotalIssuance"));
+	let issuance = node.rpc.call("state_getStorage", json!([to_hex(&key)])).unwrap();
+	let issuance =
+		u128::from_le_bytes(from_hex(issuance.as_str().unwrap())[..16].try_into().unwrap());
+	assert_eq!(issuance, 10_000_000_000 * SPB);
+
 	// SIGINT stops the node cleanly.
 	let status = node.stop_with_sigint();
 	assert!(status.success(), "exit status {status:?}");

@@ -5,7 +5,9 @@ mod gosig;
 mod sudo;
 mod system;
 mod timestamp;
+mod token;
 mod transaction_payment;
 mod utility;
+mod vesting;
 
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
