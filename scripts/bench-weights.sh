@@ -12,15 +12,21 @@ OMNI_BENCHER_VERSION="${OMNI_BENCHER_VERSION:-0.28.0}"
 if ! command -v frame-omni-bencher >/dev/null || \
 	! frame-omni-bencher --version 2>/dev/null | grep -q "$OMNI_BENCHER_VERSION"; then
 	echo "[bench] installing frame-omni-bencher $OMNI_BENCHER_VERSION"
-	cargo install --locked frame-omni-bencher --version "$OMNI_BENCHER_VERSION"
+	cargo install --locked frame-omni-bencher --version "$OMNI_BENCHER_VERSION" \
+		--target-dir "$HOME/.cache/spacebook/omni-target"
 fi
 
-cargo build --locked --release -p spacebook-runtime --features runtime-benchmarks
-WASM="$CARGO_TARGET_DIR/release/wbuild/spacebook-runtime/spacebook_runtime.compact.compressed.wasm"
+# The benchmarking runtime is built in a target directory of its own: its wasm must never
+# replace the node's runtime in the shared target's wbuild/. Only the wasm is used, and the wasm
+# builder compiles it optimised whatever the cargo profile, so the native side stays in the
+# faster debug profile.
+BENCH_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/spacebook/bench-target}"
+CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo build --locked -p spacebook-runtime --features runtime-benchmarks
+WASM="$BENCH_TARGET_DIR/debug/wbuild/spacebook-runtime/spacebook_runtime.compact.compressed.wasm"
 [[ -f $WASM ]] || { echo "[bench] error: runtime wasm not found at $WASM" >&2; exit 1; }
 
 pallets=("$@")
-if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig); fi
+if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers); fi
 for pallet in "${pallets[@]}"; do
 	dir="pallets/${pallet#pallet_}"
 	[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }

@@ -15,8 +15,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	opaque::SessionKeys, AccountId, Balance, Block, Executive, Gosig, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, TransactionPayment, VERSION,
+	opaque::SessionKeys, AccountId, Balance, Block, BlockNumber, Executive, Gosig, InherentDataExt,
+	Nonce, Peers, Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -119,6 +120,36 @@ impl_runtime_apis! {
 
 		fn pools() -> pallet_token_runtime_api::PoolBalances<Balance> {
 			Token::pools()
+		}
+	}
+
+	impl pallet_peers_runtime_api::PeersApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+		pallet_peers::crypto::PeerKey,
+		sp_core::sr25519::Public,
+	> for Runtime {
+		fn peer(
+			who: AccountId,
+		) -> Option<pallet_peers_runtime_api::PeerView<AccountId, Balance, BlockNumber>> {
+			Peers::peer_view(&who)
+		}
+
+		fn peer_of_key(key: pallet_peers::crypto::PeerKey) -> Option<AccountId> {
+			pallet_peers::PeerKeyOwner::<Runtime>::get(key)
+		}
+
+		fn dapp_of_client_key(key: sp_core::sr25519::Public) -> Option<AccountId> {
+			pallet_peers::ClientKeyOwner::<Runtime>::get(key)
+		}
+
+		fn role_counts() -> Vec<(pallet_peers_runtime_api::RoleKind, u32)> {
+			pallet_peers::RoleKind::ALL
+				.into_iter()
+				.map(|kind| (kind, pallet_peers::RoleCount::<Runtime>::get(kind)))
+				.collect()
 		}
 	}
 

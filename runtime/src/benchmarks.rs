@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_gosig, Gosig]
 	[pallet_vesting, Vesting]
 	[pallet_token, Token]
+	[pallet_peers, Peers]
 );

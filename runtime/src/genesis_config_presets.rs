@@ -6,7 +6,10 @@
 //! with beneficiaries given to dev accounts for testing — see [`dev_allocation`]. Nothing else is
 //! minted, ever.
 
-use crate::{AccountId, Balance, GosigConfig, RuntimeGenesisConfig, SudoConfig, TokenConfig, SPB};
+use crate::{
+	AccountId, Balance, GosigConfig, PeersConfig, RuntimeGenesisConfig, SudoConfig, TokenConfig,
+	SPB,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -42,10 +45,16 @@ pub fn dev_allocation() -> TokenConfig {
 /// The `local_testnet` preset's probability that a round has at least one elected packer.
 pub const LOCAL_ELECTION_TARGET: Perbill = Perbill::from_percent(99);
 
-fn genesis(billing_peers: Vec<GosigId>, election_target: Perbill, root: AccountId) -> Value {
+/// The genesis billing peers, each also registered as a billing-peer candidate of the peer
+/// registry with its deposit on hold (so that an equivocation costs it its deposit).
+fn genesis(billing_peers: Vec<Sr25519Keyring>, election_target: Perbill, root: AccountId) -> Value {
 	let token = dev_allocation();
+	let candidates: Vec<(AccountId, GosigId)> =
+		billing_peers.iter().map(|k| (k.to_account_id(), gosig_id(*k))).collect();
+	let authorities: Vec<GosigId> = billing_peers.into_iter().map(gosig_id).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		gosig: GosigConfig { authorities: billing_peers, election_target, ..Default::default() },
+		gosig: GosigConfig { authorities, election_target, ..Default::default() },
+		peers: PeersConfig { billing_candidates: candidates },
 		sudo: SudoConfig { key: Some(root) },
 		token: TokenConfig {
 			team: token.team,
@@ -63,20 +72,18 @@ fn gosig_id(k: Sr25519Keyring) -> GosigId {
 
 /// One billing peer, Alice, elected every round; Alice is the sudo key.
 pub fn development_config_genesis() -> Value {
-	genesis(
-		vec![gosig_id(Sr25519Keyring::Alice)],
-		Perbill::one(),
-		Sr25519Keyring::Alice.to_account_id(),
-	)
+	genesis(vec![Sr25519Keyring::Alice], Perbill::one(), Sr25519Keyring::Alice.to_account_id())
 }
 
 /// Four billing peers, Alice to Dave; a round has a packer with 99 % probability.
 pub fn local_testnet_genesis() -> Value {
 	genesis(
-		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-			.into_iter()
-			.map(gosig_id)
-			.collect(),
+		vec![
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		],
 		LOCAL_ELECTION_TARGET,
 		Sr25519Keyring::Alice.to_account_id(),
 	)

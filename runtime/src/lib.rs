@@ -13,6 +13,7 @@
 //! | 6 | `Sudo` | the foundation key of the dev and foundation phase |
 //! | 7 | `Vesting` | vesting schedules of the genesis allocation |
 //! | 8 | `Token` | the 10 B SPB allocation, rig wallets, the mining pool's emission, fee and revenue recycling |
+//! | 9 | `Peers` | the peer registry: roles, deposits on hold, heartbeats, the penalty ladder |
 //!
 //! `configs/` holds one file per pallet's configuration, `apis.rs` the runtime APIs and
 //! `genesis_config_presets.rs` the `development` and `local_testnet` presets.
@@ -205,4 +206,6 @@ mod runtime {
 	pub type Vesting = pallet_vesting;
 	#[runtime::pallet_index(8)]
 	pub type Token = pallet_token;
+	#[runtime::pallet_index(9)]
+	pub type Peers = pallet_peers;
 }

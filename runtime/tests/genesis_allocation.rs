@@ -40,14 +40,16 @@ fn both_presets_mint_exactly_ten_billion_spb() {
 			let pools = Token::pools();
 			assert_eq!(pools.mining, TOTAL / 100 * 45);
 			assert_eq!(pools.market, TOTAL / 100 * 20);
-			// The sudo key can pay fees: a fifth of its 5 % community share is free at genesis.
+			// The sudo key can pay fees: a fifth of its 5 % community share is free at genesis,
+			// less its billing-peer candidate deposit.
 			let alice = Sr25519Keyring::Alice.to_account_id();
 			let spendable = <Balances as Inspect<_>>::reducible_balance(
 				&alice,
 				frame_support::traits::tokens::Preservation::Preserve,
 				frame_support::traits::tokens::Fortitude::Polite,
 			);
-			assert!(spendable >= 100_000_000 * SPB - SPB, "Alice can spend {spendable}");
+			let deposit = spacebook_runtime::configs::peers::CANDIDATE_DEPOSIT;
+			assert!(spendable >= 100_000_000 * SPB - deposit - SPB, "Alice can spend {spendable}");
 			// Team tokens are locked: nothing of Bob's 750 M is spendable at genesis.
 			let bob = Sr25519Keyring::Bob.to_account_id();
 			assert_eq!(Balances::total_balance(&bob), 750_000_000 * SPB);

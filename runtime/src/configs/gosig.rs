@@ -9,9 +9,9 @@ impl pallet_gosig::Config for Runtime {
 	type RoundDuration = ConstU64<ROUND_DURATION_MS>;
 	/// The election seed changes every hour.
 	type EpochLength = ConstU32<HOURS>;
-	/// Offences are recorded and counted; the peers pallet's deposit slashing hooks in here
-	/// once it exists.
-	type OnEquivocation = ();
+	/// Offences are recorded and counted, and the offender's candidacy in the peer registry is
+	/// evicted with its deposit slashed.
+	type OnEquivocation = super::peers::EquivocationPenalty;
 	type WeightInfo = pallet_gosig::weights::SubstrateWeight<Runtime>;
 }
 

@@ -2,6 +2,7 @@
 
 mod balances;
 mod gosig;
+pub mod peers;
 mod sudo;
 mod system;
 mod timestamp;

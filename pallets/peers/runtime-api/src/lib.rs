@@ -1,0 +1,36 @@
+//! Runtime API of `pallet-peers`: what wallets, explorers, the data plane and scheduling ask of
+//! the peer registry — an account's role, standing, deposit (held, required, unlockable) and
+//! online time, who a peer key or client key belongs to, and how many registrations each role
+//! has.
+//!
+//! The runtime implements it by calling [`pallet_peers::Pallet::peer_view`] and the registry's
+//! key indices.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::Codec;
+pub use pallet_peers::{DepositView, PeerView, PenaltyReason, RoleKind, Standing};
+
+sp_api::decl_runtime_apis! {
+	/// The peer registry.
+	pub trait PeersApi<AccountId, Balance, BlockNumber, PeerKey, ClientKey>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+		PeerKey: Codec,
+		ClientKey: Codec,
+	{
+		/// The role, standing, deposit and online time of `who`, if it is registered.
+		fn peer(who: AccountId) -> Option<PeerView<AccountId, Balance, BlockNumber>>;
+		/// The professional or common peer whose node signs with `key`.
+		fn peer_of_key(key: PeerKey) -> Option<AccountId>;
+		/// The DApp that authorized `key` to sign traffic receipts.
+		fn dapp_of_client_key(key: ClientKey) -> Option<AccountId>;
+		/// How many registrations each role has (including those leaving).
+		fn role_counts() -> Vec<(RoleKind, u32)>;
+	}
+}

@@ -1,0 +1,1746 @@
+//! # Peers pallet
+//!
+//! The Spacebook peer registry (whitepaper ch.2 §5 and ch.3 §2 iv): who takes part in the
+//! network in which role, what each declared, the deposit each keeps on hold, how long each has
+//! been online, and the ladder of penalties that other pallets and the governance committee
+//! drive.
+//!
+//! ## Terms
+//!
+//! - **Role**: what an account is in the network — a **professional peer** (a data-centre
+//!   server: declares storage, bandwidth, CPU, location and a public endpoint), a **common
+//!   peer** (a home machine attached to a professional peer for backup storage), a **DApp**
+//!   (names the **client keys** that may sign traffic receipts on its behalf), a **billing-peer
+//!   candidate** (names its Gosig key), a **scheduling peer** or a **routing peer** (both
+//!   admitted by [`Config::AdmissionOrigin`], the foundation and later the committee). An
+//!   account has at most one role.
+//! - **Deposit**: SPB the account keeps on hold under its role's [`HoldReason`] while
+//!   registered (the whitepaper's "deposit account"). The required amount per role is a runtime
+//!   parameter; a DApp's may be raised by the pricing pallet ([`DAppDepositRequirement`]).
+//! - **Proportional unlock**: a professional or common peer's required deposit shrinks linearly
+//!   with its time in good standing, reaching zero after [`Config::DepositUnlockPeriod`];
+//!   whatever is held above the requirement can be withdrawn. Suspension and leaving stop the
+//!   clock. A professional peer deposits in full up front; a common peer deposits nothing up
+//!   front and its rewards are held ([`PeerRegistry::on_reward`]) until it has reached the
+//!   requirement.
+//! - **Heartbeat**: a professional or common peer's node proves it is online in a ledgering
+//!   period by signing a [`Heartbeat`] with its **peer key** and sending it from its off-chain
+//!   worker as a free, authorized transaction, once per period. The pallet counts the periods
+//!   online, which scheduling uses.
+//! - **Penalty ladder**: **warning** (up to [`Config::MaxWarnings`], forgotten after
+//!   [`Config::WarningExpiry`] without offences) → **suspension** (no new work, no rewards;
+//!   recoverable after [`Config::SuspensionPeriod`] or by a committee pardon) → **eviction**
+//!   (the deposit is slashed by [`Config::EvictionSlash`], the role ends, the rest is released
+//!   after the exit delay). Offences come from other pallets through [`Penalties`] (audit and
+//!   cross-check failures, patrol failures, Gosig equivocations) and from the committee.
+//! - **Graceful exit**: [`Pallet::leave`] stops new work at once; after [`Config::ExitDelay`]
+//!   [`Pallet::finish_exit`] releases the deposit and removes the record. Penalties still apply
+//!   during the delay, so leaving does not escape an audit of earlier traffic.
+//!
+//! ## Calls
+//!
+//! - Registration: [`Pallet::register_professional`], [`Pallet::register_common`],
+//!   [`Pallet::register_dapp`], [`Pallet::register_billing_candidate`],
+//!   [`Pallet::admit_service_peer`] (admission origin).
+//! - Updates: [`Pallet::update_professional`], [`Pallet::update_common`],
+//!   [`Pallet::add_client_key`], [`Pallet::remove_client_key`].
+//! - Deposits: [`Pallet::top_up_deposit`], [`Pallet::withdraw_unlocked`],
+//!   [`Pallet::fine_dapp`] (governance).
+//! - Exit: [`Pallet::leave`], [`Pallet::remove_service_peer`] (admission origin),
+//!   [`Pallet::finish_exit`].
+//! - Liveness: [`Pallet::heartbeat`] (authorized by the peer key's signature).
+//! - Penalties: [`Pallet::penalize`], [`Pallet::pardon`] (governance), [`Pallet::resume`].
+//!
+//! ## Interfaces for other pallets and the node
+//!
+//! - [`PeerRegistry`]: peer-key and client-key lookups, whether a peer may earn, and the
+//!   common peers' automatic deposit from rewards (for Proof-of-Traffic).
+//! - [`Penalties`]: the penalty ladder.
+//! - [`Pallet::peer_view`] backs the runtime API `pallet_peers_runtime_api::PeersApi`.
+//!
+//! `docs/peers.md` has the role table and the deposit curves.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{
+	defensive,
+	pallet_prelude::*,
+	traits::{
+		fungible::{self, BalancedHold as _, MutateHold as _},
+		tokens::{Fortitude, Precision, Restriction},
+		OnUnbalanced,
+	},
+};
+use frame_system::pallet_prelude::*;
+use sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{Saturating, StaticLookup, Zero},
+	Perbill, Rounding, RuntimeAppPublic, SaturatedConversion,
+};
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod crypto;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+const LOG_TARGET: &str = "runtime::peers";
+
+/// A balance of the pallet's currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+/// Tokens taken out of some account and not yet put anywhere (slashed deposits).
+pub type CreditOf<T> =
+	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
+/// The signature of a heartbeat.
+pub type HeartbeatSignature<T> = <<T as Config>::PeerKey as RuntimeAppPublic>::Signature;
+
+/// What the pricing pallet requires a DApp to keep on deposit for the resources it leases and
+/// the traffic it uses. The registry requires the larger of this and
+/// [`Config::DAppDeposit`].
+pub trait DAppDepositRequirement<AccountId, Balance> {
+	/// The deposit `dapp` must keep now.
+	fn required_deposit(dapp: &AccountId) -> Balance;
+}
+
+impl<AccountId, Balance: Zero> DAppDepositRequirement<AccountId, Balance> for () {
+	fn required_deposit(_dapp: &AccountId) -> Balance {
+		Zero::zero()
+	}
+}
+
+/// What Proof-of-Traffic and the data plane need of the registry.
+pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey> {
+	/// The professional or common peer whose node signs with `key`.
+	fn peer_of_key(key: &PeerKey) -> Option<AccountId>;
+	/// The peer key of `who`, if it is a professional or common peer.
+	fn peer_key(who: &AccountId) -> Option<PeerKey>;
+	/// The DApp that authorized `key` to sign traffic receipts.
+	fn dapp_of_client_key(key: &ClientKey) -> Option<AccountId>;
+	/// Whether `who` is a professional or common peer that may earn rewards now (active, not
+	/// suspended, not leaving).
+	fn can_earn(who: &AccountId) -> bool;
+	/// `who` was paid `amount` of rewards: a common peer short of its required deposit has up
+	/// to that much put on hold. Returns the amount put on hold.
+	fn on_reward(who: &AccountId, amount: Balance) -> Balance;
+}
+
+/// Makes distinct client and billing keys for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<ClientKey, BillingKey> {
+	/// The `i`-th client key.
+	fn client_key(i: u32) -> ClientKey;
+	/// The `i`-th billing key.
+	fn billing_key(i: u32) -> BillingKey;
+}
+
+/// The penalty ladder, for pallets that detect offences.
+pub trait Penalties<AccountId> {
+	/// Record an offence of `who` at (at least) `level`. Returns where it stands afterwards.
+	fn penalize(
+		who: &AccountId,
+		reason: PenaltyReason,
+		level: PenaltyLevel,
+	) -> Result<Standing, DispatchError>;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	/// The pallet's configuration.
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+	{
+		/// The SPB currency (pallet-balances), whose holds carry the deposits.
+		type Currency: fungible::Inspect<Self::AccountId>
+			+ fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>;
+
+		/// The overarching hold reason, which includes [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The key a professional or common peer's node signs heartbeats (and traffic reports)
+		/// with; kept in the node's keystore.
+		type PeerKey: Member + Parameter + RuntimeAppPublic + Ord + MaxEncodedLen;
+
+		/// The key type of a DApp's client keys, which sign traffic receipts.
+		type ClientKey: Member + Parameter + Ord + MaxEncodedLen;
+
+		/// The Gosig key a billing-peer candidate would validate with.
+		type BillingKey: Member + Parameter + Ord + MaxEncodedLen + MaybeSerializeDeserialize;
+
+		/// Admits and removes scheduling and routing peers (the foundation, later the
+		/// committee).
+		type AdmissionOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The governance committee: penalizes, pardons, fines DApps.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The deposit a professional peer puts on hold when it registers.
+		#[pallet::constant]
+		type ProfessionalDeposit: Get<BalanceOf<Self>>;
+
+		/// The minimum deposit of a common peer, reached by holding its rewards.
+		#[pallet::constant]
+		type CommonDeposit: Get<BalanceOf<Self>>;
+
+		/// The least deposit a DApp keeps; the pricing pallet may require more.
+		#[pallet::constant]
+		type DAppDeposit: Get<BalanceOf<Self>>;
+
+		/// The deposit of a billing-peer candidate.
+		#[pallet::constant]
+		type CandidateDeposit: Get<BalanceOf<Self>>;
+
+		/// The deposit of a scheduling or routing peer (may be zero while the team runs them).
+		#[pallet::constant]
+		type ServiceDeposit: Get<BalanceOf<Self>>;
+
+		/// What the pricing pallet requires of a DApp's deposit.
+		type DAppRequirement: DAppDepositRequirement<Self::AccountId, BalanceOf<Self>>;
+
+		/// Blocks of good standing after which a professional or common peer's deposit has
+		/// unlocked completely.
+		#[pallet::constant]
+		type DepositUnlockPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks between leaving (or eviction) and the release of the deposit.
+		#[pallet::constant]
+		type ExitDelay: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a suspended peer must wait before it may resume on its own.
+		#[pallet::constant]
+		type SuspensionPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks without an offence after which warnings are forgotten.
+		#[pallet::constant]
+		type WarningExpiry: Get<BlockNumberFor<Self>>;
+
+		/// Warnings a peer may carry; the next warning-level offence suspends it.
+		#[pallet::constant]
+		type MaxWarnings: Get<u8>;
+
+		/// The share of the deposit slashed on eviction.
+		#[pallet::constant]
+		type EvictionSlash: Get<Perbill>;
+
+		/// Where slashed deposits go (the runtime: the mining pool).
+		type Slashed: OnUnbalanced<CreditOf<Self>>;
+
+		/// The current ledgering period (the token pallet's numbering).
+		type CurrentPeriod: Get<u32>;
+
+		/// The longest endpoint, in bytes.
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+
+		/// The longest DApp name, in bytes.
+		#[pallet::constant]
+		type MaxNameLen: Get<u32>;
+
+		/// The most client keys a DApp may authorize.
+		#[pallet::constant]
+		type MaxClientKeys: Get<u32>;
+
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+
+		/// Makes keys for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::ClientKey, Self::BillingKey>;
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Why the pallet holds funds: one reason per role, so that wallets and explorers show what
+	/// a deposit is for.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A professional peer's deposit.
+		#[codec(index = 0)]
+		ProfessionalDeposit,
+		/// A common peer's deposit.
+		#[codec(index = 1)]
+		CommonDeposit,
+		/// A DApp's deposit.
+		#[codec(index = 2)]
+		DAppDeposit,
+		/// A billing-peer candidate's deposit.
+		#[codec(index = 3)]
+		CandidateDeposit,
+		/// A scheduling or routing peer's deposit.
+		#[codec(index = 4)]
+		ServiceDeposit,
+	}
+
+	/// Every registration, by account.
+	#[pallet::storage]
+	pub type Registrations<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PeerRecord<T>>;
+
+	/// Registrations per role (including those leaving).
+	#[pallet::storage]
+	pub type RoleCount<T> = StorageMap<_, Twox64Concat, RoleKind, u32, ValueQuery>;
+
+	/// The index the next registration gets.
+	#[pallet::storage]
+	pub type NextIndex<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// The professional or common peer each peer key belongs to.
+	#[pallet::storage]
+	pub type PeerKeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, T::PeerKey, T::AccountId>;
+
+	/// The DApp that authorized each client key.
+	#[pallet::storage]
+	pub type ClientKeyOwner<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::ClientKey, T::AccountId>;
+
+	/// The billing-peer candidate each Gosig key belongs to.
+	#[pallet::storage]
+	pub type BillingKeyOwner<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::BillingKey, T::AccountId>;
+
+	/// Events of the pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An account registered for a role and put its deposit on hold.
+		Registered {
+			/// The account.
+			who: T::AccountId,
+			/// The role.
+			role: RoleKind,
+			/// What was put on hold.
+			deposit: BalanceOf<T>,
+		},
+		/// A peer changed what it declared.
+		Updated {
+			/// The peer.
+			who: T::AccountId,
+		},
+		/// A common peer attached to a professional peer.
+		Attached {
+			/// The common peer.
+			common: T::AccountId,
+			/// The professional peer.
+			professional: T::AccountId,
+		},
+		/// A DApp authorized a client key.
+		ClientKeyAdded {
+			/// The DApp.
+			dapp: T::AccountId,
+			/// The key.
+			key: T::ClientKey,
+		},
+		/// A DApp withdrew a client key's authorization.
+		ClientKeyRemoved {
+			/// The DApp.
+			dapp: T::AccountId,
+			/// The key.
+			key: T::ClientKey,
+		},
+		/// More of an account's funds went on hold as its deposit.
+		DepositIncreased {
+			/// The account.
+			who: T::AccountId,
+			/// The amount added.
+			amount: BalanceOf<T>,
+			/// Now on hold.
+			held: BalanceOf<T>,
+		},
+		/// Part of a common peer's reward went on hold as its deposit.
+		RewardDeposited {
+			/// The common peer.
+			who: T::AccountId,
+			/// The amount put on hold.
+			amount: BalanceOf<T>,
+			/// Now on hold.
+			held: BalanceOf<T>,
+		},
+		/// Unlocked deposit was released to the account's free balance.
+		DepositUnlocked {
+			/// The account.
+			who: T::AccountId,
+			/// The amount released.
+			amount: BalanceOf<T>,
+			/// Still on hold.
+			held: BalanceOf<T>,
+		},
+		/// A peer started to leave: no new work from now on.
+		Leaving {
+			/// The peer.
+			who: T::AccountId,
+			/// From this block on the exit can be finished.
+			exit_at: BlockNumberFor<T>,
+		},
+		/// A peer's exit finished: its deposit was released and its record removed.
+		Exited {
+			/// The account.
+			who: T::AccountId,
+			/// The deposit released.
+			released: BalanceOf<T>,
+		},
+		/// A peer proved it is online in a ledgering period.
+		HeartbeatReceived {
+			/// The peer.
+			who: T::AccountId,
+			/// The period.
+			period: u32,
+			/// Periods online in all.
+			online_periods: u32,
+		},
+		/// A peer was warned.
+		Warned {
+			/// The peer.
+			who: T::AccountId,
+			/// Why.
+			reason: PenaltyReason,
+			/// Warnings it carries now.
+			warnings: u8,
+		},
+		/// A peer was suspended: no new work and no rewards until it resumes.
+		Suspended {
+			/// The peer.
+			who: T::AccountId,
+			/// Why.
+			reason: PenaltyReason,
+			/// From this block on it may resume on its own.
+			resumable_at: BlockNumberFor<T>,
+		},
+		/// A suspended peer resumed work.
+		Resumed {
+			/// The peer.
+			who: T::AccountId,
+		},
+		/// The committee cleared a peer's warnings and suspension.
+		Pardoned {
+			/// The peer.
+			who: T::AccountId,
+		},
+		/// A peer was evicted: part of its deposit was slashed, its role ended.
+		Evicted {
+			/// The peer.
+			who: T::AccountId,
+			/// Why.
+			reason: PenaltyReason,
+			/// The amount slashed.
+			slashed: BalanceOf<T>,
+			/// From this block on the rest of the deposit can be released.
+			exit_at: BlockNumberFor<T>,
+		},
+		/// The committee fined a DApp and paid a user out of its deposit.
+		DAppFined {
+			/// The DApp.
+			dapp: T::AccountId,
+			/// Who was paid.
+			beneficiary: T::AccountId,
+			/// The amount.
+			amount: BalanceOf<T>,
+		},
+	}
+
+	/// Errors of the pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account already has a role.
+		AlreadyRegistered,
+		/// The account has no role.
+		NotRegistered,
+		/// The account's role does not allow this call.
+		WrongRole,
+		/// The peer key belongs to another peer already.
+		PeerKeyInUse,
+		/// The client key is authorized by a DApp already.
+		ClientKeyInUse,
+		/// The DApp has not authorized this client key.
+		UnknownClientKey,
+		/// The DApp has authorized as many client keys as it may.
+		TooManyClientKeys,
+		/// The Gosig key belongs to another candidate already.
+		BillingKeyInUse,
+		/// A common peer can attach only to an active professional peer.
+		UnknownAttachTarget,
+		/// The account cannot put the required deposit on hold.
+		InsufficientFunds,
+		/// The location's region must be two upper-case letters and its position on the globe.
+		InvalidLocation,
+		/// The endpoint must be non-empty UTF-8 without whitespace or control characters.
+		InvalidEndpoint,
+		/// The DApp name must be non-empty UTF-8.
+		InvalidName,
+		/// Declared storage, bandwidth and CPU must all be above zero.
+		NoResources,
+		/// The amount is zero.
+		ZeroAmount,
+		/// Nothing of the deposit is unlocked.
+		NothingToUnlock,
+		/// The peer is leaving or evicted (or, for withdrawals, suspended).
+		NotActive,
+		/// The peer is not leaving.
+		NotLeaving,
+		/// The exit delay has not passed.
+		ExitDelayNotOver,
+		/// The peer is not suspended.
+		NotSuspended,
+		/// The suspension period has not passed.
+		SuspensionNotOver,
+		/// The peer's deposit is below the requirement; top it up first.
+		DepositShortfall,
+		/// The peer was evicted already.
+		AlreadyEvicted,
+		/// The fine is larger than the DApp's deposit.
+		FineExceedsDeposit,
+		/// The heartbeat is not for the current period.
+		StaleHeartbeat,
+		/// A heartbeat for this period was recorded already.
+		DuplicateHeartbeat,
+		/// The heartbeat's signature does not check against the peer's key.
+		BadHeartbeatSignature,
+	}
+
+	/// Registrations at genesis: billing-peer candidates (e.g. the genesis billing peers) and
+	/// scheduling and routing peers. Their deposits are put on hold from their balances, so
+	/// this pallet must come after the one that endows them (the token pallet).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// `(account, Gosig key)` of each billing-peer candidate.
+		pub billing_candidates: Vec<(T::AccountId, T::BillingKey)>,
+		/// `(account, kind, location, endpoint)` of each admitted service peer.
+		pub service_peers: Vec<(T::AccountId, ServiceKind, Location, Vec<u8>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (who, billing_key) in &self.billing_candidates {
+				Pallet::<T>::do_register_billing_candidate(who, billing_key.clone())
+					.unwrap_or_else(|e| {
+						panic!("pallet-peers genesis: cannot register candidate {who:?}: {e:?}")
+					});
+			}
+			for (who, kind, location, endpoint) in &self.service_peers {
+				let endpoint: Endpoint<T> = endpoint.clone().try_into().unwrap_or_else(|_| {
+					panic!("pallet-peers genesis: the endpoint of {who:?} is too long")
+				});
+				let declaration = ServiceDeclaration { location: *location, endpoint };
+				Pallet::<T>::do_admit_service_peer(who, *kind, declaration).unwrap_or_else(|e| {
+					panic!("pallet-peers genesis: cannot admit {who:?}: {e:?}")
+				});
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn offchain_worker(_n: BlockNumberFor<T>) {
+			Self::send_heartbeats();
+		}
+
+		fn integrity_test() {
+			assert!(
+				!T::DepositUnlockPeriod::get().is_zero(),
+				"DepositUnlockPeriod must be positive"
+			);
+			assert!(!T::ExitDelay::get().is_zero(), "ExitDelay must be positive");
+			assert!(T::MaxClientKeys::get() > 0, "MaxClientKeys must be positive");
+			assert!(T::MaxEndpointLen::get() > 0, "MaxEndpointLen must be positive");
+			assert!(T::MaxNameLen::get() > 0, "MaxNameLen must be positive");
+			assert!(
+				!T::ProfessionalDeposit::get().is_zero(),
+				"a professional peer must deposit something"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register as a professional peer and put [`Config::ProfessionalDeposit`] on hold.
+		///
+		/// - Origin: signed, by an account without a role.
+		/// - `peer_key`: the key the peer's node signs heartbeats and traffic reports with; not
+		///   used by another peer.
+		/// - `declaration`: resources (all above zero), location, public endpoint.
+		///
+		/// Emits [`Event::Registered`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_professional())]
+		pub fn register_professional(
+			origin: OriginFor<T>,
+			peer_key: T::PeerKey,
+			declaration: ProfessionalDeclaration<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_unregistered(&who)?;
+			Self::check_professional(&declaration)?;
+			ensure!(!PeerKeyOwner::<T>::contains_key(&peer_key), Error::<T>::PeerKeyInUse);
+			let deposit = T::ProfessionalDeposit::get();
+			Self::hold(&who, RoleKind::Professional, deposit)?;
+			PeerKeyOwner::<T>::insert(&peer_key, &who);
+			let role = Role::Professional(ProfessionalPeer {
+				peer_key,
+				declaration,
+				attached_commons: 0,
+				attached_storage_gib: 0,
+			});
+			Self::insert_record(&who, role, deposit, deposit);
+			Ok(())
+		}
+
+		/// Register as a common peer attached to a professional peer. Nothing goes on hold now:
+		/// rewards are held until [`Config::CommonDeposit`] is reached.
+		///
+		/// - Origin: signed, by an account without a role.
+		/// - `peer_key`: the key the peer's node signs heartbeats and traffic reports with; not
+		///   used by another peer.
+		/// - `attach_to`: an active professional peer, which it backs up.
+		/// - `storage_gib`: storage offered, above zero.
+		///
+		/// Emits [`Event::Registered`] and [`Event::Attached`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::register_common())]
+		pub fn register_common(
+			origin: OriginFor<T>,
+			peer_key: T::PeerKey,
+			attach_to: AccountIdLookupOf<T>,
+			storage_gib: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let attach_to = T::Lookup::lookup(attach_to)?;
+			Self::ensure_unregistered(&who)?;
+			ensure!(storage_gib > 0, Error::<T>::NoResources);
+			ensure!(!PeerKeyOwner::<T>::contains_key(&peer_key), Error::<T>::PeerKeyInUse);
+			let attached_index = Self::attach(&attach_to, storage_gib)?;
+			PeerKeyOwner::<T>::insert(&peer_key, &who);
+			let role = Role::Common(CommonPeer {
+				peer_key,
+				attached_to: attach_to.clone(),
+				attached_index,
+				storage_gib,
+			});
+			Self::insert_record(&who, role, Zero::zero(), T::CommonDeposit::get());
+			Self::deposit_event(Event::Attached { common: who, professional: attach_to });
+			Ok(())
+		}
+
+		/// Register as a DApp, authorize client keys and put its deposit on hold: the larger of
+		/// [`Config::DAppDeposit`] and what the pricing pallet requires.
+		///
+		/// - Origin: signed, by an account without a role.
+		/// - `name`: display name, non-empty UTF-8.
+		/// - `client_keys`: keys that may sign traffic receipts for it (at most
+		///   [`Config::MaxClientKeys`]), none authorized by another DApp, no duplicates.
+		///
+		/// Emits [`Event::Registered`] and [`Event::ClientKeyAdded`] per key.
+		///
+		/// Complexity: `O(k)` for `k` client keys.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::register_dapp(client_keys.len() as u32))]
+		pub fn register_dapp(
+			origin: OriginFor<T>,
+			name: DAppName<T>,
+			client_keys: ClientKeys<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_unregistered(&who)?;
+			ensure!(
+				!name.is_empty() && core::str::from_utf8(&name).is_ok(),
+				Error::<T>::InvalidName
+			);
+			for (k, key) in client_keys.iter().enumerate() {
+				ensure!(
+					!ClientKeyOwner::<T>::contains_key(key) && !client_keys[..k].contains(key),
+					Error::<T>::ClientKeyInUse
+				);
+			}
+			let deposit = Self::dapp_requirement(&who);
+			Self::hold(&who, RoleKind::DApp, deposit)?;
+			for key in client_keys.iter() {
+				ClientKeyOwner::<T>::insert(key, &who);
+			}
+			let keys = client_keys.clone();
+			Self::insert_record(
+				&who,
+				Role::DApp(DAppRecord { name, client_keys }),
+				deposit,
+				T::DAppDeposit::get(),
+			);
+			for key in keys {
+				Self::deposit_event(Event::ClientKeyAdded { dapp: who.clone(), key });
+			}
+			Ok(())
+		}
+
+		/// Stand as a billing-peer candidate and put [`Config::CandidateDeposit`] on hold.
+		///
+		/// - Origin: signed, by an account without a role.
+		/// - `billing_key`: the Gosig key it would validate with; not another candidate's.
+		///
+		/// Emits [`Event::Registered`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::register_billing_candidate())]
+		pub fn register_billing_candidate(
+			origin: OriginFor<T>,
+			billing_key: T::BillingKey,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register_billing_candidate(&who, billing_key)
+		}
+
+		/// Admit a scheduling or routing peer and put [`Config::ServiceDeposit`] of its
+		/// balance on hold.
+		///
+		/// - Origin: [`Config::AdmissionOrigin`].
+		/// - `who`: an account without a role.
+		/// - `kind`: scheduling or routing.
+		/// - `declaration`: location and public endpoint.
+		///
+		/// Emits [`Event::Registered`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::admit_service_peer())]
+		pub fn admit_service_peer(
+			origin: OriginFor<T>,
+			who: AccountIdLookupOf<T>,
+			kind: ServiceKind,
+			declaration: ServiceDeclaration<T>,
+		) -> DispatchResult {
+			T::AdmissionOrigin::ensure_origin(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			Self::do_admit_service_peer(&who, kind, declaration)
+		}
+
+		/// Change what a professional peer declared.
+		///
+		/// - Origin: signed, by an active or suspended professional peer.
+		/// - `declaration`: resources (all above zero), location, public endpoint.
+		///
+		/// Emits [`Event::Updated`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::update_professional())]
+		pub fn update_professional(
+			origin: OriginFor<T>,
+			declaration: ProfessionalDeclaration<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::check_professional(&declaration)?;
+			Registrations::<T>::try_mutate(&who, |record| {
+				let record = record.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				ensure!(!Self::is_leaving(record), Error::<T>::NotActive);
+				match &mut record.role {
+					Role::Professional(p) => p.declaration = declaration,
+					_ => return Err(Error::<T>::WrongRole),
+				}
+				Ok(())
+			})?;
+			Self::deposit_event(Event::Updated { who });
+			Ok(())
+		}
+
+		/// Attach a common peer to another professional peer, and/or change the storage it
+		/// offers.
+		///
+		/// - Origin: signed, by an active or suspended common peer.
+		/// - `attach_to`: an active professional peer.
+		/// - `storage_gib`: storage offered, above zero.
+		///
+		/// Emits [`Event::Updated`] and [`Event::Attached`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::update_common())]
+		pub fn update_common(
+			origin: OriginFor<T>,
+			attach_to: AccountIdLookupOf<T>,
+			storage_gib: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let attach_to = T::Lookup::lookup(attach_to)?;
+			ensure!(storage_gib > 0, Error::<T>::NoResources);
+			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
+			let Role::Common(common) = &mut record.role else {
+				return Err(Error::<T>::WrongRole.into());
+			};
+			// Detach first, so that re-attaching to the same professional peer with another
+			// storage size keeps its counters right.
+			// (A call's storage changes are rolled back if attaching fails.)
+			Self::detach(common);
+			let attached_index = Self::attach(&attach_to, storage_gib)?;
+			common.attached_to = attach_to.clone();
+			common.attached_index = attached_index;
+			common.storage_gib = storage_gib;
+			Registrations::<T>::insert(&who, record);
+			Self::deposit_event(Event::Updated { who: who.clone() });
+			Self::deposit_event(Event::Attached { common: who, professional: attach_to });
+			Ok(())
+		}
+
+		/// Authorize another client key to sign traffic receipts for a DApp.
+		///
+		/// - Origin: signed, by an active or suspended DApp.
+		/// - `key`: not authorized by any DApp yet; the DApp holds fewer than
+		///   [`Config::MaxClientKeys`].
+		///
+		/// Emits [`Event::ClientKeyAdded`].
+		///
+		/// Complexity: `O(1)` (the key list is bounded).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::add_client_key())]
+		pub fn add_client_key(origin: OriginFor<T>, key: T::ClientKey) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!ClientKeyOwner::<T>::contains_key(&key), Error::<T>::ClientKeyInUse);
+			Registrations::<T>::try_mutate(&who, |record| {
+				let record = record.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				ensure!(!Self::is_leaving(record), Error::<T>::NotActive);
+				let Role::DApp(dapp) = &mut record.role else {
+					return Err(Error::<T>::WrongRole);
+				};
+				dapp.client_keys.try_push(key.clone()).map_err(|_| Error::<T>::TooManyClientKeys)
+			})?;
+			ClientKeyOwner::<T>::insert(&key, &who);
+			Self::deposit_event(Event::ClientKeyAdded { dapp: who, key });
+			Ok(())
+		}
+
+		/// Withdraw a client key's authorization: receipts it signs no longer count.
+		///
+		/// - Origin: signed, by a DApp (also while leaving).
+		/// - `key`: one of its client keys.
+		///
+		/// Emits [`Event::ClientKeyRemoved`].
+		///
+		/// Complexity: `O(1)` (the key list is bounded).
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::remove_client_key())]
+		pub fn remove_client_key(origin: OriginFor<T>, key: T::ClientKey) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Registrations::<T>::try_mutate(&who, |record| {
+				let record = record.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				let Role::DApp(dapp) = &mut record.role else {
+					return Err(Error::<T>::WrongRole);
+				};
+				let position = dapp
+					.client_keys
+					.iter()
+					.position(|k| *k == key)
+					.ok_or(Error::<T>::UnknownClientKey)?;
+				dapp.client_keys.remove(position);
+				Ok(())
+			})?;
+			ClientKeyOwner::<T>::remove(&key);
+			Self::deposit_event(Event::ClientKeyRemoved { dapp: who, key });
+			Ok(())
+		}
+
+		/// Put more of the caller's funds on hold as its deposit (e.g. a DApp whose required
+		/// deposit rose, a peer after a fine, a common peer that buys its deposit).
+		///
+		/// - Origin: signed, by a registered account that is not leaving.
+		/// - `amount`: above zero.
+		///
+		/// Emits [`Event::DepositIncreased`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::top_up_deposit())]
+		pub fn top_up_deposit(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
+			Self::hold(&who, record.role.kind(), amount)?;
+			record.deposit.held = record.deposit.held.saturating_add(amount);
+			let held = record.deposit.held;
+			Registrations::<T>::insert(&who, record);
+			Self::deposit_event(Event::DepositIncreased { who, amount, held });
+			Ok(())
+		}
+
+		/// Release whatever of the caller's deposit is above its current requirement.
+		///
+		/// - Origin: signed, by a registered account that is active (neither suspended, so
+		///   that a peer on its way to eviction cannot shrink what would be slashed, nor
+		///   leaving).
+		///
+		/// Emits [`Event::DepositUnlocked`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::withdraw_unlocked())]
+		pub fn withdraw_unlocked(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(record.status == Status::Active, Error::<T>::NotActive);
+			let amount = Self::unlockable(&who, &record);
+			ensure!(!amount.is_zero(), Error::<T>::NothingToUnlock);
+			Self::release(&who, record.role.kind(), amount)?;
+			record.deposit.held = record.deposit.held.saturating_sub(amount);
+			let held = record.deposit.held;
+			Registrations::<T>::insert(&who, record);
+			Self::deposit_event(Event::DepositUnlocked { who, amount, held });
+			Ok(())
+		}
+
+		/// Start leaving: no new work from now on; the deposit is released by
+		/// [`Pallet::finish_exit`] after [`Config::ExitDelay`].
+		///
+		/// - Origin: signed, by a registered account that is not leaving. Scheduling and
+		///   routing peers leave through [`Pallet::remove_service_peer`].
+		///
+		/// Emits [`Event::Leaving`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::leave())]
+		pub fn leave(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(
+				!matches!(record.role.kind(), RoleKind::Scheduling | RoleKind::Routing),
+				Error::<T>::WrongRole
+			);
+			Self::start_exit(&who, record)
+		}
+
+		/// Finish a peer's exit once the exit delay has passed: release its deposit, remove its
+		/// keys and its record.
+		///
+		/// - Origin: any signed account (the released funds go to `who`).
+		/// - `who`: a leaving or evicted account whose exit block has been reached.
+		///
+		/// Emits [`Event::Exited`].
+		///
+		/// Complexity: `O(k)` for a DApp's `k` client keys (bounded), `O(1)` otherwise.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::finish_exit(T::MaxClientKeys::get()))]
+		pub fn finish_exit(origin: OriginFor<T>, who: AccountIdLookupOf<T>) -> DispatchResult {
+			ensure_signed(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			let record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let Status::Leaving { exit_at, .. } = record.status else {
+				return Err(Error::<T>::NotLeaving.into());
+			};
+			ensure!(Self::now() >= exit_at, Error::<T>::ExitDelayNotOver);
+			let kind = record.role.kind();
+			let released = T::Currency::release(
+				&Self::hold_reason(kind),
+				&who,
+				record.deposit.held,
+				Precision::Exact,
+			)?;
+			match &record.role {
+				Role::Professional(p) => PeerKeyOwner::<T>::remove(&p.peer_key),
+				Role::Common(c) => PeerKeyOwner::<T>::remove(&c.peer_key),
+				Role::DApp(d) => {
+					for key in d.client_keys.iter() {
+						ClientKeyOwner::<T>::remove(key);
+					}
+				}
+				Role::BillingCandidate { billing_key } => BillingKeyOwner::<T>::remove(billing_key),
+				Role::Scheduling(_) | Role::Routing(_) => {}
+			}
+			Registrations::<T>::remove(&who);
+			RoleCount::<T>::mutate(kind, |n| *n = n.saturating_sub(1));
+			Self::deposit_event(Event::Exited { who, released });
+			Ok(())
+		}
+
+		/// Record that a peer's node is online in the current ledgering period.
+		///
+		/// - Origin: none. The call is authorized by the signature of the peer's key over
+		///   `(HEARTBEAT_CONTEXT, genesis hash, heartbeat)` (`#[pallet::authorize]`); the node's
+		///   off-chain worker sends it once per period, free of fees.
+		/// - `heartbeat`: the peer (a professional or common peer not evicted) and the current
+		///   period, for which no heartbeat is recorded yet.
+		/// - `signature`: by the peer's registered peer key.
+		///
+		/// Emits [`Event::HeartbeatReceived`].
+		///
+		/// Complexity: `O(1)`: one signature check.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::heartbeat())]
+		#[pallet::authorize(Pallet::<T>::authorize_heartbeat)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_heartbeat())]
+		pub fn heartbeat(
+			origin: OriginFor<T>,
+			heartbeat: Heartbeat<T::AccountId>,
+			signature: HeartbeatSignature<T>,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			let mut record = Self::check_heartbeat(&heartbeat, &signature)?;
+			record.online.periods = record.online.periods.saturating_add(1);
+			record.online.last_period = Some(heartbeat.period);
+			let online_periods = record.online.periods;
+			Registrations::<T>::insert(&heartbeat.peer, record);
+			Self::deposit_event(Event::HeartbeatReceived {
+				who: heartbeat.peer,
+				period: heartbeat.period,
+				online_periods,
+			});
+			Ok(())
+		}
+
+		/// Record an offence the committee found.
+		///
+		/// - Origin: [`Config::GovernanceOrigin`].
+		/// - `who`: a registered account not evicted.
+		/// - `reason`, `level`: why, and the lowest rung of the ladder the offence reaches.
+		///
+		/// Emits [`Event::Warned`], [`Event::Suspended`] or [`Event::Evicted`].
+		///
+		/// Complexity: `O(1)` (`O(k)` for evicting a DApp with `k` client keys, bounded).
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::penalize())]
+		pub fn penalize(
+			origin: OriginFor<T>,
+			who: AccountIdLookupOf<T>,
+			reason: PenaltyReason,
+			level: PenaltyLevel,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			Self::do_penalize(&who, reason, level).map(|_| ())
+		}
+
+		/// Clear a peer's warnings and lift its suspension.
+		///
+		/// - Origin: [`Config::GovernanceOrigin`].
+		/// - `who`: a registered account that is not leaving, with warnings or suspended.
+		///
+		/// Emits [`Event::Pardoned`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::pardon())]
+		pub fn pardon(origin: OriginFor<T>, who: AccountIdLookupOf<T>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
+			ensure!(
+				record.warnings > 0 || matches!(record.status, Status::Suspended { .. }),
+				Error::<T>::NotSuspended
+			);
+			record.warnings = 0;
+			if matches!(record.status, Status::Suspended { .. }) {
+				record.status = Status::Active;
+				Self::start_clock(&mut record);
+			}
+			Registrations::<T>::insert(&who, record);
+			Self::deposit_event(Event::Pardoned { who });
+			Ok(())
+		}
+
+		/// Resume work after a suspension: its warnings are cleared and its deposit's unlock
+		/// clock runs again.
+		///
+		/// - Origin: signed, by a suspended account whose [`Config::SuspensionPeriod`] has
+		///   passed and whose deposit meets its requirement (a common peer's may still be
+		///   building up).
+		///
+		/// Emits [`Event::Resumed`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::resume())]
+		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let Status::Suspended { since, .. } = record.status else {
+				return Err(Error::<T>::NotSuspended.into());
+			};
+			ensure!(
+				Self::now() >= since.saturating_add(T::SuspensionPeriod::get()),
+				Error::<T>::SuspensionNotOver
+			);
+			ensure!(
+				record.role.kind() == RoleKind::Common
+					|| record.deposit.held >= Self::required(&who, &record),
+				Error::<T>::DepositShortfall
+			);
+			record.status = Status::Active;
+			record.warnings = 0;
+			Self::start_clock(&mut record);
+			Registrations::<T>::insert(&who, record);
+			Self::deposit_event(Event::Resumed { who });
+			Ok(())
+		}
+
+		/// Fine a DApp for a violation the committee verified (e.g. infringing its users'
+		/// rights, leaking their data) and pay the affected user out of its deposit. The DApp
+		/// must top its deposit up again.
+		///
+		/// - Origin: [`Config::GovernanceOrigin`].
+		/// - `dapp`: a registered DApp.
+		/// - `amount`: above zero, at most what it holds.
+		/// - `beneficiary`: the user paid; must be able to receive it (existential deposit).
+		///
+		/// Emits [`Event::DAppFined`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::fine_dapp())]
+		pub fn fine_dapp(
+			origin: OriginFor<T>,
+			dapp: AccountIdLookupOf<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+			beneficiary: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let dapp = T::Lookup::lookup(dapp)?;
+			let beneficiary = T::Lookup::lookup(beneficiary)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut record = Registrations::<T>::get(&dapp).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(record.role.kind() == RoleKind::DApp, Error::<T>::WrongRole);
+			ensure!(amount <= record.deposit.held, Error::<T>::FineExceedsDeposit);
+			T::Currency::transfer_on_hold(
+				&HoldReason::DAppDeposit.into(),
+				&dapp,
+				&beneficiary,
+				amount,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)?;
+			record.deposit.held = record.deposit.held.saturating_sub(amount);
+			Registrations::<T>::insert(&dapp, record);
+			Self::deposit_event(Event::DAppFined { dapp, beneficiary, amount });
+			Ok(())
+		}
+
+		/// Remove a scheduling or routing peer: it stops at once and its deposit is released
+		/// after the exit delay.
+		///
+		/// - Origin: [`Config::AdmissionOrigin`].
+		/// - `who`: a scheduling or routing peer that is not leaving.
+		///
+		/// Emits [`Event::Leaving`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::leave())]
+		pub fn remove_service_peer(
+			origin: OriginFor<T>,
+			who: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			T::AdmissionOrigin::ensure_origin(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			let record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(
+				matches!(record.role.kind(), RoleKind::Scheduling | RoleKind::Routing),
+				Error::<T>::WrongRole
+			);
+			Self::start_exit(&who, record)
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	fn now() -> BlockNumberFor<T> {
+		frame_system::Pallet::<T>::block_number()
+	}
+
+	/// The hold reason of a role's deposit.
+	pub fn hold_reason(kind: RoleKind) -> T::RuntimeHoldReason {
+		match kind {
+			RoleKind::Professional => HoldReason::ProfessionalDeposit,
+			RoleKind::Common => HoldReason::CommonDeposit,
+			RoleKind::DApp => HoldReason::DAppDeposit,
+			RoleKind::BillingCandidate => HoldReason::CandidateDeposit,
+			RoleKind::Scheduling | RoleKind::Routing => HoldReason::ServiceDeposit,
+		}
+		.into()
+	}
+
+	fn ensure_unregistered(who: &T::AccountId) -> DispatchResult {
+		ensure!(!Registrations::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
+		Ok(())
+	}
+
+	fn check_endpoint(endpoint: &[u8]) -> DispatchResult {
+		let valid = !endpoint.is_empty()
+			&& core::str::from_utf8(endpoint)
+				.map(|s| !s.chars().any(|c| c.is_whitespace() || c.is_control()))
+				.unwrap_or(false);
+		ensure!(valid, Error::<T>::InvalidEndpoint);
+		Ok(())
+	}
+
+	fn check_professional(declaration: &ProfessionalDeclaration<T>) -> DispatchResult {
+		let r = &declaration.resources;
+		ensure!(
+			r.storage_gib > 0 && r.bandwidth_mbps > 0 && r.cpu_cores > 0,
+			Error::<T>::NoResources
+		);
+		ensure!(declaration.location.is_valid(), Error::<T>::InvalidLocation);
+		Self::check_endpoint(&declaration.endpoint)
+	}
+
+	/// Put `amount` of `who`'s funds on hold for `kind`'s deposit; zero is a no-op.
+	fn hold(who: &T::AccountId, kind: RoleKind, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::hold(&Self::hold_reason(kind), who, amount)
+			.map_err(|_| Error::<T>::InsufficientFunds.into())
+	}
+
+	/// Release exactly `amount` of `who`'s deposit for `kind`.
+	fn release(who: &T::AccountId, kind: RoleKind, amount: BalanceOf<T>) -> DispatchResult {
+		T::Currency::release(&Self::hold_reason(kind), who, amount, Precision::Exact).map(|_| ())
+	}
+
+	/// Store a new registration and count it; emits [`Event::Registered`].
+	fn insert_record(who: &T::AccountId, role: Role<T>, held: BalanceOf<T>, base: BalanceOf<T>) {
+		let now = Self::now();
+		let index = NextIndex::<T>::mutate(|next| {
+			let index = *next;
+			*next = next.saturating_add(1);
+			index
+		});
+		let kind = role.kind();
+		let record = PeerRecord {
+			index,
+			role,
+			status: Status::Active,
+			warnings: 0,
+			last_offence: None,
+			deposit: Deposit { held, base, accrued: Zero::zero(), running_since: Some(now) },
+			registered_at: now,
+			online: Online::default(),
+		};
+		Registrations::<T>::insert(who, record);
+		RoleCount::<T>::mutate(kind, |n| *n = n.saturating_add(1));
+		Self::deposit_event(Event::Registered { who: who.clone(), role: kind, deposit: held });
+	}
+
+	/// Register a billing-peer candidate (the call and genesis).
+	pub(crate) fn do_register_billing_candidate(
+		who: &T::AccountId,
+		billing_key: T::BillingKey,
+	) -> DispatchResult {
+		Self::ensure_unregistered(who)?;
+		ensure!(!BillingKeyOwner::<T>::contains_key(&billing_key), Error::<T>::BillingKeyInUse);
+		let deposit = T::CandidateDeposit::get();
+		Self::hold(who, RoleKind::BillingCandidate, deposit)?;
+		BillingKeyOwner::<T>::insert(&billing_key, who);
+		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit);
+		Ok(())
+	}
+
+	/// The account of the billing-peer candidate whose Gosig key is `key`.
+	pub fn candidate_of_billing_key(key: &T::BillingKey) -> Option<T::AccountId> {
+		BillingKeyOwner::<T>::get(key)
+	}
+
+	/// Admit a scheduling or routing peer (the call and genesis).
+	pub(crate) fn do_admit_service_peer(
+		who: &T::AccountId,
+		kind: ServiceKind,
+		declaration: ServiceDeclaration<T>,
+	) -> DispatchResult {
+		Self::ensure_unregistered(who)?;
+		ensure!(declaration.location.is_valid(), Error::<T>::InvalidLocation);
+		Self::check_endpoint(&declaration.endpoint)?;
+		let kind = RoleKind::from(kind);
+		let deposit = T::ServiceDeposit::get();
+		Self::hold(who, kind, deposit)?;
+		let role = match kind {
+			RoleKind::Scheduling => Role::Scheduling(declaration),
+			_ => Role::Routing(declaration),
+		};
+		Self::insert_record(who, role, deposit, deposit);
+		Ok(())
+	}
+
+	/// Count a common peer of `storage_gib` on `professional`; returns the professional
+	/// peer's registration index. Fails unless it is an active professional peer.
+	fn attach(professional: &T::AccountId, storage_gib: u32) -> Result<u64, DispatchError> {
+		Registrations::<T>::try_mutate(professional, |record| {
+			let record = record.as_mut().ok_or(Error::<T>::UnknownAttachTarget)?;
+			ensure!(record.status == Status::Active, Error::<T>::UnknownAttachTarget);
+			let Role::Professional(p) = &mut record.role else {
+				return Err(Error::<T>::UnknownAttachTarget.into());
+			};
+			p.attached_commons = p.attached_commons.saturating_add(1);
+			p.attached_storage_gib = p.attached_storage_gib.saturating_add(storage_gib.into());
+			Ok(record.index)
+		})
+	}
+
+	/// Stop counting a common peer on its professional peer, if that attachment is live.
+	fn detach(common: &CommonPeer<T>) {
+		Registrations::<T>::mutate(&common.attached_to, |record| {
+			let Some(record) = record.as_mut() else { return };
+			if record.index != common.attached_index {
+				return;
+			}
+			if let Role::Professional(p) = &mut record.role {
+				p.attached_commons = p.attached_commons.saturating_sub(1);
+				p.attached_storage_gib =
+					p.attached_storage_gib.saturating_sub(common.storage_gib.into());
+			}
+		});
+	}
+
+	/// The professional peer a common peer is attached to, if the attachment is live.
+	pub fn attachment(common: &CommonPeer<T>) -> Option<T::AccountId> {
+		Registrations::<T>::get(&common.attached_to)
+			.filter(|p| p.index == common.attached_index)
+			.map(|_| common.attached_to.clone())
+	}
+
+	fn is_leaving(record: &PeerRecord<T>) -> bool {
+		matches!(record.status, Status::Leaving { .. })
+	}
+
+	fn start_clock(record: &mut PeerRecord<T>) {
+		if record.deposit.running_since.is_none() {
+			record.deposit.running_since = Some(Self::now());
+		}
+	}
+
+	fn stop_clock(record: &mut PeerRecord<T>) {
+		if let Some(since) = record.deposit.running_since.take() {
+			let ran = Self::now().saturating_sub(since);
+			record.deposit.accrued = record.deposit.accrued.saturating_add(ran);
+		}
+	}
+
+	/// Blocks of good standing a registration has accrued up to now.
+	pub fn good_standing(record: &PeerRecord<T>) -> BlockNumberFor<T> {
+		let running = record
+			.deposit
+			.running_since
+			.map(|since| Self::now().saturating_sub(since))
+			.unwrap_or_else(Zero::zero);
+		record.deposit.accrued.saturating_add(running)
+	}
+
+	/// The deposit `who` must keep now.
+	///
+	/// - Professional and common peers: `base · (1 − min(g / U, 1))` for `g` blocks of good
+	///   standing and the unlock period `U`, rounded up (linear, zero after `U`).
+	/// - DApps: the larger of [`Config::DAppDeposit`] and the pricing pallet's requirement.
+	/// - Others: their base deposit.
+	pub fn required(who: &T::AccountId, record: &PeerRecord<T>) -> BalanceOf<T> {
+		match record.role.kind() {
+			RoleKind::DApp => Self::dapp_requirement(who),
+			kind if kind.unlocks_over_time() => {
+				let period: u128 = T::DepositUnlockPeriod::get().saturated_into::<u128>().max(1);
+				let good: u128 = Self::good_standing(record).saturated_into::<u128>().min(period);
+				let base: u128 = record.deposit.base.saturated_into();
+				multiply_by_rational_with_rounding(
+					base,
+					period.saturating_sub(good),
+					period,
+					Rounding::Up,
+				)
+				.unwrap_or(base)
+				.saturated_into()
+			}
+			_ => record.deposit.base,
+		}
+	}
+
+	fn dapp_requirement(who: &T::AccountId) -> BalanceOf<T> {
+		T::DAppDeposit::get().max(T::DAppRequirement::required_deposit(who))
+	}
+
+	/// What `who` could release now: what it holds above its requirement.
+	pub fn unlockable(who: &T::AccountId, record: &PeerRecord<T>) -> BalanceOf<T> {
+		record.deposit.held.saturating_sub(Self::required(who, record))
+	}
+
+	fn start_exit(who: &T::AccountId, mut record: PeerRecord<T>) -> DispatchResult {
+		ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
+		let exit_at = Self::now().saturating_add(T::ExitDelay::get());
+		Self::stop_clock(&mut record);
+		if let Role::Common(common) = &record.role {
+			Self::detach(common);
+		}
+		record.status = Status::Leaving { exit_at, evicted: false };
+		Registrations::<T>::insert(who, record);
+		Self::deposit_event(Event::Leaving { who: who.clone(), exit_at });
+		Ok(())
+	}
+
+	/// The ladder: see [`Penalties::penalize`].
+	pub fn do_penalize(
+		who: &T::AccountId,
+		reason: PenaltyReason,
+		level: PenaltyLevel,
+	) -> Result<Standing, DispatchError> {
+		let mut record = Registrations::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		let now = Self::now();
+		let evict = match record.status {
+			Status::Leaving { evicted: true, .. } => return Err(Error::<T>::AlreadyEvicted.into()),
+			Status::Suspended { .. } => true,
+			Status::Leaving { evicted: false, .. } => level >= PenaltyLevel::Suspend,
+			Status::Active => level == PenaltyLevel::Evict,
+		};
+		// Warnings are forgotten after a stretch without offences.
+		if record
+			.last_offence
+			.is_some_and(|last| now.saturating_sub(last) >= T::WarningExpiry::get())
+		{
+			record.warnings = 0;
+		}
+		record.last_offence = Some(now);
+		if evict {
+			return Self::evict(who, record, reason);
+		}
+		let suspend = level == PenaltyLevel::Suspend || record.warnings >= T::MaxWarnings::get();
+		if suspend && !Self::is_leaving(&record) {
+			record.status = Status::Suspended { since: now, reason };
+			Self::stop_clock(&mut record);
+			Registrations::<T>::insert(who, record);
+			let resumable_at = now.saturating_add(T::SuspensionPeriod::get());
+			Self::deposit_event(Event::Suspended { who: who.clone(), reason, resumable_at });
+			return Ok(Standing::Suspended(reason));
+		}
+		if suspend {
+			// A leaving peer that runs out of warnings is evicted.
+			return Self::evict(who, record, reason);
+		}
+		record.warnings = record.warnings.saturating_add(1);
+		let warnings = record.warnings;
+		let standing = Self::standing(&record);
+		Registrations::<T>::insert(who, record);
+		Self::deposit_event(Event::Warned { who: who.clone(), reason, warnings });
+		Ok(standing)
+	}
+
+	/// Slash the eviction share of the deposit and start the forced exit.
+	fn evict(
+		who: &T::AccountId,
+		mut record: PeerRecord<T>,
+		reason: PenaltyReason,
+	) -> Result<Standing, DispatchError> {
+		let now = Self::now();
+		let kind = record.role.kind();
+		let to_slash = T::EvictionSlash::get().mul_floor(record.deposit.held);
+		let (credit, missing) = T::Currency::slash(&Self::hold_reason(kind), who, to_slash);
+		if !missing.is_zero() {
+			defensive!("pallet-peers: a deposit on hold was smaller than its record");
+		}
+		let slashed = to_slash.saturating_sub(missing);
+		T::Slashed::on_unbalanced(credit);
+		record.deposit.held = record.deposit.held.saturating_sub(slashed);
+		Self::stop_clock(&mut record);
+		if let (Role::Common(common), false) = (&record.role, Self::is_leaving(&record)) {
+			Self::detach(common);
+		}
+		let exit_at = now.saturating_add(T::ExitDelay::get());
+		record.status = Status::Leaving { exit_at, evicted: true };
+		Registrations::<T>::insert(who, record);
+		log::info!(target: LOG_TARGET, "evicted {who:?} for {reason:?}, slashed {slashed:?}");
+		Self::deposit_event(Event::Evicted { who: who.clone(), reason, slashed, exit_at });
+		Ok(Standing::Evicted)
+	}
+
+	/// Where a registration stands.
+	pub fn standing(record: &PeerRecord<T>) -> Standing {
+		match record.status {
+			Status::Active if record.warnings == 0 => Standing::Good,
+			Status::Active => Standing::Warned(record.warnings),
+			Status::Suspended { reason, .. } => Standing::Suspended(reason),
+			Status::Leaving { evicted: false, .. } => Standing::Leaving,
+			Status::Leaving { evicted: true, .. } => Standing::Evicted,
+		}
+	}
+
+	/// What the runtime API tells about `who`.
+	pub fn peer_view(
+		who: &T::AccountId,
+	) -> Option<PeerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let record = Registrations::<T>::get(who)?;
+		let required = Self::required(who, &record);
+		let unlockable =
+			if Self::is_leaving(&record) { Zero::zero() } else { Self::unlockable(who, &record) };
+		let attached_to = match &record.role {
+			Role::Common(common) => Self::attachment(common),
+			_ => None,
+		};
+		Some(PeerView {
+			role: record.role.kind(),
+			standing: Self::standing(&record),
+			deposit: DepositView { held: record.deposit.held, required, unlockable },
+			online_periods: record.online.periods,
+			last_online_period: record.online.last_period,
+			registered_at: record.registered_at,
+			attached_to,
+		})
+	}
+
+	/// The message a heartbeat's signature covers.
+	pub fn heartbeat_payload(heartbeat: &Heartbeat<T::AccountId>) -> Vec<u8> {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		(HEARTBEAT_CONTEXT, genesis, heartbeat).encode()
+	}
+
+	/// Check a heartbeat against the registry; returns the peer's record.
+	pub fn check_heartbeat(
+		heartbeat: &Heartbeat<T::AccountId>,
+		signature: &HeartbeatSignature<T>,
+	) -> Result<PeerRecord<T>, Error<T>> {
+		ensure!(heartbeat.period == T::CurrentPeriod::get(), Error::<T>::StaleHeartbeat);
+		let record = Registrations::<T>::get(&heartbeat.peer).ok_or(Error::<T>::NotRegistered)?;
+		let key = record.role.peer_key().ok_or(Error::<T>::WrongRole)?;
+		ensure!(
+			!matches!(record.status, Status::Leaving { evicted: true, .. }),
+			Error::<T>::AlreadyEvicted
+		);
+		ensure!(
+			record.online.last_period.is_none_or(|last| last < heartbeat.period),
+			Error::<T>::DuplicateHeartbeat
+		);
+		ensure!(
+			key.verify(&Self::heartbeat_payload(heartbeat), signature),
+			Error::<T>::BadHeartbeatSignature
+		);
+		Ok(record)
+	}
+
+	/// The transaction validity of [`Pallet::heartbeat`]: valid while the heartbeat checks;
+	/// one per peer and period in the pool, until the period ends.
+	pub fn authorize_heartbeat(
+		_source: TransactionSource,
+		heartbeat: &Heartbeat<T::AccountId>,
+		signature: &HeartbeatSignature<T>,
+	) -> TransactionValidityWithRefund {
+		Self::check_heartbeat(heartbeat, signature).map_err(|e| match e {
+			Error::<T>::BadHeartbeatSignature => InvalidTransaction::BadProof,
+			Error::<T>::StaleHeartbeat | Error::<T>::DuplicateHeartbeat => {
+				InvalidTransaction::Stale
+			}
+			_ => InvalidTransaction::BadSigner,
+		})?;
+		let validity = ValidTransaction::with_tag_prefix("PeerHeartbeat")
+			.priority(TransactionPriority::MAX / 4)
+			.and_provides((&heartbeat.peer, heartbeat.period))
+			.longevity(64)
+			.propagate(true)
+			.build()?;
+		Ok((validity, Weight::zero()))
+	}
+
+	/// The off-chain worker's part: for every peer key in the node's keystore that belongs to a
+	/// professional or common peer without a heartbeat in the current period, sign and submit
+	/// one. A local marker keeps it from resubmitting within the same period more than once
+	/// every few blocks.
+	fn send_heartbeats() {
+		use sp_runtime::offchain::storage::{MutateStorageError, StorageValueRef};
+		let period = T::CurrentPeriod::get();
+		let now: u64 = Self::now().saturated_into();
+		for key in T::PeerKey::all().into_iter().take(8) {
+			let Some(peer) = PeerKeyOwner::<T>::get(&key) else { continue };
+			let Some(record) = Registrations::<T>::get(&peer) else { continue };
+			if record.online.last_period.is_some_and(|last| last >= period)
+				|| matches!(record.status, Status::Leaving { evicted: true, .. })
+			{
+				continue;
+			}
+			// At most one submission per key every 5 blocks within a period.
+			let marker_key = (b"spacebook/peers/heartbeat", &key).encode();
+			let marker = StorageValueRef::persistent(&marker_key);
+			let claimed = marker.mutate(|last: Result<Option<(u32, u64)>, _>| match last {
+				Ok(Some((p, at))) if p == period && now < at.saturating_add(5) => Err(()),
+				_ => Ok((period, now)),
+			});
+			match claimed {
+				Ok(_) => {}
+				Err(MutateStorageError::ValueFunctionFailed(())) => continue,
+				Err(MutateStorageError::ConcurrentModification(_)) => continue,
+			}
+			let heartbeat = Heartbeat { peer: peer.clone(), period };
+			let Some(signature) = key.sign(&Self::heartbeat_payload(&heartbeat)) else {
+				log::warn!(target: LOG_TARGET, "cannot sign a heartbeat with {key:?}");
+				continue;
+			};
+			let call = Call::<T>::heartbeat { heartbeat, signature };
+			let xt = T::create_authorized_transaction(call.into());
+			use frame_system::offchain::SubmitTransaction;
+			match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+				Ok(()) => log::debug!(target: LOG_TARGET, "heartbeat of {peer:?} for {period}"),
+				Err(()) => log::warn!(target: LOG_TARGET, "heartbeat of {peer:?} not submitted"),
+			}
+		}
+	}
+
+	/// Invariants: every record's `held` equals its account's balance on hold for its role;
+	/// the role counters match the records; every key index points at a record holding that
+	/// key and every record's keys are indexed; every professional peer's attachment counters
+	/// equal the live, non-leaving common peers attached to it; indices are below
+	/// [`NextIndex`].
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let mut counts: BTreeMap<RoleKind, u32> = BTreeMap::new();
+		let mut attached: BTreeMap<T::AccountId, (u32, u64)> = BTreeMap::new();
+		let next = NextIndex::<T>::get();
+		for (who, record) in Registrations::<T>::iter() {
+			let kind = record.role.kind();
+			*counts.entry(kind).or_default() += 1;
+			ensure!(record.index < next, "peers: a registration index is not below NextIndex");
+			let on_hold = <T::Currency as fungible::InspectHold<_>>::balance_on_hold(
+				&Self::hold_reason(kind),
+				&who,
+			);
+			ensure!(on_hold == record.deposit.held, "peers: held deposit differs from the hold");
+			match &record.role {
+				Role::Professional(p) => ensure!(
+					PeerKeyOwner::<T>::get(&p.peer_key).as_ref() == Some(&who),
+					"peers: a professional peer's key is not indexed"
+				),
+				Role::Common(c) => {
+					ensure!(
+						PeerKeyOwner::<T>::get(&c.peer_key).as_ref() == Some(&who),
+						"peers: a common peer's key is not indexed"
+					);
+					if !Self::is_leaving(&record) && Self::attachment(c).is_some() {
+						let entry = attached.entry(c.attached_to.clone()).or_default();
+						entry.0 += 1;
+						entry.1 += u64::from(c.storage_gib);
+					}
+				}
+				Role::DApp(d) => {
+					for key in d.client_keys.iter() {
+						ensure!(
+							ClientKeyOwner::<T>::get(key).as_ref() == Some(&who),
+							"peers: a client key is not indexed"
+						);
+					}
+				}
+				Role::BillingCandidate { billing_key } => ensure!(
+					BillingKeyOwner::<T>::get(billing_key).as_ref() == Some(&who),
+					"peers: a billing key is not indexed"
+				),
+				Role::Scheduling(_) | Role::Routing(_) => {}
+			}
+		}
+		for kind in RoleKind::ALL {
+			ensure!(
+				RoleCount::<T>::get(kind) == counts.get(&kind).copied().unwrap_or(0),
+				"peers: a role counter differs from the records"
+			);
+		}
+		for (who, record) in Registrations::<T>::iter() {
+			if let Role::Professional(p) = &record.role {
+				let (n, storage) = attached.get(&who).copied().unwrap_or((0, 0));
+				ensure!(
+					p.attached_commons == n && p.attached_storage_gib == storage,
+					"peers: a professional peer's attachment counters are wrong"
+				);
+			}
+		}
+		for (key, who) in PeerKeyOwner::<T>::iter() {
+			let record =
+				Registrations::<T>::get(&who).ok_or("peers: a peer key's owner has no record")?;
+			ensure!(record.role.peer_key() == Some(&key), "peers: a peer key index is stale");
+		}
+		for (key, who) in ClientKeyOwner::<T>::iter() {
+			let record =
+				Registrations::<T>::get(&who).ok_or("peers: a client key's owner has no record")?;
+			let Role::DApp(d) = record.role else {
+				return Err("peers: a client key's owner is not a DApp".into());
+			};
+			ensure!(d.client_keys.contains(&key), "peers: a client key index is stale");
+		}
+		for (key, who) in BillingKeyOwner::<T>::iter() {
+			let record = Registrations::<T>::get(&who)
+				.ok_or("peers: a billing key's owner has no record")?;
+			ensure!(
+				record.role == Role::BillingCandidate { billing_key: key },
+				"peers: a billing key index is stale"
+			);
+		}
+		Ok(())
+	}
+}
+
+impl<T: Config> PeerRegistry<T::AccountId, BalanceOf<T>, T::PeerKey, T::ClientKey> for Pallet<T> {
+	fn peer_of_key(key: &T::PeerKey) -> Option<T::AccountId> {
+		PeerKeyOwner::<T>::get(key)
+	}
+
+	fn peer_key(who: &T::AccountId) -> Option<T::PeerKey> {
+		Registrations::<T>::get(who).and_then(|r| r.role.peer_key().cloned())
+	}
+
+	fn dapp_of_client_key(key: &T::ClientKey) -> Option<T::AccountId> {
+		ClientKeyOwner::<T>::get(key)
+	}
+
+	fn can_earn(who: &T::AccountId) -> bool {
+		Registrations::<T>::get(who)
+			.is_some_and(|r| r.role.kind().serves_traffic() && r.status == Status::Active)
+	}
+
+	fn on_reward(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+		let Some(mut record) = Registrations::<T>::get(who) else { return Zero::zero() };
+		if record.role.kind() != RoleKind::Common || Self::is_leaving(&record) {
+			return Zero::zero();
+		}
+		let shortfall = Self::required(who, &record).saturating_sub(record.deposit.held);
+		let amount = amount.min(shortfall);
+		if amount.is_zero() {
+			return amount;
+		}
+		if T::Currency::hold(&HoldReason::CommonDeposit.into(), who, amount).is_err() {
+			// The reward may have been spent already or be locked; hold what we can next time.
+			log::debug!(target: LOG_TARGET, "cannot hold {amount:?} of {who:?}'s reward");
+			return Zero::zero();
+		}
+		record.deposit.held = record.deposit.held.saturating_add(amount);
+		let held = record.deposit.held;
+		Registrations::<T>::insert(who, record);
+		Self::deposit_event(Event::RewardDeposited { who: who.clone(), amount, held });
+		amount
+	}
+}
+
+impl<T: Config> Penalties<T::AccountId> for Pallet<T> {
+	fn penalize(
+		who: &T::AccountId,
+		reason: PenaltyReason,
+		level: PenaltyLevel,
+	) -> Result<Standing, DispatchError> {
+		Self::do_penalize(who, reason, level)
+	}
+}

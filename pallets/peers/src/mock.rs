@@ -1,0 +1,356 @@
+//! A test runtime with `System`, `Balances` and `Peers`: u128 balances with 12 decimals and an
+//! existential deposit of 0.01 SPB as in the Spacebook runtime, `UintAuthorityId` peer keys
+//! (signatures that tests can forge on purpose), and a settable ledgering period and DApp
+//! deposit requirement.
+
+use crate as pallet_peers;
+use crate::*;
+use frame_support::{
+	derive_impl, ord_parameter_types, parameter_types,
+	traits::{fungible::Balanced, ConstU128, ConstU32, ConstU8, VariantCountOf},
+};
+use frame_system::{EnsureRoot, EnsureSignedBy};
+use sp_runtime::{
+	testing::{TestXt, UintAuthorityId},
+	BuildStorage, Perbill,
+};
+use std::{cell::RefCell, collections::BTreeMap};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+/// An account id in the mock.
+pub type AccountId = u64;
+/// A balance in the mock.
+pub type Balance = u128;
+
+/// Plancks in one SPB.
+pub const SPB: Balance = 1_000_000_000_000;
+/// The existential deposit, as in the runtime: 0.01 SPB.
+pub const ED: Balance = SPB / 100;
+/// A professional peer's deposit.
+pub const PROFESSIONAL_DEPOSIT: Balance = 10_000 * SPB;
+/// A common peer's minimum deposit.
+pub const COMMON_DEPOSIT: Balance = 1_000 * SPB;
+/// A DApp's least deposit.
+pub const DAPP_DEPOSIT: Balance = 500 * SPB;
+/// A billing-peer candidate's deposit.
+pub const CANDIDATE_DEPOSIT: Balance = 50_000 * SPB;
+/// A scheduling or routing peer's deposit.
+pub const SERVICE_DEPOSIT: Balance = 100 * SPB;
+/// Blocks over which a deposit unlocks in good standing.
+pub const UNLOCK_PERIOD: u64 = 1_000;
+/// Blocks between leaving and the release of the deposit.
+pub const EXIT_DELAY: u64 = 100;
+/// Blocks a suspension lasts at least.
+pub const SUSPENSION_PERIOD: u64 = 50;
+/// Blocks after which warnings are forgotten.
+pub const WARNING_EXPIRY: u64 = 500;
+/// Warnings before a suspension.
+pub const MAX_WARNINGS: u8 = 2;
+/// Client keys a DApp may authorize.
+pub const MAX_CLIENT_KEYS: u32 = 4;
+
+/// A professional peer.
+pub const PRO: AccountId = 1;
+/// Another professional peer.
+pub const PRO_2: AccountId = 2;
+/// A common peer.
+pub const COMMON: AccountId = 3;
+/// Another common peer.
+pub const COMMON_2: AccountId = 4;
+/// A DApp.
+pub const DAPP: AccountId = 5;
+/// A billing-peer candidate.
+pub const CANDIDATE: AccountId = 6;
+/// A scheduling peer.
+pub const SCHEDULER: AccountId = 7;
+/// A user of a DApp.
+pub const USER: AccountId = 8;
+/// An account with no funds.
+pub const PAUPER: AccountId = 9;
+/// Where slashed deposits go (the mining pool in the runtime).
+pub const POOL: AccountId = 99;
+/// The signer of the admission origin.
+pub const FOUNDATION: AccountId = 100;
+/// Someone without any role.
+pub const NOBODY: AccountId = 200;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Peers: pallet_peers,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<ED>;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = TestXt<RuntimeCall, ()>;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Self::Extrinsic {
+		TestXt::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() {}
+}
+
+thread_local! {
+	static DAPP_REQUIREMENTS: RefCell<BTreeMap<AccountId, Balance>> =
+		const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The pricing pallet's stand-in: a settable requirement per DApp.
+pub struct PricingRequirement;
+impl DAppDepositRequirement<AccountId, Balance> for PricingRequirement {
+	fn required_deposit(dapp: &AccountId) -> Balance {
+		DAPP_REQUIREMENTS.with(|r| r.borrow().get(dapp).copied().unwrap_or(0))
+	}
+}
+
+/// Make the pricing stand-in require `amount` of `dapp`.
+pub fn set_dapp_requirement(dapp: AccountId, amount: Balance) {
+	DAPP_REQUIREMENTS.with(|r| r.borrow_mut().insert(dapp, amount));
+}
+
+/// Sends slashed deposits to [`POOL`], so nothing is burned.
+pub struct ToPool;
+impl OnUnbalanced<CreditOf<Test>> for ToPool {
+	fn on_nonzero_unbalanced(credit: CreditOf<Test>) {
+		let _ = <Balances as Balanced<AccountId>>::resolve(&POOL, credit);
+	}
+}
+
+parameter_types! {
+	pub static CurrentPeriod: u32 = 0;
+	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
+}
+
+ord_parameter_types! {
+	pub const Foundation: AccountId = FOUNDATION;
+}
+
+impl pallet_peers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PeerKey = UintAuthorityId;
+	type ClientKey = u64;
+	type BillingKey = u64;
+	type AdmissionOrigin = EnsureSignedBy<Foundation, AccountId>;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type ProfessionalDeposit = ConstU128<PROFESSIONAL_DEPOSIT>;
+	type CommonDeposit = ConstU128<COMMON_DEPOSIT>;
+	type DAppDeposit = ConstU128<DAPP_DEPOSIT>;
+	type CandidateDeposit = ConstU128<CANDIDATE_DEPOSIT>;
+	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;
+	type DAppRequirement = PricingRequirement;
+	type DepositUnlockPeriod = frame_support::traits::ConstU64<UNLOCK_PERIOD>;
+	type ExitDelay = frame_support::traits::ConstU64<EXIT_DELAY>;
+	type SuspensionPeriod = frame_support::traits::ConstU64<SUSPENSION_PERIOD>;
+	type WarningExpiry = frame_support::traits::ConstU64<WARNING_EXPIRY>;
+	type MaxWarnings = ConstU8<MAX_WARNINGS>;
+	type EvictionSlash = EvictionSlash;
+	type Slashed = ToPool;
+	type CurrentPeriod = CurrentPeriod;
+	type MaxEndpointLen = ConstU32<64>;
+	type MaxNameLen = ConstU32<32>;
+	type MaxClientKeys = ConstU32<MAX_CLIENT_KEYS>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchKeys;
+}
+
+/// Keys for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchKeys;
+#[cfg(feature = "runtime-benchmarks")]
+impl BenchmarkHelper<u64, u64> for BenchKeys {
+	fn client_key(i: u32) -> u64 {
+		u64::from(i) + 1_000_000
+	}
+	fn billing_key(i: u32) -> u64 {
+		u64::from(i) + 2_000_000
+	}
+}
+
+/// `n` whole SPB.
+pub const fn spb(n: u128) -> Balance {
+	n * SPB
+}
+
+/// Accounts funded at genesis (everyone but [`PAUPER`] and [`NOBODY`]).
+pub fn endowed() -> Vec<(AccountId, Balance)> {
+	[PRO, PRO_2, COMMON, COMMON_2, DAPP, CANDIDATE, SCHEDULER, USER, FOUNDATION]
+		.into_iter()
+		.map(|who| (who, spb(1_000_000)))
+		.chain([(POOL, ED)])
+		.collect()
+}
+
+/// Storage with the endowments and `config`.
+pub fn storage_with(config: pallet_peers::GenesisConfig<Test>) -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> { balances: endowed(), ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	config.assimilate_storage(&mut storage).unwrap();
+	let mut ext: sp_io::TestExternalities = storage.into();
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Run `test` on the default genesis (no service peers), then check the pallet's invariants
+/// and that total issuance did not change.
+pub fn build_and_execute(test: impl FnOnce()) {
+	execute_with(Default::default(), test)
+}
+
+/// Run `test` on the genesis `config`, then check the invariants.
+pub fn execute_with(config: pallet_peers::GenesisConfig<Test>, test: impl FnOnce()) {
+	storage_with(config).execute_with(|| {
+		let issuance = pallet_balances::TotalIssuance::<Test>::get();
+		test();
+		Peers::do_try_state().expect("invariants hold after the test");
+		assert_eq!(
+			pallet_balances::TotalIssuance::<Test>::get(),
+			issuance,
+			"nothing is minted or burned"
+		);
+	});
+}
+
+/// Jump to block `n`.
+pub fn go_to(n: u64) {
+	System::set_block_number(n);
+}
+
+/// The peer key of account `who` in the tests.
+pub fn key(who: AccountId) -> UintAuthorityId {
+	UintAuthorityId(1_000 + who)
+}
+
+/// A valid endpoint.
+pub fn endpoint(s: &str) -> Endpoint<Test> {
+	s.as_bytes().to_vec().try_into().unwrap()
+}
+
+/// A valid professional declaration.
+pub fn declaration() -> ProfessionalDeclaration<Test> {
+	ProfessionalDeclaration {
+		resources: Resources { storage_gib: 4_096, bandwidth_mbps: 1_000, cpu_cores: 16 },
+		location: Location { region: *b"SG", latitude: 1_352_083, longitude: 103_819_836 },
+		endpoint: endpoint("https://203.0.113.7:8443"),
+	}
+}
+
+/// A valid service declaration.
+pub fn service_declaration() -> ServiceDeclaration<Test> {
+	ServiceDeclaration {
+		location: Location { region: *b"DE", latitude: 50_110_922, longitude: 8_682_127 },
+		endpoint: endpoint("https://198.51.100.3"),
+	}
+}
+
+/// Register `who` as a professional peer with the default declaration.
+pub fn register_pro(who: AccountId) {
+	frame_support::assert_ok!(Peers::register_professional(
+		RuntimeOrigin::signed(who),
+		key(who),
+		declaration()
+	));
+}
+
+/// Register `who` as a common peer attached to `to`.
+pub fn register_common(who: AccountId, to: AccountId, storage_gib: u32) {
+	frame_support::assert_ok!(Peers::register_common(
+		RuntimeOrigin::signed(who),
+		key(who),
+		to,
+		storage_gib
+	));
+}
+
+/// A DApp name.
+pub fn name(s: &str) -> DAppName<Test> {
+	s.as_bytes().to_vec().try_into().unwrap()
+}
+
+/// A list of client keys.
+pub fn keys(list: &[u64]) -> ClientKeys<Test> {
+	list.to_vec().try_into().unwrap()
+}
+
+/// Register [`DAPP`] with client keys.
+pub fn register_dapp(client_keys: &[u64]) {
+	frame_support::assert_ok!(Peers::register_dapp(
+		RuntimeOrigin::signed(DAPP),
+		name("video"),
+		keys(client_keys)
+	));
+}
+
+/// The record of `who`.
+pub fn record(who: AccountId) -> PeerRecord<Test> {
+	pallet_peers::Registrations::<Test>::get(who).expect("registered")
+}
+
+/// What `who` holds for its role.
+pub fn held(who: AccountId, kind: RoleKind) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	<Balances as InspectHold<AccountId>>::balance_on_hold(&Peers::hold_reason(kind), &who)
+}
+
+/// The free balance of `who`.
+pub fn free(who: AccountId) -> Balance {
+	pallet_balances::Pallet::<Test>::free_balance(who)
+}
+
+/// The events of this pallet so far.
+pub fn events() -> Vec<pallet_peers::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Peers(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// The last event of this pallet.
+pub fn last_event() -> pallet_peers::Event<Test> {
+	events().pop().expect("an event")
+}
+
+/// The default test genesis (for the benchmark tests).
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	storage_with(Default::default())
+}

@@ -1,0 +1,160 @@
+//! Graceful exit: no new work at once, the deposit only after the exit delay.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use sp_runtime::DispatchError;
+
+#[test]
+fn leaving_releases_the_deposit_only_after_the_exit_delay() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		go_to(10);
+		let before = free(PRO);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
+		let exit_at = 10 + EXIT_DELAY;
+		assert_eq!(last_event(), Event::Leaving { who: PRO, exit_at });
+		assert_eq!(record(PRO).status, Status::Leaving { exit_at, evicted: false });
+		// No new work or rewards, and the deposit stays.
+		assert!(!<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO));
+		assert_eq!(held(PRO, RoleKind::Professional), PROFESSIONAL_DEPOSIT);
+		assert_eq!(Peers::peer_view(&PRO).unwrap().deposit.unlockable, 0);
+		assert_eq!(Peers::peer_view(&PRO).unwrap().standing, Standing::Leaving);
+		assert_noop!(Peers::leave(RuntimeOrigin::signed(PRO)), Error::<Test>::NotActive);
+		assert_noop!(
+			Peers::withdraw_unlocked(RuntimeOrigin::signed(PRO)),
+			Error::<Test>::NotActive
+		);
+		assert_noop!(
+			Peers::update_professional(RuntimeOrigin::signed(PRO), declaration()),
+			Error::<Test>::NotActive
+		);
+		go_to(exit_at - 1);
+		assert_noop!(
+			Peers::finish_exit(RuntimeOrigin::signed(NOBODY), PRO),
+			Error::<Test>::ExitDelayNotOver
+		);
+		go_to(exit_at);
+		// Anyone may finish it; the deposit goes back to the peer.
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), PRO));
+		assert_eq!(free(PRO), before + PROFESSIONAL_DEPOSIT);
+		assert_eq!(held(PRO, RoleKind::Professional), 0);
+		assert_eq!(last_event(), Event::Exited { who: PRO, released: PROFESSIONAL_DEPOSIT });
+		assert!(Registrations::<Test>::get(PRO).is_none());
+		assert!(PeerKeyOwner::<Test>::get(key(PRO)).is_none());
+		assert_eq!(RoleCount::<Test>::get(RoleKind::Professional), 0);
+		// The account and its key are free to register again.
+		register_pro(PRO);
+	});
+}
+
+#[test]
+fn finish_exit_needs_a_leaving_peer() {
+	build_and_execute(|| {
+		assert_noop!(
+			Peers::finish_exit(RuntimeOrigin::signed(NOBODY), PRO),
+			Error::<Test>::NotRegistered
+		);
+		register_pro(PRO);
+		assert_noop!(
+			Peers::finish_exit(RuntimeOrigin::signed(NOBODY), PRO),
+			Error::<Test>::NotLeaving
+		);
+		assert_noop!(Peers::leave(RuntimeOrigin::signed(NOBODY)), Error::<Test>::NotRegistered);
+	});
+}
+
+#[test]
+fn a_leaving_dapp_frees_its_client_keys_at_the_end() {
+	build_and_execute(|| {
+		register_dapp(&[1, 2]);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(DAPP)));
+		// Receipts signed before leaving still trace to the DApp during the delay.
+		assert_eq!(ClientKeyOwner::<Test>::get(1), Some(DAPP));
+		assert_noop!(
+			Peers::add_client_key(RuntimeOrigin::signed(DAPP), 3),
+			Error::<Test>::NotActive
+		);
+		go_to(1 + EXIT_DELAY);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(DAPP), DAPP));
+		assert!(ClientKeyOwner::<Test>::get(1).is_none());
+		assert!(ClientKeyOwner::<Test>::get(2).is_none());
+		assert_eq!(held(DAPP, RoleKind::DApp), 0);
+	});
+}
+
+#[test]
+fn a_leaving_common_peer_stops_counting_on_its_professional_peer() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		register_common(COMMON, PRO, 100);
+		register_common(COMMON_2, PRO, 50);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(COMMON)));
+		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
+		assert_eq!((p.attached_commons, p.attached_storage_gib), (1, 50));
+		go_to(1 + EXIT_DELAY);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(COMMON), COMMON));
+		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
+		assert_eq!((p.attached_commons, p.attached_storage_gib), (1, 50));
+	});
+}
+
+#[test]
+fn when_a_professional_peer_is_gone_its_common_peers_are_detached() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		register_common(COMMON, PRO, 100);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
+		go_to(1 + EXIT_DELAY);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(PRO), PRO));
+		assert_eq!(Peers::peer_view(&COMMON).unwrap().attached_to, None);
+		// It registers again: a new registration, so the old attachment stays dead.
+		register_pro(PRO);
+		assert_eq!(Peers::peer_view(&COMMON).unwrap().attached_to, None);
+		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
+		assert_eq!(p.attached_commons, 0);
+		// The common peer re-attaches.
+		assert_ok!(Peers::update_common(RuntimeOrigin::signed(COMMON), PRO, 100));
+		assert_eq!(Peers::peer_view(&COMMON).unwrap().attached_to, Some(PRO));
+		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
+		assert_eq!((p.attached_commons, p.attached_storage_gib), (1, 100));
+	});
+}
+
+#[test]
+fn service_peers_are_removed_by_the_foundation() {
+	build_and_execute(|| {
+		assert_ok!(Peers::admit_service_peer(
+			RuntimeOrigin::signed(FOUNDATION),
+			SCHEDULER,
+			ServiceKind::Scheduling,
+			service_declaration()
+		));
+		assert_noop!(Peers::leave(RuntimeOrigin::signed(SCHEDULER)), Error::<Test>::WrongRole);
+		assert_noop!(
+			Peers::remove_service_peer(RuntimeOrigin::signed(SCHEDULER), SCHEDULER),
+			DispatchError::BadOrigin
+		);
+		register_pro(PRO);
+		assert_noop!(
+			Peers::remove_service_peer(RuntimeOrigin::signed(FOUNDATION), PRO),
+			Error::<Test>::WrongRole
+		);
+		assert_ok!(Peers::remove_service_peer(RuntimeOrigin::signed(FOUNDATION), SCHEDULER));
+		go_to(1 + EXIT_DELAY);
+		let before = free(SCHEDULER);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), SCHEDULER));
+		assert_eq!(free(SCHEDULER), before + SERVICE_DEPOSIT);
+	});
+}
+
+#[test]
+fn a_candidate_leaves_and_its_gosig_key_is_freed() {
+	build_and_execute(|| {
+		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(CANDIDATE)));
+		go_to(1 + EXIT_DELAY);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(CANDIDATE), CANDIDATE));
+		assert!(BillingKeyOwner::<Test>::get(7).is_none());
+		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 7));
+	});
+}

@@ -1,0 +1,334 @@
+//! Registration per role, and the bad inputs each refuses without changing anything.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use sp_runtime::DispatchError;
+
+#[test]
+fn a_professional_peer_registers_with_its_deposit_on_hold() {
+	build_and_execute(|| {
+		let before = free(PRO);
+		register_pro(PRO);
+		let r = record(PRO);
+		assert_eq!(r.role.kind(), RoleKind::Professional);
+		assert_eq!(r.status, Status::Active);
+		assert_eq!(r.deposit.held, PROFESSIONAL_DEPOSIT);
+		assert_eq!(held(PRO, RoleKind::Professional), PROFESSIONAL_DEPOSIT);
+		assert_eq!(free(PRO), before - PROFESSIONAL_DEPOSIT);
+		assert_eq!(PeerKeyOwner::<Test>::get(key(PRO)), Some(PRO));
+		assert_eq!(RoleCount::<Test>::get(RoleKind::Professional), 1);
+		let Role::Professional(p) = r.role else { panic!("professional") };
+		assert_eq!(p.declaration, declaration());
+		assert_eq!(
+			last_event(),
+			Event::Registered {
+				who: PRO,
+				role: RoleKind::Professional,
+				deposit: PROFESSIONAL_DEPOSIT
+			}
+		);
+		assert!(<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO));
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::peer_of_key(&key(PRO)), Some(PRO));
+	});
+}
+
+#[test]
+fn a_common_peer_registers_without_deposit_and_attaches() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		let before = free(COMMON);
+		register_common(COMMON, PRO, 500);
+		let r = record(COMMON);
+		assert_eq!(r.deposit.held, 0);
+		assert_eq!(free(COMMON), before);
+		let Role::Common(c) = &r.role else { panic!("common") };
+		assert_eq!(Peers::attachment(c), Some(PRO));
+		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
+		assert_eq!((p.attached_commons, p.attached_storage_gib), (1, 500));
+		assert_eq!(last_event(), Event::Attached { common: COMMON, professional: PRO });
+		let view = Peers::peer_view(&COMMON).unwrap();
+		assert_eq!(view.deposit.required, COMMON_DEPOSIT);
+		assert_eq!(view.attached_to, Some(PRO));
+	});
+}
+
+#[test]
+fn a_dapp_registers_with_client_keys_and_its_deposit() {
+	build_and_execute(|| {
+		register_dapp(&[11, 12]);
+		let r = record(DAPP);
+		assert_eq!(r.deposit.held, DAPP_DEPOSIT);
+		assert_eq!(held(DAPP, RoleKind::DApp), DAPP_DEPOSIT);
+		assert_eq!(ClientKeyOwner::<Test>::get(11), Some(DAPP));
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::dapp_of_client_key(&12), Some(DAPP));
+		assert!(events().contains(&Event::ClientKeyAdded { dapp: DAPP, key: 12 }));
+		assert!(!<Peers as PeerRegistry<_, _, _, _>>::can_earn(&DAPP));
+	});
+}
+
+#[test]
+fn a_dapp_deposits_what_pricing_requires_when_that_is_more() {
+	build_and_execute(|| {
+		set_dapp_requirement(DAPP, spb(2_000));
+		register_dapp(&[11]);
+		assert_eq!(record(DAPP).deposit.held, spb(2_000));
+		assert_eq!(held(DAPP, RoleKind::DApp), spb(2_000));
+	});
+}
+
+#[test]
+fn a_billing_candidate_registers_with_its_gosig_key() {
+	build_and_execute(|| {
+		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 77));
+		assert_eq!(BillingKeyOwner::<Test>::get(77), Some(CANDIDATE));
+		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), CANDIDATE_DEPOSIT);
+		assert_noop!(
+			Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 77),
+			Error::<Test>::BillingKeyInUse
+		);
+	});
+}
+
+#[test]
+fn the_foundation_admits_scheduling_and_routing_peers() {
+	build_and_execute(|| {
+		assert_noop!(
+			Peers::admit_service_peer(
+				RuntimeOrigin::signed(SCHEDULER),
+				SCHEDULER,
+				ServiceKind::Scheduling,
+				service_declaration()
+			),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Peers::admit_service_peer(
+			RuntimeOrigin::signed(FOUNDATION),
+			SCHEDULER,
+			ServiceKind::Scheduling,
+			service_declaration()
+		));
+		assert_ok!(Peers::admit_service_peer(
+			RuntimeOrigin::signed(FOUNDATION),
+			USER,
+			ServiceKind::Routing,
+			service_declaration()
+		));
+		assert_eq!(record(SCHEDULER).role.kind(), RoleKind::Scheduling);
+		assert_eq!(record(USER).role.kind(), RoleKind::Routing);
+		assert_eq!(held(SCHEDULER, RoleKind::Scheduling), SERVICE_DEPOSIT);
+		assert_noop!(
+			Peers::admit_service_peer(
+				RuntimeOrigin::signed(FOUNDATION),
+				PAUPER,
+				ServiceKind::Routing,
+				service_declaration()
+			),
+			Error::<Test>::InsufficientFunds
+		);
+	});
+}
+
+#[test]
+fn genesis_registers_candidates_and_service_peers() {
+	let config = GenesisConfig::<Test> {
+		billing_candidates: vec![(CANDIDATE, 7)],
+		service_peers: vec![(
+			SCHEDULER,
+			ServiceKind::Scheduling,
+			Location { region: *b"US", latitude: 0, longitude: 0 },
+			b"https://scheduler.example".to_vec(),
+		)],
+	};
+	execute_with(config, || {
+		assert_eq!(record(CANDIDATE).role, Role::BillingCandidate { billing_key: 7 });
+		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), CANDIDATE_DEPOSIT);
+		assert_eq!(Peers::candidate_of_billing_key(&7), Some(CANDIDATE));
+		assert_eq!(record(SCHEDULER).role.kind(), RoleKind::Scheduling);
+		assert_eq!(held(SCHEDULER, RoleKind::Scheduling), SERVICE_DEPOSIT);
+		assert_eq!(RoleCount::<Test>::get(RoleKind::Scheduling), 1);
+	});
+}
+
+#[test]
+#[should_panic(expected = "cannot admit")]
+fn genesis_refuses_an_invalid_service_peer() {
+	let config = GenesisConfig::<Test> {
+		billing_candidates: vec![],
+		service_peers: vec![(
+			SCHEDULER,
+			ServiceKind::Scheduling,
+			Location { region: *b"us", latitude: 0, longitude: 0 },
+			b"https://scheduler.example".to_vec(),
+		)],
+	};
+	execute_with(config, || {});
+}
+
+#[test]
+fn one_role_per_account() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PRO), key(50), declaration()),
+			Error::<Test>::AlreadyRegistered
+		);
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(PRO), name("x"), keys(&[1])),
+			Error::<Test>::AlreadyRegistered
+		);
+		assert_noop!(
+			Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 1),
+			Error::<Test>::AlreadyRegistered
+		);
+	});
+}
+
+#[test]
+fn a_peer_key_serves_one_peer() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PRO_2), key(PRO), declaration()),
+			Error::<Test>::PeerKeyInUse
+		);
+		assert_noop!(
+			Peers::register_common(RuntimeOrigin::signed(COMMON), key(PRO), PRO, 10),
+			Error::<Test>::PeerKeyInUse
+		);
+	});
+}
+
+#[test]
+fn without_the_deposit_registration_fails() {
+	build_and_execute(|| {
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PAUPER), key(PAUPER), declaration()),
+			Error::<Test>::InsufficientFunds
+		);
+		// One planck short: the account must keep its existential deposit too.
+		assert_ok!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(USER),
+			PAUPER,
+			PROFESSIONAL_DEPOSIT + ED - 1
+		));
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PAUPER), key(PAUPER), declaration()),
+			Error::<Test>::InsufficientFunds
+		);
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(USER), PAUPER, 1));
+		assert_ok!(Peers::register_professional(
+			RuntimeOrigin::signed(PAUPER),
+			key(PAUPER),
+			declaration()
+		));
+	});
+}
+
+#[test]
+fn a_common_peer_attaches_only_to_an_active_professional_peer() {
+	build_and_execute(|| {
+		assert_noop!(
+			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO, 10),
+			Error::<Test>::UnknownAttachTarget
+		);
+		register_dapp(&[1]);
+		assert_noop!(
+			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), DAPP, 10),
+			Error::<Test>::UnknownAttachTarget
+		);
+		register_pro(PRO);
+		assert_ok!(Peers::penalize(
+			RuntimeOrigin::root(),
+			PRO,
+			PenaltyReason::PatrolFailed,
+			PenaltyLevel::Suspend
+		));
+		assert_noop!(
+			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO, 10),
+			Error::<Test>::UnknownAttachTarget
+		);
+		assert_noop!(
+			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO_2, 0),
+			Error::<Test>::NoResources
+		);
+	});
+}
+
+#[test]
+fn a_dapp_names_at_most_the_maximum_of_client_keys_each_once() {
+	build_and_execute(|| {
+		// The bound is in the type: a longer list cannot even be decoded as a call.
+		let too_many: Vec<u64> = (0..=u64::from(MAX_CLIENT_KEYS)).collect();
+		assert!(ClientKeys::<Test>::try_from(too_many).is_err());
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(DAPP), name("x"), keys(&[1, 1])),
+			Error::<Test>::ClientKeyInUse
+		);
+		register_dapp(&[1, 2, 3, 4]);
+		assert_noop!(
+			Peers::add_client_key(RuntimeOrigin::signed(DAPP), 5),
+			Error::<Test>::TooManyClientKeys
+		);
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(USER), name("y"), keys(&[4])),
+			Error::<Test>::ClientKeyInUse
+		);
+	});
+}
+
+#[test]
+fn declarations_are_checked() {
+	build_and_execute(|| {
+		let mut d = declaration();
+		d.resources.cpu_cores = 0;
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PRO), key(PRO), d),
+			Error::<Test>::NoResources
+		);
+		let mut d = declaration();
+		d.location.region = *b"s1";
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PRO), key(PRO), d),
+			Error::<Test>::InvalidLocation
+		);
+		let mut d = declaration();
+		d.location.latitude = 90_000_001;
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PRO), key(PRO), d),
+			Error::<Test>::InvalidLocation
+		);
+		for bad in ["", "http://a b", "\u{0}\u{ff}"] {
+			let mut d = declaration();
+			d.endpoint = endpoint(bad);
+			assert_noop!(
+				Peers::register_professional(RuntimeOrigin::signed(PRO), key(PRO), d),
+				Error::<Test>::InvalidEndpoint
+			);
+		}
+		let mut d = declaration();
+		d.endpoint = vec![0xff, 0xfe].try_into().unwrap();
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(PRO), key(PRO), d),
+			Error::<Test>::InvalidEndpoint
+		);
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(DAPP), name(""), keys(&[1])),
+			Error::<Test>::InvalidName
+		);
+	});
+}
+
+#[test]
+fn registration_indices_are_unique_and_counted() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		register_pro(PRO_2);
+		register_common(COMMON, PRO, 1);
+		assert_eq!(record(PRO).index, 0);
+		assert_eq!(record(PRO_2).index, 1);
+		assert_eq!(record(COMMON).index, 2);
+		assert_eq!(NextIndex::<Test>::get(), 3);
+		assert_eq!(RoleCount::<Test>::get(RoleKind::Professional), 2);
+		assert_eq!(RoleCount::<Test>::get(RoleKind::Common), 1);
+	});
+}

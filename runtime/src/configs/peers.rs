@@ -1,0 +1,130 @@
+//! `pallet_peers`: the peer registry — roles, deposits on hold with proportional unlock,
+//! heartbeats and the penalty ladder (whitepaper ch.2 §5, ch.3 §2 iv). The amounts and periods
+//! are explained in `docs/peers.md`.
+
+use crate::{
+	AccountId, Balance, Balances, Peers, Runtime, RuntimeHoldReason, Token, BLOCKS_PER_YEAR, DAYS,
+	SPB,
+};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU128, ConstU32, ConstU8, Get},
+};
+use frame_system::EnsureRoot;
+use pallet_peers::{Penalties, PenaltyLevel, PenaltyReason};
+use sp_runtime::Perbill;
+use spacebook_gosig_primitives::{AuthorityId as GosigId, Round, SetId};
+
+/// A professional peer's deposit: 10 000 SPB.
+pub const PROFESSIONAL_DEPOSIT: Balance = 10_000 * SPB;
+/// A common peer's minimum deposit, built from its rewards: 1 000 SPB.
+pub const COMMON_DEPOSIT: Balance = 1_000 * SPB;
+/// A DApp's least deposit (the pricing pallet may require more): 1 000 SPB.
+pub const DAPP_DEPOSIT: Balance = 1_000 * SPB;
+/// A billing-peer candidate's deposit: 100 000 SPB.
+pub const CANDIDATE_DEPOSIT: Balance = 100_000 * SPB;
+
+parameter_types! {
+	/// A deposit unlocks completely after a year in good standing.
+	pub const DepositUnlockPeriod: crate::BlockNumber = BLOCKS_PER_YEAR;
+	/// A week between leaving and the release of the deposit: longer than any audit window of
+	/// Proof-of-Traffic, so that leaving does not escape an audit.
+	pub const ExitDelay: crate::BlockNumber = 7 * DAYS;
+	/// A suspension lasts at least a day.
+	pub const SuspensionPeriod: crate::BlockNumber = DAYS;
+	/// Warnings are forgotten after 30 days without an offence.
+	pub const WarningExpiry: crate::BlockNumber = 30 * DAYS;
+	/// Half the deposit is slashed on eviction.
+	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
+}
+
+/// The current ledgering period, numbered as the token pallet numbers them.
+pub struct CurrentPeriod;
+impl Get<u32> for CurrentPeriod {
+	fn get() -> u32 {
+		Token::current_period()
+	}
+}
+
+impl pallet_peers::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PeerKey = pallet_peers::crypto::PeerKey;
+	/// Client keys are plain sr25519 keys held by DApp clients (the SDK), not by nodes.
+	type ClientKey = sp_core::sr25519::Public;
+	type BillingKey = GosigId;
+	/// Root (sudo) during the foundation phase; the committee later.
+	type AdmissionOrigin = EnsureRoot<AccountId>;
+	/// Root until the governance committee exists.
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type ProfessionalDeposit = ConstU128<PROFESSIONAL_DEPOSIT>;
+	type CommonDeposit = ConstU128<COMMON_DEPOSIT>;
+	type DAppDeposit = ConstU128<DAPP_DEPOSIT>;
+	type CandidateDeposit = ConstU128<CANDIDATE_DEPOSIT>;
+	/// Scheduling and routing peers are run by the team at launch: no deposit.
+	type ServiceDeposit = ConstU128<0>;
+	/// Until the pricing pallet exists, the minimum DApp deposit applies.
+	type DAppRequirement = ();
+	type DepositUnlockPeriod = DepositUnlockPeriod;
+	type ExitDelay = ExitDelay;
+	type SuspensionPeriod = SuspensionPeriod;
+	type WarningExpiry = WarningExpiry;
+	type MaxWarnings = ConstU8<3>;
+	type EvictionSlash = EvictionSlash;
+	/// Slashed deposits go to the mining pool: nothing is burned.
+	type Slashed = pallet_token::DealWithFees<Runtime>;
+	type CurrentPeriod = CurrentPeriod;
+	type MaxEndpointLen = ConstU32<128>;
+	type MaxNameLen = ConstU32<64>;
+	type MaxClientKeys = ConstU32<16>;
+	type WeightInfo = pallet_peers::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkKeys;
+}
+
+/// Distinct keys for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkKeys;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_peers::BenchmarkHelper<sp_core::sr25519::Public, GosigId> for BenchmarkKeys {
+	fn client_key(i: u32) -> sp_core::sr25519::Public {
+		sp_core::sr25519::Public::from_raw(raw_key(1, i))
+	}
+	fn billing_key(i: u32) -> GosigId {
+		sp_core::sr25519::Public::from_raw(raw_key(2, i)).into()
+	}
+}
+
+/// 32 bytes that differ for every `(kind, i)` (storage needs only distinct bytes).
+#[cfg(feature = "runtime-benchmarks")]
+fn raw_key(kind: u8, i: u32) -> [u8; 32] {
+	let mut raw = [kind; 32];
+	raw[..4].copy_from_slice(&i.to_le_bytes());
+	raw
+}
+
+/// A billing peer proven to have equivocated is evicted from the peer registry, its candidate
+/// deposit slashed by the eviction share. Billing peers persist their votes before sending
+/// them, so an honest node never equivocates, even across restarts; two nodes run with one
+/// key are the operator's fault. A genesis billing peer that is not a registered candidate is
+/// only recorded by `pallet-gosig`.
+pub struct EquivocationPenalty;
+impl pallet_gosig::OnEquivocation for EquivocationPenalty {
+	fn on_equivocation(offender: &GosigId, set_id: SetId, round: Round) {
+		let Some(who) = Peers::candidate_of_billing_key(offender) else {
+			log::warn!(
+				target: "runtime::peers",
+				"equivocation in round {round} of set {set_id} by a billing peer that is not a \
+				 registered candidate"
+			);
+			return;
+		};
+		if let Err(e) = <Peers as Penalties<AccountId>>::penalize(
+			&who,
+			PenaltyReason::Equivocation,
+			PenaltyLevel::Evict,
+		) {
+			log::warn!(target: "runtime::peers", "cannot penalize {who:?}: {e:?}");
+		}
+	}
+}
