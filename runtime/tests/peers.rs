@@ -8,7 +8,7 @@ use pallet_peers::{RoleKind, Standing};
 use sp_keyring::Sr25519Keyring;
 use spacebook_runtime::{
 	configs::peers::CANDIDATE_DEPOSIT, genesis_config_presets, Balances, Peers, Runtime,
-	RuntimeGenesisConfig, RuntimeHoldReason, Token,
+	RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin, Token,
 };
 
 fn genesis_of(patch: serde_json::Value) -> sp_io::TestExternalities {
@@ -56,6 +56,11 @@ fn the_local_billing_peers_are_registered_candidates() {
 		}
 		assert_eq!(pallet_peers::RoleCount::<Runtime>::get(RoleKind::BillingCandidate), 4);
 		assert!(Peers::peer_view(&Eve.to_account_id()).is_none());
+		// A billing peer in the authority set cannot leave the registry.
+		assert_eq!(
+			Peers::leave(RuntimeOrigin::signed(Bob.to_account_id())),
+			Err(pallet_peers::Error::<Runtime>::StillBillingPeer.into())
+		);
 	});
 }
 

@@ -72,7 +72,7 @@ use frame_support::{
 	traits::{
 		fungible::{self, BalancedHold as _, MutateHold as _},
 		tokens::{Fortitude, Precision, Restriction},
-		OnUnbalanced,
+		Contains, OnUnbalanced,
 	},
 };
 use frame_system::pallet_prelude::*;
@@ -184,6 +184,10 @@ pub mod pallet {
 
 		/// The Gosig key a billing-peer candidate would validate with.
 		type BillingKey: Member + Parameter + Ord + MaxEncodedLen + MaybeSerializeDeserialize;
+
+		/// Whether a Gosig key is in the current billing-peer authority set: a candidate that
+		/// validates cannot leave, nor get its deposit back, until it is out of the set.
+		type BillingAuthorities: Contains<Self::BillingKey>;
 
 		/// Admits and removes scheduling and routing peers (the foundation, later the
 		/// committee).
@@ -505,6 +509,10 @@ pub mod pallet {
 		DepositShortfall,
 		/// The peer was evicted already.
 		AlreadyEvicted,
+		/// A suspended peer cannot leave; it resumes (or is pardoned) first.
+		SuspendedPeer,
+		/// The candidate is in the billing-peer authority set; it leaves the set first.
+		StillBillingPeer,
 		/// The fine is larger than the DApp's deposit.
 		FineExceedsDeposit,
 		/// The heartbeat is not for the current period.
@@ -607,8 +615,7 @@ pub mod pallet {
 				attached_commons: 0,
 				attached_storage_gib: 0,
 			});
-			Self::insert_record(&who, role, deposit, deposit);
-			Ok(())
+			Self::insert_record(&who, role, deposit, deposit)
 		}
 
 		/// Register as a common peer attached to a professional peer. Nothing goes on hold now:
@@ -644,7 +651,7 @@ pub mod pallet {
 				attached_index,
 				storage_gib,
 			});
-			Self::insert_record(&who, role, Zero::zero(), T::CommonDeposit::get());
+			Self::insert_record(&who, role, Zero::zero(), T::CommonDeposit::get())?;
 			Self::deposit_event(Event::Attached { common: who, professional: attach_to });
 			Ok(())
 		}
@@ -690,7 +697,7 @@ pub mod pallet {
 				Role::DApp(DAppRecord { name, client_keys }),
 				deposit,
 				T::DAppDeposit::get(),
-			);
+			)?;
 			for key in keys {
 				Self::deposit_event(Event::ClientKeyAdded { dapp: who.clone(), key });
 			}
@@ -919,7 +926,9 @@ pub mod pallet {
 		/// Start leaving: no new work from now on; the deposit is released by
 		/// [`Pallet::finish_exit`] after [`Config::ExitDelay`].
 		///
-		/// - Origin: signed, by a registered account that is not leaving. Scheduling and
+		/// - Origin: signed, by a registered account that is neither leaving nor suspended (a
+		///   suspended peer resumes first, so that leaving never escapes an eviction), and, for a
+		///   billing-peer candidate, whose Gosig key is not in the authority set. Scheduling and
 		///   routing peers leave through [`Pallet::remove_service_peer`].
 		///
 		/// Emits [`Event::Leaving`].
@@ -934,6 +943,8 @@ pub mod pallet {
 				!matches!(record.role.kind(), RoleKind::Scheduling | RoleKind::Routing),
 				Error::<T>::WrongRole
 			);
+			ensure!(!matches!(record.status, Status::Suspended { .. }), Error::<T>::SuspendedPeer);
+			Self::ensure_not_validating(&record)?;
 			Self::start_exit(&who, record)
 		}
 
@@ -941,7 +952,8 @@ pub mod pallet {
 		/// keys and its record.
 		///
 		/// - Origin: any signed account (the released funds go to `who`).
-		/// - `who`: a leaving or evicted account whose exit block has been reached.
+		/// - `who`: a leaving or evicted account whose exit block has been reached (for a
+		///   billing-peer candidate: whose Gosig key has left the authority set).
 		///
 		/// Emits [`Event::Exited`].
 		///
@@ -956,6 +968,7 @@ pub mod pallet {
 				return Err(Error::<T>::NotLeaving.into());
 			};
 			ensure!(Self::now() >= exit_at, Error::<T>::ExitDelayNotOver);
+			Self::ensure_not_validating(&record)?;
 			let kind = record.role.kind();
 			let released = T::Currency::release(
 				&Self::hold_reason(kind),
@@ -975,6 +988,7 @@ pub mod pallet {
 				Role::Scheduling(_) | Role::Routing(_) => {}
 			}
 			Registrations::<T>::remove(&who);
+			frame_system::Pallet::<T>::dec_consumers(&who);
 			RoleCount::<T>::mutate(kind, |n| *n = n.saturating_sub(1));
 			Self::deposit_event(Event::Exited { who, released });
 			Ok(())
@@ -1023,7 +1037,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Warned`], [`Event::Suspended`] or [`Event::Evicted`].
 		///
-		/// Complexity: `O(1)` (`O(k)` for evicting a DApp with `k` client keys, bounded).
+		/// Complexity: `O(1)`.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::penalize())]
 		pub fn penalize(
@@ -1037,7 +1051,7 @@ pub mod pallet {
 			Self::do_penalize(&who, reason, level).map(|_| ())
 		}
 
-		/// Clear a peer's warnings and lift its suspension.
+		/// Clear a peer's warnings and lift its suspension (and the probation after it).
 		///
 		/// - Origin: [`Config::GovernanceOrigin`].
 		/// - `who`: a registered account that is not leaving, with warnings or suspended.
@@ -1057,6 +1071,7 @@ pub mod pallet {
 				Error::<T>::NotSuspended
 			);
 			record.warnings = 0;
+			record.suspended_at = None;
 			if matches!(record.status, Status::Suspended { .. }) {
 				record.status = Status::Active;
 				Self::start_clock(&mut record);
@@ -1067,7 +1082,8 @@ pub mod pallet {
 		}
 
 		/// Resume work after a suspension: its warnings are cleared and its deposit's unlock
-		/// clock runs again.
+		/// clock runs again. It is on **probation** until [`Config::WarningExpiry`] after the
+		/// suspension began: any offence in that time evicts it.
 		///
 		/// - Origin: signed, by a suspended account whose [`Config::SuspensionPeriod`] has
 		///   passed and whose deposit meets its requirement (a common peer's may still be
@@ -1225,8 +1241,16 @@ impl<T: Config> Pallet<T> {
 		T::Currency::release(&Self::hold_reason(kind), who, amount, Precision::Exact).map(|_| ())
 	}
 
-	/// Store a new registration and count it; emits [`Event::Registered`].
-	fn insert_record(who: &T::AccountId, role: Role<T>, held: BalanceOf<T>, base: BalanceOf<T>) {
+	/// Store a new registration and count it; emits [`Event::Registered`]. The registration
+	/// takes a consumer reference on the account, so the account cannot be reaped while it is
+	/// registered.
+	fn insert_record(
+		who: &T::AccountId,
+		role: Role<T>,
+		held: BalanceOf<T>,
+		base: BalanceOf<T>,
+	) -> DispatchResult {
+		frame_system::Pallet::<T>::inc_consumers(who).map_err(|_| Error::<T>::InsufficientFunds)?;
 		let now = Self::now();
 		let index = NextIndex::<T>::mutate(|next| {
 			let index = *next;
@@ -1240,6 +1264,7 @@ impl<T: Config> Pallet<T> {
 			status: Status::Active,
 			warnings: 0,
 			last_offence: None,
+			suspended_at: None,
 			deposit: Deposit { held, base, accrued: Zero::zero(), running_since: Some(now) },
 			registered_at: now,
 			online: Online::default(),
@@ -1247,6 +1272,15 @@ impl<T: Config> Pallet<T> {
 		Registrations::<T>::insert(who, record);
 		RoleCount::<T>::mutate(kind, |n| *n = n.saturating_add(1));
 		Self::deposit_event(Event::Registered { who: who.clone(), role: kind, deposit: held });
+		Ok(())
+	}
+
+	/// Refuse while `record` is a billing-peer candidate whose key is in the authority set.
+	fn ensure_not_validating(record: &PeerRecord<T>) -> DispatchResult {
+		if let Role::BillingCandidate { billing_key } = &record.role {
+			ensure!(!T::BillingAuthorities::contains(billing_key), Error::<T>::StillBillingPeer);
+		}
+		Ok(())
 	}
 
 	/// Register a billing-peer candidate (the call and genesis).
@@ -1259,8 +1293,7 @@ impl<T: Config> Pallet<T> {
 		let deposit = T::CandidateDeposit::get();
 		Self::hold(who, RoleKind::BillingCandidate, deposit)?;
 		BillingKeyOwner::<T>::insert(&billing_key, who);
-		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit);
-		Ok(())
+		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit)
 	}
 
 	/// The account of the billing-peer candidate whose Gosig key is `key`.
@@ -1284,8 +1317,7 @@ impl<T: Config> Pallet<T> {
 			RoleKind::Scheduling => Role::Scheduling(declaration),
 			_ => Role::Routing(declaration),
 		};
-		Self::insert_record(who, role, deposit, deposit);
-		Ok(())
+		Self::insert_record(who, role, deposit, deposit)
 	}
 
 	/// Count a common peer of `storage_gib` on `professional`; returns the professional
@@ -1401,6 +1433,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The ladder: see [`Penalties::penalize`].
+	///
+	/// - An evicted peer: refused.
+	/// - A suspended peer, or one on probation (within [`Config::WarningExpiry`] of the start
+	///   of its last suspension): evicted.
+	/// - `Evict`: evicted. A leaving peer: evicted by `Suspend`, or by `Warn` once out of
+	///   warnings.
+	/// - Otherwise `Suspend`, or `Warn` once out of warnings: suspended; `Warn`: one more
+	///   warning (warnings older than [`Config::WarningExpiry`] are forgotten first).
 	pub fn do_penalize(
 		who: &T::AccountId,
 		reason: PenaltyReason,
@@ -1408,17 +1448,17 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Standing, DispatchError> {
 		let mut record = Registrations::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
 		let now = Self::now();
+		let on_probation = record
+			.suspended_at
+			.is_some_and(|since| now.saturating_sub(since) < T::WarningExpiry::get());
 		let evict = match record.status {
 			Status::Leaving { evicted: true, .. } => return Err(Error::<T>::AlreadyEvicted.into()),
 			Status::Suspended { .. } => true,
+			_ if on_probation => true,
 			Status::Leaving { evicted: false, .. } => level >= PenaltyLevel::Suspend,
 			Status::Active => level == PenaltyLevel::Evict,
 		};
-		// Warnings are forgotten after a stretch without offences.
-		if record
-			.last_offence
-			.is_some_and(|last| now.saturating_sub(last) >= T::WarningExpiry::get())
-		{
+		if Self::warnings_expired(&record) {
 			record.warnings = 0;
 		}
 		record.last_offence = Some(now);
@@ -1428,6 +1468,7 @@ impl<T: Config> Pallet<T> {
 		let suspend = level == PenaltyLevel::Suspend || record.warnings >= T::MaxWarnings::get();
 		if suspend && !Self::is_leaving(&record) {
 			record.status = Status::Suspended { since: now, reason };
+			record.suspended_at = Some(now);
 			Self::stop_clock(&mut record);
 			Registrations::<T>::insert(who, record);
 			let resumable_at = now.saturating_add(T::SuspensionPeriod::get());
@@ -1444,6 +1485,13 @@ impl<T: Config> Pallet<T> {
 		Registrations::<T>::insert(who, record);
 		Self::deposit_event(Event::Warned { who: who.clone(), reason, warnings });
 		Ok(standing)
+	}
+
+	/// Whether a record's warnings are older than [`Config::WarningExpiry`].
+	fn warnings_expired(record: &PeerRecord<T>) -> bool {
+		record
+			.last_offence
+			.is_some_and(|last| Self::now().saturating_sub(last) >= T::WarningExpiry::get())
 	}
 
 	/// Slash the eviction share of the deposit and start the forced exit.
@@ -1474,10 +1522,12 @@ impl<T: Config> Pallet<T> {
 		Ok(Standing::Evicted)
 	}
 
-	/// Where a registration stands.
+	/// Where a registration stands (expired warnings do not count).
 	pub fn standing(record: &PeerRecord<T>) -> Standing {
 		match record.status {
-			Status::Active if record.warnings == 0 => Standing::Good,
+			Status::Active if record.warnings == 0 || Self::warnings_expired(record) => {
+				Standing::Good
+			}
 			Status::Active => Standing::Warned(record.warnings),
 			Status::Suspended { reason, .. } => Standing::Suspended(reason),
 			Status::Leaving { evicted: false, .. } => Standing::Leaving,
@@ -1491,8 +1541,12 @@ impl<T: Config> Pallet<T> {
 	) -> Option<PeerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 		let record = Registrations::<T>::get(who)?;
 		let required = Self::required(who, &record);
-		let unlockable =
-			if Self::is_leaving(&record) { Zero::zero() } else { Self::unlockable(who, &record) };
+		// Only an active peer may withdraw.
+		let unlockable = if record.status == Status::Active {
+			Self::unlockable(who, &record)
+		} else {
+			Zero::zero()
+		};
 		let attached_to = match &record.role {
 			Role::Common(common) => Self::attachment(common),
 			_ => None,
@@ -1552,7 +1606,7 @@ impl<T: Config> Pallet<T> {
 			_ => InvalidTransaction::BadSigner,
 		})?;
 		let validity = ValidTransaction::with_tag_prefix("PeerHeartbeat")
-			.priority(TransactionPriority::MAX / 4)
+			.priority(TransactionPriority::MAX / 1024)
 			.and_provides((&heartbeat.peer, heartbeat.period))
 			.longevity(64)
 			.propagate(true)
@@ -1561,15 +1615,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The off-chain worker's part: for every peer key in the node's keystore that belongs to a
-	/// professional or common peer without a heartbeat in the current period, sign and submit
-	/// one. A local marker keeps it from resubmitting within the same period more than once
+	/// professional or common peer without a heartbeat in the current period (at most 8 such
+	/// keys per node), sign and submit one. A local marker keeps it from resubmitting within the same period more than once
 	/// every few blocks.
 	fn send_heartbeats() {
 		use sp_runtime::offchain::storage::{MutateStorageError, StorageValueRef};
 		let period = T::CurrentPeriod::get();
 		let now: u64 = Self::now().saturated_into();
-		for key in T::PeerKey::all().into_iter().take(8) {
-			let Some(peer) = PeerKeyOwner::<T>::get(&key) else { continue };
+		let registered = T::PeerKey::all()
+			.into_iter()
+			.filter_map(|key| PeerKeyOwner::<T>::get(&key).map(|peer| (key, peer)))
+			.take(8);
+		for (key, peer) in registered {
 			let Some(record) = Registrations::<T>::get(&peer) else { continue };
 			if record.online.last_period.is_some_and(|last| last >= period)
 				|| matches!(record.status, Status::Leaving { evicted: true, .. })
@@ -1723,7 +1780,7 @@ impl<T: Config> PeerRegistry<T::AccountId, BalanceOf<T>, T::PeerKey, T::ClientKe
 			return amount;
 		}
 		if T::Currency::hold(&HoldReason::CommonDeposit.into(), who, amount).is_err() {
-			// The reward may have been spent already or be locked; hold what we can next time.
+			// The reward may have been spent already; hold what we can next time.
 			log::debug!(target: LOG_TARGET, "cannot hold {amount:?} of {who:?}'s reward");
 			return Zero::zero();
 		}

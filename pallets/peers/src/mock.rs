@@ -149,7 +149,16 @@ impl OnUnbalanced<CreditOf<Test>> for ToPool {
 	}
 }
 
+/// The Gosig authority set's stand-in: the billing keys in [`BillingAuthoritySet`].
+pub struct IsBillingAuthority;
+impl frame_support::traits::Contains<u64> for IsBillingAuthority {
+	fn contains(key: &u64) -> bool {
+		BillingAuthoritySet::get().contains(key)
+	}
+}
+
 parameter_types! {
+	pub static BillingAuthoritySet: Vec<u64> = vec![];
 	pub static CurrentPeriod: u32 = 0;
 	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
 }
@@ -164,6 +173,7 @@ impl pallet_peers::Config for Test {
 	type PeerKey = UintAuthorityId;
 	type ClientKey = u64;
 	type BillingKey = u64;
+	type BillingAuthorities = IsBillingAuthority;
 	type AdmissionOrigin = EnsureSignedBy<Foundation, AccountId>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type ProfessionalDeposit = ConstU128<PROFESSIONAL_DEPOSIT>;

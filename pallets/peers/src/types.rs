@@ -414,6 +414,9 @@ pub struct PeerRecord<T: Config> {
 	pub warnings: u8,
 	/// When the last offence was recorded.
 	pub last_offence: Option<BlockNumberFor<T>>,
+	/// When its last suspension began: it is on probation (any offence evicts) until
+	/// `WarningExpiry` after that.
+	pub suspended_at: Option<BlockNumberFor<T>>,
 	/// The deposit.
 	pub deposit: Deposit<BalanceOf<T>, BlockNumberFor<T>>,
 	/// When it registered.

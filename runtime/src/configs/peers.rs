@@ -8,7 +8,7 @@ use crate::{
 };
 use frame_support::{
 	parameter_types,
-	traits::{ConstU128, ConstU32, ConstU8, Get},
+	traits::{ConstU128, ConstU32, ConstU8, Contains, Get},
 };
 use frame_system::EnsureRoot;
 use pallet_peers::{Penalties, PenaltyLevel, PenaltyReason};
@@ -38,6 +38,14 @@ parameter_types! {
 	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
 }
 
+/// Whether a Gosig key is in the current billing-peer authority set.
+pub struct GosigAuthorities;
+impl Contains<GosigId> for GosigAuthorities {
+	fn contains(key: &GosigId) -> bool {
+		pallet_gosig::Authorities::<Runtime>::get().contains(key)
+	}
+}
+
 /// The current ledgering period, numbered as the token pallet numbers them.
 pub struct CurrentPeriod;
 impl Get<u32> for CurrentPeriod {
@@ -53,6 +61,7 @@ impl pallet_peers::Config for Runtime {
 	/// Client keys are plain sr25519 keys held by DApp clients (the SDK), not by nodes.
 	type ClientKey = sp_core::sr25519::Public;
 	type BillingKey = GosigId;
+	type BillingAuthorities = GosigAuthorities;
 	/// Root (sudo) during the foundation phase; the committee later.
 	type AdmissionOrigin = EnsureRoot<AccountId>;
 	/// Root until the governance committee exists.

@@ -148,6 +148,51 @@ fn service_peers_are_removed_by_the_foundation() {
 }
 
 #[test]
+fn a_validating_candidate_cannot_leave_or_take_its_deposit() {
+	build_and_execute(|| {
+		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		BillingAuthoritySet::set(vec![7]);
+		assert_noop!(
+			Peers::leave(RuntimeOrigin::signed(CANDIDATE)),
+			Error::<Test>::StillBillingPeer
+		);
+		// Evicted while validating: the rest of its deposit stays until it is out of the set.
+		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
+			&CANDIDATE,
+			PenaltyReason::Equivocation,
+			PenaltyLevel::Evict
+		));
+		go_to(1 + EXIT_DELAY);
+		assert_noop!(
+			Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE),
+			Error::<Test>::StillBillingPeer
+		);
+		BillingAuthoritySet::set(vec![]);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE));
+		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), 0);
+	});
+}
+
+#[test]
+fn a_registration_keeps_the_account_alive() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		// A common peer holds nothing: the registration's own consumer reference keeps it.
+		assert_eq!(System::consumers(&COMMON), 0);
+		register_common(COMMON, PRO, 10);
+		assert_eq!(System::consumers(&COMMON), 1);
+		// Everything can be sent away, but the account keeps its existential deposit.
+		assert_ok!(Balances::transfer_all(RuntimeOrigin::signed(COMMON), USER, false));
+		assert!(System::account_exists(&COMMON));
+		assert_eq!(free(COMMON), ED);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(COMMON)));
+		go_to(1 + EXIT_DELAY);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), COMMON));
+		assert_eq!(System::consumers(&COMMON), 0);
+	});
+}
+
+#[test]
 fn a_candidate_leaves_and_its_gosig_key_is_freed() {
 	build_and_execute(|| {
 		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));

@@ -90,6 +90,16 @@ fn bad_heartbeats_are_refused() {
 }
 
 #[test]
+fn a_leaving_peer_still_proves_it_is_online() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
+		assert_ok!(send(PRO, 0, key(PRO)));
+		assert_eq!(record(PRO).online.periods, 1);
+	});
+}
+
+#[test]
 fn an_evicted_peer_sends_no_heartbeats() {
 	build_and_execute(|| {
 		register_pro(PRO);
@@ -125,12 +135,18 @@ fn the_offchain_worker_sends_one_heartbeat_per_period() {
 	ext.execute_with(|| {
 		register_pro(PRO);
 		register_pro(PRO_2);
-		// This node holds PRO's key only (and one nobody registered).
-		UintAuthorityId::set_all_keys(vec![1_000 + PRO, 4_242]);
+		register_pro(USER);
+		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
+			&USER,
+			PenaltyReason::PatrolFailed,
+			PenaltyLevel::Evict
+		));
+		// This node holds PRO's key, an evicted peer's and one nobody registered.
+		UintAuthorityId::set_all_keys(vec![4_242, 1_000 + USER, 1_000 + PRO]);
 		CurrentPeriod::set(2);
 		Peers::offchain_worker(System::block_number());
 		let txs = pool_state.read().transactions.clone();
-		assert_eq!(txs.len(), 1, "one heartbeat, for the local key's peer");
+		assert_eq!(txs.len(), 1, "one heartbeat, for the registered peer not evicted");
 		let xt = TestXt::<RuntimeCall, ()>::decode(&mut &txs[0][..]).unwrap();
 		let RuntimeCall::Peers(crate::Call::heartbeat { heartbeat, signature }) = xt.function
 		else {

@@ -88,6 +88,47 @@ fn a_suspended_peer_resumes_after_the_suspension_period() {
 }
 
 #[test]
+fn after_resuming_a_peer_is_on_probation() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		go_to(10);
+		assert_ok!(offence(PRO, PenaltyLevel::Suspend));
+		go_to(10 + SUSPENSION_PERIOD);
+		assert_ok!(Peers::resume(RuntimeOrigin::signed(PRO)));
+		// A warning-level offence before the probation ends evicts at once.
+		go_to(10 + WARNING_EXPIRY - 1);
+		assert_eq!(offence(PRO, PenaltyLevel::Warn), Ok(Standing::Evicted));
+	});
+}
+
+#[test]
+fn probation_ends_with_the_warning_expiry() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		go_to(10);
+		assert_ok!(offence(PRO, PenaltyLevel::Suspend));
+		go_to(10 + SUSPENSION_PERIOD);
+		assert_ok!(Peers::resume(RuntimeOrigin::signed(PRO)));
+		go_to(10 + WARNING_EXPIRY);
+		assert_eq!(offence(PRO, PenaltyLevel::Warn), Ok(Standing::Warned(1)));
+	});
+}
+
+#[test]
+fn a_suspended_peer_cannot_leave_to_escape_eviction() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		assert_ok!(offence(PRO, PenaltyLevel::Suspend));
+		assert_noop!(Peers::leave(RuntimeOrigin::signed(PRO)), Error::<Test>::SuspendedPeer);
+		go_to(1 + SUSPENSION_PERIOD);
+		assert_ok!(Peers::resume(RuntimeOrigin::signed(PRO)));
+		// Resumed, it may leave; leaving on probation still gets it evicted by an offence.
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
+		assert_eq!(offence(PRO, PenaltyLevel::Warn), Ok(Standing::Evicted));
+	});
+}
+
+#[test]
 fn resuming_needs_the_required_deposit() {
 	build_and_execute(|| {
 		register_dapp(&[1]);
@@ -128,7 +169,8 @@ fn the_committee_pardons() {
 		assert_ok!(Peers::pardon(RuntimeOrigin::root(), PRO));
 		assert_eq!(last_event(), Event::Pardoned { who: PRO });
 		assert_eq!(Peers::peer_view(&PRO).unwrap().standing, Standing::Good);
-		assert_ok!(offence(PRO, PenaltyLevel::Warn));
+		// The pardon lifted the probation too: a warning-level offence warns.
+		assert_eq!(offence(PRO, PenaltyLevel::Warn), Ok(Standing::Warned(1)));
 		assert_ok!(Peers::pardon(RuntimeOrigin::root(), PRO));
 		assert_eq!(record(PRO).warnings, 0);
 	});
@@ -141,7 +183,9 @@ fn warnings_are_forgotten_after_the_expiry() {
 		for _ in 0..MAX_WARNINGS {
 			assert_ok!(offence(PRO, PenaltyLevel::Warn));
 		}
+		assert_eq!(Peers::peer_view(&PRO).unwrap().standing, Standing::Warned(MAX_WARNINGS));
 		go_to(1 + WARNING_EXPIRY);
+		assert_eq!(Peers::peer_view(&PRO).unwrap().standing, Standing::Good, "expired");
 		// Long after the last offence: a fresh first warning, not a suspension.
 		assert_eq!(offence(PRO, PenaltyLevel::Warn), Ok(Standing::Warned(1)));
 	});
