@@ -67,6 +67,11 @@ const MAX_PENDING_PROPOSALS: usize = 64;
 const MAX_PENDING_COMMITS: usize = 16;
 /// At most this many import times are kept for the time-to-finality metric.
 const MAX_IMPORT_TIMES: usize = 4096;
+/// Once this many blocks on the finalized head are known, an elected billing peer that is not
+/// locked re-proposes the newest of them instead of packing yet another one. Without a cap, a
+/// long stretch without finality (a partition) fills the height with siblings until the state
+/// database refuses more ("Too many sibling blocks", 32 per height) and nobody can propose.
+const MAX_FRESH_SIBLINGS: usize = 8;
 
 /// What [`start_gosig`] needs.
 pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
@@ -276,6 +281,9 @@ struct SetState<B: BlockT> {
 	proposals_seen: BTreeMap<(Round, AuthorityIndex), SignedProposal<B::Hash, NumberFor<B>>>,
 	/// The latest justification this node holds, re-announced every round.
 	last_commit: Option<JustificationOf<B>>,
+	/// Blocks imported here whose parent was the finalized head when they arrived, oldest
+	/// first (at most [`MAX_PENDING_PROPOSALS`]).
+	children: Vec<B::Hash>,
 }
 
 impl<B: BlockT> SetState<B> {
@@ -403,6 +411,7 @@ where
 			pending_commits: Vec::new(),
 			proposals_seen: BTreeMap::new(),
 			last_commit: None,
+			children: Vec::new(),
 		})
 	}
 
@@ -523,6 +532,19 @@ where
 					.flatten()
 					.is_some_and(|h| *h.parent_hash() == finalized)
 		});
+		// Blocks already on the finalized head, newest last.
+		let siblings: Vec<B::Hash> = set
+			.children
+			.iter()
+			.filter(|h| {
+				self.client
+					.header(**h)
+					.ok()
+					.flatten()
+					.is_some_and(|h| *h.parent_hash() == finalized)
+			})
+			.copied()
+			.collect();
 		let (block_hash, height, certificate) = match locked {
 			Some(lock) => {
 				info!(
@@ -532,11 +554,24 @@ where
 				);
 				(lock.block, lock.height, Some((lock.round, lock.certificate)))
 			}
-			None => {
-				let (hash, number) =
-					self.pack(set, round, finalized, me, &my_id, vrf_signature.clone()).await?;
-				(hash, height_of::<B>(number), None)
+			None if siblings.len() >= MAX_FRESH_SIBLINGS => {
+				let newest = *siblings.last().expect("at least MAX_FRESH_SIBLINGS");
+				info!(
+					target: LOG_TARGET,
+					"🔁 {} blocks wait on the finalized head: re-proposing {newest:?} in round {round}",
+					siblings.len()
+				);
+				(newest, finalized_height + 1, None)
 			}
+			None => match self.pack(set, round, finalized, me, &my_id, vrf_signature.clone()).await
+			{
+				Ok((hash, number)) => (hash, height_of::<B>(number), None),
+				Err(e) => {
+					let Some(newest) = siblings.last() else { return Err(e) };
+					warn!(target: LOG_TARGET, "round {round}: {e}; re-proposing {newest:?}");
+					(*newest, finalized_height + 1, None)
+				}
+			},
 		};
 		let payload = ProposalPayload {
 			round,
@@ -785,6 +820,15 @@ where
 			self.imported_at.clear();
 		}
 		self.imported_at.insert(hash, Instant::now());
+		let finalized = *set.voter.finalized().0;
+		if self.client.header(hash).ok().flatten().is_some_and(|h| *h.parent_hash() == finalized)
+			&& !set.children.contains(&hash)
+		{
+			if set.children.len() >= MAX_PENDING_PROPOSALS {
+				set.children.remove(0);
+			}
+			set.children.push(hash);
+		}
 		let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut set.pending_proposals)
 			.into_iter()
 			.partition(|(p, _)| p.proposal.payload.block_hash == hash);
