@@ -69,7 +69,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		.build(),
 	);
 
-	let import_queue = spacebook_gosig::import_queue(
+	let import_queue = spacebook_gosig::import_queue::<_, _, FullBackend, _>(
 		client.clone(),
 		client.clone(),
 		&task_manager.spawn_essential_handle(),

@@ -38,6 +38,26 @@ fn four_billing_peers_finalize_survive_a_crash_and_take_the_peer_back() {
 }
 
 #[test]
+fn a_peer_down_for_many_rounds_catches_up_on_finality() {
+	let mut net = LocalNet::start("outage", vec![]);
+	net.wait_all_finalized(3, rounds(40));
+
+	// Node 3 misses some thirty blocks: more than the gossip's round window, so it must learn
+	// finality from justifications (requested from sync when its finalized head lags).
+	net.kill(3);
+	let before = net.max_finalized();
+	net.wait_all_finalized(before + 30, rounds(60));
+
+	net.start_node(3);
+	let target = net.max_finalized() + 2;
+	net.wait_all_finalized(target, rounds(40));
+	net.assert_finalized_chains_agree();
+	for i in 0..4 {
+		net.stop(i);
+	}
+}
+
+#[test]
 fn without_a_quorum_finality_halts_and_resumes_when_it_returns() {
 	let mut net = LocalNet::start("quorum", vec![]);
 	net.wait_all_finalized(2, rounds(40));

@@ -247,8 +247,9 @@ where
 	}
 }
 
-/// The import queue of a Gosig node: [`GosigVerifier`] in front of the client.
-pub fn import_queue<C, B, I>(
+/// The import queue of a Gosig node: [`GosigVerifier`] in front of the client, and
+/// [`GosigJustificationImport`] for the justifications sync fetches on request.
+pub fn import_queue<C, B, BE, I>(
 	client: Arc<C>,
 	block_import: I,
 	spawner: &impl sp_core::traits::SpawnEssentialNamed,
@@ -256,13 +257,79 @@ pub fn import_queue<C, B, I>(
 ) -> sc_consensus::DefaultImportQueue<B>
 where
 	B: BlockT,
-	C: ProvideRuntimeApi<B> + Send + Sync + 'static,
+	BE: sc_client_api::Backend<B> + 'static,
+	C: ProvideRuntimeApi<B>
+		+ HeaderBackend<B>
+		+ sc_client_api::Finalizer<B, BE>
+		+ Send
+		+ Sync
+		+ 'static,
 	C::Api: GosigApi<B>,
 	I: BlockImport<B, Error = sp_consensus::Error> + Send + Sync + 'static,
 {
-	let verifier = GosigVerifier::<C, B>::new(client);
+	let verifier = GosigVerifier::<C, B>::new(client.clone());
 	let block_import: BoxBlockImport<B> = Box::new(block_import);
-	sc_consensus::BasicQueue::new(verifier, block_import, None, spawner, registry)
+	let justification_import: sc_consensus::BoxJustificationImport<B> =
+		Box::new(GosigJustificationImport::<C, B, BE> { client, _phantom: PhantomData });
+	sc_consensus::BasicQueue::new(
+		verifier,
+		block_import,
+		Some(justification_import),
+		spawner,
+		registry,
+	)
+}
+
+/// Imports the Gosig justifications that sync fetches when the Gosig worker asks for them (a
+/// node whose finalized head lags its best block, e.g. after a restart, when gossip alone did
+/// not bring finality): checks the signatures against the authority set at the block's parent
+/// and finalizes the block.
+pub struct GosigJustificationImport<C, B, BE> {
+	client: Arc<C>,
+	_phantom: PhantomData<(B, BE)>,
+}
+
+#[async_trait::async_trait]
+impl<C, B, BE> sc_consensus::JustificationImport<B> for GosigJustificationImport<C, B, BE>
+where
+	B: BlockT,
+	BE: sc_client_api::Backend<B> + 'static,
+	C: ProvideRuntimeApi<B> + HeaderBackend<B> + sc_client_api::Finalizer<B, BE> + Send + Sync,
+	C::Api: GosigApi<B>,
+{
+	type Error = sp_consensus::Error;
+
+	async fn on_start(&mut self) -> Vec<(B::Hash, NumberFor<B>)> {
+		Vec::new()
+	}
+
+	async fn import_justification(
+		&mut self,
+		hash: B::Hash,
+		number: NumberFor<B>,
+		justification: sp_runtime::Justification,
+	) -> Result<(), Self::Error> {
+		let refuse = |why: String| sp_consensus::Error::ClientImport(why);
+		let (engine, encoded) = justification;
+		if engine != GOSIG_ENGINE_ID {
+			return Err(refuse(format!("not a Gosig justification: {engine:?}")));
+		}
+		let decoded = GosigJustification::<B::Hash, NumberFor<B>>::decode(&mut &encoded[..])
+			.map_err(|_| refuse(Error::UndecodableJustification.to_string()))?;
+		if decoded.block_hash != hash || decoded.block_number != number {
+			return Err(refuse(format!("the justification is not for #{number} {hash:?}")));
+		}
+		check_justification_signatures::<C, B>(&*self.client, &decoded)
+			.map_err(|e| refuse(e.to_string()))?;
+		if number <= self.client.info().finalized_number {
+			return Ok(());
+		}
+		self.client
+			.finalize_block(hash, Some((GOSIG_ENGINE_ID, encoded)), true)
+			.map_err(|e| refuse(e.to_string()))?;
+		log::info!(target: LOG_TARGET, "✅ Finalized #{number} {hash:?} by a requested justification");
+		Ok(())
+	}
 }
 
 /// The billing peer's key among `authorities`, if this node holds one.

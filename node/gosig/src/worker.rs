@@ -72,6 +72,9 @@ const MAX_IMPORT_TIMES: usize = 4096;
 /// long stretch without finality (a partition) fills the height with siblings until the state
 /// database refuses more ("Too many sibling blocks", 32 per height) and nobody can propose.
 const MAX_FRESH_SIBLINGS: usize = 8;
+/// A node whose finalized head is more than this many blocks behind its best block asks sync
+/// for a justification (see `request_missing_justification`).
+const FINALITY_LAG: u32 = 3;
 
 /// What [`start_gosig`] needs.
 pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
@@ -120,7 +123,12 @@ where
 	I: BlockImport<B> + Send + Sync,
 	PF: Environment<B> + Send,
 	N: sc_network_gossip::Network<B> + Clone + Send + 'static,
-	S: sc_network_gossip::Syncing<B> + SyncOracle + Clone + Send + 'static,
+	S: sc_network_gossip::Syncing<B>
+		+ SyncOracle
+		+ sc_consensus::JustificationSyncLink<B>
+		+ Clone
+		+ Send
+		+ 'static,
 {
 	let GosigParams {
 		client,
@@ -284,6 +292,8 @@ struct SetState<B: BlockT> {
 	/// Blocks imported here whose parent was the finalized head when they arrived, oldest
 	/// first (at most [`MAX_PENDING_PROPOSALS`]).
 	children: Vec<B::Hash>,
+	/// The block whose justification was last requested from sync.
+	justification_requested: Option<B::Hash>,
 }
 
 impl<B: BlockT> SetState<B> {
@@ -354,7 +364,7 @@ where
 	C::Api: GosigApi<B>,
 	I: BlockImport<B> + Send + Sync,
 	PF: Environment<B> + Send,
-	S: SyncOracle,
+	S: SyncOracle + sc_consensus::JustificationSyncLink<B>,
 {
 	/// Start on the authority set of the finalized head.
 	fn enter_set(&mut self) -> Result<SetState<B>, String> {
@@ -412,6 +422,7 @@ where
 			proposals_seen: BTreeMap::new(),
 			last_commit: None,
 			children: Vec::new(),
+			justification_requested: None,
 		})
 	}
 
@@ -458,6 +469,7 @@ where
 		let oldest = round.saturating_sub(gosig_core::ROUND_WINDOW);
 		set.proposals_seen = set.proposals_seen.split_off(&(oldest, 0));
 		set.pending_proposals.retain(|(p, _)| p.proposal.payload.round == round);
+		self.request_missing_justification(set);
 
 		// Re-announce the lock and the latest justification.
 		if let Some(lock) = set.voter.lock().cloned() {
@@ -608,6 +620,32 @@ where
 			.map_err(|e| format!("own proposal refused: {e:?}"))?;
 		self.carry_out(set, outputs);
 		Ok(())
+	}
+
+	/// If the finalized head lags the best block by more than [`FINALITY_LAG`] blocks (a node
+	/// that was down or cut off while the others went on), ask sync for the justification of
+	/// the best chain's block [`FINALITY_LAG`] below the best: the others have most likely
+	/// finalized it, and its justification finalizes everything below. This does not depend on
+	/// Gosig gossip, whose re-announcements alone may not reach a node that just came back.
+	fn request_missing_justification(&mut self, set: &mut SetState<B>) {
+		let info = self.client.info();
+		let lag: NumberFor<B> = FINALITY_LAG.into();
+		if info.best_number <= info.finalized_number + lag {
+			return;
+		}
+		let target = info.best_number - lag;
+		let Ok(Some(hash)) = self.client.hash(target) else { return };
+		if set.justification_requested == Some(hash) {
+			return;
+		}
+		debug!(
+			target: LOG_TARGET,
+			"finalized #{} lags best #{}: requesting the justification of #{target}",
+			info.finalized_number, info.best_number
+		);
+		self.sync.clear_justification_requests();
+		self.sync.request_justification(&hash, target);
+		set.justification_requested = Some(hash);
 	}
 
 	/// Pack a new block on `parent` for `round`, seal it, import it and announce it.
