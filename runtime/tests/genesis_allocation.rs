@@ -3,31 +3,12 @@
 
 use frame_support::traits::fungible::Inspect;
 use sp_keyring::Sr25519Keyring;
-use spacebook_runtime::{genesis_config_presets, Balances, RuntimeGenesisConfig, Token, SPB};
+use spacebook_runtime::{genesis_config_presets, Balances, Token, SPB};
 
 const TOTAL: u128 = 10_000_000_000 * SPB;
 
-/// The externalities of the genesis a preset patch describes.
-fn genesis_of(patch: serde_json::Value) -> sp_io::TestExternalities {
-	// Start from the full default config, apply the preset's patch, build the storage.
-	let mut config =
-		serde_json::to_value(RuntimeGenesisConfig::default()).expect("the config serializes");
-	json_patch(&mut config, patch);
-	let config: RuntimeGenesisConfig =
-		serde_json::from_value(config).expect("the patched preset is a valid genesis config");
-	sp_runtime::BuildStorage::build_storage(&config).expect("the genesis builds").into()
-}
-
-fn json_patch(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				json_patch(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
+mod common;
+use common::genesis_of;
 
 #[test]
 fn both_presets_mint_exactly_ten_billion_spb() {

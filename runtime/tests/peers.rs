@@ -8,31 +8,11 @@ use pallet_peers::{RoleKind, Standing};
 use sp_keyring::Sr25519Keyring;
 use spacebook_runtime::{
 	configs::peers::CANDIDATE_DEPOSIT, genesis_config_presets, Balances, Peers, Runtime,
-	RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin, Token,
+	RuntimeHoldReason, RuntimeOrigin, Token,
 };
 
-fn genesis_of(patch: serde_json::Value) -> sp_io::TestExternalities {
-	let mut config =
-		serde_json::to_value(RuntimeGenesisConfig::default()).expect("the config serializes");
-	json_patch(&mut config, patch);
-	let config: RuntimeGenesisConfig =
-		serde_json::from_value(config).expect("the patched preset is a valid genesis config");
-	let mut ext: sp_io::TestExternalities =
-		sp_runtime::BuildStorage::build_storage(&config).expect("the genesis builds").into();
-	ext.execute_with(|| frame_system::Pallet::<Runtime>::set_block_number(1));
-	ext
-}
-
-fn json_patch(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				json_patch(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
+mod common;
+use common::genesis_of;
 
 fn candidate_hold(k: Sr25519Keyring) -> u128 {
 	let reason = RuntimeHoldReason::Peers(pallet_peers::HoldReason::CandidateDeposit);
