@@ -109,11 +109,6 @@ impl<AccountId: Encode + PartialEq> SignedReceipt<AccountId> {
 		self.signature
 			.verify(&self.receipt.signing_payload(genesis_hash)[..], &self.receipt.client_key)
 	}
-
-	/// The Merkle leaf of this signed receipt: `blake2-256` of its SCALE encoding.
-	pub fn leaf_hash(&self) -> H256 {
-		BlakeTwo256::hash_of(self)
-	}
 }
 
 /// A node of a Merkle sum tree: a hash and the bytes of all receipts beneath it.
