@@ -31,3 +31,4 @@ step "pallet benchmarks (as tests)"
 SKIP_WASM_BUILD=1 cargo test --locked -p pallet-gosig --features runtime-benchmarks benchmarking
 SKIP_WASM_BUILD=1 cargo test --locked -p pallet-token --features runtime-benchmarks benchmarking
 SKIP_WASM_BUILD=1 cargo test --locked -p pallet-peers --features runtime-benchmarks benchmarking
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-traffic --features runtime-benchmarks benchmarking

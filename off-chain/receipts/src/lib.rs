@@ -15,7 +15,7 @@
 //! - A peer commits to the receipts it reports with the root of a **Merkle sum tree**
 //!   ([`SumTree`]): every node carries a hash and the bytes beneath it, so the root commits to
 //!   the report's total as well as to every receipt. Leaves are the signed receipts sorted by
-//!   their [stream key](Receipt::stream_key), strictly increasing. An audit picks a random
+//!   their [stream key](Receipt::stream_key) (the DApp first), strictly increasing. An audit picks a random
 //!   *byte* of the total; the peer reveals the receipt that covers it and the next one, each
 //!   with its proof ([`SumTree::proof`], [`verify_proof`]). Bytes claimed without a receipt
 //!   behind them, duplicated receipts and out-of-order leaves are each caught with the
@@ -280,10 +280,16 @@ pub fn verify_proof(
 }
 
 impl<AccountId: Encode + PartialEq> Receipt<AccountId> {
-	/// The key that orders a sum tree's leaves: one per stream of bytes (period, session, DApp,
-	/// client key), the period first and big-endian so that keys sort by period.
+	/// The key that orders a sum tree's leaves: one per stream of bytes (DApp, period, session,
+	/// client key). The DApp's encoding comes first, so that each DApp's receipts form one
+	/// contiguous range of the total and a report's per-DApp totals, listed in the same order,
+	/// can be audited byte by byte; the period follows, big-endian so that it sorts by number.
 	pub fn stream_key(&self) -> Vec<u8> {
-		(self.period.to_be_bytes(), self.session, &self.dapp, self.client_key).encode()
+		let mut key = self.dapp.encode();
+		key.extend_from_slice(&self.period.to_be_bytes());
+		key.extend_from_slice(&self.session);
+		key.extend_from_slice(self.client_key.as_ref());
+		key
 	}
 }
 
@@ -357,12 +363,18 @@ mod tests {
 	}
 
 	#[test]
-	fn stream_keys_sort_by_period_first() {
+	fn stream_keys_sort_by_dapp_then_period() {
 		let mut late = receipt(0, 1);
 		late.period = 256;
 		let mut early = receipt(9, 1);
 		early.period = 255;
 		assert!(early.stream_key() < late.stream_key());
+		// Another DApp's receipts sort by the DApp's encoding first, whatever the period.
+		let mut other_dapp = receipt(0, 1);
+		other_dapp.dapp = 3;
+		other_dapp.period = 0;
+		assert!(late.stream_key() < other_dapp.stream_key());
+		assert!(late.stream_key().starts_with(&late.dapp.encode()));
 	}
 
 	#[test]

@@ -1,0 +1,320 @@
+//! Benchmarks of `pallet_traffic` (frame-benchmarking v2). Each takes the worst case of its call
+//! or hook step: full report sets, the most DApps per report, a full top group that every new
+//! entry displaces, the second audit round's samples.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+use sp_core::crypto::KeyTypeId;
+use spacebook_receipts::{Receipt, SumTree};
+
+/// The key type the benchmarks' client keys are generated under.
+const CLIENT_KEY_TYPE: KeyTypeId = KeyTypeId(*b"spbc");
+/// The period the benchmarks report.
+const PERIOD: u32 = 1;
+/// Leaves of the audited tree (a proof of 7 siblings).
+const LEAVES: u32 = 100;
+
+/// The first block of `period`, plus `offset`.
+fn go_to<T: Config>(period: u32, offset: u32) {
+	let per: u32 = T::BlocksPerPeriod::get().saturated_into();
+	frame_system::Pallet::<T>::set_block_number((period * per + offset).into());
+}
+
+/// DApp accounts in increasing order of their encoding.
+fn dapps<T: Config>(count: u32) -> Vec<T::AccountId> {
+	let mut dapps: Vec<T::AccountId> = (0..count).map(|i| account("dapp", i, 0)).collect();
+	dapps.sort_by_key(|d| d.encode());
+	dapps
+}
+
+/// A report record of `peer` for [`PERIOD`] claiming `bytes` for each of `dapps`.
+fn record<T: Config>(
+	peer: &T::AccountId,
+	dapps: &[T::AccountId],
+	bytes: u128,
+) -> ReportRecordOf<T> {
+	let per_dapp: Vec<(T::AccountId, u128)> = dapps.iter().map(|d| (d.clone(), bytes)).collect();
+	let total = bytes.saturating_mul(dapps.len() as u128);
+	ReportRecord {
+		report: TrafficReport {
+			peer: peer.clone(),
+			period: PERIOD,
+			from_period: PERIOD,
+			root: SumNode { hash: H256::repeat_byte(1), sum: total },
+			leaf_count: 1,
+			per_dapp: per_dapp.try_into().expect("at most MaxDApps"),
+		},
+		carried_in: 0,
+		carried_fees: Zero::zero(),
+		status: AuditStatus::Passed { round: 1 },
+		outcome: None,
+	}
+}
+
+/// Fill [`PERIOD`]'s report set with `count` small reports (one DApp each).
+fn fill_reports<T: Config>(count: u32) {
+	let dapp = dapps::<T>(1);
+	let mut ranking = RankingOf::<T>::default();
+	for i in 0..count {
+		let peer: T::AccountId = account("filler", i, 0);
+		let r = record::<T>(&peer, &dapp, 1);
+		let key = Pallet::<T>::rank_key(1, &peer);
+		let at = ranking.partition_point(|(t, who)| Pallet::<T>::rank_key(*t, who) < key);
+		ranking.try_insert(at, (1, peer.clone())).expect("at most MaxReports");
+		Reports::<T>::insert(PERIOD, &peer, r);
+	}
+	Ranking::<T>::insert(PERIOD, ranking);
+}
+
+/// A settlement of [`PERIOD`] whose top group is full of the smallest entries.
+fn settlement<T: Config>() -> SettlementOf<T> {
+	let mut top = BoundedVec::new();
+	for i in 0..T::MaxTopGroup::get() {
+		top.try_push((1u128, account("small", i, 0))).expect("MaxTopGroup");
+	}
+	Settlement {
+		period: PERIOD,
+		stage: SettlementStage::Counting(0),
+		top,
+		top_group: T::MaxTopGroup::get(),
+		total_traffic: 0,
+		emission: T::MiningPool::period_emission(PERIOD).peers,
+		paid: Zero::zero(),
+	}
+}
+
+/// A registered peer, its key, and a report of [`PERIOD`] naming `d` DApps.
+fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) {
+	let peer: T::AccountId = account("peer", 0, 0);
+	let key = T::PeerKey::generate_pair(None);
+	T::BenchmarkHelper::register_peer(&peer, key.clone());
+	let report = record::<T>(&peer, &dapps::<T>(d), 1_000_000).report;
+	let signature =
+		key.sign(&Pallet::<T>::report_payload(&report)).expect("the key is in the keystore");
+	(report, signature)
+}
+
+/// A peer's pending report of [`PERIOD`] over [`LEAVES`] signed receipts, the second audit
+/// round open, and the honest answers.
+fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
+	let peer: T::AccountId = account("peer", 0, 0);
+	let dapp: T::AccountId = account("dapp", 0, 0);
+	let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+	T::BenchmarkHelper::register_dapp(&dapp, client, 1 << 40);
+	let genesis = Pallet::<T>::genesis_hash();
+	let mut receipts: Vec<SignedReceipt<T::AccountId>> = (0..LEAVES)
+		.map(|i| {
+			let mut session = [0u8; 16];
+			session[..4].copy_from_slice(&i.to_be_bytes());
+			let receipt = Receipt {
+				period: PERIOD,
+				session,
+				server: peer.clone(),
+				dapp: dapp.clone(),
+				client_key: client,
+				bytes: 1_000 + u64::from(i),
+			};
+			let signature = sp_io::crypto::sr25519_sign(
+				CLIENT_KEY_TYPE,
+				&client,
+				&receipt.signing_payload(&genesis),
+			)
+			.expect("the key is in the keystore");
+			SignedReceipt { receipt, signature }
+		})
+		.collect();
+	receipts.sort_by_key(|r| r.receipt.stream_key());
+	let tree = SumTree::new(&receipts).expect("sorted");
+	let total = tree.root().sum;
+	let mut r = record::<T>(&peer, &[dapp], total);
+	r.report.root = tree.root();
+	r.report.leaf_count = tree.leaf_count();
+	r.status = AuditStatus::Pending;
+	Reports::<T>::insert(PERIOD, &peer, r);
+	let ranking: RankingOf<T> = alloc::vec![(total, peer.clone())].try_into().expect("one");
+	Ranking::<T>::insert(PERIOD, ranking);
+	let seeds: BoundedVec<H256, ConstU32<2>> =
+		alloc::vec![H256::repeat_byte(1), H256::repeat_byte(2)].try_into().expect("two");
+	AuditSeeds::<T>::insert(PERIOD, seeds);
+	go_to::<T>(PERIOD + 1, T::ReportWindow::get() + T::AuditWindow::get());
+	let answers: Vec<SampleAnswer<T::AccountId>> = Pallet::<T>::audit_positions(PERIOD, &peer, 2)
+		.into_iter()
+		.map(|position| {
+			let index = tree.leaf_at(position).expect("below the total");
+			let proof = |i: u32| -> Proof {
+				tree.proof(i).expect("a leaf").try_into().expect("at most 32 levels")
+			};
+			let next = (index + 1 < tree.leaf_count())
+				.then(|| (receipts[index as usize + 1].clone(), proof(index + 1)));
+			SampleAnswer {
+				leaf_index: index,
+				receipt: receipts[index as usize].clone(),
+				proof: proof(index),
+				next,
+			}
+		})
+		.collect();
+	(peer, answers.try_into().expect("SecondAuditSamples answers"))
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit_report(d: Linear<1, { T::MaxDApps::get() }>) {
+		fill_reports::<T>(T::MaxReports::get());
+		go_to::<T>(PERIOD + 1, 0);
+		let (report, signature) = signed_report::<T>(d);
+		let peer = report.peer.clone();
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, report, signature);
+
+		assert!(Reports::<T>::contains_key(PERIOD, &peer));
+		assert_eq!(Ranking::<T>::get(PERIOD).len() as u32, T::MaxReports::get());
+	}
+
+	#[benchmark]
+	fn authorize_report(d: Linear<1, { T::MaxDApps::get() }>) -> Result<(), BenchmarkError> {
+		fill_reports::<T>(T::MaxReports::get());
+		go_to::<T>(PERIOD + 1, 0);
+		let (report, signature) = signed_report::<T>(d);
+		let call = Call::<T>::submit_report { report, signature };
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call must be authorizable")?
+				.map_err(|_| "the report must be valid")?;
+		}
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn answer_audit() {
+		let (peer, answers) = audited::<T>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, PERIOD, peer.clone(), answers);
+
+		assert_eq!(
+			Reports::<T>::get(PERIOD, &peer).map(|r| r.status),
+			Some(AuditStatus::Passed { round: 2 })
+		);
+	}
+
+	#[benchmark]
+	fn set_parameters() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let parameters =
+			TrafficParameters { top_group: T::MaxTopGroup::get(), reward_cap_multiple: Some(2) };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, parameters);
+
+		assert_eq!(Pallet::<T>::parameters(), parameters);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn draw_seed() {
+		fill_reports::<T>(T::MaxReports::get());
+
+		#[block]
+		{
+			Pallet::<T>::draw_seed(PERIOD, 1);
+		}
+
+		assert_eq!(AuditSeeds::<T>::get(PERIOD).len(), 1);
+	}
+
+	#[benchmark]
+	fn start_settlement() {
+		#[block]
+		{
+			Pallet::<T>::start_settlement(PERIOD);
+		}
+
+		assert!(Settling::<T>::get().is_some());
+	}
+
+	#[benchmark]
+	fn settle_count(n: Linear<1, { T::SettleBatch::get() }>) {
+		let dapps = dapps::<T>(T::MaxDApps::get());
+		for dapp in &dapps {
+			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+			T::BenchmarkHelper::register_dapp(dapp, client, 1 << 60);
+		}
+		let peers: Vec<T::AccountId> = (0..n).map(|i| account("peer", i, 0)).collect();
+		for peer in &peers {
+			Reports::<T>::insert(PERIOD, peer, record::<T>(peer, &dapps, 1_000_000));
+		}
+		let mut s = settlement::<T>();
+
+		#[block]
+		{
+			for peer in &peers {
+				Pallet::<T>::count_report(&mut s, peer);
+			}
+		}
+
+		assert!(s.top.iter().any(|(_, who)| *who == peers[0]));
+	}
+
+	#[benchmark]
+	fn settle_pay(n: Linear<1, { T::PayoutBatch::get() }>) {
+		let dapp = dapps::<T>(1);
+		let mut s = settlement::<T>();
+		s.top.clear();
+		for i in 0..n {
+			let peer: T::AccountId = account("winner", i, 0);
+			T::BenchmarkHelper::register_peer(&peer, T::PeerKey::generate_pair(None));
+			let mut r = record::<T>(&peer, &dapp, 1_000);
+			r.outcome = Some(ReportOutcome { counted: 1_000, ranked: 1_000, ..Default::default() });
+			Reports::<T>::insert(PERIOD, &peer, r);
+			s.top.try_push((1_000, peer)).expect("at most MaxTopGroup");
+		}
+		s.total_traffic = 1_000u128.saturating_mul(n.into());
+		go_to::<T>(PERIOD + 1, T::ReportWindow::get() + 2 * T::AuditWindow::get());
+
+		#[block]
+		{
+			for rank in 0..n {
+				Pallet::<T>::pay_winner(&mut s, rank);
+			}
+		}
+
+		let first = &s.top[0].1;
+		assert_eq!(
+			Reports::<T>::get(PERIOD, first).and_then(|r| r.outcome).and_then(|o| o.rank),
+			Some(1)
+		);
+	}
+
+	#[benchmark]
+	fn finish_settlement() {
+		// The worst prune: an old period with a full report set.
+		fill_reports::<T>(T::MaxReports::get());
+		let period = PERIOD + T::HistoryDepth::get();
+		NextToSettle::<T>::put(period);
+		OldestKept::<T>::put(PERIOD);
+		let mut s = settlement::<T>();
+		s.period = period;
+		s.stage = SettlementStage::Paying(s.top.len() as u32);
+
+		#[block]
+		{
+			Pallet::<T>::finish_settlement(s, Zero::zero());
+		}
+
+		assert!(Settled::<T>::contains_key(period));
+		assert_eq!(Reports::<T>::iter_prefix(PERIOD).count(), 0);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::bench_ext(), crate::mock::Test);
+}

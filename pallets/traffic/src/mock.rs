@@ -1,0 +1,563 @@
+//! A test runtime with `System`, `Balances` and `Traffic`, and stand-ins for the other pallets:
+//! a mining pool paying from [`POOL`] with a settable period emission, a peer registry with
+//! `UintAuthorityId` peer keys and sr25519 client keys, a penalty ladder that records, and a
+//! pricing pallet with settable paid bytes and prices.
+//!
+//! [`Node`] plays a serving peer's node: it holds signed receipts, builds the sum tree,
+//! reports and answers audits as the real node would.
+
+use crate as pallet_traffic;
+use crate::*;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{fungible::Mutate, tokens::Preservation, ConstU128, ConstU32, ConstU64, Hooks},
+};
+use frame_system::EnsureRoot;
+use pallet_peers::Standing;
+use pallet_token::PeriodEmission;
+use sp_core::{sr25519, Pair};
+use sp_runtime::{
+	testing::{TestXt, UintAuthorityId},
+	BuildStorage, DispatchError, DispatchResult,
+};
+use spacebook_receipts::{Receipt, SumTree};
+use std::{cell::RefCell, collections::BTreeMap};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+/// An account id in the mock.
+pub type AccountId = u64;
+/// A balance in the mock.
+pub type Balance = u128;
+
+/// Plancks in one SPB.
+pub const SPB: Balance = 1_000_000_000_000;
+/// The existential deposit.
+pub const ED: Balance = SPB / 100;
+/// Blocks in a ledgering period.
+pub const PERIOD: u64 = 100;
+/// Blocks of the report window.
+pub const REPORT_WINDOW: u32 = 10;
+/// Blocks of an audit window.
+pub const AUDIT_WINDOW: u32 = 10;
+/// First-round samples.
+pub const SAMPLES: u32 = 2;
+/// Second-round samples.
+pub const SECOND_SAMPLES: u32 = 4;
+/// Reports a period keeps.
+pub const MAX_REPORTS: u32 = 8;
+/// The largest top group.
+pub const MAX_TOP: u32 = 100;
+/// The top group at genesis.
+pub const DEFAULT_TOP: u32 = 4;
+
+/// The mining pool's account.
+pub const POOL: AccountId = 99;
+/// Peers (professional or common) are accounts 1..=20.
+pub const PEER: AccountId = 1;
+/// A DApp.
+pub const DAPP: AccountId = 40;
+/// Another DApp.
+pub const DAPP_2: AccountId = 41;
+/// A billing peer.
+pub const BILLER: AccountId = 30;
+/// Another billing peer.
+pub const BILLER_2: AccountId = 31;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Traffic: pallet_traffic,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<ED>;
+	type AccountStore = System;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = TestXt<RuntimeCall, ()>;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Self::Extrinsic {
+		TestXt::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() {}
+}
+
+/// A registered peer in the stand-in registry.
+#[derive(Clone, Debug)]
+pub struct MockPeer {
+	/// Its peer key.
+	pub key: UintAuthorityId,
+	/// Whether it may earn now.
+	pub can_earn: bool,
+}
+
+thread_local! {
+	static PEERS: RefCell<BTreeMap<AccountId, MockPeer>> = const { RefCell::new(BTreeMap::new()) };
+	static CLIENT_KEYS: RefCell<BTreeMap<sr25519::Public, AccountId>> =
+		const { RefCell::new(BTreeMap::new()) };
+	static REWARDS: RefCell<Vec<(AccountId, Balance)>> = const { RefCell::new(Vec::new()) };
+	static PENALTIES: RefCell<Vec<(AccountId, PenaltyReason)>> = const { RefCell::new(Vec::new()) };
+	static PAID_BYTES: RefCell<BTreeMap<AccountId, (u128, Balance)>> =
+		const { RefCell::new(BTreeMap::new()) };
+}
+
+parameter_types! {
+	pub static PeersEmission: Balance = 1_000_000 * SPB;
+	pub static BillingEmission: Balance = 21_000 * SPB;
+	pub static Randomness: H256 = H256::repeat_byte(0x42);
+	pub static BillingPeerSet: Vec<AccountId> = vec![];
+}
+
+/// The mining pool's stand-in: pays from [`POOL`] with [`Preservation::Preserve`].
+pub struct MockPool;
+impl MiningPool<AccountId, Balance> for MockPool {
+	fn current_period() -> u32 {
+		Traffic::period_of(System::block_number())
+	}
+	fn emission_for_period(period: u32) -> Balance {
+		Self::period_emission(period).total
+	}
+	fn period_emission(period: u32) -> PeriodEmission<Balance> {
+		let (peers, billing) = (PeersEmission::get(), BillingEmission::get());
+		PeriodEmission { period, year: 1, total: peers + billing, peers, billing, scheduling: 0 }
+	}
+	fn pay_from_pool(who: &AccountId, amount: Balance, _: PayoutPurpose) -> DispatchResult {
+		<Balances as Mutate<AccountId>>::transfer(&POOL, who, amount, Preservation::Preserve)
+			.map(|_| ())
+	}
+}
+
+/// The peer registry's stand-in.
+pub struct MockRegistry;
+impl PeerRegistry<AccountId, Balance, UintAuthorityId, ClientKey> for MockRegistry {
+	fn peer_of_key(key: &UintAuthorityId) -> Option<AccountId> {
+		PEERS.with(|p| p.borrow().iter().find(|(_, m)| m.key == *key).map(|(a, _)| *a))
+	}
+	fn peer_key(who: &AccountId) -> Option<UintAuthorityId> {
+		PEERS.with(|p| p.borrow().get(who).map(|m| m.key.clone()))
+	}
+	fn dapp_of_client_key(key: &ClientKey) -> Option<AccountId> {
+		CLIENT_KEYS.with(|k| k.borrow().get(key).copied())
+	}
+	fn can_earn(who: &AccountId) -> bool {
+		PEERS.with(|p| p.borrow().get(who).is_some_and(|m| m.can_earn))
+	}
+	fn on_reward(who: &AccountId, amount: Balance) -> Balance {
+		REWARDS.with(|r| r.borrow_mut().push((*who, amount)));
+		0
+	}
+}
+
+/// The penalty ladder's stand-in: records.
+pub struct MockPenalties;
+impl Penalties<AccountId> for MockPenalties {
+	fn penalize(
+		who: &AccountId,
+		reason: PenaltyReason,
+		_level: PenaltyLevel,
+	) -> Result<Standing, DispatchError> {
+		PENALTIES.with(|p| p.borrow_mut().push((*who, reason)));
+		Ok(Standing::Good)
+	}
+}
+
+/// The pricing pallet's stand-in: paid bytes and a price per byte, per DApp.
+pub struct MockBilling;
+impl TrafficBilling<AccountId, Balance> for MockBilling {
+	fn unclaimed_paid_bytes(dapp: &AccountId) -> u128 {
+		PAID_BYTES.with(|p| p.borrow().get(dapp).map_or(0, |(b, _)| *b))
+	}
+	fn claim_paid_bytes(dapp: &AccountId, bytes: u128) -> Balance {
+		PAID_BYTES.with(|p| {
+			let mut paid = p.borrow_mut();
+			let entry = paid.entry(*dapp).or_default();
+			let claimed = bytes.min(entry.0);
+			entry.0 -= claimed;
+			claimed * entry.1
+		})
+	}
+}
+
+/// The billing peers' stand-in.
+pub struct MockBillingPeers;
+impl BillingPeers<AccountId> for MockBillingPeers {
+	fn billing_peers() -> Vec<AccountId> {
+		BillingPeerSet::get()
+	}
+}
+
+impl pallet_traffic::Config for Test {
+	type Balance = Balance;
+	type MiningPool = MockPool;
+	type PeerKey = UintAuthorityId;
+	type Registry = MockRegistry;
+	type Penalties = MockPenalties;
+	type Billing = MockBilling;
+	type BillingPeers = MockBillingPeers;
+	type AuditRandomness = Randomness;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type BlocksPerPeriod = ConstU64<PERIOD>;
+	type ReportWindow = ConstU32<REPORT_WINDOW>;
+	type AuditWindow = ConstU32<AUDIT_WINDOW>;
+	type AuditSamples = ConstU32<SAMPLES>;
+	type SecondAuditSamples = ConstU32<SECOND_SAMPLES>;
+	type MaxReports = ConstU32<MAX_REPORTS>;
+	type MaxDApps = ConstU32<4>;
+	type MaxTopGroup = ConstU32<MAX_TOP>;
+	type DefaultTopGroup = ConstU32<DEFAULT_TOP>;
+	type MaxRollover = ConstU32<12>;
+	type MaxBillingPeers = ConstU32<4>;
+	type SettleBatch = ConstU32<3>;
+	type PayoutBatch = ConstU32<3>;
+	type HistoryDepth = ConstU32<3>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchSetup;
+}
+
+/// `n` whole SPB.
+pub const fn spb(n: u128) -> Balance {
+	n * SPB
+}
+
+/// The pool's balance at genesis.
+pub const POOL_FUNDS: Balance = 1_000_000_000 * SPB;
+
+/// Storage with the pool funded, every peer and DApp endowed.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let balances = (1..=20u64)
+		.chain([DAPP, DAPP_2, BILLER, BILLER_2])
+		.map(|who| (who, spb(10)))
+		.chain([(POOL, POOL_FUNDS)])
+		.collect::<Vec<_>>();
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext: sp_io::TestExternalities = storage.into();
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		reset_stand_ins();
+	});
+	ext
+}
+
+fn reset_stand_ins() {
+	PEERS.with(|p| p.borrow_mut().clear());
+	CLIENT_KEYS.with(|k| k.borrow_mut().clear());
+	REWARDS.with(|r| r.borrow_mut().clear());
+	PENALTIES.with(|p| p.borrow_mut().clear());
+	PAID_BYTES.with(|p| p.borrow_mut().clear());
+	PeersEmission::set(1_000_000 * SPB);
+	BillingEmission::set(21_000 * SPB);
+	BillingPeerSet::set(vec![]);
+	Randomness::set(H256::repeat_byte(0x42));
+}
+
+/// Run `test`, then check the pallet's invariants and that total issuance did not change.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		let issuance = pallet_balances::TotalIssuance::<Test>::get();
+		test();
+		Traffic::do_try_state().expect("invariants hold after the test");
+		assert_eq!(
+			pallet_balances::TotalIssuance::<Test>::get(),
+			issuance,
+			"nothing is minted or burned"
+		);
+	});
+}
+
+/// Register `who` as a peer that may earn.
+pub fn register_peer(who: AccountId) {
+	PEERS.with(|p| {
+		p.borrow_mut().insert(who, MockPeer { key: UintAuthorityId(1_000 + who), can_earn: true })
+	});
+}
+
+/// Let `who` earn or not (suspended, leaving).
+pub fn set_can_earn(who: AccountId, can_earn: bool) {
+	PEERS.with(|p| p.borrow_mut().get_mut(&who).expect("registered").can_earn = can_earn);
+}
+
+/// The client key pair `n` (of no DApp until [`authorize`]).
+pub fn client(n: u32) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//client/{n}"), None).unwrap()
+}
+
+/// Let `dapp` authorize client key `n`.
+pub fn authorize(dapp: AccountId, n: u32) {
+	CLIENT_KEYS.with(|k| k.borrow_mut().insert(client(n).public(), dapp));
+}
+
+/// Let `dapp` have paid for `bytes` more at `price` per byte.
+pub fn pay_for(dapp: AccountId, bytes: u128, price: Balance) {
+	PAID_BYTES.with(|p| {
+		let mut paid = p.borrow_mut();
+		let entry = paid.entry(dapp).or_default();
+		entry.0 += bytes;
+		entry.1 = price;
+	});
+}
+
+/// Unclaimed paid bytes of `dapp`.
+pub fn unclaimed(dapp: AccountId) -> u128 {
+	MockBilling::unclaimed_paid_bytes(&dapp)
+}
+
+/// Rewards the registry was told of.
+pub fn rewards() -> Vec<(AccountId, Balance)> {
+	REWARDS.with(|r| r.borrow().clone())
+}
+
+/// Penalties recorded.
+pub fn penalties() -> Vec<(AccountId, PenaltyReason)> {
+	PENALTIES.with(|p| p.borrow().clone())
+}
+
+/// The free balance of `who`.
+pub fn free(who: AccountId) -> Balance {
+	pallet_balances::Pallet::<Test>::free_balance(who)
+}
+
+/// The events of this pallet so far.
+pub fn events() -> Vec<pallet_traffic::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Traffic(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Run the blocks after the current one up to `n`, with `on_initialize`.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Traffic::on_initialize(next);
+	}
+}
+
+/// The first block of `period`.
+pub fn start_of(period: u32) -> u64 {
+	u64::from(period) * PERIOD
+}
+
+/// Run to the report window of `period` (the first block of the next period).
+pub fn run_to_report_window(period: u32) {
+	run_to(start_of(period + 1));
+}
+
+/// Run to the first audit round of `period`.
+pub fn run_to_first_audit(period: u32) {
+	run_to(start_of(period + 1) + u64::from(REPORT_WINDOW));
+}
+
+/// Run to the second audit round of `period`.
+pub fn run_to_second_audit(period: u32) {
+	run_to(start_of(period + 1) + u64::from(REPORT_WINDOW + AUDIT_WINDOW));
+}
+
+/// Run until `period` is settled.
+pub fn run_to_settled(period: u32) {
+	while NextToSettle::<Test>::get() <= period {
+		run_to(System::block_number() + 1);
+	}
+}
+
+/// A serving peer's node: its receipts, tree, report and audit answers.
+#[derive(Clone)]
+pub struct Node {
+	/// The peer's account.
+	pub peer: AccountId,
+	/// Its signed receipts, sorted by stream key.
+	pub receipts: Vec<SignedReceipt<AccountId>>,
+}
+
+impl Node {
+	/// A node of `peer` without receipts.
+	pub fn new(peer: AccountId) -> Self {
+		Node { peer, receipts: Vec::new() }
+	}
+
+	/// Add the receipt `(period, session, server: the peer, dapp, client n, bytes)` signed by
+	/// client `n`.
+	pub fn serve(&mut self, period: u32, session: u8, dapp: AccountId, n: u32, bytes: u64) {
+		let receipt = Receipt {
+			period,
+			session: [session; 16],
+			server: self.peer,
+			dapp,
+			client_key: client(n).public(),
+			bytes,
+		};
+		self.push(receipt.sign(&client(n), &Traffic::genesis_hash()));
+	}
+
+	/// Add a signed receipt as it is, keeping the stream-key order.
+	pub fn push(&mut self, signed: SignedReceipt<AccountId>) {
+		self.receipts.push(signed);
+		self.receipts.sort_by_key(|r| r.receipt.stream_key());
+	}
+
+	/// The sum tree over the receipts.
+	pub fn tree(&self) -> SumTree {
+		SumTree::from_leaves(self.receipts.iter().map(SumNode::leaf).collect()).unwrap()
+	}
+
+	/// The report of `period` from `from_period`.
+	pub fn report(&self, period: u32, from_period: u32) -> TrafficReportOf<Test> {
+		let tree = self.tree();
+		let mut per_dapp: Vec<(AccountId, u128)> = Vec::new();
+		for r in &self.receipts {
+			match per_dapp.last_mut() {
+				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
+					*bytes += u128::from(r.receipt.bytes)
+				}
+				_ => per_dapp.push((r.receipt.dapp, u128::from(r.receipt.bytes))),
+			}
+		}
+		TrafficReport {
+			peer: self.peer,
+			period,
+			from_period,
+			root: tree.root(),
+			leaf_count: tree.leaf_count(),
+			per_dapp: per_dapp.try_into().unwrap(),
+		}
+	}
+
+	/// Sign a report with the peer's key.
+	pub fn sign(report: &TrafficReportOf<Test>) -> ReportSignature<Test> {
+		let key = UintAuthorityId(1_000 + report.peer);
+		key.sign(&Traffic::report_payload(report)).unwrap()
+	}
+
+	/// Submit a signed report.
+	pub fn submit_report(report: TrafficReportOf<Test>) -> DispatchResult {
+		let signature = Self::sign(&report);
+		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+	}
+
+	/// Report `period` from `from_period`.
+	pub fn submit(&self, period: u32, from_period: u32) -> DispatchResult {
+		Self::submit_report(self.report(period, from_period))
+	}
+
+	/// The honest answers to the open round of its report of `period`.
+	pub fn answers(&self, period: u32) -> AnswersOf<Test> {
+		let round = Traffic::open_round(period).expect("an audit round is open");
+		let tree = self.tree();
+		Traffic::audit_positions(period, &self.peer, round)
+			.into_iter()
+			.map(|position| {
+				let index = tree.leaf_at(position).expect("a leaf covers every byte");
+				self.answer(&tree, index)
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap()
+	}
+
+	/// The answer revealing leaf `index`.
+	pub fn answer(&self, tree: &SumTree, index: u32) -> SampleAnswer<AccountId> {
+		let next = (index + 1 < tree.leaf_count()).then(|| {
+			(
+				self.receipts[index as usize + 1].clone(),
+				tree.proof(index + 1).unwrap().try_into().unwrap(),
+			)
+		});
+		SampleAnswer {
+			leaf_index: index,
+			receipt: self.receipts[index as usize].clone(),
+			proof: tree.proof(index).unwrap().try_into().unwrap(),
+			next,
+		}
+	}
+
+	/// Answer the open audit round of its report of `period` honestly.
+	pub fn answer_audit(&self, period: u32) -> DispatchResult {
+		Self::send_answers(period, self.peer, self.answers(period))
+	}
+
+	/// Send answers.
+	pub fn send_answers(period: u32, peer: AccountId, answers: AnswersOf<Test>) -> DispatchResult {
+		Traffic::answer_audit(frame_system::RawOrigin::Authorized.into(), period, peer, answers)
+	}
+}
+
+/// A registered peer whose node served `bytes` for [`DAPP`] (paid for) in `period`, in one
+/// receipt of client 0.
+pub fn honest_node(peer: AccountId, period: u32, bytes: u64) -> Node {
+	register_peer(peer);
+	authorize(DAPP, 0);
+	pay_for(DAPP, u128::from(bytes), 1);
+	let mut node = Node::new(peer);
+	node.serve(period, peer as u8, DAPP, 0, bytes);
+	node
+}
+
+/// Report, pass the audit and settle `period` for `nodes` (their reports from `from`).
+pub fn report_and_settle(period: u32, nodes: &[(&Node, u32)]) {
+	run_to_report_window(period);
+	for (node, from) in nodes {
+		frame_support::assert_ok!(node.submit(period, *from));
+	}
+	run_to_first_audit(period);
+	for (node, _) in nodes {
+		frame_support::assert_ok!(node.answer_audit(period));
+	}
+	run_to_settled(period);
+}
+
+/// Sets up the stand-ins for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchSetup;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, UintAuthorityId> for BenchSetup {
+	fn register_peer(who: &AccountId, key: UintAuthorityId) {
+		PEERS.with(|p| p.borrow_mut().insert(*who, MockPeer { key, can_earn: true }));
+	}
+	fn register_dapp(dapp: &AccountId, client_key: ClientKey, bytes: u128) {
+		CLIENT_KEYS.with(|k| k.borrow_mut().insert(client_key, *dapp));
+		pay_for(*dapp, bytes, 1);
+	}
+}
+
+/// The test genesis with a keystore (for the benchmark tests).
+#[cfg(feature = "runtime-benchmarks")]
+pub fn bench_ext() -> sp_io::TestExternalities {
+	use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+	let mut ext = new_test_ext();
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext
+}

@@ -1,0 +1,362 @@
+//! Audits: the sampled bytes, honest answers, and every way a forged answer fails.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use sp_core::Pair;
+use spacebook_receipts::{Receipt, SumTree};
+
+/// An honest node with `n` receipts of different sizes, for two DApps, in `period`.
+fn busy_node(peer: AccountId, period: u32, n: u8) -> Node {
+	register_peer(peer);
+	authorize(DAPP, 0);
+	authorize(DAPP_2, 1);
+	let mut node = Node::new(peer);
+	for i in 0..n {
+		let (dapp, key) = if i % 3 == 0 { (DAPP_2, 1) } else { (DAPP, 0) };
+		let bytes = 1_000 + 137 * u64::from(i);
+		node.serve(period, i, dapp, key, bytes);
+		pay_for(dapp, u128::from(bytes), 1);
+	}
+	node
+}
+
+/// The report of `node` for period 0, accepted, with the first audit open.
+fn reported(node: &Node) -> TrafficReportOf<Test> {
+	run_to_report_window(0);
+	assert_ok!(node.submit(0, 0));
+	run_to_first_audit(0);
+	Reports::<Test>::get(0, node.peer).unwrap().report
+}
+
+/// Check one answer for `position` of `report`.
+fn check(
+	report: &TrafficReportOf<Test>,
+	answer: &SampleAnswer<AccountId>,
+	position: u128,
+) -> sp_runtime::DispatchResult {
+	Traffic::check_sample(report, &Traffic::genesis_hash(), answer, position).map_err(Into::into)
+}
+
+/// A node whose only receipt is `signed`, reported for period 0.
+fn node_with(signed: SignedReceipt<AccountId>) -> (Node, TrafficReportOf<Test>) {
+	register_peer(PEER);
+	authorize(DAPP, 0);
+	let mut node = Node::new(PEER);
+	node.push(signed);
+	let report = reported(&node);
+	(node, report)
+}
+
+fn receipt(
+	server: AccountId,
+	dapp: AccountId,
+	key: u32,
+	period: u32,
+	bytes: u64,
+) -> Receipt<AccountId> {
+	Receipt { period, session: [1; 16], server, dapp, client_key: client(key).public(), bytes }
+}
+
+#[test]
+fn the_audit_seed_is_drawn_when_the_report_window_closes() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 5);
+		run_to_report_window(0);
+		assert_ok!(node.submit(0, 0));
+		assert!(Traffic::audit_positions(0, &PEER, 1).is_empty(), "no seed before the window ends");
+		assert_eq!(Traffic::open_round(0), None);
+		run_to_first_audit(0);
+		assert_eq!(Traffic::open_round(0), Some(1));
+		let positions = Traffic::audit_positions(0, &PEER, 1);
+		assert_eq!(positions.len(), SAMPLES as usize);
+		let total = Reports::<Test>::get(0, PEER).unwrap().report.root.sum;
+		assert!(positions.iter().all(|p| *p < total));
+		let seed = AuditSeeds::<Test>::get(0)[0];
+		assert!(events().contains(&Event::AuditRequested {
+			period: 0,
+			round: 1,
+			seed,
+			reports: 1
+		}));
+		// Another randomness gives other positions.
+		Randomness::set(H256::repeat_byte(7));
+		let other = Traffic::positions(&H256::repeat_byte(7), 1, &PEER, total, SAMPLES);
+		assert_ne!(other, positions);
+	});
+}
+
+#[test]
+fn an_honest_answer_passes() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 7);
+		reported(&node);
+		assert_ok!(node.answer_audit(0));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
+		assert!(events().contains(&Event::AuditPassed { peer: PEER, period: 0, round: 1 }));
+		assert_noop!(node.answer_audit(0), Error::<Test>::AuditNotPending);
+	});
+}
+
+#[test]
+fn every_leaf_of_an_honest_tree_answers_for_every_byte_it_covers() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 6);
+		let report = reported(&node);
+		let tree = node.tree();
+		let mut offset = 0u128;
+		for (i, r) in node.receipts.iter().enumerate() {
+			let answer = node.answer(&tree, i as u32);
+			let bytes = u128::from(r.receipt.bytes);
+			assert_ok!(check(&report, &answer, offset));
+			assert_ok!(check(&report, &answer, offset + bytes - 1));
+			assert_noop!(check(&report, &answer, offset + bytes), Error::<Test>::WrongLeaf);
+			offset += bytes;
+		}
+	});
+}
+
+#[test]
+fn answers_only_while_a_round_is_open_and_one_per_sample() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 3);
+		run_to_report_window(0);
+		assert_noop!(Node::send_answers(0, PEER, Default::default()), Error::<Test>::NoReport);
+		assert_ok!(node.submit(0, 0));
+		assert_noop!(Node::send_answers(0, PEER, Default::default()), Error::<Test>::AuditNotOpen);
+		run_to_first_audit(0);
+		let mut answers = node.answers(0);
+		answers.pop();
+		assert_noop!(Node::send_answers(0, PEER, answers), Error::<Test>::WrongAnswerCount);
+		run_to(start_of(1) + u64::from(REPORT_WINDOW + 2 * AUDIT_WINDOW));
+		assert_eq!(Traffic::open_round(0), None);
+		assert_noop!(Node::send_answers(0, PEER, Default::default()), Error::<Test>::AuditNotOpen);
+	});
+}
+
+#[test]
+fn a_receipt_signed_by_another_key_fails() {
+	build_and_execute(|| {
+		let forged = receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(1), &Traffic::genesis_hash());
+		let (node, report) = node_with(forged);
+		assert_noop!(
+			check(&report, &node.answer(&node.tree(), 0), 0),
+			Error::<Test>::BadReceiptSignature
+		);
+		assert_noop!(node.answer_audit(0), Error::<Test>::BadReceiptSignature);
+	});
+}
+
+#[test]
+fn a_receipt_of_another_chain_fails() {
+	build_and_execute(|| {
+		let foreign = receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(0), &H256::repeat_byte(3));
+		let (node, report) = node_with(foreign);
+		assert_noop!(
+			check(&report, &node.answer(&node.tree(), 0), 0),
+			Error::<Test>::BadReceiptSignature
+		);
+	});
+}
+
+#[test]
+fn a_client_key_the_dapp_did_not_authorize_fails() {
+	build_and_execute(|| {
+		// Client 5 is nobody's; client 1 is DAPP_2's, not DAPP's.
+		authorize(DAPP_2, 1);
+		for key in [5, 1] {
+			let signed =
+				receipt(PEER, DAPP, key, 0, 4_000).sign(&client(key), &Traffic::genesis_hash());
+			let report = {
+				let mut node = Node::new(PEER);
+				node.push(signed.clone());
+				node.report(0, 0)
+			};
+			let mut node = Node::new(PEER);
+			node.push(signed);
+			assert_noop!(
+				check(&report, &node.answer(&node.tree(), 0), 0),
+				Error::<Test>::ClientKeyNotAuthorized
+			);
+		}
+	});
+}
+
+#[test]
+fn a_receipt_for_another_server_fails() {
+	build_and_execute(|| {
+		let signed = receipt(2, DAPP, 0, 0, 4_000).sign(&client(0), &Traffic::genesis_hash());
+		let (node, report) = node_with(signed);
+		assert_noop!(check(&report, &node.answer(&node.tree(), 0), 0), Error::<Test>::WrongServer);
+	});
+}
+
+#[test]
+fn bytes_tampered_after_signing_fail() {
+	build_and_execute(|| {
+		let mut tampered =
+			receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(0), &Traffic::genesis_hash());
+		tampered.receipt.bytes = 40_000;
+		let (node, report) = node_with(tampered);
+		assert_noop!(
+			check(&report, &node.answer(&node.tree(), 0), 0),
+			Error::<Test>::BadReceiptSignature
+		);
+	});
+}
+
+#[test]
+fn a_receipt_replayed_from_an_earlier_period_fails() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		report_and_settle(0, &[(&node, 0)]);
+		// The same receipt again in the report of period 1.
+		pay_for(DAPP, 5_000, 1);
+		run_to_report_window(1);
+		assert_ok!(node.submit(1, 1));
+		let report = Reports::<Test>::get(1, PEER).unwrap().report;
+		run_to_first_audit(1);
+		assert_noop!(
+			check(&report, &node.answer(&node.tree(), 0), 0),
+			Error::<Test>::ReceiptOutOfPeriod
+		);
+		assert_noop!(node.answer_audit(1), Error::<Test>::ReceiptOutOfPeriod);
+	});
+}
+
+#[test]
+fn a_proof_for_another_root_fails() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 4);
+		let report = reported(&node);
+		let mut other = node.clone();
+		other.serve(0, 200, DAPP, 0, 10);
+		let answer = other.answer(&other.tree(), 0);
+		assert_noop!(check(&report, &answer, 0), Error::<Test>::BadProof);
+		// A right leaf with a wrong index.
+		let mut moved = node.answer(&node.tree(), 1);
+		moved.leaf_index = 2;
+		assert_noop!(check(&report, &moved, 0), Error::<Test>::BadProof);
+	});
+}
+
+#[test]
+fn a_duplicated_receipt_is_caught_by_its_successor() {
+	build_and_execute(|| {
+		register_peer(PEER);
+		authorize(DAPP, 0);
+		let signed = receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(0), &Traffic::genesis_hash());
+		let mut node = Node::new(PEER);
+		node.push(signed.clone());
+		node.push(signed);
+		let report = reported(&node);
+		assert_eq!(report.root.sum, 8_000, "the copy doubles the claim");
+		let tree = node.tree();
+		assert_noop!(check(&report, &node.answer(&tree, 0), 10), Error::<Test>::LeavesOutOfOrder);
+		// A superseded receipt of the same stream next to the latest one is caught the same way.
+		let older = receipt(PEER, DAPP, 0, 0, 1_000).sign(&client(0), &Traffic::genesis_hash());
+		let newer = receipt(PEER, DAPP, 0, 0, 3_000).sign(&client(0), &Traffic::genesis_hash());
+		let tree =
+			SumTree::from_leaves(vec![SumNode::leaf(&older), SumNode::leaf(&newer)]).unwrap();
+		let mut report = report.clone();
+		report.root = tree.root();
+		report.leaf_count = 2;
+		let answer = SampleAnswer {
+			leaf_index: 0,
+			receipt: older,
+			proof: tree.proof(0).unwrap().try_into().unwrap(),
+			next: Some((newer, tree.proof(1).unwrap().try_into().unwrap())),
+		};
+		assert_noop!(check(&report, &answer, 0), Error::<Test>::LeavesOutOfOrder);
+	});
+}
+
+#[test]
+fn the_next_leaf_must_be_revealed_except_after_the_last() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 3);
+		let report = reported(&node);
+		let tree = node.tree();
+		let mut first = node.answer(&tree, 0);
+		first.next = None;
+		assert_noop!(check(&report, &first, 0), Error::<Test>::MissingNextLeaf);
+		let mut last = node.answer(&tree, 2);
+		last.next = Some(node.answer(&tree, 1).next.unwrap());
+		let offset = report.root.sum - 1;
+		assert_noop!(check(&report, &last, offset), Error::<Test>::MissingNextLeaf);
+	});
+}
+
+#[test]
+fn bytes_credited_to_the_wrong_dapp_fail() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		authorize(DAPP_2, 1);
+		run_to_report_window(0);
+		let mut report = node.report(0, 0);
+		// All bytes are DAPP's, claimed as DAPP_2's (say, a DApp that paid more).
+		report.per_dapp = vec![(DAPP_2, 5_000)].try_into().unwrap();
+		assert_ok!(Node::submit_report(report.clone()));
+		run_to_first_audit(0);
+		assert_noop!(check(&report, &node.answer(&node.tree(), 0), 0), Error::<Test>::WrongDApp);
+	});
+}
+
+#[test]
+fn an_unanswered_report_is_audited_again_and_may_pass_then() {
+	build_and_execute(|| {
+		let node = busy_node(PEER, 0, 5);
+		reported(&node);
+		run_to_second_audit(0);
+		assert_eq!(Traffic::open_round(0), Some(2));
+		let seed = AuditSeeds::<Test>::get(0)[1];
+		assert!(events().contains(&Event::AuditRequested {
+			period: 0,
+			round: 2,
+			seed,
+			reports: 1
+		}));
+		assert_eq!(node.answers(0).len(), SECOND_SAMPLES as usize);
+		assert_ok!(node.answer_audit(0));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 2 });
+		run_to_settled(0);
+		assert!(free(PEER) > spb(10), "paid");
+		assert!(penalties().is_empty());
+	});
+}
+
+#[test]
+fn a_report_unanswered_twice_fails_earns_nothing_and_is_penalized() {
+	build_and_execute(|| {
+		let honest = honest_node(2, 0, 1_000);
+		let forged = receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(1), &Traffic::genesis_hash());
+		register_peer(PEER);
+		let mut cheat = Node::new(PEER);
+		cheat.push(forged);
+		run_to_report_window(0);
+		assert_ok!(cheat.submit(0, 0));
+		assert_ok!(honest.submit(0, 0));
+		run_to_first_audit(0);
+		assert_ok!(honest.answer_audit(0));
+		assert!(cheat.answer_audit(0).is_err());
+		run_to_second_audit(0);
+		assert!(cheat.answer_audit(0).is_err());
+		run_to_settled(0);
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Failed);
+		assert_eq!(free(PEER), spb(10), "no reward");
+		assert_eq!(penalties(), vec![(PEER, PenaltyReason::AuditFailed)]);
+		assert!(events().contains(&Event::AuditFailed { peer: PEER, period: 0 }));
+		assert!(events().contains(&Event::PatrolRequested { peer: PEER, period: 0 }));
+		// The honest peer alone shares the reward.
+		let summary = Settled::<Test>::get(0).unwrap();
+		assert_eq!(summary.winners, 1);
+		assert_eq!(summary.total_traffic, 1_000);
+		assert_eq!(free(2), spb(10) + PeersEmission::get());
+		let explained = Traffic::explain_reward(&PEER, 0).unwrap();
+		assert_eq!(
+			(explained.audit, explained.reward, explained.rank),
+			(AuditStatus::Failed, 0, None)
+		);
+		// Its receipts are spent: the next report starts after the failed period.
+		assert_eq!(TrafficOf::<Test>::get(PEER).unwrap().next_period, 1);
+	});
+}

@@ -1,0 +1,191 @@
+//! Reports: who may report what, when, and the bounded report set.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+
+#[test]
+fn a_peer_reports_the_previous_period_in_the_report_window() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		run_to(start_of(1) - 1);
+		assert_noop!(node.submit(0, 0), Error::<Test>::ReportWindowClosed);
+		run_to_report_window(0);
+		assert_noop!(node.submit(1, 0), Error::<Test>::ReportWindowClosed);
+		assert_ok!(node.submit(0, 0));
+		let record = Reports::<Test>::get(0, PEER).unwrap();
+		assert_eq!(record.status, AuditStatus::Pending);
+		assert_eq!(record.report.root.sum, 5_000);
+		assert_eq!(Ranking::<Test>::get(0).into_inner(), vec![(5_000, PEER)]);
+		assert_eq!(
+			events().last(),
+			Some(&Event::ReportAccepted { peer: PEER, period: 0, bytes: 5_000, ranked: 5_000 })
+		);
+	});
+}
+
+#[test]
+fn the_report_window_closes() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		run_to(start_of(1) + u64::from(REPORT_WINDOW));
+		assert_noop!(node.submit(0, 0), Error::<Test>::ReportWindowClosed);
+	});
+}
+
+#[test]
+fn only_a_peer_that_may_earn_reports() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		let stranger = Node { peer: 7, receipts: node.receipts.clone() };
+		run_to_report_window(0);
+		assert_noop!(stranger.submit(0, 0), Error::<Test>::CannotEarn);
+		set_can_earn(PEER, false);
+		assert_noop!(node.submit(0, 0), Error::<Test>::CannotEarn);
+		set_can_earn(PEER, true);
+		assert_ok!(node.submit(0, 0));
+	});
+}
+
+#[test]
+fn a_report_needs_the_peer_keys_signature() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		register_peer(2);
+		run_to_report_window(0);
+		let report = node.report(0, 0);
+		let mut other = report.clone();
+		other.peer = 2;
+		let signature_of_other = Node::sign(&other);
+		assert_noop!(
+			Traffic::submit_report(
+				frame_system::RawOrigin::Authorized.into(),
+				report.clone(),
+				signature_of_other
+			),
+			Error::<Test>::BadReportSignature
+		);
+		// Signed, then changed.
+		let signature = Node::sign(&report);
+		let mut changed = report;
+		changed.from_period = 0;
+		changed.leaf_count = 1;
+		changed.root.hash = H256::repeat_byte(1);
+		assert_noop!(
+			Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), changed, signature),
+			Error::<Test>::BadReportSignature
+		);
+	});
+}
+
+#[test]
+fn a_second_report_in_one_period_is_refused() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		run_to_report_window(0);
+		assert_ok!(node.submit(0, 0));
+		assert_noop!(node.submit(0, 0), Error::<Test>::DuplicateReport);
+	});
+}
+
+#[test]
+fn from_period_cannot_reach_claimed_receipts_or_too_far_back() {
+	build_and_execute(|| {
+		let mut node = honest_node(PEER, 0, 5_000);
+		report_and_settle(0, &[(&node, 0)]);
+		assert_eq!(TrafficOf::<Test>::get(PEER).unwrap().next_period, 1);
+		node.serve(1, 9, DAPP, 0, 1_000);
+		pay_for(DAPP, 1_000, 1);
+		run_to_report_window(1);
+		assert_noop!(node.submit(1, 0), Error::<Test>::BadFromPeriod);
+		assert_noop!(node.submit(1, 2), Error::<Test>::BadFromPeriod);
+		assert_ok!(node.submit(1, 1));
+	});
+}
+
+#[test]
+fn a_new_peer_reaches_back_at_most_max_rollover_periods() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 13, 5_000);
+		run_to_report_window(20);
+		assert_noop!(node.submit(20, 7), Error::<Test>::BadFromPeriod);
+		assert_ok!(node.submit(20, 8));
+	});
+}
+
+#[test]
+fn malformed_reports_are_refused() {
+	build_and_execute(|| {
+		let mut node = honest_node(PEER, 0, 5_000);
+		authorize(DAPP_2, 1);
+		node.serve(0, 2, DAPP_2, 1, 3_000);
+		run_to_report_window(0);
+		let good = node.report(0, 0);
+		assert_eq!(good.per_dapp.to_vec(), vec![(DAPP, 5_000), (DAPP_2, 3_000)]);
+
+		let mut empty = good.clone();
+		empty.root.sum = 0;
+		empty.per_dapp = Default::default();
+		assert_noop!(Node::submit_report(empty), Error::<Test>::EmptyReport);
+		let mut no_leaves = good.clone();
+		no_leaves.leaf_count = 0;
+		assert_noop!(Node::submit_report(no_leaves), Error::<Test>::EmptyReport);
+
+		let mut unsorted = good.clone();
+		unsorted.per_dapp = vec![(DAPP_2, 3_000), (DAPP, 5_000)].try_into().unwrap();
+		assert_noop!(Node::submit_report(unsorted), Error::<Test>::DAppsNotSorted);
+		let mut repeated = good.clone();
+		repeated.per_dapp = vec![(DAPP, 5_000), (DAPP, 3_000)].try_into().unwrap();
+		assert_noop!(Node::submit_report(repeated), Error::<Test>::DAppsNotSorted);
+		let mut zero = good.clone();
+		zero.per_dapp = vec![(DAPP, 8_000), (DAPP_2, 0)].try_into().unwrap();
+		assert_noop!(Node::submit_report(zero), Error::<Test>::DAppsNotSorted);
+
+		let mut inflated = good.clone();
+		inflated.per_dapp = vec![(DAPP, 5_000), (DAPP_2, 4_000)].try_into().unwrap();
+		assert_noop!(Node::submit_report(inflated), Error::<Test>::TotalsMismatch);
+
+		assert_ok!(Node::submit_report(good));
+	});
+}
+
+#[test]
+fn a_report_below_the_cutoff_is_refused() {
+	build_and_execute(|| {
+		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap_multiple: None });
+		let big = honest_node(PEER, 0, 9_000);
+		report_and_settle(0, &[(&big, 0)]);
+		assert_eq!(Cutoff::<Test>::get(), 9_000, "a full top group of one publishes its T");
+		assert_eq!(Settled::<Test>::get(0).unwrap().cutoff, 9_000);
+
+		let small = honest_node(2, 1, 8_999);
+		run_to_report_window(1);
+		assert_noop!(small.submit(1, 0), Error::<Test>::BelowCutoff);
+		let enough = honest_node(3, 1, 9_000);
+		assert_ok!(enough.submit(1, 0));
+	});
+}
+
+#[test]
+fn a_full_report_set_takes_only_larger_reports_and_drops_the_smallest() {
+	build_and_execute(|| {
+		let nodes: Vec<Node> =
+			(1..=MAX_REPORTS as u64).map(|p| honest_node(p, 0, 1_000 * p)).collect();
+		run_to_report_window(0);
+		for node in &nodes {
+			assert_ok!(node.submit(0, 0));
+		}
+		assert_eq!(Ranking::<Test>::get(0).len(), MAX_REPORTS as usize);
+		let too_small = honest_node(15, 0, 1_000);
+		// Equal to the smallest (1 000 by peer 1) but a larger account: not better.
+		assert_noop!(too_small.submit(0, 0), Error::<Test>::ReportSetFull);
+		let larger = honest_node(16, 0, 1_500);
+		assert_ok!(larger.submit(0, 0));
+		assert!(Reports::<Test>::get(0, 1).is_none(), "the smallest report was dropped");
+		assert!(events().contains(&Event::ReportDropped { peer: 1, period: 0 }));
+		let ranking = Ranking::<Test>::get(0);
+		assert_eq!(ranking.first(), Some(&(1_500, 16)));
+		assert_eq!(ranking.len(), MAX_REPORTS as usize);
+		// The dropped peer keeps its receipts unclaimed: it may report them later.
+		assert_eq!(TrafficOf::<Test>::get(1), None);
+	});
+}

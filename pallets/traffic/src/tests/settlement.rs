@@ -1,0 +1,314 @@
+//! Settlement: ranking, the top group's rewards, rollover, the cutoff, paid traffic, the billing
+//! share, the wash-trading cap, bounded work per block, history.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+
+const GB: u64 = 1_000_000_000;
+
+fn set_top_group(k: u32) {
+	assert_ok!(Traffic::set_parameters(
+		RuntimeOrigin::root(),
+		TrafficParameters { top_group: k, reward_cap_multiple: None }
+	));
+}
+
+#[test]
+fn the_whitepapers_worked_example_pays_exactly_80_000_spb() {
+	// Whitepaper ch.3 §1: 1 000 000 SPB for the period, node a served 80 GB of the top group's
+	// 1 000 GB: N(a) = 1 000 000 · 80 / 1 000 = 80 000 SPB.
+	assert_eq!(
+		Traffic::reward_of(spb(1_000_000), 80 * 1_000_000_000, 1_000 * 1_000_000_000),
+		spb(80_000)
+	);
+	build_and_execute(|| {
+		PeersEmission::set(spb(1_000_000));
+		let a = honest_node(1, 0, 80 * GB);
+		let b = honest_node(2, 0, 300 * GB);
+		let c = honest_node(3, 0, 300 * GB);
+		let d = honest_node(4, 0, 320 * GB);
+		report_and_settle(0, &[(&a, 0), (&b, 0), (&c, 0), (&d, 0)]);
+		assert_eq!(free(1), spb(10) + spb(80_000));
+		assert_eq!(free(2), spb(10) + spb(300_000));
+		assert_eq!(free(4), spb(10) + spb(320_000));
+		let summary = Settled::<Test>::get(0).unwrap();
+		assert_eq!(summary.total_traffic, u128::from(1_000 * GB));
+		assert_eq!(summary.paid, spb(1_000_000));
+		assert_eq!(summary.winners, 4);
+		let explained = Traffic::explain_reward(&1, 0).unwrap();
+		assert_eq!(explained.reward, spb(80_000));
+		assert_eq!(explained.rank, Some(4));
+		assert_eq!(explained.ranked, u128::from(80 * GB));
+		assert_eq!(explained.total_traffic, u128::from(1_000 * GB));
+		assert_eq!(explained.emission, spb(1_000_000));
+		assert!(events().contains(&Event::RewardPaid {
+			peer: 1,
+			period: 0,
+			rank: 4,
+			traffic: u128::from(80 * GB),
+			amount: spb(80_000)
+		}));
+		assert_eq!(rewards().iter().find(|(who, _)| *who == 1), Some(&(1, spb(80_000))));
+	});
+}
+
+#[test]
+fn the_top_group_is_the_k_largest_with_ties_to_the_smaller_account() {
+	build_and_execute(|| {
+		set_top_group(2);
+		let nodes = [
+			honest_node(5, 0, 3_000),
+			honest_node(3, 0, 3_000),
+			honest_node(4, 0, 5_000),
+			honest_node(6, 0, 1_000),
+		];
+		let list: Vec<(&Node, u32)> = nodes.iter().map(|n| (n, 0)).collect();
+		report_and_settle(0, &list);
+		let ranks: Vec<_> = [4u64, 3, 5, 6]
+			.iter()
+			.map(|who| Traffic::explain_reward(who, 0).unwrap().rank)
+			.collect();
+		assert_eq!(ranks, vec![Some(1), Some(2), None, None]);
+		let n = PeersEmission::get();
+		assert_eq!(free(4), spb(10) + n * 5 / 8);
+		assert_eq!(free(3), spb(10) + n * 3 / 8);
+		assert_eq!(free(5), spb(10), "equal traffic, larger account: not in the group");
+		assert_eq!(Cutoff::<Test>::get(), 3_000);
+	});
+}
+
+#[test]
+fn rollover_accumulates_across_periods_and_clears_after_a_win() {
+	build_and_execute(|| {
+		set_top_group(1);
+		let big = honest_node(1, 0, 9_000);
+		let mut small = honest_node(2, 0, 1_000);
+		report_and_settle(0, &[(&big, 0), (&small, 0)]);
+		assert_eq!(free(2), spb(10), "not in the top group");
+		assert_eq!(TrafficOf::<Test>::get(2).unwrap().carried, 1_000);
+		assert_eq!(Traffic::explain_reward(&2, 0).unwrap().carried_out, 1_000);
+		assert_eq!(TrafficOf::<Test>::get(1).unwrap().carried, 0);
+
+		// Period 1: the small peer's 1 000 carried plus 8 500 new reach the cutoff of 9 000;
+		// the big peer's 2 000 new do not.
+		small.receipts.clear();
+		small.serve(1, 1, DAPP, 0, 8_500);
+		pay_for(DAPP, 8_500, 1);
+		let mut big_1 = Node::new(1);
+		big_1.serve(1, 2, DAPP, 0, 2_000);
+		run_to_report_window(1);
+		assert_noop!(big_1.submit(1, 1), Error::<Test>::BelowCutoff);
+		assert_ok!(small.submit(1, 1));
+		run_to_first_audit(1);
+		assert_ok!(small.answer_audit(1));
+		run_to_settled(1);
+		let explained = Traffic::explain_reward(&2, 1).unwrap();
+		assert_eq!(explained.carried_in, 1_000);
+		assert_eq!(explained.ranked, 9_500);
+		assert_eq!(explained.rank, Some(1));
+		assert_eq!(explained.reward, PeersEmission::get());
+		assert_eq!(explained.carried_out, 0);
+		assert_eq!(TrafficOf::<Test>::get(2).unwrap().carried, 0, "cleared after the win");
+		assert_eq!(free(2), spb(10) + PeersEmission::get());
+		assert_eq!(Cutoff::<Test>::get(), 9_500);
+	});
+}
+
+#[test]
+fn a_group_that_is_not_full_publishes_no_cutoff() {
+	build_and_execute(|| {
+		let node = honest_node(1, 0, 9_000);
+		report_and_settle(0, &[(&node, 0)]);
+		assert_eq!(Settled::<Test>::get(0).unwrap().winners, 1);
+		assert_eq!(Cutoff::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn claims_above_paid_traffic_are_not_counted_and_are_penalized() {
+	build_and_execute(|| {
+		register_peer(1);
+		authorize(DAPP, 0);
+		pay_for(DAPP, 3_000, 1);
+		let mut node = Node::new(1);
+		node.serve(0, 1, DAPP, 0, 5_000);
+		// Another peer serves another DApp, which paid for all of it.
+		register_peer(2);
+		authorize(DAPP_2, 1);
+		pay_for(DAPP_2, 1_000, 1);
+		let mut honest = Node::new(2);
+		honest.serve(0, 2, DAPP_2, 1, 1_000);
+		report_and_settle(0, &[(&node, 0), (&honest, 0)]);
+		let explained = Traffic::explain_reward(&1, 0).unwrap();
+		assert_eq!((explained.reported, explained.counted), (5_000, 3_000));
+		assert!(explained.unpaid_claimed);
+		assert_eq!(unclaimed(DAPP), 0);
+		assert!(events().contains(&Event::UnpaidTrafficClaimed {
+			peer: 1,
+			period: 0,
+			dapp: DAPP,
+			claimed: 5_000,
+			counted: 3_000
+		}));
+		assert_eq!(penalties(), vec![(1, PenaltyReason::UnpaidTrafficClaimed)]);
+		assert!(!Traffic::explain_reward(&2, 0).unwrap().unpaid_claimed);
+		let n = PeersEmission::get();
+		assert_eq!(free(1), spb(10) + n * 3_000 / 4_000);
+		assert_eq!(free(2), spb(10) + n * 1_000 / 4_000);
+	});
+}
+
+#[test]
+fn the_billing_share_is_split_equally_among_the_billing_peers() {
+	build_and_execute(|| {
+		BillingPeerSet::set(vec![BILLER, BILLER_2]);
+		BillingEmission::set(spb(21_000) + 1);
+		run_to_settled(0);
+		assert_eq!(free(BILLER), spb(10) + spb(10_500));
+		assert_eq!(free(BILLER_2), spb(10) + spb(10_500));
+		assert_eq!(Settled::<Test>::get(0).unwrap().billing_paid, spb(21_000), "dust stays");
+		assert!(events().contains(&Event::BillingRewardPaid {
+			peer: BILLER,
+			period: 0,
+			amount: spb(10_500)
+		}));
+	});
+}
+
+#[test]
+fn the_wash_trading_cap_limits_a_reward_to_a_multiple_of_the_fees_paid() {
+	build_and_execute(|| {
+		assert_ok!(Traffic::set_parameters(
+			RuntimeOrigin::root(),
+			TrafficParameters { top_group: 4, reward_cap_multiple: Some(2) }
+		));
+		register_peer(1);
+		authorize(DAPP, 0);
+		pay_for(DAPP, 5_000, 1_000); // 1 000 plancks a byte: 5 000 000 plancks of fees
+		let mut node = Node::new(1);
+		node.serve(0, 1, DAPP, 0, 5_000);
+		report_and_settle(0, &[(&node, 0)]);
+		assert_eq!(free(1), spb(10) + 10_000_000);
+		assert_eq!(Traffic::explain_reward(&1, 0).unwrap().reward, 10_000_000);
+	});
+}
+
+#[test]
+fn governance_sets_the_parameters_within_bounds() {
+	build_and_execute(|| {
+		let good = TrafficParameters { top_group: 50, reward_cap_multiple: Some(3) };
+		assert_noop!(
+			Traffic::set_parameters(RuntimeOrigin::signed(1), good),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		for bad in [
+			TrafficParameters { top_group: 0, reward_cap_multiple: None },
+			TrafficParameters { top_group: MAX_TOP + 1, reward_cap_multiple: None },
+			TrafficParameters { top_group: 10, reward_cap_multiple: Some(0) },
+		] {
+			assert_noop!(
+				Traffic::set_parameters(RuntimeOrigin::root(), bad),
+				Error::<Test>::BadParameters
+			);
+		}
+		assert_eq!(Traffic::parameters().top_group, DEFAULT_TOP);
+		assert_ok!(Traffic::set_parameters(RuntimeOrigin::root(), good));
+		assert_eq!(Traffic::parameters(), good);
+		assert!(events().contains(&Event::ParametersSet { parameters: good }));
+	});
+}
+
+#[test]
+fn rounding_dust_stays_in_the_pool() {
+	build_and_execute(|| {
+		PeersEmission::set(1_000_000_000_001);
+		let nodes: Vec<Node> = (1..=3).map(|p| honest_node(p, 0, 1_000)).collect();
+		let list: Vec<(&Node, u32)> = nodes.iter().map(|n| (n, 0)).collect();
+		let pool = free(POOL);
+		report_and_settle(0, &list);
+		let each = 1_000_000_000_001 / 3;
+		for p in 1..=3 {
+			assert_eq!(free(p), spb(10) + each);
+		}
+		assert_eq!(free(POOL), pool - 3 * each);
+		assert_eq!(Settled::<Test>::get(0).unwrap().paid, 3 * each);
+	});
+}
+
+#[test]
+fn settlement_work_is_spread_over_blocks() {
+	build_and_execute(|| {
+		set_top_group(8);
+		let nodes: Vec<Node> = (1..=8).map(|p| honest_node(p, 0, 1_000 * p)).collect();
+		run_to_report_window(0);
+		for node in &nodes {
+			assert_ok!(node.submit(0, 0));
+		}
+		run_to_first_audit(0);
+		for node in &nodes {
+			assert_ok!(node.answer_audit(0));
+		}
+		let start = start_of(1) + u64::from(REPORT_WINDOW + 2 * AUDIT_WINDOW);
+		run_to(start);
+		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(0));
+		run_to(start + 1);
+		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(3));
+		run_to(start + 3);
+		let s = Settling::<Test>::get().unwrap();
+		assert_eq!(s.stage, SettlementStage::Paying(0));
+		assert_eq!(s.top.len(), 8);
+		run_to(start + 4);
+		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Paying(3));
+		let paid: Vec<_> = (1..=8).filter(|p| free(*p) > spb(10)).collect();
+		assert_eq!(paid, vec![6, 7, 8], "the best first");
+		run_to(start + 6);
+		assert!(Settling::<Test>::get().is_none());
+		assert_eq!(NextToSettle::<Test>::get(), 1);
+		assert!((1..=8).all(|p| free(p) > spb(10)));
+	});
+}
+
+#[test]
+fn a_reward_the_pool_cannot_pay_stays_in_the_pool() {
+	build_and_execute(|| {
+		PeersEmission::set(POOL_FUNDS * 2);
+		let node = honest_node(1, 0, 1_000);
+		let pool = free(POOL);
+		report_and_settle(0, &[(&node, 0)]);
+		assert_eq!(free(POOL), pool);
+		assert_eq!(free(1), spb(10));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::RewardNotPaid { peer: 1, period: 0, amount, .. } if *amount == POOL_FUNDS * 2
+		)));
+		assert_eq!(Settled::<Test>::get(0).unwrap().paid, 0);
+	});
+}
+
+#[test]
+fn a_period_without_reports_settles_too() {
+	build_and_execute(|| {
+		run_to_settled(2);
+		for period in 0..=2 {
+			let summary = Settled::<Test>::get(period).unwrap();
+			assert_eq!((summary.reports, summary.winners, summary.paid), (0, 0, 0));
+		}
+		assert!(events().iter().any(|e| matches!(e, Event::PeriodSettled { period: 2, .. })));
+	});
+}
+
+#[test]
+fn old_periods_are_forgotten_after_the_history_depth() {
+	build_and_execute(|| {
+		let node = honest_node(1, 0, 1_000);
+		report_and_settle(0, &[(&node, 0)]);
+		assert!(Traffic::explain_reward(&1, 0).is_some());
+		run_to_settled(2);
+		assert!(Traffic::explain_reward(&1, 0).is_some(), "periods 0..=2 are the last 3");
+		run_to_settled(3);
+		assert!(Traffic::explain_reward(&1, 0).is_none());
+		assert!(Settled::<Test>::get(0).is_none());
+		assert!(Ranking::<Test>::get(0).is_empty());
+		assert!(Settled::<Test>::get(1).is_some());
+	});
+}
