@@ -16,8 +16,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	opaque::SessionKeys, AccountId, Balance, Block, BlockNumber, Executive, Gosig, InherentDataExt,
-	Nonce, Peers, Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, TransactionPayment,
-	VERSION,
+	Nonce, Peers, Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, Traffic,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -150,6 +150,23 @@ impl_runtime_apis! {
 				.into_iter()
 				.map(|kind| (kind, pallet_peers::RoleCount::<Runtime>::get(kind)))
 				.collect()
+		}
+	}
+
+	impl pallet_traffic_runtime_api::TrafficApi<Block, AccountId, Balance> for Runtime {
+		fn explain_reward(
+			who: AccountId,
+			period: u32,
+		) -> Option<pallet_traffic_runtime_api::RewardExplanation<Balance>> {
+			Traffic::explain_reward(&who, period)
+		}
+
+		fn audit_positions(period: u32, peer: AccountId, round: u8) -> Vec<u128> {
+			Traffic::audit_positions(period, &peer, round)
+		}
+
+		fn cutoff() -> u128 {
+			pallet_traffic::Cutoff::<Runtime>::get()
 		}
 	}
 

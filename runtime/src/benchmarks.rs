@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_vesting, Vesting]
 	[pallet_token, Token]
 	[pallet_peers, Peers]
+	[pallet_traffic, Traffic]
 );

@@ -208,4 +208,6 @@ mod runtime {
 	pub type Token = pallet_token;
 	#[runtime::pallet_index(9)]
 	pub type Peers = pallet_peers;
+	#[runtime::pallet_index(10)]
+	pub type Traffic = pallet_traffic;
 }

@@ -655,16 +655,28 @@ impl<T: Config> Pallet<T> {
 
 	/// The bytes audited in `round` of `peer`'s report of `period`, in order; empty until the
 	/// round's seed is drawn.
+	///
+	/// Round 1 draws [`Config::AuditSamples`] bytes from the first seed. Round 2 asks for the
+	/// same bytes again, followed by new ones from the second seed up to
+	/// [`Config::SecondAuditSamples`]: a peer that could not answer a first-round byte cannot
+	/// pass by staying silent until the second round.
 	pub fn audit_positions(period: u32, peer: &T::AccountId, round: u8) -> Vec<u128> {
 		let seeds = AuditSeeds::<T>::get(period);
-		let Some(seed) = seeds.get(usize::from(round.saturating_sub(1))) else {
+		let (Some(first), Some(record)) = (seeds.first(), Reports::<T>::get(period, peer)) else {
 			return Vec::new();
 		};
-		let Some(record) = Reports::<T>::get(period, peer) else { return Vec::new() };
 		let total = record.report.root.sum;
-		let samples =
-			if round == 1 { T::AuditSamples::get() } else { T::SecondAuditSamples::get() };
-		Self::positions(seed, round, peer, total, samples)
+		let first_samples = T::AuditSamples::get();
+		let mut positions = Self::positions(first, 1, peer, total, first_samples);
+		match (round, seeds.get(1)) {
+			(1, _) => positions,
+			(2, Some(second)) => {
+				let more = T::SecondAuditSamples::get().saturating_sub(first_samples);
+				positions.extend(Self::positions(second, 2, peer, total, more));
+				positions
+			}
+			_ => Vec::new(),
+		}
 	}
 
 	fn positions(

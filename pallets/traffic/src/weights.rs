@@ -40,18 +40,18 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_report(d: u32) -> Weight {
-		Weight::from_parts(60_000_000, 9_000)
+		Weight::from_parts(150_000_000, 9_000)
 			.saturating_add(Weight::from_parts(2_000_000, 200).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn authorize_report(d: u32) -> Weight {
-		Weight::from_parts(55_000_000, 9_000)
+		Weight::from_parts(140_000_000, 9_000)
 			.saturating_add(Weight::from_parts(1_500_000, 150).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	fn answer_audit() -> Weight {
-		Weight::from_parts(750_000_000, 30_000)
+		Weight::from_parts(4_000_000_000, 30_000)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -94,18 +94,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same estimates with RocksDB weights.
 impl WeightInfo for () {
 	fn submit_report(d: u32) -> Weight {
-		Weight::from_parts(60_000_000, 9_000)
+		Weight::from_parts(150_000_000, 9_000)
 			.saturating_add(Weight::from_parts(2_000_000, 200).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn authorize_report(d: u32) -> Weight {
-		Weight::from_parts(55_000_000, 9_000)
+		Weight::from_parts(140_000_000, 9_000)
 			.saturating_add(Weight::from_parts(1_500_000, 150).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 	}
 	fn answer_audit() -> Weight {
-		Weight::from_parts(750_000_000, 30_000)
+		Weight::from_parts(4_000_000_000, 30_000)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -7,6 +7,7 @@ mod sudo;
 mod system;
 mod timestamp;
 mod token;
+pub mod traffic;
 mod transaction_payment;
 mod utility;
 mod vesting;

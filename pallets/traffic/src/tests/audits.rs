@@ -1,6 +1,7 @@
 //! Audits: the sampled bytes, honest answers, and every way a forged answer fails.
 
 use crate::{mock::*, *};
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 use sp_core::Pair;
 use spacebook_receipts::{Receipt, SumTree};
@@ -316,6 +317,11 @@ fn an_unanswered_report_is_audited_again_and_may_pass_then() {
 			reports: 1
 		}));
 		assert_eq!(node.answers(0).len(), SECOND_SAMPLES as usize);
+		// The second round repeats the first round's bytes.
+		let first = Traffic::audit_positions(0, &PEER, 1);
+		let second = Traffic::audit_positions(0, &PEER, 2);
+		assert_eq!(second[..SAMPLES as usize], first[..]);
+		assert_eq!(second.len(), SECOND_SAMPLES as usize);
 		assert_ok!(node.answer_audit(0));
 		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 2 });
 		run_to_settled(0);
@@ -358,5 +364,46 @@ fn a_report_unanswered_twice_fails_earns_nothing_and_is_penalized() {
 		);
 		// Its receipts are spent: the next report starts after the failed period.
 		assert_eq!(TrafficOf::<Test>::get(PEER).unwrap().next_period, 1);
+	});
+}
+
+#[test]
+fn a_bad_first_round_byte_cannot_be_dodged_by_waiting_for_the_second_round() {
+	build_and_execute(|| {
+		// Bytes [0, 4 000) are backed by a genuine receipt, [4 000, 8 000) by a forged one.
+		register_peer(PEER);
+		authorize(DAPP, 0);
+		let genesis = Traffic::genesis_hash();
+		let mut node = Node::new(PEER);
+		node.push(receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(0), &genesis));
+		let mut forged = receipt(PEER, DAPP, 0, 0, 4_000);
+		forged.session = [2; 16];
+		node.push(forged.sign(&client(1), &genesis));
+		// Randomness whose first-round seed lands on a forged byte.
+		let seed_of = |r: u8| -> H256 {
+			sp_io::hashing::blake2_256(&(AUDIT_CONTEXT, H256::repeat_byte(r), 0u32, 1u8).encode())
+				.into()
+		};
+		let r = (0..=255u8)
+			.find(|r| {
+				Traffic::positions(&seed_of(*r), 1, &PEER, 8_000, SAMPLES)
+					.iter()
+					.any(|p| *p >= 4_000)
+			})
+			.expect("three seeds in four hit the forged half");
+		Randomness::set(H256::repeat_byte(r));
+		let report = reported(&node);
+		let first = Traffic::audit_positions(0, &PEER, 1);
+		assert!(first.iter().any(|p| *p >= 4_000));
+		assert_noop!(node.answer_audit(0), Error::<Test>::BadReceiptSignature);
+		run_to_second_audit(0);
+		let second = Traffic::audit_positions(0, &PEER, 2);
+		assert_eq!(second[..SAMPLES as usize], first[..]);
+		assert_noop!(node.answer_audit(0), Error::<Test>::BadReceiptSignature);
+		// Only the genuine leaf's answers would check.
+		let tree = node.tree();
+		assert_ok!(check(&report, &node.answer(&tree, 0), 0));
+		run_to_settled(0);
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Failed);
 	});
 }

@@ -1,0 +1,134 @@
+//! `pallet_traffic`: Proof-of-Traffic (whitepaper ch.3 §1). The windows, bounds and batches are
+//! explained in `docs/pot.md`; the reasons for the values are in `docs/decisions.md`.
+
+use crate::{AccountId, Balance, Runtime, Token};
+use frame_support::traits::{ConstU32, Get};
+use frame_system::EnsureRoot;
+use pallet_peers::{Registrations, Role};
+use sp_core::H256;
+
+/// Blocks in a ledgering period, as the token pallet counts them (100: five minutes).
+pub struct BlocksPerPeriod;
+impl Get<crate::BlockNumber> for BlocksPerPeriod {
+	fn get() -> crate::BlockNumber {
+		Token::blocks_per_period()
+	}
+}
+
+/// The audit seeds come from the Gosig VRF accumulator, which every block's elected packer
+/// extends with its VRF output: nobody knows it when the reports are committed.
+pub struct GosigRandomness;
+impl Get<H256> for GosigRandomness {
+	fn get() -> H256 {
+		H256(pallet_gosig::NextEpochRandomness::<Runtime>::get())
+	}
+}
+
+/// The billing peers of the era: the accounts of the registered candidates whose Gosig keys are
+/// in the current authority set (a genesis authority without a candidacy is not paid).
+pub struct GosigBillingPeers;
+impl pallet_traffic::BillingPeers<AccountId> for GosigBillingPeers {
+	fn billing_peers() -> alloc::vec::Vec<AccountId> {
+		pallet_gosig::Authorities::<Runtime>::get()
+			.iter()
+			.filter_map(pallet_peers::BillingKeyOwner::<Runtime>::get)
+			.collect()
+	}
+}
+
+/// Paid traffic until the pricing pallet bills DApps: the traffic of a registered DApp that is
+/// not leaving counts in full, without fees; a claim for any other account counts nothing.
+/// With it, the wash-trading cap (off by default) would pay nothing, so governance must not
+/// set it before the pricing pallet replaces this (see `docs/decisions.md`).
+pub struct RegisteredDAppsPay;
+impl pallet_traffic::TrafficBilling<AccountId, Balance> for RegisteredDAppsPay {
+	fn unclaimed_paid_bytes(dapp: &AccountId) -> u128 {
+		match Registrations::<Runtime>::get(dapp) {
+			Some(record)
+				if matches!(record.role, Role::DApp(_))
+					&& matches!(record.status, pallet_peers::Status::Active) =>
+			{
+				u128::MAX
+			}
+			_ => 0,
+		}
+	}
+	fn claim_paid_bytes(_dapp: &AccountId, _bytes: u128) -> Balance {
+		0
+	}
+}
+
+impl pallet_traffic::Config for Runtime {
+	type Balance = Balance;
+	type MiningPool = Token;
+	type PeerKey = pallet_peers::crypto::PeerKey;
+	type Registry = crate::Peers;
+	type Penalties = crate::Peers;
+	type Billing = RegisteredDAppsPay;
+	type BillingPeers = GosigBillingPeers;
+	type AuditRandomness = GosigRandomness;
+	/// Root until the governance committee exists.
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type BlocksPerPeriod = BlocksPerPeriod;
+	/// One minute to report the previous period.
+	type ReportWindow = ConstU32<20>;
+	/// One minute per audit round.
+	type AuditWindow = ConstU32<20>;
+	type AuditSamples = ConstU32<4>;
+	type SecondAuditSamples = ConstU32<16>;
+	type MaxReports = ConstU32<1_000>;
+	type MaxDApps = ConstU32<64>;
+	type MaxTopGroup = ConstU32<500>;
+	/// The whitepaper's top 100.
+	type DefaultTopGroup = ConstU32<100>;
+	/// A week of periods.
+	type MaxRollover = ConstU32<{ 7 * 288 }>;
+	type MaxBillingPeers = ConstU32<100>;
+	type SettleBatch = ConstU32<50>;
+	type PayoutBatch = ConstU32<50>;
+	/// An hour of periods on every node; archive nodes answer for any block.
+	type HistoryDepth = ConstU32<12>;
+	type WeightInfo = pallet_traffic::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkSetup;
+}
+
+/// Registers peers and DApps in the peer registry for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkSetup;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> for BenchmarkSetup {
+	fn register_peer(who: &AccountId, key: pallet_peers::crypto::PeerKey) {
+		use frame_support::traits::fungible::Mutate;
+		crate::Balances::set_balance(who, 1_000_000 * crate::SPB);
+		crate::Peers::register_professional(
+			crate::RuntimeOrigin::signed(who.clone()),
+			key,
+			pallet_peers::ProfessionalDeclaration {
+				resources: pallet_peers::Resources {
+					storage_gib: 1,
+					bandwidth_mbps: 1,
+					cpu_cores: 1,
+				},
+				location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
+				endpoint: b"https://bench".to_vec().try_into().expect("short"),
+			},
+		)
+		.expect("a funded account registers");
+	}
+	fn register_dapp(dapp: &AccountId, client_key: sp_core::sr25519::Public, _bytes: u128) {
+		use frame_support::traits::fungible::Mutate;
+		if Registrations::<Runtime>::contains_key(dapp) {
+			crate::Peers::add_client_key(crate::RuntimeOrigin::signed(dapp.clone()), client_key)
+				.expect("a registered DApp adds a key");
+			return;
+		}
+		crate::Balances::set_balance(dapp, 1_000_000 * crate::SPB);
+		crate::Peers::register_dapp(
+			crate::RuntimeOrigin::signed(dapp.clone()),
+			b"bench".to_vec().try_into().expect("short"),
+			alloc::vec![client_key].try_into().expect("one key"),
+		)
+		.expect("a funded account registers");
+	}
+}
