@@ -26,7 +26,7 @@ WASM="$BENCH_TARGET_DIR/debug/wbuild/spacebook-runtime/spacebook_runtime.compact
 [[ -f $WASM ]] || { echo "[bench] error: runtime wasm not found at $WASM" >&2; exit 1; }
 
 pallets=("$@")
-if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers); fi
+if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic); fi
 for pallet in "${pallets[@]}"; do
 	dir="pallets/${pallet#pallet_}"
 	[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }

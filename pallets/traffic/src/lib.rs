@@ -83,7 +83,7 @@ use sp_runtime::{
 	},
 	Rounding, RuntimeAppPublic,
 };
-use spacebook_receipts::{verify_proof, ClientKey, SignedReceipt, SumNode};
+use spacebook_receipts::{verify_proof, ClientKey, SignedReceipt, SumNode, SumTree};
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::traffic";
@@ -93,6 +93,15 @@ pub const REPORT_CONTEXT: &[u8; 16] = b"spacebook/report";
 
 /// The domain tag of audit positions.
 pub const AUDIT_CONTEXT: &[u8; 16] = b"spacebook/audits";
+
+/// The most peer keys of one node whose reports its off-chain worker sends.
+pub const MAX_LOCAL_PEERS: usize = 8;
+/// The most receipts a node puts in one report (the rest wait for a later one).
+pub const MAX_REPORTED_RECEIPTS: usize = 100_000;
+/// Blocks before the off-chain worker sends a report or an answer again.
+pub const RESUBMIT_AFTER: u32 = 5;
+/// The prefix of the off-chain keys of the receipts a report committed to.
+pub const OFFCHAIN_REPORTED_PREFIX: &[u8] = b"spacebook/traffic/reported/";
 
 /// What the pricing pallet tells of DApps' paid traffic.
 ///
@@ -120,6 +129,9 @@ pub trait BenchmarkHelper<AccountId, PeerKey> {
 	/// Make `dapp` a DApp that authorized `client_key` and paid for `bytes` of traffic.
 	fn register_dapp(dapp: &AccountId, client_key: ClientKey, bytes: u128);
 }
+
+/// Signed receipts with the runtime's account type.
+pub type SignedReceipts<T> = Vec<SignedReceipt<<T as frame_system::Config>::AccountId>>;
 
 /// A report with the runtime's types.
 pub type TrafficReportOf<T> =
@@ -479,6 +491,10 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			Self::advance(n)
+		}
+
+		fn offchain_worker(n: BlockNumberFor<T>) {
+			Self::serve_reports_and_audits(n);
 		}
 
 		fn integrity_test() {
@@ -1254,6 +1270,246 @@ impl<T: Config> Pallet<T> {
 			carried_out: outcome.carried_out,
 			unpaid_claimed: outcome.unpaid_claimed,
 		})
+	}
+
+	// --- The serving node's off-chain worker ---
+
+	/// The off-chain worker's part, for every peer key in the node's keystore that belongs to
+	/// a professional or common peer (at most [`MAX_LOCAL_PEERS`]):
+	///
+	/// - in the report window, report the previous period from the receipts the node keeps
+	///   ([`spacebook_receipts::offchain_receipts_key`], written by the node's
+	///   `traffic_submitReceipt` RPC), if they reach the cutoff; the receipts reported are kept
+	///   until the report is settled, to answer its audits;
+	/// - in an audit round of a pending report, answer it;
+	/// - forget the receipts of periods already claimed.
+	///
+	/// Each submission is retried at most every [`RESUBMIT_AFTER`] blocks.
+	fn serve_reports_and_audits(n: BlockNumberFor<T>) {
+		let current = Self::period_of(n);
+		if current == 0 {
+			return;
+		}
+		let period = current - 1;
+		let locals = T::PeerKey::all()
+			.into_iter()
+			.filter_map(|key| T::Registry::peer_of_key(&key).map(|peer| (key, peer)))
+			.take(MAX_LOCAL_PEERS);
+		for (key, peer) in locals {
+			Self::forget_claimed_receipts(&peer);
+			if Self::offset_of(n) < T::ReportWindow::get() {
+				Self::send_report(&key, &peer, period, n);
+			} else if let Some(round) = Self::open_round(period) {
+				Self::send_answers(&peer, period, round, n);
+			}
+		}
+	}
+
+	/// Whether `what` may be sent now: not sent in the last [`RESUBMIT_AFTER`] blocks.
+	fn claim_send(what: &[u8], n: BlockNumberFor<T>) -> bool {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let now: u32 = n.saturated_into();
+		StorageValueRef::persistent(what)
+			.mutate(|last: Result<Option<u32>, _>| match last {
+				Ok(Some(at)) if now < at.saturating_add(RESUBMIT_AFTER) => Err(()),
+				_ => Ok(now),
+			})
+			.is_ok()
+	}
+
+	/// The receipts `peer`'s node keeps for `period`.
+	pub fn stored_receipts(peer: &T::AccountId, period: u32) -> Vec<SignedReceipt<T::AccountId>> {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let key = spacebook_receipts::offchain_receipts_key(peer, period);
+		StorageValueRef::persistent(&key)
+			.get::<Vec<SignedReceipt<T::AccountId>>>()
+			.ok()
+			.flatten()
+			.unwrap_or_default()
+	}
+
+	fn reported_key(peer: &T::AccountId, period: u32) -> Vec<u8> {
+		(OFFCHAIN_REPORTED_PREFIX, peer, period).encode()
+	}
+
+	/// The report `peer` would send for `period` from the receipts its node keeps, with the
+	/// receipts it commits to; `None` if there is nothing to report or it would not reach the
+	/// cutoff.
+	pub fn build_report(
+		peer: &T::AccountId,
+		period: u32,
+	) -> Option<(TrafficReportOf<T>, SignedReceipts<T>)> {
+		let traffic = TrafficOf::<T>::get(peer).unwrap_or_default();
+		let from = traffic.next_period.max(period.saturating_sub(T::MaxRollover::get()));
+		if from > period {
+			return None;
+		}
+		let mut receipts: Vec<SignedReceipt<T::AccountId>> = Vec::new();
+		for q in from..=period {
+			receipts.extend(Self::stored_receipts(peer, q).into_iter().filter(|r| {
+				r.receipt.server == *peer && r.receipt.period == q && r.receipt.bytes > 0
+			}));
+			if receipts.len() >= MAX_REPORTED_RECEIPTS {
+				break;
+			}
+		}
+		receipts.truncate(MAX_REPORTED_RECEIPTS);
+		receipts.sort_by_key(|r| r.receipt.stream_key());
+		receipts.dedup_by_key(|r| r.receipt.stream_key());
+		// Per DApp, in the leaves' order. Past MaxDApps DApps, those with the most bytes are
+		// kept; the others' receipts are not reported (and are lost once the periods are
+		// claimed).
+		let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
+		for r in &receipts {
+			match per_dapp.last_mut() {
+				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
+					*bytes = bytes.saturating_add(r.receipt.bytes.into())
+				}
+				_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
+			}
+		}
+		let limit = T::MaxDApps::get() as usize;
+		if per_dapp.len() > limit {
+			let mut by_bytes = per_dapp.clone();
+			by_bytes.sort_by_key(|d| core::cmp::Reverse(d.1));
+			let smallest_kept = by_bytes[limit - 1].clone();
+			let keep = |d: &(T::AccountId, u128)| {
+				(core::cmp::Reverse(d.1), d.0.encode())
+					<= (core::cmp::Reverse(smallest_kept.1), smallest_kept.0.encode())
+			};
+			per_dapp.retain(|d| keep(d));
+			per_dapp.truncate(limit);
+		}
+		let kept: Vec<_> = receipts
+			.into_iter()
+			.filter(|r| per_dapp.iter().any(|(d, _)| *d == r.receipt.dapp))
+			.collect();
+		let tree = SumTree::new(&kept).ok()?;
+		let root = tree.root();
+		if root.sum == 0 || traffic.carried.saturating_add(root.sum) < Cutoff::<T>::get() {
+			return None;
+		}
+		let report = TrafficReport {
+			peer: peer.clone(),
+			period,
+			from_period: from,
+			root,
+			leaf_count: tree.leaf_count(),
+			per_dapp: per_dapp.try_into().ok()?,
+		};
+		Some((report, kept))
+	}
+
+	fn send_report(key: &T::PeerKey, peer: &T::AccountId, period: u32, n: BlockNumberFor<T>) {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
+			return;
+		}
+		let Some((report, receipts)) = Self::build_report(peer, period) else { return };
+		if !Self::claim_send(&(b"spacebook/traffic/sent-report", peer, period).encode(), n) {
+			return;
+		}
+		let Some(signature) = key.sign(&Self::report_payload(&report)) else {
+			log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
+			return;
+		};
+		StorageValueRef::persistent(&Self::reported_key(peer, period)).set(&receipts);
+		let bytes = report.root.sum;
+		let call = Call::<T>::submit_report { report, signature };
+		Self::submit(call.into(), "report", peer, period);
+		log::debug!(target: LOG_TARGET, "{peer:?} reports {bytes} bytes for period {period}");
+	}
+
+	fn send_answers(peer: &T::AccountId, period: u32, round: u8, n: BlockNumberFor<T>) {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let Some(record) = Reports::<T>::get(period, peer) else { return };
+		if record.status != AuditStatus::Pending {
+			return;
+		}
+		let receipts = StorageValueRef::persistent(&Self::reported_key(peer, period))
+			.get::<Vec<SignedReceipt<T::AccountId>>>()
+			.ok()
+			.flatten()
+			.unwrap_or_default();
+		let Ok(tree) = SumTree::new(&receipts) else { return };
+		if tree.root() != record.report.root {
+			log::warn!(target: LOG_TARGET, "{peer:?}: the kept receipts do not match the report");
+			return;
+		}
+		let Some(answers) = Self::answers_from(&tree, &receipts, period, peer, round) else {
+			return;
+		};
+		if !Self::claim_send(&(b"spacebook/traffic/sent-answer", peer, period, round).encode(), n) {
+			return;
+		}
+		let call = Call::<T>::answer_audit { period, peer: peer.clone(), answers };
+		Self::submit(call.into(), "audit answer", peer, period);
+	}
+
+	/// The answers to `round` of a report over `receipts` (whose tree is `tree`).
+	pub fn answers_from(
+		tree: &SumTree,
+		receipts: &[SignedReceipt<T::AccountId>],
+		period: u32,
+		peer: &T::AccountId,
+		round: u8,
+	) -> Option<AnswersOf<T>> {
+		let positions = Self::audit_positions(period, peer, round);
+		if positions.is_empty() {
+			return None;
+		}
+		let proof = |i: u32| -> Option<Proof> { tree.proof(i)?.try_into().ok() };
+		let mut answers = Vec::with_capacity(positions.len());
+		for position in positions {
+			let index = tree.leaf_at(position)?;
+			let next = if index + 1 < tree.leaf_count() {
+				Some((receipts.get(index as usize + 1)?.clone(), proof(index + 1)?))
+			} else {
+				None
+			};
+			answers.push(SampleAnswer {
+				leaf_index: index,
+				receipt: receipts.get(index as usize)?.clone(),
+				proof: proof(index)?,
+				next,
+			});
+		}
+		answers.try_into().ok()
+	}
+
+	fn submit(
+		call: <T as frame_system::offchain::CreateTransactionBase<Call<T>>>::RuntimeCall,
+		what: &str,
+		peer: &T::AccountId,
+		period: u32,
+	) {
+		use frame_system::offchain::SubmitTransaction;
+		let xt = T::create_authorized_transaction(call);
+		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+			Ok(()) => log::debug!(target: LOG_TARGET, "{what} of {peer:?} for {period} sent"),
+			Err(()) => log::warn!(target: LOG_TARGET, "{what} of {peer:?} for {period} not sent"),
+		}
+	}
+
+	/// Delete the kept receipts (and reported snapshots) of the periods `peer` has claimed,
+	/// at most `MaxRollover + 1` periods per call.
+	fn forget_claimed_receipts(peer: &T::AccountId) {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let Some(traffic) = TrafficOf::<T>::get(peer) else { return };
+		let marker_key = (b"spacebook/traffic/forgotten", peer).encode();
+		let marker = StorageValueRef::persistent(&marker_key);
+		let from = marker.get::<u32>().ok().flatten().unwrap_or(0);
+		let until = traffic.next_period;
+		if from >= until {
+			return;
+		}
+		let from = from.max(until.saturating_sub(T::MaxRollover::get().saturating_add(1)));
+		for q in from..until {
+			StorageValueRef::persistent(&spacebook_receipts::offchain_receipts_key(peer, q))
+				.clear();
+			StorageValueRef::persistent(&Self::reported_key(peer, q)).clear();
+		}
+		marker.set(&until);
 	}
 
 	/// Invariants: every period's ranking matches its reports one to one with the claimed

@@ -561,3 +561,54 @@ pub fn bench_ext() -> sp_io::TestExternalities {
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext
 }
+
+/// Like [`build_and_execute`], with off-chain storage and a transaction pool; `test` gets the
+/// pool's state.
+pub fn build_and_execute_offchain(
+	test: impl FnOnce(std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>),
+) {
+	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt, TransactionPoolExt};
+	let (offchain, _state) = testing::TestOffchainExt::new();
+	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+	let mut ext = new_test_ext();
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.execute_with(|| {
+		let issuance = pallet_balances::TotalIssuance::<Test>::get();
+		test(pool_state);
+		Traffic::do_try_state().expect("invariants hold after the test");
+		assert_eq!(pallet_balances::TotalIssuance::<Test>::get(), issuance);
+	});
+}
+
+/// Keep `receipts` in the node's off-chain storage for `peer` and `period`, as the node's RPC
+/// does.
+pub fn store_receipts(peer: AccountId, period: u32, receipts: &[SignedReceipt<AccountId>]) {
+	sp_io::offchain::local_storage_set(
+		sp_core::offchain::StorageKind::PERSISTENT,
+		&spacebook_receipts::offchain_receipts_key(&peer, period),
+		&receipts.to_vec().encode(),
+	);
+}
+
+/// Run the off-chain worker at the current block, then dispatch what it sent (as a block
+/// would) and empty the pool. Returns the calls.
+pub fn run_offchain_worker(
+	pool: &std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
+) -> Vec<pallet_traffic::Call<Test>> {
+	use codec::Decode;
+	use frame_support::traits::UnfilteredDispatchable;
+	Traffic::offchain_worker(System::block_number());
+	let txs = std::mem::take(&mut pool.write().transactions);
+	txs.into_iter()
+		.map(|tx| {
+			let xt = TestXt::<RuntimeCall, ()>::decode(&mut &tx[..]).expect("an extrinsic");
+			let RuntimeCall::Traffic(call) = xt.function else { panic!("a traffic call") };
+			call.clone()
+				.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+				.expect("what the worker sends checks");
+			call
+		})
+		.collect()
+}

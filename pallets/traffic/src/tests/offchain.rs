@@ -1,0 +1,131 @@
+//! The serving node's off-chain worker: it reports from the receipts the node keeps, answers
+//! its audits, and forgets receipts once claimed.
+
+use crate::{mock::*, *};
+use frame_support::assert_ok;
+use sp_runtime::testing::UintAuthorityId;
+
+fn is_report(call: &Call<Test>) -> bool {
+	matches!(call, Call::submit_report { .. })
+}
+
+#[test]
+fn the_worker_reports_answers_its_audit_and_forgets_claimed_receipts() {
+	build_and_execute_offchain(|pool| {
+		let mut node = honest_node(PEER, 0, 3_000);
+		authorize(DAPP_2, 1);
+		node.serve(0, 2, DAPP_2, 1, 2_000);
+		pay_for(DAPP_2, 2_000, 1);
+		// A receipt for another server is ignored.
+		let mut foreign = Node::new(2);
+		foreign.serve(0, 3, DAPP, 0, 9_000);
+		let mut kept = node.receipts.clone();
+		kept.extend(foreign.receipts.clone());
+		store_receipts(PEER, 0, &kept);
+		// This node holds the peer's key and one nobody registered.
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER, 4_242]);
+
+		run_to(start_of(1) - 1);
+		assert!(run_offchain_worker(&pool).is_empty(), "nothing before the report window");
+		run_to_report_window(0);
+		let calls = run_offchain_worker(&pool);
+		assert_eq!(calls.len(), 1);
+		assert!(is_report(&calls[0]));
+		let record = Reports::<Test>::get(0, PEER).expect("the report is on chain");
+		assert_eq!(record.report.root, node.tree().root());
+		assert_eq!(record.report.per_dapp.to_vec(), vec![(DAPP, 3_000), (DAPP_2, 2_000)]);
+		run_to(start_of(1) + 6);
+		assert!(run_offchain_worker(&pool).is_empty(), "reported already");
+
+		run_to_first_audit(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::answer_audit { period: 0, peer: PEER, .. }]));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
+		run_to(start_of(1) + u64::from(REPORT_WINDOW) + 6);
+		assert!(run_offchain_worker(&pool).is_empty(), "passed already");
+
+		run_to_settled(0);
+		assert_eq!(free(PEER), spb(10) + PeersEmission::get());
+		assert_eq!(Traffic::stored_receipts(&PEER, 0).len(), 3);
+		run_offchain_worker(&pool);
+		assert!(Traffic::stored_receipts(&PEER, 0).is_empty(), "claimed receipts are forgotten");
+	});
+}
+
+#[test]
+fn the_worker_resends_after_a_few_blocks_and_answers_the_second_round() {
+	build_and_execute_offchain(|pool| {
+		let node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		run_to_report_window(0);
+		// The first report is lost on its way (the pool is emptied without a block).
+		Traffic::offchain_worker(System::block_number());
+		assert_eq!(std::mem::take(&mut pool.write().transactions).len(), 1);
+		run_to(start_of(1) + 2);
+		assert!(run_offchain_worker(&pool).is_empty(), "not again right away");
+		run_to(start_of(1) + u64::from(RESUBMIT_AFTER));
+		assert_eq!(run_offchain_worker(&pool).len(), 1, "again after a few blocks");
+
+		// The node was down during the first audit round: it answers the second.
+		run_to_second_audit(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::answer_audit { .. }]));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 2 });
+	});
+}
+
+#[test]
+fn the_worker_keeps_accumulating_below_the_cutoff_and_reports_across_periods() {
+	build_and_execute_offchain(|pool| {
+		assert_ok!(Traffic::set_parameters(
+			RuntimeOrigin::root(),
+			TrafficParameters { top_group: 1, reward_cap_multiple: None }
+		));
+		let big = honest_node(2, 0, 9_000);
+		report_and_settle(0, &[(&big, 0)]);
+		assert_eq!(Cutoff::<Test>::get(), 9_000);
+
+		// Peer 1 serves 5 000 bytes in period 1 and 5 000 in period 2.
+		let mut node = honest_node(PEER, 1, 5_000);
+		store_receipts(PEER, 1, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		run_to_report_window(1);
+		assert!(run_offchain_worker(&pool).is_empty(), "5 000 is below the cutoff of 9 000");
+		run_to_settled(1);
+
+		let mut second = Node::new(PEER);
+		second.serve(2, 9, DAPP, 0, 5_000);
+		pay_for(DAPP, 5_000, 1);
+		store_receipts(PEER, 2, &second.receipts);
+		run_to_report_window(2);
+		let calls = run_offchain_worker(&pool);
+		assert!(is_report(&calls[0]));
+		let report = Reports::<Test>::get(2, PEER).unwrap().report;
+		// It never reported: its report reaches back to period 0, and holds periods 1 and 2.
+		assert_eq!((report.from_period, report.root.sum), (0, 10_000));
+		for r in second.receipts {
+			node.push(r);
+		}
+		assert_eq!(report.root, node.tree().root());
+	});
+}
+
+#[test]
+fn past_max_dapps_the_dapps_with_the_most_bytes_are_reported() {
+	build_and_execute_offchain(|_pool| {
+		register_peer(PEER);
+		let mut node = Node::new(PEER);
+		// Five DApps (the mock allows four per report), the smallest is left out.
+		for (i, dapp) in [40u64, 41, 42, 43, 44].into_iter().enumerate() {
+			authorize(dapp, i as u32);
+			node.serve(0, i as u8, dapp, i as u32, [500, 100, 300, 400, 200][i]);
+		}
+		store_receipts(PEER, 0, &node.receipts);
+		let (report, kept) = Traffic::build_report(&PEER, 0).unwrap();
+		let dapps: Vec<u64> = report.per_dapp.iter().map(|(d, _)| *d).collect();
+		assert_eq!(dapps, vec![40, 42, 43, 44]);
+		assert_eq!(report.root.sum, 1_400);
+		assert_eq!(kept.len(), 4);
+	});
+}
