@@ -1,5 +1,7 @@
 //! The node's JSON-RPC extensions beyond sc-service's `system_`, `chain_`, `state_` and
-//! `author_` methods: `system_accountNextIndex` and `payment_queryInfo`/`payment_queryFeeDetails`.
+//! `author_` methods: `system_accountNextIndex`, `payment_queryInfo`/`payment_queryFeeDetails`,
+//! and, on nodes with off-chain storage, `traffic_submitReceipt`/`traffic_keptReceipts`
+//! ([`crate::traffic_rpc`]).
 
 use std::sync::Arc;
 
@@ -11,16 +13,18 @@ use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use spacebook_runtime::{opaque::Block, AccountId, Balance, Nonce};
 
 /// What the RPC extensions need.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, S> {
 	/// The client.
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The node's off-chain storage, if it has one (where receipts are kept).
+	pub offchain_storage: Option<S>,
 }
 
 /// Build the RPC module with the Spacebook extensions.
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+pub fn create_full<C, P, S>(
+	deps: FullDeps<C, P, S>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
 	C: ProvideRuntimeApi<Block>
@@ -33,13 +37,18 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
+	S: sp_core::offchain::OffchainStorage + Clone + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, offchain_storage } = deps;
 
+	if let Some(storage) = offchain_storage {
+		use crate::traffic_rpc::{Traffic, TrafficApiServer};
+		module.merge(Traffic::new(storage, client.info().genesis_hash).into_rpc())?;
+	}
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
 

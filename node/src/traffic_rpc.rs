@@ -1,0 +1,170 @@
+//! `traffic_*` JSON-RPC methods of a serving peer's node.
+//!
+//! The data plane hands the receipts its clients signed to its own node with
+//! `traffic_submitReceipt`. The node verifies each receipt and keeps the latest receipt of each
+//! stream in its off-chain storage, under the key `pallet-traffic`'s off-chain worker reads
+//! (`spacebook_receipts::offchain_receipts_key`). The worker reports them and answers the audits.
+//! The method writes to the node's storage, so it is unsafe: a node serves it only on its own
+//! RPC (`--rpc-methods unsafe`, or `auto` on localhost).
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::{error::ErrorCode, ErrorObjectOwned},
+	Extensions,
+};
+use sp_core::{offchain::OffchainStorage, Bytes, H256};
+use spacebook_receipts::{merge_receipt, offchain_receipts_key, SignedReceipt};
+use spacebook_runtime::AccountId;
+
+/// How often a write races the off-chain worker before the call gives up.
+const WRITE_ATTEMPTS: usize = 8;
+
+/// The `traffic_*` methods.
+#[rpc(server)]
+pub trait TrafficApi {
+	/// Keep a client-signed receipt (a SCALE-encoded `SignedReceipt`) for the off-chain
+	/// worker to report. Returns whether it changed what is kept: `false` if the receipt of the
+	/// same stream kept already has as many bytes.
+	#[method(name = "traffic_submitReceipt", with_extensions)]
+	fn submit_receipt(&self, receipt: Bytes) -> RpcResult<bool>;
+
+	/// The receipts kept for `server` and `period`: how many, and their bytes.
+	#[method(name = "traffic_keptReceipts")]
+	fn kept_receipts(&self, server: AccountId, period: u32) -> RpcResult<(u32, u64)>;
+}
+
+/// The `traffic_*` methods over the node's off-chain storage.
+pub struct Traffic<S> {
+	storage: S,
+	genesis_hash: H256,
+}
+
+impl<S> Traffic<S> {
+	/// Serve over `storage` for the chain whose genesis is `genesis_hash`.
+	pub fn new(storage: S, genesis_hash: H256) -> Self {
+		Traffic { storage, genesis_hash }
+	}
+}
+
+fn invalid(message: &str) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(ErrorCode::InvalidParams.code(), message.to_owned(), None::<()>)
+}
+
+fn kept<S: OffchainStorage>(
+	storage: &S,
+	key: &[u8],
+) -> (Option<Vec<u8>>, Vec<SignedReceipt<AccountId>>) {
+	let raw = storage.get(sp_offchain::STORAGE_PREFIX, key);
+	let list = raw
+		.as_deref()
+		.and_then(|mut bytes| Vec::<SignedReceipt<AccountId>>::decode(&mut bytes).ok())
+		.unwrap_or_default();
+	(raw, list)
+}
+
+impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
+	fn submit_receipt(&self, ext: &Extensions, receipt: Bytes) -> RpcResult<bool> {
+		sc_rpc_api::check_if_safe(ext)?;
+		let signed = SignedReceipt::<AccountId>::decode(&mut &receipt[..])
+			.map_err(|_| invalid("not a SCALE-encoded signed receipt"))?;
+		if signed.receipt.bytes == 0 {
+			return Err(invalid("the receipt counts no bytes"));
+		}
+		if !signed.verify(&self.genesis_hash) {
+			return Err(invalid("the client key's signature does not verify on this chain"));
+		}
+		let key = offchain_receipts_key(&signed.receipt.server, signed.receipt.period);
+		let mut storage = self.storage.clone();
+		for _ in 0..WRITE_ATTEMPTS {
+			let (raw, mut list) = kept(&storage, &key);
+			if !merge_receipt(&mut list, signed.clone()) {
+				return Ok(false);
+			}
+			let prefix = sp_offchain::STORAGE_PREFIX;
+			if storage.compare_and_set(prefix, &key, raw.as_deref(), &list.encode()) {
+				return Ok(true);
+			}
+		}
+		Err(ErrorObjectOwned::owned(
+			ErrorCode::InternalError.code(),
+			"the receipt store is busy; try again",
+			None::<()>,
+		))
+	}
+
+	fn kept_receipts(&self, server: AccountId, period: u32) -> RpcResult<(u32, u64)> {
+		let (_, list) = kept(&self.storage, &offchain_receipts_key(&server, period));
+		let bytes = list.iter().fold(0u64, |sum, r| sum.saturating_add(r.receipt.bytes));
+		Ok((list.len() as u32, bytes))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sc_rpc_api::DenyUnsafe;
+	use sp_core::{offchain::testing::TestPersistentOffchainDB, sr25519, Pair};
+	use sp_keyring::Sr25519Keyring;
+	use spacebook_receipts::Receipt;
+
+	fn genesis() -> H256 {
+		H256::repeat_byte(9)
+	}
+
+	fn signed(session: u8, bytes: u64) -> Bytes {
+		let client = sr25519::Pair::from_string("//client", None).unwrap();
+		Receipt {
+			period: 3,
+			session: [session; 16],
+			server: Sr25519Keyring::Eve.to_account_id(),
+			dapp: Sr25519Keyring::Ferdie.to_account_id(),
+			client_key: client.public(),
+			bytes,
+		}
+		.sign(&client, &genesis())
+		.encode()
+		.into()
+	}
+
+	fn allowed() -> Extensions {
+		let mut ext = Extensions::new();
+		ext.insert(DenyUnsafe::No);
+		ext
+	}
+
+	#[test]
+	fn receipts_are_verified_merged_and_kept_for_the_worker() {
+		let db = TestPersistentOffchainDB::new();
+		let api = Traffic::new(db.clone(), genesis());
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		assert!(api.submit_receipt(&allowed(), signed(1, 100)).unwrap());
+		assert!(api.submit_receipt(&allowed(), signed(2, 50)).unwrap());
+		assert!(api.submit_receipt(&allowed(), signed(1, 300)).unwrap(), "supersedes");
+		assert!(!api.submit_receipt(&allowed(), signed(1, 200)).unwrap(), "older");
+		assert_eq!(api.kept_receipts(eve.clone(), 3).unwrap(), (2, 350));
+		assert_eq!(api.kept_receipts(eve.clone(), 4).unwrap(), (0, 0));
+		// Stored where the off-chain worker reads, in stream-key order.
+		let key = offchain_receipts_key(&eve, 3);
+		let raw = OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key).unwrap();
+		let list = Vec::<SignedReceipt<AccountId>>::decode(&mut &raw[..]).unwrap();
+		assert!(spacebook_receipts::SumTree::new(&list).is_ok());
+	}
+
+	#[test]
+	fn bad_receipts_and_unsafe_calls_are_refused() {
+		let api = Traffic::new(TestPersistentOffchainDB::new(), genesis());
+		let other_chain = Traffic::new(TestPersistentOffchainDB::new(), H256::repeat_byte(1));
+		let err = other_chain.submit_receipt(&allowed(), signed(1, 100)).unwrap_err();
+		assert!(err.message().contains("does not verify"), "{err}");
+		let err = api.submit_receipt(&allowed(), signed(1, 0)).unwrap_err();
+		assert!(err.message().contains("no bytes"), "{err}");
+		let err = api.submit_receipt(&allowed(), Bytes(vec![1, 2, 3])).unwrap_err();
+		assert!(err.message().contains("SCALE"), "{err}");
+		let mut denied = Extensions::new();
+		denied.insert(DenyUnsafe::Yes);
+		assert!(api.submit_receipt(&denied, signed(1, 100)).is_err());
+		assert_eq!(api.kept_receipts(Sr25519Keyring::Eve.to_account_id(), 3).unwrap(), (0, 0));
+	}
+}
