@@ -1,8 +1,8 @@
 //! Proof-of-Traffic in the runtime: a professional peer serves a registered DApp's client,
 //! reports through the transaction pool's check, answers its audit and is paid the period's
 //! peers emission from the mining pool; the billing peers share the billing emission; nothing
-//! is minted or burned; receipts of a key the DApp did not authorize fail the audit; the
-//! traffic of a DApp that is leaving counts nothing.
+//! is minted or burned; receipts of a key the DApp did not authorize fail the audit; traffic
+//! beyond what the DApp prepaid counts nothing and warns the peer.
 
 use frame_support::traits::Hooks;
 use pallet_traffic::{AnswersOf, AuditStatus, SampleAnswer, TrafficReport, TrafficReportOf};
@@ -11,7 +11,7 @@ use sp_keyring::Sr25519Keyring;
 use sp_runtime::transaction_validity::TransactionSource;
 use spacebook_receipts::{Receipt, SignedReceipt, SumNode, SumTree};
 use spacebook_runtime::{
-	genesis_config_presets, AccountId, Balances, Peers, Runtime, RuntimeOrigin, Token, Traffic,
+	genesis_config_presets, AccountId, Balances, Peers, Runtime, RuntimeOrigin, Token, Traffic, SPB,
 };
 
 mod common;
@@ -61,6 +61,11 @@ fn register_eve_and_ferdie() -> (AccountId, AccountId) {
 	(eve, ferdie)
 }
 
+fn ferdie_buys(gib: u32) {
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+	Traffic::buy_traffic(RuntimeOrigin::signed(ferdie), gib).expect("Ferdie pays for traffic");
+}
+
 fn receipts(server: &AccountId, dapp: &AccountId, count: u8) -> Vec<SignedReceipt<AccountId>> {
 	let genesis = Traffic::genesis_hash();
 	let mut receipts: Vec<_> = (0..count)
@@ -104,12 +109,6 @@ fn answers(
 				leaf_index: i,
 				receipt: receipts[i as usize].clone(),
 				proof: tree.proof(i).unwrap().try_into().unwrap(),
-				next: (i + 1 < tree.leaf_count()).then(|| {
-					(
-						receipts[i as usize + 1].clone(),
-						tree.proof(i + 1).unwrap().try_into().unwrap(),
-					)
-				}),
 			}
 		})
 		.collect::<Vec<_>>()
@@ -122,6 +121,13 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let issuance = pallet_balances::TotalIssuance::<Runtime>::get();
 		let (eve, ferdie) = register_eve_and_ferdie();
+		let pools_before = Token::pools();
+		ferdie_buys(10);
+		// The fee is DApp revenue: at least 99.5 % of it into the mining pool (the foundation's
+		// 0.5 % too while it is below the existential deposit).
+		let fee = 10 * SPB / 100;
+		let gained = Token::pools().mining - pools_before.mining;
+		assert!((fee * 995 / 1000..=fee).contains(&gained), "{gained}");
 		let receipts = receipts(&eve, &ferdie, 9);
 		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &ferdie, &tree);
@@ -205,9 +211,10 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the
 }
 
 #[test]
-fn the_traffic_of_a_dapp_that_is_leaving_counts_nothing() {
+fn traffic_beyond_what_the_dapp_prepaid_counts_nothing_and_warns_the_peer() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, ferdie) = register_eve_and_ferdie();
+		ferdie_buys(1);
 		let receipts = receipts(&eve, &ferdie, 3);
 		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &ferdie, &tree);
@@ -219,12 +226,12 @@ fn the_traffic_of_a_dapp_that_is_leaving_counts_nothing() {
 		let answers = answers(&eve, &receipts, &tree);
 		Traffic::answer_audit(frame_system::RawOrigin::Authorized.into(), 0, eve.clone(), answers)
 			.expect("the receipts are genuine");
-		Peers::leave(RuntimeOrigin::signed(ferdie)).expect("a DApp may leave");
-		let before = Balances::free_balance(&eve);
 		run_to(200);
 		let explained = Traffic::explain_reward(&eve, 0).unwrap();
-		assert_eq!((explained.counted, explained.reward), (0, 0));
+		assert_eq!(explained.counted, 1 << 30, "the one GiB Ferdie paid for");
 		assert!(explained.unpaid_claimed);
-		assert_eq!(Balances::free_balance(&eve), before);
+		assert_eq!(pallet_traffic::Prepaid::<Runtime>::get(&ferdie).bytes, 0);
+		let view = Peers::peer_view(&eve).unwrap();
+		assert_eq!(view.standing, pallet_peers::Standing::Warned(1));
 	});
 }

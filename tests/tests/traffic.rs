@@ -1,5 +1,6 @@
 //! Proof-of-Traffic on a real `--dev` node, end to end: a professional peer (its peer key in the
-//! node's keystore) serves a registered DApp's client; the data plane hands the client-signed
+//! node's keystore) serves a registered DApp's client, which prepaid the traffic; the data plane
+//! hands the client-signed
 //! receipts to the node over `traffic_submitReceipt`; in the next period the node's off-chain
 //! worker reports them, answers the audit, and the chain pays the peer the period's peers
 //! emission from the mining pool.
@@ -81,6 +82,12 @@ fn a_peer_is_paid_for_receipts_its_node_reports_and_proves() {
 		Option::<AccountId>::decode(&mut &from_hex(owner.as_str().unwrap())[..]).unwrap()
 	};
 	node.wait_for("both registered", Duration::from_secs(60), |n| dapp_of_client(n));
+	// Ferdie prepays a GiB of traffic at the flat price.
+	let buy = RuntimeCall::Traffic(pallet_traffic::Call::buy_traffic { gib: 1 });
+	let xt = signed_transaction(&ferdie, buy, 1, genesis);
+	node.rpc
+		.call("author_submitExtrinsic", json!([to_hex(&xt.encode())]))
+		.expect("the purchase is accepted");
 
 	// The client signs cumulative receipts of two sessions; the data plane hands them over.
 	let period = current_period(&node);

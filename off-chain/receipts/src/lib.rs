@@ -29,7 +29,10 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::{sr25519, H256};
-use sp_runtime::traits::{BlakeTwo256, Hash as _, Verify};
+use sp_runtime::{
+	traits::{BlakeTwo256, ConstU32, Hash as _, Verify},
+	BoundedVec,
+};
 
 /// A client key: the sr25519 key a DApp's client signs receipts with.
 pub type ClientKey = sr25519::Public;
@@ -111,13 +114,26 @@ impl<AccountId: Encode + PartialEq> SignedReceipt<AccountId> {
 	}
 }
 
-/// A node of a Merkle sum tree: a hash and the bytes of all receipts beneath it.
+/// The most bytes of a stream key kept in a tree node; longer keys (account types encoded in
+/// more than 60 bytes) are cut, which only makes trees over such receipts fail to build.
+pub const MAX_STREAM_KEY_LEN: u32 = 112;
+
+/// A stream key as a tree node carries it.
+pub type NodeKey = BoundedVec<u8, ConstU32<MAX_STREAM_KEY_LEN>>;
+
+/// A node of a Merkle sum tree: a hash, the bytes of all receipts beneath it, and the smallest
+/// and largest stream key beneath it.
+///
+/// The keys make the tree commit to the order of its leaves. A parent exists only if its left
+/// child's largest key is below its right child's smallest, and a proof checks that at every
+/// level. So every leaf a proof accepts sits in a strictly increasing sequence: a receipt
+/// included twice (or a superseded one beside the latest) leaves a node out of order above it,
+/// and an audit that lands on any byte beneath that node fails.
 #[derive(
 	Encode,
 	Decode,
 	DecodeWithMemTracking,
 	Clone,
-	Copy,
 	PartialEq,
 	Eq,
 	Default,
@@ -126,24 +142,47 @@ impl<AccountId: Encode + PartialEq> SignedReceipt<AccountId> {
 	MaxEncodedLen,
 )]
 pub struct SumNode {
-	/// The node's hash.
+	/// The node's hash: of the leaf's signed receipt, or of the two children.
 	pub hash: H256,
 	/// Bytes beneath it.
 	pub sum: u128,
+	/// The smallest stream key beneath it.
+	pub min: NodeKey,
+	/// The largest stream key beneath it.
+	pub max: NodeKey,
 }
 
 impl SumNode {
-	/// The leaf of a signed receipt: its hash (domain-separated from inner nodes) and its bytes.
-	pub fn leaf<AccountId: Encode>(signed: &SignedReceipt<AccountId>) -> Self {
+	/// The leaf of a signed receipt: its hash (domain-separated from inner nodes), its bytes and
+	/// its stream key.
+	pub fn leaf<AccountId: Encode + PartialEq>(signed: &SignedReceipt<AccountId>) -> Self {
 		let hash = BlakeTwo256::hash_of(&(b'L', signed));
-		SumNode { hash, sum: u128::from(signed.receipt.bytes) }
+		let mut key = signed.receipt.stream_key();
+		key.truncate(MAX_STREAM_KEY_LEN as usize);
+		let key = NodeKey::truncate_from(key);
+		SumNode { hash, sum: u128::from(signed.receipt.bytes), min: key.clone(), max: key }
 	}
 
-	/// The parent of `left` and `right`; `None` if the sum overflows.
+	/// Whether the node's keys are in order (`min ≤ max`).
+	pub fn is_ordered(&self) -> bool {
+		self.min <= self.max
+	}
+
+	/// The parent of `left` and `right`: `None` if the left child's largest key is not below
+	/// the right child's smallest, if either child's keys are out of order, or if the sum
+	/// overflows.
 	pub fn parent(left: &SumNode, right: &SumNode) -> Option<Self> {
+		let ordered = left.is_ordered() && right.is_ordered() && left.max < right.min;
+		ordered.then(|| Self::join(left, right)).flatten()
+	}
+
+	/// The node above `left` and `right` whatever their order (`None` only if the sum
+	/// overflows). A tree built with it may lie about its order; proofs through such a node do
+	/// not check.
+	pub fn join(left: &SumNode, right: &SumNode) -> Option<Self> {
 		let sum = left.sum.checked_add(right.sum)?;
 		let hash = BlakeTwo256::hash_of(&(b'N', left, right));
-		Some(SumNode { hash, sum })
+		Some(SumNode { hash, sum, min: left.min.clone(), max: right.max.clone() })
 	}
 }
 
@@ -187,8 +226,14 @@ impl SumTree {
 			let mut above = Vec::with_capacity(below.len().div_ceil(2));
 			for pair in below.chunks(2) {
 				above.push(match pair {
-					[left, right] => SumNode::parent(left, right).ok_or(TreeError::Overflow)?,
-					[single] => *single,
+					[left, right] => SumNode::parent(left, right).ok_or(
+						if SumNode::join(left, right).is_some() {
+							TreeError::NotStrictlyIncreasing
+						} else {
+							TreeError::Overflow
+						},
+					)?,
+					[single] => single.clone(),
 					_ => unreachable!("chunks of two"),
 				});
 			}
@@ -204,7 +249,7 @@ impl SumTree {
 
 	/// The root: hash and total bytes (the zero node for an empty tree).
 	pub fn root(&self) -> SumNode {
-		self.levels.last().and_then(|level| level.first()).copied().unwrap_or_default()
+		self.levels.last().and_then(|level| level.first()).cloned().unwrap_or_default()
 	}
 
 	/// The proof of leaf `index`: its siblings from the bottom up, skipping levels where it has
@@ -217,7 +262,7 @@ impl SumTree {
 		let mut proof = Vec::new();
 		for level in &self.levels[..self.levels.len() - 1] {
 			if let Some(sibling) = level.get(i ^ 1) {
-				proof.push(*sibling);
+				proof.push(sibling.clone());
 			}
 			i /= 2;
 		}
@@ -240,43 +285,62 @@ impl SumTree {
 	}
 }
 
+/// Why a proof does not check.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ProofError {
+	/// The index is not below the leaf count, or the proof has too few or too many steps.
+	WrongShape,
+	/// A node on the path (or a sibling) has its keys out of order: the tree does not commit to
+	/// strictly increasing leaves here.
+	OutOfOrder,
+	/// The path leads to another root (or the sum overflows).
+	RootMismatch,
+}
+
 /// Check that `leaf` is leaf `index` of a tree of `leaf_count` leaves with root `root`, by
-/// `proof`. Returns the bytes before the leaf (its offset within the total), or `None` if the
-/// proof does not check.
+/// `proof`, and that every node on its path is in order. Returns the bytes before the leaf
+/// (its offset within the total).
 ///
 /// The root does not commit to `leaf_count` by itself (the leftmost leaves of trees of
 /// different sizes can have the same path): the verifier takes the count from the same report
-/// as the root, and an audit of the last leaf, which must have no successor, and of any byte
-/// beyond it, holds the peer to the count it reported.
+/// as the root.
 pub fn verify_proof(
 	root: &SumNode,
 	leaf_count: u32,
 	index: u32,
 	leaf: &SumNode,
 	proof: &[SumNode],
-) -> Option<u128> {
+) -> Result<u128, ProofError> {
 	if index >= leaf_count {
-		return None;
+		return Err(ProofError::WrongShape);
 	}
 	let (mut i, mut width) = (index, leaf_count);
-	let mut node = *leaf;
+	let mut node = leaf.clone();
 	let mut offset = 0u128;
 	let mut siblings = proof.iter();
 	while width > 1 {
 		let has_sibling = (i ^ 1) < width;
 		if has_sibling {
-			let sibling = siblings.next()?;
-			node = if i % 2 == 0 {
-				SumNode::parent(&node, sibling)?
-			} else {
-				offset = offset.checked_add(sibling.sum)?;
-				SumNode::parent(sibling, &node)?
-			};
+			let sibling = siblings.next().ok_or(ProofError::WrongShape)?;
+			let (left, right) = if i % 2 == 0 { (&node, sibling) } else { (sibling, &node) };
+			if i % 2 == 1 {
+				offset = offset.checked_add(sibling.sum).ok_or(ProofError::RootMismatch)?;
+			}
+			if !(left.is_ordered() && right.is_ordered() && left.max < right.min) {
+				return Err(ProofError::OutOfOrder);
+			}
+			node = SumNode::join(left, right).ok_or(ProofError::RootMismatch)?;
 		}
 		i /= 2;
 		width = width.div_ceil(2);
 	}
-	(siblings.next().is_none() && node == *root).then_some(offset)
+	if siblings.next().is_some() {
+		return Err(ProofError::WrongShape);
+	}
+	if node != *root {
+		return Err(ProofError::RootMismatch);
+	}
+	Ok(offset)
 }
 
 impl<AccountId: Encode + PartialEq> Receipt<AccountId> {
@@ -445,18 +509,22 @@ mod tests {
 				let i = i as u32;
 				let leaf = SumNode::leaf(signed);
 				let proof = tree.proof(i).unwrap();
-				assert_eq!(verify_proof(&root, n, i, &leaf, &proof), Some(offset), "{i} of {n}");
+				assert_eq!(verify_proof(&root, n, i, &leaf, &proof), Ok(offset), "{i} of {n}");
 				assert_eq!(tree.leaf_at(offset), Some(i));
 				assert_eq!(tree.leaf_at(offset + leaf.sum - 1), Some(i));
 				if n > 1 {
 					let j = (i + 1) % n;
-					assert_eq!(verify_proof(&root, n, j, &leaf, &proof), None, "wrong index");
+					assert!(verify_proof(&root, n, j, &leaf, &proof).is_err(), "wrong index");
 					let other = SumNode::leaf(&receipts[j as usize]);
-					assert_eq!(verify_proof(&root, n, i, &other, &proof), None, "wrong leaf");
+					assert!(verify_proof(&root, n, i, &other, &proof).is_err(), "wrong leaf");
 				}
 				let mut long = proof.clone();
-				long.push(leaf);
-				assert_eq!(verify_proof(&root, n, i, &leaf, &long), None, "extra steps");
+				long.push(leaf.clone());
+				assert_eq!(
+					verify_proof(&root, n, i, &leaf, &long),
+					Err(ProofError::WrongShape),
+					"extra steps"
+				);
 				offset += leaf.sum;
 			}
 			assert_eq!(tree.leaf_at(offset), None, "past the total");
@@ -471,11 +539,11 @@ mod tests {
 		let proof = tree.proof(2).unwrap();
 		let mut inflated = receipts[2].clone();
 		inflated.receipt.bytes = 1_000_000;
-		assert_eq!(verify_proof(&tree.root(), 4, 2, &SumNode::leaf(&inflated), &proof), None);
+		assert!(verify_proof(&tree.root(), 4, 2, &SumNode::leaf(&inflated), &proof).is_err());
 		// A leaf whose sum lies about its receipt's bytes changes the root.
 		let mut lying = SumNode::leaf(&receipts[2]);
 		lying.sum += 1;
-		assert_eq!(verify_proof(&tree.root(), 4, 2, &lying, &proof), None);
+		assert!(verify_proof(&tree.root(), 4, 2, &lying, &proof).is_err());
 	}
 
 	#[test]
@@ -490,7 +558,59 @@ mod tests {
 
 	#[test]
 	fn sums_that_overflow_are_refused() {
-		let huge = SumNode { hash: H256::zero(), sum: u128::MAX };
-		assert_eq!(SumTree::from_leaves(vec![huge, huge]), Err(TreeError::Overflow));
+		let mut low = SumNode::leaf(&receipt(1, 1).sign(&client(), &genesis()));
+		let mut high = SumNode::leaf(&receipt(2, 1).sign(&client(), &genesis()));
+		low.sum = u128::MAX;
+		high.sum = u128::MAX;
+		assert_eq!(SumTree::from_leaves(vec![low, high]), Err(TreeError::Overflow));
+	}
+
+	#[test]
+	fn a_tree_that_repeats_receipts_cannot_prove_them() {
+		// The attack: [A, Z, A, Z, A] with A a real receipt and Z anything sorting above it. A
+		// plain tree (or one that checks only neighbours) proves every copy of A.
+		let a = SumNode::leaf(&receipt(1, 1_000).sign(&client(), &genesis()));
+		let z = SumNode::leaf(&receipt(9, 0).sign(&client(), &genesis()));
+		assert!(SumTree::from_leaves(vec![a.clone(), z.clone(), a.clone()]).is_err());
+		// Built with `join`, which does not check the order, the tree exists but no copy of A
+		// proves: each lies beneath a node out of order.
+		let leaves = [a.clone(), z.clone(), a.clone(), z.clone(), a.clone()];
+		let mut levels = vec![leaves.to_vec()];
+		while levels.last().unwrap().len() > 1 {
+			let below = levels.last().unwrap();
+			let above = below
+				.chunks(2)
+				.map(|pair| match pair {
+					[l, r] => SumNode::join(l, r).unwrap(),
+					[single] => single.clone(),
+					_ => unreachable!(),
+				})
+				.collect();
+			levels.push(above);
+		}
+		let root = levels.last().unwrap()[0].clone();
+		assert_eq!(root.sum, 3_000, "the claim");
+		for index in [0u32, 2, 4] {
+			let mut i = index as usize;
+			let mut proof = Vec::new();
+			for level in &levels[..levels.len() - 1] {
+				if let Some(sibling) = level.get(i ^ 1) {
+					proof.push(sibling.clone());
+				}
+				i /= 2;
+			}
+			assert_eq!(
+				verify_proof(&root, 5, index, &a, &proof),
+				Err(ProofError::OutOfOrder),
+				"copy at {index}"
+			);
+		}
+		// A sibling claiming keys out of order (min > max) is refused too.
+		let mut liar = z.clone();
+		liar.min = a.max.clone();
+		liar.max = a.min.clone();
+		liar.min.try_push(0xff).unwrap();
+		let root = SumNode::join(&a, &liar).unwrap();
+		assert_eq!(verify_proof(&root, 2, 0, &a, &[liar]), Err(ProofError::OutOfOrder));
 	}
 }

@@ -41,7 +41,7 @@ fn record<T: Config>(
 			peer: peer.clone(),
 			period: PERIOD,
 			from_period: PERIOD,
-			root: SumNode { hash: H256::repeat_byte(1), sum: total },
+			root: SumNode { hash: H256::repeat_byte(1), sum: total, ..Default::default() },
 			leaf_count: 1,
 			per_dapp: per_dapp.try_into().expect("at most MaxDApps"),
 		},
@@ -142,16 +142,10 @@ fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
 		.into_iter()
 		.map(|position| {
 			let index = tree.leaf_at(position).expect("below the total");
-			let proof = |i: u32| -> Proof {
-				tree.proof(i).expect("a leaf").try_into().expect("at most 32 levels")
-			};
-			let next = (index + 1 < tree.leaf_count())
-				.then(|| (receipts[index as usize + 1].clone(), proof(index + 1)));
 			SampleAnswer {
 				leaf_index: index,
 				receipt: receipts[index as usize].clone(),
-				proof: proof(index),
-				next,
+				proof: tree.proof(index).expect("a leaf").try_into().expect("at most 32 levels"),
 			}
 		})
 		.collect();
@@ -222,6 +216,17 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn buy_traffic() {
+		let dapp: T::AccountId = account("dapp", 0, 0);
+		T::BenchmarkHelper::fund(&dapp);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(dapp.clone()), 1_000);
+
+		assert_eq!(Prepaid::<T>::get(&dapp).bytes, 1_000u128 << 30);
+	}
+
+	#[benchmark]
 	fn draw_seed() {
 		fill_reports::<T>(T::MaxReports::get());
 
@@ -252,6 +257,7 @@ mod benchmarks {
 		}
 		let peers: Vec<T::AccountId> = (0..n).map(|i| account("peer", i, 0)).collect();
 		for peer in &peers {
+			T::BenchmarkHelper::register_peer(peer, T::PeerKey::generate_pair(None));
 			Reports::<T>::insert(PERIOD, peer, record::<T>(peer, &dapps, 1_000_000));
 		}
 		let mut s = settlement::<T>();

@@ -73,7 +73,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use pallet_peers::{PeerRegistry, Penalties, PenaltyLevel, PenaltyReason};
-use pallet_token::{MiningPool, PayoutPurpose};
+use pallet_token::{MiningPool, PayoutPurpose, RevenueRecycler};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{AtLeast32BitUnsigned, SaturatedConversion, Saturating, Zero},
@@ -83,7 +83,7 @@ use sp_runtime::{
 	},
 	Rounding, RuntimeAppPublic,
 };
-use spacebook_receipts::{verify_proof, ClientKey, SignedReceipt, SumNode, SumTree};
+use spacebook_receipts::{verify_proof, ClientKey, ProofError, SignedReceipt, SumNode, SumTree};
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::traffic";
@@ -128,7 +128,13 @@ pub trait BenchmarkHelper<AccountId, PeerKey> {
 	fn register_peer(who: &AccountId, key: PeerKey);
 	/// Make `dapp` a DApp that authorized `client_key` and paid for `bytes` of traffic.
 	fn register_dapp(dapp: &AccountId, client_key: ClientKey, bytes: u128);
+	/// Give `who` enough to buy a thousand GiB of traffic.
+	fn fund(who: &AccountId);
 }
+
+/// What a serving node keeps of a report it sent: the report, its signature and the receipts
+/// it commits to.
+pub type ReportedOf<T> = (TrafficReportOf<T>, ReportSignature<T>, SignedReceipts<T>);
 
 /// Signed receipts with the runtime's account type.
 pub type SignedReceipts<T> = Vec<SignedReceipt<<T as frame_system::Config>::AccountId>>;
@@ -191,8 +197,17 @@ pub mod pallet {
 		/// The penalty ladder for failed audits and unpaid claims.
 		type Penalties: Penalties<Self::AccountId>;
 
-		/// DApps' paid traffic (the pricing pallet).
+		/// DApps' paid traffic: the pricing pallet, or this pallet's flat-price prepaid traffic
+		/// ([`Pallet::buy_traffic`]) until it exists.
 		type Billing: TrafficBilling<Self::AccountId, Self::Balance>;
+
+		/// Where the fees of prepaid traffic go (the token pallet: 0.5 % to the foundation, the
+		/// rest into the mining pool).
+		type Revenue: RevenueRecycler<Self::AccountId, Self::Balance>;
+
+		/// The flat price of a GiB of prepaid traffic at genesis.
+		#[pallet::constant]
+		type DefaultPricePerGib: Get<Self::Balance>;
 
 		/// The billing peers of the era.
 		type BillingPeers: BillingPeers<Self::AccountId>;
@@ -312,6 +327,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Parameters<T: Config> = StorageValue<_, TrafficParameters, OptionQuery>;
 
+	/// Each DApp's prepaid traffic not counted yet, and the fees paid for it.
+	#[pallet::storage]
+	pub type Prepaid<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PrepaidTraffic<T::Balance>, ValueQuery>;
+
+	/// The flat price of a GiB of prepaid traffic, if governance changed it from
+	/// [`Config::DefaultPricePerGib`].
+	#[pallet::storage]
+	pub type PricePerGib<T: Config> = StorageValue<_, T::Balance, OptionQuery>;
+
 	/// The oldest period whose reports may still be stored (the pruning cursor).
 	#[pallet::storage]
 	pub type OldestKept<T: Config> = StorageValue<_, u32, ValueQuery>;
@@ -426,6 +451,20 @@ pub mod pallet {
 			/// Its summary.
 			summary: PeriodSummary<T::Balance>,
 		},
+		/// A DApp prepaid traffic at the flat price.
+		TrafficBought {
+			/// The DApp.
+			dapp: T::AccountId,
+			/// Bytes bought.
+			bytes: u128,
+			/// The fee paid into the pools.
+			fee: T::Balance,
+		},
+		/// Governance changed the flat price of prepaid traffic.
+		PriceSet {
+			/// The new price of a GiB.
+			price_per_gib: T::Balance,
+		},
 		/// Governance changed the parameters.
 		ParametersSet {
 			/// The new parameters.
@@ -479,12 +518,15 @@ pub mod pallet {
 		ReceiptOutOfPeriod,
 		/// The audited byte lies in another DApp's range of the per-DApp totals.
 		WrongDApp,
-		/// The next leaf is missing, or present after the last leaf.
-		MissingNextLeaf,
-		/// The next leaf's stream key is not larger: a duplicate or out-of-order receipt.
+		/// A node on the leaf's path has its stream keys out of order: the tree holds a duplicate,
+		/// superseded or misplaced receipt beneath it.
 		LeavesOutOfOrder,
 		/// The top group is zero or above [`Config::MaxTopGroup`], or the cap multiple is zero.
 		BadParameters,
+		/// Zero GiB bought, or a zero price.
+		ZeroAmount,
+		/// The fee does not fit the balance type.
+		Overflow,
 	}
 
 	#[pallet::hooks]
@@ -618,6 +660,83 @@ pub mod pallet {
 			Self::deposit_event(Event::ParametersSet { parameters });
 			Ok(())
 		}
+
+		/// Prepay traffic at the flat price, until the pricing pallet bills DApps: the fee goes
+		/// to the pools as DApp revenue, and the bytes become paid traffic that reports naming
+		/// the caller as their DApp may count.
+		///
+		/// - Origin: signed, by the DApp (any account may pay; its bytes count only for
+		///   receipts of client keys it authorized as a DApp).
+		/// - `gib`: GiB (2³⁰ bytes) to buy, above zero. The fee, `gib` × [`PricePerGib`], is
+		///   taken from the free balance, which keeps its existential deposit.
+		///
+		/// Emits [`Event::TrafficBought`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::buy_traffic())]
+		pub fn buy_traffic(origin: OriginFor<T>, gib: u32) -> DispatchResult {
+			let dapp = ensure_signed(origin)?;
+			ensure!(gib > 0, Error::<T>::ZeroAmount);
+			let price = Self::price_per_gib();
+			let fee = price.checked_mul(&gib.into()).ok_or(Error::<T>::Overflow)?;
+			ensure!(!fee.is_zero(), Error::<T>::ZeroAmount);
+			T::Revenue::recycle_revenue(&dapp, fee)?;
+			let bytes = u128::from(gib) << 30;
+			Prepaid::<T>::mutate(&dapp, |p| {
+				p.bytes = p.bytes.saturating_add(bytes);
+				p.fees = p.fees.saturating_add(fee);
+			});
+			Self::deposit_event(Event::TrafficBought { dapp, bytes, fee });
+			Ok(())
+		}
+
+		/// Set the flat price of a GiB of prepaid traffic.
+		///
+		/// - Origin: [`Config::GovernanceOrigin`].
+		/// - `price_per_gib`: above zero; applies to later purchases.
+		///
+		/// Emits [`Event::PriceSet`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_parameters())]
+		pub fn set_price(origin: OriginFor<T>, price_per_gib: T::Balance) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(!price_per_gib.is_zero(), Error::<T>::ZeroAmount);
+			PricePerGib::<T>::put(price_per_gib);
+			Self::deposit_event(Event::PriceSet { price_per_gib });
+			Ok(())
+		}
+	}
+}
+
+/// Prepaid traffic as the paid traffic the settlement counts: a claim takes the DApp's fees
+/// in proportion to the bytes it takes.
+impl<T: Config> TrafficBilling<T::AccountId, T::Balance> for Pallet<T> {
+	fn unclaimed_paid_bytes(dapp: &T::AccountId) -> u128 {
+		Prepaid::<T>::get(dapp).bytes
+	}
+
+	fn claim_paid_bytes(dapp: &T::AccountId, bytes: u128) -> T::Balance {
+		Prepaid::<T>::mutate_exists(dapp, |entry| {
+			let Some(p) = entry else { return Zero::zero() };
+			let taken = bytes.min(p.bytes);
+			let fee: T::Balance = sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+				p.fees.saturated_into::<u128>(),
+				taken,
+				p.bytes.max(1),
+				Rounding::Down,
+			)
+			.unwrap_or(0)
+			.saturated_into();
+			p.bytes = p.bytes.saturating_sub(taken);
+			p.fees = p.fees.saturating_sub(fee);
+			if p.bytes == 0 {
+				*entry = None;
+			}
+			fee
+		})
 	}
 }
 
@@ -630,6 +749,11 @@ impl<T: Config> Pallet<T> {
 	/// The block's offset within its period.
 	pub fn offset_of(n: BlockNumberFor<T>) -> u32 {
 		(n % T::BlocksPerPeriod::get().max(1u32.into())).saturated_into()
+	}
+
+	/// The flat price of a GiB of prepaid traffic.
+	pub fn price_per_gib() -> T::Balance {
+		PricePerGib::<T>::get().unwrap_or_else(T::DefaultPricePerGib::get)
 	}
 
 	/// The current parameters.
@@ -866,28 +990,17 @@ impl<T: Config> Pallet<T> {
 		answer: &SampleAnswer<T::AccountId>,
 		position: u128,
 	) -> Result<(), Error<T>> {
-		let (root, count) = (&report.root, report.leaf_count);
 		let leaf = SumNode::leaf(&answer.receipt);
-		let offset = verify_proof(root, count, answer.leaf_index, &leaf, &answer.proof)
-			.ok_or(Error::<T>::BadProof)?;
+		let offset =
+			verify_proof(&report.root, report.leaf_count, answer.leaf_index, &leaf, &answer.proof)
+				.map_err(|e| match e {
+					ProofError::OutOfOrder => Error::<T>::LeavesOutOfOrder,
+					ProofError::WrongShape | ProofError::RootMismatch => Error::<T>::BadProof,
+				})?;
 		ensure!(
 			offset <= position && position < offset.saturating_add(leaf.sum),
 			Error::<T>::WrongLeaf
 		);
-		let last = answer.leaf_index.saturating_add(1) == count;
-		match (&answer.next, last) {
-			(None, true) => {}
-			(Some((next, proof)), false) => {
-				let next_leaf = SumNode::leaf(next);
-				verify_proof(root, count, answer.leaf_index + 1, &next_leaf, proof)
-					.ok_or(Error::<T>::BadProof)?;
-				ensure!(
-					answer.receipt.receipt.stream_key() < next.receipt.stream_key(),
-					Error::<T>::LeavesOutOfOrder
-				);
-			}
-			_ => return Err(Error::<T>::MissingNextLeaf),
-		}
 		Self::check_receipt(report, genesis, &answer.receipt)?;
 		ensure!(
 			Self::dapp_at(report, position) == Some(&answer.receipt.receipt.dapp),
@@ -1096,8 +1209,10 @@ impl<T: Config> Pallet<T> {
 		traffic.carried_fees = outcome.fees;
 		traffic.next_period = traffic.next_period.max(period.saturating_add(1));
 		TrafficOf::<T>::insert(peer, traffic);
-		// A failed report does not rank, not even with its carried bytes (which it keeps).
-		if passed && outcome.ranked > 0 {
+		// A failed report does not rank, not even with its carried bytes (which it keeps); nor
+		// does the report of a peer that may no longer earn (suspended or leaving since), whose
+		// bytes stay carried.
+		if passed && outcome.ranked > 0 && T::Registry::can_earn(peer) {
 			Self::enter_top(s, outcome.ranked, peer);
 		}
 		record.outcome = Some(outcome);
@@ -1132,15 +1247,8 @@ impl<T: Config> Pallet<T> {
 		}
 		outcome.rank = Some(rank + 1);
 		outcome.reward = reward;
-		outcome.carried_out = 0;
-		TrafficOf::<T>::mutate(&peer, |t| {
-			if let Some(t) = t {
-				t.carried = 0;
-				t.carried_fees = Zero::zero();
-			}
-		});
-		if !reward.is_zero() {
-			match T::MiningPool::pay_from_pool(&peer, reward, PayoutPurpose::Traffic) {
+		let paid = reward.is_zero()
+			|| match T::MiningPool::pay_from_pool(&peer, reward, PayoutPurpose::Traffic) {
 				Ok(()) => {
 					s.paid = s.paid.saturating_add(reward);
 					T::Registry::on_reward(&peer, reward);
@@ -1151,14 +1259,30 @@ impl<T: Config> Pallet<T> {
 						traffic,
 						amount: reward,
 					});
+					true
 				}
-				Err(error) => Self::deposit_event(Event::RewardNotPaid {
-					peer: peer.clone(),
-					period: s.period,
-					amount: reward,
-					error,
-				}),
-			}
+				Err(error) => {
+					Self::deposit_event(Event::RewardNotPaid {
+						peer: peer.clone(),
+						period: s.period,
+						amount: reward,
+						error,
+					});
+					false
+				}
+			};
+		if paid {
+			// The winner's traffic is paid for: its counters clear.
+			outcome.carried_out = 0;
+			TrafficOf::<T>::mutate(&peer, |t| {
+				if let Some(t) = t {
+					t.carried = 0;
+					t.carried_fees = Zero::zero();
+				}
+			});
+		} else {
+			// Not paid: the traffic stays carried (as set when counting) for a later period.
+			outcome.reward = Zero::zero();
 		}
 		record.outcome = Some(outcome);
 		Reports::<T>::insert(s.period, &peer, record);
@@ -1345,10 +1469,20 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let mut receipts: Vec<SignedReceipt<T::AccountId>> = Vec::new();
+		let genesis = Self::genesis_hash();
+		// Only receipts the audit would accept: for this peer and period, signed by a client
+		// key that their DApp authorizes.
+		let acceptable = |r: &SignedReceipt<T::AccountId>, q: u32| {
+			r.receipt.server == *peer
+				&& r.receipt.period == q
+				&& r.receipt.bytes > 0
+				&& T::Registry::dapp_of_client_key(&r.receipt.client_key).as_ref()
+					== Some(&r.receipt.dapp)
+				&& r.verify(&genesis)
+		};
 		for q in from..=period {
-			receipts.extend(Self::stored_receipts(peer, q).into_iter().filter(|r| {
-				r.receipt.server == *peer && r.receipt.period == q && r.receipt.bytes > 0
-			}));
+			receipts
+				.extend(Self::stored_receipts(peer, q).into_iter().filter(|r| acceptable(r, q)));
 			if receipts.len() >= MAX_REPORTED_RECEIPTS {
 				break;
 			}
@@ -1380,10 +1514,31 @@ impl<T: Config> Pallet<T> {
 			per_dapp.retain(|d| keep(d));
 			per_dapp.truncate(limit);
 		}
+		// Each DApp's receipts up to what it paid for and nobody claimed yet: claims above it
+		// would not count and would be penalized.
+		let mut room: Vec<(T::AccountId, u128)> = per_dapp
+			.iter()
+			.map(|(d, _)| (d.clone(), T::Billing::unclaimed_paid_bytes(d)))
+			.collect();
 		let kept: Vec<_> = receipts
 			.into_iter()
-			.filter(|r| per_dapp.iter().any(|(d, _)| *d == r.receipt.dapp))
+			.filter(|r| {
+				let Some((_, left)) = room.iter_mut().find(|(d, _)| *d == r.receipt.dapp) else {
+					return false;
+				};
+				let bytes = u128::from(r.receipt.bytes);
+				(bytes <= *left).then(|| *left -= bytes).is_some()
+			})
 			.collect();
+		let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
+		for r in &kept {
+			match per_dapp.last_mut() {
+				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
+					*bytes = bytes.saturating_add(r.receipt.bytes.into())
+				}
+				_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
+			}
+		}
 		let tree = SumTree::new(&kept).ok()?;
 		let root = tree.root();
 		if root.sum == 0 || traffic.carried.saturating_add(root.sum) < Cutoff::<T>::get() {
@@ -1400,20 +1555,31 @@ impl<T: Config> Pallet<T> {
 		Some((report, kept))
 	}
 
+	/// Send the report of `period`: built and signed once, kept with the receipts it commits
+	/// to, and sent again unchanged if the chain has not recorded it a few blocks later, so
+	/// that the receipts kept always answer the report that lands.
 	fn send_report(key: &T::PeerKey, peer: &T::AccountId, period: u32, n: BlockNumberFor<T>) {
 		use sp_runtime::offchain::storage::StorageValueRef;
 		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
 			return;
 		}
-		let Some((report, receipts)) = Self::build_report(peer, period) else { return };
 		if !Self::claim_send(&(b"spacebook/traffic/sent-report", peer, period).encode(), n) {
 			return;
 		}
-		let Some(signature) = key.sign(&Self::report_payload(&report)) else {
-			log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
-			return;
+		let kept_key = Self::reported_key(peer, period);
+		let kept = StorageValueRef::persistent(&kept_key);
+		let (report, signature) = match kept.get::<ReportedOf<T>>().ok().flatten() {
+			Some((report, signature, _)) => (report, signature),
+			None => {
+				let Some((report, receipts)) = Self::build_report(peer, period) else { return };
+				let Some(signature) = key.sign(&Self::report_payload(&report)) else {
+					log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
+					return;
+				};
+				kept.set(&(report.clone(), signature.clone(), receipts));
+				(report, signature)
+			}
 		};
-		StorageValueRef::persistent(&Self::reported_key(peer, period)).set(&receipts);
 		let bytes = report.root.sum;
 		let call = Call::<T>::submit_report { report, signature };
 		Self::submit(call.into(), "report", peer, period);
@@ -1426,11 +1592,13 @@ impl<T: Config> Pallet<T> {
 		if record.status != AuditStatus::Pending {
 			return;
 		}
-		let receipts = StorageValueRef::persistent(&Self::reported_key(peer, period))
-			.get::<Vec<SignedReceipt<T::AccountId>>>()
+		let Some((_, _, receipts)) = StorageValueRef::persistent(&Self::reported_key(peer, period))
+			.get::<ReportedOf<T>>()
 			.ok()
 			.flatten()
-			.unwrap_or_default();
+		else {
+			return;
+		};
 		let Ok(tree) = SumTree::new(&receipts) else { return };
 		if tree.root() != record.report.root {
 			log::warn!(target: LOG_TARGET, "{peer:?}: the kept receipts do not match the report");
@@ -1458,20 +1626,13 @@ impl<T: Config> Pallet<T> {
 		if positions.is_empty() {
 			return None;
 		}
-		let proof = |i: u32| -> Option<Proof> { tree.proof(i)?.try_into().ok() };
 		let mut answers = Vec::with_capacity(positions.len());
 		for position in positions {
 			let index = tree.leaf_at(position)?;
-			let next = if index + 1 < tree.leaf_count() {
-				Some((receipts.get(index as usize + 1)?.clone(), proof(index + 1)?))
-			} else {
-				None
-			};
 			answers.push(SampleAnswer {
 				leaf_index: index,
 				receipt: receipts.get(index as usize)?.clone(),
-				proof: proof(index)?,
-				next,
+				proof: tree.proof(index)?.try_into().ok()?,
 			});
 		}
 		answers.try_into().ok()

@@ -205,6 +205,18 @@ impl TrafficBilling<AccountId, Balance> for MockBilling {
 	}
 }
 
+/// The token pallet's stand-in: revenue goes to [`POOL`].
+pub struct MockRevenue;
+impl pallet_token::RevenueRecycler<AccountId, Balance> for MockRevenue {
+	fn recycle_revenue(
+		payer: &AccountId,
+		amount: Balance,
+	) -> Result<pallet_token::RecycledShares<Balance>, DispatchError> {
+		<Balances as Mutate<AccountId>>::transfer(payer, &POOL, amount, Preservation::Preserve)?;
+		Ok(pallet_token::RecycledShares { foundation: 0, mining_pool: amount })
+	}
+}
+
 /// The billing peers' stand-in.
 pub struct MockBillingPeers;
 impl BillingPeers<AccountId> for MockBillingPeers {
@@ -220,6 +232,8 @@ impl pallet_traffic::Config for Test {
 	type Registry = MockRegistry;
 	type Penalties = MockPenalties;
 	type Billing = MockBilling;
+	type Revenue = MockRevenue;
+	type DefaultPricePerGib = ConstU128<{ SPB / 100 }>;
 	type BillingPeers = MockBillingPeers;
 	type AuditRandomness = Randomness;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -490,17 +504,10 @@ impl Node {
 
 	/// The answer revealing leaf `index`.
 	pub fn answer(&self, tree: &SumTree, index: u32) -> SampleAnswer<AccountId> {
-		let next = (index + 1 < tree.leaf_count()).then(|| {
-			(
-				self.receipts[index as usize + 1].clone(),
-				tree.proof(index + 1).unwrap().try_into().unwrap(),
-			)
-		});
 		SampleAnswer {
 			leaf_index: index,
 			receipt: self.receipts[index as usize].clone(),
 			proof: tree.proof(index).unwrap().try_into().unwrap(),
-			next,
 		}
 	}
 
@@ -550,6 +557,9 @@ impl crate::BenchmarkHelper<AccountId, UintAuthorityId> for BenchSetup {
 	fn register_dapp(dapp: &AccountId, client_key: ClientKey, bytes: u128) {
 		CLIENT_KEYS.with(|k| k.borrow_mut().insert(client_key, *dapp));
 		pay_for(*dapp, bytes, 1);
+	}
+	fn fund(who: &AccountId) {
+		<Balances as Mutate<AccountId>>::set_balance(who, spb(1_000_000));
 	}
 }
 
@@ -611,4 +621,21 @@ pub fn run_offchain_worker(
 			call
 		})
 		.collect()
+}
+
+/// Dispatch what is in the pool (as a block would) without running the worker first; returns
+/// how many calls were dispatched.
+pub fn run_offchain_worker_pool_only(
+	pool: &std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
+) -> usize {
+	use codec::Decode;
+	use frame_support::traits::UnfilteredDispatchable;
+	let txs = std::mem::take(&mut pool.write().transactions);
+	for tx in &txs {
+		let xt = TestXt::<RuntimeCall, ()>::decode(&mut &tx[..]).expect("an extrinsic");
+		let RuntimeCall::Traffic(call) = xt.function else { panic!("a traffic call") };
+		call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+			.expect("what the worker sent checks");
+	}
+	txs.len()
 }

@@ -161,7 +161,7 @@ pub struct PeerTraffic<Balance> {
 	pub carried_fees: Balance,
 }
 
-/// One audited byte's answer: the receipt covering it and the next leaf, each with its proof.
+/// One audited byte's answer: the receipt covering it and its proof.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
@@ -170,10 +170,8 @@ pub struct SampleAnswer<AccountId> {
 	pub leaf_index: u32,
 	/// Its signed receipt.
 	pub receipt: SignedReceipt<AccountId>,
-	/// Its proof.
+	/// Its proof: the siblings on its path, each with its sum and keys.
 	pub proof: Proof,
-	/// The next leaf's receipt and proof; `None` only for the last leaf.
-	pub next: Option<(SignedReceipt<AccountId>, Proof)>,
 }
 
 /// The parameters governance sets.
@@ -314,4 +312,25 @@ pub struct RewardExplanation<Balance> {
 	pub carried_out: u128,
 	/// Whether claimed bytes exceeded what their DApp paid for.
 	pub unpaid_claimed: bool,
+}
+
+/// A DApp's prepaid traffic not counted yet.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PrepaidTraffic<Balance> {
+	/// Bytes paid for and not counted yet.
+	pub bytes: u128,
+	/// The fees paid for them.
+	pub fees: Balance,
 }

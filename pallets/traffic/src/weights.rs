@@ -22,8 +22,10 @@ pub trait WeightInfo {
 	fn authorize_report(d: u32) -> Weight;
 	/// `answer_audit` with [`crate::Config::SecondAuditSamples`] samples.
 	fn answer_audit() -> Weight;
-	/// `set_parameters`.
+	/// `set_parameters` (and `set_price`).
 	fn set_parameters() -> Weight;
+	/// `buy_traffic`.
+	fn buy_traffic() -> Weight;
 	/// Drawing an audit seed (`on_initialize`).
 	fn draw_seed() -> Weight;
 	/// Starting a settlement (`on_initialize`).
@@ -57,6 +59,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	fn set_parameters() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn buy_traffic() -> Weight {
+		Weight::from_parts(60_000_000, 4_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn draw_seed() -> Weight {
 		Weight::from_parts(12_000_000, 50_000)
@@ -111,6 +118,11 @@ impl WeightInfo for () {
 	}
 	fn set_parameters() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn buy_traffic() -> Weight {
+		Weight::from_parts(60_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn draw_seed() -> Weight {
 		Weight::from_parts(12_000_000, 50_000)

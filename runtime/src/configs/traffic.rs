@@ -2,9 +2,8 @@
 //! explained in `docs/pot.md`; the reasons for the values are in `docs/decisions.md`.
 
 use crate::{AccountId, Balance, Runtime, Token};
-use frame_support::traits::{ConstU32, Get};
+use frame_support::traits::{ConstU128, ConstU32, Get};
 use frame_system::EnsureRoot;
-use pallet_peers::{Registrations, Role};
 use sp_core::H256;
 
 /// Blocks in a ledgering period, as the token pallet counts them (100: five minutes).
@@ -36,35 +35,19 @@ impl pallet_traffic::BillingPeers<AccountId> for GosigBillingPeers {
 	}
 }
 
-/// Paid traffic until the pricing pallet bills DApps: the traffic of a registered DApp that is
-/// not leaving counts in full, without fees; a claim for any other account counts nothing.
-/// With it, the wash-trading cap (off by default) would pay nothing, so governance must not
-/// set it before the pricing pallet replaces this (see `docs/decisions.md`).
-pub struct RegisteredDAppsPay;
-impl pallet_traffic::TrafficBilling<AccountId, Balance> for RegisteredDAppsPay {
-	fn unclaimed_paid_bytes(dapp: &AccountId) -> u128 {
-		match Registrations::<Runtime>::get(dapp) {
-			Some(record)
-				if matches!(record.role, Role::DApp(_))
-					&& matches!(record.status, pallet_peers::Status::Active) =>
-			{
-				u128::MAX
-			}
-			_ => 0,
-		}
-	}
-	fn claim_paid_bytes(_dapp: &AccountId, _bytes: u128) -> Balance {
-		0
-	}
-}
-
 impl pallet_traffic::Config for Runtime {
 	type Balance = Balance;
 	type MiningPool = Token;
 	type PeerKey = pallet_peers::crypto::PeerKey;
 	type Registry = crate::Peers;
 	type Penalties = crate::Peers;
-	type Billing = RegisteredDAppsPay;
+	/// Until the pricing pallet bills DApps, paid traffic is what DApps prepay at a flat price
+	/// (`Traffic::buy_traffic`).
+	type Billing = crate::Traffic;
+	/// Prepaid traffic is DApp revenue: 0.5 % to the foundation, the rest into the mining pool.
+	type Revenue = Token;
+	/// The whitepaper's example prices a month's terabyte of traffic at 10 SPB: 0.01 SPB a GiB.
+	type DefaultPricePerGib = ConstU128<{ crate::SPB / 100 }>;
 	type BillingPeers = GosigBillingPeers;
 	type AuditRandomness = GosigRandomness;
 	/// Root until the governance committee exists.
@@ -116,9 +99,17 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 		)
 		.expect("a funded account registers");
 	}
-	fn register_dapp(dapp: &AccountId, client_key: sp_core::sr25519::Public, _bytes: u128) {
+	fn fund(who: &AccountId) {
 		use frame_support::traits::fungible::Mutate;
-		if Registrations::<Runtime>::contains_key(dapp) {
+		crate::Balances::set_balance(who, 1_000_000 * crate::SPB);
+	}
+	fn register_dapp(dapp: &AccountId, client_key: sp_core::sr25519::Public, bytes: u128) {
+		use frame_support::traits::fungible::Mutate;
+		pallet_traffic::Prepaid::<Runtime>::mutate(dapp, |p| {
+			p.bytes = p.bytes.saturating_add(bytes);
+			p.fees = p.fees.saturating_add(crate::SPB);
+		});
+		if pallet_peers::Registrations::<Runtime>::contains_key(dapp) {
 			crate::Peers::add_client_key(crate::RuntimeOrigin::signed(dapp.clone()), client_key)
 				.expect("a registered DApp adds a key");
 			return;

@@ -233,57 +233,85 @@ fn a_proof_for_another_root_fails() {
 		other.serve(0, 200, DAPP, 0, 10);
 		let answer = other.answer(&other.tree(), 0);
 		assert_noop!(check(&report, &answer, 0), Error::<Test>::BadProof);
-		// A right leaf with a wrong index.
+		// A right leaf with a wrong index: its path puts it out of order, or leads elsewhere.
 		let mut moved = node.answer(&node.tree(), 1);
 		moved.leaf_index = 2;
-		assert_noop!(check(&report, &moved, 0), Error::<Test>::BadProof);
+		let error = check(&report, &moved, 0).unwrap_err();
+		assert!(
+			[Error::<Test>::LeavesOutOfOrder.into(), Error::<Test>::BadProof.into()]
+				.contains(&error),
+			"{error:?}"
+		);
+		// A proof with a step too many.
+		let mut long = node.answer(&node.tree(), 1);
+		long.proof.try_push(SumNode::default()).unwrap();
+		assert_noop!(check(&report, &long, 0), Error::<Test>::BadProof);
 	});
 }
 
+/// A tree over `leaves` built without checking their order, as a cheat would: the root and
+/// the proof of leaf `index`.
+fn lying_tree(leaves: &[SumNode], index: u32) -> (SumNode, Proof) {
+	let mut levels = vec![leaves.to_vec()];
+	while levels.last().unwrap().len() > 1 {
+		let above = levels
+			.last()
+			.unwrap()
+			.chunks(2)
+			.map(|pair| match pair {
+				[l, r] => SumNode::join(l, r).unwrap(),
+				[single] => single.clone(),
+				_ => unreachable!(),
+			})
+			.collect();
+		levels.push(above);
+	}
+	let mut i = index as usize;
+	let mut proof = Vec::new();
+	for level in &levels[..levels.len() - 1] {
+		if let Some(sibling) = level.get(i ^ 1) {
+			proof.push(sibling.clone());
+		}
+		i /= 2;
+	}
+	(levels.last().unwrap()[0].clone(), proof.try_into().unwrap())
+}
+
 #[test]
-fn a_duplicated_receipt_is_caught_by_its_successor() {
+fn a_receipt_repeated_in_the_tree_fails_wherever_it_is() {
 	build_and_execute(|| {
 		register_peer(PEER);
 		authorize(DAPP, 0);
-		let signed = receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(0), &Traffic::genesis_hash());
-		let mut node = Node::new(PEER);
-		node.push(signed.clone());
-		node.push(signed);
-		let report = reported(&node);
-		assert_eq!(report.root.sum, 8_000, "the copy doubles the claim");
-		let tree = node.tree();
-		assert_noop!(check(&report, &node.answer(&tree, 0), 10), Error::<Test>::LeavesOutOfOrder);
-		// A superseded receipt of the same stream next to the latest one is caught the same way.
-		let older = receipt(PEER, DAPP, 0, 0, 1_000).sign(&client(0), &Traffic::genesis_hash());
-		let newer = receipt(PEER, DAPP, 0, 0, 3_000).sign(&client(0), &Traffic::genesis_hash());
-		let tree =
-			SumTree::from_leaves(vec![SumNode::leaf(&older), SumNode::leaf(&newer)]).unwrap();
-		let mut report = report.clone();
-		report.root = tree.root();
+		let genesis = Traffic::genesis_hash();
+		// One real receipt A claimed three times, separated by a forged zero-byte receipt Z
+		// that sorts above it: every audited byte lands on a copy of A.
+		let a = receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(0), &genesis);
+		let mut z = receipt(PEER, DAPP, 0, 0, 0);
+		z.session = [0xff; 16];
+		let z = z.sign(&client(5), &genesis);
+		let leaves = [&a, &z, &a, &z, &a].map(SumNode::leaf);
+		run_to_report_window(0);
+		let mut report = Node::new(PEER).report(0, 0);
+		for index in [0u32, 2, 4] {
+			let (root, proof) = lying_tree(&leaves, index);
+			report.root = root;
+			report.leaf_count = 5;
+			report.per_dapp = vec![(DAPP, 12_000)].try_into().unwrap();
+			let answer = SampleAnswer { leaf_index: index, receipt: a.clone(), proof };
+			let position = 4_000 * u128::from(index / 2);
+			assert_noop!(check(&report, &answer, position), Error::<Test>::LeavesOutOfOrder);
+		}
+		// A superseded receipt of the same stream beside the latest one: the same.
+		let older = receipt(PEER, DAPP, 0, 0, 1_000).sign(&client(0), &genesis);
+		let newer = receipt(PEER, DAPP, 0, 0, 3_000).sign(&client(0), &genesis);
+		let leaves = [SumNode::leaf(&older), SumNode::leaf(&newer)];
+		assert!(SumTree::from_leaves(leaves.to_vec()).is_err(), "an honest node cannot build it");
+		let (root, proof) = lying_tree(&leaves, 0);
+		report.root = root;
 		report.leaf_count = 2;
-		let answer = SampleAnswer {
-			leaf_index: 0,
-			receipt: older,
-			proof: tree.proof(0).unwrap().try_into().unwrap(),
-			next: Some((newer, tree.proof(1).unwrap().try_into().unwrap())),
-		};
+		report.per_dapp = vec![(DAPP, 4_000)].try_into().unwrap();
+		let answer = SampleAnswer { leaf_index: 0, receipt: older, proof };
 		assert_noop!(check(&report, &answer, 0), Error::<Test>::LeavesOutOfOrder);
-	});
-}
-
-#[test]
-fn the_next_leaf_must_be_revealed_except_after_the_last() {
-	build_and_execute(|| {
-		let node = busy_node(PEER, 0, 3);
-		let report = reported(&node);
-		let tree = node.tree();
-		let mut first = node.answer(&tree, 0);
-		first.next = None;
-		assert_noop!(check(&report, &first, 0), Error::<Test>::MissingNextLeaf);
-		let mut last = node.answer(&tree, 2);
-		last.next = Some(node.answer(&tree, 1).next.unwrap());
-		let offset = report.root.sum - 1;
-		assert_noop!(check(&report, &last, offset), Error::<Test>::MissingNextLeaf);
 	});
 }
 

@@ -3,6 +3,7 @@
 
 use crate::{mock::*, *};
 use frame_support::assert_ok;
+use sp_core::Pair;
 use sp_runtime::testing::UintAuthorityId;
 
 fn is_report(call: &Call<Test>) -> bool {
@@ -119,6 +120,7 @@ fn past_max_dapps_the_dapps_with_the_most_bytes_are_reported() {
 		// Five DApps (the mock allows four per report), the smallest is left out.
 		for (i, dapp) in [40u64, 41, 42, 43, 44].into_iter().enumerate() {
 			authorize(dapp, i as u32);
+			pay_for(dapp, 1_000, 1);
 			node.serve(0, i as u8, dapp, i as u32, [500, 100, 300, 400, 200][i]);
 		}
 		store_receipts(PEER, 0, &node.receipts);
@@ -127,5 +129,64 @@ fn past_max_dapps_the_dapps_with_the_most_bytes_are_reported() {
 		assert_eq!(dapps, vec![40, 42, 43, 44]);
 		assert_eq!(report.root.sum, 1_400);
 		assert_eq!(kept.len(), 4);
+	});
+}
+
+#[test]
+fn the_worker_leaves_out_receipts_the_chain_would_not_count() {
+	build_and_execute_offchain(|_pool| {
+		register_peer(PEER);
+		authorize(DAPP, 0);
+		pay_for(DAPP, 5_000, 1);
+		let genesis = Traffic::genesis_hash();
+		let mut node = Node::new(PEER);
+		node.serve(0, 1, DAPP, 0, 3_000);
+		// Past what DAPP paid for (3 000 + 4 000 > 5 000): left out.
+		node.serve(0, 2, DAPP, 0, 4_000);
+		// Signed by a key DAPP did not authorize, or by another key than it names: left out.
+		node.serve(0, 3, DAPP, 7, 100);
+		let mut forged = spacebook_receipts::Receipt {
+			period: 0,
+			session: [4; 16],
+			server: PEER,
+			dapp: DAPP,
+			client_key: client(0).public(),
+			bytes: 100,
+		}
+		.sign(&client(1), &genesis);
+		forged.receipt.bytes = 100;
+		node.push(forged);
+		store_receipts(PEER, 0, &node.receipts);
+		let (report, kept) = Traffic::build_report(&PEER, 0).unwrap();
+		assert_eq!(kept.len(), 1);
+		assert_eq!(report.per_dapp.to_vec(), vec![(DAPP, 3_000)]);
+	});
+}
+
+#[test]
+fn a_resent_report_is_the_one_first_signed() {
+	build_and_execute_offchain(|pool| {
+		let mut node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		run_to_report_window(0);
+		Traffic::offchain_worker(System::block_number());
+		let first = std::mem::take(&mut pool.write().transactions);
+		// A receipt arrives late; the report sent again a few blocks later is the same.
+		node.serve(0, 9, DAPP, 0, 500);
+		pay_for(DAPP, 500, 1);
+		store_receipts(PEER, 0, &node.receipts);
+		run_to(start_of(1) + u64::from(RESUBMIT_AFTER));
+		Traffic::offchain_worker(System::block_number());
+		let again = std::mem::take(&mut pool.write().transactions);
+		assert_eq!(again, first);
+		// So the first one, landing, is answered from the receipts it commits to.
+		pool.write().transactions = first;
+		let calls = run_offchain_worker_pool_only(&pool);
+		assert_eq!(calls, 1);
+		run_to_first_audit(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::answer_audit { .. }]));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
 	});
 }

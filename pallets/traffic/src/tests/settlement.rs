@@ -282,6 +282,30 @@ fn a_reward_the_pool_cannot_pay_stays_in_the_pool() {
 			Event::RewardNotPaid { peer: 1, period: 0, amount, .. } if *amount == POOL_FUNDS * 2
 		)));
 		assert_eq!(Settled::<Test>::get(0).unwrap().paid, 0);
+		// The traffic stays carried for a later period.
+		assert_eq!(TrafficOf::<Test>::get(1).unwrap().carried, 1_000);
+		assert_eq!(Traffic::explain_reward(&1, 0).unwrap().carried_out, 1_000);
+	});
+}
+
+#[test]
+fn a_peer_that_may_no_longer_earn_is_not_paid_and_keeps_its_traffic() {
+	build_and_execute(|| {
+		let node = honest_node(1, 0, 1_000);
+		let other = honest_node(2, 0, 500);
+		run_to_report_window(0);
+		assert_ok!(node.submit(0, 0));
+		assert_ok!(other.submit(0, 0));
+		run_to_first_audit(0);
+		assert_ok!(node.answer_audit(0));
+		assert_ok!(other.answer_audit(0));
+		// Suspended after reporting.
+		set_can_earn(1, false);
+		run_to_settled(0);
+		assert_eq!(free(1), spb(10));
+		assert_eq!(free(2), spb(10) + PeersEmission::get());
+		let explained = Traffic::explain_reward(&1, 0).unwrap();
+		assert_eq!((explained.rank, explained.carried_out), (None, 1_000));
 	});
 }
 
@@ -310,5 +334,41 @@ fn old_periods_are_forgotten_after_the_history_depth() {
 		assert!(Settled::<Test>::get(0).is_none());
 		assert!(Ranking::<Test>::get(0).is_empty());
 		assert!(Settled::<Test>::get(1).is_some());
+	});
+}
+
+#[test]
+fn dapps_prepay_traffic_at_the_flat_price_and_claims_take_fees_pro_rata() {
+	build_and_execute(|| {
+		use crate::TrafficBilling;
+		let pool = free(POOL);
+		assert_noop!(
+			Traffic::buy_traffic(RuntimeOrigin::signed(DAPP), 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_ok!(Traffic::buy_traffic(RuntimeOrigin::signed(DAPP), 100));
+		let fee = 100 * (SPB / 100);
+		assert_eq!(free(POOL), pool + fee, "the fee is revenue for the pools");
+		assert_eq!(free(DAPP), spb(10) - fee);
+		assert_eq!(Prepaid::<Test>::get(DAPP), PrepaidTraffic { bytes: 100 << 30, fees: fee });
+		assert!(events().contains(&Event::TrafficBought { dapp: DAPP, bytes: 100 << 30, fee }));
+		// A quarter of the bytes takes a quarter of the fees.
+		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP), 100 << 30);
+		assert_eq!(Traffic::claim_paid_bytes(&DAPP, 25 << 30), fee / 4);
+		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP), 75 << 30);
+		// More than is left takes what is left.
+		assert_eq!(Traffic::claim_paid_bytes(&DAPP, 1 << 40), fee - fee / 4);
+		assert!(!Prepaid::<Test>::contains_key(DAPP));
+		// Not more than the free balance allows (the existential deposit stays).
+		assert!(Traffic::buy_traffic(RuntimeOrigin::signed(DAPP), 1_000_000).is_err());
+		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP), 0);
+		// Governance sets the price.
+		assert_noop!(
+			Traffic::set_price(RuntimeOrigin::signed(DAPP), 1),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(Traffic::set_price(RuntimeOrigin::root(), 0), Error::<Test>::ZeroAmount);
+		assert_ok!(Traffic::set_price(RuntimeOrigin::root(), SPB));
+		assert_eq!(Traffic::price_per_gib(), SPB);
 	});
 }
