@@ -139,7 +139,7 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
 			.expect("the report is accepted");
 
-		run_to(120);
+		run_to(128);
 		assert_eq!(Traffic::open_round(0), Some(1));
 		let answers = answers(&eve, &receipts, &tree);
 		assert_eq!(answers.len(), 4);
@@ -189,7 +189,7 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the
 		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
 		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
 			.expect("a report's receipts are checked by its audit, not on submission");
-		run_to(120);
+		run_to(128);
 		let answers = answers(&eve, &forged, &tree);
 		assert_eq!(
 			Traffic::answer_audit(
@@ -222,7 +222,7 @@ fn traffic_beyond_what_the_dapp_prepaid_counts_nothing_and_warns_the_peer() {
 		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
 		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
 			.unwrap();
-		run_to(120);
+		run_to(128);
 		let answers = answers(&eve, &receipts, &tree);
 		Traffic::answer_audit(frame_system::RawOrigin::Authorized.into(), 0, eve.clone(), answers)
 			.expect("the receipts are genuine");

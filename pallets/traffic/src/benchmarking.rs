@@ -137,7 +137,7 @@ fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
 	let seeds: BoundedVec<H256, ConstU32<2>> =
 		alloc::vec![H256::repeat_byte(1), H256::repeat_byte(2)].try_into().expect("two");
 	AuditSeeds::<T>::insert(PERIOD, seeds);
-	go_to::<T>(PERIOD + 1, T::ReportWindow::get() + T::AuditWindow::get());
+	go_to::<T>(PERIOD + 1, Pallet::<T>::audit_start() + T::AuditWindow::get());
 	let answers: Vec<SampleAnswer<T::AccountId>> = Pallet::<T>::audit_positions(PERIOD, &peer, 2)
 		.into_iter()
 		.map(|position| {
@@ -286,7 +286,7 @@ mod benchmarks {
 			s.top.try_push((1_000, peer)).expect("at most MaxTopGroup");
 		}
 		s.total_traffic = 1_000u128.saturating_mul(n.into());
-		go_to::<T>(PERIOD + 1, T::ReportWindow::get() + 2 * T::AuditWindow::get());
+		go_to::<T>(PERIOD + 1, Pallet::<T>::audit_start() + 2 * T::AuditWindow::get());
 
 		#[block]
 		{

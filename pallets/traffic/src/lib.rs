@@ -227,6 +227,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type ReportWindow: Get<u32>;
 
+		/// Blocks between the end of the report window and the first audit seed, each adding
+		/// its packer's VRF output: one packer (or a few colluding) cannot know the seed while
+		/// it can still report.
+		#[pallet::constant]
+		type SeedDelay: Get<u32>;
+
 		/// Blocks to answer an audit round.
 		#[pallet::constant]
 		type AuditWindow: Get<u32>;
@@ -547,8 +553,9 @@ pub mod pallet {
 			assert!(T::ReportWindow::get() > 0, "ReportWindow must be positive");
 			assert!(T::AuditWindow::get() > 0, "AuditWindow must be positive");
 			assert!(
-				T::ReportWindow::get() + 2 * T::AuditWindow::get() + settle_blocks <= period,
-				"the report window, two audit windows and the settlement must fit in a period"
+				Self::audit_start() + 2 * T::AuditWindow::get() + settle_blocks <= period,
+				"the report window, the seed delay, two audit windows and the settlement must fit \
+				 in a period"
 			);
 			assert!(T::AuditSamples::get() > 0, "AuditSamples must be positive");
 			assert!(
@@ -781,16 +788,23 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let offset = Self::offset_of(now);
-		let (report, audit) = (T::ReportWindow::get(), T::AuditWindow::get());
-		if offset < report {
+		let (start, audit) = (Self::audit_start(), T::AuditWindow::get());
+		if offset < start {
 			None
-		} else if offset < report + audit {
+		} else if offset < start + audit {
 			Some(1)
-		} else if offset < report + 2 * audit {
+		} else if offset < start + 2 * audit {
 			Some(2)
 		} else {
 			None
 		}
+	}
+
+	/// The offset in a period at which the first audit round of the previous period opens (and
+	/// its seed is drawn): [`Config::SeedDelay`] blocks after the report window, so that the
+	/// seed mixes the VRF outputs of that many packers after the last report.
+	pub fn audit_start() -> u32 {
+		T::ReportWindow::get().saturating_add(T::SeedDelay::get())
 	}
 
 	/// The bytes audited in `round` of `peer`'s report of `period`, in order; empty until the
@@ -1071,19 +1085,19 @@ impl<T: Config> Pallet<T> {
 	fn advance(n: BlockNumberFor<T>) -> Weight {
 		let current = Self::period_of(n);
 		let offset = Self::offset_of(n);
-		let (report, audit) = (T::ReportWindow::get(), T::AuditWindow::get());
+		let (start, audit) = (Self::audit_start(), T::AuditWindow::get());
 		let mut weight = T::DbWeight::get().reads(1);
-		if current >= 1 && (offset == report || offset == report + audit) {
+		if current >= 1 && (offset == start || offset == start + audit) {
 			weight.saturating_accrue(Self::draw_seed(
 				current - 1,
-				if offset == report { 1 } else { 2 },
+				if offset == start { 1 } else { 2 },
 			));
 		}
 		if let Some(settlement) = Settling::<T>::get() {
 			weight.saturating_accrue(Self::settle_step(settlement));
 		} else {
 			let next = NextToSettle::<T>::get();
-			let ready = next < current && (next + 1 < current || offset >= report + 2 * audit);
+			let ready = next < current && (next + 1 < current || offset >= start + 2 * audit);
 			if ready {
 				weight.saturating_accrue(Self::start_settlement(next));
 			}

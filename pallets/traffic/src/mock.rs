@@ -37,6 +37,10 @@ pub const ED: Balance = SPB / 100;
 pub const PERIOD: u64 = 100;
 /// Blocks of the report window.
 pub const REPORT_WINDOW: u32 = 10;
+/// Blocks between the report window and the first audit seed.
+pub const SEED_DELAY: u32 = 2;
+/// The offset of the first audit round.
+pub const AUDIT_START: u32 = REPORT_WINDOW + SEED_DELAY;
 /// Blocks of an audit window.
 pub const AUDIT_WINDOW: u32 = 10;
 /// First-round samples.
@@ -239,6 +243,7 @@ impl pallet_traffic::Config for Test {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type BlocksPerPeriod = ConstU64<PERIOD>;
 	type ReportWindow = ConstU32<REPORT_WINDOW>;
+	type SeedDelay = ConstU32<SEED_DELAY>;
 	type AuditWindow = ConstU32<AUDIT_WINDOW>;
 	type AuditSamples = ConstU32<SAMPLES>;
 	type SecondAuditSamples = ConstU32<SECOND_SAMPLES>;
@@ -393,12 +398,12 @@ pub fn run_to_report_window(period: u32) {
 
 /// Run to the first audit round of `period`.
 pub fn run_to_first_audit(period: u32) {
-	run_to(start_of(period + 1) + u64::from(REPORT_WINDOW));
+	run_to(start_of(period + 1) + u64::from(AUDIT_START));
 }
 
 /// Run to the second audit round of `period`.
 pub fn run_to_second_audit(period: u32) {
-	run_to(start_of(period + 1) + u64::from(REPORT_WINDOW + AUDIT_WINDOW));
+	run_to(start_of(period + 1) + u64::from(AUDIT_START + AUDIT_WINDOW));
 }
 
 /// Run until `period` is settled.

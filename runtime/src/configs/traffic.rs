@@ -55,8 +55,10 @@ impl pallet_traffic::Config for Runtime {
 	type BlocksPerPeriod = BlocksPerPeriod;
 	/// One minute to report the previous period.
 	type ReportWindow = ConstU32<20>;
-	/// One minute per audit round.
-	type AuditWindow = ConstU32<20>;
+	/// The first audit seed mixes the VRF outputs of eight packers after the last report.
+	type SeedDelay = ConstU32<8>;
+	/// 45 seconds per audit round (answers are automatic).
+	type AuditWindow = ConstU32<15>;
 	type AuditSamples = ConstU32<4>;
 	type SecondAuditSamples = ConstU32<16>;
 	type MaxReports = ConstU32<1_000>;

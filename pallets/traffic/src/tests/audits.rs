@@ -128,7 +128,7 @@ fn answers_only_while_a_round_is_open_and_one_per_sample() {
 		let mut answers = node.answers(0);
 		answers.pop();
 		assert_noop!(Node::send_answers(0, PEER, answers), Error::<Test>::WrongAnswerCount);
-		run_to(start_of(1) + u64::from(REPORT_WINDOW + 2 * AUDIT_WINDOW));
+		run_to(start_of(1) + u64::from(AUDIT_START + 2 * AUDIT_WINDOW));
 		assert_eq!(Traffic::open_round(0), None);
 		assert_noop!(Node::send_answers(0, PEER, Default::default()), Error::<Test>::AuditNotOpen);
 	});

@@ -42,7 +42,7 @@ fn the_worker_reports_answers_its_audit_and_forgets_claimed_receipts() {
 		let calls = run_offchain_worker(&pool);
 		assert!(matches!(calls[..], [Call::answer_audit { period: 0, peer: PEER, .. }]));
 		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
-		run_to(start_of(1) + u64::from(REPORT_WINDOW) + 6);
+		run_to(start_of(1) + u64::from(AUDIT_START) + 6);
 		assert!(run_offchain_worker(&pool).is_empty(), "passed already");
 
 		run_to_settled(0);

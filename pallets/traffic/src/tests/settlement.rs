@@ -248,7 +248,7 @@ fn settlement_work_is_spread_over_blocks() {
 		for node in &nodes {
 			assert_ok!(node.answer_audit(0));
 		}
-		let start = start_of(1) + u64::from(REPORT_WINDOW + 2 * AUDIT_WINDOW);
+		let start = start_of(1) + u64::from(AUDIT_START + 2 * AUDIT_WINDOW);
 		run_to(start);
 		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(0));
 		run_to(start + 1);
