@@ -100,6 +100,10 @@ pub const MAX_LOCAL_PEERS: usize = 8;
 pub const MAX_REPORTED_RECEIPTS: usize = 100_000;
 /// Blocks before the off-chain worker sends a report or an answer again.
 pub const RESUBMIT_AFTER: u32 = 5;
+/// The prefix of the off-chain markers of sent reports.
+const SENT_REPORT: &[u8] = b"spacebook/traffic/sent-report";
+/// The prefix of the off-chain markers of sent audit answers.
+const SENT_ANSWER: &[u8] = b"spacebook/traffic/sent-answer";
 /// The prefix of the off-chain keys of the receipts a report committed to.
 pub const OFFCHAIN_REPORTED_PREFIX: &[u8] = b"spacebook/traffic/reported/";
 
@@ -1577,7 +1581,7 @@ impl<T: Config> Pallet<T> {
 		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
 			return;
 		}
-		if !Self::claim_send(&(b"spacebook/traffic/sent-report", peer, period).encode(), n) {
+		if !Self::claim_send(&(SENT_REPORT, peer, period).encode(), n) {
 			return;
 		}
 		let kept_key = Self::reported_key(peer, period);
@@ -1621,7 +1625,7 @@ impl<T: Config> Pallet<T> {
 		let Some(answers) = Self::answers_from(&tree, &receipts, period, peer, round) else {
 			return;
 		};
-		if !Self::claim_send(&(b"spacebook/traffic/sent-answer", peer, period, round).encode(), n) {
+		if !Self::claim_send(&(SENT_ANSWER, peer, period, round).encode(), n) {
 			return;
 		}
 		let call = Call::<T>::answer_audit { period, peer: peer.clone(), answers };
@@ -1683,6 +1687,10 @@ impl<T: Config> Pallet<T> {
 			StorageValueRef::persistent(&spacebook_receipts::offchain_receipts_key(peer, q))
 				.clear();
 			StorageValueRef::persistent(&Self::reported_key(peer, q)).clear();
+			StorageValueRef::persistent(&(SENT_REPORT, peer, q).encode()).clear();
+			for round in 1u8..=2 {
+				StorageValueRef::persistent(&(SENT_ANSWER, peer, q, round).encode()).clear();
+			}
 		}
 		marker.set(&until);
 	}
