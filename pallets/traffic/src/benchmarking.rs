@@ -99,25 +99,33 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 /// round open, and the honest answers.
 fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
 	let peer: T::AccountId = account("peer", 0, 0);
-	let dapp: T::AccountId = account("dapp", 0, 0);
-	let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
-	T::BenchmarkHelper::register_dapp(&dapp, client, 1 << 40);
+	// Receipts of MaxDApps DApps, each with its own client key: the most tallies on passing.
+	let dapps = dapps::<T>(T::MaxDApps::get());
+	let clients: Vec<_> = dapps
+		.iter()
+		.map(|dapp| {
+			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+			T::BenchmarkHelper::register_dapp(dapp, client, 1 << 40);
+			client
+		})
+		.collect();
 	let genesis = Pallet::<T>::genesis_hash();
 	let mut receipts: Vec<SignedReceipt<T::AccountId>> = (0..LEAVES)
 		.map(|i| {
+			let d = i as usize % dapps.len();
 			let mut session = [0u8; 16];
 			session[..4].copy_from_slice(&i.to_be_bytes());
 			let receipt = Receipt {
 				period: PERIOD,
 				session,
 				server: peer.clone(),
-				dapp: dapp.clone(),
-				client_key: client,
+				dapp: dapps[d].clone(),
+				client_key: clients[d],
 				bytes: 1_000 + u64::from(i),
 			};
 			let signature = sp_io::crypto::sr25519_sign(
 				CLIENT_KEY_TYPE,
-				&client,
+				&clients[d],
 				&receipt.signing_payload(&genesis),
 			)
 			.expect("the key is in the keystore");
@@ -126,8 +134,16 @@ fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
 		.collect();
 	receipts.sort_by_key(|r| r.receipt.stream_key());
 	let tree = SumTree::new(&receipts).expect("sorted");
+	let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
+	for r in &receipts {
+		match per_dapp.last_mut() {
+			Some((d, bytes)) if *d == r.receipt.dapp => *bytes += u128::from(r.receipt.bytes),
+			_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
+		}
+	}
 	let total = tree.root().sum;
-	let mut r = record::<T>(&peer, &[dapp], total);
+	let mut r = record::<T>(&peer, &dapps[..1], total);
+	r.report.per_dapp = per_dapp.try_into().expect("MaxDApps");
 	r.report.root = tree.root();
 	r.report.leaf_count = tree.leaf_count();
 	r.status = AuditStatus::Pending;

@@ -337,6 +337,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Parameters<T: Config> = StorageValue<_, TrafficParameters, OptionQuery>;
 
+	/// Per period and DApp, the bytes the passed reports claim and the settlement has not
+	/// counted yet, and the DApp's paid bytes when counting began: the claims share the paid
+	/// bytes in proportion. Entries go as the claims are counted.
+	#[pallet::storage]
+	pub type PeriodClaims<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u32,
+		Blake2_128Concat,
+		T::AccountId,
+		ClaimTally,
+		ValueQuery,
+	>;
+
 	/// Each DApp's prepaid traffic not counted yet, and the fees paid for it.
 	#[pallet::storage]
 	pub type Prepaid<T: Config> =
@@ -624,10 +638,11 @@ pub mod pallet {
 		///   which its DApp authorized; names the peer as server; is of a period the report
 		///   covers; lies in its DApp's range of the per-DApp totals; and sorts before the next.
 		///
-		/// Emits [`Event::AuditPassed`].
+		/// Emits [`Event::AuditPassed`]. The report's claims join its DApps' tallies for the
+		/// period ([`PeriodClaims`]).
 		///
-		/// Complexity: `O(S · log L)` for `S` samples and `L` leaves: two signature checks and
-		/// two proofs per sample. Weighed at the second round's [`Config::SecondAuditSamples`].
+		/// Complexity: `O(S · log L + D)` for `S` samples, `L` leaves and `D` DApps: a signature
+		/// check and a proof per sample, a tally per DApp. Weighed at the second round's [`Config::SecondAuditSamples`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::answer_audit())]
 		#[pallet::authorize(Pallet::<T>::authorize_answer)]
@@ -641,6 +656,11 @@ pub mod pallet {
 			frame_system::ensure_authorized(origin)?;
 			let (mut record, round) = Self::check_answers(period, &peer, &answers)?;
 			record.status = AuditStatus::Passed { round };
+			for (dapp, claimed) in record.report.per_dapp.iter() {
+				PeriodClaims::<T>::mutate(period, dapp, |tally| {
+					tally.claims_left = tally.claims_left.saturating_add(*claimed)
+				});
+			}
 			Reports::<T>::insert(period, &peer, record);
 			Self::deposit_event(Event::AuditPassed { peer, period, round });
 			Ok(())
@@ -1191,8 +1211,9 @@ impl<T: Config> Pallet<T> {
 		match record.status {
 			AuditStatus::Passed { .. } => {
 				let mut fees = T::Balance::zero();
+				let mut over_claimed = false;
 				for (dapp, claimed) in record.report.per_dapp.iter() {
-					let counted = (*claimed).min(T::Billing::unclaimed_paid_bytes(dapp));
+					let (counted, alone_above_paid) = Self::count_claim(period, dapp, *claimed);
 					if counted > 0 {
 						fees = fees.saturating_add(T::Billing::claim_paid_bytes(dapp, counted));
 					}
@@ -1206,9 +1227,12 @@ impl<T: Config> Pallet<T> {
 							counted,
 						});
 					}
+					over_claimed |= alone_above_paid;
 					outcome.counted = outcome.counted.saturating_add(counted);
 				}
-				if outcome.unpaid_claimed {
+				// Only a claim above all the DApp paid for is the peer's fault; a share cut
+				// because several peers together served more than the DApp paid is not.
+				if over_claimed {
 					Self::penalize(peer, PenaltyReason::UnpaidTrafficClaimed);
 				}
 				outcome.fees = record.carried_fees.saturating_add(fees);
@@ -1235,6 +1259,37 @@ impl<T: Config> Pallet<T> {
 		}
 		record.outcome = Some(outcome);
 		Reports::<T>::insert(period, peer, record);
+	}
+
+	/// Count `claimed` bytes of `dapp` in `period`'s settlement. The passed reports' claims on
+	/// a DApp share its paid bytes in proportion: each takes `claimed · paid left / claims
+	/// left` (all of it while the DApp paid enough), so the order of counting does not matter.
+	/// Returns the bytes counted and whether `claimed` alone is above what the DApp had paid
+	/// when the settlement began.
+	fn count_claim(period: u32, dapp: &T::AccountId, claimed: u128) -> (u128, bool) {
+		let mut tally = PeriodClaims::<T>::get(period, dapp);
+		let paid_left = T::Billing::unclaimed_paid_bytes(dapp);
+		let paid_at_start = *tally.paid_at_start.get_or_insert(paid_left);
+		// Defensive: a claim not tallied (it cannot happen) counts against itself alone.
+		let claims_left = tally.claims_left.max(claimed);
+		let counted = if paid_left >= claims_left {
+			claimed
+		} else {
+			sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+				claimed,
+				paid_left,
+				claims_left,
+				Rounding::Down,
+			)
+			.unwrap_or(0)
+		};
+		tally.claims_left = claims_left.saturating_sub(claimed);
+		if tally.claims_left == 0 {
+			PeriodClaims::<T>::remove(period, dapp);
+		} else {
+			PeriodClaims::<T>::insert(period, dapp, tally);
+		}
+		(counted, claimed > paid_at_start)
 	}
 
 	/// Put `(traffic, peer)` into the top group if it ranks there.
@@ -1375,6 +1430,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let limit = T::MaxReports::get();
+		let _ = PeriodClaims::<T>::clear_prefix(oldest, limit, None);
 		let result = Reports::<T>::clear_prefix(oldest, limit, None);
 		if result.maybe_cursor.is_none() {
 			Ranking::<T>::remove(oldest);
@@ -1718,6 +1774,11 @@ impl<T: Config> Pallet<T> {
 			let reports = Reports::<T>::iter_prefix(period).count();
 			ensure!(reports == ranking.len(), "reports and ranking differ");
 		}
+		let next = NextToSettle::<T>::get();
+		ensure!(
+			PeriodClaims::<T>::iter_keys().all(|(period, _)| period >= next),
+			"a settled period left claims uncounted"
+		);
 		if let Some(s) = Settling::<T>::get() {
 			ensure!(s.period == NextToSettle::<T>::get(), "settling another period than next");
 			ensure!(s.top.len() as u32 <= s.top_group, "top group above K");

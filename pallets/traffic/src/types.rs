@@ -334,3 +334,24 @@ pub struct PrepaidTraffic<Balance> {
 	/// The fees paid for them.
 	pub fees: Balance,
 }
+
+/// A DApp's claims in a period's settlement.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct ClaimTally {
+	/// Bytes the passed reports claim that are not counted yet.
+	pub claims_left: u128,
+	/// The DApp's unclaimed paid bytes when the settlement counted its first claim.
+	pub paid_at_start: Option<u128>,
+}

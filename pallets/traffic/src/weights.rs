@@ -20,7 +20,8 @@ pub trait WeightInfo {
 	fn submit_report(d: u32) -> Weight;
 	/// `authorize_report` (the pool's check) with `d` DApps.
 	fn authorize_report(d: u32) -> Weight;
-	/// `answer_audit` with [`crate::Config::SecondAuditSamples`] samples.
+	/// `answer_audit` with [`crate::Config::SecondAuditSamples`] samples and a report of
+	/// [`crate::Config::MaxDApps`] DApps (a claim tally each).
 	fn answer_audit() -> Weight;
 	/// `set_parameters` (and `set_price`).
 	fn set_parameters() -> Weight;
@@ -54,8 +55,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	fn answer_audit() -> Weight {
 		Weight::from_parts(4_000_000_000, 30_000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().reads(68_u64))
+			.saturating_add(T::DbWeight::get().writes(65_u64))
 	}
 	fn set_parameters() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(T::DbWeight::get().writes(1_u64))
@@ -113,8 +114,8 @@ impl WeightInfo for () {
 	}
 	fn answer_audit() -> Weight {
 		Weight::from_parts(4_000_000_000, 30_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().reads(68_u64))
+			.saturating_add(RocksDbWeight::get().writes(65_u64))
 	}
 	fn set_parameters() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(RocksDbWeight::get().writes(1_u64))

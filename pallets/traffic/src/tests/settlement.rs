@@ -372,3 +372,30 @@ fn dapps_prepay_traffic_at_the_flat_price_and_claims_take_fees_pro_rata() {
 		assert_eq!(Traffic::price_per_gib(), SPB);
 	});
 }
+
+#[test]
+fn peers_share_a_dapps_paid_bytes_in_proportion_and_only_a_lone_over_claim_is_penalized() {
+	build_and_execute(|| {
+		authorize(DAPP, 0);
+		pay_for(DAPP, 2_000, 1);
+		let nodes: Vec<Node> = [(1u64, 1_500u64), (2, 1_000), (3, 2_500)]
+			.into_iter()
+			.map(|(peer, bytes)| {
+				register_peer(peer);
+				let mut node = Node::new(peer);
+				node.serve(0, peer as u8, DAPP, 0, bytes);
+				node
+			})
+			.collect();
+		let list: Vec<(&Node, u32)> = nodes.iter().map(|n| (n, 0)).collect();
+		report_and_settle(0, &list);
+		// 5 000 bytes claimed, 2 000 paid: each counts two fifths of its claim.
+		let counted: Vec<u128> =
+			[1u64, 2, 3].iter().map(|p| Traffic::explain_reward(p, 0).unwrap().counted).collect();
+		assert_eq!(counted, vec![600, 400, 1_000]);
+		assert_eq!(unclaimed(DAPP), 0);
+		// Peer 3 alone claimed more than DAPP ever paid; the others were only cut.
+		assert_eq!(penalties(), vec![(3, PenaltyReason::UnpaidTrafficClaimed)]);
+		assert!(PeriodClaims::<Test>::iter().next().is_none(), "the tallies are gone");
+	});
+}
