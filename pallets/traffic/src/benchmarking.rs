@@ -49,6 +49,7 @@ fn record<T: Config>(
 		carried_fees: Zero::zero(),
 		status: AuditStatus::Passed { round: 1 },
 		outcome: None,
+		displaced: false,
 	}
 }
 

@@ -946,7 +946,8 @@ impl<T: Config> Pallet<T> {
 		let peer = report.peer.clone();
 		let ranked = carried_in.saturating_add(report.root.sum);
 		let mut ranking = Ranking::<T>::get(period);
-		if ranking.is_full() {
+		let displaced = ranking.is_full();
+		if displaced {
 			let (_, dropped) = ranking.remove(0);
 			Reports::<T>::remove(period, &dropped);
 			Self::deposit_event(Event::ReportDropped { peer: dropped, period });
@@ -965,6 +966,7 @@ impl<T: Config> Pallet<T> {
 				carried_fees,
 				status: AuditStatus::Pending,
 				outcome: None,
+				displaced,
 			},
 		);
 		Self::deposit_event(Event::ReportAccepted { peer, period, bytes, ranked });
@@ -1242,7 +1244,11 @@ impl<T: Config> Pallet<T> {
 				outcome.fees = record.carried_fees;
 				Self::deposit_event(Event::AuditFailed { peer: peer.clone(), period });
 				Self::deposit_event(Event::PatrolRequested { peer: peer.clone(), period });
-				Self::penalize(peer, PenaltyReason::AuditFailed);
+				// A failed report that pushed another out of a full set is punished harder:
+				// huge false claims must not be a cheap way to crowd out honest reports.
+				let level =
+					if record.displaced { PenaltyLevel::Suspend } else { PenaltyLevel::Warn };
+				Self::penalize_at(peer, PenaltyReason::AuditFailed, level);
 			}
 		}
 		outcome.ranked = record.carried_in.saturating_add(outcome.counted);
@@ -1440,7 +1446,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn penalize(peer: &T::AccountId, reason: PenaltyReason) {
-		if let Err(e) = T::Penalties::penalize(peer, reason, PenaltyLevel::Warn) {
+		Self::penalize_at(peer, reason, PenaltyLevel::Warn)
+	}
+
+	fn penalize_at(peer: &T::AccountId, reason: PenaltyReason, level: PenaltyLevel) {
+		if let Err(e) = T::Penalties::penalize(peer, reason, level) {
 			log::warn!(target: LOG_TARGET, "cannot penalize {peer:?} for {reason:?}: {e:?}");
 		}
 	}

@@ -128,6 +128,7 @@ thread_local! {
 		const { RefCell::new(BTreeMap::new()) };
 	static REWARDS: RefCell<Vec<(AccountId, Balance)>> = const { RefCell::new(Vec::new()) };
 	static PENALTIES: RefCell<Vec<(AccountId, PenaltyReason)>> = const { RefCell::new(Vec::new()) };
+	static PENALTY_LEVELS: RefCell<Vec<PenaltyLevel>> = const { RefCell::new(Vec::new()) };
 	static PAID_BYTES: RefCell<BTreeMap<AccountId, (u128, Balance)>> =
 		const { RefCell::new(BTreeMap::new()) };
 }
@@ -185,9 +186,10 @@ impl Penalties<AccountId> for MockPenalties {
 	fn penalize(
 		who: &AccountId,
 		reason: PenaltyReason,
-		_level: PenaltyLevel,
+		level: PenaltyLevel,
 	) -> Result<Standing, DispatchError> {
 		PENALTIES.with(|p| p.borrow_mut().push((*who, reason)));
+		PENALTY_LEVELS.with(|p| p.borrow_mut().push(level));
 		Ok(Standing::Good)
 	}
 }
@@ -293,6 +295,7 @@ fn reset_stand_ins() {
 	CLIENT_KEYS.with(|k| k.borrow_mut().clear());
 	REWARDS.with(|r| r.borrow_mut().clear());
 	PENALTIES.with(|p| p.borrow_mut().clear());
+	PENALTY_LEVELS.with(|p| p.borrow_mut().clear());
 	PAID_BYTES.with(|p| p.borrow_mut().clear());
 	PeersEmission::set(1_000_000 * SPB);
 	BillingEmission::set(21_000 * SPB);
@@ -359,6 +362,11 @@ pub fn rewards() -> Vec<(AccountId, Balance)> {
 /// Penalties recorded.
 pub fn penalties() -> Vec<(AccountId, PenaltyReason)> {
 	PENALTIES.with(|p| p.borrow().clone())
+}
+
+/// The levels of the penalties recorded.
+pub fn penalty_levels() -> Vec<PenaltyLevel> {
+	PENALTY_LEVELS.with(|p| p.borrow().clone())
 }
 
 /// The free balance of `who`.

@@ -136,6 +136,8 @@ pub struct ReportRecord<
 	pub status: AuditStatus,
 	/// Its settlement, once settled.
 	pub outcome: Option<ReportOutcome<Balance>>,
+	/// Whether it pushed another report out of the full set when it was accepted.
+	pub displaced: bool,
 }
 
 /// A peer's traffic between reports.

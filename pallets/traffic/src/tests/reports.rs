@@ -189,3 +189,29 @@ fn a_full_report_set_takes_only_larger_reports_and_drops_the_smallest() {
 		assert_eq!(TrafficOf::<Test>::get(1), None);
 	});
 }
+
+#[test]
+fn a_displacing_report_that_fails_its_audit_suspends_its_peer() {
+	build_and_execute(|| {
+		let nodes: Vec<Node> =
+			(1..=MAX_REPORTS as u64).map(|p| honest_node(p, 0, 1_000 * p)).collect();
+		run_to_report_window(0);
+		for node in &nodes {
+			assert_ok!(node.submit(0, 0));
+		}
+		// A huge claim with nothing behind it pushes the smallest honest report out.
+		register_peer(16);
+		let mut liar = Node::new(16);
+		liar.serve(0, 1, DAPP, 9, 1_000_000);
+		assert_ok!(liar.submit(0, 0));
+		assert!(Reports::<Test>::get(0, 16).unwrap().displaced);
+		assert!(!Reports::<Test>::get(0, 8).unwrap().displaced);
+		run_to_first_audit(0);
+		for node in &nodes[1..] {
+			assert_ok!(node.answer_audit(0));
+		}
+		run_to_settled(0);
+		assert_eq!(penalties(), vec![(16, PenaltyReason::AuditFailed)]);
+		assert_eq!(penalty_levels(), vec![PenaltyLevel::Suspend]);
+	});
+}
