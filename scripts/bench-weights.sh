@@ -12,7 +12,10 @@ OMNI_BENCHER_VERSION="${OMNI_BENCHER_VERSION:-0.28.0}"
 if ! command -v frame-omni-bencher >/dev/null || \
 	! frame-omni-bencher --version 2>/dev/null | grep -q "$OMNI_BENCHER_VERSION"; then
 	echo "[bench] installing frame-omni-bencher $OMNI_BENCHER_VERSION"
-	cargo install --locked frame-omni-bencher --version "$OMNI_BENCHER_VERSION" \
+	# The bencher embeds a test runtime for its storage benchmarks, which the pallet benchmarks
+	# do not use: skip its wasm (the wasm toolchain settings of .cargo/config.toml do not apply
+	# to `cargo install`).
+	SKIP_WASM_BUILD=1 cargo install --locked frame-omni-bencher --version "$OMNI_BENCHER_VERSION" \
 		--target-dir "$HOME/.cache/spacebook/omni-target"
 fi
 
