@@ -135,13 +135,7 @@ fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
 		.collect();
 	receipts.sort_by_key(|r| r.receipt.stream_key());
 	let tree = SumTree::new(&receipts).expect("sorted");
-	let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
-	for r in &receipts {
-		match per_dapp.last_mut() {
-			Some((d, bytes)) if *d == r.receipt.dapp => *bytes += u128::from(r.receipt.bytes),
-			_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
-		}
-	}
+	let per_dapp = Pallet::<T>::per_dapp_totals(&receipts);
 	let total = tree.root().sum;
 	let mut r = record::<T>(&peer, &dapps[..1], total);
 	r.report.per_dapp = per_dapp.try_into().expect("MaxDApps");

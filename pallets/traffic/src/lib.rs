@@ -1540,6 +1540,21 @@ impl<T: Config> Pallet<T> {
 		(OFFCHAIN_REPORTED_PREFIX, peer, period).encode()
 	}
 
+	/// The bytes per DApp of receipts sorted by stream key (so each DApp's receipts are
+	/// consecutive), in the same order: a report's `per_dapp`.
+	pub fn per_dapp_totals(receipts: &[SignedReceipt<T::AccountId>]) -> Vec<(T::AccountId, u128)> {
+		let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
+		for r in receipts {
+			match per_dapp.last_mut() {
+				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
+					*bytes = bytes.saturating_add(r.receipt.bytes.into())
+				}
+				_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
+			}
+		}
+		per_dapp
+	}
+
 	/// The report `peer` would send for `period` from the receipts its node keeps, with the
 	/// receipts it commits to; `None` if there is nothing to report or it would not reach the
 	/// cutoff.
@@ -1577,15 +1592,7 @@ impl<T: Config> Pallet<T> {
 		// Per DApp, in the leaves' order. Past MaxDApps DApps, those with the most bytes are
 		// kept; the others' receipts are not reported (and are lost once the periods are
 		// claimed).
-		let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
-		for r in &receipts {
-			match per_dapp.last_mut() {
-				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
-					*bytes = bytes.saturating_add(r.receipt.bytes.into())
-				}
-				_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
-			}
-		}
+		let mut per_dapp = Self::per_dapp_totals(&receipts);
 		let limit = T::MaxDApps::get() as usize;
 		if per_dapp.len() > limit {
 			let mut by_bytes = per_dapp.clone();
@@ -1614,15 +1621,7 @@ impl<T: Config> Pallet<T> {
 				(bytes <= *left).then(|| *left -= bytes).is_some()
 			})
 			.collect();
-		let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
-		for r in &kept {
-			match per_dapp.last_mut() {
-				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
-					*bytes = bytes.saturating_add(r.receipt.bytes.into())
-				}
-				_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
-			}
-		}
+		let per_dapp = Self::per_dapp_totals(&kept);
 		let tree = SumTree::new(&kept).ok()?;
 		let root = tree.root();
 		if root.sum == 0 || traffic.carried.saturating_add(root.sum) < Cutoff::<T>::get() {

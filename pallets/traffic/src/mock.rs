@@ -464,15 +464,7 @@ impl Node {
 	/// The report of `period` from `from_period`.
 	pub fn report(&self, period: u32, from_period: u32) -> TrafficReportOf<Test> {
 		let tree = self.tree();
-		let mut per_dapp: Vec<(AccountId, u128)> = Vec::new();
-		for r in &self.receipts {
-			match per_dapp.last_mut() {
-				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
-					*bytes += u128::from(r.receipt.bytes)
-				}
-				_ => per_dapp.push((r.receipt.dapp, u128::from(r.receipt.bytes))),
-			}
-		}
+		let per_dapp = Traffic::per_dapp_totals(&self.receipts);
 		TrafficReport {
 			peer: self.peer,
 			period,
@@ -502,6 +494,8 @@ impl Node {
 
 	/// The honest answers to the open round of its report of `period`.
 	pub fn answers(&self, period: u32) -> AnswersOf<Test> {
+		// Built here rather than with `Traffic::answers_from`, so that the tests check the
+		// pallet's answers against an independent construction.
 		let round = Traffic::open_round(period).expect("an audit round is open");
 		let tree = self.tree();
 		Traffic::audit_positions(period, &self.peer, round)
