@@ -1485,7 +1485,8 @@ impl<T: Config> Pallet<T> {
 	/// The off-chain worker's part, for every peer key in the node's keystore that belongs to
 	/// a professional or common peer (at most [`MAX_LOCAL_PEERS`]):
 	///
-	/// - in the report window, report the previous period from the receipts the node keeps
+	/// - in the report window, from a quarter into it ([`Pallet::report_send_from`]), report
+	///   the previous period from the receipts the node keeps
 	///   ([`spacebook_receipts::offchain_receipts_key`], written by the node's
 	///   `traffic_submitReceipt` RPC), if they reach the cutoff; the receipts reported are kept
 	///   until the report is settled, to answer its audits;
@@ -1505,12 +1506,20 @@ impl<T: Config> Pallet<T> {
 			.take(MAX_LOCAL_PEERS);
 		for (key, peer) in locals {
 			Self::forget_claimed_receipts(&peer);
-			if Self::offset_of(n) < T::ReportWindow::get() {
+			let offset = Self::offset_of(n);
+			if (Self::report_send_from()..T::ReportWindow::get()).contains(&offset) {
 				Self::send_report(&key, &peer, period, n);
 			} else if let Some(round) = Self::open_round(period) {
 				Self::send_answers(&peer, period, round, n);
 			}
 		}
+	}
+
+	/// The offset in the report window from which a node sends its report: a quarter into the
+	/// window, so that receipts the data plane hands over just after the period ends are still
+	/// in it, with time left to resend.
+	pub fn report_send_from() -> u32 {
+		T::ReportWindow::get() / 4
 	}
 
 	/// Whether `what` may be sent now: not sent in the last [`RESUBMIT_AFTER`] blocks.

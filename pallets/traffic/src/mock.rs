@@ -404,6 +404,11 @@ pub fn run_to_report_window(period: u32) {
 	run_to(start_of(period + 1));
 }
 
+/// Run to the block from which a node sends its report of `period`.
+pub fn run_to_report_sending(period: u32) {
+	run_to(start_of(period + 1) + u64::from(Traffic::report_send_from()));
+}
+
 /// Run to the first audit round of `period`.
 pub fn run_to_first_audit(period: u32) {
 	run_to(start_of(period + 1) + u64::from(AUDIT_START));

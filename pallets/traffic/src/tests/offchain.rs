@@ -29,6 +29,8 @@ fn the_worker_reports_answers_its_audit_and_forgets_claimed_receipts() {
 		run_to(start_of(1) - 1);
 		assert!(run_offchain_worker(&pool).is_empty(), "nothing before the report window");
 		run_to_report_window(0);
+		assert!(run_offchain_worker(&pool).is_empty(), "late receipts may still come");
+		run_to_report_sending(0);
 		let calls = run_offchain_worker(&pool);
 		assert_eq!(calls.len(), 1);
 		assert!(is_report(&calls[0]));
@@ -59,13 +61,14 @@ fn the_worker_resends_after_a_few_blocks_and_answers_the_second_round() {
 		let node = honest_node(PEER, 0, 3_000);
 		store_receipts(PEER, 0, &node.receipts);
 		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
-		run_to_report_window(0);
+		run_to_report_sending(0);
+		let sent_at = System::block_number();
 		// The first report is lost on its way (the pool is emptied without a block).
 		Traffic::offchain_worker(System::block_number());
 		assert_eq!(std::mem::take(&mut pool.write().transactions).len(), 1);
-		run_to(start_of(1) + 2);
+		run_to(sent_at + 2);
 		assert!(run_offchain_worker(&pool).is_empty(), "not again right away");
-		run_to(start_of(1) + u64::from(RESUBMIT_AFTER));
+		run_to(sent_at + u64::from(RESUBMIT_AFTER));
 		assert_eq!(run_offchain_worker(&pool).len(), 1, "again after a few blocks");
 
 		// The node was down during the first audit round: it answers the second.
@@ -91,7 +94,7 @@ fn the_worker_keeps_accumulating_below_the_cutoff_and_reports_across_periods() {
 		let mut node = honest_node(PEER, 1, 5_000);
 		store_receipts(PEER, 1, &node.receipts);
 		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
-		run_to_report_window(1);
+		run_to_report_sending(1);
 		assert!(run_offchain_worker(&pool).is_empty(), "5 000 is below the cutoff of 9 000");
 		run_to_settled(1);
 
@@ -99,7 +102,7 @@ fn the_worker_keeps_accumulating_below_the_cutoff_and_reports_across_periods() {
 		second.serve(2, 9, DAPP, 0, 5_000);
 		pay_for(DAPP, 5_000, 1);
 		store_receipts(PEER, 2, &second.receipts);
-		run_to_report_window(2);
+		run_to_report_sending(2);
 		let calls = run_offchain_worker(&pool);
 		assert!(is_report(&calls[0]));
 		let report = Reports::<Test>::get(2, PEER).unwrap().report;
@@ -169,14 +172,15 @@ fn a_resent_report_is_the_one_first_signed() {
 		let mut node = honest_node(PEER, 0, 3_000);
 		store_receipts(PEER, 0, &node.receipts);
 		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
-		run_to_report_window(0);
+		run_to_report_sending(0);
+		let sent_at = System::block_number();
 		Traffic::offchain_worker(System::block_number());
 		let first = std::mem::take(&mut pool.write().transactions);
 		// A receipt arrives late; the report sent again a few blocks later is the same.
 		node.serve(0, 9, DAPP, 0, 500);
 		pay_for(DAPP, 500, 1);
 		store_receipts(PEER, 0, &node.receipts);
-		run_to(start_of(1) + u64::from(RESUBMIT_AFTER));
+		run_to(sent_at + u64::from(RESUBMIT_AFTER));
 		Traffic::offchain_worker(System::block_number());
 		let again = std::mem::take(&mut pool.write().transactions);
 		assert_eq!(again, first);
