@@ -619,9 +619,16 @@ pub fn store_receipts(peer: AccountId, period: u32, receipts: &[SignedReceipt<Ac
 pub fn run_offchain_worker(
 	pool: &std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
 ) -> Vec<pallet_traffic::Call<Test>> {
+	Traffic::offchain_worker(System::block_number());
+	dispatch_pool(pool)
+}
+
+/// Dispatch what is in the pool (as a block would) and empty it. Returns the calls.
+pub fn dispatch_pool(
+	pool: &std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
+) -> Vec<pallet_traffic::Call<Test>> {
 	use codec::Decode;
 	use frame_support::traits::UnfilteredDispatchable;
-	Traffic::offchain_worker(System::block_number());
 	let txs = std::mem::take(&mut pool.write().transactions);
 	txs.into_iter()
 		.map(|tx| {
@@ -633,21 +640,4 @@ pub fn run_offchain_worker(
 			call
 		})
 		.collect()
-}
-
-/// Dispatch what is in the pool (as a block would) without running the worker first; returns
-/// how many calls were dispatched.
-pub fn run_offchain_worker_pool_only(
-	pool: &std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
-) -> usize {
-	use codec::Decode;
-	use frame_support::traits::UnfilteredDispatchable;
-	let txs = std::mem::take(&mut pool.write().transactions);
-	for tx in &txs {
-		let xt = TestXt::<RuntimeCall, ()>::decode(&mut &tx[..]).expect("an extrinsic");
-		let RuntimeCall::Traffic(call) = xt.function else { panic!("a traffic call") };
-		call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
-			.expect("what the worker sent checks");
-	}
-	txs.len()
 }
