@@ -1,0 +1,220 @@
+//! The receipt ledger: the latest receipt of each stream, made durable before the client is told
+//! it was taken, and handed to the node's off-chain storage for the off-chain worker to report.
+//!
+//! Durability comes from an append-only **journal** in the data plane's directory: each receipt
+//! is appended and the file synced (`fsync`) before the receipt is acknowledged. The sink (the
+//! node's off-chain storage) is then updated; on start the journal is replayed into the sink,
+//! so a receipt acknowledged just before a crash (`SIGKILL`, power loss) is reported all the
+//! same. Merging into the sink is idempotent: it keeps the highest receipt of each stream.
+//!
+//! The journal is compacted on open: only the latest receipt of each stream of the recent
+//! periods is rewritten (into a new file, synced, then renamed over the old one).
+
+use crate::session::Receipt;
+use codec::{Decode, Encode};
+use parking_lot::Mutex;
+use std::{
+	collections::BTreeMap,
+	fs,
+	io::{self, Read, Write},
+	path::{Path, PathBuf},
+	sync::Arc,
+};
+
+/// Where acknowledged receipts go to be reported: the node's off-chain storage.
+pub trait ReceiptSink: Send + Sync + 'static {
+	/// Keep `receipt` unless the one kept for its stream has as many bytes. Returns whether it
+	/// changed what is kept.
+	fn keep(&self, receipt: &Receipt) -> Result<bool, String>;
+}
+
+/// A sink in memory, for tests and for running the data plane without a node.
+#[derive(Default)]
+pub struct MemorySink {
+	kept: Mutex<BTreeMap<Vec<u8>, Receipt>>,
+}
+
+impl MemorySink {
+	/// Everything kept, in stream-key order.
+	pub fn receipts(&self) -> Vec<Receipt> {
+		self.kept.lock().values().cloned().collect()
+	}
+}
+
+impl ReceiptSink for MemorySink {
+	fn keep(&self, receipt: &Receipt) -> Result<bool, String> {
+		let mut kept = self.kept.lock();
+		let key = receipt.receipt.stream_key();
+		match kept.get(&key) {
+			Some(old) if old.receipt.bytes >= receipt.receipt.bytes => Ok(false),
+			_ => {
+				kept.insert(key, receipt.clone());
+				Ok(true)
+			}
+		}
+	}
+}
+
+/// The durable receipt ledger.
+pub struct Ledger {
+	path: PathBuf,
+	journal: Mutex<fs::File>,
+	sink: Arc<dyn ReceiptSink>,
+}
+
+/// Largest journal record accepted on replay (a receipt is ~200 bytes).
+const MAX_RECORD: u32 = 4096;
+
+fn read_journal(path: &Path) -> io::Result<Vec<Receipt>> {
+	let mut raw = Vec::new();
+	match fs::File::open(path) {
+		Ok(mut f) => {
+			f.read_to_end(&mut raw)?;
+		}
+		Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+		Err(e) => return Err(e),
+	}
+	let mut receipts = Vec::new();
+	let mut rest = &raw[..];
+	// Records: a little-endian u32 length, then the SCALE-encoded receipt. A torn last record
+	// (a crash mid-append, never acknowledged) ends the replay.
+	while rest.len() >= 4 {
+		let len = u32::from_le_bytes(rest[..4].try_into().expect("4 bytes"));
+		if len > MAX_RECORD || rest.len() < 4 + len as usize {
+			break;
+		}
+		let mut record = &rest[4..4 + len as usize];
+		match Receipt::decode(&mut record) {
+			Ok(r) if record.is_empty() => receipts.push(r),
+			_ => break,
+		}
+		rest = &rest[4 + len as usize..];
+	}
+	Ok(receipts)
+}
+
+fn record(receipt: &Receipt) -> Vec<u8> {
+	let body = receipt.encode();
+	let mut out = (body.len() as u32).to_le_bytes().to_vec();
+	out.extend_from_slice(&body);
+	out
+}
+
+impl Ledger {
+	/// Open the journal at `path`, replay it into `sink`, and compact it to the latest receipt
+	/// of each stream of periods from `oldest_period` on.
+	pub fn open(
+		path: impl Into<PathBuf>,
+		sink: Arc<dyn ReceiptSink>,
+		oldest_period: u32,
+	) -> io::Result<Self> {
+		let path = path.into();
+		let mut latest: BTreeMap<Vec<u8>, Receipt> = BTreeMap::new();
+		for receipt in read_journal(&path)? {
+			if receipt.receipt.period < oldest_period {
+				continue;
+			}
+			let key = receipt.receipt.stream_key();
+			if latest.get(&key).is_none_or(|old| receipt.receipt.bytes > old.receipt.bytes) {
+				latest.insert(key, receipt);
+			}
+		}
+		for receipt in latest.values() {
+			sink.keep(receipt).map_err(io::Error::other)?;
+		}
+		let compacted = path.with_extension("compacting");
+		{
+			let mut file = fs::File::create(&compacted)?;
+			for receipt in latest.values() {
+				file.write_all(&record(receipt))?;
+			}
+			file.sync_all()?;
+		}
+		fs::rename(&compacted, &path)?;
+		if let Some(dir) = path.parent() {
+			fs::File::open(dir)?.sync_all()?;
+		}
+		let journal = fs::OpenOptions::new().append(true).open(&path)?;
+		log::info!(target: "dataplane", "receipt ledger {path:?}: {} receipts replayed", latest.len());
+		Ok(Ledger { path, journal: Mutex::new(journal), sink })
+	}
+
+	/// Make `receipt` durable, then keep it in the sink. Once this returns `Ok`, the receipt
+	/// survives a crash. Blocking (it syncs the journal).
+	pub fn record(&self, receipt: &Receipt) -> io::Result<bool> {
+		{
+			let mut journal = self.journal.lock();
+			journal.write_all(&record(receipt))?;
+			journal.sync_data()?;
+		}
+		self.sink.keep(receipt).map_err(io::Error::other)
+	}
+
+	/// The journal's path.
+	pub fn path(&self) -> &Path {
+		&self.path
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
+	use spacebook_receipts::Receipt as Plain;
+
+	fn receipt(session: u8, period: u32, bytes: u64) -> Receipt {
+		let client = sr25519::Pair::from_string("//client", None).unwrap();
+		Plain {
+			period,
+			session: [session; 16],
+			server: AccountId32::new([1; 32]),
+			dapp: AccountId32::new([2; 32]),
+			client_key: client.public(),
+			bytes,
+		}
+		.sign(&client, &H256::zero())
+	}
+
+	#[test]
+	fn a_recorded_receipt_survives_a_restart_and_a_torn_record_is_dropped() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("receipts.journal");
+		{
+			let ledger = Ledger::open(&path, Arc::new(MemorySink::default()), 0).unwrap();
+			assert!(ledger.record(&receipt(1, 5, 100)).unwrap());
+			assert!(ledger.record(&receipt(1, 5, 300)).unwrap());
+			assert!(!ledger.record(&receipt(1, 5, 200)).unwrap());
+			ledger.record(&receipt(2, 4, 50)).unwrap();
+			// Dropped without any shutdown, as a SIGKILL would.
+		}
+		// A crash mid-append leaves a torn record at the end.
+		let mut f = fs::OpenOptions::new().append(true).open(&path).unwrap();
+		f.write_all(&record(&receipt(3, 5, 999))[..20]).unwrap();
+		drop(f);
+
+		let sink = Arc::new(MemorySink::default());
+		Ledger::open(&path, sink.clone(), 0).unwrap();
+		let kept: Vec<(u8, u64)> =
+			sink.receipts().iter().map(|r| (r.receipt.session[0], r.receipt.bytes)).collect();
+		assert_eq!(kept, vec![(2, 50), (1, 300)], "stream-key order: period 4 first");
+	}
+
+	#[test]
+	fn compaction_keeps_the_latest_receipt_of_recent_periods() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("receipts.journal");
+		{
+			let ledger = Ledger::open(&path, Arc::new(MemorySink::default()), 0).unwrap();
+			for bytes in 1..=50 {
+				ledger.record(&receipt(1, 7, bytes)).unwrap();
+			}
+			ledger.record(&receipt(2, 3, 10)).unwrap();
+		}
+		let sink = Arc::new(MemorySink::default());
+		Ledger::open(&path, sink.clone(), 5).unwrap();
+		// (sr25519 signatures are randomized: compare what was signed.)
+		let plain = |list: Vec<Receipt>| list.into_iter().map(|r| r.receipt).collect::<Vec<_>>();
+		assert_eq!(plain(read_journal(&path).unwrap()), vec![receipt(1, 7, 50).receipt]);
+		assert_eq!(plain(sink.receipts()), vec![receipt(1, 7, 50).receipt]);
+	}
+}

@@ -1,0 +1,30 @@
+//! # The Spacebook data plane
+//!
+//! What a serving peer (a professional or common peer) runs next to its node to earn
+//! Proof-of-Traffic rewards: it stores files, serves them to DApp clients, and keeps the
+//! receipts the clients sign for the bytes they received.
+//!
+//! - [`content`]: files cut into 1 MiB **slices**, each hashed with BLAKE3; a file's **hash
+//!   index** is the Merkle root over its slice hashes, so a downloader checks every slice,
+//!   from whichever peer, on its own.
+//! - [`store`]: the [`ContentStore`](store::ContentStore) on disk, with crash-safe imports.
+//! - [`session`]: sessions opened with a client's signed *opening receipt*, served within a
+//!   **credit window** of bytes ahead of the client's receipts.
+//! - [`ledger`]: the durable receipt [`Ledger`](ledger::Ledger): a receipt is synced to a
+//!   journal before it is acknowledged, then kept where the node's off-chain worker reports it
+//!   from.
+//! - [`protocol`] and [`server`]: the HTTP protocol (ranged reads, uploads, sessions,
+//!   receipts) and the peer's server. The DApp SDK speaks the same protocol.
+//!
+//! docs/dataplane.md explains the choices: HTTP over TCP, the slice size, the credit window,
+//! which bytes count as traffic.
+#![warn(missing_docs)]
+
+pub mod content;
+pub mod ledger;
+pub mod protocol;
+pub mod server;
+pub mod session;
+pub mod store;
+
+pub use server::{ChainView, Config, DataPlane};

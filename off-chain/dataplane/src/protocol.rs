@@ -1,0 +1,187 @@
+//! The data plane's HTTP protocol, shared by the serving peer and the DApp SDK.
+//!
+//! | Request | Session | Answer |
+//! |---|---|---|
+//! | `GET /v1/status` | – | [`Status`] (JSON) |
+//! | `POST /v1/sessions`, body: opening receipt (SCALE) | – | [`Opened`] (JSON) |
+//! | `POST /v1/receipts`, body: receipt (SCALE) | – | [`ReceiptTaken`] (JSON) |
+//! | `GET /v1/names/<address, percent-encoded>` | – | hash indices (JSON list) |
+//! | `GET /v1/files/<hash index>` | – | [`FileInfo`](crate::content::FileInfo) (JSON) |
+//! | `GET /v1/files/<hash index>/slices` | – | the slice hashes, 32 bytes each |
+//! | `GET /v1/files/<hash index>/data`, optional `Range: bytes=a-b` | yes | the bytes (200 / 206) |
+//! | `POST /v1/files?address=<percent-encoded>`, body: the file | yes | its `FileInfo` (201) |
+//!
+//! A request that needs a session names it in the [`SESSION_HEADER`] (32 hex digits). Data
+//! responses carry the peer's current ledgering period in the [`PERIOD_HEADER`]: the client
+//! counts the bytes it receives towards that period's receipt. Errors are JSON
+//! `{"error": "<message>"}` with a 4xx or 5xx status: 401 for an unknown session, 402 when the
+//! credit window is used up, 403 for a client key its DApp did not authorize, 404, 413, 416.
+
+use crate::content::HashIndex;
+use serde::{Deserialize, Serialize};
+use sp_core::{crypto::AccountId32, H256};
+use spacebook_receipts::SessionId;
+
+/// The header naming the session of a request.
+pub const SESSION_HEADER: &str = "x-spacebook-session";
+/// The header carrying the serving peer's current ledgering period.
+pub const PERIOD_HEADER: &str = "x-spacebook-period";
+/// The version prefix of every path.
+pub const PREFIX: &str = "/v1";
+
+/// What a serving peer says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+	/// The serving peer's account, which receipts name as their server.
+	pub server: AccountId32,
+	/// The genesis hash of its chain, which receipts are signed for.
+	pub genesis_hash: H256,
+	/// The current ledgering period.
+	pub period: u32,
+	/// How many bytes it serves a session ahead of the session's receipts.
+	pub credit_window: u64,
+}
+
+/// The answer to an opening receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Opened {
+	/// The current ledgering period.
+	pub period: u32,
+	/// The credit window.
+	pub credit_window: u64,
+}
+
+/// The answer to a receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptTaken {
+	/// Whether it superseded what the peer had for its session and period.
+	pub new: bool,
+	/// Bytes the session may now be served before its next receipt.
+	pub credit: u64,
+}
+
+/// The answer to a hash-index query.
+pub type HashIndices = Vec<HashIndex>;
+
+/// An error answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+	/// What went wrong.
+	pub error: String,
+}
+
+/// A session id as the session header carries it.
+pub fn session_to_header(id: &SessionId) -> String {
+	hex::encode(id)
+}
+
+/// The session id in a session header's value.
+pub fn session_from_header(value: &str) -> Option<SessionId> {
+	let mut id = [0u8; 16];
+	hex::decode_to_slice(value.trim(), &mut id).ok()?;
+	Some(id)
+}
+
+/// Percent-encode `s` for a path segment or query value: everything but unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+	let mut out = String::with_capacity(s.len());
+	for b in s.bytes() {
+		if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+			out.push(b as char);
+		} else {
+			out.push_str(&format!("%{b:02X}"));
+		}
+	}
+	out
+}
+
+/// Decode a percent-encoded string; `None` for a bad escape or bytes that are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+	let bytes = s.as_bytes();
+	let mut out = Vec::with_capacity(bytes.len());
+	let mut i = 0;
+	while i < bytes.len() {
+		match bytes[i] {
+			b'%' => {
+				let hex = bytes.get(i + 1..i + 3)?;
+				out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+				i += 3;
+			}
+			b'+' => {
+				out.push(b' ');
+				i += 1;
+			}
+			b => {
+				out.push(b);
+				i += 1;
+			}
+		}
+	}
+	String::from_utf8(out).ok()
+}
+
+/// A byte range of a file, `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteRange {
+	/// First byte.
+	pub start: u64,
+	/// One past the last byte.
+	pub end: u64,
+}
+
+/// Parse a `Range` header value against a file of `length` bytes: one range, `bytes=a-b`,
+/// `bytes=a-` or `bytes=-n`. `None` if it is malformed or not satisfiable.
+pub fn parse_range(value: &str, length: u64) -> Option<ByteRange> {
+	let spec = value.trim().strip_prefix("bytes=")?;
+	if spec.contains(',') {
+		return None;
+	}
+	let (a, b) = spec.split_once('-')?;
+	let (a, b) = (a.trim(), b.trim());
+	let (start, end) = if a.is_empty() {
+		let n: u64 = b.parse().ok()?;
+		(length.saturating_sub(n), length)
+	} else {
+		let start: u64 = a.parse().ok()?;
+		let end = if b.is_empty() {
+			length
+		} else {
+			b.parse::<u64>().ok()?.saturating_add(1).min(length)
+		};
+		(start, end)
+	};
+	(start < end).then_some(ByteRange { start, end })
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn ranges_follow_rfc_9110() {
+		assert_eq!(parse_range("bytes=0-9", 100), Some(ByteRange { start: 0, end: 10 }));
+		assert_eq!(parse_range("bytes=90-", 100), Some(ByteRange { start: 90, end: 100 }));
+		assert_eq!(parse_range("bytes=-5", 100), Some(ByteRange { start: 95, end: 100 }));
+		assert_eq!(parse_range("bytes=50-1000", 100), Some(ByteRange { start: 50, end: 100 }));
+		assert_eq!(parse_range("bytes=100-", 100), None);
+		assert_eq!(parse_range("bytes=5-2", 100), None);
+		assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
+		assert_eq!(parse_range("items=0-1", 100), None);
+		assert_eq!(parse_range("bytes=x-1", 100), None);
+	}
+
+	#[test]
+	fn addresses_and_sessions_round_trip() {
+		for s in ["videos/intro clip.mp4", "ünï/ço∂e", "a+b%c"] {
+			assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
+		}
+		assert_eq!(percent_decode("%zz"), None);
+		assert_eq!(percent_decode("%4"), None);
+		let id = [0xab; 16];
+		assert_eq!(session_from_header(&session_to_header(&id)), Some(id));
+		assert_eq!(session_from_header("abc"), None);
+	}
+}

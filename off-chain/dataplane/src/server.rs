@@ -1,0 +1,483 @@
+//! The serving peer's HTTP server (protocol in [`crate::protocol`]).
+
+use crate::{
+	content::HashIndex,
+	ledger::Ledger,
+	protocol::{
+		self, ByteRange, ErrorBody, Opened, ReceiptTaken, Status, PERIOD_HEADER, SESSION_HEADER,
+	},
+	session::{Receipt, SessionError, Sessions},
+	store::{ContentStore, StoreError},
+};
+use bytes::Bytes;
+use codec::Decode;
+use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Full, StreamBody};
+use hyper::{
+	body::{Frame, Incoming},
+	header, Method, Request, Response, StatusCode,
+};
+use hyper_util::rt::TokioIo;
+use parking_lot::Mutex;
+use sp_core::{crypto::AccountId32, H256};
+use spacebook_receipts::{ClientKey, SessionId};
+use std::{
+	convert::Infallible,
+	io::{self, Write},
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use tokio::{
+	io::{AsyncReadExt, AsyncSeekExt},
+	net::TcpListener,
+};
+
+/// What the data plane needs to know of the chain.
+pub trait ChainView: Send + Sync + 'static {
+	/// The current ledgering period.
+	fn current_period(&self) -> u32;
+	/// The DApp that authorized `key` to sign receipts, if any.
+	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32>;
+}
+
+/// How a serving peer serves.
+#[derive(Clone, Debug)]
+pub struct Config {
+	/// The serving peer's account, which receipts must name.
+	pub server: AccountId32,
+	/// The chain's genesis hash, which receipts are signed for.
+	pub genesis_hash: H256,
+	/// Bytes served to a session ahead of its receipts.
+	pub credit_window: u64,
+	/// Sessions served at once.
+	pub max_sessions: usize,
+	/// How long a session may stay idle before its slot may be reused.
+	pub idle_timeout: Duration,
+	/// How long a transfer waits for a receipt when the credit window is used up.
+	pub stall_timeout: Duration,
+	/// The largest file accepted for upload.
+	pub max_upload: u64,
+}
+
+impl Config {
+	/// Defaults for `server` on the chain of `genesis_hash` (docs/dataplane.md explains them).
+	pub fn new(server: AccountId32, genesis_hash: H256) -> Self {
+		Config {
+			server,
+			genesis_hash,
+			credit_window: 8 << 20,
+			max_sessions: 4096,
+			idle_timeout: Duration::from_secs(600),
+			stall_timeout: Duration::from_secs(15),
+			max_upload: 64 << 30,
+		}
+	}
+}
+
+/// A serving peer's data plane: its content store, sessions and receipt ledger.
+pub struct DataPlane {
+	store: Arc<ContentStore>,
+	sessions: Mutex<Sessions>,
+	ledger: Arc<Ledger>,
+	chain: Arc<dyn ChainView>,
+	config: Config,
+}
+
+type Body = UnsyncBoxBody<Bytes, io::Error>;
+
+/// Bytes read from disk and handed to the connection at a time.
+const CHUNK: u64 = 256 << 10;
+/// The largest receipt body accepted.
+const MAX_RECEIPT_BODY: usize = 4096;
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+	Full::new(bytes.into()).map_err(|never: Infallible| match never {}).boxed_unsync()
+}
+
+fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+	let body = serde_json::to_vec(value).expect("plain data serializes");
+	Response::builder()
+		.status(status)
+		.header(header::CONTENT_TYPE, "application/json")
+		.body(full(body))
+		.expect("valid response")
+}
+
+fn error(status: StatusCode, message: impl ToString) -> Response<Body> {
+	json(status, &ErrorBody { error: message.to_string() })
+}
+
+fn session_error(e: SessionError) -> Response<Body> {
+	let status = match e {
+		SessionError::UnknownSession => StatusCode::UNAUTHORIZED,
+		SessionError::NotAuthorized | SessionError::WrongServer | SessionError::BadSignature => {
+			StatusCode::FORBIDDEN
+		}
+		SessionError::NoCredit => StatusCode::PAYMENT_REQUIRED,
+		SessionError::TooManySessions => StatusCode::SERVICE_UNAVAILABLE,
+		_ => StatusCode::BAD_REQUEST,
+	};
+	error(status, e)
+}
+
+/// Read a request body of at most `limit` bytes.
+async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Response<Body>> {
+	let limited = http_body_util::Limited::new(body, limit);
+	match limited.collect().await {
+		Ok(collected) => Ok(collected.to_bytes()),
+		Err(_) => Err(error(StatusCode::PAYLOAD_TOO_LARGE, format!("body above {limit} bytes"))),
+	}
+}
+
+impl DataPlane {
+	/// A data plane over `store`, keeping receipts in `ledger`.
+	pub fn new(
+		store: Arc<ContentStore>,
+		ledger: Arc<Ledger>,
+		chain: Arc<dyn ChainView>,
+		config: Config,
+	) -> Arc<Self> {
+		let sessions = Sessions::new(
+			config.server.clone(),
+			config.genesis_hash,
+			config.credit_window,
+			config.max_sessions,
+			config.idle_timeout,
+		);
+		Arc::new(DataPlane { store, sessions: Mutex::new(sessions), ledger, chain, config })
+	}
+
+	/// The content store.
+	pub fn store(&self) -> &Arc<ContentStore> {
+		&self.store
+	}
+
+	/// Serve connections from `listener` until the task is dropped.
+	pub async fn serve(self: Arc<Self>, listener: TcpListener) -> io::Result<()> {
+		loop {
+			let (stream, remote) = match listener.accept().await {
+				Ok(accepted) => accepted,
+				Err(e) => {
+					// Out of file descriptors and the like: back off instead of spinning.
+					log::warn!(target: "dataplane", "accept failed: {e}");
+					tokio::time::sleep(Duration::from_millis(100)).await;
+					continue;
+				}
+			};
+			let _ = stream.set_nodelay(true);
+			let plane = self.clone();
+			tokio::spawn(async move {
+				let service = hyper::service::service_fn(move |req| plane.clone().handle(req));
+				let conn = hyper::server::conn::http1::Builder::new()
+					.serve_connection(TokioIo::new(stream), service)
+					.with_upgrades();
+				if let Err(e) = conn.await {
+					log::debug!(target: "dataplane", "connection from {remote} ended: {e}");
+				}
+			});
+		}
+	}
+
+	async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+		let path = req.uri().path().to_owned();
+		let Some(rest) = path.strip_prefix(protocol::PREFIX) else {
+			return Ok(error(StatusCode::NOT_FOUND, "unknown path"));
+		};
+		let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+		let response = match (req.method(), segments.as_slice()) {
+			(&Method::GET, ["status"]) => self.status(),
+			(&Method::POST, ["sessions"]) => self.open_session(req).await,
+			(&Method::POST, ["receipts"]) => self.take_receipt(req).await,
+			(&Method::GET, ["names", address]) => match protocol::percent_decode(address) {
+				Some(address) => json(StatusCode::OK, &self.store.hash_indices(&address)),
+				None => error(StatusCode::BAD_REQUEST, "the address is not percent-encoded UTF-8"),
+			},
+			(&Method::GET, ["files", hash]) => match self.file(hash) {
+				Ok(file) => json(StatusCode::OK, &file.info),
+				Err(response) => response,
+			},
+			(&Method::GET, ["files", hash, "slices"]) => match self.file(hash) {
+				Ok(file) => {
+					let raw: Vec<u8> = file.slices.iter().flat_map(|h| h.0).collect();
+					Response::builder()
+						.header(header::CONTENT_TYPE, "application/octet-stream")
+						.body(full(raw))
+						.expect("valid response")
+				}
+				Err(response) => response,
+			},
+			(&Method::GET, ["files", hash, "data"]) => {
+				let hash = hash.to_string();
+				self.data(&hash, req).await
+			}
+			(&Method::POST, ["files"]) => self.upload(req).await,
+			_ => error(StatusCode::NOT_FOUND, "unknown path or method"),
+		};
+		Ok(response)
+	}
+
+	fn status(&self) -> Response<Body> {
+		json(
+			StatusCode::OK,
+			&Status {
+				server: self.config.server.clone(),
+				genesis_hash: self.config.genesis_hash,
+				period: self.chain.current_period(),
+				credit_window: self.config.credit_window,
+			},
+		)
+	}
+
+	// The error is the answer to send, built once where the fault is found; it is sent at once.
+	#[allow(clippy::result_large_err)]
+	fn file(&self, hash: &str) -> Result<crate::store::StoredFile, Response<Body>> {
+		let hash: HashIndex =
+			hash.parse().map_err(|e| error(StatusCode::BAD_REQUEST, format!("{e}")))?;
+		self.store
+			.get(&hash)
+			.ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no file {hash} here")))
+	}
+
+	async fn receipt_body(req: Request<Incoming>) -> Result<Receipt, Response<Body>> {
+		let raw = read_body(req.into_body(), MAX_RECEIPT_BODY).await?;
+		let mut input = &raw[..];
+		match Receipt::decode(&mut input) {
+			Ok(receipt) if input.is_empty() => Ok(receipt),
+			_ => Err(error(
+				StatusCode::BAD_REQUEST,
+				"the body is not a SCALE-encoded signed receipt",
+			)),
+		}
+	}
+
+	async fn open_session(&self, req: Request<Incoming>) -> Response<Body> {
+		let opening = match Self::receipt_body(req).await {
+			Ok(receipt) => receipt,
+			Err(response) => return response,
+		};
+		let dapp = self.chain.dapp_of_client_key(&opening.receipt.client_key);
+		let period = self.chain.current_period();
+		match self.sessions.lock().open(&opening, dapp, period, Instant::now()) {
+			Ok(()) => {
+				json(StatusCode::OK, &Opened { period, credit_window: self.config.credit_window })
+			}
+			Err(e) => session_error(e),
+		}
+	}
+
+	async fn take_receipt(&self, req: Request<Incoming>) -> Response<Body> {
+		let receipt = match Self::receipt_body(req).await {
+			Ok(receipt) => receipt,
+			Err(response) => return response,
+		};
+		if receipt.receipt.bytes == 0 {
+			return error(StatusCode::BAD_REQUEST, "a receipt counts at least one byte");
+		}
+		let period = self.chain.current_period();
+		let taken = match self.sessions.lock().acknowledge(&receipt, period, Instant::now()) {
+			Ok(taken) => taken,
+			Err(e) => return session_error(e),
+		};
+		if taken.new {
+			// Durable before the answer: an acknowledged receipt survives a crash.
+			let ledger = self.ledger.clone();
+			let recorded = tokio::task::spawn_blocking(move || ledger.record(&receipt)).await;
+			match recorded {
+				Ok(Ok(_)) => {}
+				Ok(Err(e)) => {
+					log::error!(target: "dataplane", "receipt ledger: {e}");
+					return error(StatusCode::INTERNAL_SERVER_ERROR, "the receipt ledger failed");
+				}
+				Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+			}
+		}
+		json(StatusCode::OK, &ReceiptTaken { new: taken.new, credit: taken.credit })
+	}
+
+	#[allow(clippy::result_large_err)]
+	fn session_of<B>(&self, req: &Request<B>) -> Result<SessionId, Response<Body>> {
+		let id = req
+			.headers()
+			.get(SESSION_HEADER)
+			.and_then(|v| v.to_str().ok())
+			.and_then(protocol::session_from_header)
+			.ok_or_else(|| {
+				error(StatusCode::UNAUTHORIZED, format!("name an open session in {SESSION_HEADER}"))
+			})?;
+		if self.sessions.lock().get(&id).is_none() {
+			return Err(session_error(SessionError::UnknownSession));
+		}
+		Ok(id)
+	}
+
+	/// Wait until the session may be served some of `want` bytes, for at most the stall timeout.
+	async fn grant(&self, session: &SessionId, want: u64) -> Result<u64, SessionError> {
+		let deadline = tokio::time::Instant::now() + self.config.stall_timeout;
+		loop {
+			let notify = {
+				let sessions = self.sessions.lock();
+				sessions.get(session).ok_or(SessionError::UnknownSession)?.credit_added.clone()
+			};
+			let notified = notify.notified();
+			tokio::pin!(notified);
+			// Registered before the check, so a receipt between the check and the wait wakes it.
+			notified.as_mut().enable();
+			let granted = self.sessions.lock().grant(session, want, Instant::now())?;
+			if granted > 0 {
+				return Ok(granted);
+			}
+			if tokio::time::timeout_at(deadline, notified).await.is_err() {
+				return Err(SessionError::NoCredit);
+			}
+		}
+	}
+
+	async fn data(self: Arc<Self>, hash: &str, req: Request<Incoming>) -> Response<Body> {
+		let file = match self.file(hash) {
+			Ok(file) => file,
+			Err(response) => return response,
+		};
+		let session = match self.session_of(&req) {
+			Ok(session) => session,
+			Err(response) => return response,
+		};
+		let length = file.info.length;
+		let range = match req.headers().get(header::RANGE) {
+			None => None,
+			Some(value) => match value.to_str().ok().and_then(|v| protocol::parse_range(v, length))
+			{
+				Some(range) => Some(range),
+				None => {
+					return Response::builder()
+						.status(StatusCode::RANGE_NOT_SATISFIABLE)
+						.header(header::CONTENT_RANGE, format!("bytes */{length}"))
+						.body(full(Bytes::new()))
+						.expect("valid response")
+				}
+			},
+		};
+		let ByteRange { start, end } = range.unwrap_or(ByteRange { start: 0, end: length });
+		let mut source = match tokio::fs::File::open(self.store.data_path(&file.info.hash_index))
+			.await
+		{
+			Ok(source) => source,
+			Err(e) => {
+				return error(StatusCode::INTERNAL_SERVER_ERROR, format!("reading the file: {e}"))
+			}
+		};
+		if let Err(e) = source.seek(io::SeekFrom::Start(start)).await {
+			return error(StatusCode::INTERNAL_SERVER_ERROR, format!("reading the file: {e}"));
+		}
+		let state = (self.clone(), source, start, end);
+		let stream =
+			futures::stream::unfold(state, move |(plane, mut source, at, end)| async move {
+				if at >= end {
+					return None;
+				}
+				let granted = match plane.grant(&session, (end - at).min(CHUNK)).await {
+					Ok(granted) => granted,
+					Err(e) => {
+						// Ends the response early: the client sees a cut transfer.
+						let e = io::Error::other(e);
+						return Some((Err(e), (plane, source, end, end)));
+					}
+				};
+				let mut chunk = vec![0u8; granted as usize];
+				if let Err(e) = source.read_exact(&mut chunk).await {
+					return Some((Err(e), (plane, source, end, end)));
+				}
+				Some((Ok(Frame::data(Bytes::from(chunk))), (plane, source, at + granted, end)))
+			});
+		let mut response = Response::builder()
+			.header(header::CONTENT_TYPE, "application/octet-stream")
+			.header(header::CONTENT_LENGTH, end - start)
+			.header(header::ACCEPT_RANGES, "bytes")
+			.header(PERIOD_HEADER, self.chain.current_period());
+		if range.is_some() {
+			response = response
+				.status(StatusCode::PARTIAL_CONTENT)
+				.header(header::CONTENT_RANGE, format!("bytes {start}-{}/{length}", end - 1));
+		}
+		response.body(BodyExt::boxed_unsync(StreamBody::new(stream))).expect("valid response")
+	}
+
+	async fn upload(&self, req: Request<Incoming>) -> Response<Body> {
+		if let Err(response) = self.session_of(&req) {
+			return response;
+		}
+		let address = req
+			.uri()
+			.query()
+			.into_iter()
+			.flat_map(|q| q.split('&'))
+			.find_map(|kv| kv.strip_prefix("address="))
+			.and_then(protocol::percent_decode);
+		let Some(address) = address else {
+			return error(StatusCode::BAD_REQUEST, "name the file's address: ?address=<address>");
+		};
+		let limit = self.config.max_upload;
+		let import = match self.store.begin_import(&address, limit) {
+			Ok(import) => import,
+			Err(e) => return store_error(e),
+		};
+		let mut import = Some(import);
+		let mut body = req.into_body();
+		let mut pending: Vec<u8> = Vec::new();
+		loop {
+			let frame = body.frame().await;
+			let done = frame.is_none();
+			match frame {
+				Some(Ok(frame)) => {
+					if let Ok(data) = frame.into_data() {
+						pending.extend_from_slice(&data);
+					}
+				}
+				Some(Err(e)) => return error(StatusCode::BAD_REQUEST, format!("upload: {e}")),
+				None => {}
+			}
+			if pending.len() >= crate::content::SLICE_SIZE as usize || (done && !pending.is_empty())
+			{
+				let mut writing = import.take().expect("put back after each write");
+				let data = std::mem::take(&mut pending);
+				let written = tokio::task::spawn_blocking(move || {
+					let result = writing.write_all(&data);
+					(writing, result)
+				})
+				.await;
+				match written {
+					Ok((writing, Ok(()))) => import = Some(writing),
+					Ok((_, Err(e))) => return store_io_error(e),
+					Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+				}
+			}
+			if done {
+				break;
+			}
+		}
+		let store = self.store.clone();
+		let import = import.expect("put back after each write");
+		match tokio::task::spawn_blocking(move || store.finish_import(import)).await {
+			Ok(Ok(info)) => {
+				log::info!(target: "dataplane", "stored {} ({} bytes) as {}", info.address, info.length, info.hash_index);
+				json(StatusCode::CREATED, &info)
+			}
+			Ok(Err(e)) => store_error(e),
+			Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+		}
+	}
+}
+
+fn store_error(e: StoreError) -> Response<Body> {
+	let status = match e {
+		StoreError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+		StoreError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+		StoreError::Empty | StoreError::BadAddress => StatusCode::BAD_REQUEST,
+	};
+	error(status, e)
+}
+
+fn store_io_error(e: io::Error) -> Response<Body> {
+	match e.get_ref().and_then(|inner| inner.downcast_ref::<StoreError>()) {
+		Some(StoreError::TooLarge(limit)) => store_error(StoreError::TooLarge(*limit)),
+		_ => store_error(StoreError::Io(e)),
+	}
+}

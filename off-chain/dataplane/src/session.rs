@@ -1,0 +1,400 @@
+//! Sessions between DApp clients and this serving peer, and the **credit window** that makes
+//! clients pay as they go.
+//!
+//! A client opens a session with an *opening receipt*: a receipt of zero bytes for this server,
+//! signed by a client key, which proves that the client holds a key its DApp authorized. From
+//! then on the peer serves the session as long as the bytes it served and the client has not yet
+//! acknowledged with a receipt stay within the credit window; past it, serving waits for the
+//! next receipt, and a client that stops signing gets nothing more than one window of bytes.
+//!
+//! Receipts are cumulative per `(session, period)`: the client counts the bytes of each
+//! ledgering period from zero. The session's acknowledged total is the sum over periods of the
+//! highest receipt of each.
+//!
+//! This module is pure bookkeeping, without I/O or clocks beyond the `now` it is given.
+
+use sp_core::{crypto::AccountId32, H256};
+use spacebook_receipts::{ClientKey, SessionId, SignedReceipt};
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use tokio::sync::Notify;
+
+/// A receipt as the data plane handles it.
+pub type Receipt = SignedReceipt<AccountId32>;
+
+/// How many ledgering periods of a session's receipts are remembered (older periods count in
+/// the acknowledged total but can no longer be updated).
+const PERIODS_KEPT: usize = 3;
+
+/// Why a session or a receipt was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+	/// The signature is not the client key's over this chain's payload.
+	#[error("the receipt's signature does not verify on this chain")]
+	BadSignature,
+	/// The receipt names another serving peer.
+	#[error("the receipt is for another server")]
+	WrongServer,
+	/// The client key is not authorized by the DApp the receipt names.
+	#[error("the client key is not authorized by the receipt's DApp")]
+	NotAuthorized,
+	/// The receipt's period is not the current one (or, for a receipt, the one before).
+	#[error("the receipt is for period {got}, the current period is {current}")]
+	WrongPeriod {
+		/// The receipt's period.
+		got: u32,
+		/// The peer's current period.
+		current: u32,
+	},
+	/// An opening receipt that counts bytes.
+	#[error("an opening receipt counts zero bytes")]
+	OpeningWithBytes,
+	/// No open session has this id.
+	#[error("no open session with this id; open one first")]
+	UnknownSession,
+	/// The session is open with another DApp or client key.
+	#[error("the receipt does not match its session's DApp and client key")]
+	SessionMismatch,
+	/// The peer serves as many sessions as it may.
+	#[error("this peer serves as many sessions as it may; try later or another peer")]
+	TooManySessions,
+	/// The client did not keep up with receipts: the credit window is used up.
+	#[error("the credit window is used up: send a receipt for the bytes received")]
+	NoCredit,
+}
+
+/// One session.
+#[derive(Debug)]
+pub struct Session {
+	/// The DApp that pays.
+	pub dapp: AccountId32,
+	/// The client key that signs.
+	pub client_key: ClientKey,
+	/// Bytes served over the session's life.
+	pub served: u64,
+	/// The highest receipt of each recent period.
+	by_period: BTreeMap<u32, u64>,
+	/// Acknowledged bytes of periods no longer in `by_period`.
+	acknowledged_before: u64,
+	last_active: Instant,
+	/// Woken when a receipt adds credit.
+	pub credit_added: Arc<Notify>,
+}
+
+impl Session {
+	/// Bytes the client acknowledged over the session's life.
+	pub fn acknowledged(&self) -> u64 {
+		self.by_period.values().fold(self.acknowledged_before, |sum, b| sum.saturating_add(*b))
+	}
+
+	/// Bytes served and not yet acknowledged.
+	pub fn outstanding(&self) -> u64 {
+		self.served.saturating_sub(self.acknowledged())
+	}
+}
+
+/// What accepting a receipt did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Acknowledged {
+	/// Whether the receipt supersedes what the session had for its period (and must be kept).
+	pub new: bool,
+	/// Bytes the session may now be served before its next receipt.
+	pub credit: u64,
+}
+
+/// The sessions of one serving peer.
+pub struct Sessions {
+	server: AccountId32,
+	genesis_hash: H256,
+	credit_window: u64,
+	max_sessions: usize,
+	idle_timeout: Duration,
+	sessions: HashMap<SessionId, Session>,
+}
+
+impl Sessions {
+	/// Sessions of `server` on the chain of `genesis_hash`, each allowed `credit_window` bytes
+	/// ahead of its receipts, at most `max_sessions` at once; a session idle for `idle_timeout`
+	/// makes room for a new one.
+	pub fn new(
+		server: AccountId32,
+		genesis_hash: H256,
+		credit_window: u64,
+		max_sessions: usize,
+		idle_timeout: Duration,
+	) -> Self {
+		Sessions {
+			server,
+			genesis_hash,
+			credit_window,
+			max_sessions,
+			idle_timeout,
+			sessions: HashMap::new(),
+		}
+	}
+
+	/// The serving peer's account.
+	pub fn server(&self) -> &AccountId32 {
+		&self.server
+	}
+
+	/// The credit window.
+	pub fn credit_window(&self) -> u64 {
+		self.credit_window
+	}
+
+	fn check(&self, receipt: &Receipt) -> Result<(), SessionError> {
+		if receipt.receipt.server != self.server {
+			return Err(SessionError::WrongServer);
+		}
+		if !receipt.verify(&self.genesis_hash) {
+			return Err(SessionError::BadSignature);
+		}
+		Ok(())
+	}
+
+	/// Open (or re-open, e.g. after a restart of this peer) the session of an opening receipt.
+	/// `dapp_of_key` is the DApp that authorized the receipt's client key, from the chain.
+	pub fn open(
+		&mut self,
+		opening: &Receipt,
+		dapp_of_key: Option<AccountId32>,
+		current_period: u32,
+		now: Instant,
+	) -> Result<(), SessionError> {
+		let r = &opening.receipt;
+		if r.bytes != 0 {
+			return Err(SessionError::OpeningWithBytes);
+		}
+		self.check(opening)?;
+		if dapp_of_key.as_ref() != Some(&r.dapp) {
+			return Err(SessionError::NotAuthorized);
+		}
+		if r.period.abs_diff(current_period) > 1 {
+			return Err(SessionError::WrongPeriod { got: r.period, current: current_period });
+		}
+		if let Some(session) = self.sessions.get_mut(&r.session) {
+			if session.dapp != r.dapp || session.client_key != r.client_key {
+				return Err(SessionError::SessionMismatch);
+			}
+			session.last_active = now;
+			return Ok(());
+		}
+		if self.sessions.len() >= self.max_sessions {
+			let idle = self.idle_timeout;
+			self.sessions.retain(|_, s| now.saturating_duration_since(s.last_active) < idle);
+			if self.sessions.len() >= self.max_sessions {
+				return Err(SessionError::TooManySessions);
+			}
+		}
+		self.sessions.insert(
+			r.session,
+			Session {
+				dapp: r.dapp.clone(),
+				client_key: r.client_key,
+				served: 0,
+				by_period: BTreeMap::new(),
+				acknowledged_before: 0,
+				last_active: now,
+				credit_added: Arc::new(Notify::new()),
+			},
+		);
+		Ok(())
+	}
+
+	/// Take a receipt of an open session. It must be for the current period or the one before
+	/// (bytes served just before a period ended). Wakes the session's waiting transfers.
+	pub fn acknowledge(
+		&mut self,
+		receipt: &Receipt,
+		current_period: u32,
+		now: Instant,
+	) -> Result<Acknowledged, SessionError> {
+		let r = &receipt.receipt;
+		let session = self.sessions.get(&r.session).ok_or(SessionError::UnknownSession)?;
+		if session.dapp != r.dapp || session.client_key != r.client_key {
+			return Err(SessionError::SessionMismatch);
+		}
+		if r.period != current_period && r.period.saturating_add(1) != current_period {
+			return Err(SessionError::WrongPeriod { got: r.period, current: current_period });
+		}
+		self.check(receipt)?;
+		let window = self.credit_window;
+		let session = self.sessions.get_mut(&r.session).expect("looked up above");
+		session.last_active = now;
+		let kept = session.by_period.entry(r.period).or_insert(0);
+		let new = r.bytes > *kept;
+		if new {
+			*kept = r.bytes;
+			while session.by_period.len() > PERIODS_KEPT {
+				let (_, oldest) = session.by_period.pop_first().expect("longer than PERIODS_KEPT");
+				session.acknowledged_before = session.acknowledged_before.saturating_add(oldest);
+			}
+			session.credit_added.notify_waiters();
+		}
+		Ok(Acknowledged { new, credit: window.saturating_sub(session.outstanding()) })
+	}
+
+	/// Serve up to `want` bytes on `session`: returns how many the credit window allows (zero
+	/// when it is used up) and counts them as served.
+	pub fn grant(
+		&mut self,
+		session: &SessionId,
+		want: u64,
+		now: Instant,
+	) -> Result<u64, SessionError> {
+		let window = self.credit_window;
+		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
+		let granted = want.min(window.saturating_sub(session.outstanding()));
+		session.served = session.served.saturating_add(granted);
+		if granted > 0 {
+			session.last_active = now;
+		}
+		Ok(granted)
+	}
+
+	/// The session `id`, if open.
+	pub fn get(&self, id: &SessionId) -> Option<&Session> {
+		self.sessions.get(id)
+	}
+
+	/// How many sessions are open.
+	pub fn len(&self) -> usize {
+		self.sessions.len()
+	}
+
+	/// Whether no session is open.
+	pub fn is_empty(&self) -> bool {
+		self.sessions.is_empty()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::{sr25519, Pair};
+	use spacebook_receipts::Receipt as Plain;
+
+	const WINDOW: u64 = 1000;
+
+	fn genesis() -> H256 {
+		H256::repeat_byte(3)
+	}
+	fn server() -> AccountId32 {
+		AccountId32::new([1; 32])
+	}
+	fn dapp() -> AccountId32 {
+		AccountId32::new([2; 32])
+	}
+	fn client() -> sr25519::Pair {
+		sr25519::Pair::from_string("//client", None).unwrap()
+	}
+	fn receipt(session: u8, period: u32, bytes: u64) -> Receipt {
+		Plain {
+			period,
+			session: [session; 16],
+			server: server(),
+			dapp: dapp(),
+			client_key: client().public(),
+			bytes,
+		}
+		.sign(&client(), &genesis())
+	}
+	fn sessions(max: usize) -> Sessions {
+		Sessions::new(server(), genesis(), WINDOW, max, Duration::from_secs(60))
+	}
+
+	#[test]
+	fn a_session_is_served_one_window_ahead_of_its_receipts() {
+		let now = Instant::now();
+		let mut s = sessions(10);
+		let id = [1; 16];
+		assert_eq!(s.grant(&id, 10, now), Err(SessionError::UnknownSession));
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert_eq!(s.grant(&id, 600, now), Ok(600));
+		assert_eq!(s.grant(&id, 600, now), Ok(400), "the window ends at 1000 outstanding");
+		assert_eq!(s.grant(&id, 1, now), Ok(0));
+		let ack = s.acknowledge(&receipt(1, 5, 700), 5, now).unwrap();
+		assert_eq!(ack, Acknowledged { new: true, credit: 700 });
+		// An older receipt changes nothing.
+		assert!(!s.acknowledge(&receipt(1, 5, 300), 5, now).unwrap().new);
+		assert_eq!(s.grant(&id, 2000, now), Ok(700));
+		// The next period counts from zero; the session's total adds the periods up.
+		let ack = s.acknowledge(&receipt(1, 6, 1000), 6, now).unwrap();
+		assert_eq!(s.get(&id).unwrap().acknowledged(), 1700);
+		assert_eq!(ack.credit, WINDOW);
+		// A late receipt for the period just ended still counts.
+		assert!(s.acknowledge(&receipt(1, 5, 1000), 6, now).unwrap().new);
+		assert_eq!(s.get(&id).unwrap().acknowledged(), 2000);
+	}
+
+	#[test]
+	fn forged_unauthorized_and_stale_receipts_are_refused() {
+		let now = Instant::now();
+		let mut s = sessions(10);
+		assert_eq!(
+			s.open(&receipt(1, 5, 10), Some(dapp()), 5, now),
+			Err(SessionError::OpeningWithBytes)
+		);
+		assert_eq!(s.open(&receipt(1, 5, 0), None, 5, now), Err(SessionError::NotAuthorized));
+		assert_eq!(
+			s.open(&receipt(1, 5, 0), Some(server()), 5, now),
+			Err(SessionError::NotAuthorized),
+			"authorized by another DApp"
+		);
+		assert_eq!(
+			s.open(&receipt(1, 2, 0), Some(dapp()), 5, now),
+			Err(SessionError::WrongPeriod { got: 2, current: 5 })
+		);
+		let mut forged = receipt(1, 5, 0);
+		forged.receipt.session = [9; 16];
+		assert_eq!(s.open(&forged, Some(dapp()), 5, now), Err(SessionError::BadSignature));
+		let mut elsewhere = receipt(1, 5, 0);
+		elsewhere.receipt.server = dapp();
+		assert_eq!(s.open(&elsewhere, Some(dapp()), 5, now), Err(SessionError::WrongServer));
+		assert!(s.is_empty());
+
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert_eq!(s.acknowledge(&receipt(2, 5, 10), 5, now), Err(SessionError::UnknownSession));
+		assert_eq!(
+			s.acknowledge(&receipt(1, 3, 10), 5, now),
+			Err(SessionError::WrongPeriod { got: 3, current: 5 })
+		);
+		let mut tampered = receipt(1, 5, 10);
+		tampered.receipt.bytes = 10_000;
+		assert_eq!(s.acknowledge(&tampered, 5, now), Err(SessionError::BadSignature));
+		let other_key = sr25519::Pair::from_string("//other", None).unwrap();
+		let mut other = receipt(1, 5, 10).receipt;
+		other.client_key = other_key.public();
+		let other = other.sign(&other_key, &genesis());
+		assert_eq!(s.acknowledge(&other, 5, now), Err(SessionError::SessionMismatch));
+		assert_eq!(s.get(&[1; 16]).unwrap().acknowledged(), 0);
+	}
+
+	#[test]
+	fn idle_sessions_make_room_and_old_periods_fold_into_the_total() {
+		let now = Instant::now();
+		let mut s = sessions(1);
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert_eq!(
+			s.open(&receipt(2, 5, 0), Some(dapp()), 5, now),
+			Err(SessionError::TooManySessions)
+		);
+		// Re-opening the same session is fine (a client reconnecting).
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		let later = now + Duration::from_secs(61);
+		s.open(&receipt(2, 5, 0), Some(dapp()), 5, later).unwrap();
+		assert_eq!(s.len(), 1);
+		assert!(s.get(&[1; 16]).is_none());
+
+		for period in 5..10 {
+			s.acknowledge(&receipt(2, period, 100), period, later).unwrap();
+		}
+		let session = s.get(&[2; 16]).unwrap();
+		assert_eq!(session.by_period.len(), PERIODS_KEPT);
+		assert_eq!(session.acknowledged(), 500);
+	}
+}

@@ -1,0 +1,373 @@
+//! The content store of a serving peer: one directory per file under `<root>/files/<hash
+//! index>/` with its bytes (`data`), its slice hashes (`slices`) and its info (`info.json`,
+//! written last, so a file without it is an unfinished import and is ignored).
+//!
+//! Files are imported through a temporary file under `<root>/tmp/`, hashed slice by slice as
+//! they are written, and moved into place only when whole: a crash never leaves a half file
+//! that would be served. The methods do blocking I/O; async callers run them on a blocking
+//! thread.
+
+use crate::content::{hash_index, Digest, FileInfo, HashIndex, SLICE_SIZE};
+use parking_lot::RwLock;
+use std::{
+	collections::{BTreeMap, HashMap},
+	fs,
+	io::{self, Write},
+	path::{Path, PathBuf},
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc,
+	},
+};
+
+/// The longest address, in bytes.
+pub const MAX_ADDRESS_LEN: usize = 1024;
+
+/// Why the store refused something.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+	/// Disk trouble.
+	#[error("content store I/O: {0}")]
+	Io(#[from] io::Error),
+	/// An import of no bytes.
+	#[error("a file must have at least one byte")]
+	Empty,
+	/// An import above the configured limit.
+	#[error("the file is larger than this peer accepts ({0} bytes)")]
+	TooLarge(u64),
+	/// An address that is empty, too long or has control characters.
+	#[error("an address is 1 to {MAX_ADDRESS_LEN} bytes without control characters")]
+	BadAddress,
+}
+
+/// A stored file: its info and slice hashes, kept in memory (32 bytes a MiB).
+#[derive(Clone, Debug)]
+pub struct StoredFile {
+	/// Its info.
+	pub info: FileInfo,
+	/// The hash of each slice.
+	pub slices: Arc<Vec<Digest>>,
+}
+
+/// A directory of sliced, hash-indexed files.
+pub struct ContentStore {
+	root: PathBuf,
+	files: RwLock<HashMap<HashIndex, StoredFile>>,
+	names: RwLock<BTreeMap<String, Vec<HashIndex>>>,
+	next_tmp: AtomicU64,
+}
+
+fn check_address(address: &str) -> Result<(), StoreError> {
+	if address.is_empty()
+		|| address.len() > MAX_ADDRESS_LEN
+		|| address.chars().any(char::is_control)
+	{
+		return Err(StoreError::BadAddress);
+	}
+	Ok(())
+}
+
+impl ContentStore {
+	/// Open (creating it if needed) the store at `root`, loading every complete file.
+	pub fn open(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
+		let root = root.into();
+		fs::create_dir_all(root.join("files"))?;
+		// Unfinished imports of an earlier run are garbage.
+		let _ = fs::remove_dir_all(root.join("tmp"));
+		fs::create_dir_all(root.join("tmp"))?;
+		let store = ContentStore {
+			root,
+			files: Default::default(),
+			names: Default::default(),
+			next_tmp: AtomicU64::new(0),
+		};
+		for entry in fs::read_dir(store.root.join("files"))? {
+			let dir = entry?.path();
+			match Self::load(&dir) {
+				Ok(Some((file, addresses))) => store.remember(file, &addresses),
+				Ok(None) => log::debug!(target: "dataplane", "skipping unfinished {dir:?}"),
+				Err(e) => log::warn!(target: "dataplane", "skipping unreadable {dir:?}: {e}"),
+			}
+		}
+		Ok(store)
+	}
+
+	fn load(dir: &Path) -> io::Result<Option<(StoredFile, Vec<String>)>> {
+		let info = match fs::read(dir.join("info.json")) {
+			Ok(raw) => raw,
+			Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(e),
+		};
+		let info: FileInfo = serde_json::from_slice(&info).map_err(io::Error::other)?;
+		let raw = fs::read(dir.join("slices"))?;
+		let slices = crate::content::verify_slice_list(&info, &raw).map_err(io::Error::other)?;
+		let length = fs::metadata(dir.join("data"))?.len();
+		if length != info.length {
+			return Err(io::Error::other(format!("data has {length} bytes, not {}", info.length)));
+		}
+		let mut addresses = vec![info.address.clone()];
+		match fs::read_to_string(dir.join("addresses")) {
+			Ok(more) => addresses.extend(more.lines().map(str::to_owned)),
+			Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+			Err(e) => return Err(e),
+		}
+		Ok(Some((StoredFile { info, slices: Arc::new(slices) }, addresses)))
+	}
+
+	fn remember(&self, file: StoredFile, addresses: &[String]) {
+		let mut names = self.names.write();
+		for address in addresses {
+			let listed = names.entry(address.clone()).or_default();
+			if !listed.contains(&file.info.hash_index) {
+				listed.push(file.info.hash_index);
+			}
+		}
+		self.files.write().entry(file.info.hash_index).or_insert(file);
+	}
+
+	fn file_dir(&self, hash: &HashIndex) -> PathBuf {
+		self.root.join("files").join(hash.to_string())
+	}
+
+	/// The file with hash index `hash`, if stored.
+	pub fn get(&self, hash: &HashIndex) -> Option<StoredFile> {
+		self.files.read().get(hash).cloned()
+	}
+
+	/// The path of the bytes of a stored file.
+	pub fn data_path(&self, hash: &HashIndex) -> PathBuf {
+		self.file_dir(hash).join("data")
+	}
+
+	/// The hash indices stored under `address`, oldest first.
+	pub fn hash_indices(&self, address: &str) -> Vec<HashIndex> {
+		self.names.read().get(address).cloned().unwrap_or_default()
+	}
+
+	/// How many files are stored.
+	pub fn file_count(&self) -> usize {
+		self.files.read().len()
+	}
+
+	/// Start importing a file of at most `limit` bytes, to be listed under `address`.
+	pub fn begin_import(&self, address: &str, limit: u64) -> Result<Import, StoreError> {
+		check_address(address)?;
+		let n = self.next_tmp.fetch_add(1, Ordering::Relaxed);
+		let path = self.root.join("tmp").join(format!("import-{}-{n}", std::process::id()));
+		let file = fs::File::create(&path)?;
+		Ok(Import {
+			address: address.to_owned(),
+			limit,
+			path,
+			file: Some(io::BufWriter::with_capacity(SLICE_SIZE as usize, file)),
+			length: 0,
+			slice: blake3_slice_hasher(),
+			slice_len: 0,
+			slices: Vec::new(),
+		})
+	}
+
+	/// Finish `import`: make the file durable, move it into place and list it. Importing a file
+	/// already stored only adds the address; its info keeps the address it was first added under.
+	pub fn finish_import(&self, mut import: Import) -> Result<FileInfo, StoreError> {
+		if import.slice_len > 0 {
+			import.close_slice();
+		}
+		let Some(hash) = hash_index(&import.slices) else {
+			let _ = fs::remove_file(&import.path);
+			return Err(StoreError::Empty);
+		};
+		let info = FileInfo {
+			address: import.address.clone(),
+			hash_index: hash,
+			length: import.length,
+			slice_count: import.slices.len() as u64,
+			slice_size: SLICE_SIZE,
+		};
+		let file = import.file.take().expect("set until finished").into_inner();
+		let file = file.map_err(|e| e.into_error())?;
+		if let Some(existing) = self.get(&hash) {
+			drop(file);
+			let _ = fs::remove_file(&import.path);
+			if !self.hash_indices(&import.address).contains(&hash) {
+				let mut list = fs::OpenOptions::new()
+					.create(true)
+					.append(true)
+					.open(self.file_dir(&hash).join("addresses"))?;
+				writeln!(list, "{}", import.address)?;
+				list.sync_all()?;
+				self.remember(existing.clone(), &[import.address.clone()]);
+			}
+			return Ok(existing.info);
+		}
+		file.sync_all()?;
+		drop(file);
+		let dir = self.file_dir(&hash);
+		let _ = fs::remove_dir_all(&dir);
+		fs::create_dir_all(&dir)?;
+		fs::rename(&import.path, dir.join("data"))?;
+		let raw: Vec<u8> = import.slices.iter().flat_map(|h| h.0).collect();
+		write_durably(&dir.join("slices"), &raw)?;
+		let json = serde_json::to_vec_pretty(&info).map_err(io::Error::other)?;
+		write_durably(&dir.join("info.json"), &json)?;
+		fs::File::open(&dir)?.sync_all()?;
+		let slices = Arc::new(std::mem::take(&mut import.slices));
+		self.remember(
+			StoredFile { info: info.clone(), slices },
+			std::slice::from_ref(&info.address),
+		);
+		Ok(info)
+	}
+
+	/// Import the file at `path` under `address`.
+	pub fn add_path(&self, path: &Path, address: &str) -> Result<FileInfo, StoreError> {
+		let mut import = self.begin_import(address, u64::MAX)?;
+		let mut source = fs::File::open(path)?;
+		io::copy(&mut source, &mut import)?;
+		self.finish_import(import)
+	}
+}
+
+fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
+	let mut file = fs::File::create(path)?;
+	file.write_all(bytes)?;
+	file.sync_all()
+}
+
+fn blake3_slice_hasher() -> blake3::Hasher {
+	let mut hasher = blake3::Hasher::new();
+	hasher.update(&[0]);
+	hasher
+}
+
+/// A file being imported: write its bytes, then [`ContentStore::finish_import`].
+pub struct Import {
+	address: String,
+	limit: u64,
+	path: PathBuf,
+	file: Option<io::BufWriter<fs::File>>,
+	length: u64,
+	slice: blake3::Hasher,
+	slice_len: u64,
+	slices: Vec<Digest>,
+}
+
+impl Import {
+	fn close_slice(&mut self) {
+		let hasher = std::mem::replace(&mut self.slice, blake3_slice_hasher());
+		self.slices.push(Digest(*hasher.finalize().as_bytes()));
+		self.slice_len = 0;
+	}
+
+	/// Bytes written so far.
+	pub fn length(&self) -> u64 {
+		self.length
+	}
+}
+
+impl Write for Import {
+	fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
+		let written = buf.len();
+		if self.length.saturating_add(written as u64) > self.limit {
+			return Err(io::Error::other(StoreError::TooLarge(self.limit)));
+		}
+		self.file.as_mut().ok_or_else(|| io::Error::other("import finished"))?.write_all(buf)?;
+		self.length += written as u64;
+		while !buf.is_empty() {
+			let take = ((SLICE_SIZE - self.slice_len) as usize).min(buf.len());
+			self.slice.update(&buf[..take]);
+			self.slice_len += take as u64;
+			buf = &buf[take..];
+			if self.slice_len == SLICE_SIZE {
+				self.close_slice();
+			}
+		}
+		Ok(written)
+	}
+
+	fn flush(&mut self) -> io::Result<()> {
+		self.file.as_mut().map_or(Ok(()), |f| f.flush())
+	}
+}
+
+impl Drop for Import {
+	fn drop(&mut self) {
+		// A finished import has moved its file away; an abandoned one leaves nothing behind.
+		let _ = fs::remove_file(&self.path);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::content::{slice_count, slice_hash, slice_range};
+
+	fn bytes(n: usize) -> Vec<u8> {
+		(0..n).map(|i| (i * 7 % 251) as u8).collect()
+	}
+
+	#[test]
+	fn import_slices_hashes_and_survives_a_reopen() {
+		let dir = tempfile::tempdir().unwrap();
+		let data = bytes(2 * SLICE_SIZE as usize + 123);
+		let store = ContentStore::open(dir.path()).unwrap();
+		let mut import = store.begin_import("videos/a.bin", u64::MAX).unwrap();
+		// Odd write sizes, across slice boundaries.
+		for chunk in data.chunks(300_007) {
+			import.write_all(chunk).unwrap();
+		}
+		let info = store.finish_import(import).unwrap();
+		assert_eq!(info.length, data.len() as u64);
+		assert_eq!(info.slice_count, slice_count(data.len() as u64));
+		let expected: Vec<Digest> = (0..3)
+			.map(|i| {
+				let (a, b) = slice_range(i, data.len() as u64);
+				slice_hash(&data[a as usize..b as usize])
+			})
+			.collect();
+		assert_eq!(Some(info.hash_index), hash_index(&expected));
+		assert_eq!(fs::read(store.data_path(&info.hash_index)).unwrap(), data);
+
+		let reopened = ContentStore::open(dir.path()).unwrap();
+		let file = reopened.get(&info.hash_index).unwrap();
+		assert_eq!(file.info, info);
+		assert_eq!(*file.slices, expected);
+		assert_eq!(reopened.hash_indices("videos/a.bin"), vec![info.hash_index]);
+		assert!(reopened.hash_indices("nothing").is_empty());
+	}
+
+	#[test]
+	fn bad_imports_leave_nothing_behind() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ContentStore::open(dir.path()).unwrap();
+		assert!(matches!(store.begin_import("", 10), Err(StoreError::BadAddress)));
+		assert!(matches!(store.begin_import("a\nb", 10), Err(StoreError::BadAddress)));
+		let empty = store.begin_import("empty", 10).unwrap();
+		assert!(matches!(store.finish_import(empty), Err(StoreError::Empty)));
+		let mut big = store.begin_import("big", 10).unwrap();
+		assert!(big.write_all(&[0; 11]).is_err());
+		drop(big);
+		assert_eq!(store.file_count(), 0);
+		assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+		// An import cut short by a crash (no info.json) is not loaded.
+		fs::create_dir_all(dir.path().join("files").join("00")).unwrap();
+		assert_eq!(ContentStore::open(dir.path()).unwrap().file_count(), 0);
+	}
+
+	#[test]
+	fn the_same_bytes_under_two_addresses_are_stored_once() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ContentStore::open(dir.path()).unwrap();
+		let src = dir.path().join("src.bin");
+		fs::write(&src, bytes(5000)).unwrap();
+		let a = store.add_path(&src, "a").unwrap();
+		let b = store.add_path(&src, "b").unwrap();
+		assert_eq!(a.hash_index, b.hash_index);
+		assert_eq!(b.address, "a", "the info keeps the first address");
+		assert_eq!(store.file_count(), 1);
+		assert_eq!(store.hash_indices("b"), vec![a.hash_index]);
+		let reopened = ContentStore::open(dir.path()).unwrap();
+		assert_eq!(reopened.hash_indices("a"), vec![a.hash_index]);
+		assert_eq!(reopened.hash_indices("b"), vec![a.hash_index]);
+	}
+}

@@ -1,0 +1,379 @@
+//! Multi-source downloads: every slice of the wanted range is fetched from one of the peers that
+//! hold the file, checked against its hash, and handed to the caller; a slice that fails (a
+//! peer gone, cut off or serving corrupt bytes) goes back to the queue for another peer.
+//!
+//! One worker per source takes the next slice from a shared queue, so faster peers serve more
+//! slices. A source that fails [`MAX_SOURCE_FAILURES`] times is dropped. A slice every remaining
+//! source has failed ends the download with [`Error::Unservable`].
+
+use crate::{
+	http::{self, Connection, Endpoint},
+	session::PeerSession,
+	Error,
+};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::{header, Request, StatusCode};
+use parking_lot::Mutex;
+use spacebook_dataplane::{
+	content::{slice_hash, slice_range, Digest, FileInfo},
+	protocol::{self, PERIOD_HEADER, SESSION_HEADER},
+};
+use std::{collections::VecDeque, sync::Arc, time::Duration};
+use tokio::sync::{mpsc, Notify};
+
+/// Failures after which a source is no longer asked.
+pub const MAX_SOURCE_FAILURES: u32 = 3;
+/// How long a finished or stopped download waits for its last receipts to be confirmed.
+const RECEIPT_FLUSH: Duration = Duration::from_secs(10);
+
+/// Bytes of a file as they arrive: `data` starts at byte `offset` of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chunk {
+	/// Where `data` starts in the file.
+	pub offset: u64,
+	/// The bytes.
+	pub data: Bytes,
+}
+
+/// A peer that holds the file, with the session the download runs over.
+pub(crate) struct Source {
+	pub endpoint: Endpoint,
+	pub session: Arc<PeerSession>,
+}
+
+struct Item {
+	slice: u64,
+	/// Sources that failed this slice.
+	failed_by: Vec<usize>,
+}
+
+#[derive(Default)]
+struct State {
+	queue: VecDeque<Item>,
+	in_flight: usize,
+	live: Vec<bool>,
+	stopped: bool,
+}
+
+/// The shared queue of slices.
+struct Schedule {
+	state: Mutex<State>,
+	changed: Notify,
+}
+
+impl Schedule {
+	fn new(slices: impl Iterator<Item = u64>, sources: usize) -> Self {
+		let state = State {
+			queue: slices.map(|slice| Item { slice, failed_by: Vec::new() }).collect(),
+			in_flight: 0,
+			live: vec![true; sources],
+			stopped: false,
+		};
+		Schedule { state: Mutex::new(state), changed: Notify::new() }
+	}
+
+	/// The next slice source `me` may fetch; `None` when there is nothing left for it.
+	async fn next(&self, me: usize) -> Option<Item> {
+		loop {
+			let notified = self.changed.notified();
+			tokio::pin!(notified);
+			notified.as_mut().enable();
+			{
+				let mut s = self.state.lock();
+				if s.stopped {
+					return None;
+				}
+				if let Some(at) = s.queue.iter().position(|i| !i.failed_by.contains(&me)) {
+					s.in_flight += 1;
+					return s.queue.remove(at);
+				}
+				if s.queue.is_empty() && s.in_flight == 0 {
+					return None;
+				}
+			}
+			notified.await;
+		}
+	}
+
+	fn done(&self) {
+		self.state.lock().in_flight -= 1;
+		self.changed.notify_waiters();
+	}
+
+	/// `me` failed `item`; `gone` if `me` stops. Returns a slice no live source can serve.
+	fn failed(&self, mut item: Item, me: usize, gone: bool) -> Option<u64> {
+		let mut s = self.state.lock();
+		s.in_flight -= 1;
+		item.failed_by.push(me);
+		s.queue.push_front(item);
+		if gone {
+			s.live[me] = false;
+		}
+		let stuck = Self::unservable(&s);
+		if stuck.is_some() {
+			s.stopped = true;
+		}
+		drop(s);
+		self.changed.notify_waiters();
+		stuck
+	}
+
+	fn unservable(s: &State) -> Option<u64> {
+		s.queue
+			.iter()
+			.find(|i| !(0..s.live.len()).any(|w| s.live[w] && !i.failed_by.contains(&w)))
+			.map(|i| i.slice)
+	}
+
+	fn stop(&self) {
+		self.state.lock().stopped = true;
+		self.changed.notify_waiters();
+	}
+}
+
+/// What a download fetches.
+pub(crate) struct Plan {
+	pub info: FileInfo,
+	pub slices: Vec<Digest>,
+	/// The wanted bytes, `[start, end)`.
+	pub start: u64,
+	pub end: u64,
+}
+
+async fn fetch_slice(
+	connection: &mut Option<Connection>,
+	source: &Source,
+	plan: &Plan,
+	slice: u64,
+) -> Result<(u32, Bytes), Error> {
+	let (a, b) = slice_range(slice, plan.info.length);
+	if connection.is_none() {
+		*connection = Some(Connection::open(&source.endpoint).await?);
+	}
+	let conn = connection.as_mut().expect("opened above");
+	let request = Request::get(format!("/v1/files/{}/data", plan.info.hash_index))
+		.header(header::RANGE, format!("bytes={a}-{}", b - 1))
+		.header(SESSION_HEADER, protocol::session_to_header(&source.session.id()))
+		.body(http::empty())
+		.expect("valid request");
+	let response = conn.send(request).await?;
+	let status = response.status();
+	let period = response
+		.headers()
+		.get(PERIOD_HEADER)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.parse::<u32>().ok());
+	let body = http_body_util::Limited::new(response.into_body(), (b - a) as usize + 4096)
+		.collect()
+		.await
+		.map_err(|e| {
+			Error::Unreachable(source.endpoint.to_string(), format!("slice {slice}: {e}"))
+		})?
+		.to_bytes();
+	if status != StatusCode::PARTIAL_CONTENT && status != StatusCode::OK {
+		return Err(http::peer_error(&source.endpoint, status, &body));
+	}
+	let period = period.ok_or_else(|| {
+		Error::Protocol(format!("{}: a data answer without {PERIOD_HEADER}", source.endpoint))
+	})?;
+	if body.len() as u64 != b - a {
+		return Err(Error::Protocol(format!(
+			"{}: slice {slice} has {} bytes, expected {}",
+			source.endpoint,
+			body.len(),
+			b - a
+		)));
+	}
+	if slice_hash(&body) != plan.slices[slice as usize] {
+		return Err(Error::CorruptSlice { peer: source.endpoint.to_string(), slice });
+	}
+	Ok((period, body))
+}
+
+async fn worker(
+	me: usize,
+	source: Arc<Source>,
+	schedule: Arc<Schedule>,
+	plan: Arc<Plan>,
+	out: mpsc::Sender<Result<Chunk, Error>>,
+) {
+	let mut connection = None;
+	let mut failures = 0;
+	while let Some(item) = schedule.next(me).await {
+		match fetch_slice(&mut connection, &source, &plan, item.slice).await {
+			Ok((period, data)) => {
+				// Only verified bytes are acknowledged: a peer is paid for correct data.
+				source.session.count(period, data.len() as u64);
+				schedule.done();
+				let (a, _) = slice_range(item.slice, plan.info.length);
+				let from = plan.start.max(a);
+				let to = plan.end.min(a + data.len() as u64);
+				let chunk = Chunk {
+					offset: from,
+					data: data.slice((from - a) as usize..(to - a) as usize),
+				};
+				if out.send(Ok(chunk)).await.is_err() {
+					schedule.stop();
+					return;
+				}
+			}
+			Err(e) => {
+				failures += 1;
+				connection = None;
+				let gone = failures >= MAX_SOURCE_FAILURES;
+				log::warn!(target: "sdk", "{} failed slice {} ({failures}/{MAX_SOURCE_FAILURES}): {e}", source.endpoint, item.slice);
+				let slice = item.slice;
+				if let Some(stuck) = schedule.failed(item, me, gone) {
+					let _ = out
+						.send(Err(Error::Unservable { slice: stuck, last: e.to_string() }))
+						.await;
+					return;
+				}
+				if gone {
+					return;
+				}
+				log::debug!(target: "sdk", "slice {slice} back in the queue");
+			}
+		}
+	}
+}
+
+/// A running download. Receive its chunks with [`receive`](Self::receive) (in arrival order,
+/// each with its offset, as the whitepaper's `receiveFile`) or
+/// [`receive_in_order`](Self::receive_in_order); end it early with [`stop`](Self::stop).
+pub struct Download {
+	id: u64,
+	info: FileInfo,
+	start: u64,
+	end: u64,
+	rx: mpsc::Receiver<Result<Chunk, Error>>,
+	schedule: Arc<Schedule>,
+	supervisor: Option<tokio::task::JoinHandle<()>>,
+	reorder: std::collections::BTreeMap<u64, Bytes>,
+	next_offset: u64,
+}
+
+impl Download {
+	/// Start fetching `plan` from `sources`, buffering at most `buffer_slices` verified slices.
+	pub(crate) fn start(
+		id: u64,
+		plan: Plan,
+		sources: Vec<Source>,
+		buffer_slices: usize,
+		skip: &dyn Fn(u64) -> bool,
+	) -> Self {
+		let first = plan.start / plan.info.slice_size;
+		let last = (plan.end - 1) / plan.info.slice_size;
+		let schedule = Arc::new(Schedule::new((first..=last).filter(|s| !skip(*s)), sources.len()));
+		let (tx, rx) = mpsc::channel(buffer_slices.max(1));
+		let (info, start, end) = (plan.info.clone(), plan.start, plan.end);
+		let plan = Arc::new(plan);
+		let sources: Vec<Arc<Source>> = sources.into_iter().map(Arc::new).collect();
+		let supervisor = {
+			let schedule = schedule.clone();
+			tokio::spawn(async move {
+				let mut workers = tokio::task::JoinSet::new();
+				for (me, source) in sources.iter().enumerate() {
+					workers.spawn(worker(
+						me,
+						source.clone(),
+						schedule.clone(),
+						plan.clone(),
+						tx.clone(),
+					));
+				}
+				drop(tx);
+				while workers.join_next().await.is_some() {}
+				// Stopped or done: send the last receipts, so the peers are paid for every
+				// byte that arrived.
+				for source in &sources {
+					source.session.finish(RECEIPT_FLUSH).await;
+				}
+			})
+		};
+		Download {
+			id,
+			info,
+			start,
+			end,
+			rx,
+			schedule,
+			supervisor: Some(supervisor),
+			reorder: Default::default(),
+			next_offset: start,
+		}
+	}
+
+	/// The task id.
+	pub fn id(&self) -> u64 {
+		self.id
+	}
+
+	/// The file.
+	pub fn info(&self) -> &FileInfo {
+		&self.info
+	}
+
+	/// The bytes fetched, `[start, end)`.
+	pub fn range(&self) -> (u64, u64) {
+		(self.start, self.end)
+	}
+
+	/// The next verified chunk, in arrival order; `None` when the download is complete. An
+	/// error ends the download.
+	pub async fn receive(&mut self) -> Option<Result<Chunk, Error>> {
+		self.rx.recv().await
+	}
+
+	/// The next bytes in file order; `None` when all of the range has been returned. Do not mix
+	/// with [`receive`](Self::receive).
+	pub async fn receive_in_order(&mut self) -> Option<Result<Bytes, Error>> {
+		loop {
+			if let Some(data) = self.reorder.remove(&self.next_offset) {
+				self.next_offset += data.len() as u64;
+				return Some(Ok(data));
+			}
+			match self.rx.recv().await {
+				Some(Ok(chunk)) => {
+					self.reorder.insert(chunk.offset, chunk.data);
+				}
+				Some(Err(e)) => return Some(Err(e)),
+				None if self.next_offset < self.end && self.reorder.is_empty() => {
+					// Skipped slices (a resumed download) are not returned.
+					return None;
+				}
+				None => match self.reorder.pop_first() {
+					Some((offset, data)) => {
+						self.next_offset = offset + data.len() as u64;
+						return Some(Ok(data));
+					}
+					None => return None,
+				},
+			}
+		}
+	}
+
+	/// Stop fetching; the receipts for the bytes that arrived are still sent.
+	pub async fn stop(mut self) {
+		self.schedule.stop();
+		self.rx.close();
+		while self.rx.recv().await.is_some() {}
+		if let Some(supervisor) = self.supervisor.take() {
+			let _ = supervisor.await;
+		}
+	}
+
+	/// Wait until the download's last receipts are confirmed (after the last chunk).
+	pub async fn finish(mut self) {
+		if let Some(supervisor) = self.supervisor.take() {
+			let _ = supervisor.await;
+		}
+	}
+}
+
+impl Drop for Download {
+	fn drop(&mut self) {
+		self.schedule.stop();
+	}
+}

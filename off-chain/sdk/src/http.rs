@@ -1,0 +1,161 @@
+//! HTTP/1.1 connections to serving peers.
+
+use crate::Error;
+use bytes::Bytes;
+use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Empty, Full};
+use hyper::{body::Incoming, client::conn::http1::SendRequest, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use spacebook_dataplane::protocol::ErrorBody;
+use std::{convert::Infallible, io};
+use tokio::net::TcpStream;
+
+/// A request body.
+pub type Body = UnsyncBoxBody<Bytes, io::Error>;
+
+/// An empty body.
+pub fn empty() -> Body {
+	Empty::new().map_err(|never: Infallible| match never {}).boxed_unsync()
+}
+
+/// A body of `bytes`.
+pub fn full(bytes: impl Into<Bytes>) -> Body {
+	Full::new(bytes.into()).map_err(|never: Infallible| match never {}).boxed_unsync()
+}
+
+/// A serving peer's endpoint: `http://host:port` or `host:port`, as the peer registry lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+	/// `host:port`.
+	pub authority: String,
+}
+
+impl Endpoint {
+	/// Parse an endpoint. Only plain HTTP is spoken (docs/dataplane.md).
+	pub fn parse(s: &str) -> Result<Self, Error> {
+		let rest = s.trim().trim_end_matches('/');
+		let authority = match rest.split_once("://") {
+			Some(("http", authority)) => authority,
+			Some((scheme, _)) => {
+				return Err(Error::BadEndpoint(format!(
+					"{s}: scheme {scheme} is not supported, use http"
+				)))
+			}
+			None => rest,
+		};
+		if authority.is_empty() || authority.contains('/') || !authority.contains(':') {
+			return Err(Error::BadEndpoint(format!("{s}: expected http://host:port")));
+		}
+		Ok(Endpoint { authority: authority.to_owned() })
+	}
+}
+
+impl std::fmt::Display for Endpoint {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "http://{}", self.authority)
+	}
+}
+
+/// One keep-alive connection to a peer.
+pub struct Connection {
+	endpoint: Endpoint,
+	sender: SendRequest<Body>,
+}
+
+impl Connection {
+	/// Connect to `endpoint`.
+	pub async fn open(endpoint: &Endpoint) -> Result<Self, Error> {
+		let stream = TcpStream::connect(&endpoint.authority)
+			.await
+			.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?;
+		let _ = stream.set_nodelay(true);
+		let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+			.await
+			.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?;
+		tokio::spawn(async move {
+			if let Err(e) = conn.await {
+				log::debug!(target: "sdk", "connection closed: {e}");
+			}
+		});
+		Ok(Connection { endpoint: endpoint.clone(), sender })
+	}
+
+	/// The peer's endpoint.
+	pub fn endpoint(&self) -> &Endpoint {
+		&self.endpoint
+	}
+
+	/// Send `request` (its URI a path) and wait for the response head.
+	pub async fn send(&mut self, mut request: Request<Body>) -> Result<Response<Incoming>, Error> {
+		request.headers_mut().insert(
+			hyper::header::HOST,
+			self.endpoint.authority.parse().expect("host:port is a valid header"),
+		);
+		self.sender.ready().await.map_err(|e| self.broken(e))?;
+		self.sender.send_request(request).await.map_err(|e| self.broken(e))
+	}
+
+	fn broken(&self, e: hyper::Error) -> Error {
+		Error::Unreachable(self.endpoint.to_string(), e.to_string())
+	}
+
+	/// Send `request` and read a whole answer of at most `limit` bytes; a status other than
+	/// 2xx is the peer's error.
+	pub async fn fetch(&mut self, request: Request<Body>, limit: usize) -> Result<Bytes, Error> {
+		let response = self.send(request).await?;
+		let status = response.status();
+		let body = http_body_util::Limited::new(response.into_body(), limit)
+			.collect()
+			.await
+			.map_err(|e| Error::Unreachable(self.endpoint.to_string(), e.to_string()))?
+			.to_bytes();
+		if !status.is_success() {
+			return Err(peer_error(&self.endpoint, status, &body));
+		}
+		Ok(body)
+	}
+
+	/// [`fetch`](Self::fetch) a JSON answer.
+	pub async fn fetch_json<T: serde::de::DeserializeOwned>(
+		&mut self,
+		request: Request<Body>,
+	) -> Result<T, Error> {
+		let body = self.fetch(request, 1 << 20).await?;
+		serde_json::from_slice(&body)
+			.map_err(|e| Error::Protocol(format!("{}: bad answer: {e}", self.endpoint)))
+	}
+}
+
+/// The error a peer answered with.
+pub fn peer_error(endpoint: &Endpoint, status: StatusCode, body: &[u8]) -> Error {
+	let message = serde_json::from_slice::<ErrorBody>(body)
+		.map(|e| e.error)
+		.unwrap_or_else(|_| String::from_utf8_lossy(body).into_owned());
+	Error::Peer { peer: endpoint.to_string(), status: status.as_u16(), message }
+}
+
+/// A GET request for `path`.
+pub fn get(path: &str) -> Request<Body> {
+	Request::get(path).body(empty()).expect("valid request")
+}
+
+/// A POST request of `body` to `path`.
+pub fn post(path: &str, body: impl Into<Bytes>) -> Request<Body> {
+	Request::post(path).body(full(body)).expect("valid request")
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn endpoints_are_http_host_and_port() {
+		assert_eq!(Endpoint::parse("http://127.0.0.1:8080/").unwrap().authority, "127.0.0.1:8080");
+		assert_eq!(
+			Endpoint::parse("peer.example:80").unwrap().to_string(),
+			"http://peer.example:80"
+		);
+		assert!(matches!(Endpoint::parse("https://a:1"), Err(Error::BadEndpoint(_))));
+		assert!(matches!(Endpoint::parse("http://a"), Err(Error::BadEndpoint(_))));
+		assert!(matches!(Endpoint::parse("http://a:1/x"), Err(Error::BadEndpoint(_))));
+	}
+}

@@ -1,0 +1,400 @@
+//! # The Spacebook DApp SDK
+//!
+//! The whitepaper's DApp API (ch.3 §5) as an async Rust API. A DApp's client reaches files by
+//! their address or **hash index** without caring where they are stored:
+//!
+//! | Whitepaper | SDK |
+//! |---|---|
+//! | `queryFileHashIndex(addr, result)` | [`Client::query_file_hash_index`] |
+//! | `queryFileInfoFromHashIndex(hash, info)` | [`Client::query_file_info`] |
+//! | `startDownloadFile(hash, start, end, taskId, maxLength)` | [`Client::start_download`] → [`Download`] |
+//! | `receiveFile(start, buffer, length)` | [`Download::receive`] (or [`Download::receive_in_order`]) |
+//! | `stopDownloadFile(taskId)` | [`Download::stop`] |
+//!
+//! A download fetches the file's slices from every serving peer that holds it at once, checks
+//! each slice against the file's hash index, and re-fetches a bad or missing slice from another
+//! peer. As verified bytes arrive, the SDK signs cumulative traffic receipts with the DApp's
+//! client key and sends them to the peer that served them: that is what the peer is paid for
+//! (Proof-of-Traffic), and a client that stops signing is cut off after the peer's credit
+//! window.
+//!
+//! Terms: a **serving peer** stores and serves files (a professional or common peer); its
+//! **endpoint** is the address its data plane listens on, as listed in the chain's peer
+//! registry; a **client key** is an sr25519 key the DApp authorized to sign receipts.
+#![warn(missing_docs)]
+
+pub mod download;
+pub mod http;
+pub mod session;
+
+pub use download::{Chunk, Download};
+pub use http::Endpoint;
+pub use session::Signer;
+pub use spacebook_dataplane::content::{FileInfo, HashIndex};
+
+use futures::future::join_all;
+use session::PeerSession;
+use sp_core::{crypto::AccountId32, sr25519, H256};
+use spacebook_dataplane::{
+	content::{slice_count, verify_slice_list, SLICE_SIZE},
+	protocol::{self, Status, SESSION_HEADER},
+};
+use std::{
+	path::Path,
+	sync::atomic::{AtomicU64, Ordering},
+};
+
+/// What can go wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+	/// An endpoint that is not `http://host:port`.
+	#[error("bad endpoint {0}")]
+	BadEndpoint(String),
+	/// A peer could not be reached, or the connection broke.
+	#[error("cannot reach {0}: {1}")]
+	Unreachable(String, String),
+	/// A peer answered with an error.
+	#[error("{peer} answered {status}: {message}")]
+	Peer {
+		/// The peer.
+		peer: String,
+		/// The HTTP status.
+		status: u16,
+		/// Its message.
+		message: String,
+	},
+	/// A peer answered something that does not follow the protocol.
+	#[error("protocol: {0}")]
+	Protocol(String),
+	/// No peer could be reached.
+	#[error("none of the serving peers could be reached")]
+	NoPeers,
+	/// No reachable peer has the file.
+	#[error("no serving peer has file {0}")]
+	NotFound(HashIndex),
+	/// A range outside the file.
+	#[error("range {start}..={end} is not within the file's {length} bytes")]
+	BadRange {
+		/// First byte asked for.
+		start: i64,
+		/// Last byte asked for.
+		end: i64,
+		/// The file's length.
+		length: u64,
+	},
+	/// A slice whose bytes do not hash to the file's slice hash.
+	#[error("{peer} served a corrupt slice {slice}")]
+	CorruptSlice {
+		/// The peer.
+		peer: String,
+		/// The slice.
+		slice: u64,
+	},
+	/// A slice no remaining peer could serve.
+	#[error("slice {slice} could not be fetched and verified from any peer (last error: {last})")]
+	Unservable {
+		/// The slice.
+		slice: u64,
+		/// The last failure.
+		last: String,
+	},
+	/// Local I/O.
+	#[error("{0}")]
+	Io(#[from] std::io::Error),
+}
+
+/// A serving peer the client knows.
+#[derive(Clone, Debug)]
+pub struct Peer {
+	/// Its endpoint.
+	pub endpoint: Endpoint,
+	/// What it said about itself.
+	pub status: Status,
+}
+
+/// A DApp client: its client key and the serving peers it talks to.
+pub struct Client {
+	dapp: AccountId32,
+	key: sr25519::Pair,
+	genesis_hash: H256,
+	peers: Vec<Peer>,
+	next_task: AtomicU64,
+}
+
+/// How a download runs.
+#[derive(Clone, Debug)]
+pub struct DownloadOptions {
+	/// The most bytes of verified data buffered before the caller receives them (the
+	/// whitepaper's `nMaxLength`); at least one slice is buffered.
+	pub max_buffer: usize,
+	/// Slices not to fetch (a resumed download already has them).
+	pub skip_slices: Vec<u64>,
+	/// Peers to fetch from; all that hold the file when empty.
+	pub only_peers: Vec<Endpoint>,
+}
+
+impl Default for DownloadOptions {
+	fn default() -> Self {
+		DownloadOptions {
+			max_buffer: 16 * SLICE_SIZE as usize,
+			skip_slices: Vec::new(),
+			only_peers: Vec::new(),
+		}
+	}
+}
+
+impl Client {
+	/// A client of `dapp` signing with `key`, talking to the serving peers at `endpoints`.
+	/// Peers that cannot be reached are left out (with a warning); peers of another chain than
+	/// `genesis_hash` (or, if `None`, than the first peer reached) are refused.
+	pub async fn connect(
+		dapp: AccountId32,
+		key: sr25519::Pair,
+		endpoints: &[Endpoint],
+		genesis_hash: Option<H256>,
+	) -> Result<Self, Error> {
+		let statuses = join_all(endpoints.iter().map(|endpoint| async move {
+			let mut connection = http::Connection::open(endpoint).await?;
+			connection.fetch_json::<Status>(http::get("/v1/status")).await
+		}))
+		.await;
+		let mut genesis = genesis_hash;
+		let mut peers = Vec::new();
+		for (endpoint, status) in endpoints.iter().zip(statuses) {
+			match status {
+				Ok(status) if genesis.is_none_or(|g| g == status.genesis_hash) => {
+					genesis = Some(status.genesis_hash);
+					peers.push(Peer { endpoint: endpoint.clone(), status });
+				}
+				Ok(status) => log::warn!(
+					target: "sdk",
+					"{endpoint} serves another chain (genesis {:?}); left out",
+					status.genesis_hash
+				),
+				Err(e) => log::warn!(target: "sdk", "{endpoint} left out: {e}"),
+			}
+		}
+		let genesis_hash = genesis.ok_or(Error::NoPeers)?;
+		if peers.is_empty() {
+			return Err(Error::NoPeers);
+		}
+		Ok(Client { dapp, key, genesis_hash, peers, next_task: AtomicU64::new(1) })
+	}
+
+	/// The serving peers reached.
+	pub fn peers(&self) -> &[Peer] {
+		&self.peers
+	}
+
+	/// The chain's genesis hash.
+	pub fn genesis_hash(&self) -> H256 {
+		self.genesis_hash
+	}
+
+	fn signer(&self) -> Signer {
+		Signer { dapp: self.dapp.clone(), key: self.key.clone(), genesis_hash: self.genesis_hash }
+	}
+
+	/// The hash indices of the files stored under `address`, on any peer (each once).
+	pub async fn query_file_hash_index(&self, address: &str) -> Result<Vec<HashIndex>, Error> {
+		let path = format!("/v1/names/{}", protocol::percent_encode(address));
+		let answers = join_all(self.peers.iter().map(|peer| {
+			let path = path.clone();
+			async move {
+				let mut connection = http::Connection::open(&peer.endpoint).await?;
+				connection.fetch_json::<Vec<HashIndex>>(http::get(&path)).await
+			}
+		}))
+		.await;
+		let mut found = Vec::new();
+		let mut reached = false;
+		for answer in answers {
+			match answer {
+				Ok(list) => {
+					reached = true;
+					for hash in list {
+						if !found.contains(&hash) {
+							found.push(hash);
+						}
+					}
+				}
+				Err(e) => log::warn!(target: "sdk", "{e}"),
+			}
+		}
+		if !reached {
+			return Err(Error::NoPeers);
+		}
+		Ok(found)
+	}
+
+	/// What each peer that holds file `hash` says of it.
+	async fn holders(&self, hash: &HashIndex) -> Vec<(Peer, FileInfo)> {
+		let path = format!("/v1/files/{hash}");
+		let answers = join_all(self.peers.iter().map(|peer| {
+			let path = path.clone();
+			async move {
+				let mut connection = http::Connection::open(&peer.endpoint).await?;
+				connection.fetch_json::<FileInfo>(http::get(&path)).await
+			}
+		}))
+		.await;
+		self.peers
+			.iter()
+			.zip(answers)
+			.filter_map(|(peer, answer)| match answer {
+				Ok(info)
+					if info.hash_index == *hash && info.slice_count == slice_count(info.length) =>
+				{
+					Some((peer.clone(), info))
+				}
+				Ok(_) => {
+					log::warn!(target: "sdk", "{} describes {hash} wrongly; left out", peer.endpoint);
+					None
+				}
+				Err(_) => None,
+			})
+			.collect()
+	}
+
+	/// The info of file `hash`, from the first peer that holds it.
+	pub async fn query_file_info(&self, hash: &HashIndex) -> Result<FileInfo, Error> {
+		self.holders(hash)
+			.await
+			.into_iter()
+			.next()
+			.map(|(_, info)| info)
+			.ok_or(Error::NotFound(*hash))
+	}
+
+	/// Start downloading bytes `start..=end` of file `hash` (`-1` for `start`: from the
+	/// beginning; `-1` for `end`: to the end), buffering at most `max_buffer` bytes.
+	pub async fn start_download(
+		&self,
+		hash: &HashIndex,
+		start: i64,
+		end: i64,
+		max_buffer: usize,
+	) -> Result<Download, Error> {
+		self.start_download_with(
+			hash,
+			start,
+			end,
+			DownloadOptions { max_buffer, ..Default::default() },
+		)
+		.await
+	}
+
+	/// [`start_download`](Self::start_download) with every option.
+	pub async fn start_download_with(
+		&self,
+		hash: &HashIndex,
+		start: i64,
+		end: i64,
+		options: DownloadOptions,
+	) -> Result<Download, Error> {
+		let mut holders = self.holders(hash).await;
+		if !options.only_peers.is_empty() {
+			holders.retain(|(peer, _)| options.only_peers.contains(&peer.endpoint));
+		}
+		let Some((_, info)) = holders.first().cloned() else {
+			return Err(Error::NotFound(*hash));
+		};
+		let length = info.length;
+		let first = if start == -1 { 0 } else { start };
+		let last = if end == -1 { length as i64 - 1 } else { end };
+		if first < 0 || last < first || last as u64 >= length {
+			return Err(Error::BadRange { start, end, length });
+		}
+		// The slice hashes, from the first holder whose list adds up to the hash index.
+		let mut slices = None;
+		for (peer, _) in &holders {
+			let path = format!("/v1/files/{hash}/slices");
+			let raw = async {
+				let mut connection = http::Connection::open(&peer.endpoint).await?;
+				connection.fetch(http::get(&path), (info.slice_count as usize + 1) * 32).await
+			}
+			.await;
+			match raw.map(|raw| verify_slice_list(&info, &raw)) {
+				Ok(Ok(list)) => {
+					slices = Some(list);
+					break;
+				}
+				Ok(Err(e)) => log::warn!(target: "sdk", "{}: {e}", peer.endpoint),
+				Err(e) => log::warn!(target: "sdk", "{e}"),
+			}
+		}
+		let slices = slices.ok_or(Error::NotFound(*hash))?;
+		// A session with each holder.
+		let opened = join_all(holders.iter().map(|(peer, _)| {
+			PeerSession::open(
+				&peer.endpoint,
+				peer.status.server.clone(),
+				peer.status.period,
+				self.signer(),
+			)
+		}))
+		.await;
+		let mut sources = Vec::new();
+		for ((peer, _), session) in holders.iter().zip(opened) {
+			match session {
+				Ok(session) => {
+					sources.push(download::Source { endpoint: peer.endpoint.clone(), session })
+				}
+				Err(e) => log::warn!(target: "sdk", "no session with {}: {e}", peer.endpoint),
+			}
+		}
+		if sources.is_empty() {
+			return Err(Error::NoPeers);
+		}
+		let plan = download::Plan { info, slices, start: first as u64, end: last as u64 + 1 };
+		let id = self.next_task.fetch_add(1, Ordering::Relaxed);
+		let buffer_slices = options.max_buffer / SLICE_SIZE as usize;
+		let skip = options.skip_slices;
+		Ok(Download::start(id, plan, sources, buffer_slices, &|s| skip.contains(&s)))
+	}
+
+	/// Upload the file at `path` to the peer at `endpoint`, listed under `address`.
+	pub async fn upload(
+		&self,
+		endpoint: &Endpoint,
+		path: &Path,
+		address: &str,
+	) -> Result<FileInfo, Error> {
+		use tokio::io::AsyncReadExt;
+		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
+			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
+		})?;
+		let session = PeerSession::open(
+			endpoint,
+			peer.status.server.clone(),
+			peer.status.period,
+			self.signer(),
+		)
+		.await?;
+		let file = tokio::fs::File::open(path).await?;
+		let length = file.metadata().await?.len();
+		let body = futures::stream::unfold(file, |mut file| async move {
+			let mut buf = vec![0u8; SLICE_SIZE as usize];
+			match file.read(&mut buf).await {
+				Ok(0) => None,
+				Ok(n) => {
+					buf.truncate(n);
+					Some((Ok(hyper::body::Frame::data(bytes::Bytes::from(buf))), file))
+				}
+				Err(e) => Some((Err(e), file)),
+			}
+		});
+		let request = hyper::Request::post(format!(
+			"/v1/files?address={}",
+			protocol::percent_encode(address)
+		))
+		.header(SESSION_HEADER, protocol::session_to_header(&session.id()))
+		.header(hyper::header::CONTENT_LENGTH, length)
+		.body(http_body_util::BodyExt::boxed_unsync(http_body_util::StreamBody::new(body)))
+		.expect("valid request");
+		let mut connection = http::Connection::open(endpoint).await?;
+		let info = connection.fetch_json::<FileInfo>(request).await;
+		session.finish(std::time::Duration::from_secs(1)).await;
+		info
+	}
+}

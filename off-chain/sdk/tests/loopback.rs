@@ -1,0 +1,301 @@
+//! The SDK against real data-plane servers on loopback: uploads, multi-source downloads with
+//! verification, ranges, receipts, and the credit window.
+
+use parking_lot::Mutex;
+use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
+use spacebook_dataplane::{
+	content::{slice_count, SLICE_SIZE},
+	ledger::{Ledger, MemorySink},
+	store::ContentStore,
+	ChainView, Config, DataPlane,
+};
+use spacebook_receipts::ClientKey;
+use spacebook_sdk::{Client, DownloadOptions, Endpoint, Error, HashIndex};
+use std::{
+	collections::HashMap,
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Arc,
+	},
+	time::Duration,
+};
+
+#[derive(Default)]
+struct Chain {
+	period: AtomicU32,
+	client_keys: Mutex<HashMap<ClientKey, AccountId32>>,
+}
+
+impl ChainView for Chain {
+	fn current_period(&self) -> u32 {
+		self.period.load(Ordering::Relaxed)
+	}
+	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32> {
+		self.client_keys.lock().get(key).cloned()
+	}
+}
+
+fn genesis() -> H256 {
+	H256::repeat_byte(0x5b)
+}
+
+fn dapp() -> AccountId32 {
+	AccountId32::new([0xda; 32])
+}
+
+fn client_key() -> sr25519::Pair {
+	sr25519::Pair::from_string("//dapp-client", None).unwrap()
+}
+
+struct Peer {
+	endpoint: Endpoint,
+	sink: Arc<MemorySink>,
+	plane: Arc<DataPlane>,
+	dir: tempfile::TempDir,
+	server: AccountId32,
+	task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Peer {
+	/// Bytes the peer's kept receipts acknowledge.
+	fn receipted(&self) -> u64 {
+		self.sink.receipts().iter().map(|r| r.receipt.bytes).sum()
+	}
+}
+
+impl Drop for Peer {
+	fn drop(&mut self) {
+		self.task.abort();
+	}
+}
+
+async fn start_peer(chain: Arc<Chain>, seed: u8, tweak: impl FnOnce(&mut Config)) -> Peer {
+	let dir = tempfile::tempdir().unwrap();
+	let server = AccountId32::new([seed; 32]);
+	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
+	let sink = Arc::new(MemorySink::default());
+	let ledger =
+		Arc::new(Ledger::open(dir.path().join("receipts.journal"), sink.clone(), 0).unwrap());
+	let mut config = Config::new(server.clone(), genesis());
+	tweak(&mut config);
+	let plane = DataPlane::new(store, ledger, chain, config);
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let endpoint = Endpoint::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+	let task = tokio::spawn(plane.clone().serve(listener));
+	Peer { endpoint, sink, plane, dir, server, task }
+}
+
+fn chain_with_client() -> Arc<Chain> {
+	let chain = Arc::new(Chain::default());
+	chain.period.store(7, Ordering::Relaxed);
+	chain.client_keys.lock().insert(client_key().public(), dapp());
+	chain
+}
+
+fn random_file(dir: &std::path::Path, length: usize) -> (std::path::PathBuf, Vec<u8>) {
+	let data: Vec<u8> = (0..length).map(|_| rand::random::<u8>()).collect();
+	let path = dir.join("source.bin");
+	std::fs::write(&path, &data).unwrap();
+	(path, data)
+}
+
+async fn client(peers: &[&Peer]) -> Client {
+	let endpoints: Vec<Endpoint> = peers.iter().map(|p| p.endpoint.clone()).collect();
+	Client::connect(dapp(), client_key(), &endpoints, Some(genesis())).await.unwrap()
+}
+
+async fn download_all(client: &Client, hash: &HashIndex, start: i64, end: i64) -> Vec<u8> {
+	let mut download =
+		client.start_download(hash, start, end, 4 * SLICE_SIZE as usize).await.unwrap();
+	let mut out = Vec::new();
+	while let Some(chunk) = download.receive_in_order().await {
+		out.extend_from_slice(&chunk.unwrap());
+	}
+	download.finish().await;
+	out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_uploaded_to_two_peers_downloads_from_both_and_pays_both() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let b = start_peer(chain.clone(), 2, |_| {}).await;
+	let (path, data) = random_file(a.dir.path(), 12 * SLICE_SIZE as usize + 4321);
+	let client = client(&[&a, &b]).await;
+	let info_a = client.upload(&a.endpoint, &path, "clips/intro.bin").await.unwrap();
+	let info_b = client.upload(&b.endpoint, &path, "clips/intro.bin").await.unwrap();
+	assert_eq!(info_a, info_b);
+	assert_eq!(info_a.length, data.len() as u64);
+	assert_eq!(info_a.slice_count, slice_count(data.len() as u64));
+	// Uploads are not traffic: nothing is receipted yet.
+	assert_eq!(a.receipted() + b.receipted(), 0);
+
+	assert_eq!(
+		client.query_file_hash_index("clips/intro.bin").await.unwrap(),
+		vec![info_a.hash_index]
+	);
+	assert!(client.query_file_hash_index("nothing").await.unwrap().is_empty());
+	assert_eq!(client.query_file_info(&info_a.hash_index).await.unwrap(), info_a);
+
+	let got = download_all(&client, &info_a.hash_index, -1, -1).await;
+	assert!(got == data, "the download is byte-identical");
+	// Both peers served, and every byte served was receipted to the peer that served it.
+	let (ra, rb) = (a.receipted(), b.receipted());
+	assert!(ra > 0 && rb > 0, "both peers served: {ra} + {rb}");
+	assert_eq!(ra + rb, data.len() as u64);
+	for peer in [&a, &b] {
+		for receipt in peer.sink.receipts() {
+			assert_eq!(receipt.receipt.server, peer.server);
+			assert_eq!(receipt.receipt.dapp, dapp());
+			assert_eq!(receipt.receipt.period, 7);
+			assert!(receipt.verify(&genesis()));
+		}
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_slice_is_fetched_again_from_the_other_peer() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let b = start_peer(chain.clone(), 2, |_| {}).await;
+	let (path, data) = random_file(a.dir.path(), 6 * SLICE_SIZE as usize);
+	let client = client(&[&a, &b]).await;
+	let info = client.upload(&a.endpoint, &path, "f").await.unwrap();
+	client.upload(&b.endpoint, &path, "f").await.unwrap();
+	// Flip a byte in every slice of peer a's copy.
+	let stored = a.plane.store().data_path(&info.hash_index);
+	let mut bytes = std::fs::read(&stored).unwrap();
+	for slice in 0..6 {
+		bytes[slice * SLICE_SIZE as usize + 17] ^= 0xff;
+	}
+	std::fs::write(&stored, bytes).unwrap();
+
+	let got = download_all(&client, &info.hash_index, -1, -1).await;
+	assert!(got == data, "every slice verified, from b");
+	assert_eq!(a.receipted(), 0, "corrupt bytes are never receipted");
+	assert_eq!(b.receipted(), data.len() as u64);
+
+	// With only the corrupt peer, the download fails with a clear error.
+	let only_a = DownloadOptions { only_peers: vec![a.endpoint.clone()], ..Default::default() };
+	let mut download = client.start_download_with(&info.hash_index, -1, -1, only_a).await.unwrap();
+	let mut failure = None;
+	while let Some(chunk) = download.receive().await {
+		if let Err(e) = chunk {
+			failure = Some(e);
+		}
+	}
+	assert!(matches!(failure, Some(Error::Unservable { .. })), "{failure:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ranged_download_returns_exactly_the_range() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let (path, data) = random_file(a.dir.path(), 3 * SLICE_SIZE as usize + 10);
+	let client = client(&[&a]).await;
+	let info = client.upload(&a.endpoint, &path, "r").await.unwrap();
+	let s = SLICE_SIZE as usize;
+	for (start, end) in [(5, 9), (s as i64 - 3, s as i64 + 2), (2 * s as i64, -1), (-1, 0)] {
+		let got = download_all(&client, &info.hash_index, start, end).await;
+		let from = start.max(0) as usize;
+		let to = if end == -1 { data.len() } else { end as usize + 1 };
+		assert!(got == data[from..to], "range {start}..={end}");
+	}
+	for (start, end) in [(10, 5), (0, data.len() as i64), (-2, 4)] {
+		let err = client.start_download(&info.hash_index, start, end, 1 << 20).await.err();
+		assert!(matches!(err, Some(Error::BadRange { .. })), "{start}..={end}: {err:?}");
+	}
+	let missing = HashIndex::default();
+	assert!(matches!(client.start_download(&missing, -1, -1, 1).await, Err(Error::NotFound(_))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_signing_is_cut_off_after_the_credit_window() {
+	let chain = chain_with_client();
+	let window = 2 * SLICE_SIZE;
+	let a = start_peer(chain.clone(), 1, |c| {
+		c.credit_window = window;
+		c.stall_timeout = Duration::from_millis(300);
+	})
+	.await;
+	let (path, _) = random_file(a.dir.path(), 8 * SLICE_SIZE as usize);
+	let client = client(&[&a]).await;
+	let info = client.upload(&a.endpoint, &path, "x").await.unwrap();
+
+	// A freeloader: opens a session properly, then reads the whole file without receipts.
+	use codec::Encode;
+	use http_body_util::BodyExt;
+	let id = [9u8; 16];
+	let opening = spacebook_receipts::Receipt {
+		period: 7,
+		session: id,
+		server: a.server.clone(),
+		dapp: dapp(),
+		client_key: client_key().public(),
+		bytes: 0,
+	}
+	.sign(&client_key(), &genesis());
+	let mut connection = spacebook_sdk::http::Connection::open(&a.endpoint).await.unwrap();
+	connection
+		.fetch(spacebook_sdk::http::post("/v1/sessions", opening.encode()), 4096)
+		.await
+		.unwrap();
+	let request = hyper::Request::get(format!("/v1/files/{}/data", info.hash_index))
+		.header(spacebook_dataplane::protocol::SESSION_HEADER, hex_id(&id))
+		.body(spacebook_sdk::http::empty())
+		.unwrap();
+	let response = connection.send(request).await.unwrap();
+	assert_eq!(response.status(), 200);
+	let mut body = response.into_body();
+	let mut received = 0u64;
+	let mut cut = false;
+	while let Some(frame) = body.frame().await {
+		match frame {
+			Ok(frame) => received += frame.into_data().map(|d| d.len() as u64).unwrap_or(0),
+			Err(_) => {
+				cut = true;
+				break;
+			}
+		}
+	}
+	assert!(cut, "the transfer is cut, not completed");
+	assert_eq!(received, window, "exactly one credit window was served");
+	assert_eq!(a.receipted(), 0);
+
+	// An honest download on the same peer completes.
+	let got = download_all(&client, &info.hash_index, -1, -1).await;
+	assert_eq!(got.len() as u64, info.length);
+}
+
+fn hex_id(id: &[u8; 16]) -> String {
+	spacebook_dataplane::protocol::session_to_header(id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_its_dapp_did_not_authorize_gets_no_session() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let (path, _) = random_file(a.dir.path(), 1000);
+	let stranger = sr25519::Pair::from_string("//stranger", None).unwrap();
+	let client =
+		Client::connect(dapp(), stranger, std::slice::from_ref(&a.endpoint), None).await.unwrap();
+	let err = client.upload(&a.endpoint, &path, "x").await.unwrap_err();
+	assert!(matches!(err, Error::Peer { status: 403, .. }), "{err}");
+	assert_eq!(a.plane.store().file_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_survive_a_restart_of_the_peer() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let (path, data) = random_file(a.dir.path(), 3 * SLICE_SIZE as usize);
+	let client = client(&[&a]).await;
+	let info = client.upload(&a.endpoint, &path, "x").await.unwrap();
+	download_all(&client, &info.hash_index, -1, -1).await;
+	assert_eq!(a.receipted(), data.len() as u64);
+	// What the journal replays into a fresh sink is what was acknowledged.
+	let sink = Arc::new(MemorySink::default());
+	Ledger::open(a.dir.path().join("receipts.journal"), sink.clone(), 0).unwrap();
+	let replayed: u64 = sink.receipts().iter().map(|r| r.receipt.bytes).sum();
+	assert_eq!(replayed, data.len() as u64);
+}
