@@ -25,8 +25,14 @@ fi
 # faster debug profile.
 BENCH_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/spacebook/bench-target}"
 CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo build --locked -p spacebook-runtime --features runtime-benchmarks
-WASM="$BENCH_TARGET_DIR/debug/wbuild/spacebook-runtime/spacebook_runtime.compact.compressed.wasm"
-[[ -f $WASM ]] || { echo "[bench] error: runtime wasm not found at $WASM" >&2; exit 1; }
+# The wasm builder compacts and compresses the blob only in some profiles: take what it made.
+WBUILD="$BENCH_TARGET_DIR/debug/wbuild/spacebook-runtime"
+WASM=""
+for candidate in spacebook_runtime.compact.compressed.wasm spacebook_runtime.compact.wasm spacebook_runtime.wasm; do
+	if [[ -f $WBUILD/$candidate ]]; then WASM="$WBUILD/$candidate"; break; fi
+done
+[[ -n $WASM ]] || { echo "[bench] error: no runtime wasm in $WBUILD" >&2; exit 1; }
+echo "[bench] runtime: $WASM"
 
 pallets=("$@")
 if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic); fi

@@ -48,6 +48,10 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
 
+	/// The data plane: serving files to DApp clients for Proof-of-Traffic.
+	#[clap(flatten)]
+	pub data_plane: crate::dataplane::DataPlaneParams,
+
 	/// Test only, debug builds only: this billing peer signs a second, conflicting prepare in
 	/// every round, so that tests can watch the equivocation being detected and reported.
 	#[arg(long, hide = true)]

@@ -109,6 +109,7 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let test_equivocation = cli.gosig_test_equivocate;
+			let data_plane = cli.data_plane.clone();
 			if test_equivocation && !cfg!(debug_assertions) {
 				return Err("--gosig-test-equivocate exists for tests of debug builds only".into());
 			}
@@ -121,15 +122,17 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, test_equivocation)
+						>(config, test_equivocation, data_plane)
 						.map_err(sc_cli::Error::Service)
 					}
-					sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
-						sc_network::Litep2pNetworkBackend,
-					>(
-						config, test_equivocation
-					)
-					.map_err(sc_cli::Error::Service),
+					sc_network::config::NetworkBackendType::Litep2p => {
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config,
+							test_equivocation,
+							data_plane,
+						)
+						.map_err(sc_cli::Error::Service)
+					}
 				}
 			})
 		}

@@ -6,6 +6,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod dataplane;
 mod rpc;
 mod service;
 mod traffic_rpc;

@@ -94,6 +94,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	test_equivocation: bool,
+	data_plane: crate::dataplane::DataPlaneParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -172,6 +173,28 @@ pub fn new_full<
 
 	let role = config.role;
 	let prometheus_registry = config.prometheus_registry().cloned();
+
+	if let Some(listen) = data_plane.serve {
+		if !config.offchain_worker.enabled {
+			log::warn!(
+				target: "dataplane",
+				"off-chain workers are disabled: receipts are kept but never reported"
+			);
+		}
+		let storage = backend
+			.offchain_storage()
+			.ok_or_else(|| ServiceError::Other("the data plane needs off-chain storage".into()))?;
+		let serving = crate::dataplane::start(
+			&data_plane,
+			listen,
+			config.base_path.path().to_path_buf(),
+			client.clone(),
+			keystore_container.keystore(),
+			storage,
+		)
+		.map_err(ServiceError::Other)?;
+		task_manager.spawn_handle().spawn("dataplane", Some("dataplane"), serving);
+	}
 
 	let rpc_extensions_builder = {
 		let client = client.clone();

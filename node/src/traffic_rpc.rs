@@ -64,6 +64,27 @@ fn kept<S: OffchainStorage>(
 	(raw, list)
 }
 
+/// Keep `signed` (already verified) in `storage` where the off-chain worker reports from,
+/// unless the receipt kept for its stream has as many bytes. Returns whether it changed what is
+/// kept; an error only if the off-chain worker kept racing the write.
+pub fn keep_receipt<S: OffchainStorage>(
+	storage: &mut S,
+	signed: SignedReceipt<AccountId>,
+) -> Result<bool, &'static str> {
+	let key = offchain_receipts_key(&signed.receipt.server, signed.receipt.period);
+	for _ in 0..WRITE_ATTEMPTS {
+		let (raw, mut list) = kept(storage, &key);
+		if !merge_receipt(&mut list, signed.clone()) {
+			return Ok(false);
+		}
+		let prefix = sp_offchain::STORAGE_PREFIX;
+		if storage.compare_and_set(prefix, &key, raw.as_deref(), &list.encode()) {
+			return Ok(true);
+		}
+	}
+	Err("the receipt store is busy; try again")
+}
+
 impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
 	fn submit_receipt(&self, ext: &Extensions, receipt: Bytes) -> RpcResult<bool> {
 		sc_rpc_api::check_if_safe(ext)?;
@@ -75,23 +96,9 @@ impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
 		if !signed.verify(&self.genesis_hash) {
 			return Err(invalid("the client key's signature does not verify on this chain"));
 		}
-		let key = offchain_receipts_key(&signed.receipt.server, signed.receipt.period);
-		let mut storage = self.storage.clone();
-		for _ in 0..WRITE_ATTEMPTS {
-			let (raw, mut list) = kept(&storage, &key);
-			if !merge_receipt(&mut list, signed.clone()) {
-				return Ok(false);
-			}
-			let prefix = sp_offchain::STORAGE_PREFIX;
-			if storage.compare_and_set(prefix, &key, raw.as_deref(), &list.encode()) {
-				return Ok(true);
-			}
-		}
-		Err(ErrorObjectOwned::owned(
-			ErrorCode::InternalError.code(),
-			"the receipt store is busy; try again",
-			None::<()>,
-		))
+		keep_receipt(&mut self.storage.clone(), signed).map_err(|busy| {
+			ErrorObjectOwned::owned(ErrorCode::InternalError.code(), busy, None::<()>)
+		})
 	}
 
 	fn kept_receipts(&self, server: AccountId, period: u32) -> RpcResult<(u32, u64)> {

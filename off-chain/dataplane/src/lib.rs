@@ -15,6 +15,8 @@
 //!   from.
 //! - [`protocol`] and [`server`]: the HTTP protocol (ranged reads, uploads, sessions,
 //!   receipts) and the peer's server. The DApp SDK speaks the same protocol.
+//! - [`relay`]: the VPN relay (`CONNECT`) of professional peers, bytes both ways counted
+//!   against the credit window.
 //!
 //! docs/dataplane.md explains the choices: HTTP over TCP, the slice size, the credit window,
 //! which bytes count as traffic.
@@ -23,6 +25,7 @@
 pub mod content;
 pub mod ledger;
 pub mod protocol;
+pub mod relay;
 pub mod server;
 pub mod session;
 pub mod store;

@@ -10,6 +10,7 @@
 //! | `GET /v1/files/<hash index>/slices` | – | the slice hashes, 32 bytes each |
 //! | `GET /v1/files/<hash index>/data`, optional `Range: bytes=a-b` | yes | the bytes (200 / 206) |
 //! | `POST /v1/files?address=<percent-encoded>`, body: the file | yes | its `FileInfo` (201) |
+//! | `CONNECT host:port` (professional peers that relay) | yes | 200, then a raw tunnel |
 //!
 //! A request that needs a session names it in the [`SESSION_HEADER`] (32 hex digits). Data
 //! responses carry the peer's current ledgering period in the [`PERIOD_HEADER`]: the client
@@ -61,6 +62,8 @@ pub struct ReceiptTaken {
 	pub new: bool,
 	/// Bytes the session may now be served before its next receipt.
 	pub credit: u64,
+	/// The peer's current ledgering period: a client counts the bytes that follow towards it.
+	pub period: u32,
 }
 
 /// The answer to a hash-index query.

@@ -6,6 +6,7 @@ use crate::{
 	protocol::{
 		self, ByteRange, ErrorBody, Opened, ReceiptTaken, Status, PERIOD_HEADER, SESSION_HEADER,
 	},
+	relay::{self, RelayPolicy},
 	session::{Receipt, SessionError, Sessions},
 	store::{ContentStore, StoreError},
 };
@@ -27,8 +28,8 @@ use std::{
 	time::{Duration, Instant},
 };
 use tokio::{
-	io::{AsyncReadExt, AsyncSeekExt},
-	net::TcpListener,
+	io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt},
+	net::{TcpListener, TcpStream},
 };
 
 /// What the data plane needs to know of the chain.
@@ -56,6 +57,8 @@ pub struct Config {
 	pub stall_timeout: Duration,
 	/// The largest file accepted for upload.
 	pub max_upload: u64,
+	/// Whether the peer relays VPN traffic (`CONNECT`), and where to.
+	pub relay: Option<RelayPolicy>,
 }
 
 impl Config {
@@ -69,6 +72,7 @@ impl Config {
 			idle_timeout: Duration::from_secs(600),
 			stall_timeout: Duration::from_secs(15),
 			max_upload: 64 << 30,
+			relay: None,
 		}
 	}
 }
@@ -178,6 +182,9 @@ impl DataPlane {
 	}
 
 	async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+		if req.method() == Method::CONNECT {
+			return Ok(self.connect(req).await);
+		}
 		let path = req.uri().path().to_owned();
 		let Some(rest) = path.strip_prefix(protocol::PREFIX) else {
 			return Ok(error(StatusCode::NOT_FOUND, "unknown path"));
@@ -290,7 +297,7 @@ impl DataPlane {
 				Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
 			}
 		}
-		json(StatusCode::OK, &ReceiptTaken { new: taken.new, credit: taken.credit })
+		json(StatusCode::OK, &ReceiptTaken { new: taken.new, credit: taken.credit, period })
 	}
 
 	#[allow(clippy::result_large_err)]
@@ -465,6 +472,100 @@ impl DataPlane {
 		}
 	}
 }
+
+impl DataPlane {
+	/// `CONNECT host:port`: relay a VPN connection of a session.
+	async fn connect(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
+		let Some(policy) = self.config.relay.clone() else {
+			return error(StatusCode::FORBIDDEN, "this peer does not relay traffic");
+		};
+		let session = match self.session_of(&req) {
+			Ok(session) => session,
+			Err(response) => return response,
+		};
+		let Some(target) = req.uri().authority().map(|a| a.to_string()) else {
+			return error(StatusCode::BAD_REQUEST, "CONNECT names host:port");
+		};
+		let addrs = match relay::resolve(&target, &policy).await {
+			Ok(addrs) => addrs,
+			Err(message) => return error(StatusCode::FORBIDDEN, message),
+		};
+		let upstream =
+			match tokio::time::timeout(RELAY_CONNECT_TIMEOUT, TcpStream::connect(&addrs[..])).await
+			{
+				Ok(Ok(upstream)) => upstream,
+				Ok(Err(e)) => return error(StatusCode::BAD_GATEWAY, format!("{target}: {e}")),
+				Err(_) => {
+					return error(StatusCode::GATEWAY_TIMEOUT, format!("{target}: no answer"))
+				}
+			};
+		let _ = upstream.set_nodelay(true);
+		let plane = self.clone();
+		tokio::spawn(async move {
+			match hyper::upgrade::on(req).await {
+				Ok(upgraded) => plane.relay(&session, TokioIo::new(upgraded), upstream).await,
+				Err(e) => log::debug!(target: "dataplane", "relay upgrade failed: {e}"),
+			}
+		});
+		Response::builder()
+			.header(PERIOD_HEADER, self.chain.current_period())
+			.body(full(Bytes::new()))
+			.expect("valid response")
+	}
+
+	async fn relay(
+		&self,
+		session: &SessionId,
+		client: impl AsyncRead + AsyncWrite,
+		upstream: TcpStream,
+	) {
+		let (mut client_read, mut client_write) = tokio::io::split(client);
+		let (mut upstream_read, mut upstream_write) = upstream.into_split();
+		let up = self.pump(session, &mut client_read, &mut upstream_write);
+		let down = self.pump(session, &mut upstream_read, &mut client_write);
+		// One direction ending cleanly half-closes it and the other goes on; an error (the
+		// credit window used up, a reset) ends both.
+		let outcome = futures::future::select(Box::pin(up), Box::pin(down)).await;
+		match outcome {
+			futures::future::Either::Left((Ok(()), other)) => {
+				let _ = other.await;
+			}
+			futures::future::Either::Right((Ok(()), other)) => {
+				let _ = other.await;
+			}
+			_ => {}
+		}
+	}
+
+	/// Copy `from` to `to` until end of file, each byte granted by the session's credit.
+	async fn pump(
+		&self,
+		session: &SessionId,
+		from: &mut (impl AsyncRead + Unpin),
+		to: &mut (impl AsyncWrite + Unpin),
+	) -> io::Result<()> {
+		let mut buf = vec![0u8; RELAY_CHUNK];
+		loop {
+			let n = from.read(&mut buf).await?;
+			if n == 0 {
+				return to.shutdown().await;
+			}
+			let mut done = 0;
+			while done < n {
+				let granted =
+					self.grant(session, (n - done) as u64).await.map_err(io::Error::other)?;
+				to.write_all(&buf[done..done + granted as usize]).await?;
+				done += granted as usize;
+			}
+			to.flush().await?;
+		}
+	}
+}
+
+/// How long the relay waits for its target to accept.
+const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes relayed at a time.
+const RELAY_CHUNK: usize = 64 << 10;
 
 fn store_error(e: StoreError) -> Response<Body> {
 	let status = match e {

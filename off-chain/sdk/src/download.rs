@@ -339,10 +339,8 @@ impl Download {
 					self.reorder.insert(chunk.offset, chunk.data);
 				}
 				Some(Err(e)) => return Some(Err(e)),
-				None if self.next_offset < self.end && self.reorder.is_empty() => {
-					// Skipped slices (a resumed download) are not returned.
-					return None;
-				}
+				// The channel is closed: what is left follows a gap (slices skipped by a resumed
+				// download) and is returned in order.
 				None => match self.reorder.pop_first() {
 					Some((offset, data)) => {
 						self.next_offset = offset + data.len() as u64;

@@ -72,7 +72,8 @@ impl Connection {
 			.await
 			.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?;
 		tokio::spawn(async move {
-			if let Err(e) = conn.await {
+			// Upgrades: a CONNECT turns the connection into a VPN tunnel.
+			if let Err(e) = conn.with_upgrades().await {
 				log::debug!(target: "sdk", "connection closed: {e}");
 			}
 		});

@@ -10,6 +10,8 @@
 //! | `startDownloadFile(hash, start, end, taskId, maxLength)` | [`Client::start_download`] → [`Download`] |
 //! | `receiveFile(start, buffer, length)` | [`Download::receive`] (or [`Download::receive_in_order`]) |
 //! | `stopDownloadFile(taskId)` | [`Download::stop`] |
+//! | `createDataChannel(addr, port)` | [`Client::create_data_channel`] → [`DataChannel`] |
+//! | `destroyDataChannel()` | [`DataChannel::destroy`] |
 //!
 //! A download fetches the file's slices from every serving peer that holds it at once, checks
 //! each slice against the file's hash index, and re-fetches a bad or missing slice from another
@@ -23,10 +25,12 @@
 //! registry; a **client key** is an sr25519 key the DApp authorized to sign receipts.
 #![warn(missing_docs)]
 
+pub mod channel;
 pub mod download;
 pub mod http;
 pub mod session;
 
+pub use channel::DataChannel;
 pub use download::{Chunk, Download};
 pub use http::Endpoint;
 pub use session::Signer;
@@ -351,6 +355,31 @@ impl Client {
 		let buffer_slices = options.max_buffer / SLICE_SIZE as usize;
 		let skip = options.skip_slices;
 		Ok(Download::start(id, plan, sources, buffer_slices, &|s| skip.contains(&s)))
+	}
+
+	/// Open a local SOCKS5 listener on `listen` whose connections are tunnelled through the
+	/// relay of the peer at `via` (the first peer if `None`), receipts signed for every byte.
+	pub async fn create_data_channel(
+		&self,
+		listen: std::net::SocketAddr,
+		via: Option<&Endpoint>,
+	) -> Result<DataChannel, Error> {
+		let peer = match via {
+			Some(endpoint) => {
+				self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
+					Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
+				})?
+			}
+			None => self.peers.first().ok_or(Error::NoPeers)?,
+		};
+		let session = PeerSession::open(
+			&peer.endpoint,
+			peer.status.server.clone(),
+			peer.status.period,
+			self.signer(),
+		)
+		.await?;
+		DataChannel::start(listen, peer.endpoint.clone(), session).await
 	}
 
 	/// Upload the file at `path` to the peer at `endpoint`, listed under `address`.

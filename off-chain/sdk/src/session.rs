@@ -39,6 +39,19 @@ struct Counter {
 	finished: bool,
 }
 
+impl Counter {
+	/// Count from now on towards `period`, if it is later than the current one.
+	fn advance(&mut self, period: u32) {
+		if period > self.period {
+			if self.bytes > 0 {
+				self.previous = Some((self.period, self.bytes));
+			}
+			self.period = period;
+			self.bytes = 0;
+		}
+	}
+}
+
 /// A receipt-backed session with one serving peer.
 pub struct PeerSession {
 	id: SessionId,
@@ -105,13 +118,16 @@ impl PeerSession {
 	pub fn count(&self, period: u32, bytes: u64) {
 		{
 			let mut c = self.counter.lock();
-			if period > c.period {
-				if c.bytes > 0 {
-					c.previous = Some((c.period, c.bytes));
-				}
-				c.period = period;
-				c.bytes = 0;
-			}
+			c.advance(period);
+			c.bytes = c.bytes.saturating_add(bytes);
+		}
+		self.changed.notify_one();
+	}
+
+	/// Count `bytes` carried in the latest period the peer named (a tunnel's bytes).
+	pub fn count_latest(&self, bytes: u64) {
+		{
+			let mut c = self.counter.lock();
 			c.bytes = c.bytes.saturating_add(bytes);
 		}
 		self.changed.notify_one();
@@ -174,9 +190,11 @@ async fn post_receipts(
 		for (period, bytes) in due {
 			let body = sign(&signer, id, &server, period, bytes);
 			match connection.fetch_json::<ReceiptTaken>(http::post("/v1/receipts", body)).await {
-				Ok(_) => {
+				Ok(taken) => {
 					failures = 0;
 					posted.insert(period, bytes);
+					// The peer moved to a new period: the bytes that follow count there.
+					counter.lock().advance(taken.period);
 					while posted.len() > 2 {
 						posted.pop_first();
 					}

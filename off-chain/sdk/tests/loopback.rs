@@ -299,3 +299,80 @@ async fn receipts_survive_a_restart_of_the_peer() {
 	let replayed: u64 = sink.receipts().iter().map(|r| r.receipt.bytes).sum();
 	assert_eq!(replayed, data.len() as u64);
 }
+
+/// A one-shot upstream server: reads a request line, answers `body` and closes.
+async fn upstream(body: &'static [u8]) -> std::net::SocketAddr {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	tokio::spawn(async move {
+		while let Ok((mut socket, _)) = listener.accept().await {
+			tokio::spawn(async move {
+				let mut request = vec![0u8; 1024];
+				let n = socket.read(&mut request).await.unwrap();
+				assert!(request[..n].starts_with(b"GET / "));
+				socket.write_all(body).await.unwrap();
+				socket.shutdown().await.unwrap();
+			});
+		}
+	});
+	addr
+}
+
+/// Speak SOCKS5 to `proxy`: CONNECT to `target`; the reply code, and on success the
+/// answer to a `GET /`.
+async fn socks_get(proxy: std::net::SocketAddr, target: std::net::SocketAddr) -> (u8, Vec<u8>) {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let mut s = tokio::net::TcpStream::connect(proxy).await.unwrap();
+	s.write_all(&[5, 1, 0]).await.unwrap();
+	let mut choice = [0u8; 2];
+	s.read_exact(&mut choice).await.unwrap();
+	assert_eq!(choice, [5, 0], "no authentication");
+	let std::net::IpAddr::V4(ip) = target.ip() else { panic!("IPv4 target") };
+	let mut request = vec![5, 1, 0, 1];
+	request.extend_from_slice(&ip.octets());
+	request.extend_from_slice(&target.port().to_be_bytes());
+	s.write_all(&request).await.unwrap();
+	let mut reply = [0u8; 10];
+	s.read_exact(&mut reply).await.unwrap();
+	if reply[1] != 0 {
+		return (reply[1], Vec::new());
+	}
+	s.write_all(b"GET / HTTP/1.0\r\n\r\n").await.unwrap();
+	let mut answer = Vec::new();
+	s.read_to_end(&mut answer).await.unwrap();
+	(0, answer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
+	use spacebook_dataplane::relay::RelayPolicy;
+	let chain = chain_with_client();
+	let relaying =
+		start_peer(chain.clone(), 1, |c| c.relay = Some(RelayPolicy { allow_private: true })).await;
+	let page: &'static [u8] = b"HTTP/1.0 200 OK\r\n\r\nhello through spacebook";
+	let target = upstream(page).await;
+	let relay_client = client(&[&relaying]).await;
+	let channel = relay_client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	let (code, answer) = socks_get(channel.local_addr(), target).await;
+	assert_eq!(code, 0);
+	assert_eq!(answer, page);
+	let (code, answer) = socks_get(channel.local_addr(), target).await;
+	assert_eq!((code, answer.as_slice()), (0, page), "a second connection on the channel");
+	channel.destroy().await;
+	// Both directions of both connections were receipted.
+	let request_len = b"GET / HTTP/1.0\r\n\r\n".len() as u64;
+	assert_eq!(relaying.receipted(), 2 * (request_len + page.len() as u64));
+
+	// A relay that keeps to public addresses refuses loopback; a peer that does not relay
+	// refuses outright. SOCKS5 says "not allowed" for both.
+	for policy in [Some(RelayPolicy { allow_private: false }), None] {
+		let peer = start_peer(chain.clone(), 2, |c| c.relay = policy.clone()).await;
+		let client = client(&[&peer]).await;
+		let channel =
+			client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+		assert_eq!(socks_get(channel.local_addr(), target).await.0, 2, "{policy:?}");
+		channel.destroy().await;
+		assert_eq!(peer.receipted(), 0);
+	}
+}

@@ -1,0 +1,193 @@
+//! The data plane service of a serving peer's node (`--serve <addr>`): the node stores files,
+//! serves them to DApp clients over HTTP and keeps their receipts in its off-chain storage,
+//! where `pallet-traffic`'s off-chain worker reports and audits them (`spacebook-dataplane`).
+//!
+//! The node tells the data plane who it serves as (the account its peer key is registered to),
+//! the current ledgering period (followed from imported blocks) and which DApp authorized a
+//! client key (the peer registry, at the best block).
+
+use futures::StreamExt;
+use pallet_peers::crypto::{PeerKey, PEER_KEY_TYPE};
+use pallet_peers_runtime_api::PeersApi;
+use pallet_token_runtime_api::TokenApi;
+use sc_client_api::BlockchainEvents;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::{crypto::AccountId32, offchain::OffchainStorage, sr25519};
+use sp_keystore::KeystorePtr;
+use spacebook_dataplane::{
+	ledger::{Ledger, ReceiptSink},
+	relay::RelayPolicy,
+	store::ContentStore,
+	ChainView, Config, DataPlane,
+};
+use spacebook_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
+use std::{
+	net::SocketAddr,
+	path::PathBuf,
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Arc,
+	},
+};
+
+/// Command-line options of the data plane.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataPlaneParams {
+	/// Serve files to DApp clients on this address (e.g. `0.0.0.0:8480`); no data plane when
+	/// not given. The node's peer key (`spbp`) must be registered to a professional or common
+	/// peer: receipts name that account.
+	#[arg(long, value_name = "ADDR")]
+	pub serve: Option<SocketAddr>,
+
+	/// Where the data plane keeps its files and its receipt journal [default: `dataplane/` in
+	/// the node's base path].
+	#[arg(long, value_name = "PATH")]
+	pub serve_dir: Option<PathBuf>,
+
+	/// Bytes served to a client session ahead of its receipts.
+	#[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]
+	pub serve_credit_window: u64,
+
+	/// The largest file a DApp may upload, in bytes.
+	#[arg(long, value_name = "BYTES", default_value_t = 64 << 30)]
+	pub serve_max_upload: u64,
+
+	/// Relay DApp clients' VPN traffic (`CONNECT`) to public internet addresses: for
+	/// professional peers.
+	#[arg(long)]
+	pub serve_relay: bool,
+
+	/// Let the relay reach loopback and private networks too (tests, private deployments).
+	#[arg(long, requires = "serve_relay")]
+	pub serve_relay_private: bool,
+}
+
+/// Periods of receipts kept in the journal when it is compacted at start: two hours' worth at
+/// 5-minute periods, far beyond the report and audit windows.
+const JOURNAL_PERIODS: u32 = 24;
+
+/// The chain as the data plane sees it.
+struct NodeChain<C> {
+	client: Arc<C>,
+	period: Arc<AtomicU32>,
+}
+
+impl<C> ChainView for NodeChain<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>,
+{
+	fn current_period(&self) -> u32 {
+		self.period.load(Ordering::Relaxed)
+	}
+
+	fn dapp_of_client_key(&self, key: &sr25519::Public) -> Option<AccountId32> {
+		let best = self.client.info().best_hash;
+		self.client.runtime_api().dapp_of_client_key(best, *key).ok().flatten()
+	}
+}
+
+/// Receipts go where the off-chain worker reads them.
+struct OffchainSink<S>(parking_lot::Mutex<S>);
+
+impl<S: OffchainStorage + 'static> ReceiptSink for OffchainSink<S> {
+	fn keep(&self, receipt: &spacebook_dataplane::session::Receipt) -> Result<bool, String> {
+		crate::traffic_rpc::keep_receipt(&mut *self.0.lock(), receipt.clone()).map_err(Into::into)
+	}
+}
+
+/// The account this node's peer key is registered to, if any.
+fn own_account<C>(client: &C, keystore: &KeystorePtr) -> Option<AccountId>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>,
+{
+	let best = client.info().best_hash;
+	keystore
+		.sr25519_public_keys(PEER_KEY_TYPE)
+		.into_iter()
+		.find_map(|key| client.runtime_api().peer_of_key(best, PeerKey::from(key)).ok().flatten())
+}
+
+/// Bind the data plane's listener now (so a taken port fails the node's start) and return the
+/// task that serves once this node's peer key is registered.
+pub fn start<C, S>(
+	params: &DataPlaneParams,
+	listen: SocketAddr,
+	base_path: PathBuf,
+	client: Arc<C>,
+	keystore: KeystorePtr,
+	offchain_storage: S,
+) -> Result<impl std::future::Future<Output = ()> + Send + 'static, String>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ BlockchainEvents<Block>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
+		+ TokenApi<Block, Balance>,
+	S: OffchainStorage + 'static,
+{
+	let dir = params.serve_dir.clone().unwrap_or_else(|| base_path.join("dataplane"));
+	let listener = std::net::TcpListener::bind(listen)
+		.map_err(|e| format!("the data plane cannot listen on {listen}: {e}"))?;
+	listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+	let store = ContentStore::open(dir.join("store"))
+		.map_err(|e| format!("the data plane's store at {dir:?}: {e}"))?;
+	let (credit_window, max_upload) = (params.serve_credit_window, params.serve_max_upload);
+	let relay =
+		params.serve_relay.then_some(RelayPolicy { allow_private: params.serve_relay_private });
+	let genesis_hash = client.info().genesis_hash;
+	let period = |client: &C| {
+		client.runtime_api().current_period(client.info().best_hash).unwrap_or_default()
+	};
+	let current = Arc::new(AtomicU32::new(period(&client)));
+	let sink = Arc::new(OffchainSink(parking_lot::Mutex::new(offchain_storage)));
+	let oldest = current.load(Ordering::Relaxed).saturating_sub(JOURNAL_PERIODS);
+	let ledger = Ledger::open(dir.join("receipts.journal"), sink, oldest)
+		.map_err(|e| format!("the data plane's receipt journal in {dir:?}: {e}"))?;
+	log::info!(
+		target: "dataplane",
+		"📦 data plane on {listen}: {} files in {dir:?}",
+		store.file_count()
+	);
+	Ok(async move {
+		let mut blocks = client.import_notification_stream();
+		// Receipts name this node's account: wait until its peer key is registered.
+		let server = loop {
+			if let Some(account) = own_account(&*client, &keystore) {
+				break account;
+			}
+			log::info!(
+				target: "dataplane",
+				"waiting for this node's peer key (spbp) to be registered before serving"
+			);
+			if blocks.next().await.is_none() {
+				return;
+			}
+		};
+		log::info!(target: "dataplane", "serving as {server}");
+		let mut config = Config::new(server, genesis_hash);
+		config.credit_window = credit_window;
+		config.max_upload = max_upload;
+		config.relay = relay;
+		let chain = Arc::new(NodeChain { client: client.clone(), period: current.clone() });
+		let plane = DataPlane::new(Arc::new(store), Arc::new(ledger), chain, config);
+		let listener = match tokio::net::TcpListener::from_std(listener) {
+			Ok(listener) => listener,
+			Err(e) => {
+				log::error!(target: "dataplane", "data plane listener: {e}");
+				return;
+			}
+		};
+		let follow = async move {
+			while blocks.next().await.is_some() {
+				current.store(period(&client), Ordering::Relaxed);
+			}
+		};
+		futures::future::select(Box::pin(plane.serve(listener)), Box::pin(follow)).await;
+	})
+}

@@ -1,0 +1,104 @@
+//! The VPN relay of a professional peer: `CONNECT host:port` in a session opens a TCP
+//! connection to the target and relays bytes both ways, each byte counted against the session's
+//! credit window like served file bytes (both directions are traffic the peer carries).
+//!
+//! A relay that connects anywhere would let DApp clients reach the peer's own loopback and
+//! private network: by default, targets that resolve to loopback, private, link-local,
+//! unspecified or multicast addresses are refused ([`RelayPolicy::allow_private`]).
+
+use std::net::{IpAddr, SocketAddr};
+
+/// Whether and where a serving peer relays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelayPolicy {
+	/// Allow targets on loopback and private networks (tests, private deployments).
+	pub allow_private: bool,
+}
+
+/// Whether `ip` is on the public internet (not loopback, private, link-local, shared,
+/// documentation, unspecified, broadcast or multicast).
+pub fn is_public(ip: IpAddr) -> bool {
+	match ip {
+		IpAddr::V4(v4) => {
+			let [a, b, ..] = v4.octets();
+			!(v4.is_loopback()
+				|| v4.is_private()
+				|| v4.is_link_local()
+				|| v4.is_unspecified()
+				|| v4.is_broadcast()
+				|| v4.is_multicast()
+				|| v4.is_documentation()
+				|| a == 0 || (a == 100 && (64..128).contains(&b)))
+		}
+		IpAddr::V6(v6) => {
+			if let Some(v4) = v6.to_ipv4_mapped() {
+				return is_public(IpAddr::V4(v4));
+			}
+			let first = v6.segments()[0];
+			!(v6.is_loopback()
+				|| v6.is_unspecified()
+				|| v6.is_multicast()
+				|| (first & 0xfe00) == 0xfc00
+				|| (first & 0xffc0) == 0xfe80)
+		}
+	}
+}
+
+/// The addresses of `target` (`host:port`) the policy lets the relay connect to.
+pub async fn resolve(target: &str, policy: &RelayPolicy) -> Result<Vec<SocketAddr>, String> {
+	let addrs: Vec<SocketAddr> = tokio::net::lookup_host(target)
+		.await
+		.map_err(|e| format!("cannot resolve {target}: {e}"))?
+		.collect();
+	let allowed: Vec<SocketAddr> =
+		addrs.iter().copied().filter(|a| policy.allow_private || is_public(a.ip())).collect();
+	if allowed.is_empty() {
+		return Err(if addrs.is_empty() {
+			format!("{target} has no address")
+		} else {
+			format!("{target} is on a private network; this relay only reaches public addresses")
+		});
+	}
+	Ok(allowed)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn private_and_special_addresses_are_not_public() {
+		for ip in [
+			"127.0.0.1",
+			"10.1.2.3",
+			"172.16.0.1",
+			"192.168.1.1",
+			"169.254.0.1",
+			"100.64.0.1",
+			"0.0.0.0",
+			"224.0.0.1",
+			"::1",
+			"fd00::1",
+			"fe80::1",
+			"::ffff:127.0.0.1",
+		] {
+			assert!(!is_public(ip.parse().unwrap()), "{ip}");
+		}
+		for ip in ["1.1.1.1", "8.8.8.8", "2606:4700::1111", "::ffff:1.1.1.1"] {
+			assert!(is_public(ip.parse().unwrap()), "{ip}");
+		}
+	}
+
+	#[tokio::test]
+	async fn the_policy_filters_resolved_targets() {
+		let strict = RelayPolicy { allow_private: false };
+		let open = RelayPolicy { allow_private: true };
+		let err = resolve("127.0.0.1:80", &strict).await.unwrap_err();
+		assert!(err.contains("private network"), "{err}");
+		assert_eq!(
+			resolve("127.0.0.1:80", &open).await.unwrap(),
+			vec!["127.0.0.1:80".parse().unwrap()]
+		);
+		assert!(resolve("no port", &open).await.is_err());
+	}
+}
