@@ -34,7 +34,7 @@ pub use channel::DataChannel;
 pub use download::{Chunk, Download};
 pub use http::Endpoint;
 pub use session::Signer;
-pub use spacebook_dataplane::content::{FileInfo, HashIndex};
+pub use spacebook_dataplane::content::{self, FileInfo, HashIndex};
 
 use futures::future::join_all;
 use session::PeerSession;
@@ -270,6 +270,28 @@ impl Client {
 			.ok_or(Error::NotFound(*hash))
 	}
 
+	/// The info and slice hashes of file `hash`, checked against its hash index.
+	pub async fn query_slices(
+		&self,
+		hash: &HashIndex,
+	) -> Result<(FileInfo, Vec<content::Digest>), Error> {
+		let holders = self.holders(hash).await;
+		for (peer, info) in &holders {
+			let path = format!("/v1/files/{hash}/slices");
+			let raw = async {
+				let mut connection = http::Connection::open(&peer.endpoint).await?;
+				connection.fetch(http::get(&path), (info.slice_count as usize + 1) * 32).await
+			}
+			.await;
+			match raw.map(|raw| verify_slice_list(info, &raw)) {
+				Ok(Ok(list)) => return Ok((info.clone(), list)),
+				Ok(Err(e)) => log::warn!(target: "sdk", "{}: {e}", peer.endpoint),
+				Err(e) => log::warn!(target: "sdk", "{e}"),
+			}
+		}
+		Err(Error::NotFound(*hash))
+	}
+
 	/// Start downloading bytes `start..=end` of file `hash` (`-1` for `start`: from the
 	/// beginning; `-1` for `end`: to the end), buffering at most `max_buffer` bytes.
 	pub async fn start_download(
@@ -310,24 +332,7 @@ impl Client {
 			return Err(Error::BadRange { start, end, length });
 		}
 		// The slice hashes, from the first holder whose list adds up to the hash index.
-		let mut slices = None;
-		for (peer, _) in &holders {
-			let path = format!("/v1/files/{hash}/slices");
-			let raw = async {
-				let mut connection = http::Connection::open(&peer.endpoint).await?;
-				connection.fetch(http::get(&path), (info.slice_count as usize + 1) * 32).await
-			}
-			.await;
-			match raw.map(|raw| verify_slice_list(&info, &raw)) {
-				Ok(Ok(list)) => {
-					slices = Some(list);
-					break;
-				}
-				Ok(Err(e)) => log::warn!(target: "sdk", "{}: {e}", peer.endpoint),
-				Err(e) => log::warn!(target: "sdk", "{e}"),
-			}
-		}
-		let slices = slices.ok_or(Error::NotFound(*hash))?;
+		let (_, slices) = self.query_slices(hash).await?;
 		// A session with each holder.
 		let opened = join_all(holders.iter().map(|(peer, _)| {
 			PeerSession::open(

@@ -353,7 +353,8 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	let page: &'static [u8] = b"HTTP/1.0 200 OK\r\n\r\nhello through spacebook";
 	let target = upstream(page).await;
 	let relay_client = client(&[&relaying]).await;
-	let channel = relay_client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	let channel =
+		relay_client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
 	let (code, answer) = socks_get(channel.local_addr(), target).await;
 	assert_eq!(code, 0);
 	assert_eq!(answer, page);

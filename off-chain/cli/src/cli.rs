@@ -1,0 +1,127 @@
+//! The command line.
+
+use clap::{Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Spacebook: files, the VPN data channel and accounts.
+#[derive(Debug, Parser)]
+#[command(name = "spacebook", version, about)]
+pub struct Cli {
+	/// The node's JSON-RPC endpoint.
+	#[arg(long, global = true, env = "SPACEBOOK_URL", default_value = "ws://127.0.0.1:9944")]
+	pub url: String,
+
+	/// The signing account's secret phrase or URI (e.g. `//Alice`).
+	#[arg(long, global = true, env = "SPACEBOOK_SURI", hide_env_values = true)]
+	pub suri: Option<String>,
+
+	/// A file holding the signing account's secret phrase (plain, or a keystore file's JSON
+	/// string).
+	#[arg(long, global = true, conflicts_with = "suri")]
+	pub suri_file: Option<PathBuf>,
+
+	/// The DApp that pays for traffic [default: the --suri account].
+	#[arg(long, global = true, env = "SPACEBOOK_DAPP")]
+	pub dapp: Option<String>,
+
+	/// The secret URI of a client key the DApp authorized: it signs the traffic receipts.
+	#[arg(long, global = true, env = "SPACEBOOK_CLIENT_KEY", hide_env_values = true)]
+	pub client_key: Option<String>,
+
+	/// What to do.
+	#[command(subcommand)]
+	pub command: Command,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+	/// Keys: generate or inspect.
+	Key {
+		/// What to do with keys.
+		#[command(subcommand)]
+		command: KeyCommand,
+	},
+	/// An account's balances [default: the --suri account].
+	Balance {
+		/// The account's address.
+		address: Option<String>,
+	},
+	/// Transfer SPB from the --suri account, keeping it alive.
+	Transfer {
+		/// The receiving account's address.
+		to: String,
+		/// The amount in SPB (up to 12 decimals).
+		amount: String,
+	},
+	/// The professional peers registered on chain and their endpoints.
+	Peers,
+	/// Files: add, info, get.
+	File {
+		/// What to do with files.
+		#[command(subcommand)]
+		command: FileCommand,
+	},
+	/// Run a local SOCKS5 proxy tunnelled through a professional peer, until interrupted.
+	Vpn {
+		/// Where the SOCKS5 proxy listens.
+		#[arg(long, default_value = "127.0.0.1:1080")]
+		listen: SocketAddr,
+		/// The peer whose relay carries the traffic [default: the first registered].
+		#[arg(long)]
+		peer: Option<String>,
+	},
+}
+
+/// Key commands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+	/// A new key: its secret phrase, address and public key.
+	Generate,
+	/// The address and public key of a secret URI.
+	Inspect {
+		/// The secret phrase or URI.
+		suri: String,
+	},
+}
+
+/// File commands.
+#[derive(Debug, Subcommand)]
+pub enum FileCommand {
+	/// Upload a file to the serving peers; prints its hash index.
+	Add {
+		/// The file.
+		path: PathBuf,
+		/// The address to list it under [default: its file name].
+		#[arg(long)]
+		address: Option<String>,
+		/// A serving peer to upload to (repeatable) [default: every active professional peer].
+		#[arg(long)]
+		peer: Vec<String>,
+	},
+	/// A file's info by hash index, or the hash indices listed under an address.
+	Info {
+		/// The hash index.
+		hash: Option<String>,
+		/// The address.
+		#[arg(long)]
+		address: Option<String>,
+		/// A serving peer to ask (repeatable) [default: every active professional peer].
+		#[arg(long)]
+		peer: Vec<String>,
+	},
+	/// Download a file (or a byte range) from every peer that holds it, verifying each slice.
+	Get {
+		/// The hash index.
+		hash: String,
+		/// Bytes A to B inclusive (`A-B`), or from A to the end (`A-`).
+		#[arg(long)]
+		range: Option<String>,
+		/// Write to this file (a whole-file download resumes into it) [default: stdout].
+		#[arg(short, long)]
+		output: Option<PathBuf>,
+		/// A serving peer to fetch from (repeatable) [default: every active professional peer].
+		#[arg(long)]
+		peer: Vec<String>,
+	},
+}
