@@ -12,8 +12,8 @@ bash scripts/setup.sh
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "build the node (and the wasm runtime)"
-cargo build --locked -p spacebook-node
+step "build the node (and the wasm runtime) and the spacebook CLI"
+cargo build --locked -p spacebook-node -p spacebook-cli
 
 step "clippy"
 # Clippy does not need the runtime's wasm; under clippy's rustc wrapper the wasm builder would

@@ -23,18 +23,27 @@ use spacebook_runtime::{
 
 /// The node binary: `$SPACEBOOK_NODE_BIN`, else the debug build in the cargo target directory.
 pub fn node_binary() -> PathBuf {
-	if let Ok(path) = std::env::var("SPACEBOOK_NODE_BIN") {
+	workspace_binary("spacebook-node", "SPACEBOOK_NODE_BIN")
+}
+
+/// The `spacebook` CLI: `$SPACEBOOK_CLI_BIN`, else the debug build in the cargo target directory.
+pub fn cli_binary() -> PathBuf {
+	workspace_binary("spacebook", "SPACEBOOK_CLI_BIN")
+}
+
+fn workspace_binary(name: &str, env: &str) -> PathBuf {
+	if let Ok(path) = std::env::var(env) {
 		return PathBuf::from(path);
 	}
 	let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
 	let target = std::env::var("CARGO_TARGET_DIR")
 		.map(PathBuf::from)
 		.unwrap_or_else(|_| workspace.join("target"));
-	let path = target.join("debug").join("spacebook-node");
+	let path = target.join("debug").join(name);
 	assert!(
 		path.exists(),
-		"{} not found: run `cargo build -p spacebook-node` (scripts/test.sh does) or set \
-		 SPACEBOOK_NODE_BIN",
+		"{} not found: run `cargo build -p spacebook-node -p spacebook-cli` (scripts/test.sh \
+		 does) or set {env}",
 		path.display()
 	);
 	path

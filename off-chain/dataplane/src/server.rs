@@ -280,14 +280,17 @@ impl DataPlane {
 			return error(StatusCode::BAD_REQUEST, "a receipt counts at least one byte");
 		}
 		let period = self.chain.current_period();
-		let taken = match self.sessions.lock().acknowledge(&receipt, period, Instant::now()) {
-			Ok(taken) => taken,
+		let new = match self.sessions.lock().validate(&receipt, period) {
+			Ok(new) => new,
 			Err(e) => return session_error(e),
 		};
-		if taken.new {
-			// Durable before the answer: an acknowledged receipt survives a crash.
+		if new {
+			// Durable before the session counts it and the client hears of it: an acknowledged
+			// receipt survives a crash, and one the ledger failed to keep is not acknowledged
+			// (the client sends it again).
 			let ledger = self.ledger.clone();
-			let recorded = tokio::task::spawn_blocking(move || ledger.record(&receipt)).await;
+			let kept = receipt.clone();
+			let recorded = tokio::task::spawn_blocking(move || ledger.record(&kept)).await;
 			match recorded {
 				Ok(Ok(_)) => {}
 				Ok(Err(e)) => {
@@ -297,7 +300,12 @@ impl DataPlane {
 				Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
 			}
 		}
-		json(StatusCode::OK, &ReceiptTaken { new: taken.new, credit: taken.credit, period })
+		match self.sessions.lock().acknowledge(&receipt, period, Instant::now()) {
+			Ok(taken) => {
+				json(StatusCode::OK, &ReceiptTaken { new: taken.new, credit: taken.credit, period })
+			}
+			Err(e) => session_error(e),
+		}
 	}
 
 	#[allow(clippy::result_large_err)]

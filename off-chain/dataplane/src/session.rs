@@ -205,14 +205,11 @@ impl Sessions {
 		Ok(())
 	}
 
-	/// Take a receipt of an open session. It must be for the current period or the one before
-	/// (bytes served just before a period ended). Wakes the session's waiting transfers.
-	pub fn acknowledge(
-		&mut self,
-		receipt: &Receipt,
-		current_period: u32,
-		now: Instant,
-	) -> Result<Acknowledged, SessionError> {
+	/// Check a receipt of an open session without taking it: it must be for the current period
+	/// or the one before (bytes served just before a period ended), match its session and be
+	/// signed. Returns whether it supersedes what the session has for its period: the caller
+	/// makes such a receipt durable before it [acknowledges](Self::acknowledge) it.
+	pub fn validate(&self, receipt: &Receipt, current_period: u32) -> Result<bool, SessionError> {
 		let r = &receipt.receipt;
 		let session = self.sessions.get(&r.session).ok_or(SessionError::UnknownSession)?;
 		if session.dapp != r.dapp || session.client_key != r.client_key {
@@ -222,6 +219,19 @@ impl Sessions {
 			return Err(SessionError::WrongPeriod { got: r.period, current: current_period });
 		}
 		self.check(receipt)?;
+		Ok(r.bytes > session.by_period.get(&r.period).copied().unwrap_or(0))
+	}
+
+	/// Take a receipt of an open session (checked as [`validate`](Self::validate) does), adding
+	/// credit and waking the session's waiting transfers.
+	pub fn acknowledge(
+		&mut self,
+		receipt: &Receipt,
+		current_period: u32,
+		now: Instant,
+	) -> Result<Acknowledged, SessionError> {
+		let r = &receipt.receipt;
+		self.validate(receipt, current_period)?;
 		let window = self.credit_window;
 		let session = self.sessions.get_mut(&r.session).expect("looked up above");
 		session.last_active = now;
@@ -319,6 +329,10 @@ mod tests {
 		assert_eq!(s.grant(&id, 1, now), Ok(0));
 		let ack = s.acknowledge(&receipt(1, 5, 700), 5, now).unwrap();
 		assert_eq!(ack, Acknowledged { new: true, credit: 700 });
+		// Validating changes nothing.
+		assert_eq!(s.validate(&receipt(1, 5, 900), 5), Ok(true));
+		assert_eq!(s.validate(&receipt(1, 5, 700), 5), Ok(false));
+		assert_eq!(s.get(&id).unwrap().acknowledged(), 700);
 		// An older receipt changes nothing.
 		assert!(!s.acknowledge(&receipt(1, 5, 300), 5, now).unwrap().new);
 		assert_eq!(s.grant(&id, 2000, now), Ok(700));

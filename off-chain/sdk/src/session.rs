@@ -192,6 +192,10 @@ async fn post_receipts(
 			match connection.fetch_json::<ReceiptTaken>(http::post("/v1/receipts", body)).await {
 				Ok(taken) => {
 					failures = 0;
+					log::debug!(
+						target: "sdk",
+						"receipt acknowledged: server {server} period {period} bytes {bytes}"
+					);
 					posted.insert(period, bytes);
 					// The peer moved to a new period: the bytes that follow count there.
 					counter.lock().advance(taken.period);

@@ -5,7 +5,7 @@ use parking_lot::Mutex;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
 use spacebook_dataplane::{
 	content::{slice_count, SLICE_SIZE},
-	ledger::{Ledger, MemorySink},
+	ledger::{Ledger, MemorySink, ReceiptSink},
 	store::ContentStore,
 	ChainView, Config, DataPlane,
 };
@@ -70,12 +70,23 @@ impl Drop for Peer {
 }
 
 async fn start_peer(chain: Arc<Chain>, seed: u8, tweak: impl FnOnce(&mut Config)) -> Peer {
+	let sink = Arc::new(MemorySink::default());
+	start_peer_with_sink(chain, seed, tweak, sink.clone(), sink).await
+}
+
+/// A peer whose ledger keeps receipts in `sink`; `kept` is what [`Peer::receipted`] reads.
+async fn start_peer_with_sink(
+	chain: Arc<Chain>,
+	seed: u8,
+	tweak: impl FnOnce(&mut Config),
+	kept: Arc<MemorySink>,
+	sink: Arc<dyn ReceiptSink>,
+) -> Peer {
 	let dir = tempfile::tempdir().unwrap();
 	let server = AccountId32::new([seed; 32]);
 	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
-	let sink = Arc::new(MemorySink::default());
-	let ledger =
-		Arc::new(Ledger::open(dir.path().join("receipts.journal"), sink.clone(), 0).unwrap());
+	let ledger = Arc::new(Ledger::open(dir.path().join("receipts.journal"), sink, 0).unwrap());
+	let sink = kept;
 	let mut config = Config::new(server.clone(), genesis());
 	tweak(&mut config);
 	let plane = DataPlane::new(store, ledger, chain, config);
@@ -376,4 +387,53 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 		channel.destroy().await;
 		assert_eq!(peer.receipted(), 0);
 	}
+}
+
+/// A sink that fails while `failing` is set, as a full disk would.
+struct FlakySink {
+	inner: Arc<MemorySink>,
+	failing: std::sync::atomic::AtomicBool,
+}
+
+impl ReceiptSink for FlakySink {
+	fn keep(&self, receipt: &spacebook_dataplane::session::Receipt) -> Result<bool, String> {
+		if self.failing.load(Ordering::Relaxed) {
+			return Err("disk full".into());
+		}
+		self.inner.keep(receipt)
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_the_ledger_fails_to_keep_is_not_acknowledged() {
+	use codec::Encode;
+	use spacebook_dataplane::protocol::ReceiptTaken;
+	use spacebook_sdk::http::{post, Connection};
+	let chain = chain_with_client();
+	let kept = Arc::new(MemorySink::default());
+	let sink = Arc::new(FlakySink { inner: kept.clone(), failing: true.into() });
+	let a = start_peer_with_sink(chain, 1, |_| {}, kept, sink.clone()).await;
+	let receipt = |bytes: u64| {
+		spacebook_receipts::Receipt {
+			period: 7,
+			session: [4; 16],
+			server: a.server.clone(),
+			dapp: dapp(),
+			client_key: client_key().public(),
+			bytes,
+		}
+		.sign(&client_key(), &genesis())
+		.encode()
+	};
+	let mut connection = Connection::open(&a.endpoint).await.unwrap();
+	connection.fetch(post("/v1/sessions", receipt(0)), 4096).await.unwrap();
+	let err = connection.fetch(post("/v1/receipts", receipt(100)), 4096).await.unwrap_err();
+	assert!(matches!(err, Error::Peer { status: 500, .. }), "{err}");
+	assert_eq!(a.receipted(), 0);
+	// Once the ledger works again, the same receipt is new to the session: it was not counted.
+	sink.failing.store(false, Ordering::Relaxed);
+	let taken: ReceiptTaken =
+		connection.fetch_json(post("/v1/receipts", receipt(100))).await.unwrap();
+	assert!(taken.new);
+	assert_eq!(a.receipted(), 100);
 }

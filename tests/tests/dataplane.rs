@@ -1,0 +1,363 @@
+//! Real traffic, end to end on loopback with the real binaries: two serving peers' nodes
+//! (`spacebook-node --serve`), a DApp with a client key, and the `spacebook` CLI.
+//!
+//! The DApp adds a random 64 MiB file to both peers and downloads it from both at once
+//! (byte-identical, both peers serve); a corrupted slice on one peer is fetched again from the
+//! other; a ranged get returns exactly the range; `curl` fetches a page through `spacebook vpn`.
+//! After the period ends, both nodes report the receipts their data planes kept, answer the
+//! audits, and are paid by the Proof-of-Traffic formula for the bytes they actually served.
+
+use codec::{Decode, Encode};
+use serde_json::json;
+use sp_core::{crypto::Pair as _, sr25519, H256};
+use sp_keyring::Sr25519Keyring;
+use spacebook_e2e::{local_net::peer_id, *};
+use spacebook_runtime::{AccountId, Balance, RuntimeCall};
+use std::{
+	io::{Read, Write},
+	net::TcpStream,
+	process::{Command, Stdio},
+	time::{Duration, Instant},
+};
+
+type Explanation = pallet_traffic::RewardExplanation<Balance>;
+
+const MIB: usize = 1 << 20;
+/// Blocks in a ledgering period of the dev chain (five minutes of 3-second blocks).
+const BLOCKS_PER_PERIOD: u32 = 100;
+
+fn explain(node: &Node, who: &AccountId, period: u32) -> Option<Explanation> {
+	let args = (who, period).encode();
+	let result = node
+		.rpc
+		.call("state_call", json!(["TrafficApi_explain_reward", to_hex(&args)]))
+		.expect("the runtime API answers");
+	Option::<Explanation>::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
+}
+
+/// `(receipts, bytes)` a node keeps for `who` in `period`.
+fn kept(node: &Node, who: &AccountId, period: u32) -> (u64, u64) {
+	let kept = node.rpc.call("traffic_keptReceipts", json!([who.to_string(), period])).unwrap();
+	(kept[0].as_u64().unwrap(), kept[1].as_u64().unwrap())
+}
+
+fn current_period(node: &Node) -> u32 {
+	let period = node.rpc.call("state_call", json!(["TokenApi_current_period", "0x"])).unwrap();
+	u32::decode(&mut &from_hex(period.as_str().unwrap())[..]).unwrap()
+}
+
+/// The status line of `GET path` on a loopback port, if it answers.
+fn http_status(port: u16, path: &str) -> Option<String> {
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+	stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).ok()?;
+	response.lines().next().map(str::to_owned)
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so a failure can be replayed.
+fn random_bytes(len: usize, mut state: u64) -> Vec<u8> {
+	let mut out = Vec::with_capacity(len);
+	while out.len() < len {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		out.extend_from_slice(&state.to_le_bytes());
+	}
+	out.truncate(len);
+	out
+}
+
+struct Cli {
+	url: String,
+}
+
+impl Cli {
+	fn command(&self) -> Command {
+		let mut command = Command::new(cli_binary());
+		command
+			.args(["--url", &self.url, "--suri", "//Ferdie", "--client-key", "//Ferdie//client"])
+			.env("RUST_LOG", "warn");
+		command
+	}
+
+	/// Run with `args`; stdout if it succeeds.
+	fn run(&self, args: &[&str]) -> Vec<u8> {
+		let output = self.command().args(args).output().expect("the CLI runs");
+		assert!(
+			output.status.success(),
+			"spacebook {args:?} failed: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+		output.stdout
+	}
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A loopback HTTP server that answers every request with `body`.
+fn web_server(body: &'static str) -> u16 {
+	let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = listener.local_addr().unwrap().port();
+	std::thread::spawn(move || {
+		for stream in listener.incoming() {
+			let Ok(mut stream) = stream else { continue };
+			let mut request = [0u8; 2048];
+			let _ = stream.read(&mut request);
+			let _ = write!(
+				stream,
+				"HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+				body.len()
+			);
+		}
+	});
+	port
+}
+
+#[test]
+fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
+	let (dir_a, dir_b, work) =
+		(TempDir::new("dataplane-a"), TempDir::new("dataplane-b"), TempDir::new("dataplane-files"));
+	let (serve_a, serve_b) = (free_port(), free_port());
+	let node_key_a = [0x2a; 32];
+	let a = Node::start(
+		dir_a.path(),
+		&[
+			"--dev".to_string(),
+			"--node-key".into(),
+			hex(&node_key_a),
+			"--serve".into(),
+			format!("127.0.0.1:{serve_a}"),
+			"--serve-relay".into(),
+			"--serve-relay-private".into(),
+		],
+		None,
+	);
+	// Node b follows a's chain and serves as Dave; it is restarted on the same base path below.
+	let args_b = vec![
+		"--chain".to_string(),
+		"dev".into(),
+		"--node-key".into(),
+		hex(&[0x2b; 32]),
+		"--bootnodes".into(),
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", a.p2p_port, peer_id(&node_key_a)),
+		"--offchain-worker".into(),
+		"always".into(),
+		"--serve".into(),
+		format!("127.0.0.1:{serve_b}"),
+	];
+	let b = Node::start(dir_b.path(), &args_b, None);
+	a.wait_for("2 finalized blocks", Duration::from_secs(60), |n| {
+		(n.finalized_number() >= 2).then_some(())
+	});
+	let genesis = H256::from_slice(&from_hex(a.block_hash(0).as_str().unwrap()));
+
+	// Eve (node a) and Dave (node b) register as professional peers with their nodes' peer keys
+	// and data-plane endpoints; Ferdie registers a DApp with a client key and prepays traffic.
+	let register = |node: &Node, who: Sr25519Keyring, port: u16| {
+		let suri = format!("//{who}//spacebook-peer");
+		let peer_key = sr25519::Pair::from_string(&suri, None).unwrap();
+		node.rpc
+			.call("author_insertKey", json!(["spbp", suri, to_hex(peer_key.public().as_ref())]))
+			.expect("the key is inserted");
+		RuntimeCall::Peers(pallet_peers::Call::register_professional {
+			peer_key: peer_key.public().into(),
+			declaration: pallet_peers::ProfessionalDeclaration {
+				resources: pallet_peers::Resources {
+					storage_gib: 1_024,
+					bandwidth_mbps: 1_000,
+					cpu_cores: 8,
+				},
+				location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
+				endpoint: format!("http://127.0.0.1:{port}").into_bytes().try_into().unwrap(),
+			},
+		})
+	};
+	let client = sr25519::Pair::from_string("//Ferdie//client", None).unwrap();
+	let calls = [
+		(Sr25519Keyring::Eve, register(&a, Sr25519Keyring::Eve, serve_a), 0),
+		(Sr25519Keyring::Dave, register(&b, Sr25519Keyring::Dave, serve_b), 0),
+		(
+			Sr25519Keyring::Ferdie,
+			RuntimeCall::Peers(pallet_peers::Call::register_dapp {
+				name: b"e2e".to_vec().try_into().unwrap(),
+				client_keys: vec![client.public()].try_into().unwrap(),
+			}),
+			0,
+		),
+		(
+			Sr25519Keyring::Ferdie,
+			RuntimeCall::Traffic(pallet_traffic::Call::buy_traffic { gib: 1 }),
+			1,
+		),
+	];
+	for (who, call, nonce) in calls {
+		let xt = signed_transaction(&who.pair(), call, nonce, genesis);
+		a.rpc
+			.call("author_submitExtrinsic", json!([to_hex(&xt.encode())]))
+			.expect("the transaction is accepted");
+	}
+	// Each data plane serves once its node sees its peer key registered.
+	for (node, port) in [(&a, serve_a), (&b, serve_b)] {
+		node.wait_for("the data plane", Duration::from_secs(120), |_| {
+			http_status(port, "/v1/status").filter(|s| s.contains("200"))
+		});
+	}
+	let (eve, dave): (AccountId, AccountId) =
+		(Sr25519Keyring::Eve.to_account_id(), Sr25519Keyring::Dave.to_account_id());
+	// The file phase takes a minute or two: start it early in a (100-block) period, so that all
+	// its traffic falls in one period and is reported and paid together.
+	a.wait_for("the start of a period", Duration::from_secs(330), |n| {
+		(n.best_number() % BLOCKS_PER_PERIOD < 25).then_some(())
+	});
+	let period = current_period(&a);
+
+	// Account basics through subxt: the registry's peers, a balance, a transfer.
+	let cli = Cli { url: format!("ws://127.0.0.1:{}", a.rpc.port) };
+	let peers = String::from_utf8(cli.run(&["peers"])).unwrap();
+	for port in [serve_a, serve_b] {
+		assert!(peers.contains(&format!("http://127.0.0.1:{port}  active")), "{peers}");
+	}
+	let charlie = Sr25519Keyring::Charlie.to_account_id();
+	let before = free_balance(&a.rpc, &charlie);
+	cli.run(&["transfer", &charlie.to_string(), "1.5"]);
+	assert_eq!(free_balance(&a.rpc, &charlie), before + 1_500_000_000_000, "1.5 SPB arrived");
+	let balance = String::from_utf8(cli.run(&["balance", &charlie.to_string()])).unwrap();
+	assert!(balance.contains("free:"), "{balance}");
+	let bad = cli.command().args(["transfer", &charlie.to_string(), "1.2.3"]).output().unwrap();
+	assert!(!bad.status.success());
+	assert!(String::from_utf8_lossy(&bad.stderr).contains("not an amount of SPB"));
+
+	// Add a random 64 MiB file to the registered professional peers (found on chain).
+	let data = random_bytes(64 * MIB, 0x5eed);
+	let source = work.path().join("random.bin");
+	std::fs::write(&source, &data).unwrap();
+	let stdout = cli.run(&["file", "add", source.to_str().unwrap(), "--address", "e2e/random.bin"]);
+	let hash = String::from_utf8(stdout).unwrap().trim().to_owned();
+	assert_eq!(hash.len(), 64, "a hash index: {hash}");
+	let listed = cli.run(&["file", "info", "--address", "e2e/random.bin"]);
+	assert_eq!(String::from_utf8(listed).unwrap().trim(), hash);
+	let info: serde_json::Value =
+		serde_json::from_slice(&cli.run(&["file", "info", &hash])).unwrap();
+	assert_eq!(info["length"], json!(64 * MIB));
+	assert_eq!(info["sliceCount"], json!(64));
+
+	// Get it from both peers in parallel.
+	let out = work.path().join("out.bin");
+	cli.run(&["file", "get", &hash, "-o", out.to_str().unwrap()]);
+	assert!(std::fs::read(&out).unwrap() == data, "the download is byte-identical");
+	let served = |node: &Node, who: &AccountId| -> u64 { kept(node, who, period).1 };
+	let (by_eve, by_dave) = (served(&a, &eve), served(&b, &dave));
+	assert!(by_eve > 0 && by_dave > 0, "both peers served: {by_eve} + {by_dave}");
+	assert_eq!(by_eve + by_dave, (64 * MIB) as u64, "every byte served was receipted");
+
+	// Corrupt one slice on Eve's copy: it is detected and fetched from Dave.
+	let stored = dir_a.path().join("dataplane/store/files").join(&hash).join("data");
+	let mut bytes = std::fs::read(&stored).unwrap();
+	for slice in 0..64 {
+		bytes[slice * MIB + 100] ^= 0x55;
+	}
+	std::fs::write(&stored, &bytes).unwrap();
+	let out2 = work.path().join("out2.bin");
+	cli.run(&["file", "get", &hash, "-o", out2.to_str().unwrap()]);
+	assert!(std::fs::read(&out2).unwrap() == data, "bad slices were fetched again");
+	assert_eq!(served(&a, &eve), by_eve, "Eve is not paid for corrupt bytes");
+	assert_eq!(served(&b, &dave), by_dave + (64 * MIB) as u64);
+
+	// A ranged get returns exactly the range.
+	let range = cli.run(&["file", "get", &hash, "--range", "1000-2000000"]);
+	assert!(range == data[1000..=2_000_000], "exactly bytes 1000..=2000000");
+
+	// Kill Dave's node with SIGKILL while it serves a download: after a restart it still has
+	// every receipt it acknowledged (the SDK logs each acknowledgement).
+	let before_kill = served(&b, &dave);
+	let mut get = cli
+		.command()
+		.args([
+			"file",
+			"get",
+			&hash,
+			"-o",
+			work.path().join("out3.bin").to_str().unwrap(),
+			"--peer",
+		])
+		.arg(format!("http://127.0.0.1:{serve_b}"))
+		.env("RUST_LOG", "sdk=debug")
+		.stdout(Stdio::null())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("spacebook file get starts");
+	let lines = std::io::BufRead::lines(std::io::BufReader::new(get.stderr.take().unwrap()));
+	let mut acknowledged = 0u64;
+	let mut b = Some(b);
+	for line in lines.map_while(Result::ok) {
+		let Some(rest) = line.split("receipt acknowledged: ").nth(1) else { continue };
+		let bytes: u64 = rest.rsplit(' ').next().unwrap().parse().unwrap();
+		assert!(rest.contains(&format!("period {period} ")), "{line}");
+		acknowledged = acknowledged.max(bytes);
+		if let Some(node) = b.take() {
+			node.kill();
+		}
+	}
+	let _ = get.wait();
+	assert!(b.is_none() && acknowledged > 0, "a receipt was acknowledged before the kill");
+	let b = Node::start(dir_b.path(), &args_b, None);
+	let after_restart = served(&b, &dave);
+	assert!(
+		after_restart >= before_kill + acknowledged,
+		"kept {after_restart} after the restart, acknowledged {before_kill} + {acknowledged}"
+	);
+
+	// curl through the VPN data channel, relayed by Eve.
+	let page = "hello through the spacebook vpn";
+	let web = web_server(page);
+	let socks = free_port();
+	let mut vpn = cli
+		.command()
+		.args(["vpn", "--listen", &format!("127.0.0.1:{socks}"), "--peer"])
+		.arg(format!("http://127.0.0.1:{serve_a}"))
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("spacebook vpn starts");
+	let deadline = Instant::now() + Duration::from_secs(30);
+	while TcpStream::connect(("127.0.0.1", socks)).is_err() {
+		assert!(Instant::now() < deadline, "the SOCKS5 proxy listens");
+		std::thread::sleep(Duration::from_millis(100));
+	}
+	let eve_before_vpn = served(&a, &eve);
+	let curl = Command::new("curl")
+		.args(["-sS", "--max-time", "20", "--socks5-hostname", &format!("127.0.0.1:{socks}")])
+		.arg(format!("http://127.0.0.1:{web}/"))
+		.output()
+		.expect("curl runs");
+	assert!(curl.status.success(), "curl: {}", String::from_utf8_lossy(&curl.stderr));
+	assert_eq!(String::from_utf8_lossy(&curl.stdout), page);
+	Command::new("kill").args(["-TERM", &vpn.id().to_string()]).status().unwrap();
+	let status = vpn.wait().unwrap();
+	assert!(status.success(), "spacebook vpn exits cleanly: {status:?}");
+	assert!(served(&a, &eve) > eve_before_vpn, "the relayed bytes were receipted");
+
+	// After the period ends, both nodes report, answer the audits and are paid
+	// N(a) = N(total) · T(a) / T(total) for what they served.
+	assert_eq!(current_period(&a), period, "the test's traffic fits in one period");
+	let (eve_bytes, dave_bytes) = (served(&a, &eve), served(&b, &dave));
+	for (who, bytes) in [(&eve, eve_bytes), (&dave, dave_bytes)] {
+		let e = a.wait_for(&format!("period {period} settled"), Duration::from_secs(900), |n| {
+			explain(n, who, period).filter(|e| e.reward > 0)
+		});
+		assert_eq!(e.reported, bytes as u128, "the report is what the data plane kept");
+		assert!(matches!(e.audit, pallet_traffic::AuditStatus::Passed { .. }), "{:?}", e.audit);
+		assert_eq!(e.total_traffic, (eve_bytes + dave_bytes) as u128);
+		let expected = e.emission * bytes as u128 / e.total_traffic;
+		assert_eq!(e.reward, expected, "N(a) = N(total) · T(a) / T(total)");
+	}
+
+	for node in [b, a] {
+		let status = node.stop_with_sigint();
+		assert!(status.success(), "exit status {status:?}");
+	}
+}
