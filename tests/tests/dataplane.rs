@@ -23,6 +23,8 @@ use std::{
 type Explanation = pallet_traffic::RewardExplanation<Balance>;
 
 const MIB: usize = 1 << 20;
+/// One SPB in plancks.
+const SPB: Balance = 1_000_000_000_000;
 /// Blocks in a ledgering period of the dev chain (five minutes of 3-second blocks).
 const BLOCKS_PER_PERIOD: u32 = 100;
 
@@ -85,6 +87,8 @@ impl Cli {
 	/// Run with `args`; stdout if it succeeds.
 	fn run(&self, args: &[&str]) -> Vec<u8> {
 		let output = self.command().args(args).output().expect("the CLI runs");
+		// Shown with the test's output if it fails.
+		eprintln!("spacebook {args:?}: {}", String::from_utf8_lossy(&output.stderr));
 		assert!(
 			output.status.success(),
 			"spacebook {args:?} failed: {}",
@@ -136,7 +140,7 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 		],
 		None,
 	);
-	// Node b follows a's chain and serves as Dave; it is restarted on the same base path below.
+	// Node b follows a's chain and serves as Gina; it is restarted on the same base path below.
 	let args_b = vec![
 		"--chain".to_string(),
 		"dev".into(),
@@ -155,9 +159,20 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	});
 	let genesis = H256::from_slice(&from_hex(a.block_hash(0).as_str().unwrap()));
 
-	// Eve (node a) and Dave (node b) register as professional peers with their nodes' peer keys
-	// and data-plane endpoints; Ferdie registers a DApp with a client key and prepays traffic.
-	let register = |node: &Node, who: Sr25519Keyring, port: u16| {
+	// Eve (node a) and Gina (node b, a new account Alice funds) register as professional peers
+	// with their nodes' peer keys and data-plane endpoints; Ferdie registers a DApp with a client
+	// key and prepays traffic.
+	let gina_pair = sr25519::Pair::from_string("//Gina", None).unwrap();
+	let gina: AccountId = gina_pair.public().into();
+	let funding =
+		signed_transfer(&Sr25519Keyring::Alice.pair(), gina.clone(), 20_000 * SPB, 0, genesis);
+	a.rpc
+		.call("author_submitExtrinsic", json!([to_hex(&funding.encode())]))
+		.expect("the transfer is accepted");
+	a.wait_for("Gina funded", Duration::from_secs(60), |n| {
+		(free_balance(&n.rpc, &gina) > 0).then_some(())
+	});
+	let register = |node: &Node, who: &str, port: u16| {
 		let suri = format!("//{who}//spacebook-peer");
 		let peer_key = sr25519::Pair::from_string(&suri, None).unwrap();
 		node.rpc
@@ -178,10 +193,10 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	};
 	let client = sr25519::Pair::from_string("//Ferdie//client", None).unwrap();
 	let calls = [
-		(Sr25519Keyring::Eve, register(&a, Sr25519Keyring::Eve, serve_a), 0),
-		(Sr25519Keyring::Dave, register(&b, Sr25519Keyring::Dave, serve_b), 0),
+		(Sr25519Keyring::Eve.pair(), register(&a, "Eve", serve_a), 0),
+		(gina_pair.clone(), register(&b, "Gina", serve_b), 0),
 		(
-			Sr25519Keyring::Ferdie,
+			Sr25519Keyring::Ferdie.pair(),
 			RuntimeCall::Peers(pallet_peers::Call::register_dapp {
 				name: b"e2e".to_vec().try_into().unwrap(),
 				client_keys: vec![client.public()].try_into().unwrap(),
@@ -189,13 +204,13 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 			0,
 		),
 		(
-			Sr25519Keyring::Ferdie,
+			Sr25519Keyring::Ferdie.pair(),
 			RuntimeCall::Traffic(pallet_traffic::Call::buy_traffic { gib: 1 }),
 			1,
 		),
 	];
 	for (who, call, nonce) in calls {
-		let xt = signed_transaction(&who.pair(), call, nonce, genesis);
+		let xt = signed_transaction(&who, call, nonce, genesis);
 		a.rpc
 			.call("author_submitExtrinsic", json!([to_hex(&xt.encode())]))
 			.expect("the transaction is accepted");
@@ -206,8 +221,12 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 			http_status(port, "/v1/status").filter(|s| s.contains("200"))
 		});
 	}
-	let (eve, dave): (AccountId, AccountId) =
-		(Sr25519Keyring::Eve.to_account_id(), Sr25519Keyring::Dave.to_account_id());
+	// The CLI reads the chain at its finalized head.
+	let registered = a.best_number();
+	a.wait_for("the registrations finalized", Duration::from_secs(60), |n| {
+		(n.finalized_number() >= registered).then_some(())
+	});
+	let eve: AccountId = Sr25519Keyring::Eve.to_account_id();
 	// The file phase takes a minute or two: start it early in a (100-block) period, so that all
 	// its traffic falls in one period and is reported and paid together.
 	a.wait_for("the start of a period", Duration::from_secs(330), |n| {
@@ -250,11 +269,11 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	cli.run(&["file", "get", &hash, "-o", out.to_str().unwrap()]);
 	assert!(std::fs::read(&out).unwrap() == data, "the download is byte-identical");
 	let served = |node: &Node, who: &AccountId| -> u64 { kept(node, who, period).1 };
-	let (by_eve, by_dave) = (served(&a, &eve), served(&b, &dave));
-	assert!(by_eve > 0 && by_dave > 0, "both peers served: {by_eve} + {by_dave}");
-	assert_eq!(by_eve + by_dave, (64 * MIB) as u64, "every byte served was receipted");
+	let (by_eve, by_gina) = (served(&a, &eve), served(&b, &gina));
+	assert!(by_eve > 0 && by_gina > 0, "both peers served: {by_eve} + {by_gina}");
+	assert_eq!(by_eve + by_gina, (64 * MIB) as u64, "every byte served was receipted");
 
-	// Corrupt one slice on Eve's copy: it is detected and fetched from Dave.
+	// Corrupt one slice on Eve's copy: it is detected and fetched from Gina.
 	let stored = dir_a.path().join("dataplane/store/files").join(&hash).join("data");
 	let mut bytes = std::fs::read(&stored).unwrap();
 	for slice in 0..64 {
@@ -265,15 +284,15 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	cli.run(&["file", "get", &hash, "-o", out2.to_str().unwrap()]);
 	assert!(std::fs::read(&out2).unwrap() == data, "bad slices were fetched again");
 	assert_eq!(served(&a, &eve), by_eve, "Eve is not paid for corrupt bytes");
-	assert_eq!(served(&b, &dave), by_dave + (64 * MIB) as u64);
+	assert_eq!(served(&b, &gina), by_gina + (64 * MIB) as u64);
 
 	// A ranged get returns exactly the range.
 	let range = cli.run(&["file", "get", &hash, "--range", "1000-2000000"]);
 	assert!(range == data[1000..=2_000_000], "exactly bytes 1000..=2000000");
 
-	// Kill Dave's node with SIGKILL while it serves a download: after a restart it still has
+	// Kill Gina's node with SIGKILL while it serves a download: after a restart it still has
 	// every receipt it acknowledged (the SDK logs each acknowledgement).
-	let before_kill = served(&b, &dave);
+	let before_kill = served(&b, &gina);
 	let mut get = cli
 		.command()
 		.args([
@@ -305,7 +324,7 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	let _ = get.wait();
 	assert!(b.is_none() && acknowledged > 0, "a receipt was acknowledged before the kill");
 	let b = Node::start(dir_b.path(), &args_b, None);
-	let after_restart = served(&b, &dave);
+	let after_restart = served(&b, &gina);
 	assert!(
 		after_restart >= before_kill + acknowledged,
 		"kept {after_restart} after the restart, acknowledged {before_kill} + {acknowledged}"
@@ -344,14 +363,14 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	// After the period ends, both nodes report, answer the audits and are paid
 	// N(a) = N(total) · T(a) / T(total) for what they served.
 	assert_eq!(current_period(&a), period, "the test's traffic fits in one period");
-	let (eve_bytes, dave_bytes) = (served(&a, &eve), served(&b, &dave));
-	for (who, bytes) in [(&eve, eve_bytes), (&dave, dave_bytes)] {
+	let (eve_bytes, gina_bytes) = (served(&a, &eve), served(&b, &gina));
+	for (who, bytes) in [(&eve, eve_bytes), (&gina, gina_bytes)] {
 		let e = a.wait_for(&format!("period {period} settled"), Duration::from_secs(900), |n| {
 			explain(n, who, period).filter(|e| e.reward > 0)
 		});
 		assert_eq!(e.reported, bytes as u128, "the report is what the data plane kept");
 		assert!(matches!(e.audit, pallet_traffic::AuditStatus::Passed { .. }), "{:?}", e.audit);
-		assert_eq!(e.total_traffic, (eve_bytes + dave_bytes) as u128);
+		assert_eq!(e.total_traffic, (eve_bytes + gina_bytes) as u128);
 		let expected = e.emission * bytes as u128 / e.total_traffic;
 		assert_eq!(e.reward, expected, "N(a) = N(total) · T(a) / T(total)");
 	}
