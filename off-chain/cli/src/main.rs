@@ -464,6 +464,36 @@ mod tests {
 	}
 
 	#[test]
+	fn a_resumed_get_keeps_only_the_slices_that_verify() {
+		use spacebook_sdk::content::{hash_index, slice_hash, slice_range, SLICE_SIZE};
+		let length = 3 * SLICE_SIZE + 10;
+		let data: Vec<u8> = (0..length).map(|i| (i % 251) as u8).collect();
+		let hashes: Vec<_> = (0..4)
+			.map(|i| {
+				let (a, b) = slice_range(i, length);
+				slice_hash(&data[a as usize..b as usize])
+			})
+			.collect();
+		let info = spacebook_sdk::FileInfo {
+			address: "x".into(),
+			hash_index: hash_index(&hashes).unwrap(),
+			length,
+			slice_count: 4,
+			slice_size: SLICE_SIZE,
+		};
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("partial");
+		let mut partial = data.clone();
+		partial[SLICE_SIZE as usize + 5] ^= 1;
+		std::fs::write(&path, &partial).unwrap();
+		assert_eq!(slices_present(&path, &info, &hashes), vec![0, 2, 3]);
+		// A file of another length, or none, is not resumed.
+		std::fs::write(&path, &data[..100]).unwrap();
+		assert!(slices_present(&path, &info, &hashes).is_empty());
+		assert!(slices_present(&dir.path().join("missing"), &info, &hashes).is_empty());
+	}
+
+	#[test]
 	fn sp_core_and_subxt_derive_the_same_account_from_a_uri() {
 		for suri in [
 			"//Alice",

@@ -437,3 +437,26 @@ async fn a_receipt_the_ledger_fails_to_keep_is_not_acknowledged() {
 	assert!(taken.new);
 	assert_eq!(a.receipted(), 100);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_download_fetches_only_the_missing_slices() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let (path, data) = random_file(a.dir.path(), 4 * SLICE_SIZE as usize + 77);
+	let client = client(&[&a]).await;
+	let info = client.upload(&a.endpoint, &path, "resume").await.unwrap();
+	let options = DownloadOptions { skip_slices: vec![0, 2], ..Default::default() };
+	let mut download = client.start_download_with(&info.hash_index, -1, -1, options).await.unwrap();
+	let mut offsets = Vec::new();
+	while let Some(chunk) = download.receive().await {
+		let chunk = chunk.unwrap();
+		let at = chunk.offset as usize;
+		assert!(chunk.data[..] == data[at..at + chunk.data.len()]);
+		offsets.push(chunk.offset);
+	}
+	download.finish().await;
+	offsets.sort();
+	let s = SLICE_SIZE;
+	assert_eq!(offsets, vec![s, 3 * s, 4 * s], "slices 1, 3 and 4 only");
+	assert_eq!(a.receipted(), 2 * s + 77, "only the fetched bytes are receipted");
+}
