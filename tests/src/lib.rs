@@ -393,3 +393,23 @@ pub fn free_balance(rpc: &Rpc, who: &AccountId) -> Balance {
 		}
 	}
 }
+
+/// `TrafficApi_explain_reward(who, period)` at the node's best block.
+pub fn explain_reward(
+	node: &Node,
+	who: &AccountId,
+	period: u32,
+) -> Option<pallet_traffic::RewardExplanation<Balance>> {
+	let args = (who, period).encode();
+	let result = node
+		.rpc
+		.call("state_call", json!(["TrafficApi_explain_reward", to_hex(&args)]))
+		.expect("the runtime API answers");
+	Option::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
+}
+
+/// The ledgering period of the node's best block (`TokenApi_current_period`).
+pub fn current_period(node: &Node) -> u32 {
+	let period = node.rpc.call("state_call", json!(["TokenApi_current_period", "0x"])).unwrap();
+	u32::decode(&mut &from_hex(period.as_str().unwrap())[..]).unwrap()
+}

@@ -7,7 +7,7 @@
 //! After the period ends, both nodes report the receipts their data planes kept, answer the
 //! audits, and are paid by the Proof-of-Traffic formula for the bytes they actually served.
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use serde_json::json;
 use sp_core::{crypto::Pair as _, sr25519, H256};
 use sp_keyring::Sr25519Keyring;
@@ -20,32 +20,16 @@ use std::{
 	time::{Duration, Instant},
 };
 
-type Explanation = pallet_traffic::RewardExplanation<Balance>;
-
 const MIB: usize = 1 << 20;
 /// One SPB in plancks.
 const SPB: Balance = 1_000_000_000_000;
 /// Blocks in a ledgering period of the dev chain (five minutes of 3-second blocks).
 const BLOCKS_PER_PERIOD: u32 = 100;
 
-fn explain(node: &Node, who: &AccountId, period: u32) -> Option<Explanation> {
-	let args = (who, period).encode();
-	let result = node
-		.rpc
-		.call("state_call", json!(["TrafficApi_explain_reward", to_hex(&args)]))
-		.expect("the runtime API answers");
-	Option::<Explanation>::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
-}
-
 /// `(receipts, bytes)` a node keeps for `who` in `period`.
 fn kept(node: &Node, who: &AccountId, period: u32) -> (u64, u64) {
 	let kept = node.rpc.call("traffic_keptReceipts", json!([who.to_string(), period])).unwrap();
 	(kept[0].as_u64().unwrap(), kept[1].as_u64().unwrap())
-}
-
-fn current_period(node: &Node) -> u32 {
-	let period = node.rpc.call("state_call", json!(["TokenApi_current_period", "0x"])).unwrap();
-	u32::decode(&mut &from_hex(period.as_str().unwrap())[..]).unwrap()
 }
 
 /// The status line of `GET path` on a loopback port, if it answers.
@@ -366,7 +350,7 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	let (eve_bytes, gina_bytes) = (served(&a, &eve), served(&b, &gina));
 	for (who, bytes) in [(&eve, eve_bytes), (&gina, gina_bytes)] {
 		let e = a.wait_for(&format!("period {period} settled"), Duration::from_secs(900), |n| {
-			explain(n, who, period).filter(|e| e.reward > 0)
+			explain_reward(n, who, period).filter(|e| e.reward > 0)
 		});
 		assert_eq!(e.reported, bytes as u128, "the report is what the data plane kept");
 		assert!(matches!(e.audit, pallet_traffic::AuditStatus::Passed { .. }), "{:?}", e.audit);

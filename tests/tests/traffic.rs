@@ -11,24 +11,8 @@ use sp_core::{crypto::Pair as _, sr25519, H256};
 use sp_keyring::Sr25519Keyring;
 use spacebook_e2e::*;
 use spacebook_receipts::Receipt;
-use spacebook_runtime::{AccountId, Balance, RuntimeCall};
+use spacebook_runtime::{AccountId, RuntimeCall};
 use std::time::Duration;
-
-type Explanation = pallet_traffic::RewardExplanation<Balance>;
-
-fn explain(node: &Node, who: &AccountId, period: u32) -> Option<Explanation> {
-	let args = (who, period).encode();
-	let result = node
-		.rpc
-		.call("state_call", json!(["TrafficApi_explain_reward", to_hex(&args)]))
-		.expect("the runtime API answers");
-	Option::<Explanation>::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
-}
-
-fn current_period(node: &Node) -> u32 {
-	let period = node.rpc.call("state_call", json!(["TokenApi_current_period", "0x"])).unwrap();
-	u32::decode(&mut &from_hex(period.as_str().unwrap())[..]).unwrap()
-}
 
 #[test]
 fn a_peer_is_paid_for_receipts_its_node_reports_and_proves() {
@@ -123,7 +107,7 @@ fn a_peer_is_paid_for_receipts_its_node_reports_and_proves() {
 	// periods of 3-second blocks: at most about 8 minutes).
 	let before = free_balance(&node.rpc, &eve_id);
 	let explained = node.wait_for("the period settled", Duration::from_secs(720), |n| {
-		explain(n, &eve_id, period).filter(|e| e.reward > 0)
+		explain_reward(n, &eve_id, period).filter(|e| e.reward > 0)
 	});
 	assert_eq!(explained.reported, 1_000_000_000);
 	assert_eq!(explained.audit, pallet_traffic::AuditStatus::Passed { round: 1 });

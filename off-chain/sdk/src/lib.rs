@@ -275,8 +275,16 @@ impl Client {
 		&self,
 		hash: &HashIndex,
 	) -> Result<(FileInfo, Vec<content::Digest>), Error> {
-		let holders = self.holders(hash).await;
-		for (peer, info) in &holders {
+		Self::slices_from(&self.holders(hash).await, hash).await
+	}
+
+	/// The slice hashes of file `hash` from the first of `holders` whose list adds up to the
+	/// hash index.
+	async fn slices_from(
+		holders: &[(Peer, FileInfo)],
+		hash: &HashIndex,
+	) -> Result<(FileInfo, Vec<content::Digest>), Error> {
+		for (peer, info) in holders {
 			let path = format!("/v1/files/{hash}/slices");
 			let raw = async {
 				let mut connection = http::Connection::open(&peer.endpoint).await?;
@@ -332,7 +340,7 @@ impl Client {
 			return Err(Error::BadRange { start, end, length });
 		}
 		// The slice hashes, from the first holder whose list adds up to the hash index.
-		let (_, slices) = self.query_slices(hash).await?;
+		let (_, slices) = Self::slices_from(&holders, hash).await?;
 		// A session with each holder.
 		let opened = join_all(holders.iter().map(|(peer, _)| {
 			PeerSession::open(
