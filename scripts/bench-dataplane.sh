@@ -13,18 +13,7 @@ cd "$SPACEBOOK_ROOT"
 bash scripts/setup.sh
 
 SIZE_MIB="${1:-1024}"
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-missing=()
-for p in nginx-light aria2 curl; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-	echo "[bench] installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq
-	$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+apt_install_missing nginx-light aria2 curl
 # nginx is only run by this script, from its own configuration.
 $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
 
@@ -32,6 +21,8 @@ cargo build --locked --release -p spacebook-sdk --example bench_download
 BENCH="$CARGO_TARGET_DIR/release/examples/bench_download"
 
 WORK=$(mktemp -d /var/tmp/spacebook-bench.XXXXXX)
+# nginx workers run as an unprivileged user when the script runs as root.
+chmod 755 "$WORK"
 NGINX_PID=""
 cleanup() {
 	[[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null || true

@@ -11,24 +11,12 @@
 # See docs/toolchain.md for the reasons.
 set -euo pipefail
 
+source "$(dirname "$0")/common.sh"
 log() { printf '[setup] %s\n' "$*"; }
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-
 APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 protobuf-compiler clang libclang-dev mold pkg-config
   libssl-dev make git curl jq)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-else
-  log "Debian packages present"
-fi
+apt_install_missing "${APT_PACKAGES[@]}"
+log "Debian packages present"
 
 command -v rustup >/dev/null || { echo "[setup] error: rustup is required (the native toolchain comes from it)" >&2; exit 1; }
 command -v cargo-nextest >/dev/null || log "note: cargo-nextest not found; scripts/test.sh falls back to cargo test"

@@ -2,8 +2,10 @@
 //! hold the file, checked against its hash, and handed to the caller; a slice that fails (a
 //! peer gone, cut off or serving corrupt bytes) goes back to the queue for another peer.
 //!
-//! One worker per source takes the next slice from a shared queue, so faster peers serve more
-//! slices. A source that fails [`MAX_SOURCE_FAILURES`] times is dropped. A slice every remaining
+//! Workers take the next slice from a shared queue, so faster peers serve more slices. Each
+//! source has a few workers, each on its own connection, so that one peer's transfer overlaps
+//! the request, disk read and verification of the next slice. A source that fails
+//! [`MAX_SOURCE_FAILURES`] times is dropped. A slice every remaining
 //! source has failed ends the download with [`Error::Unservable`].
 
 use crate::{
@@ -19,7 +21,14 @@ use spacebook_dataplane::{
 	content::{slice_hash, slice_range, Digest, FileInfo},
 	protocol::{self, PERIOD_HEADER, SESSION_HEADER},
 };
-use std::{collections::VecDeque, sync::Arc, time::Duration};
+use std::{
+	collections::VecDeque,
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Arc,
+	},
+	time::Duration,
+};
 use tokio::sync::{mpsc, Notify};
 
 /// Failures after which a source is no longer asked.
@@ -40,6 +49,8 @@ pub struct Chunk {
 pub(crate) struct Source {
 	pub endpoint: Endpoint,
 	pub session: Arc<PeerSession>,
+	/// Failed slices so far, over all of its workers.
+	pub failures: AtomicU32,
 }
 
 struct Item {
@@ -81,7 +92,7 @@ impl Schedule {
 			notified.as_mut().enable();
 			{
 				let mut s = self.state.lock();
-				if s.stopped {
+				if s.stopped || !s.live[me] {
 					return None;
 				}
 				if let Some(at) = s.queue.iter().position(|i| !i.failed_by.contains(&me)) {
@@ -199,7 +210,6 @@ async fn worker(
 	out: mpsc::Sender<Result<Chunk, Error>>,
 ) {
 	let mut connection = None;
-	let mut failures = 0;
 	while let Some(item) = schedule.next(me).await {
 		match fetch_slice(&mut connection, &source, &plan, item.slice).await {
 			Ok((period, data)) => {
@@ -219,7 +229,7 @@ async fn worker(
 				}
 			}
 			Err(e) => {
-				failures += 1;
+				let failures = source.failures.fetch_add(1, Ordering::Relaxed) + 1;
 				connection = None;
 				let gone = failures >= MAX_SOURCE_FAILURES;
 				log::warn!(target: "sdk", "{} failed slice {} ({failures}/{MAX_SOURCE_FAILURES}): {e}", source.endpoint, item.slice);
@@ -255,11 +265,13 @@ pub struct Download {
 }
 
 impl Download {
-	/// Start fetching `plan` from `sources`, buffering at most `buffer_slices` verified slices.
+	/// Start fetching `plan` from `sources` with `connections` workers each, buffering at most
+	/// `buffer_slices` verified slices.
 	pub(crate) fn start(
 		id: u64,
 		plan: Plan,
 		sources: Vec<Source>,
+		connections: usize,
 		buffer_slices: usize,
 		skip: &dyn Fn(u64) -> bool,
 	) -> Self {
@@ -275,13 +287,15 @@ impl Download {
 			tokio::spawn(async move {
 				let mut workers = tokio::task::JoinSet::new();
 				for (me, source) in sources.iter().enumerate() {
-					workers.spawn(worker(
-						me,
-						source.clone(),
-						schedule.clone(),
-						plan.clone(),
-						tx.clone(),
-					));
+					for _ in 0..connections.max(1) {
+						workers.spawn(worker(
+							me,
+							source.clone(),
+							schedule.clone(),
+							plan.clone(),
+							tx.clone(),
+						));
+					}
 				}
 				drop(tx);
 				while workers.join_next().await.is_some() {}

@@ -125,6 +125,10 @@ pub struct Client {
 	next_task: AtomicU64,
 }
 
+/// Connections a download opens to each peer by default (see
+/// [`DownloadOptions::connections_per_peer`]; measured in `docs/benchmarks.md`).
+pub const CONNECTIONS_PER_PEER: usize = 2;
+
 /// How a download runs.
 #[derive(Clone, Debug)]
 pub struct DownloadOptions {
@@ -135,6 +139,9 @@ pub struct DownloadOptions {
 	pub skip_slices: Vec<u64>,
 	/// Peers to fetch from; all that hold the file when empty.
 	pub only_peers: Vec<Endpoint>,
+	/// Connections to each peer, each fetching one slice at a time (at least one): more than
+	/// one overlaps a peer's transfer with the request, disk read and check of the next slice.
+	pub connections_per_peer: usize,
 }
 
 impl Default for DownloadOptions {
@@ -143,6 +150,7 @@ impl Default for DownloadOptions {
 			max_buffer: 16 * SLICE_SIZE as usize,
 			skip_slices: Vec::new(),
 			only_peers: Vec::new(),
+			connections_per_peer: CONNECTIONS_PER_PEER,
 		}
 	}
 }
@@ -354,9 +362,11 @@ impl Client {
 		let mut sources = Vec::new();
 		for ((peer, _), session) in holders.iter().zip(opened) {
 			match session {
-				Ok(session) => {
-					sources.push(download::Source { endpoint: peer.endpoint.clone(), session })
-				}
+				Ok(session) => sources.push(download::Source {
+					endpoint: peer.endpoint.clone(),
+					session,
+					failures: Default::default(),
+				}),
 				Err(e) => log::warn!(target: "sdk", "no session with {}: {e}", peer.endpoint),
 			}
 		}
@@ -367,7 +377,8 @@ impl Client {
 		let id = self.next_task.fetch_add(1, Ordering::Relaxed);
 		let buffer_slices = options.max_buffer / SLICE_SIZE as usize;
 		let skip = options.skip_slices;
-		Ok(Download::start(id, plan, sources, buffer_slices, &|s| skip.contains(&s)))
+		let connections = options.connections_per_peer;
+		Ok(Download::start(id, plan, sources, connections, buffer_slices, &|s| skip.contains(&s)))
 	}
 
 	/// Open a local SOCKS5 listener on `listen` whose connections are tunnelled through the

@@ -2,7 +2,10 @@
 
 use super::*;
 use frame_benchmarking::v2::*;
-use frame_support::traits::fungible::{Inspect, Mutate};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Hooks,
+};
 use frame_system::RawOrigin;
 
 /// An account with a million SPB-worth of the deposit needed (and the existential deposit).
@@ -261,6 +264,28 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), T::Lookup::unlookup(who.clone()));
 
 		assert!(!Registrations::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn forget_retired_client_keys(n: Linear<0, MAX_FORGOTTEN_PER_BLOCK>) {
+		// `n` retirements whose retention ends now, then one that is not due: the hook
+		// forgets the `n` and stops at the last.
+		let who: T::AccountId = account("dapp", 0, 0);
+		for i in 0..n {
+			Pallet::<T>::retire_client_key(&who, T::BenchmarkHelper::client_key(i));
+		}
+		advance::<T>(T::ClientKeyRetention::get());
+		let pending = T::BenchmarkHelper::client_key(n);
+		Pallet::<T>::retire_client_key(&who, pending.clone());
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(now);
+		}
+
+		assert_eq!(RetiredClientKeys::<T>::iter_keys().collect::<Vec<_>>(), [pending]);
+		assert_eq!(RetirementQueueBounds::<T>::get(), (u64::from(n), u64::from(n) + 1));
 	}
 
 	/// A professional peer and a heartbeat for the current period signed with its key.

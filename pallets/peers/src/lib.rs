@@ -36,6 +36,12 @@
 //! - **Graceful exit**: [`Pallet::leave`] stops new work at once; after [`Config::ExitDelay`]
 //!   [`Pallet::finish_exit`] releases the deposit and removes the record. Penalties still apply
 //!   during the delay, so leaving does not escape an audit of earlier traffic.
+//! - **Retired client key**: a client key its DApp removed, or that left with its DApp. It
+//!   signs no new receipts, but for [`Config::ClientKeyRetention`] it still vouches for the
+//!   receipts it signed before ([`PeerRegistry::dapp_of_client_key`] with the block the
+//!   receipt's period began), so a DApp cannot void honest peers' audits by removing a key
+//!   after its traffic. No other DApp may take the key meanwhile. Retirements are forgotten
+//!   in order, at most [`MAX_FORGOTTEN_PER_BLOCK`] a block.
 //!
 //! ## Calls
 //!
@@ -98,6 +104,10 @@ pub mod weights;
 
 const LOG_TARGET: &str = "runtime::peers";
 
+/// The most retired client keys forgotten in one block's `on_initialize` (the rest wait for the
+/// next blocks, in order).
+pub const MAX_FORGOTTEN_PER_BLOCK: u32 = 16;
+
 /// A balance of the pallet's currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -123,13 +133,17 @@ impl<AccountId, Balance: Zero> DAppDepositRequirement<AccountId, Balance> for ()
 }
 
 /// What Proof-of-Traffic and the data plane need of the registry.
-pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey> {
+pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey, BlockNumber> {
 	/// The professional or common peer whose node signs with `key`.
 	fn peer_of_key(key: &PeerKey) -> Option<AccountId>;
 	/// The peer key of `who`, if it is a professional or common peer.
 	fn peer_key(who: &AccountId) -> Option<PeerKey>;
-	/// The DApp that authorized `key` to sign traffic receipts.
-	fn dapp_of_client_key(key: &ClientKey) -> Option<AccountId>;
+	/// The DApp whose receipts `key` may have signed at block `since` or later: the DApp that
+	/// authorizes it now, or the one that retired it at `since` or later (within the
+	/// retention).
+	fn dapp_of_client_key(key: &ClientKey, since: BlockNumber) -> Option<AccountId>;
+	/// How long a retired client key still vouches for its receipts, in blocks.
+	fn client_key_retention() -> BlockNumber;
 	/// Whether `who` is a professional or common peer that may earn rewards now (active, not
 	/// suspended, not leaving).
 	fn can_earn(who: &AccountId) -> bool;
@@ -262,6 +276,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxClientKeys: Get<u32>;
 
+		/// How long a retired client key still vouches for the receipts it signed while
+		/// authorized, in blocks: at least as long as Proof-of-Traffic may still audit them
+		/// (the traffic pallet's `integrity_test` checks it against its rollover).
+		#[pallet::constant]
+		type ClientKeyRetention: Get<BlockNumberFor<Self>>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -315,6 +335,28 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ClientKeyOwner<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::ClientKey, T::AccountId>;
+
+	/// Retired client keys: the DApp that had authorized each and when it stopped. Kept for
+	/// [`Config::ClientKeyRetention`]; no DApp but the same one may authorize such a key
+	/// meanwhile.
+	#[pallet::storage]
+	pub type RetiredClientKeys<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::ClientKey,
+		RetiredClientKey<T::AccountId, BlockNumberFor<T>>,
+	>;
+
+	/// Retirements in the order they happened, `(key, block)`, indexed from
+	/// [`RetirementQueueBounds`]: [`RetiredClientKeys`] entries are forgotten from its head.
+	/// An entry whose key was authorized again, or retired again later, is skipped.
+	#[pallet::storage]
+	pub type RetirementQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (T::ClientKey, BlockNumberFor<T>)>;
+
+	/// `(head, tail)` of [`RetirementQueue`]: the oldest entry and the next free index.
+	#[pallet::storage]
+	pub type RetirementQueueBounds<T> = StorageValue<_, (u64, u64), ValueQuery>;
 
 	/// The billing-peer candidate each Gosig key belongs to.
 	#[pallet::storage]
@@ -471,7 +513,8 @@ pub mod pallet {
 		WrongRole,
 		/// The peer key belongs to another peer already.
 		PeerKeyInUse,
-		/// The client key is authorized by a DApp already.
+		/// The client key is authorized by a DApp already, or another DApp retired it within
+		/// the retention.
 		ClientKeyInUse,
 		/// The DApp has not authorized this client key.
 		UnknownClientKey,
@@ -558,6 +601,11 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			let forgotten = Self::forget_retired_client_keys(n);
+			T::WeightInfo::forget_retired_client_keys(forgotten)
+		}
+
 		fn offchain_worker(_n: BlockNumberFor<T>) {
 			Self::send_heartbeats();
 		}
@@ -662,7 +710,8 @@ pub mod pallet {
 		/// - Origin: signed, by an account without a role.
 		/// - `name`: display name, non-empty UTF-8.
 		/// - `client_keys`: keys that may sign traffic receipts for it (at most
-		///   [`Config::MaxClientKeys`]), none authorized by another DApp, no duplicates.
+		///   [`Config::MaxClientKeys`]), none authorized by a DApp or retired by another one,
+		///   no duplicates.
 		///
 		/// Emits [`Event::Registered`] and [`Event::ClientKeyAdded`] per key.
 		///
@@ -681,15 +730,13 @@ pub mod pallet {
 				Error::<T>::InvalidName
 			);
 			for (k, key) in client_keys.iter().enumerate() {
-				ensure!(
-					!ClientKeyOwner::<T>::contains_key(key) && !client_keys[..k].contains(key),
-					Error::<T>::ClientKeyInUse
-				);
+				ensure!(!client_keys[..k].contains(key), Error::<T>::ClientKeyInUse);
+				Self::ensure_client_key_free(&who, key)?;
 			}
 			let deposit = Self::dapp_requirement(&who);
 			Self::hold(&who, RoleKind::DApp, deposit)?;
 			for key in client_keys.iter() {
-				ClientKeyOwner::<T>::insert(key, &who);
+				Self::authorize_client_key(&who, key);
 			}
 			let keys = client_keys.clone();
 			Self::insert_record(
@@ -817,8 +864,9 @@ pub mod pallet {
 		/// Authorize another client key to sign traffic receipts for a DApp.
 		///
 		/// - Origin: signed, by an active or suspended DApp.
-		/// - `key`: not authorized by any DApp yet; the DApp holds fewer than
-		///   [`Config::MaxClientKeys`].
+		/// - `key`: not authorized by any DApp, nor retired by another DApp within
+		///   [`Config::ClientKeyRetention`] (the DApp may authorize its own retired key again);
+		///   the DApp holds fewer than [`Config::MaxClientKeys`].
 		///
 		/// Emits [`Event::ClientKeyAdded`].
 		///
@@ -827,7 +875,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::add_client_key())]
 		pub fn add_client_key(origin: OriginFor<T>, key: T::ClientKey) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!ClientKeyOwner::<T>::contains_key(&key), Error::<T>::ClientKeyInUse);
+			Self::ensure_client_key_free(&who, &key)?;
 			Registrations::<T>::try_mutate(&who, |record| {
 				let record = record.as_mut().ok_or(Error::<T>::NotRegistered)?;
 				ensure!(!Self::is_leaving(record), Error::<T>::NotActive);
@@ -836,12 +884,14 @@ pub mod pallet {
 				};
 				dapp.client_keys.try_push(key.clone()).map_err(|_| Error::<T>::TooManyClientKeys)
 			})?;
-			ClientKeyOwner::<T>::insert(&key, &who);
+			Self::authorize_client_key(&who, &key);
 			Self::deposit_event(Event::ClientKeyAdded { dapp: who, key });
 			Ok(())
 		}
 
-		/// Withdraw a client key's authorization: receipts it signs no longer count.
+		/// Withdraw a client key's authorization: receipts it signs for periods that begin
+		/// later no longer count. The key is retired: for [`Config::ClientKeyRetention`] the
+		/// receipts it signed before still verify, and no other DApp may authorize it.
 		///
 		/// - Origin: signed, by a DApp (also while leaving).
 		/// - `key`: one of its client keys.
@@ -866,7 +916,7 @@ pub mod pallet {
 				dapp.client_keys.remove(position);
 				Ok(())
 			})?;
-			ClientKeyOwner::<T>::remove(&key);
+			Self::retire_client_key(&who, key.clone());
 			Self::deposit_event(Event::ClientKeyRemoved { dapp: who, key });
 			Ok(())
 		}
@@ -949,7 +999,8 @@ pub mod pallet {
 		}
 
 		/// Finish a peer's exit once the exit delay has passed: release its deposit, remove its
-		/// keys and its record.
+		/// keys and its record. A DApp's client keys are retired, so that the receipts they
+		/// signed still verify for [`Config::ClientKeyRetention`].
 		///
 		/// - Origin: any signed account (the released funds go to `who`).
 		/// - `who`: a leaving or evicted account whose exit block has been reached (for a
@@ -981,7 +1032,7 @@ pub mod pallet {
 				Role::Common(c) => PeerKeyOwner::<T>::remove(&c.peer_key),
 				Role::DApp(d) => {
 					for key in d.client_keys.iter() {
-						ClientKeyOwner::<T>::remove(key);
+						Self::retire_client_key(&who, key.clone());
 					}
 				}
 				Role::BillingCandidate { billing_key } => BillingKeyOwner::<T>::remove(billing_key),
@@ -1201,6 +1252,68 @@ impl<T: Config> Pallet<T> {
 			RoleKind::Scheduling | RoleKind::Routing => HoldReason::ServiceDeposit,
 		}
 		.into()
+	}
+
+	/// Whether `who` may authorize `key`: no DApp authorizes it, and no other DApp retired it
+	/// within the retention.
+	fn ensure_client_key_free(who: &T::AccountId, key: &T::ClientKey) -> Result<(), Error<T>> {
+		ensure!(!ClientKeyOwner::<T>::contains_key(key), Error::<T>::ClientKeyInUse);
+		if let Some(retired) = RetiredClientKeys::<T>::get(key) {
+			let expired =
+				retired.removed_at.saturating_add(T::ClientKeyRetention::get()) <= Self::now();
+			ensure!(retired.dapp == *who || expired, Error::<T>::ClientKeyInUse);
+		}
+		Ok(())
+	}
+
+	/// Index `key` as authorized by `who` (checked by [`Self::ensure_client_key_free`]). A
+	/// retirement of it ends; its queue entry is skipped when its turn comes.
+	fn authorize_client_key(who: &T::AccountId, key: &T::ClientKey) {
+		RetiredClientKeys::<T>::remove(key);
+		ClientKeyOwner::<T>::insert(key, who);
+	}
+
+	/// End `dapp`'s authorization of `key` now and keep it retired for the retention.
+	fn retire_client_key(dapp: &T::AccountId, key: T::ClientKey) {
+		let now = Self::now();
+		ClientKeyOwner::<T>::remove(&key);
+		RetiredClientKeys::<T>::insert(
+			&key,
+			RetiredClientKey { dapp: dapp.clone(), removed_at: now },
+		);
+		RetirementQueueBounds::<T>::mutate(|(_, tail)| {
+			RetirementQueue::<T>::insert(*tail, (key, now));
+			*tail = tail.saturating_add(1);
+		});
+	}
+
+	/// Forget the retirements whose retention ended by block `now`, oldest first, at most
+	/// [`MAX_FORGOTTEN_PER_BLOCK`]. Returns how many queue entries it took.
+	pub(crate) fn forget_retired_client_keys(now: BlockNumberFor<T>) -> u32 {
+		let (mut head, tail) = RetirementQueueBounds::<T>::get();
+		let retention = T::ClientKeyRetention::get();
+		let mut taken = 0;
+		while head < tail && taken < MAX_FORGOTTEN_PER_BLOCK {
+			let Some((key, at)) = RetirementQueue::<T>::get(head) else {
+				defensive!("peers: a retirement queue entry is missing");
+				head = head.saturating_add(1);
+				taken += 1;
+				continue;
+			};
+			if at.saturating_add(retention) > now {
+				break;
+			}
+			RetirementQueue::<T>::remove(head);
+			if RetiredClientKeys::<T>::get(&key).is_some_and(|r| r.removed_at == at) {
+				RetiredClientKeys::<T>::remove(&key);
+			}
+			head = head.saturating_add(1);
+			taken += 1;
+		}
+		if taken > 0 {
+			RetirementQueueBounds::<T>::put((head, tail));
+		}
+		taken
 	}
 
 	fn ensure_unregistered(who: &T::AccountId) -> DispatchResult {
@@ -1739,6 +1852,24 @@ impl<T: Config> Pallet<T> {
 			};
 			ensure!(d.client_keys.contains(&key), "peers: a client key index is stale");
 		}
+		let (head, tail) = RetirementQueueBounds::<T>::get();
+		ensure!(head <= tail, "peers: the retirement queue's head is past its tail");
+		ensure!(
+			RetirementQueue::<T>::iter_keys().all(|i| (head..tail).contains(&i))
+				&& RetirementQueue::<T>::iter_keys().count() as u64 == tail - head,
+			"peers: the retirement queue has holes or entries outside its bounds"
+		);
+		for (key, retired) in RetiredClientKeys::<T>::iter() {
+			ensure!(
+				!ClientKeyOwner::<T>::contains_key(&key),
+				"peers: a client key is both authorized and retired"
+			);
+			ensure!(
+				RetirementQueue::<T>::iter_values()
+					.any(|(k, at)| k == key && at == retired.removed_at),
+				"peers: a retired client key is not queued to be forgotten"
+			);
+		}
 		for (key, who) in BillingKeyOwner::<T>::iter() {
 			let record = Registrations::<T>::get(&who)
 				.ok_or("peers: a billing key's owner has no record")?;
@@ -1751,7 +1882,10 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> PeerRegistry<T::AccountId, BalanceOf<T>, T::PeerKey, T::ClientKey> for Pallet<T> {
+impl<T: Config>
+	PeerRegistry<T::AccountId, BalanceOf<T>, T::PeerKey, T::ClientKey, BlockNumberFor<T>>
+	for Pallet<T>
+{
 	fn peer_of_key(key: &T::PeerKey) -> Option<T::AccountId> {
 		PeerKeyOwner::<T>::get(key)
 	}
@@ -1760,8 +1894,14 @@ impl<T: Config> PeerRegistry<T::AccountId, BalanceOf<T>, T::PeerKey, T::ClientKe
 		Registrations::<T>::get(who).and_then(|r| r.role.peer_key().cloned())
 	}
 
-	fn dapp_of_client_key(key: &T::ClientKey) -> Option<T::AccountId> {
-		ClientKeyOwner::<T>::get(key)
+	fn dapp_of_client_key(key: &T::ClientKey, since: BlockNumberFor<T>) -> Option<T::AccountId> {
+		ClientKeyOwner::<T>::get(key).or_else(|| {
+			RetiredClientKeys::<T>::get(key).filter(|r| r.removed_at >= since).map(|r| r.dapp)
+		})
+	}
+
+	fn client_key_retention() -> BlockNumberFor<T> {
+		T::ClientKeyRetention::get()
 	}
 
 	fn can_earn(who: &T::AccountId) -> bool {

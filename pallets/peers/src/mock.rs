@@ -40,6 +40,8 @@ pub const SERVICE_DEPOSIT: Balance = 100 * SPB;
 pub const UNLOCK_PERIOD: u64 = 1_000;
 /// Blocks between leaving and the release of the deposit.
 pub const EXIT_DELAY: u64 = 100;
+/// Blocks a retired client key still vouches for its receipts.
+pub const CLIENT_KEY_RETENTION: u64 = 50;
 /// Blocks a suspension lasts at least.
 pub const SUSPENSION_PERIOD: u64 = 50;
 /// Blocks after which warnings are forgotten.
@@ -193,6 +195,7 @@ impl pallet_peers::Config for Test {
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxNameLen = ConstU32<32>;
 	type MaxClientKeys = ConstU32<MAX_CLIENT_KEYS>;
+	type ClientKeyRetention = frame_support::traits::ConstU64<CLIENT_KEY_RETENTION>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchKeys;

@@ -486,3 +486,16 @@ pub struct PeerView<AccountId, Balance, BlockNumber> {
 	/// For a common peer: the professional peer it is attached to, if that attachment is live.
 	pub attached_to: Option<AccountId>,
 }
+
+/// A client key its DApp removed (or that left with its DApp), kept for
+/// [`Config::ClientKeyRetention`](crate::Config::ClientKeyRetention) so that the receipts it
+/// signed while authorized still verify in Proof-of-Traffic audits.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct RetiredClientKey<AccountId, BlockNumber> {
+	/// The DApp that had authorized it.
+	pub dapp: AccountId,
+	/// The block in which the authorization ended.
+	pub removed_at: BlockNumber,
+}

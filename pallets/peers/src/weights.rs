@@ -37,6 +37,7 @@ pub trait WeightInfo {
 	fn pardon() -> Weight;
 	fn resume() -> Weight;
 	fn fine_dapp() -> Weight;
+	fn forget_retired_client_keys(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_peers` measured on the reference machine, using the runtime's database
@@ -316,6 +317,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn forget_retired_client_keys(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(Weight::from_parts(20_000_000, 2_600).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+	}
 }
 
 /// For tests: the same weights with RocksDB constants.
@@ -419,5 +428,13 @@ impl WeightInfo for () {
 		Weight::from_parts(139_231_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn forget_retired_client_keys(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(Weight::from_parts(20_000_000, 2_600).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 	}
 }

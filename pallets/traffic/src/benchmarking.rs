@@ -96,12 +96,18 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 	(report, signature)
 }
 
-/// A peer's pending report of [`PERIOD`] over [`LEAVES`] signed receipts, the second audit
-/// round open, and the honest answers.
-fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
+/// A peer's pending report of [`PERIOD`] over [`LEAVES`] signed receipts of `d` DApps (each
+/// with its own client key, a tally each on passing), audit round `round` open, and the honest
+/// answers.
+fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 	let peer: T::AccountId = account("peer", 0, 0);
-	// Receipts of MaxDApps DApps, each with its own client key: the most tallies on passing.
-	let dapps = dapps::<T>(T::MaxDApps::get());
+	// The registry is asked about the keys in the audit round (a helper may retire them then,
+	// its longest lookup).
+	go_to::<T>(
+		PERIOD + 1,
+		Pallet::<T>::audit_start() + T::AuditWindow::get() * u32::from(round - 1),
+	);
+	let dapps = dapps::<T>(d);
 	let clients: Vec<_> = dapps
 		.iter()
 		.map(|dapp| {
@@ -148,18 +154,22 @@ fn audited<T: Config>() -> (T::AccountId, AnswersOf<T>) {
 	let seeds: BoundedVec<H256, ConstU32<2>> =
 		alloc::vec![H256::repeat_byte(1), H256::repeat_byte(2)].try_into().expect("two");
 	AuditSeeds::<T>::insert(PERIOD, seeds);
-	go_to::<T>(PERIOD + 1, Pallet::<T>::audit_start() + T::AuditWindow::get());
-	let answers: Vec<SampleAnswer<T::AccountId>> = Pallet::<T>::audit_positions(PERIOD, &peer, 2)
-		.into_iter()
-		.map(|position| {
-			let index = tree.leaf_at(position).expect("below the total");
-			SampleAnswer {
-				leaf_index: index,
-				receipt: receipts[index as usize].clone(),
-				proof: tree.proof(index).expect("a leaf").try_into().expect("at most 32 levels"),
-			}
-		})
-		.collect();
+	let answers: Vec<SampleAnswer<T::AccountId>> =
+		Pallet::<T>::audit_positions(PERIOD, &peer, round)
+			.into_iter()
+			.map(|position| {
+				let index = tree.leaf_at(position).expect("below the total");
+				SampleAnswer {
+					leaf_index: index,
+					receipt: receipts[index as usize].clone(),
+					proof: tree
+						.proof(index)
+						.expect("a leaf")
+						.try_into()
+						.expect("at most 32 levels"),
+				}
+			})
+			.collect();
 	(peer, answers.try_into().expect("SecondAuditSamples answers"))
 }
 
@@ -199,16 +209,17 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// `r`: the audit round (its number of samples); `d`: the DApps the report names.
 	#[benchmark]
-	fn answer_audit() {
-		let (peer, answers) = audited::<T>();
+	fn answer_audit(r: Linear<1, 2>, d: Linear<1, { T::MaxDApps::get() }>) {
+		let (peer, answers) = audited::<T>(r as u8, d);
 
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, PERIOD, peer.clone(), answers);
 
 		assert_eq!(
 			Reports::<T>::get(PERIOD, &peer).map(|r| r.status),
-			Some(AuditStatus::Passed { round: 2 })
+			Some(AuditStatus::Passed { round: r as u8 })
 		);
 	}
 

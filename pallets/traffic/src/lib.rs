@@ -83,7 +83,9 @@ use sp_runtime::{
 	},
 	Rounding, RuntimeAppPublic,
 };
-use spacebook_receipts::{verify_proof, ClientKey, ProofError, SignedReceipt, SumNode, SumTree};
+use spacebook_receipts::{
+	verify_proof, ClientKey, ProofError, Receipt, SignedReceipt, SumNode, SumTree,
+};
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::traffic";
@@ -130,7 +132,9 @@ pub trait BillingPeers<AccountId> {
 pub trait BenchmarkHelper<AccountId, PeerKey> {
 	/// Make `who` a professional peer that may earn, whose node signs with `key`.
 	fn register_peer(who: &AccountId, key: PeerKey);
-	/// Make `dapp` a DApp that authorized `client_key` and paid for `bytes` of traffic.
+	/// Make `dapp` a DApp whose `client_key` vouches for receipts of the current period (the
+	/// runtime's leaves it retired: the registry's longest lookup), and that paid for `bytes`
+	/// of traffic.
 	fn register_dapp(dapp: &AccountId, client_key: ClientKey, bytes: u128);
 	/// Give `who` enough to buy a thousand GiB of traffic.
 	fn fund(who: &AccountId);
@@ -196,7 +200,13 @@ pub mod pallet {
 
 		/// The peer registry: peer keys, DApps' client keys, who may earn, common peers'
 		/// deposits from rewards.
-		type Registry: PeerRegistry<Self::AccountId, Self::Balance, Self::PeerKey, ClientKey>;
+		type Registry: PeerRegistry<
+			Self::AccountId,
+			Self::Balance,
+			Self::PeerKey,
+			ClientKey,
+			BlockNumberFor<Self>,
+		>;
 
 		/// The penalty ladder for failed audits and unpaid claims.
 		type Penalties: Penalties<Self::AccountId>;
@@ -587,6 +597,13 @@ pub mod pallet {
 			);
 			assert!(T::MaxDApps::get() > 0 && T::MaxReports::get() > 0, "bounds");
 			assert!(T::HistoryDepth::get() > 0, "HistoryDepth must be positive");
+			// A receipt of period `p` may be reported up to `p + MaxRollover` and audited in the
+			// period after: its client key, if removed, must vouch for it that long.
+			let audited_for = Self::period_start(T::MaxRollover::get().saturating_add(2));
+			assert!(
+				T::Registry::client_key_retention() >= audited_for,
+				"the registry must keep retired client keys for MaxRollover + 2 periods"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -613,9 +630,10 @@ pub mod pallet {
 		/// Emits [`Event::ReportAccepted`], and [`Event::ReportDropped`] for a displaced report.
 		///
 		/// Complexity: `O(D + R)` for `D` DApps in the report and `R` reports in the period's
-		/// ranking (a binary search and one shift of the ranking).
+		/// ranking (a binary search and one shift of the ranking). The authorization is charged
+		/// for [`Config::MaxDApps`] and refunds the DApps the report does not name.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_report(T::MaxDApps::get()))]
+		#[pallet::weight(T::WeightInfo::submit_report(report.per_dapp.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_report)]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_report(T::MaxDApps::get()))]
 		pub fn submit_report(
@@ -642,19 +660,22 @@ pub mod pallet {
 		/// period ([`PeriodClaims`]).
 		///
 		/// Complexity: `O(S · log L + D)` for `S` samples, `L` leaves and `D` DApps: a signature
-		/// check and a proof per sample, a tally per DApp. Weighed at the second round's [`Config::SecondAuditSamples`].
+		/// check and a proof per sample, a tally per DApp. Charged for the second round and
+		/// [`Config::MaxDApps`]; the unused part (a first round, fewer DApps) is refunded, in
+		/// the authorization and in the call.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::answer_audit())]
+		#[pallet::weight(Pallet::<T>::max_answer_weight())]
 		#[pallet::authorize(Pallet::<T>::authorize_answer)]
-		#[pallet::weight_of_authorize(T::WeightInfo::answer_audit())]
+		#[pallet::weight_of_authorize(Pallet::<T>::max_answer_weight())]
 		pub fn answer_audit(
 			origin: OriginFor<T>,
 			period: u32,
 			peer: T::AccountId,
 			answers: AnswersOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			frame_system::ensure_authorized(origin)?;
 			let (mut record, round) = Self::check_answers(period, &peer, &answers)?;
+			let actual = Self::answer_weight(round, &record.report);
 			record.status = AuditStatus::Passed { round };
 			for (dapp, claimed) in record.report.per_dapp.iter() {
 				PeriodClaims::<T>::mutate(period, dapp, |tally| {
@@ -663,7 +684,7 @@ pub mod pallet {
 			}
 			Reports::<T>::insert(period, &peer, record);
 			Self::deposit_event(Event::AuditPassed { peer, period, round });
-			Ok(())
+			Ok(Some(actual).into())
 		}
 
 		/// Set the top group size and the wash-trading cap.
@@ -775,6 +796,18 @@ impl<T: Config> Pallet<T> {
 	/// The ledgering period of block `n`.
 	pub fn period_of(n: BlockNumberFor<T>) -> u32 {
 		(n / T::BlocksPerPeriod::get().max(1u32.into())).saturated_into()
+	}
+
+	/// The first block of ledgering period `period`.
+	pub fn period_start(period: u32) -> BlockNumberFor<T> {
+		BlockNumberFor::<T>::from(period).saturating_mul(T::BlocksPerPeriod::get().max(1u32.into()))
+	}
+
+	/// The DApp a receipt's client key signed for in the receipt's period: the DApp that
+	/// authorizes it, or that authorized it when the period began (a key removed since is
+	/// retired, and still vouches for earlier receipts; see `pallet_peers`).
+	fn dapp_of_receipt_key(receipt: &Receipt<T::AccountId>) -> Option<T::AccountId> {
+		T::Registry::dapp_of_client_key(&receipt.client_key, Self::period_start(receipt.period))
 	}
 
 	/// The block's offset within its period.
@@ -1001,7 +1034,9 @@ impl<T: Config> Pallet<T> {
 			.longevity(T::ReportWindow::get().into())
 			.propagate(true)
 			.build()?;
-		Ok((validity, Weight::zero()))
+		let unused = T::WeightInfo::authorize_report(T::MaxDApps::get())
+			.saturating_sub(T::WeightInfo::authorize_report(report.per_dapp.len() as u32));
+		Ok((validity, unused))
 	}
 
 	/// Check answers to the open round of a report; returns the report and the round.
@@ -1057,7 +1092,7 @@ impl<T: Config> Pallet<T> {
 		let receipt = &signed.receipt;
 		ensure!(signed.verify(genesis), Error::<T>::BadReceiptSignature);
 		ensure!(
-			T::Registry::dapp_of_client_key(&receipt.client_key).as_ref() == Some(&receipt.dapp),
+			Self::dapp_of_receipt_key(receipt).as_ref() == Some(&receipt.dapp),
 			Error::<T>::ClientKeyNotAuthorized
 		);
 		ensure!(receipt.server == report.peer, Error::<T>::WrongServer);
@@ -1088,7 +1123,7 @@ impl<T: Config> Pallet<T> {
 		peer: &T::AccountId,
 		answers: &AnswersOf<T>,
 	) -> TransactionValidityWithRefund {
-		let (_, round) = Self::check_answers(*period, peer, answers).map_err(|e| match e {
+		let (record, round) = Self::check_answers(*period, peer, answers).map_err(|e| match e {
 			Error::<T>::AuditNotPending | Error::<T>::AuditNotOpen | Error::<T>::NoReport => {
 				InvalidTransaction::Stale
 			}
@@ -1100,7 +1135,20 @@ impl<T: Config> Pallet<T> {
 			.longevity(T::AuditWindow::get().into())
 			.propagate(true)
 			.build()?;
-		Ok((validity, Weight::zero()))
+		let unused =
+			Self::max_answer_weight().saturating_sub(Self::answer_weight(round, &record.report));
+		Ok((validity, unused))
+	}
+
+	/// The weight of answering audit round `round` of `report` (checking its samples, tallying
+	/// its DApps).
+	fn answer_weight(round: u8, report: &TrafficReportOf<T>) -> Weight {
+		T::WeightInfo::answer_audit(u32::from(round), report.per_dapp.len() as u32)
+	}
+
+	/// The most an audit answer weighs: the second round's samples, [`Config::MaxDApps`].
+	pub fn max_answer_weight() -> Weight {
+		T::WeightInfo::answer_audit(2, T::MaxDApps::get())
 	}
 
 	fn error_index(e: &Error<T>) -> u8 {
@@ -1584,8 +1632,7 @@ impl<T: Config> Pallet<T> {
 			r.receipt.server == *peer
 				&& r.receipt.period == q
 				&& r.receipt.bytes > 0
-				&& T::Registry::dapp_of_client_key(&r.receipt.client_key).as_ref()
-					== Some(&r.receipt.dapp)
+				&& Self::dapp_of_receipt_key(&r.receipt).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
 		for q in from..=period {

@@ -35,6 +35,8 @@ pub const SPB: Balance = 1_000_000_000_000;
 pub const ED: Balance = SPB / 100;
 /// Blocks in a ledgering period.
 pub const PERIOD: u64 = 100;
+/// Blocks a removed client key still vouches for its receipts: `MaxRollover` + 2 periods.
+pub const CLIENT_KEY_RETENTION: u64 = (12 + 2) * PERIOD;
 /// Blocks of the report window.
 pub const REPORT_WINDOW: u32 = 10;
 /// Blocks between the report window and the first audit seed.
@@ -124,7 +126,8 @@ pub struct MockPeer {
 
 thread_local! {
 	static PEERS: RefCell<BTreeMap<AccountId, MockPeer>> = const { RefCell::new(BTreeMap::new()) };
-	static CLIENT_KEYS: RefCell<BTreeMap<sr25519::Public, AccountId>> =
+	/// Each client key's DApp and, once the DApp removed it, the block it did.
+	static CLIENT_KEYS: RefCell<BTreeMap<sr25519::Public, (AccountId, Option<u64>)>> =
 		const { RefCell::new(BTreeMap::new()) };
 	static REWARDS: RefCell<Vec<(AccountId, Balance)>> = const { RefCell::new(Vec::new()) };
 	static PENALTIES: RefCell<Vec<(AccountId, PenaltyReason)>> = const { RefCell::new(Vec::new()) };
@@ -161,15 +164,23 @@ impl MiningPool<AccountId, Balance> for MockPool {
 
 /// The peer registry's stand-in.
 pub struct MockRegistry;
-impl PeerRegistry<AccountId, Balance, UintAuthorityId, ClientKey> for MockRegistry {
+impl PeerRegistry<AccountId, Balance, UintAuthorityId, ClientKey, u64> for MockRegistry {
 	fn peer_of_key(key: &UintAuthorityId) -> Option<AccountId> {
 		PEERS.with(|p| p.borrow().iter().find(|(_, m)| m.key == *key).map(|(a, _)| *a))
 	}
 	fn peer_key(who: &AccountId) -> Option<UintAuthorityId> {
 		PEERS.with(|p| p.borrow().get(who).map(|m| m.key.clone()))
 	}
-	fn dapp_of_client_key(key: &ClientKey) -> Option<AccountId> {
-		CLIENT_KEYS.with(|k| k.borrow().get(key).copied())
+	fn dapp_of_client_key(key: &ClientKey, since: u64) -> Option<AccountId> {
+		CLIENT_KEYS.with(|k| {
+			k.borrow()
+				.get(key)
+				.filter(|(_, removed_at)| removed_at.is_none_or(|at| at >= since))
+				.map(|(dapp, _)| *dapp)
+		})
+	}
+	fn client_key_retention() -> u64 {
+		CLIENT_KEY_RETENTION
 	}
 	fn can_earn(who: &AccountId) -> bool {
 		PEERS.with(|p| p.borrow().get(who).is_some_and(|m| m.can_earn))
@@ -336,7 +347,15 @@ pub fn client(n: u32) -> sr25519::Pair {
 
 /// Let `dapp` authorize client key `n`.
 pub fn authorize(dapp: AccountId, n: u32) {
-	CLIENT_KEYS.with(|k| k.borrow_mut().insert(client(n).public(), dapp));
+	CLIENT_KEYS.with(|k| k.borrow_mut().insert(client(n).public(), (dapp, None)));
+}
+
+/// Let the DApp of client key `n` remove it now: it stays retired (vouching for receipts of
+/// periods that began before) for longer than any test runs.
+pub fn retire(n: u32) {
+	let now = System::block_number();
+	CLIENT_KEYS
+		.with(|k| k.borrow_mut().get_mut(&client(n).public()).expect("authorized").1 = Some(now));
 }
 
 /// Let `dapp` have paid for `bytes` more at `price` per byte.
@@ -531,6 +550,8 @@ impl Node {
 	/// Send answers.
 	pub fn send_answers(period: u32, peer: AccountId, answers: AnswersOf<Test>) -> DispatchResult {
 		Traffic::answer_audit(frame_system::RawOrigin::Authorized.into(), period, peer, answers)
+			.map(|_| ())
+			.map_err(|e| e.error)
 	}
 }
 
@@ -567,7 +588,7 @@ impl crate::BenchmarkHelper<AccountId, UintAuthorityId> for BenchSetup {
 		PEERS.with(|p| p.borrow_mut().insert(*who, MockPeer { key, can_earn: true }));
 	}
 	fn register_dapp(dapp: &AccountId, client_key: ClientKey, bytes: u128) {
-		CLIENT_KEYS.with(|k| k.borrow_mut().insert(client_key, *dapp));
+		CLIENT_KEYS.with(|k| k.borrow_mut().insert(client_key, (*dapp, None)));
 		pay_for(*dapp, bytes, 1);
 	}
 	fn fund(who: &AccountId) {

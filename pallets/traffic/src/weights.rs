@@ -20,7 +20,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn submit_report(d: u32, ) -> Weight;
 	fn authorize_report(d: u32, ) -> Weight;
-	fn answer_audit() -> Weight;
+	fn answer_audit(r: u32, d: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
 	fn buy_traffic() -> Weight;
 	fn draw_seed() -> Weight;
@@ -87,10 +87,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::PeriodClaims` (r:64 w:64)
 	/// Proof: `Traffic::PeriodClaims` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
-	fn answer_audit() -> Weight {
-		//  Measured:  `6060`
-		//  Estimated: `165342`
-		// Minimum execution time: 1_778_425_000 picoseconds.
+	fn answer_audit(_r: u32, _d: u32, ) -> Weight {
 		Weight::from_parts(2_758_662_000, 165342)
 			.saturating_add(T::DbWeight::get().reads(80_u64))
 			.saturating_add(T::DbWeight::get().writes(65_u64))
@@ -237,7 +234,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(33_943, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
-	fn answer_audit() -> Weight {
+	fn answer_audit(_r: u32, _d: u32, ) -> Weight {
 		Weight::from_parts(2_758_662_000, 165342)
 			.saturating_add(RocksDbWeight::get().reads(80_u64))
 			.saturating_add(RocksDbWeight::get().writes(65_u64))

@@ -86,9 +86,22 @@ impl pallet_peers::Config for Runtime {
 	type MaxEndpointLen = ConstU32<128>;
 	type MaxNameLen = ConstU32<64>;
 	type MaxClientKeys = ConstU32<16>;
+	type ClientKeyRetention = ClientKeyRetention;
 	type WeightInfo = pallet_peers::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkKeys;
+}
+
+/// A retired client key vouches for the receipts it signed as long as Proof-of-Traffic may
+/// still report and audit them: the rollover (a week of periods) and two periods more
+/// (`pallet_traffic`'s `integrity_test` checks the bound).
+pub struct ClientKeyRetention;
+impl Get<crate::BlockNumber> for ClientKeyRetention {
+	fn get() -> crate::BlockNumber {
+		let periods =
+			<<Runtime as pallet_traffic::Config>::MaxRollover as Get<u32>>::get().saturating_add(2);
+		periods.saturating_mul(Token::blocks_per_period())
+	}
 }
 
 /// Distinct keys for the benchmarks.

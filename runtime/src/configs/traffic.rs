@@ -111,17 +111,21 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 			p.bytes = p.bytes.saturating_add(bytes);
 			p.fees = p.fees.saturating_add(crate::SPB);
 		});
+		let origin = || crate::RuntimeOrigin::signed(dapp.clone());
 		if pallet_peers::Registrations::<Runtime>::contains_key(dapp) {
-			crate::Peers::add_client_key(crate::RuntimeOrigin::signed(dapp.clone()), client_key)
+			crate::Peers::add_client_key(origin(), client_key)
 				.expect("a registered DApp adds a key");
-			return;
+		} else {
+			crate::Balances::set_balance(dapp, 1_000_000 * crate::SPB);
+			crate::Peers::register_dapp(
+				origin(),
+				b"bench".to_vec().try_into().expect("short"),
+				alloc::vec![client_key].try_into().expect("one key"),
+			)
+			.expect("a funded account registers");
 		}
-		crate::Balances::set_balance(dapp, 1_000_000 * crate::SPB);
-		crate::Peers::register_dapp(
-			crate::RuntimeOrigin::signed(dapp.clone()),
-			b"bench".to_vec().try_into().expect("short"),
-			alloc::vec![client_key].try_into().expect("one key"),
-		)
-		.expect("a funded account registers");
+		// Retired now: it still vouches for this period's receipts, and the registry's lookup
+		// takes its longest path (the authorized keys, then the retired ones).
+		crate::Peers::remove_client_key(origin(), client_key).expect("the key was just added");
 	}
 }

@@ -134,25 +134,28 @@ fn a_common_peer_builds_its_deposit_from_rewards() {
 		register_pro(PRO);
 		register_common(COMMON, PRO, 100);
 		// A reward smaller than the shortfall is held whole.
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&COMMON, spb(300)), spb(300));
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&COMMON, spb(300)), spb(300));
 		assert_eq!(held(COMMON, RoleKind::Common), spb(300));
 		assert_eq!(
 			last_event(),
 			Event::RewardDeposited { who: COMMON, amount: spb(300), held: spb(300) }
 		);
 		// A larger one only up to the requirement.
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&COMMON, spb(5_000)), spb(700));
+		assert_eq!(
+			<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&COMMON, spb(5_000)),
+			spb(700)
+		);
 		assert_eq!(held(COMMON, RoleKind::Common), COMMON_DEPOSIT);
 		assert_eq!(view(COMMON).unlockable, 0);
 		// Then nothing more.
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&COMMON, spb(5_000)), 0);
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&COMMON, spb(5_000)), 0);
 		assert_eq!(held(COMMON, RoleKind::Common), COMMON_DEPOSIT);
 		// The deposit unlocks proportionally too.
 		go_to(1 + UNLOCK_PERIOD / 2);
 		assert_eq!(view(COMMON).unlockable, COMMON_DEPOSIT / 2);
 		// Rewards of other roles are not held.
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&PRO, spb(1)), 0);
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&NOBODY, spb(1)), 0);
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&PRO, spb(1)), 0);
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&NOBODY, spb(1)), 0);
 	});
 }
 
@@ -164,7 +167,7 @@ fn a_common_peer_whose_reward_is_gone_keeps_earning_its_deposit_later() {
 		// All but the existential deposit spent: nothing can be held now.
 		let spend = free(COMMON) - ED;
 		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(COMMON), USER, spend));
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&COMMON, spb(10)), 0);
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&COMMON, spb(10)), 0);
 		assert_eq!(record(COMMON).deposit.held, 0);
 	});
 }

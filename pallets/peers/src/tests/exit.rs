@@ -15,7 +15,7 @@ fn leaving_releases_the_deposit_only_after_the_exit_delay() {
 		assert_eq!(last_event(), Event::Leaving { who: PRO, exit_at });
 		assert_eq!(record(PRO).status, Status::Leaving { exit_at, evicted: false });
 		// No new work or rewards, and the deposit stays.
-		assert!(!<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO));
+		assert!(!<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO));
 		assert_eq!(held(PRO, RoleKind::Professional), PROFESSIONAL_DEPOSIT);
 		assert_eq!(Peers::peer_view(&PRO).unwrap().deposit.unlockable, 0);
 		assert_eq!(Peers::peer_view(&PRO).unwrap().standing, Standing::Leaving);
@@ -64,7 +64,7 @@ fn finish_exit_needs_a_leaving_peer() {
 }
 
 #[test]
-fn a_leaving_dapp_frees_its_client_keys_at_the_end() {
+fn a_leaving_dapp_retires_its_client_keys_at_the_end() {
 	build_and_execute(|| {
 		register_dapp(&[1, 2]);
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(DAPP)));
@@ -79,6 +79,27 @@ fn a_leaving_dapp_frees_its_client_keys_at_the_end() {
 		assert!(ClientKeyOwner::<Test>::get(1).is_none());
 		assert!(ClientKeyOwner::<Test>::get(2).is_none());
 		assert_eq!(held(DAPP, RoleKind::DApp), 0);
+		// Retired: the receipts they signed up to the exit still verify for the retention,
+		// and no other DApp takes them meanwhile.
+		let exited = 1 + EXIT_DELAY;
+		for k in [1, 2] {
+			assert_eq!(
+				RetiredClientKeys::<Test>::get(k),
+				Some(RetiredClientKey { dapp: DAPP, removed_at: exited })
+			);
+			assert_eq!(
+				<Peers as PeerRegistry<_, _, _, _, _>>::dapp_of_client_key(&k, exited),
+				Some(DAPP)
+			);
+		}
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(USER), name("other"), keys(&[2])),
+			Error::<Test>::ClientKeyInUse
+		);
+		// The same account may come back with them.
+		register_dapp(&[1]);
+		assert_eq!(ClientKeyOwner::<Test>::get(1), Some(DAPP));
+		assert!(RetiredClientKeys::<Test>::get(1).is_none());
 	});
 }
 

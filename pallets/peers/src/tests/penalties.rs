@@ -18,7 +18,7 @@ fn the_whole_ladder_warns_suspends_and_evicts() {
 				last_event(),
 				Event::Warned { who: PRO, reason: PenaltyReason::AuditFailed, warnings: n }
 			);
-			assert!(<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO), "a warning only warns");
+			assert!(<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO), "a warning only warns");
 		}
 		// One more: suspended.
 		go_to(20);
@@ -34,7 +34,7 @@ fn the_whole_ladder_warns_suspends_and_evicts() {
 				resumable_at: 20 + SUSPENSION_PERIOD
 			}
 		);
-		assert!(!<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO));
+		assert!(!<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO));
 		// Suspended peers get no new attachments.
 		assert_noop!(
 			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO, 1),
@@ -82,7 +82,7 @@ fn a_suspended_peer_resumes_after_the_suspension_period() {
 		assert_eq!(last_event(), Event::Resumed { who: PRO });
 		assert_eq!(record(PRO).status, Status::Active);
 		assert_eq!(record(PRO).warnings, 0);
-		assert!(<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO));
+		assert!(<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO));
 		assert_noop!(Peers::resume(RuntimeOrigin::signed(PRO)), Error::<Test>::NotSuspended);
 	});
 }
@@ -244,7 +244,7 @@ fn evicting_a_common_peer_detaches_it() {
 	build_and_execute(|| {
 		register_pro(PRO);
 		register_common(COMMON, PRO, 100);
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::on_reward(&COMMON, spb(400)), spb(400));
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::on_reward(&COMMON, spb(400)), spb(400));
 		assert_ok!(offence(COMMON, PenaltyLevel::Evict));
 		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
 		assert_eq!(p.attached_commons, 0);

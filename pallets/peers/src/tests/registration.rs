@@ -27,8 +27,8 @@ fn a_professional_peer_registers_with_its_deposit_on_hold() {
 				deposit: PROFESSIONAL_DEPOSIT
 			}
 		);
-		assert!(<Peers as PeerRegistry<_, _, _, _>>::can_earn(&PRO));
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::peer_of_key(&key(PRO)), Some(PRO));
+		assert!(<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO));
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::peer_of_key(&key(PRO)), Some(PRO));
 	});
 }
 
@@ -60,9 +60,9 @@ fn a_dapp_registers_with_client_keys_and_its_deposit() {
 		assert_eq!(r.deposit.held, DAPP_DEPOSIT);
 		assert_eq!(held(DAPP, RoleKind::DApp), DAPP_DEPOSIT);
 		assert_eq!(ClientKeyOwner::<Test>::get(11), Some(DAPP));
-		assert_eq!(<Peers as PeerRegistry<_, _, _, _>>::dapp_of_client_key(&12), Some(DAPP));
+		assert_eq!(<Peers as PeerRegistry<_, _, _, _, _>>::dapp_of_client_key(&12, 1), Some(DAPP));
 		assert!(events().contains(&Event::ClientKeyAdded { dapp: DAPP, key: 12 }));
-		assert!(!<Peers as PeerRegistry<_, _, _, _>>::can_earn(&DAPP));
+		assert!(!<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&DAPP));
 	});
 }
 

@@ -1,7 +1,7 @@
 //! Updating declarations, attachments and client keys.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok};
+use frame_support::{assert_noop, assert_ok, traits::Hooks};
 
 #[test]
 fn a_professional_peer_updates_its_declaration() {
@@ -89,8 +89,102 @@ fn a_dapp_adds_and_removes_client_keys() {
 			Peers::add_client_key(RuntimeOrigin::signed(PRO), 9),
 			Error::<Test>::WrongRole
 		);
-		// A key freed by one DApp can be taken by another.
+		// A key freed by one DApp can be taken by another once its retention is over.
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(USER), name("other"), keys(&[1])),
+			Error::<Test>::ClientKeyInUse
+		);
+		go_to(1 + CLIENT_KEY_RETENTION);
 		assert_ok!(Peers::register_dapp(RuntimeOrigin::signed(USER), name("other"), keys(&[1])));
 		assert_eq!(ClientKeyOwner::<Test>::get(1), Some(USER));
+		assert!(RetiredClientKeys::<Test>::get(1).is_none());
+	});
+}
+
+/// The DApp of `key` for receipts of a period that began at block `since`.
+fn dapp_of(key: u64, since: u64) -> Option<AccountId> {
+	<Peers as PeerRegistry<_, _, _, _, _>>::dapp_of_client_key(&key, since)
+}
+
+#[test]
+fn a_removed_client_key_still_vouches_for_earlier_receipts() {
+	build_and_execute(|| {
+		register_dapp(&[1, 2]);
+		go_to(10);
+		assert_ok!(Peers::remove_client_key(RuntimeOrigin::signed(DAPP), 1));
+		assert_eq!(
+			RetiredClientKeys::<Test>::get(1),
+			Some(RetiredClientKey { dapp: DAPP, removed_at: 10 })
+		);
+		// Receipts of periods that began before the removal still verify; later ones do not.
+		assert_eq!(dapp_of(1, 5), Some(DAPP));
+		assert_eq!(dapp_of(1, 10), Some(DAPP));
+		assert_eq!(dapp_of(1, 11), None);
+		assert_eq!(dapp_of(2, 11), Some(DAPP), "an authorized key vouches for any period");
+		// Nobody else may take it meanwhile.
+		assert_noop!(
+			Peers::register_dapp(RuntimeOrigin::signed(USER), name("other"), keys(&[1])),
+			Error::<Test>::ClientKeyInUse
+		);
+
+		// Its own DApp may authorize it again, which ends the retirement; a second removal
+		// starts a new one.
+		assert_ok!(Peers::add_client_key(RuntimeOrigin::signed(DAPP), 1));
+		assert!(RetiredClientKeys::<Test>::get(1).is_none());
+		assert_eq!(dapp_of(1, 1_000), Some(DAPP));
+		go_to(20);
+		assert_ok!(Peers::remove_client_key(RuntimeOrigin::signed(DAPP), 1));
+		assert_eq!(RetirementQueueBounds::<Test>::get(), (0, 2));
+
+		// The first queue entry's turn: it no longer matches, so the later retirement stays.
+		go_to(10 + CLIENT_KEY_RETENTION);
+		Peers::on_initialize(10 + CLIENT_KEY_RETENTION);
+		assert_eq!(RetirementQueueBounds::<Test>::get(), (1, 2));
+		assert_eq!(
+			RetiredClientKeys::<Test>::get(1),
+			Some(RetiredClientKey { dapp: DAPP, removed_at: 20 })
+		);
+		assert_eq!(dapp_of(1, 20), Some(DAPP));
+
+		// The second's: forgotten.
+		go_to(20 + CLIENT_KEY_RETENTION);
+		Peers::on_initialize(20 + CLIENT_KEY_RETENTION);
+		assert_eq!(RetirementQueueBounds::<Test>::get(), (2, 2));
+		assert!(RetiredClientKeys::<Test>::get(1).is_none());
+		assert_eq!(dapp_of(1, 20), None);
+		assert_ok!(Peers::register_dapp(RuntimeOrigin::signed(USER), name("other"), keys(&[1])));
+	});
+}
+
+#[test]
+fn retired_client_keys_are_forgotten_a_bounded_number_per_block() {
+	build_and_execute(|| {
+		register_dapp(&[]);
+		let retired = MAX_FORGOTTEN_PER_BLOCK as u64 + 4;
+		for key in 100..100 + retired {
+			assert_ok!(Peers::add_client_key(RuntimeOrigin::signed(DAPP), key));
+			assert_ok!(Peers::remove_client_key(RuntimeOrigin::signed(DAPP), key));
+		}
+		assert_eq!(RetiredClientKeys::<Test>::iter().count() as u64, retired);
+		// Nothing is due before the retention ends.
+		go_to(CLIENT_KEY_RETENTION);
+		assert_eq!(
+			Peers::on_initialize(CLIENT_KEY_RETENTION),
+			<() as WeightInfo>::forget_retired_client_keys(0)
+		);
+		assert_eq!(RetiredClientKeys::<Test>::iter().count() as u64, retired);
+
+		let due = 1 + CLIENT_KEY_RETENTION;
+		go_to(due);
+		assert_eq!(
+			Peers::on_initialize(due),
+			<() as WeightInfo>::forget_retired_client_keys(MAX_FORGOTTEN_PER_BLOCK)
+		);
+		assert_eq!(RetiredClientKeys::<Test>::iter().count(), 4);
+		go_to(due + 1);
+		Peers::on_initialize(due + 1);
+		assert_eq!(RetiredClientKeys::<Test>::iter().count(), 0);
+		assert_eq!(RetirementQueue::<Test>::iter().count(), 0);
+		assert_eq!(RetirementQueueBounds::<Test>::get(), (retired, retired));
 	});
 }

@@ -99,6 +99,31 @@ fn an_honest_answer_passes() {
 }
 
 #[test]
+fn an_answer_pays_for_its_round_and_dapps_only() {
+	use frame_support::pallet_prelude::Authorize;
+	build_and_execute(|| {
+		// Two DApps, first round: the authorization and the call refund the rest.
+		let node = busy_node(PEER, 0, 7);
+		reported(&node);
+		let used = <() as WeightInfo>::answer_audit(1, 2);
+		let call = Call::<Test>::answer_audit { period: 0, peer: PEER, answers: node.answers(0) };
+		let (_, unused) = call
+			.authorize(TransactionSource::External)
+			.expect("authorizable")
+			.expect("valid answers");
+		assert_eq!(unused, Traffic::max_answer_weight() - used);
+		let post = Traffic::answer_audit(
+			frame_system::RawOrigin::Authorized.into(),
+			0,
+			PEER,
+			node.answers(0),
+		)
+		.expect("honest answers pass");
+		assert_eq!(post.actual_weight, Some(used));
+	});
+}
+
+#[test]
 fn every_leaf_of_an_honest_tree_answers_for_every_byte_it_covers() {
 	build_and_execute(|| {
 		let node = busy_node(PEER, 0, 6);
@@ -179,6 +204,42 @@ fn a_client_key_the_dapp_did_not_authorize_fails() {
 				Error::<Test>::ClientKeyNotAuthorized
 			);
 		}
+	});
+}
+
+#[test]
+fn a_client_key_removed_after_its_traffic_still_vouches_for_it() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 4_000);
+		// The DApp removes the key once period 0 is over, before the peer reports.
+		run_to(start_of(1));
+		retire(0);
+		report_and_settle(0, &[(&node, 0)]);
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
+		assert_eq!(rewards(), vec![(PEER, PeersEmission::get())]);
+		assert!(penalties().is_empty());
+	});
+}
+
+#[test]
+fn a_receipt_of_a_period_after_its_key_was_removed_fails() {
+	build_and_execute(|| {
+		register_peer(PEER);
+		authorize(DAPP, 0);
+		pay_for(DAPP, 4_000, 1);
+		// Removed during period 0: its receipts of period 1 do not count.
+		run_to(start_of(0) + 20);
+		retire(0);
+		let mut node = Node::new(PEER);
+		node.serve(1, 1, DAPP, 0, 4_000);
+		run_to_report_window(1);
+		assert_ok!(node.submit(1, 1));
+		run_to_first_audit(1);
+		let report = Reports::<Test>::get(1, PEER).unwrap().report;
+		assert_noop!(
+			check(&report, &node.answer(&node.tree(), 0), 0),
+			Error::<Test>::ClientKeyNotAuthorized
+		);
 	});
 }
 
