@@ -151,6 +151,27 @@ impl_runtime_apis! {
 				.map(|kind| (kind, pallet_peers::RoleCount::<Runtime>::get(kind)))
 				.collect()
 		}
+
+		fn professional_peers(
+			after: Option<AccountId>,
+			scan: u32,
+		) -> (
+			Vec<pallet_peers_runtime_api::ProfessionalPeerListing<AccountId>>,
+			Option<AccountId>,
+		) {
+			let (peers, next) = Peers::professional_peers(after.as_ref(), scan);
+			let listings = peers
+				.into_iter()
+				.map(|(account, endpoint, active)| {
+					pallet_peers_runtime_api::ProfessionalPeerListing {
+						account,
+						endpoint: endpoint.into_inner(),
+						active,
+					}
+				})
+				.collect();
+			(listings, next)
+		}
 	}
 
 	impl pallet_traffic_runtime_api::TrafficApi<Block, AccountId, Balance> for Runtime {

@@ -413,3 +413,36 @@ pub fn current_period(node: &Node) -> u32 {
 	let period = node.rpc.call("state_call", json!(["TokenApi_current_period", "0x"])).unwrap();
 	u32::decode(&mut &from_hex(period.as_str().unwrap())[..]).unwrap()
 }
+
+/// Put `who`'s peer key (`//{who}//spacebook-peer`) into `node`'s keystore, as an operator does
+/// with `key insert`, and return it with the call that registers `who` as a professional peer
+/// (1 TiB, 1 Gbit/s, 8 cores, in Singapore) whose data plane listens at `endpoint`.
+pub fn professional_registration(
+	node: &Node,
+	who: &str,
+	endpoint: &str,
+) -> (pallet_peers::crypto::PeerKey, RuntimeCall) {
+	let suri = format!("//{who}//spacebook-peer");
+	let peer_pair = sr25519::Pair::from_string(&suri, None).expect("a valid derivation");
+	node.rpc
+		.call("author_insertKey", json!(["spbp", suri, to_hex(peer_pair.public().as_ref())]))
+		.expect("the key is inserted");
+	let peer_key = pallet_peers::crypto::PeerKey::from(peer_pair.public());
+	let call = RuntimeCall::Peers(pallet_peers::Call::register_professional {
+		peer_key: peer_key.clone(),
+		declaration: pallet_peers::ProfessionalDeclaration {
+			resources: pallet_peers::Resources {
+				storage_gib: 1_024,
+				bandwidth_mbps: 1_000,
+				cpu_cores: 8,
+			},
+			location: pallet_peers::Location {
+				region: *b"SG",
+				latitude: 1_352_083,
+				longitude: 103_819_836,
+			},
+			endpoint: endpoint.as_bytes().to_vec().try_into().expect("a short endpoint"),
+		},
+	});
+	(peer_key, call)
+}

@@ -157,23 +157,7 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 		(free_balance(&n.rpc, &gina) > 0).then_some(())
 	});
 	let register = |node: &Node, who: &str, port: u16| {
-		let suri = format!("//{who}//spacebook-peer");
-		let peer_key = sr25519::Pair::from_string(&suri, None).unwrap();
-		node.rpc
-			.call("author_insertKey", json!(["spbp", suri, to_hex(peer_key.public().as_ref())]))
-			.expect("the key is inserted");
-		RuntimeCall::Peers(pallet_peers::Call::register_professional {
-			peer_key: peer_key.public().into(),
-			declaration: pallet_peers::ProfessionalDeclaration {
-				resources: pallet_peers::Resources {
-					storage_gib: 1_024,
-					bandwidth_mbps: 1_000,
-					cpu_cores: 8,
-				},
-				location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
-				endpoint: format!("http://127.0.0.1:{port}").into_bytes().try_into().unwrap(),
-			},
-		})
+		professional_registration(node, who, &format!("http://127.0.0.1:{port}")).1
 	};
 	let client = sr25519::Pair::from_string("//Ferdie//client", None).unwrap();
 	let calls = [

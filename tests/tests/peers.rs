@@ -4,12 +4,10 @@
 
 use codec::{Decode, Encode};
 use serde_json::json;
-use sp_core::{crypto::Pair as _, sr25519, H256};
+use sp_core::{crypto::Pair as _, H256};
 use sp_keyring::Sr25519Keyring;
 use spacebook_e2e::*;
-use spacebook_runtime::{
-	configs::peers::PROFESSIONAL_DEPOSIT, AccountId, Balance, BlockNumber, RuntimeCall,
-};
+use spacebook_runtime::{configs::peers::PROFESSIONAL_DEPOSIT, AccountId, Balance, BlockNumber};
 use std::time::Duration;
 
 type PeerView = pallet_peers::PeerView<AccountId, Balance, BlockNumber>;
@@ -30,35 +28,12 @@ fn a_professional_peer_registers_and_its_node_sends_heartbeats() {
 		(n.finalized_number() >= 2).then_some(())
 	});
 
-	// The peer key goes into the node's keystore, as an operator does with `key insert`.
-	let suri = "//Eve//spacebook-peer";
-	let peer_pair = sr25519::Pair::from_string(suri, None).unwrap();
-	let peer_key = pallet_peers::crypto::PeerKey::from(peer_pair.public());
-	node.rpc
-		.call("author_insertKey", json!(["spbp", suri, to_hex(peer_pair.public().as_ref())]))
-		.expect("the key is inserted");
-
-	// Eve (the DApp fund's beneficiary, liquid at genesis) registers as a professional peer.
+	// Eve (the DApp fund's beneficiary, liquid at genesis) registers as a professional peer;
+	// her peer key goes into the node's keystore, as an operator does with `key insert`.
 	let eve = Sr25519Keyring::Eve.pair();
 	let eve_id: AccountId = eve.public().into();
 	assert!(peer_view(&node, &eve_id).is_none());
-	let declaration = pallet_peers::ProfessionalDeclaration {
-		resources: pallet_peers::Resources {
-			storage_gib: 2_048,
-			bandwidth_mbps: 1_000,
-			cpu_cores: 8,
-		},
-		location: pallet_peers::Location {
-			region: *b"SG",
-			latitude: 1_352_083,
-			longitude: 103_819_836,
-		},
-		endpoint: b"https://127.0.0.1:8443".to_vec().try_into().unwrap(),
-	};
-	let call = RuntimeCall::Peers(pallet_peers::Call::register_professional {
-		peer_key: peer_key.clone(),
-		declaration,
-	});
+	let (peer_key, call) = professional_registration(&node, "Eve", "http://127.0.0.1:8443");
 	let genesis = node.block_hash(0);
 	let genesis = H256::from_slice(&from_hex(genesis.as_str().unwrap()));
 	let xt = signed_transaction(&eve, call, 0, genesis);

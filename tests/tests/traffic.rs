@@ -25,26 +25,10 @@ fn a_peer_is_paid_for_receipts_its_node_reports_and_proves() {
 
 	// Eve's peer key goes into the node's keystore; Eve registers as a professional peer and
 	// Ferdie as a DApp with one client key.
-	let suri = "//Eve//spacebook-peer";
-	let peer_pair = sr25519::Pair::from_string(suri, None).unwrap();
-	node.rpc
-		.call("author_insertKey", json!(["spbp", suri, to_hex(peer_pair.public().as_ref())]))
-		.expect("the key is inserted");
 	let (eve, ferdie) = (Sr25519Keyring::Eve.pair(), Sr25519Keyring::Ferdie.pair());
 	let (eve_id, ferdie_id): (AccountId, AccountId) = (eve.public().into(), ferdie.public().into());
 	let client = sr25519::Pair::from_string("//Ferdie//client", None).unwrap();
-	let register_eve = RuntimeCall::Peers(pallet_peers::Call::register_professional {
-		peer_key: peer_pair.public().into(),
-		declaration: pallet_peers::ProfessionalDeclaration {
-			resources: pallet_peers::Resources {
-				storage_gib: 1_024,
-				bandwidth_mbps: 1_000,
-				cpu_cores: 8,
-			},
-			location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
-			endpoint: b"https://127.0.0.1:8443".to_vec().try_into().unwrap(),
-		},
-	});
+	let (_, register_eve) = professional_registration(&node, "Eve", "http://127.0.0.1:8443");
 	let register_ferdie = RuntimeCall::Peers(pallet_peers::Call::register_dapp {
 		name: b"video".to_vec().try_into().unwrap(),
 		client_keys: vec![client.public()].try_into().unwrap(),
@@ -100,7 +84,9 @@ fn a_peer_is_paid_for_receipts_its_node_reports_and_proves() {
 	assert_eq!(stale, json!(false), "superseded by the 900 MB receipt");
 	let kept = node.rpc.call("traffic_keptReceipts", json!([eve_id.to_string(), period])).unwrap();
 	assert_eq!(kept, json!([2, 1_000_000_000]));
-	let forged = Receipt { bytes: 5, ..receipt(3, 1).receipt }.sign(&peer_pair, &genesis);
+	// Signed by a key no DApp authorized.
+	let stranger = sr25519::Pair::from_string("//Eve//stranger", None).unwrap();
+	let forged = Receipt { bytes: 5, ..receipt(3, 1).receipt }.sign(&stranger, &genesis);
 	assert!(node.rpc.call("traffic_submitReceipt", json!([to_hex(&forged.encode())])).is_err());
 
 	// The next period: the node reports, answers the audit, and the chain settles (100-block

@@ -1,12 +1,13 @@
 //! Chain access over JSON-RPC with subxt's dynamic API: names of pallets, calls and storage
 //! items are resolved against the node's metadata at run time, so the CLI keeps working across
-//! runtime upgrades that keep those names.
+//! runtime upgrades that keep those names. Serving peers are found by the SDK
+//! ([`spacebook_sdk::ChainRpc`]).
 
 use crate::Failure;
 use sp_core::crypto::AccountId32;
 use subxt::{
 	dynamic,
-	ext::scale_value::{At, Composite, Value, ValueDef},
+	ext::scale_value::{At, Value},
 	utils::MultiAddress,
 	OnlineClient, PolkadotConfig,
 };
@@ -82,104 +83,4 @@ pub async fn transfer(
 		.await
 		.map_err(Failure::chain)?;
 	Ok(format!("{:?}", events.extrinsic_hash()))
-}
-
-/// A professional peer as the peer registry lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServingPeer {
-	/// Its account.
-	pub account: AccountId32,
-	/// Its data plane's endpoint.
-	pub endpoint: String,
-	/// Whether it is active (not suspended or leaving).
-	pub active: bool,
-}
-
-/// The bytes of a byte sequence, however it is wrapped (`BoundedVec<u8>` is a composite with
-/// one field, the `Vec<u8>`).
-fn bytes_of(value: &Value) -> Option<Vec<u8>> {
-	match &value.value {
-		ValueDef::Composite(Composite::Unnamed(items)) => {
-			let bytes: Option<Vec<u8>> =
-				items.iter().map(|v| v.as_u128().and_then(|b| u8::try_from(b).ok())).collect();
-			match (bytes, items.as_slice()) {
-				(Some(bytes), _) => Some(bytes),
-				(None, [inner]) => bytes_of(inner),
-				(None, _) => None,
-			}
-		}
-		ValueDef::Composite(Composite::Named(items)) if items.len() == 1 => bytes_of(&items[0].1),
-		_ => None,
-	}
-}
-
-fn variant_name(value: &Value) -> Option<&str> {
-	match &value.value {
-		ValueDef::Variant(variant) => Some(&variant.name),
-		_ => None,
-	}
-}
-
-/// The professional peers registered at the finalized head, with their endpoints.
-pub async fn professional_peers(api: &Api) -> Result<Vec<ServingPeer>, Failure> {
-	let at = api.at_current_block().await.map_err(Failure::chain)?;
-	let address = dynamic::storage::<([u8; 32],), Value>("Peers", "Registrations");
-	let entry = at.storage().entry(address).map_err(Failure::chain)?;
-	let mut entries = entry.iter(()).await.map_err(Failure::chain)?;
-	let mut peers = Vec::new();
-	log::debug!("reading Peers.Registrations");
-	while let Some(item) = entries.next().await {
-		let item = item.map_err(Failure::chain)?;
-		let key = item.key().map_err(Failure::chain)?;
-		let part = key.part(0).ok_or_else(|| Failure::new("Peers.Registrations has no key"))?;
-		let account: Option<[u8; 32]> = part
-			.decode_as::<Value>()
-			.map_err(Failure::chain)?
-			.as_ref()
-			.and_then(bytes_of)
-			.and_then(|b| b.try_into().ok());
-		let Some(account) = account else {
-			log::warn!("a registration whose key is not an account; skipped");
-			continue;
-		};
-		let record = item.value().decode().map_err(Failure::chain)?;
-		log::debug!("registration of {}: {record}", AccountId32::new(account));
-		let Some(role) = record.at("role") else { continue };
-		if variant_name(role) != Some("Professional") {
-			continue;
-		}
-		let endpoint = role
-			.at(0)
-			.and_then(|p| p.at("declaration"))
-			.and_then(|d| d.at("endpoint"))
-			.and_then(bytes_of)
-			.and_then(|b| String::from_utf8(b).ok());
-		let Some(endpoint) = endpoint else {
-			log::warn!(
-				"the professional peer {} has no readable endpoint",
-				AccountId32::new(account)
-			);
-			continue;
-		};
-		let active = record.at("status").and_then(variant_name) == Some("Active");
-		peers.push(ServingPeer { account: AccountId32::new(account), endpoint, active });
-	}
-	Ok(peers)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn byte_sequences_are_read_through_their_wrappers() {
-		let bytes = |b: &[u8]| Value::unnamed_composite(b.iter().map(|x| Value::u128(*x as u128)));
-		assert_eq!(bytes_of(&bytes(b"http")), Some(b"http".to_vec()));
-		let bounded = Value::unnamed_composite([bytes(b"http://a:1")]);
-		assert_eq!(bytes_of(&bounded), Some(b"http://a:1".to_vec()));
-		let named = Value::named_composite([("0", bytes(b"x"))]);
-		assert_eq!(bytes_of(&named), Some(b"x".to_vec()));
-		assert_eq!(bytes_of(&Value::unnamed_composite([Value::u128(300)])), None);
-		assert_eq!(bytes_of(&Value::bool(true)), None);
-	}
 }

@@ -22,9 +22,9 @@ use clap::Parser;
 use cli::{Cli, Command, FileCommand, KeyCommand};
 use sp_core::{
 	crypto::{AccountId32, Ss58AddressFormat, Ss58Codec},
-	sr25519, Pair,
+	sr25519, Pair, H256,
 };
-use spacebook_sdk::{Client, DownloadOptions, Endpoint, HashIndex};
+use spacebook_sdk::{ChainRpc, Client, DownloadOptions, Endpoint, HashIndex};
 use std::{fmt, path::Path, process::ExitCode};
 
 /// Spacebook's SS58 address prefix (the runtime's `SS58Prefix`).
@@ -154,29 +154,22 @@ fn keypair(suri: &str) -> Result<subxt_signer::sr25519::Keypair, Failure> {
 		.map_err(|e| Failure::new(format!("not a valid secret URI: {e}")))
 }
 
-async fn endpoints(cli: &Cli, peers: &[String]) -> Result<Vec<Endpoint>, Failure> {
+/// The peers named with `--peer`, or else the active professional peers the chain lists, and
+/// the chain's genesis hash when the chain was asked.
+async fn endpoints(cli: &Cli, peers: &[String]) -> Result<(Vec<Endpoint>, Option<H256>), Failure> {
 	if !peers.is_empty() {
-		return peers.iter().map(|p| Endpoint::parse(p).map_err(Failure::from)).collect();
+		let named = peers.iter().map(|p| Endpoint::parse(p).map_err(Failure::from));
+		return Ok((named.collect::<Result<_, _>>()?, None));
 	}
-	let api = chain::connect(&cli.url).await?;
-	let listed = chain::professional_peers(&api).await?;
-	let found: Vec<Endpoint> = listed
-		.iter()
-		.filter(|p| p.active)
-		.filter_map(|p| match Endpoint::parse(&p.endpoint) {
-			Ok(endpoint) => Some(endpoint),
-			Err(e) => {
-				log::warn!("{}: {e}", p.account);
-				None
-			}
-		})
-		.collect();
+	let chain = ChainRpc::new(&cli.url)?;
+	let genesis = chain.genesis_hash().await?;
+	let found = chain.serving_endpoints().await?;
 	if found.is_empty() {
 		return Err(Failure::new(
 			"no active professional peer is registered; name peers with --peer",
 		));
 	}
-	Ok(found)
+	Ok((found, Some(genesis)))
 }
 
 async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
@@ -189,8 +182,8 @@ async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
 		Some(dapp) => parse_account(dapp)?,
 		None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
 	};
-	let endpoints = endpoints(cli, peers).await?;
-	Ok(Client::connect(dapp, client_key, &endpoints, None).await?)
+	let (endpoints, genesis) = endpoints(cli, peers).await?;
+	Ok(Client::connect(dapp, client_key, &endpoints, genesis).await?)
 }
 
 fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
@@ -337,10 +330,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 			println!("transferred {} to {to} (extrinsic {hash})", format_amount(amount));
 		}
 		Command::Peers => {
-			let api = chain::connect(&cli.url).await?;
-			for peer in chain::professional_peers(&api).await? {
+			for peer in ChainRpc::new(&cli.url)?.professional_peers().await? {
 				let state = if peer.active { "active" } else { "inactive" };
-				println!("{}  {}  {state}", peer.account, peer.endpoint);
+				let endpoint = String::from_utf8_lossy(&peer.endpoint);
+				println!("{}  {endpoint}  {state}", peer.account);
 			}
 		}
 		Command::File { command: FileCommand::Add { path, address, peer } } => {

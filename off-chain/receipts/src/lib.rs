@@ -1,8 +1,9 @@
 //! # Proof-of-Traffic receipts
 //!
-//! The types that the runtime (the Proof-of-Traffic pallet) and the data plane (the serving
-//! node, the DApp SDK) share, so that there is exactly one definition of what a client signs
-//! and how a peer commits to its receipts.
+//! The types that the runtime (the Proof-of-Traffic pallet, the peer registry's runtime API)
+//! and the data plane (the serving node, the DApp SDK) share, so that there is exactly one
+//! definition of what a client signs, how a peer commits to its receipts, and how the registry
+//! lists the peers a client may fetch from ([`ProfessionalPeerListing`]).
 //!
 //! - A [`Receipt`] is **cumulative**: within one ledgering period, a client signs
 //!   `(period, session, server, DApp, client key, bytes so far)` again and again as bytes arrive;
@@ -112,6 +113,19 @@ impl<AccountId: Encode + PartialEq> SignedReceipt<AccountId> {
 		self.signature
 			.verify(&self.receipt.signing_payload(genesis_hash)[..], &self.receipt.client_key)
 	}
+}
+
+/// A professional peer as the peer registry lists it for clients (the runtime API
+/// `PeersApi::professional_peers`, read by the DApp SDK): where its data plane listens, and
+/// whether it may serve new work now.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct ProfessionalPeerListing<AccountId> {
+	/// The peer's account: the server its receipts name.
+	pub account: AccountId,
+	/// The public endpoint it declared (UTF-8, `http://host:port` for the data plane).
+	pub endpoint: Vec<u8>,
+	/// Whether it is active: neither suspended nor leaving.
+	pub active: bool,
 }
 
 /// The most bytes of a stream key kept in a tree node; longer keys (account types encoded in

@@ -25,11 +25,13 @@
 //! registry; a **client key** is an sr25519 key the DApp authorized to sign receipts.
 #![warn(missing_docs)]
 
+pub mod chain;
 pub mod channel;
 pub mod download;
 pub mod http;
 pub mod session;
 
+pub use chain::ChainRpc;
 pub use channel::DataChannel;
 pub use download::{Chunk, Download};
 pub use http::Endpoint;
@@ -191,6 +193,23 @@ impl Client {
 			return Err(Error::NoPeers);
 		}
 		Ok(Client { dapp, key, genesis_hash, peers, next_task: AtomicU64::new(1) })
+	}
+
+	/// A client of `dapp` signing with `key`, talking to the active professional peers that
+	/// the chain's peer registry lists, as the node at `rpc_url` (`ws://` or `http://host:port`)
+	/// sees them at its finalized head. Peers of another chain than the node's are refused.
+	pub async fn from_chain(
+		rpc_url: &str,
+		dapp: AccountId32,
+		key: sr25519::Pair,
+	) -> Result<Self, Error> {
+		let chain = ChainRpc::new(rpc_url)?;
+		let genesis = chain.genesis_hash().await?;
+		let endpoints = chain.serving_endpoints().await?;
+		if endpoints.is_empty() {
+			return Err(Error::NoPeers);
+		}
+		Self::connect(dapp, key, &endpoints, Some(genesis)).await
 	}
 
 	/// The serving peers reached.

@@ -115,6 +115,8 @@ pub type BalanceOf<T> =
 pub type CreditOf<T> =
 	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
+/// A professional peer as [`Pallet::professional_peers`] lists it: account, endpoint, active.
+pub type ProfessionalListing<T> = (<T as frame_system::Config>::AccountId, Endpoint<T>, bool);
 /// The signature of a heartbeat.
 pub type HeartbeatSignature<T> = <<T as Config>::PeerKey as RuntimeAppPublic>::Signature;
 
@@ -1646,6 +1648,33 @@ impl<T: Config> Pallet<T> {
 			Status::Leaving { evicted: false, .. } => Standing::Leaving,
 			Status::Leaving { evicted: true, .. } => Standing::Evicted,
 		}
+	}
+
+	/// The professional peers among at most `scan` (at least one) registrations after `after`
+	/// (from the first if `None`), in storage order, as `(account, endpoint, active)`, and the account to
+	/// continue after if registrations remain. Active: neither suspended nor leaving.
+	///
+	/// Complexity: `O(scan)` storage reads.
+	pub fn professional_peers(
+		after: Option<&T::AccountId>,
+		scan: u32,
+	) -> (Vec<ProfessionalListing<T>>, Option<T::AccountId>) {
+		let mut registrations = match after {
+			Some(after) => Registrations::<T>::iter_from(Registrations::<T>::hashed_key_for(after)),
+			None => Registrations::<T>::iter(),
+		};
+		let mut peers = Vec::new();
+		let mut last = None;
+		for _ in 0..scan.max(1) {
+			let Some((who, record)) = registrations.next() else { return (peers, None) };
+			if let Role::Professional(p) = &record.role {
+				let active = record.status == Status::Active;
+				peers.push((who.clone(), p.declaration.endpoint.clone(), active));
+			}
+			last = Some(who);
+		}
+		let more = registrations.next().is_some();
+		(peers, last.filter(|_| more))
 	}
 
 	/// What the runtime API tells about `who`.

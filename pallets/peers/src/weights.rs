@@ -31,13 +31,13 @@ pub trait WeightInfo {
 	fn withdraw_unlocked() -> Weight;
 	fn leave() -> Weight;
 	fn finish_exit(k: u32, ) -> Weight;
+	fn forget_retired_client_keys(n: u32, ) -> Weight;
 	fn heartbeat() -> Weight;
 	fn authorize_heartbeat() -> Weight;
 	fn penalize() -> Weight;
 	fn pardon() -> Weight;
 	fn resume() -> Weight;
 	fn fine_dapp() -> Weight;
-	fn forget_retired_client_keys(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_peers` measured on the reference machine, using the runtime's database
@@ -59,8 +59,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_professional() -> Weight {
 		//  Measured:  `361`
 		//  Estimated: `4176`
-		// Minimum execution time: 98_495_000 picoseconds.
-		Weight::from_parts(136_586_000, 4176)
+		// Minimum execution time: 96_652_000 picoseconds.
+		Weight::from_parts(206_537_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_common() -> Weight {
 		//  Measured:  `783`
 		//  Estimated: `7362`
-		// Minimum execution time: 65_633_000 picoseconds.
-		Weight::from_parts(138_420_000, 7362)
+		// Minimum execution time: 60_995_000 picoseconds.
+		Weight::from_parts(131_807_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -86,6 +86,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::ClientKeyOwner` (r:16 w:16)
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetiredClientKeys` (r:16 w:16)
+	/// Proof: `Peers::RetiredClientKeys` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -97,15 +99,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `k` is `[0, 16]`.
 	fn register_dapp(k: u32, ) -> Weight {
 		//  Measured:  `430`
-		//  Estimated: `4176 + k * (2555 ±0)`
-		// Minimum execution time: 90_760_000 picoseconds.
-		Weight::from_parts(154_578_788, 4176)
-			.saturating_add(Weight::from_parts(11_879_953, 0).saturating_mul(k.into()))
+		//  Estimated: `4176 + k * (2559 ±0)`
+		// Minimum execution time: 85_540_000 picoseconds.
+		Weight::from_parts(114_781_853, 4176)
+			.saturating_add(Weight::from_parts(13_919_350, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(k.into()))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -122,8 +124,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_billing_candidate() -> Weight {
 		//  Measured:  `428`
 		//  Estimated: `4176`
-		// Minimum execution time: 93_605_000 picoseconds.
-		Weight::from_parts(154_440_000, 4176)
+		// Minimum execution time: 92_764_000 picoseconds.
+		Weight::from_parts(148_057_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -138,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn admit_service_peer() -> Weight {
 		//  Measured:  `305`
 		//  Estimated: `4176`
-		// Minimum execution time: 33_082_000 picoseconds.
-		Weight::from_parts(38_882_000, 4176)
+		// Minimum execution time: 32_581_000 picoseconds.
+		Weight::from_parts(36_589_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -148,8 +150,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_professional() -> Weight {
 		//  Measured:  `502`
 		//  Estimated: `4176`
-		// Minimum execution time: 25_568_000 picoseconds.
-		Weight::from_parts(38_722_000, 4176)
+		// Minimum execution time: 24_877_000 picoseconds.
+		Weight::from_parts(47_358_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -158,34 +160,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_common() -> Weight {
 		//  Measured:  `1014`
 		//  Estimated: `10548`
-		// Minimum execution time: 56_757_000 picoseconds.
-		Weight::from_parts(106_250_000, 10548)
+		// Minimum execution time: 45_535_000 picoseconds.
+		Weight::from_parts(80_430_000, 10548)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Peers::ClientKeyOwner` (r:1 w:1)
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetiredClientKeys` (r:1 w:1)
+	/// Proof: `Peers::RetiredClientKeys` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	fn add_client_key() -> Weight {
 		//  Measured:  `1178`
 		//  Estimated: `4176`
-		// Minimum execution time: 31_759_000 picoseconds.
-		Weight::from_parts(40_165_000, 4176)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 35_406_000 picoseconds.
+		Weight::from_parts(40_616_000, 4176)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetirementQueueBounds` (r:1 w:1)
+	/// Proof: `Peers::RetirementQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetiredClientKeys` (r:0 w:1)
+	/// Proof: `Peers::RetiredClientKeys` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetirementQueue` (r:0 w:1)
+	/// Proof: `Peers::RetirementQueue` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::ClientKeyOwner` (r:0 w:1)
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn remove_client_key() -> Weight {
 		//  Measured:  `854`
 		//  Estimated: `4176`
-		// Minimum execution time: 25_888_000 picoseconds.
-		Weight::from_parts(30_327_000, 4176)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 31_549_000 picoseconds.
+		Weight::from_parts(36_519_000, 4176)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -196,8 +206,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn top_up_deposit() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 84_498_000 picoseconds.
-		Weight::from_parts(118_993_000, 4176)
+		// Minimum execution time: 82_725_000 picoseconds.
+		Weight::from_parts(145_963_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -210,8 +220,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_unlocked() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 76_744_000 picoseconds.
-		Weight::from_parts(140_273_000, 4176)
+		// Minimum execution time: 72_636_000 picoseconds.
+		Weight::from_parts(124_714_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -220,8 +230,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn leave() -> Weight {
 		//  Measured:  `701`
 		//  Estimated: `7362`
-		// Minimum execution time: 35_957_000 picoseconds.
-		Weight::from_parts(69_099_000, 7362)
+		// Minimum execution time: 34_545_000 picoseconds.
+		Weight::from_parts(42_880_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -231,20 +241,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetirementQueueBounds` (r:1 w:1)
+	/// Proof: `Peers::RetirementQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
 	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetiredClientKeys` (r:0 w:16)
+	/// Proof: `Peers::RetiredClientKeys` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetirementQueue` (r:0 w:16)
+	/// Proof: `Peers::RetirementQueue` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::ClientKeyOwner` (r:0 w:16)
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[0, 16]`.
 	fn finish_exit(k: u32, ) -> Weight {
 		//  Measured:  `560 + k * (32 ±0)`
 		//  Estimated: `4176`
-		// Minimum execution time: 79_990_000 picoseconds.
-		Weight::from_parts(122_072_533, 4176)
-			.saturating_add(Weight::from_parts(4_324_321, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(k.into())))
+		// Minimum execution time: 80_641_000 picoseconds.
+		Weight::from_parts(126_728_590, 4176)
+			.saturating_add(Weight::from_parts(12_611_990, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(k.into())))
+	}
+	/// Storage: `Peers::RetirementQueueBounds` (r:1 w:1)
+	/// Proof: `Peers::RetirementQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetirementQueue` (r:16 w:16)
+	/// Proof: `Peers::RetirementQueue` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RetiredClientKeys` (r:16 w:16)
+	/// Proof: `Peers::RetiredClientKeys` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 16]`.
+	fn forget_retired_client_keys(n: u32, ) -> Weight {
+		//  Measured:  `308 + n * (144 ±0)`
+		//  Estimated: `3622 + n * (2559 ±0)`
+		// Minimum execution time: 11_782_000 picoseconds.
+		Weight::from_parts(14_743_924, 3622)
+			.saturating_add(Weight::from_parts(13_231_469, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -253,8 +288,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 92_874_000 picoseconds.
-		Weight::from_parts(150_132_000, 4176)
+		// Minimum execution time: 89_808_000 picoseconds.
+		Weight::from_parts(112_080_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -265,8 +300,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 84_178_000 picoseconds.
-		Weight::from_parts(114_565_000, 4176)
+		// Minimum execution time: 73_628_000 picoseconds.
+		Weight::from_parts(88_376_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:2 w:2)
@@ -278,8 +313,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn penalize() -> Weight {
 		//  Measured:  `1075`
 		//  Estimated: `7362`
-		// Minimum execution time: 131_316_000 picoseconds.
-		Weight::from_parts(231_083_000, 7362)
+		// Minimum execution time: 110_978_000 picoseconds.
+		Weight::from_parts(157_586_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -288,8 +323,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn pardon() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 25_949_000 picoseconds.
-		Weight::from_parts(59_051_000, 4176)
+		// Minimum execution time: 24_095_000 picoseconds.
+		Weight::from_parts(28_193_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -298,8 +333,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 29_194_000 picoseconds.
-		Weight::from_parts(61_445_000, 4176)
+		// Minimum execution time: 25_117_000 picoseconds.
+		Weight::from_parts(27_923_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -312,129 +347,122 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn fine_dapp() -> Weight {
 		//  Measured:  `610`
 		//  Estimated: `6196`
-		// Minimum execution time: 85_249_000 picoseconds.
-		Weight::from_parts(139_231_000, 6196)
+		// Minimum execution time: 81_373_000 picoseconds.
+		Weight::from_parts(88_556_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	fn forget_retired_client_keys(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(20_000_000, 2_600).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn register_professional() -> Weight {
-		Weight::from_parts(136_586_000, 4176)
+		Weight::from_parts(206_537_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn register_common() -> Weight {
-		Weight::from_parts(138_420_000, 7362)
+		Weight::from_parts(131_807_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn register_dapp(k: u32, ) -> Weight {
-		Weight::from_parts(154_578_788, 4176)
-			.saturating_add(Weight::from_parts(11_879_953, 0).saturating_mul(k.into()))
+		Weight::from_parts(114_781_853, 4176)
+			.saturating_add(Weight::from_parts(13_919_350, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(k.into())))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(k.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(k.into()))
 	}
 	fn register_billing_candidate() -> Weight {
-		Weight::from_parts(154_440_000, 4176)
+		Weight::from_parts(148_057_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn admit_service_peer() -> Weight {
-		Weight::from_parts(38_882_000, 4176)
+		Weight::from_parts(36_589_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_professional() -> Weight {
-		Weight::from_parts(38_722_000, 4176)
+		Weight::from_parts(47_358_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn update_common() -> Weight {
-		Weight::from_parts(106_250_000, 10548)
+		Weight::from_parts(80_430_000, 10548)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn add_client_key() -> Weight {
-		Weight::from_parts(40_165_000, 4176)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(40_616_000, 4176)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_client_key() -> Weight {
-		Weight::from_parts(30_327_000, 4176)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(36_519_000, 4176)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn top_up_deposit() -> Weight {
-		Weight::from_parts(118_993_000, 4176)
+		Weight::from_parts(145_963_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_unlocked() -> Weight {
-		Weight::from_parts(140_273_000, 4176)
+		Weight::from_parts(124_714_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(69_099_000, 7362)
+		Weight::from_parts(42_880_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn finish_exit(k: u32, ) -> Weight {
-		Weight::from_parts(122_072_533, 4176)
-			.saturating_add(Weight::from_parts(4_324_321, 0).saturating_mul(k.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(k.into())))
+		Weight::from_parts(126_728_590, 4176)
+			.saturating_add(Weight::from_parts(12_611_990, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(k.into())))
+	}
+	fn forget_retired_client_keys(n: u32, ) -> Weight {
+		Weight::from_parts(14_743_924, 3622)
+			.saturating_add(Weight::from_parts(13_231_469, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(150_132_000, 4176)
+		Weight::from_parts(112_080_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_heartbeat() -> Weight {
-		Weight::from_parts(114_565_000, 4176)
+		Weight::from_parts(88_376_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn penalize() -> Weight {
-		Weight::from_parts(231_083_000, 7362)
+		Weight::from_parts(157_586_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn pardon() -> Weight {
-		Weight::from_parts(59_051_000, 4176)
+		Weight::from_parts(28_193_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(61_445_000, 4176)
+		Weight::from_parts(27_923_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn fine_dapp() -> Weight {
-		Weight::from_parts(139_231_000, 6196)
+		Weight::from_parts(88_556_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn forget_retired_client_keys(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(20_000_000, 2_600).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 	}
 }

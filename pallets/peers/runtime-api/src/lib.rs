@@ -1,7 +1,7 @@
 //! Runtime API of `pallet-peers`: what wallets, explorers, the data plane and scheduling ask of
 //! the peer registry — an account's role, standing, deposit (held, required, unlockable) and
-//! online time, who a peer key or client key belongs to, and how many registrations each role
-//! has.
+//! online time, who a peer key or client key belongs to, how many registrations each role
+//! has, and the professional peers with their endpoints (how clients find serving peers).
 //!
 //! The runtime implements it by calling [`pallet_peers::Pallet::peer_view`] and the registry's
 //! key indices.
@@ -13,6 +13,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 pub use pallet_peers::{DepositView, PeerView, PenaltyReason, RoleKind, Standing};
+pub use spacebook_receipts::ProfessionalPeerListing;
 
 sp_api::decl_runtime_apis! {
 	/// The peer registry.
@@ -32,5 +33,13 @@ sp_api::decl_runtime_apis! {
 		fn dapp_of_client_key(key: ClientKey) -> Option<AccountId>;
 		/// How many registrations each role has (including those leaving).
 		fn role_counts() -> Vec<(RoleKind, u32)>;
+		/// The professional peers among at most `scan` registrations, in storage order,
+		/// starting after the account `after` (from the first if `None`), and the account to
+		/// continue after if registrations remain. Each call is bounded; a client pages through
+		/// the registry (the DApp SDK's `ChainRpc::professional_peers`).
+		fn professional_peers(
+			after: Option<AccountId>,
+			scan: u32,
+		) -> (Vec<ProfessionalPeerListing<AccountId>>, Option<AccountId>);
 	}
 }

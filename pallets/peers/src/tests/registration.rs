@@ -332,3 +332,41 @@ fn registration_indices_are_unique_and_counted() {
 		assert_eq!(RoleCount::<Test>::get(RoleKind::Common), 1);
 	});
 }
+
+#[test]
+fn professional_peers_are_listed_page_by_page() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		register_pro(PRO_2);
+		register_common(COMMON, PRO, 10);
+		register_dapp(&[1]);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
+		let endpoint = declaration().endpoint;
+		let mut expected = vec![(PRO, endpoint.clone(), true), (PRO_2, endpoint, false)];
+		expected.sort();
+
+		// All at once.
+		let (mut all, next) = Peers::professional_peers(None, 10);
+		all.sort();
+		assert_eq!((all, next), (expected.clone(), None));
+
+		// One registration per call: a cursor until the last, each page at most one peer.
+		let (mut paged, mut after, mut calls) = (Vec::new(), None, 0);
+		loop {
+			let (page, next) = Peers::professional_peers(after.as_ref(), 1);
+			assert!(page.len() <= 1);
+			paged.extend(page);
+			calls += 1;
+			match next {
+				Some(next) => after = Some(next),
+				None => break,
+			}
+		}
+		assert_eq!(calls, 4, "four registrations, one per call");
+		paged.sort();
+		assert_eq!(paged, expected);
+		// A scan of zero looks at one registration, so that paging always advances.
+		assert_eq!(Peers::professional_peers(None, 0), Peers::professional_peers(None, 1));
+		assert!(Peers::professional_peers(None, 0).1.is_some());
+	});
+}

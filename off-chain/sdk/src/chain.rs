@@ -1,0 +1,149 @@
+//! Finding serving peers on chain: the professional peers the peer registry lists, read from a
+//! node's JSON-RPC (`state_call` of the runtime API `PeersApi_professional_peers` at the
+//! finalized head), so that a DApp needs only a node's address to reach the network.
+//!
+//! The node's RPC server answers JSON-RPC over plain HTTP on the same port as its WebSocket
+//! (`ws://host:9944` is reached as `http://host:9944`). The registry is read in pages of
+//! [`REGISTRATIONS_PER_CALL`] registrations, each call bounded.
+
+use crate::{
+	http::{self, Connection, Endpoint},
+	Error,
+};
+use codec::{Decode, Encode};
+use sp_core::{crypto::AccountId32, H256};
+pub use spacebook_receipts::ProfessionalPeerListing;
+
+/// Registrations the runtime looks at per `state_call` when listing professional peers.
+pub const REGISTRATIONS_PER_CALL: u32 = 256;
+/// The largest JSON-RPC answer read.
+const MAX_ANSWER: usize = 16 << 20;
+
+/// A node's JSON-RPC endpoint.
+#[derive(Clone, Debug)]
+pub struct ChainRpc {
+	endpoint: Endpoint,
+}
+
+impl ChainRpc {
+	/// The node at `url`: `ws://host:port`, `http://host:port` or `host:port`.
+	pub fn new(url: &str) -> Result<Self, Error> {
+		let trimmed = url.trim();
+		let plain = match trimmed.split_once("://") {
+			Some(("ws" | "http", rest)) => rest,
+			Some((scheme, _)) => {
+				return Err(Error::BadEndpoint(format!(
+					"{url}: scheme {scheme} is not supported for the node's RPC, use ws or http"
+				)))
+			}
+			None => trimmed,
+		};
+		Ok(ChainRpc { endpoint: Endpoint::parse(plain)? })
+	}
+
+	/// Call `method` with `params` and return its result.
+	pub async fn call(
+		&self,
+		method: &str,
+		params: serde_json::Value,
+	) -> Result<serde_json::Value, Error> {
+		let request =
+			serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+		let mut post = http::post("/", request.to_string());
+		post.headers_mut().insert(
+			hyper::header::CONTENT_TYPE,
+			hyper::header::HeaderValue::from_static("application/json"),
+		);
+		let mut connection = Connection::open(&self.endpoint).await?;
+		let body = connection.fetch(post, MAX_ANSWER).await?;
+		let mut answer: serde_json::Value = serde_json::from_slice(&body)
+			.map_err(|e| Error::Protocol(format!("{}: bad JSON-RPC answer: {e}", self.endpoint)))?;
+		if let Some(error) = answer.get("error") {
+			return Err(Error::Protocol(format!("{}: {method}: {error}", self.endpoint)));
+		}
+		Ok(answer["result"].take())
+	}
+
+	/// The chain's genesis hash.
+	pub async fn genesis_hash(&self) -> Result<H256, Error> {
+		self.hash_result("chain_getBlockHash", serde_json::json!([0])).await
+	}
+
+	/// The finalized head.
+	pub async fn finalized_head(&self) -> Result<H256, Error> {
+		self.hash_result("chain_getFinalizedHead", serde_json::json!([])).await
+	}
+
+	async fn hash_result(&self, method: &str, params: serde_json::Value) -> Result<H256, Error> {
+		let result = self.call(method, params).await?;
+		let bytes = self.hex_result(method, &result)?;
+		(bytes.len() == 32)
+			.then(|| H256::from_slice(&bytes))
+			.ok_or_else(|| Error::Protocol(format!("{}: {method}: not a hash", self.endpoint)))
+	}
+
+	fn hex_result(&self, method: &str, result: &serde_json::Value) -> Result<Vec<u8>, Error> {
+		result.as_str().and_then(|s| sp_core::bytes::from_hex(s).ok()).ok_or_else(|| {
+			Error::Protocol(format!("{}: {method}: not hex: {result}", self.endpoint))
+		})
+	}
+
+	/// Call the runtime API function `function` with SCALE-encoded `args` at block `at`.
+	pub async fn runtime_call<R: Decode>(
+		&self,
+		function: &str,
+		args: impl Encode,
+		at: H256,
+	) -> Result<R, Error> {
+		let params = serde_json::json!([
+			function,
+			sp_core::bytes::to_hex(&args.encode(), false),
+			format!("{at:?}"),
+		]);
+		let result = self.call("state_call", params).await?;
+		let bytes = self.hex_result("state_call", &result)?;
+		R::decode(&mut &bytes[..]).map_err(|e| {
+			Error::Protocol(format!("{}: {function}: cannot decode the answer: {e}", self.endpoint))
+		})
+	}
+
+	/// Every professional peer registered at the finalized head, active or not.
+	pub async fn professional_peers(
+		&self,
+	) -> Result<Vec<ProfessionalPeerListing<AccountId32>>, Error> {
+		let at = self.finalized_head().await?;
+		let mut peers = Vec::new();
+		let mut after: Option<AccountId32> = None;
+		loop {
+			let (page, next): (Vec<ProfessionalPeerListing<AccountId32>>, Option<AccountId32>) =
+				self.runtime_call(
+					"PeersApi_professional_peers",
+					(&after, REGISTRATIONS_PER_CALL),
+					at,
+				)
+				.await?;
+			peers.extend(page);
+			match next {
+				// The runtime continues strictly after the account it names.
+				Some(next) if after.as_ref() != Some(&next) => after = Some(next),
+				_ => return Ok(peers),
+			}
+		}
+	}
+
+	/// The endpoints of the active professional peers registered at the finalized head
+	/// (listings whose endpoint is not `http://host:port` are left out with a warning).
+	pub async fn serving_endpoints(&self) -> Result<Vec<Endpoint>, Error> {
+		let peers = self.professional_peers().await?;
+		Ok(peers
+			.iter()
+			.filter(|p| p.active)
+			.filter_map(|p| {
+				let endpoint = String::from_utf8_lossy(&p.endpoint);
+				Endpoint::parse(&endpoint)
+					.map_err(|e| log::warn!(target: "sdk", "professional peer {}: {e}", p.account))
+					.ok()
+			})
+			.collect())
+	}
+}

@@ -1,0 +1,142 @@
+//! Finding serving peers on chain, against a stand-in node that answers the JSON-RPC calls the
+//! SDK makes (`chain_getBlockHash`, `chain_getFinalizedHead`, `state_call`) the way a Spacebook
+//! node does, paging the registry.
+
+use codec::{Decode, Encode};
+use http_body_util::{BodyExt, Full};
+use hyper::{body::Incoming, service::service_fn, Request, Response};
+use hyper_util::rt::TokioIo;
+use parking_lot::Mutex;
+use sp_core::{crypto::AccountId32, H256};
+use spacebook_sdk::{chain::ProfessionalPeerListing, ChainRpc, Endpoint, Error};
+use std::{convert::Infallible, sync::Arc};
+
+const GENESIS: H256 = H256::repeat_byte(0x0a);
+const FINALIZED: H256 = H256::repeat_byte(0x0f);
+/// Listings per page the stand-in answers with.
+const PAGE: usize = 2;
+
+fn listing(n: u8, endpoint: &str, active: bool) -> ProfessionalPeerListing<AccountId32> {
+	ProfessionalPeerListing {
+		account: AccountId32::new([n; 32]),
+		endpoint: endpoint.as_bytes().to_vec(),
+		active,
+	}
+}
+
+fn registry() -> Vec<ProfessionalPeerListing<AccountId32>> {
+	vec![
+		listing(1, "http://127.0.0.1:9001", true),
+		listing(2, "http://127.0.0.1:9002", false),
+		listing(3, "not an endpoint", true),
+		listing(4, "127.0.0.1:9004", true),
+		listing(5, "http://127.0.0.1:9005", true),
+	]
+}
+
+/// What the stand-in node was asked: `(function, block)` of every `state_call`.
+type Calls = Arc<Mutex<Vec<(String, String)>>>;
+
+fn answer(method: &str, params: &serde_json::Value, calls: &Calls) -> serde_json::Value {
+	let hex = |bytes: &[u8]| sp_core::bytes::to_hex(bytes, false);
+	match method {
+		"chain_getBlockHash" if params[0] == 0 => serde_json::json!({"result": hex(&GENESIS[..])}),
+		"chain_getFinalizedHead" => serde_json::json!({"result": hex(&FINALIZED[..])}),
+		"state_call" => {
+			let function = params[0].as_str().unwrap_or_default().to_owned();
+			let block = params[2].as_str().unwrap_or_default().to_owned();
+			calls.lock().push((function.clone(), block));
+			if function != "PeersApi_professional_peers" {
+				return serde_json::json!({"error": {"code": -32000, "message": "no such function"}});
+			}
+			let args = sp_core::bytes::from_hex(params[1].as_str().unwrap_or_default()).unwrap();
+			let (after, _scan) = <(Option<AccountId32>, u32)>::decode(&mut &args[..]).unwrap();
+			let all = registry();
+			let from =
+				after.map(|a| all.iter().position(|l| l.account == a).unwrap() + 1).unwrap_or(0);
+			let page: Vec<_> = all[from..].iter().take(PAGE).cloned().collect();
+			let next = (from + PAGE < all.len()).then(|| page.last().unwrap().account.clone());
+			serde_json::json!({"result": hex(&(page, next).encode())})
+		}
+		_ => serde_json::json!({"error": {"code": -32601, "message": "Method not found"}}),
+	}
+}
+
+/// A stand-in node on loopback; its URL and the calls it saw.
+async fn node() -> (String, Calls) {
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let address = listener.local_addr().unwrap();
+	let calls: Calls = Default::default();
+	let seen = calls.clone();
+	tokio::spawn(async move {
+		loop {
+			let (stream, _) = listener.accept().await.unwrap();
+			let calls = seen.clone();
+			tokio::spawn(async move {
+				let service = service_fn(move |req: Request<Incoming>| {
+					let calls = calls.clone();
+					async move {
+						let body = req.into_body().collect().await.unwrap().to_bytes();
+						let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+						let mut reply =
+							answer(request["method"].as_str().unwrap(), &request["params"], &calls);
+						reply["jsonrpc"] = "2.0".into();
+						reply["id"] = request["id"].clone();
+						Ok::<_, Infallible>(Response::new(Full::new(bytes::Bytes::from(
+							reply.to_string(),
+						))))
+					}
+				});
+				let _ = hyper::server::conn::http1::Builder::new()
+					.serve_connection(TokioIo::new(stream), service)
+					.await;
+			});
+		}
+	});
+	(format!("ws://{address}"), calls)
+}
+
+#[tokio::test]
+async fn the_registry_is_read_page_by_page_at_the_finalized_head() {
+	let (url, calls) = node().await;
+	let chain = ChainRpc::new(&url).unwrap();
+	assert_eq!(chain.genesis_hash().await.unwrap(), GENESIS);
+	assert_eq!(chain.professional_peers().await.unwrap(), registry());
+	let calls = calls.lock().clone();
+	assert_eq!(calls.len(), registry().len().div_ceil(PAGE), "one call per page");
+	let finalized = format!("{FINALIZED:?}");
+	assert!(calls.iter().all(|(f, at)| f == "PeersApi_professional_peers" && *at == finalized));
+}
+
+#[tokio::test]
+async fn only_active_peers_with_valid_endpoints_serve() {
+	let (url, _) = node().await;
+	let endpoints = ChainRpc::new(&url).unwrap().serving_endpoints().await.unwrap();
+	let expected: Vec<Endpoint> = ["127.0.0.1:9001", "127.0.0.1:9004", "127.0.0.1:9005"]
+		.iter()
+		.map(|e| Endpoint::parse(e).unwrap())
+		.collect();
+	assert_eq!(endpoints, expected);
+}
+
+#[tokio::test]
+async fn node_errors_and_bad_urls_are_reported() {
+	let (url, _) = node().await;
+	let chain = ChainRpc::new(&url).unwrap();
+	let unknown = chain.runtime_call::<u32>("PeersApi_nothing", (), FINALIZED).await;
+	assert!(matches!(unknown, Err(Error::Protocol(m)) if m.contains("no such function")));
+	assert!(matches!(ChainRpc::new("wss://node.example:443"), Err(Error::BadEndpoint(_))));
+	assert!(matches!(ChainRpc::new("ws://node.example"), Err(Error::BadEndpoint(_))));
+	// Nobody listens there.
+	let gone = ChainRpc::new("http://127.0.0.1:1").unwrap().genesis_hash().await;
+	assert!(matches!(gone, Err(Error::Unreachable(..))));
+}
+
+#[tokio::test]
+async fn a_client_from_a_chain_without_serving_peers_is_refused() {
+	let (url, _) = node().await;
+	// The listed peers do not run (nothing listens on their ports): no peer is reached.
+	let key = <sp_core::sr25519::Pair as sp_core::Pair>::from_string("//client", None).unwrap();
+	let client = spacebook_sdk::Client::from_chain(&url, AccountId32::new([7; 32]), key).await;
+	assert!(matches!(client, Err(Error::NoPeers)));
+}
