@@ -1,8 +1,9 @@
 //! Proof-of-Traffic in the runtime: a professional peer serves a registered DApp's client,
 //! reports through the transaction pool's check, answers its audit and is paid the period's
 //! peers emission from the mining pool; the billing peers share the billing emission; nothing
-//! is minted or burned; receipts of a key the DApp did not authorize fail the audit; traffic
-//! beyond what the DApp prepaid counts nothing and warns the peer.
+//! is minted or burned; receipts of a key the DApp did not authorize fail the audit, those of a
+//! key it removed after the traffic pass; traffic beyond what the DApp prepaid counts nothing
+//! and warns the peer.
 
 use frame_support::traits::Hooks;
 use pallet_traffic::{AnswersOf, AuditStatus, SampleAnswer, TrafficReport, TrafficReportOf};
@@ -207,6 +208,49 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the
 		assert_eq!(Balances::free_balance(&eve), before);
 		let view = Peers::peer_view(&eve).unwrap();
 		assert_eq!(view.standing, pallet_peers::Standing::Warned(1), "the ladder's first rung");
+	});
+}
+
+#[test]
+fn a_client_key_removed_after_its_traffic_still_vouches_for_it_in_the_audit() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let (eve, ferdie) = register_eve_and_ferdie();
+		ferdie_buys(10);
+		let receipts = receipts(&eve, &ferdie, 9);
+		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
+		let report = report_of(&eve, &ferdie, &tree);
+
+		// Period 0's traffic is over; Ferdie removes the key before Eve reports.
+		run_to(100);
+		let key = client_pair().public();
+		Peers::remove_client_key(RuntimeOrigin::signed(ferdie.clone()), key)
+			.expect("Ferdie removes its key");
+		assert_eq!(pallet_peers::ClientKeyOwner::<Runtime>::get(key), None);
+		let retired = pallet_peers::RetiredClientKeys::<Runtime>::get(key).expect("retired");
+		assert_eq!((retired.dapp, retired.removed_at), (ferdie.clone(), 100));
+
+		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
+		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+			.expect("the report is accepted");
+		run_to(128);
+		Traffic::answer_audit(
+			frame_system::RawOrigin::Authorized.into(),
+			0,
+			eve.clone(),
+			answers(&eve, &receipts, &tree),
+		)
+		.expect("receipts of a period before the removal still verify");
+
+		let before = Balances::free_balance(&eve);
+		run_to(200);
+		let emission = Token::period_emission(0);
+		let explained = Traffic::explain_reward(&eve, 0).unwrap();
+		assert_eq!(
+			(explained.audit, explained.reward),
+			(AuditStatus::Passed { round: 1 }, emission.peers)
+		);
+		assert_eq!(Balances::free_balance(&eve), before + emission.peers);
+		assert_eq!(Peers::peer_view(&eve).unwrap().standing, pallet_peers::Standing::Good);
 	});
 }
 
