@@ -96,9 +96,10 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 	(report, signature)
 }
 
-/// A peer's pending report of [`PERIOD`] over [`LEAVES`] signed receipts of `d` DApps (each
-/// with its own client key, a tally each on passing), audit round `round` open, and the honest
-/// answers.
+/// A peer's pending report of [`PERIOD`] over [`LEAVES`] signed receipts of `d` DApps (a tally
+/// each on passing), audit round `round` open, and the honest answers. Every receipt has a
+/// client key of its own, and the audit seeds are chosen so that every sample lands on another
+/// receipt: each sample looks up a key of its own in the registry, the worst case.
 fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 	let peer: T::AccountId = account("peer", 0, 0);
 	// The registry is asked about the keys in the audit round (a helper may retire them then,
@@ -108,11 +109,10 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 		Pallet::<T>::audit_start() + T::AuditWindow::get() * u32::from(round - 1),
 	);
 	let dapps = dapps::<T>(d);
-	let clients: Vec<_> = dapps
-		.iter()
-		.map(|dapp| {
+	let clients: Vec<_> = (0..LEAVES as usize)
+		.map(|i| {
 			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
-			T::BenchmarkHelper::register_dapp(dapp, client, 1 << 40);
+			T::BenchmarkHelper::register_dapp(&dapps[i % dapps.len()], client, 1 << 40);
 			client
 		})
 		.collect();
@@ -127,12 +127,12 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 				session,
 				server: peer.clone(),
 				dapp: dapps[d].clone(),
-				client_key: clients[d],
+				client_key: clients[i as usize],
 				bytes: 1_000 + u64::from(i),
 			};
 			let signature = sp_io::crypto::sr25519_sign(
 				CLIENT_KEY_TYPE,
-				&clients[d],
+				&clients[i as usize],
 				&receipt.signing_payload(&genesis),
 			)
 			.expect("the key is in the keystore");
@@ -151,25 +151,34 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 	Reports::<T>::insert(PERIOD, &peer, r);
 	let ranking: RankingOf<T> = alloc::vec![(total, peer.clone())].try_into().expect("one");
 	Ranking::<T>::insert(PERIOD, ranking);
-	let seeds: BoundedVec<H256, ConstU32<2>> =
-		alloc::vec![H256::repeat_byte(1), H256::repeat_byte(2)].try_into().expect("two");
-	AuditSeeds::<T>::insert(PERIOD, seeds);
-	let answers: Vec<SampleAnswer<T::AccountId>> =
-		Pallet::<T>::audit_positions(PERIOD, &peer, round)
-			.into_iter()
-			.map(|position| {
-				let index = tree.leaf_at(position).expect("below the total");
-				SampleAnswer {
-					leaf_index: index,
-					receipt: receipts[index as usize].clone(),
-					proof: tree
-						.proof(index)
-						.expect("a leaf")
-						.try_into()
-						.expect("at most 32 levels"),
-				}
-			})
-			.collect();
+	// Seeds whose samples land on as many receipts as there are samples (about one try in
+	// three for 16 samples of 100 receipts).
+	let positions = (0..1_000u64)
+		.find_map(|j| {
+			let seeds: BoundedVec<H256, ConstU32<2>> =
+				alloc::vec![H256::from_low_u64_be(2 * j + 1), H256::from_low_u64_be(2 * j + 2)]
+					.try_into()
+					.expect("two");
+			AuditSeeds::<T>::insert(PERIOD, seeds);
+			let positions = Pallet::<T>::audit_positions(PERIOD, &peer, round);
+			let mut leaves: Vec<u32> =
+				positions.iter().map(|p| tree.leaf_at(*p).expect("below the total")).collect();
+			leaves.sort();
+			leaves.dedup();
+			(leaves.len() == positions.len()).then_some(positions)
+		})
+		.expect("seeds that sample distinct receipts");
+	let answers: Vec<SampleAnswer<T::AccountId>> = positions
+		.into_iter()
+		.map(|position| {
+			let index = tree.leaf_at(position).expect("below the total");
+			SampleAnswer {
+				leaf_index: index,
+				receipt: receipts[index as usize].clone(),
+				proof: tree.proof(index).expect("a leaf").try_into().expect("at most 32 levels"),
+			}
+		})
+		.collect();
 	(peer, answers.try_into().expect("SecondAuditSamples answers"))
 }
 
