@@ -155,10 +155,13 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 	// three for 16 samples of 100 receipts).
 	let positions = (0..1_000u64)
 		.find_map(|j| {
+			let seed = |n: u64| {
+				let mut bytes = [0u8; 32];
+				bytes[..8].copy_from_slice(&n.to_le_bytes());
+				H256(bytes)
+			};
 			let seeds: BoundedVec<H256, ConstU32<2>> =
-				alloc::vec![H256::from_low_u64_be(2 * j + 1), H256::from_low_u64_be(2 * j + 2)]
-					.try_into()
-					.expect("two");
+				alloc::vec![seed(2 * j + 1), seed(2 * j + 2)].try_into().expect("two");
 			AuditSeeds::<T>::insert(PERIOD, seeds);
 			let positions = Pallet::<T>::audit_positions(PERIOD, &peer, round);
 			let mut leaves: Vec<u32> =
