@@ -50,9 +50,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_report(d: u32, ) -> Weight {
 		//  Measured:  `49624`
 		//  Estimated: `51479`
-		// Minimum execution time: 319_699_000 picoseconds.
-		Weight::from_parts(427_398_703, 51479)
-			.saturating_add(Weight::from_parts(69_875, 0).saturating_mul(d.into()))
+		// Minimum execution time: 377_107_000 picoseconds.
+		Weight::from_parts(516_780_101, 51479)
+			.saturating_add(Weight::from_parts(35_976, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,9 +72,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_report(d: u32, ) -> Weight {
 		//  Measured:  `49624`
 		//  Estimated: `51479`
-		// Minimum execution time: 158_938_000 picoseconds.
-		Weight::from_parts(189_648_771, 51479)
-			.saturating_add(Weight::from_parts(1_145_889, 0).saturating_mul(d.into()))
+		// Minimum execution time: 178_084_000 picoseconds.
+		Weight::from_parts(260_745_128, 51479)
+			.saturating_add(Weight::from_parts(105_124, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	/// Storage: `Traffic::Reports` (r:1 w:1)
@@ -83,35 +83,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::AuditSeeds` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Peers::ClientKeyOwner` (r:13 w:0)
+	/// Storage: `Peers::ClientKeyOwner` (r:16 w:0)
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Peers::RetiredClientKeys` (r:13 w:0)
+	/// Storage: `Peers::RetiredClientKeys` (r:16 w:0)
 	/// Proof: `Peers::RetiredClientKeys` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::PeriodClaims` (r:64 w:64)
 	/// Proof: `Traffic::PeriodClaims` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 2]`.
 	/// The range of component `d` is `[1, 64]`.
 	fn answer_audit(r: u32, d: u32, ) -> Weight {
-		//  Measured:  `0 + d * (81 ±0) + r * (1252 ±0)`
-		//  Estimated: `7041 + d * (2568 ±29) + r * (11828 ±819)`
-		// Minimum execution time: 698_860_000 picoseconds.
-		Weight::from_parts(791_414_000, 7041)
-			.saturating_add(Weight::from_parts(543_084_937, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(r.into())))
+		//  Measured:  `597 + d * (47 ±0) + r * (1734 ±0)`
+		//  Estimated: `11226 + d * (2568 ±0) + r * (18785 ±456)`
+		// Minimum execution time: 732_483_000 picoseconds.
+		Weight::from_parts(825_898_000, 11226)
+			.saturating_add(Weight::from_parts(681_397_948, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(36_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 2568).saturating_mul(d.into()))
-			.saturating_add(Weight::from_parts(0, 11828).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 18785).saturating_mul(r.into()))
 	}
 	/// Storage: `Traffic::Parameters` (r:0 w:1)
 	/// Proof: `Traffic::Parameters` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_506_000 picoseconds.
-		Weight::from_parts(12_734_000, 0)
+		// Minimum execution time: 8_566_000 picoseconds.
+		Weight::from_parts(9_769_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Traffic::PricePerGib` (r:1 w:0)
@@ -123,8 +123,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn buy_traffic() -> Weight {
 		//  Measured:  `209`
 		//  Estimated: `8799`
-		// Minimum execution time: 86_412_000 picoseconds.
-		Weight::from_parts(94_347_000, 8799)
+		// Minimum execution time: 85_380_000 picoseconds.
+		Weight::from_parts(140_904_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -137,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn draw_seed() -> Weight {
 		//  Measured:  `48234`
 		//  Estimated: `51479`
-		// Minimum execution time: 85_931_000 picoseconds.
-		Weight::from_parts(120_405_000, 51479)
+		// Minimum execution time: 96_080_000 picoseconds.
+		Weight::from_parts(160_040_000, 51479)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -153,8 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn start_settlement() -> Weight {
 		//  Measured:  `262`
 		//  Estimated: `1646`
-		// Minimum execution time: 10_109_000 picoseconds.
-		Weight::from_parts(11_081_000, 1646)
+		// Minimum execution time: 10_179_000 picoseconds.
+		Weight::from_parts(15_990_000, 1646)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -172,9 +172,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_count(n: u32, ) -> Weight {
 		//  Measured:  `7206 + n * (3472 ±0)`
 		//  Estimated: `165342 + n * (6051 ±0)`
-		// Minimum execution time: 1_102_097_000 picoseconds.
-		Weight::from_parts(1_162_520_000, 165342)
-			.saturating_add(Weight::from_parts(739_044_263, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_155_036_000 picoseconds.
+		Weight::from_parts(750_016_029, 165342)
+			.saturating_add(Weight::from_parts(732_519_320, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(128_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(128_u64))
@@ -199,9 +199,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_pay(n: u32, ) -> Weight {
 		//  Measured:  `455 + n * (596 ±0)`
 		//  Estimated: `3593 + n * (6051 ±0)`
-		// Minimum execution time: 171_862_000 picoseconds.
-		Weight::from_parts(748_325_788, 3593)
-			.saturating_add(Weight::from_parts(95_348_812, 0).saturating_mul(n.into()))
+		// Minimum execution time: 107_712_000 picoseconds.
+		Weight::from_parts(109_806_000, 3593)
+			.saturating_add(Weight::from_parts(100_216_260, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -227,8 +227,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn finish_settlement() -> Weight {
 		//  Measured:  `85684`
 		//  Estimated: `6051990`
-		// Minimum execution time: 1_545_558_000 picoseconds.
-		Weight::from_parts(1_909_991_000, 6051990)
+		// Minimum execution time: 1_503_470_000 picoseconds.
+		Weight::from_parts(2_510_328_000, 6051990)
 			.saturating_add(T::DbWeight::get().reads(1002_u64))
 			.saturating_add(T::DbWeight::get().writes(1008_u64))
 	}
@@ -237,49 +237,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn submit_report(d: u32, ) -> Weight {
-		Weight::from_parts(427_398_703, 51479)
-			.saturating_add(Weight::from_parts(69_875, 0).saturating_mul(d.into()))
+		Weight::from_parts(516_780_101, 51479)
+			.saturating_add(Weight::from_parts(35_976, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn authorize_report(d: u32, ) -> Weight {
-		Weight::from_parts(189_648_771, 51479)
-			.saturating_add(Weight::from_parts(1_145_889, 0).saturating_mul(d.into()))
+		Weight::from_parts(260_745_128, 51479)
+			.saturating_add(Weight::from_parts(105_124, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 	fn answer_audit(r: u32, d: u32, ) -> Weight {
-		Weight::from_parts(791_414_000, 7041)
-			.saturating_add(Weight::from_parts(543_084_937, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((9_u64).saturating_mul(r.into())))
+		Weight::from_parts(825_898_000, 11226)
+			.saturating_add(Weight::from_parts(681_397_948, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(36_u64))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 2568).saturating_mul(d.into()))
-			.saturating_add(Weight::from_parts(0, 11828).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 18785).saturating_mul(r.into()))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(12_734_000, 0)
+		Weight::from_parts(9_769_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn buy_traffic() -> Weight {
-		Weight::from_parts(94_347_000, 8799)
+		Weight::from_parts(140_904_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn draw_seed() -> Weight {
-		Weight::from_parts(120_405_000, 51479)
+		Weight::from_parts(160_040_000, 51479)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn start_settlement() -> Weight {
-		Weight::from_parts(11_081_000, 1646)
+		Weight::from_parts(15_990_000, 1646)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn settle_count(n: u32, ) -> Weight {
-		Weight::from_parts(1_162_520_000, 165342)
-			.saturating_add(Weight::from_parts(739_044_263, 0).saturating_mul(n.into()))
+		Weight::from_parts(750_016_029, 165342)
+			.saturating_add(Weight::from_parts(732_519_320, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(128_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(128_u64))
@@ -287,8 +287,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6051).saturating_mul(n.into()))
 	}
 	fn settle_pay(n: u32, ) -> Weight {
-		Weight::from_parts(748_325_788, 3593)
-			.saturating_add(Weight::from_parts(95_348_812, 0).saturating_mul(n.into()))
+		Weight::from_parts(109_806_000, 3593)
+			.saturating_add(Weight::from_parts(100_216_260, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -296,7 +296,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6051).saturating_mul(n.into()))
 	}
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(1_909_991_000, 6051990)
+		Weight::from_parts(2_510_328_000, 6051990)
 			.saturating_add(RocksDbWeight::get().reads(1002_u64))
 			.saturating_add(RocksDbWeight::get().writes(1008_u64))
 	}
