@@ -22,7 +22,7 @@ use clap::Parser;
 use cli::{Cli, Command, FileCommand, KeyCommand};
 use sp_core::{
 	crypto::{AccountId32, Ss58AddressFormat, Ss58Codec},
-	sr25519, Pair, H256,
+	sr25519, Pair,
 };
 use spacebook_sdk::{ChainRpc, Client, DownloadOptions, Endpoint, HashIndex};
 use std::{fmt, path::Path, process::ExitCode};
@@ -154,24 +154,6 @@ fn keypair(suri: &str) -> Result<subxt_signer::sr25519::Keypair, Failure> {
 		.map_err(|e| Failure::new(format!("not a valid secret URI: {e}")))
 }
 
-/// The peers named with `--peer`, or else the active professional peers the chain lists, and
-/// the chain's genesis hash when the chain was asked.
-async fn endpoints(cli: &Cli, peers: &[String]) -> Result<(Vec<Endpoint>, Option<H256>), Failure> {
-	if !peers.is_empty() {
-		let named = peers.iter().map(|p| Endpoint::parse(p).map_err(Failure::from));
-		return Ok((named.collect::<Result<_, _>>()?, None));
-	}
-	let chain = ChainRpc::new(&cli.url)?;
-	let genesis = chain.genesis_hash().await?;
-	let found = chain.serving_endpoints().await?;
-	if found.is_empty() {
-		return Err(Failure::new(
-			"no active professional peer is registered; name peers with --peer",
-		));
-	}
-	Ok((found, Some(genesis)))
-}
-
 async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
 	let client_key = cli
 		.client_key
@@ -182,8 +164,17 @@ async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
 		Some(dapp) => parse_account(dapp)?,
 		None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
 	};
-	let (endpoints, genesis) = endpoints(cli, peers).await?;
-	Ok(Client::connect(dapp, client_key, &endpoints, genesis).await?)
+	if peers.is_empty() {
+		// The active professional peers the chain lists.
+		return Client::from_chain(&cli.url, dapp, client_key).await.map_err(|e| match e {
+			spacebook_sdk::Error::NoRegisteredPeers => {
+				Failure::new(format!("{e}; name peers with --peer"))
+			}
+			e => e.into(),
+		});
+	}
+	let named = peers.iter().map(|p| Endpoint::parse(p)).collect::<Result<Vec<_>, _>>()?;
+	Ok(Client::connect(dapp, client_key, &named, None).await?)
 }
 
 fn progress(total: u64, what: &str) -> indicatif::ProgressBar {

@@ -75,6 +75,9 @@ pub enum Error {
 	/// No peer could be reached.
 	#[error("none of the serving peers could be reached")]
 	NoPeers,
+	/// The chain's peer registry lists no active professional peer with a valid endpoint.
+	#[error("no active professional peer is registered")]
+	NoRegisteredPeers,
 	/// No reachable peer has the file.
 	#[error("no serving peer has file {0}")]
 	NotFound(HashIndex),
@@ -197,7 +200,8 @@ impl Client {
 
 	/// A client of `dapp` signing with `key`, talking to the active professional peers that
 	/// the chain's peer registry lists, as the node at `rpc_url` (`ws://` or `http://host:port`)
-	/// sees them at its finalized head. Peers of another chain than the node's are refused.
+	/// sees them at its finalized head ([`Error::NoRegisteredPeers`] if it lists none). Peers
+	/// of another chain than the node's are refused.
 	pub async fn from_chain(
 		rpc_url: &str,
 		dapp: AccountId32,
@@ -207,7 +211,7 @@ impl Client {
 		let genesis = chain.genesis_hash().await?;
 		let endpoints = chain.serving_endpoints().await?;
 		if endpoints.is_empty() {
-			return Err(Error::NoPeers);
+			return Err(Error::NoRegisteredPeers);
 		}
 		Self::connect(dapp, key, &endpoints, Some(genesis)).await
 	}
