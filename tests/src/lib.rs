@@ -49,8 +49,32 @@ fn workspace_binary(name: &str, env: &str) -> PathBuf {
 	path
 }
 
-/// A loopback port nobody listens on right now.
+/// A loopback port nobody listens on right now, for a server a test starts a moment later.
+///
+/// The port comes from below the kernel's ephemeral range
+/// (`/proc/sys/net/ipv4/ip_local_port_range`): a port from inside it could be taken, between this
+/// call and the server's bind, by any outgoing connection on the machine (every JSON-RPC call a
+/// test makes opens one). Each process starts at its own offset so that concurrent test
+/// processes rarely try the same port, and each candidate is checked by binding it.
 pub fn free_port() -> u16 {
+	use std::sync::atomic::{AtomicU32, Ordering};
+	static NEXT: AtomicU32 = AtomicU32::new(0);
+	const LOWEST: u32 = 10_000;
+	let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+		.ok()
+		.and_then(|range| range.split_whitespace().next()?.parse::<u32>().ok())
+		.unwrap_or(32_768);
+	if ephemeral_low > LOWEST + 1_000 {
+		let span = ephemeral_low - LOWEST;
+		let offset = std::process::id().wrapping_mul(7_919) % span;
+		for _ in 0..span {
+			let n = NEXT.fetch_add(1, Ordering::Relaxed);
+			let port = (LOWEST + (offset + n.wrapping_mul(13)) % span) as u16;
+			if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+				return port;
+			}
+		}
+	}
 	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap()
 }
 
@@ -80,6 +104,18 @@ impl Drop for TempDir {
 	}
 }
 
+/// The IPv4 port of the JSON-RPC server named in a node's log line
+/// `Running JSON-RPC server: addr=127.0.0.1:9944,[::1]:9944`.
+pub fn rpc_port_in_log(log: &str) -> Option<u16> {
+	let line = log.lines().find(|l| l.contains("Running JSON-RPC server: addr="))?;
+	let addrs = line.split("addr=").nth(1)?.split_whitespace().next()?;
+	addrs
+		.split(',')
+		.filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
+		.find(|a| a.is_ipv4())
+		.map(|a| a.port())
+}
+
 /// A running `spacebook-node` on loopback ports.
 pub struct Node {
 	child: std::sync::Mutex<Option<Child>>,
@@ -99,28 +135,34 @@ impl Node {
 	/// Start `spacebook-node` with `args`, its database in `base_path`, on free loopback ports
 	/// (or on `p2p_port`, to come back at the same address after a restart), and wait for its
 	/// JSON-RPC server.
+	///
+	/// The JSON-RPC server binds a port of the kernel's choosing (`--rpc-port 0`) and the port is
+	/// read from the node's log: a port chosen here could be taken before the node binds it, and
+	/// the node then silently falls back to a random one.
 	pub fn start(base_path: &Path, args: &[String], p2p_port: Option<u16>) -> Self {
-		let rpc_port = free_port();
+		use std::sync::atomic::{AtomicU32, Ordering};
+		static STARTED: AtomicU32 = AtomicU32::new(0);
 		let p2p_port = p2p_port.unwrap_or_else(free_port);
-		let log = base_path.join(format!("node-{rpc_port}.log"));
+		let log = base_path
+			.join(format!("node-{p2p_port}-{}.log", STARTED.fetch_add(1, Ordering::Relaxed)));
 		let log_file = std::fs::File::create(&log).unwrap();
 		let child = Command::new(node_binary())
 			.args(args)
 			.args(["--no-telemetry", "--no-prometheus", "--no-mdns"])
 			.arg("--base-path")
 			.arg(base_path)
-			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--rpc-port", "0"])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.stdout(Stdio::null())
 			.stderr(log_file)
 			.spawn()
 			.expect("the node binary starts");
-		let node = Self {
-			child: std::sync::Mutex::new(Some(child)),
-			log,
-			rpc: Rpc { port: rpc_port },
-			p2p_port,
-		};
+		let mut node =
+			Self { child: std::sync::Mutex::new(Some(child)), log, rpc: Rpc { port: 0 }, p2p_port };
+		node.rpc.port =
+			node.wait_for("the JSON-RPC server's address", Duration::from_secs(120), |n| {
+				rpc_port_in_log(&n.log())
+			});
 		node.wait_for("the JSON-RPC server", Duration::from_secs(120), |n| {
 			n.rpc.call("system_health", json!([])).ok()
 		});
@@ -445,4 +487,37 @@ pub fn professional_registration(
 		},
 	});
 	(peer_key, call)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_rpc_port_is_read_from_the_servers_log_line() {
+		let log = "2026-11-26 08:28:06 Local node identity is: 12D3Koo\n\
+		           2026-11-26 08:28:06 Running JSON-RPC server: addr=127.0.0.1:41235,[::1]:40111    \n";
+		assert_eq!(rpc_port_in_log(log), Some(41235));
+		let single = "x Running JSON-RPC server: addr=127.0.0.1:9944,\n";
+		assert_eq!(rpc_port_in_log(single), Some(9944));
+		assert_eq!(rpc_port_in_log("2026-11-26 Idle (0 peers)\n"), None);
+	}
+
+	#[test]
+	fn free_ports_are_outside_the_ephemeral_range_and_distinct() {
+		let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+			.ok()
+			.and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok());
+		let ports: Vec<u16> = (0..20).map(|_| free_port()).collect();
+		for port in &ports {
+			assert!(TcpListener::bind(("127.0.0.1", *port)).is_ok(), "port {port} is free");
+			if let Some(low) = low.filter(|l| *l > 11_000) {
+				assert!(*port < low, "port {port} is below the ephemeral range from {low}");
+			}
+		}
+		let mut distinct = ports.clone();
+		distinct.sort();
+		distinct.dedup();
+		assert_eq!(distinct.len(), ports.len(), "successive calls give distinct ports");
+	}
 }
