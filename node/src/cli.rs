@@ -57,3 +57,29 @@ pub struct Cli {
 	#[arg(long, hide = true)]
 	pub gosig_test_equivocate: bool,
 }
+
+#[cfg(test)]
+mod tests {
+	use super::Cli;
+	use clap::Parser;
+
+	fn parse(window: &str) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from([
+			"spacebook-node",
+			"--dev",
+			"--serve",
+			"127.0.0.1:8080",
+			"--serve-credit-window",
+			window,
+		])
+	}
+
+	#[test]
+	fn a_credit_window_under_one_slice_is_refused_by_name() {
+		let slice = spacebook_dataplane::content::SLICE_SIZE;
+		let err = parse(&(slice - 1).to_string()).expect_err("under one slice");
+		assert!(err.to_string().contains("--serve-credit-window"), "{err}");
+		let cli = parse(&slice.to_string()).expect("one slice is enough");
+		assert_eq!(cli.data_plane.serve_credit_window, slice);
+	}
+}

@@ -45,8 +45,14 @@ pub struct DataPlaneParams {
 	#[arg(long, value_name = "PATH")]
 	pub serve_dir: Option<PathBuf>,
 
-	/// Bytes served to a client session ahead of its receipts.
-	#[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]
+	/// Bytes served to a client session ahead of its receipts: at least one slice (1 MiB), since
+	/// clients sign receipts for whole verified slices.
+	#[arg(
+		long,
+		value_name = "BYTES",
+		default_value_t = 8 << 20,
+		value_parser = clap::value_parser!(u64).range(spacebook_dataplane::content::SLICE_SIZE..)
+	)]
 	pub serve_credit_window: u64,
 
 	/// The largest file a DApp may upload, in bytes.

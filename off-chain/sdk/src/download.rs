@@ -51,6 +51,8 @@ pub(crate) struct Source {
 	pub session: Arc<PeerSession>,
 	/// Failed slices so far, over all of its workers.
 	pub failures: AtomicU32,
+	/// Its workers, each on a connection of its own fetching one slice at a time.
+	pub connections: usize,
 }
 
 struct Item {
@@ -265,13 +267,12 @@ pub struct Download {
 }
 
 impl Download {
-	/// Start fetching `plan` from `sources` with `connections` workers each, buffering at most
-	/// `buffer_slices` verified slices.
+	/// Start fetching `plan` from `sources`, each with its own number of workers, buffering at
+	/// most `buffer_slices` verified slices.
 	pub(crate) fn start(
 		id: u64,
 		plan: Plan,
 		sources: Vec<Source>,
-		connections: usize,
 		buffer_slices: usize,
 		skip: &dyn Fn(u64) -> bool,
 	) -> Self {
@@ -287,7 +288,7 @@ impl Download {
 			tokio::spawn(async move {
 				let mut workers = tokio::task::JoinSet::new();
 				for (me, source) in sources.iter().enumerate() {
-					for _ in 0..connections.max(1) {
+					for _ in 0..source.connections.max(1) {
 						workers.spawn(worker(
 							me,
 							source.clone(),

@@ -134,6 +134,18 @@ pub struct Client {
 /// [`DownloadOptions::connections_per_peer`]; measured in `docs/benchmarks.md`).
 pub const CONNECTIONS_PER_PEER: usize = 2;
 
+/// How many of `wanted` connections a download opens to a peer whose credit window is
+/// `credit_window` bytes, for slices of `slice_size` bytes: at least one, and no more than whole
+/// slices fit in the window.
+///
+/// Receipts count verified slices only, so every connection's slice must be able to finish
+/// inside the window: with more connections than that, the peer could spread the window over
+/// unfinished slices, wait for receipts that never come, and cut the session off.
+pub fn connections_within_window(wanted: usize, credit_window: u64, slice_size: u64) -> usize {
+	let fit = credit_window.checked_div(slice_size).unwrap_or(u64::MAX);
+	wanted.clamp(1, usize::try_from(fit).unwrap_or(usize::MAX).max(1))
+}
+
 /// How a download runs.
 #[derive(Clone, Debug)]
 pub struct DownloadOptions {
@@ -146,6 +158,8 @@ pub struct DownloadOptions {
 	pub only_peers: Vec<Endpoint>,
 	/// Connections to each peer, each fetching one slice at a time (at least one): more than
 	/// one overlaps a peer's transfer with the request, disk read and check of the next slice.
+	/// A peer gets no more connections than whole slices fit in its credit window (see
+	/// [`connections_within_window`]).
 	pub connections_per_peer: usize,
 }
 
@@ -389,6 +403,11 @@ impl Client {
 					endpoint: peer.endpoint.clone(),
 					session,
 					failures: Default::default(),
+					connections: connections_within_window(
+						options.connections_per_peer,
+						peer.status.credit_window,
+						info.slice_size,
+					),
 				}),
 				Err(e) => log::warn!(target: "sdk", "no session with {}: {e}", peer.endpoint),
 			}
@@ -400,8 +419,7 @@ impl Client {
 		let id = self.next_task.fetch_add(1, Ordering::Relaxed);
 		let buffer_slices = options.max_buffer / SLICE_SIZE as usize;
 		let skip = options.skip_slices;
-		let connections = options.connections_per_peer;
-		Ok(Download::start(id, plan, sources, connections, buffer_slices, &|s| skip.contains(&s)))
+		Ok(Download::start(id, plan, sources, buffer_slices, &|s| skip.contains(&s)))
 	}
 
 	/// Open a local SOCKS5 listener on `listen` whose connections are tunnelled through the

@@ -280,6 +280,43 @@ async fn a_client_that_stops_signing_is_cut_off_after_the_credit_window() {
 	assert_eq!(got.len() as u64, info.length);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_whose_window_holds_one_slice_gets_one_connection_and_serves_the_file() {
+	// Two connections would each hold half of the one-slice window, neither slice could be
+	// verified and receipted, and the peer would cut the session off after its stall timeout.
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |c| {
+		c.credit_window = SLICE_SIZE;
+		c.stall_timeout = Duration::from_secs(2);
+	})
+	.await;
+	let (path, data) = random_file(a.dir.path(), 6 * SLICE_SIZE as usize);
+	let client = client(&[&a]).await;
+	let info = client.upload(&a.endpoint, &path, "one-slice-window").await.unwrap();
+	let options = DownloadOptions { connections_per_peer: 2, ..Default::default() };
+	let mut download = client.start_download_with(&info.hash_index, -1, -1, options).await.unwrap();
+	let mut out = Vec::new();
+	while let Some(chunk) = download.receive_in_order().await {
+		out.extend_from_slice(&chunk.expect("no slice fails"));
+	}
+	download.finish().await;
+	assert!(out == data, "the download is byte-identical");
+	assert_eq!(a.receipted(), data.len() as u64, "every served byte is receipted");
+}
+
+#[test]
+fn connections_never_exceed_the_whole_slices_a_window_holds() {
+	use spacebook_sdk::connections_within_window as fit;
+	let s = SLICE_SIZE;
+	assert_eq!(fit(2, 8 * s, s), 2, "the default window holds both");
+	assert_eq!(fit(4, 2 * s, s), 2);
+	assert_eq!(fit(2, s, s), 1);
+	assert_eq!(fit(2, s + s / 2, s), 1, "half a slice does not count");
+	assert_eq!(fit(3, s / 2, s), 1, "at least one connection");
+	assert_eq!(fit(0, 8 * s, s), 1, "at least one connection");
+	assert_eq!(fit(2, u64::MAX, 0), 2, "a zero slice size does not divide");
+}
+
 fn hex_id(id: &[u8; 16]) -> String {
 	spacebook_dataplane::protocol::session_to_header(id)
 }
