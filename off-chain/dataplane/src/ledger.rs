@@ -58,8 +58,54 @@ impl ReceiptSink for MemorySink {
 /// The durable receipt ledger.
 pub struct Ledger {
 	path: PathBuf,
-	journal: Mutex<fs::File>,
+	journal: Mutex<Journal<fs::File>>,
 	sink: Arc<dyn ReceiptSink>,
+}
+
+/// What the journal needs of its file (a trait so that tests can make writes fail).
+trait JournalFile: Write {
+	fn len(&self) -> io::Result<u64>;
+	fn sync_data(&self) -> io::Result<()>;
+	fn set_len(&self, len: u64) -> io::Result<()>;
+}
+
+impl JournalFile for fs::File {
+	fn len(&self) -> io::Result<u64> {
+		Ok(self.metadata()?.len())
+	}
+	fn sync_data(&self) -> io::Result<()> {
+		fs::File::sync_data(self)
+	}
+	fn set_len(&self, len: u64) -> io::Result<()> {
+		fs::File::set_len(self, len)
+	}
+}
+
+/// The open journal. A failed append is cut off again, so that the records after it stay
+/// readable; if even that fails, the journal refuses every later append (the data plane then
+/// acknowledges no receipt) until the node restarts and replays what is whole.
+struct Journal<F> {
+	file: F,
+	broken: bool,
+}
+
+impl<F: JournalFile> Journal<F> {
+	fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+		if self.broken {
+			return Err(io::Error::other(
+				"the receipt journal could not be repaired after a failed write; restart the node",
+			));
+		}
+		let before = self.file.len()?;
+		let written = self.file.write_all(bytes).and_then(|()| self.file.sync_data());
+		if let Err(e) = written {
+			if self.file.set_len(before).and_then(|()| self.file.sync_data()).is_err() {
+				self.broken = true;
+			}
+			return Err(e);
+		}
+		Ok(())
+	}
 }
 
 /// Largest journal record accepted on replay (a receipt is ~200 bytes).
@@ -134,19 +180,15 @@ impl Ledger {
 		if let Some(dir) = path.parent() {
 			fs::File::open(dir)?.sync_all()?;
 		}
-		let journal = fs::OpenOptions::new().append(true).open(&path)?;
+		let file = fs::OpenOptions::new().append(true).open(&path)?;
 		log::info!(target: "dataplane", "receipt ledger {path:?}: {} receipts replayed", latest.len());
-		Ok(Ledger { path, journal: Mutex::new(journal), sink })
+		Ok(Ledger { path, journal: Mutex::new(Journal { file, broken: false }), sink })
 	}
 
 	/// Make `receipt` durable, then keep it in the sink. Once this returns `Ok`, the receipt
 	/// survives a crash. Blocking (it syncs the journal).
 	pub fn record(&self, receipt: &Receipt) -> io::Result<bool> {
-		{
-			let mut journal = self.journal.lock();
-			journal.write_all(&record(receipt))?;
-			journal.sync_data()?;
-		}
+		self.journal.lock().append(&record(receipt))?;
 		self.sink.keep(receipt).map_err(io::Error::other)
 	}
 
@@ -197,6 +239,76 @@ mod tests {
 		let kept: Vec<(u8, u64)> =
 			sink.receipts().iter().map(|r| (r.receipt.session[0], r.receipt.bytes)).collect();
 		assert_eq!(kept, vec![(2, 50), (1, 300)], "stream-key order: period 4 first");
+	}
+
+	/// A journal file in memory whose writes fail after `fail_after` bytes, once.
+	struct FailingFile {
+		data: std::cell::RefCell<Vec<u8>>,
+		fail_after: Option<usize>,
+		truncate_fails: bool,
+	}
+
+	impl Write for FailingFile {
+		fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+			match self.fail_after.take() {
+				Some(n) => {
+					self.data.borrow_mut().extend_from_slice(&buf[..n.min(buf.len())]);
+					Err(io::Error::other("no space left on device"))
+				}
+				None => {
+					self.data.borrow_mut().extend_from_slice(buf);
+					Ok(buf.len())
+				}
+			}
+		}
+		fn flush(&mut self) -> io::Result<()> {
+			Ok(())
+		}
+	}
+
+	impl JournalFile for FailingFile {
+		fn len(&self) -> io::Result<u64> {
+			Ok(self.data.borrow().len() as u64)
+		}
+		fn sync_data(&self) -> io::Result<()> {
+			Ok(())
+		}
+		fn set_len(&self, len: u64) -> io::Result<()> {
+			if self.truncate_fails {
+				return Err(io::Error::other("read-only"));
+			}
+			self.data.borrow_mut().truncate(len as usize);
+			Ok(())
+		}
+	}
+
+	#[test]
+	fn a_failed_append_is_cut_off_so_later_receipts_replay() {
+		let file =
+			FailingFile { data: Default::default(), fail_after: None, truncate_fails: false };
+		let mut journal = Journal { file, broken: false };
+		journal.append(&record(&receipt(1, 5, 100))).unwrap();
+		journal.file.fail_after = Some(10);
+		assert!(journal.append(&record(&receipt(2, 5, 200))).is_err());
+		journal.append(&record(&receipt(3, 5, 300))).unwrap();
+
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("receipts.journal");
+		fs::write(&path, journal.file.data.borrow().as_slice()).unwrap();
+		let sessions: Vec<u8> =
+			read_journal(&path).unwrap().iter().map(|r| r.receipt.session[0]).collect();
+		assert_eq!(sessions, vec![1, 3], "the receipt after the failed one is whole");
+	}
+
+	#[test]
+	fn a_journal_that_cannot_be_repaired_refuses_later_appends() {
+		let file =
+			FailingFile { data: Default::default(), fail_after: Some(10), truncate_fails: true };
+		let mut journal = Journal { file, broken: false };
+		assert!(journal.append(&record(&receipt(1, 5, 100))).is_err());
+		let err = journal.append(&record(&receipt(2, 5, 200))).unwrap_err();
+		assert!(err.to_string().contains("restart the node"), "{err}");
+		assert_eq!(journal.file.data.borrow().len(), 10, "nothing appended after the torn record");
 	}
 
 	#[test]

@@ -157,11 +157,27 @@ async fn serve_socks(
 			return Err(e);
 		}
 	};
-	let request = Request::connect(target.as_str())
-		.header(SESSION_HEADER, protocol::session_to_header(&session.id()))
-		.body(http::empty())
-		.map_err(|e| Error::Protocol(format!("target {target}: {e}")))?;
-	let response = connection.send(request).await?;
+	let connect = || {
+		Request::connect(target.as_str())
+			.header(SESSION_HEADER, protocol::session_to_header(&session.id()))
+			.body(http::empty())
+			.map_err(|e| Error::Protocol(format!("target {target}: {e}")))
+	};
+	let mut response = connection.send(connect()?).await?;
+	if response.status() == StatusCode::UNAUTHORIZED {
+		// The peer forgot the session (it restarted): open it again and ask once more.
+		log::info!(target: "sdk", "reopening the data channel's session with {peer}");
+		if session.reopen().await.is_ok() {
+			connection = match Connection::open(peer).await {
+				Ok(connection) => connection,
+				Err(e) => {
+					reply(&mut socket, GENERAL_FAILURE).await?;
+					return Err(e);
+				}
+			};
+			response = connection.send(connect()?).await?;
+		}
+	}
 	if response.status() != StatusCode::OK {
 		let code = match response.status() {
 			StatusCode::FORBIDDEN | StatusCode::PAYMENT_REQUIRED | StatusCode::UNAUTHORIZED => {
@@ -178,6 +194,15 @@ async fn serve_socks(
 			.map(|b| b.to_bytes())
 			.unwrap_or_default();
 		return Err(http::peer_error(peer, status, &body));
+	}
+	// The tunnel's bytes count in the period the peer named (it moves on while a tunnel idles).
+	if let Some(period) = response
+		.headers()
+		.get(protocol::PERIOD_HEADER)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.parse::<u32>().ok())
+	{
+		session.advance_to(period);
 	}
 	let tunnel = hyper::upgrade::on(response)
 		.await

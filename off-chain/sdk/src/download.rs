@@ -231,6 +231,13 @@ async fn worker(
 				}
 			}
 			Err(e) => {
+				if matches!(e, Error::Peer { status: 401, .. }) {
+					// The peer forgot the session (it restarted): open it again, so that the
+					// slice's retry (here or on another worker) is served.
+					if let Err(e) = source.session.reopen().await {
+						log::debug!(target: "sdk", "reopening the session with {} failed: {e}", source.endpoint);
+					}
+				}
 				let failures = source.failures.fetch_add(1, Ordering::Relaxed) + 1;
 				connection = None;
 				let gone = failures >= MAX_SOURCE_FAILURES;

@@ -388,12 +388,7 @@ impl Client {
 		let (_, slices) = Self::slices_from(&holders, hash).await?;
 		// A session with each holder.
 		let opened = join_all(holders.iter().map(|(peer, _)| {
-			PeerSession::open(
-				&peer.endpoint,
-				peer.status.server.clone(),
-				peer.status.period,
-				self.signer(),
-			)
+			PeerSession::open(&peer.endpoint, peer.status.server.clone(), self.signer())
 		}))
 		.await;
 		let mut sources = Vec::new();
@@ -437,13 +432,8 @@ impl Client {
 			}
 			None => self.peers.first().ok_or(Error::NoPeers)?,
 		};
-		let session = PeerSession::open(
-			&peer.endpoint,
-			peer.status.server.clone(),
-			peer.status.period,
-			self.signer(),
-		)
-		.await?;
+		let session =
+			PeerSession::open(&peer.endpoint, peer.status.server.clone(), self.signer()).await?;
 		DataChannel::start(listen, peer.endpoint.clone(), session).await
 	}
 
@@ -458,13 +448,8 @@ impl Client {
 		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
 			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
 		})?;
-		let session = PeerSession::open(
-			endpoint,
-			peer.status.server.clone(),
-			peer.status.period,
-			self.signer(),
-		)
-		.await?;
+		let session =
+			PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
 		let file = tokio::fs::File::open(path).await?;
 		let length = file.metadata().await?.len();
 		let body = futures::stream::unfold(file, |mut file| async move {

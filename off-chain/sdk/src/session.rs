@@ -14,7 +14,7 @@ use crate::{
 use codec::Encode;
 use parking_lot::Mutex;
 use sp_core::{crypto::AccountId32, sr25519, H256};
-use spacebook_dataplane::protocol::{Opened, ReceiptTaken};
+use spacebook_dataplane::protocol::{Opened, ReceiptTaken, Status};
 use spacebook_receipts::{Receipt, SessionId};
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use tokio::{sync::Notify, task::JoinHandle};
@@ -50,15 +50,53 @@ impl Counter {
 			self.bytes = 0;
 		}
 	}
+
+	/// The peer refused receipts of `period` (it ended too long ago: a tunnel idle for a whole
+	/// period counts on in the last period it heard of) after acknowledging `acknowledged` bytes
+	/// of it: count the rest in the peer's `current` period instead, so it is still paid.
+	fn recount(&mut self, period: u32, acknowledged: u64, current: u32) {
+		let pending = if self.period == period {
+			let pending = self.bytes.saturating_sub(acknowledged);
+			self.bytes = acknowledged;
+			pending
+		} else {
+			match self.previous {
+				Some((p, bytes)) if p == period => {
+					self.previous = (acknowledged > 0).then_some((period, acknowledged));
+					bytes.saturating_sub(acknowledged)
+				}
+				_ => 0,
+			}
+		};
+		self.advance(current);
+		self.bytes = self.bytes.saturating_add(pending);
+	}
 }
 
 /// A receipt-backed session with one serving peer.
 pub struct PeerSession {
 	id: SessionId,
 	server: AccountId32,
+	endpoint: Endpoint,
+	signer: Signer,
 	counter: Arc<Mutex<Counter>>,
 	changed: Arc<Notify>,
 	task: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Open (or open again, under the same id) the session `id` on `connection`, in the peer's
+/// current period (asked first: a client may have learnt the period long ago). Returns the
+/// period the peer counts in.
+async fn send_opening(
+	connection: &mut Connection,
+	signer: &Signer,
+	id: SessionId,
+	server: &AccountId32,
+) -> Result<u32, Error> {
+	let status: Status = connection.fetch_json(http::get("/v1/status")).await?;
+	let opening = sign(signer, id, server, status.period, 0);
+	let opened: Opened = connection.fetch_json(http::post("/v1/sessions", opening)).await?;
+	Ok(opened.period)
 }
 
 /// How often a receipt post is retried before the session's receipts are given up on.
@@ -79,22 +117,23 @@ fn sign(signer: &Signer, id: SessionId, server: &AccountId32, period: u32, bytes
 }
 
 impl PeerSession {
-	/// Open a session with the peer at `endpoint` whose account is `server`.
+	/// Open a session with the peer at `endpoint` whose account is `server`, in the peer's
+	/// current ledgering period.
 	pub async fn open(
 		endpoint: &Endpoint,
 		server: AccountId32,
-		period: u32,
 		signer: Signer,
 	) -> Result<Arc<Self>, Error> {
 		let id: SessionId = rand::random();
 		let mut connection = Connection::open(endpoint).await?;
-		let opening = sign(&signer, id, &server, period, 0);
-		let opened: Opened = connection.fetch_json(http::post("/v1/sessions", opening)).await?;
-		let counter = Arc::new(Mutex::new(Counter { period: opened.period, ..Default::default() }));
+		let period = send_opening(&mut connection, &signer, id, &server).await?;
+		let counter = Arc::new(Mutex::new(Counter { period, ..Default::default() }));
 		let changed = Arc::new(Notify::new());
 		let session = Arc::new(PeerSession {
 			id,
 			server: server.clone(),
+			endpoint: endpoint.clone(),
+			signer: signer.clone(),
 			counter: counter.clone(),
 			changed: changed.clone(),
 			task: Mutex::new(None),
@@ -102,6 +141,23 @@ impl PeerSession {
 		let task = tokio::spawn(post_receipts(connection, signer, id, server, counter, changed));
 		*session.task.lock() = Some(task);
 		Ok(session)
+	}
+
+	/// Open the session again under its id, for a peer that forgot it (it restarted, or it
+	/// dropped the session after a long idle time): what the session counted stays, and its
+	/// receipts go on.
+	pub async fn reopen(&self) -> Result<(), Error> {
+		let mut connection = Connection::open(&self.endpoint).await?;
+		let period = send_opening(&mut connection, &self.signer, self.id, &self.server).await?;
+		self.counter.lock().advance(period);
+		self.changed.notify_one();
+		Ok(())
+	}
+
+	/// Count the bytes that follow in `period`, the peer's current one (a tunnel's answer named
+	/// it).
+	pub fn advance_to(&self, period: u32) {
+		self.counter.lock().advance(period);
 	}
 
 	/// The session id.
@@ -203,10 +259,40 @@ async fn post_receipts(
 						posted.pop_first();
 					}
 				}
+				Err(Error::Peer { status: 401, message, .. }) if failures < POST_ATTEMPTS => {
+					// The peer forgot the session (it restarted): open it again and resend.
+					failures += 1;
+					log::info!(target: "sdk", "reopening a session {server} forgot: {message}");
+					if let Ok(current) = send_opening(&mut connection, &signer, id, &server).await {
+						counter.lock().advance(current);
+					}
+					break;
+				}
 				Err(Error::Peer { status, message, .. }) if (400..500).contains(&status) => {
-					// Refused for good (e.g. a period that ended long ago): move on.
-					log::warn!(target: "sdk", "receipt refused: {message}");
-					posted.insert(period, bytes);
+					let current = connection
+						.fetch_json::<Status>(http::get("/v1/status"))
+						.await
+						.map(|s| s.period)
+						.ok();
+					match current {
+						// A period that ended too long ago: count its unacknowledged bytes in
+						// the peer's current period.
+						Some(current) if current > period.saturating_add(1) => {
+							let acknowledged = posted.get(&period).copied().unwrap_or(0);
+							log::info!(
+								target: "sdk",
+								"receipt of period {period} refused ({message}); {} bytes move to period {current}",
+								bytes - acknowledged
+							);
+							counter.lock().recount(period, acknowledged, current);
+						}
+						// Refused for good: move on.
+						_ => {
+							log::warn!(target: "sdk", "receipt refused: {message}");
+							posted.insert(period, bytes);
+						}
+					}
+					break;
 				}
 				Err(e) => {
 					failures += 1;
@@ -223,5 +309,35 @@ async fn post_receipts(
 				}
 			}
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::Counter;
+
+	#[test]
+	fn unacknowledged_bytes_of_a_refused_period_move_to_the_current_one() {
+		// A tunnel counted 500 bytes in period 7, of which the peer acknowledged 200 before it
+		// went idle; the peer is now in period 10 and refuses period 7.
+		let mut c = Counter { period: 7, bytes: 500, ..Default::default() };
+		c.recount(7, 200, 10);
+		assert_eq!((c.period, c.bytes), (10, 300));
+		assert_eq!(c.previous, Some((7, 200)), "what was acknowledged stays in period 7");
+
+		// The refused period was the previous one: its rest joins the current period's count.
+		let mut c = Counter { period: 8, bytes: 50, previous: Some((7, 120)), finished: false };
+		c.recount(7, 100, 9);
+		assert_eq!((c.period, c.bytes), (9, 20), "period 8's 50 bytes become the previous");
+		assert_eq!(c.previous, Some((8, 50)));
+
+		let mut c = Counter { period: 9, bytes: 50, previous: Some((7, 120)), finished: false };
+		c.recount(7, 0, 9);
+		assert_eq!((c.period, c.bytes, c.previous), (9, 170, None), "nothing of period 7 was kept");
+
+		// A period the counter no longer holds moves nothing.
+		let mut c = Counter { period: 9, bytes: 50, ..Default::default() };
+		c.recount(3, 0, 9);
+		assert_eq!((c.period, c.bytes), (9, 50));
 	}
 }

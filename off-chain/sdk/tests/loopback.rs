@@ -428,6 +428,80 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	}
 }
 
+/// Wait (at most 10 s) until the peer's receipts acknowledge `bytes`.
+async fn receipted_within(peer: &Peer, bytes: u64) {
+	for _ in 0..200 {
+		if peer.receipted() >= bytes {
+			return;
+		}
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
+	panic!("the peer acknowledged {} bytes, not {bytes}", peer.receipted());
+}
+
+/// Bytes of the peer's kept receipts, by ledgering period.
+fn receipted_by_period(peer: &Peer) -> std::collections::BTreeMap<u32, u64> {
+	let mut by_period = std::collections::BTreeMap::new();
+	for r in peer.sink.receipts() {
+		*by_period.entry(r.receipt.period).or_insert(0) += r.receipt.bytes;
+	}
+	by_period
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_and_its_data_channel_keep_working_after_periods_pass() {
+	use spacebook_dataplane::relay::RelayPolicy;
+	let chain = chain_with_client();
+	let peer =
+		start_peer(chain.clone(), 1, |c| c.relay = Some(RelayPolicy { allow_private: true })).await;
+	let page: &'static [u8] = b"HTTP/1.0 200 OK\r\n\r\nstill here";
+	let target = upstream(page).await;
+	let client = client(&[&peer]).await;
+	let channel = client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
+	let exchange = b"GET / HTTP/1.0\r\n\r\n".len() as u64 + page.len() as u64;
+	receipted_within(&peer, exchange).await;
+	// The channel idles while three periods pass: the peer refuses receipts of period 7 now.
+	chain.period.store(10, Ordering::Relaxed);
+	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
+	// A client that learnt the period long ago still opens sessions.
+	let (path, _) = random_file(peer.dir.path(), 1000);
+	client.upload(&peer.endpoint, &path, "late").await.expect("a session in period 10");
+	channel.destroy().await;
+	assert_eq!(
+		receipted_by_period(&peer),
+		[(7, exchange), (10, exchange)].into(),
+		"each exchange is receipted in the period it was carried in"
+	);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_the_peer_forgot_is_opened_again() {
+	use spacebook_dataplane::relay::RelayPolicy;
+	let chain = chain_with_client();
+	// One session at a time, none kept when another opens: as if the peer restarted.
+	let peer = start_peer(chain.clone(), 1, |c| {
+		c.relay = Some(RelayPolicy { allow_private: true });
+		c.max_sessions = 1;
+		c.idle_timeout = Duration::ZERO;
+	})
+	.await;
+	let page: &'static [u8] = b"HTTP/1.0 200 OK\r\n\r\nagain";
+	let target = upstream(page).await;
+	let first = client(&[&peer]).await;
+	let channel = first.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
+	let exchange = b"GET / HTTP/1.0\r\n\r\n".len() as u64 + page.len() as u64;
+	receipted_within(&peer, exchange).await;
+	let second = client(&[&peer]).await;
+	let other = second.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	other.destroy().await;
+	// The first channel's session was dropped for the second's: it is opened again.
+	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
+	channel.destroy().await;
+	assert_eq!(peer.receipted(), 2 * exchange, "both exchanges are receipted");
+}
+
 /// A sink that fails while `failing` is set, as a full disk would.
 struct FlakySink {
 	inner: Arc<MemorySink>,
