@@ -258,32 +258,49 @@ async fn file_get(
 		})
 		.sum();
 	bar.inc(skipped);
-	match output {
-		Some(path) => {
-			let mut file =
-				std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(path)?;
-			file.set_len(last - first)?;
-			while let Some(chunk) = download.receive().await {
-				let chunk = chunk?;
-				file.seek(SeekFrom::Start(chunk.offset - first))?;
-				file.write_all(&chunk.data)?;
-				bar.inc(chunk.data.len() as u64);
+	// The transfer ends (done, failed, or Ctrl-C), then the download is stopped, which sends the
+	// receipts for every byte that arrived: the serving peers are paid for them in every case.
+	let transfer = async {
+		match output {
+			Some(path) => {
+				let named = |e: std::io::Error| Failure::new(format!("{}: {e}", path.display()));
+				let mut file = std::fs::OpenOptions::new()
+					.create(true)
+					.write(true)
+					.truncate(false)
+					.open(path)
+					.map_err(named)?;
+				file.set_len(last - first).map_err(named)?;
+				while let Some(chunk) = download.receive().await {
+					let chunk = chunk?;
+					file.seek(SeekFrom::Start(chunk.offset - first)).map_err(named)?;
+					file.write_all(&chunk.data).map_err(named)?;
+					bar.inc(chunk.data.len() as u64);
+				}
+				file.sync_all().map_err(named)?;
 			}
-			file.sync_all()?;
-		}
-		None => {
-			let mut stdout = std::io::stdout().lock();
-			while let Some(data) = download.receive_in_order().await {
-				let data = data?;
-				stdout.write_all(&data)?;
-				bar.inc(data.len() as u64);
+			None => {
+				let mut stdout = std::io::stdout().lock();
+				while let Some(data) = download.receive_in_order().await {
+					let data = data?;
+					stdout.write_all(&data)?;
+					bar.inc(data.len() as u64);
+				}
+				stdout.flush()?;
 			}
-			stdout.flush()?;
 		}
-	}
+		Ok::<(), Failure>(())
+	};
+	let outcome = tokio::select! {
+		outcome = transfer => outcome,
+		_ = tokio::signal::ctrl_c() => Err(Failure::new("interrupted (Ctrl-C); the bytes that arrived are receipted")),
+	};
 	bar.finish_and_clear();
-	download.finish().await;
-	Ok(())
+	match outcome {
+		Ok(()) => download.finish().await,
+		Err(_) => download.stop().await,
+	}
+	outcome
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
@@ -328,6 +345,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 			}
 		}
 		Command::File { command: FileCommand::Add { path, address, peer } } => {
+			std::fs::File::open(path)
+				.map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
 			let client = dapp_client(&cli, peer).await?;
 			let address = match address {
 				Some(address) => address.clone(),
@@ -339,19 +358,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 					})?
 					.to_owned(),
 			};
-			let mut stored = None;
+			// Every peer is tried; the hash index is printed if any stored the file, and the
+			// peers that failed are named.
+			let (mut stored, mut failed) = (None, Vec::new());
 			for peer in client.peers() {
-				let info = client.upload(&peer.endpoint, path, &address).await?;
-				eprintln!(
-					"stored on {}: {} bytes in {} slices",
-					peer.endpoint, info.length, info.slice_count
-				);
-				stored = Some(info);
+				match client.upload(&peer.endpoint, path, &address).await {
+					Ok(info) => {
+						eprintln!(
+							"stored on {}: {} bytes in {} slices",
+							peer.endpoint, info.length, info.slice_count
+						);
+						stored = Some(info);
+					}
+					Err(e) => {
+						eprintln!("not stored on {}: {e}", peer.endpoint);
+						failed.push(peer.endpoint.to_string());
+					}
+				}
 			}
-			let info = stored.ok_or_else(|| Failure::new("no peer to upload to"))?;
+			let info = stored.ok_or_else(|| Failure::new("no peer stored the file"))?;
 			println!("{}", info.hash_index);
+			if !failed.is_empty() {
+				return Err(Failure::new(format!("not stored on {}", failed.join(", "))));
+			}
 		}
 		Command::File { command: FileCommand::Info { hash, address, peer } } => {
+			if hash.is_some() == address.is_some() {
+				return Err(Failure::new(
+					"name the file by its hash index or by --address (one of the two)",
+				));
+			}
 			let client = dapp_client(&cli, peer).await?;
 			match (hash, address) {
 				(Some(hash), None) => {
@@ -365,7 +401,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 						println!("{hash}");
 					}
 				}
-				_ => return Err(Failure::new("give a hash index or --address, not both")),
+				_ => unreachable!("exactly one of the two, checked above"),
 			}
 		}
 		Command::File { command: FileCommand::Get { hash, range, output, peer } } => {
@@ -416,6 +452,21 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[tokio::test]
+	async fn file_commands_name_what_is_wrong_before_connecting() {
+		// No node listens on this URL: each command fails on its arguments first.
+		let run_args = |args: &[&str]| {
+			let mut all = vec!["spacebook", "--url", "ws://127.0.0.1:9"];
+			all.extend_from_slice(args);
+			run(Cli::try_parse_from(all).expect("the arguments parse"))
+		};
+		let missing = "/nonexistent/spacebook-upload.bin";
+		let err = run_args(&["file", "add", missing]).await.unwrap_err();
+		assert!(err.to_string().starts_with(missing), "{err}");
+		let err = run_args(&["file", "info"]).await.unwrap_err();
+		assert!(err.to_string().contains("hash index or by --address"), "{err}");
+	}
 
 	#[test]
 	fn amounts_are_spb_with_twelve_decimals() {

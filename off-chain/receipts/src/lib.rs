@@ -17,10 +17,12 @@
 //!   ([`SumTree`]): every node carries a hash and the bytes beneath it, so the root commits to
 //!   the report's total as well as to every receipt. Leaves are the signed receipts sorted by
 //!   their [stream key](Receipt::stream_key) (the DApp first), strictly increasing. An audit picks a random
-//!   *byte* of the total; the peer reveals the receipt that covers it and the next one, each
-//!   with its proof ([`SumTree::proof`], [`verify_proof`]). Bytes claimed without a receipt
-//!   behind them, duplicated receipts and out-of-order leaves are each caught with the
-//!   probability of the share of the total they make up, per audited byte.
+//!   *byte* of the total; the peer reveals the one receipt that covers it, with its proof
+//!   ([`SumTree::proof`], [`verify_proof`]). Every node carries the range of stream keys
+//!   beneath it, and the verifier refuses a path whose nodes are out of order, so no neighbour
+//!   needs revealing. Bytes claimed without a receipt behind them, duplicated receipts and
+//!   out-of-order leaves are each caught with the probability of the share of the total they
+//!   make up, per audited byte.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 

@@ -110,6 +110,42 @@ pub enum Error {
 	/// Local I/O.
 	#[error("{0}")]
 	Io(#[from] std::io::Error),
+	/// A local file could not be read.
+	#[error("{path}: {error}")]
+	File {
+		/// The file.
+		path: std::path::PathBuf,
+		/// What went wrong.
+		error: std::io::Error,
+	},
+	/// A peer stored an upload under another hash index than the file's own.
+	#[error("{peer} stored the file as {stored}, but its hash index is {expected}")]
+	WrongHashIndex {
+		/// The peer.
+		peer: String,
+		/// What the peer answered.
+		stored: HashIndex,
+		/// The hash index of the file's bytes.
+		expected: HashIndex,
+	},
+}
+
+/// The hash index and length of the file at `path`, computed from its bytes (as a serving peer
+/// computes it when the file is uploaded). `None` as hash index for an empty file.
+pub async fn file_hash_index(path: &Path) -> Result<(Option<HashIndex>, u64), Error> {
+	use tokio::io::AsyncReadExt;
+	let named = |error| Error::File { path: path.to_owned(), error };
+	let mut file = tokio::fs::File::open(path).await.map_err(named)?;
+	let length = file.metadata().await.map_err(named)?.len();
+	let mut slices = Vec::with_capacity(slice_count(length) as usize);
+	let mut buf = vec![0u8; SLICE_SIZE as usize];
+	for index in 0..slice_count(length) {
+		let (a, b) = content::slice_range(index, length);
+		let slice = &mut buf[..(b - a) as usize];
+		file.read_exact(slice).await.map_err(named)?;
+		slices.push(content::slice_hash(slice));
+	}
+	Ok((content::hash_index(&slices), length))
 }
 
 /// A serving peer the client knows.
@@ -437,7 +473,9 @@ impl Client {
 		DataChannel::start(listen, peer.endpoint.clone(), session).await
 	}
 
-	/// Upload the file at `path` to the peer at `endpoint`, listed under `address`.
+	/// Upload the file at `path` to the peer at `endpoint`, listed under `address`. The peer's
+	/// answer is checked against the hash index of the file's own bytes
+	/// ([`Error::WrongHashIndex`] if it differs).
 	pub async fn upload(
 		&self,
 		endpoint: &Endpoint,
@@ -450,8 +488,10 @@ impl Client {
 		})?;
 		let session =
 			PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
-		let file = tokio::fs::File::open(path).await?;
-		let length = file.metadata().await?.len();
+		let (expected, _) = file_hash_index(path).await?;
+		let named = |error| Error::File { path: path.to_owned(), error };
+		let file = tokio::fs::File::open(path).await.map_err(named)?;
+		let length = file.metadata().await.map_err(named)?.len();
 		let body = futures::stream::unfold(file, |mut file| async move {
 			let mut buf = vec![0u8; SLICE_SIZE as usize];
 			match file.read(&mut buf).await {
@@ -474,6 +514,14 @@ impl Client {
 		let mut connection = http::Connection::open(endpoint).await?;
 		let info = connection.fetch_json::<FileInfo>(request).await;
 		session.finish(std::time::Duration::from_secs(1)).await;
-		info
+		let info = info?;
+		match expected {
+			Some(expected) if expected != info.hash_index => Err(Error::WrongHashIndex {
+				peer: endpoint.to_string(),
+				stored: info.hash_index,
+				expected,
+			}),
+			_ => Ok(info),
+		}
 	}
 }

@@ -23,10 +23,11 @@
 //! - **Audit**: when the report window closes, the chain draws a seed
 //!   ([`Config::AuditRandomness`]); each report's audited bytes are `blake2(seed, round, peer,
 //!   i) mod T`. In the audit window the peer (or anyone) reveals, for each audited byte, the
-//!   receipt covering it and the next leaf with their proofs ([`Pallet::answer_audit`]). A
-//!   report not answered by the end of the first window is audited again with more samples;
-//!   not answered again, it fails: no reward, a penalty on the peers pallet's ladder and a
-//!   patrol request.
+//!   receipt covering it and that one leaf's Merkle proof ([`Pallet::answer_audit`]); the
+//!   proof's nodes carry the range of stream keys beneath them, so duplicated or misplaced
+//!   leaves show on the path without revealing a neighbour. A report not answered by the end
+//!   of the first window is audited again with more samples; not answered again, it fails: no
+//!   reward, a penalty on the peers pallet's ladder and a patrol request.
 //! - **Paid traffic**: a DApp's bytes count only up to what it paid for and nobody claimed yet
 //!   ([`TrafficBilling`]); a claim above it is cut and penalized.
 //! - **Top group**: after the windows, the verified reports are ranked by `T(a)` descending
@@ -406,7 +407,8 @@ pub mod pallet {
 			round: u8,
 			/// The seed.
 			seed: H256,
-			/// Reports still to answer.
+			/// The period's reports, whatever their audit status: in round 2 this includes
+			/// the reports that already passed round 1 and need not answer again.
 			reports: u32,
 		},
 		/// A report's audit was answered and every sample checked.
@@ -651,10 +653,12 @@ pub mod pallet {
 		/// - Origin: none. The call is authorized by its own content: it is valid only if every
 		///   answer checks, so anyone (normally the peer's node) may send it, free of fees.
 		/// - `period`, `peer`: the report; its audit is pending and a round is open.
-		/// - `answers`: one per audited byte of the round, in order: the covering leaf's signed
-		///   receipt and proof and the next leaf's. Each receipt is signed by its client key,
-		///   which its DApp authorized; names the peer as server; is of a period the report
-		///   covers; lies in its DApp's range of the per-DApp totals; and sorts before the next.
+		/// - `answers`: one per audited byte of the round, in order: the index of the leaf that
+		///   covers the byte, its signed receipt and its Merkle proof ([`SampleAnswer`]). The
+		///   proof leads to the report's root through nodes whose stream keys are in order, and
+		///   the leaf covers the byte; the receipt is signed by its client key, which its DApp
+		///   authorized; names the peer as server; is of a period the report covers; and its
+		///   DApp's range of the per-DApp totals holds the byte.
 		///
 		/// Emits [`Event::AuditPassed`]. The report's claims join its DApps' tallies for the
 		/// period ([`PeriodClaims`]).
@@ -1180,7 +1184,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn draw_seed(period: u32, round: u8) -> Weight {
-		let pending = Ranking::<T>::get(period).len() as u32;
+		let reports = Ranking::<T>::get(period).len() as u32;
 		let seed = sp_io::hashing::blake2_256(
 			&(AUDIT_CONTEXT, T::AuditRandomness::get(), period, round).encode(),
 		)
@@ -1188,8 +1192,8 @@ impl<T: Config> Pallet<T> {
 		let stored = AuditSeeds::<T>::mutate(period, |seeds| {
 			(seeds.len() == usize::from(round - 1)) && seeds.try_push(seed).is_ok()
 		});
-		if stored && pending > 0 {
-			Self::deposit_event(Event::AuditRequested { period, round, seed, reports: pending });
+		if stored && reports > 0 {
+			Self::deposit_event(Event::AuditRequested { period, round, seed, reports });
 		}
 		T::WeightInfo::draw_seed()
 	}

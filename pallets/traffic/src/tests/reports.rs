@@ -1,7 +1,9 @@
 //! Reports: who may report what, when, and the bounded report set.
 
 use crate::{mock::*, *};
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
+use sp_runtime::transaction_validity::TransactionValidityError;
 
 #[test]
 fn a_peer_reports_the_previous_period_in_the_report_window() {
@@ -213,5 +215,136 @@ fn a_displacing_report_that_fails_its_audit_suspends_its_peer() {
 		run_to_settled(0);
 		assert_eq!(penalties(), vec![(16, PenaltyReason::AuditFailed)]);
 		assert_eq!(penalty_levels(), vec![PenaltyLevel::Suspend]);
+	});
+}
+
+/// The pool's verdict on a report: what `AuthorizeCall` asks of `submit_report`.
+fn pool_validity(
+	report: TrafficReportOf<Test>,
+	signature: ReportSignature<Test>,
+) -> Result<(ValidTransaction, Weight), TransactionValidityError> {
+	use frame_support::pallet_prelude::Authorize;
+	Call::<Test>::submit_report { report, signature }
+		.authorize(TransactionSource::External)
+		.expect("submit_report is authorized by the peer key's signature")
+}
+
+#[test]
+fn the_pool_tags_a_report_by_peer_and_period_and_refuses_a_duplicate() {
+	build_and_execute(|| {
+		let mut node = honest_node(PEER, 0, 5_000);
+		run_to_report_window(0);
+		let first = node.report(0, 0);
+		let (valid, unused) =
+			pool_validity(first.clone(), Node::sign(&first)).expect("a valid report");
+		let tag = ("TrafficReport", (PEER, 0u32)).encode();
+		assert_eq!(valid.provides, vec![tag.clone()]);
+		assert!(valid.requires.is_empty());
+		assert_eq!(valid.longevity, u64::from(REPORT_WINDOW));
+		assert_eq!(
+			unused,
+			<() as WeightInfo>::authorize_report(4) - <() as WeightInfo>::authorize_report(1),
+			"charged for MaxDApps, refunded down to the report's one DApp"
+		);
+
+		// Another report of the same peer and period, with more receipts: the same tag, so the
+		// pool keeps only one of the two.
+		node.serve(0, 2, DAPP, 0, 1_000);
+		let second = node.report(0, 0);
+		assert_ne!(second, first);
+		let (other, _) =
+			pool_validity(second.clone(), Node::sign(&second)).expect("valid while alone");
+		assert_eq!(other.provides, vec![tag]);
+
+		// Once the first is in a block, the second (and the first again) is stale.
+		assert_ok!(Node::submit_report(first.clone()));
+		assert_eq!(
+			pool_validity(second.clone(), Node::sign(&second)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+		assert_eq!(
+			pool_validity(first.clone(), Node::sign(&first)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().report, first);
+	});
+}
+
+#[test]
+fn the_pool_refuses_a_report_of_a_period_no_longer_open() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		run_to_report_window(0);
+		let report = node.report(0, 0);
+		assert!(pool_validity(report.clone(), Node::sign(&report)).is_ok());
+		// After the report window of period 0: stale.
+		run_to(start_of(1) + u64::from(REPORT_WINDOW));
+		assert_eq!(
+			pool_validity(report.clone(), Node::sign(&report)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+		// In the next period's report window, period 0 is too old: still stale.
+		run_to_report_window(1);
+		assert_eq!(
+			pool_validity(report.clone(), Node::sign(&report)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+		assert!(Reports::<Test>::get(0, PEER).is_none());
+	});
+}
+
+#[test]
+fn the_pool_refuses_a_report_with_a_bad_signature() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 0, 5_000);
+		register_peer(2);
+		run_to_report_window(0);
+		let report = node.report(0, 0);
+		// Signed by another peer's key.
+		let mut other = report.clone();
+		other.peer = 2;
+		assert_eq!(
+			pool_validity(report.clone(), Node::sign(&other)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+		// Signed, then changed.
+		let signature = Node::sign(&report);
+		let mut changed = report.clone();
+		changed.root.hash = H256::repeat_byte(1);
+		assert_eq!(
+			pool_validity(changed, signature.clone()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+		assert_eq!(pool_validity(report, signature).map(|_| ()), Ok(()));
+		assert!(Reports::<Test>::get(0, PEER).is_none(), "validation writes nothing");
+	});
+}
+
+#[test]
+fn the_pool_refuses_reports_below_the_cutoff_and_of_peers_that_cannot_earn() {
+	build_and_execute(|| {
+		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap_multiple: None });
+		let big = honest_node(PEER, 0, 9_000);
+		report_and_settle(0, &[(&big, 0)]);
+		assert_eq!(Cutoff::<Test>::get(), 9_000);
+		let small = honest_node(2, 1, 8_999);
+		run_to_report_window(1);
+		let report = small.report(1, 0);
+		assert_eq!(
+			pool_validity(report.clone(), Node::sign(&report)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(
+				Error::<Test>::BelowCutoff.encode()[0]
+			)))
+		);
+		assert_eq!(Error::<Test>::BelowCutoff.encode(), vec![8], "the index docs/pot.md gives");
+		let enough = honest_node(3, 1, 9_000);
+		let report = enough.report(1, 0);
+		set_can_earn(3, false);
+		assert_eq!(
+			pool_validity(report.clone(), Node::sign(&report)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadSigner))
+		);
+		set_can_earn(3, true);
+		assert!(pool_validity(report.clone(), Node::sign(&report)).is_ok());
 	});
 }
