@@ -42,6 +42,9 @@ pub struct Status {
 	pub period: u32,
 	/// How many bytes it serves a session ahead of the session's receipts.
 	pub credit_window: u64,
+	/// Whether it relays VPN traffic (`CONNECT`); absent (false) from peers that predate it.
+	#[serde(default)]
+	pub relays: bool,
 }
 
 /// The answer to an opening receipt.

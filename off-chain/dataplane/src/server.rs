@@ -51,6 +51,8 @@ pub struct Config {
 	pub credit_window: u64,
 	/// Sessions served at once.
 	pub max_sessions: usize,
+	/// Sessions of one client key at once.
+	pub max_sessions_per_key: usize,
 	/// How long a session may stay idle before its slot may be reused.
 	pub idle_timeout: Duration,
 	/// How long a transfer waits for a receipt when the credit window is used up.
@@ -69,6 +71,7 @@ impl Config {
 			genesis_hash,
 			credit_window: 8 << 20,
 			max_sessions: 4096,
+			max_sessions_per_key: 64,
 			idle_timeout: Duration::from_secs(600),
 			stall_timeout: Duration::from_secs(15),
 			max_upload: 64 << 30,
@@ -118,6 +121,7 @@ fn session_error(e: SessionError) -> Response<Body> {
 		}
 		SessionError::NoCredit => StatusCode::PAYMENT_REQUIRED,
 		SessionError::TooManySessions => StatusCode::SERVICE_UNAVAILABLE,
+		SessionError::TooManyKeySessions(_) => StatusCode::TOO_MANY_REQUESTS,
 		_ => StatusCode::BAD_REQUEST,
 	};
 	error(status, e)
@@ -145,6 +149,7 @@ impl DataPlane {
 			config.genesis_hash,
 			config.credit_window,
 			config.max_sessions,
+			config.max_sessions_per_key,
 			config.idle_timeout,
 		);
 		Arc::new(DataPlane { store, sessions: Mutex::new(sessions), ledger, chain, config })
@@ -230,6 +235,7 @@ impl DataPlane {
 				genesis_hash: self.config.genesis_hash,
 				period: self.chain.current_period(),
 				credit_window: self.config.credit_window,
+				relays: self.config.relay.is_some(),
 			},
 		)
 	}

@@ -29,6 +29,10 @@ pub type Receipt = SignedReceipt<AccountId32>;
 /// the acknowledged total but can no longer be updated).
 const PERIODS_KEPT: usize = 3;
 
+/// The credit of all of one client key's sessions together, in credit windows: a client that
+/// stops signing gets no more by opening more sessions.
+pub const KEY_CREDIT_WINDOWS: u64 = 4;
+
 /// Why a session or a receipt was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
@@ -61,6 +65,9 @@ pub enum SessionError {
 	/// The peer serves as many sessions as it may.
 	#[error("this peer serves as many sessions as it may; try later or another peer")]
 	TooManySessions,
+	/// The client key has as many sessions as one key may, each with bytes not yet receipted.
+	#[error("this client key has {0} sessions with bytes not yet receipted; send their receipts")]
+	TooManyKeySessions(usize),
 	/// The client did not keep up with receipts: the credit window is used up.
 	#[error("the credit window is used up: send a receipt for the bytes received")]
 	NoCredit,
@@ -111,19 +118,24 @@ pub struct Sessions {
 	genesis_hash: H256,
 	credit_window: u64,
 	max_sessions: usize,
+	max_sessions_per_key: usize,
 	idle_timeout: Duration,
 	sessions: HashMap<SessionId, Session>,
+	/// The open sessions of each client key (at most `max_sessions_per_key` each).
+	by_key: HashMap<ClientKey, Vec<SessionId>>,
 }
 
 impl Sessions {
 	/// Sessions of `server` on the chain of `genesis_hash`, each allowed `credit_window` bytes
 	/// ahead of its receipts, at most `max_sessions` at once; a session idle for `idle_timeout`
-	/// makes room for a new one.
+	/// makes room for a new one. One client key has at most `max_sessions_per_key` sessions,
+	/// and all of them together [`KEY_CREDIT_WINDOWS`] windows of credit.
 	pub fn new(
 		server: AccountId32,
 		genesis_hash: H256,
 		credit_window: u64,
 		max_sessions: usize,
+		max_sessions_per_key: usize,
 		idle_timeout: Duration,
 	) -> Self {
 		Sessions {
@@ -131,9 +143,31 @@ impl Sessions {
 			genesis_hash,
 			credit_window,
 			max_sessions,
+			max_sessions_per_key: max_sessions_per_key.max(1),
 			idle_timeout,
 			sessions: HashMap::new(),
+			by_key: HashMap::new(),
 		}
+	}
+
+	fn remove(&mut self, id: &SessionId) {
+		if let Some(session) = self.sessions.remove(id) {
+			if let Some(ids) = self.by_key.get_mut(&session.client_key) {
+				ids.retain(|other| other != id);
+				if ids.is_empty() {
+					self.by_key.remove(&session.client_key);
+				}
+			}
+		}
+	}
+
+	/// Bytes served to all sessions of `key` and not yet acknowledged.
+	fn key_outstanding(&self, key: &ClientKey) -> u64 {
+		self.by_key.get(key).map_or(0, |ids| {
+			ids.iter()
+				.filter_map(|id| self.sessions.get(id))
+				.fold(0u64, |sum, s| sum.saturating_add(s.outstanding()))
+		})
 	}
 
 	/// The serving peer's account.
@@ -183,13 +217,37 @@ impl Sessions {
 			session.last_active = now;
 			return Ok(());
 		}
+		let key_sessions = self.by_key.get(&r.client_key).map_or(&[][..], Vec::as_slice);
+		if key_sessions.len() >= self.max_sessions_per_key {
+			// Make room among the key's own sessions: the least recently active one whose bytes
+			// are all receipted (forgetting it forgives nothing).
+			let settled = key_sessions
+				.iter()
+				.filter_map(|id| self.sessions.get(id).map(|s| (id, s)))
+				.filter(|(_, s)| s.outstanding() == 0)
+				.min_by_key(|(_, s)| s.last_active)
+				.map(|(id, _)| *id);
+			match settled {
+				Some(id) => self.remove(&id),
+				None => return Err(SessionError::TooManyKeySessions(key_sessions.len())),
+			}
+		}
 		if self.sessions.len() >= self.max_sessions {
 			let idle = self.idle_timeout;
-			self.sessions.retain(|_, s| now.saturating_duration_since(s.last_active) < idle);
+			let expired: Vec<SessionId> = self
+				.sessions
+				.iter()
+				.filter(|(_, s)| now.saturating_duration_since(s.last_active) >= idle)
+				.map(|(id, _)| *id)
+				.collect();
+			for id in &expired {
+				self.remove(id);
+			}
 			if self.sessions.len() >= self.max_sessions {
 				return Err(SessionError::TooManySessions);
 			}
 		}
+		self.by_key.entry(r.client_key).or_default().push(r.session);
 		self.sessions.insert(
 			r.session,
 			Session {
@@ -243,9 +301,18 @@ impl Sessions {
 				let (_, oldest) = session.by_period.pop_first().expect("longer than PERIODS_KEPT");
 				session.acknowledged_before = session.acknowledged_before.saturating_add(oldest);
 			}
-			session.credit_added.notify_waiters();
 		}
-		Ok(Acknowledged { new, credit: window.saturating_sub(session.outstanding()) })
+		let credit = window.saturating_sub(session.outstanding());
+		if new {
+			// The key's shared credit grew too: wake the transfers of all of its sessions.
+			let key = session.client_key;
+			for id in self.by_key.get(&key).into_iter().flatten() {
+				if let Some(other) = self.sessions.get(id) {
+					other.credit_added.notify_waiters();
+				}
+			}
+		}
+		Ok(Acknowledged { new, credit })
 	}
 
 	/// Serve up to `want` bytes on `session`: returns how many the credit window allows (zero
@@ -257,8 +324,11 @@ impl Sessions {
 		now: Instant,
 	) -> Result<u64, SessionError> {
 		let window = self.credit_window;
+		let key = self.sessions.get(session).ok_or(SessionError::UnknownSession)?.client_key;
+		let key_credit =
+			window.saturating_mul(KEY_CREDIT_WINDOWS).saturating_sub(self.key_outstanding(&key));
 		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
-		let granted = want.min(window.saturating_sub(session.outstanding()));
+		let granted = want.min(window.saturating_sub(session.outstanding())).min(key_credit);
 		session.served = session.served.saturating_add(granted);
 		if granted > 0 {
 			session.last_active = now;
@@ -314,7 +384,51 @@ mod tests {
 		.sign(&client(), &genesis())
 	}
 	fn sessions(max: usize) -> Sessions {
-		Sessions::new(server(), genesis(), WINDOW, max, Duration::from_secs(60))
+		Sessions::new(server(), genesis(), WINDOW, max, 64, Duration::from_secs(60))
+	}
+
+	#[test]
+	fn a_keys_sessions_share_its_credit_and_a_key_may_not_hoard_sessions() {
+		let now = Instant::now();
+		let mut s = Sessions::new(server(), genesis(), WINDOW, 100, 6, Duration::from_secs(60));
+		// A client that never signs opens session after session: the key's credit runs out.
+		for id in 1..=5u8 {
+			s.open(&receipt(id, 5, 0), Some(dapp()), 5, now).unwrap();
+		}
+		let served: Vec<u64> =
+			(1..=5u8).map(|id| s.grant(&[id; 16], 2 * WINDOW, now).unwrap()).collect();
+		assert_eq!(served, vec![WINDOW, WINDOW, WINDOW, WINDOW, 0]);
+		assert_eq!(served.iter().sum::<u64>(), KEY_CREDIT_WINDOWS * WINDOW);
+		// A receipt frees credit for the key: any of its sessions may use it.
+		s.acknowledge(&receipt(1, 5, WINDOW), 5, now).unwrap();
+		assert_eq!(s.grant(&[2; 16], 1, now), Ok(0), "session 2's own window is used up");
+		assert_eq!(s.grant(&[5; 16], 2 * WINDOW, now), Ok(WINDOW));
+		assert_eq!(s.grant(&[1; 16], 1, now), Ok(0), "the key's credit is used up again");
+
+		// Three sessions at most for a key: a fourth is refused while all three owe receipts.
+		let mut s = Sessions::new(server(), genesis(), WINDOW, 100, 3, Duration::from_secs(60));
+		for id in 1..=3u8 {
+			s.open(&receipt(id, 5, 0), Some(dapp()), 5, now).unwrap();
+			assert_eq!(s.grant(&[id; 16], 10, now), Ok(10));
+		}
+		assert_eq!(
+			s.open(&receipt(4, 5, 0), Some(dapp()), 5, now),
+			Err(SessionError::TooManyKeySessions(3))
+		);
+		// A fully receipted session makes room (forgetting it forgives nothing).
+		s.acknowledge(&receipt(2, 5, 10), 5, now).unwrap();
+		s.open(&receipt(4, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert!(s.get(&[2; 16]).is_none());
+		assert!(
+			s.get(&[1; 16]).is_some() && s.get(&[3; 16]).is_some() && s.get(&[4; 16]).is_some()
+		);
+		assert_eq!(s.len(), 3);
+		// Another key is not affected.
+		let other = sr25519::Pair::from_string("//other-client", None).unwrap();
+		let mut opening = receipt(9, 5, 0).receipt;
+		opening.client_key = other.public();
+		s.open(&opening.sign(&other, &genesis()), Some(dapp()), 5, now).unwrap();
+		assert_eq!(s.grant(&[9; 16], 2 * WINDOW, now), Ok(WINDOW));
 	}
 
 	#[test]

@@ -78,6 +78,12 @@ pub enum Error {
 	/// The chain's peer registry lists no active professional peer with a valid endpoint.
 	#[error("no active professional peer is registered")]
 	NoRegisteredPeers,
+	/// The peer named for a data channel does not relay VPN traffic (`None`: no peer does).
+	#[error("{}", match .0 {
+		Some(peer) => format!("{peer} does not relay VPN traffic"),
+		None => "none of the serving peers relays VPN traffic".to_string(),
+	})]
+	NoRelay(Option<String>),
 	/// No reachable peer has the file.
 	#[error("no serving peer has file {0}")]
 	NotFound(HashIndex),
@@ -454,7 +460,8 @@ impl Client {
 	}
 
 	/// Open a local SOCKS5 listener on `listen` whose connections are tunnelled through the
-	/// relay of the peer at `via` (the first peer if `None`), receipts signed for every byte.
+	/// relay of the peer at `via` (the first peer that relays if `None`), receipts signed for
+	/// every byte. [`Error::NoRelay`] if that peer does not relay, or none does.
 	pub async fn create_data_channel(
 		&self,
 		listen: std::net::SocketAddr,
@@ -466,8 +473,11 @@ impl Client {
 					Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
 				})?
 			}
-			None => self.peers.first().ok_or(Error::NoPeers)?,
+			None => self.peers.iter().find(|p| p.status.relays).ok_or(Error::NoRelay(None))?,
 		};
+		if !peer.status.relays {
+			return Err(Error::NoRelay(Some(peer.endpoint.to_string())));
+		}
 		let session =
 			PeerSession::open(&peer.endpoint, peer.status.server.clone(), self.signer()).await?;
 		DataChannel::start(listen, peer.endpoint.clone(), session).await

@@ -415,17 +415,32 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	let request_len = b"GET / HTTP/1.0\r\n\r\n".len() as u64;
 	assert_eq!(relaying.receipted(), 2 * (request_len + page.len() as u64));
 
-	// A relay that keeps to public addresses refuses loopback; a peer that does not relay
-	// refuses outright. SOCKS5 says "not allowed" for both.
-	for policy in [Some(RelayPolicy { allow_private: false }), None] {
-		let peer = start_peer(chain.clone(), 2, |c| c.relay = policy.clone()).await;
-		let client = client(&[&peer]).await;
-		let channel =
-			client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
-		assert_eq!(socks_get(channel.local_addr(), target).await.0, 2, "{policy:?}");
-		channel.destroy().await;
-		assert_eq!(peer.receipted(), 0);
-	}
+	// A relay that keeps to public addresses refuses loopback: SOCKS5 says "not allowed".
+	let public_only =
+		start_peer(chain.clone(), 2, |c| c.relay = Some(RelayPolicy { allow_private: false }))
+			.await;
+	let client_of_public = client(&[&public_only]).await;
+	let channel =
+		client_of_public.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	assert_eq!(socks_get(channel.local_addr(), target).await.0, 2);
+	channel.destroy().await;
+	assert_eq!(public_only.receipted(), 0);
+
+	// A peer that does not relay says so in its status: no channel is opened through it, and
+	// with several peers the one that relays is chosen.
+	let plain = start_peer(chain.clone(), 3, |c| c.relay = None).await;
+	let only_plain = client(&[&plain]).await;
+	let listen = "127.0.0.1:0".parse().unwrap();
+	let err = only_plain.create_data_channel(listen, None).await.err();
+	assert!(matches!(err, Some(Error::NoRelay(None))), "{err:?}");
+	let err = only_plain.create_data_channel(listen, Some(&plain.endpoint)).await.err();
+	assert!(matches!(&err, Some(Error::NoRelay(Some(p))) if *p == plain.endpoint.to_string()));
+	let both = client(&[&plain, &relaying]).await;
+	let channel = both.create_data_channel(listen, None).await.unwrap();
+	assert_eq!(channel.peer(), &relaying.endpoint);
+	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
+	channel.destroy().await;
+	assert_eq!(plain.receipted(), 0);
 }
 
 /// Wait (at most 10 s) until the peer's receipts acknowledge `bytes`.
