@@ -79,6 +79,7 @@ fn settlement<T: Config>() -> SettlementOf<T> {
 		stage: SettlementStage::Counting(0),
 		top,
 		top_group: T::MaxTopGroup::get(),
+		reward_cap_multiple: Some(2),
 		total_traffic: 0,
 		emission: T::MiningPool::period_emission(PERIOD).peers,
 		paid: Zero::zero(),

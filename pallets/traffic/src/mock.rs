@@ -81,6 +81,9 @@ frame_support::construct_runtime!(
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	/// The database weights `weights.rs`'s `()` implementation uses, so that weights derived
+	/// from it (an answer's authorization) are tested with real write costs.
+	type DbWeight = frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]

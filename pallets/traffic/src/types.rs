@@ -243,6 +243,8 @@ pub struct Settlement<
 	pub top: BoundedVec<(u128, AccountId), MaxTop>,
 	/// K for this settlement (fixed when it starts).
 	pub top_group: u32,
+	/// The wash-trading cap for this settlement (fixed when it starts, like K).
+	pub reward_cap_multiple: Option<u32>,
 	/// `T(total)` of the top group (set when counting ends).
 	pub total_traffic: u128,
 	/// `N(total)`: the peers' share of the period's emission.

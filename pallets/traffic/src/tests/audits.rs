@@ -111,7 +111,14 @@ fn an_answer_pays_for_its_round_and_dapps_only() {
 			.authorize(TransactionSource::External)
 			.expect("authorizable")
 			.expect("valid answers");
-		assert_eq!(unused, Traffic::max_answer_weight() - used);
+		// The authorization makes no writes: it is charged the checks only.
+		let writes = |d: u64| <Test as frame_system::Config>::DbWeight::get().writes(1 + d);
+		let max_dapps = u64::from(<<Test as Config>::MaxDApps as Get<u32>>::get());
+		assert_eq!(
+			Traffic::max_answer_authorization_weight(),
+			Traffic::max_answer_weight() - writes(max_dapps)
+		);
+		assert_eq!(unused, Traffic::max_answer_authorization_weight() - (used - writes(2)));
 		let post = Traffic::answer_audit(
 			frame_system::RawOrigin::Authorized.into(),
 			0,

@@ -194,6 +194,37 @@ fn the_wash_trading_cap_limits_a_reward_to_a_multiple_of_the_fees_paid() {
 }
 
 #[test]
+fn a_cap_set_while_a_settlement_runs_applies_from_the_next_one() {
+	build_and_execute(|| {
+		register_peer(1);
+		authorize(DAPP, 0);
+		pay_for(DAPP, 5_000, 1_000); // 5 000 000 plancks of fees
+		let mut node = Node::new(1);
+		node.serve(0, 1, DAPP, 0, 5_000);
+		run_to_report_window(0);
+		assert_ok!(node.submit(0, 0));
+		run_to_first_audit(0);
+		assert_ok!(node.answer_audit(0));
+		let start = start_of(1) + u64::from(AUDIT_START + 2 * AUDIT_WINDOW);
+		run_to(start);
+		assert!(Settling::<Test>::get().is_some(), "period 0 is being settled");
+		// Governance caps rewards now: period 0's settlement started without the cap.
+		let capped = TrafficParameters { top_group: DEFAULT_TOP, reward_cap_multiple: Some(2) };
+		assert_ok!(Traffic::set_parameters(RuntimeOrigin::root(), capped));
+		run_to_settled(0);
+		let reward = Traffic::explain_reward(&1, 0).unwrap().reward;
+		assert!(reward > 10_000_000, "uncapped: the period's whole peer share, {reward}");
+		assert_eq!(Settled::<Test>::get(0).map(|s| s.paid), Some(reward));
+		// The next settlement applies it: twice the 5 000 000 plancks of fees.
+		pay_for(DAPP, 5_000, 1_000);
+		let mut next = Node::new(1);
+		next.serve(1, 2, DAPP, 0, 5_000);
+		report_and_settle(1, &[(&next, 1)]);
+		assert_eq!(Traffic::explain_reward(&1, 1).unwrap().reward, 10_000_000);
+	});
+}
+
+#[test]
 fn governance_sets_the_parameters_within_bounds() {
 	build_and_execute(|| {
 		let good = TrafficParameters { top_group: 50, reward_cap_multiple: Some(3) };
