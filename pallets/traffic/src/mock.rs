@@ -144,6 +144,12 @@ parameter_types! {
 	pub static BillingEmission: Balance = 21_000 * SPB;
 	pub static Randomness: H256 = H256::repeat_byte(0x42);
 	pub static BillingPeerSet: Vec<AccountId> = vec![];
+	/// `MaxReports`, `SettleBatch` and `PayoutBatch`: small by default, so that tests reach the
+	/// bounds; the whitepaper's top-100 example raises them together (the settlement must still
+	/// fit in a period).
+	pub static MaxReportsParam: u32 = MAX_REPORTS;
+	pub static SettleBatchParam: u32 = 3;
+	pub static PayoutBatchParam: u32 = 3;
 }
 
 /// The mining pool's stand-in: pays from [`POOL`] with [`Preservation::Preserve`].
@@ -263,14 +269,14 @@ impl pallet_traffic::Config for Test {
 	type AuditWindow = ConstU32<AUDIT_WINDOW>;
 	type AuditSamples = ConstU32<SAMPLES>;
 	type SecondAuditSamples = ConstU32<SECOND_SAMPLES>;
-	type MaxReports = ConstU32<MAX_REPORTS>;
+	type MaxReports = MaxReportsParam;
 	type MaxDApps = ConstU32<4>;
 	type MaxTopGroup = ConstU32<MAX_TOP>;
 	type DefaultTopGroup = ConstU32<DEFAULT_TOP>;
 	type MaxRollover = ConstU32<12>;
 	type MaxBillingPeers = ConstU32<4>;
-	type SettleBatch = ConstU32<3>;
-	type PayoutBatch = ConstU32<3>;
+	type SettleBatch = SettleBatchParam;
+	type PayoutBatch = PayoutBatchParam;
 	type HistoryDepth = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -53,6 +53,36 @@ fn the_whitepapers_worked_example_pays_exactly_80_000_spb() {
 }
 
 #[test]
+fn the_whitepapers_example_with_a_top_group_of_100_pays_node_a_80_000_spb() {
+	// The example literally: the top 100 nodes share 1 000 000 SPB; node a served 80 GB of the
+	// group's 1 000 GB.
+	MaxReportsParam::set(100);
+	SettleBatchParam::set(50);
+	PayoutBatchParam::set(50);
+	<Traffic as Hooks<u64>>::integrity_test();
+	build_and_execute(|| {
+		PeersEmission::set(spb(1_000_000));
+		set_top_group(100);
+		let a = honest_node(101, 0, 80 * GB);
+		// 99 others: 98 with 9 GB each and one with 38 GB, 920 GB together.
+		let mut others: Vec<Node> = (102..=199).map(|p| honest_node(p, 0, 9 * GB)).collect();
+		others.push(honest_node(200, 0, 38 * GB));
+		let mut nodes: Vec<(&Node, u32)> = vec![(&a, 0)];
+		nodes.extend(others.iter().map(|n| (n, 0)));
+		report_and_settle(0, &nodes);
+		let summary = Settled::<Test>::get(0).unwrap();
+		assert_eq!(summary.winners, 100);
+		assert_eq!(summary.total_traffic, u128::from(1_000 * GB));
+		assert_eq!(summary.emission, spb(1_000_000));
+		assert_eq!(Traffic::explain_reward(&101, 0).unwrap().reward, spb(80_000));
+		assert_eq!(free(101), spb(80_000), "a new account, paid exactly N(a)");
+		assert_eq!(free(102), spb(9_000));
+		assert_eq!(free(200), spb(38_000));
+		assert_eq!(summary.paid, spb(1_000_000), "the whole share, no dust at these numbers");
+	});
+}
+
+#[test]
 fn the_top_group_is_the_k_largest_with_ties_to_the_smaller_account() {
 	build_and_execute(|| {
 		set_top_group(2);
