@@ -427,6 +427,63 @@ fn an_unanswered_report_is_audited_again_and_may_pass_then() {
 }
 
 #[test]
+fn each_kind_of_forged_receipt_fails_both_rounds_and_earns_nothing() {
+	let genesis = || Traffic::genesis_hash();
+	let forgeries: Vec<(&str, Box<dyn Fn() -> SignedReceipt<AccountId>>, Error<Test>)> = vec![
+		(
+			"signed by another key",
+			Box::new(move || receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(1), &genesis())),
+			Error::<Test>::BadReceiptSignature,
+		),
+		(
+			"bytes tampered after signing",
+			Box::new(move || {
+				let mut r = receipt(PEER, DAPP, 0, 0, 400).sign(&client(0), &genesis());
+				r.receipt.bytes = 4_000;
+				r
+			}),
+			Error::<Test>::BadReceiptSignature,
+		),
+		(
+			"for another server",
+			Box::new(move || receipt(2, DAPP, 0, 0, 4_000).sign(&client(0), &genesis())),
+			Error::<Test>::WrongServer,
+		),
+		(
+			"a key its DApp did not authorize",
+			Box::new(move || receipt(PEER, DAPP, 5, 0, 4_000).sign(&client(5), &genesis())),
+			Error::<Test>::ClientKeyNotAuthorized,
+		),
+	];
+	for (kind, forge, error) in forgeries {
+		let error = sp_runtime::DispatchError::from(error);
+		build_and_execute(|| {
+			register_peer(PEER);
+			authorize(DAPP, 0);
+			pay_for(DAPP, 4_000, 1);
+			let mut cheat = Node::new(PEER);
+			cheat.push(forge());
+			run_to_report_window(0);
+			assert_ok!(cheat.submit(0, 0));
+			run_to_first_audit(0);
+			assert_noop!(cheat.answer_audit(0), error);
+			run_to_second_audit(0);
+			assert_noop!(cheat.answer_audit(0), error);
+			run_to_settled(0);
+			assert_eq!(
+				Reports::<Test>::get(0, PEER).unwrap().status,
+				AuditStatus::Failed,
+				"{kind}"
+			);
+			assert_eq!(free(PEER), spb(10), "{kind}: no reward");
+			assert!(rewards().is_empty(), "{kind}");
+			assert_eq!(Traffic::explain_reward(&PEER, 0).unwrap().reward, 0, "{kind}");
+			assert_eq!(penalties(), vec![(PEER, PenaltyReason::AuditFailed)], "{kind}");
+		});
+	}
+}
+
+#[test]
 fn a_report_unanswered_twice_fails_earns_nothing_and_is_penalized() {
 	build_and_execute(|| {
 		let honest = honest_node(2, 0, 1_000);
