@@ -429,7 +429,8 @@ fn an_unanswered_report_is_audited_again_and_may_pass_then() {
 #[test]
 fn each_kind_of_forged_receipt_fails_both_rounds_and_earns_nothing() {
 	let genesis = || Traffic::genesis_hash();
-	let forgeries: Vec<(&str, Box<dyn Fn() -> SignedReceipt<AccountId>>, Error<Test>)> = vec![
+	type Forge = Box<dyn Fn() -> SignedReceipt<AccountId>>;
+	let forgeries: Vec<(&str, Forge, Error<Test>)> = vec![
 		(
 			"signed by another key",
 			Box::new(move || receipt(PEER, DAPP, 0, 0, 4_000).sign(&client(1), &genesis())),
