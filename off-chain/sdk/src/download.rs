@@ -67,6 +67,8 @@ struct State {
 	in_flight: usize,
 	live: Vec<bool>,
 	stopped: bool,
+	/// Slices from this index on wait (a caller reading in file order is that far behind).
+	limit: Option<u64>,
 }
 
 /// The shared queue of slices.
@@ -82,6 +84,7 @@ impl Schedule {
 			in_flight: 0,
 			live: vec![true; sources],
 			stopped: false,
+			limit: None,
 		};
 		Schedule { state: Mutex::new(state), changed: Notify::new() }
 	}
@@ -97,7 +100,10 @@ impl Schedule {
 				if s.stopped || !s.live[me] {
 					return None;
 				}
-				if let Some(at) = s.queue.iter().position(|i| !i.failed_by.contains(&me)) {
+				let limit = s.limit;
+				if let Some(at) = s.queue.iter().position(|i| {
+					!i.failed_by.contains(&me) && limit.is_none_or(|limit| i.slice < limit)
+				}) {
 					s.in_flight += 1;
 					return s.queue.remove(at);
 				}
@@ -142,6 +148,16 @@ impl Schedule {
 	fn stop(&self) {
 		self.state.lock().stopped = true;
 		self.changed.notify_waiters();
+	}
+
+	/// Let workers take only slices below `limit` (`None`: any).
+	fn set_limit(&self, limit: Option<u64>) {
+		let mut s = self.state.lock();
+		if s.limit != limit {
+			s.limit = limit;
+			drop(s);
+			self.changed.notify_waiters();
+		}
 	}
 }
 
@@ -271,6 +287,12 @@ pub struct Download {
 	supervisor: Option<tokio::task::JoinHandle<()>>,
 	reorder: std::collections::BTreeMap<u64, Bytes>,
 	next_offset: u64,
+	/// The slices fetched, in file order (skipped ones left out), for reading in order.
+	scheduled: Vec<u64>,
+	/// How many of `scheduled` were returned in order.
+	returned: usize,
+	slice_size: u64,
+	buffer_slices: usize,
 }
 
 impl Download {
@@ -285,7 +307,9 @@ impl Download {
 	) -> Self {
 		let first = plan.start / plan.info.slice_size;
 		let last = (plan.end - 1) / plan.info.slice_size;
-		let schedule = Arc::new(Schedule::new((first..=last).filter(|s| !skip(*s)), sources.len()));
+		let scheduled: Vec<u64> = (first..=last).filter(|s| !skip(*s)).collect();
+		let schedule = Arc::new(Schedule::new(scheduled.iter().copied(), sources.len()));
+		let slice_size = plan.info.slice_size;
 		let (tx, rx) = mpsc::channel(buffer_slices.max(1));
 		let (info, start, end) = (plan.info.clone(), plan.start, plan.end);
 		let plan = Arc::new(plan);
@@ -324,6 +348,10 @@ impl Download {
 			supervisor: Some(supervisor),
 			reorder: Default::default(),
 			next_offset: start,
+			scheduled,
+			returned: 0,
+			slice_size,
+			buffer_slices: buffer_slices.max(1),
 		}
 	}
 
@@ -349,11 +377,22 @@ impl Download {
 	}
 
 	/// The next bytes in file order; `None` when all of the range has been returned. Do not mix
-	/// with [`receive`](Self::receive).
+	/// with [`receive`](Self::receive). Slices skipped by a resumed download are left out.
+	///
+	/// Memory stays bounded while a slow slice holds the order up: from the first call on,
+	/// workers fetch no slice more than the download's buffer (`max_buffer`) ahead of the next
+	/// one to return.
 	pub async fn receive_in_order(&mut self) -> Option<Result<Bytes, Error>> {
 		loop {
+			// The next slice to return, and where its bytes start within the range.
+			if let Some(&slice) = self.scheduled.get(self.returned) {
+				self.next_offset = self.start.max(slice * self.slice_size);
+			}
+			self.schedule
+				.set_limit(self.scheduled.get(self.returned + self.buffer_slices).copied());
 			if let Some(data) = self.reorder.remove(&self.next_offset) {
 				self.next_offset += data.len() as u64;
+				self.returned += 1;
 				return Some(Ok(data));
 			}
 			match self.rx.recv().await {
@@ -361,8 +400,8 @@ impl Download {
 					self.reorder.insert(chunk.offset, chunk.data);
 				}
 				Some(Err(e)) => return Some(Err(e)),
-				// The channel is closed: what is left follows a gap (slices skipped by a resumed
-				// download) and is returned in order.
+				// The channel is closed with the next slice missing (the download was stopped):
+				// what arrived after it is returned in order.
 				None => match self.reorder.pop_first() {
 					Some((offset, data)) => {
 						self.next_offset = offset + data.len() as u64;
@@ -395,5 +434,43 @@ impl Download {
 impl Drop for Download {
 	fn drop(&mut self) {
 		self.schedule.stop();
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::time::Duration;
+
+	async fn next_within(schedule: &Schedule, me: usize) -> Option<Option<u64>> {
+		tokio::time::timeout(Duration::from_millis(100), schedule.next(me))
+			.await
+			.ok()
+			.map(|item| item.map(|i| i.slice))
+	}
+
+	#[tokio::test]
+	async fn workers_wait_below_the_limit_of_a_reader_in_file_order() {
+		let schedule = Schedule::new(0..6, 1);
+		schedule.set_limit(Some(2));
+		assert_eq!(next_within(&schedule, 0).await, Some(Some(0)));
+		assert_eq!(next_within(&schedule, 0).await, Some(Some(1)));
+		assert_eq!(next_within(&schedule, 0).await, None, "slice 2 waits for the reader");
+		schedule.done();
+		schedule.done();
+		schedule.set_limit(Some(4));
+		assert_eq!(next_within(&schedule, 0).await, Some(Some(2)));
+		// A failed slice below the limit is taken again at once.
+		let item = Item { slice: 3, failed_by: Vec::new() };
+		schedule.state.lock().queue.retain(|i| i.slice != 3);
+		schedule.state.lock().in_flight += 1;
+		assert_eq!(schedule.failed(item, 0, false), Some(3), "no other source: unservable");
+		let schedule = Schedule::new(0..3, 1);
+		schedule.set_limit(None);
+		for expected in 0..3 {
+			assert_eq!(next_within(&schedule, 0).await, Some(Some(expected)));
+			schedule.done();
+		}
+		assert_eq!(next_within(&schedule, 0).await, Some(None), "all done");
 	}
 }

@@ -567,6 +567,40 @@ async fn a_receipt_the_ledger_fails_to_keep_is_not_acknowledged() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_in_order_with_a_one_slice_buffer_returns_the_range_from_two_peers() {
+	let chain = chain_with_client();
+	let a = start_peer(chain.clone(), 1, |_| {}).await;
+	let b = start_peer(chain.clone(), 2, |_| {}).await;
+	let (path, data) = random_file(a.dir.path(), 9 * SLICE_SIZE as usize + 123);
+	let client = client(&[&a, &b]).await;
+	let info = client.upload(&a.endpoint, &path, "ordered").await.unwrap();
+	client.upload(&b.endpoint, &path, "ordered").await.unwrap();
+	let s = SLICE_SIZE as usize;
+	// A range from inside slice 1 to inside slice 8, slices 3 and 4 already present: workers
+	// may run at most one slice ahead of the reader.
+	let (start, end) = (s + 10, 8 * s + 5);
+	let options = DownloadOptions {
+		max_buffer: SLICE_SIZE as usize,
+		skip_slices: vec![3, 4],
+		..Default::default()
+	};
+	let mut download = client
+		.start_download_with(&info.hash_index, start as i64, end as i64, options)
+		.await
+		.unwrap();
+	let mut got = Vec::new();
+	while let Some(bytes) = download.receive_in_order().await {
+		got.extend_from_slice(&bytes.expect("no slice fails"));
+	}
+	download.finish().await;
+	let mut expected = data[start..3 * s].to_vec();
+	expected.extend_from_slice(&data[5 * s..=end]);
+	assert!(got == expected, "the range in file order, without the skipped slices");
+	// Slices are fetched (and paid) whole, to be verified: 1, 2, 5, 6, 7 and 8.
+	assert_eq!(a.receipted() + b.receipted(), 6 * SLICE_SIZE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resumed_download_fetches_only_the_missing_slices() {
 	let chain = chain_with_client();
 	let a = start_peer(chain.clone(), 1, |_| {}).await;
