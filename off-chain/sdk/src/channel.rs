@@ -44,14 +44,18 @@ impl DataChannel {
 		let task = {
 			let (peer, session) = (peer.clone(), session.clone());
 			tokio::spawn(async move {
+				// The tunnels belong to this task: when it is aborted (`destroy`), dropping the
+				// set ends them all.
+				let mut tunnels = tokio::task::JoinSet::new();
 				loop {
+					while tunnels.try_join_next().is_some() {}
 					let Ok((socket, _)) = listener.accept().await else {
 						tokio::time::sleep(Duration::from_millis(100)).await;
 						continue;
 					};
 					let _ = socket.set_nodelay(true);
 					let (peer, session) = (peer.clone(), session.clone());
-					tokio::spawn(async move {
+					tunnels.spawn(async move {
 						if let Err(e) = serve_socks(socket, &peer, &session).await {
 							log::debug!(target: "sdk", "SOCKS connection ended: {e}");
 						}
@@ -77,10 +81,12 @@ impl DataChannel {
 		self.session.counted()
 	}
 
-	/// Close the listener and send the last receipts (open tunnels end with the process or
-	/// when their ends close).
+	/// Close the listener and the open tunnels, then send the last receipts: every byte the
+	/// tunnels carried is receipted.
 	pub async fn destroy(self) {
 		self.task.abort();
+		// Wait until the task is gone, so its tunnels are, and count no more bytes.
+		let _ = self.task.await;
 		self.session.finish(Duration::from_secs(10)).await;
 	}
 }

@@ -443,6 +443,55 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	assert_eq!(plain.receipted(), 0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destroying_a_data_channel_closes_its_tunnels_and_receipts_their_bytes() {
+	use spacebook_dataplane::relay::RelayPolicy;
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let chain = chain_with_client();
+	let peer =
+		start_peer(chain.clone(), 1, |c| c.relay = Some(RelayPolicy { allow_private: true })).await;
+	// An echo server that keeps its connections open.
+	let echo = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let target = echo.local_addr().unwrap();
+	tokio::spawn(async move {
+		while let Ok((mut socket, _)) = echo.accept().await {
+			tokio::spawn(async move {
+				let mut buf = [0u8; 1024];
+				while let Ok(n) = socket.read(&mut buf).await {
+					if n == 0 || socket.write_all(&buf[..n]).await.is_err() {
+						break;
+					}
+				}
+			});
+		}
+	});
+	let client = client(&[&peer]).await;
+	let channel = client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+	let mut s = tokio::net::TcpStream::connect(channel.local_addr()).await.unwrap();
+	s.write_all(&[5, 1, 0]).await.unwrap();
+	let mut choice = [0u8; 2];
+	s.read_exact(&mut choice).await.unwrap();
+	let std::net::IpAddr::V4(ip) = target.ip() else { panic!("IPv4 target") };
+	let mut request = vec![5, 1, 0, 1];
+	request.extend_from_slice(&ip.octets());
+	request.extend_from_slice(&target.port().to_be_bytes());
+	s.write_all(&request).await.unwrap();
+	let mut reply = [0u8; 10];
+	s.read_exact(&mut reply).await.unwrap();
+	assert_eq!(reply[1], 0, "connected");
+	s.write_all(b"ping through the tunnel").await.unwrap();
+	let mut echoed = [0u8; 23];
+	s.read_exact(&mut echoed).await.unwrap();
+	assert_eq!(&echoed, b"ping through the tunnel");
+
+	// The tunnel is still open: destroying the channel closes it.
+	channel.destroy().await;
+	let mut rest = Vec::new();
+	let closed = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut rest)).await;
+	assert!(closed.is_ok(), "the client's end sees the tunnel close");
+	assert_eq!(peer.receipted(), 2 * 23, "both directions of the tunnel are receipted");
+}
+
 /// Wait (at most 10 s) until the peer's receipts acknowledge `bytes`.
 async fn receipted_within(peer: &Peer, bytes: u64) {
 	for _ in 0..200 {
