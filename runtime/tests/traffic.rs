@@ -179,9 +179,8 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the_peer() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, _) = register_eve_and_ferdie();
-		// Receipts signed by Ferdie's authorized client key but naming Eve herself as the DApp
-		// fail the audit; naming a DApp that is not registered (Bob) too. With the key
-		// authorized for Bob's receipts the audit passes, and the paid check counts nothing.
+		// Receipts signed by Ferdie's authorized client key but naming Bob as their DApp fail
+		// the audit: Bob never authorized that key. Eve earns nothing and is warned.
 		let bob = Sr25519Keyring::Bob.to_account_id();
 		let forged = receipts(&eve, &bob, 3);
 		let tree = SumTree::from_leaves(forged.iter().map(SumNode::leaf).collect()).unwrap();
@@ -255,7 +254,7 @@ fn a_client_key_removed_after_its_traffic_still_vouches_for_it_in_the_audit() {
 }
 
 #[test]
-fn traffic_beyond_what_the_dapp_prepaid_counts_nothing_and_warns_the_peer() {
+fn only_the_traffic_the_dapp_prepaid_counts_and_a_claim_beyond_it_warns_the_peer() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, ferdie) = register_eve_and_ferdie();
 		ferdie_buys(1);

@@ -28,6 +28,11 @@ pub struct Cli {
 	#[arg(long, global = true, env = "SPACEBOOK_CLIENT_KEY", hide_env_values = true)]
 	pub client_key: Option<String>,
 
+	/// A file holding the client key's secret phrase or URI (plain, or a keystore file's JSON
+	/// string).
+	#[arg(long, global = true, conflicts_with = "client_key")]
+	pub client_key_file: Option<PathBuf>,
+
 	/// What to do.
 	#[command(subcommand)]
 	pub command: Command,

@@ -129,13 +129,17 @@ pub fn parse_range(s: &str) -> Result<(i64, i64), Failure> {
 	Ok((start, end))
 }
 
+/// A secret phrase or URI from a file: plain text, or a keystore file's JSON string.
+fn secret_from_file(path: &Path) -> Result<String, Failure> {
+	let raw = std::fs::read_to_string(path)
+		.map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+	let trimmed = raw.trim();
+	Ok(serde_json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned()))
+}
+
 fn secret(cli: &Cli) -> Result<String, Failure> {
 	if let Some(path) = &cli.suri_file {
-		let raw = std::fs::read_to_string(path)
-			.map_err(|e| Failure::new(format!("cannot read {path:?}: {e}")))?;
-		// A keystore file holds the phrase as a JSON string.
-		let trimmed = raw.trim();
-		return Ok(serde_json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned()));
+		return secret_from_file(path);
 	}
 	cli.suri
 		.clone()
@@ -155,11 +159,15 @@ fn keypair(suri: &str) -> Result<subxt_signer::sr25519::Keypair, Failure> {
 }
 
 async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
-	let client_key = cli
-		.client_key
-		.as_deref()
-		.ok_or_else(|| Failure::new("name the DApp's client key with --client-key"))?;
-	let client_key = pair(client_key, "--client-key")?;
+	let client_key = match (&cli.client_key, &cli.client_key_file) {
+		(Some(suri), _) => pair(suri, "--client-key")?,
+		(None, Some(path)) => pair(&secret_from_file(path)?, "--client-key-file")?,
+		(None, None) => {
+			return Err(Failure::new(
+				"name the DApp's client key with --client-key or --client-key-file",
+			))
+		}
+	};
 	let dapp = match &cli.dapp {
 		Some(dapp) => parse_account(dapp)?,
 		None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
@@ -466,6 +474,36 @@ mod tests {
 		assert!(err.to_string().starts_with(missing), "{err}");
 		let err = run_args(&["file", "info"]).await.unwrap_err();
 		assert!(err.to_string().contains("hash index or by --address"), "{err}");
+	}
+
+	#[tokio::test]
+	async fn a_client_key_comes_from_a_file_plain_or_as_a_keystore_string() {
+		let dir = tempfile::tempdir().unwrap();
+		let plain = dir.path().join("client-key");
+		std::fs::write(&plain, "//dapp-client\n").unwrap();
+		let json = dir.path().join("keystore-entry");
+		std::fs::write(&json, "\"//dapp-client\"").unwrap();
+		for path in [&plain, &json] {
+			assert_eq!(secret_from_file(path).unwrap(), "//dapp-client");
+		}
+		let missing = dir.path().join("absent");
+		let err = secret_from_file(&missing).unwrap_err();
+		assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
+		// Without any client key, a DApp command says which flags name one.
+		let cli = Cli::try_parse_from([
+			"spacebook",
+			"--url",
+			"ws://127.0.0.1:9",
+			"--dapp",
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+			"file",
+			"info",
+			"--address",
+			"x",
+		])
+		.unwrap();
+		let err = run(cli).await.unwrap_err();
+		assert!(err.to_string().contains("--client-key-file"), "{err}");
 	}
 
 	#[test]

@@ -1527,16 +1527,19 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Why `who` earned what it did for `period`, from chain data.
+	/// Why `who` earned what it did for `period`, from chain data; `settled` says whether the
+	/// settlement's figures are in yet.
 	pub fn explain_reward(
 		who: &T::AccountId,
 		period: u32,
 	) -> Option<RewardExplanation<T::Balance>> {
 		let record = Reports::<T>::get(period, who)?;
-		let summary = Settled::<T>::get(period).unwrap_or_default();
+		let settled = Settled::<T>::get(period);
+		let summary = settled.unwrap_or_default();
 		let outcome = record.outcome.unwrap_or_default();
 		Some(RewardExplanation {
 			period,
+			settled: settled.is_some(),
 			reported: record.report.root.sum,
 			carried_in: record.carried_in,
 			audit: record.status,

@@ -292,6 +292,9 @@ pub struct PeriodSummary<Balance> {
 pub struct RewardExplanation<Balance> {
 	/// The period.
 	pub period: u32,
+	/// Whether the period is settled. Until it is, the cutoff, `T(total)`, `N(total)`, the
+	/// rank and the reward are zero or none, not yet known.
+	pub settled: bool,
 	/// New bytes the report claimed (its root's sum).
 	pub reported: u128,
 	/// Bytes carried in from earlier reports.

@@ -36,6 +36,7 @@ fn the_whitepapers_worked_example_pays_exactly_80_000_spb() {
 		assert_eq!(summary.paid, spb(1_000_000));
 		assert_eq!(summary.winners, 4);
 		let explained = Traffic::explain_reward(&1, 0).unwrap();
+		assert!(explained.settled);
 		assert_eq!(explained.reward, spb(80_000));
 		assert_eq!(explained.rank, Some(4));
 		assert_eq!(explained.ranked, u128::from(80 * GB));
@@ -238,6 +239,9 @@ fn a_cap_set_while_a_settlement_runs_applies_from_the_next_one() {
 		let start = start_of(1) + u64::from(AUDIT_START + 2 * AUDIT_WINDOW);
 		run_to(start);
 		assert!(Settling::<Test>::get().is_some(), "period 0 is being settled");
+		let pending = Traffic::explain_reward(&1, 0).unwrap();
+		assert!(!pending.settled);
+		assert_eq!((pending.total_traffic, pending.emission, pending.rank), (0, 0, None));
 		// Governance caps rewards now: period 0's settlement started without the cap.
 		let capped = TrafficParameters { top_group: DEFAULT_TOP, reward_cap_multiple: Some(2) };
 		assert_ok!(Traffic::set_parameters(RuntimeOrigin::root(), capped));
