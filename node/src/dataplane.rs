@@ -70,7 +70,10 @@ pub struct DataPlaneParams {
 }
 
 /// Periods of receipts kept in the journal when it is compacted at start: two hours' worth at
-/// 5-minute periods, far beyond the report and audit windows.
+/// 5-minute periods, far beyond the report and audit windows. The journal only has to cover
+/// the moment between a receipt's acknowledgement and its write to the node's off-chain
+/// storage, which keeps a peer's receipts as long as it rolls its traffic over (`MaxRollover`);
+/// on replay, receipts of periods the off-chain worker already forgot are not kept again.
 const JOURNAL_PERIODS: u32 = 24;
 
 /// The chain as the data plane sees it.

@@ -71,13 +71,22 @@ pub fn keep_receipt<S: OffchainStorage>(
 	storage: &mut S,
 	signed: SignedReceipt<AccountId>,
 ) -> Result<bool, &'static str> {
+	let prefix = sp_offchain::STORAGE_PREFIX;
+	// Periods the off-chain worker already forgot are claimed: nothing of them is kept again.
+	let forgotten_key = spacebook_receipts::offchain_forgotten_key(&signed.receipt.server);
+	let forgotten_before = storage
+		.get(prefix, &forgotten_key)
+		.and_then(|raw| u32::decode(&mut &raw[..]).ok())
+		.unwrap_or(0);
+	if signed.receipt.period < forgotten_before {
+		return Ok(false);
+	}
 	let key = offchain_receipts_key(&signed.receipt.server, signed.receipt.period);
 	for _ in 0..WRITE_ATTEMPTS {
 		let (raw, mut list) = kept(storage, &key);
 		if !merge_receipt(&mut list, signed.clone()) {
 			return Ok(false);
 		}
-		let prefix = sp_offchain::STORAGE_PREFIX;
 		if storage.compare_and_set(prefix, &key, raw.as_deref(), &list.encode()) {
 			return Ok(true);
 		}
@@ -157,6 +166,23 @@ mod tests {
 		let raw = OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key).unwrap();
 		let list = Vec::<SignedReceipt<AccountId>>::decode(&mut &raw[..]).unwrap();
 		assert!(spacebook_receipts::SumTree::new(&list).is_ok());
+	}
+
+	#[test]
+	fn receipts_of_periods_the_worker_forgot_are_not_kept_again() {
+		let mut db = TestPersistentOffchainDB::new();
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		// The worker forgot periods before 4 (they are claimed); the receipts are of period 3.
+		let marker = spacebook_receipts::offchain_forgotten_key(&eve);
+		OffchainStorage::set(&mut db, sp_offchain::STORAGE_PREFIX, &marker, &4u32.encode());
+		let receipt = SignedReceipt::<AccountId>::decode(&mut &signed(1, 100)[..]).unwrap();
+		assert_eq!(keep_receipt(&mut db, receipt.clone()), Ok(false));
+		let key = offchain_receipts_key(&eve, 3);
+		assert_eq!(OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key), None);
+		// Period 3 not forgotten yet: kept.
+		OffchainStorage::set(&mut db, sp_offchain::STORAGE_PREFIX, &marker, &3u32.encode());
+		assert_eq!(keep_receipt(&mut db, receipt), Ok(true));
+		assert!(OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key).is_some());
 	}
 
 	#[test]

@@ -383,6 +383,14 @@ pub fn offchain_receipts_key<AccountId: Encode>(peer: &AccountId, period: u32) -
 	(OFFCHAIN_RECEIPTS_PREFIX, peer, period).encode()
 }
 
+/// The off-chain storage key under which the off-chain worker notes, for `peer`, the first
+/// period whose receipts it has not forgotten: the periods before it are claimed and their
+/// receipts deleted, so a node keeps no more receipts of them (a journal replay would bring
+/// some back).
+pub fn offchain_forgotten_key<AccountId: Encode>(peer: &AccountId) -> Vec<u8> {
+	(b"spacebook/traffic/forgotten", peer).encode()
+}
+
 /// Put `signed` into `list`, which is sorted by strictly increasing stream key: a receipt of a
 /// new stream is inserted in order; one of a known stream replaces the stored receipt if it
 /// supersedes it. Returns whether `list` changed.

@@ -1823,7 +1823,7 @@ impl<T: Config> Pallet<T> {
 	fn forget_claimed_receipts(peer: &T::AccountId) {
 		use sp_runtime::offchain::storage::StorageValueRef;
 		let Some(traffic) = TrafficOf::<T>::get(peer) else { return };
-		let marker_key = (b"spacebook/traffic/forgotten", peer).encode();
+		let marker_key = spacebook_receipts::offchain_forgotten_key(peer);
 		let marker = StorageValueRef::persistent(&marker_key);
 		let from = marker.get::<u32>().ok().flatten().unwrap_or(0);
 		let until = traffic.next_period;
