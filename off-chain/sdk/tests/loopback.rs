@@ -369,9 +369,28 @@ async fn upstream(body: &'static [u8]) -> std::net::SocketAddr {
 	addr
 }
 
-/// Speak SOCKS5 to `proxy`: CONNECT to `target`; the reply code, and on success the
-/// answer to a `GET /`.
-async fn socks_get(proxy: std::net::SocketAddr, target: std::net::SocketAddr) -> (u8, Vec<u8>) {
+/// A peer that relays VPN traffic to any address, loopback included.
+async fn relaying_peer(chain: Arc<Chain>, seed: u8, tweak: impl FnOnce(&mut Config)) -> Peer {
+	start_peer(chain, seed, |c| {
+		c.relay = Some(spacebook_dataplane::relay::RelayPolicy { allow_private: true });
+		tweak(c)
+	})
+	.await
+}
+
+/// The request `socks_get` sends.
+const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
+
+/// Bytes a `socks_get` of `page` carries, both ways.
+fn exchange_bytes(page: &[u8]) -> u64 {
+	(GET.len() + page.len()) as u64
+}
+
+/// Speak SOCKS5 to `proxy`: CONNECT to `target`; the reply code and the connection.
+async fn socks_connect(
+	proxy: std::net::SocketAddr,
+	target: std::net::SocketAddr,
+) -> (u8, tokio::net::TcpStream) {
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 	let mut s = tokio::net::TcpStream::connect(proxy).await.unwrap();
 	s.write_all(&[5, 1, 0]).await.unwrap();
@@ -385,10 +404,18 @@ async fn socks_get(proxy: std::net::SocketAddr, target: std::net::SocketAddr) ->
 	s.write_all(&request).await.unwrap();
 	let mut reply = [0u8; 10];
 	s.read_exact(&mut reply).await.unwrap();
-	if reply[1] != 0 {
-		return (reply[1], Vec::new());
+	(reply[1], s)
+}
+
+/// Speak SOCKS5 to `proxy`: CONNECT to `target`; the reply code, and on success the
+/// answer to a `GET /`.
+async fn socks_get(proxy: std::net::SocketAddr, target: std::net::SocketAddr) -> (u8, Vec<u8>) {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let (code, mut s) = socks_connect(proxy, target).await;
+	if code != 0 {
+		return (code, Vec::new());
 	}
-	s.write_all(b"GET / HTTP/1.0\r\n\r\n").await.unwrap();
+	s.write_all(GET).await.unwrap();
 	let mut answer = Vec::new();
 	s.read_to_end(&mut answer).await.unwrap();
 	(0, answer)
@@ -398,8 +425,7 @@ async fn socks_get(proxy: std::net::SocketAddr, target: std::net::SocketAddr) ->
 async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	use spacebook_dataplane::relay::RelayPolicy;
 	let chain = chain_with_client();
-	let relaying =
-		start_peer(chain.clone(), 1, |c| c.relay = Some(RelayPolicy { allow_private: true })).await;
+	let relaying = relaying_peer(chain.clone(), 1, |_| {}).await;
 	let page: &'static [u8] = b"HTTP/1.0 200 OK\r\n\r\nhello through spacebook";
 	let target = upstream(page).await;
 	let relay_client = client(&[&relaying]).await;
@@ -412,8 +438,7 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	assert_eq!((code, answer.as_slice()), (0, page), "a second connection on the channel");
 	channel.destroy().await;
 	// Both directions of both connections were receipted.
-	let request_len = b"GET / HTTP/1.0\r\n\r\n".len() as u64;
-	assert_eq!(relaying.receipted(), 2 * (request_len + page.len() as u64));
+	assert_eq!(relaying.receipted(), 2 * exchange_bytes(page));
 
 	// A relay that keeps to public addresses refuses loopback: SOCKS5 says "not allowed".
 	let public_only =
@@ -445,11 +470,9 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn destroying_a_data_channel_closes_its_tunnels_and_receipts_their_bytes() {
-	use spacebook_dataplane::relay::RelayPolicy;
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 	let chain = chain_with_client();
-	let peer =
-		start_peer(chain.clone(), 1, |c| c.relay = Some(RelayPolicy { allow_private: true })).await;
+	let peer = relaying_peer(chain.clone(), 1, |_| {}).await;
 	// An echo server that keeps its connections open.
 	let echo = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let target = echo.local_addr().unwrap();
@@ -467,18 +490,8 @@ async fn destroying_a_data_channel_closes_its_tunnels_and_receipts_their_bytes()
 	});
 	let client = client(&[&peer]).await;
 	let channel = client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
-	let mut s = tokio::net::TcpStream::connect(channel.local_addr()).await.unwrap();
-	s.write_all(&[5, 1, 0]).await.unwrap();
-	let mut choice = [0u8; 2];
-	s.read_exact(&mut choice).await.unwrap();
-	let std::net::IpAddr::V4(ip) = target.ip() else { panic!("IPv4 target") };
-	let mut request = vec![5, 1, 0, 1];
-	request.extend_from_slice(&ip.octets());
-	request.extend_from_slice(&target.port().to_be_bytes());
-	s.write_all(&request).await.unwrap();
-	let mut reply = [0u8; 10];
-	s.read_exact(&mut reply).await.unwrap();
-	assert_eq!(reply[1], 0, "connected");
+	let (code, mut s) = socks_connect(channel.local_addr(), target).await;
+	assert_eq!(code, 0, "connected");
 	s.write_all(b"ping through the tunnel").await.unwrap();
 	let mut echoed = [0u8; 23];
 	s.read_exact(&mut echoed).await.unwrap();
@@ -514,16 +527,14 @@ fn receipted_by_period(peer: &Peer) -> std::collections::BTreeMap<u32, u64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_and_its_data_channel_keep_working_after_periods_pass() {
-	use spacebook_dataplane::relay::RelayPolicy;
 	let chain = chain_with_client();
-	let peer =
-		start_peer(chain.clone(), 1, |c| c.relay = Some(RelayPolicy { allow_private: true })).await;
+	let peer = relaying_peer(chain.clone(), 1, |_| {}).await;
 	let page: &'static [u8] = b"HTTP/1.0 200 OK\r\n\r\nstill here";
 	let target = upstream(page).await;
 	let client = client(&[&peer]).await;
 	let channel = client.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
 	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
-	let exchange = b"GET / HTTP/1.0\r\n\r\n".len() as u64 + page.len() as u64;
+	let exchange = exchange_bytes(page);
 	receipted_within(&peer, exchange).await;
 	// The channel idles while three periods pass: the peer refuses receipts of period 7 now.
 	chain.period.store(10, Ordering::Relaxed);
@@ -541,11 +552,9 @@ async fn a_client_and_its_data_channel_keep_working_after_periods_pass() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_the_peer_forgot_is_opened_again() {
-	use spacebook_dataplane::relay::RelayPolicy;
 	let chain = chain_with_client();
 	// One session at a time, none kept when another opens: as if the peer restarted.
-	let peer = start_peer(chain.clone(), 1, |c| {
-		c.relay = Some(RelayPolicy { allow_private: true });
+	let peer = relaying_peer(chain.clone(), 1, |c| {
 		c.max_sessions = 1;
 		c.idle_timeout = Duration::ZERO;
 	})
@@ -555,7 +564,7 @@ async fn a_session_the_peer_forgot_is_opened_again() {
 	let first = client(&[&peer]).await;
 	let channel = first.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
 	assert_eq!(socks_get(channel.local_addr(), target).await, (0, page.to_vec()));
-	let exchange = b"GET / HTTP/1.0\r\n\r\n".len() as u64 + page.len() as u64;
+	let exchange = exchange_bytes(page);
 	receipted_within(&peer, exchange).await;
 	let second = client(&[&peer]).await;
 	let other = second.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();

@@ -49,15 +49,18 @@ fn only_a_peer_that_may_earn_reports() {
 }
 
 #[test]
-fn a_report_needs_the_peer_keys_signature() {
+fn a_report_needs_the_peer_keys_signature_in_the_pool_and_in_the_block() {
 	build_and_execute(|| {
 		let node = honest_node(PEER, 0, 5_000);
 		register_peer(2);
 		run_to_report_window(0);
 		let report = node.report(0, 0);
+		let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
+		// Signed by another peer's key.
 		let mut other = report.clone();
 		other.peer = 2;
 		let signature_of_other = Node::sign(&other);
+		assert_eq!(pool_validity(report.clone(), signature_of_other.clone()), bad_proof);
 		assert_noop!(
 			Traffic::submit_report(
 				frame_system::RawOrigin::Authorized.into(),
@@ -68,14 +71,21 @@ fn a_report_needs_the_peer_keys_signature() {
 		);
 		// Signed, then changed.
 		let signature = Node::sign(&report);
-		let mut changed = report;
+		let mut changed = report.clone();
 		changed.from_period = 0;
 		changed.leaf_count = 1;
 		changed.root.hash = H256::repeat_byte(1);
+		assert_eq!(pool_validity(changed.clone(), signature.clone()), bad_proof);
 		assert_noop!(
-			Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), changed, signature),
+			Traffic::submit_report(
+				frame_system::RawOrigin::Authorized.into(),
+				changed,
+				signature.clone()
+			),
 			Error::<Test>::BadReportSignature
 		);
+		assert_eq!(pool_validity(report, signature).map(|_| ()), Ok(()));
+		assert!(Reports::<Test>::get(0, PEER).is_none(), "validation writes nothing");
 	});
 }
 
@@ -290,33 +300,6 @@ fn the_pool_refuses_a_report_of_a_period_no_longer_open() {
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
 		);
 		assert!(Reports::<Test>::get(0, PEER).is_none());
-	});
-}
-
-#[test]
-fn the_pool_refuses_a_report_with_a_bad_signature() {
-	build_and_execute(|| {
-		let node = honest_node(PEER, 0, 5_000);
-		register_peer(2);
-		run_to_report_window(0);
-		let report = node.report(0, 0);
-		// Signed by another peer's key.
-		let mut other = report.clone();
-		other.peer = 2;
-		assert_eq!(
-			pool_validity(report.clone(), Node::sign(&other)),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
-		);
-		// Signed, then changed.
-		let signature = Node::sign(&report);
-		let mut changed = report.clone();
-		changed.root.hash = H256::repeat_byte(1);
-		assert_eq!(
-			pool_validity(changed, signature.clone()),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
-		);
-		assert_eq!(pool_validity(report, signature).map(|_| ()), Ok(()));
-		assert!(Reports::<Test>::get(0, PEER).is_none(), "validation writes nothing");
 	});
 }
 
