@@ -202,12 +202,7 @@ async fn serve_socks(
 		return Err(http::peer_error(peer, status, &body));
 	}
 	// The tunnel's bytes count in the period the peer named (it moves on while a tunnel idles).
-	if let Some(period) = response
-		.headers()
-		.get(protocol::PERIOD_HEADER)
-		.and_then(|v| v.to_str().ok())
-		.and_then(|v| v.parse::<u32>().ok())
-	{
+	if let Some(period) = http::period_of(&response) {
 		session.advance_to(period);
 	}
 	let tunnel = hyper::upgrade::on(response)

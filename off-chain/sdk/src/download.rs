@@ -188,11 +188,7 @@ async fn fetch_slice(
 		.expect("valid request");
 	let response = conn.send(request).await?;
 	let status = response.status();
-	let period = response
-		.headers()
-		.get(PERIOD_HEADER)
-		.and_then(|v| v.to_str().ok())
-		.and_then(|v| v.parse::<u32>().ok());
+	let period = http::period_of(&response);
 	let body = http_body_util::Limited::new(response.into_body(), (b - a) as usize + 4096)
 		.collect()
 		.await

@@ -134,6 +134,15 @@ pub fn peer_error(endpoint: &Endpoint, status: StatusCode, body: &[u8]) -> Error
 	Error::Peer { peer: endpoint.to_string(), status: status.as_u16(), message }
 }
 
+/// The ledgering period a peer's answer names in its period header, if any.
+pub fn period_of<B>(response: &Response<B>) -> Option<u32> {
+	response
+		.headers()
+		.get(spacebook_dataplane::protocol::PERIOD_HEADER)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.parse::<u32>().ok())
+}
+
 /// A GET request for `path`.
 pub fn get(path: &str) -> Request<Body> {
 	Request::get(path).body(empty()).expect("valid request")
