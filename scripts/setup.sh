@@ -8,6 +8,10 @@
 #     installed into Debian's rust sysroot; stamped with the rustc version so an upgrade rebuilds it.
 #  3. `rustup toolchain link spacebook-wasm /usr`, the toolchain `.cargo/config.toml` names in
 #     WASM_BUILD_TOOLCHAIN for substrate-wasm-builder.
+#  4. cargo-nextest (from crates.io, locked), which runs the suite with the end-to-end grouping of
+#     .config/nextest.toml.
+#  5. The JavaScript client of the wallet test (@polkadot/api, from the npm registry, exactly as
+#     tests/js/package-lock.json pins it) in $HOME/.cache/spacebook/js.
 # See docs/toolchain.md for the reasons.
 set -euo pipefail
 
@@ -19,7 +23,6 @@ apt_install_missing "${APT_PACKAGES[@]}"
 log "Debian packages present"
 
 command -v rustup >/dev/null || { echo "[setup] error: rustup is required (the native toolchain comes from it)" >&2; exit 1; }
-command -v cargo-nextest >/dev/null || log "note: cargo-nextest not found; scripts/test.sh falls back to cargo test"
 
 # --- 2. the wasm32v1-none sysroot -------------------------------------------------------------
 SYSROOT_LIB=/usr/lib/rustlib/wasm32v1-none/lib
@@ -67,5 +70,32 @@ fi
 # rustup's components are needed for the checks in scripts/test.sh.
 if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
   rustup component add clippy rustfmt >/dev/null 2>&1 || log "note: could not add clippy/rustfmt"
+fi
+
+# --- 4. cargo-nextest ----------------------------------------------------------------------------
+NEXTEST_VERSION=0.9.143
+if command -v cargo-nextest >/dev/null; then
+  log "cargo-nextest present ($(cargo-nextest --version 2>/dev/null | head -1))"
+else
+  log "installing cargo-nextest $NEXTEST_VERSION from crates.io (a few minutes, once)"
+  # Its own target directory: the workspace's build settings are not nextest's.
+  env -u CARGO_BUILD_TARGET_DIR CARGO_TARGET_DIR="$HOME/.cache/spacebook/nextest-build" \
+    cargo install --locked --quiet cargo-nextest --version "$NEXTEST_VERSION"
+  rm -rf "$HOME/.cache/spacebook/nextest-build"
+fi
+
+# --- 5. the JavaScript wallet client -----------------------------------------------------------
+JS_DIR="${SPACEBOOK_JS_DIR:-$HOME/.cache/spacebook/js}"
+# The machine's Node.js (with its npm) where there is one, else Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install_missing nodejs npm; fi
+want_js="$(sha256sum "$SPACEBOOK_ROOT/tests/js/package.json" "$SPACEBOOK_ROOT/tests/js/package-lock.json" | sha256sum | cut -c1-64)"
+if [[ -f "$JS_DIR/.spacebook-stamp" && "$(cat "$JS_DIR/.spacebook-stamp")" == "$want_js" ]]; then
+  log "JavaScript client present in $JS_DIR"
+else
+  log "installing the JavaScript client (@polkadot/api) into $JS_DIR"
+  mkdir -p "$JS_DIR"
+  cp "$SPACEBOOK_ROOT/tests/js/package.json" "$SPACEBOOK_ROOT/tests/js/package-lock.json" "$JS_DIR/"
+  (cd "$JS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want_js" >"$JS_DIR/.spacebook-stamp"
 fi
 log "done"

@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Set up this machine, build everything and run the whole test suite: formatting, clippy, unit and
-# pallet tests, the runtime, the chain-spec check and the end-to-end tests against real nodes.
+# pallet tests, the runtime, the chain-spec check, the end-to-end tests against real nodes and the
+# pallets' benchmarks as tests.
+#
+# Every step reuses what the build step compiled (docs/testing.md, "Build reuse"): one
+# `cargo build --workspace --all-targets` builds the binaries the end-to-end tests start and every
+# test binary with one feature set, so nextest compiles nothing again; clippy shares the build's
+# build scripts and proc macros ([profile.dev.build-override] in Cargo.toml).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$SPACEBOOK_ROOT"
@@ -12,23 +18,20 @@ bash scripts/setup.sh
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "build the node (and the wasm runtime) and the spacebook CLI"
-cargo build --locked -p spacebook-node -p spacebook-cli
+step "build the node (and the wasm runtime), the spacebook CLI and every test binary"
+cargo build --locked --workspace --all-targets
 
 step "clippy"
-# Clippy does not need the runtime's wasm; under clippy's rustc wrapper the wasm builder would
-# look for the wasm target in the wrong toolchain.
+# Clippy does not need the runtime's wasm; under clippy's rustc wrapper the wasm builder would look
+# for the wasm target in the wrong toolchain. The runtime's build script is a unit of its own under
+# clippy, so skipping the wasm build here leaves the build's runtime untouched.
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
 
 step "tests"
-if command -v cargo-nextest >/dev/null; then
-	cargo nextest run --locked --workspace --no-fail-fast
-else
-	cargo test --locked --workspace --no-fail-fast
-fi
+cargo nextest run --locked --workspace --no-fail-fast
 
 step "pallet benchmarks (as tests)"
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-gosig --features runtime-benchmarks benchmarking
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-token --features runtime-benchmarks benchmarking
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-peers --features runtime-benchmarks benchmarking
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-traffic --features runtime-benchmarks benchmarking
+# One invocation, one feature set, for the four pallets. They do not depend on the runtime, so
+# the wasm build is not involved.
+cargo nextest run --locked --no-fail-fast -p pallet-gosig -p pallet-token -p pallet-peers \
+	-p pallet-traffic --features runtime-benchmarks -E 'test(benchmarking)'

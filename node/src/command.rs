@@ -48,6 +48,12 @@ impl SubstrateCli for Cli {
 
 /// Parse the command line and run the node or the subcommand.
 pub fn run() -> sc_cli::Result<()> {
+	// Addresses in the chain's own format (7272) are what wallets show and send: without this,
+	// `system_accountNextIndex` refused them ("Unknown SS58 address format") and `key inspect`
+	// printed the generic format 42. Set once, before any subcommand parses or prints one.
+	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+		spacebook_runtime::SS58_PREFIX,
+	));
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {

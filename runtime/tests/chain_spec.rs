@@ -1,6 +1,7 @@
 //! `chain-specs/local.json` must describe the same genesis as the runtime's `local_testnet`
 //! preset. Regenerate it with `scripts/export-chain-specs.sh` after changing the preset or the
-//! runtime.
+//! runtime. That its runtime code is this runtime's is checked where the wasm blob is at hand, in
+//! the node (`node/src/chain_spec.rs`).
 
 use serde_json::Value;
 use spacebook_runtime::{genesis_config_presets, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL};
@@ -21,8 +22,6 @@ fn local_chain_spec_matches_the_local_testnet_preset() {
 		genesis_config_presets::local_testnet_genesis(),
 		"chain-specs/local.json is out of date: run scripts/export-chain-specs.sh"
 	);
-	let code = spec["genesis"]["runtimeGenesis"]["code"].as_str().unwrap_or_default();
-	assert!(code.starts_with("0x") && code.len() > 1000, "the spec carries the runtime code");
 }
 
 #[test]

@@ -78,6 +78,62 @@ pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap()
 }
 
+/// The round length of the end-to-end tests' own chains: a third of the stock 3 s, so that a
+/// 100-block ledgering period passes in 100 s. Gosig keeps up at 1 s rounds with four debug nodes
+/// on two cores (docs/benchmarks.md, "Gosig finality").
+pub const SHORT_ROUND_MS: u64 = 1_000;
+
+/// The phase of a multi-phase scenario that is running now, named in every failure.
+static PHASE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// Enter phase `name` of a scenario that shares one chain between several checks: it is printed
+/// (nextest shows it with a failing test's output), and any failure from now on, an assertion, a
+/// timed-out wait or a panic in a helper, says which phase it failed in.
+pub fn phase(name: &str) {
+	static HOOK: std::sync::Once = std::sync::Once::new();
+	HOOK.call_once(|| {
+		let default = std::panic::take_hook();
+		std::panic::set_hook(Box::new(move |info| {
+			let phase = PHASE.lock().map(|p| p.clone()).unwrap_or_default();
+			if !phase.is_empty() {
+				eprintln!("*** failed in phase «{phase}»");
+			}
+			default(info)
+		}));
+	});
+	eprintln!("=== phase: {name} (at {:?})", std::time::SystemTime::now());
+	if let Ok(mut phase) = PHASE.lock() {
+		*phase = name.to_string();
+	}
+}
+
+/// The phase [`phase`] entered last.
+pub fn current_phase() -> String {
+	PHASE.lock().map(|p| p.clone()).unwrap_or_default()
+}
+
+/// Write the chain spec `base` (`dev` or `local`, from the node binary's genesis presets) with
+/// Gosig rounds of `round_ms` into `dir`, and return its path: the genesis parameter
+/// `gosig.roundDurationMs`, no runtime change. The spec keeps the preset's id, so the node treats
+/// it as that chain with shorter rounds.
+pub fn chain_spec_with_round(base: &str, round_ms: u64, dir: &Path) -> PathBuf {
+	let output = Command::new(node_binary())
+		.args(["export-chain-spec", "--chain", base])
+		.stderr(Stdio::inherit())
+		.output()
+		.expect("the node binary runs");
+	assert!(output.status.success(), "export-chain-spec --chain {base} failed");
+	let mut spec: Value = serde_json::from_slice(&output.stdout).expect("a JSON chain spec");
+	let patch = spec["genesis"]["runtimeGenesis"]["patch"]
+		.as_object_mut()
+		.expect("the spec carries its preset as a genesis patch");
+	let gosig = patch.entry("gosig").or_insert_with(|| json!({}));
+	gosig["roundDurationMs"] = json!(round_ms);
+	let path = dir.join(format!("{base}-{round_ms}ms.json"));
+	std::fs::write(&path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
+	path
+}
+
 /// A directory removed when dropped.
 pub struct TempDir(PathBuf);
 
@@ -201,7 +257,8 @@ impl Node {
 			}
 			assert!(
 				start.elapsed() < timeout,
-				"timed out after {timeout:?} waiting for {what}; node log:\n{}",
+				"timed out after {timeout:?} waiting for {what} (phase «{}»); node log:\n{}",
+				current_phase(),
 				self.log_tail(40)
 			);
 			std::thread::sleep(Duration::from_millis(250));

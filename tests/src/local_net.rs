@@ -1,5 +1,6 @@
 //! A network of billing peers on loopback: the `local` chain (Alice, Bob, Charlie and Dave are
-//! its billing peers), one `spacebook-node --validator` each.
+//! its billing peers) with short rounds ([`crate::SHORT_ROUND_MS`], set in the chain spec), one
+//! `spacebook-node --validator` each.
 //!
 //! Every node has a fixed node key, so its peer id (and so its address) survives restarts, and
 //! runs `--reserved-only` with the nodes it may reach reserved. A test cuts the network in two by
@@ -43,6 +44,9 @@ fn hex(bytes: &[u8]) -> String {
 /// The billing peers of the `local` chain on loopback.
 pub struct LocalNet {
 	dirs: Vec<TempDir>,
+	/// The directory of the chain spec, and the spec's path.
+	_spec_dir: TempDir,
+	spec: String,
 	/// The nodes; `None` while one is stopped.
 	pub nodes: Vec<Option<Node>>,
 	ports: Vec<u16>,
@@ -53,16 +57,25 @@ pub struct LocalNet {
 }
 
 impl LocalNet {
-	/// Start the four billing peers of the `local` chain; `extra[i]` goes to node `i`'s command
-	/// line.
-	pub fn start(name: &str, extra: Vec<Vec<String>>) -> Self {
+	/// Start the four billing peers of the `local` chain with rounds of `round_ms`; `extra[i]`
+	/// goes to node `i`'s command line.
+	pub fn start(name: &str, round_ms: u64, extra: Vec<Vec<String>>) -> Self {
 		let n = BILLING_PEERS.len();
 		let mut extra = extra;
 		extra.resize(n, Vec::new());
 		let dirs = (0..n).map(|i| TempDir::new(&format!("{name}-{}", BILLING_PEERS[i]))).collect();
 		let ports = (0..n).map(|_| crate::free_port()).collect();
-		let mut net =
-			Self { dirs, nodes: (0..n).map(|_| None).collect(), ports, extra, side: vec![0; n] };
+		let spec_dir = TempDir::new(&format!("{name}-spec"));
+		let spec = crate::chain_spec_with_round("local", round_ms, spec_dir.path());
+		let mut net = Self {
+			dirs,
+			_spec_dir: spec_dir,
+			spec: spec.to_str().expect("a UTF-8 path").to_string(),
+			nodes: (0..n).map(|_| None).collect(),
+			ports,
+			extra,
+			side: vec![0; n],
+		};
 		for i in 0..n {
 			net.start_node(i);
 		}
@@ -84,7 +97,7 @@ impl LocalNet {
 		assert!(self.nodes[i].is_none(), "node {i} is running");
 		let mut args: Vec<String> = [
 			"--chain",
-			"local",
+			&self.spec,
 			"--validator",
 			&format!("--{}", BILLING_PEERS[i]),
 			"--node-key",
@@ -105,6 +118,13 @@ impl LocalNet {
 		args.extend(self.extra[i].iter().cloned());
 		let node = Node::start(self.dirs[i].path(), &args, Some(self.ports[i]));
 		self.nodes[i] = Some(node);
+	}
+
+	/// Restart node `i` (stopped with SIGINT) with `extra` as its extra command-line arguments.
+	pub fn restart_with(&mut self, i: usize, extra: Vec<String>) {
+		self.stop(i);
+		self.extra[i] = extra;
+		self.start_node(i);
 	}
 
 	/// Node `i`, which must be running.
@@ -147,7 +167,9 @@ impl LocalNet {
 			}
 			assert!(
 				start.elapsed() < timeout,
-				"timed out after {timeout:?} waiting for #{number} to be final everywhere: {:?}\n{}",
+				"timed out after {timeout:?} waiting for #{number} to be final everywhere (phase \
+				 «{}»): {:?}\n{}",
+				crate::current_phase(),
 				self.running().map(|(i, n)| (i, n.finalized_number())).collect::<Vec<_>>(),
 				self.running()
 					.map(|(i, n)| format!("--- node {i} ---\n{}", n.log_tail(25)))
@@ -169,7 +191,8 @@ impl LocalNet {
 				assert_eq!(
 					a[..common],
 					b[..common],
-					"nodes {i} and {j} finalized different blocks"
+					"nodes {i} and {j} finalized different blocks (phase «{}»)",
+					crate::current_phase()
 				);
 			}
 		}

@@ -1,102 +1,27 @@
-//! Four billing peers (the `local` chain) on loopback running Gosig: finality advances, survives
-//! one crashed peer and its restart, halts without a quorum (two peers down, or a 2|2
-//! partition) without ever finalizing conflicting blocks, and resumes when the quorum is back; an
-//! equivocating peer is reported on chain while the chain stays safe.
+//! Four billing peers (the `local` chain, 1 s rounds from the chain spec) on loopback running
+//! Gosig, through every fault scenario on one network, one phase after another: finality
+//! advances; survives one crashed peer and takes it back; a peer down for thirty rounds catches up
+//! from justifications; without a quorum (two peers down, or a 2|2 partition) finality halts
+//! without ever finalizing conflicting blocks and resumes when the quorum is back; an equivocating
+//! peer is reported on chain while the chain stays safe; an authority-set change takes effect once
+//! final and the new set finalizes on.
+//!
+//! The phases share one network because none leaves it changed for the next: every phase starts
+//! and ends with all four peers running, honest and finalizing, except the last, which removes
+//! Dave. Each phase's failures name it (`phase`).
 
 use serde_json::json;
 use sp_core::{crypto::Pair as _, sr25519, H256};
 use spacebook_e2e::{local_net::LocalNet, *};
 use std::time::Duration;
 
-/// A round is 3 s; give each wait room for slow debug nodes on 2 cores.
-const ROUND: Duration = Duration::from_secs(3);
+/// The round of this network's chain spec.
+const ROUND: Duration = Duration::from_millis(SHORT_ROUND_MS);
 
+/// `n` rounds of wall-clock time (waits allow many more rounds than the blocks they wait for:
+/// debug nodes restarting on two cores miss rounds).
 fn rounds(n: u32) -> Duration {
 	ROUND * n
-}
-
-#[test]
-fn four_billing_peers_finalize_survive_a_crash_and_take_the_peer_back() {
-	let mut net = LocalNet::start("crash", vec![]);
-	net.wait_all_finalized(3, rounds(40));
-	net.assert_finalized_chains_agree();
-
-	// One of four down: the other three are a quorum.
-	net.kill(3);
-	let before = net.max_finalized();
-	net.wait_all_finalized(before + 3, rounds(30));
-	net.assert_finalized_chains_agree();
-
-	// It comes back on its base path and catches up.
-	net.start_node(3);
-	let target = net.max_finalized() + 2;
-	net.wait_all_finalized(target, rounds(40));
-	net.assert_finalized_chains_agree();
-	for i in 0..4 {
-		net.stop(i);
-	}
-}
-
-#[test]
-fn a_peer_down_for_many_rounds_catches_up_on_finality() {
-	let mut net = LocalNet::start("outage", vec![]);
-	net.wait_all_finalized(3, rounds(40));
-
-	// Node 3 misses some thirty blocks: more than the gossip's round window, so it must learn
-	// finality from justifications (requested from sync when its finalized head lags).
-	net.kill(3);
-	let before = net.max_finalized();
-	net.wait_all_finalized(before + 30, rounds(60));
-
-	net.start_node(3);
-	let target = net.max_finalized() + 2;
-	net.wait_all_finalized(target, rounds(40));
-	net.assert_finalized_chains_agree();
-	for i in 0..4 {
-		net.stop(i);
-	}
-}
-
-#[test]
-fn without_a_quorum_finality_halts_and_resumes_when_it_returns() {
-	let mut net = LocalNet::start("quorum", vec![]);
-	net.wait_all_finalized(2, rounds(40));
-
-	// Two of four down: no quorum of 3.
-	net.kill(2);
-	net.kill(3);
-	// Let a commit in flight land, then watch finality stand still.
-	std::thread::sleep(rounds(2));
-	let halted = net.max_finalized();
-	std::thread::sleep(rounds(6));
-	assert_eq!(net.max_finalized(), halted, "finality advanced without a quorum");
-	net.assert_finalized_chains_agree();
-
-	net.start_node(2);
-	net.start_node(3);
-	net.wait_all_finalized(halted + 3, rounds(50));
-	net.assert_finalized_chains_agree();
-	for i in 0..4 {
-		net.stop(i);
-	}
-}
-
-#[test]
-fn a_two_two_partition_halts_finality_and_heals() {
-	let mut net = LocalNet::start("partition", vec![]);
-	net.wait_all_finalized(2, rounds(40));
-
-	// Alice and Bob on one side, Charlie and Dave on the other: two of four is no quorum.
-	net.partition(&[0, 1]);
-	std::thread::sleep(rounds(2));
-	let halted = net.max_finalized();
-	std::thread::sleep(rounds(6));
-	assert_eq!(net.max_finalized(), halted, "a half of the network finalized alone");
-	net.assert_finalized_chains_agree();
-
-	net.heal();
-	net.wait_all_finalized(halted + 3, rounds(50));
-	net.assert_finalized_chains_agree();
 }
 
 /// The storage key of `Gosig::EquivocationCount(id)`.
@@ -106,28 +31,6 @@ fn equivocation_count_key(id: &sr25519::Public) -> String {
 	key.extend(sp_crypto_hashing::blake2_128(id.as_ref()));
 	key.extend_from_slice(id.as_ref());
 	to_hex(&key)
-}
-
-#[test]
-fn an_equivocating_billing_peer_is_reported_and_the_chain_stays_safe() {
-	// Dave signs a second, conflicting prepare in every round.
-	let extra = vec![vec![], vec![], vec![], vec!["--gosig-test-equivocate".to_string()]];
-	let net = LocalNet::start("equivocation", extra);
-	let dave = sr25519::Pair::from_string("//Dave", None).unwrap().public();
-	let key = equivocation_count_key(&dave);
-	let alice = net.node(0);
-	let count = alice.wait_for("Dave's equivocation on chain", rounds(60), |n| {
-		let value = n.rpc.call("state_getStorage", json!([key])).ok()?;
-		let bytes = from_hex(value.as_str()?);
-		let count = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
-		(count > 0).then_some(count)
-	});
-	assert!(count >= 1);
-	// The others saw it in gossip, and the chain still finalizes, consistently.
-	assert!(alice.log().contains("equivocated"), "Alice's log names the equivocation");
-	let now = net.min_finalized();
-	net.wait_all_finalized(now + 2, rounds(30));
-	net.assert_finalized_chains_agree();
 }
 
 /// The storage key of `Gosig::CurrentSetId`.
@@ -147,12 +50,92 @@ fn finalized_set_id(node: &Node) -> Option<u64> {
 	}
 }
 
-#[test]
-fn an_authority_set_change_takes_effect_once_final_and_finality_continues() {
-	let mut net = LocalNet::start("set-change", vec![]);
-	net.wait_all_finalized(2, rounds(40));
+/// Watch finality stand still: let a commit already in flight land, then check that no running
+/// node finalizes anything more for `rounds(6)`. Returns the halted height.
+fn assert_finality_halts(net: &LocalNet, why: &str) -> u32 {
+	std::thread::sleep(rounds(3));
+	let halted = net.max_finalized();
+	std::thread::sleep(rounds(6));
+	assert_eq!(net.max_finalized(), halted, "finality advanced {why}");
+	net.assert_finalized_chains_agree();
+	halted
+}
 
-	// Root (Alice, the sudo key) removes Dave: the set becomes Alice, Bob, Charlie (quorum 3).
+#[test]
+fn four_billing_peers_keep_finality_safe_through_crashes_partitions_equivocation_and_a_set_change()
+{
+	phase("start: four billing peers finalize");
+	let mut net = LocalNet::start("gosig", SHORT_ROUND_MS, vec![]);
+	net.wait_all_finalized(3, rounds(60));
+	net.assert_finalized_chains_agree();
+
+	phase("crash: one of four down, the other three are a quorum");
+	net.kill(3);
+	let before = net.max_finalized();
+	net.wait_all_finalized(before + 3, rounds(60));
+	net.assert_finalized_chains_agree();
+
+	phase("crash: the crashed peer restarts on its base path and catches up");
+	net.start_node(3);
+	let target = net.max_finalized() + 2;
+	net.wait_all_finalized(target, rounds(60));
+	net.assert_finalized_chains_agree();
+
+	phase("outage: a peer misses thirty blocks and learns finality from justifications");
+	// More than the gossip's round window, so it must learn finality from justifications
+	// (requested from sync when its finalized head lags).
+	net.kill(3);
+	let before = net.max_finalized();
+	net.wait_all_finalized(before + 30, rounds(120));
+	net.start_node(3);
+	let target = net.max_finalized() + 2;
+	net.wait_all_finalized(target, rounds(60));
+	net.assert_finalized_chains_agree();
+
+	phase("quorum: two of four down, finality halts");
+	net.kill(2);
+	net.kill(3);
+	let halted = assert_finality_halts(&net, "with two of four billing peers down");
+
+	phase("quorum: the two come back, finality resumes");
+	net.start_node(2);
+	net.start_node(3);
+	net.wait_all_finalized(halted + 3, rounds(90));
+	net.assert_finalized_chains_agree();
+
+	phase("partition: Alice and Bob | Charlie and Dave, finality halts");
+	net.partition(&[0, 1]);
+	let halted = assert_finality_halts(&net, "in a half of a 2|2 partition");
+
+	phase("partition: healed, finality resumes");
+	net.heal();
+	net.wait_all_finalized(halted + 3, rounds(90));
+	net.assert_finalized_chains_agree();
+
+	phase("equivocation: Dave signs two conflicting prepares every round, and is reported");
+	net.restart_with(3, vec!["--gosig-test-equivocate".to_string()]);
+	let dave = sr25519::Pair::from_string("//Dave", None).unwrap().public();
+	let key = equivocation_count_key(&dave);
+	let count = net.node(0).wait_for("Dave's equivocation on chain", rounds(120), |n| {
+		let value = n.rpc.call("state_getStorage", json!([key])).ok()?;
+		let bytes = from_hex(value.as_str()?);
+		let count = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+		(count > 0).then_some(count)
+	});
+	assert!(count >= 1);
+	// The others saw it in gossip, and the chain still finalizes, consistently.
+	assert!(net.node(0).log().contains("equivocated"), "Alice's log names the equivocation");
+	let now = net.min_finalized();
+	net.wait_all_finalized(now + 2, rounds(60));
+	net.assert_finalized_chains_agree();
+
+	phase("equivocation: Dave is honest again");
+	net.restart_with(3, vec![]);
+	let now = net.max_finalized();
+	net.wait_all_finalized(now + 2, rounds(60));
+
+	phase("set change: root removes Dave, the change takes effect once final");
+	// Root (Alice, the sudo key): the set becomes Alice, Bob, Charlie (quorum 3).
 	let new_set: Vec<spacebook_gosig_primitives::AuthorityId> = ["//Alice", "//Bob", "//Charlie"]
 		.iter()
 		.map(|s| sr25519::Pair::from_string(s, None).unwrap().public().into())
@@ -171,13 +154,17 @@ fn an_authority_set_change_takes_effect_once_final_and_finality_continues() {
 	node.rpc
 		.call("author_submitExtrinsic", json!([to_hex(&codec::Encode::encode(&xt))]))
 		.expect("the sudo call is accepted");
+	// The change becomes final (voted on by the old set).
+	node.wait_for("set 1 final", rounds(90), |n| (finalized_set_id(n)? == 1).then_some(()));
 
-	// The change becomes final (voted on by the old set), then the new set finalizes on.
-	node.wait_for("set 1 final", rounds(40), |n| (finalized_set_id(n)? == 1).then_some(()));
+	phase("set change: the new set of three finalizes without Dave");
 	let changed_at = net.max_finalized();
 	// Dave's node is no billing peer any more: stopping it costs the new set nothing.
 	net.stop(3);
-	net.wait_all_finalized(changed_at + 3, rounds(40));
+	net.wait_all_finalized(changed_at + 3, rounds(60));
 	net.assert_finalized_chains_agree();
 	assert!(net.node(0).log().contains("authority set 1"), "Alice's worker moved to set 1");
+	for i in 0..3 {
+		net.stop(i);
+	}
 }

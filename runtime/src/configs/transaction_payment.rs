@@ -1,10 +1,12 @@
 //! `pallet_transaction_payment`: fees in SPB.
 //!
 //! A fee is `weight fee + length fee`: one planck per unit of ref-time weight (a transfer's base
-//! weight of about 1.25·10^8 costs about 0.125 milli-SPB) and one micro-SPB per byte. Fees are
-//! burned for now (the fee credit is dropped), which keeps the genesis supply an upper bound;
-//! where they go once billing peers are paid for packing is decided with the token economics
-//! (see docs/decisions.md).
+//! weight of about 1.25·10^8 costs about 0.125 milli-SPB) and one micro-SPB per byte. Nothing is
+//! burned: `FungibleAdapter` hands each fee and tip to `pallet_token::DealWithFees`, which pays
+//! them wholly into the mining pool (the keyless account of `PalletId(*b"spb/pool")`), so total
+//! issuance stays 10 B SPB. The block's billing peer gets no share of them: billing peers
+//! are paid from the billing share of the mining pool's emission (docs/token.md, "Fees and
+//! revenue"; docs/decisions.md).
 
 use crate::{Balance, Balances, Runtime, RuntimeEvent, MICRO_SPB};
 use frame_support::{

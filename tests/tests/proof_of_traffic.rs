@@ -1,18 +1,29 @@
-//! Real traffic, end to end on loopback with the real binaries: two serving peers' nodes
-//! (`spacebook-node --serve`), a DApp with a client key, and the `spacebook` CLI.
+//! Proof-of-Traffic end to end on one chain (the `dev` preset with 1 s rounds from the chain
+//! spec), on loopback with the real binaries: two serving peers' nodes (`spacebook-node --serve`),
+//! a DApp with a client key, and the `spacebook` CLI. One ledgering period carries every kind of
+//! traffic, and its settlement is checked once for all of it.
 //!
-//! The DApp adds a random 64 MiB file to both peers and downloads it from both at once
-//! (byte-identical, both peers serve); a corrupted slice on one peer is fetched again from the
-//! other; a ranged get returns exactly the range; `curl` fetches a page through `spacebook vpn`.
-//! After the period ends, both nodes report the receipts their data planes kept, answer the
-//! audits, and are paid by the Proof-of-Traffic formula for the bytes they actually served.
+//! - The peer registry: a professional peer registers with a peer key in its node's keystore, its
+//!   deposit goes on hold, and its node's off-chain worker proves it online with a heartbeat.
+//! - Receipts over JSON-RPC: the node keeps the client-signed receipt with the most bytes of each
+//!   stream and refuses one signed by a key no DApp authorized.
+//! - The data plane: the DApp adds a random 64 MiB file to both peers and downloads it from both at
+//!   once (byte-identical, both peers serve); a corrupted slice on one peer is fetched again from
+//!   the other; a ranged get returns exactly the range; a node killed while serving keeps every
+//!   receipt it acknowledged; `curl` fetches a page through `spacebook vpn`.
+//! - Settlement: after the period ends, both nodes report the receipts they kept, answer the
+//!   audits, and are paid by the Proof-of-Traffic formula N(a) = N(total) · T(a) / T(total), ranked
+//!   by traffic, into their free balance.
 
-use codec::Encode;
+use codec::{Decode, Encode};
 use serde_json::json;
 use sp_core::{crypto::Pair as _, sr25519, H256};
 use sp_keyring::Sr25519Keyring;
 use spacebook_e2e::{local_net::peer_id, *};
-use spacebook_runtime::{AccountId, Balance, RuntimeCall};
+use spacebook_receipts::Receipt;
+use spacebook_runtime::{
+	configs::peers::PROFESSIONAL_DEPOSIT, AccountId, Balance, BlockNumber, RuntimeCall,
+};
 use std::{
 	io::{Read, Write},
 	net::TcpStream,
@@ -22,9 +33,28 @@ use std::{
 
 const MIB: usize = 1 << 20;
 /// One SPB in plancks.
-const SPB: Balance = 1_000_000_000_000;
-/// Blocks in a ledgering period of the dev chain (five minutes of 3-second blocks).
+const SPB: Balance = spacebook_runtime::SPB;
+/// Blocks in a ledgering period (five minutes of the stock 3-second blocks; 100 s here).
 const BLOCKS_PER_PERIOD: u32 = 100;
+/// Blocks the traffic phases may take: they start only with at least this many blocks left in a
+/// period, so that all their traffic falls in one period and is reported and paid together.
+const TRAFFIC_BLOCKS: u32 = 70;
+/// Wall-clock allowance for `n` blocks of this chain's 1 s rounds (debug nodes on two cores, busy
+/// serving, miss some rounds).
+fn blocks(n: u32) -> Duration {
+	Duration::from_millis(SHORT_ROUND_MS) * n * 2
+}
+
+type PeerView = pallet_peers::PeerView<AccountId, Balance, BlockNumber>;
+
+/// `PeersApi_peer(who)` at the best block.
+fn peer_view(node: &Node, who: &AccountId) -> Option<PeerView> {
+	let result = node
+		.rpc
+		.call("state_call", json!(["PeersApi_peer", to_hex(&who.encode())]))
+		.expect("the runtime API answers");
+	Option::<PeerView>::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
+}
 
 /// `(receipts, bytes)` a node keeps for `who` in `period`.
 fn kept(node: &Node, who: &AccountId, period: u32) -> (u64, u64) {
@@ -106,15 +136,22 @@ fn web_server(body: &'static str) -> u16 {
 }
 
 #[test]
-fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
+fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_traffic() {
+	phase("start: two serving nodes on a dev chain of 1 s rounds");
 	let (dir_a, dir_b, work) =
-		(TempDir::new("dataplane-a"), TempDir::new("dataplane-b"), TempDir::new("dataplane-files"));
+		(TempDir::new("pot-a"), TempDir::new("pot-b"), TempDir::new("pot-files"));
+	let spec = chain_spec_with_round("dev", SHORT_ROUND_MS, work.path());
+	let spec = spec.to_str().unwrap().to_string();
 	let (serve_a, serve_b) = (free_port(), free_port());
 	let node_key_a = [0x2a; 32];
+	// Node a is the dev chain's billing peer (Alice) and serves as Eve.
 	let a = Node::start(
 		dir_a.path(),
 		&[
-			"--dev".to_string(),
+			"--chain".to_string(),
+			spec.clone(),
+			"--alice".into(),
+			"--validator".into(),
 			"--node-key".into(),
 			hex(&node_key_a),
 			"--serve".into(),
@@ -127,7 +164,7 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	// Node b follows a's chain and serves as Gina; it is restarted on the same base path below.
 	let args_b = vec![
 		"--chain".to_string(),
-		"dev".into(),
+		spec.clone(),
 		"--node-key".into(),
 		hex(&[0x2b; 32]),
 		"--bootnodes".into(),
@@ -138,31 +175,33 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 		format!("127.0.0.1:{serve_b}"),
 	];
 	let b = Node::start(dir_b.path(), &args_b, None);
-	a.wait_for("2 finalized blocks", Duration::from_secs(60), |n| {
-		(n.finalized_number() >= 2).then_some(())
-	});
+	a.wait_for("2 finalized blocks", blocks(30), |n| (n.finalized_number() >= 2).then_some(()));
 	let genesis = H256::from_slice(&from_hex(a.block_hash(0).as_str().unwrap()));
 
+	phase("registry: Eve and Gina register as professional peers, Ferdie as a DApp");
 	// Eve (node a) and Gina (node b, a new account Alice funds) register as professional peers
 	// with their nodes' peer keys and data-plane endpoints; Ferdie registers a DApp with a client
 	// key and prepays traffic.
+	let eve_pair = Sr25519Keyring::Eve.pair();
+	let eve: AccountId = eve_pair.public().into();
 	let gina_pair = sr25519::Pair::from_string("//Gina", None).unwrap();
 	let gina: AccountId = gina_pair.public().into();
+	let ferdie: AccountId = Sr25519Keyring::Ferdie.to_account_id();
+	assert!(peer_view(&a, &eve).is_none(), "Eve is not registered at genesis");
 	let funding =
 		signed_transfer(&Sr25519Keyring::Alice.pair(), gina.clone(), 20_000 * SPB, 0, genesis);
 	a.rpc
 		.call("author_submitExtrinsic", json!([to_hex(&funding.encode())]))
 		.expect("the transfer is accepted");
-	a.wait_for("Gina funded", Duration::from_secs(60), |n| {
-		(free_balance(&n.rpc, &gina) > 0).then_some(())
-	});
-	let register = |node: &Node, who: &str, port: u16| {
-		professional_registration(node, who, &format!("http://127.0.0.1:{port}")).1
-	};
+	a.wait_for("Gina funded", blocks(30), |n| (free_balance(&n.rpc, &gina) > 0).then_some(()));
+	let (eve_peer_key, register_eve) =
+		professional_registration(&a, "Eve", &format!("http://127.0.0.1:{serve_a}"));
+	let (_, register_gina) =
+		professional_registration(&b, "Gina", &format!("http://127.0.0.1:{serve_b}"));
 	let client = sr25519::Pair::from_string("//Ferdie//client", None).unwrap();
 	let calls = [
-		(Sr25519Keyring::Eve.pair(), register(&a, "Eve", serve_a), 0),
-		(gina_pair.clone(), register(&b, "Gina", serve_b), 0),
+		(eve_pair.clone(), register_eve, 0),
+		(gina_pair.clone(), register_gina, 0),
 		(
 			Sr25519Keyring::Ferdie.pair(),
 			RuntimeCall::Peers(pallet_peers::Call::register_dapp {
@@ -171,9 +210,11 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 			}),
 			0,
 		),
+		// Two GiB at the flat price: the data plane's traffic and the receipts sent over
+		// JSON-RPC below, with room to spare, so that no claim is cut for want of payment.
 		(
 			Sr25519Keyring::Ferdie.pair(),
-			RuntimeCall::Traffic(pallet_traffic::Call::buy_traffic { gib: 1 }),
+			RuntimeCall::Traffic(pallet_traffic::Call::buy_traffic { gib: 2 }),
 			1,
 		),
 	];
@@ -183,26 +224,89 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 			.call("author_submitExtrinsic", json!([to_hex(&xt.encode())]))
 			.expect("the transaction is accepted");
 	}
-	// Each data plane serves once its node sees its peer key registered.
+	let view = a.wait_for("Eve registered", blocks(30), |n| peer_view(n, &eve));
+	assert_eq!(view.role, pallet_peers::RoleKind::Professional);
+	assert_eq!(view.standing, pallet_peers::Standing::Good);
+	assert_eq!(view.deposit.held, PROFESSIONAL_DEPOSIT, "the deposit is on hold");
+	let owner = a
+		.rpc
+		.call("state_call", json!(["PeersApi_peer_of_key", to_hex(&eve_peer_key.encode())]))
+		.unwrap();
+	let owner = Option::<AccountId>::decode(&mut &from_hex(owner.as_str().unwrap())[..]).unwrap();
+	assert_eq!(owner, Some(eve.clone()), "the peer key names Eve");
+	let dapp_of_client = |n: &Node| {
+		let owner = n
+			.rpc
+			.call(
+				"state_call",
+				json!(["PeersApi_dapp_of_client_key", to_hex(&client.public().encode())]),
+			)
+			.unwrap();
+		Option::<AccountId>::decode(&mut &from_hex(owner.as_str().unwrap())[..]).unwrap()
+	};
+	let dapp = a.wait_for("Ferdie's DApp registered", blocks(30), |n| dapp_of_client(n));
+	assert_eq!(dapp, ferdie);
+
+	phase("registry: each data plane serves once its node sees its peer key registered");
 	for (node, port) in [(&a, serve_a), (&b, serve_b)] {
-		node.wait_for("the data plane", Duration::from_secs(120), |_| {
+		node.wait_for("the data plane", blocks(60), |_| {
 			http_status(port, "/v1/status").filter(|s| s.contains("200"))
 		});
 	}
 	// The CLI reads the chain at its finalized head.
 	let registered = a.best_number();
-	a.wait_for("the registrations finalized", Duration::from_secs(60), |n| {
+	a.wait_for("the registrations finalized", blocks(30), |n| {
 		(n.finalized_number() >= registered).then_some(())
 	});
-	let eve: AccountId = Sr25519Keyring::Eve.to_account_id();
-	// The file phase takes a minute or two: start it early in a (100-block) period, so that all
-	// its traffic falls in one period and is reported and paid together.
-	a.wait_for("the start of a period", Duration::from_secs(330), |n| {
-		(n.best_number() % BLOCKS_PER_PERIOD < 25).then_some(())
+	// Every fee Eve and Gina pay is paid by now: from here on their balances change only by
+	// their rewards (heartbeats, reports and audit answers are free).
+	let (eve_before, gina_before) = (free_balance(&a.rpc, &eve), free_balance(&a.rpc, &gina));
+
+	phase("period: wait for a period with room for all the traffic");
+	a.wait_for("a period with room for the traffic", blocks(BLOCKS_PER_PERIOD + 10), |n| {
+		(BLOCKS_PER_PERIOD - n.best_number() % BLOCKS_PER_PERIOD >= TRAFFIC_BLOCKS).then_some(())
 	});
 	let period = current_period(&a);
 
-	// Account basics through subxt: the registry's peers, a balance, a transfer.
+	phase("receipts: the node keeps the largest receipt of each stream, refuses forgeries");
+	// The client signs cumulative receipts of two sessions that Eve served; they reach Eve's node
+	// over JSON-RPC, as a data plane hands them over.
+	let receipt = |session: u8, bytes: u64| {
+		Receipt {
+			period,
+			session: [session; 16],
+			server: eve.clone(),
+			dapp: ferdie.clone(),
+			client_key: client.public(),
+			bytes,
+		}
+		.sign(&client, &genesis)
+	};
+	let (kept_before, bytes_before) = kept(&a, &eve, period);
+	for (session, bytes) in [(1, 400_000_000), (1, 900_000_000), (2, 100_000_000)] {
+		let changed = a
+			.rpc
+			.call("traffic_submitReceipt", json!([to_hex(&receipt(session, bytes).encode())]))
+			.expect("the node keeps the receipt");
+		assert_eq!(changed, json!(true));
+	}
+	let stale = a
+		.rpc
+		.call("traffic_submitReceipt", json!([to_hex(&receipt(1, 500_000_000).encode())]))
+		.unwrap();
+	assert_eq!(stale, json!(false), "superseded by the 900 MB receipt");
+	assert_eq!(
+		kept(&a, &eve, period),
+		(kept_before + 2, bytes_before + 1_000_000_000),
+		"two streams, the larger receipt of session 1"
+	);
+	// Signed by a key no DApp authorized.
+	let stranger = sr25519::Pair::from_string("//Eve//stranger", None).unwrap();
+	let forged = Receipt { bytes: 5, ..receipt(3, 1).receipt }.sign(&stranger, &genesis);
+	assert!(a.rpc.call("traffic_submitReceipt", json!([to_hex(&forged.encode())])).is_err());
+	assert_eq!(kept(&a, &eve, period).1, bytes_before + 1_000_000_000, "the forgery is not kept");
+
+	phase("cli: the registry's peers, a balance, a transfer, a bad amount");
 	let cli = Cli { url: format!("ws://127.0.0.1:{}", a.rpc.port) };
 	let peers = String::from_utf8(cli.run(&["peers"])).unwrap();
 	for port in [serve_a, serve_b] {
@@ -218,7 +322,8 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	assert!(!bad.status.success());
 	assert!(String::from_utf8_lossy(&bad.stderr).contains("not an amount of SPB"));
 
-	// Add a random 64 MiB file to the registered professional peers (found on chain).
+	phase("files: a 64 MiB file added to both peers and fetched from both at once");
+	// Added to the registered professional peers (found on chain).
 	let data = random_bytes(64 * MIB, 0x5eed);
 	let source = work.path().join("random.bin");
 	std::fs::write(&source, &data).unwrap();
@@ -233,15 +338,18 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	assert_eq!(info["sliceCount"], json!(64));
 
 	// Get it from both peers in parallel.
+	let served = |node: &Node, who: &AccountId| -> u64 { kept(node, who, period).1 };
+	let (eve_earlier, gina_earlier) = (served(&a, &eve), served(&b, &gina));
 	let out = work.path().join("out.bin");
 	cli.run(&["file", "get", &hash, "-o", out.to_str().unwrap()]);
 	assert!(std::fs::read(&out).unwrap() == data, "the download is byte-identical");
-	let served = |node: &Node, who: &AccountId| -> u64 { kept(node, who, period).1 };
 	let (by_eve, by_gina) = (served(&a, &eve), served(&b, &gina));
-	assert!(by_eve > 0 && by_gina > 0, "both peers served: {by_eve} + {by_gina}");
-	assert_eq!(by_eve + by_gina, (64 * MIB) as u64, "every byte served was receipted");
+	let (get_eve, get_gina) = (by_eve - eve_earlier, by_gina - gina_earlier);
+	assert!(get_eve > 0 && get_gina > 0, "both peers served: {get_eve} + {get_gina}");
+	assert_eq!(get_eve + get_gina, (64 * MIB) as u64, "every byte served was receipted");
 
-	// Corrupt one slice on Eve's copy: it is detected and fetched from Gina.
+	phase("files: corrupt slices on one peer are detected and fetched from the other");
+	// Corrupt every slice of Eve's copy.
 	let stored = dir_a.path().join("dataplane/store/files").join(&hash).join("data");
 	let mut bytes = std::fs::read(&stored).unwrap();
 	for slice in 0..64 {
@@ -254,10 +362,11 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	assert_eq!(served(&a, &eve), by_eve, "Eve is not paid for corrupt bytes");
 	assert_eq!(served(&b, &gina), by_gina + (64 * MIB) as u64);
 
-	// A ranged get returns exactly the range.
+	phase("files: a ranged get returns exactly the range");
 	let range = cli.run(&["file", "get", &hash, "--range", "1000-2000000"]);
 	assert!(range == data[1000..=2_000_000], "exactly bytes 1000..=2000000");
 
+	phase("files: a node killed while serving keeps every receipt it acknowledged");
 	// Kill Gina's node with SIGKILL while it serves a download: after a restart it still has
 	// every receipt it acknowledged (the SDK logs each acknowledgement).
 	let before_kill = served(&b, &gina);
@@ -298,7 +407,7 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 		"kept {after_restart} after the restart, acknowledged {before_kill} + {acknowledged}"
 	);
 
-	// curl through the VPN data channel, relayed by Eve.
+	phase("vpn: curl fetches a page through the data channel Eve relays");
 	let page = "hello through the spacebook vpn";
 	let web = web_server(page);
 	let socks = free_port();
@@ -328,20 +437,35 @@ fn files_are_served_from_two_peers_and_paid_by_proof_of_traffic() {
 	assert!(status.success(), "spacebook vpn exits cleanly: {status:?}");
 	assert!(served(&a, &eve) > eve_before_vpn, "the relayed bytes were receipted");
 
-	// After the period ends, both nodes report, answer the audits and are paid
-	// N(a) = N(total) · T(a) / T(total) for what they served.
+	phase("settlement: both peers report, pass the audit and are paid by traffic");
 	assert_eq!(current_period(&a), period, "the test's traffic fits in one period");
 	let (eve_bytes, gina_bytes) = (served(&a, &eve), served(&b, &gina));
-	for (who, bytes) in [(&eve, eve_bytes), (&gina, gina_bytes)] {
-		let e = a.wait_for(&format!("period {period} settled"), Duration::from_secs(900), |n| {
-			explain_reward(n, who, period).filter(|e| e.reward > 0)
-		});
-		assert_eq!(e.reported, bytes as u128, "the report is what the data plane kept");
-		assert!(matches!(e.audit, pallet_traffic::AuditStatus::Passed { .. }), "{:?}", e.audit);
+	assert!(eve_bytes > gina_bytes, "Eve carried the receipts sent over JSON-RPC as well");
+	let mut rewards = Vec::new();
+	for (who, bytes, rank) in [(&eve, eve_bytes, 1), (&gina, gina_bytes, 2)] {
+		let e =
+			a.wait_for(&format!("period {period} settled"), blocks(2 * BLOCKS_PER_PERIOD), |n| {
+				explain_reward(n, who, period).filter(|e| e.reward > 0)
+			});
+		assert_eq!(e.reported, bytes as u128, "the report is what the node kept");
+		assert_eq!(e.audit, pallet_traffic::AuditStatus::Passed { round: 1 }, "{who}");
 		assert_eq!(e.total_traffic, (eve_bytes + gina_bytes) as u128);
+		assert_eq!(e.rank, Some(rank), "ranked by traffic");
 		let expected = e.emission * bytes as u128 / e.total_traffic;
 		assert_eq!(e.reward, expected, "N(a) = N(total) · T(a) / T(total)");
+		rewards.push(e.reward);
 	}
+	// The rewards are paid into the peers' free balances, and nothing else moved them.
+	assert_eq!(free_balance(&a.rpc, &eve), eve_before + rewards[0], "Eve is paid her reward");
+	assert_eq!(free_balance(&a.rpc, &gina), gina_before + rewards[1], "Gina is paid hers");
+
+	phase("registry: Eve's node proved her online with a heartbeat");
+	let view = peer_view(&a, &eve).expect("Eve is registered");
+	assert!(view.online_periods >= 1, "{view:?}");
+	assert!(view.last_online_period.is_some_and(|p| p <= current_period(&a)), "{view:?}");
+	assert_eq!(view.standing, pallet_peers::Standing::Good);
+
+	phase("stop: both nodes stop cleanly on SIGINT");
 
 	for node in [b, a] {
 		let status = node.stop_with_sigint();
