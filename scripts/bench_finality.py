@@ -103,7 +103,7 @@ def main():
         ids = []
         for name in names:
             out = subprocess.check_output(
-                [node, "key", "inspect", "--scheme", "sr25519", "--output-type", "json", f"//{name}"]
+                [node, "key", "inspect", "--network", "substrate", "--scheme", "sr25519", "--output-type", "json", f"//{name}"]
             )
             ids.append(json.loads(out)["ss58Address"])
         patch["gosig"]["authorities"] = ids

@@ -88,7 +88,7 @@ fi
 JS_DIR="${SPACEBOOK_JS_DIR:-$HOME/.cache/spacebook/js}"
 # The machine's Node.js (with its npm) where there is one, else Debian's.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install_missing nodejs npm; fi
-want_js="$(sha256sum "$SPACEBOOK_ROOT/tests/js/package.json" "$SPACEBOOK_ROOT/tests/js/package-lock.json" | sha256sum | cut -c1-64)"
+want_js="$(cat "$SPACEBOOK_ROOT/tests/js/package.json" "$SPACEBOOK_ROOT/tests/js/package-lock.json" | sha256sum | cut -c1-64)"
 if [[ -f "$JS_DIR/.spacebook-stamp" && "$(cat "$JS_DIR/.spacebook-stamp")" == "$want_js" ]]; then
   log "JavaScript client present in $JS_DIR"
 else

@@ -43,12 +43,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The billing peers of the `local` chain on loopback.
 pub struct LocalNet {
+	/// The nodes; `None` while one is stopped. First, so that they are dropped (killed) before
+	/// their directories are removed.
+	pub nodes: Vec<Option<Node>>,
 	dirs: Vec<TempDir>,
 	/// The directory of the chain spec, and the spec's path.
 	_spec_dir: TempDir,
 	spec: String,
-	/// The nodes; `None` while one is stopped.
-	pub nodes: Vec<Option<Node>>,
 	ports: Vec<u16>,
 	/// Extra command-line arguments of each node.
 	extra: Vec<Vec<String>>,

@@ -50,11 +50,21 @@ fn finalized_set_id(node: &Node) -> Option<u64> {
 	}
 }
 
-/// Watch finality stand still: let a commit already in flight land, then check that no running
-/// node finalizes anything more for `rounds(6)`. Returns the halted height.
+/// Watch finality stand still: let commits already in flight land (until no node has finalized
+/// anything new for three rounds), then check that no running node finalizes anything more for
+/// `rounds(6)`. Returns the halted height.
 fn assert_finality_halts(net: &LocalNet, why: &str) -> u32 {
-	std::thread::sleep(rounds(3));
-	let halted = net.max_finalized();
+	let settle_by = std::time::Instant::now() + rounds(60);
+	let mut halted = net.max_finalized();
+	loop {
+		std::thread::sleep(rounds(3));
+		let now = net.max_finalized();
+		if now == halted {
+			break;
+		}
+		assert!(std::time::Instant::now() < settle_by, "finality kept advancing {why}");
+		halted = now;
+	}
 	std::thread::sleep(rounds(6));
 	assert_eq!(net.max_finalized(), halted, "finality advanced {why}");
 	net.assert_finalized_chains_agree();
