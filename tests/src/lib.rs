@@ -42,8 +42,8 @@ fn workspace_binary(name: &str, env: &str) -> PathBuf {
 	let path = target.join("debug").join(name);
 	assert!(
 		path.exists(),
-		"{} not found: run `cargo build -p spacebook-node -p spacebook-cli` (scripts/test.sh \
-		 does) or set {env}",
+		"{} not found: run `cargo build --workspace --all-targets` (scripts/test.sh does; \
+		 `-p` selections unify features differently and rebuild much) or set {env}",
 		path.display()
 	);
 	path
