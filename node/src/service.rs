@@ -92,7 +92,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
-	config: Configuration,
+	mut config: Configuration,
 	test_equivocation: bool,
 	data_plane: crate::dataplane::DataPlaneParams,
 ) -> Result<TaskManager, ServiceError> {
@@ -106,6 +106,21 @@ pub fn new_full<
 		transaction_pool,
 		other: mut telemetry,
 	} = new_partial(&config)?;
+
+	// The keys of a development account (`--alice`, `--dave`, …) go into the keystore here, at the
+	// finalized block and before the network starts. `spawn_tasks` would otherwise generate them
+	// at the best block it read before, while sync is already importing: a restarted billing peer
+	// whose best block was on a fork that finality has since discarded then fails to start with
+	// "State already discarded" (seen in the local-net restart; decisions.md).
+	if let Some(seed) = config.dev_key_seed.take() {
+		sp_session::generate_initial_session_keys(
+			client.clone(),
+			client.info().finalized_hash,
+			vec![seed],
+			keystore_container.keystore(),
+		)
+		.map_err(|e| ServiceError::Application(Box::new(e)))?;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
