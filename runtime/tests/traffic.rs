@@ -1,9 +1,10 @@
 //! Proof-of-Traffic in the runtime: a professional peer serves a registered DApp's client,
-//! reports through the transaction pool's check, answers its audit and is paid the period's
-//! peers emission from the mining pool; the billing peers share the billing emission; nothing
-//! is minted or burned; receipts of a key the DApp did not authorize fail the audit, those of a
-//! key it removed after the traffic pass; traffic beyond what the DApp prepaid counts nothing
-//! and warns the peer.
+//! reports through the transaction pool's check, answers its audit and is paid from the mining
+//! pool by the formula within the default wash-trading cap (99.5 % of the fees its traffic
+//! paid); the billing peers share the billing emission; nothing is minted or burned; receipts of
+//! a key the DApp did not authorize fail the audit and suspend the peer, those of a key it
+//! removed after the traffic pass; traffic beyond what the DApp prepaid counts nothing and warns
+//! the peer.
 
 use frame_support::traits::Hooks;
 use pallet_traffic::{AnswersOf, AuditStatus, SampleAnswer, TrafficReport, TrafficReportOf};
@@ -60,6 +61,14 @@ fn register_eve_and_ferdie() -> (AccountId, AccountId) {
 	)
 	.expect("Ferdie registers a DApp");
 	(eve, ferdie)
+}
+
+/// The reward the default cap allows for `fees`.
+fn capped(fees: u128) -> u128 {
+	use frame_support::traits::Get;
+	spacebook_runtime::configs::traffic::PoolShareOfFees::get()
+		.expect("on by default")
+		.mul_floor(fees)
 }
 
 fn ferdie_buys(gib: u32) {
@@ -165,8 +174,12 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 		let explained = Traffic::explain_reward(&eve, 0).unwrap();
 		assert_eq!(explained.audit, AuditStatus::Passed { round: 1 });
 		assert_eq!(explained.rank, Some(1));
-		assert_eq!(explained.reward, emission.peers, "the only winner takes the peers' share");
-		assert_eq!(Balances::free_balance(&eve), eve_before + emission.peers);
+		// The only winner: the formula gives it the whole peers' share, the cap 99.5 % of what
+		// its traffic paid (the fee of the 9 GB counted of the 10 GiB bought).
+		assert_eq!(explained.fees, fee * explained.counted / (10 << 30));
+		assert!(explained.capped && capped(explained.fees) < emission.peers);
+		assert_eq!(explained.reward, capped(explained.fees));
+		assert_eq!(Balances::free_balance(&eve), eve_before + explained.reward);
 		let share = emission.billing / 4;
 		for (who, before) in billing.iter().zip(billing_before) {
 			assert_eq!(Balances::free_balance(who), before + share, "billing share of {who}");
@@ -176,12 +189,16 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 }
 
 #[test]
-fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the_peer() {
+fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_suspend_the_peer() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, _) = register_eve_and_ferdie();
 		// Receipts signed by Ferdie's authorized client key but naming Bob as their DApp fail
-		// the audit: Bob never authorized that key. Eve earns nothing and is warned.
-		let bob = Sr25519Keyring::Bob.to_account_id();
+		// the audit: Bob never authorized that key. Bob paid for traffic, so the report reserved
+		// paid bytes other peers could have used: Eve earns nothing and is suspended at once.
+		let bob: AccountId =
+			sr25519::Pair::from_string("//NotABillingPeer", None).unwrap().public().into();
+		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&bob, 10 * SPB);
+		Traffic::buy_traffic(RuntimeOrigin::signed(bob.clone()), 1).expect("Bob pays");
 		let forged = receipts(&eve, &bob, 3);
 		let tree = SumTree::from_leaves(forged.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &bob, &tree);
@@ -206,7 +223,10 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the
 		assert_eq!((explained.audit, explained.reward), (AuditStatus::Failed, 0));
 		assert_eq!(Balances::free_balance(&eve), before);
 		let view = Peers::peer_view(&eve).unwrap();
-		assert_eq!(view.standing, pallet_peers::Standing::Warned(1), "the ladder's first rung");
+		assert_eq!(
+			view.standing,
+			pallet_peers::Standing::Suspended(pallet_peers::PenaltyReason::AuditFailed)
+		);
 	});
 }
 
@@ -244,11 +264,10 @@ fn a_client_key_removed_after_its_traffic_still_vouches_for_it_in_the_audit() {
 		run_to(200);
 		let emission = Token::period_emission(0);
 		let explained = Traffic::explain_reward(&eve, 0).unwrap();
-		assert_eq!(
-			(explained.audit, explained.reward),
-			(AuditStatus::Passed { round: 1 }, emission.peers)
-		);
-		assert_eq!(Balances::free_balance(&eve), before + emission.peers);
+		assert_eq!(explained.audit, AuditStatus::Passed { round: 1 });
+		assert_eq!(explained.reward, capped(explained.fees).min(emission.peers));
+		assert!(explained.reward > 0);
+		assert_eq!(Balances::free_balance(&eve), before + explained.reward);
 		assert_eq!(Peers::peer_view(&eve).unwrap().standing, pallet_peers::Standing::Good);
 	});
 }

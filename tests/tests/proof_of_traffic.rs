@@ -12,10 +12,12 @@
 //!   the other; a ranged get returns exactly the range; a node killed while serving keeps every
 //!   receipt it acknowledged; `curl` fetches a page through `spacebook vpn`.
 //! - Settlement: after the period ends, both nodes report the receipts they kept, answer the
-//!   audits, and are paid by the Proof-of-Traffic formula N(a) = N(total) · T(a) / T(total), ranked
+//!   audits, and are paid by the Proof-of-Traffic formula N(a) = N(total) · T(a) / T(total)
+//!   within the default wash-trading cap (99.5 % of the fees their traffic paid), ranked
 //!   by traffic, into their free balance.
 
 use codec::{Decode, Encode};
+use frame_support::traits::Get;
 use serde_json::json;
 use sp_core::{crypto::Pair as _, sr25519, H256};
 use sp_keyring::Sr25519Keyring;
@@ -457,13 +459,19 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		}
 		assert_eq!(e.total_traffic, (eve_bytes + gina_bytes) as u128);
 		assert_eq!(e.rank, Some(rank), "ranked by traffic");
-		let expected = e.emission * bytes as u128 / e.total_traffic;
-		assert_eq!(e.reward, expected, "N(a) = N(total) · T(a) / T(total)");
+		assert_eq!(e.counted, bytes as u128, "Ferdie paid for every byte served");
+		// N(a) = N(total) · T(a) / T(total), within the default wash-trading cap: 99.5 % of
+		// the fees Ferdie paid for the bytes counted (the mining pool's share of them).
+		let formula = e.emission * bytes as u128 / e.total_traffic;
+		let cap = spacebook_runtime::configs::traffic::PoolShareOfFees::get()
+			.expect("the cap is on by default");
+		assert!(e.fees > 0, "{e:?}");
+		assert_eq!(e.reward, formula.min(cap.mul_floor(e.fees)), "{e:?}");
+		assert_eq!(e.capped, formula > cap.mul_floor(e.fees));
 		rewards.push((e.reward, e.emission));
 	}
-	// The two winners share the whole peers' share, but for rounding (under a planck each).
 	let (paid, emission) = (rewards[0].0 + rewards[1].0, rewards[0].1);
-	assert!(emission - paid < 2, "{paid} of the peers' share {emission} paid");
+	assert!(paid <= emission, "{paid} of the peers' share {emission} paid");
 	let rewards = [rewards[0].0, rewards[1].0];
 	// The rewards are paid into the peers' free balances, and nothing else moved them.
 	assert_eq!(free_balance(&a.rpc, &eve), eve_before + rewards[0], "Eve is paid her reward");

@@ -19,10 +19,15 @@
 //!   parameter; a DApp's may be raised by the pricing pallet ([`DAppDepositRequirement`]).
 //! - **Proportional unlock**: a professional or common peer's required deposit shrinks linearly
 //!   with its time in good standing, reaching zero after [`Config::DepositUnlockPeriod`];
-//!   whatever is held above the requirement can be withdrawn. Suspension and leaving stop the
-//!   clock. A professional peer deposits in full up front; a common peer deposits nothing up
-//!   front and its rewards are held ([`PeerRegistry::on_reward`]) until it has reached the
-//!   requirement.
+//!   whatever is held above the requirement can be withdrawn. The clock runs only while the
+//!   peer is active and holds its requirement: suspension, leaving and a shortfall stop it, so
+//!   nothing unlocks that was never held. A professional peer deposits in full at registration.
+//!   A common peer registers with nothing held and puts its deposit on hold with
+//!   [`Pallet::top_up_deposit`] (bought, or from the foundation's deposit pool, as mining rigs
+//!   ship with it); its rewards are held ([`PeerRegistry::on_reward`]) to cover any shortfall.
+//! - **May earn**: a professional or common peer may report traffic and be paid only while it
+//!   is active and holds its required deposit ([`PeerRegistry::can_earn`]): a thousand sybil
+//!   peers cost a thousand deposits (`docs/security.md`).
 //! - **Heartbeat**: a professional or common peer's node proves it is online in a ledgering
 //!   period by signing a [`Heartbeat`] with its **peer key** and sending it from its off-chain
 //!   worker as a free, authorized transaction, once per period. The pallet counts the periods
@@ -146,8 +151,8 @@ pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey, BlockNumber> {
 	fn dapp_of_client_key(key: &ClientKey, since: BlockNumber) -> Option<AccountId>;
 	/// How long a retired client key still vouches for its receipts, in blocks.
 	fn client_key_retention() -> BlockNumber;
-	/// Whether `who` is a professional or common peer that may earn rewards now (active, not
-	/// suspended, not leaving).
+	/// Whether `who` is a professional or common peer that may earn rewards now: active (not
+	/// suspended, not leaving) and holding its required deposit.
 	fn can_earn(who: &AccountId) -> bool;
 	/// `who` was paid `amount` of rewards: a common peer short of its required deposit has up
 	/// to that much put on hold. Returns the amount put on hold.
@@ -669,7 +674,8 @@ pub mod pallet {
 		}
 
 		/// Register as a common peer attached to a professional peer. Nothing goes on hold now:
-		/// rewards are held until [`Config::CommonDeposit`] is reached.
+		/// the peer may earn once it holds [`Config::CommonDeposit`] ([`Pallet::top_up_deposit`]),
+		/// and its unlock clock starts then.
 		///
 		/// - Origin: signed, by an account without a role.
 		/// - `peer_key`: the key the peer's node signs heartbeats and traffic reports with; not
@@ -944,6 +950,7 @@ pub mod pallet {
 			ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
 			Self::hold(&who, record.role.kind(), amount)?;
 			record.deposit.held = record.deposit.held.saturating_add(amount);
+			Self::start_clock(&who, &mut record);
 			let held = record.deposit.held;
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::DepositIncreased { who, amount, held });
@@ -1127,7 +1134,7 @@ pub mod pallet {
 			record.suspended_at = None;
 			if matches!(record.status, Status::Suspended { .. }) {
 				record.status = Status::Active;
-				Self::start_clock(&mut record);
+				Self::start_clock(&who, &mut record);
 			}
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::Pardoned { who });
@@ -1164,7 +1171,7 @@ pub mod pallet {
 			);
 			record.status = Status::Active;
 			record.warnings = 0;
-			Self::start_clock(&mut record);
+			Self::start_clock(&who, &mut record);
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::Resumed { who });
 			Ok(())
@@ -1380,7 +1387,14 @@ impl<T: Config> Pallet<T> {
 			warnings: 0,
 			last_offence: None,
 			suspended_at: None,
-			deposit: Deposit { held, base, accrued: Zero::zero(), running_since: Some(now) },
+			// The unlock clock runs only once the whole deposit is held (a common peer's is not
+			// at registration): nothing unlocks that was never held.
+			deposit: Deposit {
+				held,
+				base,
+				accrued: Zero::zero(),
+				running_since: (held >= base).then_some(now),
+			},
 			registered_at: now,
 			online: Online::default(),
 		};
@@ -1476,8 +1490,13 @@ impl<T: Config> Pallet<T> {
 		matches!(record.status, Status::Leaving { .. })
 	}
 
-	fn start_clock(record: &mut PeerRecord<T>) {
-		if record.deposit.running_since.is_none() {
+	/// Run the unlock clock of an active peer again, if it holds what it must: time with a
+	/// shortfall (a common peer still building its deposit up) does not count toward unlocking.
+	fn start_clock(who: &T::AccountId, record: &mut PeerRecord<T>) {
+		if record.deposit.running_since.is_none()
+			&& record.status == Status::Active
+			&& record.deposit.held >= Self::required(who, record)
+		{
 			record.deposit.running_since = Some(Self::now());
 		}
 	}
@@ -1822,6 +1841,13 @@ impl<T: Config> Pallet<T> {
 				&who,
 			);
 			ensure!(on_hold == record.deposit.held, "peers: held deposit differs from the hold");
+			ensure!(
+				!kind.unlocks_over_time()
+					|| record.deposit.running_since.is_none()
+					|| (record.status == Status::Active
+						&& record.deposit.held >= Self::required(&who, &record)),
+				"peers: an unlock clock runs for a peer that is not active or holds too little"
+			);
 			match &record.role {
 				Role::Professional(p) => ensure!(
 					PeerKeyOwner::<T>::get(&p.peer_key).as_ref() == Some(&who),
@@ -1934,8 +1960,11 @@ impl<T: Config>
 	}
 
 	fn can_earn(who: &T::AccountId) -> bool {
-		Registrations::<T>::get(who)
-			.is_some_and(|r| r.role.kind().serves_traffic() && r.status == Status::Active)
+		Registrations::<T>::get(who).is_some_and(|r| {
+			r.role.kind().serves_traffic()
+				&& r.status == Status::Active
+				&& r.deposit.held >= Self::required(who, &r)
+		})
 	}
 
 	fn on_reward(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
@@ -1954,6 +1983,7 @@ impl<T: Config>
 			return Zero::zero();
 		}
 		record.deposit.held = record.deposit.held.saturating_add(amount);
+		Self::start_clock(who, &mut record);
 		let held = record.deposit.held;
 		Registrations::<T>::insert(who, record);
 		Self::deposit_event(Event::RewardDeposited { who: who.clone(), amount, held });

@@ -462,7 +462,7 @@ pub struct DepositView<Balance> {
 	/// On hold now.
 	pub held: Balance,
 	/// Required now (for professional and common peers it shrinks with time in good
-	/// standing; a common peer's rewards are held until it is reached).
+	/// standing, once it is held; a peer below it may not earn).
 	pub required: Balance,
 	/// What the peer could release now with `withdraw_unlocked`.
 	pub unlockable: Balance,

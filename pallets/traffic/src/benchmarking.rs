@@ -28,7 +28,8 @@ fn dapps<T: Config>(count: u32) -> Vec<T::AccountId> {
 	dapps
 }
 
-/// A report record of `peer` for [`PERIOD`] claiming `bytes` for each of `dapps`.
+/// A report record of `peer` for [`PERIOD`] claiming `bytes` for each of `dapps`, all backed
+/// (the reservations are the caller's to store if it needs them).
 fn record<T: Config>(
 	peer: &T::AccountId,
 	dapps: &[T::AccountId],
@@ -50,6 +51,8 @@ fn record<T: Config>(
 		status: AuditStatus::Passed { round: 1 },
 		outcome: None,
 		displaced: false,
+		backed: dapps.iter().map(|_| bytes).collect::<Vec<_>>().try_into().expect("MaxDApps"),
+		over_claimed: false,
 	}
 }
 
@@ -64,6 +67,7 @@ fn fill_reports<T: Config>(count: u32) {
 		let at = ranking.partition_point(|(t, who)| Pallet::<T>::rank_key(*t, who) < key);
 		ranking.try_insert(at, (1, peer.clone())).expect("at most MaxReports");
 		Reports::<T>::insert(PERIOD, &peer, r);
+		Reserved::<T>::mutate(&dapp[0], |r| *r = r.saturating_add(1));
 	}
 	Ranking::<T>::insert(PERIOD, ranking);
 }
@@ -79,7 +83,7 @@ fn settlement<T: Config>() -> SettlementOf<T> {
 		stage: SettlementStage::Counting(0),
 		top,
 		top_group: T::MaxTopGroup::get(),
-		reward_cap_multiple: Some(2),
+		reward_cap: Some(Perbill::from_percent(99)),
 		total_traffic: 0,
 		emission: T::MiningPool::period_emission(PERIOD).peers,
 		paid: Zero::zero(),
@@ -91,7 +95,13 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 	let peer: T::AccountId = account("peer", 0, 0);
 	let key = T::PeerKey::generate_pair(None);
 	T::BenchmarkHelper::register_peer(&peer, key.clone());
-	let report = record::<T>(&peer, &dapps::<T>(d), 1_000_000).report;
+	let dapps = dapps::<T>(d);
+	// Every DApp paid for half of what the report claims: a reservation and an event each.
+	for dapp in &dapps {
+		let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+		T::BenchmarkHelper::register_dapp(dapp, client, 500_000);
+	}
+	let report = record::<T>(&peer, &dapps, 1_000_000).report;
 	let signature =
 		key.sign(&Pallet::<T>::report_payload(&report)).expect("the key is in the keystore");
 	(report, signature)
@@ -145,6 +155,7 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 	let per_dapp = Pallet::<T>::per_dapp_totals(&receipts);
 	let total = tree.root().sum;
 	let mut r = record::<T>(&peer, &dapps[..1], total);
+	r.backed = per_dapp.iter().map(|(_, b)| *b).collect::<Vec<_>>().try_into().expect("MaxDApps");
 	r.report.per_dapp = per_dapp.try_into().expect("MaxDApps");
 	r.report.root = tree.root();
 	r.report.leaf_count = tree.leaf_count();
@@ -240,8 +251,10 @@ mod benchmarks {
 	fn set_parameters() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let parameters =
-			TrafficParameters { top_group: T::MaxTopGroup::get(), reward_cap_multiple: Some(2) };
+		let parameters = TrafficParameters {
+			top_group: T::MaxTopGroup::get(),
+			reward_cap: Some(Perbill::from_percent(99)),
+		};
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, parameters);
@@ -285,8 +298,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn settle_count(n: Linear<1, { T::SettleBatch::get() }>) {
-		// Every DApp paid for less than each report claims: every report is cut for every
-		// DApp (an event each) and penalized, the most work a report's count can take.
+		// Every DApp paid for less than each report claims: every report claims and releases a
+		// reservation for every DApp and is penalized, the most work a report's count takes.
 		let dapps = dapps::<T>(T::MaxDApps::get());
 		for dapp in &dapps {
 			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
@@ -295,7 +308,16 @@ mod benchmarks {
 		let peers: Vec<T::AccountId> = (0..n).map(|i| account("peer", i, 0)).collect();
 		for peer in &peers {
 			T::BenchmarkHelper::register_peer(peer, T::PeerKey::generate_pair(None));
-			Reports::<T>::insert(PERIOD, peer, record::<T>(peer, &dapps, 1_000_000));
+			// Each report claims 1 000 000 bytes of each DApp, of which 1 000 are backed (and
+			// reserved): cut for every DApp, over-claimed, penalized.
+			let mut r = record::<T>(peer, &dapps, 1_000_000);
+			r.backed =
+				dapps.iter().map(|_| 1_000u128).collect::<Vec<_>>().try_into().expect("MaxDApps");
+			r.over_claimed = true;
+			Reports::<T>::insert(PERIOD, peer, r);
+			for dapp in &dapps {
+				Reserved::<T>::mutate(dapp, |r| *r = r.saturating_add(1_000));
+			}
 		}
 		let mut s = settlement::<T>();
 

@@ -150,6 +150,9 @@ parameter_types! {
 	pub static MaxReportsParam: u32 = MAX_REPORTS;
 	pub static SettleBatchParam: u32 = 3;
 	pub static PayoutBatchParam: u32 = 3;
+	/// The wash-trading cap until governance sets one: none in most tests, which check the
+	/// whitepaper formula; the runtime's default is tested in `runtime/tests/self_dealing.rs`.
+	pub static DefaultRewardCapParam: Option<sp_runtime::Perbill> = None;
 }
 
 /// The mining pool's stand-in: pays from [`POOL`] with [`Preservation::Preserve`].
@@ -273,6 +276,7 @@ impl pallet_traffic::Config for Test {
 	type MaxDApps = ConstU32<4>;
 	type MaxTopGroup = ConstU32<MAX_TOP>;
 	type DefaultTopGroup = ConstU32<DEFAULT_TOP>;
+	type DefaultRewardCap = DefaultRewardCapParam;
 	type MaxRollover = ConstU32<12>;
 	type MaxBillingPeers = ConstU32<4>;
 	type SettleBatch = SettleBatchParam;

@@ -11,6 +11,7 @@ use frame_support::{
 	PartialEqNoBound,
 };
 use scale_info::TypeInfo;
+use sp_runtime::Perbill;
 use spacebook_receipts::{SignedReceipt, SumNode};
 
 /// The most siblings a proof holds: enough for 2³² leaves.
@@ -106,6 +107,8 @@ pub struct ReportOutcome<Balance> {
 	pub fees: Balance,
 	/// Whether some claimed bytes exceeded what their DApp paid for.
 	pub unpaid_claimed: bool,
+	/// Whether the wash-trading cap ([`TrafficParameters::reward_cap`]) cut the reward.
+	pub capped: bool,
 }
 
 /// A report as the chain keeps it.
@@ -138,6 +141,13 @@ pub struct ReportRecord<
 	pub outcome: Option<ReportOutcome<Balance>>,
 	/// Whether it pushed another report out of the full set when it was accepted.
 	pub displaced: bool,
+	/// Per DApp of `report.per_dapp`, in the same order: the claimed bytes that the DApp's
+	/// paid traffic backed when the report was accepted, reserved for it until it is settled
+	/// (or dropped). Only these count and rank.
+	pub backed: BoundedVec<u128, MaxDApps>,
+	/// Whether a claim was above all its DApp had paid for and nobody had claimed (reserved or
+	/// not): the peer's own fault, penalized if the report passes its audit.
+	pub over_claimed: bool,
 }
 
 /// A peer's traffic between reports.
@@ -192,9 +202,10 @@ pub struct SampleAnswer<AccountId> {
 pub struct TrafficParameters {
 	/// K: the size of the top group that shares a period's reward.
 	pub top_group: u32,
-	/// If set, a peer's reward is at most this multiple of the fees its counted traffic paid
-	/// (the wash-trading cap); `None` applies the whitepaper formula unchanged.
-	pub reward_cap_multiple: Option<u32>,
+	/// If set, a peer's reward is at most this fraction of the fees its counted traffic paid
+	/// (the wash-trading cap); `None` applies the whitepaper formula unchanged, which lets
+	/// self-dealing pay while the emission per byte is above the price (`docs/security.md`).
+	pub reward_cap: Option<Perbill>,
 }
 
 /// The stage of a settlement in progress.
@@ -244,7 +255,7 @@ pub struct Settlement<
 	/// K for this settlement (fixed when it starts).
 	pub top_group: u32,
 	/// The wash-trading cap for this settlement (fixed when it starts, like K).
-	pub reward_cap_multiple: Option<u32>,
+	pub reward_cap: Option<Perbill>,
 	/// `T(total)` of the top group (set when counting ends).
 	pub total_traffic: u128,
 	/// `N(total)`: the peers' share of the period's emission.
@@ -299,9 +310,11 @@ pub struct RewardExplanation<Balance> {
 	pub reported: u128,
 	/// Bytes carried in from earlier reports.
 	pub carried_in: u128,
+	/// New bytes that paid traffic backed when the report was accepted (reserved for it).
+	pub backed: u128,
 	/// The audit's outcome.
 	pub audit: AuditStatus,
-	/// New bytes counted after the audit and the paid-traffic cross-check.
+	/// New bytes counted: the backed bytes, if the audit passed.
 	pub counted: u128,
 	/// `T(a)` ranked: `carried_in + counted`.
 	pub ranked: u128,
@@ -319,6 +332,10 @@ pub struct RewardExplanation<Balance> {
 	pub carried_out: u128,
 	/// Whether claimed bytes exceeded what their DApp paid for.
 	pub unpaid_claimed: bool,
+	/// Fees the DApps paid for the ranked bytes (carried and counted).
+	pub fees: Balance,
+	/// Whether the wash-trading cap cut the reward to its fraction of `fees`.
+	pub capped: bool,
 }
 
 /// A DApp's prepaid traffic not counted yet.
@@ -340,25 +357,4 @@ pub struct PrepaidTraffic<Balance> {
 	pub bytes: u128,
 	/// The fees paid for them.
 	pub fees: Balance,
-}
-
-/// A DApp's claims in a period's settlement.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct ClaimTally {
-	/// Bytes the passed reports claim that are not counted yet.
-	pub claims_left: u128,
-	/// The DApp's unclaimed paid bytes when the settlement counted its first claim.
-	pub paid_at_start: Option<u128>,
 }

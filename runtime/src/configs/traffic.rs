@@ -5,6 +5,7 @@ use crate::{AccountId, Balance, Runtime, Token};
 use frame_support::traits::{ConstU128, ConstU32, Get};
 use frame_system::EnsureRoot;
 use sp_core::H256;
+use sp_runtime::{Perbill, Permill};
 
 /// Blocks in a ledgering period, as the token pallet counts them (100: five minutes).
 pub struct BlocksPerPeriod;
@@ -20,6 +21,20 @@ pub struct GosigRandomness;
 impl Get<H256> for GosigRandomness {
 	fn get() -> H256 {
 		H256(pallet_gosig::NextEpochRandomness::<Runtime>::get())
+	}
+}
+
+/// The wash-trading cap on by default: a peer's reward is at most the part of its traffic's fees
+/// that went into the mining pool (all but the foundation's 0.5 %). The pool then never pays for
+/// a byte more than the byte paid into it, so no self-dealing (own DApp, own peers, bought
+/// traffic) returns what it cost; `runtime/tests/self_dealing.rs` checks it over a grid of
+/// budgets and honest traffic, and `docs/security.md` argues it.
+pub struct PoolShareOfFees;
+impl Get<Option<Perbill>> for PoolShareOfFees {
+	fn get() -> Option<Perbill> {
+		let foundation: Permill = super::token::FoundationShare::get();
+		let pool_parts_per_million = 1_000_000 - foundation.deconstruct();
+		Some(Perbill::from_parts(pool_parts_per_million.saturating_mul(1_000)))
 	}
 }
 
@@ -66,6 +81,8 @@ impl pallet_traffic::Config for Runtime {
 	type MaxTopGroup = ConstU32<500>;
 	/// The whitepaper's top 100.
 	type DefaultTopGroup = ConstU32<100>;
+	/// 99.5 %: the mining pool's share of the fees.
+	type DefaultRewardCap = PoolShareOfFees;
 	/// A week of periods.
 	type MaxRollover = ConstU32<{ 7 * 288 }>;
 	type MaxBillingPeers = ConstU32<100>;

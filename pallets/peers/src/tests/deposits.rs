@@ -227,3 +227,62 @@ fn the_committee_fines_a_dapp_and_pays_the_user() {
 		assert_eq!(record(DAPP).deposit.held, DAPP_DEPOSIT - spb(100));
 	});
 }
+
+/// The sybil attack of the security review (issue 14, finding 1): a thousand common peers
+/// registered with nothing held could each report traffic. A peer may earn only while it holds
+/// its required deposit.
+///
+/// How it was checked: before the fix `can_earn` was true right after `register_common`.
+#[test]
+fn a_common_peer_with_nothing_held_may_not_report_until_it_holds_its_deposit() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		assert!(<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO), "deposited in full");
+		register_common(COMMON, PRO, 100);
+		let can_earn = || <Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&COMMON);
+		assert!(!can_earn(), "nothing held");
+		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(COMMON), COMMON_DEPOSIT / 2));
+		assert!(!can_earn(), "half held");
+		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(COMMON), COMMON_DEPOSIT / 2));
+		assert!(can_earn(), "the whole deposit held");
+		// A professional peer whose deposit was slashed below its requirement is evicted, and
+		// an evicted (leaving) peer may not earn either.
+		assert_ok!(Peers::penalize(
+			RuntimeOrigin::root(),
+			COMMON,
+			PenaltyReason::PatrolFailed,
+			PenaltyLevel::Evict
+		));
+		assert!(!can_earn(), "evicted");
+	});
+}
+
+/// Finding 9 of the security review: a common peer's unlock clock started at registration with
+/// nothing held, so after the unlock period it could top up its deposit and withdraw all of it
+/// at once. Only what was held unlocks, over the time it was held.
+///
+/// How it was checked: before the fix, `required` was zero after the unlock period and the
+/// whole top-up was unlockable.
+#[test]
+fn a_common_peers_deposit_unlocks_only_over_the_time_it_was_held() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		register_common(COMMON, PRO, 100); // at block 1
+		go_to(1 + UNLOCK_PERIOD);
+		assert_eq!(
+			view(COMMON).required,
+			COMMON_DEPOSIT,
+			"nothing unlocked while nothing was held"
+		);
+		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(COMMON), COMMON_DEPOSIT / 2));
+		go_to(1 + UNLOCK_PERIOD + 100);
+		assert_eq!(view(COMMON).required, COMMON_DEPOSIT, "nor while it was short");
+		assert_eq!(view(COMMON).unlockable, 0);
+		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(COMMON), COMMON_DEPOSIT / 2));
+		assert_eq!(view(COMMON).unlockable, 0, "the clock starts now");
+		go_to(1 + UNLOCK_PERIOD + 100 + UNLOCK_PERIOD / 4);
+		assert_eq!(view(COMMON).required, COMMON_DEPOSIT * 3 / 4);
+		assert_ok!(Peers::withdraw_unlocked(RuntimeOrigin::signed(COMMON)));
+		assert_eq!(held(COMMON, RoleKind::Common), COMMON_DEPOSIT * 3 / 4);
+	});
+}

@@ -21,8 +21,14 @@ fn busy_node(peer: AccountId, period: u32, n: u8) -> Node {
 	node
 }
 
-/// The report of `node` for period 0, accepted, with the first audit open.
+/// The report of `node` for period 0, accepted, with the first audit open. Its DApps have paid
+/// for what it claims (a forged report must be backed by paid bytes to be admitted at all).
 fn reported(node: &Node) -> TrafficReportOf<Test> {
+	for (dapp, bytes) in node.report(0, 0).per_dapp {
+		if Traffic::available_paid_bytes(&dapp) < bytes {
+			pay_for(dapp, bytes, 1);
+		}
+	}
 	run_to_report_window(0);
 	assert_ok!(node.submit(0, 0));
 	run_to_first_audit(0);
@@ -392,6 +398,7 @@ fn bytes_credited_to_the_wrong_dapp_fail() {
 		let mut report = node.report(0, 0);
 		// All bytes are DAPP's, claimed as DAPP_2's (say, a DApp that paid more).
 		report.per_dapp = vec![(DAPP_2, 5_000)].try_into().unwrap();
+		pay_for(DAPP_2, 5_000, 1);
 		assert_ok!(Node::submit_report(report.clone()));
 		run_to_first_audit(0);
 		assert_noop!(check(&report, &node.answer(&node.tree(), 0), 0), Error::<Test>::WrongDApp);
@@ -492,6 +499,7 @@ fn a_report_unanswered_twice_fails_earns_nothing_and_is_penalized() {
 		register_peer(PEER);
 		let mut cheat = Node::new(PEER);
 		cheat.push(forged);
+		pay_for(DAPP, 4_000, 1);
 		run_to_report_window(0);
 		assert_ok!(cheat.submit(0, 0));
 		assert_ok!(honest.submit(0, 0));

@@ -84,7 +84,7 @@ fn the_worker_keeps_accumulating_below_the_cutoff_and_reports_across_periods() {
 	build_and_execute_offchain(|pool| {
 		assert_ok!(Traffic::set_parameters(
 			RuntimeOrigin::root(),
-			TrafficParameters { top_group: 1, reward_cap_multiple: None }
+			TrafficParameters { top_group: 1, reward_cap: None }
 		));
 		let big = honest_node(2, 0, 9_000);
 		report_and_settle(0, &[(&big, 0)]);

@@ -18,7 +18,7 @@ proptest! {
 			PeersEmission::set(emission);
 			frame_support::assert_ok!(Traffic::set_parameters(
 				RuntimeOrigin::root(),
-				TrafficParameters { top_group: k, reward_cap_multiple: None }
+				TrafficParameters { top_group: k, reward_cap: None }
 			));
 			let nodes: Vec<Node> = traffic
 				.iter()

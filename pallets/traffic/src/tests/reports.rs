@@ -20,7 +20,13 @@ fn a_peer_reports_the_previous_period_in_the_report_window() {
 		assert_eq!(Ranking::<Test>::get(0).into_inner(), vec![(5_000, PEER)]);
 		assert_eq!(
 			events().last(),
-			Some(&Event::ReportAccepted { peer: PEER, period: 0, bytes: 5_000, ranked: 5_000 })
+			Some(&Event::ReportAccepted {
+				peer: PEER,
+				period: 0,
+				bytes: 5_000,
+				backed: 5_000,
+				ranked: 5_000
+			})
 		);
 	});
 }
@@ -163,7 +169,7 @@ fn malformed_reports_are_refused() {
 #[test]
 fn a_report_below_the_cutoff_is_refused() {
 	build_and_execute(|| {
-		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap_multiple: None });
+		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap: None });
 		let big = honest_node(PEER, 0, 9_000);
 		report_and_settle(0, &[(&big, 0)]);
 		assert_eq!(Cutoff::<Test>::get(), 9_000, "a full top group of one publishes its T");
@@ -211,7 +217,9 @@ fn a_displacing_report_that_fails_its_audit_suspends_its_peer() {
 		for node in &nodes {
 			assert_ok!(node.submit(0, 0));
 		}
-		// A huge claim with nothing behind it pushes the smallest honest report out.
+		// A huge claim, backed by paid bytes but with receipts of a key no DApp authorized,
+		// pushes the smallest honest report out.
+		pay_for(DAPP, 1_000_000, 1);
 		register_peer(16);
 		let mut liar = Node::new(16);
 		liar.serve(0, 1, DAPP, 9, 1_000_000);
@@ -225,6 +233,70 @@ fn a_displacing_report_that_fails_its_audit_suspends_its_peer() {
 		run_to_settled(0);
 		assert_eq!(penalties(), vec![(16, PenaltyReason::AuditFailed)]);
 		assert_eq!(penalty_levels(), vec![PenaltyLevel::Suspend]);
+	});
+}
+
+/// The attack of the security review (issue 14, finding 1): one DApp buys `P` bytes and has its
+/// client key sign a receipt of `P` bytes for each of many peers of its own, which all report
+/// `P`. Ranked on claimed bytes, they filled the report set and refused or displaced every
+/// honest report. Now the paid bytes back only the first report; the others are refused, and
+/// the honest report is admitted and ranked.
+///
+/// How it was checked: before the fix every sybil report was accepted, the set was full, and the
+/// honest report got `ReportSetFull`.
+#[test]
+fn one_dapps_paid_bytes_back_one_report_not_a_set_full_of_sybils() {
+	build_and_execute(|| {
+		const BOUGHT: u64 = 1_000_000;
+		authorize(DAPP_2, 5);
+		pay_for(DAPP_2, u128::from(BOUGHT), 1);
+		let sybils: Vec<Node> = (1..=MAX_REPORTS as u64)
+			.map(|p| {
+				register_peer(p);
+				let mut node = Node::new(p);
+				node.serve(0, p as u8, DAPP_2, 5, BOUGHT);
+				node
+			})
+			.collect();
+		let honest = honest_node(20, 0, 5_000);
+		run_to_report_window(0);
+		assert_ok!(sybils[0].submit(0, 0));
+		for sybil in &sybils[1..] {
+			assert_noop!(sybil.submit(0, 0), Error::<Test>::NotPaidFor);
+		}
+		assert_ok!(honest.submit(0, 0));
+		let ranking = Ranking::<Test>::get(0);
+		assert_eq!(ranking.to_vec(), vec![(5_000, 20), (u128::from(BOUGHT), 1)]);
+		run_to_first_audit(0);
+		assert_ok!(sybils[0].answer_audit(0));
+		assert_ok!(honest.answer_audit(0));
+		run_to_settled(0);
+		assert_eq!(Traffic::explain_reward(&20, 0).unwrap().rank, Some(2), "the honest peer wins");
+	});
+}
+
+/// Griefing with forged receipts: a peer reserves a DApp's paid bytes with receipts its client
+/// keys never signed, so that the honest peers serving that DApp find nothing left to back their
+/// reports. The liar fails its audit and, because its report reserved paid bytes, is suspended
+/// at once; the honest peer reports the same receipts with the next period's report and is paid.
+#[test]
+fn reserving_paid_bytes_with_forged_receipts_suspends_the_liar_and_only_delays_the_honest_peer() {
+	build_and_execute(|| {
+		let honest = honest_node(1, 0, 4_000);
+		register_peer(2);
+		let mut liar = Node::new(2);
+		liar.serve(0, 2, DAPP, 9, 4_000); // client 9: no DApp authorized it
+		run_to_report_window(0);
+		assert_ok!(liar.submit(0, 0));
+		assert_noop!(honest.submit(0, 0), Error::<Test>::NotPaidFor);
+		run_to_settled(0);
+		assert_eq!(penalties(), vec![(2, PenaltyReason::AuditFailed)]);
+		assert_eq!(penalty_levels(), vec![PenaltyLevel::Suspend]);
+		assert_eq!(Traffic::available_paid_bytes(&DAPP), 4_000, "released");
+		// Period 1: the honest peer reports its period-0 receipts.
+		report_and_settle(1, &[(&honest, 0)]);
+		let explained = Traffic::explain_reward(&1, 1).unwrap();
+		assert_eq!((explained.counted, explained.rank), (4_000, Some(1)));
 	});
 }
 
@@ -253,7 +325,7 @@ fn the_pool_tags_a_report_by_peer_and_period_and_refuses_a_duplicate() {
 		assert_eq!(valid.longevity, u64::from(REPORT_WINDOW));
 		assert_eq!(
 			unused,
-			<() as WeightInfo>::authorize_report(4) - <() as WeightInfo>::authorize_report(1),
+			Traffic::authorize_report_weight(4) - Traffic::authorize_report_weight(1),
 			"charged for MaxDApps, refunded down to the report's one DApp"
 		);
 
@@ -306,7 +378,7 @@ fn the_pool_refuses_a_report_of_a_period_no_longer_open() {
 #[test]
 fn the_pool_refuses_reports_below_the_cutoff_and_of_peers_that_cannot_earn() {
 	build_and_execute(|| {
-		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap_multiple: None });
+		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap: None });
 		let big = honest_node(PEER, 0, 9_000);
 		report_and_settle(0, &[(&big, 0)]);
 		assert_eq!(Cutoff::<Test>::get(), 9_000);

@@ -9,7 +9,7 @@ const GB: u64 = 1_000_000_000;
 fn set_top_group(k: u32) {
 	assert_ok!(Traffic::set_parameters(
 		RuntimeOrigin::root(),
-		TrafficParameters { top_group: k, reward_cap_multiple: None }
+		TrafficParameters { top_group: k, reward_cap: None }
 	));
 }
 
@@ -207,11 +207,11 @@ fn the_billing_share_is_split_equally_among_the_billing_peers() {
 }
 
 #[test]
-fn the_wash_trading_cap_limits_a_reward_to_a_multiple_of_the_fees_paid() {
+fn the_wash_trading_cap_limits_a_reward_to_a_fraction_of_the_fees_paid() {
 	build_and_execute(|| {
 		assert_ok!(Traffic::set_parameters(
 			RuntimeOrigin::root(),
-			TrafficParameters { top_group: 4, reward_cap_multiple: Some(2) }
+			TrafficParameters { top_group: 4, reward_cap: Some(Perbill::from_percent(40)) }
 		));
 		register_peer(1);
 		authorize(DAPP, 0);
@@ -219,8 +219,12 @@ fn the_wash_trading_cap_limits_a_reward_to_a_multiple_of_the_fees_paid() {
 		let mut node = Node::new(1);
 		node.serve(0, 1, DAPP, 0, 5_000);
 		report_and_settle(0, &[(&node, 0)]);
-		assert_eq!(free(1), spb(10) + 10_000_000);
-		assert_eq!(Traffic::explain_reward(&1, 0).unwrap().reward, 10_000_000);
+		assert_eq!(free(1), spb(10) + 2_000_000);
+		let explained = Traffic::explain_reward(&1, 0).unwrap();
+		assert_eq!(
+			(explained.reward, explained.fees, explained.capped),
+			(2_000_000, 5_000_000, true)
+		);
 	});
 }
 
@@ -243,33 +247,36 @@ fn a_cap_set_while_a_settlement_runs_applies_from_the_next_one() {
 		assert!(!pending.settled);
 		assert_eq!((pending.total_traffic, pending.emission, pending.rank), (0, 0, None));
 		// Governance caps rewards now: period 0's settlement started without the cap.
-		let capped = TrafficParameters { top_group: DEFAULT_TOP, reward_cap_multiple: Some(2) };
+		let capped = TrafficParameters {
+			top_group: DEFAULT_TOP,
+			reward_cap: Some(Perbill::from_percent(40)),
+		};
 		assert_ok!(Traffic::set_parameters(RuntimeOrigin::root(), capped));
 		run_to_settled(0);
 		let reward = Traffic::explain_reward(&1, 0).unwrap().reward;
-		assert!(reward > 10_000_000, "uncapped: the period's whole peer share, {reward}");
+		assert!(reward > 2_000_000, "uncapped: the period's whole peer share, {reward}");
 		assert_eq!(Settled::<Test>::get(0).map(|s| s.paid), Some(reward));
-		// The next settlement applies it: twice the 5 000 000 plancks of fees.
+		// The next settlement applies it: 40 % of the 5 000 000 plancks of fees.
 		pay_for(DAPP, 5_000, 1_000);
 		let mut next = Node::new(1);
 		next.serve(1, 2, DAPP, 0, 5_000);
 		report_and_settle(1, &[(&next, 1)]);
-		assert_eq!(Traffic::explain_reward(&1, 1).unwrap().reward, 10_000_000);
+		assert_eq!(Traffic::explain_reward(&1, 1).unwrap().reward, 2_000_000);
 	});
 }
 
 #[test]
 fn governance_sets_the_parameters_within_bounds() {
 	build_and_execute(|| {
-		let good = TrafficParameters { top_group: 50, reward_cap_multiple: Some(3) };
+		let good = TrafficParameters { top_group: 50, reward_cap: Some(Perbill::from_percent(90)) };
 		assert_noop!(
 			Traffic::set_parameters(RuntimeOrigin::signed(1), good),
 			sp_runtime::DispatchError::BadOrigin
 		);
 		for bad in [
-			TrafficParameters { top_group: 0, reward_cap_multiple: None },
-			TrafficParameters { top_group: MAX_TOP + 1, reward_cap_multiple: None },
-			TrafficParameters { top_group: 10, reward_cap_multiple: Some(0) },
+			TrafficParameters { top_group: 0, reward_cap: None },
+			TrafficParameters { top_group: MAX_TOP + 1, reward_cap: None },
+			TrafficParameters { top_group: 10, reward_cap: Some(Perbill::zero()) },
 		] {
 			assert_noop!(
 				Traffic::set_parameters(RuntimeOrigin::root(), bad),
@@ -438,12 +445,15 @@ fn dapps_prepay_traffic_at_the_flat_price_and_claims_take_fees_pro_rata() {
 	});
 }
 
+/// Paid bytes back the reports that reserve them first: the same paid byte never backs two
+/// reports, and a report that no paid byte backs is refused. Only a claim above all the DApp
+/// paid for is the peer's fault.
 #[test]
-fn peers_share_a_dapps_paid_bytes_in_proportion_and_only_a_lone_over_claim_is_penalized() {
+fn a_dapps_paid_bytes_back_the_reports_that_reserve_them_first() {
 	build_and_execute(|| {
 		authorize(DAPP, 0);
 		pay_for(DAPP, 2_000, 1);
-		let nodes: Vec<Node> = [(1u64, 1_500u64), (2, 1_000), (3, 2_500)]
+		let nodes: Vec<Node> = [(1u64, 1_500u64), (3, 2_500), (2, 1_000)]
 			.into_iter()
 			.map(|(peer, bytes)| {
 				register_peer(peer);
@@ -452,15 +462,30 @@ fn peers_share_a_dapps_paid_bytes_in_proportion_and_only_a_lone_over_claim_is_pe
 				node
 			})
 			.collect();
-		let list: Vec<(&Node, u32)> = nodes.iter().map(|n| (n, 0)).collect();
-		report_and_settle(0, &list);
-		// 5 000 bytes claimed, 2 000 paid: each counts two fifths of its claim.
+		run_to_report_window(0);
+		assert_ok!(nodes[0].submit(0, 0));
+		assert_eq!(Reserved::<Test>::get(DAPP), 1_500);
+		assert_eq!(Traffic::available_paid_bytes(&DAPP), 500);
+		assert_ok!(nodes[1].submit(0, 0));
+		assert!(events().contains(&Event::UnpaidTrafficClaimed {
+			peer: 3,
+			period: 0,
+			dapp: DAPP,
+			claimed: 2_500,
+			counted: 500
+		}));
+		assert_eq!(Reserved::<Test>::get(DAPP), 2_000);
+		assert_noop!(nodes[2].submit(0, 0), Error::<Test>::NotPaidFor);
+		run_to_first_audit(0);
+		assert_ok!(nodes[0].answer_audit(0));
+		assert_ok!(nodes[1].answer_audit(0));
+		run_to_settled(0);
 		let counted: Vec<u128> =
-			[1u64, 2, 3].iter().map(|p| Traffic::explain_reward(p, 0).unwrap().counted).collect();
-		assert_eq!(counted, vec![600, 400, 1_000]);
+			[1u64, 3].iter().map(|p| Traffic::explain_reward(p, 0).unwrap().counted).collect();
+		assert_eq!(counted, vec![1_500, 500]);
 		assert_eq!(unclaimed(DAPP), 0);
-		// Peer 3 alone claimed more than DAPP ever paid; the others were only cut.
+		assert!(Reserved::<Test>::iter().next().is_none(), "the reservations are settled");
+		// Peer 3 alone claimed more than DAPP ever paid; peer 2 was only refused.
 		assert_eq!(penalties(), vec![(3, PenaltyReason::UnpaidTrafficClaimed)]);
-		assert!(PeriodClaims::<Test>::iter().next().is_none(), "the tallies are gone");
 	});
 }

@@ -1,0 +1,298 @@
+//! The serving node's off-chain worker: it builds and signs its peer's report from the receipts
+//! the node keeps, sends it in the report window, keeps the receipts it committed to and
+//! answers the report's audits.
+
+use crate::*;
+
+impl<T: Config> Pallet<T> {
+	// --- The serving node's off-chain worker ---
+
+	/// The off-chain worker's part, for every peer key in the node's keystore that belongs to
+	/// a professional or common peer (at most [`MAX_LOCAL_PEERS`]):
+	///
+	/// - in the report window, from a quarter into it ([`Pallet::report_send_from`]), report
+	///   the previous period from the receipts the node keeps
+	///   ([`spacebook_receipts::offchain_receipts_key`], written by the node's
+	///   `traffic_submitReceipt` RPC), if they reach the cutoff; the receipts reported are kept
+	///   until the report is settled, to answer its audits;
+	/// - in an audit round of a pending report, answer it;
+	/// - forget the receipts of periods already claimed.
+	///
+	/// Each submission is retried at most every [`RESUBMIT_AFTER`] blocks.
+	pub(crate) fn serve_reports_and_audits(n: BlockNumberFor<T>) {
+		let current = Self::period_of(n);
+		if current == 0 {
+			return;
+		}
+		let period = current - 1;
+		let locals = T::PeerKey::all()
+			.into_iter()
+			.filter_map(|key| T::Registry::peer_of_key(&key).map(|peer| (key, peer)))
+			.take(MAX_LOCAL_PEERS);
+		for (key, peer) in locals {
+			Self::forget_claimed_receipts(&peer);
+			let offset = Self::offset_of(n);
+			if (Self::report_send_from()..T::ReportWindow::get()).contains(&offset) {
+				Self::send_report(&key, &peer, period, n);
+			} else if let Some(round) = Self::open_round(period) {
+				Self::send_answers(&peer, period, round, n);
+			}
+		}
+	}
+
+	/// The offset in the report window from which a node sends its report: a quarter into the
+	/// window, so that receipts the data plane hands over just after the period ends are still
+	/// in it, with time left to resend.
+	pub fn report_send_from() -> u32 {
+		T::ReportWindow::get() / 4
+	}
+
+	/// Whether `what` may be sent now: not sent in the last [`RESUBMIT_AFTER`] blocks.
+	pub(crate) fn claim_send(what: &[u8], n: BlockNumberFor<T>) -> bool {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let now: u32 = n.saturated_into();
+		StorageValueRef::persistent(what)
+			.mutate(|last: Result<Option<u32>, _>| match last {
+				Ok(Some(at)) if now < at.saturating_add(RESUBMIT_AFTER) => Err(()),
+				_ => Ok(now),
+			})
+			.is_ok()
+	}
+
+	/// The receipts `peer`'s node keeps for `period`.
+	pub fn stored_receipts(peer: &T::AccountId, period: u32) -> Vec<SignedReceipt<T::AccountId>> {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let key = spacebook_receipts::offchain_receipts_key(peer, period);
+		StorageValueRef::persistent(&key)
+			.get::<Vec<SignedReceipt<T::AccountId>>>()
+			.ok()
+			.flatten()
+			.unwrap_or_default()
+	}
+
+	pub(crate) fn reported_key(peer: &T::AccountId, period: u32) -> Vec<u8> {
+		(OFFCHAIN_REPORTED_PREFIX, peer, period).encode()
+	}
+
+	/// The bytes per DApp of receipts sorted by stream key (so each DApp's receipts are
+	/// consecutive), in the same order: a report's `per_dapp`.
+	pub fn per_dapp_totals(receipts: &[SignedReceipt<T::AccountId>]) -> Vec<(T::AccountId, u128)> {
+		let mut per_dapp: Vec<(T::AccountId, u128)> = Vec::new();
+		for r in receipts {
+			match per_dapp.last_mut() {
+				Some((dapp, bytes)) if *dapp == r.receipt.dapp => {
+					*bytes = bytes.saturating_add(r.receipt.bytes.into())
+				}
+				_ => per_dapp.push((r.receipt.dapp.clone(), r.receipt.bytes.into())),
+			}
+		}
+		per_dapp
+	}
+
+	/// The report `peer` would send for `period` from the receipts its node keeps, with the
+	/// receipts it commits to; `None` if there is nothing to report or it would not reach the
+	/// cutoff.
+	pub fn build_report(
+		peer: &T::AccountId,
+		period: u32,
+	) -> Option<(TrafficReportOf<T>, SignedReceipts<T>)> {
+		let traffic = TrafficOf::<T>::get(peer).unwrap_or_default();
+		let from = traffic.next_period.max(period.saturating_sub(T::MaxRollover::get()));
+		if from > period {
+			return None;
+		}
+		let mut receipts: Vec<SignedReceipt<T::AccountId>> = Vec::new();
+		let genesis = Self::genesis_hash();
+		// Only receipts the audit would accept: for this peer and period, signed by a client
+		// key that their DApp authorizes.
+		let acceptable = |r: &SignedReceipt<T::AccountId>, q: u32| {
+			r.receipt.server == *peer
+				&& r.receipt.period == q
+				&& r.receipt.bytes > 0
+				&& Self::dapp_of_receipt_key(&r.receipt).as_ref() == Some(&r.receipt.dapp)
+				&& r.verify(&genesis)
+		};
+		for q in from..=period {
+			receipts
+				.extend(Self::stored_receipts(peer, q).into_iter().filter(|r| acceptable(r, q)));
+			if receipts.len() >= MAX_REPORTED_RECEIPTS {
+				break;
+			}
+		}
+		receipts.truncate(MAX_REPORTED_RECEIPTS);
+		receipts.sort_by_key(|r| r.receipt.stream_key());
+		receipts.dedup_by_key(|r| r.receipt.stream_key());
+		// Per DApp, in the leaves' order. Past MaxDApps DApps, those with the most bytes are
+		// kept; the others' receipts are not reported (and are lost once the periods are
+		// claimed).
+		let mut per_dapp = Self::per_dapp_totals(&receipts);
+		let limit = T::MaxDApps::get() as usize;
+		if per_dapp.len() > limit {
+			let mut by_bytes = per_dapp.clone();
+			by_bytes.sort_by_key(|d| core::cmp::Reverse(d.1));
+			let smallest_kept = by_bytes[limit - 1].clone();
+			let keep = |d: &(T::AccountId, u128)| {
+				(core::cmp::Reverse(d.1), d.0.encode())
+					<= (core::cmp::Reverse(smallest_kept.1), smallest_kept.0.encode())
+			};
+			per_dapp.retain(|d| keep(d));
+			per_dapp.truncate(limit);
+		}
+		// Each DApp's receipts up to its paid bytes that no report claimed or reserved: the
+		// rest would back nothing (and a claim above all the DApp paid for is penalized).
+		let mut room: Vec<(T::AccountId, u128)> =
+			per_dapp.iter().map(|(d, _)| (d.clone(), Self::available_paid_bytes(d))).collect();
+		let kept: Vec<_> = receipts
+			.into_iter()
+			.filter(|r| {
+				let Some((_, left)) = room.iter_mut().find(|(d, _)| *d == r.receipt.dapp) else {
+					return false;
+				};
+				let bytes = u128::from(r.receipt.bytes);
+				(bytes <= *left).then(|| *left -= bytes).is_some()
+			})
+			.collect();
+		let per_dapp = Self::per_dapp_totals(&kept);
+		let tree = SumTree::new(&kept).ok()?;
+		let root = tree.root();
+		if root.sum == 0 || traffic.carried.saturating_add(root.sum) < Cutoff::<T>::get() {
+			return None;
+		}
+		let report = TrafficReport {
+			peer: peer.clone(),
+			period,
+			from_period: from,
+			root,
+			leaf_count: tree.leaf_count(),
+			per_dapp: per_dapp.try_into().ok()?,
+		};
+		Some((report, kept))
+	}
+
+	/// Send the report of `period`: built and signed once, kept with the receipts it commits
+	/// to, and sent again unchanged if the chain has not recorded it a few blocks later, so
+	/// that the receipts kept always answer the report that lands.
+	pub(crate) fn send_report(
+		key: &T::PeerKey,
+		peer: &T::AccountId,
+		period: u32,
+		n: BlockNumberFor<T>,
+	) {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
+			return;
+		}
+		if !Self::claim_send(&(SENT_REPORT, peer, period).encode(), n) {
+			return;
+		}
+		let kept_key = Self::reported_key(peer, period);
+		let kept = StorageValueRef::persistent(&kept_key);
+		let (report, signature) = match kept.get::<ReportedOf<T>>().ok().flatten() {
+			Some((report, signature, _)) => (report, signature),
+			None => {
+				let Some((report, receipts)) = Self::build_report(peer, period) else { return };
+				let Some(signature) = key.sign(&Self::report_payload(&report)) else {
+					log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
+					return;
+				};
+				kept.set(&(report.clone(), signature.clone(), receipts));
+				(report, signature)
+			}
+		};
+		let bytes = report.root.sum;
+		let call = Call::<T>::submit_report { report, signature };
+		Self::submit(call.into(), "report", peer, period);
+		log::debug!(target: LOG_TARGET, "{peer:?} reports {bytes} bytes for period {period}");
+	}
+
+	pub(crate) fn send_answers(peer: &T::AccountId, period: u32, round: u8, n: BlockNumberFor<T>) {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let Some(record) = Reports::<T>::get(period, peer) else { return };
+		if record.status != AuditStatus::Pending {
+			return;
+		}
+		let Some((_, _, receipts)) = StorageValueRef::persistent(&Self::reported_key(peer, period))
+			.get::<ReportedOf<T>>()
+			.ok()
+			.flatten()
+		else {
+			return;
+		};
+		let Ok(tree) = SumTree::new(&receipts) else { return };
+		if tree.root() != record.report.root {
+			log::warn!(target: LOG_TARGET, "{peer:?}: the kept receipts do not match the report");
+			return;
+		}
+		let Some(answers) = Self::answers_from(&tree, &receipts, period, peer, round) else {
+			return;
+		};
+		if !Self::claim_send(&(SENT_ANSWER, peer, period, round).encode(), n) {
+			return;
+		}
+		let call = Call::<T>::answer_audit { period, peer: peer.clone(), answers };
+		Self::submit(call.into(), "audit answer", peer, period);
+	}
+
+	/// The answers to `round` of a report over `receipts` (whose tree is `tree`).
+	pub fn answers_from(
+		tree: &SumTree,
+		receipts: &[SignedReceipt<T::AccountId>],
+		period: u32,
+		peer: &T::AccountId,
+		round: u8,
+	) -> Option<AnswersOf<T>> {
+		let positions = Self::audit_positions(period, peer, round);
+		if positions.is_empty() {
+			return None;
+		}
+		let mut answers = Vec::with_capacity(positions.len());
+		for position in positions {
+			let index = tree.leaf_at(position)?;
+			answers.push(SampleAnswer {
+				leaf_index: index,
+				receipt: receipts.get(index as usize)?.clone(),
+				proof: tree.proof(index)?.try_into().ok()?,
+			});
+		}
+		answers.try_into().ok()
+	}
+
+	pub(crate) fn submit(
+		call: <T as frame_system::offchain::CreateTransactionBase<Call<T>>>::RuntimeCall,
+		what: &str,
+		peer: &T::AccountId,
+		period: u32,
+	) {
+		use frame_system::offchain::SubmitTransaction;
+		let xt = T::create_authorized_transaction(call);
+		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+			Ok(()) => log::debug!(target: LOG_TARGET, "{what} of {peer:?} for {period} sent"),
+			Err(()) => log::warn!(target: LOG_TARGET, "{what} of {peer:?} for {period} not sent"),
+		}
+	}
+
+	/// Delete the kept receipts (and reported snapshots) of the periods `peer` has claimed,
+	/// at most `MaxRollover + 1` periods per call.
+	pub(crate) fn forget_claimed_receipts(peer: &T::AccountId) {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let Some(traffic) = TrafficOf::<T>::get(peer) else { return };
+		let marker_key = spacebook_receipts::offchain_forgotten_key(peer);
+		let marker = StorageValueRef::persistent(&marker_key);
+		let from = marker.get::<u32>().ok().flatten().unwrap_or(0);
+		let until = traffic.next_period;
+		if from >= until {
+			return;
+		}
+		let from = from.max(until.saturating_sub(T::MaxRollover::get().saturating_add(1)));
+		for q in from..until {
+			StorageValueRef::persistent(&spacebook_receipts::offchain_receipts_key(peer, q))
+				.clear();
+			StorageValueRef::persistent(&Self::reported_key(peer, q)).clear();
+			StorageValueRef::persistent(&(SENT_REPORT, peer, q).encode()).clear();
+			for round in 1u8..=2 {
+				StorageValueRef::persistent(&(SENT_ANSWER, peer, q, round).encode()).clear();
+			}
+		}
+		marker.set(&until);
+	}
+}

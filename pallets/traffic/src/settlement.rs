@@ -1,0 +1,352 @@
+//! Settlement (whitepaper ch.3 §1 steps 4 and 5): after the audits, each period's reports are
+//! counted, the top group is paid `N(a) = N(total) · T(a) / T(total)` (within the wash-trading
+//! cap), the billing peers share the billing emission, and old periods are pruned — in bounded
+//! batches, in `on_initialize`.
+
+use crate::*;
+use frame_support::{pallet_prelude::*, traits::Defensive};
+
+impl<T: Config> Pallet<T> {
+	/// The per-block work: draw audit seeds at the windows' ends, settle, prune.
+	pub(crate) fn advance(n: BlockNumberFor<T>) -> Weight {
+		let current = Self::period_of(n);
+		let offset = Self::offset_of(n);
+		let (start, audit) = (Self::audit_start(), T::AuditWindow::get());
+		let mut weight = T::DbWeight::get().reads(1);
+		if current >= 1 && (offset == start || offset == start + audit) {
+			weight.saturating_accrue(Self::draw_seed(
+				current - 1,
+				if offset == start { 1 } else { 2 },
+			));
+		}
+		if let Some(settlement) = Settling::<T>::get() {
+			weight.saturating_accrue(Self::settle_step(settlement));
+		} else {
+			let next = NextToSettle::<T>::get();
+			let ready = next < current && (next + 1 < current || offset >= start + 2 * audit);
+			if ready {
+				weight.saturating_accrue(Self::start_settlement(next));
+			}
+		}
+		weight
+	}
+
+	pub(crate) fn start_settlement(period: u32) -> Weight {
+		let parameters = Self::parameters();
+		let emission = T::MiningPool::period_emission(period).peers;
+		Settling::<T>::put(Settlement {
+			period,
+			stage: SettlementStage::Counting(0),
+			top: BoundedVec::new(),
+			top_group: parameters.top_group.min(T::MaxTopGroup::get()),
+			reward_cap: parameters.reward_cap,
+			total_traffic: 0,
+			emission,
+			paid: Zero::zero(),
+		});
+		T::WeightInfo::start_settlement()
+	}
+
+	pub(crate) fn settle_step(mut s: SettlementOf<T>) -> Weight {
+		match s.stage {
+			SettlementStage::Counting(from) => {
+				let ranking = Ranking::<T>::get(s.period);
+				let end = from.saturating_add(T::SettleBatch::get()).min(ranking.len() as u32);
+				// Highest first, so that a full top group is filled in rank order.
+				for i in from..end {
+					let (_, peer) = &ranking[ranking.len() - 1 - i as usize];
+					Self::count_report(&mut s, peer);
+				}
+				let counted = end - from;
+				if end as usize >= ranking.len() {
+					s.total_traffic =
+						s.top.iter().fold(0u128, |sum, (t, _)| sum.saturating_add(*t));
+					s.stage = SettlementStage::Paying(0);
+				} else {
+					s.stage = SettlementStage::Counting(end);
+				}
+				Settling::<T>::put(s);
+				T::WeightInfo::settle_count(counted)
+			}
+			SettlementStage::Paying(from) => {
+				let end = from.saturating_add(T::PayoutBatch::get()).min(s.top.len() as u32);
+				for rank in from..end {
+					Self::pay_winner(&mut s, rank);
+				}
+				let paid = end - from;
+				if end as usize >= s.top.len() {
+					let billing = Self::pay_billing_peers(s.period);
+					Self::finish_settlement(s, billing);
+					// Paying a billing peer costs what paying a winner does.
+					T::WeightInfo::settle_pay(paid.saturating_add(T::MaxBillingPeers::get()))
+						.saturating_add(T::WeightInfo::finish_settlement())
+				} else {
+					s.stage = SettlementStage::Paying(end);
+					Settling::<T>::put(s);
+					T::WeightInfo::settle_pay(paid)
+				}
+			}
+		}
+	}
+
+	/// Count one report: its audit, its paid bytes, its place in the top group.
+	pub(crate) fn count_report(s: &mut SettlementOf<T>, peer: &T::AccountId) {
+		let period = s.period;
+		let Some(mut record) = Reports::<T>::get(period, peer).defensive() else { return };
+		let mut traffic = TrafficOf::<T>::get(peer).unwrap_or_default();
+		let mut outcome = ReportOutcome::<T::Balance>::default();
+		let passed = matches!(record.status, AuditStatus::Passed { .. });
+		// Whatever the outcome, the report's reservations end here: a passed report claims
+		// them below, a failed one frees them for other reports.
+		Self::release_backing(&record);
+		match record.status {
+			AuditStatus::Passed { .. } => {
+				let mut fees = T::Balance::zero();
+				for ((dapp, claimed), backing) in
+					record.report.per_dapp.iter().zip(record.backed.iter())
+				{
+					// The reservation kept the backed bytes for this report; defensive: never
+					// count more than the DApp has left.
+					let counted = (*backing).min(T::Billing::unclaimed_paid_bytes(dapp));
+					if counted < *backing {
+						defensive!("reserved paid bytes were claimed by another report");
+					}
+					if counted > 0 {
+						fees = fees.saturating_add(T::Billing::claim_paid_bytes(dapp, counted));
+					}
+					outcome.unpaid_claimed |= counted < *claimed;
+					outcome.counted = outcome.counted.saturating_add(counted);
+				}
+				// Only a claim above all the DApp paid for is the peer's fault; a claim cut
+				// because other peers' reports reserved the DApp's paid bytes first is not.
+				if record.over_claimed {
+					Self::penalize(peer, PenaltyReason::UnpaidTrafficClaimed);
+				}
+				outcome.fees = record.carried_fees.saturating_add(fees);
+			}
+			_ => {
+				record.status = AuditStatus::Failed;
+				outcome.fees = record.carried_fees;
+				outcome.unpaid_claimed = record.over_claimed;
+				Self::deposit_event(Event::AuditFailed { peer: peer.clone(), period });
+				Self::deposit_event(Event::PatrolRequested { peer: peer.clone(), period });
+				// A failed report that pushed another out of a full set, or that reserved paid
+				// bytes other peers' reports could have used, is punished harder: false claims
+				// must not be a cheap way to crowd out honest reports.
+				let reserved = record.backed.iter().any(|b| *b > 0);
+				let level = if record.displaced || reserved {
+					PenaltyLevel::Suspend
+				} else {
+					PenaltyLevel::Warn
+				};
+				Self::penalize_at(peer, PenaltyReason::AuditFailed, level);
+			}
+		}
+		outcome.ranked = record.carried_in.saturating_add(outcome.counted);
+		outcome.carried_out = outcome.ranked;
+		traffic.carried = outcome.ranked;
+		traffic.carried_fees = outcome.fees;
+		traffic.next_period = traffic.next_period.max(period.saturating_add(1));
+		TrafficOf::<T>::insert(peer, traffic);
+		// A failed report does not rank, not even with its carried bytes (which it keeps); nor
+		// does the report of a peer that may no longer earn (suspended or leaving since), whose
+		// bytes stay carried.
+		if passed && outcome.ranked > 0 && T::Registry::can_earn(peer) {
+			Self::enter_top(s, outcome.ranked, peer);
+		}
+		record.outcome = Some(outcome);
+		Reports::<T>::insert(period, peer, record);
+	}
+
+	/// Put `(traffic, peer)` into the top group if it ranks there.
+	pub(crate) fn enter_top(s: &mut SettlementOf<T>, traffic: u128, peer: &T::AccountId) {
+		let limit = s.top_group as usize;
+		// Order: traffic descending, then account ascending (by encoding).
+		let key = |t: &u128, who: &T::AccountId| (core::cmp::Reverse(*t), who.encode());
+		let new = key(&traffic, peer);
+		let at = s.top.partition_point(|(t, who)| key(t, who) < new);
+		if at >= limit {
+			return;
+		}
+		if s.top.len() >= limit {
+			s.top.pop();
+		}
+		if s.top.try_insert(at, (traffic, peer.clone())).is_err() {
+			defensive!("the top group is bounded by MaxTopGroup");
+		}
+	}
+
+	pub(crate) fn pay_winner(s: &mut SettlementOf<T>, rank: u32) {
+		let Some((traffic, peer)) = s.top.get(rank as usize).cloned() else { return };
+		let Some(mut record) = Reports::<T>::get(s.period, &peer).defensive() else { return };
+		let mut outcome = record.outcome.unwrap_or_default();
+		let mut reward = Self::reward_of(s.emission, traffic, s.total_traffic);
+		if let Some(cap) = s.reward_cap {
+			let most = cap.mul_floor(outcome.fees);
+			outcome.capped = reward > most;
+			reward = reward.min(most);
+		}
+		outcome.rank = Some(rank + 1);
+		outcome.reward = reward;
+		let paid = reward.is_zero()
+			|| match T::MiningPool::pay_from_pool(&peer, reward, PayoutPurpose::Traffic) {
+				Ok(()) => {
+					s.paid = s.paid.saturating_add(reward);
+					T::Registry::on_reward(&peer, reward);
+					Self::deposit_event(Event::RewardPaid {
+						peer: peer.clone(),
+						period: s.period,
+						rank: rank + 1,
+						traffic,
+						amount: reward,
+					});
+					true
+				}
+				Err(error) => {
+					Self::deposit_event(Event::RewardNotPaid {
+						peer: peer.clone(),
+						period: s.period,
+						amount: reward,
+						error,
+					});
+					false
+				}
+			};
+		if paid {
+			// The winner's traffic is paid for: its counters clear.
+			outcome.carried_out = 0;
+			TrafficOf::<T>::mutate(&peer, |t| {
+				if let Some(t) = t {
+					t.carried = 0;
+					t.carried_fees = Zero::zero();
+				}
+			});
+		} else {
+			// Not paid: the traffic stays carried (as set when counting) for a later period.
+			outcome.reward = Zero::zero();
+		}
+		record.outcome = Some(outcome);
+		Reports::<T>::insert(s.period, &peer, record);
+	}
+
+	/// `N(a) = N(total) · T(a) / T(total)`, rounded down.
+	pub fn reward_of(emission: T::Balance, traffic: u128, total: u128) -> T::Balance {
+		if total == 0 {
+			return Zero::zero();
+		}
+		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+			emission.saturated_into::<u128>(),
+			traffic,
+			total,
+			Rounding::Down,
+		)
+		.unwrap_or(0)
+		.saturated_into()
+	}
+
+	pub(crate) fn pay_billing_peers(period: u32) -> T::Balance {
+		let billing = T::MiningPool::period_emission(period).billing;
+		let mut peers = T::BillingPeers::billing_peers();
+		peers.truncate(T::MaxBillingPeers::get() as usize);
+		if peers.is_empty() || billing.is_zero() {
+			return Zero::zero();
+		}
+		let share = billing / (peers.len() as u32).into();
+		let mut paid = T::Balance::zero();
+		for peer in peers {
+			match T::MiningPool::pay_from_pool(&peer, share, PayoutPurpose::Billing) {
+				Ok(()) => {
+					paid = paid.saturating_add(share);
+					Self::deposit_event(Event::BillingRewardPaid { peer, period, amount: share });
+				}
+				Err(error) => {
+					Self::deposit_event(Event::RewardNotPaid { peer, period, amount: share, error })
+				}
+			}
+		}
+		paid
+	}
+
+	pub(crate) fn finish_settlement(s: SettlementOf<T>, billing_paid: T::Balance) {
+		let period = s.period;
+		let full = s.top.len() as u32 >= s.top_group;
+		let cutoff = if full { s.top.last().map_or(0, |(t, _)| *t) } else { 0 };
+		let summary = PeriodSummary {
+			reports: Ranking::<T>::get(period).len() as u32,
+			winners: s.top.len() as u32,
+			total_traffic: s.total_traffic,
+			emission: s.emission,
+			paid: s.paid,
+			cutoff,
+			billing_paid,
+		};
+		Cutoff::<T>::put(cutoff);
+		Settled::<T>::insert(period, summary);
+		Settling::<T>::kill();
+		NextToSettle::<T>::put(period.saturating_add(1));
+		AuditSeeds::<T>::remove(period);
+		Self::prune(period);
+		Self::deposit_event(Event::PeriodSettled { period, summary });
+	}
+
+	/// Forget the reports of periods older than [`Config::HistoryDepth`], a bounded number of
+	/// entries per call.
+	pub(crate) fn prune(settled: u32) {
+		let oldest = OldestKept::<T>::get();
+		let keep_from = settled.saturating_add(1).saturating_sub(T::HistoryDepth::get());
+		if oldest >= keep_from {
+			return;
+		}
+		let limit = T::MaxReports::get();
+		let result = Reports::<T>::clear_prefix(oldest, limit, None);
+		if result.maybe_cursor.is_none() {
+			Ranking::<T>::remove(oldest);
+			Settled::<T>::remove(oldest);
+			OldestKept::<T>::put(oldest.saturating_add(1));
+		}
+	}
+
+	pub(crate) fn penalize(peer: &T::AccountId, reason: PenaltyReason) {
+		Self::penalize_at(peer, reason, PenaltyLevel::Warn)
+	}
+
+	pub(crate) fn penalize_at(peer: &T::AccountId, reason: PenaltyReason, level: PenaltyLevel) {
+		if let Err(e) = T::Penalties::penalize(peer, reason, level) {
+			log::warn!(target: LOG_TARGET, "cannot penalize {peer:?} for {reason:?}: {e:?}");
+		}
+	}
+
+	/// Why `who` earned what it did for `period`, from chain data; `settled` says whether the
+	/// settlement's figures are in yet.
+	pub fn explain_reward(
+		who: &T::AccountId,
+		period: u32,
+	) -> Option<RewardExplanation<T::Balance>> {
+		let record = Reports::<T>::get(period, who)?;
+		let settled = Settled::<T>::get(period);
+		let summary = settled.unwrap_or_default();
+		let outcome = record.outcome.unwrap_or_default();
+		let backed = record.backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b));
+		let unbacked =
+			record.backed.iter().zip(record.report.per_dapp.iter()).any(|(b, (_, c))| b < c);
+		Some(RewardExplanation {
+			period,
+			settled: settled.is_some(),
+			reported: record.report.root.sum,
+			carried_in: record.carried_in,
+			backed,
+			audit: record.status,
+			counted: outcome.counted,
+			ranked: outcome.ranked,
+			rank: outcome.rank,
+			cutoff: summary.cutoff,
+			total_traffic: summary.total_traffic,
+			emission: summary.emission,
+			reward: outcome.reward,
+			carried_out: outcome.carried_out,
+			unpaid_claimed: outcome.unpaid_claimed || unbacked,
+			fees: outcome.fees,
+			capped: outcome.capped,
+		})
+	}
+}

@@ -1,0 +1,271 @@
+//! Self-dealing does not pay with the runtime's default parameters (issue 14, finding 1).
+//!
+//! An attacker owns a DApp and a set of common peers (the cheapest role that may report). It buys
+//! traffic for its DApp, has its DApp's client key sign receipts for traffic "served" by its own
+//! peers, and reports them, next to an honest professional peer that served an honest DApp. Over
+//! a grid of attacker budgets, numbers of sybil peers, honest traffic and two claiming strategies
+//! (split the bought bytes among the sybils, or let every sybil claim all of them, the attack of
+//! the security review), the attacker's rewards stay below what it paid: its return is below 1.
+//!
+//! How it was checked: with the pallet as it was before the fix (reports ranked on claimed
+//! bytes, the wash-trading cap off by default), the first case with a budget of 1 GiB
+//! (0.01 SPB, one sybil, no honest traffic) was paid the whole peers' share of the period's
+//! emission, 949 561 SPB: a return of about 10⁸·⁹⁸.
+
+use frame_support::traits::{fungible::Inspect, fungible::Mutate, Hooks};
+use pallet_traffic::{AnswersOf, SampleAnswer, TrafficReport, TrafficReportOf};
+use sp_core::{sr25519, Pair};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::transaction_validity::TransactionSource;
+use spacebook_receipts::{Receipt, SignedReceipt, SumNode, SumTree};
+use spacebook_runtime::{
+	configs::peers::COMMON_DEPOSIT, genesis_config_presets, AccountId, Balances, Peers, Runtime,
+	RuntimeOrigin, Traffic, SPB,
+};
+
+mod common;
+use common::genesis_of;
+
+const GIB: u64 = 1 << 30;
+
+fn run_to(n: u32) {
+	while frame_system::Pallet::<Runtime>::block_number() < n {
+		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
+		frame_system::Pallet::<Runtime>::set_block_number(next);
+		Traffic::on_initialize(next);
+	}
+}
+
+fn pair(seed: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(seed, None).expect("a valid seed")
+}
+
+fn account(seed: &str) -> AccountId {
+	pair(seed).public().into()
+}
+
+/// A serving peer: its account, peer key and receipts.
+struct Server {
+	who: AccountId,
+	key: sr25519::Pair,
+	receipts: Vec<SignedReceipt<AccountId>>,
+}
+
+impl Server {
+	fn tree(&self) -> SumTree {
+		SumTree::from_leaves(self.receipts.iter().map(SumNode::leaf).collect()).expect("receipts")
+	}
+
+	fn report(&self) -> TrafficReportOf<Runtime> {
+		let tree = self.tree();
+		let dapp = self.receipts[0].receipt.dapp.clone();
+		TrafficReport {
+			peer: self.who.clone(),
+			period: 0,
+			from_period: 0,
+			root: tree.root(),
+			leaf_count: tree.leaf_count(),
+			per_dapp: vec![(dapp, tree.root().sum)].try_into().expect("one DApp"),
+		}
+	}
+
+	/// Report through the transaction pool's check and the call; `false` if either refused.
+	fn submit(&self) -> bool {
+		let report = self.report();
+		let signature = self.key.sign(&Traffic::report_payload(&report)).into();
+		Traffic::authorize_report(TransactionSource::External, &report, &signature).is_ok()
+			&& Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+				.is_ok()
+	}
+
+	fn answer(&self) {
+		let tree = self.tree();
+		let answers: AnswersOf<Runtime> = Traffic::audit_positions(0, &self.who, 1)
+			.into_iter()
+			.map(|position| {
+				let i = tree.leaf_at(position).expect("a position inside the tree");
+				SampleAnswer {
+					leaf_index: i,
+					receipt: self.receipts[i as usize].clone(),
+					proof: tree.proof(i).expect("a leaf").try_into().expect("a short proof"),
+				}
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("as many answers as samples");
+		Traffic::answer_audit(
+			frame_system::RawOrigin::Authorized.into(),
+			0,
+			self.who.clone(),
+			answers,
+		)
+		.expect("genuine receipts pass the audit");
+	}
+}
+
+/// One receipt of `bytes` from `client` for `dapp`, served by `server` in period 0.
+fn receipt(
+	server: &AccountId,
+	dapp: &AccountId,
+	client: &sr25519::Pair,
+	bytes: u64,
+) -> SignedReceipt<AccountId> {
+	Receipt {
+		period: 0,
+		session: [7; 16],
+		server: server.clone(),
+		dapp: dapp.clone(),
+		client_key: client.public(),
+		bytes,
+	}
+	.sign(client, &Traffic::genesis_hash())
+}
+
+fn register_dapp(who: &AccountId, client: &sr25519::Pair) {
+	Peers::register_dapp(
+		RuntimeOrigin::signed(who.clone()),
+		b"dapp".to_vec().try_into().unwrap(),
+		vec![client.public()].try_into().unwrap(),
+	)
+	.expect("a funded account registers a DApp");
+}
+
+/// What one attack returned.
+#[derive(Debug)]
+struct Outcome {
+	/// SPB the attacker paid for its traffic.
+	cost: u128,
+	/// SPB its peers were paid by Proof-of-Traffic.
+	rewards: u128,
+	/// SPB the honest peer was paid.
+	honest_reward: u128,
+}
+
+/// Run one ledgering period with an honest peer serving `honest_gib` for an honest DApp, and an
+/// attacker that buys `budget_gib` and reports them through `sybils` common peers of its own.
+fn attack(budget_gib: u64, sybils: u32, honest_gib: u64, every_sybil_claims_all: bool) -> Outcome {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		// The honest side: Eve, a professional peer, serves Ferdie's DApp what it paid for.
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+		let eve_key = pair("//EvePeerKey");
+		Peers::register_professional(
+			RuntimeOrigin::signed(eve.clone()),
+			eve_key.public().into(),
+			pallet_peers::ProfessionalDeclaration {
+				resources: pallet_peers::Resources {
+					storage_gib: 100,
+					bandwidth_mbps: 100,
+					cpu_cores: 4,
+				},
+				location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
+				endpoint: b"https://203.0.113.9".to_vec().try_into().unwrap(),
+			},
+		)
+		.expect("Eve registers");
+		let ferdie_client = pair("//FerdieClient");
+		register_dapp(&ferdie, &ferdie_client);
+		let mut servers = Vec::new();
+		if honest_gib > 0 {
+			Traffic::buy_traffic(RuntimeOrigin::signed(ferdie.clone()), honest_gib as u32)
+				.expect("Ferdie pays");
+			servers.push(Server {
+				who: eve.clone(),
+				key: eve_key,
+				receipts: vec![receipt(&eve, &ferdie, &ferdie_client, honest_gib * GIB)],
+			});
+		}
+
+		// The attacker: a DApp and its common peers, each holding the common deposit.
+		let mallory = account("//Mallory");
+		let mallory_client = pair("//MalloryClient");
+		Balances::set_balance(&mallory, 100_000_000 * SPB);
+		register_dapp(&mallory, &mallory_client);
+		let before = Balances::total_balance(&mallory);
+		Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
+			.expect("Mallory pays");
+		let cost = before - Balances::total_balance(&mallory);
+		let bought = budget_gib * GIB;
+		let mut sybil_accounts = Vec::new();
+		for i in 0..sybils {
+			let who = account(&format!("//Sybil{i}"));
+			let key = pair(&format!("//Sybil{i}PeerKey"));
+			Balances::set_balance(&who, 2 * COMMON_DEPOSIT);
+			Peers::register_common(
+				RuntimeOrigin::signed(who.clone()),
+				key.public().into(),
+				eve.clone().into(),
+				1,
+			)
+			.expect("a sybil registers as a common peer");
+			Peers::top_up_deposit(RuntimeOrigin::signed(who.clone()), COMMON_DEPOSIT)
+				.expect("a sybil holds the common deposit");
+			let bytes = if every_sybil_claims_all { bought } else { bought / u64::from(sybils) };
+			servers.push(Server {
+				receipts: vec![receipt(&who, &mallory, &mallory_client, bytes.max(1))],
+				who: who.clone(),
+				key,
+			});
+			sybil_accounts.push(who);
+		}
+		let balances_before: Vec<u128> =
+			sybil_accounts.iter().map(Balances::total_balance).collect();
+		let eve_before = Balances::total_balance(&eve);
+
+		run_to(100);
+		let accepted: Vec<&Server> = servers.iter().filter(|s| s.submit()).collect();
+		assert!(
+			honest_gib == 0 || accepted.iter().any(|s| s.who == eve),
+			"the honest report is admitted"
+		);
+		run_to(128);
+		for server in &accepted {
+			server.answer();
+		}
+		run_to(200);
+		assert!(pallet_traffic::Settled::<Runtime>::get(0).is_some(), "period 0 is settled");
+		let rewards = sybil_accounts
+			.iter()
+			.zip(balances_before)
+			.map(|(who, before)| Balances::total_balance(who) - before)
+			.sum();
+		Outcome { cost, rewards, honest_reward: Balances::total_balance(&eve) - eve_before }
+	})
+}
+
+/// The property: over attacker budgets from 1 GiB (0.01 SPB at the flat price) to 10⁸ GiB
+/// (10⁶ SPB, beyond the period's peers emission), one to five sybils, no, little and much
+/// honest traffic, and both claiming strategies, the attacker's return `rewards / cost` is
+/// below 1; and an honest peer that served paid traffic is still paid.
+#[test]
+fn self_dealing_returns_less_than_it_costs_for_any_budget_and_honest_traffic() {
+	let mut worst = 0f64;
+	for budget_gib in [1u64, 1_000, 1_000_000, 100_000_000] {
+		for honest_gib in [0u64, 10, 100_000] {
+			for sybils in [1u32, 5] {
+				for every_sybil_claims_all in [false, true] {
+					let outcome = attack(budget_gib, sybils, honest_gib, every_sybil_claims_all);
+					let ratio = outcome.rewards as f64 / outcome.cost as f64;
+					println!(
+						"budget {budget_gib} GiB, honest {honest_gib} GiB, {sybils} sybils, \
+						 claim all: {every_sybil_claims_all}: cost {} rewards {} return {ratio:.4}, \
+						 honest reward {}",
+						outcome.cost, outcome.rewards, outcome.honest_reward
+					);
+					assert!(outcome.cost > 0);
+					assert!(
+						outcome.rewards < outcome.cost,
+						"self-dealing paid: {outcome:?} (budget {budget_gib} GiB, honest \
+						 {honest_gib} GiB, {sybils} sybils, claim all {every_sybil_claims_all})"
+					);
+					if honest_gib > 0 {
+						assert!(outcome.honest_reward > 0, "the honest peer is paid: {outcome:?}");
+					}
+					worst = worst.max(ratio);
+				}
+			}
+		}
+	}
+	println!("the attacker's best return: {worst:.4}");
+	assert!(worst < 1.0);
+}
