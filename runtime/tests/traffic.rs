@@ -2,7 +2,7 @@
 //! reports through the transaction pool's check, answers its audit and is paid from the mining
 //! pool by the formula within the default wash-trading cap (99.5 % of the fees its traffic
 //! paid); the billing peers share the billing emission; nothing is minted or burned; receipts of
-//! a key the DApp did not authorize fail the audit and suspend the peer, those of a key it
+//! a key the DApp did not authorize fail the audit and warn the peer, those of a key it
 //! removed after the traffic pass; traffic beyond what the DApp prepaid counts nothing and warns
 //! the peer.
 
@@ -189,12 +189,12 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 }
 
 #[test]
-fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_suspend_the_peer() {
+fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the_peer() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, _) = register_eve_and_ferdie();
 		// Receipts signed by Ferdie's authorized client key but naming Bob as their DApp fail
-		// the audit: Bob never authorized that key. Bob paid for traffic, so the report reserved
-		// paid bytes other peers could have used: Eve earns nothing and is suspended at once.
+		// the audit: Bob never authorized that key (Bob paid for traffic, so the report is
+		// backed and admitted). Eve earns nothing and is warned.
 		let bob: AccountId =
 			sr25519::Pair::from_string("//NotABillingPeer", None).unwrap().public().into();
 		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&bob, 10 * SPB);
@@ -223,10 +223,7 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_suspend_
 		assert_eq!((explained.audit, explained.reward), (AuditStatus::Failed, 0));
 		assert_eq!(Balances::free_balance(&eve), before);
 		let view = Peers::peer_view(&eve).unwrap();
-		assert_eq!(
-			view.standing,
-			pallet_peers::Standing::Suspended(pallet_peers::PenaltyReason::AuditFailed)
-		);
+		assert_eq!(view.standing, pallet_peers::Standing::Warned(1), "the ladder's first rung");
 	});
 }
 

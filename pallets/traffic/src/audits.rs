@@ -3,7 +3,7 @@
 //! audited byte's receipt and its Merkle sum proof.
 
 use crate::*;
-use frame_support::pallet_prelude::*;
+use frame_support::{defensive, pallet_prelude::*};
 use sp_runtime::transaction_validity::{
 	InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidityWithRefund,
 	ValidTransaction,
@@ -39,27 +39,112 @@ impl<T: Config> Pallet<T> {
 	/// The bytes audited in `round` of `peer`'s report of `period`, in order; empty until the
 	/// round's seed is drawn.
 	///
-	/// Round 1 draws [`Config::AuditSamples`] bytes from the first seed. Round 2 asks for the
-	/// same bytes again, followed by new ones from the second seed up to
-	/// [`Config::SecondAuditSamples`]: a peer that could not answer a first-round byte cannot
-	/// pass by staying silent until the second round.
+	/// The samples fall in the **backed** bytes, the ones the report may be paid for: in each
+	/// DApp's range of the tree (its claim, in `per_dapp` order), the first `backed` bytes.
+	/// Round 1 draws one byte in each backed DApp's range, then more over all backed bytes up
+	/// to [`Config::AuditSamples`]. Round 2 asks for the same bytes again, followed by new ones
+	/// from the second seed, [`Config::SecondAuditSamples`] − [`Config::AuditSamples`] of them:
+	/// a peer that could not answer a first-round byte cannot pass by staying silent until the
+	/// second round.
+	///
+	/// One sample per backed DApp means a report cannot hide claims on one DApp's paid bytes
+	/// behind a mass of other traffic: a DApp range without genuine receipts always fails
+	/// (`docs/security.md`). A report that nothing backs (it only carries bytes) is sampled over
+	/// all its claimed bytes.
 	pub fn audit_positions(period: u32, peer: &T::AccountId, round: u8) -> Vec<u128> {
 		let seeds = AuditSeeds::<T>::get(period);
 		let (Some(first), Some(record)) = (seeds.first(), Reports::<T>::get(period, peer)) else {
 			return Vec::new();
 		};
-		let total = record.report.root.sum;
-		let first_samples = T::AuditSamples::get();
-		let mut positions = Self::positions(first, 1, peer, total, first_samples);
+		let ranges = Self::backed_ranges(&record);
+		let mut positions = Self::first_round_positions(first, peer, &ranges, &record);
 		match (round, seeds.get(1)) {
 			(1, _) => positions,
 			(2, Some(second)) => {
-				let more = T::SecondAuditSamples::get().saturating_sub(first_samples);
-				positions.extend(Self::positions(second, 2, peer, total, more));
+				let more = T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get());
+				positions.extend(Self::spread_positions(second, 2, peer, &ranges, &record, more));
 				positions
 			}
 			_ => Vec::new(),
 		}
+	}
+
+	/// The backed part of each DApp's range of a report's bytes: `(first byte, backed bytes)`,
+	/// for the DApps with backed bytes, in `per_dapp` order.
+	pub(crate) fn backed_ranges(record: &ReportRecordOf<T>) -> Vec<(u128, u128)> {
+		let mut start = 0u128;
+		let mut ranges = Vec::new();
+		for ((_, claimed), backed) in record.report.per_dapp.iter().zip(record.backed.iter()) {
+			if *backed > 0 {
+				ranges.push((start, (*backed).min(*claimed)));
+			}
+			start = start.saturating_add(*claimed);
+		}
+		ranges
+	}
+
+	/// Round 1's samples: one in each backed range, then up to [`Config::AuditSamples`] over
+	/// all backed bytes.
+	fn first_round_positions(
+		seed: &H256,
+		peer: &T::AccountId,
+		ranges: &[(u128, u128)],
+		record: &ReportRecordOf<T>,
+	) -> Vec<u128> {
+		let mut positions: Vec<u128> = ranges
+			.iter()
+			.enumerate()
+			.map(|(k, (start, backed))| {
+				start.saturating_add(Self::draw(seed, 1, peer, (b"dapp", k as u32)) % backed)
+			})
+			.collect();
+		let more = T::AuditSamples::get().saturating_sub(positions.len() as u32);
+		positions.extend(Self::spread_positions(seed, 1, peer, ranges, record, more));
+		positions
+	}
+
+	/// `samples` bytes drawn over all backed bytes of a report (over all its bytes if nothing is
+	/// backed).
+	fn spread_positions(
+		seed: &H256,
+		round: u8,
+		peer: &T::AccountId,
+		ranges: &[(u128, u128)],
+		record: &ReportRecordOf<T>,
+		samples: u32,
+	) -> Vec<u128> {
+		let backed = ranges.iter().fold(0u128, |sum, (_, b)| sum.saturating_add(*b));
+		if backed == 0 {
+			return Self::positions(seed, round, peer, record.report.root.sum, samples);
+		}
+		Self::positions(seed, round, peer, backed, samples)
+			.into_iter()
+			.map(|mut x| {
+				for (start, len) in ranges {
+					if x < *len {
+						return start.saturating_add(x);
+					}
+					x -= len;
+				}
+				defensive!("a draw below the backed total falls in a backed range");
+				0
+			})
+			.collect()
+	}
+
+	/// The most answers a round may ask for: a sample per DApp (or [`Config::AuditSamples`])
+	/// and the second round's new samples.
+	pub fn max_audit_answers() -> u32 {
+		T::AuditSamples::get()
+			.max(T::MaxDApps::get())
+			.saturating_add(T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get()))
+	}
+
+	fn draw(seed: &H256, round: u8, peer: &T::AccountId, what: impl Encode) -> u128 {
+		let hash = sp_io::hashing::blake2_256(&(AUDIT_CONTEXT, seed, round, peer, what).encode());
+		let mut low = [0u8; 16];
+		low.copy_from_slice(&hash[..16]);
+		u128::from_le_bytes(low)
 	}
 
 	pub(crate) fn positions(
@@ -72,15 +157,7 @@ impl<T: Config> Pallet<T> {
 		if total == 0 {
 			return Vec::new();
 		}
-		(0..samples)
-			.map(|i| {
-				let hash =
-					sp_io::hashing::blake2_256(&(AUDIT_CONTEXT, seed, round, peer, i).encode());
-				let mut low = [0u8; 16];
-				low.copy_from_slice(&hash[..16]);
-				u128::from_le_bytes(low) % total
-			})
-			.collect()
+		(0..samples).map(|i| Self::draw(seed, round, peer, i) % total).collect()
 	}
 
 	/// Check answers to the open round of a report; returns the report and the round.
@@ -180,7 +257,7 @@ impl<T: Config> Pallet<T> {
 			.propagate(true)
 			.build()?;
 		let unused = Self::max_answer_authorization_weight()
-			.saturating_sub(Self::answer_authorization_weight(round, &record.report));
+			.saturating_sub(Self::answer_authorization_weight(round, &record));
 		Ok((validity, unused))
 	}
 
@@ -188,30 +265,57 @@ impl<T: Config> Pallet<T> {
 	/// without its writes (the authorization runs the same [`Self::check_answers`] but tallies
 	/// nothing). Derived from the call's benchmark, which measures the checks and the tally
 	/// together, so it stays an upper bound.
-	pub(crate) fn answer_authorization_weight(round: u8, report: &TrafficReportOf<T>) -> Weight {
-		Self::answer_weight(round, report)
-			.saturating_sub(Self::answer_writes(report.per_dapp.len() as u32))
+	pub(crate) fn answer_authorization_weight(round: u8, record: &ReportRecordOf<T>) -> Weight {
+		Self::answer_weight(round, record).saturating_sub(Self::answer_writes())
 	}
 
 	/// The most an answer's authorization weighs: the second round, [`Config::MaxDApps`].
 	pub fn max_answer_authorization_weight() -> Weight {
-		Self::max_answer_weight().saturating_sub(Self::answer_writes(T::MaxDApps::get()))
+		Self::max_answer_weight().saturating_sub(Self::answer_writes())
 	}
 
-	/// The writes of an answer naming `d` DApps: its report's status and a tally per DApp.
-	pub(crate) fn answer_writes(d: u32) -> Weight {
-		T::DbWeight::get().writes(1u64.saturating_add(d.into()))
+	/// The writes of an answer: its report's status.
+	pub(crate) fn answer_writes() -> Weight {
+		T::DbWeight::get().writes(1)
 	}
 
-	/// The weight of answering audit round `round` of `report` (checking its samples, tallying
-	/// its DApps).
-	pub(crate) fn answer_weight(round: u8, report: &TrafficReportOf<T>) -> Weight {
-		T::WeightInfo::answer_audit(u32::from(round), report.per_dapp.len() as u32)
+	/// The samples of audit round `round` of a report with `backed` backed DApps.
+	pub fn audit_samples(round: u8, backed: u32) -> u32 {
+		let first = T::AuditSamples::get().max(backed);
+		if round >= 2 {
+			first
+				.saturating_add(T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get()))
+		} else {
+			first
+		}
 	}
 
-	/// The most an audit answer weighs: the second round's samples, [`Config::MaxDApps`].
+	/// The weight of answering audit round `round` of `record` (checking its samples).
+	pub(crate) fn answer_weight(round: u8, record: &ReportRecordOf<T>) -> Weight {
+		let backed = record.backed.iter().filter(|b| **b > 0).count() as u32;
+		Self::answer_weight_of(round, record.report.per_dapp.len() as u32, backed)
+	}
+
+	/// The weight of answering round `round` of a report naming `d` DApps, `backed` of them
+	/// backed: the benchmark's `answer_audit(round, d)`, which sampled [`Config::AuditSamples`]
+	/// and [`Config::SecondAuditSamples`] bytes, plus, for each sample a backed DApp adds beyond
+	/// those, what a second-round sample costs in the benchmark. (The benchmark now samples a
+	/// byte per DApp itself; the surcharge goes when `weights.rs` is regenerated.)
+	pub(crate) fn answer_weight_of(round: u8, d: u32, backed: u32) -> Weight {
+		let base = T::WeightInfo::answer_audit(u32::from(round), d);
+		let extra =
+			Self::audit_samples(round, backed).saturating_sub(Self::audit_samples(round, 0));
+		let second = T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get()).max(1);
+		let per_sample = T::WeightInfo::answer_audit(2, d)
+			.saturating_sub(T::WeightInfo::answer_audit(1, d))
+			.checked_div(u64::from(second))
+			.unwrap_or_default();
+		base.saturating_add(per_sample.saturating_mul(u64::from(extra)))
+	}
+
+	/// The most an audit answer weighs: the second round, [`Config::MaxDApps`] DApps, all backed.
 	pub fn max_answer_weight() -> Weight {
-		T::WeightInfo::answer_audit(2, T::MaxDApps::get())
+		Self::answer_weight_of(2, T::MaxDApps::get(), T::MaxDApps::get())
 	}
 
 	pub(crate) fn draw_seed(period: u32, round: u8) -> Weight {

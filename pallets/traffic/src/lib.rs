@@ -181,10 +181,16 @@ pub type SettlementOf<T> = Settlement<
 	<T as Config>::MaxTopGroup,
 >;
 /// The answers to one audit round.
-pub type AnswersOf<T> = BoundedVec<
-	SampleAnswer<<T as frame_system::Config>::AccountId>,
-	<T as Config>::SecondAuditSamples,
->;
+pub type AnswersOf<T> =
+	BoundedVec<SampleAnswer<<T as frame_system::Config>::AccountId>, MaxAuditAnswers<T>>;
+
+/// The most answers one audit round asks for ([`Pallet::max_audit_answers`]).
+pub struct MaxAuditAnswers<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for MaxAuditAnswers<T> {
+	fn get() -> u32 {
+		Pallet::<T>::max_audit_answers()
+	}
+}
 /// The ranking of a period's reports: `(T(a), peer)` in increasing order.
 pub type RankingOf<T> =
 	BoundedVec<(u128, <T as frame_system::Config>::AccountId), <T as Config>::MaxReports>;
@@ -698,7 +704,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			frame_system::ensure_authorized(origin)?;
 			let (mut record, round) = Self::check_answers(period, &peer, &answers)?;
-			let actual = Self::answer_weight(round, &record.report);
+			let actual = Self::answer_weight(round, &record);
 			record.status = AuditStatus::Passed { round };
 			Reports::<T>::insert(period, &peer, record);
 			Self::deposit_event(Event::AuditPassed { peer, period, round });

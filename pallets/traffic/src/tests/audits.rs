@@ -118,13 +118,12 @@ fn an_answer_pays_for_its_round_and_dapps_only() {
 			.expect("authorizable")
 			.expect("valid answers");
 		// The authorization makes no writes: it is charged the checks only.
-		let writes = |d: u64| <Test as frame_system::Config>::DbWeight::get().writes(1 + d);
-		let max_dapps = u64::from(<<Test as Config>::MaxDApps as Get<u32>>::get());
+		let write = <Test as frame_system::Config>::DbWeight::get().writes(1);
 		assert_eq!(
 			Traffic::max_answer_authorization_weight(),
-			Traffic::max_answer_weight() - writes(max_dapps)
+			Traffic::max_answer_weight() - write
 		);
-		assert_eq!(unused, Traffic::max_answer_authorization_weight() - (used - writes(2)));
+		assert_eq!(unused, Traffic::max_answer_authorization_weight() - (used - write));
 		let post = Traffic::answer_audit(
 			frame_system::RawOrigin::Authorized.into(),
 			0,
@@ -567,5 +566,48 @@ fn a_bad_first_round_byte_cannot_be_dodged_by_waiting_for_the_second_round() {
 		assert_ok!(check(&report, &node.answer(&tree, 0), 0));
 		run_to_settled(0);
 		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Failed);
+	});
+}
+
+/// The attacker review of issue 14's first slice: a report claims an honest DApp's paid bytes
+/// with forged receipts and hides them behind a mass of genuine self-dealt traffic of its own
+/// DApp. Sampled over all claimed bytes, the audit almost never looked at the forged range
+/// (1 000 of 1 001 000 bytes), so the report passed and took the honest DApp's paid bytes and
+/// fees. Now every backed DApp's range gets a sample of its own, and the forged range fails.
+///
+/// How it was checked: the test computes the samples the old rule drew from the same seed
+/// (`Traffic::positions` over all claimed bytes) and asserts none of them falls in the forged
+/// range, i.e. the report would have passed before the fix.
+#[test]
+fn claims_on_an_honest_dapp_cannot_hide_behind_self_dealt_traffic() {
+	build_and_execute(|| {
+		const FORGED: u64 = 1_000;
+		const OWN: u64 = 1_000_000;
+		authorize(DAPP, 0); // the honest DApp, whose key the attacker does not have
+		pay_for(DAPP, u128::from(FORGED), 1);
+		authorize(DAPP_2, 1); // the attacker's own DApp
+		pay_for(DAPP_2, u128::from(OWN), 1);
+		register_peer(PEER);
+		let mut node = Node::new(PEER);
+		// Signed with the attacker's key but naming the honest DApp.
+		node.push(receipt(PEER, DAPP, 1, 0, FORGED).sign(&client(1), &Traffic::genesis_hash()));
+		node.serve(0, 2, DAPP_2, 1, OWN);
+		run_to_report_window(0);
+		assert_ok!(node.submit(0, 0));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().backed.to_vec(), vec![1_000, 1_000_000]);
+		run_to_first_audit(0);
+		let positions = Traffic::audit_positions(0, &PEER, 1);
+		assert!(positions.iter().any(|p| *p < u128::from(FORGED)), "the forged range is sampled");
+		let seed = AuditSeeds::<Test>::get(0)[0];
+		let old_rule = Traffic::positions(&seed, 1, &PEER, u128::from(FORGED + OWN), SAMPLES);
+		assert!(old_rule.iter().all(|p| *p >= u128::from(FORGED)), "the old rule missed it");
+		assert_noop!(node.answer_audit(0), Error::<Test>::ClientKeyNotAuthorized);
+		run_to_second_audit(0);
+		assert_noop!(node.answer_audit(0), Error::<Test>::ClientKeyNotAuthorized);
+		run_to_settled(0);
+		let explained = Traffic::explain_reward(&PEER, 0).unwrap();
+		assert_eq!((explained.audit, explained.reward), (AuditStatus::Failed, 0));
+		assert_eq!(unclaimed(DAPP), u128::from(FORGED), "the honest DApp's bytes are untouched");
+		assert_eq!(penalties(), vec![(PEER, PenaltyReason::AuditFailed)]);
 	});
 }
