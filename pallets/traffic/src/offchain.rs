@@ -122,14 +122,23 @@ impl<T: Config> Pallet<T> {
 		receipts.truncate(MAX_REPORTED_RECEIPTS);
 		receipts.sort_by_key(|r| r.receipt.stream_key());
 		receipts.dedup_by_key(|r| r.receipt.stream_key());
-		// Per DApp, in the leaves' order. Past MaxDApps DApps, those with the most bytes are
-		// kept; the others' receipts are not reported (and are lost once the periods are
-		// claimed).
-		let mut per_dapp = Self::per_dapp_totals(&receipts);
+		// Per DApp, in the leaves' order, the bytes paid traffic can back now: its receipts'
+		// bytes up to the DApp's paid bytes that no report claimed or reserved. DApps with
+		// nothing to back are left out (their receipts would count for nothing), and past
+		// MaxDApps DApps those with the most backable bytes are kept; the others' receipts are
+		// not reported (and are lost once the periods are claimed).
+		let mut per_dapp: Vec<(T::AccountId, u128)> = Self::per_dapp_totals(&receipts)
+			.into_iter()
+			.map(|(d, bytes)| {
+				let backable = bytes.min(Self::available_paid_bytes(&d));
+				(d, backable)
+			})
+			.filter(|(_, backable)| *backable > 0)
+			.collect();
 		let limit = T::MaxDApps::get() as usize;
 		if per_dapp.len() > limit {
 			let mut by_bytes = per_dapp.clone();
-			by_bytes.sort_by_key(|d| core::cmp::Reverse(d.1));
+			by_bytes.sort_by_key(|d| (core::cmp::Reverse(d.1), d.0.encode()));
 			let smallest_kept = by_bytes[limit - 1].clone();
 			let keep = |d: &(T::AccountId, u128)| {
 				(core::cmp::Reverse(d.1), d.0.encode())
@@ -138,10 +147,8 @@ impl<T: Config> Pallet<T> {
 			per_dapp.retain(|d| keep(d));
 			per_dapp.truncate(limit);
 		}
-		// Each DApp's receipts up to its paid bytes that no report claimed or reserved: the
-		// rest would back nothing (and a claim above all the DApp paid for is penalized).
-		let mut room: Vec<(T::AccountId, u128)> =
-			per_dapp.iter().map(|(d, _)| (d.clone(), Self::available_paid_bytes(d))).collect();
+		// Each DApp's receipts up to its backable bytes.
+		let mut room = per_dapp;
 		let kept: Vec<_> = receipts
 			.into_iter()
 			.filter(|r| {

@@ -135,6 +135,34 @@ fn past_max_dapps_the_dapps_with_the_most_bytes_are_reported() {
 	});
 }
 
+/// The attacker review of issue 14's first slice: past `MaxDApps` the worker kept the DApps
+/// with the most bytes served, even a DApp that paid for nothing (whose receipts back nothing),
+/// and left out a paying one, whose receipts were then lost. It now ranks DApps by the bytes
+/// their paid traffic can back.
+///
+/// How it was checked: before the fix the worker chose DApp 44 (10 000 bytes, nothing paid, so
+/// none of its receipts made it into the report) over DApp 41, and the report named only 40, 42
+/// and 43.
+#[test]
+fn past_max_dapps_the_dapps_with_the_most_backable_bytes_are_reported() {
+	build_and_execute_offchain(|_pool| {
+		register_peer(PEER);
+		let mut node = Node::new(PEER);
+		for (i, dapp) in [40u64, 41, 42, 43, 44].into_iter().enumerate() {
+			authorize(dapp, i as u32);
+			if dapp != 44 {
+				pay_for(dapp, 1_000, 1);
+			}
+			node.serve(0, i as u8, dapp, i as u32, [500, 100, 300, 400, 10_000][i]);
+		}
+		store_receipts(PEER, 0, &node.receipts);
+		let (report, _) = Traffic::build_report(&PEER, 0).unwrap();
+		let dapps: Vec<u64> = report.per_dapp.iter().map(|(d, _)| *d).collect();
+		assert_eq!(dapps, vec![40, 41, 42, 43]);
+		assert_eq!(report.root.sum, 1_300);
+	});
+}
+
 #[test]
 fn the_worker_leaves_out_receipts_the_chain_would_not_count() {
 	build_and_execute_offchain(|_pool| {
