@@ -18,8 +18,10 @@
 //! - **Carried traffic**: verified, paid bytes of a peer's earlier reports that did not win; they
 //!   add to its next report's `T(a)`.
 //! - **Cutoff**: the smallest `T(a)` that won the last settled period if its top group was full
-//!   (else zero). A report below it is refused, so peers below it keep accumulating receipts and
-//!   report later: this, with [`Config::MaxReports`], bounds the reports per period.
+//!   (else zero). A full report set refuses a report below it (as it refuses one below its
+//!   smallest report), so peers below it keep accumulating receipts and report later; while the
+//!   set has room every backed report is admitted. [`Config::MaxReports`] bounds the reports
+//!   per period.
 //! - **Audit**: when the report window closes, the chain draws a seed
 //!   ([`Config::AuditRandomness`]); each report's audited bytes are `blake2(seed, round, peer,
 //!   i) mod T`. In the audit window the peer (or anyone) reveals, for each audited byte, the
@@ -367,7 +369,7 @@ pub mod pallet {
 	pub type Settled<T: Config> =
 		StorageMap<_, Twox64Concat, u32, PeriodSummary<T::Balance>, OptionQuery>;
 
-	/// The cutoff reports must reach: the last settled period's.
+	/// The cutoff reports must reach to enter a full set: the last settled period's.
 	#[pallet::storage]
 	pub type Cutoff<T: Config> = StorageValue<_, u128, ValueQuery>;
 
@@ -551,7 +553,8 @@ pub mod pallet {
 		DAppsNotSorted,
 		/// The per-DApp totals do not add up to the root's sum.
 		TotalsMismatch,
-		/// Carried plus backed bytes are below the published cutoff.
+		/// The period's report set is full and carried plus backed bytes are below the published
+		/// cutoff.
 		BelowCutoff,
 		/// The period's report set is full and this report is not larger than its smallest.
 		ReportSetFull,
@@ -650,9 +653,10 @@ pub mod pallet {
 		/// - `report`: for the previous period, in the first [`Config::ReportWindow`] blocks of
 		///   the current one; by a peer that may earn and has not reported it; `from_period` no
 		///   earlier than its first unclaimed period nor [`Config::MaxRollover`] periods back;
-		///   a non-empty tree; per-DApp totals sorted and adding up to the root's sum; carried
-		///   plus new bytes at least the [`Cutoff`]; larger than the smallest report if the
-		///   period's set is full (which is then dropped).
+		///   a non-empty tree; per-DApp totals sorted and adding up to the root's sum; some
+		///   bytes backed by paid traffic, or carried; if the period's set is full, carried plus
+		///   backed bytes at least the [`Cutoff`] and above the smallest report (which is then
+		///   dropped).
 		/// - `signature`: by the peer's registered peer key.
 		///
 		/// Emits [`Event::ReportAccepted`], and [`Event::ReportDropped`] for a displaced report.

@@ -162,7 +162,9 @@ impl<T: Config> Pallet<T> {
 		let per_dapp = Self::per_dapp_totals(&kept);
 		let tree = SumTree::new(&kept).ok()?;
 		let root = tree.root();
-		if root.sum == 0 || traffic.carried.saturating_add(root.sum) < Cutoff::<T>::get() {
+		// Below the cutoff a report is refused only by a full set.
+		let below_cutoff = traffic.carried.saturating_add(root.sum) < Cutoff::<T>::get();
+		if root.sum == 0 || (below_cutoff && Ranking::<T>::get(period).is_full()) {
 			return None;
 		}
 		let report = TrafficReport {

@@ -68,9 +68,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(sum == total, Error::<T>::TotalsMismatch);
 		let ranked = traffic.carried.saturating_add(backed_total);
 		ensure!(ranked > 0, Error::<T>::NotPaidFor);
-		ensure!(ranked >= Cutoff::<T>::get(), Error::<T>::BelowCutoff);
 		let ranking = Ranking::<T>::get(report.period);
+		// The cutoff applies only to a full set: while the set has room every backed report is
+		// admitted, so reports just above the honest ones cannot lock honest peers out by
+		// raising the cutoff (the attacker review of issue 14).
 		if ranking.is_full() {
+			ensure!(ranked >= Cutoff::<T>::get(), Error::<T>::BelowCutoff);
 			let smallest = ranking.first().ok_or(Error::<T>::ReportSetFull)?;
 			ensure!(
 				Self::rank_key(ranked, &report.peer) > Self::rank_key(smallest.0, &smallest.1),

@@ -80,8 +80,10 @@ fn the_worker_resends_after_a_few_blocks_and_answers_the_second_round() {
 }
 
 #[test]
-fn the_worker_keeps_accumulating_below_the_cutoff_and_reports_across_periods() {
+fn the_worker_keeps_accumulating_below_the_cutoff_of_a_full_set_and_reports_across_periods() {
 	build_and_execute_offchain(|pool| {
+		// A set of one report: full as soon as one is in.
+		MaxReportsParam::set(1);
 		assert_ok!(Traffic::set_parameters(
 			RuntimeOrigin::root(),
 			TrafficParameters { top_group: 1, reward_cap: None }
@@ -90,12 +92,18 @@ fn the_worker_keeps_accumulating_below_the_cutoff_and_reports_across_periods() {
 		report_and_settle(0, &[(&big, 0)]);
 		assert_eq!(Cutoff::<Test>::get(), 9_000);
 
-		// Peer 1 serves 5 000 bytes in period 1 and 5 000 in period 2.
+		// Peer 1 serves 5 000 bytes in period 1 and 5 000 in period 2. In period 1 the big
+		// peer's report fills the set first.
 		let mut node = honest_node(PEER, 1, 5_000);
 		store_receipts(PEER, 1, &node.receipts);
+		let big_1 = honest_node(2, 1, 9_000);
+		run_to_report_window(1);
+		assert_ok!(big_1.submit(1, 1));
 		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
 		run_to_report_sending(1);
-		assert!(run_offchain_worker(&pool).is_empty(), "5 000 is below the cutoff of 9 000");
+		assert!(run_offchain_worker(&pool).is_empty(), "5 000 is below the cutoff of a full set");
+		run_to_first_audit(1);
+		assert_ok!(big_1.answer_audit(1));
 		run_to_settled(1);
 
 		let mut second = Node::new(PEER);

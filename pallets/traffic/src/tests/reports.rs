@@ -167,7 +167,14 @@ fn malformed_reports_are_refused() {
 }
 
 #[test]
-fn a_report_below_the_cutoff_is_refused() {
+/// The cutoff applies to a full set only. The attacker review of issue 14 found that `K` sybil
+/// reports just above the honest ones raise the cutoff and lock every honest report out at a
+/// cost of 0.5 % of their spend; while the set has room, a report below the cutoff is admitted.
+///
+/// How it was checked: the code before the fix checked the cutoff first, for every report, so
+/// the first report of 1 000 bytes was refused with `BelowCutoff`.
+#[test]
+fn a_full_report_set_refuses_a_report_below_the_cutoff_and_one_with_room_admits_it() {
 	build_and_execute(|| {
 		Parameters::<Test>::put(TrafficParameters { top_group: 1, reward_cap: None });
 		let big = honest_node(PEER, 0, 9_000);
@@ -175,10 +182,16 @@ fn a_report_below_the_cutoff_is_refused() {
 		assert_eq!(Cutoff::<Test>::get(), 9_000, "a full top group of one publishes its T");
 		assert_eq!(Settled::<Test>::get(0).unwrap().cutoff, 9_000);
 
-		let small = honest_node(2, 1, 8_999);
 		run_to_report_window(1);
+		// Small reports fill the set: below the cutoff, but the set had room.
+		for peer in 2..2 + u64::from(MAX_REPORTS) {
+			assert_ok!(honest_node(peer, 1, 1_000).submit(1, 0));
+		}
+		assert!(Ranking::<Test>::get(1).is_full());
+		// Now the set is full: 8 999 would displace a report of 1 000, but is below the cutoff.
+		let small = honest_node(12, 1, 8_999);
 		assert_noop!(small.submit(1, 0), Error::<Test>::BelowCutoff);
-		let enough = honest_node(3, 1, 9_000);
+		let enough = honest_node(13, 1, 9_000);
 		assert_ok!(enough.submit(1, 0));
 	});
 }
@@ -385,6 +398,10 @@ fn the_pool_refuses_reports_below_the_cutoff_and_of_peers_that_cannot_earn() {
 		assert_eq!(Cutoff::<Test>::get(), 9_000);
 		let small = honest_node(2, 1, 8_999);
 		run_to_report_window(1);
+		// A full set (of reports below the cutoff): only then does the cutoff apply.
+		for peer in 4..4 + u64::from(MAX_REPORTS) {
+			assert_ok!(honest_node(peer, 1, 1_000).submit(1, 0));
+		}
 		let report = small.report(1, 0);
 		assert_eq!(
 			pool_validity(report.clone(), Node::sign(&report)),

@@ -120,19 +120,20 @@ fn rollover_accumulates_across_periods_and_clears_after_a_win() {
 		assert_eq!(Traffic::explain_reward(&2, 0).unwrap().carried_out, 1_000);
 		assert_eq!(TrafficOf::<Test>::get(1).unwrap().carried, 0);
 
-		// Period 1: the small peer's 1 000 carried plus 8 500 new reach the cutoff of 9 000;
-		// the big peer's 2 000 new do not.
+		// Period 1: the small peer's 1 000 carried plus 8 500 new outrank the big peer's 2 000.
 		small.receipts.clear();
 		small.serve(1, 1, DAPP, 0, 8_500);
-		pay_for(DAPP, 8_500, 1);
+		pay_for(DAPP, 10_500, 1);
 		let mut big_1 = Node::new(1);
 		big_1.serve(1, 2, DAPP, 0, 2_000);
 		run_to_report_window(1);
-		assert_noop!(big_1.submit(1, 1), Error::<Test>::BelowCutoff);
 		assert_ok!(small.submit(1, 1));
+		assert_ok!(big_1.submit(1, 1));
 		run_to_first_audit(1);
 		assert_ok!(small.answer_audit(1));
+		assert_ok!(big_1.answer_audit(1));
 		run_to_settled(1);
+		assert_eq!(Traffic::explain_reward(&1, 1).unwrap().carried_out, 2_000, "not a winner now");
 		let explained = Traffic::explain_reward(&2, 1).unwrap();
 		assert_eq!(explained.carried_in, 1_000);
 		assert_eq!(explained.ranked, 9_500);
