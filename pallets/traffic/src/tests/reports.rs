@@ -166,7 +166,6 @@ fn malformed_reports_are_refused() {
 	});
 }
 
-#[test]
 /// The cutoff applies to a full set only. The attacker review of issue 14 found that `K` sybil
 /// reports just above the honest ones raise the cutoff and lock every honest report out at a
 /// cost of 0.5 % of their spend; while the set has room, a report below the cutoff is admitted.
