@@ -53,6 +53,8 @@ pub struct Config {
 	pub max_sessions: usize,
 	/// Sessions of one client key at once.
 	pub max_sessions_per_key: usize,
+	/// Sessions of one DApp at once, whatever its client keys.
+	pub max_sessions_per_dapp: usize,
 	/// How long a session may stay idle before its slot may be reused.
 	pub idle_timeout: Duration,
 	/// How long a transfer waits for a receipt when the credit window is used up.
@@ -72,6 +74,8 @@ impl Config {
 			credit_window: 8 << 20,
 			max_sessions: 4096,
 			max_sessions_per_key: 64,
+			// A quarter of the peer: at least four DApps always find room.
+			max_sessions_per_dapp: 1024,
 			idle_timeout: Duration::from_secs(600),
 			stall_timeout: Duration::from_secs(15),
 			max_upload: 64 << 30,
@@ -121,7 +125,9 @@ fn session_error(e: SessionError) -> Response<Body> {
 		}
 		SessionError::NoCredit => StatusCode::PAYMENT_REQUIRED,
 		SessionError::TooManySessions => StatusCode::SERVICE_UNAVAILABLE,
-		SessionError::TooManyKeySessions(_) => StatusCode::TOO_MANY_REQUESTS,
+		SessionError::TooManyKeySessions(_) | SessionError::TooManyDAppSessions(_) => {
+			StatusCode::TOO_MANY_REQUESTS
+		}
 		_ => StatusCode::BAD_REQUEST,
 	};
 	error(status, e)
@@ -150,6 +156,7 @@ impl DataPlane {
 			config.credit_window,
 			config.max_sessions,
 			config.max_sessions_per_key,
+			config.max_sessions_per_dapp,
 			config.idle_timeout,
 		);
 		Arc::new(DataPlane { store, sessions: Mutex::new(sessions), ledger, chain, config })

@@ -68,6 +68,9 @@ pub enum SessionError {
 	/// The client key has as many sessions as one key may, each with bytes not yet receipted.
 	#[error("this client key has {0} sessions with bytes not yet receipted; send their receipts")]
 	TooManyKeySessions(usize),
+	/// The DApp has as many sessions as one DApp may, each with bytes not yet receipted.
+	#[error("this DApp has {0} sessions here with bytes not yet receipted, its share of the peer")]
+	TooManyDAppSessions(usize),
 	/// The client did not keep up with receipts: the credit window is used up.
 	#[error("the credit window is used up: send a receipt for the bytes received")]
 	NoCredit,
@@ -119,23 +122,28 @@ pub struct Sessions {
 	credit_window: u64,
 	max_sessions: usize,
 	max_sessions_per_key: usize,
+	max_sessions_per_dapp: usize,
 	idle_timeout: Duration,
 	sessions: HashMap<SessionId, Session>,
 	/// The open sessions of each client key (at most `max_sessions_per_key` each).
 	by_key: HashMap<ClientKey, Vec<SessionId>>,
+	/// How many sessions each DApp has open (at most `max_sessions_per_dapp` each).
+	by_dapp: HashMap<AccountId32, usize>,
 }
 
 impl Sessions {
 	/// Sessions of `server` on the chain of `genesis_hash`, each allowed `credit_window` bytes
 	/// ahead of its receipts, at most `max_sessions` at once; a session idle for `idle_timeout`
 	/// makes room for a new one. One client key has at most `max_sessions_per_key` sessions,
-	/// and all of them together [`KEY_CREDIT_WINDOWS`] windows of credit.
+	/// and all of them together [`KEY_CREDIT_WINDOWS`] windows of credit; one DApp has at most
+	/// `max_sessions_per_dapp` sessions, whatever its keys.
 	pub fn new(
 		server: AccountId32,
 		genesis_hash: H256,
 		credit_window: u64,
 		max_sessions: usize,
 		max_sessions_per_key: usize,
+		max_sessions_per_dapp: usize,
 		idle_timeout: Duration,
 	) -> Self {
 		Sessions {
@@ -144,14 +152,22 @@ impl Sessions {
 			credit_window,
 			max_sessions,
 			max_sessions_per_key: max_sessions_per_key.max(1),
+			max_sessions_per_dapp: max_sessions_per_dapp.max(1),
 			idle_timeout,
 			sessions: HashMap::new(),
 			by_key: HashMap::new(),
+			by_dapp: HashMap::new(),
 		}
 	}
 
 	fn remove(&mut self, id: &SessionId) {
 		if let Some(session) = self.sessions.remove(id) {
+			if let Some(count) = self.by_dapp.get_mut(&session.dapp) {
+				*count = count.saturating_sub(1);
+				if *count == 0 {
+					self.by_dapp.remove(&session.dapp);
+				}
+			}
 			if let Some(ids) = self.by_key.get_mut(&session.client_key) {
 				ids.retain(|other| other != id);
 				if ids.is_empty() {
@@ -214,7 +230,9 @@ impl Sessions {
 			if session.dapp != r.dapp || session.client_key != r.client_key {
 				return Err(SessionError::SessionMismatch);
 			}
-			session.last_active = now;
+			// A client reconnecting. Re-opening costs the client nothing, so it does not count
+			// as activity: only service does (granted bytes, receipts for more bytes). Otherwise
+			// re-sending openings would hold sessions forever (issue 14, finding 7).
 			return Ok(());
 		}
 		let key_sessions = self.by_key.get(&r.client_key).map_or(&[][..], Vec::as_slice);
@@ -230,6 +248,21 @@ impl Sessions {
 			match settled {
 				Some(id) => self.remove(&id),
 				None => return Err(SessionError::TooManyKeySessions(key_sessions.len())),
+			}
+		}
+		let dapp_sessions = self.by_dapp.get(&r.dapp).copied().unwrap_or(0);
+		if dapp_sessions >= self.max_sessions_per_dapp {
+			// The same rule for a DApp's share of the peer: the DApp's own least recently
+			// active session whose bytes are all receipted makes room, or the DApp waits.
+			let settled = self
+				.sessions
+				.iter()
+				.filter(|(_, s)| s.dapp == r.dapp && s.outstanding() == 0)
+				.min_by_key(|(_, s)| s.last_active)
+				.map(|(id, _)| *id);
+			match settled {
+				Some(id) => self.remove(&id),
+				None => return Err(SessionError::TooManyDAppSessions(dapp_sessions)),
 			}
 		}
 		if self.sessions.len() >= self.max_sessions {
@@ -248,6 +281,7 @@ impl Sessions {
 			}
 		}
 		self.by_key.entry(r.client_key).or_default().push(r.session);
+		*self.by_dapp.entry(r.dapp.clone()).or_default() += 1;
 		self.sessions.insert(
 			r.session,
 			Session {
@@ -292,10 +326,12 @@ impl Sessions {
 		self.validate(receipt, current_period)?;
 		let window = self.credit_window;
 		let session = self.sessions.get_mut(&r.session).expect("looked up above");
-		session.last_active = now;
 		let kept = session.by_period.entry(r.period).or_insert(0);
 		let new = r.bytes > *kept;
 		if new {
+			// Only a receipt for more bytes is activity: a re-sent one costs the client
+			// nothing and must not keep the session's slot (issue 14, finding 7).
+			session.last_active = now;
 			*kept = r.bytes;
 			while session.by_period.len() > PERIODS_KEPT {
 				let (_, oldest) = session.by_period.pop_first().expect("longer than PERIODS_KEPT");
@@ -384,13 +420,14 @@ mod tests {
 		.sign(&client(), &genesis())
 	}
 	fn sessions(max: usize) -> Sessions {
-		Sessions::new(server(), genesis(), WINDOW, max, 64, Duration::from_secs(60))
+		Sessions::new(server(), genesis(), WINDOW, max, 64, 64, Duration::from_secs(60))
 	}
 
 	#[test]
 	fn a_keys_sessions_share_its_credit_and_a_key_may_not_hoard_sessions() {
 		let now = Instant::now();
-		let mut s = Sessions::new(server(), genesis(), WINDOW, 100, 6, Duration::from_secs(60));
+		let mut s =
+			Sessions::new(server(), genesis(), WINDOW, 100, 6, 100, Duration::from_secs(60));
 		// A client that never signs opens session after session: the key's credit runs out.
 		for id in 1..=5u8 {
 			s.open(&receipt(id, 5, 0), Some(dapp()), 5, now).unwrap();
@@ -406,7 +443,8 @@ mod tests {
 		assert_eq!(s.grant(&[1; 16], 1, now), Ok(0), "the key's credit is used up again");
 
 		// Three sessions at most for a key: a fourth is refused while all three owe receipts.
-		let mut s = Sessions::new(server(), genesis(), WINDOW, 100, 3, Duration::from_secs(60));
+		let mut s =
+			Sessions::new(server(), genesis(), WINDOW, 100, 3, 100, Duration::from_secs(60));
 		for id in 1..=3u8 {
 			s.open(&receipt(id, 5, 0), Some(dapp()), 5, now).unwrap();
 			assert_eq!(s.grant(&[id; 16], 10, now), Ok(10));
@@ -524,5 +562,69 @@ mod tests {
 		let session = s.get(&[2; 16]).unwrap();
 		assert_eq!(session.by_period.len(), PERIODS_KEPT);
 		assert_eq!(session.acknowledged(), 500);
+	}
+
+	/// Finding 7 of issue 14: re-sending an opening receipt (or a receipt already taken) costs
+	/// the client nothing, yet refreshed the session's activity, so a few DApps could hold every
+	/// session slot of a peer forever. Only service counts as activity now.
+	///
+	/// How it was checked: before the fix the session re-opened at 59 s was not idle at 61 s, and
+	/// the new session was refused with `TooManySessions`.
+	#[test]
+	fn reopening_or_resending_a_receipt_does_not_keep_a_session_alive() {
+		let now = Instant::now();
+		let mut s = sessions(1);
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert_eq!(s.grant(&[1; 16], 10, now), Ok(10));
+		s.acknowledge(&receipt(1, 5, 10), 5, now).unwrap();
+		let almost_idle = now + Duration::from_secs(59);
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, almost_idle).unwrap();
+		assert!(!s.acknowledge(&receipt(1, 5, 10), 5, almost_idle).unwrap().new);
+		let later = now + Duration::from_secs(61);
+		s.open(&receipt(2, 5, 0), Some(dapp()), 5, later).unwrap();
+		assert!(s.get(&[1; 16]).is_none(), "the idle session made room");
+	}
+
+	/// Finding 7 of issue 14: a DApp with many client keys could take every session slot of a
+	/// peer. One DApp holds at most its share; when it is at its share, its own least recently
+	/// active fully receipted session makes room, or it waits; other DApps are not affected.
+	///
+	/// How it was checked: before the fix there was no per-DApp limit and the third session of
+	/// the DApp opened.
+	#[test]
+	fn one_dapp_may_hold_at_most_its_share_of_a_peers_sessions() {
+		let now = Instant::now();
+		let mut s = Sessions::new(server(), genesis(), WINDOW, 8, 64, 2, Duration::from_secs(60));
+		let key = |n: u8| sr25519::Pair::from_string(&format!("//key{n}"), None).unwrap();
+		let opening = |session: u8, dapp: AccountId32, k: &sr25519::Pair| {
+			Plain {
+				period: 5,
+				session: [session; 16],
+				server: server(),
+				dapp,
+				client_key: k.public(),
+				bytes: 0,
+			}
+			.sign(k, &genesis())
+		};
+		// Two sessions of the DApp, on two keys, each owing receipts.
+		for n in 1..=2u8 {
+			s.open(&opening(n, dapp(), &key(n)), Some(dapp()), 5, now).unwrap();
+			assert_eq!(s.grant(&[n; 16], 10, now), Ok(10));
+		}
+		assert_eq!(
+			s.open(&opening(3, dapp(), &key(3)), Some(dapp()), 5, now),
+			Err(SessionError::TooManyDAppSessions(2))
+		);
+		// Another DApp still finds room.
+		let other = AccountId32::new([7; 32]);
+		s.open(&opening(4, other.clone(), &key(4)), Some(other), 5, now).unwrap();
+		// A fully receipted session of the DApp makes room for its next one.
+		let mut paid = opening(1, dapp(), &key(1)).receipt;
+		paid.bytes = 10;
+		s.acknowledge(&paid.sign(&key(1), &genesis()), 5, now).unwrap();
+		s.open(&opening(3, dapp(), &key(3)), Some(dapp()), 5, now).unwrap();
+		assert!(s.get(&[1; 16]).is_none());
+		assert_eq!(s.len(), 3);
 	}
 }
