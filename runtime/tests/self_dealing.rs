@@ -24,7 +24,7 @@ use spacebook_runtime::{
 };
 
 mod common;
-use common::genesis_of;
+use common::{genesis_of, register_dapp, register_professional};
 
 const GIB: u64 = 1 << 30;
 
@@ -121,15 +121,6 @@ fn receipt(
 	.sign(client, &Traffic::genesis_hash())
 }
 
-fn register_dapp(who: &AccountId, client: &sr25519::Pair) {
-	Peers::register_dapp(
-		RuntimeOrigin::signed(who.clone()),
-		b"dapp".to_vec().try_into().unwrap(),
-		vec![client.public()].try_into().unwrap(),
-	)
-	.expect("a funded account registers a DApp");
-}
-
 /// What one attack returned.
 #[derive(Debug)]
 struct Outcome {
@@ -163,22 +154,9 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		let eve = Sr25519Keyring::Eve.to_account_id();
 		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 		let eve_key = pair("//EvePeerKey");
-		Peers::register_professional(
-			RuntimeOrigin::signed(eve.clone()),
-			eve_key.public().into(),
-			pallet_peers::ProfessionalDeclaration {
-				resources: pallet_peers::Resources {
-					storage_gib: 100,
-					bandwidth_mbps: 100,
-					cpu_cores: 4,
-				},
-				location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
-				endpoint: b"https://203.0.113.9".to_vec().try_into().unwrap(),
-			},
-		)
-		.expect("Eve registers");
+		register_professional(&eve, eve_key.public());
 		let ferdie_client = pair("//FerdieClient");
-		register_dapp(&ferdie, &ferdie_client);
+		register_dapp(&ferdie, ferdie_client.public());
 		let mut servers = Vec::new();
 		let mut honest = Vec::new();
 		if honest_gib > 0 {
@@ -195,7 +173,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		let mallory = account("//Mallory");
 		let mallory_client = pair("//MalloryClient");
 		Balances::set_balance(&mallory, 100_000_000 * SPB);
-		register_dapp(&mallory, &mallory_client);
+		register_dapp(&mallory, mallory_client.public());
 		let before = Balances::total_balance(&mallory);
 		Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
 			.expect("Mallory pays");

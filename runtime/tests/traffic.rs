@@ -17,7 +17,7 @@ use spacebook_runtime::{
 };
 
 mod common;
-use common::genesis_of;
+use common::{genesis_of, register_dapp, register_professional};
 
 const GB: u64 = 1_000_000_000;
 
@@ -40,26 +40,8 @@ fn client_pair() -> sr25519::Pair {
 fn register_eve_and_ferdie() -> (AccountId, AccountId) {
 	let (eve, ferdie) =
 		(Sr25519Keyring::Eve.to_account_id(), Sr25519Keyring::Ferdie.to_account_id());
-	Peers::register_professional(
-		RuntimeOrigin::signed(eve.clone()),
-		peer_pair().public().into(),
-		pallet_peers::ProfessionalDeclaration {
-			resources: pallet_peers::Resources {
-				storage_gib: 100,
-				bandwidth_mbps: 100,
-				cpu_cores: 4,
-			},
-			location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
-			endpoint: b"https://203.0.113.9".to_vec().try_into().unwrap(),
-		},
-	)
-	.expect("Eve registers");
-	Peers::register_dapp(
-		RuntimeOrigin::signed(ferdie.clone()),
-		b"video".to_vec().try_into().unwrap(),
-		vec![client_pair().public()].try_into().unwrap(),
-	)
-	.expect("Ferdie registers a DApp");
+	register_professional(&eve, peer_pair().public());
+	register_dapp(&ferdie, client_pair().public());
 	(eve, ferdie)
 }
 

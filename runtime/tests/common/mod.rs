@@ -1,6 +1,7 @@
 //! Helpers shared by the runtime's integration tests.
 
-use spacebook_runtime::{Runtime, RuntimeGenesisConfig};
+use sp_core::sr25519;
+use spacebook_runtime::{AccountId, Peers, Runtime, RuntimeGenesisConfig, RuntimeOrigin};
 
 /// The externalities of the genesis a preset patch describes, at block 1: the full default
 /// config with the preset's patch applied, built into storage.
@@ -26,4 +27,34 @@ fn json_patch(base: &mut serde_json::Value, patch: serde_json::Value) {
 		}
 		(base, patch) => *base = patch,
 	}
+}
+
+/// Register `who` (funded) as a professional peer whose node signs with `peer_key`.
+#[allow(dead_code)]
+pub fn register_professional(who: &AccountId, peer_key: sr25519::Public) {
+	Peers::register_professional(
+		RuntimeOrigin::signed(who.clone()),
+		peer_key.into(),
+		pallet_peers::ProfessionalDeclaration {
+			resources: pallet_peers::Resources {
+				storage_gib: 100,
+				bandwidth_mbps: 100,
+				cpu_cores: 4,
+			},
+			location: pallet_peers::Location { region: *b"SG", latitude: 1, longitude: 1 },
+			endpoint: b"https://203.0.113.9".to_vec().try_into().unwrap(),
+		},
+	)
+	.expect("a funded account registers as a professional peer");
+}
+
+/// Register `who` (funded) as a DApp whose one client key is `client_key`.
+#[allow(dead_code)]
+pub fn register_dapp(who: &AccountId, client_key: sr25519::Public) {
+	Peers::register_dapp(
+		RuntimeOrigin::signed(who.clone()),
+		b"dapp".to_vec().try_into().unwrap(),
+		vec![client_key].try_into().unwrap(),
+	)
+	.expect("a funded account registers a DApp");
 }
