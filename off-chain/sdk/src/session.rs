@@ -51,19 +51,21 @@ impl Counter {
 		}
 	}
 
-	/// The peer refused receipts of `period` (it ended too long ago: a tunnel idle for a whole
-	/// period counts on in the last period it heard of) after acknowledging `acknowledged` bytes
-	/// of it: count the rest in the peer's `current` period instead, so it is still paid.
-	fn recount(&mut self, period: u32, acknowledged: u64, current: u32) {
+	/// The peer refused a receipt of `period` for `signed` bytes (the period ended too long ago:
+	/// a tunnel idle for a whole period counts on in the last period it heard of). The bytes in
+	/// that receipt left the client signed, and a peer may keep a receipt it says it refused, so
+	/// they are never signed again (issue 14, finding 2): only bytes counted in `period` after it
+	/// was signed move to the peer's `current` period.
+	fn recount(&mut self, period: u32, signed: u64, current: u32) {
 		let pending = if self.period == period {
-			let pending = self.bytes.saturating_sub(acknowledged);
-			self.bytes = acknowledged;
+			let pending = self.bytes.saturating_sub(signed);
+			self.bytes = signed.min(self.bytes);
 			pending
 		} else {
 			match self.previous {
 				Some((p, bytes)) if p == period => {
-					self.previous = (acknowledged > 0).then_some((period, acknowledged));
-					bytes.saturating_sub(acknowledged)
+					self.previous = Some((period, signed.min(bytes)));
+					bytes.saturating_sub(signed)
 				}
 				_ => 0,
 			}
@@ -281,10 +283,12 @@ async fn post_receipts(
 							let acknowledged = posted.get(&period).copied().unwrap_or(0);
 							log::info!(
 								target: "sdk",
-								"receipt of period {period} refused ({message}); {} bytes move to period {current}",
+								"receipt of period {period} refused ({message}); its {} bytes not \
+								 acknowledged before are given up, later ones count in period {current}",
 								bytes - acknowledged
 							);
-							counter.lock().recount(period, acknowledged, current);
+							counter.lock().recount(period, bytes, current);
+							posted.insert(period, bytes);
 						}
 						// Refused for good: move on.
 						_ => {
@@ -316,24 +320,33 @@ async fn post_receipts(
 mod tests {
 	use super::Counter;
 
+	/// Finding 2 of issue 14: a peer that keeps a receipt but answers 400 and claims a later
+	/// period made the SDK move the "unacknowledged" bytes forward and sign them again, without
+	/// bound. Bytes that left the client in a signed receipt are never signed again; only bytes
+	/// counted after that receipt move.
+	///
+	/// How it was checked: before the fix the session task passed the bytes the peer had
+	/// acknowledged (none in the first case) and `recount` moved all 500 signed bytes to period
+	/// 10, to be signed again.
 	#[test]
-	fn unacknowledged_bytes_of_a_refused_period_move_to_the_current_one() {
-		// A tunnel counted 500 bytes in period 7, of which the peer acknowledged 200 before it
-		// went idle; the peer is now in period 10 and refuses period 7.
+	fn bytes_of_a_refused_receipt_are_never_signed_again() {
+		// A tunnel counted 500 bytes in period 7 and signed them all; the peer, now in period
+		// 10, refuses the receipt (and may have kept it).
 		let mut c = Counter { period: 7, bytes: 500, ..Default::default() };
-		c.recount(7, 200, 10);
-		assert_eq!((c.period, c.bytes), (10, 300));
-		assert_eq!(c.previous, Some((7, 200)), "what was acknowledged stays in period 7");
+		c.recount(7, 500, 10);
+		assert_eq!((c.period, c.bytes), (10, 0), "nothing moves");
+		assert_eq!(c.previous, Some((7, 500)), "period 7 stays as signed, and is not due again");
 
-		// The refused period was the previous one: its rest joins the current period's count.
+		// 150 bytes counted after the receipt was signed never left the client: they move.
+		let mut c = Counter { period: 7, bytes: 650, ..Default::default() };
+		c.recount(7, 500, 10);
+		assert_eq!((c.period, c.bytes), (10, 150));
+
+		// The refused period was the previous one: period 8's count becomes the previous.
 		let mut c = Counter { period: 8, bytes: 50, previous: Some((7, 120)), finished: false };
-		c.recount(7, 100, 9);
-		assert_eq!((c.period, c.bytes), (9, 20), "period 8's 50 bytes become the previous");
+		c.recount(7, 120, 9);
+		assert_eq!((c.period, c.bytes), (9, 0));
 		assert_eq!(c.previous, Some((8, 50)));
-
-		let mut c = Counter { period: 9, bytes: 50, previous: Some((7, 120)), finished: false };
-		c.recount(7, 0, 9);
-		assert_eq!((c.period, c.bytes, c.previous), (9, 170, None), "nothing of period 7 was kept");
 
 		// A period the counter no longer holds moves nothing.
 		let mut c = Counter { period: 9, bytes: 50, ..Default::default() };
