@@ -855,9 +855,8 @@ impl<T: Config> Pallet<T> {
 			);
 			for (ranked, peer) in ranking.iter() {
 				let record = Reports::<T>::get(period, peer).ok_or("a ranked report is missing")?;
-				let backed = record.backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b));
 				ensure!(
-					record.carried_in.saturating_add(backed) == *ranked,
+					record.carried_in.saturating_add(record.backed_total()) == *ranked,
 					"a ranking entry does not match its report"
 				);
 				ensure!(

@@ -332,7 +332,6 @@ impl<T: Config> Pallet<T> {
 		let settled = Settled::<T>::get(period);
 		let summary = settled.unwrap_or_default();
 		let outcome = record.outcome.unwrap_or_default();
-		let backed = record.backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b));
 		let unbacked =
 			record.backed.iter().zip(record.report.per_dapp.iter()).any(|(b, (_, c))| b < c);
 		Some(RewardExplanation {
@@ -340,7 +339,7 @@ impl<T: Config> Pallet<T> {
 			settled: settled.is_some(),
 			reported: record.report.root.sum,
 			carried_in: record.carried_in,
-			backed,
+			backed: record.backed_total(),
 			audit: record.status,
 			counted: outcome.counted,
 			ranked: outcome.ranked,

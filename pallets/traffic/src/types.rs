@@ -150,6 +150,18 @@ pub struct ReportRecord<
 	pub over_claimed: bool,
 }
 
+impl<
+		AccountId: Clone + PartialEq + Eq + Debug,
+		Balance: Clone + PartialEq + Eq + Debug,
+		MaxDApps: Get<u32>,
+	> ReportRecord<AccountId, Balance, MaxDApps>
+{
+	/// The report's backed bytes over all its DApps.
+	pub fn backed_total(&self) -> u128 {
+		self.backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b))
+	}
+}
+
 /// A peer's traffic between reports.
 #[derive(
 	Encode,
