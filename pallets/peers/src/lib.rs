@@ -1493,10 +1493,7 @@ impl<T: Config> Pallet<T> {
 	/// Run the unlock clock of an active peer again, if it holds what it must: time with a
 	/// shortfall (a common peer still building its deposit up) does not count toward unlocking.
 	fn start_clock(who: &T::AccountId, record: &mut PeerRecord<T>) {
-		if record.deposit.running_since.is_none()
-			&& record.status == Status::Active
-			&& record.deposit.held >= Self::required(who, record)
-		{
+		if record.deposit.running_since.is_none() && Self::active_and_deposited(who, record) {
 			record.deposit.running_since = Some(Self::now());
 		}
 	}
@@ -1506,6 +1503,12 @@ impl<T: Config> Pallet<T> {
 			let ran = Self::now().saturating_sub(since);
 			record.deposit.accrued = record.deposit.accrued.saturating_add(ran);
 		}
+	}
+
+	/// Whether `record` is active and holds its required deposit: what a peer needs to earn,
+	/// and to have its deposit's unlock clock run.
+	fn active_and_deposited(who: &T::AccountId, record: &PeerRecord<T>) -> bool {
+		record.status == Status::Active && record.deposit.held >= Self::required(who, record)
 	}
 
 	/// Blocks of good standing a registration has accrued up to now.
@@ -1844,8 +1847,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				!kind.unlocks_over_time()
 					|| record.deposit.running_since.is_none()
-					|| (record.status == Status::Active
-						&& record.deposit.held >= Self::required(&who, &record)),
+					|| Self::active_and_deposited(&who, &record),
 				"peers: an unlock clock runs for a peer that is not active or holds too little"
 			);
 			match &record.role {
@@ -1960,11 +1962,8 @@ impl<T: Config>
 	}
 
 	fn can_earn(who: &T::AccountId) -> bool {
-		Registrations::<T>::get(who).is_some_and(|r| {
-			r.role.kind().serves_traffic()
-				&& r.status == Status::Active
-				&& r.deposit.held >= Self::required(who, &r)
-		})
+		Registrations::<T>::get(who)
+			.is_some_and(|r| r.role.kind().serves_traffic() && Self::active_and_deposited(who, &r))
 	}
 
 	fn on_reward(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {

@@ -61,7 +61,7 @@ impl<T: Config> Pallet<T> {
 		match (round, seeds.get(1)) {
 			(1, _) => positions,
 			(2, Some(second)) => {
-				let more = T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get());
+				let more = Self::second_round_new_samples();
 				positions.extend(Self::spread_positions(second, 2, peer, &ranges, &record, more));
 				positions
 			}
@@ -135,9 +135,13 @@ impl<T: Config> Pallet<T> {
 	/// The most answers a round may ask for: a sample per DApp (or [`Config::AuditSamples`])
 	/// and the second round's new samples.
 	pub fn max_audit_answers() -> u32 {
-		T::AuditSamples::get()
-			.max(T::MaxDApps::get())
-			.saturating_add(T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get()))
+		Self::audit_samples(2, T::MaxDApps::get())
+	}
+
+	/// The new samples of the second round: [`Config::SecondAuditSamples`] −
+	/// [`Config::AuditSamples`].
+	fn second_round_new_samples() -> u32 {
+		T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get())
 	}
 
 	fn draw(seed: &H256, round: u8, peer: &T::AccountId, what: impl Encode) -> u128 {
@@ -283,8 +287,7 @@ impl<T: Config> Pallet<T> {
 	pub fn audit_samples(round: u8, backed: u32) -> u32 {
 		let first = T::AuditSamples::get().max(backed);
 		if round >= 2 {
-			first
-				.saturating_add(T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get()))
+			first.saturating_add(Self::second_round_new_samples())
 		} else {
 			first
 		}
@@ -305,7 +308,7 @@ impl<T: Config> Pallet<T> {
 		let base = T::WeightInfo::answer_audit(u32::from(round), d);
 		let extra =
 			Self::audit_samples(round, backed).saturating_sub(Self::audit_samples(round, 0));
-		let second = T::SecondAuditSamples::get().saturating_sub(T::AuditSamples::get()).max(1);
+		let second = Self::second_round_new_samples().max(1);
 		let per_sample = T::WeightInfo::answer_audit(2, d)
 			.saturating_sub(T::WeightInfo::answer_audit(1, d))
 			.checked_div(u64::from(second))
