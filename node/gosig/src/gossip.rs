@@ -25,10 +25,11 @@ use sc_network_gossip::{MessageIntent, ValidationResult, Validator, ValidatorCon
 use sp_core::sr25519::vrf::VrfSignature;
 use sp_runtime::traits::{Block as BlockT, Hash as HashT, Header as HeaderT, NumberFor};
 use spacebook_gosig_primitives::{
-	quorum, vote_kind_from_code, AuthorityId, AuthorityIndex, AuthoritySignature,
-	GosigJustification, Round, SetId, SignedProposal, SignedVote, VoteKind, VotePayload,
+	certificate_digest, is_canonical_certificate, vote_kind_from_code, AuthorityId, AuthorityIndex,
+	AuthoritySignature, GosigJustification, Round, SetId, SignedProposal, SignedVote, VoteKind,
+	VotePayload,
 };
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 /// The name of the Gosig notification protocol of the chain with `genesis_hash`:
 /// `/<genesis hash>/gosig/1`, so that two chains never mix their votes.
@@ -120,7 +121,9 @@ pub fn topic<B: BlockT>(set_id: SetId, round: Round) -> B::Hash {
 
 /// What the validator checks messages against: the worker updates it as rounds and sets change.
 #[derive(Clone, Debug, Default)]
-pub struct View {
+pub struct View<H> {
+	/// The chain's genesis hash, which every signature covers.
+	pub genesis_hash: H,
 	/// The current authority set.
 	pub set_id: SetId,
 	/// Its billing peers.
@@ -138,20 +141,22 @@ pub enum Verdict {
 	Stale,
 	/// Malformed or forged: drop it and lower the sender's reputation.
 	Invalid(&'static str),
+	/// Another form of a message already accepted (another subset of signatures, another
+	/// signature of the same vote, a third block of one signer in one round): drop it unverified
+	/// and lower the sender's reputation a little.
+	Duplicate,
 }
 
-/// Whether `signatures` are a quorum of valid prepare signatures for the block.
+/// Whether `signatures` are a canonical certificate (exactly a quorum, by increasing index) of
+/// valid prepare signatures for the block.
 fn valid_prepares<H: Encode + Clone, N: Encode + Clone>(
 	signatures: &Signatures,
 	round: Round,
 	block_hash: &H,
 	block_number: &N,
-	set_id: SetId,
-	authorities: &[AuthorityId],
+	view: &View<H>,
 ) -> bool {
-	if signatures.len() < quorum(authorities.len())
-		|| signatures.windows(2).any(|w| w[0].0 >= w[1].0)
-	{
+	if !is_canonical_certificate(signatures, view.authorities.len()) {
 		return false;
 	}
 	let payload = VotePayload::new(
@@ -159,13 +164,12 @@ fn valid_prepares<H: Encode + Clone, N: Encode + Clone>(
 		round,
 		block_hash.clone(),
 		block_number.clone(),
-		set_id,
+		view.set_id,
 	);
-	let message = payload.signing_bytes();
 	signatures.iter().all(|(i, s)| {
-		authorities.get(*i as usize).is_some_and(|a| {
+		view.authorities.get(*i as usize).is_some_and(|a| {
 			use sp_runtime::RuntimeAppPublic;
-			a.verify(&message, s)
+			a.verify(&payload.signing_bytes(&view.genesis_hash, *i), s)
 		})
 	})
 }
@@ -174,38 +178,94 @@ fn valid_prepares<H: Encode + Clone, N: Encode + Clone>(
 /// worker, against the configuration at the proposal's parent.
 pub fn check_message<H: Encode + Clone + PartialEq, N: Encode + Clone + PartialEq>(
 	message: &GossipMessage<H, N>,
-	view: &View,
+	view: &View<H>,
 ) -> Verdict {
+	if let Some(verdict) = check_scope(message, view) {
+		return verdict;
+	}
+	check_signatures(message, view)
+}
+
+/// The cheap checks: set, round window, canonical form. `None` when the message is in scope.
+fn check_scope<H, N>(message: &GossipMessage<H, N>, view: &View<H>) -> Option<Verdict> {
 	let (set_id, round) = message.set_and_round();
 	if set_id != view.set_id {
-		return Verdict::Stale;
+		return Some(Verdict::Stale);
 	}
 	// A peer's clock may run up to a round ahead of ours.
 	if round > view.round.saturating_add(1) {
-		return Verdict::Stale;
+		return Some(Verdict::Stale);
 	}
 	if round.saturating_add(ROUND_WINDOW) < view.round {
-		return Verdict::Stale;
+		return Some(Verdict::Stale);
 	}
-	let authorities = &view.authorities;
+	let n = view.authorities.len();
 	match message {
 		GossipMessage::Proposal(p) => {
-			if !p.proposal.verify(authorities) {
+			let payload = &p.proposal.payload;
+			match payload.certificate_round {
+				None if !p.certificate.is_empty() || payload.certificate_digest.is_some() => {
+					Some(Verdict::Invalid("certificate without round"))
+				}
+				None => None,
+				Some(r) if r >= payload.round => Some(Verdict::Invalid("certificate not older")),
+				Some(_) if !is_canonical_certificate(&p.certificate, n) => {
+					Some(Verdict::Invalid("non-canonical prepare certificate"))
+				}
+				Some(_)
+					if payload.certificate_digest != Some(certificate_digest(&p.certificate)) =>
+				{
+					Some(Verdict::Invalid("certificate not the one signed"))
+				}
+				Some(_) => None,
+			}
+		}
+		GossipMessage::Vote(v) => vote_kind_from_code(v.payload.kind)
+			.is_none()
+			.then_some(Verdict::Invalid("unknown vote kind")),
+		GossipMessage::Lock(l) => {
+			if l.round > l.announced_in {
+				Some(Verdict::Invalid("lock from the future"))
+			} else if !is_canonical_certificate(&l.prepares, n) {
+				Some(Verdict::Invalid("non-canonical lock certificate"))
+			} else {
+				None
+			}
+		}
+		GossipMessage::Commit(c) => {
+			let j = &c.justification;
+			if j.round > c.announced_in {
+				Some(Verdict::Invalid("commit from the future"))
+			} else if !is_canonical_certificate(&j.commits, n) {
+				Some(Verdict::Invalid("non-canonical justification"))
+			} else {
+				None
+			}
+		}
+	}
+}
+
+/// The expensive checks: every signature the message carries.
+fn check_signatures<H: Encode + Clone + PartialEq, N: Encode + Clone + PartialEq>(
+	message: &GossipMessage<H, N>,
+	view: &View<H>,
+) -> Verdict {
+	let (authorities, genesis_hash) = (&view.authorities, &view.genesis_hash);
+	match message {
+		GossipMessage::Proposal(p) => {
+			if !p.proposal.verify(genesis_hash, authorities) {
 				return Verdict::Invalid("bad proposal signature");
 			}
 			let payload = &p.proposal.payload;
 			match payload.certificate_round {
-				None if !p.certificate.is_empty() => Verdict::Invalid("certificate without round"),
 				None => Verdict::Valid,
-				Some(r) if r >= payload.round => Verdict::Invalid("certificate not older"),
 				Some(r) => {
 					if valid_prepares(
 						&p.certificate,
 						r,
 						&payload.block_hash,
 						&payload.block_number,
-						set_id,
-						authorities,
+						view,
 					) {
 						Verdict::Valid
 					} else {
@@ -215,26 +275,13 @@ pub fn check_message<H: Encode + Clone + PartialEq, N: Encode + Clone + PartialE
 			}
 		}
 		GossipMessage::Vote(v) => {
-			if vote_kind_from_code(v.payload.kind).is_none() {
-				return Verdict::Invalid("unknown vote kind");
-			}
-			if !v.verify(authorities) {
+			if !v.verify(genesis_hash, authorities) {
 				return Verdict::Invalid("bad vote signature");
 			}
 			Verdict::Valid
 		}
 		GossipMessage::Lock(l) => {
-			if l.round > l.announced_in {
-				return Verdict::Invalid("lock from the future");
-			}
-			if valid_prepares(
-				&l.prepares,
-				l.round,
-				&l.block_hash,
-				&l.block_number,
-				set_id,
-				authorities,
-			) {
+			if valid_prepares(&l.prepares, l.round, &l.block_hash, &l.block_number, view) {
 				Verdict::Valid
 			} else {
 				Verdict::Invalid("bad lock certificate")
@@ -242,7 +289,7 @@ pub fn check_message<H: Encode + Clone + PartialEq, N: Encode + Clone + PartialE
 		}
 		GossipMessage::Commit(c) => {
 			let j = &c.justification;
-			match j.verify(&j.block_hash, &j.block_number, set_id, authorities) {
+			match j.verify(&j.block_hash, &j.block_number, view.set_id, genesis_hash, authorities) {
 				Ok(()) => Verdict::Valid,
 				Err(_) => Verdict::Invalid("bad justification"),
 			}
@@ -256,15 +303,171 @@ pub const COST_MALFORMED: ReputationChange = ReputationChange::new(-1000, "gosig
 pub const COST_INVALID: ReputationChange = ReputationChange::new(-500, "gosig: invalid message");
 /// The cost of a well-formed message of no use (a closed round, another set).
 pub const COST_STALE: ReputationChange = ReputationChange::new(-10, "gosig: stale message");
+/// The cost of another form of a message already accepted (see [`Verdict::Duplicate`]): small,
+/// since honest peers that built their certificates from different signatures forward different
+/// forms, but it adds up for a peer that floods them.
+pub const COST_DUPLICATE: ReputationChange = ReputationChange::new(-50, "gosig: duplicate message");
 /// The cost of a proposal whose VRF proof does not elect its proposer.
 pub const COST_NOT_ELECTED: ReputationChange =
 	ReputationChange::new(-500, "gosig: proposer not elected");
 
+/// How many signed messages one billing peer may have accepted for one kind and round: two are
+/// enough to prove an equivocation; more would only let a faulty billing peer make the network
+/// verify and forward as many messages as it likes.
+pub const MAX_BLOCKS_PER_SIGNER: usize = 2;
+
+/// At most this many deduplication entries are kept; beyond it, new messages are dropped as
+/// duplicates until the window moves on. Honest traffic needs a few hundred (21 billing peers,
+/// three kinds of signed message, the window of open rounds, a lock and a commit per round).
+pub const MAX_SEEN: usize = 8192;
+
+/// What a message is, for deduplication: the fields its signers signed, without the
+/// signatures and unsigned fields whose variations would make "new" messages out of old ones.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SeenKey<H> {
+	/// A vote (`kind` 0 or 1) or a proposal (`kind` 2) of `signer` in `(set, round)`.
+	Signed {
+		/// The authority set.
+		set_id: SetId,
+		/// The round.
+		round: Round,
+		/// 0 prepare, 1 tentative commit, 2 proposal.
+		kind: u8,
+		/// The signer's authority index.
+		signer: AuthorityIndex,
+	},
+	/// A lock (`kind` 0) or a justification (`kind` 1) of `block` formed in `(set, round)`.
+	Certificate {
+		/// The authority set.
+		set_id: SetId,
+		/// The round of the signatures.
+		round: Round,
+		/// 0 lock, 1 justification.
+		kind: u8,
+		/// The block.
+		block: H,
+	},
+}
+
+/// What the validator accepted in the open rounds: per signed key the blocks accepted (at most
+/// [`MAX_BLOCKS_PER_SIGNER`]), per certificate the latest round it was announced in. A message
+/// whose key is taken is dropped before any signature is verified; only messages whose
+/// signatures were verified are recorded, so a forger cannot take a key.
+#[derive(Debug)]
+pub struct Seen<H> {
+	signed: HashMap<SeenKey<H>, Vec<H>>,
+	announced: HashMap<SeenKey<H>, Round>,
+}
+
+impl<H> Default for Seen<H> {
+	fn default() -> Self {
+		Self { signed: HashMap::new(), announced: HashMap::new() }
+	}
+}
+
+impl<H: Clone + Eq + std::hash::Hash> Seen<H> {
+	/// The key of `message` and what distinguishes it under that key: the block for signed
+	/// messages, the announcement round for certificates.
+	fn key<N>(message: &GossipMessage<H, N>) -> (SeenKey<H>, Result<H, Round>) {
+		match message {
+			GossipMessage::Vote(v) => (
+				SeenKey::Signed {
+					set_id: v.payload.set_id,
+					round: v.payload.round,
+					kind: v.payload.kind,
+					signer: v.voter,
+				},
+				Ok(v.payload.block_hash.clone()),
+			),
+			GossipMessage::Proposal(p) => (
+				SeenKey::Signed {
+					set_id: p.proposal.payload.set_id,
+					round: p.proposal.payload.round,
+					kind: 2,
+					signer: p.proposal.proposer,
+				},
+				Ok(p.proposal.payload.block_hash.clone()),
+			),
+			GossipMessage::Lock(l) => (
+				SeenKey::Certificate {
+					set_id: l.set_id,
+					round: l.round,
+					kind: 0,
+					block: l.block_hash.clone(),
+				},
+				Err(l.announced_in),
+			),
+			GossipMessage::Commit(c) => (
+				SeenKey::Certificate {
+					set_id: c.justification.set_id,
+					round: c.justification.round,
+					kind: 1,
+					block: c.justification.block_hash.clone(),
+				},
+				Err(c.announced_in),
+			),
+		}
+	}
+
+	/// Whether `message` is new: not a form of one accepted already, and room is left.
+	pub fn is_new<N>(&self, message: &GossipMessage<H, N>) -> bool {
+		if self.signed.len() + self.announced.len() >= MAX_SEEN {
+			return false;
+		}
+		match Self::key(message) {
+			(key, Ok(block)) => self.signed.get(&key).is_none_or(|blocks| {
+				!blocks.contains(&block) && blocks.len() < MAX_BLOCKS_PER_SIGNER
+			}),
+			(key, Err(announced_in)) => self.announced.get(&key).is_none_or(|r| *r < announced_in),
+		}
+	}
+
+	/// Record `message`, whose signatures were verified.
+	pub fn record<N>(&mut self, message: &GossipMessage<H, N>) {
+		match Self::key(message) {
+			(key, Ok(block)) => self.signed.entry(key).or_default().push(block),
+			(key, Err(announced_in)) => {
+				self.announced.insert(key, announced_in);
+			}
+		}
+	}
+
+	/// Forget what is outside the window of open rounds of set `set_id` at `round`.
+	pub fn prune(&mut self, set_id: SetId, round: Round) {
+		let open = |s: SetId, r: Round| s == set_id && r.saturating_add(ROUND_WINDOW) >= round;
+		self.signed.retain(|key, _| match key {
+			SeenKey::Signed { set_id, round, .. } => open(*set_id, *round),
+			SeenKey::Certificate { .. } => false,
+		});
+		// A certificate may be older than the window (a lock held for long); its entry lives as
+		// long as its latest announcement is in the window.
+		self.announced.retain(|key, announced_in| match key {
+			SeenKey::Certificate { set_id, .. } => open(*set_id, *announced_in),
+			SeenKey::Signed { .. } => false,
+		});
+	}
+
+	/// How many entries are kept.
+	pub fn len(&self) -> usize {
+		self.signed.len() + self.announced.len()
+	}
+
+	/// Whether nothing is kept.
+	pub fn is_empty(&self) -> bool {
+		self.len() == 0
+	}
+}
+
 /// Validates Gosig gossip against the worker's [`View`].
+///
+/// Each message is checked in order of cost: its scope and form (set, window, canonical
+/// certificate), then whether it is a new message ([`Seen`]), and only then its signatures. A
+/// message is forwarded at most once in one form, so that no peer can make the network verify
+/// many forms of one message (issue 14, finding 5).
 pub struct GosigValidator<B: BlockT> {
-	view: Arc<RwLock<View>>,
+	view: Arc<RwLock<View<B::Hash>>>,
+	seen: Mutex<(Round, Seen<B::Hash>)>,
 	reports: Mutex<Vec<(PeerId, ReputationChange)>>,
-	_block: std::marker::PhantomData<B>,
 }
 
 /// At most this many reputation changes wait for the worker; more are dropped.
@@ -272,8 +475,36 @@ const MAX_PENDING_REPORTS: usize = 1024;
 
 impl<B: BlockT> GosigValidator<B> {
 	/// A validator reading `view`.
-	pub fn new(view: Arc<RwLock<View>>) -> Self {
-		Self { view, reports: Mutex::new(Vec::new()), _block: Default::default() }
+	pub fn new(view: Arc<RwLock<View<B::Hash>>>) -> Self {
+		Self { view, seen: Mutex::new((0, Seen::default())), reports: Mutex::new(Vec::new()) }
+	}
+
+	/// Check `message` against the view and what was accepted already, and record it if valid.
+	pub fn check(&self, message: &GossipMessageOf<B>) -> Verdict {
+		let view = self.view.read().clone();
+		if let Some(verdict) = check_scope(message, &view) {
+			return verdict;
+		}
+		{
+			let mut seen = self.seen.lock();
+			if seen.0 != view.round {
+				seen.1.prune(view.set_id, view.round);
+				seen.0 = view.round;
+			}
+			if !seen.1.is_new(message) {
+				return Verdict::Duplicate;
+			}
+		}
+		let verdict = check_signatures(message, &view);
+		if verdict == Verdict::Valid {
+			let mut seen = self.seen.lock();
+			// Checked again: another message of the same key may have been recorded meanwhile.
+			if !seen.1.is_new(message) {
+				return Verdict::Duplicate;
+			}
+			seen.1.record(message);
+		}
+		verdict
 	}
 
 	/// Queue a reputation change for `who`, applied by the worker.
@@ -312,14 +543,17 @@ impl<B: BlockT> Validator<B> for GosigValidator<B> {
 			self.report(*sender, COST_MALFORMED);
 			return ValidationResult::Discard;
 		};
-		let view = self.view.read().clone();
-		match check_message(&message, &view) {
+		match self.check(&message) {
 			Verdict::Valid => {
 				let (set_id, round) = message.set_and_round();
 				ValidationResult::ProcessAndKeep(topic::<B>(set_id, round))
 			}
 			Verdict::Stale => {
 				self.report(*sender, COST_STALE);
+				ValidationResult::Discard
+			}
+			Verdict::Duplicate => {
+				self.report(*sender, COST_DUPLICATE);
 				ValidationResult::Discard
 			}
 			Verdict::Invalid(reason) => {

@@ -169,15 +169,16 @@ pub fn check_header<H: HeaderT>(
 }
 
 /// Verifies Gosig blocks before import.
-pub struct GosigVerifier<C, B> {
+pub struct GosigVerifier<C, B: BlockT> {
 	client: Arc<C>,
-	_block: PhantomData<B>,
+	genesis_hash: B::Hash,
 }
 
-impl<C, B> GosigVerifier<C, B> {
+impl<C: HeaderBackend<B>, B: BlockT> GosigVerifier<C, B> {
 	/// A verifier reading the runtime through `client`.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client, _block: PhantomData }
+		let genesis_hash = client.info().genesis_hash;
+		Self { client, genesis_hash }
 	}
 }
 
@@ -191,12 +192,13 @@ where
 }
 
 /// Check the Gosig justification in `justifications`, if any, for `(hash, number)` under
-/// `config`. `Ok(true)` when a valid one is present.
+/// `config` on the chain of `genesis_hash`. `Ok(true)` when a valid one is present.
 pub fn check_justification<B: BlockT>(
 	justifications: Option<&Justifications>,
 	hash: B::Hash,
 	number: NumberFor<B>,
 	config: &GosigConfiguration,
+	genesis_hash: &B::Hash,
 ) -> Result<bool, Error> {
 	let Some(encoded) = justifications.and_then(|j| j.get(GOSIG_ENGINE_ID)) else {
 		return Ok(false);
@@ -204,7 +206,7 @@ pub fn check_justification<B: BlockT>(
 	let justification = GosigJustification::<B::Hash, NumberFor<B>>::decode(&mut &encoded[..])
 		.map_err(|_| Error::UndecodableJustification)?;
 	justification
-		.verify(&hash, &number, config.set_id, &config.authorities)
+		.verify(&hash, &number, config.set_id, genesis_hash, &config.authorities)
 		.map_err(Error::BadJustification)?;
 	Ok(true)
 }
@@ -233,8 +235,14 @@ where
 				.map_err(|e| format!("block {:?}: {e}", block.header.hash()))?;
 		let hash = block.header.hash();
 		let number = *header.number();
-		if check_justification::<B>(block.justifications.as_ref(), hash, number, &config)
-			.map_err(|e| format!("block {hash:?}: {e}"))?
+		if check_justification::<B>(
+			block.justifications.as_ref(),
+			hash,
+			number,
+			&config,
+			&self.genesis_hash,
+		)
+		.map_err(|e| format!("block {hash:?}: {e}"))?
 		{
 			block.finalized = true;
 		}
@@ -363,6 +371,7 @@ where
 			&justification.block_hash,
 			&justification.block_number,
 			config.set_id,
+			&client.info().genesis_hash,
 			&config.authorities,
 		)
 		.map_err(Error::BadJustification)

@@ -112,31 +112,39 @@ fn justifications_are_checked() {
 	let cfg = config(u128::MAX);
 	let hash = sp_core::H256::repeat_byte(9);
 	let payload = VotePayload::new(VoteKind::TentativeCommit, 4, hash, 7u32, 0);
-	let sign =
-		|seed: &str| -> AuthoritySignature { pair(seed).sign(&payload.signing_bytes()).into() };
+	let genesis = sp_core::H256::repeat_byte(0x60);
+	let sign = |seed: &str, index: u32| -> AuthoritySignature {
+		pair(seed).sign(&payload.signing_bytes(&genesis, index)).into()
+	};
 	let just = GosigJustification {
 		round: 4,
 		block_hash: hash,
 		block_number: 7u32,
 		set_id: 0,
-		commits: vec![(0, sign("//Alice")), (1, sign("//Bob"))],
+		commits: vec![(0, sign("//Alice", 0)), (1, sign("//Bob", 1))],
 	};
 	let js = Justifications::from((GOSIG_ENGINE_ID, just.encode()));
-	assert_eq!(check_justification::<Block>(Some(&js), hash, 7, &cfg), Ok(true));
-	assert_eq!(check_justification::<Block>(None, hash, 7, &cfg), Ok(false));
+	assert_eq!(check_justification::<Block>(Some(&js), hash, 7, &cfg, &genesis), Ok(true));
+	assert_eq!(check_justification::<Block>(None, hash, 7, &cfg, &genesis), Ok(false));
 	assert!(matches!(
-		check_justification::<Block>(Some(&js), hash, 8, &cfg),
+		check_justification::<Block>(Some(&js), hash, 8, &cfg, &genesis),
 		Err(Error::BadJustification(_))
 	));
-	let short = GosigJustification { commits: vec![(0, sign("//Alice"))], ..just };
+	// Signed for another chain: refused.
+	let other_chain = sp_core::H256::repeat_byte(0xEE);
+	assert!(matches!(
+		check_justification::<Block>(Some(&js), hash, 7, &cfg, &other_chain),
+		Err(Error::BadJustification(spacebook_gosig_primitives::JustificationError::BadSignature))
+	));
+	let short = GosigJustification { commits: vec![(0, sign("//Alice", 0))], ..just };
 	let js = Justifications::from((GOSIG_ENGINE_ID, short.encode()));
 	assert!(matches!(
-		check_justification::<Block>(Some(&js), hash, 7, &cfg),
+		check_justification::<Block>(Some(&js), hash, 7, &cfg, &genesis),
 		Err(Error::BadJustification(spacebook_gosig_primitives::JustificationError::NoQuorum))
 	));
 	let garbage = Justifications::from((GOSIG_ENGINE_ID, vec![1, 2, 3]));
 	assert_eq!(
-		check_justification::<Block>(Some(&garbage), hash, 7, &cfg),
+		check_justification::<Block>(Some(&garbage), hash, 7, &cfg, &genesis),
 		Err(Error::UndecodableJustification)
 	);
 }

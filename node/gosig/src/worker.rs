@@ -47,10 +47,10 @@ use sp_runtime::{
 	Digest, SaturatedConversion,
 };
 use spacebook_gosig_primitives::{
-	is_elected, priority, vote_kind_from_code, vrf_sign_data, AuthorityId, AuthorityIndex,
-	AuthoritySignature, EquivocationProof, GosigApi, GosigConfiguration, GosigJustification,
-	PreDigest, ProposalPayload, Round, SignedProposal, SignedVote, VoteKind, VotePayload,
-	GOSIG_ENGINE_ID, KEY_TYPE,
+	certificate_digest, is_elected, priority, vote_kind_from_code, vrf_sign_data, AuthorityId,
+	AuthorityIndex, AuthoritySignature, EquivocationProof, GosigApi, GosigConfiguration,
+	GosigJustification, PreDigest, ProposalPayload, Round, SignedProposal, SignedVote, VoteKind,
+	VotePayload, GOSIG_ENGINE_ID, KEY_TYPE,
 };
 use std::{
 	collections::{BTreeMap, HashMap},
@@ -143,7 +143,8 @@ where
 		offchain_tx_pool_factory,
 		test_equivocation,
 	} = params;
-	let view = Arc::new(RwLock::new(View::default()));
+	let genesis_hash = client.info().genesis_hash;
+	let view = Arc::new(RwLock::new(View { genesis_hash, ..View::default() }));
 	let validator = Arc::new(GosigValidator::<B>::new(view.clone()));
 	let gossip = GossipEngine::new(
 		network,
@@ -172,6 +173,7 @@ where
 		sync,
 		view,
 		validator,
+		genesis_hash,
 		metrics,
 		offchain_tx_pool_factory,
 		test_equivocation,
@@ -260,8 +262,10 @@ struct Env<B: BlockT, BE, C, I, PF, S> {
 	keystore: KeystorePtr,
 	gossip: GossipEngine<B>,
 	sync: S,
-	view: Arc<RwLock<View>>,
+	view: Arc<RwLock<View<B::Hash>>>,
 	validator: Arc<GosigValidator<B>>,
+	/// The chain's genesis hash, which every Gosig signature covers.
+	genesis_hash: B::Hash,
 	metrics: Option<Metrics>,
 	offchain_tx_pool_factory: OffchainTransactionPoolFactory<B>,
 	test_equivocation: bool,
@@ -399,8 +403,12 @@ where
 				Err(e) => return Err(e.to_string()),
 			}
 		}
-		*self.view.write() =
-			View { set_id: config.set_id, authorities: config.authorities.clone(), round };
+		*self.view.write() = View {
+			genesis_hash: self.genesis_hash,
+			set_id: config.set_id,
+			authorities: config.authorities.clone(),
+			round,
+		};
 		info!(
 			target: LOG_TARGET,
 			"authority set {} of {} billing peers{}",
@@ -592,8 +600,9 @@ where
 			parent_hash: finalized,
 			set_id: set.set_id(),
 			certificate_round: certificate.as_ref().map(|(r, _)| *r),
+			certificate_digest: certificate.as_ref().map(|(_, c)| certificate_digest(c)),
 		};
-		let signature = self.sign(&my_id, &payload.signing_bytes())?;
+		let signature = self.sign(&my_id, &payload.signing_bytes(&self.genesis_hash, me))?;
 		let proposal = SignedProposal { payload, proposer: me, signature };
 		set.proposals_seen.insert((round, me), proposal.clone());
 		let message = ProposalMessage {
@@ -1017,13 +1026,14 @@ where
 					let Some((me, my_id)) = set.me.clone() else { continue };
 					let payload =
 						VotePayload::new(kind, round, block, number_of::<B>(height), set.set_id());
-					let signature = match self.sign(&my_id, &payload.signing_bytes()) {
-						Ok(s) => s,
-						Err(e) => {
-							warn!(target: LOG_TARGET, "cannot sign a vote: {e}");
-							continue;
-						}
-					};
+					let signature =
+						match self.sign(&my_id, &payload.signing_bytes(&self.genesis_hash, me)) {
+							Ok(s) => s,
+							Err(e) => {
+								warn!(target: LOG_TARGET, "cannot sign a vote: {e}");
+								continue;
+							}
+						};
 					// Persist before anything leaves this node: a restart must never sign against
 					// what was sent.
 					if let Err(e) =
@@ -1082,7 +1092,7 @@ where
 			<<B::Header as HeaderT>::Hashing as HashT>::hash(&(b"equivocation", block).encode());
 		let payload =
 			VotePayload::new(VoteKind::Prepare, round, other, number_of::<B>(height), set.set_id());
-		if let Ok(signature) = self.sign(my_id, &payload.signing_bytes()) {
+		if let Ok(signature) = self.sign(my_id, &payload.signing_bytes(&self.genesis_hash, me)) {
 			warn!(target: LOG_TARGET, "test equivocation: a second prepare in round {round}");
 			self.gossip(set, GossipMessage::Vote(SignedVote { payload, voter: me, signature }));
 		}

@@ -59,9 +59,12 @@ mod benchmarks {
 				BlockNumberFor::<T>::from(7u32),
 				set_id,
 			);
-			let signature =
-				sp_io::crypto::sr25519_sign(KEY_TYPE, &public, &payload.signing_bytes())
-					.expect("the key is in the keystore");
+			let signature = sp_io::crypto::sr25519_sign(
+				KEY_TYPE,
+				&public,
+				&payload.signing_bytes(&Pallet::<T>::genesis_hash(), 0),
+			)
+			.expect("the key is in the keystore");
 			SignedVote { payload, voter: 0, signature: signature.into() }
 		};
 		EquivocationProof::Vote { first: signed(1), second: signed(2) }

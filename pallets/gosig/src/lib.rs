@@ -414,16 +414,23 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The hash of this chain's genesis block, which every Gosig signature covers.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
 	/// Check an equivocation proof against the current authority set and the offences recorded.
 	/// Returns the offender's index and id.
 	pub fn check_equivocation(
 		proof: &EquivocationProofOf<T>,
 	) -> Result<(AuthorityIndex, AuthorityId), Error<T>> {
 		let authorities = Authorities::<T>::get();
-		let index = proof.check(CurrentSetId::<T>::get(), &authorities).map_err(|e| match e {
-			EquivocationError::WrongSet => Error::<T>::StaleEquivocationProof,
-			_ => Error::<T>::InvalidEquivocationProof,
-		})?;
+		let index = proof
+			.check(CurrentSetId::<T>::get(), &Self::genesis_hash(), &authorities)
+			.map_err(|e| match e {
+				EquivocationError::WrongSet => Error::<T>::StaleEquivocationProof,
+				_ => Error::<T>::InvalidEquivocationProof,
+			})?;
 		ensure!(
 			!ReportedEquivocations::<T>::contains_key((proof.set_id(), proof.round(), index)),
 			Error::<T>::DuplicateEquivocationReport

@@ -217,7 +217,7 @@ impl<T: Config> Pallet<T> {
 		let receipt = &signed.receipt;
 		ensure!(signed.verify(genesis), Error::<T>::BadReceiptSignature);
 		ensure!(
-			Self::dapp_of_receipt_key(receipt).as_ref() == Some(&receipt.dapp),
+			Self::dapp_of_receipt_key(receipt, report.period).as_ref() == Some(&receipt.dapp),
 			Error::<T>::ClientKeyNotAuthorized
 		);
 		ensure!(receipt.server == report.peer, Error::<T>::WrongServer);

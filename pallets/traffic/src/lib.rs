@@ -803,11 +803,22 @@ impl<T: Config> Pallet<T> {
 		BlockNumberFor::<T>::from(period).saturating_mul(T::BlocksPerPeriod::get().max(1u32.into()))
 	}
 
-	/// The DApp a receipt's client key signed for in the receipt's period: the DApp that
-	/// authorizes it, or that authorized it when the period began (a key removed since is
-	/// retired, and still vouches for earlier receipts; see `pallet_peers`).
-	fn dapp_of_receipt_key(receipt: &Receipt<T::AccountId>) -> Option<T::AccountId> {
-		T::Registry::dapp_of_client_key(&receipt.client_key, Self::period_start(receipt.period))
+	/// The DApp a receipt's client key vouches for in a report of `report_period`: the DApp
+	/// that authorizes it now, or that retired it no earlier than the start of the reported
+	/// period (see `pallet_peers`'s retired keys).
+	///
+	/// The chain cannot tell when an off-chain signature was made, and a key's holder can date a
+	/// receipt to any period. So a removed key vouches only for receipts in reports of periods
+	/// that began before its removal — the period of the removal and the one before it, whose
+	/// reports may still be due — and not for receipts rolled over into any later report, whatever
+	/// period they name (issue 14, finding 8). `report_period`, not the current block, decides,
+	/// so a report's audit has the same outcome whenever it is answered.
+	fn dapp_of_receipt_key(
+		receipt: &Receipt<T::AccountId>,
+		report_period: u32,
+	) -> Option<T::AccountId> {
+		let since = Self::period_start(report_period.max(receipt.period));
+		T::Registry::dapp_of_client_key(&receipt.client_key, since)
 	}
 
 	/// The block's offset within its period.

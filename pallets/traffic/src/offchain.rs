@@ -109,7 +109,7 @@ impl<T: Config> Pallet<T> {
 			r.receipt.server == *peer
 				&& r.receipt.period == q
 				&& r.receipt.bytes > 0
-				&& Self::dapp_of_receipt_key(&r.receipt).as_ref() == Some(&r.receipt.dapp)
+				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
 		for q in from..=period {

@@ -88,6 +88,19 @@ pub enum VoteKind {
 /// A quorum of signatures for one block in one round, by strictly increasing voter index.
 pub type Certificate<S> = Vec<(VoterIndex, S)>;
 
+/// Whether `signatures` are a certificate in its canonical form among `n` billing peers: exactly
+/// a quorum of them, by strictly increasing voter index within the set.
+///
+/// Peers build certificates of the lowest-indexed quorum of the votes they hold, and accept no
+/// other form: a certificate with more signatures than a quorum proves no more, and accepting
+/// every subset of a large set of signatures would let anyone make the network verify and forward
+/// tens of thousands of distinct messages (issue 14, finding 5).
+pub fn is_canonical_certificate<S>(signatures: &[(VoterIndex, S)], n: usize) -> bool {
+	signatures.len() == quorum(n)
+		&& signatures.windows(2).all(|w| w[0].0 < w[1].0)
+		&& signatures.iter().all(|(i, _)| (*i as usize) < n)
+}
+
 /// A prepare certificate as a proposal carries it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrepareCertificate<S> {
@@ -542,11 +555,10 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		Ok(out)
 	}
 
-	/// Whether `signatures` hold a quorum of distinct voters of the set, in increasing order.
+	/// Whether `signatures` are a quorum of distinct voters of the set in canonical form
+	/// ([`is_canonical_certificate`]).
 	pub fn is_quorum(&self, signatures: &Certificate<S>) -> bool {
-		signatures.len() >= quorum(self.n)
-			&& signatures.windows(2).all(|w| w[0].0 < w[1].0)
-			&& signatures.iter().all(|(i, _)| (*i as usize) < self.n)
+		is_canonical_certificate(signatures, self.n)
 	}
 
 	fn acceptable(&self, proposal: &Proposal<B, S>) -> bool {
@@ -585,7 +597,8 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 	}
 }
 
-/// The votes for `block` as a certificate, if they reach `quorum`.
+/// The votes for `block` as a canonical certificate (the lowest-indexed `quorum` of them), if
+/// they reach `quorum`.
 fn certificate_for<B: Ord, S: Clone>(
 	votes: &BTreeMap<VoterIndex, Vote<B, S>>,
 	block: &B,
@@ -594,7 +607,8 @@ fn certificate_for<B: Ord, S: Clone>(
 	let cert: Certificate<S> = votes
 		.iter()
 		.filter(|(_, v)| &v.block == block)
+		.take(quorum)
 		.map(|(voter, v)| (*voter, v.signature.clone()))
 		.collect();
-	(cert.len() >= quorum).then_some(cert)
+	(cert.len() == quorum).then_some(cert)
 }

@@ -427,7 +427,7 @@ impl Sim {
 				proposer: at as VoterIndex,
 				certificate: Some(PrepareCertificate {
 					round: cert_round,
-					signatures: sigs.into_iter().collect(),
+					signatures: sigs.into_iter().take(quorum(self.n)).collect(),
 				}),
 			});
 		}

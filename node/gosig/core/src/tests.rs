@@ -296,6 +296,33 @@ fn a_certificate_without_a_quorum_is_refused() {
 	assert!(v.lock().is_none());
 }
 
+/// Finding 5 of issue 14: any subset of a quorum of signatures was a distinct valid certificate,
+/// so the four prepares below made five (four of three, one of four) that every peer verified and
+/// forwarded. Checked before the fix: `is_quorum` accepted `len() >= quorum`, so the certificate
+/// of all four voters was taken. Now only the canonical form counts, and a voter builds it from the
+/// lowest-indexed quorum of the votes it holds, whatever their order of arrival.
+#[test]
+fn only_canonical_certificates_count_and_voters_build_them() {
+	let mut v = voter(4, Some(0), 2);
+	let mut oversized = proposal(7, 0, 1);
+	oversized.certificate = Some(cert(1, 7, &[0, 1, 2, 3]));
+	assert_eq!(v.on_proposal(2, oversized), Err(Rejected::BadCertificate));
+	assert_eq!(v.on_certificate(7, 1, cert(1, 7, &[0, 1, 2, 3])), Err(Rejected::BadCertificate));
+	assert!(v.lock().is_none());
+
+	// Prepares arrive from voters 3, 1, 2: the certificate is of 1, 2, 3, by index.
+	let mut v = voter(4, Some(0), 2);
+	for voter in [3, 1, 2] {
+		v.on_vote(vote(VoteKind::Prepare, 2, 5, voter)).unwrap();
+	}
+	let lock = v.lock().expect("a quorum of prepares locks");
+	assert_eq!(lock.certificate.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![1, 2, 3]);
+	assert!(v.is_quorum(&lock.certificate));
+	// A fourth prepare does not change the lock's certificate.
+	v.on_vote(vote(VoteKind::Prepare, 2, 5, 0)).unwrap();
+	assert_eq!(v.lock().unwrap().certificate.len(), quorum(4));
+}
+
 #[test]
 fn tentative_commit_only_in_the_current_round() {
 	// Voter 0 prepared block 6 in round 2; the prepares of round 1 for block 5 arrive late. It

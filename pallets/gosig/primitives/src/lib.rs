@@ -25,7 +25,7 @@ use sp_arithmetic::{traits::Saturating, PerThing, Perbill};
 use sp_core::sr25519::vrf::{VrfInput, VrfSignData, VrfSignature, VrfTranscript};
 use sp_runtime::{ConsensusEngineId, KeyTypeId, RuntimeAppPublic};
 
-pub use gosig_core::{max_faulty, quorum, Round, VoteKind, VoterIndex};
+pub use gosig_core::{is_canonical_certificate, max_faulty, quorum, Round, VoteKind, VoterIndex};
 
 /// The engine id of Gosig digests and justifications.
 pub const GOSIG_ENGINE_ID: ConsensusEngineId = *b"GOSG";
@@ -161,6 +161,22 @@ pub struct VotePayload<Hash, Number> {
 /// as a vote.
 pub const VOTE_DOMAIN: &[u8] = b"spacebook-gosig-vote";
 
+/// What a billing peer signs besides a message's payload: the chain and its own place in the set.
+///
+/// A signature over `(domain, genesis hash, signer's authority index, payload)` is valid on one
+/// chain only, and only for the index it names: a billing peer that uses its key on another chain
+/// (a test network with aligned rounds, a fork with a new genesis) cannot have those messages
+/// passed off as votes on this one, and so cannot be "proven" to equivocate here and lose its
+/// deposit (issue 14, finding 6). Receipts and traffic reports sign the genesis hash likewise.
+pub fn signing_bytes<Hash: Encode, P: Encode>(
+	domain: &[u8],
+	genesis_hash: &Hash,
+	signer: AuthorityIndex,
+	payload: &P,
+) -> Vec<u8> {
+	(domain, genesis_hash, signer, payload).encode()
+}
+
 impl<Hash: Encode, Number: Encode> VotePayload<Hash, Number> {
 	/// A vote of `kind`.
 	pub fn new(
@@ -173,14 +189,9 @@ impl<Hash: Encode, Number: Encode> VotePayload<Hash, Number> {
 		Self { kind: vote_kind_code(kind), round, block_hash, block_number, set_id }
 	}
 
-	/// The bytes that are signed.
-	pub fn signing_bytes(&self) -> Vec<u8> {
-		(VOTE_DOMAIN, self).encode()
-	}
-
-	/// Whether `signature` is `signer`'s signature of this vote.
-	pub fn verify(&self, signer: &AuthorityId, signature: &AuthoritySignature) -> bool {
-		signer.verify(&self.signing_bytes(), signature)
+	/// The bytes billing peer `voter` signs on the chain of `genesis_hash`.
+	pub fn signing_bytes(&self, genesis_hash: &Hash, voter: AuthorityIndex) -> Vec<u8> {
+		signing_bytes(VOTE_DOMAIN, genesis_hash, voter, self)
 	}
 }
 
@@ -213,11 +224,12 @@ pub struct SignedVote<Hash, Number> {
 }
 
 impl<Hash: Encode, Number: Encode> SignedVote<Hash, Number> {
-	/// Whether the signature is the voter's, `authorities` being the set of `payload.set_id`.
-	pub fn verify(&self, authorities: &[AuthorityId]) -> bool {
-		authorities
-			.get(self.voter as usize)
-			.is_some_and(|signer| self.payload.verify(signer, &self.signature))
+	/// Whether the signature is the voter's on the chain of `genesis_hash`, `authorities` being
+	/// the set of `payload.set_id`.
+	pub fn verify(&self, genesis_hash: &Hash, authorities: &[AuthorityId]) -> bool {
+		authorities.get(self.voter as usize).is_some_and(|signer| {
+			signer.verify(&self.payload.signing_bytes(genesis_hash, self.voter), &self.signature)
+		})
 	}
 }
 
@@ -240,12 +252,22 @@ pub struct ProposalPayload<Hash, Number> {
 	pub set_id: SetId,
 	/// The round of the prepare certificate a re-proposal carries.
 	pub certificate_round: Option<Round>,
+	/// The BLAKE2-256 hash of that certificate's SCALE encoding ([`certificate_digest`]): the
+	/// proposer signs the very certificate it sends, so that nobody can make new proposal
+	/// messages out of its signature by choosing other subsets of the prepares.
+	pub certificate_digest: Option<[u8; 32]>,
+}
+
+/// The digest of a prepare certificate a proposal signs: BLAKE2-256 of its SCALE encoding.
+pub fn certificate_digest(certificate: &[(AuthorityIndex, AuthoritySignature)]) -> [u8; 32] {
+	use sp_runtime::traits::Hash as _;
+	sp_runtime::traits::BlakeTwo256::hash(&certificate.encode()).0
 }
 
 impl<Hash: Encode, Number: Encode> ProposalPayload<Hash, Number> {
-	/// The bytes that are signed.
-	pub fn signing_bytes(&self) -> Vec<u8> {
-		(PROPOSAL_DOMAIN, self).encode()
+	/// The bytes billing peer `proposer` signs on the chain of `genesis_hash`.
+	pub fn signing_bytes(&self, genesis_hash: &Hash, proposer: AuthorityIndex) -> Vec<u8> {
+		signing_bytes(PROPOSAL_DOMAIN, genesis_hash, proposer, self)
 	}
 }
 
@@ -261,12 +283,12 @@ pub struct SignedProposal<Hash, Number> {
 }
 
 impl<Hash: Encode, Number: Encode> SignedProposal<Hash, Number> {
-	/// Whether the signature is the proposer's, `authorities` being the set of
-	/// `payload.set_id`.
-	pub fn verify(&self, authorities: &[AuthorityId]) -> bool {
-		authorities
-			.get(self.proposer as usize)
-			.is_some_and(|signer| signer.verify(&self.payload.signing_bytes(), &self.signature))
+	/// Whether the signature is the proposer's on the chain of `genesis_hash`, `authorities`
+	/// being the set of `payload.set_id`.
+	pub fn verify(&self, genesis_hash: &Hash, authorities: &[AuthorityId]) -> bool {
+		authorities.get(self.proposer as usize).is_some_and(|signer| {
+			signer.verify(&self.payload.signing_bytes(genesis_hash, self.proposer), &self.signature)
+		})
 	}
 }
 
@@ -328,11 +350,12 @@ impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Has
 		}
 	}
 
-	/// Check the proof against `authorities`, the billing peers of set `set_id`. Returns the
-	/// offender's index.
+	/// Check the proof against `authorities`, the billing peers of set `set_id` on the chain of
+	/// `genesis_hash`. Returns the offender's index.
 	pub fn check(
 		&self,
 		set_id: SetId,
+		genesis_hash: &Hash,
 		authorities: &[AuthorityId],
 	) -> Result<AuthorityIndex, EquivocationError> {
 		let (same_signer, same_block, signatures_valid) = match self {
@@ -344,7 +367,8 @@ impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Has
 						&& a.set_id == b.set_id
 						&& a.kind == b.kind,
 					a.block_hash == b.block_hash && a.block_number == b.block_number,
-					first.verify(authorities) && second.verify(authorities),
+					first.verify(genesis_hash, authorities)
+						&& second.verify(genesis_hash, authorities),
 				)
 			}
 			Self::Proposal { first, second } => {
@@ -352,7 +376,8 @@ impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Has
 				(
 					first.proposer == second.proposer && a.round == b.round && a.set_id == b.set_id,
 					a.block_hash == b.block_hash,
-					first.verify(authorities) && second.verify(authorities),
+					first.verify(genesis_hash, authorities)
+						&& second.verify(genesis_hash, authorities),
 				)
 			}
 		};
@@ -407,12 +432,16 @@ pub enum JustificationError {
 impl<Hash: Encode + PartialEq + Clone, Number: Encode + PartialEq + Clone>
 	GosigJustification<Hash, Number>
 {
-	/// Check that this justifies `(hash, number)` under `authorities` of set `set_id`.
+	/// Check that this justifies `(hash, number)` under `authorities` of set `set_id` on the
+	/// chain of `genesis_hash`. A justification with more than a quorum of signatures is still a
+	/// proof of finality and is accepted here; gossip accepts only [canonical](Self::is_canonical)
+	/// ones.
 	pub fn verify(
 		&self,
 		hash: &Hash,
 		number: &Number,
 		set_id: SetId,
+		genesis_hash: &Hash,
 		authorities: &[AuthorityId],
 	) -> Result<(), JustificationError> {
 		if &self.block_hash != hash || &self.block_number != number {
@@ -434,15 +463,20 @@ impl<Hash: Encode + PartialEq + Clone, Number: Encode + PartialEq + Clone>
 			self.block_number.clone(),
 			self.set_id,
 		);
-		let message = payload.signing_bytes();
 		for (index, signature) in &self.commits {
 			let signer =
 				authorities.get(*index as usize).ok_or(JustificationError::UnknownAuthority)?;
-			if !signer.verify(&message, signature) {
+			if !signer.verify(&payload.signing_bytes(genesis_hash, *index), signature) {
 				return Err(JustificationError::BadSignature);
 			}
 		}
 		Ok(())
+	}
+
+	/// Whether the justification is in its canonical form for a set of `n` billing peers:
+	/// exactly a quorum of signatures, the form gossip accepts ([`is_canonical_certificate`]).
+	pub fn is_canonical(&self, n: usize) -> bool {
+		is_canonical_certificate(&self.commits, n)
 	}
 }
 
@@ -493,6 +527,9 @@ sp_api::decl_runtime_apis! {
 mod tests {
 	use super::*;
 	use sp_core::crypto::{Pair as _, VrfSecret};
+
+	/// The genesis hash the tests' chain signs.
+	const GENESIS: [u8; 32] = [0x60u8; 32];
 
 	#[test]
 	fn per_peer_probability_reaches_the_target() {
@@ -551,7 +588,7 @@ mod tests {
 		let authorities: Vec<AuthorityId> = pairs.iter().map(|p| p.public()).collect();
 		let hash = [1u8; 32];
 		let payload = VotePayload::new(VoteKind::TentativeCommit, 9, hash, 3u32, 0);
-		let sign = |i: usize| (i as u32, pairs[i].sign(&payload.signing_bytes()));
+		let sign = |i: usize| (i as u32, pairs[i].sign(&payload.signing_bytes(&GENESIS, i as u32)));
 		let just = |commits| GosigJustification {
 			round: 9,
 			block_hash: hash,
@@ -560,43 +597,43 @@ mod tests {
 			commits,
 		};
 		assert_eq!(
-			just(vec![sign(0), sign(1), sign(3)]).verify(&hash, &3, 0, &authorities),
+			just(vec![sign(0), sign(1), sign(3)]).verify(&hash, &3, 0, &GENESIS, &authorities),
 			Ok(())
 		);
 		assert_eq!(
-			just(vec![sign(0), sign(1)]).verify(&hash, &3, 0, &authorities),
+			just(vec![sign(0), sign(1)]).verify(&hash, &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::NoQuorum)
 		);
 		assert_eq!(
-			just(vec![sign(0), sign(0), sign(1)]).verify(&hash, &3, 0, &authorities),
+			just(vec![sign(0), sign(0), sign(1)]).verify(&hash, &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::UnorderedOrDuplicate)
 		);
 		assert_eq!(
-			just(vec![sign(0), sign(1), sign(2)]).verify(&[2u8; 32], &3, 0, &authorities),
+			just(vec![sign(0), sign(1), sign(2)]).verify(&[2u8; 32], &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::WrongBlock)
 		);
 		assert_eq!(
-			just(vec![sign(0), sign(1), sign(2)]).verify(&hash, &3, 1, &authorities),
+			just(vec![sign(0), sign(1), sign(2)]).verify(&hash, &3, 1, &GENESIS, &authorities),
 			Err(JustificationError::WrongSet)
 		);
 		let mut forged = just(vec![sign(0), sign(1), sign(2)]);
-		forged.commits[2].1 = pairs[3].sign(&payload.signing_bytes());
+		forged.commits[2].1 = pairs[3].sign(&payload.signing_bytes(&GENESIS, 3));
 		assert_eq!(
-			forged.verify(&hash, &3, 0, &authorities),
+			forged.verify(&hash, &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::BadSignature)
 		);
 		let prepare = VotePayload::new(VoteKind::Prepare, 9, hash, 3u32, 0);
 		let mut wrong_kind = just(vec![sign(0), sign(1), sign(2)]);
-		wrong_kind.commits[0].1 = pairs[0].sign(&prepare.signing_bytes());
+		wrong_kind.commits[0].1 = pairs[0].sign(&prepare.signing_bytes(&GENESIS, 0));
 		assert_eq!(
-			wrong_kind.verify(&hash, &3, 0, &authorities),
+			wrong_kind.verify(&hash, &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::BadSignature),
 			"a prepare signature is no tentative commit"
 		);
 		let mut outsider = just(vec![sign(0), sign(1), sign(2)]);
 		outsider.commits[2].0 = 7;
 		assert_eq!(
-			outsider.verify(&hash, &3, 0, &authorities),
+			outsider.verify(&hash, &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::UnknownAuthority)
 		);
 	}
@@ -618,7 +655,7 @@ mod tests {
 		block: [u8; 32],
 	) -> SignedVote<[u8; 32], u32> {
 		let payload = VotePayload::new(kind, round, block, 5u32, 3);
-		let signature = pairs[voter as usize].sign(&payload.signing_bytes());
+		let signature = pairs[voter as usize].sign(&payload.signing_bytes(&GENESIS, voter));
 		SignedVote { payload, voter, signature }
 	}
 
@@ -635,8 +672,9 @@ mod tests {
 			parent_hash: [0u8; 32],
 			set_id: 3,
 			certificate_round: None,
+			certificate_digest: None,
 		};
-		let signature = pairs[proposer as usize].sign(&payload.signing_bytes());
+		let signature = pairs[proposer as usize].sign(&payload.signing_bytes(&GENESIS, proposer));
 		SignedProposal { payload, proposer, signature }
 	}
 
@@ -645,27 +683,27 @@ mod tests {
 		let (pairs, ids) = keys();
 		let a = signed_vote(&pairs, 1, VoteKind::Prepare, 9, [1u8; 32]);
 		let b = signed_vote(&pairs, 1, VoteKind::Prepare, 9, [2u8; 32]);
-		assert!(a.verify(&ids) && b.verify(&ids));
+		assert!(a.verify(&GENESIS, &ids) && b.verify(&GENESIS, &ids));
 		let proof = EquivocationProof::Vote { first: a.clone(), second: b.clone() };
-		assert_eq!(proof.check(3, &ids), Ok(1));
+		assert_eq!(proof.check(3, &GENESIS, &ids), Ok(1));
 		assert_eq!((proof.offender(), proof.round(), proof.set_id()), (1, 9, 3));
-		assert_eq!(proof.check(4, &ids), Err(EquivocationError::WrongSet));
+		assert_eq!(proof.check(4, &GENESIS, &ids), Err(EquivocationError::WrongSet));
 
 		let same = EquivocationProof::Vote { first: a.clone(), second: a.clone() };
-		assert_eq!(same.check(3, &ids), Err(EquivocationError::SameBlock));
+		assert_eq!(same.check(3, &GENESIS, &ids), Err(EquivocationError::SameBlock));
 		let other_round = signed_vote(&pairs, 1, VoteKind::Prepare, 10, [2u8; 32]);
 		let other_kind = signed_vote(&pairs, 1, VoteKind::TentativeCommit, 9, [2u8; 32]);
 		let other_voter = signed_vote(&pairs, 2, VoteKind::Prepare, 9, [2u8; 32]);
 		for second in [other_round, other_kind, other_voter] {
 			let proof = EquivocationProof::Vote { first: a.clone(), second };
-			assert_eq!(proof.check(3, &ids), Err(EquivocationError::NotComparable));
+			assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::NotComparable));
 		}
 		// A vote signed by someone else than its claimed voter proves nothing.
 		let mut forged = b.clone();
-		forged.signature = pairs[2].sign(&forged.payload.signing_bytes());
-		assert!(!forged.verify(&ids));
+		forged.signature = pairs[2].sign(&forged.payload.signing_bytes(&GENESIS, 1));
+		assert!(!forged.verify(&GENESIS, &ids));
 		let proof = EquivocationProof::Vote { first: a, second: forged };
-		assert_eq!(proof.check(3, &ids), Err(EquivocationError::BadSignature));
+		assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::BadSignature));
 	}
 
 	#[test]
@@ -674,18 +712,89 @@ mod tests {
 		let a = signed_proposal(&pairs, 0, 4, [1u8; 32]);
 		let b = signed_proposal(&pairs, 0, 4, [2u8; 32]);
 		let proof = EquivocationProof::Proposal { first: a.clone(), second: b.clone() };
-		assert_eq!(proof.check(3, &ids), Ok(0));
+		assert_eq!(proof.check(3, &GENESIS, &ids), Ok(0));
 		// Re-proposing the same block with a certificate is no equivocation.
 		let mut again = a.clone();
 		again.payload.certificate_round = Some(3);
-		again.signature = pairs[0].sign(&again.payload.signing_bytes());
+		again.signature = pairs[0].sign(&again.payload.signing_bytes(&GENESIS, 0));
 		let proof = EquivocationProof::Proposal { first: a.clone(), second: again };
-		assert_eq!(proof.check(3, &ids), Err(EquivocationError::SameBlock));
+		assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::SameBlock));
 		// A vote signature cannot be passed off as a proposal signature.
 		let vote = signed_vote(&pairs, 0, VoteKind::Prepare, 4, [2u8; 32]);
 		let mut disguised = b;
 		disguised.signature = vote.signature;
 		let proof = EquivocationProof::Proposal { first: a, second: disguised };
-		assert_eq!(proof.check(3, &ids), Err(EquivocationError::BadSignature));
+		assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::BadSignature));
+	}
+
+	/// Finding 6 of issue 14: votes were not bound to the chain or to the voter's index. Checked
+	/// before the fix: the payload signed only `(domain, kind, round, block, set)`, so a vote a
+	/// billing peer signed on another chain with aligned rounds verified here, and two of them made
+	/// an equivocation proof that slashed it.
+	#[test]
+	fn votes_signed_on_another_chain_prove_no_equivocation_here() {
+		let (pairs, ids) = keys();
+		let other_chain = [0xEEu8; 32];
+		// The same billing peer key signs, in round 9 of set 3, one block here and another on a
+		// test network whose rounds line up with ours.
+		let here = signed_vote(&pairs, 1, VoteKind::Prepare, 9, [1u8; 32]);
+		let payload = VotePayload::new(VoteKind::Prepare, 9, [2u8; 32], 5u32, 3);
+		let there = SignedVote {
+			signature: pairs[1].sign(&payload.signing_bytes(&other_chain, 1)),
+			payload,
+			voter: 1,
+		};
+		assert!(there.verify(&other_chain, &ids), "valid on its own chain");
+		assert!(!there.verify(&GENESIS, &ids), "but not here");
+		let proof = EquivocationProof::Vote { first: here.clone(), second: there };
+		assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::BadSignature));
+
+		// The voter's index is signed too: the same signature under another index is no vote,
+		// even where one key holds two places in the set.
+		let twice: Vec<AuthorityId> = vec![ids[0].clone(), ids[1].clone(), ids[1].clone()];
+		let mut moved = here.clone();
+		moved.voter = 2;
+		assert!(here.verify(&GENESIS, &twice));
+		assert!(!moved.verify(&GENESIS, &twice));
+
+		// Proposals likewise.
+		let proposal = signed_proposal(&pairs, 0, 4, [1u8; 32]);
+		assert!(proposal.verify(&GENESIS, &ids));
+		assert!(!proposal.verify(&other_chain, &ids));
+	}
+
+	#[test]
+	fn a_justification_of_another_chain_does_not_verify() {
+		let (pairs, ids) = keys();
+		let hash = [1u8; 32];
+		let other_chain = [0xEEu8; 32];
+		let payload = VotePayload::new(VoteKind::TentativeCommit, 9, hash, 3u32, 0);
+		let justification = GosigJustification {
+			round: 9,
+			block_hash: hash,
+			block_number: 3u32,
+			set_id: 0,
+			commits: (0..3u32)
+				.map(|i| (i, pairs[i as usize].sign(&payload.signing_bytes(&other_chain, i))))
+				.collect(),
+		};
+		assert_eq!(justification.verify(&hash, &3, 0, &other_chain, &ids), Ok(()));
+		assert_eq!(
+			justification.verify(&hash, &3, 0, &GENESIS, &ids),
+			Err(JustificationError::BadSignature)
+		);
+	}
+
+	#[test]
+	fn only_an_exact_quorum_in_increasing_order_is_canonical() {
+		let (pairs, _) = keys();
+		let payload = VotePayload::new(VoteKind::Prepare, 9, [1u8; 32], 3u32, 0);
+		let sign = |i: u32| (i, pairs[i as usize].sign(&payload.signing_bytes(&GENESIS, i)));
+		// Four billing peers: a quorum is three.
+		assert!(is_canonical_certificate(&[sign(0), sign(1), sign(3)], 4));
+		assert!(!is_canonical_certificate(&[sign(0), sign(1), sign(2), sign(3)], 4), "too many");
+		assert!(!is_canonical_certificate(&[sign(0), sign(1)], 4), "too few");
+		assert!(!is_canonical_certificate(&[sign(1), sign(0), sign(3)], 4), "unordered");
+		assert!(!is_canonical_certificate(&[sign(0), sign(1), sign(3)], 3), "index 3 outside");
 	}
 }

@@ -24,7 +24,7 @@ fn vote(
 	set_id: u64,
 ) -> SignedVote<Hash, u64> {
 	let payload = VotePayload::new(kind, round, Hash::repeat_byte(block), 7u64, set_id);
-	let signature = pair(signer).sign(&payload.signing_bytes()).into();
+	let signature = pair(signer).sign(&payload.signing_bytes(&Gosig::genesis_hash(), voter)).into();
 	SignedVote { payload, voter, signature }
 }
 
@@ -43,8 +43,10 @@ fn proposal(signer: &str, proposer: u32, round: Round, block: u8) -> SignedPropo
 		parent_hash: Hash::repeat_byte(0),
 		set_id: 0,
 		certificate_round: None,
+		certificate_digest: None,
 	};
-	let signature = pair(signer).sign(&payload.signing_bytes()).into();
+	let signature =
+		pair(signer).sign(&payload.signing_bytes(&Gosig::genesis_hash(), proposer)).into();
 	SignedProposal { payload, proposer, signature }
 }
 
@@ -121,6 +123,29 @@ fn invalid_proofs_are_refused_and_change_nothing() {
 		};
 		assert_eq!(authorize(other_set.clone()), Err(InvalidTransaction::Stale.into()));
 		assert_noop!(report(other_set), Error::<Test>::StaleEquivocationProof);
+		assert!(EQUIVOCATIONS.with(|e| e.borrow().is_empty()));
+	});
+}
+
+/// Finding 6 of issue 14: a billing peer that reuses its key on another chain with aligned rounds
+/// must not lose its deposit here for what it signed there. Checked before the fix: the signed
+/// bytes held no genesis hash, so the two votes below (signed under another genesis) were the
+/// same bytes as votes of this chain, and the report was recorded and slashed Bob.
+#[test]
+fn votes_from_another_chain_cannot_slash_a_billing_peer() {
+	build_and_execute(|| {
+		let other_genesis = Hash::repeat_byte(0xEE);
+		assert_ne!(other_genesis, Gosig::genesis_hash());
+		let signed_elsewhere = |block: u8| {
+			let payload = VotePayload::new(VoteKind::Prepare, 9, Hash::repeat_byte(block), 7u64, 0);
+			let signature = pair("Bob").sign(&payload.signing_bytes(&other_genesis, 1)).into();
+			SignedVote { payload, voter: 1, signature }
+		};
+		let proof =
+			EquivocationProof::Vote { first: signed_elsewhere(1), second: signed_elsewhere(2) };
+		assert_eq!(authorize(proof.clone()), Err(InvalidTransaction::BadProof.into()));
+		assert_noop!(report(proof), Error::<Test>::InvalidEquivocationProof);
+		assert_eq!(EquivocationCount::<Test>::get(id("Bob")), 0);
 		assert!(EQUIVOCATIONS.with(|e| e.borrow().is_empty()));
 	});
 }

@@ -255,6 +255,53 @@ fn a_receipt_of_a_period_after_its_key_was_removed_fails() {
 	});
 }
 
+/// Finding 8 of issue 14: client keys are bearer credentials. Whoever holds a removed key can
+/// still sign receipts, dated to any period before the removal, and roll them into a later
+/// report up to `MaxRollover` periods back. Checked before the fix: the audit asked whether the
+/// key was authorized when the *receipt's* period began, so the receipt below (dated period 0,
+/// signed after the key's removal in period 1, reported in period 3 from period 0) passed, and
+/// the DApp's prepaid bytes paid the holder of the stolen key. Now a removed key vouches only
+/// in reports of periods that began before its removal.
+#[test]
+fn a_removed_key_vouches_for_no_receipt_rolled_into_a_later_report() {
+	build_and_execute(|| {
+		register_peer(PEER);
+		authorize(DAPP, 0);
+		pay_for(DAPP, 4_000, 1);
+		run_to(start_of(1) + 20);
+		retire(0);
+		// Signed after the removal, dated to period 0, kept back and reported with period 3.
+		let mut node = Node::new(PEER);
+		node.serve(0, 1, DAPP, 0, 4_000);
+		run_to_report_window(3);
+		assert_ok!(node.submit(3, 0));
+		run_to_first_audit(3);
+		let report = Reports::<Test>::get(3, PEER).unwrap().report;
+		assert_noop!(
+			check(&report, &node.answer(&node.tree(), 0), 0),
+			Error::<Test>::ClientKeyNotAuthorized
+		);
+		run_to_settled(3);
+		assert_eq!(Traffic::explain_reward(&PEER, 3).unwrap().reward, 0);
+		assert_eq!(unclaimed(DAPP), 4_000, "the DApp's prepaid bytes are untouched");
+	});
+}
+
+/// The other side of the rule above: receipts of the period of the removal still count in that
+/// period's report, which is sent after the removal.
+#[test]
+fn a_key_removed_during_a_period_still_vouches_in_that_periods_report() {
+	build_and_execute(|| {
+		let node = honest_node(PEER, 1, 4_000);
+		run_to(start_of(1) + 20);
+		retire(0);
+		report_and_settle(1, &[(&node, 1)]);
+		assert_eq!(Reports::<Test>::get(1, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
+		assert!(penalties().is_empty());
+		assert_eq!(unclaimed(DAPP), 0);
+	});
+}
+
 #[test]
 fn a_receipt_for_another_server_fails() {
 	build_and_execute(|| {

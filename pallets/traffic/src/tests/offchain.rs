@@ -230,3 +230,28 @@ fn a_resent_report_is_the_one_first_signed() {
 		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
 	});
 }
+
+/// Finding 8 of issue 14, on the serving node's side: the worker leaves out of a later report the
+/// receipts of a key removed before that report's period began (the audit would refuse them and
+/// fail the report), and keeps those of keys still authorized.
+#[test]
+fn the_worker_leaves_out_receipts_of_a_key_removed_before_the_reported_period() {
+	build_and_execute_offchain(|_pool| {
+		let mut node = honest_node(PEER, 0, 3_000);
+		authorize(DAPP_2, 1);
+		pay_for(DAPP_2, 2_000, 1);
+		node.serve(0, 2, DAPP_2, 1, 2_000);
+		store_receipts(PEER, 0, &node.receipts);
+		// Period 0's report is refused or missed; key 0 is removed in period 1.
+		run_to(start_of(1) + 20);
+		retire(0);
+		let (report, kept) = Traffic::build_report(&PEER, 0).expect("period 0 may still report");
+		assert_eq!(report.per_dapp.to_vec(), vec![(DAPP, 3_000), (DAPP_2, 2_000)]);
+		assert_eq!(kept.len(), 2);
+		// Rolled over into period 2's report, only DAPP_2's receipt is left.
+		run_to_report_window(2);
+		let (report, kept) = Traffic::build_report(&PEER, 2).expect("DAPP_2's receipt");
+		assert_eq!((report.from_period, report.per_dapp.to_vec()), (0, vec![(DAPP_2, 2_000)]));
+		assert!(kept.iter().all(|r| r.receipt.dapp == DAPP_2));
+	});
+}
