@@ -434,8 +434,8 @@ impl<Hash: Encode + PartialEq + Clone, Number: Encode + PartialEq + Clone>
 {
 	/// Check that this justifies `(hash, number)` under `authorities` of set `set_id` on the
 	/// chain of `genesis_hash`. A justification with more than a quorum of signatures is still a
-	/// proof of finality and is accepted here; gossip accepts only [canonical](Self::is_canonical)
-	/// ones.
+	/// proof of finality and is accepted here; gossip accepts only canonical ones
+	/// ([`is_canonical_certificate`]).
 	pub fn verify(
 		&self,
 		hash: &Hash,
@@ -471,12 +471,6 @@ impl<Hash: Encode + PartialEq + Clone, Number: Encode + PartialEq + Clone>
 			}
 		}
 		Ok(())
-	}
-
-	/// Whether the justification is in its canonical form for a set of `n` billing peers:
-	/// exactly a quorum of signatures, the form gossip accepts ([`is_canonical_certificate`]).
-	pub fn is_canonical(&self, n: usize) -> bool {
-		is_canonical_certificate(&self.commits, n)
 	}
 }
 
