@@ -17,6 +17,7 @@ use sp_core::{crypto::AccountId32, offchain::OffchainStorage, sr25519};
 use sp_keystore::KeystorePtr;
 use spacebook_dataplane::{
 	ledger::{Ledger, ReceiptSink},
+	limits::Limits,
 	relay::RelayPolicy,
 	store::ContentStore,
 	ChainView, Config, DataPlane,
@@ -29,6 +30,7 @@ use std::{
 		atomic::{AtomicU32, Ordering},
 		Arc,
 	},
+	time::Duration,
 };
 
 /// Command-line options of the data plane.
@@ -67,6 +69,64 @@ pub struct DataPlaneParams {
 	/// Let the relay reach loopback and private networks too (tests, private deployments).
 	#[arg(long, requires = "serve_relay")]
 	pub serve_relay_private: bool,
+
+	/// Bytes the data plane's filesystem keeps free: below them uploads are refused, so that the
+	/// receipt journal and the chain's database keep working.
+	#[arg(long, value_name = "BYTES", default_value_t = 2 << 30)]
+	pub serve_min_free_space: u64,
+
+	/// HTTP connections served at once; more are answered 503 and closed.
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_connections)]
+	pub serve_max_connections: usize,
+
+	/// HTTP connections served at once from one IPv4 address or IPv6 /64.
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_connections_per_ip)]
+	pub serve_max_connections_per_ip: usize,
+
+	/// Seconds a client has to send a request's headers (slowloris).
+	#[arg(long, value_name = "SECS", default_value_t = Limits::default().header_timeout.as_secs())]
+	pub serve_header_timeout: u64,
+
+	/// Seconds a connection may pass without a byte moving before it is closed.
+	#[arg(long, value_name = "SECS", default_value_t = Limits::default().idle_timeout.as_secs())]
+	pub serve_idle_timeout: u64,
+
+	/// VPN tunnels relayed at once.
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_tunnels)]
+	pub serve_max_tunnels: usize,
+
+	/// VPN tunnels relayed at once from one IPv4 address or IPv6 /64.
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_tunnels_per_ip)]
+	pub serve_max_tunnels_per_ip: usize,
+
+	/// VPN tunnels relayed at once for one client key.
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_tunnels_per_key)]
+	pub serve_max_tunnels_per_key: usize,
+
+	/// Seconds a tunnel may pass without a byte moving before it is closed.
+	#[arg(
+		long,
+		value_name = "SECS",
+		default_value_t = Limits::default().tunnel_idle_timeout.as_secs()
+	)]
+	pub serve_tunnel_idle_timeout: u64,
+}
+
+impl DataPlaneParams {
+	/// The connection and tunnel limits the flags set.
+	pub fn limits(&self) -> Limits {
+		let secs = |s: u64| Duration::from_secs(s.max(1));
+		Limits {
+			max_connections: self.serve_max_connections,
+			max_connections_per_ip: self.serve_max_connections_per_ip,
+			header_timeout: secs(self.serve_header_timeout),
+			idle_timeout: secs(self.serve_idle_timeout),
+			max_tunnels: self.serve_max_tunnels,
+			max_tunnels_per_ip: self.serve_max_tunnels_per_ip,
+			max_tunnels_per_key: self.serve_max_tunnels_per_key,
+			tunnel_idle_timeout: secs(self.serve_tunnel_idle_timeout),
+		}
+	}
 }
 
 /// Periods of receipts kept in the journal when it is compacted at start: two hours' worth at
@@ -147,6 +207,7 @@ where
 	let store = ContentStore::open(dir.join("store"))
 		.map_err(|e| format!("the data plane's store at {dir:?}: {e}"))?;
 	let (credit_window, max_upload) = (params.serve_credit_window, params.serve_max_upload);
+	let (min_free_space, limits) = (params.serve_min_free_space, params.limits());
 	let relay =
 		params.serve_relay.then_some(RelayPolicy { allow_private: params.serve_relay_private });
 	let genesis_hash = client.info().genesis_hash;
@@ -182,7 +243,9 @@ where
 		let mut config = Config::new(server, genesis_hash);
 		config.credit_window = credit_window;
 		config.max_upload = max_upload;
+		config.min_free_space = min_free_space;
 		config.relay = relay;
+		config.limits = limits;
 		let chain = Arc::new(NodeChain { client: client.clone(), period: current.clone() });
 		let plane = DataPlane::new(Arc::new(store), Arc::new(ledger), chain, config);
 		let listener = match tokio::net::TcpListener::from_std(listener) {

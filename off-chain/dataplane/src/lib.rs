@@ -24,6 +24,7 @@
 
 pub mod content;
 pub mod ledger;
+pub mod limits;
 pub mod protocol;
 pub mod relay;
 pub mod server;

@@ -3,6 +3,7 @@
 use crate::{
 	content::HashIndex,
 	ledger::Ledger,
+	limits::{self, Activity, Admission, Limits, Refused, Watched},
 	protocol::{
 		self, ByteRange, ErrorBody, Opened, ReceiptTaken, Status, PERIOD_HEADER, SESSION_HEADER,
 	},
@@ -17,13 +18,14 @@ use hyper::{
 	body::{Frame, Incoming},
 	header, Method, Request, Response, StatusCode,
 };
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use parking_lot::Mutex;
 use sp_core::{crypto::AccountId32, H256};
 use spacebook_receipts::{ClientKey, SessionId};
 use std::{
 	convert::Infallible,
 	io::{self, Write},
+	net::SocketAddr,
 	sync::Arc,
 	time::{Duration, Instant},
 };
@@ -61,8 +63,13 @@ pub struct Config {
 	pub stall_timeout: Duration,
 	/// The largest file accepted for upload.
 	pub max_upload: u64,
+	/// Bytes the content store's filesystem keeps free: below them uploads are refused, so
+	/// that the receipt journal and the chain's database beside it keep working.
+	pub min_free_space: u64,
 	/// Whether the peer relays VPN traffic (`CONNECT`), and where to.
 	pub relay: Option<RelayPolicy>,
+	/// Connections, tunnels and their timeouts.
+	pub limits: Limits,
 }
 
 impl Config {
@@ -79,7 +86,9 @@ impl Config {
 			idle_timeout: Duration::from_secs(600),
 			stall_timeout: Duration::from_secs(15),
 			max_upload: 64 << 30,
+			min_free_space: 2 << 30,
 			relay: None,
+			limits: Limits::default(),
 		}
 	}
 }
@@ -90,6 +99,7 @@ pub struct DataPlane {
 	sessions: Mutex<Sessions>,
 	ledger: Arc<Ledger>,
 	chain: Arc<dyn ChainView>,
+	admission: Arc<Admission>,
 	config: Config,
 }
 
@@ -159,7 +169,20 @@ impl DataPlane {
 			config.max_sessions_per_dapp,
 			config.idle_timeout,
 		);
-		Arc::new(DataPlane { store, sessions: Mutex::new(sessions), ledger, chain, config })
+		let admission = Admission::new(config.limits.clone());
+		Arc::new(DataPlane {
+			store,
+			sessions: Mutex::new(sessions),
+			ledger,
+			chain,
+			admission,
+			config,
+		})
+	}
+
+	/// What is open now, counted against the limits.
+	pub fn admission(&self) -> &Arc<Admission> {
+		&self.admission
 	}
 
 	/// The content store.
@@ -179,23 +202,46 @@ impl DataPlane {
 					continue;
 				}
 			};
+			let permit = match self.admission.connection(remote.ip()) {
+				Ok(permit) => permit,
+				Err(refused) => {
+					// Answered without reading, writing only what the socket takes at once.
+					log::debug!(target: "dataplane", "refusing {remote}: {refused}");
+					let _ = stream.try_write(&refusal(refused));
+					continue;
+				}
+			};
 			let _ = stream.set_nodelay(true);
 			let plane = self.clone();
 			tokio::spawn(async move {
-				let service = hyper::service::service_fn(move |req| plane.clone().handle(req));
-				let conn = hyper::server::conn::http1::Builder::new()
-					.serve_connection(TokioIo::new(stream), service)
-					.with_upgrades();
-				if let Err(e) = conn.await {
-					log::debug!(target: "dataplane", "connection from {remote} ended: {e}");
+				let _permit = permit;
+				let limits = plane.config.limits.clone();
+				let activity = Arc::new(Activity::default());
+				let io = TokioIo::new(Watched::new(stream, activity.clone()));
+				let service =
+					hyper::service::service_fn(move |req| plane.clone().handle(req, remote));
+				let mut builder = hyper::server::conn::http1::Builder::new();
+				builder.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+				let conn = builder.serve_connection(io, service).with_upgrades();
+				tokio::select! {
+					ended = conn => if let Err(e) = ended {
+						log::debug!(target: "dataplane", "connection from {remote} ended: {e}");
+					},
+					_ = activity.idle(limits.idle_timeout) => {
+						log::debug!(target: "dataplane", "closing idle connection from {remote}");
+					}
 				}
 			});
 		}
 	}
 
-	async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+	async fn handle(
+		self: Arc<Self>,
+		req: Request<Incoming>,
+		remote: SocketAddr,
+	) -> Result<Response<Body>, Infallible> {
 		if req.method() == Method::CONNECT {
-			return Ok(self.connect(req).await);
+			return Ok(self.connect(req, remote).await);
 		}
 		let path = req.uri().path().to_owned();
 		let Some(rest) = path.strip_prefix(protocol::PREFIX) else {
@@ -442,6 +488,15 @@ impl DataPlane {
 		let Some(address) = address else {
 			return error(StatusCode::BAD_REQUEST, "name the file's address: ?address=<address>");
 		};
+		let declared = req
+			.headers()
+			.get(header::CONTENT_LENGTH)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.parse::<u64>().ok())
+			.unwrap_or(0);
+		if let Err(response) = self.room_for(declared) {
+			return response;
+		}
 		let limit = self.config.max_upload;
 		let import = match self.store.begin_import(&address, limit) {
 			Ok(import) => import,
@@ -464,6 +519,10 @@ impl DataPlane {
 			}
 			if pending.len() >= crate::content::SLICE_SIZE as usize || (done && !pending.is_empty())
 			{
+				// The abandoned import's temporary file is removed when it is dropped.
+				if let Err(response) = self.room_for(pending.len() as u64) {
+					return response;
+				}
 				let mut writing = import.take().expect("put back after each write");
 				let data = std::mem::take(&mut pending);
 				let written = tokio::task::spawn_blocking(move || {
@@ -495,8 +554,32 @@ impl DataPlane {
 }
 
 impl DataPlane {
+	/// Whether `bytes` more can be stored and still leave the free-space floor.
+	#[allow(clippy::result_large_err)]
+	fn room_for(&self, bytes: u64) -> Result<(), Response<Body>> {
+		let floor = self.config.min_free_space;
+		match limits::free_space(self.store.root()) {
+			Ok(free) if free >= floor.saturating_add(bytes) => Ok(()),
+			Ok(free) => Err(error(
+				StatusCode::INSUFFICIENT_STORAGE,
+				format!(
+					"this peer keeps {floor} bytes free and has {free}: it takes no upload of \
+					 {bytes} more bytes now"
+				),
+			)),
+			Err(e) => {
+				log::error!(target: "dataplane", "free space of the content store: {e}");
+				Err(error(StatusCode::INTERNAL_SERVER_ERROR, "cannot tell the free space"))
+			}
+		}
+	}
+
 	/// `CONNECT host:port`: relay a VPN connection of a session.
-	async fn connect(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
+	async fn connect(
+		self: Arc<Self>,
+		req: Request<Incoming>,
+		remote: SocketAddr,
+	) -> Response<Body> {
 		let Some(policy) = self.config.relay.clone() else {
 			return error(StatusCode::FORBIDDEN, "this peer does not relay traffic");
 		};
@@ -506,6 +589,16 @@ impl DataPlane {
 		};
 		let Some(target) = req.uri().authority().map(|a| a.to_string()) else {
 			return error(StatusCode::BAD_REQUEST, "CONNECT names host:port");
+		};
+		let key = match self.sessions.lock().get(&session) {
+			Some(open) => open.client_key,
+			None => return session_error(SessionError::UnknownSession),
+		};
+		// Counted before the target is resolved or dialled: a refused tunnel costs the peer
+		// nothing.
+		let permit = match self.admission.tunnel(remote.ip(), key) {
+			Ok(permit) => permit,
+			Err(refused) => return refused_error(refused),
 		};
 		let addrs = match relay::resolve(&target, &policy).await {
 			Ok(addrs) => addrs,
@@ -523,6 +616,7 @@ impl DataPlane {
 		let _ = upstream.set_nodelay(true);
 		let plane = self.clone();
 		tokio::spawn(async move {
+			let _permit = permit;
 			match hyper::upgrade::on(req).await {
 				Ok(upgraded) => plane.relay(&session, TokioIo::new(upgraded), upstream).await,
 				Err(e) => log::debug!(target: "dataplane", "relay upgrade failed: {e}"),
@@ -542,19 +636,27 @@ impl DataPlane {
 	) {
 		let (mut client_read, mut client_write) = tokio::io::split(client);
 		let (mut upstream_read, mut upstream_write) = upstream.into_split();
-		let up = self.pump(session, &mut client_read, &mut upstream_write);
-		let down = self.pump(session, &mut upstream_read, &mut client_write);
+		let activity = Activity::default();
+		let up = self.pump(session, &mut client_read, &mut upstream_write, &activity);
+		let down = self.pump(session, &mut upstream_read, &mut client_write, &activity);
 		// One direction ending cleanly half-closes it and the other goes on; an error (the
 		// credit window used up, a reset) ends both.
-		let outcome = futures::future::select(Box::pin(up), Box::pin(down)).await;
-		match outcome {
-			futures::future::Either::Left((Ok(()), other)) => {
-				let _ = other.await;
+		let relaying = async {
+			match futures::future::select(Box::pin(up), Box::pin(down)).await {
+				futures::future::Either::Left((Ok(()), other)) => {
+					let _ = other.await;
+				}
+				futures::future::Either::Right((Ok(()), other)) => {
+					let _ = other.await;
+				}
+				_ => {}
 			}
-			futures::future::Either::Right((Ok(()), other)) => {
-				let _ = other.await;
+		};
+		tokio::select! {
+			_ = relaying => {}
+			_ = activity.idle(self.config.limits.tunnel_idle_timeout) => {
+				log::debug!(target: "dataplane", "closing an idle tunnel");
 			}
-			_ => {}
 		}
 	}
 
@@ -564,6 +666,7 @@ impl DataPlane {
 		session: &SessionId,
 		from: &mut (impl AsyncRead + Unpin),
 		to: &mut (impl AsyncWrite + Unpin),
+		activity: &Activity,
 	) -> io::Result<()> {
 		let mut buf = vec![0u8; RELAY_CHUNK];
 		loop {
@@ -571,6 +674,7 @@ impl DataPlane {
 			if n == 0 {
 				return to.shutdown().await;
 			}
+			activity.touch();
 			let mut done = 0;
 			while done < n {
 				let granted =
@@ -587,6 +691,30 @@ impl DataPlane {
 const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes relayed at a time.
 const RELAY_CHUNK: usize = 64 << 10;
+
+/// What a connection over a limit is told before it is closed.
+fn refusal(refused: Refused) -> Vec<u8> {
+	let body = serde_json::to_vec(&ErrorBody { error: refused.to_string() })
+		.expect("plain data serializes");
+	let mut response = format!(
+		"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+		 content-length: {}\r\nconnection: close\r\n\r\n",
+		body.len()
+	)
+	.into_bytes();
+	response.extend_from_slice(&body);
+	response
+}
+
+fn refused_error(refused: Refused) -> Response<Body> {
+	let status = match refused {
+		Refused::Connections(_) | Refused::Tunnels(_) => StatusCode::SERVICE_UNAVAILABLE,
+		Refused::ConnectionsOfAddress(_)
+		| Refused::TunnelsOfAddress(_)
+		| Refused::TunnelsOfKey(_) => StatusCode::TOO_MANY_REQUESTS,
+	};
+	error(status, refused)
+}
 
 fn store_error(e: StoreError) -> Response<Body> {
 	let status = match e {

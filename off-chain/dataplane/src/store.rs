@@ -134,7 +134,12 @@ impl ContentStore {
 		self.files.read().get(hash).cloned()
 	}
 
-	/// The path of the bytes of a stored file.
+	/// The directory the store keeps its files in.
+	pub fn root(&self) -> &Path {
+		&self.root
+	}
+
+	/// Where the bytes of the file `hash` are.
 	pub fn data_path(&self, hash: &HashIndex) -> PathBuf {
 		self.file_dir(hash).join("data")
 	}

@@ -1,0 +1,377 @@
+//! Attacks on a serving peer's sockets and disk (finding 3 of the security review,
+//! docs/security.md), against a real server on loopback with short limits.
+//!
+//! Each test was checked against the server before the limits existed (hyper without a timer,
+//! no admission, no floor): the slowloris and idle sockets stayed open, the connections and
+//! tunnels over the limits were served, and the upload below the floor was stored.
+
+use codec::Encode;
+use parking_lot::Mutex;
+use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
+use spacebook_dataplane::{
+	ledger::{Ledger, MemorySink},
+	limits::Limits,
+	protocol::SESSION_HEADER,
+	relay::RelayPolicy,
+	store::ContentStore,
+	ChainView, Config, DataPlane,
+};
+use spacebook_receipts::{ClientKey, Receipt as Plain};
+use std::{
+	collections::HashMap,
+	net::SocketAddr,
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use tokio::{
+	io::{AsyncReadExt, AsyncWriteExt},
+	net::{TcpSocket, TcpStream},
+};
+
+const PERIOD: u32 = 7;
+
+#[derive(Default)]
+struct Chain {
+	client_keys: Mutex<HashMap<ClientKey, AccountId32>>,
+}
+
+impl ChainView for Chain {
+	fn current_period(&self) -> u32 {
+		PERIOD
+	}
+	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32> {
+		self.client_keys.lock().get(key).cloned()
+	}
+}
+
+fn genesis() -> H256 {
+	H256::repeat_byte(0x5b)
+}
+fn dapp() -> AccountId32 {
+	AccountId32::new([0xda; 32])
+}
+fn server() -> AccountId32 {
+	AccountId32::new([1; 32])
+}
+fn client_key() -> sr25519::Pair {
+	sr25519::Pair::from_string("//attacker-client", None).unwrap()
+}
+
+struct Peer {
+	addr: SocketAddr,
+	plane: Arc<DataPlane>,
+	dir: tempfile::TempDir,
+	task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Peer {
+	fn drop(&mut self) {
+		self.task.abort();
+	}
+}
+
+/// A serving peer with short timeouts, small limits, and `tweak` on top.
+async fn peer(tweak: impl FnOnce(&mut Config)) -> Peer {
+	let chain = Arc::new(Chain::default());
+	chain.client_keys.lock().insert(client_key().public(), dapp());
+	let dir = tempfile::tempdir().unwrap();
+	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
+	let sink = Arc::new(MemorySink::default());
+	let ledger = Arc::new(Ledger::open(dir.path().join("receipts.journal"), sink, 0).unwrap());
+	let mut config = Config::new(server(), genesis());
+	config.min_free_space = 0;
+	config.limits = Limits {
+		max_connections: 8,
+		max_connections_per_ip: 4,
+		header_timeout: Duration::from_millis(300),
+		idle_timeout: Duration::from_secs(30),
+		max_tunnels: 8,
+		max_tunnels_per_ip: 8,
+		max_tunnels_per_key: 2,
+		tunnel_idle_timeout: Duration::from_secs(30),
+	};
+	tweak(&mut config);
+	let plane = DataPlane::new(store, ledger, chain, config);
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	let task = tokio::spawn(plane.clone().serve(listener));
+	Peer { addr, plane, dir, task }
+}
+
+/// A connection to `peer` from the loopback address `from` (Linux routes all of 127/8 to lo).
+async fn connect_from(peer: SocketAddr, from: &str) -> TcpStream {
+	let socket = TcpSocket::new_v4().unwrap();
+	socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+	socket.connect(peer).await.unwrap()
+}
+
+/// Read what the peer sends until it closes the connection, for at most `wait`.
+async fn read_until_closed(stream: &mut TcpStream, wait: Duration) -> Option<Vec<u8>> {
+	let mut out = Vec::new();
+	match tokio::time::timeout(wait, stream.read_to_end(&mut out)).await {
+		Ok(_) => Some(out),
+		Err(_) => None,
+	}
+}
+
+/// The status line and body of one request sent on a fresh connection from `from`.
+async fn request(peer: SocketAddr, from: &str, head: &str, body: &[u8]) -> (u16, String) {
+	let mut stream = connect_from(peer, from).await;
+	let mut raw = format!("{head}\r\nhost: peer\r\nconnection: close\r\n").into_bytes();
+	raw.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+	raw.extend_from_slice(body);
+	stream.write_all(&raw).await.unwrap();
+	let answer = read_until_closed(&mut stream, Duration::from_secs(10)).await.unwrap();
+	parse(&answer)
+}
+
+fn parse(answer: &[u8]) -> (u16, String) {
+	let text = String::from_utf8_lossy(answer).to_string();
+	let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+	let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+	(status, body)
+}
+
+/// Wait (briefly) until `done` holds.
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+	let deadline = Instant::now() + Duration::from_secs(5);
+	while !done() {
+		assert!(Instant::now() < deadline, "{what}");
+		tokio::time::sleep(Duration::from_millis(20)).await;
+	}
+}
+
+fn opening(session: u8) -> Vec<u8> {
+	Plain {
+		period: PERIOD,
+		session: [session; 16],
+		server: server(),
+		dapp: dapp(),
+		client_key: client_key().public(),
+		bytes: 0,
+	}
+	.sign(&client_key(), &genesis())
+	.encode()
+}
+
+fn receipt(session: u8, bytes: u64) -> Vec<u8> {
+	Plain {
+		period: PERIOD,
+		session: [session; 16],
+		server: server(),
+		dapp: dapp(),
+		client_key: client_key().public(),
+		bytes,
+	}
+	.sign(&client_key(), &genesis())
+	.encode()
+}
+
+async fn open_session(peer: &Peer, session: u8) {
+	let (status, body) =
+		request(peer.addr, "127.0.0.1", "POST /v1/sessions HTTP/1.1", &opening(session)).await;
+	assert_eq!(status, 200, "{body}");
+}
+
+/// **Attack: slowloris.** Headers trickled a byte at a time held a connection (and its task)
+/// for ever, since hyper drops its header timeout without a timer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slowloris_connections_are_closed_at_the_header_timeout() {
+	let peer = peer(|_| {}).await;
+	let mut slow = connect_from(peer.addr, "127.0.0.1").await;
+	slow.write_all(b"GET /v1/status HTTP/1.1\r\n").await.unwrap();
+	let started = Instant::now();
+	let trickle = async {
+		for _ in 0..50 {
+			tokio::time::sleep(Duration::from_millis(50)).await;
+			if slow.write_all(b"x-slow: 1\r\n").await.is_err() {
+				break;
+			}
+		}
+	};
+	trickle.await;
+	let closed = read_until_closed(&mut slow, Duration::from_secs(3)).await;
+	assert!(closed.is_some(), "the slow connection is still open");
+	assert!(started.elapsed() < Duration::from_secs(5));
+	eventually("the slow connection is still counted", || {
+		peer.plane.admission().connections() == 0
+	})
+	.await;
+	// An honest request is served as before.
+	let (status, body) = request(peer.addr, "127.0.0.1", "GET /v1/status HTTP/1.1", b"").await;
+	assert_eq!(status, 200, "{body}");
+}
+
+/// **Attack: idle sockets.** Connections that send nothing after their request (or nothing
+/// at all) were kept for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed_and_their_places_freed() {
+	let peer = peer(|config| {
+		// The idle timeout alone, not the header timeout, closes them.
+		config.limits.header_timeout = Duration::from_secs(60);
+		config.limits.idle_timeout = Duration::from_millis(300);
+	})
+	.await;
+	let mut idle = Vec::new();
+	for _ in 0..4 {
+		idle.push(connect_from(peer.addr, "127.0.0.1").await);
+	}
+	// A keep-alive connection idle after its answer.
+	let mut kept = connect_from(peer.addr, "127.0.0.2").await;
+	kept.write_all(b"GET /v1/status HTTP/1.1\r\nhost: peer\r\n\r\n").await.unwrap();
+	eventually("the connections are not counted", || peer.plane.admission().connections() == 5)
+		.await;
+	for stream in idle.iter_mut().chain(std::iter::once(&mut kept)) {
+		assert!(read_until_closed(stream, Duration::from_secs(3)).await.is_some());
+	}
+	eventually("idle connections are still counted", || peer.plane.admission().connections() == 0)
+		.await;
+}
+
+/// **Attack: connection floods.** Every socket was served, from one address or many.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_limits_are_refused_and_the_peer_keeps_serving() {
+	let peer = peer(|_| {}).await;
+	let mut held = Vec::new();
+	for _ in 0..4 {
+		held.push(connect_from(peer.addr, "127.0.0.3").await);
+	}
+	eventually("the held connections are not counted", || {
+		peer.plane.admission().connections() == 4
+	})
+	.await;
+	let (status, body) = request(peer.addr, "127.0.0.3", "GET /v1/status HTTP/1.1", b"").await;
+	assert_eq!(status, 503);
+	assert!(body.contains("too many connections from your address"), "{body}");
+	// Another address is served.
+	let (status, _) = request(peer.addr, "127.0.0.1", "GET /v1/status HTTP/1.1", b"").await;
+	assert_eq!(status, 200);
+	for _ in 0..4 {
+		held.push(connect_from(peer.addr, "127.0.0.4").await);
+	}
+	eventually("the held connections are not counted", || {
+		peer.plane.admission().connections() == 8
+	})
+	.await;
+	let (status, body) = request(peer.addr, "127.0.0.1", "GET /v1/status HTTP/1.1", b"").await;
+	assert_eq!(status, 503);
+	assert!(body.contains("serves no more connections"), "{body}");
+	// The refused connections took no place; closing the held ones frees theirs.
+	assert_eq!(peer.plane.admission().connections(), 8);
+	held.clear();
+	eventually("closed connections are still counted", || {
+		peer.plane.admission().connections() == 0
+	})
+	.await;
+	let (status, _) = request(peer.addr, "127.0.0.3", "GET /v1/status HTTP/1.1", b"").await;
+	assert_eq!(status, 200);
+}
+
+/// A TCP server that echoes what it reads.
+async fn echo() -> SocketAddr {
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	tokio::spawn(async move {
+		while let Ok((mut stream, _)) = listener.accept().await {
+			tokio::spawn(async move {
+				let (mut read, mut write) = stream.split();
+				let _ = tokio::io::copy(&mut read, &mut write).await;
+			});
+		}
+	});
+	addr
+}
+
+/// Open a tunnel to `target` in `session`; the status and, when it is 200, the open stream.
+async fn tunnel(
+	peer: &Peer,
+	from: &str,
+	session: u8,
+	target: SocketAddr,
+) -> (u16, String, TcpStream) {
+	let mut stream = connect_from(peer.addr, from).await;
+	let head = format!(
+		"CONNECT {target} HTTP/1.1\r\nhost: {target}\r\n{SESSION_HEADER}: {}\r\n\r\n",
+		hex::encode([session; 16])
+	);
+	stream.write_all(head.as_bytes()).await.unwrap();
+	let mut answer = Vec::new();
+	let mut byte = [0u8; 1];
+	while !answer.ends_with(b"\r\n\r\n") {
+		assert_eq!(stream.read(&mut byte).await.unwrap(), 1, "closed mid-answer");
+		answer.push(byte[0]);
+	}
+	let (status, _) = parse(&answer);
+	let mut body = String::new();
+	if status != 200 {
+		let mut rest = Vec::new();
+		let _ = tokio::time::timeout(Duration::from_secs(2), stream.read_to_end(&mut rest)).await;
+		body = String::from_utf8_lossy(&rest).to_string();
+	}
+	(status, body, stream)
+}
+
+/// **Attack: tunnel floods.** One client key could open as many relayed connections as it
+/// liked, and keep them open without a byte moving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tunnels_are_capped_per_key_and_closed_when_idle() {
+	let peer = peer(|config| {
+		config.relay = Some(RelayPolicy { allow_private: true });
+		config.limits.tunnel_idle_timeout = Duration::from_millis(400);
+	})
+	.await;
+	let target = echo().await;
+	open_session(&peer, 1).await;
+	open_session(&peer, 2).await;
+	let (status, body, mut first) = tunnel(&peer, "127.0.0.1", 1, target).await;
+	assert_eq!(status, 200, "{body}");
+	let (status, body, _second) = tunnel(&peer, "127.0.0.2", 2, target).await;
+	assert_eq!(status, 200, "{body}");
+	// A third tunnel of the same key, whatever the session or the address, is refused.
+	let (status, body, _) = tunnel(&peer, "127.0.0.3", 1, target).await;
+	assert_eq!(status, 429);
+	assert!(body.contains("too many tunnels of your client key"), "{body}");
+	assert_eq!(peer.plane.admission().tunnels(), 2);
+	// A tunnel in use stays open past the idle timeout.
+	for _ in 0..4 {
+		first.write_all(b"ping").await.unwrap();
+		let mut pong = [0u8; 4];
+		first.read_exact(&mut pong).await.unwrap();
+		assert_eq!(&pong, b"ping");
+		tokio::time::sleep(Duration::from_millis(150)).await;
+	}
+	// Idle tunnels are closed, and their places freed.
+	assert!(read_until_closed(&mut first, Duration::from_secs(3)).await.is_some());
+	eventually("idle tunnels are still counted", || peer.plane.admission().tunnels() == 0).await;
+	let (status, body, _) = tunnel(&peer, "127.0.0.3", 1, target).await;
+	assert_eq!(status, 200, "{body}");
+}
+
+/// **Attack: filling the disk.** Uploads were taken until the disk was full, on the
+/// filesystem of the receipt journal and the chain's database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn below_the_free_space_floor_uploads_are_refused_and_receipts_still_kept() {
+	let peer = peer(|config| config.min_free_space = u64::MAX / 2).await;
+	// A file the peer already holds, to serve.
+	let source = peer.dir.path().join("source.bin");
+	std::fs::write(&source, vec![7u8; 1000]).unwrap();
+	let info = peer.plane.store().add_path(&source, "kept").unwrap();
+	open_session(&peer, 1).await;
+	let session = format!("{SESSION_HEADER}: {}", hex::encode([1u8; 16]));
+
+	let upload = format!("POST /v1/files?address=more HTTP/1.1\r\n{session}");
+	let (status, body) = request(peer.addr, "127.0.0.1", &upload, &[1u8; 4096]).await;
+	assert_eq!(status, 507, "{body}");
+	assert!(body.contains("keeps"), "{body}");
+	assert_eq!(peer.plane.store().file_count(), 1);
+	assert_eq!(std::fs::read_dir(peer.dir.path().join("store/tmp")).unwrap().count(), 0);
+
+	// Serving and its receipts go on.
+	let get = format!("GET /v1/files/{}/data HTTP/1.1\r\n{session}", info.hash_index);
+	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
+	assert_eq!((status, body.len()), (200, 1000));
+	let (status, body) =
+		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, 1000)).await;
+	assert_eq!(status, 200, "{body}");
+	assert!(body.contains("\"new\":true"), "{body}");
+}
