@@ -110,6 +110,11 @@ pub struct DataPlaneParams {
 		default_value_t = Limits::default().tunnel_idle_timeout.as_secs()
 	)]
 	pub serve_tunnel_idle_timeout: u64,
+
+	/// Uploads of one DApp under way at once (each within the DApp's storage quota, which the
+	/// chain sets).
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_uploads_per_dapp)]
+	pub serve_max_uploads_per_dapp: usize,
 }
 
 impl DataPlaneParams {
@@ -125,6 +130,7 @@ impl DataPlaneParams {
 			max_tunnels_per_ip: self.serve_max_tunnels_per_ip,
 			max_tunnels_per_key: self.serve_max_tunnels_per_key,
 			tunnel_idle_timeout: secs(self.serve_tunnel_idle_timeout),
+			max_uploads_per_dapp: self.serve_max_uploads_per_dapp,
 		}
 	}
 }
@@ -154,6 +160,12 @@ where
 	fn dapp_of_client_key(&self, key: &sr25519::Public) -> Option<AccountId32> {
 		let best = self.client.info().best_hash;
 		self.client.runtime_api().dapp_of_client_key(best, *key).ok().flatten()
+	}
+
+	fn dapp_storage_quota(&self) -> u64 {
+		let best = self.client.info().best_hash;
+		// A node that cannot read the quota takes no upload.
+		self.client.runtime_api().dapp_storage_quota(best).unwrap_or(0)
 	}
 }
 

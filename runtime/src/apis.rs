@@ -152,6 +152,10 @@ impl_runtime_apis! {
 				.collect()
 		}
 
+		fn dapp_storage_quota() -> u64 {
+			pallet_peers::DAppStorageQuota::<Runtime>::get()
+		}
+
 		fn professional_peers(
 			after: Option<AccountId>,
 			scan: u32,

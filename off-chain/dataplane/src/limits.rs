@@ -10,11 +10,14 @@
 //! - **Tunnels.** At most [`Limits::max_tunnels`] relayed VPN connections (`CONNECT`), at most
 //!   [`Limits::max_tunnels_per_ip`] from one address and [`Limits::max_tunnels_per_key`] of one
 //!   client key; a tunnel on which no byte moves for [`Limits::tunnel_idle_timeout`] is closed.
+//! - **Uploads.** At most [`Limits::max_uploads_per_dapp`] uploads of one DApp at once (each
+//!   may write up to the DApp's remaining quota before the quota is checked again at its end).
 //!
 //! "One address" is an IPv4 address or an IPv6 /64 network: an IPv6 host usually holds a whole
 //! /64, so counting single IPv6 addresses would give one attacker billions of allowances.
 
 use parking_lot::Mutex;
+use sp_core::crypto::AccountId32;
 use spacebook_receipts::ClientKey;
 use std::{
 	collections::HashMap,
@@ -53,6 +56,8 @@ pub struct Limits {
 	pub max_tunnels_per_key: usize,
 	/// Time a tunnel may pass without a byte moving either way.
 	pub tunnel_idle_timeout: Duration,
+	/// Uploads of one DApp at once.
+	pub max_uploads_per_dapp: usize,
 }
 
 impl Default for Limits {
@@ -66,6 +71,7 @@ impl Default for Limits {
 			max_tunnels_per_ip: 256,
 			max_tunnels_per_key: 256,
 			tunnel_idle_timeout: Duration::from_secs(300),
+			max_uploads_per_dapp: 4,
 		}
 	}
 }
@@ -88,6 +94,9 @@ pub enum Refused {
 	/// The client key holds as many tunnels as one key may.
 	#[error("too many tunnels of your client key ({0} open)")]
 	TunnelsOfKey(usize),
+	/// The DApp has as many uploads under way as one DApp may.
+	#[error("too many uploads of your DApp at once ({0} under way)")]
+	UploadsOfDApp(usize),
 }
 
 /// The address an allowance is counted against: an IPv4 address, or an IPv6 /64.
@@ -115,6 +124,7 @@ struct Counts {
 	tunnels: usize,
 	tunnels_of: HashMap<AddressKey, usize>,
 	tunnels_of_key: HashMap<ClientKey, usize>,
+	uploads_of: HashMap<AccountId32, usize>,
 }
 
 fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K) {
@@ -123,6 +133,18 @@ fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K) {
 		if *n == 0 {
 			map.remove(&key);
 		}
+	}
+}
+
+/// An admitted upload: counted until dropped.
+pub struct UploadPermit {
+	admission: Arc<Admission>,
+	dapp: AccountId32,
+}
+
+impl Drop for UploadPermit {
+	fn drop(&mut self) {
+		take(&mut self.admission.counts.lock().uploads_of, self.dapp.clone());
 	}
 }
 
@@ -208,6 +230,17 @@ impl Admission {
 		*counts.tunnels_of.entry(address).or_default() += 1;
 		*counts.tunnels_of_key.entry(key).or_default() += 1;
 		Ok(TunnelPermit { admission: self.clone(), address, key })
+	}
+
+	/// Admit an upload of `dapp`, if it has fewer under way than the limit.
+	pub fn upload(self: &Arc<Self>, dapp: &AccountId32) -> Result<UploadPermit, Refused> {
+		let mut counts = self.counts.lock();
+		let under_way = counts.uploads_of.entry(dapp.clone()).or_default();
+		if *under_way >= self.limits.max_uploads_per_dapp {
+			return Err(Refused::UploadsOfDApp(*under_way));
+		}
+		*under_way += 1;
+		Ok(UploadPermit { admission: self.clone(), dapp: dapp.clone() })
 	}
 
 	/// HTTP connections open now.
@@ -401,6 +434,19 @@ mod tests {
 		drop(t1);
 		let _t5 = admission.tunnel(ip("10.0.0.1"), k1).unwrap();
 		assert_eq!(admission.tunnels(), 4);
+	}
+
+	#[test]
+	fn uploads_are_bounded_per_dapp() {
+		let admission = Admission::new(Limits { max_uploads_per_dapp: 2, ..limits() });
+		let (a, b) = (AccountId32::new([1; 32]), AccountId32::new([2; 32]));
+		let first = admission.upload(&a).unwrap();
+		let _second = admission.upload(&a).unwrap();
+		assert_eq!(admission.upload(&a).err(), Some(Refused::UploadsOfDApp(2)));
+		let _other = admission.upload(&b).unwrap();
+		drop(first);
+		let _third = admission.upload(&a).unwrap();
+		assert!(admission.counts.lock().uploads_of.values().all(|n| *n <= 2));
 	}
 
 	#[tokio::test(start_paused = true)]

@@ -40,6 +40,8 @@ pub trait ChainView: Send + Sync + 'static {
 	fn current_period(&self) -> u32;
 	/// The DApp that authorized `key` to sign receipts, if any.
 	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32>;
+	/// The bytes a DApp may upload to this peer (the chain's `DAppStorageQuota`).
+	fn dapp_storage_quota(&self) -> u64;
 }
 
 /// How a serving peer serves.
@@ -475,9 +477,17 @@ impl DataPlane {
 	}
 
 	async fn upload(&self, req: Request<Incoming>) -> Response<Body> {
-		if let Err(response) = self.session_of(&req) {
-			return response;
-		}
+		let session = match self.session_of(&req) {
+			Ok(session) => session,
+			Err(response) => return response,
+		};
+		let Some(dapp) = self.sessions.lock().get(&session).map(|open| open.dapp.clone()) else {
+			return session_error(SessionError::UnknownSession);
+		};
+		let _permit = match self.admission.upload(&dapp) {
+			Ok(permit) => permit,
+			Err(refused) => return refused_error(refused),
+		};
 		let address = req
 			.uri()
 			.query()
@@ -497,8 +507,8 @@ impl DataPlane {
 		if let Err(response) = self.room_for(declared) {
 			return response;
 		}
-		let limit = self.config.max_upload;
-		let import = match self.store.begin_import(&address, limit) {
+		let (limit, quota) = (self.config.max_upload, self.chain.dapp_storage_quota());
+		let import = match self.store.begin_upload(&address, limit, &dapp, quota) {
 			Ok(import) => import,
 			Err(e) => return store_error(e),
 		};
@@ -711,7 +721,8 @@ fn refused_error(refused: Refused) -> Response<Body> {
 		Refused::Connections(_) | Refused::Tunnels(_) => StatusCode::SERVICE_UNAVAILABLE,
 		Refused::ConnectionsOfAddress(_)
 		| Refused::TunnelsOfAddress(_)
-		| Refused::TunnelsOfKey(_) => StatusCode::TOO_MANY_REQUESTS,
+		| Refused::TunnelsOfKey(_)
+		| Refused::UploadsOfDApp(_) => StatusCode::TOO_MANY_REQUESTS,
 	};
 	error(status, refused)
 }
@@ -721,6 +732,7 @@ fn store_error(e: StoreError) -> Response<Body> {
 		StoreError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		StoreError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
 		StoreError::Empty | StoreError::BadAddress => StatusCode::BAD_REQUEST,
+		StoreError::AddressTaken | StoreError::QuotaExceeded { .. } => StatusCode::FORBIDDEN,
 	};
 	error(status, e)
 }
@@ -728,6 +740,9 @@ fn store_error(e: StoreError) -> Response<Body> {
 fn store_io_error(e: io::Error) -> Response<Body> {
 	match e.get_ref().and_then(|inner| inner.downcast_ref::<StoreError>()) {
 		Some(StoreError::TooLarge(limit)) => store_error(StoreError::TooLarge(*limit)),
+		Some(StoreError::QuotaExceeded { used, quota }) => {
+			store_error(StoreError::QuotaExceeded { used: *used, quota: *quota })
+		}
 		_ => store_error(StoreError::Io(e)),
 	}
 }

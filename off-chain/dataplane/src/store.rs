@@ -6,11 +6,18 @@
 //! they are written, and moved into place only when whole: a crash never leaves a half file
 //! that would be served. The methods do blocking I/O; async callers run them on a blocking
 //! thread.
+//!
+//! **Uploads by DApps** ([`ContentStore::begin_upload`]) are recorded in the file's `uploads`
+//! (`<DApp account hex> <address>` a line) and bounded until storage orders exist: an address
+//! belongs to the DApp that first uploaded under it (no other DApp may add versions to it, nor
+//! to addresses the peer's operator added), and a DApp stores at most its quota (the chain's
+//! `DAppStorageQuota`) here, each distinct file it uploaded counted once at its length.
 
 use crate::content::{hash_index, Digest, FileInfo, HashIndex, SLICE_SIZE};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
+use sp_core::crypto::AccountId32;
 use std::{
-	collections::{BTreeMap, HashMap},
+	collections::{BTreeMap, HashMap, HashSet},
 	fs,
 	io::{self, Write},
 	path::{Path, PathBuf},
@@ -38,6 +45,17 @@ pub enum StoreError {
 	/// An address that is empty, too long or has control characters.
 	#[error("an address is 1 to {MAX_ADDRESS_LEN} bytes without control characters")]
 	BadAddress,
+	/// An upload under an address that another DApp, or the peer's operator, stores files under.
+	#[error("the address belongs to another DApp on this peer")]
+	AddressTaken,
+	/// An upload that would take the DApp above its storage quota on this peer.
+	#[error("the upload would take the DApp above its storage quota here ({used} of {quota} bytes used)")]
+	QuotaExceeded {
+		/// Bytes the DApp stores here.
+		used: u64,
+		/// Its quota.
+		quota: u64,
+	},
 }
 
 /// A stored file: its info and slice hashes, kept in memory (32 bytes a MiB).
@@ -54,7 +72,36 @@ pub struct ContentStore {
 	root: PathBuf,
 	files: RwLock<HashMap<HashIndex, StoredFile>>,
 	names: RwLock<BTreeMap<String, Vec<HashIndex>>>,
+	uploads: Mutex<Uploads>,
 	next_tmp: AtomicU64,
+}
+
+/// Who uploaded what: the owner of each uploaded address and what each DApp stores.
+#[derive(Default)]
+struct Uploads {
+	owners: HashMap<String, AccountId32>,
+	used: HashMap<AccountId32, u64>,
+	counted: HashSet<(AccountId32, HashIndex)>,
+}
+
+impl Uploads {
+	/// Record that `dapp` uploaded the file `hash` of `length` bytes under `address`.
+	fn record(&mut self, dapp: &AccountId32, hash: HashIndex, length: u64, address: &str) {
+		self.owners.entry(address.to_owned()).or_insert_with(|| dapp.clone());
+		if self.counted.insert((dapp.clone(), hash)) {
+			let used = self.used.entry(dapp.clone()).or_default();
+			*used = used.saturating_add(length);
+		}
+	}
+
+	/// What uploading `length` more bytes of the file `hash` adds to what `dapp` stores.
+	fn charge(&self, dapp: &AccountId32, hash: HashIndex, length: u64) -> u64 {
+		if self.counted.contains(&(dapp.clone(), hash)) {
+			0
+		} else {
+			length
+		}
+	}
 }
 
 fn check_address(address: &str) -> Result<(), StoreError> {
@@ -79,12 +126,20 @@ impl ContentStore {
 			root,
 			files: Default::default(),
 			names: Default::default(),
+			uploads: Default::default(),
 			next_tmp: AtomicU64::new(0),
 		};
 		for entry in fs::read_dir(store.root.join("files"))? {
 			let dir = entry?.path();
 			match Self::load(&dir) {
-				Ok(Some((file, addresses))) => store.remember(file, &addresses),
+				Ok(Some((file, addresses, uploads))) => {
+					let mut recorded = store.uploads.lock();
+					for (dapp, address) in uploads {
+						recorded.record(&dapp, file.info.hash_index, file.info.length, &address);
+					}
+					drop(recorded);
+					store.remember(file, &addresses)
+				}
 				Ok(None) => log::debug!(target: "dataplane", "skipping unfinished {dir:?}"),
 				Err(e) => log::warn!(target: "dataplane", "skipping unreadable {dir:?}: {e}"),
 			}
@@ -92,7 +147,10 @@ impl ContentStore {
 		Ok(store)
 	}
 
-	fn load(dir: &Path) -> io::Result<Option<(StoredFile, Vec<String>)>> {
+	#[allow(clippy::type_complexity)]
+	fn load(
+		dir: &Path,
+	) -> io::Result<Option<(StoredFile, Vec<String>, Vec<(AccountId32, String)>)>> {
 		let info = match fs::read(dir.join("info.json")) {
 			Ok(raw) => raw,
 			Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -111,7 +169,24 @@ impl ContentStore {
 			Err(e) if e.kind() == io::ErrorKind::NotFound => {}
 			Err(e) => return Err(e),
 		}
-		Ok(Some((StoredFile { info, slices: Arc::new(slices) }, addresses)))
+		let mut uploads = Vec::new();
+		match fs::read_to_string(dir.join("uploads")) {
+			Ok(lines) => {
+				for line in lines.lines() {
+					// A torn last line (a crash while appending) is skipped: its upload was
+					// never acknowledged.
+					let parsed = line.split_once(' ').and_then(|(dapp, address)| {
+						let mut raw = [0u8; 32];
+						hex::decode_to_slice(dapp, &mut raw).ok()?;
+						Some((AccountId32::new(raw), address.to_owned()))
+					});
+					uploads.extend(parsed);
+				}
+			}
+			Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+			Err(e) => return Err(e),
+		}
+		Ok(Some((StoredFile { info, slices: Arc::new(slices) }, addresses, uploads)))
 	}
 
 	fn remember(&self, file: StoredFile, addresses: &[String]) {
@@ -154,6 +229,57 @@ impl ContentStore {
 		self.files.read().len()
 	}
 
+	/// Bytes `dapp` uploaded here (each distinct file once).
+	pub fn used_by(&self, dapp: &AccountId32) -> u64 {
+		self.uploads.lock().used.get(dapp).copied().unwrap_or(0)
+	}
+
+	/// Why `dapp` may not upload `more` bytes under `address` within `quota`, if it may not.
+	fn check_upload(
+		&self,
+		uploads: &Uploads,
+		dapp: &AccountId32,
+		address: &str,
+		more: u64,
+		quota: u64,
+	) -> Result<(), StoreError> {
+		match uploads.owners.get(address) {
+			Some(owner) if owner != dapp => return Err(StoreError::AddressTaken),
+			// Files the operator added (no upload record) are the operator's.
+			None if !self.hash_indices(address).is_empty() => return Err(StoreError::AddressTaken),
+			_ => {}
+		}
+		let used = uploads.used.get(dapp).copied().unwrap_or(0);
+		if used.saturating_add(more) > quota {
+			return Err(StoreError::QuotaExceeded { used, quota });
+		}
+		Ok(())
+	}
+
+	/// Start an upload by `dapp` of a file of at most `limit` bytes under `address`, within
+	/// the DApp's `quota` of bytes stored here. [`finish_import`](Self::finish_import) checks
+	/// the address and the quota again, as other uploads may have finished meanwhile.
+	pub fn begin_upload(
+		&self,
+		address: &str,
+		limit: u64,
+		dapp: &AccountId32,
+		quota: u64,
+	) -> Result<Import, StoreError> {
+		check_address(address)?;
+		let room = {
+			let uploads = self.uploads.lock();
+			self.check_upload(&uploads, dapp, address, 1, quota)?;
+			quota.saturating_sub(uploads.used.get(dapp).copied().unwrap_or(0))
+		};
+		let mut import = self.begin_import(address, limit.min(room))?;
+		if room < limit {
+			import.quota_bound = Some(quota);
+		}
+		import.uploader = Some((dapp.clone(), quota));
+		Ok(import)
+	}
+
 	/// Start importing a file of at most `limit` bytes, to be listed under `address`.
 	pub fn begin_import(&self, address: &str, limit: u64) -> Result<Import, StoreError> {
 		check_address(address)?;
@@ -162,6 +288,8 @@ impl ContentStore {
 		let file = fs::File::create(&path)?;
 		Ok(Import {
 			address: address.to_owned(),
+			uploader: None,
+			quota_bound: None,
 			limit,
 			path,
 			file: Some(io::BufWriter::with_capacity(SLICE_SIZE as usize, file)),
@@ -191,9 +319,30 @@ impl ContentStore {
 		};
 		let file = import.file.take().expect("set until finished").into_inner();
 		let file = file.map_err(|e| e.into_error())?;
+		// Uploads finish one at a time, so that each sees the others' charges.
+		let mut uploads = self.uploads.lock();
+		if let Some((dapp, quota)) = &import.uploader {
+			let charge = uploads.charge(dapp, hash, info.length);
+			self.check_upload(&uploads, dapp, &import.address, charge, *quota)?;
+		}
+		let uploaded = |dir: &Path, uploads: &mut Uploads| -> io::Result<()> {
+			if let Some((dapp, _)) = &import.uploader {
+				let owned = uploads.owners.get(&import.address) == Some(dapp);
+				if owned && uploads.counted.contains(&(dapp.clone(), hash)) {
+					return Ok(());
+				}
+				let mut list =
+					fs::OpenOptions::new().create(true).append(true).open(dir.join("uploads"))?;
+				writeln!(list, "{} {}", hex::encode(dapp), import.address)?;
+				list.sync_all()?;
+				uploads.record(dapp, hash, info.length, &import.address);
+			}
+			Ok(())
+		};
 		if let Some(existing) = self.get(&hash) {
 			drop(file);
 			let _ = fs::remove_file(&import.path);
+			uploaded(&self.file_dir(&hash), &mut uploads)?;
 			if !self.hash_indices(&import.address).contains(&hash) {
 				let mut list = fs::OpenOptions::new()
 					.create(true)
@@ -213,6 +362,8 @@ impl ContentStore {
 		fs::rename(&import.path, dir.join("data"))?;
 		let raw: Vec<u8> = import.slices.iter().flat_map(|h| h.0).collect();
 		write_durably(&dir.join("slices"), &raw)?;
+		// Before info.json: a file is loaded only once whole, with its uploads.
+		uploaded(&dir, &mut uploads)?;
 		let json = serde_json::to_vec_pretty(&info).map_err(io::Error::other)?;
 		write_durably(&dir.join("info.json"), &json)?;
 		fs::File::open(&dir)?.sync_all()?;
@@ -248,6 +399,10 @@ fn blake3_slice_hasher() -> blake3::Hasher {
 /// A file being imported: write its bytes, then [`ContentStore::finish_import`].
 pub struct Import {
 	address: String,
+	/// The uploading DApp and its quota, for an upload.
+	uploader: Option<(AccountId32, u64)>,
+	/// The quota, when it (not the size limit) bounds the import.
+	quota_bound: Option<u64>,
 	limit: u64,
 	path: PathBuf,
 	file: Option<io::BufWriter<fs::File>>,
@@ -274,7 +429,10 @@ impl Write for Import {
 	fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
 		let written = buf.len();
 		if self.length.saturating_add(written as u64) > self.limit {
-			return Err(io::Error::other(StoreError::TooLarge(self.limit)));
+			return Err(io::Error::other(match self.quota_bound {
+				Some(quota) => StoreError::QuotaExceeded { used: quota - self.limit, quota },
+				None => StoreError::TooLarge(self.limit),
+			}));
 		}
 		self.file.as_mut().ok_or_else(|| io::Error::other("import finished"))?.write_all(buf)?;
 		self.length += written as u64;
@@ -374,5 +532,100 @@ mod tests {
 		let reopened = ContentStore::open(dir.path()).unwrap();
 		assert_eq!(reopened.hash_indices("a"), vec![a.hash_index]);
 		assert_eq!(reopened.hash_indices("b"), vec![a.hash_index]);
+	}
+
+	fn dapp(n: u8) -> AccountId32 {
+		AccountId32::new([n; 32])
+	}
+
+	fn upload(
+		store: &ContentStore,
+		who: &AccountId32,
+		address: &str,
+		data: &[u8],
+		quota: u64,
+	) -> Result<FileInfo, StoreError> {
+		let mut import = store.begin_upload(address, u64::MAX, who, quota)?;
+		import.write_all(data).map_err(|e| match e.into_inner() {
+			Some(inner) => *inner.downcast::<StoreError>().expect("a store error"),
+			None => StoreError::Empty,
+		})?;
+		store.finish_import(import)
+	}
+
+	/// Issue 14, finding 3: any session could upload under any address, adding versions to
+	/// another DApp's files (whose clients take the newest).
+	#[test]
+	fn an_address_belongs_to_the_dapp_that_first_uploaded_under_it() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ContentStore::open(dir.path()).unwrap();
+		let (a, b) = (dapp(1), dapp(2));
+		let first = upload(&store, &a, "site/index.html", &bytes(100), 1 << 20).unwrap();
+		assert!(matches!(
+			upload(&store, &b, "site/index.html", &bytes(200), 1 << 20),
+			Err(StoreError::AddressTaken)
+		));
+		// The owner adds versions.
+		let second = upload(&store, &a, "site/index.html", &bytes(300), 1 << 20).unwrap();
+		assert_eq!(
+			store.hash_indices("site/index.html"),
+			vec![first.hash_index, second.hash_index]
+		);
+		// What the operator added is the operator's.
+		let src = dir.path().join("src.bin");
+		fs::write(&src, bytes(50)).unwrap();
+		store.add_path(&src, "operator/file").unwrap();
+		assert!(matches!(
+			upload(&store, &a, "operator/file", &bytes(10), 1 << 20),
+			Err(StoreError::AddressTaken)
+		));
+		// B's own address is B's, even for bytes A stores too.
+		let same = upload(&store, &b, "b/copy", &bytes(100), 1 << 20).unwrap();
+		assert_eq!(same.hash_index, first.hash_index);
+		// Kept across a restart.
+		let reopened = ContentStore::open(dir.path()).unwrap();
+		assert!(matches!(
+			upload(&reopened, &b, "site/index.html", &bytes(7), 1 << 20),
+			Err(StoreError::AddressTaken)
+		));
+		assert!(upload(&reopened, &a, "site/index.html", &bytes(8), 1 << 20).is_ok());
+		assert!(upload(&reopened, &b, "b/copy", &bytes(9), 1 << 20).is_ok());
+	}
+
+	/// Issue 14, finding 3: uploads had no quota; one session could fill the peer's disk.
+	#[test]
+	fn a_dapp_stores_at_most_its_quota_each_file_counted_once() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ContentStore::open(dir.path()).unwrap();
+		let (a, b) = (dapp(1), dapp(2));
+		let quota = 5000;
+		upload(&store, &a, "one", &bytes(2000), quota).unwrap();
+		assert_eq!(store.used_by(&a), 2000);
+		// Cut off while writing past the quota, leaving nothing behind.
+		let err = upload(&store, &a, "two", &vec![9u8; 4000], quota).unwrap_err();
+		assert!(matches!(err, StoreError::QuotaExceeded { used: 2000, quota: 5000 }), "{err}");
+		assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+		// The same bytes again, under another address of its own, cost nothing more.
+		upload(&store, &a, "one-again", &bytes(2000), quota).unwrap();
+		assert_eq!(store.used_by(&a), 2000);
+		// Another DApp has its own quota.
+		upload(&store, &b, "b", &vec![9u8; 2000], quota).unwrap();
+		assert_eq!(store.used_by(&b), 2000);
+		// Two uploads begun together: the second to finish finds the first's charge.
+		let mut x = store.begin_upload("x", u64::MAX, &b, quota).unwrap();
+		let mut y = store.begin_upload("y", u64::MAX, &b, quota).unwrap();
+		x.write_all(&vec![1u8; 1600]).unwrap();
+		y.write_all(&vec![2u8; 1600]).unwrap();
+		store.finish_import(x).unwrap();
+		assert!(matches!(store.finish_import(y), Err(StoreError::QuotaExceeded { .. })));
+		assert_eq!(store.used_by(&b), 3600);
+		assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+		// A quota lowered below the use takes no upload.
+		assert!(matches!(
+			store.begin_upload("z", u64::MAX, &a, 1000),
+			Err(StoreError::QuotaExceeded { used: 2000, quota: 1000 })
+		));
+		let reopened = ContentStore::open(dir.path()).unwrap();
+		assert_eq!((reopened.used_by(&a), reopened.used_by(&b)), (2000, 3600));
 	}
 }

@@ -20,7 +20,10 @@ use spacebook_receipts::{ClientKey, Receipt as Plain};
 use std::{
 	collections::HashMap,
 	net::SocketAddr,
-	sync::Arc,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc,
+	},
 	time::{Duration, Instant},
 };
 use tokio::{
@@ -33,6 +36,7 @@ const PERIOD: u32 = 7;
 #[derive(Default)]
 struct Chain {
 	client_keys: Mutex<HashMap<ClientKey, AccountId32>>,
+	quota: AtomicU64,
 }
 
 impl ChainView for Chain {
@@ -41,6 +45,9 @@ impl ChainView for Chain {
 	}
 	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32> {
 		self.client_keys.lock().get(key).cloned()
+	}
+	fn dapp_storage_quota(&self) -> u64 {
+		self.quota.load(Ordering::Relaxed)
 	}
 }
 
@@ -56,9 +63,16 @@ fn server() -> AccountId32 {
 fn client_key() -> sr25519::Pair {
 	sr25519::Pair::from_string("//attacker-client", None).unwrap()
 }
+fn other_dapp() -> AccountId32 {
+	AccountId32::new([0xdb; 32])
+}
+fn other_key() -> sr25519::Pair {
+	sr25519::Pair::from_string("//other-client", None).unwrap()
+}
 
 struct Peer {
 	addr: SocketAddr,
+	chain: Arc<Chain>,
 	plane: Arc<DataPlane>,
 	dir: tempfile::TempDir,
 	task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -74,6 +88,8 @@ impl Drop for Peer {
 async fn peer(tweak: impl FnOnce(&mut Config)) -> Peer {
 	let chain = Arc::new(Chain::default());
 	chain.client_keys.lock().insert(client_key().public(), dapp());
+	chain.client_keys.lock().insert(other_key().public(), other_dapp());
+	chain.quota.store(u64::MAX, Ordering::Relaxed);
 	let dir = tempfile::tempdir().unwrap();
 	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
 	let sink = Arc::new(MemorySink::default());
@@ -89,13 +105,14 @@ async fn peer(tweak: impl FnOnce(&mut Config)) -> Peer {
 		max_tunnels_per_ip: 8,
 		max_tunnels_per_key: 2,
 		tunnel_idle_timeout: Duration::from_secs(30),
+		max_uploads_per_dapp: 2,
 	};
 	tweak(&mut config);
-	let plane = DataPlane::new(store, ledger, chain, config);
+	let plane = DataPlane::new(store, ledger, chain.clone(), config);
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let addr = listener.local_addr().unwrap();
 	let task = tokio::spawn(plane.clone().serve(listener));
-	Peer { addr, plane, dir, task }
+	Peer { addr, chain, plane, dir, task }
 }
 
 /// A connection to `peer` from the loopback address `from` (Linux routes all of 127/8 to lo).
@@ -142,15 +159,19 @@ async fn eventually(what: &str, done: impl Fn() -> bool) {
 }
 
 fn opening(session: u8) -> Vec<u8> {
+	opening_of(session, dapp(), &client_key())
+}
+
+fn opening_of(session: u8, dapp: AccountId32, key: &sr25519::Pair) -> Vec<u8> {
 	Plain {
 		period: PERIOD,
 		session: [session; 16],
 		server: server(),
-		dapp: dapp(),
-		client_key: client_key().public(),
+		dapp,
+		client_key: key.public(),
 		bytes: 0,
 	}
-	.sign(&client_key(), &genesis())
+	.sign(key, &genesis())
 	.encode()
 }
 
@@ -374,4 +395,47 @@ async fn below_the_free_space_floor_uploads_are_refused_and_receipts_still_kept(
 		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, 1000)).await;
 	assert_eq!(status, 200, "{body}");
 	assert!(body.contains("\"new\":true"), "{body}");
+}
+
+/// **Attack: uploads into another DApp's files, or without bound.** Any session could add a
+/// version under any address (clients take the newest), and upload until the disk was full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dapp_uploads_only_under_its_own_addresses_and_within_its_quota() {
+	let peer = peer(|_| {}).await;
+	peer.chain.quota.store(3000, Ordering::Relaxed);
+	open_session(&peer, 1).await;
+	let (status, body) = request(
+		peer.addr,
+		"127.0.0.1",
+		"POST /v1/sessions HTTP/1.1",
+		&opening_of(2, other_dapp(), &other_key()),
+	)
+	.await;
+	assert_eq!(status, 200, "{body}");
+	let upload = |session: u8, address: &str| {
+		format!(
+			"POST /v1/files?address={address} HTTP/1.1\r\n{SESSION_HEADER}: {}",
+			hex::encode([session; 16])
+		)
+	};
+	let (status, body) = request(peer.addr, "127.0.0.1", &upload(1, "app/index"), &[1; 2000]).await;
+	assert_eq!(status, 201, "{body}");
+	// Another DApp cannot add a version under it.
+	let (status, body) = request(peer.addr, "127.0.0.1", &upload(2, "app/index"), &[2; 100]).await;
+	assert_eq!(status, 403);
+	assert!(body.contains("belongs to another DApp"), "{body}");
+	assert_eq!(peer.plane.store().hash_indices("app/index").len(), 1);
+	// Past the quota: refused, nothing stored, the DApp's use unchanged.
+	let (status, body) = request(peer.addr, "127.0.0.1", &upload(1, "app/big"), &[3; 2000]).await;
+	assert_eq!(status, 403);
+	assert!(body.contains("storage quota"), "{body}");
+	assert_eq!(peer.plane.store().file_count(), 1);
+	assert_eq!(peer.plane.store().used_by(&dapp()), 2000);
+	// The other DApp has its own quota; a quota the chain lowers stops further uploads.
+	let (status, body) = request(peer.addr, "127.0.0.1", &upload(2, "other/a"), &[4; 2500]).await;
+	assert_eq!(status, 201, "{body}");
+	peer.chain.quota.store(1000, Ordering::Relaxed);
+	let (status, _) = request(peer.addr, "127.0.0.1", &upload(1, "app/small"), &[5; 10]).await;
+	assert_eq!(status, 403);
+	assert_eq!(peer.plane.store().file_count(), 2);
 }

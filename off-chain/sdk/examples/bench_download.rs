@@ -29,6 +29,9 @@ impl ChainView for Chain {
 	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32> {
 		(key == &self.0).then(|| self.1.clone())
 	}
+	fn dapp_storage_quota(&self) -> u64 {
+		u64::MAX
+	}
 }
 
 /// A store in `dir` holding the file `first` imported, without hashing it again.

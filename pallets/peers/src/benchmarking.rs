@@ -405,5 +405,17 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn set_dapp_storage_quota() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1 << 40);
+
+		assert_eq!(DAppStorageQuota::<T>::get(), 1 << 40);
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -47,6 +47,9 @@
 //!   receipt's period began), so a DApp cannot void honest peers' audits by removing a key
 //!   after its traffic. No other DApp may take the key meanwhile. Retirements are forgotten
 //!   in order, at most [`MAX_FORGOTTEN_PER_BLOCK`] a block.
+//! - **Storage quota**: the bytes a DApp may upload to each serving peer
+//!   ([`DAppStorageQuota`], set by [`Config::GovernanceOrigin`]) until storage orders place
+//!   files on peers; serving peers read it and refuse uploads beyond it.
 //!
 //! ## Calls
 //!
@@ -57,6 +60,7 @@
 //!   [`Pallet::add_client_key`], [`Pallet::remove_client_key`].
 //! - Deposits: [`Pallet::top_up_deposit`], [`Pallet::withdraw_unlocked`],
 //!   [`Pallet::fine_dapp`] (governance).
+//! - Storage quota: [`Pallet::set_dapp_storage_quota`] (governance).
 //! - Exit: [`Pallet::leave`], [`Pallet::remove_service_peer`] (admission origin),
 //!   [`Pallet::finish_exit`].
 //! - Liveness: [`Pallet::heartbeat`] (authorized by the peer key's signature).
@@ -112,6 +116,10 @@ const LOG_TARGET: &str = "runtime::peers";
 /// The most retired client keys forgotten in one block's `on_initialize` (the rest wait for the
 /// next blocks, in order).
 pub const MAX_FORGOTTEN_PER_BLOCK: u32 = 16;
+
+/// The most registrations one [`Pallet::professional_peers`] call looks at, whatever it asks:
+/// a node answers the runtime API for anyone, so one call's work must be bounded.
+pub const MAX_PEERS_SCAN: u32 = 1024;
 
 /// A balance of the pallet's currency.
 pub type BalanceOf<T> =
@@ -289,6 +297,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type ClientKeyRetention: Get<BlockNumberFor<Self>>;
 
+		/// The bytes a DApp may upload to each serving peer until governance sets
+		/// [`DAppStorageQuota`].
+		#[pallet::constant]
+		type DefaultDAppStorageQuota: Get<u64>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -364,6 +377,17 @@ pub mod pallet {
 	/// `(head, tail)` of [`RetirementQueue`]: the oldest entry and the next free index.
 	#[pallet::storage]
 	pub type RetirementQueueBounds<T> = StorageValue<_, (u64, u64), ValueQuery>;
+
+	/// The default of [`DAppStorageQuota`].
+	#[pallet::type_value]
+	pub fn DefaultStorageQuota<T: Config>() -> u64 {
+		T::DefaultDAppStorageQuota::get()
+	}
+
+	/// The bytes a DApp may upload to each serving peer (the data plane refuses more), until
+	/// storage orders place files on peers.
+	#[pallet::storage]
+	pub type DAppStorageQuota<T> = StorageValue<_, u64, ValueQuery, DefaultStorageQuota<T>>;
 
 	/// The billing-peer candidate each Gosig key belongs to.
 	#[pallet::storage]
@@ -506,6 +530,11 @@ pub mod pallet {
 			beneficiary: T::AccountId,
 			/// The amount.
 			amount: BalanceOf<T>,
+		},
+		/// Governance set the bytes a DApp may upload to each serving peer.
+		DAppStorageQuotaSet {
+			/// The new quota, in bytes.
+			bytes: u64,
 		},
 	}
 
@@ -1243,6 +1272,27 @@ pub mod pallet {
 			);
 			Self::start_exit(&who, record)
 		}
+
+		/// Set the bytes a DApp may upload to each serving peer. Files already stored stay;
+		/// a DApp above a lowered quota may upload nothing more until it is below it.
+		///
+		/// - Origin: [`Config::GovernanceOrigin`].
+		/// - `bytes`: the new quota (zero stops all uploads).
+		///
+		/// Emits [`Event::DAppStorageQuotaSet`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::set_dapp_storage_quota())]
+		pub fn set_dapp_storage_quota(
+			origin: OriginFor<T>,
+			#[pallet::compact] bytes: u64,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			DAppStorageQuota::<T>::put(bytes);
+			Self::deposit_event(Event::DAppStorageQuotaSet { bytes });
+			Ok(())
+		}
 	}
 }
 
@@ -1672,7 +1722,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The professional peers among at most `scan` (at least one) registrations after `after`
+	/// The professional peers among at most `scan` (at least one, at most
+	/// [`MAX_PEERS_SCAN`]) registrations after `after`
 	/// (from the first if `None`), in storage order, as `(account, endpoint, active)`, and the account to
 	/// continue after if registrations remain. Active: neither suspended nor leaving.
 	///
@@ -1687,7 +1738,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut peers = Vec::new();
 		let mut last = None;
-		for _ in 0..scan.max(1) {
+		for _ in 0..scan.clamp(1, MAX_PEERS_SCAN) {
 			let Some((who, record)) = registrations.next() else { return (peers, None) };
 			if let Role::Professional(p) = &record.role {
 				let active = record.status == Status::Active;

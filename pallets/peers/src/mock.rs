@@ -50,6 +50,8 @@ pub const WARNING_EXPIRY: u64 = 500;
 pub const MAX_WARNINGS: u8 = 2;
 /// Client keys a DApp may authorize.
 pub const MAX_CLIENT_KEYS: u32 = 4;
+/// The storage quota a DApp has on each serving peer until governance sets one.
+pub const DEFAULT_STORAGE_QUOTA: u64 = 1 << 30;
 
 /// A professional peer.
 pub const PRO: AccountId = 1;
@@ -195,6 +197,7 @@ impl pallet_peers::Config for Test {
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxNameLen = ConstU32<32>;
 	type MaxClientKeys = ConstU32<MAX_CLIENT_KEYS>;
+	type DefaultDAppStorageQuota = frame_support::traits::ConstU64<DEFAULT_STORAGE_QUOTA>;
 	type ClientKeyRetention = frame_support::traits::ConstU64<CLIENT_KEY_RETENTION>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -38,6 +38,7 @@ pub trait WeightInfo {
 	fn pardon() -> Weight;
 	fn resume() -> Weight;
 	fn fine_dapp() -> Weight;
+	fn set_dapp_storage_quota() -> Weight;
 }
 
 /// Weights for `pallet_peers` measured on the reference machine, using the runtime's database
@@ -352,6 +353,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `Peers::DAppStorageQuota` (r:0 w:1)
+	/// Proof: `Peers::DAppStorageQuota` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	fn set_dapp_storage_quota() -> Weight {
+		// Not measured yet (issue 14): one write, as `pardon`'s measured time without its read.
+		Weight::from_parts(28_193_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// For tests: the same weights with RocksDB constants.
@@ -464,5 +472,9 @@ impl WeightInfo for () {
 		Weight::from_parts(88_556_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn set_dapp_storage_quota() -> Weight {
+		Weight::from_parts(28_193_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

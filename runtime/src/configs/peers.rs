@@ -8,7 +8,7 @@ use crate::{
 };
 use frame_support::{
 	parameter_types,
-	traits::{ConstU128, ConstU32, ConstU8, Contains, Get},
+	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Contains, Get},
 };
 use frame_system::EnsureRoot;
 use pallet_peers::{Penalties, PenaltyLevel, PenaltyReason};
@@ -87,6 +87,10 @@ impl pallet_peers::Config for Runtime {
 	type MaxNameLen = ConstU32<64>;
 	type MaxClientKeys = ConstU32<16>;
 	type ClientKeyRetention = ClientKeyRetention;
+	/// 16 GiB per DApp on each serving peer until storage orders exist: a DApp deposit of
+	/// 1 000 SPB buys at most that much of a peer's disk, and governance may change it
+	/// (`set_dapp_storage_quota`, the governance origin above).
+	type DefaultDAppStorageQuota = ConstU64<{ 16 << 30 }>;
 	type WeightInfo = pallet_peers::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkKeys;

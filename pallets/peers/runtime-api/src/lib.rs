@@ -33,7 +33,11 @@ sp_api::decl_runtime_apis! {
 		fn dapp_of_client_key(key: ClientKey) -> Option<AccountId>;
 		/// How many registrations each role has (including those leaving).
 		fn role_counts() -> Vec<(RoleKind, u32)>;
-		/// The professional peers among at most `scan` registrations, in storage order,
+		/// The bytes a DApp may upload to each serving peer (governance's quota, until storage
+		/// orders place files).
+		fn dapp_storage_quota() -> u64;
+		/// The professional peers among at most `scan` (at most
+		/// `pallet_peers::MAX_PEERS_SCAN`) registrations, in storage order,
 		/// starting after the account `after` (from the first if `None`), and the account to
 		/// continue after if registrations remain. Each call is bounded; a client pages through
 		/// the registry (the DApp SDK's `ChainRpc::professional_peers`).

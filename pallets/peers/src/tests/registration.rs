@@ -370,3 +370,28 @@ fn professional_peers_are_listed_page_by_page() {
 		assert!(Peers::professional_peers(None, 0).1.is_some());
 	});
 }
+
+/// Finding 10 of the security review (issue 14): `professional_peers` read as many
+/// registrations as its caller asked, and any client of a node's JSON-RPC may call it.
+///
+/// How it was checked: before the cap a scan of `u32::MAX` listed all registrations at once.
+#[test]
+fn a_listing_of_professional_peers_reads_at_most_the_scan_cap() {
+	// More registrations than the endowed accounts can pay for: minted, so the issuance check
+	// of `build_and_execute` does not apply.
+	storage_with(Default::default()).execute_with(|| {
+		let peers = MAX_PEERS_SCAN as u64 + 2;
+		for who in 10_000..10_000 + peers {
+			assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+				&who,
+				2 * PROFESSIONAL_DEPOSIT,
+			));
+			register_pro(who);
+		}
+		let (first, next) = Peers::professional_peers(None, u32::MAX);
+		assert_eq!(first.len(), MAX_PEERS_SCAN as usize);
+		let (rest, end) = Peers::professional_peers(next.as_ref(), u32::MAX);
+		assert_eq!((rest.len(), end), (2, None));
+		Peers::do_try_state().expect("invariants hold");
+	});
+}

@@ -1,7 +1,8 @@
-//! Updating declarations, attachments and client keys.
+//! Updating declarations, attachments and client keys, and the DApp storage quota.
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use sp_runtime::DispatchError;
 
 #[test]
 fn a_professional_peer_updates_its_declaration() {
@@ -186,5 +187,21 @@ fn retired_client_keys_are_forgotten_a_bounded_number_per_block() {
 		assert_eq!(RetiredClientKeys::<Test>::iter().count(), 0);
 		assert_eq!(RetirementQueue::<Test>::iter().count(), 0);
 		assert_eq!(RetirementQueueBounds::<Test>::get(), (retired, retired));
+	});
+}
+
+#[test]
+fn governance_sets_the_storage_quota_serving_peers_enforce() {
+	build_and_execute(|| {
+		assert_eq!(DAppStorageQuota::<Test>::get(), DEFAULT_STORAGE_QUOTA);
+		assert_noop!(
+			Peers::set_dapp_storage_quota(RuntimeOrigin::signed(DAPP), 1 << 40),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Peers::set_dapp_storage_quota(RuntimeOrigin::root(), 5 << 30));
+		assert_eq!(DAppStorageQuota::<Test>::get(), 5 << 30);
+		assert_eq!(last_event(), Event::DAppStorageQuotaSet { bytes: 5 << 30 });
+		assert_ok!(Peers::set_dapp_storage_quota(RuntimeOrigin::root(), 0));
+		assert_eq!(DAppStorageQuota::<Test>::get(), 0);
 	});
 }
