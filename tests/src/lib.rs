@@ -326,6 +326,7 @@ impl Node {
 	}
 }
 
+pub mod load;
 pub mod local_net;
 
 impl Drop for Node {

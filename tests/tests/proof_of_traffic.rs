@@ -15,6 +15,9 @@
 //!   audits, and are paid by the Proof-of-Traffic formula N(a) = N(total) · T(a) / T(total)
 //!   within the default wash-trading cap (99.5 % of the fees their traffic paid), ranked
 //!   by traffic, into their free balance.
+//! - Load (issue 14, finding 3): with 2 000 idle sockets, 500 slowloris connections and 200 open
+//!   tunnels held against Eve's data plane, her node keeps finalizing, answers JSON-RPC, and serves
+//!   an honest download byte for byte.
 
 use codec::{Decode, Encode};
 use frame_support::traits::Get;
@@ -476,6 +479,72 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	// The rewards are paid into the peers' free balances, and nothing else moved them.
 	assert_eq!(free_balance(&a.rpc, &eve), eve_before + rewards[0], "Eve is paid her reward");
 	assert_eq!(free_balance(&a.rpc, &gina), gina_before + rewards[1], "Gina is paid hers");
+
+	phase("load: Eve's data plane under 2 000 idle, 500 slowloris and 200 tunnel sockets");
+	// Issue 14, finding 3: the node keeps finalizing, answers JSON-RPC, and serves an honest
+	// download while the load holds sockets from other addresses. The speeds are printed;
+	// scripts/bench-dataplane-load.sh compares them (docs/benchmarks.md).
+	let eve_url = format!("http://127.0.0.1:{serve_a}");
+	let data = random_bytes(32 * MIB, 0x10ad);
+	let source = work.path().join("load.bin");
+	std::fs::write(&source, &data).unwrap();
+	let stdout = cli.run(&[
+		"file",
+		"add",
+		source.to_str().unwrap(),
+		"--address",
+		"e2e/load.bin",
+		"--peer",
+		&eve_url,
+	]);
+	let load_hash = String::from_utf8(stdout).unwrap().trim().to_owned();
+	let out = work.path().join("load-out.bin");
+	let get = || {
+		let _ = std::fs::remove_file(&out);
+		let started = Instant::now();
+		cli.run(&["file", "get", &load_hash, "-o", out.to_str().unwrap(), "--peer", &eve_url]);
+		let took = started.elapsed();
+		assert!(std::fs::read(&out).unwrap() == data, "the download is byte-identical");
+		took
+	};
+	let unloaded = get();
+	let spec = load::LoadSpec { idle: 2000, slowloris: 500, tunnels: 200 };
+	let now = current_period(&a);
+	let opening = Receipt {
+		period: now,
+		session: [0x10; 16],
+		server: eve.clone(),
+		dapp: ferdie.clone(),
+		client_key: client.public(),
+		bytes: 0,
+	}
+	.sign(&client, &genesis);
+	let target = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+	let peer = format!("127.0.0.1:{serve_a}").parse().unwrap();
+	let load = load::Load::start(peer, spec, target, opening.encode(), hex(&[0x10; 16]));
+	assert!(load.wait_established(spec, Duration::from_secs(60)), "{:?}", load.stats);
+	let finalized = a.finalized_number();
+	let loaded = get();
+	a.wait_for("blocks finalized under load", blocks(20), |n| {
+		(n.finalized_number() >= finalized + 5).then_some(())
+	});
+	let health = a.rpc.call("system_health", json!([])).expect("JSON-RPC answers under load");
+	assert!(health.get("peers").is_some(), "{health}");
+	assert!(
+		load.stats.tunnels.load(std::sync::atomic::Ordering::Relaxed) == spec.tunnels as u64,
+		"the tunnels held through the download: {:?}",
+		load.stats
+	);
+	let stats = load.stop();
+	let speed = |took: Duration| 32.0 / took.as_secs_f64();
+	println!(
+		"load: 32 MiB from one peer unloaded {:.1} MiB/s, loaded {:.1} MiB/s ({:.0} %); \
+		 {} sockets reopened after the peer closed them",
+		speed(unloaded),
+		speed(loaded),
+		100.0 * unloaded.as_secs_f64() / loaded.as_secs_f64(),
+		stats.reopened.load(std::sync::atomic::Ordering::Relaxed),
+	);
 
 	phase("registry: Eve's node proved her online with a heartbeat");
 	let view = peer_view(&a, &eve).expect("Eve is registered");

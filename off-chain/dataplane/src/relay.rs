@@ -4,7 +4,9 @@
 //!
 //! A relay that connects anywhere would let DApp clients reach the peer's own loopback and
 //! private network: by default, targets that resolve to loopback, private, link-local,
-//! unspecified or multicast addresses are refused ([`RelayPolicy::allow_private`]).
+//! unspecified or multicast addresses are refused ([`RelayPolicy::allow_private`]), and so
+//! are the host's own public addresses ([`is_own_address`]), which reach its services (the
+//! node's RPC and p2p ports, the data plane itself) as loopback would.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -44,6 +46,17 @@ pub fn is_public(ip: IpAddr) -> bool {
 	}
 }
 
+/// Whether `ip` is an address of this host: one a socket can be bound to. The kernel answers
+/// from the host's interfaces as they are now, so addresses added later count too.
+pub fn is_own_address(ip: IpAddr) -> bool {
+	std::net::UdpSocket::bind(SocketAddr::new(ip, 0)).is_ok()
+}
+
+/// Whether the policy lets the relay connect to `ip`, on a host whose addresses `is_own` tells.
+pub fn relayable(ip: IpAddr, policy: &RelayPolicy, is_own: impl Fn(IpAddr) -> bool) -> bool {
+	policy.allow_private || (is_public(ip) && !is_own(ip))
+}
+
 /// The addresses of `target` (`host:port`) the policy lets the relay connect to.
 pub async fn resolve(target: &str, policy: &RelayPolicy) -> Result<Vec<SocketAddr>, String> {
 	let addrs: Vec<SocketAddr> = tokio::net::lookup_host(target)
@@ -51,12 +64,15 @@ pub async fn resolve(target: &str, policy: &RelayPolicy) -> Result<Vec<SocketAdd
 		.map_err(|e| format!("cannot resolve {target}: {e}"))?
 		.collect();
 	let allowed: Vec<SocketAddr> =
-		addrs.iter().copied().filter(|a| policy.allow_private || is_public(a.ip())).collect();
+		addrs.iter().copied().filter(|a| relayable(a.ip(), policy, is_own_address)).collect();
 	if allowed.is_empty() {
 		return Err(if addrs.is_empty() {
 			format!("{target} has no address")
 		} else {
-			format!("{target} is on a private network; this relay only reaches public addresses")
+			format!(
+				"{target} is on a private network or this host; this relay only reaches other \
+				 public addresses"
+			)
 		});
 	}
 	Ok(allowed)
@@ -86,6 +102,34 @@ mod tests {
 		}
 		for ip in ["1.1.1.1", "8.8.8.8", "2606:4700::1111", "::ffff:1.1.1.1"] {
 			assert!(is_public(ip.parse().unwrap()), "{ip}");
+		}
+	}
+
+	/// Finding 10 of the security review (issue 14): the relay reached the host's own public
+	/// addresses, and through them its services, as loopback would. Checked failing before
+	/// `relayable` asked whether an address is the host's: the host's public address passed.
+	#[test]
+	fn the_hosts_own_public_addresses_are_not_relayed_to() {
+		let strict = RelayPolicy { allow_private: false };
+		let host: IpAddr = "1.2.3.4".parse().unwrap();
+		let on_host = |ip: IpAddr| ip == host;
+		assert!(!relayable(host, &strict, on_host));
+		assert!(relayable("1.1.1.1".parse().unwrap(), &strict, on_host));
+		assert!(relayable(host, &RelayPolicy { allow_private: true }, on_host));
+	}
+
+	#[test]
+	fn the_hosts_own_addresses_are_its_own() {
+		assert!(is_own_address("127.0.0.1".parse().unwrap()));
+		// The address this host would send from (a private one here, a public one on a
+		// data-centre server): without a route there is none to check.
+		let primary = std::net::UdpSocket::bind("0.0.0.0:0")
+			.and_then(|s| s.connect("192.0.2.1:9").and(s.local_addr()));
+		if let Ok(primary) = primary {
+			assert!(is_own_address(primary.ip()), "{primary}");
+		}
+		for other in ["192.0.2.1", "8.8.8.8", "2001:db8::1"] {
+			assert!(!is_own_address(other.parse().unwrap()), "{other}");
 		}
 	}
 
