@@ -6,7 +6,7 @@ use super::*;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 use sp_core::crypto::KeyTypeId;
-use spacebook_receipts::{Receipt, SumTree};
+use spacebook_receipts::{NodeKey, Receipt, SumNode, SumTree};
 
 /// The key type the benchmarks' client keys are generated under.
 const CLIENT_KEY_TYPE: KeyTypeId = KeyTypeId(*b"spbc");
@@ -151,7 +151,19 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 		})
 		.collect();
 	receipts.sort_by_key(|r| r.receipt.stream_key());
-	let tree = SumTree::new(&receipts).expect("sorted");
+	// Leaves of no bytes after the receipts, so that every proof is as deep as the deepest the
+	// pallet accepts (issue 14, finding 10): 2^(MAX_PROOF_LEN - 1) + 1 leaves. No sample lands
+	// on a leaf of no bytes.
+	let mut leaves: Vec<SumNode> = receipts.iter().map(SumNode::leaf).collect();
+	let padded = (1usize << (MAX_PROOF_LEN - 1)) + 1;
+	for i in leaves.len()..padded {
+		let mut key = alloc::vec![0xffu8; 40];
+		key.extend_from_slice(&(i as u32).to_be_bytes());
+		let key: NodeKey = key.try_into().expect("44 bytes");
+		let hash = H256::from_low_u64_be(i as u64);
+		leaves.push(SumNode { hash, sum: 0, min: key.clone(), max: key });
+	}
+	let tree = SumTree::from_leaves(leaves).expect("ordered");
 	let per_dapp = Pallet::<T>::per_dapp_totals(&receipts);
 	let total = tree.root().sum;
 	let mut r = record::<T>(&peer, &dapps[..1], total);
@@ -198,10 +210,11 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 			SampleAnswer {
 				leaf_index: index,
 				receipt: receipts[index as usize].clone(),
-				proof: tree.proof(index).expect("a leaf").try_into().expect("at most 32 levels"),
+				proof: tree.proof(index).expect("a leaf").try_into().expect("at most MAX_PROOF_LEN"),
 			}
 		})
 		.collect();
+	assert!(answers.iter().all(|a| a.proof.len() == MAX_PROOF_LEN as usize), "deepest proofs");
 	(peer, answers.try_into().expect("at most max_audit_answers"))
 }
 

@@ -592,6 +592,9 @@ pub mod pallet {
 		/// Paid traffic backs none of the report's bytes (its DApps paid for none, or other
 		/// reports claimed or reserved all they paid for) and the peer carries none.
 		NotPaidFor,
+		/// The report's tree has more leaves than [`MAX_REPORTED_RECEIPTS`], deeper than the
+		/// audit proofs the pallet accepts and benchmarks.
+		TooManyReceipts,
 	}
 
 	#[pallet::hooks]

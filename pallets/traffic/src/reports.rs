@@ -45,6 +45,10 @@ impl<T: Config> Pallet<T> {
 			total > 0 && report.leaf_count > 0 && u128::from(report.leaf_count) <= total,
 			Error::<T>::EmptyReport
 		);
+		ensure!(
+			report.leaf_count as usize <= crate::MAX_REPORTED_RECEIPTS,
+			Error::<T>::TooManyReceipts
+		);
 		let mut sum = 0u128;
 		let mut previous: Option<Vec<u8>> = None;
 		let mut backed = BoundedVec::<u128, T::MaxDApps>::new();

@@ -14,8 +14,15 @@ use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 use spacebook_receipts::{SignedReceipt, SumNode};
 
-/// The most siblings a proof holds: enough for 2³² leaves.
-pub type MaxProofLen = ConstU32<32>;
+/// The most siblings a proof holds: enough for a tree of [`crate::MAX_REPORTED_RECEIPTS`]
+/// leaves (100 000 < 2¹⁷), the most a report may have.
+pub const MAX_PROOF_LEN: u32 = 17;
+/// [`MAX_PROOF_LEN`] as a bound.
+pub type MaxProofLen = ConstU32<MAX_PROOF_LEN>;
+const _: () = assert!(
+	(crate::MAX_REPORTED_RECEIPTS as u64) <= 1u64 << MAX_PROOF_LEN,
+	"a proof must reach every leaf of the largest report"
+);
 /// A Merkle sum proof, bottom up.
 pub type Proof = BoundedVec<SumNode, MaxProofLen>;
 

@@ -147,6 +147,12 @@ fn malformed_reports_are_refused() {
 		let mut no_leaves = good.clone();
 		no_leaves.leaf_count = 0;
 		assert_noop!(Node::submit_report(no_leaves), Error::<Test>::EmptyReport);
+		// Finding 10 (issue 14): a tree deeper than the largest report needs, whose proofs would be
+		// deeper than the benchmarked ones. Checked failing before `TooManyReceipts`: admitted.
+		let big = honest_node(3, 0, 200_000);
+		let mut deep = big.report(0, 0);
+		deep.leaf_count = crate::MAX_REPORTED_RECEIPTS as u32 + 1;
+		assert_noop!(Node::submit_report(deep), Error::<Test>::TooManyReceipts);
 
 		let mut unsorted = good.clone();
 		unsorted.per_dapp = vec![(DAPP_2, 3_000), (DAPP, 5_000)].try_into().unwrap();
