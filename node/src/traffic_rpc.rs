@@ -15,11 +15,14 @@ use jsonrpsee::{
 	Extensions,
 };
 use sp_core::{offchain::OffchainStorage, Bytes, H256};
-use spacebook_receipts::{merge_receipt, offchain_receipts_key, SignedReceipt};
+use spacebook_receipts::{has_stream_room, merge_receipt, offchain_receipts_key, SignedReceipt};
 use spacebook_runtime::AccountId;
 
 /// How often a write races the off-chain worker before the call gives up.
 const WRITE_ATTEMPTS: usize = 8;
+
+const TOO_MANY_STREAMS: &str = "the client key has as many streams with this peer in the period \
+	as one key may (MAX_STREAMS_PER_KEY_PERIOD)";
 
 /// The `traffic_*` methods.
 #[rpc(server)]
@@ -66,7 +69,9 @@ fn kept<S: OffchainStorage>(
 
 /// Keep `signed` (already verified) in `storage` where the off-chain worker reports from,
 /// unless the receipt kept for its stream has as many bytes. Returns whether it changed what is
-/// kept; an error only if the off-chain worker kept racing the write.
+/// kept; an error if the receipt's client key has
+/// [`spacebook_receipts::MAX_STREAMS_PER_KEY_PERIOD`] other streams
+/// with this peer in its period, or if the off-chain worker kept racing the write.
 pub fn keep_receipt<S: OffchainStorage>(
 	storage: &mut S,
 	signed: SignedReceipt<AccountId>,
@@ -84,6 +89,9 @@ pub fn keep_receipt<S: OffchainStorage>(
 	let key = offchain_receipts_key(&signed.receipt.server, signed.receipt.period);
 	for _ in 0..WRITE_ATTEMPTS {
 		let (raw, mut list) = kept(storage, &key);
+		if !has_stream_room(&list, &signed) {
+			return Err(TOO_MANY_STREAMS);
+		}
 		if !merge_receipt(&mut list, signed.clone()) {
 			return Ok(false);
 		}
@@ -105,8 +113,13 @@ impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
 		if !signed.verify(&self.genesis_hash) {
 			return Err(invalid("the client key's signature does not verify on this chain"));
 		}
-		keep_receipt(&mut self.storage.clone(), signed).map_err(|busy| {
-			ErrorObjectOwned::owned(ErrorCode::InternalError.code(), busy, None::<()>)
+		keep_receipt(&mut self.storage.clone(), signed).map_err(|e| {
+			let code = if e == TOO_MANY_STREAMS {
+				ErrorCode::InvalidParams
+			} else {
+				ErrorCode::InternalError
+			};
+			ErrorObjectOwned::owned(code.code(), e, None::<()>)
 		})
 	}
 
@@ -123,7 +136,7 @@ mod tests {
 	use sc_rpc_api::DenyUnsafe;
 	use sp_core::{offchain::testing::TestPersistentOffchainDB, sr25519, Pair};
 	use sp_keyring::Sr25519Keyring;
-	use spacebook_receipts::Receipt;
+	use spacebook_receipts::{Receipt, MAX_STREAMS_PER_KEY_PERIOD};
 
 	fn genesis() -> H256 {
 		H256::repeat_byte(9)
@@ -148,6 +161,54 @@ mod tests {
 		let mut ext = Extensions::new();
 		ext.insert(DenyUnsafe::No);
 		ext
+	}
+
+	/// Finding 4 of the security review (issue 14): one client key could open as many streams
+	/// as it liked and flood the node's receipt store. Checked failing before the bound: the
+	/// extra stream was kept.
+	#[test]
+	fn a_client_key_keeps_at_most_its_streams_per_period() {
+		let db = TestPersistentOffchainDB::new();
+		let api = Traffic::new(db.clone(), genesis());
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let stream = |n: usize, bytes: u64| {
+			let client = sr25519::Pair::from_string("//client", None).unwrap();
+			let mut session = [0u8; 16];
+			session[..8].copy_from_slice(&(n as u64).to_be_bytes());
+			Receipt {
+				period: 3,
+				session,
+				server: eve.clone(),
+				dapp: Sr25519Keyring::Ferdie.to_account_id(),
+				client_key: client.public(),
+				bytes,
+			}
+			.sign(&client, &genesis())
+			.encode()
+			.into()
+		};
+		for n in 0..MAX_STREAMS_PER_KEY_PERIOD {
+			assert!(api.submit_receipt(&allowed(), stream(n, 10)).unwrap());
+		}
+		let refused = api.submit_receipt(&allowed(), stream(MAX_STREAMS_PER_KEY_PERIOD, 10));
+		assert!(refused.unwrap_err().message().contains("as many streams"));
+		// Its streams still grow; another key has its own room.
+		assert!(api.submit_receipt(&allowed(), stream(0, 20)).unwrap());
+		let other = sr25519::Pair::from_string("//other-client", None).unwrap();
+		let of_other = Receipt {
+			period: 3,
+			session: [1; 16],
+			server: eve.clone(),
+			dapp: Sr25519Keyring::Ferdie.to_account_id(),
+			client_key: other.public(),
+			bytes: 100,
+		}
+		.sign(&other, &genesis());
+		assert!(api.submit_receipt(&allowed(), of_other.encode().into()).unwrap());
+		assert_eq!(
+			api.kept_receipts(eve, 3).unwrap(),
+			(MAX_STREAMS_PER_KEY_PERIOD as u32 + 1, 10 * MAX_STREAMS_PER_KEY_PERIOD as u64 + 110)
+		);
 	}
 
 	#[test]

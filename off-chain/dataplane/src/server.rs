@@ -137,9 +137,9 @@ fn session_error(e: SessionError) -> Response<Body> {
 		}
 		SessionError::NoCredit => StatusCode::PAYMENT_REQUIRED,
 		SessionError::TooManySessions => StatusCode::SERVICE_UNAVAILABLE,
-		SessionError::TooManyKeySessions(_) | SessionError::TooManyDAppSessions(_) => {
-			StatusCode::TOO_MANY_REQUESTS
-		}
+		SessionError::TooManyKeySessions(_)
+		| SessionError::TooManyDAppSessions(_)
+		| SessionError::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
 		_ => StatusCode::BAD_REQUEST,
 	};
 	error(status, e)

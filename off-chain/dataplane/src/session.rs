@@ -14,7 +14,7 @@
 //! This module is pure bookkeeping, without I/O or clocks beyond the `now` it is given.
 
 use sp_core::{crypto::AccountId32, H256};
-use spacebook_receipts::{ClientKey, SessionId, SignedReceipt};
+use spacebook_receipts::{ClientKey, SessionId, SignedReceipt, MAX_STREAMS_PER_KEY_PERIOD};
 use std::{
 	collections::{BTreeMap, HashMap},
 	sync::Arc,
@@ -71,6 +71,10 @@ pub enum SessionError {
 	/// The DApp has as many sessions as one DApp may, each with bytes not yet receipted.
 	#[error("this DApp has {0} sessions here with bytes not yet receipted, its share of the peer")]
 	TooManyDAppSessions(usize),
+	/// The client key has as many streams with this peer in the receipt's period as one key
+	/// may ([`MAX_STREAMS_PER_KEY_PERIOD`]).
+	#[error("this client key has {0} streams here in this period, as many as one key may")]
+	TooManyStreams(usize),
 	/// The client did not keep up with receipts: the credit window is used up.
 	#[error("the credit window is used up: send a receipt for the bytes received")]
 	NoCredit,
@@ -129,6 +133,9 @@ pub struct Sessions {
 	by_key: HashMap<ClientKey, Vec<SessionId>>,
 	/// How many sessions each DApp has open (at most `max_sessions_per_dapp` each).
 	by_dapp: HashMap<AccountId32, usize>,
+	/// Per recent period, how many streams (sessions with a receipt of that period) each client
+	/// key has: at most [`MAX_STREAMS_PER_KEY_PERIOD`].
+	streams: BTreeMap<u32, HashMap<ClientKey, usize>>,
 }
 
 impl Sessions {
@@ -157,6 +164,7 @@ impl Sessions {
 			sessions: HashMap::new(),
 			by_key: HashMap::new(),
 			by_dapp: HashMap::new(),
+			streams: BTreeMap::new(),
 		}
 	}
 
@@ -311,7 +319,19 @@ impl Sessions {
 			return Err(SessionError::WrongPeriod { got: r.period, current: current_period });
 		}
 		self.check(receipt)?;
-		Ok(r.bytes > session.by_period.get(&r.period).copied().unwrap_or(0))
+		let kept = session.by_period.get(&r.period).copied().unwrap_or(0);
+		if kept == 0 && r.bytes > 0 {
+			// A new stream of the period.
+			let streams = self.streams_of(r.period, &r.client_key);
+			if streams >= MAX_STREAMS_PER_KEY_PERIOD {
+				return Err(SessionError::TooManyStreams(streams));
+			}
+		}
+		Ok(r.bytes > kept)
+	}
+
+	fn streams_of(&self, period: u32, key: &ClientKey) -> usize {
+		self.streams.get(&period).and_then(|keys| keys.get(key)).copied().unwrap_or(0)
 	}
 
 	/// Take a receipt of an open session (checked as [`validate`](Self::validate) does), adding
@@ -327,6 +347,13 @@ impl Sessions {
 		let window = self.credit_window;
 		let session = self.sessions.get_mut(&r.session).expect("looked up above");
 		let kept = session.by_period.entry(r.period).or_insert(0);
+		if *kept == 0 && r.bytes > 0 {
+			*self.streams.entry(r.period).or_default().entry(r.client_key).or_default() += 1;
+			// Receipts are taken for the current period and the one before only.
+			while self.streams.len() > 2 {
+				self.streams.pop_first();
+			}
+		}
 		let new = r.bytes > *kept;
 		if new {
 			// Only a receipt for more bytes is activity: a re-sent one costs the client
@@ -421,6 +448,46 @@ mod tests {
 	}
 	fn sessions(max: usize) -> Sessions {
 		Sessions::new(server(), genesis(), WINDOW, max, 64, 64, Duration::from_secs(60))
+	}
+
+	/// Finding 4 of the security review (issue 14): a client key opened stream after stream
+	/// (each session fully receipted makes room for the next) and flooded the peer's receipt
+	/// store. Checked failing before the bound: the 257th stream's receipt was taken.
+	#[test]
+	fn a_client_key_has_at_most_its_streams_per_period() {
+		let now = Instant::now();
+		let mut s =
+			Sessions::new(server(), genesis(), WINDOW, 100, 8, 100, Duration::from_secs(60));
+		let stream = |n: u16, period: u32, bytes: u64| {
+			let mut session = [0xee; 16];
+			session[..2].copy_from_slice(&n.to_be_bytes());
+			Plain {
+				period,
+				session,
+				server: server(),
+				dapp: dapp(),
+				client_key: client().public(),
+				bytes,
+			}
+			.sign(&client(), &genesis())
+		};
+		let max = MAX_STREAMS_PER_KEY_PERIOD as u16;
+		for n in 0..max {
+			s.open(&stream(n, 5, 0), Some(dapp()), 5, now).unwrap();
+			assert_eq!(s.grant(&stream(n, 5, 0).receipt.session, 10, now), Ok(10));
+			assert!(s.acknowledge(&stream(n, 5, 10), 5, now).unwrap().new);
+		}
+		let extra = stream(max, 5, 0);
+		s.open(&extra, Some(dapp()), 5, now).unwrap();
+		s.grant(&extra.receipt.session, 10, now).unwrap();
+		assert_eq!(
+			s.acknowledge(&stream(max, 5, 10), 5, now),
+			Err(SessionError::TooManyStreams(MAX_STREAMS_PER_KEY_PERIOD))
+		);
+		assert_eq!(s.validate(&stream(max, 5, 10), 5), Err(SessionError::TooManyStreams(256)));
+		// Streams already counted go on; the next period has room again.
+		assert!(s.acknowledge(&stream(max - 1, 5, 20), 5, now).is_ok());
+		assert!(s.acknowledge(&stream(max, 6, 10), 6, now).unwrap().new);
 	}
 
 	#[test]

@@ -391,6 +391,24 @@ pub fn offchain_forgotten_key<AccountId: Encode>(peer: &AccountId) -> Vec<u8> {
 	(b"spacebook/traffic/forgotten", peer).encode()
 }
 
+/// The most streams (sessions with receipts) one client key may have with one serving peer in
+/// one ledgering period: the data plane refuses the receipts of more, and the node keeps no
+/// more. Without a bound one key could flood a peer's receipt store with streams (issue 14,
+/// finding 4); an honest client holds at most 64 sessions with a peer at once.
+pub const MAX_STREAMS_PER_KEY_PERIOD: usize = 256;
+
+/// Whether `list` (one serving peer's receipts of one period) has room for `signed`: its stream
+/// is already in it, or its client key has fewer than [`MAX_STREAMS_PER_KEY_PERIOD`] streams.
+pub fn has_stream_room<AccountId: Encode + PartialEq>(
+	list: &[SignedReceipt<AccountId>],
+	signed: &SignedReceipt<AccountId>,
+) -> bool {
+	let key = signed.receipt.stream_key();
+	list.binary_search_by(|r| r.receipt.stream_key().cmp(&key)).is_ok()
+		|| list.iter().filter(|r| r.receipt.client_key == signed.receipt.client_key).count()
+			< MAX_STREAMS_PER_KEY_PERIOD
+}
+
 /// Put `signed` into `list`, which is sorted by strictly increasing stream key: a receipt of a
 /// new stream is inserted in order; one of a known stream replaces the stored receipt if it
 /// supersedes it. Returns whether `list` changed.

@@ -210,7 +210,11 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 			SampleAnswer {
 				leaf_index: index,
 				receipt: receipts[index as usize].clone(),
-				proof: tree.proof(index).expect("a leaf").try_into().expect("at most MAX_PROOF_LEN"),
+				proof: tree
+					.proof(index)
+					.expect("a leaf")
+					.try_into()
+					.expect("at most MAX_PROOF_LEN"),
 			}
 		})
 		.collect();

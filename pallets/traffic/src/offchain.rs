@@ -96,6 +96,19 @@ impl<T: Config> Pallet<T> {
 		peer: &T::AccountId,
 		period: u32,
 	) -> Option<(TrafficReportOf<T>, SignedReceipts<T>)> {
+		Self::build_report_of_at_most(peer, period, MAX_REPORTED_RECEIPTS)
+	}
+
+	/// [`build_report`](Self::build_report) with at most `max_receipts` receipts: every filter
+	/// (the audit's, the DApps', the paid bytes') runs first, then the largest receipts are kept
+	/// (issue 14, finding 4: truncating first let a DApp whose account sorts low push honest
+	/// receipts out with a flood of small ones; to push a receipt out now, a flood must be of
+	/// larger receipts, all paid for).
+	pub(crate) fn build_report_of_at_most(
+		peer: &T::AccountId,
+		period: u32,
+		max_receipts: usize,
+	) -> Option<(TrafficReportOf<T>, SignedReceipts<T>)> {
 		let traffic = TrafficOf::<T>::get(peer).unwrap_or_default();
 		let from = traffic.next_period.max(period.saturating_sub(T::MaxRollover::get()));
 		if from > period {
@@ -115,11 +128,7 @@ impl<T: Config> Pallet<T> {
 		for q in from..=period {
 			receipts
 				.extend(Self::stored_receipts(peer, q).into_iter().filter(|r| acceptable(r, q)));
-			if receipts.len() >= MAX_REPORTED_RECEIPTS {
-				break;
-			}
 		}
-		receipts.truncate(MAX_REPORTED_RECEIPTS);
 		receipts.sort_by_key(|r| r.receipt.stream_key());
 		receipts.dedup_by_key(|r| r.receipt.stream_key());
 		// Per DApp, in the leaves' order, the bytes paid traffic can back now: its receipts'
@@ -149,7 +158,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// Each DApp's receipts up to its backable bytes.
 		let mut room = per_dapp;
-		let kept: Vec<_> = receipts
+		let mut kept: Vec<_> = receipts
 			.into_iter()
 			.filter(|r| {
 				let Some((_, left)) = room.iter_mut().find(|(d, _)| *d == r.receipt.dapp) else {
@@ -159,6 +168,12 @@ impl<T: Config> Pallet<T> {
 				(bytes <= *left).then(|| *left -= bytes).is_some()
 			})
 			.collect();
+		if kept.len() > max_receipts {
+			// The largest receipts; among equal ones, in stream order.
+			kept.sort_by_key(|r| core::cmp::Reverse(r.receipt.bytes));
+			kept.truncate(max_receipts);
+			kept.sort_by_key(|r| r.receipt.stream_key());
+		}
 		let per_dapp = Self::per_dapp_totals(&kept);
 		let tree = SumTree::new(&kept).ok()?;
 		let root = tree.root();

@@ -171,6 +171,36 @@ fn past_max_dapps_the_dapps_with_the_most_backable_bytes_are_reported() {
 	});
 }
 
+/// Finding 4 of the security review (issue 14): the worker truncated a period's receipts to the
+/// most a report holds before it left out those the chain would not count, in stream order, so
+/// a DApp whose account sorts low pushed honest receipts out with a flood of small or unpaid
+/// ones. Checked failing before the filters ran first: the report held only the flood.
+#[test]
+fn a_flood_of_small_or_unpaid_receipts_does_not_push_honest_ones_out_of_a_report() {
+	build_and_execute_offchain(|_pool| {
+		register_peer(PEER);
+		// The flooding DApp (1) sorts before the honest one (DAPP).
+		let (flood, honest) = (1u64, DAPP);
+		assert!(flood.encode() < honest.encode());
+		authorize(flood, 0);
+		authorize(honest, 1);
+		pay_for(flood, 100, 1);
+		pay_for(honest, 10_000, 1);
+		let mut node = Node::new(PEER);
+		// Eight receipts of one byte, paid for, and eight of 1 000 bytes it did not pay for.
+		for session in 0..16u8 {
+			node.serve(0, session, flood, 0, if session < 8 { 1 } else { 1_000 });
+		}
+		node.serve(0, 100, honest, 1, 3_000);
+		node.serve(0, 101, honest, 1, 2_000);
+		store_receipts(PEER, 0, &node.receipts);
+		let (report, kept) = Traffic::build_report_of_at_most(&PEER, 0, 4).unwrap();
+		assert_eq!(kept.len(), 4);
+		assert_eq!(report.per_dapp.to_vec(), vec![(flood, 2), (honest, 5_000)]);
+		assert_eq!(report.root.sum, 5_002);
+	});
+}
+
 #[test]
 fn the_worker_leaves_out_receipts_the_chain_would_not_count() {
 	build_and_execute_offchain(|_pool| {
