@@ -13,8 +13,10 @@
 use crate::session::Receipt;
 use codec::{Decode, Encode};
 use parking_lot::Mutex;
+use sp_core::crypto::AccountId32;
+use spacebook_receipts::{ClientKey, SessionId};
 use std::{
-	collections::BTreeMap,
+	collections::{BTreeMap, HashMap},
 	fs,
 	io::{self, Read, Write},
 	path::{Path, PathBuf},
@@ -60,6 +62,33 @@ pub struct Ledger {
 	path: PathBuf,
 	journal: Mutex<Journal<fs::File>>,
 	sink: Arc<dyn ReceiptSink>,
+	recent: Mutex<RecentStreams>,
+}
+
+/// The bytes of the latest receipt of each stream of the two newest periods (the periods a
+/// peer takes receipts for): a session the peer forgot and opens again resumes from them.
+#[derive(Default)]
+struct RecentStreams {
+	by_period: BTreeMap<u32, HashMap<(SessionId, ClientKey, AccountId32), u64>>,
+}
+
+impl RecentStreams {
+	fn note(&mut self, receipt: &Receipt) {
+		let r = &receipt.receipt;
+		if self.by_period.len() >= 2 && self.by_period.keys().all(|p| *p > r.period) {
+			return;
+		}
+		let bytes = self
+			.by_period
+			.entry(r.period)
+			.or_default()
+			.entry((r.session, r.client_key, r.dapp.clone()))
+			.or_default();
+		*bytes = (*bytes).max(r.bytes);
+		while self.by_period.len() > 2 {
+			self.by_period.pop_first();
+		}
+	}
 }
 
 /// What the journal needs of its file (a trait so that tests can make writes fail).
@@ -182,14 +211,38 @@ impl Ledger {
 		}
 		let file = fs::OpenOptions::new().append(true).open(&path)?;
 		log::info!(target: "dataplane", "receipt ledger {path:?}: {} receipts replayed", latest.len());
-		Ok(Ledger { path, journal: Mutex::new(Journal { file, broken: false }), sink })
+		let mut recent = RecentStreams::default();
+		for receipt in latest.values() {
+			recent.note(receipt);
+		}
+		Ok(Ledger {
+			path,
+			journal: Mutex::new(Journal { file, broken: false }),
+			sink,
+			recent: Mutex::new(recent),
+		})
 	}
 
 	/// Make `receipt` durable, then keep it in the sink. Once this returns `Ok`, the receipt
 	/// survives a crash. Blocking (it syncs the journal).
 	pub fn record(&self, receipt: &Receipt) -> io::Result<bool> {
 		self.journal.lock().append(&record(receipt))?;
+		self.recent.lock().note(receipt);
 		self.sink.keep(receipt).map_err(io::Error::other)
+	}
+
+	/// The bytes of the latest receipt recorded for the stream of `opening`'s session, DApp
+	/// and client key in each of the two newest periods: what a session opened again resumes
+	/// from.
+	pub fn stream_history(&self, opening: &Receipt) -> Vec<(u32, u64)> {
+		let r = &opening.receipt;
+		let key = (r.session, r.client_key, r.dapp.clone());
+		let recent = self.recent.lock();
+		recent
+			.by_period
+			.iter()
+			.filter_map(|(period, streams)| streams.get(&key).map(|bytes| (*period, *bytes)))
+			.collect()
 	}
 
 	/// The journal's path.
@@ -239,6 +292,25 @@ mod tests {
 		let kept: Vec<(u8, u64)> =
 			sink.receipts().iter().map(|r| (r.receipt.session[0], r.receipt.bytes)).collect();
 		assert_eq!(kept, vec![(2, 50), (1, 300)], "stream-key order: period 4 first");
+	}
+
+	#[test]
+	fn a_streams_history_of_the_two_newest_periods_survives_a_restart() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("receipts.journal");
+		let ledger = Ledger::open(&path, Arc::new(MemorySink::default()), 0).unwrap();
+		for (period, bytes) in [(4, 10), (5, 100), (5, 300), (6, 70)] {
+			ledger.record(&receipt(1, period, bytes)).unwrap();
+		}
+		ledger.record(&receipt(2, 6, 5)).unwrap();
+		// Too old to change the history any more.
+		ledger.record(&receipt(1, 3, 1)).unwrap();
+		assert_eq!(ledger.stream_history(&receipt(1, 6, 0)), vec![(5, 300), (6, 70)]);
+		assert_eq!(ledger.stream_history(&receipt(2, 6, 0)), vec![(6, 5)]);
+		assert!(ledger.stream_history(&receipt(3, 6, 0)).is_empty());
+		drop(ledger);
+		let reopened = Ledger::open(&path, Arc::new(MemorySink::default()), 0).unwrap();
+		assert_eq!(reopened.stream_history(&receipt(1, 6, 0)), vec![(5, 300), (6, 70)]);
 	}
 
 	/// A journal file in memory whose writes fail after `fail_after` bytes, once.

@@ -324,7 +324,16 @@ impl DataPlane {
 		};
 		let dapp = self.chain.dapp_of_client_key(&opening.receipt.client_key);
 		let period = self.chain.current_period();
-		match self.sessions.lock().open(&opening, dapp, period, Instant::now()) {
+		let history = self.ledger.stream_history(&opening);
+		let opened = {
+			let mut sessions = self.sessions.lock();
+			let opened = sessions.open(&opening, dapp, period, Instant::now());
+			if opened.is_ok() {
+				sessions.resume(&opening.receipt.session, &history);
+			}
+			opened
+		};
+		match opened {
 			Ok(()) => {
 				json(StatusCode::OK, &Opened { period, credit_window: self.config.credit_window })
 			}

@@ -75,6 +75,14 @@ pub enum SessionError {
 	/// may ([`MAX_STREAMS_PER_KEY_PERIOD`]).
 	#[error("this client key has {0} streams here in this period, as many as one key may")]
 	TooManyStreams(usize),
+	/// The receipt counts more bytes than the session was served, plus the credit window.
+	#[error("the receipt counts {bytes} bytes; at most {allowed} were served to the session (with the credit window)")]
+	AboveServed {
+		/// The receipt's bytes.
+		bytes: u64,
+		/// The most it may count.
+		allowed: u64,
+	},
 	/// The client did not keep up with receipts: the credit window is used up.
 	#[error("the credit window is used up: send a receipt for the bytes received")]
 	NoCredit,
@@ -320,6 +328,12 @@ impl Sessions {
 		}
 		self.check(receipt)?;
 		let kept = session.by_period.get(&r.period).copied().unwrap_or(0);
+		// Only bytes served (and the window, which covers bytes in flight when a session the
+		// peer forgot resumes from its recorded receipts): issue 14, finding 4.
+		let allowed = kept.saturating_add(session.outstanding()).saturating_add(self.credit_window);
+		if r.bytes > allowed {
+			return Err(SessionError::AboveServed { bytes: r.bytes, allowed });
+		}
 		if kept == 0 && r.bytes > 0 {
 			// A new stream of the period.
 			let streams = self.streams_of(r.period, &r.client_key);
@@ -399,6 +413,21 @@ impl Sessions {
 		Ok(granted)
 	}
 
+	/// Resume the session `id`, which this peer may have forgotten, from the receipts it
+	/// recorded for its stream (`(period, bytes)`, from the ledger): they count as acknowledged,
+	/// and as served, so that its next receipts may count on from them.
+	pub fn resume(&mut self, id: &SessionId, history: &[(u32, u64)]) {
+		let Some(session) = self.sessions.get_mut(id) else { return };
+		for &(period, bytes) in history {
+			if session.by_period.len() >= PERIODS_KEPT && !session.by_period.contains_key(&period) {
+				continue;
+			}
+			let kept = session.by_period.entry(period).or_insert(0);
+			*kept = (*kept).max(bytes);
+		}
+		session.served = session.served.max(session.acknowledged());
+	}
+
 	/// The session `id`, if open.
 	pub fn get(&self, id: &SessionId) -> Option<&Session> {
 		self.sessions.get(id)
@@ -448,6 +477,34 @@ mod tests {
 	}
 	fn sessions(max: usize) -> Sessions {
 		Sessions::new(server(), genesis(), WINDOW, max, 64, 64, Duration::from_secs(60))
+	}
+
+	/// Finding 4 of the security review (issue 14): a receipt could count any bytes, served or
+	/// not. Checked failing before the bound: the receipt of 1 101 bytes was taken.
+	#[test]
+	fn a_receipt_counts_at_most_the_bytes_served_and_the_window() {
+		let now = Instant::now();
+		let mut s = sessions(10);
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert_eq!(s.grant(&[1; 16], 100, now), Ok(100));
+		let too_many = receipt(1, 5, 100 + WINDOW + 1);
+		assert_eq!(
+			s.acknowledge(&too_many, 5, now),
+			Err(SessionError::AboveServed { bytes: 1_101, allowed: 1_100 })
+		);
+		assert!(s.acknowledge(&receipt(1, 5, 100), 5, now).unwrap().new);
+		// Served bytes of the period before count in the next period's receipts too.
+		assert_eq!(s.grant(&[1; 16], 300, now), Ok(300));
+		assert!(s.acknowledge(&receipt(1, 6, 300 + WINDOW), 6, now).is_ok());
+		// A session the peer forgot resumes from its recorded receipts, plus the window.
+		let mut restarted = sessions(10);
+		restarted.open(&receipt(1, 6, 0), Some(dapp()), 6, now).unwrap();
+		restarted.resume(&[1; 16], &[(5, 100), (6, 1_300)]);
+		assert_eq!(
+			restarted.validate(&receipt(1, 6, 1_300 + WINDOW + 1), 6),
+			Err(SessionError::AboveServed { bytes: 2_301, allowed: 2_300 })
+		);
+		assert!(restarted.acknowledge(&receipt(1, 6, 1_300 + WINDOW), 6, now).unwrap().new);
 	}
 
 	/// Finding 4 of the security review (issue 14): a client key opened stream after stream

@@ -439,3 +439,21 @@ async fn a_dapp_uploads_only_under_its_own_addresses_and_within_its_quota() {
 	assert_eq!(status, 403);
 	assert_eq!(peer.plane.store().file_count(), 2);
 }
+
+/// **Attack: receipts for bytes never served.** A client key could have a peer keep a receipt
+/// of any size for a session it never downloaded on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_for_bytes_never_served_is_refused() {
+	let peer = peer(|_| {}).await;
+	open_session(&peer, 1).await;
+	let window = Config::new(server(), genesis()).credit_window;
+	let (status, body) =
+		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, window + 1))
+			.await;
+	assert_eq!(status, 400);
+	assert!(body.contains("were served to the session"), "{body}");
+	// Within the window (bytes in flight when a forgotten session resumes) it is taken.
+	let (status, body) =
+		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, window)).await;
+	assert_eq!(status, 200, "{body}");
+}
