@@ -182,7 +182,9 @@ async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
 		});
 	}
 	let named = peers.iter().map(|p| Endpoint::parse(p)).collect::<Result<Vec<_>, _>>()?;
-	Ok(Client::connect(dapp, client_key, &named, None).await?)
+	// The chain's period bounds the periods receipts are signed for, whatever the peers say.
+	let chain = spacebook_sdk::ChainRpc::new(&cli.url)?;
+	Ok(Client::connect(dapp, client_key, &named, None).await?.with_chain(chain))
 }
 
 fn progress(total: u64, what: &str) -> indicatif::ProgressBar {

@@ -69,6 +69,17 @@ impl ChainRpc {
 		self.hash_result("chain_getBlockHash", serde_json::json!([0])).await
 	}
 
+	/// The best block.
+	pub async fn best_head(&self) -> Result<H256, Error> {
+		self.hash_result("chain_getBlockHash", serde_json::json!([])).await
+	}
+
+	/// The chain's current ledgering period, at the best block (`TokenApi_current_period`).
+	pub async fn current_period(&self) -> Result<u32, Error> {
+		let best = self.best_head().await?;
+		self.runtime_call("TokenApi_current_period", (), best).await
+	}
+
 	/// The finalized head.
 	pub async fn finalized_head(&self) -> Result<H256, Error> {
 		self.hash_result("chain_getFinalizedHead", serde_json::json!([])).await

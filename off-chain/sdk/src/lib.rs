@@ -35,7 +35,7 @@ pub use chain::ChainRpc;
 pub use channel::DataChannel;
 pub use download::{Chunk, Download};
 pub use http::Endpoint;
-pub use session::Signer;
+pub use session::{PeriodCeiling, Signer};
 pub use spacebook_dataplane::content::{self, FileInfo, HashIndex};
 
 use futures::future::join_all;
@@ -45,6 +45,7 @@ use spacebook_dataplane::{
 	content::{slice_count, verify_slice_list, SLICE_SIZE},
 	protocol::{self, Status, SESSION_HEADER},
 };
+use std::sync::Arc;
 use std::{
 	path::Path,
 	sync::atomic::{AtomicU64, Ordering},
@@ -170,6 +171,7 @@ pub struct Client {
 	genesis_hash: H256,
 	peers: Vec<Peer>,
 	next_task: AtomicU64,
+	ceiling: Arc<session::PeriodCeiling>,
 }
 
 /// Connections a download opens to each peer by default (see
@@ -251,7 +253,22 @@ impl Client {
 		if peers.is_empty() {
 			return Err(Error::NoPeers);
 		}
-		Ok(Client { dapp, key, genesis_hash, peers, next_task: AtomicU64::new(1) })
+		Ok(Client {
+			dapp,
+			key,
+			genesis_hash,
+			peers,
+			next_task: AtomicU64::new(1),
+			ceiling: session::PeriodCeiling::new(None),
+		})
+	}
+
+	/// Sign receipts only for periods up to the current period + 1 of the chain the node at
+	/// `chain` follows (issue 14, finding 2). [`Client::from_chain`] does so with its node; a
+	/// client made with [`Client::connect`] trusts its peers' periods until given a node.
+	pub fn with_chain(mut self, chain: ChainRpc) -> Self {
+		self.ceiling = session::PeriodCeiling::new(Some(chain));
+		self
 	}
 
 	/// A client of `dapp` signing with `key`, talking to the active professional peers that
@@ -269,7 +286,7 @@ impl Client {
 		if endpoints.is_empty() {
 			return Err(Error::NoRegisteredPeers);
 		}
-		Self::connect(dapp, key, &endpoints, Some(genesis)).await
+		Ok(Self::connect(dapp, key, &endpoints, Some(genesis)).await?.with_chain(chain))
 	}
 
 	/// The serving peers reached.
@@ -283,7 +300,12 @@ impl Client {
 	}
 
 	fn signer(&self) -> Signer {
-		Signer { dapp: self.dapp.clone(), key: self.key.clone(), genesis_hash: self.genesis_hash }
+		Signer {
+			dapp: self.dapp.clone(),
+			key: self.key.clone(),
+			genesis_hash: self.genesis_hash,
+			ceiling: self.ceiling.clone(),
+		}
 	}
 
 	/// The hash indices of the files stored under `address`, on any peer (each once).

@@ -9,14 +9,18 @@
 
 use crate::{
 	http::{self, Connection, Endpoint},
-	Error,
+	ChainRpc, Error,
 };
 use codec::Encode;
 use parking_lot::Mutex;
 use sp_core::{crypto::AccountId32, sr25519, H256};
 use spacebook_dataplane::protocol::{Opened, ReceiptTaken, Status};
 use spacebook_receipts::{Receipt, SessionId};
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+	collections::BTreeMap,
+	sync::Arc,
+	time::{Duration, Instant},
+};
 use tokio::{sync::Notify, task::JoinHandle};
 
 /// Who signs receipts: a DApp's client key.
@@ -28,6 +32,48 @@ pub struct Signer {
 	pub key: sr25519::Pair,
 	/// The chain receipts are signed for.
 	pub genesis_hash: H256,
+	/// The latest period receipts may be signed for.
+	pub ceiling: Arc<PeriodCeiling>,
+}
+
+/// How often the chain's period is asked again when a peer names a later one.
+const PERIOD_REFRESH: Duration = Duration::from_secs(5);
+
+/// The latest ledgering period a client signs receipts for: the chain's current period + 1
+/// (issue 14, finding 2). Peers name the period to count bytes in; one that names a later
+/// period gets no receipt for it, so a peer cannot collect receipts of periods to come. The
+/// chain is asked through a node's JSON-RPC when a peer names a period beyond what is known,
+/// at most every 5 s. Without a node (a client given peers and no chain) peers are trusted.
+pub struct PeriodCeiling {
+	chain: Option<ChainRpc>,
+	known: Mutex<Option<(u32, Instant)>>,
+}
+
+impl PeriodCeiling {
+	/// The ceiling read from the node at `chain`, or none.
+	pub fn new(chain: Option<ChainRpc>) -> Arc<Self> {
+		Arc::new(PeriodCeiling { chain, known: Mutex::new(None) })
+	}
+
+	fn within(&self, period: u32) -> bool {
+		self.known.lock().is_some_and(|(current, _)| period <= current.saturating_add(1))
+	}
+
+	/// Whether receipts may be signed for `period`.
+	pub async fn allows(&self, period: u32) -> bool {
+		let Some(chain) = &self.chain else { return true };
+		if self.within(period) {
+			return true;
+		}
+		let stale = self.known.lock().is_none_or(|(_, at)| at.elapsed() >= PERIOD_REFRESH);
+		if stale {
+			match chain.current_period().await {
+				Ok(current) => *self.known.lock() = Some((current, Instant::now())),
+				Err(e) => log::warn!(target: "sdk", "the chain's current period: {e}"),
+			}
+		}
+		self.within(period)
+	}
 }
 
 #[derive(Default, Clone, Copy)]
@@ -96,6 +142,12 @@ async fn send_opening(
 	server: &AccountId32,
 ) -> Result<u32, Error> {
 	let status: Status = connection.fetch_json(http::get("/v1/status")).await?;
+	if !signer.ceiling.allows(status.period).await {
+		return Err(Error::Protocol(format!(
+			"{server} names period {}, beyond the chain's current period + 1",
+			status.period
+		)));
+	}
 	let opening = sign(signer, id, server, status.period, 0);
 	let opened: Opened = connection.fetch_json(http::post("/v1/sessions", opening)).await?;
 	Ok(opened.period)
@@ -246,6 +298,16 @@ async fn post_receipts(
 			continue;
 		}
 		for (period, bytes) in due {
+			if !signer.ceiling.allows(period).await {
+				// The peer named a period the chain has not reached: nothing of it is signed.
+				log::warn!(
+					target: "sdk",
+					"{server} counted {bytes} bytes in period {period}, beyond the chain's \
+					 current period + 1: no receipt"
+				);
+				posted.insert(period, bytes);
+				continue;
+			}
 			let body = sign(&signer, id, &server, period, bytes);
 			match connection.fetch_json::<ReceiptTaken>(http::post("/v1/receipts", body)).await {
 				Ok(taken) => {

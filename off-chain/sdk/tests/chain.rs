@@ -7,12 +7,21 @@ use http_body_util::{BodyExt, Full};
 use hyper::{body::Incoming, service::service_fn, Request, Response};
 use hyper_util::rt::TokioIo;
 use parking_lot::Mutex;
-use sp_core::{crypto::AccountId32, H256};
-use spacebook_sdk::{chain::ProfessionalPeerListing, ChainRpc, Endpoint, Error};
+use sp_core::{crypto::AccountId32, Pair as _, H256};
+use spacebook_dataplane::{
+	ledger::{Ledger, MemorySink},
+	store::ContentStore,
+	ChainView, Config, DataPlane,
+};
+use spacebook_receipts::ClientKey;
+use spacebook_sdk::{chain::ProfessionalPeerListing, ChainRpc, Client, Endpoint, Error, HashIndex};
 use std::{convert::Infallible, sync::Arc};
 
 const GENESIS: H256 = H256::repeat_byte(0x0a);
 const FINALIZED: H256 = H256::repeat_byte(0x0f);
+const BEST: H256 = H256::repeat_byte(0x0b);
+/// The ledgering period the stand-in node's chain is in.
+const CHAIN_PERIOD: u32 = 3;
 /// Listings per page the stand-in answers with.
 const PAGE: usize = 2;
 
@@ -41,11 +50,17 @@ fn answer(method: &str, params: &serde_json::Value, calls: &Calls) -> serde_json
 	let hex = |bytes: &[u8]| sp_core::bytes::to_hex(bytes, false);
 	match method {
 		"chain_getBlockHash" if params[0] == 0 => serde_json::json!({"result": hex(&GENESIS[..])}),
+		"chain_getBlockHash" if params.as_array().is_some_and(|p| p.is_empty()) => {
+			serde_json::json!({"result": hex(&BEST[..])})
+		}
 		"chain_getFinalizedHead" => serde_json::json!({"result": hex(&FINALIZED[..])}),
 		"state_call" => {
 			let function = params[0].as_str().unwrap_or_default().to_owned();
 			let block = params[2].as_str().unwrap_or_default().to_owned();
 			calls.lock().push((function.clone(), block));
+			if function == "TokenApi_current_period" {
+				return serde_json::json!({"result": hex(&CHAIN_PERIOD.encode())});
+			}
 			if function != "PeersApi_professional_peers" {
 				return serde_json::json!({"error": {"code": -32000, "message": "no such function"}});
 			}
@@ -139,4 +154,68 @@ async fn a_client_from_a_chain_without_serving_peers_is_refused() {
 	let key = <sp_core::sr25519::Pair as sp_core::Pair>::from_string("//client", None).unwrap();
 	let client = spacebook_sdk::Client::from_chain(&url, AccountId32::new([7; 32]), key).await;
 	assert!(matches!(client, Err(Error::NoPeers)));
+}
+
+/// A serving peer on loopback whose chain view names `period`, serving one small file.
+async fn serving_peer(period: u32) -> (Endpoint, Arc<MemorySink>, HashIndex, tempfile::TempDir) {
+	struct View(u32, ClientKey);
+	impl ChainView for View {
+		fn current_period(&self) -> u32 {
+			self.0
+		}
+		fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32> {
+			(key == &self.1).then(|| AccountId32::new([0xda; 32]))
+		}
+		fn dapp_storage_quota(&self) -> u64 {
+			u64::MAX
+		}
+	}
+	let dir = tempfile::tempdir().unwrap();
+	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
+	let source = dir.path().join("file.bin");
+	std::fs::write(&source, vec![5u8; 3000]).unwrap();
+	let hash = store.add_path(&source, "f").unwrap().hash_index;
+	let sink = Arc::new(MemorySink::default());
+	let ledger = Arc::new(Ledger::open(dir.path().join("journal"), sink.clone(), 0).unwrap());
+	let chain = Arc::new(View(period, client_key().public()));
+	let plane =
+		DataPlane::new(store, ledger, chain, Config::new(AccountId32::new([1; 32]), GENESIS));
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let endpoint = Endpoint::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+	tokio::spawn(plane.serve(listener));
+	(endpoint, sink, hash, dir)
+}
+
+fn client_key() -> sp_core::sr25519::Pair {
+	sp_core::sr25519::Pair::from_string("//period-client", None).unwrap()
+}
+
+/// Finding 2 of the security review (issue 14): the SDK signed receipts for whatever period a
+/// peer named, so a peer could collect receipts of periods to come. With a node to ask, a
+/// client signs nothing beyond the chain's current period + 1. Checked failing before the
+/// ceiling: the download from the peer in period 9 was receipted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_naming_a_period_the_chain_has_not_reached_gets_no_receipt() {
+	let (url, _) = node().await;
+	let dapp = AccountId32::new([0xda; 32]);
+	for (period, served) in [(CHAIN_PERIOD + 6, false), (CHAIN_PERIOD + 1, true)] {
+		let (endpoint, sink, hash, _dir) = serving_peer(period).await;
+		let client = Client::connect(dapp.clone(), client_key(), &[endpoint], Some(GENESIS))
+			.await
+			.unwrap()
+			.with_chain(ChainRpc::new(&url).unwrap());
+		let download = client.start_download(&hash, -1, -1, 1 << 20).await;
+		match download {
+			Ok(mut download) => {
+				while let Some(chunk) = download.receive_in_order().await {
+					assert!(chunk.is_ok() || !served, "period {period}: {chunk:?}");
+				}
+				download.finish().await;
+			}
+			Err(e) => assert!(!served, "period {period}: {e}"),
+		}
+		let receipted: u64 = sink.receipts().iter().map(|r| r.receipt.bytes).sum();
+		assert_eq!(receipted > 0, served, "period {period}: {receipted} bytes receipted");
+		assert!(sink.receipts().iter().all(|r| r.receipt.period <= CHAIN_PERIOD + 1));
+	}
 }
