@@ -194,9 +194,15 @@ impl Ledger {
 				latest.insert(key, receipt);
 			}
 		}
-		for receipt in latest.values() {
-			sink.keep(receipt).map_err(io::Error::other)?;
-		}
+		// A receipt the sink refuses (its stream over a limit the sink enforces) is left out:
+		// one journal record must not keep the node from starting.
+		latest.retain(|_, receipt| match sink.keep(receipt) {
+			Ok(_) => true,
+			Err(e) => {
+				log::warn!(target: "dataplane", "receipt ledger: a journal record is refused: {e}");
+				false
+			}
+		});
 		let compacted = path.with_extension("compacting");
 		{
 			let mut file = fs::File::create(&compacted)?;
@@ -223,12 +229,17 @@ impl Ledger {
 		})
 	}
 
-	/// Make `receipt` durable, then keep it in the sink. Once this returns `Ok`, the receipt
+	/// Keep `receipt` in the sink and make it durable. Once this returns `Ok`, the receipt
 	/// survives a crash. Blocking (it syncs the journal).
+	///
+	/// The sink takes it first: one it refuses is not journaled (nor acknowledged). One the
+	/// sink took but the journal failed to keep is not acknowledged either; the client sends it
+	/// again, and reporting it meanwhile is harmless.
 	pub fn record(&self, receipt: &Receipt) -> io::Result<bool> {
+		let changed = self.sink.keep(receipt).map_err(io::Error::other)?;
 		self.journal.lock().append(&record(receipt))?;
 		self.recent.lock().note(receipt);
-		self.sink.keep(receipt).map_err(io::Error::other)
+		Ok(changed)
 	}
 
 	/// The bytes of the latest receipt recorded for the stream of `opening`'s session, DApp

@@ -202,11 +202,11 @@ impl Admission {
 		if counts.connections >= self.limits.max_connections {
 			return Err(Refused::Connections(counts.connections));
 		}
-		let of_address = counts.connections_of.entry(address).or_default();
-		if *of_address >= self.limits.max_connections_per_ip {
-			return Err(Refused::ConnectionsOfAddress(*of_address));
+		let of_address = counts.connections_of.get(&address).copied().unwrap_or(0);
+		if of_address >= self.limits.max_connections_per_ip {
+			return Err(Refused::ConnectionsOfAddress(of_address));
 		}
-		*of_address += 1;
+		*counts.connections_of.entry(address).or_default() += 1;
 		counts.connections += 1;
 		Ok(ConnectionPermit { admission: self.clone(), address })
 	}
@@ -235,11 +235,11 @@ impl Admission {
 	/// Admit an upload of `dapp`, if it has fewer under way than the limit.
 	pub fn upload(self: &Arc<Self>, dapp: &AccountId32) -> Result<UploadPermit, Refused> {
 		let mut counts = self.counts.lock();
-		let under_way = counts.uploads_of.entry(dapp.clone()).or_default();
-		if *under_way >= self.limits.max_uploads_per_dapp {
-			return Err(Refused::UploadsOfDApp(*under_way));
+		let under_way = counts.uploads_of.get(dapp).copied().unwrap_or(0);
+		if under_way >= self.limits.max_uploads_per_dapp {
+			return Err(Refused::UploadsOfDApp(under_way));
 		}
-		*under_way += 1;
+		*counts.uploads_of.entry(dapp.clone()).or_default() += 1;
 		Ok(UploadPermit { admission: self.clone(), dapp: dapp.clone() })
 	}
 

@@ -36,12 +36,15 @@ pub fn is_public(ip: IpAddr) -> bool {
 			if let Some(v4) = v6.to_ipv4_mapped() {
 				return is_public(IpAddr::V4(v4));
 			}
-			let first = v6.segments()[0];
+			let [first, second, ..] = v6.segments();
+			// NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed IPv4 addresses, private ones too.
 			!(v6.is_loopback()
 				|| v6.is_unspecified()
 				|| v6.is_multicast()
 				|| (first & 0xfe00) == 0xfc00
-				|| (first & 0xffc0) == 0xfe80)
+				|| (first & 0xffc0) == 0xfe80
+				|| (first == 0x64 && second == 0xff9b)
+				|| first == 0x2002)
 		}
 	}
 }
@@ -97,6 +100,8 @@ mod tests {
 			"fd00::1",
 			"fe80::1",
 			"::ffff:127.0.0.1",
+			"64:ff9b::7f00:1",
+			"2002:7f00:1::1",
 		] {
 			assert!(!is_public(ip.parse().unwrap()), "{ip}");
 		}

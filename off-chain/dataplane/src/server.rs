@@ -305,8 +305,16 @@ impl DataPlane {
 			.ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no file {hash} here")))
 	}
 
-	async fn receipt_body(req: Request<Incoming>) -> Result<Receipt, Response<Body>> {
-		let raw = read_body(req.into_body(), MAX_RECEIPT_BODY).await?;
+	async fn receipt_body(&self, req: Request<Incoming>) -> Result<Receipt, Response<Body>> {
+		// A few hundred bytes: within the header timeout, or the request is dropped (a body
+		// trickled a byte at a time would otherwise hold the connection).
+		let deadline = self.config.limits.header_timeout;
+		let raw = match tokio::time::timeout(deadline, read_body(req.into_body(), MAX_RECEIPT_BODY))
+			.await
+		{
+			Ok(raw) => raw?,
+			Err(_) => return Err(error(StatusCode::REQUEST_TIMEOUT, "the body came too slowly")),
+		};
 		let mut input = &raw[..];
 		match Receipt::decode(&mut input) {
 			Ok(receipt) if input.is_empty() => Ok(receipt),
@@ -318,7 +326,7 @@ impl DataPlane {
 	}
 
 	async fn open_session(&self, req: Request<Incoming>) -> Response<Body> {
-		let opening = match Self::receipt_body(req).await {
+		let opening = match self.receipt_body(req).await {
 			Ok(receipt) => receipt,
 			Err(response) => return response,
 		};
@@ -342,7 +350,7 @@ impl DataPlane {
 	}
 
 	async fn take_receipt(&self, req: Request<Incoming>) -> Response<Body> {
-		let receipt = match Self::receipt_body(req).await {
+		let receipt = match self.receipt_body(req).await {
 			Ok(receipt) => receipt,
 			Err(response) => return response,
 		};
@@ -517,9 +525,15 @@ impl DataPlane {
 			return response;
 		}
 		let (limit, quota) = (self.config.max_upload, self.chain.dapp_storage_quota());
-		let import = match self.store.begin_upload(&address, limit, &dapp, quota) {
-			Ok(import) => import,
-			Err(e) => return store_error(e),
+		// It creates a file, and may wait for an upload finishing: off the async threads.
+		let store = self.store.clone();
+		let begun =
+			tokio::task::spawn_blocking(move || store.begin_upload(&address, limit, &dapp, quota))
+				.await;
+		let import = match begun {
+			Ok(Ok(import)) => import,
+			Ok(Err(e)) => return store_error(e),
+			Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
 		};
 		let mut import = Some(import);
 		let mut body = req.into_body();

@@ -330,7 +330,12 @@ impl Sessions {
 		let kept = session.by_period.get(&r.period).copied().unwrap_or(0);
 		// Only bytes served (and the window, which covers bytes in flight when a session the
 		// peer forgot resumes from its recorded receipts): issue 14, finding 4.
-		let allowed = kept.saturating_add(session.outstanding()).saturating_add(self.credit_window);
+		// Over the session's life: what its receipts would acknowledge with this one, at most
+		// what it was served and one window (not saturating, so that an over-claim is not
+		// forgotten by the next receipt).
+		let acknowledged_before = session.acknowledged().saturating_sub(kept);
+		let allowed =
+			session.served.saturating_add(self.credit_window).saturating_sub(acknowledged_before);
 		if r.bytes > allowed {
 			return Err(SessionError::AboveServed { bytes: r.bytes, allowed });
 		}
@@ -493,6 +498,17 @@ mod tests {
 			Err(SessionError::AboveServed { bytes: 1_101, allowed: 1_100 })
 		);
 		assert!(s.acknowledge(&receipt(1, 5, 100), 5, now).unwrap().new);
+		// One window ahead of what was served, and no more however the claims are spread.
+		s.open(&receipt(2, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert!(s.acknowledge(&receipt(2, 5, WINDOW), 5, now).is_ok());
+		assert!(matches!(
+			s.acknowledge(&receipt(2, 5, WINDOW + 1), 5, now),
+			Err(SessionError::AboveServed { .. })
+		));
+		assert!(matches!(
+			s.acknowledge(&receipt(2, 6, 1), 6, now),
+			Err(SessionError::AboveServed { .. })
+		));
 		// Served bytes of the period before count in the next period's receipts too.
 		assert_eq!(s.grant(&[1; 16], 300, now), Ok(300));
 		assert!(s.acknowledge(&receipt(1, 6, 300 + WINDOW), 6, now).is_ok());

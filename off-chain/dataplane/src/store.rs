@@ -178,6 +178,8 @@ impl ContentStore {
 					let parsed = line.split_once(' ').and_then(|(dapp, address)| {
 						let mut raw = [0u8; 32];
 						hex::decode_to_slice(dapp, &mut raw).ok()?;
+						// A torn line may cut an address short: only the file's own count.
+						addresses.iter().any(|a| a == address).then_some(())?;
 						Some((AccountId32::new(raw), address.to_owned()))
 					});
 					uploads.extend(parsed);
@@ -319,13 +321,18 @@ impl ContentStore {
 		};
 		let file = import.file.take().expect("set until finished").into_inner();
 		let file = file.map_err(|e| e.into_error())?;
+		// The bytes are synced before the lock: only small files are written under it.
+		if self.get(&hash).is_none() {
+			file.sync_all()?;
+		}
 		// Uploads finish one at a time, so that each sees the others' charges.
 		let mut uploads = self.uploads.lock();
 		if let Some((dapp, quota)) = &import.uploader {
 			let charge = uploads.charge(dapp, hash, info.length);
 			self.check_upload(&uploads, dapp, &import.address, charge, *quota)?;
 		}
-		let uploaded = |dir: &Path, uploads: &mut Uploads| -> io::Result<()> {
+		// The upload's line, written durably; recorded in memory only once everything is.
+		let uploaded = |dir: &Path, uploads: &Uploads| -> io::Result<()> {
 			if let Some((dapp, _)) = &import.uploader {
 				let owned = uploads.owners.get(&import.address) == Some(dapp);
 				if owned && uploads.counted.contains(&(dapp.clone(), hash)) {
@@ -335,14 +342,18 @@ impl ContentStore {
 					fs::OpenOptions::new().create(true).append(true).open(dir.join("uploads"))?;
 				writeln!(list, "{} {}", hex::encode(dapp), import.address)?;
 				list.sync_all()?;
-				uploads.record(dapp, hash, info.length, &import.address);
 			}
 			Ok(())
+		};
+		let record = |uploads: &mut Uploads| {
+			if let Some((dapp, _)) = &import.uploader {
+				uploads.record(dapp, hash, info.length, &import.address);
+			}
 		};
 		if let Some(existing) = self.get(&hash) {
 			drop(file);
 			let _ = fs::remove_file(&import.path);
-			uploaded(&self.file_dir(&hash), &mut uploads)?;
+			uploaded(&self.file_dir(&hash), &uploads)?;
 			if !self.hash_indices(&import.address).contains(&hash) {
 				let mut list = fs::OpenOptions::new()
 					.create(true)
@@ -352,8 +363,10 @@ impl ContentStore {
 				list.sync_all()?;
 				self.remember(existing.clone(), &[import.address.clone()]);
 			}
+			record(&mut uploads);
 			return Ok(existing.info);
 		}
+		// Stored meanwhile by nobody (the check above was before the lock): synced then.
 		file.sync_all()?;
 		drop(file);
 		let dir = self.file_dir(&hash);
@@ -363,10 +376,11 @@ impl ContentStore {
 		let raw: Vec<u8> = import.slices.iter().flat_map(|h| h.0).collect();
 		write_durably(&dir.join("slices"), &raw)?;
 		// Before info.json: a file is loaded only once whole, with its uploads.
-		uploaded(&dir, &mut uploads)?;
+		uploaded(&dir, &uploads)?;
 		let json = serde_json::to_vec_pretty(&info).map_err(io::Error::other)?;
 		write_durably(&dir.join("info.json"), &json)?;
 		fs::File::open(&dir)?.sync_all()?;
+		record(&mut uploads);
 		let slices = Arc::new(std::mem::take(&mut import.slices));
 		self.remember(
 			StoredFile { info: info.clone(), slices },

@@ -118,16 +118,27 @@ impl<T: Config> Pallet<T> {
 		let genesis = Self::genesis_hash();
 		// Only receipts the audit would accept: for this peer and period, signed by a client
 		// key that their DApp authorizes.
-		let acceptable = |r: &SignedReceipt<T::AccountId>, q: u32| {
+		// DApps with paid bytes to back receipts (asked once each).
+		let mut paying = alloc::collections::BTreeMap::<Vec<u8>, bool>::new();
+		let mut acceptable = |r: &SignedReceipt<T::AccountId>, q: u32| {
 			r.receipt.server == *peer
 				&& r.receipt.period == q
 				&& r.receipt.bytes > 0
+				&& *paying
+					.entry(r.receipt.dapp.encode())
+					.or_insert_with(|| Self::available_paid_bytes(&r.receipt.dapp) > 0)
 				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
+		// The work is bounded: past four reports' worth of acceptable receipts the rest of the
+		// periods are left for later reports (the cheap checks run before the signature's).
+		let read_at_most = max_receipts.saturating_mul(4);
 		for q in from..=period {
 			receipts
 				.extend(Self::stored_receipts(peer, q).into_iter().filter(|r| acceptable(r, q)));
+			if receipts.len() >= read_at_most {
+				break;
+			}
 		}
 		receipts.sort_by_key(|r| r.receipt.stream_key());
 		receipts.dedup_by_key(|r| r.receipt.stream_key());
