@@ -3,11 +3,11 @@
 //! The data plane hands the receipts its clients signed to its own node with
 //! `traffic_submitReceipt`. The node verifies each receipt and keeps the latest receipt of each
 //! stream in its off-chain storage, under the key `pallet-traffic`'s off-chain worker reads
-//! (`spacebook_receipts::offchain_receipts_key`). The worker reports them and answers the audits.
+//! (`spacebook_receipts::store`). The worker reports them and answers the audits.
 //! The method writes to the node's storage, so it is unsafe: a node serves it only on its own
 //! RPC (`--rpc-methods unsafe`, or `auto` on localhost).
 
-use codec::{Decode, Encode};
+use codec::Decode;
 use jsonrpsee::{
 	core::RpcResult,
 	proc_macros::rpc,
@@ -15,11 +15,11 @@ use jsonrpsee::{
 	Extensions,
 };
 use sp_core::{offchain::OffchainStorage, Bytes, H256};
-use spacebook_receipts::{has_stream_room, merge_receipt, offchain_receipts_key, SignedReceipt};
+use spacebook_receipts::{
+	store::{self, KeepError, OffchainKv},
+	SignedReceipt,
+};
 use spacebook_runtime::AccountId;
-
-/// How often a write races the off-chain worker before the call gives up.
-const WRITE_ATTEMPTS: usize = 8;
 
 const TOO_MANY_STREAMS: &str = "the client key has as many streams with this peer in the period \
 	as one key may (MAX_STREAMS_PER_KEY_PERIOD)";
@@ -55,18 +55,6 @@ fn invalid(message: &str) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(ErrorCode::InvalidParams.code(), message.to_owned(), None::<()>)
 }
 
-fn kept<S: OffchainStorage>(
-	storage: &S,
-	key: &[u8],
-) -> (Option<Vec<u8>>, Vec<SignedReceipt<AccountId>>) {
-	let raw = storage.get(sp_offchain::STORAGE_PREFIX, key);
-	let list = raw
-		.as_deref()
-		.and_then(|mut bytes| Vec::<SignedReceipt<AccountId>>::decode(&mut bytes).ok())
-		.unwrap_or_default();
-	(raw, list)
-}
-
 /// Keep `signed` (already verified) in `storage` where the off-chain worker reports from,
 /// unless the receipt kept for its stream has as many bytes. Returns whether it changed what is
 /// kept; an error if the receipt's client key has
@@ -86,20 +74,25 @@ pub fn keep_receipt<S: OffchainStorage>(
 	if signed.receipt.period < forgotten_before {
 		return Ok(false);
 	}
-	let key = offchain_receipts_key(&signed.receipt.server, signed.receipt.period);
-	for _ in 0..WRITE_ATTEMPTS {
-		let (raw, mut list) = kept(storage, &key);
-		if !has_stream_room(&list, &signed) {
-			return Err(TOO_MANY_STREAMS);
-		}
-		if !merge_receipt(&mut list, signed.clone()) {
-			return Ok(false);
-		}
-		if storage.compare_and_set(prefix, &key, raw.as_deref(), &list.encode()) {
-			return Ok(true);
-		}
+	store::keep(&mut Persistent(storage), &signed).map_err(|e| match e {
+		KeepError::TooManyStreams => TOO_MANY_STREAMS,
+		KeepError::Busy => "the receipt store is busy; try again",
+	})
+}
+
+/// The node's persistent off-chain storage as the receipt store's key-value storage.
+struct Persistent<'a, S>(&'a mut S);
+
+impl<S: OffchainStorage> OffchainKv for Persistent<'_, S> {
+	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+		self.0.get(sp_offchain::STORAGE_PREFIX, key)
 	}
-	Err("the receipt store is busy; try again")
+	fn compare_and_set(&mut self, key: &[u8], old: Option<&[u8]>, new: &[u8]) -> bool {
+		self.0.compare_and_set(sp_offchain::STORAGE_PREFIX, key, old, new)
+	}
+	fn clear(&mut self, key: &[u8]) {
+		self.0.remove(sp_offchain::STORAGE_PREFIX, key)
+	}
 }
 
 impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
@@ -124,7 +117,8 @@ impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
 	}
 
 	fn kept_receipts(&self, server: AccountId, period: u32) -> RpcResult<(u32, u64)> {
-		let (_, list) = kept(&self.storage, &offchain_receipts_key(&server, period));
+		let mut storage = self.storage.clone();
+		let list = store::stored::<AccountId>(&Persistent(&mut storage), &server, period);
 		let bytes = list.iter().fold(0u64, |sum, r| sum.saturating_add(r.receipt.bytes));
 		Ok((list.len() as u32, bytes))
 	}
@@ -133,6 +127,7 @@ impl<S: OffchainStorage + Clone + 'static> TrafficApiServer for Traffic<S> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use codec::Encode;
 	use sc_rpc_api::DenyUnsafe;
 	use sp_core::{offchain::testing::TestPersistentOffchainDB, sr25519, Pair};
 	use sp_keyring::Sr25519Keyring;
@@ -223,9 +218,9 @@ mod tests {
 		assert_eq!(api.kept_receipts(eve.clone(), 3).unwrap(), (2, 350));
 		assert_eq!(api.kept_receipts(eve.clone(), 4).unwrap(), (0, 0));
 		// Stored where the off-chain worker reads, in stream-key order.
-		let key = offchain_receipts_key(&eve, 3);
-		let raw = OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key).unwrap();
-		let list = Vec::<SignedReceipt<AccountId>>::decode(&mut &raw[..]).unwrap();
+		let mut db = db;
+		let list = store::stored::<AccountId>(&Persistent(&mut db), &eve, 3);
+		assert_eq!(list.len(), 2);
 		assert!(spacebook_receipts::SumTree::new(&list).is_ok());
 	}
 
@@ -238,12 +233,11 @@ mod tests {
 		OffchainStorage::set(&mut db, sp_offchain::STORAGE_PREFIX, &marker, &4u32.encode());
 		let receipt = SignedReceipt::<AccountId>::decode(&mut &signed(1, 100)[..]).unwrap();
 		assert_eq!(keep_receipt(&mut db, receipt.clone()), Ok(false));
-		let key = offchain_receipts_key(&eve, 3);
-		assert_eq!(OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key), None);
+		assert!(store::stored::<AccountId>(&Persistent(&mut db), &eve, 3).is_empty());
 		// Period 3 not forgotten yet: kept.
 		OffchainStorage::set(&mut db, sp_offchain::STORAGE_PREFIX, &marker, &3u32.encode());
 		assert_eq!(keep_receipt(&mut db, receipt), Ok(true));
-		assert!(OffchainStorage::get(&db, sp_offchain::STORAGE_PREFIX, &key).is_some());
+		assert_eq!(store::stored::<AccountId>(&Persistent(&mut db), &eve, 3).len(), 1);
 	}
 
 	#[test]

@@ -28,6 +28,8 @@
 
 extern crate alloc;
 
+pub mod store;
+
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -373,16 +375,6 @@ impl<AccountId: Encode + PartialEq> Receipt<AccountId> {
 	}
 }
 
-/// The prefix of the keys under which a serving node keeps its receipts in its off-chain
-/// (persistent) storage.
-pub const OFFCHAIN_RECEIPTS_PREFIX: &[u8] = b"spacebook/traffic/receipts/";
-
-/// The off-chain storage key of `peer`'s receipts of `period`: the node's RPC writes there
-/// (`traffic_submitReceipt`), the off-chain worker reads there to report.
-pub fn offchain_receipts_key<AccountId: Encode>(peer: &AccountId, period: u32) -> Vec<u8> {
-	(OFFCHAIN_RECEIPTS_PREFIX, peer, period).encode()
-}
-
 /// The off-chain storage key under which the off-chain worker notes, for `peer`, the first
 /// period whose receipts it has not forgotten: the periods before it are claimed and their
 /// receipts deleted, so a node keeps no more receipts of them (a journal replay would bring
@@ -396,39 +388,6 @@ pub fn offchain_forgotten_key<AccountId: Encode>(peer: &AccountId) -> Vec<u8> {
 /// more. Without a bound one key could flood a peer's receipt store with streams (issue 14,
 /// finding 4); an honest client holds at most 64 sessions with a peer at once.
 pub const MAX_STREAMS_PER_KEY_PERIOD: usize = 256;
-
-/// Whether `list` (one serving peer's receipts of one period) has room for `signed`: its stream
-/// is already in it, or its client key has fewer than [`MAX_STREAMS_PER_KEY_PERIOD`] streams.
-pub fn has_stream_room<AccountId: Encode + PartialEq>(
-	list: &[SignedReceipt<AccountId>],
-	signed: &SignedReceipt<AccountId>,
-) -> bool {
-	let key = signed.receipt.stream_key();
-	list.binary_search_by(|r| r.receipt.stream_key().cmp(&key)).is_ok()
-		|| list.iter().filter(|r| r.receipt.client_key == signed.receipt.client_key).count()
-			< MAX_STREAMS_PER_KEY_PERIOD
-}
-
-/// Put `signed` into `list`, which is sorted by strictly increasing stream key: a receipt of a
-/// new stream is inserted in order; one of a known stream replaces the stored receipt if it
-/// supersedes it. Returns whether `list` changed.
-pub fn merge_receipt<AccountId: Encode + PartialEq>(
-	list: &mut Vec<SignedReceipt<AccountId>>,
-	signed: SignedReceipt<AccountId>,
-) -> bool {
-	let key = signed.receipt.stream_key();
-	match list.binary_search_by(|r| r.receipt.stream_key().cmp(&key)) {
-		Ok(at) if signed.receipt.supersedes(&list[at].receipt) => {
-			list[at] = signed;
-			true
-		}
-		Ok(_) => false,
-		Err(at) => {
-			list.insert(at, signed);
-			true
-		}
-	}
-}
 
 #[cfg(test)]
 mod tests {
@@ -512,21 +471,6 @@ mod tests {
 		other_dapp.period = 0;
 		assert!(late.stream_key() < other_dapp.stream_key());
 		assert!(late.stream_key().starts_with(&late.dapp.encode()));
-	}
-
-	#[test]
-	fn merging_keeps_one_receipt_per_stream_in_order() {
-		let mut list = Vec::new();
-		assert!(merge_receipt(&mut list, receipt(3, 100).sign(&client(), &genesis())));
-		assert!(merge_receipt(&mut list, receipt(1, 100).sign(&client(), &genesis())));
-		assert!(merge_receipt(&mut list, receipt(1, 300).sign(&client(), &genesis())));
-		assert!(!merge_receipt(&mut list, receipt(1, 200).sign(&client(), &genesis())), "older");
-		assert!(!merge_receipt(&mut list, receipt(3, 100).sign(&client(), &genesis())), "same");
-		let bytes: Vec<u64> = list.iter().map(|r| r.receipt.bytes).collect();
-		assert_eq!(bytes, vec![300, 100]);
-		assert!(SumTree::new(&list).is_ok(), "strictly increasing stream keys");
-		assert_ne!(offchain_receipts_key(&1u64, 5), offchain_receipts_key(&1u64, 6));
-		assert!(offchain_receipts_key(&1u64, 5).starts_with(&OFFCHAIN_RECEIPTS_PREFIX.encode()));
 	}
 
 	#[test]

@@ -640,12 +640,13 @@ pub fn build_and_execute_offchain(
 
 /// Keep `receipts` in the node's off-chain storage for `peer` and `period`, as the node's RPC
 /// does.
-pub fn store_receipts(peer: AccountId, period: u32, receipts: &[SignedReceipt<AccountId>]) {
-	sp_io::offchain::local_storage_set(
-		sp_core::offchain::StorageKind::PERSISTENT,
-		&spacebook_receipts::offchain_receipts_key(&peer, period),
-		&receipts.to_vec().encode(),
-	);
+/// (The store files each receipt under its own server and period, whatever `peer` and
+/// `period` say: a node cannot be made to report another peer's receipts.)
+pub fn store_receipts(_peer: AccountId, _period: u32, receipts: &[SignedReceipt<AccountId>]) {
+	for receipt in receipts {
+		let mut storage = crate::offchain::LocalStorage;
+		spacebook_receipts::store::keep(&mut storage, receipt).expect("kept");
+	}
 }
 
 /// Run the off-chain worker at the current block, then dispatch what it sent (as a block

@@ -12,7 +12,7 @@ impl<T: Config> Pallet<T> {
 	///
 	/// - in the report window, from a quarter into it ([`Pallet::report_send_from`]), report
 	///   the previous period from the receipts the node keeps
-	///   ([`spacebook_receipts::offchain_receipts_key`], written by the node's
+	///   ([`spacebook_receipts::store`], written by the node's
 	///   `traffic_submitReceipt` RPC), if they reach the cutoff; the receipts reported are kept
 	///   until the report is settled, to answer its audits;
 	/// - in an audit round of a pending report, answer it;
@@ -59,15 +59,10 @@ impl<T: Config> Pallet<T> {
 			.is_ok()
 	}
 
-	/// The receipts `peer`'s node keeps for `period`.
+	/// The receipts `peer`'s node keeps for `period` (`spacebook_receipts::store`), one per
+	/// stream, sorted by stream key.
 	pub fn stored_receipts(peer: &T::AccountId, period: u32) -> Vec<SignedReceipt<T::AccountId>> {
-		use sp_runtime::offchain::storage::StorageValueRef;
-		let key = spacebook_receipts::offchain_receipts_key(peer, period);
-		StorageValueRef::persistent(&key)
-			.get::<Vec<SignedReceipt<T::AccountId>>>()
-			.ok()
-			.flatten()
-			.unwrap_or_default()
+		spacebook_receipts::store::stored(&LocalStorage, peer, period)
 	}
 
 	pub(crate) fn reported_key(peer: &T::AccountId, period: u32) -> Vec<u8> {
@@ -320,8 +315,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let from = from.max(until.saturating_sub(T::MaxRollover::get().saturating_add(1)));
 		for q in from..until {
-			StorageValueRef::persistent(&spacebook_receipts::offchain_receipts_key(peer, q))
-				.clear();
+			spacebook_receipts::store::forget(&mut LocalStorage, peer, q);
 			StorageValueRef::persistent(&Self::reported_key(peer, q)).clear();
 			StorageValueRef::persistent(&(SENT_REPORT, peer, q).encode()).clear();
 			for round in 1u8..=2 {
@@ -329,5 +323,28 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		marker.set(&until);
+	}
+}
+
+/// The node's persistent off-chain storage, as the off-chain worker reaches it: where the node
+/// keeps the receipts it reports (`spacebook_receipts::store`).
+pub(crate) struct LocalStorage;
+
+impl spacebook_receipts::store::OffchainKv for LocalStorage {
+	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+		sp_io::offchain::local_storage_get(sp_core::offchain::StorageKind::PERSISTENT, key)
+	}
+
+	fn compare_and_set(&mut self, key: &[u8], old: Option<&[u8]>, new: &[u8]) -> bool {
+		sp_io::offchain::local_storage_compare_and_set(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			key,
+			old.map(|o| o.to_vec()),
+			new,
+		)
+	}
+
+	fn clear(&mut self, key: &[u8]) {
+		sp_io::offchain::local_storage_clear(sp_core::offchain::StorageKind::PERSISTENT, key)
 	}
 }

@@ -17,7 +17,7 @@ fn the_worker_reports_answers_its_audit_and_forgets_claimed_receipts() {
 		authorize(DAPP_2, 1);
 		node.serve(0, 2, DAPP_2, 1, 2_000);
 		pay_for(DAPP_2, 2_000, 1);
-		// A receipt for another server is ignored.
+		// A receipt for another server is kept under that server, and not reported.
 		let mut foreign = Node::new(2);
 		foreign.serve(0, 3, DAPP, 0, 9_000);
 		let mut kept = node.receipts.clone();
@@ -49,9 +49,10 @@ fn the_worker_reports_answers_its_audit_and_forgets_claimed_receipts() {
 
 		run_to_settled(0);
 		assert_eq!(free(PEER), spb(10) + PeersEmission::get());
-		assert_eq!(Traffic::stored_receipts(&PEER, 0).len(), 3);
+		assert_eq!(Traffic::stored_receipts(&PEER, 0).len(), 2);
 		run_offchain_worker(&pool);
 		assert!(Traffic::stored_receipts(&PEER, 0).is_empty(), "claimed receipts are forgotten");
+		assert_eq!(Traffic::stored_receipts(&2, 0).len(), 1, "another peer's are not");
 	});
 }
 
