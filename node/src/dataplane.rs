@@ -103,6 +103,10 @@ pub struct DataPlaneParams {
 	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_tunnels_per_key)]
 	pub serve_max_tunnels_per_key: usize,
 
+	/// VPN tunnels relayed at once for one DApp, whatever its client keys.
+	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_tunnels_per_dapp)]
+	pub serve_max_tunnels_per_dapp: usize,
+
 	/// Seconds a tunnel may pass without a byte moving before it is closed.
 	#[arg(
 		long,
@@ -129,6 +133,7 @@ impl DataPlaneParams {
 			max_tunnels: self.serve_max_tunnels,
 			max_tunnels_per_ip: self.serve_max_tunnels_per_ip,
 			max_tunnels_per_key: self.serve_max_tunnels_per_key,
+			max_tunnels_per_dapp: self.serve_max_tunnels_per_dapp,
 			tunnel_idle_timeout: secs(self.serve_tunnel_idle_timeout),
 			max_uploads_per_dapp: self.serve_max_uploads_per_dapp,
 		}

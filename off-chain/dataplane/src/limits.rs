@@ -8,8 +8,8 @@
 //!   and a connection on which no byte moves either way for [`Limits::idle_timeout`] is closed
 //!   (idle keep-alive sockets, clients that never read their response).
 //! - **Tunnels.** At most [`Limits::max_tunnels`] relayed VPN connections (`CONNECT`), at most
-//!   [`Limits::max_tunnels_per_ip`] from one address and [`Limits::max_tunnels_per_key`] of one
-//!   client key; a tunnel on which no byte moves for [`Limits::tunnel_idle_timeout`] is closed.
+//!   [`Limits::max_tunnels_per_ip`] from one address, [`Limits::max_tunnels_per_key`] of one
+//!   client key and [`Limits::max_tunnels_per_dapp`] of one DApp, whatever its keys; a tunnel on which no byte moves for [`Limits::tunnel_idle_timeout`] is closed.
 //! - **Uploads.** At most [`Limits::max_uploads_per_dapp`] uploads of one DApp at once (each
 //!   may write up to the DApp's remaining quota before the quota is checked again at its end).
 //!
@@ -54,6 +54,8 @@ pub struct Limits {
 	pub max_tunnels_per_ip: usize,
 	/// Relayed VPN connections at once of one client key.
 	pub max_tunnels_per_key: usize,
+	/// Relayed VPN connections at once of one DApp, whatever its client keys.
+	pub max_tunnels_per_dapp: usize,
 	/// Time a tunnel may pass without a byte moving either way.
 	pub tunnel_idle_timeout: Duration,
 	/// Uploads of one DApp at once.
@@ -70,6 +72,7 @@ impl Default for Limits {
 			max_tunnels: 2048,
 			max_tunnels_per_ip: 256,
 			max_tunnels_per_key: 256,
+			max_tunnels_per_dapp: 1024,
 			tunnel_idle_timeout: Duration::from_secs(300),
 			max_uploads_per_dapp: 4,
 		}
@@ -94,6 +97,9 @@ pub enum Refused {
 	/// The client key holds as many tunnels as one key may.
 	#[error("too many tunnels of your client key ({0} open)")]
 	TunnelsOfKey(usize),
+	/// The DApp holds as many tunnels as one DApp may.
+	#[error("too many tunnels of your DApp ({0} open)")]
+	TunnelsOfDApp(usize),
 	/// The DApp has as many uploads under way as one DApp may.
 	#[error("too many uploads of your DApp at once ({0} under way)")]
 	UploadsOfDApp(usize),
@@ -124,6 +130,7 @@ struct Counts {
 	tunnels: usize,
 	tunnels_of: HashMap<AddressKey, usize>,
 	tunnels_of_key: HashMap<ClientKey, usize>,
+	tunnels_of_dapp: HashMap<AccountId32, usize>,
 	uploads_of: HashMap<AccountId32, usize>,
 }
 
@@ -173,6 +180,7 @@ pub struct TunnelPermit {
 	admission: Arc<Admission>,
 	address: AddressKey,
 	key: ClientKey,
+	dapp: AccountId32,
 }
 
 impl Drop for TunnelPermit {
@@ -181,6 +189,7 @@ impl Drop for TunnelPermit {
 		counts.tunnels = counts.tunnels.saturating_sub(1);
 		take(&mut counts.tunnels_of, self.address);
 		take(&mut counts.tunnels_of_key, self.key);
+		take(&mut counts.tunnels_of_dapp, self.dapp.clone());
 	}
 }
 
@@ -211,8 +220,13 @@ impl Admission {
 		Ok(ConnectionPermit { admission: self.clone(), address })
 	}
 
-	/// Admit a tunnel from `ip` for a session of `key`, if the limits allow it.
-	pub fn tunnel(self: &Arc<Self>, ip: IpAddr, key: ClientKey) -> Result<TunnelPermit, Refused> {
+	/// Admit a tunnel from `ip` for a session of `key` of `dapp`, if the limits allow it.
+	pub fn tunnel(
+		self: &Arc<Self>,
+		ip: IpAddr,
+		key: ClientKey,
+		dapp: &AccountId32,
+	) -> Result<TunnelPermit, Refused> {
 		let address = AddressKey::of(ip);
 		let mut counts = self.counts.lock();
 		if counts.tunnels >= self.limits.max_tunnels {
@@ -226,10 +240,15 @@ impl Admission {
 		if of_key >= self.limits.max_tunnels_per_key {
 			return Err(Refused::TunnelsOfKey(of_key));
 		}
+		let of_dapp = counts.tunnels_of_dapp.get(dapp).copied().unwrap_or(0);
+		if of_dapp >= self.limits.max_tunnels_per_dapp {
+			return Err(Refused::TunnelsOfDApp(of_dapp));
+		}
 		counts.tunnels += 1;
 		*counts.tunnels_of.entry(address).or_default() += 1;
 		*counts.tunnels_of_key.entry(key).or_default() += 1;
-		Ok(TunnelPermit { admission: self.clone(), address, key })
+		*counts.tunnels_of_dapp.entry(dapp.clone()).or_default() += 1;
+		Ok(TunnelPermit { admission: self.clone(), address, key, dapp: dapp.clone() })
 	}
 
 	/// Admit an upload of `dapp`, if it has fewer under way than the limit.
@@ -422,18 +441,38 @@ mod tests {
 	fn tunnels_are_bounded_in_all_per_address_and_per_key() {
 		let admission = Admission::new(Limits { max_tunnels: 4, ..limits() });
 		let (k1, k2, k3) = ([1u8; 32].into(), [2u8; 32].into(), [3u8; 32].into());
-		let t1 = admission.tunnel(ip("10.0.0.1"), k1).unwrap();
-		let _t2 = admission.tunnel(ip("10.0.0.1"), k2).unwrap();
-		assert_eq!(admission.tunnel(ip("10.0.0.1"), k3).err(), Some(Refused::TunnelsOfAddress(2)));
-		let _t3 = admission.tunnel(ip("10.0.0.2"), k1).unwrap();
-		assert_eq!(admission.tunnel(ip("10.0.0.3"), k1).err(), Some(Refused::TunnelsOfKey(2)));
-		let _t4 = admission.tunnel(ip("10.0.0.3"), k3).unwrap();
-		assert_eq!(admission.tunnel(ip("10.0.0.4"), k3).err(), Some(Refused::Tunnels(4)));
+		let d1 = AccountId32::new([0xd1; 32]);
+		let t1 = admission.tunnel(ip("10.0.0.1"), k1, &d1).unwrap();
+		let _t2 = admission.tunnel(ip("10.0.0.1"), k2, &d1).unwrap();
+		assert_eq!(
+			admission.tunnel(ip("10.0.0.1"), k3, &d1).err(),
+			Some(Refused::TunnelsOfAddress(2))
+		);
+		let _t3 = admission.tunnel(ip("10.0.0.2"), k1, &d1).unwrap();
+		assert_eq!(admission.tunnel(ip("10.0.0.3"), k1, &d1).err(), Some(Refused::TunnelsOfKey(2)));
+		let _t4 = admission.tunnel(ip("10.0.0.3"), k3, &d1).unwrap();
+		assert_eq!(admission.tunnel(ip("10.0.0.4"), k3, &d1).err(), Some(Refused::Tunnels(4)));
 		// A refusal counts nothing; a closed tunnel frees its place in every count.
 		assert_eq!(admission.tunnels(), 4);
 		drop(t1);
-		let _t5 = admission.tunnel(ip("10.0.0.1"), k1).unwrap();
+		let _t5 = admission.tunnel(ip("10.0.0.1"), k1, &d1).unwrap();
 		assert_eq!(admission.tunnels(), 4);
+	}
+
+	#[test]
+	fn a_dapps_keys_share_its_tunnel_allowance() {
+		let admission = Admission::new(Limits { max_tunnels_per_dapp: 2, ..limits() });
+		let (d1, d2) = (AccountId32::new([1; 32]), AccountId32::new([2; 32]));
+		let keys: Vec<ClientKey> = (1..=3u8).map(|k| [k; 32].into()).collect();
+		let first = admission.tunnel(ip("10.0.0.1"), keys[0], &d1).unwrap();
+		let _second = admission.tunnel(ip("10.0.0.2"), keys[1], &d1).unwrap();
+		assert_eq!(
+			admission.tunnel(ip("10.0.0.3"), keys[2], &d1).err(),
+			Some(Refused::TunnelsOfDApp(2))
+		);
+		let _other = admission.tunnel(ip("10.0.0.3"), keys[2], &d2).unwrap();
+		drop(first);
+		let _third = admission.tunnel(ip("10.0.0.3"), keys[2], &d1).unwrap();
 	}
 
 	#[test]

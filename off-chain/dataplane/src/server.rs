@@ -111,6 +111,8 @@ type Body = UnsyncBoxBody<Bytes, io::Error>;
 const CHUNK: u64 = 256 << 10;
 /// The largest receipt body accepted.
 const MAX_RECEIPT_BODY: usize = 4096;
+/// Slice hashes sent at a time in a file's slice list (32 KiB).
+const SLICE_HASHES_PER_CHUNK: usize = 1024;
 
 fn full(bytes: impl Into<Bytes>) -> Body {
 	Full::new(bytes.into()).map_err(|never: Infallible| match never {}).boxed_unsync()
@@ -264,10 +266,15 @@ impl DataPlane {
 			},
 			(&Method::GET, ["files", hash, "slices"]) => match self.file(hash) {
 				Ok(file) => {
-					let raw: Vec<u8> = file.slices.iter().flat_map(|h| h.0).collect();
+					// Streamed a chunk at a time (32 KiB), not built whole: a slow reader holds
+					// one chunk, whatever the file's size (2 MiB of hashes for 64 GiB).
+					let length = file.slices.len() as u64 * 32;
+					let chunks = slice_list_chunks(file.slices.clone(), SLICE_HASHES_PER_CHUNK)
+						.map(|raw| Ok::<_, io::Error>(Frame::data(raw)));
 					Response::builder()
 						.header(header::CONTENT_TYPE, "application/octet-stream")
-						.body(full(raw))
+						.header(header::CONTENT_LENGTH, length)
+						.body(BodyExt::boxed_unsync(StreamBody::new(futures::stream::iter(chunks))))
 						.expect("valid response")
 				}
 				Err(response) => response,
@@ -623,13 +630,13 @@ impl DataPlane {
 		let Some(target) = req.uri().authority().map(|a| a.to_string()) else {
 			return error(StatusCode::BAD_REQUEST, "CONNECT names host:port");
 		};
-		let key = match self.sessions.lock().get(&session) {
-			Some(open) => open.client_key,
+		let (key, dapp) = match self.sessions.lock().get(&session) {
+			Some(open) => (open.client_key, open.dapp.clone()),
 			None => return session_error(SessionError::UnknownSession),
 		};
 		// Counted before the target is resolved or dialled: a refused tunnel costs the peer
 		// nothing.
-		let permit = match self.admission.tunnel(remote.ip(), key) {
+		let permit = match self.admission.tunnel(remote.ip(), key, &dapp) {
 			Ok(permit) => permit,
 			Err(refused) => return refused_error(refused),
 		};
@@ -745,9 +752,22 @@ fn refused_error(refused: Refused) -> Response<Body> {
 		Refused::ConnectionsOfAddress(_)
 		| Refused::TunnelsOfAddress(_)
 		| Refused::TunnelsOfKey(_)
+		| Refused::TunnelsOfDApp(_)
 		| Refused::UploadsOfDApp(_) => StatusCode::TOO_MANY_REQUESTS,
 	};
 	error(status, refused)
+}
+
+/// A file's slice list (32-byte hashes, in order) in chunks of `per_chunk` hashes.
+fn slice_list_chunks(
+	slices: Arc<Vec<crate::content::Digest>>,
+	per_chunk: usize,
+) -> impl Iterator<Item = Bytes> {
+	let per_chunk = per_chunk.max(1);
+	(0..slices.len()).step_by(per_chunk).map(move |from| {
+		let to = (from + per_chunk).min(slices.len());
+		Bytes::from(slices[from..to].iter().flat_map(|h| h.0).collect::<Vec<u8>>())
+	})
 }
 
 fn store_error(e: StoreError) -> Response<Body> {
@@ -767,5 +787,21 @@ fn store_io_error(e: io::Error) -> Response<Body> {
 			store_error(StoreError::QuotaExceeded { used: *used, quota: *quota })
 		}
 		_ => store_error(StoreError::Io(e)),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::content::Digest;
+
+	#[test]
+	fn a_slice_list_is_sent_in_chunks_that_add_up_to_it() {
+		let slices: Vec<Digest> = (0..7u8).map(|i| Digest([i; 32])).collect();
+		let whole: Vec<u8> = slices.iter().flat_map(|h| h.0).collect();
+		let chunks: Vec<Bytes> = slice_list_chunks(Arc::new(slices), 3).collect();
+		assert_eq!(chunks.iter().map(Bytes::len).collect::<Vec<_>>(), vec![96, 96, 32]);
+		assert_eq!(chunks.concat(), whole);
+		assert_eq!(slice_list_chunks(Arc::new(Vec::new()), 3).count(), 0);
 	}
 }

@@ -82,6 +82,8 @@ struct Uploads {
 	owners: HashMap<String, AccountId32>,
 	used: HashMap<AccountId32, u64>,
 	counted: HashSet<(AccountId32, HashIndex)>,
+	/// Bytes of each DApp's uploads under way, written to temporary files.
+	in_flight: HashMap<AccountId32, Arc<AtomicU64>>,
 }
 
 impl Uploads {
@@ -269,16 +271,21 @@ impl ContentStore {
 		quota: u64,
 	) -> Result<Import, StoreError> {
 		check_address(address)?;
-		let room = {
-			let uploads = self.uploads.lock();
+		let (room, used, in_flight) = {
+			let mut uploads = self.uploads.lock();
 			self.check_upload(&uploads, dapp, address, 1, quota)?;
-			quota.saturating_sub(uploads.used.get(dapp).copied().unwrap_or(0))
+			let used = uploads.used.get(dapp).copied().unwrap_or(0);
+			let in_flight = uploads.in_flight.entry(dapp.clone()).or_default().clone();
+			(quota.saturating_sub(used), used, in_flight)
 		};
 		let mut import = self.begin_import(address, limit.min(room))?;
 		if room < limit {
 			import.quota_bound = Some(quota);
 		}
 		import.uploader = Some((dapp.clone(), quota));
+		// The bytes it writes count, with the DApp's other uploads under way, against the
+		// quota as it writes them: together its uploads never hold more than its room.
+		import.in_flight = Some((in_flight, used, quota));
 		Ok(import)
 	}
 
@@ -292,6 +299,7 @@ impl ContentStore {
 			address: address.to_owned(),
 			uploader: None,
 			quota_bound: None,
+			in_flight: None,
 			limit,
 			path,
 			file: Some(io::BufWriter::with_capacity(SLICE_SIZE as usize, file)),
@@ -417,6 +425,9 @@ pub struct Import {
 	uploader: Option<(AccountId32, u64)>,
 	/// The quota, when it (not the size limit) bounds the import.
 	quota_bound: Option<u64>,
+	/// For an upload: the bytes its DApp's uploads under way wrote, what the DApp stored when
+	/// it began, and its quota.
+	in_flight: Option<(Arc<AtomicU64>, u64, u64)>,
 	limit: u64,
 	path: PathBuf,
 	file: Option<io::BufWriter<fs::File>>,
@@ -448,7 +459,23 @@ impl Write for Import {
 				None => StoreError::TooLarge(self.limit),
 			}));
 		}
-		self.file.as_mut().ok_or_else(|| io::Error::other("import finished"))?.write_all(buf)?;
+		if let Some((in_flight, used, quota)) = &self.in_flight {
+			let all = in_flight.fetch_add(written as u64, Ordering::Relaxed) + written as u64;
+			if used.saturating_add(all) > *quota {
+				in_flight.fetch_sub(written as u64, Ordering::Relaxed);
+				return Err(io::Error::other(StoreError::QuotaExceeded {
+					used: *used,
+					quota: *quota,
+				}));
+			}
+		}
+		let file = self.file.as_mut().ok_or_else(|| io::Error::other("import finished"));
+		if let Err(e) = file.and_then(|f| f.write_all(buf)) {
+			if let Some((in_flight, ..)) = &self.in_flight {
+				in_flight.fetch_sub(written as u64, Ordering::Relaxed);
+			}
+			return Err(e);
+		}
 		self.length += written as u64;
 		while !buf.is_empty() {
 			let take = ((SLICE_SIZE - self.slice_len) as usize).min(buf.len());
@@ -469,6 +496,9 @@ impl Write for Import {
 
 impl Drop for Import {
 	fn drop(&mut self) {
+		if let Some((in_flight, ..)) = &self.in_flight {
+			in_flight.fetch_sub(self.length, Ordering::Relaxed);
+		}
 		// A finished import has moved its file away; an abandoned one leaves nothing behind.
 		let _ = fs::remove_file(&self.path);
 	}
@@ -625,14 +655,32 @@ mod tests {
 		// Another DApp has its own quota.
 		upload(&store, &b, "b", &vec![9u8; 2000], quota).unwrap();
 		assert_eq!(store.used_by(&b), 2000);
-		// Two uploads begun together: the second to finish finds the first's charge.
+		// Two uploads under way together: the second is cut off while writing, its bytes and
+		// the first's together above the room (review of issue 14: they counted only at the
+		// end, so each could fill a temporary file up to the whole room).
 		let mut x = store.begin_upload("x", u64::MAX, &b, quota).unwrap();
 		let mut y = store.begin_upload("y", u64::MAX, &b, quota).unwrap();
 		x.write_all(&vec![1u8; 1600]).unwrap();
-		y.write_all(&vec![2u8; 1600]).unwrap();
+		let err = y.write_all(&vec![2u8; 1600]).unwrap_err();
+		assert!(err.to_string().contains("quota"), "{err}");
+		drop(y);
 		store.finish_import(x).unwrap();
-		assert!(matches!(store.finish_import(y), Err(StoreError::QuotaExceeded { .. })));
 		assert_eq!(store.used_by(&b), 3600);
+		// Finished or dropped, an upload no longer counts as under way.
+		let mut w = store.begin_upload("w", u64::MAX, &b, quota).unwrap();
+		w.write_all(&vec![3u8; 1400]).unwrap();
+		assert!(store.finish_import(w).is_ok());
+		assert_eq!(store.used_by(&b), 5000);
+		// Two uploads begun together, each within the room when it ends: the second to finish
+		// finds the first's charge.
+		let c = dapp(3);
+		let mut p = store.begin_upload("p", u64::MAX, &c, 1000).unwrap();
+		let mut q = store.begin_upload("q", u64::MAX, &c, 1000).unwrap();
+		p.write_all(&vec![1u8; 600]).unwrap();
+		store.finish_import(p).unwrap();
+		q.write_all(&vec![2u8; 300]).unwrap();
+		assert!(store.finish_import(q).is_ok());
+		assert_eq!(store.used_by(&c), 900);
 		assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
 		// A quota lowered below the use takes no upload.
 		assert!(matches!(
@@ -640,6 +688,6 @@ mod tests {
 			Err(StoreError::QuotaExceeded { used: 2000, quota: 1000 })
 		));
 		let reopened = ContentStore::open(dir.path()).unwrap();
-		assert_eq!((reopened.used_by(&a), reopened.used_by(&b)), (2000, 3600));
+		assert_eq!((reopened.used_by(&a), reopened.used_by(&b)), (2000, 5000));
 	}
 }

@@ -104,6 +104,7 @@ async fn peer(tweak: impl FnOnce(&mut Config)) -> Peer {
 		max_tunnels: 8,
 		max_tunnels_per_ip: 8,
 		max_tunnels_per_key: 2,
+		max_tunnels_per_dapp: 8,
 		tunnel_idle_timeout: Duration::from_secs(30),
 		max_uploads_per_dapp: 2,
 	};
