@@ -137,11 +137,12 @@ mod tests {
 		H256::repeat_byte(9)
 	}
 
-	fn signed(session: u8, bytes: u64) -> Bytes {
-		let client = sr25519::Pair::from_string("//client", None).unwrap();
+	/// A receipt of period 3 from Ferdie's client key `client` to Eve.
+	fn signed_by(client: &str, session: [u8; 16], bytes: u64) -> Bytes {
+		let client = sr25519::Pair::from_string(client, None).unwrap();
 		Receipt {
 			period: 3,
-			session: [session; 16],
+			session,
 			server: Sr25519Keyring::Eve.to_account_id(),
 			dapp: Sr25519Keyring::Ferdie.to_account_id(),
 			client_key: client.public(),
@@ -150,6 +151,10 @@ mod tests {
 		.sign(&client, &genesis())
 		.encode()
 		.into()
+	}
+
+	fn signed(session: u8, bytes: u64) -> Bytes {
+		signed_by("//client", [session; 16], bytes)
 	}
 
 	fn allowed() -> Extensions {
@@ -167,20 +172,9 @@ mod tests {
 		let api = Traffic::new(db.clone(), genesis());
 		let eve = Sr25519Keyring::Eve.to_account_id();
 		let stream = |n: usize, bytes: u64| {
-			let client = sr25519::Pair::from_string("//client", None).unwrap();
 			let mut session = [0u8; 16];
 			session[..8].copy_from_slice(&(n as u64).to_be_bytes());
-			Receipt {
-				period: 3,
-				session,
-				server: eve.clone(),
-				dapp: Sr25519Keyring::Ferdie.to_account_id(),
-				client_key: client.public(),
-				bytes,
-			}
-			.sign(&client, &genesis())
-			.encode()
-			.into()
+			signed_by("//client", session, bytes)
 		};
 		for n in 0..MAX_STREAMS_PER_KEY_PERIOD {
 			assert!(api.submit_receipt(&allowed(), stream(n, 10)).unwrap());
@@ -189,17 +183,7 @@ mod tests {
 		assert!(refused.unwrap_err().message().contains("as many streams"));
 		// Its streams still grow; another key has its own room.
 		assert!(api.submit_receipt(&allowed(), stream(0, 20)).unwrap());
-		let other = sr25519::Pair::from_string("//other-client", None).unwrap();
-		let of_other = Receipt {
-			period: 3,
-			session: [1; 16],
-			server: eve.clone(),
-			dapp: Sr25519Keyring::Ferdie.to_account_id(),
-			client_key: other.public(),
-			bytes: 100,
-		}
-		.sign(&other, &genesis());
-		assert!(api.submit_receipt(&allowed(), of_other.encode().into()).unwrap());
+		assert!(api.submit_receipt(&allowed(), signed_by("//other-client", [1; 16], 100)).unwrap());
 		assert_eq!(
 			api.kept_receipts(eve, 3).unwrap(),
 			(MAX_STREAMS_PER_KEY_PERIOD as u32 + 1, 10 * MAX_STREAMS_PER_KEY_PERIOD as u64 + 110)

@@ -160,32 +160,28 @@ async fn eventually(what: &str, done: impl Fn() -> bool) {
 }
 
 fn opening(session: u8) -> Vec<u8> {
-	opening_of(session, dapp(), &client_key())
+	signed(session, dapp(), &client_key(), 0)
 }
 
 fn opening_of(session: u8, dapp: AccountId32, key: &sr25519::Pair) -> Vec<u8> {
+	signed(session, dapp, key, 0)
+}
+
+fn receipt(session: u8, bytes: u64) -> Vec<u8> {
+	signed(session, dapp(), &client_key(), bytes)
+}
+
+/// The SCALE-encoded receipt of `bytes` in `session` of `dapp`'s client `key` to the peer.
+fn signed(session: u8, dapp: AccountId32, key: &sr25519::Pair, bytes: u64) -> Vec<u8> {
 	Plain {
 		period: PERIOD,
 		session: [session; 16],
 		server: server(),
 		dapp,
 		client_key: key.public(),
-		bytes: 0,
-	}
-	.sign(key, &genesis())
-	.encode()
-}
-
-fn receipt(session: u8, bytes: u64) -> Vec<u8> {
-	Plain {
-		period: PERIOD,
-		session: [session; 16],
-		server: server(),
-		dapp: dapp(),
-		client_key: client_key().public(),
 		bytes,
 	}
-	.sign(&client_key(), &genesis())
+	.sign(key, &genesis())
 	.encode()
 }
 
