@@ -70,6 +70,11 @@ pub struct DataPlaneParams {
 	#[arg(long, requires = "serve_relay")]
 	pub serve_relay_private: bool,
 
+	/// A public address of this host that is on none of its interfaces (behind a 1:1 NAT or a
+	/// load balancer): the relay refuses it as the host's own. Repeat for several.
+	#[arg(long, value_name = "IP", requires = "serve_relay")]
+	pub serve_public_addr: Vec<std::net::IpAddr>,
+
 	/// Bytes the data plane's filesystem keeps free: below them uploads are refused, so that the
 	/// receipt journal and the chain's database keep working.
 	#[arg(long, value_name = "BYTES", default_value_t = 2 << 30)]
@@ -225,8 +230,10 @@ where
 		.map_err(|e| format!("the data plane's store at {dir:?}: {e}"))?;
 	let (credit_window, max_upload) = (params.serve_credit_window, params.serve_max_upload);
 	let (min_free_space, limits) = (params.serve_min_free_space, params.limits());
-	let relay =
-		params.serve_relay.then_some(RelayPolicy { allow_private: params.serve_relay_private });
+	let relay = params.serve_relay.then(|| RelayPolicy {
+		allow_private: params.serve_relay_private,
+		own_addresses: params.serve_public_addr.clone(),
+	});
 	let genesis_hash = client.info().genesis_hash;
 	let period = |client: &C| {
 		client.runtime_api().current_period(client.info().best_hash).unwrap_or_default()

@@ -11,10 +11,13 @@
 use std::net::{IpAddr, SocketAddr};
 
 /// Whether and where a serving peer relays.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RelayPolicy {
 	/// Allow targets on loopback and private networks (tests, private deployments).
 	pub allow_private: bool,
+	/// The host's public addresses that are on no interface of it (a 1:1 NAT's, a load
+	/// balancer's): refused as the host's own, unless private targets are allowed.
+	pub own_addresses: Vec<IpAddr>,
 }
 
 /// Whether `ip` is on the public internet (not loopback, private, link-local, shared,
@@ -57,7 +60,7 @@ pub fn is_own_address(ip: IpAddr) -> bool {
 
 /// Whether the policy lets the relay connect to `ip`, on a host whose addresses `is_own` tells.
 pub fn relayable(ip: IpAddr, policy: &RelayPolicy, is_own: impl Fn(IpAddr) -> bool) -> bool {
-	policy.allow_private || (is_public(ip) && !is_own(ip))
+	policy.allow_private || (is_public(ip) && !is_own(ip) && !policy.own_addresses.contains(&ip))
 }
 
 /// The addresses of `target` (`host:port`) the policy lets the relay connect to.
@@ -115,12 +118,21 @@ mod tests {
 	/// `relayable` asked whether an address is the host's: the host's public address passed.
 	#[test]
 	fn the_hosts_own_public_addresses_are_not_relayed_to() {
-		let strict = RelayPolicy { allow_private: false };
+		let strict = RelayPolicy { allow_private: false, ..Default::default() };
 		let host: IpAddr = "1.2.3.4".parse().unwrap();
 		let on_host = |ip: IpAddr| ip == host;
 		assert!(!relayable(host, &strict, on_host));
 		assert!(relayable("1.1.1.1".parse().unwrap(), &strict, on_host));
-		assert!(relayable(host, &RelayPolicy { allow_private: true }, on_host));
+		assert!(relayable(
+			host,
+			&RelayPolicy { allow_private: true, ..Default::default() },
+			on_host
+		));
+		// Behind a 1:1 NAT the host's public address is on no interface: the operator names it.
+		let nat: IpAddr = "5.6.7.8".parse().unwrap();
+		let named = RelayPolicy { own_addresses: vec![nat], ..Default::default() };
+		assert!(relayable(nat, &strict, on_host));
+		assert!(!relayable(nat, &named, on_host));
 	}
 
 	#[test]
@@ -140,8 +152,8 @@ mod tests {
 
 	#[tokio::test]
 	async fn the_policy_filters_resolved_targets() {
-		let strict = RelayPolicy { allow_private: false };
-		let open = RelayPolicy { allow_private: true };
+		let strict = RelayPolicy { allow_private: false, ..Default::default() };
+		let open = RelayPolicy { allow_private: true, ..Default::default() };
 		let err = resolve("127.0.0.1:80", &strict).await.unwrap_err();
 		assert!(err.contains("private network"), "{err}");
 		assert_eq!(

@@ -334,7 +334,7 @@ async fn tunnel(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tunnels_are_capped_per_key_and_closed_when_idle() {
 	let peer = peer(|config| {
-		config.relay = Some(RelayPolicy { allow_private: true });
+		config.relay = Some(RelayPolicy { allow_private: true, ..Default::default() });
 		config.limits.tunnel_idle_timeout = Duration::from_millis(400);
 	})
 	.await;

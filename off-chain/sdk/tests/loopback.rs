@@ -375,7 +375,10 @@ async fn upstream(body: &'static [u8]) -> std::net::SocketAddr {
 /// A peer that relays VPN traffic to any address, loopback included.
 async fn relaying_peer(chain: Arc<Chain>, seed: u8, tweak: impl FnOnce(&mut Config)) -> Peer {
 	start_peer(chain, seed, |c| {
-		c.relay = Some(spacebook_dataplane::relay::RelayPolicy { allow_private: true });
+		c.relay = Some(spacebook_dataplane::relay::RelayPolicy {
+			allow_private: true,
+			..Default::default()
+		});
 		tweak(c)
 	})
 	.await
@@ -444,9 +447,10 @@ async fn the_data_channel_tunnels_socks5_through_the_relay_with_receipts() {
 	assert_eq!(relaying.receipted(), 2 * exchange_bytes(page));
 
 	// A relay that keeps to public addresses refuses loopback: SOCKS5 says "not allowed".
-	let public_only =
-		start_peer(chain.clone(), 2, |c| c.relay = Some(RelayPolicy { allow_private: false }))
-			.await;
+	let public_only = start_peer(chain.clone(), 2, |c| {
+		c.relay = Some(RelayPolicy { allow_private: false, ..Default::default() })
+	})
+	.await;
 	let client_of_public = client(&[&public_only]).await;
 	let channel =
 		client_of_public.create_data_channel("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
