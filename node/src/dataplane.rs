@@ -124,6 +124,11 @@ pub struct DataPlaneParams {
 	/// chain sets).
 	#[arg(long, value_name = "COUNT", default_value_t = Limits::default().max_uploads_per_dapp)]
 	pub serve_max_uploads_per_dapp: usize,
+
+	/// The slowest an upload may come, in bytes a second on average (after the header
+	/// timeout's grace); slower ones are cut off (408).
+	#[arg(long, value_name = "BYTES", default_value_t = Limits::default().min_upload_rate)]
+	pub serve_min_upload_rate: u64,
 }
 
 impl DataPlaneParams {
@@ -141,6 +146,7 @@ impl DataPlaneParams {
 			max_tunnels_per_dapp: self.serve_max_tunnels_per_dapp,
 			tunnel_idle_timeout: secs(self.serve_tunnel_idle_timeout),
 			max_uploads_per_dapp: self.serve_max_uploads_per_dapp,
+			min_upload_rate: self.serve_min_upload_rate,
 		}
 	}
 }

@@ -10,8 +10,8 @@
 //! - **Tunnels.** At most [`Limits::max_tunnels`] relayed VPN connections (`CONNECT`), at most
 //!   [`Limits::max_tunnels_per_ip`] from one address, [`Limits::max_tunnels_per_key`] of one
 //!   client key and [`Limits::max_tunnels_per_dapp`] of one DApp, whatever its keys; a tunnel on which no byte moves for [`Limits::tunnel_idle_timeout`] is closed.
-//! - **Uploads.** At most [`Limits::max_uploads_per_dapp`] uploads of one DApp at once (each
-//!   may write up to the DApp's remaining quota before the quota is checked again at its end).
+//! - **Uploads.** At most [`Limits::max_uploads_per_dapp`] uploads of one DApp at once, each
+//!   at least [`Limits::min_upload_rate`] on average.
 //!
 //! "One address" is an IPv4 address or an IPv6 /64 network: an IPv6 host usually holds a whole
 //! /64, so counting single IPv6 addresses would give one attacker billions of allowances.
@@ -60,6 +60,9 @@ pub struct Limits {
 	pub tunnel_idle_timeout: Duration,
 	/// Uploads of one DApp at once.
 	pub max_uploads_per_dapp: usize,
+	/// The slowest an upload's body may come, in bytes a second on average, after a grace of
+	/// [`Limits::header_timeout`].
+	pub min_upload_rate: u64,
 }
 
 impl Default for Limits {
@@ -75,6 +78,7 @@ impl Default for Limits {
 			max_tunnels_per_dapp: 1024,
 			tunnel_idle_timeout: Duration::from_secs(300),
 			max_uploads_per_dapp: 4,
+			min_upload_rate: 16 << 10,
 		}
 	}
 }

@@ -545,9 +545,23 @@ impl DataPlane {
 		let mut import = Some(import);
 		let mut body = req.into_body();
 		let mut pending: Vec<u8> = Vec::new();
+		// After the header timeout's grace, the body must keep up the minimum rate on average: a
+		// body trickled a byte a minute would hold its connection for ever.
+		let (started, grace) = (tokio::time::Instant::now(), self.config.limits.header_timeout);
+		let rate = self.config.limits.min_upload_rate.max(1) as f64;
+		let mut received = 0u64;
 		loop {
-			let frame = body.frame().await;
+			let deadline = started + grace + Duration::from_secs_f64(received as f64 / rate);
+			let Ok(frame) = tokio::time::timeout_at(deadline, body.frame()).await else {
+				return error(
+					StatusCode::REQUEST_TIMEOUT,
+					format!("the upload came slower than {} bytes/s", rate as u64),
+				);
+			};
 			let done = frame.is_none();
+			if let Some(Ok(data)) = frame.as_ref().map(|f| f.as_ref().map(|f| f.data_ref())) {
+				received = received.saturating_add(data.map_or(0, |d| d.len() as u64));
+			}
 			match frame {
 				Some(Ok(frame)) => {
 					if let Ok(data) = frame.into_data() {

@@ -107,6 +107,7 @@ async fn peer(tweak: impl FnOnce(&mut Config)) -> Peer {
 		max_tunnels_per_dapp: 8,
 		tunnel_idle_timeout: Duration::from_secs(30),
 		max_uploads_per_dapp: 2,
+		min_upload_rate: 1 << 20,
 	};
 	tweak(&mut config);
 	let plane = DataPlane::new(store, ledger, chain.clone(), config);
@@ -453,4 +454,39 @@ async fn a_receipt_for_bytes_never_served_is_refused() {
 	let (status, body) =
 		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, window)).await;
 	assert_eq!(status, 200, "{body}");
+}
+
+/// **Attack: a trickled upload.** A body sent a byte just within the idle timeout held its
+/// connection (and an upload permit of its DApp) for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_slower_than_the_minimum_rate_is_cut_off() {
+	let peer = peer(|config| config.limits.min_upload_rate = 1000).await;
+	open_session(&peer, 1).await;
+	let mut stream = connect_from(peer.addr, "127.0.0.1").await;
+	let head = format!(
+		"POST /v1/files?address=slow HTTP/1.1\r\nhost: peer\r\n{SESSION_HEADER}: {}\r\n\
+		 content-length: 100000\r\n\r\n",
+		hex::encode([1u8; 16])
+	);
+	stream.write_all(head.as_bytes()).await.unwrap();
+	let started = Instant::now();
+	// 100 bytes a tick, far below 1 000 bytes a second once the 300 ms grace is over.
+	let mut answer = Vec::new();
+	let mut buf = [0u8; 1024];
+	loop {
+		stream.write_all(&[7u8; 20]).await.unwrap();
+		match tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buf)).await {
+			Ok(Ok(0)) | Ok(Err(_)) => break,
+			Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+			Err(_) => {}
+		}
+		if answer.ends_with(b"}") {
+			break;
+		}
+		assert!(started.elapsed() < Duration::from_secs(5), "still uploading");
+	}
+	let (status, body) = parse(&answer);
+	assert_eq!(status, 408, "{body}");
+	assert!(body.contains("slower than 1000 bytes/s"), "{body}");
+	assert_eq!(peer.plane.store().file_count(), 0);
 }
