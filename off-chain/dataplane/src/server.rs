@@ -693,21 +693,8 @@ impl DataPlane {
 		let activity = Activity::default();
 		let up = self.pump(session, &mut client_read, &mut upstream_write, &activity);
 		let down = self.pump(session, &mut upstream_read, &mut client_write, &activity);
-		// One direction ending cleanly half-closes it and the other goes on; an error (the
-		// credit window used up, a reset) ends both.
-		let relaying = async {
-			match futures::future::select(Box::pin(up), Box::pin(down)).await {
-				futures::future::Either::Left((Ok(()), other)) => {
-					let _ = other.await;
-				}
-				futures::future::Either::Right((Ok(()), other)) => {
-					let _ = other.await;
-				}
-				_ => {}
-			}
-		};
 		tokio::select! {
-			_ = relaying => {}
+			_ = relay::both_ways(up, down) => {}
 			_ = activity.idle(self.config.limits.tunnel_idle_timeout) => {
 				log::debug!(target: "dataplane", "closing an idle tunnel");
 			}

@@ -215,15 +215,7 @@ async fn serve_socks(
 	let down = pump(&mut tunnel_read, &mut local_write, session);
 	// One side closing half-closes the tunnel and the other goes on; an error (the peer cut the
 	// session off, a reset) ends both.
-	match futures::future::select(Box::pin(up), Box::pin(down)).await {
-		futures::future::Either::Left((Ok(()), other)) => {
-			let _ = other.await;
-		}
-		futures::future::Either::Right((Ok(()), other)) => {
-			let _ = other.await;
-		}
-		_ => {}
-	}
+	spacebook_dataplane::relay::both_ways(up, down).await;
 	Ok(())
 }
 
