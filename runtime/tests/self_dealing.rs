@@ -177,7 +177,6 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		let before = Balances::total_balance(&mallory);
 		Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
 			.expect("Mallory pays");
-		let cost = before - Balances::total_balance(&mallory);
 		let bought = budget_gib * GIB;
 		let mut sybil_accounts = Vec::new();
 		for i in 0..sybils {
@@ -229,6 +228,9 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		}
 		run_to(200);
 		assert!(pallet_traffic::Settled::<Runtime>::get(0).is_some(), "period 0 is settled");
+		// The fees stay on hold until reports count the traffic; the rest Mallory may withdraw
+		// (`withdraw_prepaid`), so what the attack cost is what left Mallory's account.
+		let cost = before - Balances::total_balance(&mallory);
 		let rewards = sybil_accounts
 			.iter()
 			.zip(balances_before)

@@ -530,6 +530,9 @@ pub trait MiningPool<AccountId, Balance> {
 
 /// Paying revenue into the pools (for the pricing pallet).
 pub trait RevenueRecycler<AccountId, Balance> {
+	/// Funds already taken from their owner, as the currency's imbalance (a slashed hold).
+	type Credit;
+
 	/// Take `amount` of DApp traffic revenue from `payer` (which keeps its existential deposit)
 	/// and pay [`Config::FoundationShare`] of it, rounded down, to the foundation and the rest
 	/// into the mining pool. Emits [`Event::RevenueRecycled`].
@@ -537,6 +540,12 @@ pub trait RevenueRecycler<AccountId, Balance> {
 		payer: &AccountId,
 		amount: Balance,
 	) -> Result<RecycledShares<Balance>, DispatchError>;
+
+	/// Pay revenue that `payer` held and that was already taken from its hold (prepaid traffic
+	/// counted at settlement) into the pools, split as [`Self::recycle_revenue`] splits it.
+	/// Cannot fail: a hold is taken whatever freezes its owner has, so a lock placed after the
+	/// payment cannot keep the revenue from the pools. Emits [`Event::RevenueRecycled`].
+	fn recycle_held_revenue(payer: &AccountId, credit: Self::Credit) -> RecycledShares<Balance>;
 }
 
 impl<T: Config> MiningPool<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -559,6 +568,8 @@ impl<T: Config> MiningPool<T::AccountId, BalanceOf<T>> for Pallet<T> {
 }
 
 impl<T: Config> RevenueRecycler<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	type Credit = CreditOf<T>;
+
 	fn recycle_revenue(
 		payer: &T::AccountId,
 		amount: BalanceOf<T>,
@@ -578,6 +589,19 @@ impl<T: Config> RevenueRecycler<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			mining_pool: shares.mining_pool,
 		});
 		Ok(shares)
+	}
+
+	fn recycle_held_revenue(
+		payer: &T::AccountId,
+		credit: CreditOf<T>,
+	) -> RecycledShares<BalanceOf<T>> {
+		let shares = Self::split_revenue(credit);
+		Self::deposit_event(Event::RevenueRecycled {
+			payer: Some(payer.clone()),
+			foundation: shares.foundation,
+			mining_pool: shares.mining_pool,
+		});
+		shares
 	}
 }
 

@@ -300,6 +300,37 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn announce_withdrawal() {
+		let dapp: T::AccountId = account("dapp", 0, 0);
+		T::BenchmarkHelper::fund(&dapp);
+		Pallet::<T>::buy_traffic(RawOrigin::Signed(dapp.clone()).into(), 1_000)
+			.expect("a funded DApp buys traffic");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(dapp.clone()));
+
+		assert_eq!(Withdrawals::<T>::get(&dapp).map(|w| w.bytes), Some(1_000u128 << 30));
+	}
+
+	#[benchmark]
+	fn withdraw_prepaid() {
+		let dapp: T::AccountId = account("dapp", 0, 0);
+		T::BenchmarkHelper::fund(&dapp);
+		Pallet::<T>::buy_traffic(RawOrigin::Signed(dapp.clone()).into(), 1_000)
+			.expect("a funded DApp buys traffic");
+		Pallet::<T>::announce_withdrawal(RawOrigin::Signed(dapp.clone()).into())
+			.expect("it has traffic to withdraw");
+		let period = Withdrawals::<T>::get(&dapp).expect("announced").period;
+		frame_system::Pallet::<T>::set_block_number(Pallet::<T>::withdrawal_due(period));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(dapp.clone()));
+
+		assert!(!Prepaid::<T>::contains_key(&dapp));
+		assert!(!Withdrawals::<T>::contains_key(&dapp));
+	}
+
+	#[benchmark]
 	fn draw_seed() {
 		fill_reports::<T>(T::MaxReports::get());
 

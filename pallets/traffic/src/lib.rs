@@ -32,6 +32,11 @@
 //!   reward, a penalty on the peers pallet's ladder and a patrol request.
 //! - **Paid traffic**: a DApp's bytes count only up to what it paid for and nobody claimed yet
 //!   ([`TrafficBilling`]); a claim above it is cut and penalized.
+//! - **Prepaid traffic**: until the pricing pallet bills DApps, the paid traffic DApps buy at a
+//!   flat price ([`Pallet::buy_traffic`]). The fee stays on hold ([`HoldReason`]) until reports
+//!   count the bytes, when it becomes revenue for the pools; the DApp may withdraw what no
+//!   report counted after a notice ([`Pallet::announce_withdrawal`],
+//!   [`Pallet::withdraw_prepaid`]).
 //! - **Top group**: after the windows, the verified reports are ranked by `T(a)` descending
 //!   (ties: account ascending); the first `K` ([`TrafficParameters::top_group`]) share the peers'
 //!   part of the period's emission. Rounding dust stays in the mining pool.
@@ -74,13 +79,17 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use codec::Encode;
-use frame_support::{pallet_prelude::*, traits::Get, BoundedVec};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungible, Get},
+	BoundedVec,
+};
 use frame_system::pallet_prelude::*;
 use pallet_peers::{PeerRegistry, Penalties, PenaltyLevel, PenaltyReason};
 use pallet_token::{MiningPool, PayoutPurpose, RevenueRecycler};
 use sp_core::H256;
 use sp_runtime::{
-	traits::{AtLeast32BitUnsigned, SaturatedConversion, Saturating, Zero},
+	traits::{SaturatedConversion, Saturating, Zero},
 	Perbill, Rounding, RuntimeAppPublic,
 };
 use spacebook_receipts::{
@@ -114,8 +123,11 @@ pub const OFFCHAIN_REPORTED_PREFIX: &[u8] = b"spacebook/traffic/reported/";
 /// A DApp's **paid bytes** grow as it pays for traffic and shrink as reports count them; the
 /// count is cumulative over periods, because a report may carry receipts of several periods.
 pub trait TrafficBilling<AccountId, Balance> {
-	/// Bytes `dapp` has paid for that no report has counted yet.
-	fn unclaimed_paid_bytes(dapp: &AccountId) -> u128;
+	/// Bytes `dapp` has paid for that no report has counted yet and that may back a report of
+	/// ledgering period `report_period`: paid bytes the DApp announced it withdraws back only
+	/// reports of the announcement's period and earlier ([`Pallet::announce_withdrawal`]).
+	/// Period 0 asks for all of them.
+	fn unclaimed_paid_bytes(dapp: &AccountId, report_period: u32) -> u128;
 	/// Count `bytes` (at most [`Self::unclaimed_paid_bytes`]) of `dapp`'s paid traffic as
 	/// claimed. Returns the fees the DApp paid for them.
 	fn claim_paid_bytes(dapp: &AccountId, bytes: u128) -> Balance;
@@ -208,13 +220,7 @@ pub mod pallet {
 		+ frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
 	{
 		/// The SPB balance.
-		type Balance: Parameter
-			+ Member
-			+ AtLeast32BitUnsigned
-			+ Copy
-			+ Default
-			+ MaxEncodedLen
-			+ MaybeSerializeDeserialize;
+		type Balance: frame_support::traits::tokens::Balance + Parameter + MaybeSerializeDeserialize;
 
 		/// The mining pool that pays rewards and tells each period's emission.
 		type MiningPool: MiningPool<Self::AccountId, Self::Balance>;
@@ -239,9 +245,23 @@ pub mod pallet {
 		/// ([`Pallet::buy_traffic`]) until it exists.
 		type Billing: TrafficBilling<Self::AccountId, Self::Balance>;
 
-		/// Where the fees of prepaid traffic go (the token pallet: 0.5 % to the foundation, the
-		/// rest into the mining pool).
-		type Revenue: RevenueRecycler<Self::AccountId, Self::Balance>;
+		/// Where the fees of prepaid traffic go when reports count it (the token pallet: 0.5 % to
+		/// the foundation, the rest into the mining pool).
+		type Revenue: RevenueRecycler<
+			Self::AccountId,
+			Self::Balance,
+			Credit = fungible::Credit<Self::AccountId, Self::Currency>,
+		>;
+
+		/// The SPB currency: prepaid traffic's fees stay on hold on the DApp's account
+		/// ([`HoldReason::PrepaidTraffic`]) until reports count the traffic or the DApp
+		/// withdraws it.
+		type Currency: fungible::Inspect<Self::AccountId, Balance = Self::Balance>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>;
+
+		/// The overarching hold reason, which includes [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The flat price of a GiB of prepaid traffic at genesis.
 		#[pallet::constant]
@@ -389,6 +409,11 @@ pub mod pallet {
 	pub type Prepaid<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, PrepaidTraffic<T::Balance>, ValueQuery>;
 
+	/// The DApps' announced withdrawals of their unused prepaid traffic.
+	#[pallet::storage]
+	pub type Withdrawals<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PrepaidWithdrawal, OptionQuery>;
+
 	/// The flat price of a GiB of prepaid traffic, if governance changed it from
 	/// [`Config::DefaultPricePerGib`].
 	#[pallet::storage]
@@ -397,6 +422,14 @@ pub mod pallet {
 	/// The oldest period whose reports may still be stored (the pruning cursor).
 	#[pallet::storage]
 	pub type OldestKept<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The fees of a DApp's prepaid traffic that no report has counted yet.
+		#[codec(index = 0)]
+		PrepaidTraffic,
+	}
 
 	/// Events.
 	#[pallet::event]
@@ -521,6 +554,25 @@ pub mod pallet {
 			/// The fee paid into the pools.
 			fee: T::Balance,
 		},
+		/// A DApp announced it withdraws its unused prepaid traffic: from the next period on,
+		/// reports cannot reserve these bytes.
+		WithdrawalAnnounced {
+			/// The DApp.
+			dapp: T::AccountId,
+			/// The bytes to withdraw (those still unused when it is made may be fewer).
+			bytes: u128,
+			/// The first block at which [`Pallet::withdraw_prepaid`] may make it.
+			due: BlockNumberFor<T>,
+		},
+		/// A DApp withdrew unused prepaid traffic: the fees for it left the hold.
+		PrepaidWithdrawn {
+			/// The DApp.
+			dapp: T::AccountId,
+			/// The bytes withdrawn.
+			bytes: u128,
+			/// The fees released to the DApp.
+			fee: T::Balance,
+		},
 		/// Governance changed the flat price of prepaid traffic.
 		PriceSet {
 			/// The new price of a GiB.
@@ -595,6 +647,17 @@ pub mod pallet {
 		/// The report's tree has more leaves than [`MAX_REPORTED_RECEIPTS`], deeper than the
 		/// audit proofs the pallet accepts and benchmarks.
 		TooManyReceipts,
+		/// The DApp announced a withdrawal already; it must make it first.
+		WithdrawalPending,
+		/// The DApp has announced no withdrawal.
+		NoWithdrawal,
+		/// The withdrawal's notice is not over: reports of its period may still be due.
+		WithdrawalNotDue,
+		/// The DApp has no prepaid traffic that reports have not counted or reserved.
+		NothingToWithdraw,
+		/// The fee is more than the DApp's free balance can pay without what it must keep:
+		/// its existential deposit and its frozen (locked or vesting) funds.
+		CannotPayFee,
 	}
 
 	#[pallet::hooks]
@@ -746,13 +809,17 @@ pub mod pallet {
 		}
 
 		/// Prepay traffic at the flat price, until the pricing pallet bills DApps: the fee goes
-		/// to the pools as DApp revenue, and the bytes become paid traffic that reports naming
-		/// the caller as their DApp may count.
+		/// on hold ([`HoldReason::PrepaidTraffic`]), and the bytes become paid traffic that
+		/// reports naming the caller as their DApp may count. As reports count bytes, their
+		/// share of the fee goes from the hold to the pools as DApp revenue; the DApp may
+		/// withdraw what no report counted ([`Pallet::announce_withdrawal`]).
 		///
 		/// - Origin: signed, by the DApp (any account may pay; its bytes count only for
 		///   receipts of client keys it authorized as a DApp).
-		/// - `gib`: GiB (2³⁰ bytes) to buy, above zero. The fee, `gib` × [`PricePerGib`], is
-		///   taken from the free balance, which keeps its existential deposit.
+		/// - `gib`: GiB (2³⁰ bytes) to buy, above zero. The fee, `gib` × [`PricePerGib`], must
+		///   be free balance that is neither the existential deposit nor frozen: a lock or a
+		///   vesting schedule cannot be spent on traffic, which would turn locked SPB into
+		///   rewards.
 		///
 		/// Emits [`Event::TrafficBought`].
 		///
@@ -760,18 +827,84 @@ pub mod pallet {
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::buy_traffic())]
 		pub fn buy_traffic(origin: OriginFor<T>, gib: u32) -> DispatchResult {
+			use frame_support::traits::tokens::{Fortitude, Preservation};
+			use fungible::{Inspect, MutateHold};
 			let dapp = ensure_signed(origin)?;
 			ensure!(gib > 0, Error::<T>::ZeroAmount);
 			let price = Self::price_per_gib();
 			let fee = price.checked_mul(&gib.into()).ok_or(Error::<T>::Overflow)?;
 			ensure!(!fee.is_zero(), Error::<T>::ZeroAmount);
-			T::Revenue::recycle_revenue(&dapp, fee)?;
+			// A hold may overlap freezes; prepaid traffic must not.
+			ensure!(
+				fee <= T::Currency::reducible_balance(
+					&dapp,
+					Preservation::Preserve,
+					Fortitude::Polite
+				),
+				Error::<T>::CannotPayFee
+			);
+			T::Currency::hold(&HoldReason::PrepaidTraffic.into(), &dapp, fee)?;
 			let bytes = u128::from(gib) << 30;
 			Prepaid::<T>::mutate(&dapp, |p| {
 				p.bytes = p.bytes.saturating_add(bytes);
 				p.fees = p.fees.saturating_add(fee);
 			});
 			Self::deposit_event(Event::TrafficBought { dapp, bytes, fee });
+			Ok(())
+		}
+
+		/// Announce the withdrawal of the DApp's unused prepaid traffic: the bytes no report
+		/// has counted or reserved now. Reports of this period and earlier may still reserve
+		/// them (the peers that served the DApp until now are paid); reports of later periods
+		/// may not. [`Pallet::withdraw_prepaid`] makes the withdrawal once the report window
+		/// of this period's reports is over.
+		///
+		/// - Origin: signed, by the DApp; with prepaid traffic to withdraw and no withdrawal
+		///   announced.
+		///
+		/// Emits [`Event::WithdrawalAnnounced`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::announce_withdrawal())]
+		pub fn announce_withdrawal(origin: OriginFor<T>) -> DispatchResult {
+			let dapp = ensure_signed(origin)?;
+			ensure!(!Withdrawals::<T>::contains_key(&dapp), Error::<T>::WithdrawalPending);
+			let bytes = Self::unreserved_prepaid_bytes(&dapp);
+			ensure!(bytes > 0, Error::<T>::NothingToWithdraw);
+			let period = Self::period_of(frame_system::Pallet::<T>::block_number());
+			Withdrawals::<T>::insert(&dapp, PrepaidWithdrawal { bytes, period });
+			let due = Self::withdrawal_due(period);
+			Self::deposit_event(Event::WithdrawalAnnounced { dapp, bytes, due });
+			Ok(())
+		}
+
+		/// Make the DApp's announced withdrawal: release from hold the fees of the announced
+		/// bytes that no report counted or reserved (their share of the fees held, rounded
+		/// down; all of it when no prepaid traffic is left). If reports counted them all in
+		/// the meantime, nothing is released and the announcement ends all the same.
+		///
+		/// - Origin: signed, by the DApp; its announcement's notice is over: the block after
+		///   the report window of the period following the announcement's.
+		///
+		/// Emits [`Event::PrepaidWithdrawn`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::withdraw_prepaid())]
+		pub fn withdraw_prepaid(origin: OriginFor<T>) -> DispatchResult {
+			let dapp = ensure_signed(origin)?;
+			let withdrawal = Withdrawals::<T>::get(&dapp).ok_or(Error::<T>::NoWithdrawal)?;
+			ensure!(
+				frame_system::Pallet::<T>::block_number()
+					>= Self::withdrawal_due(withdrawal.period),
+				Error::<T>::WithdrawalNotDue
+			);
+			// Reservations are never withdrawn, whichever period's reports made them.
+			let bytes = withdrawal.bytes.min(Self::unreserved_prepaid_bytes(&dapp));
+			let fee = Self::withdraw_prepaid_bytes(&dapp, bytes)?;
+			Withdrawals::<T>::remove(&dapp);
+			Self::deposit_event(Event::PrepaidWithdrawn { dapp, bytes, fee });
 			Ok(())
 		}
 
@@ -905,8 +1038,21 @@ impl<T: Config> Pallet<T> {
 			"the reservations differ from the pending reports' backing"
 		);
 		ensure!(
-			reserved.iter().all(|(dapp, r)| *r <= T::Billing::unclaimed_paid_bytes(dapp)),
+			reserved.iter().all(|(dapp, r)| *r <= T::Billing::unclaimed_paid_bytes(dapp, 0)),
 			"a DApp's reservations exceed its paid bytes"
+		);
+		// Prepaid traffic's fees are on hold, exactly.
+		for (dapp, prepaid) in Prepaid::<T>::iter() {
+			use fungible::InspectHold;
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::PrepaidTraffic.into(), &dapp)
+					== prepaid.fees,
+				"prepaid traffic's fees differ from the hold"
+			);
+		}
+		ensure!(
+			Withdrawals::<T>::iter_values().all(|w| w.bytes > 0),
+			"a withdrawal announced no bytes"
 		);
 		if let Some(s) = Settling::<T>::get() {
 			ensure!(s.period == NextToSettle::<T>::get(), "settling another period than next");

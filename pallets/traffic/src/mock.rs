@@ -220,7 +220,7 @@ impl Penalties<AccountId> for MockPenalties {
 /// The pricing pallet's stand-in: paid bytes and a price per byte, per DApp.
 pub struct MockBilling;
 impl TrafficBilling<AccountId, Balance> for MockBilling {
-	fn unclaimed_paid_bytes(dapp: &AccountId) -> u128 {
+	fn unclaimed_paid_bytes(dapp: &AccountId, _report_period: u32) -> u128 {
 		PAID_BYTES.with(|p| p.borrow().get(dapp).map_or(0, |(b, _)| *b))
 	}
 	fn claim_paid_bytes(dapp: &AccountId, bytes: u128) -> Balance {
@@ -237,12 +237,22 @@ impl TrafficBilling<AccountId, Balance> for MockBilling {
 /// The token pallet's stand-in: revenue goes to [`POOL`].
 pub struct MockRevenue;
 impl pallet_token::RevenueRecycler<AccountId, Balance> for MockRevenue {
+	type Credit = frame_support::traits::fungible::Credit<AccountId, Balances>;
 	fn recycle_revenue(
 		payer: &AccountId,
 		amount: Balance,
 	) -> Result<pallet_token::RecycledShares<Balance>, DispatchError> {
 		<Balances as Mutate<AccountId>>::transfer(payer, &POOL, amount, Preservation::Preserve)?;
 		Ok(pallet_token::RecycledShares { foundation: 0, mining_pool: amount })
+	}
+	fn recycle_held_revenue(
+		_payer: &AccountId,
+		credit: Self::Credit,
+	) -> pallet_token::RecycledShares<Balance> {
+		use frame_support::traits::{fungible::Balanced, tokens::Imbalance};
+		let amount = credit.peek();
+		let _ = <Balances as Balanced<AccountId>>::resolve(&POOL, credit);
+		pallet_token::RecycledShares { foundation: 0, mining_pool: amount }
 	}
 }
 
@@ -262,6 +272,8 @@ impl pallet_traffic::Config for Test {
 	type Penalties = MockPenalties;
 	type Billing = MockBilling;
 	type Revenue = MockRevenue;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type DefaultPricePerGib = ConstU128<{ SPB / 100 }>;
 	type BillingPeers = MockBillingPeers;
 	type AuditRandomness = Randomness;
@@ -383,7 +395,7 @@ pub fn pay_for(dapp: AccountId, bytes: u128, price: Balance) {
 
 /// Unclaimed paid bytes of `dapp`.
 pub fn unclaimed(dapp: AccountId) -> u128 {
-	MockBilling::unclaimed_paid_bytes(&dapp)
+	MockBilling::unclaimed_paid_bytes(&dapp, 0)
 }
 
 /// Rewards the registry was told of.

@@ -121,7 +121,7 @@ impl<T: Config> Pallet<T> {
 				&& r.receipt.bytes > 0
 				&& *paying
 					.entry(r.receipt.dapp.encode())
-					.or_insert_with(|| Self::available_paid_bytes(&r.receipt.dapp) > 0)
+					.or_insert_with(|| Self::available_paid_bytes(&r.receipt.dapp, period) > 0)
 				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
@@ -145,7 +145,7 @@ impl<T: Config> Pallet<T> {
 		let mut per_dapp: Vec<(T::AccountId, u128)> = Self::per_dapp_totals(&receipts)
 			.into_iter()
 			.map(|(d, bytes)| {
-				let backable = bytes.min(Self::available_paid_bytes(&d));
+				let backable = bytes.min(Self::available_paid_bytes(&d, period));
 				(d, backable)
 			})
 			.filter(|(_, backable)| *backable > 0)

@@ -69,10 +69,12 @@ impl<T: Config> Pallet<T> {
 				Settling::<T>::put(s);
 				// The benchmark's reports all name the same DApps, whose paid bytes and
 				// reservations it reads and writes once per block; every DApp of every report
-				// may be another (a claim and a release each): charged until the benchmark
-				// uses distinct DApps and `weights.rs` is regenerated.
+				// may be another: its reservation, paid bytes and withdrawal, and the claim's
+				// move of the fee from the DApp's hold to the foundation and the pool (the
+				// DApp's account and holds, two accounts). Charged until the benchmark uses
+				// distinct DApps and `weights.rs` is regenerated.
 				T::WeightInfo::settle_count(counted)
-					.saturating_add(T::DbWeight::get().reads_writes(2 * dapps, 2 * dapps))
+					.saturating_add(T::DbWeight::get().reads_writes(7 * dapps, 6 * dapps))
 			}
 			SettlementStage::Paying(from) => {
 				let end = from.saturating_add(T::PayoutBatch::get()).min(s.top.len() as u32);
@@ -115,7 +117,7 @@ impl<T: Config> Pallet<T> {
 				{
 					// The reservation kept the backed bytes for this report; defensive: never
 					// count more than the DApp has left.
-					let counted = (*backing).min(T::Billing::unclaimed_paid_bytes(dapp));
+					let counted = (*backing).min(T::Billing::unclaimed_paid_bytes(dapp, period));
 					if counted < *backing {
 						defensive!("reserved paid bytes were claimed by another report");
 					}

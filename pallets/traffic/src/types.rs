@@ -377,3 +377,24 @@ pub struct PrepaidTraffic<Balance> {
 	/// The fees paid for them.
 	pub fees: Balance,
 }
+
+/// A DApp's announced withdrawal of its unused prepaid traffic ([`crate::Pallet::announce_withdrawal`]).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PrepaidWithdrawal {
+	/// The bytes to withdraw: those no report had claimed or reserved at the announcement.
+	/// Reports of later periods cannot reserve them; reports of `period` and earlier still may.
+	pub bytes: u128,
+	/// The ledgering period of the announcement.
+	pub period: u32,
+}

@@ -23,6 +23,8 @@ pub trait WeightInfo {
 	fn answer_audit(r: u32, d: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
 	fn buy_traffic() -> Weight;
+	fn announce_withdrawal() -> Weight;
+	fn withdraw_prepaid() -> Weight;
 	fn draw_seed() -> Weight;
 	fn start_settlement() -> Weight;
 	fn settle_count(n: u32, ) -> Weight;
@@ -124,6 +126,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `209`
 		//  Estimated: `8799`
 		// Minimum execution time: 85_380_000 picoseconds.
+		Weight::from_parts(140_904_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Not measured yet (issue 14): `buy_traffic`'s weight stands in until
+	/// `scripts/bench-weights.sh pallet_traffic` regenerates this file.
+	fn announce_withdrawal() -> Weight {
+		Weight::from_parts(140_904_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Not measured yet (issue 14): `buy_traffic`'s weight stands in until
+	/// `scripts/bench-weights.sh pallet_traffic` regenerates this file.
+	fn withdraw_prepaid() -> Weight {
 		Weight::from_parts(140_904_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -263,6 +279,16 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn buy_traffic() -> Weight {
+		Weight::from_parts(140_904_000, 8799)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn announce_withdrawal() -> Weight {
+		Weight::from_parts(140_904_000, 8799)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn withdraw_prepaid() -> Weight {
 		Weight::from_parts(140_904_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))

@@ -59,8 +59,12 @@ impl pallet_traffic::Config for Runtime {
 	/// Until the pricing pallet bills DApps, paid traffic is what DApps prepay at a flat price
 	/// (`Traffic::buy_traffic`).
 	type Billing = crate::Traffic;
-	/// Prepaid traffic is DApp revenue: 0.5 % to the foundation, the rest into the mining pool.
+	/// Prepaid traffic that reports count is DApp revenue: 0.5 % to the foundation, the rest into
+	/// the mining pool.
 	type Revenue = Token;
+	/// Prepaid traffic's fees are held on the DApp's account until counted or withdrawn.
+	type Currency = crate::Balances;
+	type RuntimeHoldReason = crate::RuntimeHoldReason;
 	/// The whitepaper's example prices a month's terabyte of traffic at 10 SPB: 0.01 SPB a GiB.
 	type DefaultPricePerGib = ConstU128<{ crate::SPB / 100 }>;
 	type BillingPeers = GosigBillingPeers;
@@ -123,11 +127,7 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 		crate::Balances::set_balance(who, 1_000_000 * crate::SPB);
 	}
 	fn register_dapp(dapp: &AccountId, client_key: sp_core::sr25519::Public, bytes: u128) {
-		use frame_support::traits::fungible::Mutate;
-		pallet_traffic::Prepaid::<Runtime>::mutate(dapp, |p| {
-			p.bytes = p.bytes.saturating_add(bytes);
-			p.fees = p.fees.saturating_add(crate::SPB);
-		});
+		use frame_support::traits::fungible::{Mutate, MutateHold};
 		let origin = || crate::RuntimeOrigin::signed(dapp.clone());
 		if pallet_peers::Registrations::<Runtime>::contains_key(dapp) {
 			crate::Peers::add_client_key(origin(), client_key)
@@ -141,6 +141,13 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 			)
 			.expect("a funded account registers");
 		}
+		// The bytes' fee on hold, as `buy_traffic` leaves it.
+		crate::Balances::hold(&pallet_traffic::HoldReason::PrepaidTraffic.into(), dapp, crate::SPB)
+			.expect("a funded DApp holds a fee");
+		pallet_traffic::Prepaid::<Runtime>::mutate(dapp, |p| {
+			p.bytes = p.bytes.saturating_add(bytes);
+			p.fees = p.fees.saturating_add(crate::SPB);
+		});
 		// Retired now: it still vouches for this period's receipts, and the registry's lookup
 		// takes its longest path (the authorized keys, then the retired ones).
 		crate::Peers::remove_client_key(origin(), client_key).expect("the key was just added");

@@ -167,6 +167,31 @@ fn revenue_already_taken_as_a_credit_is_recycled_too() {
 	});
 }
 
+/// Prepaid traffic held by a DApp is taken from its hold at settlement and recycled in its name.
+#[test]
+fn held_revenue_taken_as_a_credit_is_recycled_in_the_payers_name() {
+	build_and_execute(|| {
+		fund(DAPP, spb(1_000));
+		fund(FOUNDATION_ACCOUNT, spb(1));
+		let pool = mining_pool();
+		let credit = Balances::withdraw(
+			&DAPP,
+			spb(200),
+			Precision::Exact,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)
+		.unwrap();
+		let shares = <Pool as RevenueRecycler<_, _>>::recycle_held_revenue(&DAPP, credit);
+		assert_eq!(shares, RecycledShares { foundation: spb(1), mining_pool: spb(199) });
+		assert_eq!(mining_pool(), pool + spb(199));
+		System::assert_last_event(
+			Event::RevenueRecycled { payer: Some(DAPP), foundation: spb(1), mining_pool: spb(199) }
+				.into(),
+		);
+	});
+}
+
 #[test]
 fn bad_revenue_payments_are_refused_and_change_nothing() {
 	build_and_execute(|| {

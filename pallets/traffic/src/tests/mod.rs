@@ -3,6 +3,7 @@
 
 mod audits;
 mod offchain;
+mod prepaid;
 mod property;
 mod reports;
 mod settlement;

@@ -311,7 +311,7 @@ fn reserving_paid_bytes_with_forged_receipts_fails_the_liar_and_only_delays_the_
 		run_to_settled(0);
 		assert_eq!(penalties(), vec![(2, PenaltyReason::AuditFailed)]);
 		assert_eq!(penalty_levels(), vec![PenaltyLevel::Warn]);
-		assert_eq!(Traffic::available_paid_bytes(&DAPP), 4_000, "released");
+		assert_eq!(Traffic::available_paid_bytes(&DAPP, 0), 4_000, "released");
 		// Period 1: the honest peer reports its period-0 receipts.
 		report_and_settle(1, &[(&honest, 0)]);
 		let explained = Traffic::explain_reward(&1, 1).unwrap();
@@ -425,4 +425,18 @@ fn the_pool_refuses_reports_below_the_cutoff_and_of_peers_that_cannot_earn() {
 		set_can_earn(3, true);
 		assert!(pool_validity(report.clone(), Node::sign(&report)).is_ok());
 	});
+}
+
+/// `docs/pot.md` tells node operators which `InvalidTransaction::Custom(i)` a refused report
+/// means; the indices stay as documented because new errors are appended.
+#[test]
+fn the_documented_error_indices_hold() {
+	let index = |e: Error<Test>| match sp_runtime::DispatchError::from(e) {
+		sp_runtime::DispatchError::Module(m) => m.error[0],
+		other => panic!("not a module error: {other:?}"),
+	};
+	assert_eq!(index(Error::<Test>::BelowCutoff), 8);
+	assert_eq!(index(Error::<Test>::NotPaidFor), 25);
+	assert_eq!(index(Error::<Test>::TooManyReceipts), 26);
+	assert_eq!(index(Error::<Test>::CannotPayFee), 31);
 }

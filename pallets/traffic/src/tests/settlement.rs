@@ -410,42 +410,6 @@ fn old_periods_are_forgotten_after_the_history_depth() {
 	});
 }
 
-#[test]
-fn dapps_prepay_traffic_at_the_flat_price_and_claims_take_fees_pro_rata() {
-	build_and_execute(|| {
-		use crate::TrafficBilling;
-		let pool = free(POOL);
-		assert_noop!(
-			Traffic::buy_traffic(RuntimeOrigin::signed(DAPP), 0),
-			Error::<Test>::ZeroAmount
-		);
-		assert_ok!(Traffic::buy_traffic(RuntimeOrigin::signed(DAPP), 100));
-		let fee = 100 * (SPB / 100);
-		assert_eq!(free(POOL), pool + fee, "the fee is revenue for the pools");
-		assert_eq!(free(DAPP), spb(10) - fee);
-		assert_eq!(Prepaid::<Test>::get(DAPP), PrepaidTraffic { bytes: 100 << 30, fees: fee });
-		assert!(events().contains(&Event::TrafficBought { dapp: DAPP, bytes: 100 << 30, fee }));
-		// A quarter of the bytes takes a quarter of the fees.
-		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP), 100 << 30);
-		assert_eq!(Traffic::claim_paid_bytes(&DAPP, 25 << 30), fee / 4);
-		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP), 75 << 30);
-		// More than is left takes what is left.
-		assert_eq!(Traffic::claim_paid_bytes(&DAPP, 1 << 40), fee - fee / 4);
-		assert!(!Prepaid::<Test>::contains_key(DAPP));
-		// Not more than the free balance allows (the existential deposit stays).
-		assert!(Traffic::buy_traffic(RuntimeOrigin::signed(DAPP), 1_000_000).is_err());
-		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP), 0);
-		// Governance sets the price.
-		assert_noop!(
-			Traffic::set_price(RuntimeOrigin::signed(DAPP), 1),
-			sp_runtime::DispatchError::BadOrigin
-		);
-		assert_noop!(Traffic::set_price(RuntimeOrigin::root(), 0), Error::<Test>::ZeroAmount);
-		assert_ok!(Traffic::set_price(RuntimeOrigin::root(), SPB));
-		assert_eq!(Traffic::price_per_gib(), SPB);
-	});
-}
-
 /// Paid bytes back the reports that reserve them first: the same paid byte never backs two
 /// reports, and a report that no paid byte backs is refused. Only a claim above all the DApp
 /// paid for is the peer's fault.
@@ -466,7 +430,7 @@ fn a_dapps_paid_bytes_back_the_reports_that_reserve_them_first() {
 		run_to_report_window(0);
 		assert_ok!(nodes[0].submit(0, 0));
 		assert_eq!(Reserved::<Test>::get(DAPP), 1_500);
-		assert_eq!(Traffic::available_paid_bytes(&DAPP), 500);
+		assert_eq!(Traffic::available_paid_bytes(&DAPP, 0), 500);
 		assert_ok!(nodes[1].submit(0, 0));
 		assert!(events().contains(&Event::UnpaidTrafficClaimed {
 			peer: 3,
