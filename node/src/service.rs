@@ -166,6 +166,18 @@ pub fn new_full<
 		})?;
 
 	if config.offchain_worker.enabled {
+		// Before the workers run: put back the report snapshots a power loss took from the
+		// off-chain storage; then sync those the workers keep, which they send only once on disk.
+		let storage = backend.offchain_storage().ok_or_else(|| {
+			ServiceError::Other("off-chain workers need off-chain storage".into())
+		})?;
+		let snapshots = crate::report_snapshots::SnapshotDisk::open(
+			config.base_path.path(),
+			client.chain_info().genesis_hash.as_ref(),
+		)
+		.and_then(|disk| crate::report_snapshots::start(disk, storage))
+		.map_err(|e| ServiceError::Other(format!("report snapshots: {e}")))?;
+		task_manager.spawn_handle().spawn("report-snapshots", Some("traffic"), snapshots);
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),

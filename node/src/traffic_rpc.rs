@@ -81,7 +81,7 @@ pub fn keep_receipt<S: OffchainStorage>(
 }
 
 /// The node's persistent off-chain storage as the receipt store's key-value storage.
-struct Persistent<'a, S>(&'a mut S);
+pub(crate) struct Persistent<'a, S>(pub(crate) &'a mut S);
 
 impl<S: OffchainStorage> OffchainKv for Persistent<'_, S> {
 	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {

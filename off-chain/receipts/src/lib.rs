@@ -28,6 +28,7 @@
 
 extern crate alloc;
 
+pub mod snapshots;
 pub mod store;
 
 use alloc::vec::Vec;

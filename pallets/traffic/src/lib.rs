@@ -113,6 +113,8 @@ pub const MAX_REPORTED_RECEIPTS: usize = 100_000;
 pub const RESUBMIT_AFTER: u32 = 5;
 /// The prefix of the off-chain markers of sent reports.
 const SENT_REPORT: &[u8] = b"spacebook/traffic/sent-report";
+/// The prefix of the off-chain markers of built reports.
+const BUILT_REPORT: &[u8] = b"spacebook/traffic/built-report";
 /// The prefix of the off-chain markers of sent audit answers.
 const SENT_ANSWER: &[u8] = b"spacebook/traffic/sent-answer";
 /// The prefix of the off-chain keys of the receipts a report committed to.

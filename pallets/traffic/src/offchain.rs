@@ -202,6 +202,11 @@ impl<T: Config> Pallet<T> {
 	/// Send the report of `period`: built and signed once, kept with the receipts it commits
 	/// to, and sent again unchanged if the chain has not recorded it a few blocks later, so
 	/// that the receipts kept always answer the report that lands.
+	///
+	/// The kept snapshot is sent only once the node has synced it to disk
+	/// ([`spacebook_receipts::snapshots`]): a report never lands whose receipts a power loss
+	/// could take from the node. The report goes out in the first run after the node's sync,
+	/// normally the next block's.
 	pub(crate) fn send_report(
 		key: &T::PeerKey,
 		peer: &T::AccountId,
@@ -209,26 +214,36 @@ impl<T: Config> Pallet<T> {
 		n: BlockNumberFor<T>,
 	) {
 		use sp_runtime::offchain::storage::StorageValueRef;
+		use spacebook_receipts::snapshots;
 		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
+			return;
+		}
+		let kept_key = Self::reported_key(peer, period);
+		let kept = StorageValueRef::persistent(&kept_key);
+		let Some((report, signature, _)) = kept.get::<ReportedOf<T>>().ok().flatten() else {
+			// Building reads every kept receipt: at most every few blocks.
+			if !Self::claim_send(&(BUILT_REPORT, peer, period).encode(), n) {
+				return;
+			}
+			let Some((report, receipts)) = Self::build_report(peer, period) else { return };
+			let Some(signature) = key.sign(&Self::report_payload(&report)) else {
+				log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
+				return;
+			};
+			kept.set(&(report, signature, receipts));
+			snapshots::queue_for_sync(&mut LocalStorage, &kept_key);
+			return;
+		};
+		if !snapshots::is_synced(&LocalStorage, &kept_key) {
+			// Queued again in case a full queue refused it.
+			if !snapshots::queue_for_sync(&mut LocalStorage, &kept_key) {
+				log::warn!(target: LOG_TARGET, "{peer:?}: the node does not sync report snapshots");
+			}
 			return;
 		}
 		if !Self::claim_send(&(SENT_REPORT, peer, period).encode(), n) {
 			return;
 		}
-		let kept_key = Self::reported_key(peer, period);
-		let kept = StorageValueRef::persistent(&kept_key);
-		let (report, signature) = match kept.get::<ReportedOf<T>>().ok().flatten() {
-			Some((report, signature, _)) => (report, signature),
-			None => {
-				let Some((report, receipts)) = Self::build_report(peer, period) else { return };
-				let Some(signature) = key.sign(&Self::report_payload(&report)) else {
-					log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
-					return;
-				};
-				kept.set(&(report.clone(), signature.clone(), receipts));
-				(report, signature)
-			}
-		};
 		let bytes = report.root.sum;
 		let call = Call::<T>::submit_report { report, signature };
 		Self::submit(call.into(), "report", peer, period);
@@ -316,8 +331,11 @@ impl<T: Config> Pallet<T> {
 		let from = from.max(until.saturating_sub(T::MaxRollover::get().saturating_add(1)));
 		for q in from..until {
 			spacebook_receipts::store::forget(&mut LocalStorage, peer, q);
-			StorageValueRef::persistent(&Self::reported_key(peer, q)).clear();
+			let reported = Self::reported_key(peer, q);
+			StorageValueRef::persistent(&reported).clear();
+			spacebook_receipts::snapshots::forget(&mut LocalStorage, &reported);
 			StorageValueRef::persistent(&(SENT_REPORT, peer, q).encode()).clear();
+			StorageValueRef::persistent(&(BUILT_REPORT, peer, q).encode()).clear();
 			for round in 1u8..=2 {
 				StorageValueRef::persistent(&(SENT_ANSWER, peer, q, round).encode()).clear();
 			}

@@ -65,7 +65,7 @@ fn the_worker_resends_after_a_few_blocks_and_answers_the_second_round() {
 		run_to_report_sending(0);
 		let sent_at = System::block_number();
 		// The first report is lost on its way (the pool is emptied without a block).
-		Traffic::offchain_worker(System::block_number());
+		offchain_worker_with_node();
 		assert_eq!(std::mem::take(&mut pool.write().transactions).len(), 1);
 		run_to(sent_at + 2);
 		assert!(run_offchain_worker(&pool).is_empty(), "not again right away");
@@ -241,14 +241,14 @@ fn a_resent_report_is_the_one_first_signed() {
 		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
 		run_to_report_sending(0);
 		let sent_at = System::block_number();
-		Traffic::offchain_worker(System::block_number());
+		offchain_worker_with_node();
 		let first = std::mem::take(&mut pool.write().transactions);
 		// A receipt arrives late; the report sent again a few blocks later is the same.
 		node.serve(0, 9, DAPP, 0, 500);
 		pay_for(DAPP, 500, 1);
 		store_receipts(PEER, 0, &node.receipts);
 		run_to(sent_at + u64::from(RESUBMIT_AFTER));
-		Traffic::offchain_worker(System::block_number());
+		offchain_worker_with_node();
 		let again = std::mem::take(&mut pool.write().transactions);
 		assert_eq!(again, first);
 		// So the first one, landing, is answered from the receipts it commits to.
@@ -284,5 +284,47 @@ fn the_worker_leaves_out_receipts_of_a_key_removed_before_the_reported_period() 
 		let (report, kept) = Traffic::build_report(&PEER, 2).expect("DAPP_2's receipt");
 		assert_eq!((report.from_period, report.per_dapp.to_vec()), (0, vec![(DAPP_2, 2_000)]));
 		assert!(kept.iter().all(|r| r.receipt.dapp == DAPP_2));
+	});
+}
+
+/// Finding 10 of issue 14: the worker sends no report before its node has synced the report's
+/// snapshot to disk, so a power loss cannot leave a report on chain without the receipts that
+/// answer its audit; once synced, the next run sends it, and the node's copy put back in an
+/// emptied off-chain storage answers the audit. Checked failing without the defence: with
+/// `send_report` not asking `is_synced`, the report goes out in the first run.
+#[test]
+fn no_report_is_sent_before_its_snapshot_is_on_disk_and_a_restored_snapshot_answers_the_audit() {
+	build_and_execute_offchain(|pool| {
+		use spacebook_receipts::snapshots;
+		let node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		run_to_report_sending(0);
+		Traffic::offchain_worker(System::block_number());
+		assert!(pool.read().transactions.is_empty(), "kept, not sent");
+		let key = Traffic::reported_key(&PEER, 0);
+		assert!(!snapshots::is_synced(&crate::offchain::LocalStorage, &key));
+		// Without the node's sync, later runs do not send it either.
+		run_to(System::block_number() + u64::from(RESUBMIT_AFTER) + 1);
+		Traffic::offchain_worker(System::block_number());
+		assert!(pool.read().transactions.is_empty(), "still waiting for the node");
+		// The node syncs it to "disk"; the next run sends it.
+		let mut disk = Vec::new();
+		let mut storage = crate::offchain::LocalStorage;
+		let synced = snapshots::sync_pending(&mut storage, |k, v| {
+			disk.push((k.to_vec(), v.to_vec()));
+			Ok::<(), ()>(())
+		});
+		assert_eq!(synced, Ok(1));
+		run_to(System::block_number() + 1);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::submit_report { .. }]));
+		// Power loss: the off-chain storage lost the snapshot. The node puts its copy back.
+		sp_io::offchain::local_storage_clear(sp_core::offchain::StorageKind::PERSISTENT, &key);
+		assert!(snapshots::restore(&mut storage, &disk[0].0, &disk[0].1));
+		run_to_first_audit(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::answer_audit { .. }]));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
 	});
 }
