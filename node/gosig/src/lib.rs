@@ -121,6 +121,33 @@ pub(crate) fn now() -> Duration {
 	SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
+/// The first block each packer sealed in each recent round, by `(round, packer)`: evidence if it
+/// seals another.
+pub type SealedBlocksSeen<Hash> = std::collections::BTreeMap<
+	(Round, AuthorityIndex),
+	(Hash, spacebook_gosig_primitives::SealedHeader),
+>;
+
+/// Note a block imported here. Returns the first block its packer sealed in its round and this
+/// one if they differ: two blocks packed in one round, which the node reports as an
+/// equivocation (issue 14, finding 10). A block without a Gosig pre-digest and seal is ignored.
+pub fn note_sealed_block<H: HeaderT>(
+	seen: &mut SealedBlocksSeen<H::Hash>,
+	header: &H,
+) -> Option<(spacebook_gosig_primitives::SealedHeader, spacebook_gosig_primitives::SealedHeader)> {
+	let pre = find_pre_digest(header).ok()?;
+	let sealed = spacebook_gosig_primitives::SealedHeader::of(header)?;
+	let hash = header.hash();
+	match seen.get(&(pre.round, pre.authority_index)) {
+		Some((first_hash, first)) if *first_hash != hash => Some((first.clone(), sealed)),
+		Some(_) => None,
+		None => {
+			seen.insert((pre.round, pre.authority_index), (hash, sealed));
+			None
+		}
+	}
+}
+
 /// Check a header packed by a billing peer against the configuration read at its parent.
 ///
 /// Removes the seal from `header` and returns it with the pre-digest and the author's VRF

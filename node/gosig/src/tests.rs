@@ -160,3 +160,31 @@ fn rounds_follow_the_clock() {
 		"a zero duration is treated as 1 ms"
 	);
 }
+
+/// Two blocks sealed by one packer in one round are noted as evidence, whichever arrives
+/// second; the same block imported again, another round or another packer are not.
+#[test]
+fn a_second_block_sealed_by_one_packer_in_one_round_is_evidence() {
+	let mut seen = SealedBlocksSeen::default();
+	let first = header(7, 0, "//Alice", "//Alice");
+	let mut second = first.clone();
+	second.digest_mut().pop();
+	second.state_root = [9u8; 32].into();
+	let signature = pair("//Alice").sign(second.hash().as_ref());
+	second.digest_mut().push(DigestItem::Seal(GOSIG_ENGINE_ID, signature.encode()));
+	assert!(note_sealed_block(&mut seen, &first).is_none());
+	assert!(note_sealed_block(&mut seen, &first).is_none(), "the same block again");
+	assert!(note_sealed_block(&mut seen, &header(8, 0, "//Alice", "//Alice")).is_none());
+	assert!(note_sealed_block(&mut seen, &header(7, 1, "//Bob", "//Bob")).is_none());
+	let (a, b) = note_sealed_block(&mut seen, &second).expect("evidence");
+	let proof = spacebook_gosig_primitives::EquivocationProof::<sp_core::H256, u32>::Blocks {
+		set_id: 0,
+		first: a,
+		second: b,
+	};
+	assert_eq!(proof.check(0, &Default::default(), &config(u128::MAX).authorities), Ok(0));
+	// A header without a seal is no evidence of anything.
+	let mut unsealed = header(7, 0, "//Alice", "//Alice");
+	unsealed.digest_mut().pop();
+	assert!(note_sealed_block(&mut seen, &unsealed).is_none());
+}

@@ -291,6 +291,8 @@ struct SetState<B: BlockT> {
 	pending_commits: Vec<JustificationOf<B>>,
 	/// The first proposal of each proposer in each open round: evidence if it proposes again.
 	proposals_seen: BTreeMap<(Round, AuthorityIndex), SignedProposal<B::Hash, NumberFor<B>>>,
+	/// The first block each packer sealed in each open round: evidence if it packs another.
+	blocks_seen: crate::SealedBlocksSeen<B::Hash>,
 	/// The latest justification this node holds, re-announced every round.
 	last_commit: Option<JustificationOf<B>>,
 	/// Blocks imported here whose parent was the finalized head when they arrived, oldest
@@ -428,6 +430,7 @@ where
 			pending_proposals: Vec::new(),
 			pending_commits: Vec::new(),
 			proposals_seen: BTreeMap::new(),
+			blocks_seen: BTreeMap::new(),
 			last_commit: None,
 			children: Vec::new(),
 			justification_requested: None,
@@ -476,6 +479,7 @@ where
 		}
 		let oldest = round.saturating_sub(gosig_core::ROUND_WINDOW);
 		set.proposals_seen = set.proposals_seen.split_off(&(oldest, 0));
+		set.blocks_seen = set.blocks_seen.split_off(&(oldest, 0));
 		set.pending_proposals.retain(|(p, _)| p.proposal.payload.round == round);
 		self.request_missing_justification(set);
 
@@ -867,6 +871,7 @@ where
 			self.imported_at.clear();
 		}
 		self.imported_at.insert(hash, Instant::now());
+		self.check_double_packing(set, hash);
 		let finalized = *set.voter.finalized().0;
 		if self.client.header(hash).ok().flatten().is_some_and(|h| *h.parent_hash() == finalized)
 			&& !set.children.contains(&hash)
@@ -892,6 +897,28 @@ where
 		for justification in ready {
 			self.on_justification(set, justification, false);
 		}
+	}
+
+	/// Report the packer of `hash` if it sealed another block in the same round (of a recent
+	/// round, in this authority set): a packer may hand a second block to some nodes without
+	/// proposing it, so only the import shows it.
+	fn check_double_packing(&mut self, set: &mut SetState<B>, hash: B::Hash) {
+		let Some(header) = self.client.header(hash).ok().flatten() else { return };
+		let Ok(pre) = crate::find_pre_digest(&header) else { return };
+		if pre.round < set.round.saturating_sub(gosig_core::ROUND_WINDOW) {
+			return;
+		}
+		let Some((first, second)) = crate::note_sealed_block(&mut set.blocks_seen, &header) else {
+			return;
+		};
+		let Ok(config) = configuration_at::<C, B>(&self.client, *header.parent_hash()) else {
+			return;
+		};
+		if config.set_id != set.set_id() {
+			return;
+		}
+		let proof = EquivocationProof::Blocks { set_id: config.set_id, first, second };
+		self.on_equivocation(set, proof);
 	}
 
 	/// The block became final here. Returns whether the authority set changed.

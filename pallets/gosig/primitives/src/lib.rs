@@ -292,8 +292,86 @@ impl<Hash: Encode, Number: Encode> SignedProposal<Hash, Number> {
 	}
 }
 
+/// The most bytes of a header in a block-equivocation proof: a header with a pre-digest and a
+/// set change naming the largest authority set fits many times over.
+pub const MAX_SEALED_HEADER_LEN: usize = 16 * 1024;
+
+/// A block header as its packer sealed it: half of a block-equivocation proof.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct SealedHeader {
+	/// The SCALE encoding of the header without its seal (the last digest item); the seal signs
+	/// its BLAKE2-256 hash, the block's hash before sealing.
+	pub header: Vec<u8>,
+	/// The packer's seal.
+	pub seal: AuthoritySignature,
+}
+
+/// What a block-equivocation proof reads from a [`SealedHeader`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedHeaderInfo<Hash> {
+	/// The header's hash before sealing (what the seal signs).
+	pub pre_hash: [u8; 32],
+	/// The parent block.
+	pub parent_hash: Hash,
+	/// The block's number.
+	pub number: u64,
+	/// Its Gosig pre-digest: round and packer.
+	pub pre_digest: PreDigest,
+}
+
+impl SealedHeader {
+	/// The sealed header of a block whose last digest item is its Gosig seal; `None` if it has
+	/// no Gosig seal.
+	pub fn of<H: sp_runtime::traits::Header>(header: &H) -> Option<Self> {
+		let mut header = header.clone();
+		let seal = header.digest_mut().pop()?;
+		let seal = match seal.as_seal() {
+			Some((id, data)) if id == GOSIG_ENGINE_ID => {
+				AuthoritySignature::decode(&mut &data[..]).ok()?
+			}
+			_ => return None,
+		};
+		Some(SealedHeader { header: header.encode(), seal })
+	}
+
+	/// Read a header laid out as `sp_runtime::generic::Header` (parent hash, compact number,
+	/// state root, extrinsics root, digest) with exactly one Gosig pre-digest; `None` if it is
+	/// not one, or longer than [`MAX_SEALED_HEADER_LEN`].
+	pub fn read<Hash: Decode>(&self) -> Option<SealedHeaderInfo<Hash>> {
+		if self.header.len() > MAX_SEALED_HEADER_LEN {
+			return None;
+		}
+		let mut input = &self.header[..];
+		let parent_hash = Hash::decode(&mut input).ok()?;
+		let number = codec::Compact::<u64>::decode(&mut input).ok()?.0;
+		let _state_root = Hash::decode(&mut input).ok()?;
+		let _extrinsics_root = Hash::decode(&mut input).ok()?;
+		let digest = sp_runtime::Digest::decode(&mut input).ok()?;
+		if !input.is_empty() {
+			return None;
+		}
+		let mut pre_digests = digest
+			.logs
+			.iter()
+			.filter_map(|log| log.pre_runtime_try_to::<PreDigest>(&GOSIG_ENGINE_ID));
+		let pre_digest = pre_digests.next()?;
+		if pre_digests.next().is_some() {
+			return None;
+		}
+		Some(SealedHeaderInfo {
+			pre_hash: {
+				use sp_runtime::traits::Hash as _;
+				sp_runtime::traits::BlakeTwo256::hash(&self.header).0
+			},
+			parent_hash,
+			number,
+			pre_digest,
+		})
+	}
+}
+
 /// Evidence that a billing peer signed two conflicting messages in one round: two votes of one
-/// kind for different blocks, or two proposals of different blocks.
+/// kind for different blocks, two proposals of different blocks, or two blocks it packed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub enum EquivocationProof<Hash, Number> {
 	/// Two votes.
@@ -310,6 +388,18 @@ pub enum EquivocationProof<Hash, Number> {
 		/// The conflicting proposal.
 		second: SignedProposal<Hash, Number>,
 	},
+	/// Two blocks sealed for one round by one packer (seen at import; a packer may send a
+	/// second block to some nodes without proposing it). The chain also checks that both
+	/// blocks' parents are its own, so that blocks a billing peer packs on another chain with
+	/// the same key prove nothing here.
+	Blocks {
+		/// The authority set the packer belongs to (headers do not name it).
+		set_id: SetId,
+		/// One block.
+		first: SealedHeader,
+		/// The conflicting block.
+		second: SealedHeader,
+	},
 }
 
 /// Why an equivocation proof was refused.
@@ -323,22 +413,32 @@ pub enum EquivocationError {
 	WrongSet,
 	/// A signature does not verify.
 	BadSignature,
+	/// A header of a block-equivocation proof is not a Gosig header.
+	Malformed,
 }
 
-impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Hash, Number> {
-	/// The offender's authority index.
+impl<Hash: Encode + Decode + PartialEq, Number: Encode + PartialEq>
+	EquivocationProof<Hash, Number>
+{
+	/// The offender's authority index (of a malformed block proof: `AuthorityIndex::MAX`).
 	pub fn offender(&self) -> AuthorityIndex {
 		match self {
 			Self::Vote { first, .. } => first.voter,
 			Self::Proposal { first, .. } => first.proposer,
+			Self::Blocks { first, .. } => first
+				.read::<Hash>()
+				.map_or(AuthorityIndex::MAX, |info| info.pre_digest.authority_index),
 		}
 	}
 
-	/// The round of the equivocation.
+	/// The round of the equivocation (of a malformed block proof: 0).
 	pub fn round(&self) -> Round {
 		match self {
 			Self::Vote { first, .. } => first.payload.round,
 			Self::Proposal { first, .. } => first.payload.round,
+			Self::Blocks { first, .. } => {
+				first.read::<Hash>().map_or(0, |info| info.pre_digest.round)
+			}
 		}
 	}
 
@@ -347,6 +447,20 @@ impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Has
 		match self {
 			Self::Vote { first, .. } => first.payload.set_id,
 			Self::Proposal { first, .. } => first.payload.set_id,
+			Self::Blocks { set_id, .. } => *set_id,
+		}
+	}
+
+	/// The `(number, parent hash)` of each block of a block-equivocation proof, which the chain
+	/// checks are its own blocks; empty for other proofs.
+	pub fn block_parents(&self) -> Vec<(u64, Hash)> {
+		match self {
+			Self::Blocks { first, second, .. } => [first, second]
+				.into_iter()
+				.filter_map(|h| h.read::<Hash>())
+				.map(|info| (info.number, info.parent_hash))
+				.collect(),
+			_ => Vec::new(),
 		}
 	}
 
@@ -378,6 +492,21 @@ impl<Hash: Encode + PartialEq, Number: Encode + PartialEq> EquivocationProof<Has
 					a.block_hash == b.block_hash,
 					first.verify(genesis_hash, authorities)
 						&& second.verify(genesis_hash, authorities),
+				)
+			}
+			Self::Blocks { first, second, .. } => {
+				let (Some(a), Some(b)) = (first.read::<Hash>(), second.read::<Hash>()) else {
+					return Err(EquivocationError::Malformed);
+				};
+				let packer = a.pre_digest.authority_index;
+				(
+					packer == b.pre_digest.authority_index
+						&& a.pre_digest.round == b.pre_digest.round,
+					a.pre_hash == b.pre_hash,
+					authorities.get(packer as usize).is_some_and(|signer| {
+						signer.verify(&a.pre_hash, &first.seal)
+							&& signer.verify(&b.pre_hash, &second.seal)
+					}),
 				)
 			}
 		};
@@ -630,6 +759,104 @@ mod tests {
 			outsider.verify(&hash, &3, 0, &GENESIS, &authorities),
 			Err(JustificationError::UnknownAuthority)
 		);
+	}
+
+	type TestHeader = sp_runtime::generic::Header<u32, sp_runtime::traits::BlakeTwo256>;
+
+	/// A header of block `number` on `parent`, packed in `round` by billing peer `packer` and
+	/// sealed as the node seals it.
+	fn sealed(
+		pairs: &[AuthorityPair],
+		packer: u32,
+		round: Round,
+		parent: [u8; 32],
+		number: u32,
+	) -> TestHeader {
+		use sp_runtime::traits::Header as _;
+		let pair: &sp_core::sr25519::Pair = pairs[packer as usize].as_ref();
+		let pre = PreDigest {
+			round,
+			authority_index: packer,
+			vrf_signature: pair.vrf_sign(&vrf_sign_data(&[7u8; 32], round)),
+		};
+		let mut header = TestHeader::new(
+			number,
+			Default::default(),
+			Default::default(),
+			parent.into(),
+			Default::default(),
+		);
+		header.digest_mut().push(sp_runtime::DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode()));
+		let seal = pairs[packer as usize].sign(header.hash().as_ref());
+		header.digest_mut().push(sp_runtime::DigestItem::Seal(GOSIG_ENGINE_ID, seal.encode()));
+		header
+	}
+
+	fn blocks_proof(
+		set_id: SetId,
+		a: &TestHeader,
+		b: &TestHeader,
+	) -> EquivocationProof<[u8; 32], u32> {
+		EquivocationProof::Blocks {
+			set_id,
+			first: SealedHeader::of(a).unwrap(),
+			second: SealedHeader::of(b).unwrap(),
+		}
+	}
+
+	#[test]
+	fn two_blocks_of_one_packer_in_one_round_prove_an_equivocation() {
+		let (pairs, ids) = keys();
+		let a = sealed(&pairs, 2, 40, [1; 32], 9);
+		let b = sealed(&pairs, 2, 40, [2; 32], 10);
+		let proof = blocks_proof(3, &a, &b);
+		assert_eq!(proof.check(3, &GENESIS, &ids), Ok(2));
+		assert_eq!((proof.offender(), proof.round(), proof.set_id()), (2, 40, 3));
+		assert_eq!(proof.block_parents(), vec![(9, [1; 32]), (10, [2; 32])]);
+		assert_eq!(proof.check(4, &GENESIS, &ids), Err(EquivocationError::WrongSet));
+		// The same block twice, two rounds, two packers: no equivocation.
+		assert_eq!(
+			blocks_proof(3, &a, &a).check(3, &GENESIS, &ids),
+			Err(EquivocationError::SameBlock)
+		);
+		let later = sealed(&pairs, 2, 41, [2; 32], 10);
+		assert_eq!(
+			blocks_proof(3, &a, &later).check(3, &GENESIS, &ids),
+			Err(EquivocationError::NotComparable)
+		);
+		let other = sealed(&pairs, 1, 40, [2; 32], 10);
+		assert_eq!(
+			blocks_proof(3, &a, &other).check(3, &GENESIS, &ids),
+			Err(EquivocationError::NotComparable)
+		);
+		// A block sealed by someone else in the packer's name.
+		let mut forged = SealedHeader::of(&b).unwrap();
+		forged.seal = {
+			use sp_runtime::traits::Hash as _;
+			pairs[0].sign(sp_runtime::traits::BlakeTwo256::hash(&forged.header).as_ref())
+		};
+		let proof = EquivocationProof::<[u8; 32], u32>::Blocks {
+			set_id: 3,
+			first: SealedHeader::of(&a).unwrap(),
+			second: forged,
+		};
+		assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::BadSignature));
+		// Bytes that are not a Gosig header, or too many of them.
+		let mut garbage = SealedHeader::of(&b).unwrap();
+		garbage.header.push(0);
+		let proof = EquivocationProof::<[u8; 32], u32>::Blocks {
+			set_id: 3,
+			first: SealedHeader::of(&a).unwrap(),
+			second: garbage.clone(),
+		};
+		assert_eq!(proof.check(3, &GENESIS, &ids), Err(EquivocationError::Malformed));
+		garbage.header = vec![0; MAX_SEALED_HEADER_LEN + 1];
+		assert!(garbage.read::<[u8; 32]>().is_none());
+		// An unsealed header has no sealed form.
+		let mut unsealed = a.clone();
+		use sp_runtime::traits::Header as _;
+		unsealed.digest_mut().pop();
+		assert!(SealedHeader::of(&unsealed).is_none());
 	}
 
 	fn keys() -> (Vec<AuthorityPair>, Vec<AuthorityId>) {

@@ -10,7 +10,8 @@ use sp_runtime::{
 	DispatchError,
 };
 use spacebook_gosig_primitives::{
-	ProposalPayload, SignedProposal, SignedVote, VoteKind, VotePayload,
+	AuthoritySignature, ProposalPayload, SealedHeader, SignedProposal, SignedVote, VoteKind,
+	VotePayload,
 };
 
 type Hash = <Test as frame_system::Config>::Hash;
@@ -174,5 +175,70 @@ fn after_a_set_change_old_proofs_are_stale() {
 			BoundedVec::try_from(vec![id("Alice"), id("Bob")]).unwrap()
 		));
 		assert_noop!(report(proof), Error::<Test>::StaleEquivocationProof);
+	});
+}
+
+type Header = sp_runtime::generic::Header<u64, sp_runtime::traits::BlakeTwo256>;
+
+/// Block `number` on `parent` with `contents` (its extrinsics root), packed in `round` by billing
+/// peer `index` (`signer`'s key) and sealed as the node seals it.
+fn sealed_block(
+	signer: &str,
+	index: u32,
+	round: Round,
+	number: u64,
+	parent: Hash,
+	contents: u8,
+) -> SealedHeader {
+	use sp_runtime::{traits::Header as _, Digest, DigestItem};
+	let pre = pre_digest(round, index, signer);
+	let mut header = Header::new(
+		number,
+		Hash::repeat_byte(contents),
+		Default::default(),
+		parent,
+		Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] },
+	);
+	let seal: AuthoritySignature = pair(signer).sign(header.hash().as_ref()).into();
+	header.digest_mut().push(DigestItem::Seal(GOSIG_ENGINE_ID, seal.encode()));
+	SealedHeader::of(&header).expect("sealed")
+}
+
+/// Finding 10 of issue 14: a packer that packs two blocks in one round (sending the second to
+/// some nodes only, without proposing it) is reported by the nodes that import both, as for two
+/// proposals. Blocks packed on another chain with the same key (rounds align across chains with
+/// the same round length) prove nothing here: their parents are not this chain's. Checked
+/// failing without the defence: without the parent check the cross-chain proof is recorded.
+#[test]
+fn two_blocks_packed_in_one_round_are_an_equivocation_but_not_blocks_of_another_chain() {
+	build_and_execute(|| {
+		// Block 2 of this chain, whose parent (block 1) has a real hash.
+		let parent = Hash::repeat_byte(0x42);
+		System::initialize(&2, &parent, &Default::default());
+		assert_eq!(frame_system::Pallet::<Test>::block_hash(1), parent);
+		let first = sealed_block("Bob", 1, 9, 2, parent, 1);
+		let twin = sealed_block("Bob", 1, 9, 2, parent, 2);
+		let elsewhere = sealed_block("Bob", 1, 9, 2, Hash::repeat_byte(0xEE), 2);
+		let cross_chain =
+			EquivocationProof::Blocks { set_id: 0, first: first.clone(), second: elsewhere };
+		assert_eq!(authorize(cross_chain.clone()), Err(InvalidTransaction::BadProof.into()));
+		assert_noop!(report(cross_chain), Error::<Test>::InvalidEquivocationProof);
+		// A hash the chain does not keep (it reads as zero) is no parent of this chain's.
+		let pruned = EquivocationProof::Blocks {
+			set_id: 0,
+			first: first.clone(),
+			second: sealed_block("Bob", 1, 9, 1, Hash::zero(), 2),
+		};
+		assert_noop!(report(pruned), Error::<Test>::InvalidEquivocationProof);
+		let same =
+			EquivocationProof::Blocks { set_id: 0, first: first.clone(), second: first.clone() };
+		assert_noop!(report(same), Error::<Test>::InvalidEquivocationProof);
+
+		let proof = EquivocationProof::Blocks { set_id: 0, first, second: twin };
+		assert_ok!(authorize(proof.clone()));
+		assert_ok!(report(proof.clone()));
+		assert_eq!(EquivocationCount::<Test>::get(id("Bob")), 1);
+		assert_eq!(EQUIVOCATIONS.with(|e| e.borrow().clone()), vec![(id("Bob"), 0, 9)]);
+		assert_noop!(report(proof), Error::<Test>::DuplicateEquivocationReport);
 	});
 }
