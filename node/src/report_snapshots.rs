@@ -9,12 +9,17 @@
 //!
 //! One file per snapshot, named by its off-chain key in hex, under
 //! `<base path>/report-snapshots/<genesis hash>/`: written to a temporary file, synced, renamed,
-//! and the directory synced, as the data plane's receipt journal is made durable. Files older
-//! than [`KEEP_FOR`] are deleted (a report is audited and settled within the period after it).
+//! and the directory synced, as the data plane's receipt journal is made durable. A file is
+//! deleted once the worker has forgotten its period (the period is claimed), and any file after
+//! [`KEEP_FOR`] (a report is audited and settled within the period after it).
+//!
+//! The work runs on a blocking thread of its own, and a failure only stops reports (the worker
+//! waits for the sync while the node beats), never the node: it is logged.
 
 use crate::traffic_rpc::Persistent;
 use sp_core::offchain::OffchainStorage;
 use spacebook_receipts::snapshots;
+use spacebook_runtime::AccountId;
 use std::{
 	fs, io,
 	io::Write,
@@ -28,8 +33,8 @@ pub const KEEP_FOR: Duration = Duration::from_secs(24 * 3600);
 /// How often the node looks for snapshots to sync: well within a block, so the report goes out
 /// in the worker's next run.
 pub const SYNC_EVERY: Duration = Duration::from_millis(250);
-/// How often old files are deleted.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// How often the files of forgotten periods are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 /// The directory of the snapshot files.
 pub struct SnapshotDisk {
@@ -68,17 +73,33 @@ impl SnapshotDisk {
 		fs::File::open(&self.dir)?.sync_all()
 	}
 
-	/// Put back into `storage` every snapshot on disk that it lost. Returns how many.
+	/// The snapshot files: their paths and keys (temporary files of interrupted writes and
+	/// anything else are left out).
+	fn files(&self) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
+		let mut files = Vec::new();
+		for entry in fs::read_dir(&self.dir)? {
+			let entry = entry?;
+			if !entry.file_type()?.is_file() {
+				continue;
+			}
+			let path = entry.path();
+			if let Some(key) = path.file_name().and_then(|n| n.to_str()).and_then(from_hex) {
+				files.push((path, key));
+			}
+		}
+		Ok(files)
+	}
+
+	/// Put back into `storage` every snapshot on disk that it lost, and delete the files of
+	/// forgotten periods. Returns how many it restored.
 	pub fn restore_into<S: OffchainStorage>(&self, storage: &mut S) -> io::Result<usize> {
 		let mut restored = 0;
-		for entry in fs::read_dir(&self.dir)? {
-			let path = entry?.path();
-			let Some(key) = path.file_name().and_then(|n| n.to_str()).and_then(from_hex) else {
-				continue; // a temporary file of an interrupted write
-			};
+		for (path, key) in self.files()? {
 			let value = fs::read(&path)?;
-			if snapshots::restore(&mut Persistent(storage), &key, &value) {
-				restored += 1;
+			match snapshots::restore::<AccountId>(&mut Persistent(storage), &key, &value) {
+				snapshots::Restored::Restored => restored += 1,
+				snapshots::Restored::Kept => {}
+				snapshots::Restored::Forgotten => fs::remove_file(&path)?,
 			}
 		}
 		Ok(restored)
@@ -89,15 +110,20 @@ impl SnapshotDisk {
 		snapshots::sync_pending(&mut Persistent(storage), |key, value| self.write(key, value))
 	}
 
-	/// Delete the snapshot files last written more than `older_than` ago. Returns how many.
-	pub fn prune(&self, older_than: Duration) -> io::Result<usize> {
+	/// Delete the snapshot files of periods the worker forgot, and those last written more
+	/// than `older_than` ago. Returns how many.
+	pub fn prune<S: OffchainStorage>(
+		&self,
+		storage: &mut S,
+		older_than: Duration,
+	) -> io::Result<usize> {
 		let now = SystemTime::now();
 		let mut deleted = 0;
-		for entry in fs::read_dir(&self.dir)? {
-			let entry = entry?;
-			let written = entry.metadata()?.modified()?;
-			if now.duration_since(written).is_ok_and(|age| age > older_than) {
-				fs::remove_file(entry.path())?;
+		for (path, key) in self.files()? {
+			let written = fs::metadata(&path)?.modified()?;
+			let old = now.duration_since(written).is_ok_and(|age| age > older_than);
+			if old || snapshots::is_forgotten::<AccountId>(&Persistent(storage), &key) {
+				fs::remove_file(&path)?;
 				deleted += 1;
 			}
 		}
@@ -106,39 +132,44 @@ impl SnapshotDisk {
 }
 
 /// Restore what the off-chain storage lost (call before the off-chain workers start), then
-/// return the task that syncs what the worker queues, every [`SYNC_EVERY`].
-pub fn start<S: OffchainStorage + 'static>(
+/// return the work that syncs what the worker queues, every [`SYNC_EVERY`], and beats the
+/// heartbeat with `best()`, the newest block number. Run it on a blocking thread: it writes and
+/// syncs files. Failures are logged; the node keeps running.
+pub fn start<S: OffchainStorage + Send + 'static>(
 	disk: SnapshotDisk,
 	mut storage: S,
-) -> io::Result<impl std::future::Future<Output = ()>> {
-	let restored = disk.restore_into(&mut storage)?;
-	if restored > 0 {
-		log::info!(target: "traffic", "restored {restored} report snapshots from disk");
+	best: impl Fn() -> u32 + Send + 'static,
+) -> impl FnOnce() + Send + 'static {
+	match disk.restore_into(&mut storage) {
+		Ok(0) => {}
+		Ok(restored) => {
+			log::info!(target: "traffic", "restored {restored} report snapshots from disk")
+		}
+		Err(e) => log::error!(target: "traffic", "cannot restore report snapshots: {e}"),
 	}
-	disk.prune(KEEP_FOR)?;
-	Ok(async move {
-		let mut tick = tokio::time::interval(SYNC_EVERY);
-		tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+	move || {
 		let mut last_prune = std::time::Instant::now();
 		loop {
-			tick.tick().await;
+			snapshots::beat(&mut Persistent(&mut storage), best());
 			// A failed write leaves the snapshot queued (and its report unsent) until it works.
 			if let Err(e) = disk.sync(&mut storage) {
 				log::warn!(target: "traffic", "cannot sync report snapshots to disk: {e}");
 			}
 			if last_prune.elapsed() >= PRUNE_EVERY {
 				last_prune = std::time::Instant::now();
-				if let Err(e) = disk.prune(KEEP_FOR) {
+				if let Err(e) = disk.prune(&mut storage, KEEP_FOR) {
 					log::warn!(target: "traffic", "cannot delete old report snapshots: {e}");
 				}
 			}
+			std::thread::sleep(SYNC_EVERY);
 		}
-	})
+	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use codec::Encode;
 	use sp_core::offchain::testing::TestPersistentOffchainDB;
 
 	fn get(db: &TestPersistentOffchainDB, key: &[u8]) -> Option<Vec<u8>> {
@@ -153,7 +184,7 @@ mod tests {
 		let base = tempfile::tempdir().unwrap();
 		let disk = SnapshotDisk::open(base.path(), &[7; 32]).unwrap();
 		let mut db = TestPersistentOffchainDB::new();
-		let key = b"spacebook/traffic/reported/eve-3".to_vec();
+		let key = snapshots::snapshot_key(&AccountId::from([5u8; 32]), 3);
 		db.set(sp_offchain::STORAGE_PREFIX, &key, b"the report and its receipts");
 		assert!(snapshots::queue_for_sync(&mut Persistent(&mut db), &key));
 		assert!(!snapshots::is_synced(&Persistent(&mut db), &key));
@@ -169,6 +200,14 @@ mod tests {
 		);
 		assert!(snapshots::is_synced(&Persistent(&mut after_power_loss), &key));
 		assert_eq!(disk.restore_into(&mut after_power_loss).unwrap(), 0, "kept: left alone");
+		// Once the worker forgets the period, the file goes.
+		after_power_loss.set(
+			sp_offchain::STORAGE_PREFIX,
+			&spacebook_receipts::offchain_forgotten_key(&AccountId::from([5u8; 32])),
+			&4u32.encode(),
+		);
+		assert_eq!(disk.prune(&mut after_power_loss, KEEP_FOR).unwrap(), 1);
+		assert_eq!(disk.files().unwrap().len(), 0);
 		// Another chain's snapshots are elsewhere.
 		let other = SnapshotDisk::open(base.path(), &[8; 32]).unwrap();
 		assert_eq!(other.restore_into(&mut TestPersistentOffchainDB::new()).unwrap(), 0);
@@ -178,14 +217,21 @@ mod tests {
 	fn old_snapshot_files_and_interrupted_writes_are_handled() {
 		let base = tempfile::tempdir().unwrap();
 		let disk = SnapshotDisk::open(base.path(), &[7; 32]).unwrap();
-		disk.write(b"k", b"v").unwrap();
-		// An interrupted write leaves a temporary file, which restoring skips.
+		let key = snapshots::snapshot_key(&AccountId::from([5u8; 32]), 3);
+		disk.write(&key, b"v").unwrap();
+		// An interrupted write leaves a temporary file, and a directory is no snapshot: both
+		// are skipped.
 		fs::write(disk.dir.join("6b.tmp"), b"half").unwrap();
+		fs::create_dir(disk.dir.join("stray")).unwrap();
 		let mut db = TestPersistentOffchainDB::new();
 		assert_eq!(disk.restore_into(&mut db).unwrap(), 1);
-		assert_eq!(get(&db, b"k").as_deref(), Some(&b"v"[..]));
-		assert_eq!(disk.prune(KEEP_FOR).unwrap(), 0, "recent files stay");
-		assert_eq!(disk.prune(Duration::ZERO).unwrap(), 2);
-		assert_eq!(fs::read_dir(&disk.dir).unwrap().count(), 0);
+		assert_eq!(get(&db, &key).as_deref(), Some(&b"v"[..]));
+		assert_eq!(disk.prune(&mut db, KEEP_FOR).unwrap(), 0, "recent and not forgotten");
+		assert_eq!(disk.prune(&mut db, Duration::ZERO).unwrap(), 1);
+		assert!(disk.files().unwrap().is_empty());
+		// A file whose name is no snapshot key is deleted when restoring.
+		disk.write(b"not a snapshot", b"x").unwrap();
+		assert_eq!(disk.restore_into(&mut db).unwrap(), 0);
+		assert!(disk.files().unwrap().is_empty());
 	}
 }

@@ -171,13 +171,23 @@ pub fn new_full<
 		let storage = backend.offchain_storage().ok_or_else(|| {
 			ServiceError::Other("off-chain workers need off-chain storage".into())
 		})?;
-		let snapshots = crate::report_snapshots::SnapshotDisk::open(
+		match crate::report_snapshots::SnapshotDisk::open(
 			config.base_path.path(),
 			client.chain_info().genesis_hash.as_ref(),
-		)
-		.and_then(|disk| crate::report_snapshots::start(disk, storage))
-		.map_err(|e| ServiceError::Other(format!("report snapshots: {e}")))?;
-		task_manager.spawn_handle().spawn("report-snapshots", Some("traffic"), snapshots);
+		) {
+			Ok(disk) => {
+				let chain = client.clone();
+				let best = move || chain.chain_info().best_number;
+				let syncing = crate::report_snapshots::start(disk, storage, best);
+				task_manager.spawn_handle().spawn_blocking(
+					"report-snapshots",
+					Some("traffic"),
+					async move { syncing() },
+				);
+			}
+			// Without the sync the worker sends reports without waiting (and warns).
+			Err(e) => log::error!(target: "traffic", "cannot open the report snapshots: {e}"),
+		}
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),

@@ -53,10 +53,14 @@ fn capped(fees: u128) -> u128 {
 		.mul_floor(fees)
 }
 
-/// What `who` holds for prepaid traffic.
-fn prepaid_hold(who: &AccountId) -> u128 {
-	use frame_support::traits::fungible::InspectHold;
-	Balances::balance_on_hold(&pallet_traffic::HoldReason::PrepaidTraffic.into(), who)
+/// The fees of `who`'s prepaid traffic not counted yet.
+fn prepaid_fees(who: &AccountId) -> u128 {
+	pallet_traffic::Prepaid::<Runtime>::get(who).fees
+}
+
+/// What the escrow of prepaid fees keeps above its existential deposit.
+fn escrowed() -> u128 {
+	Balances::free_balance(Traffic::prepaid_escrow()) - spacebook_runtime::EXISTENTIAL_DEPOSIT
 }
 
 fn ferdie_buys(gib: u32) {
@@ -138,9 +142,9 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 		let issuance = pallet_balances::TotalIssuance::<Runtime>::get();
 		let (eve, ferdie) = register_eve_and_ferdie();
 		ferdie_buys(10);
-		// The fee waits on hold until reports count the traffic.
+		// The fee waits in escrow until reports count the traffic.
 		let fee = 10 * SPB / 100;
-		assert_eq!(prepaid_hold(&ferdie), fee);
+		assert_eq!((prepaid_fees(&ferdie), escrowed()), (fee, fee));
 		let receipts = receipts(&eve, &ferdie, 9);
 		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &ferdie, &tree);
@@ -183,9 +187,13 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 		assert!(explained.capped && capped(explained.fees) < emission.peers);
 		assert_eq!(explained.reward, capped(explained.fees));
 		assert_eq!(Balances::free_balance(&eve), eve_before + explained.reward);
-		// The counted bytes' fees left the hold as DApp revenue, 99.5 % of it or more into the
-		// mining pool (the foundation's 0.5 % too while it is below the existential deposit).
-		assert_eq!(prepaid_hold(&ferdie), fee - explained.fees);
+		// The counted bytes' fees left the escrow as DApp revenue, 99.5 % of it or more into
+		// the mining pool (the foundation's 0.5 % too while it is below the existential
+		// deposit).
+		assert_eq!(
+			(prepaid_fees(&ferdie), escrowed()),
+			(fee - explained.fees, fee - explained.fees)
+		);
 		assert!(frame_system::Pallet::<Runtime>::events().iter().any(|r| matches!(
 			&r.event,
 			spacebook_runtime::RuntimeEvent::Token(pallet_token::Event::RevenueRecycled {
@@ -311,12 +319,13 @@ fn only_the_traffic_the_dapp_prepaid_counts_and_a_claim_beyond_it_warns_the_peer
 
 /// Issue 14, finding 8: a DApp withdraws the prepaid traffic no report counted, but not the
 /// bytes that back the traffic it was served. Its announcement in period 0 leaves them to the
-/// reports of period 0 (Eve's report reserves 9 GB of them in period 1's report window, before
-/// the notice ends), while a report of period 1, the first after the announcement, cannot
-/// reserve them (`NotPaidFor`), so a DApp cannot have peers serve it on the strength of
-/// traffic it is taking back. Checked failing without the defence: with `unclaimed_paid_bytes`
-/// ignoring the announcement, the period-1 report is accepted; with the notice ending at once,
-/// Ferdie withdraws before Eve reports and Eve's report is refused.
+/// reports of receipts of period 0 (Eve's report reserves 9 GB of them in period 1's report
+/// window, before the notice ends; a peer rolling period 0's receipts over could for a week),
+/// while a report of period-1 receipts only cannot reserve them (`NotPaidFor`), so a DApp
+/// cannot have peers serve it on the strength of traffic it is taking back. Checked failing
+/// without the defence: with `unclaimed_paid_bytes` ignoring the announcement, the period-1
+/// report is accepted; with the notice ending at once, Ferdie withdraws before Eve reports and
+/// Eve's report is refused.
 #[test]
 fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic_it_was_served() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
@@ -347,7 +356,7 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 		assert_eq!(
 			Traffic::withdraw_prepaid(signed()),
 			Err(pallet_traffic::Error::<Runtime>::WithdrawalNotDue.into()),
-			"the notice lasts until period 1's report window is over"
+			"the notice lasts until no report may carry period 0's receipts"
 		);
 		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
 		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
@@ -380,11 +389,20 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 			Err(pallet_traffic::Error::<Runtime>::NotPaidFor.into())
 		);
 
-		// Ferdie withdraws what Eve's report did not count: the rest of the fee leaves the hold.
+		// A week later (`MaxRollover`), Ferdie withdraws what Eve's report did not count: the
+		// rest of the fee comes back from the escrow.
 		let left = (10u128 << 30) - explained.counted;
 		assert_eq!(pallet_traffic::Prepaid::<Runtime>::get(&ferdie).bytes, left);
+		let due = Traffic::withdrawal_due(0);
+		assert_eq!(due, Traffic::period_start(7 * 288 + 1) + 20);
+		frame_system::Pallet::<Runtime>::set_block_number(due - 1);
+		assert_eq!(
+			Traffic::withdraw_prepaid(signed()),
+			Err(pallet_traffic::Error::<Runtime>::WithdrawalNotDue.into())
+		);
+		frame_system::Pallet::<Runtime>::set_block_number(due);
 		Traffic::withdraw_prepaid(signed()).expect("the notice is over");
-		assert_eq!(prepaid_hold(&ferdie), 0);
+		assert_eq!((prepaid_fees(&ferdie), escrowed()), (0, 0));
 		assert_eq!(Balances::free_balance(&ferdie), free_before + fee - explained.fees);
 		assert!(!pallet_traffic::Prepaid::<Runtime>::contains_key(&ferdie));
 		assert!(frame_system::Pallet::<Runtime>::events().iter().any(|r| r.event

@@ -16,13 +16,26 @@
 //!    before.
 //!
 //! On start the node puts back every snapshot file whose key the off-chain storage lost
-//! ([`restore`]), so a report on chain always has its receipts.
+//! ([`restore`]), so a report on chain always has its receipts; files of periods the worker has
+//! forgotten (claimed) are deleted instead.
+//!
+//! A node that does not run the sync (an older binary) would hold every report back, so the node
+//! beats a heartbeat ([`beat`]) and the worker waits only for a node that beats
+//! ([`node_syncs`]); without one it warns and sends as before.
 //!
 //! Every update is a compare-and-set against the other writer (node and worker run at once).
 
 use crate::store::OffchainKv;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+
+/// The prefix of a snapshot's key: `(REPORTED_PREFIX, peer, period)` SCALE-encoded.
+pub const REPORTED_PREFIX: &[u8] = b"spacebook/traffic/reported/";
+/// The key under which the node notes the newest block it knows, at every sync step.
+pub const SYNC_HEARTBEAT: &[u8] = b"spacebook/traffic/snapshot-sync-heartbeat";
+/// How many blocks behind the worker's block a heartbeat may be for its node to count as
+/// syncing (the node beats every quarter second).
+pub const HEARTBEAT_BLOCKS: u32 = 10;
 
 /// The key of the queue of snapshot keys the node has yet to write to disk.
 pub const SNAPSHOTS_TO_SYNC: &[u8] = b"spacebook/traffic/snapshots-to-sync";
@@ -33,6 +46,43 @@ pub const SNAPSHOT_SYNCED_PREFIX: &[u8] = b"spacebook/traffic/snapshot-synced/";
 pub const MAX_QUEUED_SNAPSHOTS: usize = 64;
 /// How often a compare-and-set is retried.
 const ATTEMPTS: usize = 16;
+
+/// The key of `peer`'s snapshot of the report of `period`.
+pub fn snapshot_key<AccountId: Encode>(peer: &AccountId, period: u32) -> Vec<u8> {
+	(REPORTED_PREFIX, peer, period).encode()
+}
+
+/// The peer and period of a snapshot's key; `None` if it is not one.
+pub fn snapshot_of<AccountId: Decode>(key: &[u8]) -> Option<(AccountId, u32)> {
+	let mut input = key;
+	let prefix = Vec::<u8>::decode(&mut input).ok()?;
+	let peer = AccountId::decode(&mut input).ok()?;
+	let period = u32::decode(&mut input).ok()?;
+	(prefix == REPORTED_PREFIX && input.is_empty()).then_some((peer, period))
+}
+
+/// Whether the worker has forgotten the snapshot at `snapshot_key` (its period is claimed), or
+/// it is no snapshot key at all: a file of it is to be deleted, not restored.
+pub fn is_forgotten<AccountId: Encode + Decode>(kv: &impl OffchainKv, snapshot_key: &[u8]) -> bool {
+	let Some((peer, period)) = snapshot_of::<AccountId>(snapshot_key) else { return true };
+	let cursor = kv
+		.get(&crate::offchain_forgotten_key(&peer))
+		.and_then(|raw| u32::decode(&mut &raw[..]).ok())
+		.unwrap_or(0);
+	period < cursor
+}
+
+/// The node's heartbeat: it syncs snapshots and knows block `best`.
+pub fn beat(kv: &mut impl OffchainKv, best: u32) {
+	set(kv, SYNC_HEARTBEAT, &best.encode());
+}
+
+/// Whether the node beat recently enough, seen from block `now`, to wait for its sync.
+pub fn node_syncs(kv: &impl OffchainKv, now: u32) -> bool {
+	kv.get(SYNC_HEARTBEAT)
+		.and_then(|raw| u32::decode(&mut &raw[..]).ok())
+		.is_some_and(|best| best.saturating_add(HEARTBEAT_BLOCKS) >= now)
+}
 
 /// The key of the mark that the snapshot at `snapshot_key` is on disk.
 pub fn synced_key(snapshot_key: &[u8]) -> Vec<u8> {
@@ -107,15 +157,33 @@ pub fn sync_pending<E>(
 	result.map(|()| written)
 }
 
+/// What [`restore`] did with a snapshot read from disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restored {
+	/// The off-chain storage had lost it: it is back, with its mark.
+	Restored,
+	/// The off-chain storage still has it.
+	Kept,
+	/// Its period is forgotten, or it is no snapshot: delete the file.
+	Forgotten,
+}
+
 /// The node's start: put back the snapshot `value` read from disk at `snapshot_key`, with its
-/// mark, if the off-chain storage lost it. Returns whether it did.
-pub fn restore(kv: &mut impl OffchainKv, snapshot_key: &[u8], value: &[u8]) -> bool {
+/// mark, if the off-chain storage lost it and the worker has not forgotten its period.
+pub fn restore<AccountId: Encode + Decode>(
+	kv: &mut impl OffchainKv,
+	snapshot_key: &[u8],
+	value: &[u8],
+) -> Restored {
+	if is_forgotten::<AccountId>(kv, snapshot_key) {
+		return Restored::Forgotten;
+	}
 	if kv.get(snapshot_key).is_some() {
-		return false;
+		return Restored::Kept;
 	}
 	set(kv, snapshot_key, value);
 	set(kv, &synced_key(snapshot_key), &[1]);
-	true
+	Restored::Restored
 }
 
 fn set(kv: &mut impl OffchainKv, key: &[u8], value: &[u8]) {
@@ -184,14 +252,30 @@ mod tests {
 	}
 
 	#[test]
-	fn a_lost_snapshot_is_restored_with_its_mark_and_a_kept_one_is_left_alone() {
+	fn a_lost_snapshot_is_restored_with_its_mark_and_kept_or_forgotten_ones_are_not() {
 		let mut kv = Memory::default();
-		assert!(restore(&mut kv, b"a", b"from disk"));
-		assert_eq!(kv.get(b"a"), Some(b"from disk".to_vec()));
-		assert!(is_synced(&kv, b"a"));
-		kv.0.insert(b"b".to_vec(), b"newer".to_vec());
-		assert!(!restore(&mut kv, b"b", b"older"));
-		assert_eq!(kv.get(b"b"), Some(b"newer".to_vec()));
+		let (a, b, old) = (snapshot_key(&7u64, 5), snapshot_key(&7u64, 6), snapshot_key(&7u64, 2));
+		assert_eq!(snapshot_of::<u64>(&a), Some((7, 5)));
+		assert_eq!(restore::<u64>(&mut kv, &a, b"from disk"), Restored::Restored);
+		assert_eq!(kv.get(&a), Some(b"from disk".to_vec()));
+		assert!(is_synced(&kv, &a));
+		kv.0.insert(b.clone(), b"newer".to_vec());
+		assert_eq!(restore::<u64>(&mut kv, &b, b"older"), Restored::Kept);
+		assert_eq!(kv.get(&b), Some(b"newer".to_vec()));
+		// Periods before the worker's cursor are claimed: their files go.
+		kv.0.insert(crate::offchain_forgotten_key(&7u64), 3u32.encode());
+		assert_eq!(restore::<u64>(&mut kv, &old, b"claimed"), Restored::Forgotten);
+		assert_eq!(kv.get(&old), None);
+		assert_eq!(restore::<u64>(&mut kv, b"not a snapshot key", b"x"), Restored::Forgotten);
+	}
+
+	#[test]
+	fn only_a_recent_heartbeat_makes_the_worker_wait_for_the_node() {
+		let mut kv = Memory::default();
+		assert!(!node_syncs(&kv, 5), "no node beats");
+		beat(&mut kv, 100);
+		assert!(node_syncs(&kv, 100) && node_syncs(&kv, 100 + HEARTBEAT_BLOCKS));
+		assert!(!node_syncs(&kv, 101 + HEARTBEAT_BLOCKS), "a node that stopped beating");
 	}
 
 	#[test]

@@ -33,9 +33,9 @@
 //! - **Paid traffic**: a DApp's bytes count only up to what it paid for and nobody claimed yet
 //!   ([`TrafficBilling`]); a claim above it is cut and penalized.
 //! - **Prepaid traffic**: until the pricing pallet bills DApps, the paid traffic DApps buy at a
-//!   flat price ([`Pallet::buy_traffic`]). The fee stays on hold ([`HoldReason`]) until reports
-//!   count the bytes, when it becomes revenue for the pools; the DApp may withdraw what no
-//!   report counted after a notice ([`Pallet::announce_withdrawal`],
+//!   flat price ([`Pallet::buy_traffic`]). The fee waits in the pallet's escrow account until
+//!   reports count the bytes, when it becomes revenue for the pools; the DApp may withdraw what
+//!   no report counted after a notice ([`Pallet::announce_withdrawal`],
 //!   [`Pallet::withdraw_prepaid`]).
 //! - **Top group**: after the windows, the verified reports are ranked by `T(a)` descending
 //!   (ties: account ascending); the first `K` ([`TrafficParameters::top_group`]) share the peers'
@@ -113,23 +113,26 @@ pub const MAX_REPORTED_RECEIPTS: usize = 100_000;
 pub const RESUBMIT_AFTER: u32 = 5;
 /// The prefix of the off-chain markers of sent reports.
 const SENT_REPORT: &[u8] = b"spacebook/traffic/sent-report";
+/// The keyless account that keeps prepaid traffic's fees until reports count the traffic.
+pub const PREPAID_ESCROW: frame_support::PalletId = frame_support::PalletId(*b"spb/prep");
+
 /// The prefix of the off-chain markers of built reports.
 const BUILT_REPORT: &[u8] = b"spacebook/traffic/built-report";
 /// The prefix of the off-chain markers of sent audit answers.
 const SENT_ANSWER: &[u8] = b"spacebook/traffic/sent-answer";
 /// The prefix of the off-chain keys of the receipts a report committed to.
-pub const OFFCHAIN_REPORTED_PREFIX: &[u8] = b"spacebook/traffic/reported/";
+pub const OFFCHAIN_REPORTED_PREFIX: &[u8] = spacebook_receipts::snapshots::REPORTED_PREFIX;
 
 /// What the pricing pallet tells of DApps' paid traffic.
 ///
 /// A DApp's **paid bytes** grow as it pays for traffic and shrink as reports count them; the
 /// count is cumulative over periods, because a report may carry receipts of several periods.
 pub trait TrafficBilling<AccountId, Balance> {
-	/// Bytes `dapp` has paid for that no report has counted yet and that may back a report of
-	/// ledgering period `report_period`: paid bytes the DApp announced it withdraws back only
-	/// reports of the announcement's period and earlier ([`Pallet::announce_withdrawal`]).
-	/// Period 0 asks for all of them.
-	fn unclaimed_paid_bytes(dapp: &AccountId, report_period: u32) -> u128;
+	/// Bytes `dapp` has paid for that no report has counted yet and that may back a report
+	/// whose oldest receipts are of period `from_period`: paid bytes the DApp announced it
+	/// withdraws back only reports that carry receipts of the announcement's period or earlier
+	/// ([`Pallet::announce_withdrawal`]). Period 0 asks for all of them.
+	fn unclaimed_paid_bytes(dapp: &AccountId, from_period: u32) -> u128;
 	/// Count `bytes` (at most [`Self::unclaimed_paid_bytes`]) of `dapp`'s paid traffic as
 	/// claimed. Returns the fees the DApp paid for them.
 	fn claim_paid_bytes(dapp: &AccountId, bytes: u128) -> Balance;
@@ -255,15 +258,12 @@ pub mod pallet {
 			Credit = fungible::Credit<Self::AccountId, Self::Currency>,
 		>;
 
-		/// The SPB currency: prepaid traffic's fees stay on hold on the DApp's account
-		/// ([`HoldReason::PrepaidTraffic`]) until reports count the traffic or the DApp
-		/// withdraws it.
+		/// The SPB currency: prepaid traffic's fees wait in the pallet's escrow account
+		/// ([`Pallet::prepaid_escrow`]) until reports count the traffic or the DApp withdraws
+		/// it.
 		type Currency: fungible::Inspect<Self::AccountId, Balance = Self::Balance>
-			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			+ fungible::BalancedHold<Self::AccountId>;
-
-		/// The overarching hold reason, which includes [`HoldReason`].
-		type RuntimeHoldReason: From<HoldReason>;
+			+ fungible::Mutate<Self::AccountId>
+			+ fungible::Balanced<Self::AccountId>;
 
 		/// The flat price of a GiB of prepaid traffic at genesis.
 		#[pallet::constant]
@@ -425,14 +425,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OldestKept<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-	/// Why this pallet holds funds.
-	#[pallet::composite_enum]
-	pub enum HoldReason {
-		/// The fees of a DApp's prepaid traffic that no report has counted yet.
-		#[codec(index = 0)]
-		PrepaidTraffic,
-	}
-
 	/// Events.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -556,8 +548,8 @@ pub mod pallet {
 			/// The fee paid into the pools.
 			fee: T::Balance,
 		},
-		/// A DApp announced it withdraws its unused prepaid traffic: from the next period on,
-		/// reports cannot reserve these bytes.
+		/// A DApp announced it withdraws its unused prepaid traffic: reports of receipts of
+		/// later periods only cannot reserve these bytes.
 		WithdrawalAnnounced {
 			/// The DApp.
 			dapp: T::AccountId,
@@ -566,13 +558,13 @@ pub mod pallet {
 			/// The first block at which [`Pallet::withdraw_prepaid`] may make it.
 			due: BlockNumberFor<T>,
 		},
-		/// A DApp withdrew unused prepaid traffic: the fees for it left the hold.
+		/// A DApp withdrew unused prepaid traffic: the escrow paid its fees back.
 		PrepaidWithdrawn {
 			/// The DApp.
 			dapp: T::AccountId,
 			/// The bytes withdrawn.
 			bytes: u128,
-			/// The fees released to the DApp.
+			/// The fees paid back to the DApp.
 			fee: T::Balance,
 		},
 		/// Governance changed the flat price of prepaid traffic.
@@ -653,7 +645,8 @@ pub mod pallet {
 		WithdrawalPending,
 		/// The DApp has announced no withdrawal.
 		NoWithdrawal,
-		/// The withdrawal's notice is not over: reports of its period may still be due.
+		/// The withdrawal's notice is not over: reports of receipts of its period may still
+		/// come.
 		WithdrawalNotDue,
 		/// The DApp has no prepaid traffic that reports have not counted or reserved.
 		NothingToWithdraw,
@@ -811,17 +804,19 @@ pub mod pallet {
 		}
 
 		/// Prepay traffic at the flat price, until the pricing pallet bills DApps: the fee goes
-		/// on hold ([`HoldReason::PrepaidTraffic`]), and the bytes become paid traffic that
-		/// reports naming the caller as their DApp may count. As reports count bytes, their
-		/// share of the fee goes from the hold to the pools as DApp revenue; the DApp may
-		/// withdraw what no report counted ([`Pallet::announce_withdrawal`]).
+		/// to the pallet's escrow account ([`Pallet::prepaid_escrow`]), and the bytes become
+		/// paid traffic that reports naming the caller as their DApp may count. As reports
+		/// count bytes, their share of the fee goes from the escrow to the pools as DApp
+		/// revenue; the DApp may withdraw what no report counted
+		/// ([`Pallet::announce_withdrawal`]).
 		///
 		/// - Origin: signed, by the DApp (any account may pay; its bytes count only for
 		///   receipts of client keys it authorized as a DApp).
-		/// - `gib`: GiB (2³⁰ bytes) to buy, above zero. The fee, `gib` × [`PricePerGib`], must
-		///   be free balance that is neither the existential deposit nor frozen: a lock or a
-		///   vesting schedule cannot be spent on traffic, which would turn locked SPB into
-		///   rewards.
+		/// - `gib`: GiB (2³⁰ bytes) to buy, above zero. The fee, `gib` × [`PricePerGib`], is
+		///   transferred from the free balance, which keeps its existential deposit and its
+		///   frozen (locked or vesting) funds: those cannot be spent on traffic, which would
+		///   turn them into rewards. The first purchase ever also pays the escrow's existential
+		///   deposit, which stays there.
 		///
 		/// Emits [`Event::TrafficBought`].
 		///
@@ -829,23 +824,19 @@ pub mod pallet {
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::buy_traffic())]
 		pub fn buy_traffic(origin: OriginFor<T>, gib: u32) -> DispatchResult {
-			use frame_support::traits::tokens::{Fortitude, Preservation};
-			use fungible::{Inspect, MutateHold};
+			use frame_support::traits::tokens::Preservation;
+			use fungible::{Inspect, Mutate};
 			let dapp = ensure_signed(origin)?;
 			ensure!(gib > 0, Error::<T>::ZeroAmount);
 			let price = Self::price_per_gib();
 			let fee = price.checked_mul(&gib.into()).ok_or(Error::<T>::Overflow)?;
 			ensure!(!fee.is_zero(), Error::<T>::ZeroAmount);
-			// A hold may overlap freezes; prepaid traffic must not.
-			ensure!(
-				fee <= T::Currency::reducible_balance(
-					&dapp,
-					Preservation::Preserve,
-					Fortitude::Polite
-				),
-				Error::<T>::CannotPayFee
-			);
-			T::Currency::hold(&HoldReason::PrepaidTraffic.into(), &dapp, fee)?;
+			let escrow = Self::prepaid_escrow();
+			let seed = T::Currency::minimum_balance().saturating_sub(T::Currency::balance(&escrow));
+			let paid = fee.checked_add(&seed).ok_or(Error::<T>::Overflow)?;
+			// A transfer respects freezes (a hold would not: holds may overlap them).
+			T::Currency::transfer(&dapp, &escrow, paid, Preservation::Preserve)
+				.map_err(|_| Error::<T>::CannotPayFee)?;
 			let bytes = u128::from(gib) << 30;
 			Prepaid::<T>::mutate(&dapp, |p| {
 				p.bytes = p.bytes.saturating_add(bytes);
@@ -856,10 +847,12 @@ pub mod pallet {
 		}
 
 		/// Announce the withdrawal of the DApp's unused prepaid traffic: the bytes no report
-		/// has counted or reserved now. Reports of this period and earlier may still reserve
-		/// them (the peers that served the DApp until now are paid); reports of later periods
-		/// may not. [`Pallet::withdraw_prepaid`] makes the withdrawal once the report window
-		/// of this period's reports is over.
+		/// has counted or reserved now. Reports that carry receipts of this period or earlier
+		/// (`from_period` no later than it) may still reserve them, so the peers that served
+		/// the DApp until now are paid, rolled-over receipts included; reports of later
+		/// receipts only may not. [`Pallet::withdraw_prepaid`] makes the withdrawal once the
+		/// last report that may carry this period's receipts is in: [`Config::MaxRollover`]
+		/// periods later ([`Pallet::withdrawal_due`]).
 		///
 		/// - Origin: signed, by the DApp; with prepaid traffic to withdraw and no withdrawal
 		///   announced.
@@ -881,13 +874,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Make the DApp's announced withdrawal: release from hold the fees of the announced
-		/// bytes that no report counted or reserved (their share of the fees held, rounded
-		/// down; all of it when no prepaid traffic is left). If reports counted them all in
-		/// the meantime, nothing is released and the announcement ends all the same.
+		/// Make the DApp's announced withdrawal: pay back from the escrow the fees of the
+		/// announced bytes that no report reserved (their share of the fees paid, rounded
+		/// down; all of it when no prepaid traffic is left). If reports reserved them all in
+		/// the meantime, nothing is paid back and the announcement ends all the same.
 		///
-		/// - Origin: signed, by the DApp; its announcement's notice is over: the block after
-		///   the report window of the period following the announcement's.
+		/// - Origin: signed, by the DApp; its announcement's notice is over
+		///   ([`Pallet::withdrawal_due`]).
 		///
 		/// Emits [`Event::PrepaidWithdrawn`].
 		///
@@ -1043,13 +1036,17 @@ impl<T: Config> Pallet<T> {
 			reserved.iter().all(|(dapp, r)| *r <= T::Billing::unclaimed_paid_bytes(dapp, 0)),
 			"a DApp's reservations exceed its paid bytes"
 		);
-		// Prepaid traffic's fees are on hold, exactly.
-		for (dapp, prepaid) in Prepaid::<T>::iter() {
-			use fungible::InspectHold;
+		// The escrow holds every fee of prepaid traffic not counted yet, and its existential
+		// deposit.
+		{
+			use fungible::Inspect;
+			let fees = Prepaid::<T>::iter_values()
+				.fold(T::Balance::zero(), |sum, p| sum.saturating_add(p.fees));
 			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::PrepaidTraffic.into(), &dapp)
-					== prepaid.fees,
-				"prepaid traffic's fees differ from the hold"
+				fees.is_zero()
+					|| T::Currency::balance(&Self::prepaid_escrow())
+						>= fees.saturating_add(T::Currency::minimum_balance()),
+				"the escrow holds less than the prepaid fees"
 			);
 		}
 		ensure!(

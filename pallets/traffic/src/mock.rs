@@ -60,6 +60,8 @@ pub const DEFAULT_TOP: u32 = 4;
 pub const POOL: AccountId = 99;
 /// Peers (professional or common) are accounts 1..=20.
 pub const PEER: AccountId = 1;
+/// The most periods a report reaches back.
+pub const MAX_ROLLOVER: u32 = 12;
 /// A DApp.
 pub const DAPP: AccountId = 40;
 /// Another DApp.
@@ -273,7 +275,6 @@ impl pallet_traffic::Config for Test {
 	type Billing = MockBilling;
 	type Revenue = MockRevenue;
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type DefaultPricePerGib = ConstU128<{ SPB / 100 }>;
 	type BillingPeers = MockBillingPeers;
 	type AuditRandomness = Randomness;
@@ -289,7 +290,7 @@ impl pallet_traffic::Config for Test {
 	type MaxTopGroup = ConstU32<MAX_TOP>;
 	type DefaultTopGroup = ConstU32<DEFAULT_TOP>;
 	type DefaultRewardCap = DefaultRewardCapParam;
-	type MaxRollover = ConstU32<12>;
+	type MaxRollover = ConstU32<MAX_ROLLOVER>;
 	type MaxBillingPeers = ConstU32<4>;
 	type SettleBatch = SettleBatchParam;
 	type PayoutBatch = PayoutBatchParam;
@@ -666,14 +667,22 @@ pub fn store_receipts(_peer: AccountId, _period: u32, receipts: &[SignedReceipt<
 /// Returns how many it synced.
 pub fn node_syncs_snapshots() -> usize {
 	let mut storage = crate::offchain::LocalStorage;
+	node_beats();
 	spacebook_receipts::snapshots::sync_pending(&mut storage, |_, _| Ok::<(), ()>(()))
 		.expect("writing nowhere succeeds")
 }
 
-/// Run the off-chain worker at the current block as the node does: the worker, the node's sync
-/// of the snapshots it kept, and the worker again (which sends a report built in the first run,
-/// as the next block's run would).
+/// The node's heartbeat at the current block: it syncs snapshots, so the worker waits for it.
+pub fn node_beats() {
+	let mut storage = crate::offchain::LocalStorage;
+	spacebook_receipts::snapshots::beat(&mut storage, System::block_number() as u32);
+}
+
+/// Run the off-chain worker at the current block as the node does: the node's heartbeat, the
+/// worker, the node's sync of the snapshots it kept, and the worker again (which sends a report
+/// built in the first run, as the next block's run would).
 pub fn offchain_worker_with_node() {
+	node_beats();
 	Traffic::offchain_worker(System::block_number());
 	if node_syncs_snapshots() > 0 {
 		Traffic::offchain_worker(System::block_number());

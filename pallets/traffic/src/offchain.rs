@@ -66,7 +66,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn reported_key(peer: &T::AccountId, period: u32) -> Vec<u8> {
-		(OFFCHAIN_REPORTED_PREFIX, peer, period).encode()
+		spacebook_receipts::snapshots::snapshot_key(peer, period)
 	}
 
 	/// The bytes per DApp of receipts sorted by stream key (so each DApp's receipts are
@@ -121,7 +121,7 @@ impl<T: Config> Pallet<T> {
 				&& r.receipt.bytes > 0
 				&& *paying
 					.entry(r.receipt.dapp.encode())
-					.or_insert_with(|| Self::available_paid_bytes(&r.receipt.dapp, period) > 0)
+					.or_insert_with(|| Self::available_paid_bytes(&r.receipt.dapp, from) > 0)
 				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
@@ -145,7 +145,7 @@ impl<T: Config> Pallet<T> {
 		let mut per_dapp: Vec<(T::AccountId, u128)> = Self::per_dapp_totals(&receipts)
 			.into_iter()
 			.map(|(d, bytes)| {
-				let backable = bytes.min(Self::available_paid_bytes(&d, period));
+				let backable = bytes.min(Self::available_paid_bytes(&d, from));
 				(d, backable)
 			})
 			.filter(|(_, backable)| *backable > 0)
@@ -220,26 +220,39 @@ impl<T: Config> Pallet<T> {
 		}
 		let kept_key = Self::reported_key(peer, period);
 		let kept = StorageValueRef::persistent(&kept_key);
-		let Some((report, signature, _)) = kept.get::<ReportedOf<T>>().ok().flatten() else {
-			// Building reads every kept receipt: at most every few blocks.
-			if !Self::claim_send(&(BUILT_REPORT, peer, period).encode(), n) {
-				return;
+		let (report, signature) = match kept.get::<ReportedOf<T>>().ok().flatten() {
+			Some((report, signature, _)) => (report, signature),
+			None => {
+				// Building reads every kept receipt: at most every few blocks.
+				if !Self::claim_send(&(BUILT_REPORT, peer, period).encode(), n) {
+					return;
+				}
+				let Some((report, receipts)) = Self::build_report(peer, period) else { return };
+				let Some(signature) = key.sign(&Self::report_payload(&report)) else {
+					log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
+					return;
+				};
+				kept.set(&(report.clone(), signature.clone(), receipts));
+				snapshots::queue_for_sync(&mut LocalStorage, &kept_key);
+				(report, signature)
 			}
-			let Some((report, receipts)) = Self::build_report(peer, period) else { return };
-			let Some(signature) = key.sign(&Self::report_payload(&report)) else {
-				log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
-				return;
-			};
-			kept.set(&(report, signature, receipts));
-			snapshots::queue_for_sync(&mut LocalStorage, &kept_key);
-			return;
 		};
 		if !snapshots::is_synced(&LocalStorage, &kept_key) {
-			// Queued again in case a full queue refused it.
-			if !snapshots::queue_for_sync(&mut LocalStorage, &kept_key) {
-				log::warn!(target: LOG_TARGET, "{peer:?}: the node does not sync report snapshots");
+			if snapshots::node_syncs(&LocalStorage, n.saturated_into()) {
+				// Queued again in case a full queue refused it.
+				if !snapshots::queue_for_sync(&mut LocalStorage, &kept_key) {
+					log::warn!(
+						target: LOG_TARGET,
+						"{peer:?}: the node's queue of report snapshots to sync is full"
+					);
+				}
+				return;
 			}
-			return;
+			log::warn!(
+				target: LOG_TARGET,
+				"{peer:?}: this node does not sync report snapshots to disk (an older binary?); \
+				 the report is sent, and a power loss could cost its audit"
+			);
 		}
 		if !Self::claim_send(&(SENT_REPORT, peer, period).encode(), n) {
 			return;

@@ -1,24 +1,29 @@
 //! Prepaid traffic: until the pricing pallet bills DApps, the paid traffic that backs reports is
 //! what DApps prepay at the flat price ([`Pallet::buy_traffic`]).
 //!
-//! The fees stay on hold on the DApp's account ([`HoldReason::PrepaidTraffic`]). When a report
-//! that passed its audit counts bytes, their share of the fees leaves the hold for the pools; a
-//! DApp may withdraw the rest after a notice ([`Pallet::announce_withdrawal`]), so a client key
-//! the DApp no longer trusts stops costing it anything (issue 14, finding 8).
+//! The fees wait in the pallet's escrow account ([`Pallet::prepaid_escrow`]). When a report
+//! that passed its audit counts bytes, their share of the fees goes from the escrow to the
+//! pools; a DApp may withdraw the rest after a notice ([`Pallet::announce_withdrawal`]), so a
+//! client key the DApp no longer trusts stops costing it anything (issue 14, finding 8).
+//!
+//! An escrow account, not a hold on the DApp's account: holds may overlap freezes, so fees held
+//! on a locked or vesting balance would let the DApp spend locked SPB on traffic, and self-deal
+//! it into liquid rewards (the attacker review of this change). A transfer respects freezes.
 
 use crate::*;
 use frame_support::traits::{
-	fungible::{BalancedHold, MutateHold},
-	tokens::{Imbalance, Precision},
+	fungible::{Balanced, Mutate},
+	tokens::{Fortitude, Imbalance, Precision, Preservation},
 };
+use sp_runtime::traits::AccountIdConversion;
 
 /// Prepaid traffic as the paid traffic the settlement counts: a claim takes the DApp's fees
-/// in proportion to the bytes it takes, from the hold into the pools.
+/// in proportion to the bytes it takes, from the escrow into the pools.
 impl<T: Config> TrafficBilling<T::AccountId, T::Balance> for Pallet<T> {
-	fn unclaimed_paid_bytes(dapp: &T::AccountId, report_period: u32) -> u128 {
+	fn unclaimed_paid_bytes(dapp: &T::AccountId, from_period: u32) -> u128 {
 		let bytes = Prepaid::<T>::get(dapp).bytes;
 		match Withdrawals::<T>::get(dapp) {
-			Some(w) if report_period > w.period => bytes.saturating_sub(w.bytes),
+			Some(w) if from_period > w.period => bytes.saturating_sub(w.bytes),
 			_ => bytes,
 		}
 	}
@@ -28,27 +33,58 @@ impl<T: Config> TrafficBilling<T::AccountId, T::Balance> for Pallet<T> {
 		if fee.is_zero() {
 			return fee;
 		}
-		let (credit, missing) =
-			<T::Currency as BalancedHold<_>>::slash(&HoldReason::PrepaidTraffic.into(), dapp, fee);
-		if !missing.is_zero() {
-			defensive!("prepaid traffic's fees were not all on hold");
+		// The escrow keeps its existential deposit; the fees are all above it.
+		let credit = match T::Currency::withdraw(
+			&Self::prepaid_escrow(),
+			fee,
+			Precision::BestEffort,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		) {
+			Ok(credit) => credit,
+			Err(e) => {
+				defensive!("the escrow holds every prepaid fee", e);
+				return Zero::zero();
+			}
+		};
+		let taken: T::Balance = credit.peek();
+		if taken != fee {
+			defensive!("the escrow held less than a prepaid fee");
 		}
-		let taken = credit.peek();
 		T::Revenue::recycle_held_revenue(dapp, credit);
 		taken
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// The first block of the period after `period`'s successor's report window: by then the
-	/// reports of `period` were all submitted (and reserved what they could).
+	/// The escrow account of prepaid traffic's fees.
+	pub fn prepaid_escrow() -> T::AccountId {
+		PREPAID_ESCROW.into_account_truncating()
+	}
+
+	/// The first block at which a withdrawal announced in `period` may be made: after the
+	/// report window of the last report that may carry receipts of `period` (one of period
+	/// `period + MaxRollover`).
 	pub fn withdrawal_due(period: u32) -> BlockNumberFor<T> {
-		Self::period_start(period.saturating_add(1)).saturating_add(T::ReportWindow::get().into())
+		Self::period_start(period.saturating_add(T::MaxRollover::get()).saturating_add(1))
+			.saturating_add(T::ReportWindow::get().into())
 	}
 
 	/// `dapp`'s prepaid bytes that no report has claimed or reserved.
 	pub fn unreserved_prepaid_bytes(dapp: &T::AccountId) -> u128 {
 		Prepaid::<T>::get(dapp).bytes.saturating_sub(Reserved::<T>::get(dapp))
+	}
+
+	/// A report with receipts from `from_period` reserved `backing` of `dapp`'s paid bytes. If
+	/// the DApp announced a withdrawal that such a report may still draw on, the reservation
+	/// takes announced bytes first: they are no longer the DApp's to withdraw, and reports of
+	/// later receipts must not lose them twice (the attacker review of this change).
+	pub(crate) fn note_reservation(dapp: &T::AccountId, from_period: u32, backing: u128) {
+		Withdrawals::<T>::mutate(dapp, |w| {
+			if let Some(w) = w.as_mut().filter(|w| from_period <= w.period) {
+				w.bytes = w.bytes.saturating_sub(backing);
+			}
+		});
 	}
 
 	/// Take up to `bytes` of `dapp`'s prepaid traffic off its record; returns their share of
@@ -78,7 +114,7 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Withdraw `bytes` of `dapp`'s prepaid traffic: release their fees from hold.
+	/// Withdraw `bytes` of `dapp`'s prepaid traffic: the escrow pays their fees back.
 	pub(crate) fn withdraw_prepaid_bytes(
 		dapp: &T::AccountId,
 		bytes: u128,
@@ -88,7 +124,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let fee = Self::take_prepaid(dapp, bytes);
 		if !fee.is_zero() {
-			T::Currency::release(&HoldReason::PrepaidTraffic.into(), dapp, fee, Precision::Exact)?;
+			T::Currency::transfer(&Self::prepaid_escrow(), dapp, fee, Preservation::Preserve)?;
 		}
 		Ok(fee)
 	}

@@ -63,9 +63,9 @@ impl<T: Config> Pallet<T> {
 			previous = Some(key);
 			sum = sum.checked_add(*bytes).ok_or(Error::<T>::TotalsMismatch)?;
 			// A claim above all the DApp paid for is the peer's fault, a withdrawal announced
-			// after the report's period is not.
+			// before the report's receipts is not.
 			over_claimed |= *bytes > T::Billing::unclaimed_paid_bytes(dapp, 0);
-			let unclaimed = T::Billing::unclaimed_paid_bytes(dapp, report.period);
+			let unclaimed = T::Billing::unclaimed_paid_bytes(dapp, report.from_period);
 			let backing = (*bytes).min(unclaimed.saturating_sub(Reserved::<T>::get(dapp)));
 			backed_total = backed_total.saturating_add(backing);
 			// As long as `per_dapp`, which is bounded by the same `MaxDApps`.
@@ -125,6 +125,7 @@ impl<T: Config> Pallet<T> {
 		for ((dapp, claimed), backing) in report.per_dapp.iter().zip(backed.iter()) {
 			if *backing > 0 {
 				Reserved::<T>::mutate(dapp, |r| *r = r.saturating_add(*backing));
+				Self::note_reservation(dapp, report.from_period, *backing);
 			}
 			if backing < claimed {
 				Self::deposit_event(Event::UnpaidTrafficClaimed {
@@ -174,19 +175,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `dapp`'s paid bytes that no report has claimed or reserved: what may back a new report
-	/// of `report_period` (0: what any report might, a withdrawal's bytes included).
-	pub fn available_paid_bytes(dapp: &T::AccountId, report_period: u32) -> u128 {
-		T::Billing::unclaimed_paid_bytes(dapp, report_period)
-			.saturating_sub(Reserved::<T>::get(dapp))
+	/// whose oldest receipts are of `from_period` (0: what any report might, a withdrawal's
+	/// bytes included).
+	pub fn available_paid_bytes(dapp: &T::AccountId, from_period: u32) -> u128 {
+		T::Billing::unclaimed_paid_bytes(dapp, from_period).saturating_sub(Reserved::<T>::get(dapp))
 	}
 
 	/// The weight of [`Pallet::submit_report`] naming `d` DApps: the benchmark's, plus, per
-	/// DApp, the paid-bytes, withdrawal and reservation reads and the reservation write that the
-	/// backing added (issue 14). The surcharge goes when `weights.rs` is regenerated from the updated
+	/// DApp, the paid-bytes, withdrawal and reservation reads and the reservation and withdrawal
+	/// writes that the backing added (issue 14). The surcharge goes when `weights.rs` is regenerated from the updated
 	/// benchmark (`scripts/bench-weights.sh pallet_traffic`), which measures them.
 	pub fn submit_report_weight(d: u32) -> Weight {
 		T::WeightInfo::submit_report(d)
-			.saturating_add(T::DbWeight::get().reads_writes(3 * u64::from(d), u64::from(d)))
+			.saturating_add(T::DbWeight::get().reads_writes(3 * u64::from(d), 2 * u64::from(d)))
 	}
 
 	/// The weight of authorizing a report naming `d` DApps: the benchmark's, plus the backing's

@@ -117,7 +117,8 @@ impl<T: Config> Pallet<T> {
 				{
 					// The reservation kept the backed bytes for this report; defensive: never
 					// count more than the DApp has left.
-					let counted = (*backing).min(T::Billing::unclaimed_paid_bytes(dapp, period));
+					let counted = (*backing)
+						.min(T::Billing::unclaimed_paid_bytes(dapp, record.report.from_period));
 					if counted < *backing {
 						defensive!("reserved paid bytes were claimed by another report");
 					}

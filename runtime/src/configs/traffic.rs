@@ -62,9 +62,8 @@ impl pallet_traffic::Config for Runtime {
 	/// Prepaid traffic that reports count is DApp revenue: 0.5 % to the foundation, the rest into
 	/// the mining pool.
 	type Revenue = Token;
-	/// Prepaid traffic's fees are held on the DApp's account until counted or withdrawn.
+	/// Prepaid traffic's fees wait in the pallet's escrow account until counted or withdrawn.
 	type Currency = crate::Balances;
-	type RuntimeHoldReason = crate::RuntimeHoldReason;
 	/// The whitepaper's example prices a month's terabyte of traffic at 10 SPB: 0.01 SPB a GiB.
 	type DefaultPricePerGib = ConstU128<{ crate::SPB / 100 }>;
 	type BillingPeers = GosigBillingPeers;
@@ -127,7 +126,7 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 		crate::Balances::set_balance(who, 1_000_000 * crate::SPB);
 	}
 	fn register_dapp(dapp: &AccountId, client_key: sp_core::sr25519::Public, bytes: u128) {
-		use frame_support::traits::fungible::{Mutate, MutateHold};
+		use frame_support::traits::fungible::{Inspect, Mutate};
 		let origin = || crate::RuntimeOrigin::signed(dapp.clone());
 		if pallet_peers::Registrations::<Runtime>::contains_key(dapp) {
 			crate::Peers::add_client_key(origin(), client_key)
@@ -141,9 +140,17 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 			)
 			.expect("a funded account registers");
 		}
-		// The bytes' fee on hold, as `buy_traffic` leaves it.
-		crate::Balances::hold(&pallet_traffic::HoldReason::PrepaidTraffic.into(), dapp, crate::SPB)
-			.expect("a funded DApp holds a fee");
+		// The bytes' fee in the escrow (above its existential deposit), as `buy_traffic`
+		// leaves it.
+		let escrow = crate::Traffic::prepaid_escrow();
+		let seed = crate::EXISTENTIAL_DEPOSIT.saturating_sub(crate::Balances::balance(&escrow));
+		crate::Balances::transfer(
+			dapp,
+			&escrow,
+			crate::SPB + seed,
+			frame_support::traits::tokens::Preservation::Preserve,
+		)
+		.expect("a funded DApp pays a fee");
 		pallet_traffic::Prepaid::<Runtime>::mutate(dapp, |p| {
 			p.bytes = p.bytes.saturating_add(bytes);
 			p.fees = p.fees.saturating_add(crate::SPB);

@@ -300,6 +300,7 @@ fn no_report_is_sent_before_its_snapshot_is_on_disk_and_a_restored_snapshot_answ
 		store_receipts(PEER, 0, &node.receipts);
 		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
 		run_to_report_sending(0);
+		node_beats();
 		Traffic::offchain_worker(System::block_number());
 		assert!(pool.read().transactions.is_empty(), "kept, not sent");
 		let key = Traffic::reported_key(&PEER, 0);
@@ -321,10 +322,29 @@ fn no_report_is_sent_before_its_snapshot_is_on_disk_and_a_restored_snapshot_answ
 		assert!(matches!(calls[..], [Call::submit_report { .. }]));
 		// Power loss: the off-chain storage lost the snapshot. The node puts its copy back.
 		sp_io::offchain::local_storage_clear(sp_core::offchain::StorageKind::PERSISTENT, &key);
-		assert!(snapshots::restore(&mut storage, &disk[0].0, &disk[0].1));
+		assert_eq!(
+			snapshots::restore::<AccountId>(&mut storage, &disk[0].0, &disk[0].1),
+			snapshots::Restored::Restored
+		);
 		run_to_first_audit(0);
 		let calls = run_offchain_worker(&pool);
 		assert!(matches!(calls[..], [Call::answer_audit { .. }]));
 		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
+	});
+}
+
+/// A node that does not sync snapshots (no heartbeat: an older binary, or its sync stopped)
+/// does not hold its reports back for ever: the worker sends the report at once, as before,
+/// and warns (the attacker review of this change).
+#[test]
+fn a_node_that_does_not_sync_snapshots_still_reports() {
+	build_and_execute_offchain(|pool| {
+		let node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		run_to_report_sending(0);
+		Traffic::offchain_worker(System::block_number());
+		let calls = dispatch_pool(&pool);
+		assert!(matches!(calls[..], [Call::submit_report { .. }]), "sent without waiting");
 	});
 }
