@@ -13,8 +13,8 @@
 //! deleted once the worker has forgotten its period (the period is claimed), and any file after
 //! [`KEEP_FOR`] (a report is audited and settled within the period after it).
 //!
-//! The work runs on a blocking thread of its own, and a failure only stops reports (the worker
-//! waits for the sync while the node beats), never the node: it is logged.
+//! The file work runs on blocking threads, and a failure only stops reports (the worker waits
+//! for the sync while the node beats), never the node: it is logged.
 
 use crate::traffic_rpc::Persistent;
 use sp_core::offchain::OffchainStorage;
@@ -77,9 +77,8 @@ impl SnapshotDisk {
 	/// anything else are left out).
 	fn files(&self) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
 		let mut files = Vec::new();
-		for entry in fs::read_dir(&self.dir)? {
-			let entry = entry?;
-			if !entry.file_type()?.is_file() {
+		for entry in fs::read_dir(&self.dir)?.flatten() {
+			if !entry.file_type().is_ok_and(|t| t.is_file()) {
 				continue;
 			}
 			let path = entry.path();
@@ -90,16 +89,34 @@ impl SnapshotDisk {
 		Ok(files)
 	}
 
-	/// Put back into `storage` every snapshot on disk that it lost, and delete the files of
-	/// forgotten periods. Returns how many it restored.
+	/// Put back into `storage` every snapshot on disk that it lost, delete the files of
+	/// forgotten periods and the temporary files of interrupted writes. A file that cannot be
+	/// read is logged and skipped, so that it costs no other snapshot. Returns how many it
+	/// restored.
 	pub fn restore_into<S: OffchainStorage>(&self, storage: &mut S) -> io::Result<usize> {
+		for entry in fs::read_dir(&self.dir)?.flatten() {
+			let path = entry.path();
+			if path.extension().is_some_and(|e| e == "tmp") {
+				let _ = fs::remove_file(&path);
+			}
+		}
 		let mut restored = 0;
 		for (path, key) in self.files()? {
-			let value = fs::read(&path)?;
+			let value = match fs::read(&path) {
+				Ok(value) => value,
+				Err(e) => {
+					log::error!(target: "traffic", "cannot read the report snapshot {path:?}: {e}");
+					continue;
+				}
+			};
 			match snapshots::restore::<AccountId>(&mut Persistent(storage), &key, &value) {
 				snapshots::Restored::Restored => restored += 1,
 				snapshots::Restored::Kept => {}
-				snapshots::Restored::Forgotten => fs::remove_file(&path)?,
+				snapshots::Restored::Forgotten => {
+					if let Err(e) = fs::remove_file(&path) {
+						log::warn!(target: "traffic", "cannot delete {path:?}: {e}");
+					}
+				}
 			}
 		}
 		Ok(restored)
@@ -132,14 +149,15 @@ impl SnapshotDisk {
 }
 
 /// Restore what the off-chain storage lost (call before the off-chain workers start), then
-/// return the work that syncs what the worker queues, every [`SYNC_EVERY`], and beats the
-/// heartbeat with `best()`, the newest block number. Run it on a blocking thread: it writes and
-/// syncs files. Failures are logged; the node keeps running.
-pub fn start<S: OffchainStorage + Send + 'static>(
+/// return the task that, every [`SYNC_EVERY`], beats the heartbeat with `best()` (the newest
+/// block number) and syncs what the worker queued. Each step's file work runs on a blocking
+/// thread; the task ends at its next tick when the node shuts down. Failures are logged; the
+/// node keeps running.
+pub fn start<S: OffchainStorage + Clone + Send + 'static>(
 	disk: SnapshotDisk,
 	mut storage: S,
-	best: impl Fn() -> u32 + Send + 'static,
-) -> impl FnOnce() + Send + 'static {
+	best: impl Fn() -> u32 + Send + Sync + 'static,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
 	match disk.restore_into(&mut storage) {
 		Ok(0) => {}
 		Ok(restored) => {
@@ -147,21 +165,38 @@ pub fn start<S: OffchainStorage + Send + 'static>(
 		}
 		Err(e) => log::error!(target: "traffic", "cannot restore report snapshots: {e}"),
 	}
-	move || {
+	let disk = std::sync::Arc::new(disk);
+	let best = std::sync::Arc::new(best);
+	async move {
+		let mut tick = tokio::time::interval(SYNC_EVERY);
+		tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 		let mut last_prune = std::time::Instant::now();
 		loop {
-			snapshots::beat(&mut Persistent(&mut storage), best());
-			// A failed write leaves the snapshot queued (and its report unsent) until it works.
-			if let Err(e) = disk.sync(&mut storage) {
-				log::warn!(target: "traffic", "cannot sync report snapshots to disk: {e}");
-			}
-			if last_prune.elapsed() >= PRUNE_EVERY {
+			tick.tick().await;
+			let prune = last_prune.elapsed() >= PRUNE_EVERY;
+			if prune {
 				last_prune = std::time::Instant::now();
-				if let Err(e) = disk.prune(&mut storage, KEEP_FOR) {
-					log::warn!(target: "traffic", "cannot delete old report snapshots: {e}");
-				}
 			}
-			std::thread::sleep(SYNC_EVERY);
+			let (disk, mut storage, best) = (disk.clone(), storage.clone(), best.clone());
+			let step = tokio::task::spawn_blocking(move || {
+				// A failed write leaves the snapshot queued (and its report unsent) until it
+				// works; the heartbeat stops with it, so that after a few blocks the worker
+				// sends its reports anyway rather than never.
+				match disk.sync(&mut storage) {
+					Ok(_) => snapshots::beat(&mut Persistent(&mut storage), best()),
+					Err(e) => {
+						log::error!(target: "traffic", "cannot sync report snapshots to disk: {e}")
+					}
+				}
+				if prune {
+					if let Err(e) = disk.prune(&mut storage, KEEP_FOR) {
+						log::warn!(target: "traffic", "cannot delete old report snapshots: {e}");
+					}
+				}
+			});
+			if let Err(e) = step.await {
+				log::error!(target: "traffic", "the report snapshots' step failed: {e}");
+			}
 		}
 	}
 }
@@ -219,12 +254,13 @@ mod tests {
 		let disk = SnapshotDisk::open(base.path(), &[7; 32]).unwrap();
 		let key = snapshots::snapshot_key(&AccountId::from([5u8; 32]), 3);
 		disk.write(&key, b"v").unwrap();
-		// An interrupted write leaves a temporary file, and a directory is no snapshot: both
-		// are skipped.
+		// An interrupted write leaves a temporary file, deleted on restoring; a directory is no
+		// snapshot and is left alone.
 		fs::write(disk.dir.join("6b.tmp"), b"half").unwrap();
 		fs::create_dir(disk.dir.join("stray")).unwrap();
 		let mut db = TestPersistentOffchainDB::new();
 		assert_eq!(disk.restore_into(&mut db).unwrap(), 1);
+		assert!(!disk.dir.join("6b.tmp").exists());
 		assert_eq!(get(&db, &key).as_deref(), Some(&b"v"[..]));
 		assert_eq!(disk.prune(&mut db, KEEP_FOR).unwrap(), 0, "recent and not forgotten");
 		assert_eq!(disk.prune(&mut db, Duration::ZERO).unwrap(), 1);

@@ -179,11 +179,7 @@ pub fn new_full<
 				let chain = client.clone();
 				let best = move || chain.chain_info().best_number;
 				let syncing = crate::report_snapshots::start(disk, storage, best);
-				task_manager.spawn_handle().spawn_blocking(
-					"report-snapshots",
-					Some("traffic"),
-					async move { syncing() },
-				);
+				task_manager.spawn_handle().spawn("report-snapshots", Some("traffic"), syncing);
 			}
 			// Without the sync the worker sends reports without waiting (and warns).
 			Err(e) => log::error!(target: "traffic", "cannot open the report snapshots: {e}"),

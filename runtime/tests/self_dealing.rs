@@ -175,6 +175,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		Balances::set_balance(&mallory, 100_000_000 * SPB);
 		register_dapp(&mallory, mallory_client.public());
 		let before = Balances::total_balance(&mallory);
+		let escrow_before = Balances::total_balance(&Traffic::prepaid_escrow());
 		Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
 			.expect("Mallory pays");
 		let bought = budget_gib * GIB;
@@ -228,9 +229,13 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		}
 		run_to(200);
 		assert!(pallet_traffic::Settled::<Runtime>::get(0).is_some(), "period 0 is settled");
-		// The fees stay on hold until reports count the traffic; the rest Mallory may withdraw
-		// (`withdraw_prepaid`), so what the attack cost is what left Mallory's account.
-		let cost = before - Balances::total_balance(&mallory);
+		// The fees wait in escrow until reports count the traffic; the rest Mallory may
+		// withdraw (`withdraw_prepaid`), and the escrow's existential deposit, if Mallory's
+		// purchase paid it, is no cost of the attack. What the attack cost is the rest of what
+		// left Mallory's account: the fees of the bytes counted.
+		let seed = spacebook_runtime::EXISTENTIAL_DEPOSIT.saturating_sub(escrow_before);
+		let withdrawable = pallet_traffic::Prepaid::<Runtime>::get(&mallory).fees;
+		let cost = before - Balances::total_balance(&mallory) - withdrawable - seed;
 		let rewards = sybil_accounts
 			.iter()
 			.zip(balances_before)

@@ -419,3 +419,35 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 		);
 	});
 }
+
+/// The second attacker review of issue 14's finding 8: a report that reserves a DApp's announced
+/// bytes and is then not counted (here: never answered, so it fails its audit) gives them back,
+/// so a peer's false report naming the DApp cannot shrink its withdrawal for good. Checked
+/// failing without the defence: without `return_announced`, Ferdie withdraws nothing.
+#[test]
+fn a_report_that_fails_its_audit_gives_the_announced_bytes_back() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let (eve, ferdie) = register_eve_and_ferdie();
+		ferdie_buys(10);
+		let fee = 10 * SPB / 100;
+		Traffic::announce_withdrawal(RuntimeOrigin::signed(ferdie.clone())).unwrap();
+		let receipts = receipts(&eve, &ferdie, 9);
+		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
+		let report = report_of(&eve, &ferdie, &tree);
+		run_to(100);
+		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
+		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+			.expect("a report of period 0's receipts may reserve announced bytes");
+		let announced = |who: &AccountId| pallet_traffic::Withdrawals::<Runtime>::get(who).unwrap();
+		assert_eq!(announced(&ferdie).bytes, (10u128 << 30) - tree.root().sum);
+		// Eve never answers: the report fails, and the bytes it took are announced again.
+		run_to(200);
+		assert_eq!(Traffic::explain_reward(&eve, 0).unwrap().audit, AuditStatus::Failed);
+		assert_eq!(announced(&ferdie).bytes, 10 << 30);
+		let free_before = Balances::free_balance(&ferdie);
+		frame_system::Pallet::<Runtime>::set_block_number(Traffic::withdrawal_due(0));
+		Traffic::withdraw_prepaid(RuntimeOrigin::signed(ferdie.clone())).unwrap();
+		assert_eq!(Balances::free_balance(&ferdie), free_before + fee);
+		assert_eq!(escrowed(), 0);
+	});
+}

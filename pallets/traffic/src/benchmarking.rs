@@ -53,6 +53,7 @@ fn record<T: Config>(
 		displaced: false,
 		backed: dapps.iter().map(|_| bytes).collect::<Vec<_>>().try_into().expect("MaxDApps"),
 		over_claimed: false,
+		from_announced: Default::default(),
 	}
 }
 

@@ -1049,9 +1049,13 @@ impl<T: Config> Pallet<T> {
 				"the escrow holds less than the prepaid fees"
 			);
 		}
+		// An announcement never covers reserved bytes: announced plus reserved is within the
+		// DApp's prepaid bytes.
 		ensure!(
-			Withdrawals::<T>::iter_values().all(|w| w.bytes > 0),
-			"a withdrawal announced no bytes"
+			Withdrawals::<T>::iter().all(|(dapp, w)| {
+				w.bytes.saturating_add(Reserved::<T>::get(&dapp)) <= Prepaid::<T>::get(&dapp).bytes
+			}),
+			"a withdrawal covers reserved bytes"
 		);
 		if let Some(s) = Settling::<T>::get() {
 			ensure!(s.period == NextToSettle::<T>::get(), "settling another period than next");

@@ -75,14 +75,35 @@ impl<T: Config> Pallet<T> {
 		Prepaid::<T>::get(dapp).bytes.saturating_sub(Reserved::<T>::get(dapp))
 	}
 
-	/// A report with receipts from `from_period` reserved `backing` of `dapp`'s paid bytes. If
-	/// the DApp announced a withdrawal that such a report may still draw on, the reservation
-	/// takes announced bytes first: they are no longer the DApp's to withdraw, and reports of
-	/// later receipts must not lose them twice (the attacker review of this change).
-	pub(crate) fn note_reservation(dapp: &T::AccountId, from_period: u32, backing: u128) {
+	/// A report with receipts from `from_period` is about to reserve `backing` of `dapp`'s
+	/// paid bytes. If the DApp announced a withdrawal that such a report may still draw on, the
+	/// part of the reservation that the DApp's unannounced free bytes cannot cover is taken
+	/// from the announcement: those bytes are no longer the DApp's to withdraw, and reports of
+	/// later receipts must not lose them twice (the attacker reviews of this change). Returns
+	/// the part taken, which [`Self::return_announced`] gives back if the report is not
+	/// counted.
+	pub(crate) fn note_reservation(dapp: &T::AccountId, from_period: u32, backing: u128) -> u128 {
+		Withdrawals::<T>::mutate(dapp, |w| {
+			let Some(w) = w.as_mut().filter(|w| from_period <= w.period) else { return 0 };
+			let free = Prepaid::<T>::get(dapp)
+				.bytes
+				.saturating_sub(Reserved::<T>::get(dapp))
+				.saturating_sub(w.bytes);
+			let taken = backing.saturating_sub(free).min(w.bytes);
+			w.bytes = w.bytes.saturating_sub(taken);
+			taken
+		})
+	}
+
+	/// A report that took `amount` of `dapp`'s announced bytes was dropped or failed: they are
+	/// the DApp's to withdraw again, if its announcement still covers the report's receipts.
+	/// (A peer's false report naming the DApp cannot shrink its withdrawal for good.)
+	pub(crate) fn return_announced(dapp: &T::AccountId, from_period: u32, amount: u128) {
 		Withdrawals::<T>::mutate(dapp, |w| {
 			if let Some(w) = w.as_mut().filter(|w| from_period <= w.period) {
-				w.bytes = w.bytes.saturating_sub(backing);
+				// Never more than the DApp's unreserved bytes.
+				let unreserved = Self::unreserved_prepaid_bytes(dapp);
+				w.bytes = w.bytes.saturating_add(amount).min(unreserved);
 			}
 		});
 	}

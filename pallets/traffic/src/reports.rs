@@ -114,7 +114,7 @@ impl<T: Config> Pallet<T> {
 		if displaced {
 			let (_, dropped) = ranking.remove(0);
 			if let Some(record) = Reports::<T>::take(period, &dropped) {
-				Self::release_backing(&record);
+				Self::release_backing(&record, false);
 			}
 			Self::deposit_event(Event::ReportDropped { peer: dropped, period });
 		}
@@ -122,11 +122,15 @@ impl<T: Config> Pallet<T> {
 		let at = ranking.partition_point(|(t, who)| Self::rank_key(*t, who) < key);
 		ranking.try_insert(at, (ranked, peer.clone())).map_err(|_| Error::<T>::ReportSetFull)?;
 		Ranking::<T>::insert(period, ranking);
+		let mut from_announced = BoundedVec::<u128, T::MaxDApps>::new();
 		for ((dapp, claimed), backing) in report.per_dapp.iter().zip(backed.iter()) {
+			let mut announced = 0;
 			if *backing > 0 {
+				announced = Self::note_reservation(dapp, report.from_period, *backing);
 				Reserved::<T>::mutate(dapp, |r| *r = r.saturating_add(*backing));
-				Self::note_reservation(dapp, report.from_period, *backing);
 			}
+			// As long as `per_dapp`, which is bounded by the same `MaxDApps`.
+			let _ = from_announced.try_push(announced);
 			if backing < claimed {
 				Self::deposit_event(Event::UnpaidTrafficClaimed {
 					peer: peer.clone(),
@@ -150,6 +154,11 @@ impl<T: Config> Pallet<T> {
 				displaced,
 				backed,
 				over_claimed,
+				from_announced: if from_announced.iter().any(|a| *a > 0) {
+					from_announced
+				} else {
+					Default::default()
+				},
 			},
 		);
 		Self::deposit_event(Event::ReportAccepted {
@@ -162,14 +171,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Release the paid bytes `record` reserved (a report dropped, failed or settled).
-	pub(crate) fn release_backing(record: &ReportRecordOf<T>) {
-		for ((dapp, _), backing) in record.report.per_dapp.iter().zip(record.backed.iter()) {
+	/// Release the paid bytes `record` reserved (a report dropped, failed or settled). Unless
+	/// they are `claimed` next, what it took from a DApp's announced withdrawal goes back to it.
+	pub(crate) fn release_backing(record: &ReportRecordOf<T>, claimed: bool) {
+		for (i, ((dapp, _), backing)) in
+			record.report.per_dapp.iter().zip(record.backed.iter()).enumerate()
+		{
 			if *backing > 0 {
 				Reserved::<T>::mutate_exists(dapp, |r| {
 					let left = r.unwrap_or(0).saturating_sub(*backing);
 					*r = (left > 0).then_some(left);
 				});
+			}
+			let announced = record.from_announced.get(i).copied().unwrap_or(0);
+			if !claimed && announced > 0 {
+				Self::return_announced(dapp, record.report.from_period, announced);
 			}
 		}
 	}

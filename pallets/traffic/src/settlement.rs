@@ -70,8 +70,8 @@ impl<T: Config> Pallet<T> {
 				// The benchmark's reports all name the same DApps, whose paid bytes and
 				// reservations it reads and writes once per block; every DApp of every report
 				// may be another: its reservation, paid bytes and withdrawal, and the claim's
-				// move of the fee from the DApp's hold to the foundation and the pool (the
-				// DApp's account and holds, two accounts). Charged until the benchmark uses
+				// move of the fee from the escrow to the foundation and the pool (three
+				// accounts). Charged until the benchmark uses
 				// distinct DApps and `weights.rs` is regenerated.
 				T::WeightInfo::settle_count(counted)
 					.saturating_add(T::DbWeight::get().reads_writes(7 * dapps, 6 * dapps))
@@ -108,7 +108,7 @@ impl<T: Config> Pallet<T> {
 		let passed = matches!(record.status, AuditStatus::Passed { .. });
 		// Whatever the outcome, the report's reservations end here: a passed report claims
 		// them below, a failed one frees them for other reports.
-		Self::release_backing(&record);
+		Self::release_backing(&record, passed);
 		match record.status {
 			AuditStatus::Passed { .. } => {
 				let mut fees = T::Balance::zero();

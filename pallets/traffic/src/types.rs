@@ -155,6 +155,10 @@ pub struct ReportRecord<
 	/// Whether a claim was above all its DApp had paid for and nobody had claimed (reserved or
 	/// not): the peer's own fault, penalized if the report passes its audit.
 	pub over_claimed: bool,
+	/// Per DApp of `report.per_dapp` (empty if none): the part of `backed` taken from the
+	/// DApp's announced withdrawal, which goes back to it if the report is not counted
+	/// ([`crate::Pallet::announce_withdrawal`]).
+	pub from_announced: BoundedVec<u128, MaxDApps>,
 }
 
 impl<

@@ -122,7 +122,9 @@ fn a_withdrawal_waits_for_its_notice_and_leaves_the_reports_reservations() {
 		assert_eq!(Traffic::unclaimed_paid_bytes(&DAPP, 3), 1 << 30);
 		run_to(due - 1);
 		assert_noop!(Traffic::withdraw_prepaid(signed()), Error::<Test>::WithdrawalNotDue);
-		// A report rolling over receipts of period 1 reserved another GiB meanwhile.
+		// A report rolling over receipts of period 1 reserved another GiB meanwhile: the DApp
+		// has no other free bytes, so it takes an announced one.
+		assert_eq!(Traffic::note_reservation(&DAPP, 1, 1 << 30), 1 << 30);
 		Reserved::<Test>::insert(DAPP, 2u128 << 30);
 		run_to(due);
 		let free_before = free(DAPP);
@@ -156,11 +158,11 @@ fn announced_bytes_a_report_reserves_do_not_hold_back_traffic_bought_later() {
 		assert_ok!(Traffic::buy_traffic(signed(), 10));
 		assert_ok!(Traffic::announce_withdrawal(signed()));
 		// A report of period 0's receipts reserves all 10 GiB.
+		assert_eq!(Traffic::note_reservation(&DAPP, 0, 10 << 30), 10 << 30);
 		Reserved::<Test>::insert(DAPP, 10u128 << 30);
-		Traffic::note_reservation(&DAPP, 0, 10 << 30);
 		assert_eq!(Withdrawals::<Test>::get(DAPP).map(|w| w.bytes), Some(0));
 		// A report of later receipts only does not draw on the announcement.
-		Traffic::note_reservation(&DAPP, 1, 1);
+		assert_eq!(Traffic::note_reservation(&DAPP, 1, 1), 0);
 		assert_eq!(Withdrawals::<Test>::get(DAPP).map(|w| w.bytes), Some(0));
 		// 10 GiB more bought later back later reports in full.
 		run_to(start_of(1));
@@ -205,5 +207,32 @@ fn a_withdrawal_takes_at_most_what_is_left_and_all_of_the_fee_with_the_last_byte
 		assert_ok!(Traffic::withdraw_prepaid(signed()));
 		assert!(events().contains(&Event::PrepaidWithdrawn { dapp: DAPP, bytes: 0, fee: 0 }));
 		assert!(!Withdrawals::<Test>::contains_key(DAPP));
+	});
+}
+
+/// A report of the announcement's receipts takes announced bytes only where the DApp's other
+/// free bytes do not cover it, and gives them back if it is not counted: a peer's false report
+/// (dropped, or failing its audit) cannot shrink a withdrawal for good (the second attacker
+/// review). Checked failing without the defence: without `return_announced` the withdrawal
+/// stays at zero after the report is released.
+#[test]
+fn announced_bytes_come_back_when_the_report_that_took_them_is_not_counted() {
+	build_and_execute(|| {
+		let signed = || RuntimeOrigin::signed(DAPP);
+		assert_ok!(Traffic::buy_traffic(signed(), 4));
+		assert_ok!(Traffic::announce_withdrawal(signed()));
+		// Bought after the announcement: free bytes, which a report uses first.
+		assert_ok!(Traffic::buy_traffic(signed(), 2));
+		assert_eq!(Traffic::note_reservation(&DAPP, 0, 3 << 30), 1 << 30, "2 GiB free first");
+		Reserved::<Test>::insert(DAPP, 3u128 << 30);
+		assert_eq!(Withdrawals::<Test>::get(DAPP).map(|w| w.bytes), Some(3 << 30));
+		// The report failed its audit: its reservation goes, and its announced GiB comes back.
+		Reserved::<Test>::remove(DAPP);
+		Traffic::return_announced(&DAPP, 0, 1 << 30);
+		assert_eq!(Withdrawals::<Test>::get(DAPP).map(|w| w.bytes), Some(4 << 30));
+		run_to(Traffic::withdrawal_due(0));
+		let free_before = free(DAPP);
+		assert_ok!(Traffic::withdraw_prepaid(signed()));
+		assert_eq!(free(DAPP), free_before + 4 * GIB_FEE);
 	});
 }
