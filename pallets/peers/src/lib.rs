@@ -26,8 +26,9 @@
 //!   [`Pallet::top_up_deposit`] (bought, or from the foundation's deposit pool, as mining rigs
 //!   ship with it); its rewards are held ([`PeerRegistry::on_reward`]) to cover any shortfall.
 //! - **May earn**: a professional or common peer may report traffic and be paid only while it
-//!   is active and holds its required deposit ([`PeerRegistry::can_earn`]): a thousand sybil
-//!   peers cost a thousand deposits (`docs/security.md`).
+//!   is active and holds its required deposit, and at least the **earning floor** however far
+//!   the deposit has unlocked ([`Config::EarningDepositFloor`], [`PeerRegistry::can_earn`]): a
+//!   thousand sybil peers cost a thousand deposits (`docs/security.md`).
 //! - **Heartbeat**: a professional or common peer's node proves it is online in a ledgering
 //!   period by signing a [`Heartbeat`] with its **peer key** and sending it from its off-chain
 //!   worker as a free, authorized transaction, once per period. The pallet counts the periods
@@ -252,6 +253,13 @@ pub mod pallet {
 		/// unlocked completely.
 		#[pallet::constant]
 		type DepositUnlockPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The part of its role's deposit a professional or common peer must hold to earn,
+		/// however far the deposit has unlocked ([`Pallet::earning_floor`]): what an eviction
+		/// slashes half of, and what each sybil peer costs, in a peer's second year too. A peer
+		/// may still withdraw below it, and then earns nothing until it tops up.
+		#[pallet::constant]
+		type EarningDepositFloor: Get<Perbill>;
 
 		/// Blocks between leaving (or eviction) and the release of the deposit.
 		#[pallet::constant]
@@ -1601,6 +1609,17 @@ impl<T: Config> Pallet<T> {
 		T::DAppDeposit::get().max(T::DAppRequirement::required_deposit(who))
 	}
 
+	/// The least a professional or common peer must hold to earn, however far its deposit has
+	/// unlocked: [`Config::EarningDepositFloor`] of its base deposit, rounded up (issue 14: an
+	/// unlocked deposit left nothing at stake).
+	pub fn earning_floor(record: &PeerRecord<T>) -> BalanceOf<T> {
+		if record.role.kind().unlocks_over_time() {
+			T::EarningDepositFloor::get().mul_ceil(record.deposit.base)
+		} else {
+			Zero::zero()
+		}
+	}
+
 	/// What `who` could release now: what it holds above its requirement.
 	pub fn unlockable(who: &T::AccountId, record: &PeerRecord<T>) -> BalanceOf<T> {
 		record.deposit.held.saturating_sub(Self::required(who, record))
@@ -2013,8 +2032,11 @@ impl<T: Config>
 	}
 
 	fn can_earn(who: &T::AccountId) -> bool {
-		Registrations::<T>::get(who)
-			.is_some_and(|r| r.role.kind().serves_traffic() && Self::active_and_deposited(who, &r))
+		Registrations::<T>::get(who).is_some_and(|r| {
+			r.role.kind().serves_traffic()
+				&& Self::active_and_deposited(who, &r)
+				&& r.deposit.held >= Self::earning_floor(&r)
+		})
 	}
 
 	fn on_reward(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {

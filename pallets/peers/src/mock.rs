@@ -165,6 +165,7 @@ parameter_types! {
 	pub static BillingAuthoritySet: Vec<u64> = vec![];
 	pub static CurrentPeriod: u32 = 0;
 	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
+	pub const EarningDepositFloor: Perbill = Perbill::from_percent(10);
 }
 
 ord_parameter_types! {
@@ -187,6 +188,7 @@ impl pallet_peers::Config for Test {
 	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;
 	type DAppRequirement = PricingRequirement;
 	type DepositUnlockPeriod = frame_support::traits::ConstU64<UNLOCK_PERIOD>;
+	type EarningDepositFloor = EarningDepositFloor;
 	type ExitDelay = frame_support::traits::ConstU64<EXIT_DELAY>;
 	type SuspensionPeriod = frame_support::traits::ConstU64<SUSPENSION_PERIOD>;
 	type WarningExpiry = frame_support::traits::ConstU64<WARNING_EXPIRY>;

@@ -36,6 +36,8 @@ parameter_types! {
 	pub const WarningExpiry: crate::BlockNumber = 30 * DAYS;
 	/// Half the deposit is slashed on eviction.
 	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
+	/// What a professional or common peer keeps at stake to earn once its deposit unlocked.
+	pub const EarningDepositFloor: Perbill = Perbill::from_percent(10);
 }
 
 /// Whether a Gosig key is in the current billing-peer authority set.
@@ -75,6 +77,9 @@ impl pallet_peers::Config for Runtime {
 	/// Until the pricing pallet exists, the minimum DApp deposit applies.
 	type DAppRequirement = ();
 	type DepositUnlockPeriod = DepositUnlockPeriod;
+	/// A tenth of the role's deposit stays at stake while a peer earns (1 000 SPB of a
+	/// professional peer's 10 000, 100 of a common peer's 1 000).
+	type EarningDepositFloor = EarningDepositFloor;
 	type ExitDelay = ExitDelay;
 	type SuspensionPeriod = SuspensionPeriod;
 	type WarningExpiry = WarningExpiry;

@@ -286,3 +286,28 @@ fn a_common_peers_deposit_unlocks_only_over_the_time_it_was_held() {
 		assert_eq!(held(COMMON, RoleKind::Common), COMMON_DEPOSIT * 3 / 4);
 	});
 }
+
+/// An open point of the first attacker review of issue 14: a peer's requirement unlocks to zero
+/// after `DepositUnlockPeriod`, so it could withdraw its whole deposit and still report, with
+/// nothing left for an eviction to slash. It earns only while it holds the earning floor (10 %
+/// of its base deposit here). Checked failing without the defence: `can_earn` stayed true after
+/// the withdrawal of everything.
+#[test]
+fn a_peer_whose_deposit_unlocked_earns_only_while_it_holds_the_floor() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		let can_earn = || <Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO);
+		go_to(1 + UNLOCK_PERIOD);
+		assert_eq!(view(PRO).required, 0);
+		assert!(can_earn());
+		assert_ok!(Peers::withdraw_unlocked(RuntimeOrigin::signed(PRO)));
+		assert_eq!(held(PRO, RoleKind::Professional), 0);
+		assert!(!can_earn(), "nothing at stake, nothing earned");
+		let floor = Peers::earning_floor(&record(PRO));
+		assert_eq!(floor, PROFESSIONAL_DEPOSIT / 10);
+		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(PRO), floor - 1));
+		assert!(!can_earn(), "just below the floor");
+		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(PRO), 1));
+		assert!(can_earn(), "the floor held");
+	});
+}
