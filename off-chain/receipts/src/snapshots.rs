@@ -198,25 +198,8 @@ fn set(kv: &mut impl OffchainKv, key: &[u8], value: &[u8]) {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::store::memory::Memory;
 	use alloc::collections::BTreeMap;
-
-	#[derive(Default)]
-	struct Memory(BTreeMap<Vec<u8>, Vec<u8>>);
-	impl OffchainKv for Memory {
-		fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-			self.0.get(key).cloned()
-		}
-		fn compare_and_set(&mut self, key: &[u8], old: Option<&[u8]>, new: &[u8]) -> bool {
-			if self.0.get(key).map(|v| &v[..]) != old {
-				return false;
-			}
-			self.0.insert(key.to_vec(), new.to_vec());
-			true
-		}
-		fn clear(&mut self, key: &[u8]) {
-			self.0.remove(key);
-		}
-	}
 
 	#[test]
 	fn a_snapshot_is_synced_only_once_written_and_a_failed_write_stays_queued() {

@@ -186,15 +186,15 @@ pub fn forget<AccountId: Encode + Decode>(kv: &mut impl OffchainKv, peer: &Accou
 	kv.clear(&count_key(peer, period));
 }
 
+/// An in-memory [`OffchainKv`] for the crate's tests.
 #[cfg(test)]
-mod tests {
-	use super::*;
-	use crate::Receipt;
-	use alloc::collections::BTreeMap;
-	use sp_core::{sr25519, Pair, H256};
+pub(crate) mod memory {
+	use super::OffchainKv;
+	use alloc::{collections::BTreeMap, vec::Vec};
 
+	/// Keys and values in a map.
 	#[derive(Default)]
-	struct Memory(BTreeMap<Vec<u8>, Vec<u8>>);
+	pub(crate) struct Memory(pub(crate) BTreeMap<Vec<u8>, Vec<u8>>);
 
 	impl OffchainKv for Memory {
 		fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
@@ -211,6 +211,14 @@ mod tests {
 			self.0.remove(key);
 		}
 	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::Receipt;
+	use memory::Memory;
+	use sp_core::{sr25519, Pair, H256};
 
 	fn signed(client: &str, session: u16, period: u32, bytes: u64) -> SignedReceipt<u64> {
 		let pair = sr25519::Pair::from_string(client, None).unwrap();
