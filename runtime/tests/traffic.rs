@@ -451,3 +451,37 @@ fn a_report_that_fails_its_audit_gives_the_announced_bytes_back() {
 		assert_eq!(escrowed(), 0);
 	});
 }
+
+/// The first attacker review of issue 14's finding 8: a peer below the cutoff rolls receipts
+/// over into a later report. A report of period 1 that carries Eve's period-0 receipts
+/// (`from_period` 0) may still reserve the bytes Ferdie announced in period 0, so a DApp cannot
+/// void rolled-over receipts by announcing a withdrawal. Checked failing without the defence:
+/// with the announcement's bytes withheld by the report's period instead of its `from_period`,
+/// the report is refused (`NotPaidFor`).
+#[test]
+fn a_rolled_over_report_of_receipts_before_the_announcement_is_still_backed() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let (eve, ferdie) = register_eve_and_ferdie();
+		ferdie_buys(10);
+		run_to(50);
+		Traffic::announce_withdrawal(RuntimeOrigin::signed(ferdie.clone())).unwrap();
+		// Eve served in period 0 and did not report it in period 1's window.
+		let receipts = receipts(&eve, &ferdie, 9);
+		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
+		let rolled_over = TrafficReport {
+			peer: eve.clone(),
+			period: 1,
+			from_period: 0,
+			root: tree.root(),
+			leaf_count: tree.leaf_count(),
+			per_dapp: vec![(ferdie.clone(), tree.root().sum)].try_into().unwrap(),
+		};
+		run_to(200);
+		let signature = peer_pair().sign(&Traffic::report_payload(&rolled_over)).into();
+		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), rolled_over, signature)
+			.expect("period-0 receipts may draw on bytes announced in period 0");
+		assert_eq!(pallet_traffic::Reserved::<Runtime>::get(&ferdie), tree.root().sum);
+		let announced = pallet_traffic::Withdrawals::<Runtime>::get(&ferdie).unwrap();
+		assert_eq!(announced.bytes, (10u128 << 30) - tree.root().sum);
+	});
+}
