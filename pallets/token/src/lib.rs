@@ -541,10 +541,9 @@ pub trait RevenueRecycler<AccountId, Balance> {
 		amount: Balance,
 	) -> Result<RecycledShares<Balance>, DispatchError>;
 
-	/// Pay revenue that `payer` held and that was already taken from its hold (prepaid traffic
-	/// counted at settlement) into the pools, split as [`Self::recycle_revenue`] splits it.
-	/// Cannot fail: a hold is taken whatever freezes its owner has, so a lock placed after the
-	/// payment cannot keep the revenue from the pools. Emits [`Event::RevenueRecycled`].
+	/// Pay revenue of `payer` that was already taken, as `credit`, from where it waited
+	/// (prepaid traffic's escrow, when settlement counts the traffic) into the pools, split as
+	/// [`Self::recycle_revenue`] splits it. Cannot fail. Emits [`Event::RevenueRecycled`].
 	fn recycle_held_revenue(payer: &AccountId, credit: Self::Credit) -> RecycledShares<Balance>;
 }
 
@@ -582,26 +581,14 @@ impl<T: Config> RevenueRecycler<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			Preservation::Preserve,
 			Fortitude::Polite,
 		)?;
-		let shares = Self::split_revenue(credit);
-		Self::deposit_event(Event::RevenueRecycled {
-			payer: Some(payer.clone()),
-			foundation: shares.foundation,
-			mining_pool: shares.mining_pool,
-		});
-		Ok(shares)
+		Ok(Self::recycle(Some(payer.clone()), credit))
 	}
 
 	fn recycle_held_revenue(
 		payer: &T::AccountId,
 		credit: CreditOf<T>,
 	) -> RecycledShares<BalanceOf<T>> {
-		let shares = Self::split_revenue(credit);
-		Self::deposit_event(Event::RevenueRecycled {
-			payer: Some(payer.clone()),
-			foundation: shares.foundation,
-			mining_pool: shares.mining_pool,
-		});
-		shares
+		Self::recycle(Some(payer.clone()), credit)
 	}
 }
 
@@ -731,9 +718,14 @@ impl<T: Config> Pallet<T> {
 	/// pools: [`Config::FoundationShare`] to the foundation, the rest into the mining pool.
 	/// Emits [`Event::RevenueRecycled`] without a payer.
 	pub fn recycle_credit(credit: CreditOf<T>) -> RecycledShares<BalanceOf<T>> {
+		Self::recycle(None, credit)
+	}
+
+	/// Split revenue (of `payer`, if known) and record it: [`Event::RevenueRecycled`].
+	fn recycle(payer: Option<T::AccountId>, credit: CreditOf<T>) -> RecycledShares<BalanceOf<T>> {
 		let shares = Self::split_revenue(credit);
 		Self::deposit_event(Event::RevenueRecycled {
-			payer: None,
+			payer,
 			foundation: shares.foundation,
 			mining_pool: shares.mining_pool,
 		});
