@@ -40,7 +40,8 @@ impl<T: Config> Pallet<T> {
 	/// round's seed is drawn.
 	///
 	/// The samples fall in the **backed** bytes, the ones the report may be paid for: in each
-	/// DApp's range of the tree (its claim, in `per_dapp` order), the first `backed` bytes.
+	/// DApp's range of the tree (its claim, in `per_dapp` order), the first `backed` bytes and
+	/// the contested ones after them (which settlement counts if reservations are freed).
 	/// Round 1 draws one byte in each backed DApp's range, then more over all backed bytes up
 	/// to [`Config::AuditSamples`]. Round 2 asks for the same bytes again, followed by new ones
 	/// from the second seed, [`Config::SecondAuditSamples`] − [`Config::AuditSamples`] of them:
@@ -69,14 +70,15 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The backed part of each DApp's range of a report's bytes: `(first byte, backed bytes)`,
-	/// for the DApps with backed bytes, in `per_dapp` order.
+	/// The backed part of each DApp's range of a report's bytes, contested bytes included:
+	/// `(first byte, backed and contested bytes)`, for the DApps with any, in `per_dapp` order.
 	pub(crate) fn backed_ranges(record: &ReportRecordOf<T>) -> Vec<(u128, u128)> {
 		let mut start = 0u128;
 		let mut ranges = Vec::new();
-		for ((_, claimed), backed) in record.report.per_dapp.iter().zip(record.backed.iter()) {
-			if *backed > 0 {
-				ranges.push((start, (*backed).min(*claimed)));
+		for (i, (_, claimed)) in record.report.per_dapp.iter().enumerate() {
+			let backed = record.claimable_of(i).min(*claimed);
+			if backed > 0 {
+				ranges.push((start, backed));
 			}
 			start = start.saturating_add(*claimed);
 		}
@@ -295,7 +297,9 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight of answering audit round `round` of `record` (checking its samples).
 	pub(crate) fn answer_weight(round: u8, record: &ReportRecordOf<T>) -> Weight {
-		let backed = record.backed.iter().filter(|b| **b > 0).count() as u32;
+		let backed = (0..record.report.per_dapp.len())
+			.filter(|i| record.claimable_of(*i) > 0)
+			.count() as u32;
 		Self::answer_weight_of(round, record.report.per_dapp.len() as u32, backed)
 	}
 

@@ -54,6 +54,7 @@ fn record<T: Config>(
 		backed: dapps.iter().map(|_| bytes).collect::<Vec<_>>().try_into().expect("MaxDApps"),
 		over_claimed: false,
 		from_announced: Default::default(),
+		contested: Default::default(),
 	}
 }
 
@@ -355,39 +356,43 @@ mod benchmarks {
 
 	#[benchmark]
 	fn settle_count(n: Linear<1, { T::SettleBatch::get() }>) {
-		// Every DApp paid for less than each report claims: every report claims and releases a
-		// reservation for every DApp and is penalized, the most work a report's count takes.
-		let dapps = dapps::<T>(T::MaxDApps::get());
-		for dapp in &dapps {
-			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
-			T::BenchmarkHelper::register_dapp(dapp, client, 1_000u128.saturating_mul(n.into()));
-		}
+		// The most work a report's count takes, for every report: it names `MaxDApps` DApps of
+		// its own (no DApp's storage is read twice in the block); for each it releases and
+		// claims a reservation of 1 000 bytes, then counts 1 000 contested bytes, taken from the
+		// DApp's announced withdrawal (a second claim); its claims of 3 000 bytes are
+		// over-claimed, and it is penalized.
 		let peers: Vec<T::AccountId> = (0..n).map(|i| account("peer", i, 0)).collect();
-		for peer in &peers {
+		for (i, peer) in peers.iter().enumerate() {
 			T::BenchmarkHelper::register_peer(peer, T::PeerKey::generate_pair(None));
-			// Each report claims 1 000 000 bytes of each DApp, of which 1 000 are backed (and
-			// reserved): cut for every DApp, over-claimed, penalized.
-			let mut r = record::<T>(peer, &dapps, 1_000_000);
+			let mut dapps: Vec<T::AccountId> =
+				(0..T::MaxDApps::get()).map(|d| account("dapp", d, i as u32)).collect();
+			dapps.sort_by_key(|d| d.encode());
+			for dapp in &dapps {
+				let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+				T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
+				Reserved::<T>::insert(dapp, 1_000);
+				Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 1_000, period: PERIOD });
+			}
+			let mut r = record::<T>(peer, &dapps, 3_000);
 			r.backed =
 				dapps.iter().map(|_| 1_000u128).collect::<Vec<_>>().try_into().expect("MaxDApps");
+			r.contested = r.backed.clone();
 			r.over_claimed = true;
 			Reports::<T>::insert(PERIOD, peer, r);
-			for dapp in &dapps {
-				Reserved::<T>::mutate(dapp, |r| *r = r.saturating_add(1_000));
-			}
 		}
 		let mut s = settlement::<T>();
 
 		#[block]
 		{
 			for peer in &peers {
-				Pallet::<T>::count_report(&mut s, peer);
+				Pallet::<T>::count_report(&mut s, peer, true);
 			}
 		}
 
 		assert!(s.top.iter().any(|(_, who)| *who == peers[0]));
 		let outcome = Reports::<T>::get(PERIOD, &peers[0]).and_then(|r| r.outcome);
-		assert!(outcome.is_some_and(|o| o.unpaid_claimed));
+		assert!(outcome.is_some_and(|o| o.unpaid_claimed
+			&& o.counted == 2_000u128.saturating_mul(T::MaxDApps::get().into())));
 	}
 
 	#[benchmark]

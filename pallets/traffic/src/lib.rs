@@ -175,6 +175,9 @@ pub struct Admission<T: Config> {
 	pub carried_fees: T::Balance,
 	/// Per DApp of the report, the claimed bytes paid traffic backs.
 	pub backed: BoundedVec<u128, T::MaxDApps>,
+	/// Per DApp of the report (empty if none), the claimed bytes paid traffic would back but
+	/// other reports reserved first.
+	pub contested: BoundedVec<u128, T::MaxDApps>,
 	/// Whether a claim is above all its DApp paid for and nobody claimed.
 	pub over_claimed: bool,
 }
@@ -485,7 +488,7 @@ pub mod pallet {
 			/// The period of the failed report.
 			period: u32,
 		},
-		/// A report claimed more bytes for a DApp than the DApp's available paid traffic backs;
+		/// A report claimed more bytes for a DApp than the DApp paid for and nobody claimed;
 		/// the excess counts for nothing.
 		UnpaidTrafficClaimed {
 			/// The peer.
@@ -496,7 +499,8 @@ pub mod pallet {
 			dapp: T::AccountId,
 			/// Bytes claimed.
 			claimed: u128,
-			/// Bytes backed, which alone may count.
+			/// The most that may count: the bytes backed, and those contested with reports
+			/// that reserved the DApp's paid bytes first.
 			counted: u128,
 		},
 		/// A top-group peer was paid.
@@ -1003,11 +1007,14 @@ impl<T: Config> Pallet<T> {
 				);
 				ensure!(
 					record.backed.len() == record.report.per_dapp.len()
+						&& (record.contested.is_empty()
+							|| record.contested.len() == record.report.per_dapp.len())
 						&& record
-							.backed
+							.report
+							.per_dapp
 							.iter()
-							.zip(record.report.per_dapp.iter())
-							.all(|(b, (_, claimed))| b <= claimed),
+							.enumerate()
+							.all(|(i, (_, claimed))| record.claimable_of(i) <= *claimed),
 					"a report's backing does not match its claims"
 				);
 			}

@@ -121,7 +121,7 @@ impl<T: Config> Pallet<T> {
 				&& r.receipt.bytes > 0
 				&& *paying
 					.entry(r.receipt.dapp.encode())
-					.or_insert_with(|| Self::available_paid_bytes(&r.receipt.dapp, from) > 0)
+					.or_insert_with(|| T::Billing::unclaimed_paid_bytes(&r.receipt.dapp, from) > 0)
 				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
@@ -137,15 +137,17 @@ impl<T: Config> Pallet<T> {
 		}
 		receipts.sort_by_key(|r| r.receipt.stream_key());
 		receipts.dedup_by_key(|r| r.receipt.stream_key());
-		// Per DApp, in the leaves' order, the bytes paid traffic can back now: its receipts'
-		// bytes up to the DApp's paid bytes that no report claimed or reserved. DApps with
-		// nothing to back are left out (their receipts would count for nothing), and past
-		// MaxDApps DApps those with the most backable bytes are kept; the others' receipts are
-		// not reported (and are lost once the periods are claimed).
+		// Per DApp, in the leaves' order, the bytes paid traffic can back: its receipts' bytes
+		// up to the DApp's paid bytes that no settled report claimed. Bytes other pending
+		// reports reserved first are reported too (contested): they count if those reports
+		// fail (issue 14, front-running). DApps with nothing to back are left out (their
+		// receipts would count for nothing), and past MaxDApps DApps those with the most
+		// backable bytes are kept; the others' receipts are not reported (and are lost once the
+		// periods are claimed).
 		let mut per_dapp: Vec<(T::AccountId, u128)> = Self::per_dapp_totals(&receipts)
 			.into_iter()
 			.map(|(d, bytes)| {
-				let backable = bytes.min(Self::available_paid_bytes(&d, from));
+				let backable = bytes.min(T::Billing::unclaimed_paid_bytes(&d, from));
 				(d, backable)
 			})
 			.filter(|(_, backable)| *backable > 0)

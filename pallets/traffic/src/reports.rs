@@ -13,9 +13,11 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Each DApp's claim is backed by the DApp's paid bytes that neither a settled report
 	/// claimed nor a pending report reserved ([`Pallet::available_paid_bytes`]), up to the
-	/// claim; the report ranks by its carried bytes plus its backed bytes, and a report that
-	/// paid traffic does not back at all (and carries nothing) is refused. Claimed bytes beyond
-	/// the backing must still be proven in the audit, but count for nothing.
+	/// claim; the report ranks by its carried bytes plus its backed bytes. Claimed bytes that
+	/// the DApp paid for but pending reports reserved first are *contested*: audited like the
+	/// backed ones, and counted at settlement if those reservations are freed (their reports
+	/// fail or are dropped). A report that paid traffic does not back at all (and that carries
+	/// nothing) is refused. Claimed bytes above what the DApp paid for never count.
 	pub fn check_report(
 		report: &TrafficReportOf<T>,
 		signature: &ReportSignature<T>,
@@ -52,6 +54,7 @@ impl<T: Config> Pallet<T> {
 		let mut sum = 0u128;
 		let mut previous: Option<Vec<u8>> = None;
 		let mut backed = BoundedVec::<u128, T::MaxDApps>::new();
+		let mut contested = BoundedVec::<u128, T::MaxDApps>::new();
 		let mut backed_total = 0u128;
 		let mut over_claimed = false;
 		for (dapp, bytes) in report.per_dapp.iter() {
@@ -66,14 +69,24 @@ impl<T: Config> Pallet<T> {
 			// before the report's receipts is not.
 			over_claimed |= *bytes > T::Billing::unclaimed_paid_bytes(dapp, 0);
 			let unclaimed = T::Billing::unclaimed_paid_bytes(dapp, report.from_period);
-			let backing = (*bytes).min(unclaimed.saturating_sub(Reserved::<T>::get(dapp)));
+			let claimable = (*bytes).min(unclaimed);
+			let backing = claimable.min(unclaimed.saturating_sub(Reserved::<T>::get(dapp)));
 			backed_total = backed_total.saturating_add(backing);
 			// As long as `per_dapp`, which is bounded by the same `MaxDApps`.
 			backed.try_push(backing).map_err(|_| Error::<T>::TotalsMismatch)?;
+			contested
+				.try_push(claimable.saturating_sub(backing))
+				.map_err(|_| Error::<T>::TotalsMismatch)?;
 		}
 		ensure!(sum == total, Error::<T>::TotalsMismatch);
 		let ranked = traffic.carried.saturating_add(backed_total);
+		// Admitted only for what it carries or paid traffic backs now, so that one DApp's paid
+		// bytes cannot admit a set full of sybils (finding 1). A report whose every paid byte
+		// other reports reserved first is refused, and its receipts roll over to the next.
 		ensure!(ranked > 0, Error::<T>::NotPaidFor);
+		if contested.iter().all(|c| *c == 0) {
+			contested = Default::default();
+		}
 		let ranking = Ranking::<T>::get(report.period);
 		// The cutoff applies only to a full set: while the set has room every backed report is
 		// admitted, so reports just above the honest ones cannot lock honest peers out by
@@ -94,6 +107,7 @@ impl<T: Config> Pallet<T> {
 			carried_in: traffic.carried,
 			carried_fees: traffic.carried_fees,
 			backed,
+			contested,
 			over_claimed,
 		})
 	}
@@ -104,7 +118,7 @@ impl<T: Config> Pallet<T> {
 		report: TrafficReportOf<T>,
 		admission: Admission<T>,
 	) -> DispatchResult {
-		let Admission { carried_in, carried_fees, backed, over_claimed } = admission;
+		let Admission { carried_in, carried_fees, backed, contested, over_claimed } = admission;
 		let period = report.period;
 		let peer = report.peer.clone();
 		let backed_total = backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b));
@@ -123,7 +137,8 @@ impl<T: Config> Pallet<T> {
 		ranking.try_insert(at, (ranked, peer.clone())).map_err(|_| Error::<T>::ReportSetFull)?;
 		Ranking::<T>::insert(period, ranking);
 		let mut from_announced = BoundedVec::<u128, T::MaxDApps>::new();
-		for ((dapp, claimed), backing) in report.per_dapp.iter().zip(backed.iter()) {
+		for (i, ((dapp, claimed), backing)) in report.per_dapp.iter().zip(backed.iter()).enumerate()
+		{
 			let mut announced = 0;
 			if *backing > 0 {
 				announced = Self::note_reservation(dapp, report.from_period, *backing);
@@ -131,13 +146,14 @@ impl<T: Config> Pallet<T> {
 			}
 			// As long as `per_dapp`, which is bounded by the same `MaxDApps`.
 			let _ = from_announced.try_push(announced);
-			if backing < claimed {
+			let claimable = backing.saturating_add(contested.get(i).copied().unwrap_or(0));
+			if claimable < *claimed {
 				Self::deposit_event(Event::UnpaidTrafficClaimed {
 					peer: peer.clone(),
 					period,
 					dapp: dapp.clone(),
 					claimed: *claimed,
-					counted: *backing,
+					counted: claimable,
 				});
 			}
 		}
@@ -153,6 +169,7 @@ impl<T: Config> Pallet<T> {
 				outcome: None,
 				displaced,
 				backed,
+				contested,
 				over_claimed,
 				from_announced: if from_announced.iter().any(|a| *a > 0) {
 					from_announced

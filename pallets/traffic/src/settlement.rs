@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		let emission = T::MiningPool::period_emission(period).peers;
 		Settling::<T>::put(Settlement {
 			period,
-			stage: SettlementStage::Counting(0),
+			stage: SettlementStage::Failing(0),
 			top: BoundedVec::new(),
 			top_group: parameters.top_group.min(T::MaxTopGroup::get()),
 			reward_cap: parameters.reward_cap,
@@ -49,32 +49,47 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn settle_step(mut s: SettlementOf<T>) -> Weight {
 		match s.stage {
-			SettlementStage::Counting(from) => {
+			SettlementStage::Failing(from) | SettlementStage::Counting(from) => {
+				let passed_pass = matches!(s.stage, SettlementStage::Counting(_));
 				let ranking = Ranking::<T>::get(s.period);
-				let end = from.saturating_add(T::SettleBatch::get()).min(ranking.len() as u32);
-				// Highest first, so that a full top group is filled in rank order.
-				let mut dapps = 0u64;
-				for i in from..end {
-					let (_, peer) = &ranking[ranking.len() - 1 - i as usize];
-					dapps = dapps.saturating_add(u64::from(Self::count_report(&mut s, peer)));
+				let len = ranking.len() as u32;
+				// Highest first, so that a full top group is filled, and contested bytes are
+				// counted, in rank order. The failed reports go first, freeing their
+				// reservations for the passed reports' contested bytes. A block counts at most
+				// `SettleBatch` reports, and looks at most at four times as many (a report
+				// left for the other pass costs a read), so that the two passes over a full set
+				// take 25 blocks, not 40.
+				let batch = T::SettleBatch::get();
+				let (mut end, mut counted, mut dapps) = (from, 0u32, 0u64);
+				while end < len && counted < batch && end - from < batch.saturating_mul(4) {
+					let (_, peer) = &ranking[(len - 1 - end) as usize];
+					if let Some(d) = Self::count_report(&mut s, peer, passed_pass) {
+						counted += 1;
+						dapps = dapps.saturating_add(u64::from(d));
+					}
+					end += 1;
 				}
-				let counted = end - from;
-				if end as usize >= ranking.len() {
-					s.total_traffic =
-						s.top.iter().fold(0u128, |sum, (t, _)| sum.saturating_add(*t));
-					s.stage = SettlementStage::Paying(0);
-				} else {
-					s.stage = SettlementStage::Counting(end);
-				}
+				let looked_at = end - from;
+				s.stage = match (passed_pass, end >= len) {
+					(false, false) => SettlementStage::Failing(end),
+					(false, true) => SettlementStage::Counting(0),
+					(true, false) => SettlementStage::Counting(end),
+					(true, true) => {
+						s.total_traffic =
+							s.top.iter().fold(0u128, |sum, (t, _)| sum.saturating_add(*t));
+						SettlementStage::Paying(0)
+					}
+				};
 				Settling::<T>::put(s);
 				// The benchmark's reports all name the same DApps, whose paid bytes and
 				// reservations it reads and writes once per block; every DApp of every report
 				// may be another: its reservation, paid bytes and withdrawal, and the claim's
 				// move of the fee from the escrow to the foundation and the pool (three
-				// accounts). Charged until the benchmark uses
+				// accounts), twice for contested bytes. Charged until the benchmark uses
 				// distinct DApps and `weights.rs` is regenerated.
 				T::WeightInfo::settle_count(counted)
-					.saturating_add(T::DbWeight::get().reads_writes(7 * dapps, 6 * dapps))
+					.saturating_add(T::DbWeight::get().reads(u64::from(looked_at)))
+					.saturating_add(T::DbWeight::get().reads_writes(11 * dapps, 10 * dapps))
 			}
 			SettlementStage::Paying(from) => {
 				let end = from.saturating_add(T::PayoutBatch::get()).min(s.top.len() as u32);
@@ -97,33 +112,51 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Count one report: its audit, its paid bytes, its place in the top group.
-	/// Returns the number of DApps the report names.
-	pub(crate) fn count_report(s: &mut SettlementOf<T>, peer: &T::AccountId) -> u32 {
+	/// Count one report if its audit passed (`passed_pass`) or if it did not (otherwise): its
+	/// audit, its paid bytes, its place in the top group. Returns the number of DApps the
+	/// report names, `None` if it is left for the other pass.
+	pub(crate) fn count_report(
+		s: &mut SettlementOf<T>,
+		peer: &T::AccountId,
+		passed_pass: bool,
+	) -> Option<u32> {
 		let period = s.period;
-		let Some(mut record) = Reports::<T>::get(period, peer).defensive() else { return 0 };
+		let mut record = Reports::<T>::get(period, peer).defensive()?;
+		let passed = matches!(record.status, AuditStatus::Passed { .. });
+		if passed != passed_pass {
+			return None;
+		}
 		let dapps = record.report.per_dapp.len() as u32;
 		let mut traffic = TrafficOf::<T>::get(peer).unwrap_or_default();
 		let mut outcome = ReportOutcome::<T::Balance>::default();
-		let passed = matches!(record.status, AuditStatus::Passed { .. });
 		// Whatever the outcome, the report's reservations end here: a passed report claims
 		// them below, a failed one frees them for other reports.
 		Self::release_backing(&record, passed);
 		match record.status {
 			AuditStatus::Passed { .. } => {
 				let mut fees = T::Balance::zero();
-				for ((dapp, claimed), backing) in
-					record.report.per_dapp.iter().zip(record.backed.iter())
+				let from_period = record.report.from_period;
+				for (i, ((dapp, claimed), backing)) in
+					record.report.per_dapp.iter().zip(record.backed.iter()).enumerate()
 				{
 					// The reservation kept the backed bytes for this report; defensive: never
 					// count more than the DApp has left.
-					let counted = (*backing)
-						.min(T::Billing::unclaimed_paid_bytes(dapp, record.report.from_period));
+					let mut counted =
+						(*backing).min(T::Billing::unclaimed_paid_bytes(dapp, from_period));
 					if counted < *backing {
 						defensive!("reserved paid bytes were claimed by another report");
 					}
 					if counted > 0 {
 						fees = fees.saturating_add(T::Billing::claim_paid_bytes(dapp, counted));
+					}
+					// Contested bytes count from what no pending report has reserved now: the
+					// reservations of failed and dropped reports, and bytes bought since.
+					let contested =
+						record.contested_of(i).min(Self::available_paid_bytes(dapp, from_period));
+					if contested > 0 {
+						Self::note_reservation(dapp, from_period, contested);
+						fees = fees.saturating_add(T::Billing::claim_paid_bytes(dapp, contested));
+						counted = counted.saturating_add(contested);
 					}
 					outcome.unpaid_claimed |= counted < *claimed;
 					outcome.counted = outcome.counted.saturating_add(counted);
@@ -164,7 +197,7 @@ impl<T: Config> Pallet<T> {
 		}
 		record.outcome = Some(outcome);
 		Reports::<T>::insert(period, peer, record);
-		dapps
+		Some(dapps)
 	}
 
 	/// Put `(traffic, peer)` into the top group if it ranks there.
@@ -352,7 +385,13 @@ impl<T: Config> Pallet<T> {
 			emission: summary.emission,
 			reward: outcome.reward,
 			carried_out: outcome.carried_out,
-			unpaid_claimed: outcome.unpaid_claimed || unbacked,
+			// Until settled, whether some claim is not backed yet (its contested bytes may
+			// still count).
+			unpaid_claimed: if record.outcome.is_some() {
+				outcome.unpaid_claimed
+			} else {
+				unbacked
+			},
 			fees: outcome.fees,
 			capped: outcome.capped,
 		})

@@ -159,6 +159,12 @@ pub struct ReportRecord<
 	/// DApp's announced withdrawal, which goes back to it if the report is not counted
 	/// ([`crate::Pallet::announce_withdrawal`]).
 	pub from_announced: BoundedVec<u128, MaxDApps>,
+	/// Per DApp of `report.per_dapp` (empty if none): claimed bytes within what the DApp had
+	/// paid for and nobody had claimed, beyond `backed` because other pending reports had
+	/// reserved them first. They are audited with the backed bytes, and settlement counts them
+	/// from what those reservations left free, in rank order (the front-running defence of
+	/// issue 14: a report sent first cannot cost an honest peer its receipts).
+	pub contested: BoundedVec<u128, MaxDApps>,
 }
 
 impl<
@@ -170,6 +176,17 @@ impl<
 	/// The report's backed bytes over all its DApps.
 	pub fn backed_total(&self) -> u128 {
 		self.backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b))
+	}
+
+	/// The contested bytes of the `i`-th DApp of `report.per_dapp` (see `contested`).
+	pub fn contested_of(&self, i: usize) -> u128 {
+		self.contested.get(i).copied().unwrap_or(0)
+	}
+
+	/// The bytes of the `i`-th DApp that may count: its backed and contested bytes, the ones
+	/// the audit samples.
+	pub fn claimable_of(&self, i: usize) -> u128 {
+		self.backed.get(i).copied().unwrap_or(0).saturating_add(self.contested_of(i))
 	}
 }
 
@@ -245,7 +262,11 @@ pub struct TrafficParameters {
 	MaxEncodedLen,
 )]
 pub enum SettlementStage {
-	/// Counting the reports in ranking order from the given position.
+	/// Counting the reports that did not pass their audits, in ranking order from the given
+	/// position: their reservations are freed before any passed report is counted, so that
+	/// passed reports' contested bytes may be counted from them.
+	Failing(u32),
+	/// Counting the reports that passed their audits, in ranking order from the given position.
 	Counting(u32),
 	/// Paying the top group from the given rank (0-based).
 	Paying(u32),

@@ -233,6 +233,39 @@ fn the_worker_leaves_out_receipts_the_chain_would_not_count() {
 	});
 }
 
+/// The front-running point of issue 14's first review, on the serving node's side: receipts of a
+/// DApp whose paid bytes another report reserved first are still reported (contested, counted if
+/// that report fails), not left out to be forgotten once the period is claimed.
+///
+/// How it was checked: with the worker's filter on the DApp's available bytes (unclaimed minus
+/// reserved), the report claimed 1 000 of the 4 000 bytes and the other receipt was left out.
+#[test]
+fn the_worker_reports_receipts_whose_paid_bytes_another_report_reserved_first() {
+	build_and_execute_offchain(|pool| {
+		let mut node = honest_node(PEER, 0, 1_000);
+		node.serve(0, 2, DAPP, 0, 3_000);
+		pay_for(DAPP, 3_000, 1);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		// A liar reserves 3 000 of the DApp's 4 000 bytes at the window's opening.
+		register_peer(2);
+		let mut liar = Node::new(2);
+		liar.serve(0, 2, DAPP, 9, 3_000);
+		run_to_report_window(0);
+		assert_ok!(liar.submit(0, 0));
+		run_to_report_sending(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::submit_report { .. }]));
+		let record = Reports::<Test>::get(0, PEER).expect("reported");
+		assert_eq!(record.report.per_dapp.to_vec(), vec![(DAPP, 4_000)]);
+		assert_eq!((record.backed.to_vec(), record.contested.to_vec()), (vec![1_000], vec![3_000]));
+		run_to_first_audit(0);
+		assert!(matches!(run_offchain_worker(&pool)[..], [Call::answer_audit { .. }]));
+		run_to_settled(0);
+		assert_eq!(Traffic::explain_reward(&PEER, 0).unwrap().counted, 4_000);
+	});
+}
+
 #[test]
 fn a_resent_report_is_the_one_first_signed() {
 	build_and_execute_offchain(|pool| {

@@ -323,18 +323,22 @@ fn settlement_work_is_spread_over_blocks() {
 		}
 		let start = start_of(1) + u64::from(AUDIT_START + 2 * AUDIT_WINDOW);
 		run_to(start);
-		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(0));
+		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Failing(0));
+		// No report failed: the first pass looks at up to four batches' worth of reports (12)
+		// in a block, and counts none.
 		run_to(start + 1);
+		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(0));
+		run_to(start + 2);
 		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(3));
-		run_to(start + 3);
+		run_to(start + 4);
 		let s = Settling::<Test>::get().unwrap();
 		assert_eq!(s.stage, SettlementStage::Paying(0));
 		assert_eq!(s.top.len(), 8);
-		run_to(start + 4);
+		run_to(start + 5);
 		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Paying(3));
 		let paid: Vec<_> = (1..=8).filter(|p| free(*p) > spb(10)).collect();
 		assert_eq!(paid, vec![6, 7, 8], "the best first");
-		run_to(start + 6);
+		run_to(start + 7);
 		assert!(Settling::<Test>::get().is_none());
 		assert_eq!(NextToSettle::<Test>::get(), 1);
 		assert!((1..=8).all(|p| free(p) > spb(10)));
@@ -437,8 +441,11 @@ fn a_dapps_paid_bytes_back_the_reports_that_reserve_them_first() {
 			period: 0,
 			dapp: DAPP,
 			claimed: 2_500,
-			counted: 500
+			counted: 2_000
 		}));
+		// 500 backed, 1 500 contested with peer 1's reservation.
+		let record = Reports::<Test>::get(0, 3).unwrap();
+		assert_eq!((record.backed.to_vec(), record.contested.to_vec()), (vec![500], vec![1_500]));
 		assert_eq!(Reserved::<Test>::get(DAPP), 2_000);
 		assert_noop!(nodes[2].submit(0, 0), Error::<Test>::NotPaidFor);
 		run_to_first_audit(0);
