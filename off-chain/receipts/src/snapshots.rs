@@ -47,17 +47,43 @@ pub const MAX_QUEUED_SNAPSHOTS: usize = 64;
 /// How often a compare-and-set is retried.
 const ATTEMPTS: usize = 16;
 
+/// The most reports a worker builds for one peer and period: the first, and rebuilds after the
+/// chain refused the one before (each kept under its own key, [`snapshot_version_key`], until the
+/// period is forgotten, since a refused report may still land).
+pub const MAX_REPORT_VERSIONS: u8 = 3;
+
 /// The key of `peer`'s snapshot of the report of `period`.
 pub fn snapshot_key<AccountId: Encode>(peer: &AccountId, period: u32) -> Vec<u8> {
 	(REPORTED_PREFIX, peer, period).encode()
 }
 
-/// The peer and period of a snapshot's key; `None` if it is not one.
+/// The key of the `version`-th snapshot of `peer`'s report of `period`: version 0 is
+/// [`snapshot_key`], later ones append the version. A key's value never changes once written,
+/// so a mark of it on disk stays true.
+pub fn snapshot_version_key<AccountId: Encode>(
+	peer: &AccountId,
+	period: u32,
+	version: u8,
+) -> Vec<u8> {
+	if version == 0 {
+		snapshot_key(peer, period)
+	} else {
+		(REPORTED_PREFIX, peer, period, version).encode()
+	}
+}
+
+/// The peer and period of a snapshot's key, of any version; `None` if it is not one.
 pub fn snapshot_of<AccountId: Decode>(key: &[u8]) -> Option<(AccountId, u32)> {
 	let mut input = key;
 	let prefix = Vec::<u8>::decode(&mut input).ok()?;
 	let peer = AccountId::decode(&mut input).ok()?;
 	let period = u32::decode(&mut input).ok()?;
+	if !input.is_empty() {
+		let version = u8::decode(&mut input).ok()?;
+		if version == 0 || version >= MAX_REPORT_VERSIONS {
+			return None;
+		}
+	}
 	(prefix == REPORTED_PREFIX && input.is_empty()).then_some((peer, period))
 }
 
@@ -250,6 +276,30 @@ mod tests {
 		assert_eq!(restore::<u64>(&mut kv, &old, b"claimed"), Restored::Forgotten);
 		assert_eq!(kv.get(&old), None);
 		assert_eq!(restore::<u64>(&mut kv, b"not a snapshot key", b"x"), Restored::Forgotten);
+	}
+
+	#[test]
+	fn a_rebuilt_reports_snapshot_has_a_key_of_its_own_for_the_same_peer_and_period() {
+		let first = snapshot_version_key(&7u64, 5, 0);
+		assert_eq!(first, snapshot_key(&7u64, 5));
+		let second = snapshot_version_key(&7u64, 5, 1);
+		assert_ne!(first, second);
+		assert_eq!(snapshot_of::<u64>(&second), Some((7, 5)));
+		assert_eq!(
+			snapshot_of::<u64>(&snapshot_version_key(&7u64, 5, MAX_REPORT_VERSIONS - 1)),
+			Some((7, 5))
+		);
+		// A version the worker never writes, or trailing bytes, are no snapshot key.
+		assert_eq!(snapshot_of::<u64>(&(REPORTED_PREFIX, 7u64, 5u32, 0u8).encode()), None);
+		assert_eq!(
+			snapshot_of::<u64>(&(REPORTED_PREFIX, 7u64, 5u32, MAX_REPORT_VERSIONS).encode()),
+			None
+		);
+		assert_eq!(snapshot_of::<u64>(&(REPORTED_PREFIX, 7u64, 5u32, 1u8, 0u8).encode()), None);
+		// Forgotten with its period.
+		let mut kv = Memory::default();
+		kv.0.insert(crate::offchain_forgotten_key(&7u64), 6u32.encode());
+		assert!(is_forgotten::<u64>(&kv, &second));
 	}
 
 	#[test]

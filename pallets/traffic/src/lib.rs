@@ -118,6 +118,9 @@ pub const PREPAID_ESCROW: frame_support::PalletId = frame_support::PalletId(*b"s
 
 /// The prefix of the off-chain markers of built reports.
 const BUILT_REPORT: &[u8] = b"spacebook/traffic/built-report";
+/// The prefix of the off-chain counts of reports built for a peer and period (their snapshots'
+/// versions, [`spacebook_receipts::snapshots::snapshot_version_key`]).
+const REPORT_VERSIONS: &[u8] = b"spacebook/traffic/report-versions";
 /// The prefix of the off-chain markers of sent audit answers.
 const SENT_ANSWER: &[u8] = b"spacebook/traffic/sent-answer";
 /// The prefix of the off-chain keys of the receipts a report committed to.

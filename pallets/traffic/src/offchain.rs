@@ -65,8 +65,46 @@ impl<T: Config> Pallet<T> {
 		spacebook_receipts::store::stored(&LocalStorage, peer, period)
 	}
 
-	pub(crate) fn reported_key(peer: &T::AccountId, period: u32) -> Vec<u8> {
-		spacebook_receipts::snapshots::snapshot_key(peer, period)
+	/// The key of the `version`-th report built for `peer` and `period` (0: the first).
+	pub(crate) fn reported_version_key(peer: &T::AccountId, period: u32, version: u8) -> Vec<u8> {
+		spacebook_receipts::snapshots::snapshot_version_key(peer, period, version)
+	}
+
+	/// How many reports the worker built for `peer` and `period`: its count, and any kept
+	/// report beyond it (the node restored snapshots from disk after the off-chain storage lost
+	/// the count; a version key is never written twice).
+	pub(crate) fn report_versions(peer: &T::AccountId, period: u32) -> u8 {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		let max = spacebook_receipts::snapshots::MAX_REPORT_VERSIONS;
+		let mut versions = StorageValueRef::persistent(&(REPORT_VERSIONS, peer, period).encode())
+			.get::<u8>()
+			.ok()
+			.flatten()
+			.unwrap_or(0)
+			.min(max);
+		while versions < max
+			&& sp_io::offchain::local_storage_get(
+				sp_core::offchain::StorageKind::PERSISTENT,
+				&Self::reported_version_key(peer, period, versions),
+			)
+			.is_some()
+		{
+			versions += 1;
+		}
+		versions
+	}
+
+	/// The kept `version`-th report of `peer` for `period`, with its signature and receipts.
+	pub(crate) fn kept_report(
+		peer: &T::AccountId,
+		period: u32,
+		version: u8,
+	) -> Option<ReportedOf<T>> {
+		use sp_runtime::offchain::storage::StorageValueRef;
+		StorageValueRef::persistent(&Self::reported_version_key(peer, period, version))
+			.get::<ReportedOf<T>>()
+			.ok()
+			.flatten()
 	}
 
 	/// The bytes per DApp of receipts sorted by stream key (so each DApp's receipts are
@@ -205,6 +243,14 @@ impl<T: Config> Pallet<T> {
 	/// to, and sent again unchanged if the chain has not recorded it a few blocks later, so
 	/// that the receipts kept always answer the report that lands.
 	///
+	/// A kept report the chain now refuses ([`Pallet::check_report`]: the set filled up, the
+	/// DApps' paid bytes were reserved, the peer's key changed, …) is not sent again as it is:
+	/// the worker builds the report again, at most every few blocks, and sends the new one if
+	/// it differs, up to [`spacebook_receipts::snapshots::MAX_REPORT_VERSIONS`] reports in all.
+	/// Each is kept under a key of its own until the period is forgotten, because a refused
+	/// report still in a transaction pool may become valid and land; its audit is answered
+	/// from the receipts it commits to (the first review of issue 14, point 4).
+	///
 	/// The kept snapshot is sent only once the node has synced it to disk
 	/// ([`spacebook_receipts::snapshots`]): a report never lands whose receipts a power loss
 	/// could take from the node. The report goes out in the first run after the node's sync,
@@ -220,12 +266,24 @@ impl<T: Config> Pallet<T> {
 		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
 			return;
 		}
-		let kept_key = Self::reported_key(peer, period);
-		let kept = StorageValueRef::persistent(&kept_key);
-		let (report, signature) = match kept.get::<ReportedOf<T>>().ok().flatten() {
-			Some((report, signature, _)) => (report, signature),
-			None => {
-				// Building reads every kept receipt: at most every few blocks.
+		let versions = Self::report_versions(peer, period);
+		let newest = versions.checked_sub(1).and_then(|v| Self::kept_report(peer, period, v));
+		let refused = newest.as_ref().and_then(|(r, s, _)| Self::check_report(r, s).err());
+		let (report, signature, kept_key) = match newest {
+			Some((report, signature, _)) if refused.is_none() => {
+				(report, signature, Self::reported_version_key(peer, period, versions - 1))
+			}
+			Some(_) if versions >= snapshots::MAX_REPORT_VERSIONS => {
+				log::debug!(
+					target: LOG_TARGET,
+					"{peer:?}: the chain refuses the report of {period} ({refused:?}); \
+					 no rebuild is left"
+				);
+				return;
+			}
+			newest => {
+				// Building reads every kept receipt: at most every few blocks. (A first report
+				// is kept and sent whatever the chain says, as before: the pool judges it.)
 				if !Self::claim_send(&(BUILT_REPORT, peer, period).encode(), n) {
 					return;
 				}
@@ -234,9 +292,28 @@ impl<T: Config> Pallet<T> {
 					log::warn!(target: LOG_TARGET, "cannot sign the report of {peer:?}");
 					return;
 				};
-				kept.set(&(report.clone(), signature.clone(), receipts));
+				// A rebuild is kept only if the chain takes it (a new key's signature, new
+				// receipts, a new `from_period`): one it refuses too would only use a version.
+				if newest.is_some() {
+					if let Err(e) = Self::check_report(&report, &signature) {
+						log::debug!(
+							target: LOG_TARGET,
+							"{peer:?}: the chain refuses the report of {period} ({refused:?}), \
+							 and a new one ({e:?})"
+						);
+						return;
+					}
+				}
+				let kept_key = Self::reported_version_key(peer, period, versions);
+				StorageValueRef::persistent(&kept_key).set(&(
+					report.clone(),
+					signature.clone(),
+					receipts,
+				));
+				StorageValueRef::persistent(&(REPORT_VERSIONS, peer, period).encode())
+					.set(&versions.saturating_add(1));
 				snapshots::queue_for_sync(&mut LocalStorage, &kept_key);
-				(report, signature)
+				(report, signature, kept_key)
 			}
 		};
 		if !snapshots::is_synced(&LocalStorage, &kept_key) {
@@ -266,16 +343,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn send_answers(peer: &T::AccountId, period: u32, round: u8, n: BlockNumberFor<T>) {
-		use sp_runtime::offchain::storage::StorageValueRef;
 		let Some(record) = Reports::<T>::get(period, peer) else { return };
 		if record.status != AuditStatus::Pending {
 			return;
 		}
-		let Some((_, _, receipts)) = StorageValueRef::persistent(&Self::reported_key(peer, period))
-			.get::<ReportedOf<T>>()
-			.ok()
-			.flatten()
+		// The kept report that landed (a rebuilt one, or one the chain refused for a while).
+		let Some((_, _, receipts)) = (0..Self::report_versions(peer, period))
+			.rev()
+			.filter_map(|v| Self::kept_report(peer, period, v))
+			.find(|(report, _, _)| *report == record.report)
 		else {
+			log::warn!(target: LOG_TARGET, "{peer:?}: no kept receipts match the report");
 			return;
 		};
 		let Ok(tree) = SumTree::new(&receipts) else { return };
@@ -346,9 +424,12 @@ impl<T: Config> Pallet<T> {
 		let from = from.max(until.saturating_sub(T::MaxRollover::get().saturating_add(1)));
 		for q in from..until {
 			spacebook_receipts::store::forget(&mut LocalStorage, peer, q);
-			let reported = Self::reported_key(peer, q);
-			StorageValueRef::persistent(&reported).clear();
-			spacebook_receipts::snapshots::forget(&mut LocalStorage, &reported);
+			for version in 0..spacebook_receipts::snapshots::MAX_REPORT_VERSIONS {
+				let reported = Self::reported_version_key(peer, q, version);
+				StorageValueRef::persistent(&reported).clear();
+				spacebook_receipts::snapshots::forget(&mut LocalStorage, &reported);
+			}
+			StorageValueRef::persistent(&(REPORT_VERSIONS, peer, q).encode()).clear();
 			StorageValueRef::persistent(&(SENT_REPORT, peer, q).encode()).clear();
 			StorageValueRef::persistent(&(BUILT_REPORT, peer, q).encode()).clear();
 			for round in 1u8..=2 {

@@ -266,6 +266,93 @@ fn the_worker_reports_receipts_whose_paid_bytes_another_report_reserved_first() 
 	});
 }
 
+/// The first review of issue 14, point 4: a kept report the chain now refuses is not sent again
+/// unchanged for the rest of the window. Here it was lost on its way while bigger reports filled
+/// the set; late receipts make a new report that ranks, which the worker builds, keeps under a
+/// key of its own, sends, and answers the audit of.
+///
+/// How it was checked: with the kept report sent whatever the chain says, the worker resent the
+/// refused report until the window closed, and the late receipts were never reported.
+#[test]
+fn a_report_the_chain_refuses_is_built_again_and_the_new_one_is_answered() {
+	build_and_execute_offchain(|pool| {
+		MaxReportsParam::set(1);
+		let mut node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		let big = honest_node(2, 0, 5_000);
+		run_to_report_sending(0);
+		offchain_worker_with_node();
+		let lost = std::mem::take(&mut pool.write().transactions);
+		assert_eq!(lost.len(), 1, "sent, and lost on its way");
+		let sent_at = System::block_number();
+		assert_ok!(big.submit(0, 0));
+		// Refused now (the set is full of a bigger report): not sent again, nothing rebuilt.
+		run_to(sent_at + 1);
+		offchain_worker_with_node();
+		assert!(pool.read().transactions.is_empty(), "a refused report is not resent");
+		assert_eq!(Traffic::report_versions(&PEER, 0), 1);
+		// Late receipts: 6 000 more bytes, which rank above the big report. (The mock's report
+		// window is ten blocks: this is its last resend.)
+		node.serve(0, 9, DAPP, 0, 6_000);
+		pay_for(DAPP, 6_000, 1);
+		store_receipts(PEER, 0, &node.receipts);
+		run_to(sent_at + u64::from(RESUBMIT_AFTER));
+		offchain_worker_with_node();
+		let calls = dispatch_pool(&pool);
+		assert!(matches!(calls[..], [Call::submit_report { .. }]));
+		assert_eq!(Traffic::report_versions(&PEER, 0), 2);
+		let record = Reports::<Test>::get(0, PEER).expect("the new report landed");
+		assert_eq!(record.report.root, node.tree().root());
+		assert!(Traffic::kept_report(&PEER, 0, 0).is_some(), "the refused one is kept too");
+		run_to_first_audit(0);
+		assert!(matches!(run_offchain_worker(&pool)[..], [Call::answer_audit { .. }]));
+		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
+		// Once the period is claimed, every version is forgotten.
+		run_to_settled(0);
+		run_offchain_worker(&pool);
+		assert_eq!(Traffic::report_versions(&PEER, 0), 0);
+		assert!((0..2).all(|v| Traffic::kept_report(&PEER, 0, v).is_none()));
+	});
+}
+
+/// A kept report refused for a while (a liar reserved the DApp's paid bytes) is not rebuilt
+/// into the same refused report, nor sent; once the chain takes it again (the DApp bought more
+/// traffic) it is sent as it was, and its audit is answered.
+#[test]
+fn a_report_refused_for_a_while_is_sent_again_once_the_chain_takes_it() {
+	build_and_execute_offchain(|pool| {
+		let node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		run_to_report_sending(0);
+		let sent_at = System::block_number();
+		offchain_worker_with_node();
+		assert_eq!(std::mem::take(&mut pool.write().transactions).len(), 1, "lost on its way");
+		// A liar reserves all the DApp's paid bytes with forged receipts.
+		register_peer(2);
+		let mut liar = Node::new(2);
+		liar.serve(0, 2, DAPP, 9, 3_000);
+		assert_ok!(liar.submit(0, 0));
+		// Refused (NotPaidFor); the rebuild a few blocks later is the same report, refused too.
+		for at in [sent_at + 1, sent_at + u64::from(RESUBMIT_AFTER)] {
+			run_to(at);
+			offchain_worker_with_node();
+			assert!(pool.read().transactions.is_empty(), "refused: NotPaidFor");
+		}
+		assert_eq!(Traffic::report_versions(&PEER, 0), 1, "no rebuild kept");
+		pay_for(DAPP, 3_000, 1);
+		run_to(sent_at + u64::from(RESUBMIT_AFTER) + 1);
+		offchain_worker_with_node();
+		let calls = dispatch_pool(&pool);
+		assert!(matches!(calls[..], [Call::submit_report { .. }]));
+		assert_eq!(Traffic::report_versions(&PEER, 0), 1);
+		run_to_first_audit(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::answer_audit { .. }]));
+	});
+}
+
 #[test]
 fn a_resent_report_is_the_one_first_signed() {
 	build_and_execute_offchain(|pool| {
@@ -336,7 +423,7 @@ fn no_report_is_sent_before_its_snapshot_is_on_disk_and_a_restored_snapshot_answ
 		node_beats();
 		Traffic::offchain_worker(System::block_number());
 		assert!(pool.read().transactions.is_empty(), "kept, not sent");
-		let key = Traffic::reported_key(&PEER, 0);
+		let key = Traffic::reported_version_key(&PEER, 0, 0);
 		assert!(!snapshots::is_synced(&crate::offchain::LocalStorage, &key));
 		// Without the node's sync, later runs do not send it either.
 		run_to(System::block_number() + u64::from(RESUBMIT_AFTER) + 1);
@@ -353,12 +440,19 @@ fn no_report_is_sent_before_its_snapshot_is_on_disk_and_a_restored_snapshot_answ
 		run_to(System::block_number() + 1);
 		let calls = run_offchain_worker(&pool);
 		assert!(matches!(calls[..], [Call::submit_report { .. }]));
-		// Power loss: the off-chain storage lost the snapshot. The node puts its copy back.
+		// Power loss: the off-chain storage lost the snapshot, and the count of reports built.
+		// The node puts its copy back.
 		sp_io::offchain::local_storage_clear(sp_core::offchain::StorageKind::PERSISTENT, &key);
+		sp_io::offchain::local_storage_clear(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			&(crate::REPORT_VERSIONS, PEER, 0u32).encode(),
+		);
+		assert_eq!(Traffic::report_versions(&PEER, 0), 0);
 		assert_eq!(
 			snapshots::restore::<AccountId>(&mut storage, &disk[0].0, &disk[0].1),
 			snapshots::Restored::Restored
 		);
+		assert_eq!(Traffic::report_versions(&PEER, 0), 1, "found without its count");
 		run_to_first_audit(0);
 		let calls = run_offchain_worker(&pool);
 		assert!(matches!(calls[..], [Call::answer_audit { .. }]));
