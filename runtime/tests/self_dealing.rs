@@ -6,6 +6,9 @@
 //! a grid of attacker budgets, numbers of sybil peers, honest traffic and two claiming strategies
 //! (split the bought bytes among the sybils, or let every sybil claim all of them, the attack of
 //! the security review), the attacker's rewards stay below what it paid: its return is below 1.
+//! A second property runs four periods with a second purchase, receipts rolled over from
+//! refused reports, bytes carried with their fees after payouts the pool could not make, and
+//! contested bytes counted from a failed sybil's freed reservation.
 //!
 //! How it was checked: with the pallet as it was before the fix (reports ranked on claimed
 //! bytes, the wash-trading cap off by default), the first case with a budget of 1 GiB
@@ -296,5 +299,291 @@ fn self_dealing_returns_less_than_it_costs_for_any_budget_and_honest_traffic() {
 		}
 	}
 	println!("the attacker's best return: {worst:.4}");
+	assert!(worst < 1.0);
+}
+
+/// How the attacker plays over several periods.
+#[derive(Clone, Copy, Debug)]
+enum Play {
+	/// Each sybil claims its share of the bytes bought, every period.
+	Split,
+	/// Each sybil claims 1.2 shares: the last report's claim is partly contested, and the
+	/// first sybil never answers its audits, so that its reservation is freed for it.
+	OverClaimAndFail,
+	/// Every sybil claims all the bytes bought, every period; the refused ones roll their
+	/// receipts over into later reports.
+	EveryoneClaimsAll,
+}
+
+/// Run `PERIODS` ledgering periods. The honest DApp buys `honest_gib` each period, which its
+/// professional peer serves and reports. The attacker buys `budget_gib` for its own DApp before
+/// period 0 and again before period 2, and its three common peers report receipts of its DApp
+/// every period as `play` says, rolling refused receipts over. The mining pool cannot pay
+/// during period 0's settlement (its balance is taken down to the minimum), so that period's
+/// rewards are carried with their fees into period 1's ranking. Returns the attacker's cost
+/// (the fees of the bytes counted: what it cannot withdraw) and its rewards, and the paths
+/// taken.
+fn attack_over_periods(play: Play, budget_gib: u64, honest_gib: u64) -> (Outcome, Coverage) {
+	const PERIODS: u32 = 4;
+	const SYBILS: u32 = 3;
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+		let eve_key = pair("//EvePeerKey");
+		register_professional(&eve, eve_key.public());
+		let ferdie_client = pair("//FerdieClient");
+		register_dapp(&ferdie, ferdie_client.public());
+		let mut honest = Server { who: eve.clone(), key: eve_key, receipts: Vec::new() };
+
+		let mallory = account("//Mallory");
+		let mallory_client = pair("//MalloryClient");
+		Balances::set_balance(&mallory, 100_000_000 * SPB);
+		register_dapp(&mallory, mallory_client.public());
+		let before = Balances::total_balance(&mallory);
+		let escrow_before = Balances::total_balance(&Traffic::prepaid_escrow());
+		let mut sybils: Vec<Server> = (0..SYBILS)
+			.map(|i| {
+				let who = account(&format!("//Sybil{i}"));
+				let key = pair(&format!("//Sybil{i}PeerKey"));
+				Balances::set_balance(&who, 2 * COMMON_DEPOSIT);
+				Peers::register_common(
+					RuntimeOrigin::signed(who.clone()),
+					key.public().into(),
+					eve.clone().into(),
+					1,
+				)
+				.expect("a sybil registers as a common peer");
+				Peers::top_up_deposit(RuntimeOrigin::signed(who.clone()), COMMON_DEPOSIT)
+					.expect("a sybil holds the common deposit");
+				Server { who, key, receipts: Vec::new() }
+			})
+			.collect();
+		let sybil_before: Vec<u128> =
+			sybils.iter().map(|s| Balances::total_balance(&s.who)).collect();
+		let pool = pallet_token::Pallet::<Runtime>::mining_pool_account();
+		let mut covered = Coverage::default();
+
+		for period in 0..PERIODS {
+			if period % 2 == 0 {
+				Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
+					.expect("Mallory pays");
+			}
+			if honest_gib > 0 {
+				Traffic::buy_traffic(RuntimeOrigin::signed(ferdie.clone()), honest_gib as u32)
+					.expect("Ferdie pays");
+				honest.receipts.push(receipt_of(
+					period,
+					&eve,
+					&ferdie,
+					&ferdie_client,
+					honest_gib * GIB,
+				));
+			}
+			let share = budget_gib * GIB / u64::from(SYBILS);
+			for sybil in sybils.iter_mut() {
+				let bytes = match play {
+					Play::Split => share,
+					Play::OverClaimAndFail => share + share / 5,
+					Play::EveryoneClaimsAll => budget_gib * GIB,
+				};
+				sybil.receipts.push(receipt_of(
+					period,
+					&sybil.who,
+					&mallory,
+					&mallory_client,
+					bytes,
+				));
+			}
+
+			// The report window of `period`: the attacker's reports first, a different sybil
+			// first each period.
+			let start = (period + 1) * 100;
+			run_to(start);
+			let mut reported = Vec::new();
+			let first = period as usize % sybils.len();
+			let order = sybils[first..].iter().chain(&sybils[..first]);
+			for server in order.chain(core::iter::once(&honest)) {
+				if !server.receipts.is_empty() && server.submit_for(period) {
+					reported.push(server.who.clone());
+				}
+			}
+			assert!(honest_gib == 0 || reported.contains(&eve), "the honest report is admitted");
+			run_to(start + 28);
+			for server in sybils.iter().chain(core::iter::once(&honest)) {
+				let fails = matches!(play, Play::OverClaimAndFail) && server.who == sybils[0].who;
+				if reported.contains(&server.who) && !fails {
+					server.answer_for(period);
+				}
+			}
+			// Period 0's settlement: the pool cannot pay.
+			let pool_balance = Balances::total_balance(&pool);
+			if period == 0 {
+				Balances::set_balance(&pool, spacebook_runtime::EXISTENTIAL_DEPOSIT);
+			}
+			run_to(start + 100);
+			if period == 0 {
+				Balances::set_balance(&pool, pool_balance);
+			}
+			let summary = pallet_traffic::Settled::<Runtime>::get(period).expect("settled");
+			if period == 0 {
+				assert_eq!(summary.paid, 0, "the pool could not pay");
+			}
+			// What the paths of this play did.
+			for sybil in &sybils {
+				let Some(e) = Traffic::explain_reward(&sybil.who, period) else { continue };
+				let record = pallet_traffic::Reports::<Runtime>::get(period, &sybil.who)
+					.expect("explained, so kept");
+				covered.carried |= period == 0 && e.carried_out > 0;
+				covered.carried_ranked |= period > 0 && e.carried_in > 0 && e.reward > 0;
+				covered.rolled_over |= record.report.from_period < period;
+				covered.contested_counted |= e.counted > e.backed;
+			}
+			// What the sybils' reports settled forgets; the refused keep their receipts.
+			for server in sybils.iter_mut().chain(core::iter::once(&mut honest)) {
+				let next = pallet_traffic::TrafficOf::<Runtime>::get(&server.who)
+					.map_or(0, |t| t.next_period);
+				server.receipts.retain(|r| r.receipt.period >= next);
+			}
+		}
+		// Honest traffic was paid once the pool could pay again.
+		if honest_gib > 0 {
+			assert!(Balances::total_balance(&eve) > 0);
+			assert!(
+				(1..PERIODS)
+					.any(|p| Traffic::explain_reward(&eve, p).is_some_and(|e| e.reward > 0)),
+				"the honest peer is paid"
+			);
+		}
+		let seed = spacebook_runtime::EXISTENTIAL_DEPOSIT.saturating_sub(escrow_before);
+		let withdrawable = pallet_traffic::Prepaid::<Runtime>::get(&mallory).fees;
+		let cost = before - Balances::total_balance(&mallory) - withdrawable - seed;
+		let rewards = sybils
+			.iter()
+			.zip(sybil_before)
+			.map(|(s, before)| Balances::total_balance(&s.who) - before)
+			.sum();
+		(Outcome { cost, rewards, honest_reward: 0 }, covered)
+	})
+}
+
+/// Which paths a run over several periods took.
+#[derive(Debug, Default, PartialEq)]
+struct Coverage {
+	/// A sybil's period-0 bytes stayed carried (the pool could not pay).
+	carried: bool,
+	/// Carried bytes ranked and were paid in a later period.
+	carried_ranked: bool,
+	/// A report reached back to an earlier period's receipts.
+	rolled_over: bool,
+	/// A report was counted for more than its backed bytes (contested bytes, freed).
+	contested_counted: bool,
+}
+
+/// One receipt of `bytes` from `client` for `dapp`, served by `server` in `period`.
+fn receipt_of(
+	period: u32,
+	server: &AccountId,
+	dapp: &AccountId,
+	client: &sr25519::Pair,
+	bytes: u64,
+) -> SignedReceipt<AccountId> {
+	Receipt {
+		period,
+		session: [period as u8; 16],
+		server: server.clone(),
+		dapp: dapp.clone(),
+		client_key: client.public(),
+		bytes,
+	}
+	.sign(client, &Traffic::genesis_hash())
+}
+
+impl Server {
+	/// The report of `period` over the receipts kept (all unclaimed, oldest first).
+	fn report_for(&self, period: u32) -> TrafficReportOf<Runtime> {
+		let tree = self.tree();
+		let dapp = self.receipts[0].receipt.dapp.clone();
+		let from_period = self.receipts.iter().map(|r| r.receipt.period).min().unwrap_or(period);
+		TrafficReport {
+			peer: self.who.clone(),
+			period,
+			from_period,
+			root: tree.root(),
+			leaf_count: tree.leaf_count(),
+			per_dapp: vec![(dapp, tree.root().sum)].try_into().expect("one DApp"),
+		}
+	}
+
+	/// Report `period` through the pool's check and the call; `false` if either refused.
+	fn submit_for(&self, period: u32) -> bool {
+		let report = self.report_for(period);
+		let signature = self.key.sign(&Traffic::report_payload(&report)).into();
+		Traffic::authorize_report(TransactionSource::External, &report, &signature).is_ok()
+			&& Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+				.is_ok()
+	}
+
+	/// Answer round 1 of the audit of its report of `period`.
+	fn answer_for(&self, period: u32) {
+		let tree = self.tree();
+		let answers: AnswersOf<Runtime> = Traffic::audit_positions(period, &self.who, 1)
+			.into_iter()
+			.map(|position| {
+				let i = tree.leaf_at(position).expect("a position inside the tree");
+				SampleAnswer {
+					leaf_index: i,
+					receipt: self.receipts[i as usize].clone(),
+					proof: tree.proof(i).expect("a leaf").try_into().expect("a short proof"),
+				}
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("as many answers as samples");
+		Traffic::answer_audit(
+			frame_system::RawOrigin::Authorized.into(),
+			period,
+			self.who.clone(),
+			answers,
+		)
+		.expect("genuine receipts pass the audit");
+	}
+}
+
+/// The property over several periods (the first review of issue 14, point 7): receipts rolled
+/// over from refused reports, bytes carried with their fees after a payout the pool could not
+/// make, contested bytes counted from a failed sybil's freed reservation, and a second purchase
+/// do not lift the attacker's return to 1, over budgets below and above a period's emission and
+/// with or without honest traffic.
+#[test]
+fn self_dealing_over_periods_with_rollover_carried_bytes_and_failed_payouts_does_not_pay() {
+	let mut worst = 0f64;
+	for play in [Play::Split, Play::OverClaimAndFail, Play::EveryoneClaimsAll] {
+		for budget_gib in [1_000u64, 100_000_000] {
+			for honest_gib in [0u64, 10_000] {
+				let (outcome, covered) = attack_over_periods(play, budget_gib, honest_gib);
+				// Each play takes the paths it is there for.
+				assert!(covered.carried && covered.carried_ranked, "{play:?}: {covered:?}");
+				match play {
+					Play::Split => {}
+					Play::OverClaimAndFail => assert!(covered.contested_counted, "{covered:?}"),
+					Play::EveryoneClaimsAll => assert!(covered.rolled_over, "{covered:?}"),
+				}
+				let ratio = outcome.rewards as f64 / outcome.cost as f64;
+				println!(
+					"{play:?}, budget {budget_gib} GiB, honest {honest_gib} GiB: cost {} rewards \
+					 {} return {ratio:.4}",
+					outcome.cost, outcome.rewards
+				);
+				assert!(outcome.cost > 0, "{play:?}: some attacker traffic was counted");
+				assert!(outcome.rewards > 0, "{play:?}: the attacker was paid something");
+				assert!(
+					outcome.rewards < outcome.cost,
+					"self-dealing paid: {outcome:?} ({play:?}, {budget_gib} GiB, honest {honest_gib})"
+				);
+				worst = worst.max(ratio);
+			}
+		}
+	}
+	println!("the attacker's best return over periods: {worst:.4}");
 	assert!(worst < 1.0);
 }
