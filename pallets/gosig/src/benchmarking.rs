@@ -1,8 +1,10 @@
 //! Benchmarks of `pallet_gosig` (frame-benchmarking v2).
 
 use super::*;
+use codec::Decode;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
+use spacebook_gosig_primitives::SealedHeader;
 
 /// `count` distinct billing-peer ids (storage only needs their bytes, so no keystore is used).
 fn billing_peers<T: Config>(count: u32) -> BoundedVec<AuthorityId, T::MaxAuthorities> {
@@ -68,6 +70,88 @@ mod benchmarks {
 			SignedVote { payload, voter: 0, signature: signature.into() }
 		};
 		EquivocationProof::Vote { first: signed(1), second: signed(2) }
+	}
+
+	/// A billing peer whose key is in the keystore, made peer 0 of the current set, and two
+	/// blocks it sealed in round 9 on the same parent of this chain, each header as long as a
+	/// proof may carry ([`MAX_SEALED_HEADER_LEN`]): the most hashing a proof takes.
+	fn block_equivocation<T: Config>() -> EquivocationProofOf<T> {
+		use sp_runtime::{traits::Header as _, Digest, DigestItem};
+		use spacebook_gosig_primitives::{PreDigest, KEY_TYPE};
+		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+		let mut peers = billing_peers::<T>(T::MaxAuthorities::get()).into_inner();
+		peers[0] = AuthorityId::from(public);
+		Authorities::<T>::put(BoundedVec::try_from(peers).expect("MaxAuthorities peers"));
+		// Block 1 of this chain is the parent (its hash is kept), and the blocks are number 2.
+		let parent = T::Hash::decode(&mut &[0x42; 32][..]).expect("32-byte hashes");
+		frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::from(1u32), parent);
+		frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::from(2u32));
+		// The VRF signature is not checked by a proof; zero bytes are a valid encoding.
+		let pre = PreDigest {
+			round: 9,
+			authority_index: 0,
+			vrf_signature: Decode::decode(&mut &[0u8; 96][..]).expect("a canonical encoding"),
+		};
+		let sealed = |block: u8| {
+			let header_with = |padding: usize| {
+				let root = T::Hash::decode(&mut &[block; 32][..]).expect("32-byte hashes");
+				HeaderFor::<T>::new(
+					BlockNumberFor::<T>::from(2u32),
+					root,
+					Default::default(),
+					parent,
+					Digest {
+						logs: alloc::vec![
+							DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode()),
+							DigestItem::Other(alloc::vec![0u8; padding]),
+						],
+					},
+				)
+			};
+			// The longest padding that fits (its length prefix grows with it).
+			let mut padding = MAX_SEALED_HEADER_LEN - header_with(0).encode().len();
+			while header_with(padding).encode().len() > MAX_SEALED_HEADER_LEN {
+				padding -= 1;
+			}
+			let bytes = header_with(padding).encode();
+			assert_eq!(bytes.len(), MAX_SEALED_HEADER_LEN);
+			let seal =
+				sp_io::crypto::sr25519_sign(KEY_TYPE, &public, &sp_io::hashing::blake2_256(&bytes))
+					.expect("the key is in the keystore");
+			SealedHeader { header: bytes, seal: seal.into() }
+		};
+		EquivocationProof::Blocks {
+			set_id: CurrentSetId::<T>::get(),
+			first: sealed(1),
+			second: sealed(2),
+		}
+	}
+
+	#[benchmark]
+	fn report_block_equivocation() {
+		let proof = block_equivocation::<T>();
+		let set_id = CurrentSetId::<T>::get();
+
+		#[extrinsic_call]
+		report_equivocation(frame_system::RawOrigin::Authorized, alloc::boxed::Box::new(proof));
+
+		assert!(ReportedEquivocations::<T>::contains_key((set_id, 9, 0)));
+	}
+
+	#[benchmark]
+	fn authorize_report_block_equivocation() -> Result<(), BenchmarkError> {
+		let proof = block_equivocation::<T>();
+		let call = Call::<T>::report_equivocation { proof: alloc::boxed::Box::new(proof) };
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call must be authorizable")?
+				.map_err(|_| "the proof must be valid")?;
+		}
+
+		Ok(())
 	}
 
 	#[benchmark]

@@ -377,13 +377,14 @@ pub mod pallet {
 		/// Complexity: `O(1)`: two signature checks, three storage accesses (the authority set
 		/// is bounded by `MaxAuthorities`); for two blocks, also two hashes of headers of at most
 		/// [`MAX_SEALED_HEADER_LEN`] bytes and two reads of block hashes
-		/// ([`Pallet::block_proof_surcharge`]).
+		/// ([`Pallet::report_equivocation_weight`]).
 		#[pallet::call_index(2)]
-		#[pallet::weight(<T as Config>::WeightInfo::report_equivocation()
-			.saturating_add(Pallet::<T>::block_proof_surcharge()))]
+		#[pallet::weight(Pallet::<T>::report_equivocation_weight(proof))]
 		#[pallet::authorize(Pallet::<T>::authorize_report_equivocation)]
-		#[pallet::weight_of_authorize(<T as Config>::WeightInfo::authorize_report_equivocation()
-			.saturating_add(Pallet::<T>::block_proof_surcharge()))]
+		#[pallet::weight_of_authorize(
+			<T as Config>::WeightInfo::authorize_report_equivocation()
+				.max(<T as Config>::WeightInfo::authorize_report_block_equivocation())
+		)]
 		pub fn report_equivocation(
 			origin: OriginFor<T>,
 			proof: alloc::boxed::Box<EquivocationProofOf<T>>,
@@ -405,13 +406,16 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// What a proof of two blocks costs beyond the benchmarked proof of two votes: hashing two
-	/// headers of at most [`MAX_SEALED_HEADER_LEN`] bytes (about 0.1 ms each in wasm, counted
-	/// twice over) and reading two block hashes. Charged to every report until the benchmark
-	/// covers block proofs and `weights.rs` is regenerated.
-	pub fn block_proof_surcharge() -> Weight {
-		Weight::from_parts(400_000_000, 2 * MAX_SEALED_HEADER_LEN as u64)
-			.saturating_add(T::DbWeight::get().reads(2))
+	/// The weight of reporting `proof`: a proof of two blocks hashes two headers of up to
+	/// [`MAX_SEALED_HEADER_LEN`] bytes and reads two block hashes, which a proof of two votes
+	/// does not.
+	pub fn report_equivocation_weight(proof: &EquivocationProofOf<T>) -> Weight {
+		match proof {
+			EquivocationProof::Blocks { .. } => {
+				<T as Config>::WeightInfo::report_block_equivocation()
+			}
+			_ => <T as Config>::WeightInfo::report_equivocation(),
+		}
 	}
 
 	/// What the node's engine needs for a round, as of the current state.

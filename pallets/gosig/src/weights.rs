@@ -22,6 +22,8 @@ pub trait WeightInfo {
 	fn set_election_target() -> Weight;
 	fn report_equivocation() -> Weight;
 	fn authorize_report_equivocation() -> Weight;
+	fn report_block_equivocation() -> Weight;
+	fn authorize_report_block_equivocation() -> Weight;
 }
 
 /// Weights for `pallet_gosig` measured on the reference machine, using the runtime's database
@@ -82,6 +84,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(183_544_000, 4687)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
+	/// Not measured yet: the vote proof's weight and the former surcharge (two 16 KiB header
+	/// hashes, two block-hash reads).
+	fn report_block_equivocation() -> Weight {
+		Self::report_equivocation()
+			.saturating_add(Weight::from_parts(400_000_000, 32_768))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+	}
+	/// Not measured yet (see `report_block_equivocation`).
+	fn authorize_report_block_equivocation() -> Weight {
+		Self::authorize_report_equivocation()
+			.saturating_add(Weight::from_parts(400_000_000, 32_768))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+	}
 }
 
 /// For tests: the same weights with RocksDB constants.
@@ -104,5 +119,15 @@ impl WeightInfo for () {
 	fn authorize_report_equivocation() -> Weight {
 		Weight::from_parts(183_544_000, 4687)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
+	}
+	fn report_block_equivocation() -> Weight {
+		Self::report_equivocation()
+			.saturating_add(Weight::from_parts(400_000_000, 32_768))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+	}
+	fn authorize_report_block_equivocation() -> Weight {
+		Self::authorize_report_equivocation()
+			.saturating_add(Weight::from_parts(400_000_000, 32_768))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 }

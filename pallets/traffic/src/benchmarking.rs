@@ -98,10 +98,14 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 	let key = T::PeerKey::generate_pair(None);
 	T::BenchmarkHelper::register_peer(&peer, key.clone());
 	let dapps = dapps::<T>(d);
-	// Every DApp paid for half of what the report claims: a reservation and an event each.
+	// Every DApp paid for half of what the report claims, announced the withdrawal of half of
+	// that, and has a fifth of it reserved by another report: per DApp, a reservation, part of it
+	// taken from the announcement (a write), contested bytes, and an event.
 	for dapp in &dapps {
 		let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
 		T::BenchmarkHelper::register_dapp(dapp, client, 500_000);
+		Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 250_000, period: PERIOD });
+		Reserved::<T>::insert(dapp, 100_000);
 	}
 	let report = record::<T>(&peer, &dapps, 1_000_000).report;
 	let signature =
@@ -238,7 +242,9 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, report, signature);
 
-		assert!(Reports::<T>::contains_key(PERIOD, &peer));
+		let record = Reports::<T>::get(PERIOD, &peer).expect("accepted");
+		assert_eq!(record.contested.first(), Some(&100_000));
+		assert!(record.from_announced.first().is_some_and(|a| *a > 0));
 		assert_eq!(Ranking::<T>::get(PERIOD).len() as u32, T::MaxReports::get());
 	}
 
