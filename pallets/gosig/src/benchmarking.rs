@@ -4,7 +4,7 @@ use super::*;
 use codec::Decode;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
-use spacebook_gosig_primitives::SealedHeader;
+use spacebook_gosig_primitives::{SealedHeader, MAX_SEALED_HEADER_LEN};
 
 /// `count` distinct billing-peer ids (storage only needs their bytes, so no keystore is used).
 fn billing_peers<T: Config>(count: u32) -> BoundedVec<AuthorityId, T::MaxAuthorities> {

@@ -56,7 +56,7 @@ use sp_runtime::{traits::Zero, Perbill};
 use spacebook_gosig_primitives::{
 	per_peer_probability, proposer_threshold, vrf_input, AuthorityId, AuthorityIndex, ConsensusLog,
 	EquivocationError, EquivocationProof, GosigConfiguration, PreDigest, Randomness, Round, SetId,
-	GOSIG_ENGINE_ID, MAX_SEALED_HEADER_LEN, VRF_RANDOMNESS_CONTEXT,
+	GOSIG_ENGINE_ID, VRF_RANDOMNESS_CONTEXT,
 };
 
 /// An equivocation proof of the runtime's block type.
@@ -376,7 +376,7 @@ pub mod pallet {
 		///
 		/// Complexity: `O(1)`: two signature checks, three storage accesses (the authority set
 		/// is bounded by `MaxAuthorities`); for two blocks, also two hashes of headers of at most
-		/// [`MAX_SEALED_HEADER_LEN`] bytes and two reads of block hashes
+		/// [`MAX_SEALED_HEADER_LEN`](spacebook_gosig_primitives::MAX_SEALED_HEADER_LEN) bytes and two reads of block hashes
 		/// ([`Pallet::report_equivocation_weight`]).
 		#[pallet::call_index(2)]
 		#[pallet::weight(Pallet::<T>::report_equivocation_weight(proof))]
@@ -407,7 +407,7 @@ pub mod pallet {
 
 impl<T: Config> Pallet<T> {
 	/// The weight of reporting `proof`: a proof of two blocks hashes two headers of up to
-	/// [`MAX_SEALED_HEADER_LEN`] bytes and reads two block hashes, which a proof of two votes
+	/// [`MAX_SEALED_HEADER_LEN`](spacebook_gosig_primitives::MAX_SEALED_HEADER_LEN) bytes and reads two block hashes, which a proof of two votes
 	/// does not.
 	pub fn report_equivocation_weight(proof: &EquivocationProofOf<T>) -> Weight {
 		match proof {
