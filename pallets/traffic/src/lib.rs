@@ -660,6 +660,9 @@ pub mod pallet {
 		/// The fee is more than the DApp's free balance can pay without what it must keep:
 		/// its existential deposit and its frozen (locked or vesting) funds.
 		CannotPayFee,
+		/// The previous period is still being settled; reports of this period are taken once
+		/// it is (a peer's first unclaimed period depends on it).
+		PreviousPeriodNotSettled,
 	}
 
 	#[pallet::hooks]

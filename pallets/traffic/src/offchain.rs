@@ -263,7 +263,12 @@ impl<T: Config> Pallet<T> {
 	) {
 		use sp_runtime::offchain::storage::StorageValueRef;
 		use spacebook_receipts::snapshots;
-		if Reports::<T>::contains_key(period, peer) || !T::Registry::can_earn(peer) {
+		// Nothing is built before the previous period is settled: the peer's first unclaimed
+		// period may still move (the chain would refuse the report, `PreviousPeriodNotSettled`).
+		if Reports::<T>::contains_key(period, peer)
+			|| !T::Registry::can_earn(peer)
+			|| NextToSettle::<T>::get() < period
+		{
 			return;
 		}
 		let versions = Self::report_versions(peer, period);

@@ -30,6 +30,9 @@ impl<T: Config> Pallet<T> {
 				&& Self::offset_of(now) < T::ReportWindow::get(),
 			Error::<T>::ReportWindowClosed
 		);
+		// The peer's first unclaimed period, which `from_period` is checked against, is final
+		// only once the previous period is settled (the first review of issue 14, point 6).
+		ensure!(NextToSettle::<T>::get() >= report.period, Error::<T>::PreviousPeriodNotSettled);
 		ensure!(T::Registry::can_earn(&report.peer), Error::<T>::CannotEarn);
 		let key = T::Registry::peer_key(&report.peer).ok_or(Error::<T>::CannotEarn)?;
 		ensure!(

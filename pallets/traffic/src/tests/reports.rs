@@ -439,4 +439,26 @@ fn the_documented_error_indices_hold() {
 	assert_eq!(index(Error::<Test>::NotPaidFor), 25);
 	assert_eq!(index(Error::<Test>::TooManyReceipts), 26);
 	assert_eq!(index(Error::<Test>::CannotPayFee), 31);
+	assert_eq!(index(Error::<Test>::PreviousPeriodNotSettled), 32);
+}
+
+/// A report is taken only once the previous period is settled: until then the peer's first
+/// unclaimed period may still move, and a report from it could claim receipts the previous
+/// report is about to be counted for (the first review of issue 14, point 6: this was left to
+/// timing). Checked failing without the check: the report was accepted while period 0's
+/// settlement was unfinished.
+#[test]
+fn a_report_waits_for_the_previous_periods_settlement() {
+	build_and_execute(|| {
+		let node = honest_node(1, 0, 1_000);
+		report_and_settle(0, &[(&node, 0)]);
+		let mut next = honest_node(1, 1, 1_000);
+		next.receipts.retain(|r| r.receipt.period == 1);
+		run_to_report_window(1);
+		// As if period 0's settlement were still running.
+		NextToSettle::<Test>::put(0);
+		assert_noop!(next.submit(1, 1), Error::<Test>::PreviousPeriodNotSettled);
+		NextToSettle::<Test>::put(1);
+		assert_ok!(next.submit(1, 1));
+	});
 }
