@@ -70,28 +70,29 @@ impl<T: Config> Pallet<T> {
 		spacebook_receipts::snapshots::snapshot_version_key(peer, period, version)
 	}
 
-	/// How many reports the worker built for `peer` and `period`: its count, and any kept
-	/// report beyond it (the node restored snapshots from disk after the off-chain storage lost
-	/// the count; a version key is never written twice).
+	/// How many reports the worker built for `peer` and `period`: its count, or one more than
+	/// the highest kept version above it (the node restored snapshots from disk after the
+	/// off-chain storage lost the count, or lost an earlier version that never reached the disk;
+	/// the attacker review of this change). Keys below the count are not read.
 	pub(crate) fn report_versions(peer: &T::AccountId, period: u32) -> u8 {
 		use sp_runtime::offchain::storage::StorageValueRef;
 		let max = spacebook_receipts::snapshots::MAX_REPORT_VERSIONS;
-		let mut versions = StorageValueRef::persistent(&(REPORT_VERSIONS, peer, period).encode())
+		let counted = StorageValueRef::persistent(&(REPORT_VERSIONS, peer, period).encode())
 			.get::<u8>()
 			.ok()
 			.flatten()
 			.unwrap_or(0)
 			.min(max);
-		while versions < max
-			&& sp_io::offchain::local_storage_get(
-				sp_core::offchain::StorageKind::PERSISTENT,
-				&Self::reported_version_key(peer, period, versions),
-			)
-			.is_some()
-		{
-			versions += 1;
-		}
-		versions
+		(counted..max)
+			.rev()
+			.find(|v| {
+				sp_io::offchain::local_storage_get(
+					sp_core::offchain::StorageKind::PERSISTENT,
+					&Self::reported_version_key(peer, period, *v),
+				)
+				.is_some()
+			})
+			.map_or(counted, |v| v + 1)
 	}
 
 	/// The kept `version`-th report of `peer` for `period`, with its signature and receipts.
@@ -272,10 +273,15 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let versions = Self::report_versions(peer, period);
-		let newest = versions.checked_sub(1).and_then(|v| Self::kept_report(peer, period, v));
-		let refused = newest.as_ref().and_then(|(r, s, _)| Self::check_report(r, s).err());
+		// The newest kept report, if any: `Some(None)` if its key holds what does not decode
+		// (another runtime's encoding), which is treated as refused.
+		let newest = versions.checked_sub(1).map(|v| Self::kept_report(peer, period, v));
+		let refused = match &newest {
+			Some(Some((r, s, _))) => Self::check_report(r, s).err(),
+			_ => None,
+		};
 		let (report, signature, kept_key) = match newest {
-			Some((report, signature, _)) if refused.is_none() => {
+			Some(Some((report, signature, _))) if refused.is_none() => {
 				(report, signature, Self::reported_version_key(peer, period, versions - 1))
 			}
 			Some(_) if versions >= snapshots::MAX_REPORT_VERSIONS => {
@@ -309,12 +315,19 @@ impl<T: Config> Pallet<T> {
 						return;
 					}
 				}
+				// A version's key is written once: its value, and so the node's mark that it is
+				// on disk, never change.
 				let kept_key = Self::reported_version_key(peer, period, versions);
-				StorageValueRef::persistent(&kept_key).set(&(
-					report.clone(),
-					signature.clone(),
-					receipts,
-				));
+				let kept = (report.clone(), signature.clone(), receipts).encode();
+				if !sp_io::offchain::local_storage_compare_and_set(
+					sp_core::offchain::StorageKind::PERSISTENT,
+					&kept_key,
+					None,
+					&kept,
+				) {
+					log::warn!(target: LOG_TARGET, "{peer:?}: report version {versions} is taken");
+					return;
+				}
 				StorageValueRef::persistent(&(REPORT_VERSIONS, peer, period).encode())
 					.set(&versions.saturating_add(1));
 				snapshots::queue_for_sync(&mut LocalStorage, &kept_key);
@@ -352,8 +365,9 @@ impl<T: Config> Pallet<T> {
 		if record.status != AuditStatus::Pending {
 			return;
 		}
-		// The kept report that landed (a rebuilt one, or one the chain refused for a while).
-		let Some((_, _, receipts)) = (0..Self::report_versions(peer, period))
+		// The kept report that landed (a rebuilt one, or one the chain refused for a while);
+		// every version's key is looked at, in case an earlier one was lost.
+		let Some((_, _, receipts)) = (0..spacebook_receipts::snapshots::MAX_REPORT_VERSIONS)
 			.rev()
 			.filter_map(|v| Self::kept_report(peer, period, v))
 			.find(|(report, _, _)| *report == record.report)

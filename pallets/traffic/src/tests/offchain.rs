@@ -305,6 +305,15 @@ fn a_report_the_chain_refuses_is_built_again_and_the_new_one_is_answered() {
 		let record = Reports::<Test>::get(0, PEER).expect("the new report landed");
 		assert_eq!(record.report.root, node.tree().root());
 		assert!(Traffic::kept_report(&PEER, 0, 0).is_some(), "the refused one is kept too");
+		// Power loss: the off-chain storage lost the count and the first version (never on
+		// disk); the node restored the second. It is found, and answers the audit.
+		for key in [
+			(crate::REPORT_VERSIONS, PEER, 0u32).encode(),
+			Traffic::reported_version_key(&PEER, 0, 0),
+		] {
+			sp_io::offchain::local_storage_clear(sp_core::offchain::StorageKind::PERSISTENT, &key);
+		}
+		assert_eq!(Traffic::report_versions(&PEER, 0), 2);
 		run_to_first_audit(0);
 		assert!(matches!(run_offchain_worker(&pool)[..], [Call::answer_audit { .. }]));
 		assert_eq!(Reports::<Test>::get(0, PEER).unwrap().status, AuditStatus::Passed { round: 1 });
@@ -313,6 +322,59 @@ fn a_report_the_chain_refuses_is_built_again_and_the_new_one_is_answered() {
 		run_offchain_worker(&pool);
 		assert_eq!(Traffic::report_versions(&PEER, 0), 0);
 		assert!((0..2).all(|v| Traffic::kept_report(&PEER, 0, v).is_none()));
+	});
+}
+
+/// Kept reports that do not decode (another runtime's encoding) count as refused: the worker
+/// rebuilds into the next free version, never past the last one, and never writes a version's
+/// key twice (the attacker review of the rebuilds).
+#[test]
+fn undecodable_kept_reports_are_never_overwritten_nor_exceeded() {
+	build_and_execute_offchain(|pool| {
+		use spacebook_receipts::snapshots::MAX_REPORT_VERSIONS;
+		let node = honest_node(PEER, 0, 3_000);
+		store_receipts(PEER, 0, &node.receipts);
+		UintAuthorityId::set_all_keys(vec![1_000 + PEER]);
+		let garbage = |v: u8| {
+			sp_io::offchain::local_storage_set(
+				sp_core::offchain::StorageKind::PERSISTENT,
+				&Traffic::reported_version_key(&PEER, 0, v),
+				b"not a report",
+			)
+		};
+		garbage(0);
+		run_to_report_sending(0);
+		let calls = run_offchain_worker(&pool);
+		assert!(matches!(calls[..], [Call::submit_report { .. }]), "rebuilt as version 1");
+		assert_eq!(Traffic::report_versions(&PEER, 0), 2);
+		assert_eq!(Traffic::kept_report(&PEER, 0, 1).unwrap().0, node.report(0, 0));
+
+		// Every version taken by what does not decode: nothing is built or sent.
+		let at = start_of(2) + u64::from(Traffic::report_send_from());
+		run_to(at);
+		for v in 0..MAX_REPORT_VERSIONS {
+			garbage(v);
+		}
+		let mut other = Node::new(PEER);
+		other.serve(1, 5, DAPP, 0, 1_000);
+		pay_for(DAPP, 1_000, 1);
+		store_receipts(PEER, 1, &other.receipts);
+		for v in 0..MAX_REPORT_VERSIONS {
+			sp_io::offchain::local_storage_set(
+				sp_core::offchain::StorageKind::PERSISTENT,
+				&Traffic::reported_version_key(&PEER, 1, v),
+				b"not a report",
+			);
+		}
+		assert!(run_offchain_worker(&pool).is_empty());
+		assert_eq!(Traffic::report_versions(&PEER, 1), MAX_REPORT_VERSIONS);
+		let beyond =
+			(spacebook_receipts::snapshots::REPORTED_PREFIX, PEER, 1u32, MAX_REPORT_VERSIONS);
+		assert!(sp_io::offchain::local_storage_get(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			&beyond.encode()
+		)
+		.is_none());
 	});
 }
 
