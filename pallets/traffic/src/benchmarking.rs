@@ -97,6 +97,8 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 	let peer: T::AccountId = account("peer", 0, 0);
 	let key = T::PeerKey::generate_pair(None);
 	T::BenchmarkHelper::register_peer(&peer, key.clone());
+	// The previous period is settled.
+	NextToSettle::<T>::put(PERIOD);
 	let dapps = dapps::<T>(d);
 	// Every DApp paid for half of what the report claims, announced the withdrawal of half of
 	// that, and has a fifth of it reserved by another report: per DApp, a reservation, part of it
@@ -360,45 +362,72 @@ mod benchmarks {
 		assert!(Settling::<T>::get().is_some());
 	}
 
+	/// Counting one report that passed its audit, naming `d` DApps of its own (no DApp's
+	/// storage is read twice): for each DApp it releases and claims a reservation of 1 000
+	/// bytes, then counts 1 000 contested bytes taken from the DApp's announced withdrawal (a
+	/// second claim); its claims of 3 000 bytes are over-claimed, it is penalized, and it enters a
+	/// full top group. The most work a passed report's count takes.
 	#[benchmark]
-	fn settle_count(n: Linear<1, { T::SettleBatch::get() }>) {
-		// The most work a report's count takes, for every report: it names `MaxDApps` DApps of
-		// its own (no DApp's storage is read twice in the block); for each it releases and
-		// claims a reservation of 1 000 bytes, then counts 1 000 contested bytes, taken from the
-		// DApp's announced withdrawal (a second claim); its claims of 3 000 bytes are
-		// over-claimed, and it is penalized.
-		let peers: Vec<T::AccountId> = (0..n).map(|i| account("peer", i, 0)).collect();
-		for (i, peer) in peers.iter().enumerate() {
-			T::BenchmarkHelper::register_peer(peer, T::PeerKey::generate_pair(None));
-			let mut dapps: Vec<T::AccountId> =
-				(0..T::MaxDApps::get()).map(|d| account("dapp", d, i as u32)).collect();
-			dapps.sort_by_key(|d| d.encode());
-			for dapp in &dapps {
-				let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
-				T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
-				Reserved::<T>::insert(dapp, 1_000);
-				Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 1_000, period: PERIOD });
-			}
-			let mut r = record::<T>(peer, &dapps, 3_000);
-			r.backed =
-				dapps.iter().map(|_| 1_000u128).collect::<Vec<_>>().try_into().expect("MaxDApps");
-			r.contested = r.backed.clone();
-			r.over_claimed = true;
-			Reports::<T>::insert(PERIOD, peer, r);
+	fn count_passed_report(d: Linear<1, { T::MaxDApps::get() }>) {
+		let peer: T::AccountId = account("peer", 0, 0);
+		T::BenchmarkHelper::register_peer(&peer, T::PeerKey::generate_pair(None));
+		let mut dapps: Vec<T::AccountId> = (0..d).map(|i| account("dapp", i, 0)).collect();
+		dapps.sort_by_key(|d| d.encode());
+		for dapp in &dapps {
+			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+			T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
+			Reserved::<T>::insert(dapp, 1_000);
+			Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 1_000, period: PERIOD });
 		}
+		let mut r = record::<T>(&peer, &dapps, 3_000);
+		r.backed =
+			dapps.iter().map(|_| 1_000u128).collect::<Vec<_>>().try_into().expect("MaxDApps");
+		r.contested = r.backed.clone();
+		r.over_claimed = true;
+		Reports::<T>::insert(PERIOD, &peer, r);
 		let mut s = settlement::<T>();
 
 		#[block]
 		{
-			for peer in &peers {
-				Pallet::<T>::count_report(&mut s, peer, true);
-			}
+			Pallet::<T>::count_report(&mut s, &peer, true, Weight::MAX);
 		}
 
-		assert!(s.top.iter().any(|(_, who)| *who == peers[0]));
-		let outcome = Reports::<T>::get(PERIOD, &peers[0]).and_then(|r| r.outcome);
-		assert!(outcome.is_some_and(|o| o.unpaid_claimed
-			&& o.counted == 2_000u128.saturating_mul(T::MaxDApps::get().into())));
+		assert!(s.top.iter().any(|(_, who)| *who == peer));
+		let outcome = Reports::<T>::get(PERIOD, &peer).and_then(|r| r.outcome);
+		assert!(outcome.is_some_and(|o| o.unpaid_claimed && o.counted == 2_000 * u128::from(d)));
+	}
+
+	/// Counting one report that failed its audit, naming `d` DApps of its own: for each DApp it
+	/// releases a reservation of 1 000 bytes, half of them given back to the DApp's announced
+	/// withdrawal; it displaced a report when accepted, so its peer is suspended.
+	#[benchmark]
+	fn count_failed_report(d: Linear<1, { T::MaxDApps::get() }>) {
+		let peer: T::AccountId = account("peer", 0, 0);
+		T::BenchmarkHelper::register_peer(&peer, T::PeerKey::generate_pair(None));
+		let mut dapps: Vec<T::AccountId> = (0..d).map(|i| account("dapp", i, 0)).collect();
+		dapps.sort_by_key(|d| d.encode());
+		for dapp in &dapps {
+			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+			T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
+			Reserved::<T>::insert(dapp, 1_000);
+			Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 500, period: PERIOD });
+		}
+		let mut r = record::<T>(&peer, &dapps, 1_000);
+		r.status = AuditStatus::Pending;
+		r.displaced = true;
+		r.from_announced =
+			dapps.iter().map(|_| 500u128).collect::<Vec<_>>().try_into().expect("MaxDApps");
+		Reports::<T>::insert(PERIOD, &peer, r);
+		let mut s = settlement::<T>();
+
+		#[block]
+		{
+			Pallet::<T>::count_report(&mut s, &peer, false, Weight::MAX);
+		}
+
+		let record = Reports::<T>::get(PERIOD, &peer).expect("kept");
+		assert_eq!(record.status, AuditStatus::Failed);
+		assert_eq!(Reserved::<T>::get(&dapps[0]), 0);
 	}
 
 	#[benchmark]

@@ -111,6 +111,9 @@ pub const MAX_LOCAL_PEERS: usize = 8;
 pub const MAX_REPORTED_RECEIPTS: usize = 100_000;
 /// Blocks before the off-chain worker sends a report or an answer again.
 pub const RESUBMIT_AFTER: u32 = 5;
+/// A settlement block looks at up to this many times `SettleBatch` reports (a report left for
+/// the other pass costs a read).
+pub const LOOK_FACTOR: u32 = 8;
 /// The prefix of the off-chain markers of sent reports.
 const SENT_REPORT: &[u8] = b"spacebook/traffic/sent-report";
 /// The keyless account that keeps prepaid traffic's fees until reports count the traffic.
@@ -341,9 +344,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBillingPeers: Get<u32>;
 
-		/// Reports counted per block during settlement.
+		/// Reports counted per block during settlement, at most.
 		#[pallet::constant]
 		type SettleBatch: Get<u32>;
+
+		/// The most weight a block spends counting reports during settlement: a report whose
+		/// count would not fit waits for the next block (a report naming many DApps costs many
+		/// storage writes). At least one report is counted per block.
+		#[pallet::constant]
+		type SettleWeight: Get<Weight>;
 
 		/// Winners paid per block during settlement.
 		#[pallet::constant]
@@ -677,9 +686,14 @@ pub mod pallet {
 
 		fn integrity_test() {
 			let period: u32 = T::BlocksPerPeriod::get().saturated_into();
-			let settle_blocks = T::MaxReports::get().div_ceil(T::SettleBatch::get().max(1))
+			// Counting (two passes, see `settle_step`) and paying, while reports fit in
+			// `SettleWeight` (reports naming many DApps may take longer: reports of the next
+			// period wait for it, `PreviousPeriodNotSettled`).
+			let batch = T::SettleBatch::get().max(1);
+			let settle_blocks = T::MaxReports::get().div_ceil(batch)
+				+ T::MaxReports::get().div_ceil((LOOK_FACTOR - 1) * batch + 1)
 				+ T::MaxTopGroup::get().div_ceil(T::PayoutBatch::get().max(1))
-				+ 2;
+				+ 4;
 			assert!(T::ReportWindow::get() > 0, "ReportWindow must be positive");
 			assert!(T::AuditWindow::get() > 0, "AuditWindow must be positive");
 			assert!(

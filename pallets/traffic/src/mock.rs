@@ -151,6 +151,8 @@ parameter_types! {
 	/// fit in a period).
 	pub static MaxReportsParam: u32 = MAX_REPORTS;
 	pub static SettleBatchParam: u32 = 3;
+	/// No weight bound on a settlement block unless a test sets one.
+	pub static SettleWeightParam: Weight = Weight::MAX;
 	pub static PayoutBatchParam: u32 = 3;
 	/// The wash-trading cap until governance sets one: none in most tests, which check the
 	/// whitepaper formula; the runtime's default is tested in `runtime/tests/self_dealing.rs`.
@@ -293,6 +295,7 @@ impl pallet_traffic::Config for Test {
 	type MaxRollover = ConstU32<MAX_ROLLOVER>;
 	type MaxBillingPeers = ConstU32<4>;
 	type SettleBatch = SettleBatchParam;
+	type SettleWeight = SettleWeightParam;
 	type PayoutBatch = PayoutBatchParam;
 	type HistoryDepth = ConstU32<3>;
 	type WeightInfo = ();

@@ -177,50 +177,62 @@ impl<T: Config> Pallet<T> {
 		receipts.sort_by_key(|r| r.receipt.stream_key());
 		receipts.dedup_by_key(|r| r.receipt.stream_key());
 		// Per DApp, in the leaves' order, the bytes paid traffic can back: its receipts' bytes
-		// up to the DApp's paid bytes that no settled report claimed. Bytes other pending
-		// reports reserved first are reported too (contested): they count if those reports
-		// fail (issue 14, front-running). DApps with nothing to back are left out (their
-		// receipts would count for nothing), and past MaxDApps DApps those with the most
-		// backable bytes are kept; the others' receipts are not reported (and are lost once the
-		// periods are claimed).
-		let mut per_dapp: Vec<(T::AccountId, u128)> = Self::per_dapp_totals(&receipts)
+		// up to the DApp's paid bytes that no settled report claimed. Of those, the bytes no
+		// pending report reserved back the report now (*available*); the ones other reports
+		// reserved first are reported too (*contested*): they count if those reports fail
+		// (issue 14, front-running). DApps with nothing to back are left out (their receipts
+		// would count for nothing). Past MaxDApps DApps, and past `max_receipts` receipts, the
+		// available bytes go first, then the contested ones: a DApp whose paid bytes its own
+		// peers reserved at the window's opening cannot push out a DApp that backs the report
+		// with a flood of receipts (the attacker review of this change). The DApps and
+		// receipts left out are not reported (and are lost once the periods are claimed).
+		let mut per_dapp: Vec<(T::AccountId, u128, u128)> = Self::per_dapp_totals(&receipts)
 			.into_iter()
 			.map(|(d, bytes)| {
-				let backable = bytes.min(T::Billing::unclaimed_paid_bytes(&d, from));
-				(d, backable)
+				let available = bytes.min(Self::available_paid_bytes(&d, from));
+				let claimable = bytes.min(T::Billing::unclaimed_paid_bytes(&d, from));
+				let contested = claimable.saturating_sub(available);
+				(d, available, contested)
 			})
-			.filter(|(_, backable)| *backable > 0)
+			.filter(|(_, available, contested)| available.saturating_add(*contested) > 0)
 			.collect();
 		let limit = T::MaxDApps::get() as usize;
+		let order = |d: &(T::AccountId, u128, u128)| {
+			(core::cmp::Reverse(d.1), core::cmp::Reverse(d.2), d.0.encode())
+		};
 		if per_dapp.len() > limit {
 			let mut by_bytes = per_dapp.clone();
-			by_bytes.sort_by_key(|d| (core::cmp::Reverse(d.1), d.0.encode()));
-			let smallest_kept = by_bytes[limit - 1].clone();
-			let keep = |d: &(T::AccountId, u128)| {
-				(core::cmp::Reverse(d.1), d.0.encode())
-					<= (core::cmp::Reverse(smallest_kept.1), smallest_kept.0.encode())
-			};
-			per_dapp.retain(|d| keep(d));
+			by_bytes.sort_by_key(order);
+			let smallest_kept = order(&by_bytes[limit - 1]);
+			per_dapp.retain(|d| order(d) <= smallest_kept);
 			per_dapp.truncate(limit);
 		}
-		// Each DApp's receipts up to its backable bytes.
+		// Each DApp's receipts up to its available and contested bytes, the first ones (in
+		// stream order) on the available bytes; a receipt that fits in them is `backed`.
 		let mut room = per_dapp;
-		let mut kept: Vec<_> = receipts
+		let mut kept: Vec<(SignedReceipt<T::AccountId>, bool)> = receipts
 			.into_iter()
-			.filter(|r| {
-				let Some((_, left)) = room.iter_mut().find(|(d, _)| *d == r.receipt.dapp) else {
-					return false;
-				};
+			.filter_map(|r| {
+				let (_, available, contested) =
+					room.iter_mut().find(|(d, _, _)| *d == r.receipt.dapp)?;
 				let bytes = u128::from(r.receipt.bytes);
-				(bytes <= *left).then(|| *left -= bytes).is_some()
+				if bytes > available.saturating_add(*contested) {
+					return None;
+				}
+				let backed = bytes <= *available;
+				let from_available = bytes.min(*available);
+				*available -= from_available;
+				*contested -= bytes - from_available;
+				Some((r, backed))
 			})
 			.collect();
 		if kept.len() > max_receipts {
-			// The largest receipts; among equal ones, in stream order.
-			kept.sort_by_key(|r| core::cmp::Reverse(r.receipt.bytes));
+			// The backed receipts first, then the largest; among equal ones, in stream order.
+			kept.sort_by_key(|(r, backed)| (!*backed, core::cmp::Reverse(r.receipt.bytes)));
 			kept.truncate(max_receipts);
-			kept.sort_by_key(|r| r.receipt.stream_key());
+			kept.sort_by_key(|(r, _)| r.receipt.stream_key());
 		}
+		let kept: Vec<SignedReceipt<T::AccountId>> = kept.into_iter().map(|(r, _)| r).collect();
 		let per_dapp = Self::per_dapp_totals(&kept);
 		let tree = SumTree::new(&kept).ok()?;
 		let root = tree.root();

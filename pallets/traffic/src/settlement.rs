@@ -6,6 +6,17 @@
 use crate::*;
 use frame_support::{pallet_prelude::*, traits::Defensive};
 
+/// What [`Pallet::count_report`] did with a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CountOutcome {
+	/// Left for the other pass.
+	Skipped,
+	/// Counted, at this weight.
+	Done(Weight),
+	/// Its count does not fit in what is left of the block's budget.
+	Deferred,
+}
+
 impl<T: Config> Pallet<T> {
 	/// The per-block work: draw audit seeds at the windows' ends, settle, prune.
 	pub(crate) fn advance(n: BlockNumberFor<T>) -> Weight {
@@ -56,20 +67,33 @@ impl<T: Config> Pallet<T> {
 				// Highest first, so that a full top group is filled, and contested bytes are
 				// counted, in rank order. The failed reports go first, freeing their
 				// reservations for the passed reports' contested bytes. A block counts at most
-				// `SettleBatch` reports, and looks at most at four times as many (a report
-				// left for the other pass costs a read), so that the two passes over a full set
-				// take 25 blocks, not 40.
+				// `SettleBatch` reports within `SettleWeight`, and looks at most at
+				// `LOOK_FACTOR` times as many (a report left for the other pass costs a read),
+				// so that the two passes over a full set take 20 + 3 blocks, not 40.
 				let batch = T::SettleBatch::get();
-				let (mut end, mut counted, mut dapps) = (from, 0u32, 0u64);
-				while end < len && counted < batch && end - from < batch.saturating_mul(4) {
+				let mut used = Weight::zero();
+				let (mut end, mut counted) = (from, 0u32);
+				while end < len && counted < batch && end - from < batch.saturating_mul(LOOK_FACTOR)
+				{
 					let (_, peer) = &ranking[(len - 1 - end) as usize];
-					if let Some(d) = Self::count_report(&mut s, peer, passed_pass) {
-						counted += 1;
-						dapps = dapps.saturating_add(u64::from(d));
+					// At least one report a block, whatever it weighs.
+					let room = if counted == 0 {
+						Weight::MAX
+					} else {
+						T::SettleWeight::get().saturating_sub(used)
+					};
+					match Self::count_report(&mut s, peer, passed_pass, room) {
+						CountOutcome::Skipped => {}
+						CountOutcome::Done(weight) => {
+							counted += 1;
+							used.saturating_accrue(weight);
+						}
+						CountOutcome::Deferred => break,
 					}
 					end += 1;
 				}
-				let looked_at = end - from;
+				// Every report looked at is read (and the one deferred, if any).
+				let looked_at = u64::from(end - from + 1);
 				s.stage = match (passed_pass, end >= len) {
 					(false, false) => SettlementStage::Failing(end),
 					(false, true) => SettlementStage::Counting(0),
@@ -81,15 +105,12 @@ impl<T: Config> Pallet<T> {
 					}
 				};
 				Settling::<T>::put(s);
-				// The benchmark's reports all name the same DApps, whose paid bytes and
-				// reservations it reads and writes once per block; every DApp of every report
-				// may be another: its reservation, paid bytes and withdrawal, and the claim's
-				// move of the fee from the escrow to the foundation and the pool (three
-				// accounts), twice for contested bytes. Charged until the benchmark uses
-				// distinct DApps and `weights.rs` is regenerated.
-				T::WeightInfo::settle_count(counted)
-					.saturating_add(T::DbWeight::get().reads(u64::from(looked_at)))
-					.saturating_add(T::DbWeight::get().reads_writes(11 * dapps, 10 * dapps))
+				used.saturating_add(T::DbWeight::get().reads_writes(looked_at + 1, 1))
+					.saturating_add(Weight::from_parts(
+						0,
+						(ReportRecordOf::<T>::max_encoded_len() as u64).saturating_mul(looked_at)
+							+ RankingOf::<T>::max_encoded_len() as u64,
+					))
 			}
 			SettlementStage::Paying(from) => {
 				let end = from.saturating_add(T::PayoutBatch::get()).min(s.top.len() as u32);
@@ -113,20 +134,31 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Count one report if its audit passed (`passed_pass`) or if it did not (otherwise): its
-	/// audit, its paid bytes, its place in the top group. Returns the number of DApps the
-	/// report names, `None` if it is left for the other pass.
+	/// audit, its paid bytes, its place in the top group; only if its count's weight is at most
+	/// `room`.
 	pub(crate) fn count_report(
 		s: &mut SettlementOf<T>,
 		peer: &T::AccountId,
 		passed_pass: bool,
-	) -> Option<u32> {
+		room: Weight,
+	) -> CountOutcome {
 		let period = s.period;
-		let mut record = Reports::<T>::get(period, peer).defensive()?;
+		let Some(mut record) = Reports::<T>::get(period, peer).defensive() else {
+			return CountOutcome::Skipped;
+		};
 		let passed = matches!(record.status, AuditStatus::Passed { .. });
 		if passed != passed_pass {
-			return None;
+			return CountOutcome::Skipped;
 		}
 		let dapps = record.report.per_dapp.len() as u32;
+		let weight = if passed {
+			T::WeightInfo::count_passed_report(dapps)
+		} else {
+			T::WeightInfo::count_failed_report(dapps)
+		};
+		if weight.any_gt(room) {
+			return CountOutcome::Deferred;
+		}
 		let mut traffic = TrafficOf::<T>::get(peer).unwrap_or_default();
 		let mut outcome = ReportOutcome::<T::Balance>::default();
 		// Whatever the outcome, the report's reservations end here: a passed report claims
@@ -197,7 +229,7 @@ impl<T: Config> Pallet<T> {
 		}
 		record.outcome = Some(outcome);
 		Reports::<T>::insert(period, peer, record);
-		Some(dapps)
+		CountOutcome::Done(weight)
 	}
 
 	/// Put `(traffic, peer)` into the top group if it ranks there.

@@ -38,6 +38,15 @@ impl Get<Option<Perbill>> for PoolShareOfFees {
 	}
 }
 
+/// What a block may spend counting reports at settlement: a fifth of the block's weight, the
+/// rest staying for transactions and the other hooks.
+pub struct SettleWeight;
+impl Get<frame_support::weights::Weight> for SettleWeight {
+	fn get() -> frame_support::weights::Weight {
+		Perbill::from_percent(20) * super::RuntimeBlockWeights::get().max_block
+	}
+}
+
 /// The billing peers of the era: the accounts of the registered candidates whose Gosig keys are
 /// in the current authority set (a genesis authority without a candidacy is not paid).
 pub struct GosigBillingPeers;
@@ -90,6 +99,7 @@ impl pallet_traffic::Config for Runtime {
 	type MaxRollover = ConstU32<{ 7 * 288 }>;
 	type MaxBillingPeers = ConstU32<100>;
 	type SettleBatch = ConstU32<50>;
+	type SettleWeight = SettleWeight;
 	type PayoutBatch = ConstU32<50>;
 	/// An hour of periods on every node; archive nodes answer for any block.
 	type HistoryDepth = ConstU32<12>;

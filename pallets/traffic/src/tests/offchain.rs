@@ -172,6 +172,53 @@ fn past_max_dapps_the_dapps_with_the_most_backable_bytes_are_reported() {
 	});
 }
 
+/// The attacker review of contested bytes: an attacker whose own peers reserve its DApps' paid
+/// bytes at the window's opening, and whose DApps then download much from an honest peer, must
+/// not push the honest DApps (whose paid bytes back the report) out of the honest peer's report,
+/// neither past `MaxDApps` DApps nor past the most receipts a report holds: the available bytes
+/// go first. Otherwise the report, all contested, would be refused (`NotPaidFor`).
+///
+/// How it was checked: with DApps ranked and receipts cut by unclaimed bytes alone, the report
+/// named the four reserved DApps and no honest one, and the cut report held only the attacker's
+/// large receipts.
+#[test]
+fn reserved_dapps_do_not_push_paying_ones_out_of_a_report() {
+	build_and_execute_offchain(|_pool| {
+		register_peer(PEER);
+		let mut node = Node::new(PEER);
+		// The attacker's DApps 1 to 4 (sorting before the honest ones) paid 100 000 bytes each,
+		// all reserved by a report of its own; the honest DApps 40 and 41 paid 1 000.
+		register_peer(2);
+		let mut own = Node::new(2);
+		for (i, dapp) in [1u64, 2, 3, 4].into_iter().enumerate() {
+			authorize(dapp, i as u32);
+			pay_for(dapp, 100_000, 1);
+			own.serve(0, i as u8, dapp, i as u32, 100_000);
+			for session in 0..3u8 {
+				node.serve(0, 10 * i as u8 + session, dapp, i as u32, 30_000);
+			}
+		}
+		for (i, dapp) in [40u64, 41].into_iter().enumerate() {
+			authorize(dapp, 10 + i as u32);
+			pay_for(dapp, 1_000, 1);
+			node.serve(0, 100 + i as u8, dapp, 10 + i as u32, 1_000);
+		}
+		store_receipts(PEER, 0, &node.receipts);
+		run_to_report_window(0);
+		assert_ok!(own.submit(0, 0));
+		// Six DApps, four per report: both honest DApps are in.
+		let (report, _) = Traffic::build_report(&PEER, 0).unwrap();
+		let dapps: Vec<u64> = report.per_dapp.iter().map(|(d, _)| *d).collect();
+		assert_eq!(dapps, vec![1, 2, 40, 41]);
+		// At most three receipts: the two honest ones first.
+		let (report, kept) = Traffic::build_report_of_at_most(&PEER, 0, 3).unwrap();
+		assert_eq!(kept.len(), 3);
+		assert_eq!(report.per_dapp.to_vec(), vec![(1, 30_000), (40, 1_000), (41, 1_000)]);
+		let signature = Node::sign(&report);
+		assert_ok!(Traffic::check_report(&report, &signature));
+	});
+}
+
 /// Finding 4 of the security review (issue 14): the worker truncated a period's receipts to the
 /// most a report holds before it left out those the chain would not count, in stream order, so
 /// a DApp whose account sorts low pushed honest receipts out with a flood of small or unpaid

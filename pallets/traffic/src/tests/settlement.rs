@@ -345,6 +345,53 @@ fn settlement_work_is_spread_over_blocks() {
 	});
 }
 
+/// A settlement block counts reports only within `SettleWeight`, at least one: a report naming
+/// many DApps (many storage writes) waits for the next block rather than overfill this one.
+#[test]
+fn settlement_counts_reports_within_the_weight_budget() {
+	build_and_execute(|| {
+		use crate::weights::WeightInfo;
+		set_top_group(8);
+		// Room for two one-DApp reports a block.
+		let one = <() as WeightInfo>::count_passed_report(1);
+		SettleWeightParam::set(one.saturating_mul(2));
+		let mut nodes: Vec<Node> = (1..=5).map(|p| honest_node(p, 0, 1_000 * p)).collect();
+		// The biggest report names two DApps: it weighs more than the budget's half.
+		authorize(DAPP_2, 1);
+		pay_for(DAPP_2, 100, 1);
+		nodes[4].serve(0, 99, DAPP_2, 1, 100);
+		report_and_settle_until_counting(&nodes);
+		let counting = |n: u32| {
+			assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(n))
+		};
+		// The two-DApp report alone, then two a block.
+		run_to(System::block_number() + 1);
+		counting(1);
+		run_to(System::block_number() + 1);
+		counting(3);
+		run_to(System::block_number() + 1);
+		assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Paying(0));
+		run_to_settled(0);
+		assert!((1..=5).all(|p| Traffic::explain_reward(&p, 0).unwrap().reward > 0));
+	});
+}
+
+/// Report and answer `period` 0 for `nodes`, and run to the block after the failing pass (no
+/// report failed): the counting pass is about to start.
+fn report_and_settle_until_counting(nodes: &[Node]) {
+	run_to_report_window(0);
+	for node in nodes {
+		assert_ok!(node.submit(0, 0));
+	}
+	run_to_first_audit(0);
+	for node in nodes {
+		assert_ok!(node.answer_audit(0));
+	}
+	let start = start_of(1) + u64::from(AUDIT_START + 2 * AUDIT_WINDOW);
+	run_to(start + 1);
+	assert_eq!(Settling::<Test>::get().unwrap().stage, SettlementStage::Counting(0));
+}
+
 #[test]
 fn a_reward_the_pool_cannot_pay_stays_in_the_pool() {
 	build_and_execute(|| {
