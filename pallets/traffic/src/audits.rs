@@ -297,32 +297,20 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight of answering audit round `round` of `record` (checking its samples).
 	pub(crate) fn answer_weight(round: u8, record: &ReportRecordOf<T>) -> Weight {
-		let backed = (0..record.report.per_dapp.len())
-			.filter(|i| record.claimable_of(*i) > 0)
-			.count() as u32;
-		Self::answer_weight_of(round, record.report.per_dapp.len() as u32, backed)
+		Self::answer_weight_of(round, record.report.per_dapp.len() as u32)
 	}
 
-	/// The weight of answering round `round` of a report naming `d` DApps, `backed` of them
-	/// backed: the benchmark's `answer_audit(round, d)`, which sampled [`Config::AuditSamples`]
-	/// and [`Config::SecondAuditSamples`] bytes, plus, for each sample a backed DApp adds beyond
-	/// those, what a second-round sample costs in the benchmark. (The benchmark now samples a
-	/// byte per DApp itself; the surcharge goes when `weights.rs` is regenerated.)
-	pub(crate) fn answer_weight_of(round: u8, d: u32, backed: u32) -> Weight {
-		let base = T::WeightInfo::answer_audit(u32::from(round), d);
-		let extra =
-			Self::audit_samples(round, backed).saturating_sub(Self::audit_samples(round, 0));
-		let second = Self::second_round_new_samples().max(1);
-		let per_sample = T::WeightInfo::answer_audit(2, d)
-			.saturating_sub(T::WeightInfo::answer_audit(1, d))
-			.checked_div(u64::from(second))
-			.unwrap_or_default();
-		base.saturating_add(per_sample.saturating_mul(u64::from(extra)))
+	/// The weight of answering round `round` of a report naming `d` DApps: the benchmark's
+	/// `answer_audit(round, d)`, whose DApps are all backed (a sample each, beyond
+	/// [`Config::AuditSamples`] if more), every sample on a receipt of its own. A report with fewer
+	/// backed DApps samples no more.
+	pub(crate) fn answer_weight_of(round: u8, d: u32) -> Weight {
+		T::WeightInfo::answer_audit(u32::from(round), d)
 	}
 
 	/// The most an audit answer weighs: the second round, [`Config::MaxDApps`] DApps, all backed.
 	pub fn max_answer_weight() -> Weight {
-		Self::answer_weight_of(2, T::MaxDApps::get(), T::MaxDApps::get())
+		Self::answer_weight_of(2, T::MaxDApps::get())
 	}
 
 	pub(crate) fn draw_seed(period: u32, round: u8) -> Weight {

@@ -168,7 +168,10 @@ fn audited<T: Config>(round: u8, d: u32) -> (T::AccountId, AnswersOf<T>) {
 		let mut key = alloc::vec![0xffu8; 40];
 		key.extend_from_slice(&(i as u32).to_be_bytes());
 		let key: NodeKey = key.try_into().expect("44 bytes");
-		let hash = H256::from_low_u64_be(i as u64);
+		// (`from_low_u64_be` needs fixed-hash's `byteorder`, which the wasm build lacks.)
+		let mut hash = [0u8; 32];
+		hash[24..].copy_from_slice(&(i as u64).to_be_bytes());
+		let hash = H256(hash);
 		leaves.push(SumNode { hash, sum: 0, min: key.clone(), max: key });
 	}
 	let tree = SumTree::from_leaves(leaves).expect("ordered");

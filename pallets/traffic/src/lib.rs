@@ -344,6 +344,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBillingPeers: Get<u32>;
 
+		/// The most DApps a period's reports may name together (each DApp a report names is
+		/// storage work at settlement): a report that would pass it enters only by displacing
+		/// the smallest report, like a report entering a full set. Sized so that the settlement
+		/// of a full set fits in its period.
+		#[pallet::constant]
+		type MaxDAppEntries: Get<u32>;
+
 		/// Reports counted per block during settlement, at most.
 		#[pallet::constant]
 		type SettleBatch: Get<u32>;
@@ -382,6 +389,10 @@ pub mod pallet {
 	/// bounds the set and says which report a better one displaces.
 	#[pallet::storage]
 	pub type Ranking<T: Config> = StorageMap<_, Twox64Concat, u32, RankingOf<T>, ValueQuery>;
+
+	/// The DApps each period's reports name, together ([`Config::MaxDAppEntries`]).
+	#[pallet::storage]
+	pub type DAppEntries<T: Config> = StorageMap<_, Twox64Concat, u32, u32, ValueQuery>;
 
 	/// Each peer's carried traffic and first unclaimed period.
 	#[pallet::storage]
@@ -712,6 +723,10 @@ pub mod pallet {
 				"DefaultTopGroup must be in 1..=MaxTopGroup"
 			);
 			assert!(T::MaxDApps::get() > 0 && T::MaxReports::get() > 0, "bounds");
+			assert!(
+				T::MaxDAppEntries::get() >= T::MaxDApps::get(),
+				"MaxDAppEntries must admit a report naming MaxDApps DApps"
+			);
 			assert!(T::HistoryDepth::get() > 0, "HistoryDepth must be positive");
 			// A receipt of period `p` may be reported up to `p + MaxRollover` and audited in the
 			// period after: its client key, if removed, must vouch for it that long.
@@ -1040,6 +1055,13 @@ impl<T: Config> Pallet<T> {
 			}
 			let reports = Reports::<T>::iter_prefix(period).count();
 			ensure!(reports == ranking.len(), "reports and ranking differ");
+			let entries: usize =
+				Reports::<T>::iter_prefix_values(period).map(|r| r.report.per_dapp.len()).sum();
+			ensure!(
+				entries == DAppEntries::<T>::get(period) as usize
+					&& entries <= T::MaxDAppEntries::get() as usize,
+				"a period's DApp entries do not match its reports"
+			);
 		}
 		// The reservations are exactly the backing of the reports not settled yet, and within
 		// what their DApps paid for.

@@ -151,6 +151,8 @@ parameter_types! {
 	/// fit in a period).
 	pub static MaxReportsParam: u32 = MAX_REPORTS;
 	pub static SettleBatchParam: u32 = 3;
+	/// No bound on the DApps a period's reports name unless a test sets one.
+	pub static MaxDAppEntriesParam: u32 = 1_000_000;
 	/// No weight bound on a settlement block unless a test sets one.
 	pub static SettleWeightParam: Weight = Weight::MAX;
 	pub static PayoutBatchParam: u32 = 3;
@@ -294,6 +296,7 @@ impl pallet_traffic::Config for Test {
 	type DefaultRewardCap = DefaultRewardCapParam;
 	type MaxRollover = ConstU32<MAX_ROLLOVER>;
 	type MaxBillingPeers = ConstU32<4>;
+	type MaxDAppEntries = MaxDAppEntriesParam;
 	type SettleBatch = SettleBatchParam;
 	type SettleWeight = SettleWeightParam;
 	type PayoutBatch = PayoutBatchParam;

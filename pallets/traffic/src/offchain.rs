@@ -164,8 +164,11 @@ impl<T: Config> Pallet<T> {
 				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
-		// The work is bounded: past four reports' worth of acceptable receipts the rest of the
-		// periods are left for later reports (the cheap checks run before the signature's).
+		// The work is bounded: past four reports' worth of acceptable receipts the later
+		// periods are not read (the cheap checks run before the signature's). Their receipts
+		// are lost: once this report is counted the peer's first unclaimed period is the next
+		// one (the second review of contested bytes; a report names no last period, so it
+		// cannot leave them for later).
 		let read_at_most = max_receipts.saturating_mul(4);
 		for q in from..=period {
 			receipts

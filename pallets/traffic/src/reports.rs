@@ -91,16 +91,31 @@ impl<T: Config> Pallet<T> {
 			contested = Default::default();
 		}
 		let ranking = Ranking::<T>::get(report.period);
+		// The set is full when it holds `MaxReports` reports, or when this report's DApps
+		// would take its DApps past `MaxDAppEntries` (settlement work: the second attacker
+		// review of contested bytes). A full set takes a report only in place of its smallest,
+		// which must make room for it.
+		let entries = DAppEntries::<T>::get(report.period);
+		let dapps = report.per_dapp.len() as u32;
+		let over_entries = entries.saturating_add(dapps) > T::MaxDAppEntries::get();
 		// The cutoff applies only to a full set: while the set has room every backed report is
 		// admitted, so reports just above the honest ones cannot lock honest peers out by
 		// raising the cutoff (the attacker review of issue 14).
-		if ranking.is_full() {
+		if ranking.is_full() || over_entries {
 			ensure!(ranked >= Cutoff::<T>::get(), Error::<T>::BelowCutoff);
 			let smallest = ranking.first().ok_or(Error::<T>::ReportSetFull)?;
 			ensure!(
 				Self::rank_key(ranked, &report.peer) > Self::rank_key(smallest.0, &smallest.1),
 				Error::<T>::ReportSetFull
 			);
+			if over_entries {
+				let freed = Reports::<T>::get(report.period, &smallest.1)
+					.map_or(0, |r| r.report.per_dapp.len() as u32);
+				ensure!(
+					entries.saturating_sub(freed).saturating_add(dapps) <= T::MaxDAppEntries::get(),
+					Error::<T>::ReportSetFull
+				);
+			}
 		}
 		ensure!(
 			key.verify(&Self::report_payload(report), signature),
@@ -127,14 +142,19 @@ impl<T: Config> Pallet<T> {
 		let backed_total = backed.iter().fold(0u128, |sum, b| sum.saturating_add(*b));
 		let ranked = carried_in.saturating_add(backed_total);
 		let mut ranking = Ranking::<T>::get(period);
-		let displaced = ranking.is_full();
+		let dapps = report.per_dapp.len() as u32;
+		let displaced = ranking.is_full()
+			|| DAppEntries::<T>::get(period).saturating_add(dapps) > T::MaxDAppEntries::get();
 		if displaced {
 			let (_, dropped) = ranking.remove(0);
 			if let Some(record) = Reports::<T>::take(period, &dropped) {
 				Self::release_backing(&record, false);
+				let freed = record.report.per_dapp.len() as u32;
+				DAppEntries::<T>::mutate(period, |e| *e = e.saturating_sub(freed));
 			}
 			Self::deposit_event(Event::ReportDropped { peer: dropped, period });
 		}
+		DAppEntries::<T>::mutate(period, |e| *e = e.saturating_add(dapps));
 		let key = Self::rank_key(ranked, &peer);
 		let at = ranking.partition_point(|(t, who)| Self::rank_key(*t, who) < key);
 		ranking.try_insert(at, (ranked, peer.clone())).map_err(|_| Error::<T>::ReportSetFull)?;
@@ -217,20 +237,15 @@ impl<T: Config> Pallet<T> {
 		T::Billing::unclaimed_paid_bytes(dapp, from_period).saturating_sub(Reserved::<T>::get(dapp))
 	}
 
-	/// The weight of [`Pallet::submit_report`] naming `d` DApps: the benchmark's, plus, per
-	/// DApp, the paid-bytes, withdrawal and reservation reads and the reservation and withdrawal
-	/// writes that the backing added (issue 14). The surcharge goes when `weights.rs` is regenerated from the updated
-	/// benchmark (`scripts/bench-weights.sh pallet_traffic`), which measures them.
+	/// The weight of [`Pallet::submit_report`] naming `d` DApps (benchmarked with a
+	/// reservation, contested bytes and an announced withdrawal per DApp, in a full set).
 	pub fn submit_report_weight(d: u32) -> Weight {
 		T::WeightInfo::submit_report(d)
-			.saturating_add(T::DbWeight::get().reads_writes(3 * u64::from(d), 2 * u64::from(d)))
 	}
 
-	/// The weight of authorizing a report naming `d` DApps: the benchmark's, plus the backing's
-	/// three reads per DApp (see [`Self::submit_report_weight`]).
+	/// The weight of authorizing a report naming `d` DApps.
 	pub fn authorize_report_weight(d: u32) -> Weight {
 		T::WeightInfo::authorize_report(d)
-			.saturating_add(T::DbWeight::get().reads(3 * u64::from(d)))
 	}
 
 	/// The order of reports, worst first: by `T(a)` ascending, then by the account's encoding

@@ -375,6 +375,7 @@ impl<T: Config> Pallet<T> {
 		let result = Reports::<T>::clear_prefix(oldest, limit, None);
 		if result.maybe_cursor.is_none() {
 			Ranking::<T>::remove(oldest);
+			DAppEntries::<T>::remove(oldest);
 			Settled::<T>::remove(oldest);
 			OldestKept::<T>::put(oldest.saturating_add(1));
 		}

@@ -462,3 +462,47 @@ fn a_report_waits_for_the_previous_periods_settlement() {
 		assert_ok!(next.submit(1, 1));
 	});
 }
+
+/// The second attacker review of contested bytes: each DApp a report names is storage work at
+/// settlement, so reports naming many DApps (even with a byte of paid traffic each) could stretch
+/// a period's settlement past the next report window. A period's reports name at most
+/// `MaxDAppEntries` DApps together: past it a report enters only in place of the smallest
+/// report, if that makes room for it.
+///
+/// How it was checked: without the bound every report here was admitted, 13 DApps in all.
+#[test]
+fn a_periods_reports_name_at_most_max_dapp_entries_dapps() {
+	build_and_execute(|| {
+		MaxDAppEntriesParam::set(5);
+		for (i, dapp) in [40u64, 41, 42, 43].into_iter().enumerate() {
+			authorize(dapp, i as u32);
+			pay_for(dapp, 1_000_000, 1);
+		}
+		let node = |peer: u64, claims: &[(u64, u64)]| {
+			register_peer(peer);
+			let mut node = Node::new(peer);
+			for (k, (dapp, bytes)) in claims.iter().enumerate() {
+				node.serve(0, (10 * peer + k as u64) as u8, *dapp, (*dapp - 40) as u32, *bytes);
+			}
+			node
+		};
+		run_to_report_window(0);
+		assert_ok!(node(1, &[(40, 100), (41, 100), (42, 100)]).submit(0, 0));
+		assert_ok!(node(2, &[(40, 1_000), (41, 1_000)]).submit(0, 0));
+		assert_eq!(DAppEntries::<Test>::get(0), 5);
+		// Below the smallest report: refused.
+		assert_noop!(node(3, &[(40, 50)]).submit(0, 0), Error::<Test>::ReportSetFull);
+		// Above it, and dropping it (three DApps) makes room for two.
+		assert_ok!(node(4, &[(42, 5_000), (43, 5_000)]).submit(0, 0));
+		assert!(events().contains(&Event::ReportDropped { peer: 1, period: 0 }));
+		assert_eq!(DAppEntries::<Test>::get(0), 4);
+		assert_ok!(node(5, &[(43, 3_000)]).submit(0, 0));
+		assert_eq!(DAppEntries::<Test>::get(0), 5);
+		// Dropping the smallest (two DApps) does not make room for four.
+		assert_noop!(
+			node(6, &[(40, 9_000), (41, 9_000), (42, 9_000), (43, 9_000)]).submit(0, 0),
+			Error::<Test>::ReportSetFull
+		);
+		assert_eq!(Ranking::<Test>::get(0).len(), 3);
+	});
+}
