@@ -485,3 +485,77 @@ fn a_rolled_over_report_of_receipts_before_the_announcement_is_still_backed() {
 		assert_eq!(announced.bytes, (10u128 << 30) - tree.root().sum);
 	});
 }
+
+/// With the runtime's generated weights, a full set of reports is counted, failing pass
+/// included, and the top group paid, between the end of the second audit round and the end of
+/// the period, within `SettleWeight` a block: a busy period's settlement never runs into the next
+/// report window (whose reports would wait, `PreviousPeriodNotSettled`). Checked for the
+/// compositions `MaxReports` and `MaxDAppEntries` allow: every report naming one DApp, the
+/// entries spread evenly, and as many reports naming `MaxDApps` DApps as fit with one-DApp
+/// reports for the rest, in both orders. Counting is simulated as `settle_step` does it: at most
+/// `SettleBatch` reports a block, each while it fits in what is left of `SettleWeight`, at least
+/// one. The second attacker review of contested bytes found that the hand-written weights let
+/// only ten one-DApp reports be counted a block, and that reports naming many DApps could
+/// stretch settlement over several periods.
+#[test]
+fn a_busy_periods_settlement_fits_before_the_next_report_window() {
+	use frame_support::traits::Get;
+	use pallet_traffic::{weights::WeightInfo, Config};
+	type Weights = <Runtime as Config>::WeightInfo;
+	let budget = <Runtime as Config>::SettleWeight::get().ref_time();
+	let batch = <<Runtime as Config>::SettleBatch as Get<u32>>::get() as usize;
+	let reports = <<Runtime as Config>::MaxReports as Get<u32>>::get();
+	let entries = <<Runtime as Config>::MaxDAppEntries as Get<u32>>::get();
+	let max_dapps = <<Runtime as Config>::MaxDApps as Get<u32>>::get();
+	let top = <<Runtime as Config>::MaxTopGroup as Get<u32>>::get();
+	let payout = <<Runtime as Config>::PayoutBatch as Get<u32>>::get();
+	let period: u32 = <<Runtime as Config>::BlocksPerPeriod as Get<u32>>::get();
+	let audits_end =
+		Traffic::audit_start() + 2 * <<Runtime as Config>::AuditWindow as Get<u32>>::get();
+	let weight =
+		|d: u32| Weights::count_passed_report(d).max(Weights::count_failed_report(d)).ref_time();
+	// The blocks `settle_step` takes to count reports naming `dapps` DApps each, in this order.
+	let counting_blocks = |dapps: &[u32]| {
+		let (mut blocks, mut i) = (0u32, 0usize);
+		while i < dapps.len() {
+			let (mut used, mut counted) = (0u64, 0usize);
+			while i < dapps.len() && counted < batch {
+				let w = weight(dapps[i]);
+				if counted > 0 && used + w > budget {
+					break;
+				}
+				used += w;
+				counted += 1;
+				i += 1;
+			}
+			blocks += 1;
+		}
+		blocks
+	};
+	let n = reports as usize;
+	let spread = entries / reports;
+	let many = (entries - reports) / (max_dapps - 1);
+	let mut mixed: Vec<u32> = (0..many).map(|_| max_dapps).collect();
+	mixed.extend((0..reports - many).map(|_| 1));
+	let mut mixed_reversed = mixed.clone();
+	mixed_reversed.reverse();
+	let failing = reports.div_ceil((pallet_traffic::LOOK_FACTOR - 1) * batch as u32 + 1);
+	let paying = top.div_ceil(payout) + 1;
+	let available = period - audits_end;
+	for (name, dapps) in [
+		("one DApp each", vec![1; n]),
+		("entries spread", vec![spread; n]),
+		("most DApps first", mixed),
+		("most DApps last", mixed_reversed),
+	] {
+		let blocks = 1 + failing + counting_blocks(&dapps) + paying;
+		println!("{name}: {blocks} blocks of {available}");
+		assert!(blocks <= available, "{name}: {blocks} blocks, {available} available");
+	}
+	println!(
+		"count_passed_report: 1 DApp {} µs, {max_dapps} DApps {} µs; SettleWeight {} µs",
+		weight(1) / 1_000_000,
+		weight(max_dapps) / 1_000_000,
+		budget / 1_000_000
+	);
+}

@@ -98,9 +98,10 @@ impl pallet_traffic::Config for Runtime {
 	/// A week of periods.
 	type MaxRollover = ConstU32<{ 7 * 288 }>;
 	type MaxBillingPeers = ConstU32<100>;
-	/// Four DApps a report on average over a full set: its settlement fits in the period
-	/// (`runtime/tests/traffic.rs`, `a_busy_periods_settlement_fits_before_the_next_report_window`).
-	type MaxDAppEntries = ConstU32<4_000>;
+	/// Two and a half DApps a report on average over a full set: its settlement fits in the
+	/// period with three blocks to spare (`runtime/tests/traffic.rs`,
+	/// `a_busy_periods_settlement_fits_before_the_next_report_window`).
+	type MaxDAppEntries = ConstU32<2_500>;
 	type SettleBatch = ConstU32<50>;
 	type SettleWeight = SettleWeight;
 	type PayoutBatch = ConstU32<50>;
