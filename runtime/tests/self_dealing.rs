@@ -59,31 +59,34 @@ impl Server {
 		SumTree::from_leaves(self.receipts.iter().map(SumNode::leaf).collect()).expect("receipts")
 	}
 
-	fn report(&self) -> TrafficReportOf<Runtime> {
+	/// The report of `period` over the receipts kept (all unclaimed, oldest first).
+	fn report_for(&self, period: u32) -> TrafficReportOf<Runtime> {
 		let tree = self.tree();
 		let dapp = self.receipts[0].receipt.dapp.clone();
+		let from_period = self.receipts.iter().map(|r| r.receipt.period).min().unwrap_or(period);
 		TrafficReport {
 			peer: self.who.clone(),
-			period: 0,
-			from_period: 0,
+			period,
+			from_period,
 			root: tree.root(),
 			leaf_count: tree.leaf_count(),
 			per_dapp: vec![(dapp, tree.root().sum)].try_into().expect("one DApp"),
 		}
 	}
 
-	/// Report through the transaction pool's check and the call; `false` if either refused.
-	fn submit(&self) -> bool {
-		let report = self.report();
+	/// Report `period` through the pool's check and the call; `false` if either refused.
+	fn submit_for(&self, period: u32) -> bool {
+		let report = self.report_for(period);
 		let signature = self.key.sign(&Traffic::report_payload(&report)).into();
 		Traffic::authorize_report(TransactionSource::External, &report, &signature).is_ok()
 			&& Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
 				.is_ok()
 	}
 
-	fn answer(&self) {
+	/// Answer round 1 of the audit of its report of `period`.
+	fn answer_for(&self, period: u32) {
 		let tree = self.tree();
-		let answers: AnswersOf<Runtime> = Traffic::audit_positions(0, &self.who, 1)
+		let answers: AnswersOf<Runtime> = Traffic::audit_positions(period, &self.who, 1)
 			.into_iter()
 			.map(|position| {
 				let i = tree.leaf_at(position).expect("a position inside the tree");
@@ -98,7 +101,7 @@ impl Server {
 			.expect("as many answers as samples");
 		Traffic::answer_audit(
 			frame_system::RawOrigin::Authorized.into(),
-			0,
+			period,
 			self.who.clone(),
 			answers,
 		)
@@ -106,22 +109,22 @@ impl Server {
 	}
 }
 
-/// One receipt of `bytes` from `client` for `dapp`, served by `server` in period 0.
-fn receipt(
-	server: &AccountId,
-	dapp: &AccountId,
-	client: &sr25519::Pair,
-	bytes: u64,
-) -> SignedReceipt<AccountId> {
-	Receipt {
-		period: 0,
-		session: [7; 16],
-		server: server.clone(),
-		dapp: dapp.clone(),
-		client_key: client.public(),
-		bytes,
-	}
-	.sign(client, &Traffic::genesis_hash())
+/// The attacker's `i`-th sybil: a common peer attached to `professional`, holding the common
+/// deposit, without receipts yet.
+fn sybil(i: u32, professional: &AccountId) -> Server {
+	let who = account(&format!("//Sybil{i}"));
+	let key = pair(&format!("//Sybil{i}PeerKey"));
+	Balances::set_balance(&who, 2 * COMMON_DEPOSIT);
+	Peers::register_common(
+		RuntimeOrigin::signed(who.clone()),
+		key.public().into(),
+		professional.clone().into(),
+		1,
+	)
+	.expect("a sybil registers as a common peer");
+	Peers::top_up_deposit(RuntimeOrigin::signed(who.clone()), COMMON_DEPOSIT)
+		.expect("a sybil holds the common deposit");
+	Server { who, key, receipts: Vec::new() }
 }
 
 /// What one attack returned.
@@ -168,7 +171,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 			honest.push(Server {
 				who: eve.clone(),
 				key: eve_key,
-				receipts: vec![receipt(&eve, &ferdie, &ferdie_client, honest_gib * GIB)],
+				receipts: vec![receipt_of(0, &eve, &ferdie, &ferdie_client, honest_gib * GIB)],
 			});
 		}
 
@@ -184,25 +187,12 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		let bought = budget_gib * GIB;
 		let mut sybil_accounts = Vec::new();
 		for i in 0..sybils {
-			let who = account(&format!("//Sybil{i}"));
-			let key = pair(&format!("//Sybil{i}PeerKey"));
-			Balances::set_balance(&who, 2 * COMMON_DEPOSIT);
-			Peers::register_common(
-				RuntimeOrigin::signed(who.clone()),
-				key.public().into(),
-				eve.clone().into(),
-				1,
-			)
-			.expect("a sybil registers as a common peer");
-			Peers::top_up_deposit(RuntimeOrigin::signed(who.clone()), COMMON_DEPOSIT)
-				.expect("a sybil holds the common deposit");
+			let mut server = sybil(i, &eve);
 			let bytes = if every_sybil_claims_all { bought } else { bought / u64::from(sybils) };
-			servers.push(Server {
-				receipts: vec![receipt(&who, &mallory, &mallory_client, bytes.max(1))],
-				who: who.clone(),
-				key,
-			});
-			sybil_accounts.push(who);
+			server.receipts =
+				vec![receipt_of(0, &server.who, &mallory, &mallory_client, bytes.max(1))];
+			sybil_accounts.push(server.who.clone());
+			servers.push(server);
 		}
 		let balances_before: Vec<u128> =
 			sybil_accounts.iter().map(Balances::total_balance).collect();
@@ -216,7 +206,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		}
 
 		run_to(100);
-		let accepted: Vec<&Server> = servers.iter().filter(|s| s.submit()).collect();
+		let accepted: Vec<&Server> = servers.iter().filter(|s| s.submit_for(0)).collect();
 		assert!(
 			honest_gib == 0 || accepted.iter().any(|s| s.who == eve),
 			"the honest report is admitted"
@@ -228,7 +218,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		assert_eq!(admitted_sybils, expected_sybils, "{strategy:?}");
 		run_to(128);
 		for server in &accepted {
-			server.answer();
+			server.answer_for(0);
 		}
 		run_to(200);
 		assert!(pallet_traffic::Settled::<Runtime>::get(0).is_some(), "period 0 is settled");
@@ -341,23 +331,7 @@ fn attack_over_periods(play: Play, budget_gib: u64, honest_gib: u64) -> (Outcome
 		register_dapp(&mallory, mallory_client.public());
 		let before = Balances::total_balance(&mallory);
 		let escrow_before = Balances::total_balance(&Traffic::prepaid_escrow());
-		let mut sybils: Vec<Server> = (0..SYBILS)
-			.map(|i| {
-				let who = account(&format!("//Sybil{i}"));
-				let key = pair(&format!("//Sybil{i}PeerKey"));
-				Balances::set_balance(&who, 2 * COMMON_DEPOSIT);
-				Peers::register_common(
-					RuntimeOrigin::signed(who.clone()),
-					key.public().into(),
-					eve.clone().into(),
-					1,
-				)
-				.expect("a sybil registers as a common peer");
-				Peers::top_up_deposit(RuntimeOrigin::signed(who.clone()), COMMON_DEPOSIT)
-					.expect("a sybil holds the common deposit");
-				Server { who, key, receipts: Vec::new() }
-			})
-			.collect();
+		let mut sybils: Vec<Server> = (0..SYBILS).map(|i| sybil(i, &eve)).collect();
 		let sybil_before: Vec<u128> =
 			sybils.iter().map(|s| Balances::total_balance(&s.who)).collect();
 		let pool = pallet_token::Pallet::<Runtime>::mining_pool_account();
@@ -496,57 +470,6 @@ fn receipt_of(
 		bytes,
 	}
 	.sign(client, &Traffic::genesis_hash())
-}
-
-impl Server {
-	/// The report of `period` over the receipts kept (all unclaimed, oldest first).
-	fn report_for(&self, period: u32) -> TrafficReportOf<Runtime> {
-		let tree = self.tree();
-		let dapp = self.receipts[0].receipt.dapp.clone();
-		let from_period = self.receipts.iter().map(|r| r.receipt.period).min().unwrap_or(period);
-		TrafficReport {
-			peer: self.who.clone(),
-			period,
-			from_period,
-			root: tree.root(),
-			leaf_count: tree.leaf_count(),
-			per_dapp: vec![(dapp, tree.root().sum)].try_into().expect("one DApp"),
-		}
-	}
-
-	/// Report `period` through the pool's check and the call; `false` if either refused.
-	fn submit_for(&self, period: u32) -> bool {
-		let report = self.report_for(period);
-		let signature = self.key.sign(&Traffic::report_payload(&report)).into();
-		Traffic::authorize_report(TransactionSource::External, &report, &signature).is_ok()
-			&& Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
-				.is_ok()
-	}
-
-	/// Answer round 1 of the audit of its report of `period`.
-	fn answer_for(&self, period: u32) {
-		let tree = self.tree();
-		let answers: AnswersOf<Runtime> = Traffic::audit_positions(period, &self.who, 1)
-			.into_iter()
-			.map(|position| {
-				let i = tree.leaf_at(position).expect("a position inside the tree");
-				SampleAnswer {
-					leaf_index: i,
-					receipt: self.receipts[i as usize].clone(),
-					proof: tree.proof(i).expect("a leaf").try_into().expect("a short proof"),
-				}
-			})
-			.collect::<Vec<_>>()
-			.try_into()
-			.expect("as many answers as samples");
-		Traffic::answer_audit(
-			frame_system::RawOrigin::Authorized.into(),
-			period,
-			self.who.clone(),
-			answers,
-		)
-		.expect("genuine receipts pass the audit");
-	}
 }
 
 /// The property over several periods (the first review of issue 14, point 7): receipts rolled

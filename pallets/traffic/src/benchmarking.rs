@@ -58,6 +58,23 @@ fn record<T: Config>(
 	}
 }
 
+/// A registered peer and `d` DApps of its own report (sorted), each with 2 000 paid bytes, 1 000
+/// of them reserved, and `announced` bytes announced for withdrawal in [`PERIOD`]: what counting
+/// the report touches per DApp.
+fn counted_report_setup<T: Config>(d: u32, announced: u128) -> (T::AccountId, Vec<T::AccountId>) {
+	let peer: T::AccountId = account("peer", 0, 0);
+	T::BenchmarkHelper::register_peer(&peer, T::PeerKey::generate_pair(None));
+	let mut dapps: Vec<T::AccountId> = (0..d).map(|i| account("dapp", i, 0)).collect();
+	dapps.sort_by_key(|d| d.encode());
+	for dapp in &dapps {
+		let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
+		T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
+		Reserved::<T>::insert(dapp, 1_000);
+		Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: announced, period: PERIOD });
+	}
+	(peer, dapps)
+}
+
 /// Fill [`PERIOD`]'s report set with `count` small reports (one DApp each).
 fn fill_reports<T: Config>(count: u32) {
 	let dapp = dapps::<T>(1);
@@ -372,16 +389,7 @@ mod benchmarks {
 	/// full top group. The most work a passed report's count takes.
 	#[benchmark]
 	fn count_passed_report(d: Linear<1, { T::MaxDApps::get() }>) {
-		let peer: T::AccountId = account("peer", 0, 0);
-		T::BenchmarkHelper::register_peer(&peer, T::PeerKey::generate_pair(None));
-		let mut dapps: Vec<T::AccountId> = (0..d).map(|i| account("dapp", i, 0)).collect();
-		dapps.sort_by_key(|d| d.encode());
-		for dapp in &dapps {
-			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
-			T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
-			Reserved::<T>::insert(dapp, 1_000);
-			Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 1_000, period: PERIOD });
-		}
+		let (peer, dapps) = counted_report_setup::<T>(d, 1_000);
 		let mut r = record::<T>(&peer, &dapps, 3_000);
 		r.backed =
 			dapps.iter().map(|_| 1_000u128).collect::<Vec<_>>().try_into().expect("MaxDApps");
@@ -405,16 +413,7 @@ mod benchmarks {
 	/// withdrawal; it displaced a report when accepted, so its peer is suspended.
 	#[benchmark]
 	fn count_failed_report(d: Linear<1, { T::MaxDApps::get() }>) {
-		let peer: T::AccountId = account("peer", 0, 0);
-		T::BenchmarkHelper::register_peer(&peer, T::PeerKey::generate_pair(None));
-		let mut dapps: Vec<T::AccountId> = (0..d).map(|i| account("dapp", i, 0)).collect();
-		dapps.sort_by_key(|d| d.encode());
-		for dapp in &dapps {
-			let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
-			T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
-			Reserved::<T>::insert(dapp, 1_000);
-			Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 500, period: PERIOD });
-		}
+		let (peer, dapps) = counted_report_setup::<T>(d, 500);
 		let mut r = record::<T>(&peer, &dapps, 1_000);
 		r.status = AuditStatus::Pending;
 		r.displaced = true;
