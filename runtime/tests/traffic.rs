@@ -386,7 +386,7 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 				late_report,
 				signature
 			),
-			Err(pallet_traffic::Error::<Runtime>::NotPaidFor.into())
+			Err(pallet_traffic::Error::<Runtime>::DAppNotPaidFor.into())
 		);
 
 		// A week later (`MaxRollover`), Ferdie withdraws what Eve's report did not count: the

@@ -683,6 +683,10 @@ pub mod pallet {
 		/// The previous period is still being settled; reports of this period are taken once
 		/// it is (a peer's first unclaimed period depends on it).
 		PreviousPeriodNotSettled,
+		/// A report names a DApp whose paid traffic could back none of its claim (nothing paid
+		/// for, or all of it claimed or announced for withdrawal): its range would never be
+		/// audited, and would only take a place in the period's DApp entries.
+		DAppNotPaidFor,
 	}
 
 	#[pallet::hooks]

@@ -60,6 +60,7 @@ impl<T: Config> Pallet<T> {
 		let mut contested = BoundedVec::<u128, T::MaxDApps>::new();
 		let mut backed_total = 0u128;
 		let mut over_claimed = false;
+		let mut unpaid_dapp = false;
 		for (dapp, bytes) in report.per_dapp.iter() {
 			let key = dapp.encode();
 			ensure!(
@@ -73,6 +74,7 @@ impl<T: Config> Pallet<T> {
 			over_claimed |= *bytes > T::Billing::unclaimed_paid_bytes(dapp, 0);
 			let unclaimed = T::Billing::unclaimed_paid_bytes(dapp, report.from_period);
 			let claimable = (*bytes).min(unclaimed);
+			unpaid_dapp |= claimable == 0;
 			let backing = claimable.min(unclaimed.saturating_sub(Reserved::<T>::get(dapp)));
 			backed_total = backed_total.saturating_add(backing);
 			// As long as `per_dapp`, which is bounded by the same `MaxDApps`.
@@ -82,6 +84,9 @@ impl<T: Config> Pallet<T> {
 				.map_err(|_| Error::<T>::TotalsMismatch)?;
 		}
 		ensure!(sum == total, Error::<T>::TotalsMismatch);
+		// A DApp whose paid traffic backs none of the claim would never be audited (its range is
+		// not sampled) and would only take DApp entries (the second review of contested bytes).
+		ensure!(!unpaid_dapp, Error::<T>::DAppNotPaidFor);
 		let ranked = traffic.carried.saturating_add(backed_total);
 		// Admitted only for what it carries or paid traffic backs now, so that one DApp's paid
 		// bytes cannot admit a set full of sybils (finding 1). A report whose every paid byte

@@ -168,6 +168,10 @@ fn malformed_reports_are_refused() {
 		inflated.per_dapp = vec![(DAPP, 5_000), (DAPP_2, 4_000)].try_into().unwrap();
 		assert_noop!(Node::submit_report(inflated), Error::<Test>::TotalsMismatch);
 
+		// DApp 2 paid for nothing: its range would never be audited (the second review of
+		// contested bytes). Checked failing without the check: admitted.
+		assert_noop!(Node::submit_report(good.clone()), Error::<Test>::DAppNotPaidFor);
+		pay_for(DAPP_2, 1, 1);
 		assert_ok!(Node::submit_report(good));
 	});
 }
@@ -440,6 +444,7 @@ fn the_documented_error_indices_hold() {
 	assert_eq!(index(Error::<Test>::TooManyReceipts), 26);
 	assert_eq!(index(Error::<Test>::CannotPayFee), 31);
 	assert_eq!(index(Error::<Test>::PreviousPeriodNotSettled), 32);
+	assert_eq!(index(Error::<Test>::DAppNotPaidFor), 33);
 }
 
 /// A report is taken only once the previous period is settled: until then the peer's first
