@@ -5,10 +5,13 @@
 //! **pricing cycle** by the whitepaper's formula; DApp resource leases whose deposit follows the
 //! price; traffic billed per ledgering period. The design is in `docs/pricing.md`.
 //!
-//! Built in slices. This one holds the formula ([`formula`]): pure integer arithmetic, tested
-//! against hand-computed cycles. The FRAME pallet (price list, cycles, leases, billing) and its
-//! runtime wiring come next.
+//! Built in slices. So far: the formula ([`formula`]), pure integer arithmetic tested against
+//! hand-computed cycles, and the typed price list it re-prices unit by unit ([`types`]). The
+//! FRAME pallet (cycles, governance inputs, leases, billing) and its runtime wiring come next.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod formula;
+pub mod types;
+
+pub use types::{PriceList, ResourceUnit};

@@ -1,0 +1,170 @@
+//! The price list: a nominal price per resource unit (`docs/pricing.md`).
+
+use crate::formula::{reprice, Repricing, SupplyAndDemand};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_arithmetic::Perbill;
+
+/// A resource unit with a nominal price.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum ResourceUnit {
+	/// An instance: one CPU core, 100 Mbit/s of bandwidth, 500 GB of disk (whitepaper ch.3 §2
+	/// iii). DApp leases are counted in instances.
+	Instance,
+	/// A GiB of traffic served, billed per ledgering period.
+	TrafficGib,
+	/// A GB stored for a month, for the storage orders to come.
+	StorageGbMonth,
+}
+
+impl ResourceUnit {
+	/// Every unit, in the price list's order.
+	pub const ALL: [ResourceUnit; 3] =
+		[ResourceUnit::Instance, ResourceUnit::TrafficGib, ResourceUnit::StorageGbMonth];
+}
+
+/// A price (or any amount) per resource unit: typed and bounded, one field per unit.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct PriceList<Balance> {
+	/// Per instance (a DApp lease's deposit is `instances ×` this).
+	pub instance: Balance,
+	/// Per GiB of traffic.
+	pub traffic_gib: Balance,
+	/// Per GB-month of storage.
+	pub storage_gb_month: Balance,
+}
+
+impl<Balance: Copy> PriceList<Balance> {
+	/// The price of `unit`.
+	pub fn get(&self, unit: ResourceUnit) -> Balance {
+		match unit {
+			ResourceUnit::Instance => self.instance,
+			ResourceUnit::TrafficGib => self.traffic_gib,
+			ResourceUnit::StorageGbMonth => self.storage_gb_month,
+		}
+	}
+
+	/// Set the price of `unit`.
+	pub fn set(&mut self, unit: ResourceUnit, price: Balance) {
+		match unit {
+			ResourceUnit::Instance => self.instance = price,
+			ResourceUnit::TrafficGib => self.traffic_gib = price,
+			ResourceUnit::StorageGbMonth => self.storage_gb_month = price,
+		}
+	}
+}
+
+/// What a pricing cycle made of each unit's price.
+pub type CycleOutcome = [(ResourceUnit, Repricing); 3];
+
+/// Re-price every unit of `previous` by the formula: with its average over the last cycles in
+/// `averages` (`a`), its competitors' price in `competitors` (`A`), the cycle's `market` and the
+/// step bound. A unit without a competitor price keeps its price. Returns the new list and what
+/// happened to each unit.
+pub fn reprice_list(
+	previous: &PriceList<u128>,
+	averages: &PriceList<u128>,
+	competitors: &PriceList<u128>,
+	market: &SupplyAndDemand,
+	max_step: Perbill,
+) -> (PriceList<u128>, CycleOutcome) {
+	let mut next = *previous;
+	let outcome = ResourceUnit::ALL.map(|unit| {
+		let result = reprice(
+			previous.get(unit),
+			averages.get(unit),
+			competitors.get(unit),
+			market,
+			max_step,
+		);
+		if let Repricing::Priced { price, .. } = result {
+			next.set(unit, price);
+		}
+		(unit, result)
+	});
+	(next, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const SPB: u128 = 1_000_000_000_000;
+
+	fn list(instance: u128, traffic_gib: u128, storage_gb_month: u128) -> PriceList<u128> {
+		PriceList { instance, traffic_gib, storage_gb_month }
+	}
+
+	/// The whitepaper's example over the whole list: supply exceeds demand by a ninth and our
+	/// prices match the competitors', so every price falls by a tenth (the instance from 100 to
+	/// 90 SPB, a GiB of traffic from 0.01 to 0.009 SPB); storage has no competitor price yet and
+	/// keeps its own.
+	#[test]
+	fn a_cycle_reprices_every_unit_with_its_own_average_and_competitor_price() {
+		let previous = list(100 * SPB, SPB / 100, SPB / 1_000);
+		let competitors = list(100 * SPB, SPB / 100, 0);
+		let market = SupplyAndDemand {
+			idle_capacity: 8_000 * SPB,
+			new_capacity: 2_000 * SPB,
+			spent: 9_000 * SPB,
+			expected_increase: 0,
+		};
+		let (next, outcome) =
+			reprice_list(&previous, &previous, &competitors, &market, Perbill::from_percent(20));
+		assert_eq!(next, list(90 * SPB, 9 * SPB / 1_000, SPB / 1_000));
+		assert_eq!(
+			outcome,
+			[
+				(ResourceUnit::Instance, Repricing::Priced { price: 90 * SPB, bounded: false }),
+				(
+					ResourceUnit::TrafficGib,
+					Repricing::Priced { price: 9 * SPB / 1_000, bounded: false }
+				),
+				(ResourceUnit::StorageGbMonth, Repricing::NoCompetitorPrice),
+			]
+		);
+	}
+
+	#[test]
+	fn get_and_set_name_the_same_field() {
+		let mut prices = PriceList::<u128>::default();
+		for (i, unit) in ResourceUnit::ALL.into_iter().enumerate() {
+			prices.set(unit, i as u128 + 1);
+		}
+		assert_eq!(prices, list(1, 2, 3));
+		assert_eq!(ResourceUnit::ALL.map(|u| prices.get(u)), [1, 2, 3]);
+	}
+
+	#[test]
+	fn a_price_list_encodes_within_its_bound() {
+		let prices = list(u128::MAX, 1, 0);
+		let encoded = prices.encode();
+		assert_eq!(encoded.len(), PriceList::<u128>::max_encoded_len());
+		assert_eq!(PriceList::<u128>::decode(&mut &encoded[..]).unwrap(), prices);
+	}
+}
