@@ -79,6 +79,19 @@ impl<Balance: Copy> PriceList<Balance> {
 	}
 }
 
+/// `a` for every unit: the arithmetic mean of each unit's price over `history` (the last
+/// cycles' price lists), rounding down; zero prices for an empty history.
+pub fn average_list<'a>(
+	history: impl IntoIterator<Item = &'a PriceList<u128>> + Clone,
+) -> PriceList<u128> {
+	let mut average = PriceList::default();
+	for unit in ResourceUnit::ALL {
+		average
+			.set(unit, crate::formula::average(history.clone().into_iter().map(|p| p.get(unit))));
+	}
+	average
+}
+
 /// What a pricing cycle made of each unit's price.
 pub type CycleOutcome = [(ResourceUnit, Repricing); 3];
 
@@ -148,6 +161,13 @@ mod tests {
 				(ResourceUnit::StorageGbMonth, Repricing::NoCompetitorPrice),
 			]
 		);
+	}
+
+	#[test]
+	fn the_average_list_is_each_units_mean_over_the_history() {
+		let history = [list(100, 10, 1), list(90, 12, 2), list(95, 11, 6)];
+		assert_eq!(average_list(history.iter()), list(95, 11, 3));
+		assert_eq!(average_list([].iter()), list(0, 0, 0));
 	}
 
 	#[test]
