@@ -109,6 +109,18 @@ impl Server {
 	}
 }
 
+/// The honest side: Eve registered as a professional peer (her account and peer key) and Ferdie
+/// as a DApp (his account and client key).
+fn honest_side() -> (AccountId, sr25519::Pair, AccountId, sr25519::Pair) {
+	let eve = Sr25519Keyring::Eve.to_account_id();
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+	let eve_key = pair("//EvePeerKey");
+	register_professional(&eve, eve_key.public());
+	let ferdie_client = pair("//FerdieClient");
+	register_dapp(&ferdie, ferdie_client.public());
+	(eve, eve_key, ferdie, ferdie_client)
+}
+
 /// The attacker's `i`-th sybil: a common peer attached to `professional`, holding the common
 /// deposit, without receipts yet.
 fn sybil(i: u32, professional: &AccountId) -> Server {
@@ -157,12 +169,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 	let Strategy { budget_gib, sybils, every_sybil_claims_all, first } = strategy;
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		// The honest side: Eve, a professional peer, serves Ferdie's DApp what it paid for.
-		let eve = Sr25519Keyring::Eve.to_account_id();
-		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
-		let eve_key = pair("//EvePeerKey");
-		register_professional(&eve, eve_key.public());
-		let ferdie_client = pair("//FerdieClient");
-		register_dapp(&ferdie, ferdie_client.public());
+		let (eve, eve_key, ferdie, ferdie_client) = honest_side();
 		let mut servers = Vec::new();
 		let mut honest = Vec::new();
 		if honest_gib > 0 {
@@ -317,12 +324,7 @@ fn attack_over_periods(play: Play, budget_gib: u64, honest_gib: u64) -> (Outcome
 	const PERIODS: u32 = 4;
 	const SYBILS: u32 = 3;
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
-		let eve = Sr25519Keyring::Eve.to_account_id();
-		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
-		let eve_key = pair("//EvePeerKey");
-		register_professional(&eve, eve_key.public());
-		let ferdie_client = pair("//FerdieClient");
-		register_dapp(&ferdie, ferdie_client.public());
+		let (eve, eve_key, ferdie, ferdie_client) = honest_side();
 		let mut honest = Server { who: eve.clone(), key: eve_key, receipts: Vec::new() };
 
 		let mallory = account("//Mallory");
