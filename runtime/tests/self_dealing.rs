@@ -121,6 +121,17 @@ fn honest_side() -> (AccountId, sr25519::Pair, AccountId, sr25519::Pair) {
 	(eve, eve_key, ferdie, ferdie_client)
 }
 
+/// The attacker's DApp: Mallory, funded and registered with a client key; with her balance and
+/// the prepaid escrow's before any purchase.
+fn attacker_dapp() -> (AccountId, sr25519::Pair, u128, u128) {
+	let mallory = account("//Mallory");
+	let mallory_client = pair("//MalloryClient");
+	Balances::set_balance(&mallory, 100_000_000 * SPB);
+	register_dapp(&mallory, mallory_client.public());
+	let before = Balances::total_balance(&mallory);
+	(mallory, mallory_client, before, Balances::total_balance(&Traffic::prepaid_escrow()))
+}
+
 /// The attacker's `i`-th sybil: a common peer attached to `professional`, holding the common
 /// deposit, without receipts yet.
 fn sybil(i: u32, professional: &AccountId) -> Server {
@@ -183,12 +194,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		}
 
 		// The attacker: a DApp and its common peers, each holding the common deposit.
-		let mallory = account("//Mallory");
-		let mallory_client = pair("//MalloryClient");
-		Balances::set_balance(&mallory, 100_000_000 * SPB);
-		register_dapp(&mallory, mallory_client.public());
-		let before = Balances::total_balance(&mallory);
-		let escrow_before = Balances::total_balance(&Traffic::prepaid_escrow());
+		let (mallory, mallory_client, before, escrow_before) = attacker_dapp();
 		Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
 			.expect("Mallory pays");
 		let bought = budget_gib * GIB;
@@ -327,12 +333,7 @@ fn attack_over_periods(play: Play, budget_gib: u64, honest_gib: u64) -> (Outcome
 		let (eve, eve_key, ferdie, ferdie_client) = honest_side();
 		let mut honest = Server { who: eve.clone(), key: eve_key, receipts: Vec::new() };
 
-		let mallory = account("//Mallory");
-		let mallory_client = pair("//MalloryClient");
-		Balances::set_balance(&mallory, 100_000_000 * SPB);
-		register_dapp(&mallory, mallory_client.public());
-		let before = Balances::total_balance(&mallory);
-		let escrow_before = Balances::total_balance(&Traffic::prepaid_escrow());
+		let (mallory, mallory_client, before, escrow_before) = attacker_dapp();
 		let mut sybils: Vec<Server> = (0..SYBILS).map(|i| sybil(i, &eve)).collect();
 		let sybil_before: Vec<u128> =
 			sybils.iter().map(|s| Balances::total_balance(&s.who)).collect();
