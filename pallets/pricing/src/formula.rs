@@ -23,7 +23,19 @@
 use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Perbill, Rounding};
 
 /// The network-wide inputs of one pricing cycle, in the chain's smallest SPB unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
 pub struct SupplyAndDemand {
 	/// `S`: idle capacity in the previous cycle, valued at the previous nominal prices.
 	pub idle_capacity: u128,
@@ -52,7 +64,18 @@ impl SupplyAndDemand {
 }
 
 /// What the formula made of one unit's price.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
 pub enum Repricing {
 	/// The new price, within the step bound; `bounded` if the formula asked for more change.
 	Priced { price: u128, bounded: bool },

@@ -49,6 +49,8 @@ impl ResourceUnit {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct PriceList<Balance> {
 	/// Per instance (a DApp lease's deposit is `instances ×` this).
@@ -121,6 +123,147 @@ pub fn reprice_list(
 		(unit, result)
 	});
 	(next, outcome)
+}
+
+/// The derives every stored or emitted pricing type has.
+macro_rules! stored {
+	($item:item) => {
+		#[derive(
+			Clone,
+			Copy,
+			Debug,
+			PartialEq,
+			Eq,
+			Encode,
+			Decode,
+			DecodeWithMemTracking,
+			MaxEncodedLen,
+			TypeInfo,
+		)]
+		$item
+	};
+}
+
+stored! {
+/// A price list and the first ledgering period it applies to: an entry of the price history.
+/// Traffic of a period is billed at the list in effect for that period.
+pub struct EffectivePrices {
+	/// The first ledgering period the list applies to.
+	pub from_period: u32,
+	/// The pricing cycle it was set in.
+	pub cycle: u32,
+	/// The prices.
+	pub prices: PriceList<u128>,
+}
+}
+
+stored! {
+/// The competitors' prices (`A`, per unit, in SPB at the SPB market price) and when they were
+/// observed, as the governance origin last set them.
+pub struct CompetitorQuote {
+	/// The price of each unit's equivalent at the main competitors, converted to SPB.
+	pub prices: PriceList<u128>,
+	/// When the prices were observed, in milliseconds since the Unix epoch.
+	pub observed_at: u64,
+}
+}
+
+stored! {
+/// The pricing parameters the governance origin sets.
+pub struct PricingParameters {
+	/// How far a cycle may move a price, up or down, as a part of the previous price.
+	pub max_step: Perbill,
+	/// How long a competitor quote stays valid after it was observed, in milliseconds; a cycle
+	/// with an older quote (or none) keeps its prices.
+	pub quote_validity_ms: u64,
+}
+}
+
+impl Default for PricingParameters {
+	/// A tenth per cycle, a quote valid for 31 days: what genesis sets on a production chain.
+	fn default() -> Self {
+		Self { max_step: Perbill::from_percent(10), quote_validity_ms: 31 * 24 * 3_600_000 }
+	}
+}
+
+stored! {
+/// Why a pricing cycle kept a price.
+pub enum FreezeReason {
+	/// No competitor quote was ever set.
+	NoQuote,
+	/// The competitor quote is older than its validity.
+	StaleQuote,
+	/// The quote has no competitor price for the unit (`A = 0`).
+	NoCompetitorPrice,
+}
+}
+
+stored! {
+/// What one pricing cycle did: its inputs and the price list it produced. The last few are kept
+/// for explorers ([`crate::CycleRecords`]).
+pub struct CycleRecord {
+	/// The cycle that begins with these prices.
+	pub cycle: u32,
+	/// The first ledgering period the prices apply to.
+	pub from_period: u32,
+	/// `S`, `S1`, `D` and `D1`.
+	pub market: SupplyAndDemand,
+	/// The prices before the cycle.
+	pub previous: PriceList<u128>,
+	/// `a`: each unit's average over the last cycles.
+	pub averages: PriceList<u128>,
+	/// `A`: the competitor quote used, if it was valid.
+	pub quote: Option<CompetitorQuote>,
+	/// The prices the cycle set.
+	pub prices: PriceList<u128>,
+	/// Why the prices were kept, if they were all kept.
+	pub frozen: Option<FreezeReason>,
+}
+}
+
+stored! {
+/// A DApp's lease of instances (whitepaper ch.3 §2 iii: "lock-up a certain amount of grid
+/// computing resources"). Its deposit on hold follows `instances ×` the nominal instance price.
+pub struct Lease<BlockNumber> {
+	/// The instances leased.
+	pub instances: u32,
+	/// The deposit on hold for them.
+	pub held: u128,
+	/// When the deposit fell short of `instances ×` the price: the DApp must top up by this
+	/// block, after which serving peers refuse its new sessions.
+	pub top_up_by: Option<BlockNumber>,
+}
+}
+
+stored! {
+/// Whether a DApp may open new sessions, as far as its lease goes: what serving peers read.
+pub enum Standing<BlockNumber> {
+	/// The DApp leases nothing: it may not open sessions.
+	NoLease,
+	/// The lease's deposit covers its instances at the nominal price.
+	Good,
+	/// The price rose: the DApp must put `shortfall` more on hold by block `by`; until then it
+	/// is served.
+	TopUpDue {
+		/// What is missing.
+		shortfall: u128,
+		/// The last block of the grace period.
+		by: BlockNumber,
+	},
+	/// The grace period passed without a top-up: serving peers refuse new sessions until the
+	/// DApp tops up.
+	Lapsed {
+		/// What is missing.
+		shortfall: u128,
+	},
+}
+}
+
+impl<BlockNumber> Standing<BlockNumber> {
+	/// Whether serving peers may open new sessions for the DApp.
+	pub fn may_open_sessions(&self) -> bool {
+		matches!(self, Standing::Good | Standing::TopUpDue { .. })
+	}
 }
 
 #[cfg(test)]
