@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_token, Token]
 	[pallet_peers, Peers]
 	[pallet_traffic, Traffic]
+	[pallet_pricing, Pricing]
 );

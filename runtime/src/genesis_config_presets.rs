@@ -7,8 +7,8 @@
 //! minted, ever.
 
 use crate::{
-	AccountId, Balance, GosigConfig, PeersConfig, RuntimeGenesisConfig, SudoConfig, TokenConfig,
-	SPB,
+	AccountId, Balance, GosigConfig, PeersConfig, PricingConfig, RuntimeGenesisConfig, SudoConfig,
+	TokenConfig, SPB,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -42,6 +42,21 @@ pub fn dev_allocation() -> TokenConfig {
 	}
 }
 
+/// The whitepaper's nominal prices at launch (ch.3 §2 iii): an instance (one core, 100 Mbit/s,
+/// 500 GB) 100 SPB, a month's terabyte of traffic 10 SPB (0.01 SPB a GiB), and storage 0.001
+/// SPB a GB-month until the storage orders of issue 18 price it.
+pub fn launch_prices() -> pallet_pricing::PriceList<Balance> {
+	pallet_pricing::PriceList {
+		instance: 100 * SPB,
+		traffic_gib: SPB / 100,
+		storage_gb_month: SPB / 1_000,
+	}
+}
+
+/// A pricing cycle on `dev` and `local`: one ledgering period (five minutes), so that a price
+/// change and the leases following it can be watched; a production chain's is a month.
+pub const DEV_CYCLE_PERIODS: u32 = 1;
+
 /// The `local_testnet` preset's probability that a round has at least one elected packer.
 pub const LOCAL_ELECTION_TARGET: Perbill = Perbill::from_percent(99);
 
@@ -56,6 +71,12 @@ fn genesis(billing_peers: Vec<Sr25519Keyring>, election_target: Perbill, root: A
 		gosig: GosigConfig { authorities, election_target, ..Default::default() },
 		peers: PeersConfig { billing_candidates: candidates },
 		sudo: SudoConfig { key: Some(root) },
+		pricing: PricingConfig {
+			prices: launch_prices(),
+			max_step: Perbill::from_percent(10),
+			quote_validity_ms: 31 * 24 * 3_600_000,
+			cycle_periods: DEV_CYCLE_PERIODS,
+		},
 		token: TokenConfig {
 			team: token.team,
 			cornerstone: token.cornerstone,

@@ -211,4 +211,6 @@ mod runtime {
 	pub type Peers = pallet_peers;
 	#[runtime::pallet_index(10)]
 	pub type Traffic = pallet_traffic;
+	#[runtime::pallet_index(11)]
+	pub type Pricing = pallet_pricing;
 }

@@ -121,15 +121,20 @@ fn honest_side() -> (AccountId, sr25519::Pair, AccountId, sr25519::Pair) {
 	(eve, eve_key, ferdie, ferdie_client)
 }
 
+/// What `gib` GiB of traffic cost at the launch price.
+fn gib_cost(gib: u64) -> u128 {
+	u128::from(gib) * SPB / 100
+}
+
 /// The attacker's DApp: Mallory, funded and registered with a client key; with her balance and
-/// the prepaid escrow's before any purchase.
+/// the traffic escrow's before any funding.
 fn attacker_dapp() -> (AccountId, sr25519::Pair, u128, u128) {
 	let mallory = account("//Mallory");
 	let mallory_client = pair("//MalloryClient");
 	Balances::set_balance(&mallory, 100_000_000 * SPB);
 	register_dapp(&mallory, mallory_client.public());
 	let before = Balances::total_balance(&mallory);
-	(mallory, mallory_client, before, Balances::total_balance(&Traffic::prepaid_escrow()))
+	(mallory, mallory_client, before, Balances::total_balance(&Traffic::traffic_escrow()))
 }
 
 /// The attacker's `i`-th sybil: a common peer attached to `professional`, holding the common
@@ -184,7 +189,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		let mut servers = Vec::new();
 		let mut honest = Vec::new();
 		if honest_gib > 0 {
-			Traffic::buy_traffic(RuntimeOrigin::signed(ferdie.clone()), honest_gib as u32)
+			Traffic::fund_traffic(RuntimeOrigin::signed(ferdie.clone()), gib_cost(honest_gib))
 				.expect("Ferdie pays");
 			honest.push(Server {
 				who: eve.clone(),
@@ -195,7 +200,7 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 
 		// The attacker: a DApp and its common peers, each holding the common deposit.
 		let (mallory, mallory_client, before, escrow_before) = attacker_dapp();
-		Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
+		Traffic::fund_traffic(RuntimeOrigin::signed(mallory.clone()), gib_cost(budget_gib))
 			.expect("Mallory pays");
 		let bought = budget_gib * GIB;
 		let mut sybil_accounts = Vec::new();
@@ -236,11 +241,11 @@ fn attack(strategy: Strategy, honest_gib: u64) -> Outcome {
 		run_to(200);
 		assert!(pallet_traffic::Settled::<Runtime>::get(0).is_some(), "period 0 is settled");
 		// The fees wait in escrow until reports count the traffic; the rest Mallory may
-		// withdraw (`withdraw_prepaid`), and the escrow's existential deposit, if Mallory's
+		// withdraw (`withdraw_escrow`), and the escrow's existential deposit, if Mallory's
 		// purchase paid it, is no cost of the attack. What the attack cost is the rest of what
 		// left Mallory's account: the fees of the bytes counted.
 		let seed = spacebook_runtime::EXISTENTIAL_DEPOSIT.saturating_sub(escrow_before);
-		let withdrawable = pallet_traffic::Prepaid::<Runtime>::get(&mallory).fees;
+		let withdrawable = pallet_traffic::Escrow::<Runtime>::get(&mallory);
 		let cost = before - Balances::total_balance(&mallory) - withdrawable - seed;
 		let rewards = sybil_accounts
 			.iter()
@@ -342,11 +347,11 @@ fn attack_over_periods(play: Play, budget_gib: u64, honest_gib: u64) -> (Outcome
 
 		for period in 0..PERIODS {
 			if period % 2 == 0 {
-				Traffic::buy_traffic(RuntimeOrigin::signed(mallory.clone()), budget_gib as u32)
+				Traffic::fund_traffic(RuntimeOrigin::signed(mallory.clone()), gib_cost(budget_gib))
 					.expect("Mallory pays");
 			}
 			if honest_gib > 0 {
-				Traffic::buy_traffic(RuntimeOrigin::signed(ferdie.clone()), honest_gib as u32)
+				Traffic::fund_traffic(RuntimeOrigin::signed(ferdie.clone()), gib_cost(honest_gib))
 					.expect("Ferdie pays");
 				honest.receipts.push(receipt_of(
 					period,
@@ -432,7 +437,7 @@ fn attack_over_periods(play: Play, budget_gib: u64, honest_gib: u64) -> (Outcome
 			);
 		}
 		let seed = spacebook_runtime::EXISTENTIAL_DEPOSIT.saturating_sub(escrow_before);
-		let withdrawable = pallet_traffic::Prepaid::<Runtime>::get(&mallory).fees;
+		let withdrawable = pallet_traffic::Escrow::<Runtime>::get(&mallory);
 		let cost = before - Balances::total_balance(&mallory) - withdrawable - seed;
 		let rewards = sybils
 			.iter()

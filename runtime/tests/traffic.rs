@@ -3,8 +3,8 @@
 //! pool by the formula within the default wash-trading cap (99.5 % of the fees its traffic
 //! paid); the billing peers share the billing emission; nothing is minted or burned; receipts of
 //! a key the DApp did not authorize fail the audit and warn the peer, those of a key it
-//! removed after the traffic pass; traffic beyond what the DApp prepaid counts nothing and warns
-//! the peer.
+//! removed after the traffic pass; traffic beyond what the DApp's escrow pays for counts nothing
+//! and warns the peer; traffic is billed at its period's nominal price.
 
 use frame_support::traits::Hooks;
 use pallet_traffic::{AnswersOf, AuditStatus, SampleAnswer, TrafficReport, TrafficReportOf};
@@ -53,19 +53,24 @@ fn capped(fees: u128) -> u128 {
 		.mul_floor(fees)
 }
 
-/// The fees of `who`'s prepaid traffic not counted yet.
+/// `who`'s traffic funds not billed yet.
 fn prepaid_fees(who: &AccountId) -> u128 {
-	pallet_traffic::Prepaid::<Runtime>::get(who).fees
+	pallet_traffic::Escrow::<Runtime>::get(who)
 }
 
-/// What the escrow of prepaid fees keeps above its existential deposit.
+/// What the traffic escrow keeps above its existential deposit.
 fn escrowed() -> u128 {
-	Balances::free_balance(Traffic::prepaid_escrow()) - spacebook_runtime::EXISTENTIAL_DEPOSIT
+	Balances::free_balance(Traffic::traffic_escrow()) - spacebook_runtime::EXISTENTIAL_DEPOSIT
 }
 
+/// The launch price of a GiB of traffic.
+const GIB_PRICE: u128 = SPB / 100;
+
+/// Ferdie funds `gib` GiB of traffic at the launch price.
 fn ferdie_buys(gib: u32) {
 	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
-	Traffic::buy_traffic(RuntimeOrigin::signed(ferdie), gib).expect("Ferdie pays for traffic");
+	Traffic::fund_traffic(RuntimeOrigin::signed(ferdie), u128::from(gib) * GIB_PRICE)
+		.expect("Ferdie pays for traffic");
 }
 
 fn receipts(server: &AccountId, dapp: &AccountId, count: u8) -> Vec<SignedReceipt<AccountId>> {
@@ -220,7 +225,7 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the
 		let bob: AccountId =
 			sr25519::Pair::from_string("//NotABillingPeer", None).unwrap().public().into();
 		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&bob, 10 * SPB);
-		Traffic::buy_traffic(RuntimeOrigin::signed(bob.clone()), 1).expect("Bob pays");
+		Traffic::fund_traffic(RuntimeOrigin::signed(bob.clone()), GIB_PRICE).expect("Bob pays");
 		let forged = receipts(&eve, &bob, 3);
 		let tree = SumTree::from_leaves(forged.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &bob, &tree);
@@ -311,7 +316,12 @@ fn only_the_traffic_the_dapp_prepaid_counts_and_a_claim_beyond_it_warns_the_peer
 		let explained = Traffic::explain_reward(&eve, 0).unwrap();
 		assert_eq!(explained.counted, 1 << 30, "the one GiB Ferdie paid for");
 		assert!(explained.unpaid_claimed);
-		assert_eq!(pallet_traffic::Prepaid::<Runtime>::get(&ferdie).bytes, 0);
+		assert_eq!(pallet_traffic::Escrow::<Runtime>::get(&ferdie), 0, "all billed");
+		assert_eq!(
+			pallet_traffic::Bills::<Runtime>::get(0, &ferdie),
+			pallet_traffic::Bill { bytes: 1 << 30, amount: GIB_PRICE },
+			"period 0's bill: the GiB at its price"
+		);
 		let view = Peers::peer_view(&eve).unwrap();
 		assert_eq!(view.standing, pallet_peers::Standing::Warned(1));
 	});
@@ -332,7 +342,7 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 		let (eve, ferdie) = register_eve_and_ferdie();
 		let signed = || RuntimeOrigin::signed(ferdie.clone());
 		assert_eq!(
-			Traffic::withdraw_prepaid(signed()),
+			Traffic::withdraw_escrow(signed()),
 			Err(pallet_traffic::Error::<Runtime>::NoWithdrawal.into())
 		);
 		assert_eq!(
@@ -354,7 +364,7 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 		let report = report_of(&eve, &ferdie, &tree);
 		run_to(100);
 		assert_eq!(
-			Traffic::withdraw_prepaid(signed()),
+			Traffic::withdraw_escrow(signed()),
 			Err(pallet_traffic::Error::<Runtime>::WithdrawalNotDue.into()),
 			"the notice lasts until no report may carry period 0's receipts"
 		);
@@ -391,30 +401,28 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 
 		// A week later (`MaxRollover`), Ferdie withdraws what Eve's report did not count: the
 		// rest of the fee comes back from the escrow.
-		let left = (10u128 << 30) - explained.counted;
-		assert_eq!(pallet_traffic::Prepaid::<Runtime>::get(&ferdie).bytes, left);
+		let left = fee - explained.fees;
+		assert_eq!(explained.fees, Traffic::cost_of(explained.counted, 0), "billed at its price");
+		assert_eq!(pallet_traffic::Escrow::<Runtime>::get(&ferdie), left);
 		let due = Traffic::withdrawal_due(0);
 		assert_eq!(due, Traffic::period_start(7 * 288 + 1) + 20);
 		frame_system::Pallet::<Runtime>::set_block_number(due - 1);
 		assert_eq!(
-			Traffic::withdraw_prepaid(signed()),
+			Traffic::withdraw_escrow(signed()),
 			Err(pallet_traffic::Error::<Runtime>::WithdrawalNotDue.into())
 		);
 		frame_system::Pallet::<Runtime>::set_block_number(due);
-		Traffic::withdraw_prepaid(signed()).expect("the notice is over");
+		Traffic::withdraw_escrow(signed()).expect("the notice is over");
 		assert_eq!((prepaid_fees(&ferdie), escrowed()), (0, 0));
 		assert_eq!(Balances::free_balance(&ferdie), free_before + fee - explained.fees);
-		assert!(!pallet_traffic::Prepaid::<Runtime>::contains_key(&ferdie));
+		assert!(!pallet_traffic::Escrow::<Runtime>::contains_key(&ferdie));
 		assert!(frame_system::Pallet::<Runtime>::events().iter().any(|r| r.event
-			== spacebook_runtime::RuntimeEvent::Traffic(
-				pallet_traffic::Event::PrepaidWithdrawn {
-					dapp: ferdie.clone(),
-					bytes: left,
-					fee: fee - explained.fees,
-				}
-			)));
+			== spacebook_runtime::RuntimeEvent::Traffic(pallet_traffic::Event::FundsWithdrawn {
+				dapp: ferdie.clone(),
+				amount: left,
+			})));
 		assert_eq!(
-			Traffic::withdraw_prepaid(signed()),
+			Traffic::withdraw_escrow(signed()),
 			Err(pallet_traffic::Error::<Runtime>::NoWithdrawal.into())
 		);
 	});
@@ -439,14 +447,14 @@ fn a_report_that_fails_its_audit_gives_the_announced_bytes_back() {
 		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
 			.expect("a report of period 0's receipts may reserve announced bytes");
 		let announced = |who: &AccountId| pallet_traffic::Withdrawals::<Runtime>::get(who).unwrap();
-		assert_eq!(announced(&ferdie).bytes, (10u128 << 30) - tree.root().sum);
+		assert_eq!(announced(&ferdie).amount, fee - Traffic::cost_of(tree.root().sum, 0));
 		// Eve never answers: the report fails, and the bytes it took are announced again.
 		run_to(200);
 		assert_eq!(Traffic::explain_reward(&eve, 0).unwrap().audit, AuditStatus::Failed);
-		assert_eq!(announced(&ferdie).bytes, 10 << 30);
+		assert_eq!(announced(&ferdie).amount, fee);
 		let free_before = Balances::free_balance(&ferdie);
 		frame_system::Pallet::<Runtime>::set_block_number(Traffic::withdrawal_due(0));
-		Traffic::withdraw_prepaid(RuntimeOrigin::signed(ferdie.clone())).unwrap();
+		Traffic::withdraw_escrow(RuntimeOrigin::signed(ferdie.clone())).unwrap();
 		assert_eq!(Balances::free_balance(&ferdie), free_before + fee);
 		assert_eq!(escrowed(), 0);
 	});
@@ -482,7 +490,8 @@ fn a_rolled_over_report_of_receipts_before_the_announcement_is_still_backed() {
 			.expect("period-0 receipts may draw on bytes announced in period 0");
 		assert_eq!(pallet_traffic::Reserved::<Runtime>::get(&ferdie), tree.root().sum);
 		let announced = pallet_traffic::Withdrawals::<Runtime>::get(&ferdie).unwrap();
-		assert_eq!(announced.bytes, (10u128 << 30) - tree.root().sum);
+		// What the reservation leaves.
+		assert_eq!(announced.amount, 10 * GIB_PRICE - Traffic::cost_of(tree.root().sum, 1));
 	});
 }
 

@@ -46,7 +46,8 @@ async function main() {
 		ss58Format: api.registry.chainSS58,
 		tokenSymbol: props.tokenSymbol.unwrap()[0].toString(),
 		tokenDecimals: props.tokenDecimals.unwrap()[0].toNumber(),
-		hasBuyTraffic: typeof api.tx.traffic?.buyTraffic === 'function',
+		hasFundTraffic: typeof api.tx.traffic?.fundTraffic === 'function',
+		hasLease: typeof api.tx.pricing?.lease === 'function',
 		specName: api.runtimeVersion.specName.toString(),
 	});
 

@@ -131,7 +131,7 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 	let js = run_js_client(&format!("ws://127.0.0.1:{}", node.rpc.port));
 	let metadata = &js["metadata"];
 	assert!(metadata["version"].as_u64().is_some_and(|v| v >= 14), "{metadata}");
-	for pallet in ["System", "Balances", "Gosig", "Token", "Peers", "Traffic"] {
+	for pallet in ["System", "Balances", "Gosig", "Token", "Peers", "Traffic", "Pricing"] {
 		assert!(
 			metadata["pallets"].as_array().unwrap().iter().any(|p| p == pallet),
 			"{pallet} in {metadata}"
@@ -140,7 +140,8 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 	assert_eq!(metadata["ss58Format"], json!(SS58_PREFIX));
 	assert_eq!(metadata["tokenSymbol"], json!("SPB"));
 	assert_eq!(metadata["tokenDecimals"], json!(12));
-	assert_eq!(metadata["hasBuyTraffic"], json!(true));
+	assert_eq!(metadata["hasFundTraffic"], json!(true));
+	assert_eq!(metadata["hasLease"], json!(true));
 	assert_eq!(metadata["specName"], json!("spacebook"));
 	// The runtime API's answer is the period of some block the client saw: not before the
 	// period of the block the transfer above landed in, not after the period of the best block.

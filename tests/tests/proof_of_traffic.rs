@@ -215,11 +215,12 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			}),
 			0,
 		),
-		// Two GiB at the flat price: the data plane's traffic and the receipts sent over
-		// JSON-RPC below, with room to spare, so that no claim is cut for want of payment.
+		// Two GiB at the launch price in the traffic escrow: the data plane's traffic and the
+		// receipts sent over JSON-RPC below, with room to spare, so that no claim is cut for
+		// want of payment.
 		(
 			Sr25519Keyring::Ferdie.pair(),
-			RuntimeCall::Traffic(pallet_traffic::Call::buy_traffic { gib: 2 }),
+			RuntimeCall::Traffic(pallet_traffic::Call::fund_traffic { amount: 2 * SPB / 100 }),
 			1,
 		),
 	];

@@ -113,6 +113,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn start_exit(who: &T::AccountId, mut record: PeerRecord<T>) -> DispatchResult {
 		ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
+		Self::add_capacity(&record, false);
 		let exit_at = Self::now().saturating_add(T::ExitDelay::get());
 		Self::stop_clock(&mut record);
 		if let Role::Common(common) = &record.role {

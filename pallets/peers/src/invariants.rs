@@ -6,8 +6,8 @@ impl<T: Config> Pallet<T> {
 	/// Invariants: every record's `held` equals its account's balance on hold for its role;
 	/// the role counters match the records; every key index points at a record holding that
 	/// key and every record's keys are indexed; every professional peer's attachment counters
-	/// equal the live, non-leaving common peers attached to it; indices are below
-	/// [`NextIndex`].
+	/// equal the live, non-leaving common peers attached to it; [`DeclaredInstances`] counts
+	/// the non-leaving professional peers' instances; indices are below [`NextIndex`].
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -66,8 +66,12 @@ impl<T: Config> Pallet<T> {
 				"peers: a role counter differs from the records"
 			);
 		}
+		let mut instances = 0u64;
 		for (who, record) in Registrations::<T>::iter() {
 			if let Role::Professional(p) = &record.role {
+				if !Self::is_leaving(&record) {
+					instances += p.declaration.resources.instances();
+				}
 				let (n, storage) = attached.get(&who).copied().unwrap_or((0, 0));
 				ensure!(
 					p.attached_commons == n && p.attached_storage_gib == storage,
@@ -75,6 +79,10 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		ensure!(
+			DeclaredInstances::<T>::get() == instances,
+			"peers: the declared instances differ from the professional peers' declarations"
+		);
 		for (key, who) in PeerKeyOwner::<T>::iter() {
 			let record =
 				Registrations::<T>::get(&who).ok_or("peers: a peer key's owner has no record")?;

@@ -357,6 +357,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RoleCount<T> = StorageMap<_, Twox64Concat, RoleKind, u32, ValueQuery>;
 
+	/// The instances the professional peers that are not leaving declare
+	/// ([`Resources::instances`]): the network's capacity, which the pricing pallet values.
+	#[pallet::storage]
+	pub type DeclaredInstances<T> = StorageValue<_, u64, ValueQuery>;
+
 	/// The index the next registration gets.
 	#[pallet::storage]
 	pub type NextIndex<T> = StorageValue<_, u64, ValueQuery>;
@@ -863,11 +868,13 @@ pub mod pallet {
 			Registrations::<T>::try_mutate(&who, |record| {
 				let record = record.as_mut().ok_or(Error::<T>::NotRegistered)?;
 				ensure!(!Self::is_leaving(record), Error::<T>::NotActive);
-				match &mut record.role {
-					Role::Professional(p) => p.declaration = declaration,
-					_ => return Err(Error::<T>::WrongRole),
+				ensure!(matches!(record.role, Role::Professional(_)), Error::<T>::WrongRole);
+				Self::add_capacity(record, false);
+				if let Role::Professional(p) = &mut record.role {
+					p.declaration = declaration;
 				}
-				Ok(())
+				Self::add_capacity(record, true);
+				Ok::<_, Error<T>>(())
 			})?;
 			Self::deposit_event(Event::Updated { who });
 			Ok(())

@@ -86,6 +86,9 @@ impl<T: Config> Pallet<T> {
 		if let (Role::Common(common), false) = (&record.role, Self::is_leaving(&record)) {
 			Self::detach(common);
 		}
+		if !Self::is_leaving(&record) {
+			Self::add_capacity(&record, false);
+		}
 		let exit_at = now.saturating_add(T::ExitDelay::get());
 		record.status = Status::Leaving { exit_at, evicted: true };
 		Registrations::<T>::insert(who, record);

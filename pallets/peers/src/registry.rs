@@ -68,6 +68,7 @@ impl<T: Config> Pallet<T> {
 			registered_at: now,
 			online: Online::default(),
 		};
+		Self::add_capacity(&record, true);
 		Registrations::<T>::insert(who, record);
 		RoleCount::<T>::mutate(kind, |n| *n = n.saturating_add(1));
 		Self::deposit_event(Event::Registered { who: who.clone(), role: kind, deposit: held });
@@ -161,6 +162,21 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn is_leaving(record: &PeerRecord<T>) -> bool {
 		matches!(record.status, Status::Leaving { .. })
+	}
+
+	/// Count a professional peer's declared instances in [`DeclaredInstances`] (`add`), or
+	/// stop counting them.
+	pub(crate) fn add_capacity(record: &PeerRecord<T>, add: bool) {
+		if let Role::Professional(p) = &record.role {
+			let instances = p.declaration.resources.instances();
+			DeclaredInstances::<T>::mutate(|total| {
+				*total = if add {
+					total.saturating_add(instances)
+				} else {
+					total.saturating_sub(instances)
+				}
+			});
+		}
 	}
 
 	/// The professional peers among at most `scan` (at least one, at most

@@ -87,6 +87,17 @@ pub struct Resources {
 	pub cpu_cores: u16,
 }
 
+impl Resources {
+	/// The whole **instances** these resources provide (whitepaper ch.3 §2 iii: one CPU core,
+	/// 100 Mbit/s of bandwidth and 500 GB of disk), as many as the scarcest resource allows.
+	pub fn instances(&self) -> u64 {
+		let by_cores = u64::from(self.cpu_cores);
+		let by_bandwidth = u64::from(self.bandwidth_mbps) / 100;
+		let by_storage = u64::from(self.storage_gib).saturating_mul(1 << 30) / 500_000_000_000;
+		by_cores.min(by_bandwidth).min(by_storage)
+	}
+}
+
 /// Where a peer is: a region code and a position, which scheduling weighs.
 #[derive(
 	Encode,

@@ -12,7 +12,7 @@
 //! - **Ledgering period**: the five-minute period of Proof-of-Traffic. A price list applies from
 //!   a period's first block to its last, so that traffic is billed at the price in force when it
 //!   was served: a list set during a period takes effect at the next one ([`EffectivePrices`]).
-//! - **Pricing cycle**: [`Config::CyclePeriods`] ledgering periods (a month on a production
+//! - **Pricing cycle**: [`CyclePeriods`] ledgering periods, set at genesis (a month on a production
 //!   chain, minutes on `dev` and `local`). In the first block of a cycle the formula re-prices
 //!   every unit ([`formula::reprice`]) from the network's idle and new capacity (`S`, `S1`, from
 //!   [`NetworkCapacity`]), what DApps spent in the cycle that ended (`D`: leased instances at
@@ -122,10 +122,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type BlocksPerPeriod: Get<BlockNumberFor<Self>>;
 
-		/// Ledgering periods in a pricing cycle.
-		#[pallet::constant]
-		type CyclePeriods: Get<u32>;
-
 		/// `k`: over how many cycles `a` averages each unit's price.
 		#[pallet::constant]
 		type AveragingCycles: Get<u32>;
@@ -182,6 +178,11 @@ pub mod pallet {
 	pub type CycleRecords<T: Config> =
 		StorageValue<_, BoundedVec<CycleRecord, T::MaxHistory>, ValueQuery>;
 
+	/// Ledgering periods in a pricing cycle (set at genesis: a month on a production chain,
+	/// minutes on `dev` and `local`). Cycle `c` begins with period `c ×` this.
+	#[pallet::storage]
+	pub type CyclePeriods<T: Config> = StorageValue<_, u32, ValueQuery>;
+
 	/// The pricing cycle in progress.
 	#[pallet::storage]
 	pub type CurrentCycle<T: Config> = StorageValue<_, u32, ValueQuery>;
@@ -235,6 +236,8 @@ pub mod pallet {
 		pub max_step: Perbill,
 		/// How long a competitor quote stays valid, in milliseconds.
 		pub quote_validity_ms: u64,
+		/// Ledgering periods in a pricing cycle, above zero.
+		pub cycle_periods: u32,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -248,6 +251,8 @@ pub mod pallet {
 				prices: PriceList { instance: 1, traffic_gib: 1, storage_gb_month: 1 },
 				max_step: parameters.max_step,
 				quote_validity_ms: parameters.quote_validity_ms,
+				// Thirty days of five-minute periods.
+				cycle_periods: 30 * 288,
 				_config: Default::default(),
 			}
 		}
@@ -258,6 +263,8 @@ pub mod pallet {
 		fn build(&self) {
 			assert!(Pallet::<T>::all_priced(&self.prices), "every genesis price is above zero");
 			assert!(self.max_step < Perbill::one(), "a cycle may not move a price to zero");
+			assert!(self.cycle_periods > 0, "a pricing cycle has at least one period");
+			CyclePeriods::<T>::put(self.cycle_periods);
 			let genesis = EffectivePrices { from_period: 0, cycle: 0, prices: self.prices };
 			PriceHistory::<T>::put(BoundedVec::truncate_from(alloc::vec![genesis]));
 			Parameters::<T>::put(PricingParameters {
@@ -404,7 +411,6 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(!T::BlocksPerPeriod::get().is_zero(), "BlocksPerPeriod must be positive");
-			assert!(T::CyclePeriods::get() > 0, "CyclePeriods must be positive");
 			assert!(T::AveragingCycles::get() > 0, "AveragingCycles must be positive");
 			assert!(
 				T::MaxHistory::get() >= 2,
@@ -583,7 +589,7 @@ pub mod pallet {
 
 		/// The pricing cycle of ledgering period `period`.
 		pub fn cycle_of(period: u32) -> u32 {
-			period / T::CyclePeriods::get().max(1)
+			period / CyclePeriods::<T>::get().max(1)
 		}
 
 		/// The ledgering period in progress.

@@ -134,7 +134,6 @@ impl pallet_pricing::Config for Test {
 	type DApps = Registry;
 	type PriceOrigin = frame_system::EnsureRoot<AccountId>;
 	type BlocksPerPeriod = BlocksPerPeriod;
-	type CyclePeriods = ConstU32<CYCLE_PERIODS>;
 	type AveragingCycles = ConstU32<3>;
 	type MaxHistory = ConstU32<6>;
 	type MaxInstances = ConstU32<MAX_INSTANCES>;
@@ -173,6 +172,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		prices: genesis_prices(),
 		max_step: Perbill::from_percent(20),
 		quote_validity_ms: QUOTE_VALIDITY,
+		cycle_periods: CYCLE_PERIODS,
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)

@@ -52,6 +52,7 @@ impl ResourceUnit {
 	serde::Serialize,
 	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct PriceList<Balance> {
 	/// Per instance (a DApp lease's deposit is `instances ×` this).
 	pub instance: Balance,

@@ -70,9 +70,15 @@ fn counted_report_setup<T: Config>(d: u32, announced: u128) -> (T::AccountId, Ve
 		let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
 		T::BenchmarkHelper::register_dapp(dapp, client, 2_000);
 		Reserved::<T>::insert(dapp, 1_000);
-		Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: announced, period: PERIOD });
+		let amount = Pallet::<T>::cost_of(announced, PERIOD);
+		Withdrawals::<T>::insert(dapp, EscrowWithdrawal { amount, period: PERIOD });
 	}
 	(peer, dapps)
+}
+
+/// A thousand GiB of traffic at the price of period 0.
+fn thousand_gib<T: Config>() -> T::Balance {
+	Pallet::<T>::cost_of(1_000u128 << 30, 0)
 }
 
 /// Fill [`PERIOD`]'s report set with `count` small reports (one DApp each).
@@ -123,7 +129,8 @@ fn signed_report<T: Config>(d: u32) -> (TrafficReportOf<T>, ReportSignature<T>) 
 	for dapp in &dapps {
 		let client = sp_io::crypto::sr25519_generate(CLIENT_KEY_TYPE, None);
 		T::BenchmarkHelper::register_dapp(dapp, client, 500_000);
-		Withdrawals::<T>::insert(dapp, PrepaidWithdrawal { bytes: 250_000, period: PERIOD });
+		let amount = Pallet::<T>::cost_of(250_000, PERIOD);
+		Withdrawals::<T>::insert(dapp, EscrowWithdrawal { amount, period: PERIOD });
 		Reserved::<T>::insert(dapp, 100_000);
 	}
 	let report = record::<T>(&peer, &dapps, 1_000_000).report;
@@ -319,44 +326,46 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn buy_traffic() {
+	fn fund_traffic() {
 		let dapp: T::AccountId = account("dapp", 0, 0);
 		T::BenchmarkHelper::fund(&dapp);
+		let amount = thousand_gib::<T>();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(dapp.clone()), 1_000);
+		_(RawOrigin::Signed(dapp.clone()), amount);
 
-		assert_eq!(Prepaid::<T>::get(&dapp).bytes, 1_000u128 << 30);
+		assert_eq!(Escrow::<T>::get(&dapp), amount);
 	}
 
 	#[benchmark]
 	fn announce_withdrawal() {
 		let dapp: T::AccountId = account("dapp", 0, 0);
 		T::BenchmarkHelper::fund(&dapp);
-		Pallet::<T>::buy_traffic(RawOrigin::Signed(dapp.clone()).into(), 1_000)
-			.expect("a funded DApp buys traffic");
+		let amount = thousand_gib::<T>();
+		Pallet::<T>::fund_traffic(RawOrigin::Signed(dapp.clone()).into(), amount)
+			.expect("a funded DApp funds traffic");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(dapp.clone()));
 
-		assert_eq!(Withdrawals::<T>::get(&dapp).map(|w| w.bytes), Some(1_000u128 << 30));
+		assert_eq!(Withdrawals::<T>::get(&dapp).map(|w| w.amount), Some(amount));
 	}
 
 	#[benchmark]
-	fn withdraw_prepaid() {
+	fn withdraw_escrow() {
 		let dapp: T::AccountId = account("dapp", 0, 0);
 		T::BenchmarkHelper::fund(&dapp);
-		Pallet::<T>::buy_traffic(RawOrigin::Signed(dapp.clone()).into(), 1_000)
-			.expect("a funded DApp buys traffic");
+		Pallet::<T>::fund_traffic(RawOrigin::Signed(dapp.clone()).into(), thousand_gib::<T>())
+			.expect("a funded DApp funds traffic");
 		Pallet::<T>::announce_withdrawal(RawOrigin::Signed(dapp.clone()).into())
-			.expect("it has traffic to withdraw");
+			.expect("it has funds to withdraw");
 		let period = Withdrawals::<T>::get(&dapp).expect("announced").period;
 		frame_system::Pallet::<T>::set_block_number(Pallet::<T>::withdrawal_due(period));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(dapp.clone()));
 
-		assert!(!Prepaid::<T>::contains_key(&dapp));
+		assert!(!Escrow::<T>::contains_key(&dapp));
 		assert!(!Withdrawals::<T>::contains_key(&dapp));
 	}
 

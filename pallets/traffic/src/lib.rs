@@ -32,11 +32,12 @@
 //!   reward, a penalty on the peers pallet's ladder and a patrol request.
 //! - **Paid traffic**: a DApp's bytes count only up to what it paid for and nobody claimed yet
 //!   ([`TrafficBilling`]); a claim above it is cut and penalized.
-//! - **Prepaid traffic**: until the pricing pallet bills DApps, the paid traffic DApps buy at a
-//!   flat price ([`Pallet::buy_traffic`]). The fee waits in the pallet's escrow account until
-//!   reports count the bytes, when it becomes revenue for the pools; the DApp may withdraw what
-//!   no report counted after a notice ([`Pallet::announce_withdrawal`],
-//!   [`Pallet::withdraw_prepaid`]).
+//! - **Traffic escrow and bills**: a DApp funds its traffic escrow in SPB
+//!   ([`Pallet::fund_traffic`]); its paid bytes in a period are its funds at the period's
+//!   nominal traffic price ([`Config::Prices`], the pricing pallet). The bytes reports count are
+//!   billed at that price from the escrow into the pools, and recorded per period ([`Bills`]);
+//!   the DApp may withdraw what no report reserved after a notice
+//!   ([`Pallet::announce_withdrawal`], [`Pallet::withdraw_escrow`]).
 //! - **Top group**: after the windows, the verified reports are ranked by `T(a)` descending
 //!   (ties: account ascending); the first `K` ([`TrafficParameters::top_group`]) share the peers'
 //!   part of the period's emission. Rounding dust stays in the mining pool.
@@ -59,8 +60,8 @@
 extern crate alloc;
 
 mod audits;
+mod escrow;
 mod offchain;
-mod prepaid;
 mod reports;
 mod settlement;
 pub mod types;
@@ -116,8 +117,10 @@ pub const RESUBMIT_AFTER: u32 = 5;
 pub const LOOK_FACTOR: u32 = 8;
 /// The prefix of the off-chain markers of sent reports.
 const SENT_REPORT: &[u8] = b"spacebook/traffic/sent-report";
-/// The keyless account that keeps prepaid traffic's fees until reports count the traffic.
-pub const PREPAID_ESCROW: frame_support::PalletId = frame_support::PalletId(*b"spb/prep");
+/// The keyless account that keeps DApps' traffic funds until their traffic is billed.
+pub const TRAFFIC_ESCROW: frame_support::PalletId = frame_support::PalletId(*b"spb/prep");
+
+pub use escrow::GIB;
 
 /// The prefix of the off-chain markers of built reports.
 const BUILT_REPORT: &[u8] = b"spacebook/traffic/built-report";
@@ -129,19 +132,29 @@ const SENT_ANSWER: &[u8] = b"spacebook/traffic/sent-answer";
 /// The prefix of the off-chain keys of the receipts a report committed to.
 pub const OFFCHAIN_REPORTED_PREFIX: &[u8] = spacebook_receipts::snapshots::REPORTED_PREFIX;
 
-/// What the pricing pallet tells of DApps' paid traffic.
+/// DApps' paid traffic, as the traffic escrow ([`Pallet::fund_traffic`]) tells it.
 ///
-/// A DApp's **paid bytes** grow as it pays for traffic and shrink as reports count them; the
-/// count is cumulative over periods, because a report may carry receipts of several periods.
+/// A DApp's **paid bytes** in a ledgering period are the funds it has not spent, at that
+/// period's traffic price; they shrink as reports count them. Reports of one period are pending
+/// at a time, so a reservation is valued at one price.
 pub trait TrafficBilling<AccountId, Balance> {
-	/// Bytes `dapp` has paid for that no report has counted yet and that may back a report
-	/// whose oldest receipts are of period `from_period`: paid bytes the DApp announced it
-	/// withdraws back only reports that carry receipts of the announcement's period or earlier
-	/// ([`Pallet::announce_withdrawal`]). Period 0 asks for all of them.
-	fn unclaimed_paid_bytes(dapp: &AccountId, from_period: u32) -> u128;
-	/// Count `bytes` (at most [`Self::unclaimed_paid_bytes`]) of `dapp`'s paid traffic as
-	/// claimed. Returns the fees the DApp paid for them.
-	fn claim_paid_bytes(dapp: &AccountId, bytes: u128) -> Balance;
+	/// Bytes `dapp`'s funds pay for at period `period`'s price that may back a report whose
+	/// oldest receipts are of period `from_period`: funds the DApp announced it withdraws back
+	/// only reports that carry receipts of the announcement's period or earlier
+	/// ([`Pallet::announce_withdrawal`]). `from_period` 0 asks for all of them.
+	fn unclaimed_paid_bytes(dapp: &AccountId, from_period: u32, period: u32) -> u128;
+	/// Bill `bytes` (at most [`Self::unclaimed_paid_bytes`]) of `dapp`'s traffic of period
+	/// `period` at that period's price. Returns the bill, paid into the pools.
+	fn claim_paid_bytes(dapp: &AccountId, bytes: u128, period: u32) -> Balance;
+}
+
+/// The nominal traffic price (the pricing pallet), and what it learns of the bills.
+pub trait NominalTrafficPrice<Balance> {
+	/// The price of a GiB of traffic served in ledgering period `period`: fixed once the period
+	/// began. Never zero.
+	fn price_per_gib(period: u32) -> Balance;
+	/// `amount` of traffic was billed (the demand the pricing formula counts).
+	fn note_bill(amount: Balance);
 }
 
 /// The billing peers of the era, who share the billing part of each period's emission.
@@ -255,11 +268,10 @@ pub mod pallet {
 		/// The penalty ladder for failed audits and unpaid claims.
 		type Penalties: Penalties<Self::AccountId>;
 
-		/// DApps' paid traffic: the pricing pallet, or this pallet's flat-price prepaid traffic
-		/// ([`Pallet::buy_traffic`]) until it exists.
+		/// DApps' paid traffic: this pallet's traffic escrow ([`Pallet::fund_traffic`]).
 		type Billing: TrafficBilling<Self::AccountId, Self::Balance>;
 
-		/// Where the fees of prepaid traffic go when reports count it (the token pallet: 0.5 % to
+		/// Where traffic bills go (the token pallet: 0.5 % to
 		/// the foundation, the rest into the mining pool).
 		type Revenue: RevenueRecycler<
 			Self::AccountId,
@@ -267,16 +279,14 @@ pub mod pallet {
 			Credit = fungible::Credit<Self::AccountId, Self::Currency>,
 		>;
 
-		/// The SPB currency: prepaid traffic's fees wait in the pallet's escrow account
-		/// ([`Pallet::prepaid_escrow`]) until reports count the traffic or the DApp withdraws
-		/// it.
+		/// The SPB currency: DApps' traffic funds wait in the pallet's escrow account
+		/// ([`Pallet::traffic_escrow`]) until their traffic is billed or the DApp withdraws them.
 		type Currency: fungible::Inspect<Self::AccountId, Balance = Self::Balance>
 			+ fungible::Mutate<Self::AccountId>
 			+ fungible::Balanced<Self::AccountId>;
 
-		/// The flat price of a GiB of prepaid traffic at genesis.
-		#[pallet::constant]
-		type DefaultPricePerGib: Get<Self::Balance>;
+		/// The nominal traffic price of each ledgering period (the pricing pallet).
+		type Prices: NominalTrafficPrice<Self::Balance>;
 
 		/// The billing peers of the era.
 		type BillingPeers: BillingPeers<Self::AccountId>;
@@ -432,20 +442,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Reserved<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
 
-	/// Each DApp's prepaid traffic not counted yet, and the fees paid for it.
+	/// Each DApp's traffic funds not billed yet, kept in the escrow account.
 	#[pallet::storage]
-	pub type Prepaid<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, PrepaidTraffic<T::Balance>, ValueQuery>;
+	pub type Escrow<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::Balance, ValueQuery>;
 
-	/// The DApps' announced withdrawals of their unused prepaid traffic.
+	/// The DApps' announced withdrawals of their unreserved funds.
 	#[pallet::storage]
 	pub type Withdrawals<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, PrepaidWithdrawal, OptionQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, EscrowWithdrawal<T::Balance>, OptionQuery>;
 
-	/// The flat price of a GiB of prepaid traffic, if governance changed it from
-	/// [`Config::DefaultPricePerGib`].
+	/// The bills of each ledgering period: per DApp, the bytes counted and what they cost at
+	/// the period's price. Kept for [`Config::HistoryDepth`] periods, like the reports (at most
+	/// one per DApp entry of the period).
 	#[pallet::storage]
-	pub type PricePerGib<T: Config> = StorageValue<_, T::Balance, OptionQuery>;
+	pub type Bills<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u32,
+		Blake2_128Concat,
+		T::AccountId,
+		Bill<T::Balance>,
+		ValueQuery,
+	>;
 
 	/// The oldest period whose reports may still be stored (the pruning cursor).
 	#[pallet::storage]
@@ -566,38 +585,30 @@ pub mod pallet {
 			/// Its summary.
 			summary: PeriodSummary<T::Balance>,
 		},
-		/// A DApp prepaid traffic at the flat price.
-		TrafficBought {
+		/// A DApp funded its traffic escrow.
+		TrafficFunded {
 			/// The DApp.
 			dapp: T::AccountId,
-			/// Bytes bought.
-			bytes: u128,
-			/// The fee paid into the pools.
-			fee: T::Balance,
+			/// The amount paid in.
+			amount: T::Balance,
 		},
-		/// A DApp announced it withdraws its unused prepaid traffic: reports of receipts of
-		/// later periods only cannot reserve these bytes.
+		/// A DApp announced it withdraws its unreserved traffic funds: reports of receipts of
+		/// later periods only cannot reserve them.
 		WithdrawalAnnounced {
 			/// The DApp.
 			dapp: T::AccountId,
-			/// The bytes to withdraw (those still unused when it is made may be fewer).
-			bytes: u128,
-			/// The first block at which [`Pallet::withdraw_prepaid`] may make it.
+			/// The funds to withdraw (what reports have not reserved when it is made may be
+			/// less).
+			amount: T::Balance,
+			/// The first block at which [`Pallet::withdraw_escrow`] may make it.
 			due: BlockNumberFor<T>,
 		},
-		/// A DApp withdrew unused prepaid traffic: the escrow paid its fees back.
-		PrepaidWithdrawn {
+		/// A DApp withdrew traffic funds from the escrow.
+		FundsWithdrawn {
 			/// The DApp.
 			dapp: T::AccountId,
-			/// The bytes withdrawn.
-			bytes: u128,
-			/// The fees paid back to the DApp.
-			fee: T::Balance,
-		},
-		/// Governance changed the flat price of prepaid traffic.
-		PriceSet {
-			/// The new price of a GiB.
-			price_per_gib: T::Balance,
+			/// The funds paid back.
+			amount: T::Balance,
 		},
 		/// Governance changed the parameters.
 		ParametersSet {
@@ -658,9 +669,9 @@ pub mod pallet {
 		LeavesOutOfOrder,
 		/// The top group is zero or above [`Config::MaxTopGroup`], or the cap is zero.
 		BadParameters,
-		/// Zero GiB bought, or a zero price.
+		/// A zero amount of funds.
 		ZeroAmount,
-		/// The fee does not fit the balance type.
+		/// The amount (with the escrow's existential deposit) does not fit the balance type.
 		Overflow,
 		/// Paid traffic backs none of the report's bytes (its DApps paid for none, or other
 		/// reports claimed or reserved all they paid for) and the peer carries none.
@@ -677,7 +688,7 @@ pub mod pallet {
 		WithdrawalNotDue,
 		/// The DApp has no prepaid traffic that reports have not counted or reserved.
 		NothingToWithdraw,
-		/// The fee is more than the DApp's free balance can pay without what it must keep:
+		/// The amount is more than the DApp's free balance can pay without what it must keep:
 		/// its existential deposit and its frozen (locked or vesting) funds.
 		CannotPayFee,
 		/// The previous period is still being settled; reports of this period are taken once
@@ -846,59 +857,49 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Prepay traffic at the flat price, until the pricing pallet bills DApps: the fee goes
-		/// to the pallet's escrow account ([`Pallet::prepaid_escrow`]), and the bytes become
-		/// paid traffic that reports naming the caller as their DApp may count. As reports
-		/// count bytes, their share of the fee goes from the escrow to the pools as DApp
-		/// revenue; the DApp may withdraw what no report counted
+		/// Fund the DApp's traffic escrow: `amount` goes to the pallet's escrow account
+		/// ([`Pallet::traffic_escrow`]) and pays for the DApp's traffic at the nominal price of
+		/// the period it is served in. As reports count bytes, their bill goes from the escrow
+		/// to the pools as DApp revenue; the DApp may withdraw what no report reserved
 		/// ([`Pallet::announce_withdrawal`]).
 		///
-		/// - Origin: signed, by the DApp (any account may pay; its bytes count only for
+		/// - Origin: signed, by the DApp (any account may pay; its funds count only for
 		///   receipts of client keys it authorized as a DApp).
-		/// - `gib`: GiB (2³⁰ bytes) to buy, above zero. The fee, `gib` × [`PricePerGib`], is
-		///   transferred from the free balance, which keeps its existential deposit and its
-		///   frozen (locked or vesting) funds: those cannot be spent on traffic, which would
-		///   turn them into rewards. The first purchase ever also pays the escrow's existential
-		///   deposit, which stays there.
+		/// - `amount`: above zero, transferred from the free balance, which keeps its
+		///   existential deposit and its frozen (locked or vesting) funds: those cannot be spent
+		///   on traffic, which would turn them into rewards. The first funding ever also pays the
+		///   escrow's existential deposit, which stays there.
 		///
-		/// Emits [`Event::TrafficBought`].
+		/// Emits [`Event::TrafficFunded`].
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::buy_traffic())]
-		pub fn buy_traffic(origin: OriginFor<T>, gib: u32) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::fund_traffic())]
+		pub fn fund_traffic(origin: OriginFor<T>, amount: T::Balance) -> DispatchResult {
 			use frame_support::traits::tokens::Preservation;
 			use fungible::{Inspect, Mutate};
 			let dapp = ensure_signed(origin)?;
-			ensure!(gib > 0, Error::<T>::ZeroAmount);
-			let price = Self::price_per_gib();
-			let fee = price.checked_mul(&gib.into()).ok_or(Error::<T>::Overflow)?;
-			ensure!(!fee.is_zero(), Error::<T>::ZeroAmount);
-			let escrow = Self::prepaid_escrow();
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let escrow = Self::traffic_escrow();
 			let seed = T::Currency::minimum_balance().saturating_sub(T::Currency::balance(&escrow));
-			let paid = fee.checked_add(&seed).ok_or(Error::<T>::Overflow)?;
+			let paid = amount.checked_add(&seed).ok_or(Error::<T>::Overflow)?;
 			// A transfer respects freezes (a hold would not: holds may overlap them).
 			T::Currency::transfer(&dapp, &escrow, paid, Preservation::Preserve)
 				.map_err(|_| Error::<T>::CannotPayFee)?;
-			let bytes = u128::from(gib) << 30;
-			Prepaid::<T>::mutate(&dapp, |p| {
-				p.bytes = p.bytes.saturating_add(bytes);
-				p.fees = p.fees.saturating_add(fee);
-			});
-			Self::deposit_event(Event::TrafficBought { dapp, bytes, fee });
+			Escrow::<T>::mutate(&dapp, |f| *f = f.saturating_add(amount));
+			Self::deposit_event(Event::TrafficFunded { dapp, amount });
 			Ok(())
 		}
 
-		/// Announce the withdrawal of the DApp's unused prepaid traffic: the bytes no report
-		/// has counted or reserved now. Reports that carry receipts of this period or earlier
-		/// (`from_period` no later than it) may still reserve them, so the peers that served
-		/// the DApp until now are paid, rolled-over receipts included; reports of later
-		/// receipts only may not. [`Pallet::withdraw_prepaid`] makes the withdrawal once the
-		/// last report that may carry this period's receipts is in: [`Config::MaxRollover`]
-		/// periods later ([`Pallet::withdrawal_due`]).
+		/// Announce the withdrawal of the DApp's unreserved traffic funds: what no report has
+		/// reserved now. Reports that carry receipts of this period or earlier (`from_period`
+		/// no later than it) may still reserve them, so the peers that served the DApp until
+		/// now are paid, rolled-over receipts included; reports of later receipts only may not.
+		/// [`Pallet::withdraw_escrow`] makes the withdrawal once the last report that may carry
+		/// this period's receipts is in: [`Config::MaxRollover`] periods later
+		/// ([`Pallet::withdrawal_due`]).
 		///
-		/// - Origin: signed, by the DApp; with prepaid traffic to withdraw and no withdrawal
-		///   announced.
+		/// - Origin: signed, by the DApp; with funds to withdraw and no withdrawal announced.
 		///
 		/// Emits [`Event::WithdrawalAnnounced`].
 		///
@@ -908,29 +909,28 @@ pub mod pallet {
 		pub fn announce_withdrawal(origin: OriginFor<T>) -> DispatchResult {
 			let dapp = ensure_signed(origin)?;
 			ensure!(!Withdrawals::<T>::contains_key(&dapp), Error::<T>::WithdrawalPending);
-			let bytes = Self::unreserved_prepaid_bytes(&dapp);
-			ensure!(bytes > 0, Error::<T>::NothingToWithdraw);
+			let amount = Self::unreserved_funds(&dapp);
+			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
 			let period = Self::period_of(frame_system::Pallet::<T>::block_number());
-			Withdrawals::<T>::insert(&dapp, PrepaidWithdrawal { bytes, period });
+			Withdrawals::<T>::insert(&dapp, EscrowWithdrawal { amount, period });
 			let due = Self::withdrawal_due(period);
-			Self::deposit_event(Event::WithdrawalAnnounced { dapp, bytes, due });
+			Self::deposit_event(Event::WithdrawalAnnounced { dapp, amount, due });
 			Ok(())
 		}
 
-		/// Make the DApp's announced withdrawal: pay back from the escrow the fees of the
-		/// announced bytes that no report reserved (their share of the fees paid, rounded
-		/// down; all of it when no prepaid traffic is left). If reports reserved them all in
-		/// the meantime, nothing is paid back and the announcement ends all the same.
+		/// Make the DApp's announced withdrawal: pay back from the escrow the announced funds
+		/// that no report reserved. If reports reserved them all in the meantime, nothing is
+		/// paid back and the announcement ends all the same.
 		///
 		/// - Origin: signed, by the DApp; its announcement's notice is over
 		///   ([`Pallet::withdrawal_due`]).
 		///
-		/// Emits [`Event::PrepaidWithdrawn`].
+		/// Emits [`Event::FundsWithdrawn`].
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::withdraw_prepaid())]
-		pub fn withdraw_prepaid(origin: OriginFor<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::withdraw_escrow())]
+		pub fn withdraw_escrow(origin: OriginFor<T>) -> DispatchResult {
 			let dapp = ensure_signed(origin)?;
 			let withdrawal = Withdrawals::<T>::get(&dapp).ok_or(Error::<T>::NoWithdrawal)?;
 			ensure!(
@@ -939,28 +939,10 @@ pub mod pallet {
 				Error::<T>::WithdrawalNotDue
 			);
 			// Reservations are never withdrawn, whichever period's reports made them.
-			let bytes = withdrawal.bytes.min(Self::unreserved_prepaid_bytes(&dapp));
-			let fee = Self::withdraw_prepaid_bytes(&dapp, bytes)?;
+			let amount = withdrawal.amount.min(Self::unreserved_funds(&dapp));
+			Self::withdraw_funds(&dapp, amount)?;
 			Withdrawals::<T>::remove(&dapp);
-			Self::deposit_event(Event::PrepaidWithdrawn { dapp, bytes, fee });
-			Ok(())
-		}
-
-		/// Set the flat price of a GiB of prepaid traffic.
-		///
-		/// - Origin: [`Config::GovernanceOrigin`].
-		/// - `price_per_gib`: above zero; applies to later purchases.
-		///
-		/// Emits [`Event::PriceSet`].
-		///
-		/// Complexity: `O(1)`.
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_parameters())]
-		pub fn set_price(origin: OriginFor<T>, price_per_gib: T::Balance) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(!price_per_gib.is_zero(), Error::<T>::ZeroAmount);
-			PricePerGib::<T>::put(price_per_gib);
-			Self::deposit_event(Event::PriceSet { price_per_gib });
+			Self::deposit_event(Event::FundsWithdrawn { dapp, amount });
 			Ok(())
 		}
 	}
@@ -998,11 +980,6 @@ impl<T: Config> Pallet<T> {
 	/// The block's offset within its period.
 	pub fn offset_of(n: BlockNumberFor<T>) -> u32 {
 		(n % T::BlocksPerPeriod::get().max(1u32.into())).saturated_into()
-	}
-
-	/// The flat price of a GiB of prepaid traffic.
-	pub fn price_per_gib() -> T::Balance {
-		PricePerGib::<T>::get().unwrap_or_else(T::DefaultPricePerGib::get)
 	}
 
 	/// The current parameters.
@@ -1086,29 +1063,27 @@ impl<T: Config> Pallet<T> {
 			"the reservations differ from the pending reports' backing"
 		);
 		ensure!(
-			reserved.iter().all(|(dapp, r)| *r <= T::Billing::unclaimed_paid_bytes(dapp, 0)),
+			reserved.iter().all(|(dapp, r)| {
+				*r <= T::Billing::unclaimed_paid_bytes(dapp, 0, Self::reservation_period())
+			}),
 			"a DApp's reservations exceed its paid bytes"
 		);
-		// The escrow holds every fee of prepaid traffic not counted yet, and its existential
-		// deposit.
+		// The escrow holds every DApp's funds not billed yet, and its existential deposit.
 		{
 			use fungible::Inspect;
-			let fees = Prepaid::<T>::iter_values()
-				.fold(T::Balance::zero(), |sum, p| sum.saturating_add(p.fees));
+			let funds =
+				Escrow::<T>::iter_values().fold(T::Balance::zero(), |sum, f| sum.saturating_add(f));
 			ensure!(
-				fees.is_zero()
-					|| T::Currency::balance(&Self::prepaid_escrow())
-						>= fees.saturating_add(T::Currency::minimum_balance()),
-				"the escrow holds less than the prepaid fees"
+				funds.is_zero()
+					|| T::Currency::balance(&Self::traffic_escrow())
+						>= funds.saturating_add(T::Currency::minimum_balance()),
+				"the escrow holds less than the DApps' funds"
 			);
 		}
-		// An announcement never covers reserved bytes: announced plus reserved is within the
-		// DApp's prepaid bytes.
+		// An announcement never covers reserved funds.
 		ensure!(
-			Withdrawals::<T>::iter().all(|(dapp, w)| {
-				w.bytes.saturating_add(Reserved::<T>::get(&dapp)) <= Prepaid::<T>::get(&dapp).bytes
-			}),
-			"a withdrawal covers reserved bytes"
+			Withdrawals::<T>::iter().all(|(dapp, w)| w.amount <= Self::unreserved_funds(&dapp)),
+			"a withdrawal covers reserved funds"
 		);
 		if let Some(s) = Settling::<T>::get() {
 			ensure!(s.period == NextToSettle::<T>::get(), "settling another period than next");

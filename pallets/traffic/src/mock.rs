@@ -139,6 +139,36 @@ thread_local! {
 	static PENALTY_LEVELS: RefCell<Vec<PenaltyLevel>> = const { RefCell::new(Vec::new()) };
 	static PAID_BYTES: RefCell<BTreeMap<AccountId, (u128, Balance)>> =
 		const { RefCell::new(BTreeMap::new()) };
+	/// The traffic price per GiB from a period on (the default before the first).
+	static TRAFFIC_PRICES: RefCell<BTreeMap<u32, Balance>> = const { RefCell::new(BTreeMap::new()) };
+	/// The bills the pricing pallet was told of.
+	static NOTED_BILLS: RefCell<Vec<Balance>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The traffic price per GiB before any is set: the whitepaper's 10 SPB a monthly TB.
+pub const DEFAULT_PRICE_PER_GIB: Balance = SPB / 100;
+
+/// The pricing pallet's stand-in: a price per GiB from a period on.
+pub struct MockPrices;
+impl NominalTrafficPrice<Balance> for MockPrices {
+	fn price_per_gib(period: u32) -> Balance {
+		TRAFFIC_PRICES.with(|p| {
+			p.borrow().range(..=period).next_back().map_or(DEFAULT_PRICE_PER_GIB, |(_, v)| *v)
+		})
+	}
+	fn note_bill(amount: Balance) {
+		NOTED_BILLS.with(|b| b.borrow_mut().push(amount));
+	}
+}
+
+/// Price a GiB of traffic at `price` from period `period` on.
+pub fn set_traffic_price(period: u32, price: Balance) {
+	TRAFFIC_PRICES.with(|p| p.borrow_mut().insert(period, price));
+}
+
+/// The bills the pricing pallet was told of.
+pub fn noted_bills() -> Vec<Balance> {
+	NOTED_BILLS.with(|b| b.borrow().clone())
 }
 
 parameter_types! {
@@ -226,10 +256,10 @@ impl Penalties<AccountId> for MockPenalties {
 /// The pricing pallet's stand-in: paid bytes and a price per byte, per DApp.
 pub struct MockBilling;
 impl TrafficBilling<AccountId, Balance> for MockBilling {
-	fn unclaimed_paid_bytes(dapp: &AccountId, _report_period: u32) -> u128 {
+	fn unclaimed_paid_bytes(dapp: &AccountId, _from_period: u32, _period: u32) -> u128 {
 		PAID_BYTES.with(|p| p.borrow().get(dapp).map_or(0, |(b, _)| *b))
 	}
-	fn claim_paid_bytes(dapp: &AccountId, bytes: u128) -> Balance {
+	fn claim_paid_bytes(dapp: &AccountId, bytes: u128, _period: u32) -> Balance {
 		PAID_BYTES.with(|p| {
 			let mut paid = p.borrow_mut();
 			let entry = paid.entry(*dapp).or_default();
@@ -279,7 +309,7 @@ impl pallet_traffic::Config for Test {
 	type Billing = MockBilling;
 	type Revenue = MockRevenue;
 	type Currency = Balances;
-	type DefaultPricePerGib = ConstU128<{ SPB / 100 }>;
+	type Prices = MockPrices;
 	type BillingPeers = MockBillingPeers;
 	type AuditRandomness = Randomness;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -340,6 +370,8 @@ fn reset_stand_ins() {
 	PENALTIES.with(|p| p.borrow_mut().clear());
 	PENALTY_LEVELS.with(|p| p.borrow_mut().clear());
 	PAID_BYTES.with(|p| p.borrow_mut().clear());
+	TRAFFIC_PRICES.with(|p| p.borrow_mut().clear());
+	NOTED_BILLS.with(|b| b.borrow_mut().clear());
 	PeersEmission::set(1_000_000 * SPB);
 	BillingEmission::set(21_000 * SPB);
 	BillingPeerSet::set(vec![]);
@@ -402,7 +434,7 @@ pub fn pay_for(dapp: AccountId, bytes: u128, price: Balance) {
 
 /// Unclaimed paid bytes of `dapp`.
 pub fn unclaimed(dapp: AccountId) -> u128 {
-	MockBilling::unclaimed_paid_bytes(&dapp, 0)
+	MockBilling::unclaimed_paid_bytes(&dapp, 0, 0)
 }
 
 /// Rewards the registry was told of.

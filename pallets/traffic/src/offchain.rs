@@ -158,10 +158,9 @@ impl<T: Config> Pallet<T> {
 			r.receipt.server == *peer
 				&& r.receipt.period == q
 				&& r.receipt.bytes > 0
-				&& *paying
-					.entry(r.receipt.dapp.encode())
-					.or_insert_with(|| T::Billing::unclaimed_paid_bytes(&r.receipt.dapp, from) > 0)
-				&& Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
+				&& *paying.entry(r.receipt.dapp.encode()).or_insert_with(|| {
+					T::Billing::unclaimed_paid_bytes(&r.receipt.dapp, from, period) > 0
+				}) && Self::dapp_of_receipt_key(&r.receipt, period).as_ref() == Some(&r.receipt.dapp)
 				&& r.verify(&genesis)
 		};
 		// The work is bounded: past four reports' worth of acceptable receipts the later
@@ -192,8 +191,8 @@ impl<T: Config> Pallet<T> {
 		let mut per_dapp: Vec<(T::AccountId, u128, u128)> = Self::per_dapp_totals(&receipts)
 			.into_iter()
 			.map(|(d, bytes)| {
-				let available = bytes.min(Self::available_paid_bytes(&d, from));
-				let claimable = bytes.min(T::Billing::unclaimed_paid_bytes(&d, from));
+				let available = bytes.min(Self::available_paid_bytes(&d, from, period));
+				let claimable = bytes.min(T::Billing::unclaimed_paid_bytes(&d, from, period));
 				let contested = claimable.saturating_sub(available);
 				(d, available, contested)
 			})

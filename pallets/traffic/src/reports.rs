@@ -71,8 +71,9 @@ impl<T: Config> Pallet<T> {
 			sum = sum.checked_add(*bytes).ok_or(Error::<T>::TotalsMismatch)?;
 			// A claim above all the DApp paid for is the peer's fault, a withdrawal announced
 			// before the report's receipts is not.
-			over_claimed |= *bytes > T::Billing::unclaimed_paid_bytes(dapp, 0);
-			let unclaimed = T::Billing::unclaimed_paid_bytes(dapp, report.from_period);
+			over_claimed |= *bytes > T::Billing::unclaimed_paid_bytes(dapp, 0, report.period);
+			let unclaimed =
+				T::Billing::unclaimed_paid_bytes(dapp, report.from_period, report.period);
 			let claimable = (*bytes).min(unclaimed);
 			unpaid_dapp |= claimable == 0;
 			let backing = claimable.min(unclaimed.saturating_sub(Reserved::<T>::get(dapp)));
@@ -169,7 +170,8 @@ impl<T: Config> Pallet<T> {
 		{
 			let mut announced = 0;
 			if *backing > 0 {
-				announced = Self::note_reservation(dapp, report.from_period, *backing);
+				announced = Self::note_reservation(dapp, report.from_period, *backing)
+					.saturated_into::<u128>();
 				Reserved::<T>::mutate(dapp, |r| *r = r.saturating_add(*backing));
 			}
 			// As long as `per_dapp`, which is bounded by the same `MaxDApps`.
@@ -230,16 +232,17 @@ impl<T: Config> Pallet<T> {
 			}
 			let announced = record.from_announced.get(i).copied().unwrap_or(0);
 			if !claimed && announced > 0 {
-				Self::return_announced(dapp, record.report.from_period, announced);
+				Self::return_announced(dapp, record.report.from_period, announced.saturated_into());
 			}
 		}
 	}
 
-	/// `dapp`'s paid bytes that no report has claimed or reserved: what may back a new report
-	/// whose oldest receipts are of `from_period` (0: what any report might, a withdrawal's
-	/// bytes included).
-	pub fn available_paid_bytes(dapp: &T::AccountId, from_period: u32) -> u128 {
-		T::Billing::unclaimed_paid_bytes(dapp, from_period).saturating_sub(Reserved::<T>::get(dapp))
+	/// `dapp`'s paid bytes at period `period`'s price that no report has claimed or reserved:
+	/// what may back a new report of `period` whose oldest receipts are of `from_period` (0:
+	/// what any report might, a withdrawal's funds included).
+	pub fn available_paid_bytes(dapp: &T::AccountId, from_period: u32, period: u32) -> u128 {
+		T::Billing::unclaimed_paid_bytes(dapp, from_period, period)
+			.saturating_sub(Reserved::<T>::get(dapp))
 	}
 
 	/// The weight of [`Pallet::submit_report`] naming `d` DApps (benchmarked with a

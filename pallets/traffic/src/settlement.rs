@@ -168,26 +168,32 @@ impl<T: Config> Pallet<T> {
 			AuditStatus::Passed { .. } => {
 				let mut fees = T::Balance::zero();
 				let from_period = record.report.from_period;
+				let period = record.report.period;
 				for (i, ((dapp, claimed), backing)) in
 					record.report.per_dapp.iter().zip(record.backed.iter()).enumerate()
 				{
 					// The reservation kept the backed bytes for this report; defensive: never
 					// count more than the DApp has left.
 					let mut counted =
-						(*backing).min(T::Billing::unclaimed_paid_bytes(dapp, from_period));
+						(*backing).min(T::Billing::unclaimed_paid_bytes(dapp, from_period, period));
 					if counted < *backing {
 						defensive!("reserved paid bytes were claimed by another report");
 					}
 					if counted > 0 {
-						fees = fees.saturating_add(T::Billing::claim_paid_bytes(dapp, counted));
+						fees = fees
+							.saturating_add(T::Billing::claim_paid_bytes(dapp, counted, period));
 					}
 					// Contested bytes count from what no pending report has reserved now: the
 					// reservations of failed and dropped reports, and bytes bought since.
-					let contested =
-						record.contested_of(i).min(Self::available_paid_bytes(dapp, from_period));
+					let contested = record.contested_of(i).min(Self::available_paid_bytes(
+						dapp,
+						from_period,
+						period,
+					));
 					if contested > 0 {
 						Self::note_reservation(dapp, from_period, contested);
-						fees = fees.saturating_add(T::Billing::claim_paid_bytes(dapp, contested));
+						fees = fees
+							.saturating_add(T::Billing::claim_paid_bytes(dapp, contested, period));
 						counted = counted.saturating_add(contested);
 					}
 					outcome.unpaid_claimed |= counted < *claimed;
@@ -372,6 +378,10 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let limit = T::MaxReports::get();
+		// At most one bill per DApp entry of the period.
+		if Bills::<T>::clear_prefix(oldest, T::MaxDAppEntries::get(), None).maybe_cursor.is_some() {
+			return;
+		}
 		let result = Reports::<T>::clear_prefix(oldest, limit, None);
 		if result.maybe_cursor.is_none() {
 			Ranking::<T>::remove(oldest);

@@ -155,9 +155,9 @@ pub struct ReportRecord<
 	/// Whether a claim was above all its DApp had paid for and nobody had claimed (reserved or
 	/// not): the peer's own fault, penalized if the report passes its audit.
 	pub over_claimed: bool,
-	/// Per DApp of `report.per_dapp` (empty if none): the part of `backed` taken from the
-	/// DApp's announced withdrawal, which goes back to it if the report is not counted
-	/// ([`crate::Pallet::announce_withdrawal`]).
+	/// Per DApp of `report.per_dapp` (empty if none): the funds (in the smallest SPB unit)
+	/// that reserving `backed` took from the DApp's announced withdrawal, which go back to it
+	/// if the report is not counted ([`crate::Pallet::announce_withdrawal`]).
 	pub from_announced: BoundedVec<u128, MaxDApps>,
 	/// Per DApp of `report.per_dapp` (empty if none): claimed bytes within what the DApp had
 	/// paid for and nobody had claimed, beyond `backed` because other pending reports had
@@ -382,7 +382,8 @@ pub struct RewardExplanation<Balance> {
 	pub capped: bool,
 }
 
-/// A DApp's prepaid traffic not counted yet.
+/// The bill of a DApp in one ledgering period: the bytes reports counted and their cost at the
+/// period's nominal traffic price.
 #[derive(
 	Encode,
 	Decode,
@@ -396,14 +397,15 @@ pub struct RewardExplanation<Balance> {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub struct PrepaidTraffic<Balance> {
-	/// Bytes paid for and not counted yet.
+pub struct Bill<Balance> {
+	/// The bytes counted.
 	pub bytes: u128,
-	/// The fees paid for them.
-	pub fees: Balance,
+	/// What they cost, paid from the DApp's escrow into the pools.
+	pub amount: Balance,
 }
 
-/// A DApp's announced withdrawal of its unused prepaid traffic ([`crate::Pallet::announce_withdrawal`]).
+/// A DApp's announced withdrawal of its unreserved traffic funds
+/// ([`crate::Pallet::announce_withdrawal`]).
 #[derive(
 	Encode,
 	Decode,
@@ -416,10 +418,10 @@ pub struct PrepaidTraffic<Balance> {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub struct PrepaidWithdrawal {
-	/// The bytes to withdraw: those no report had claimed or reserved at the announcement.
-	/// Reports of later periods cannot reserve them; reports of `period` and earlier still may.
-	pub bytes: u128,
+pub struct EscrowWithdrawal<Balance> {
+	/// The funds to withdraw: those no report had reserved at the announcement. Reports of
+	/// later periods cannot reserve them; reports of `period` and earlier still may.
+	pub amount: Balance,
 	/// The ledgering period of the announcement.
 	pub period: u32,
 }

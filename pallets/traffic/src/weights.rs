@@ -22,9 +22,9 @@ pub trait WeightInfo {
 	fn authorize_report(d: u32, ) -> Weight;
 	fn answer_audit(r: u32, d: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
-	fn buy_traffic() -> Weight;
+	fn fund_traffic() -> Weight;
 	fn announce_withdrawal() -> Weight;
-	fn withdraw_prepaid() -> Weight;
+	fn withdraw_escrow() -> Weight;
 	fn draw_seed() -> Weight;
 	fn start_settlement() -> Weight;
 	fn count_passed_report(d: u32, ) -> Weight;
@@ -142,7 +142,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Prepaid` (r:1 w:1)
 	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	fn buy_traffic() -> Weight {
+	fn fund_traffic() -> Weight {
 		//  Measured:  `106`
 		//  Estimated: `6196`
 		// Minimum execution time: 69_851_000 picoseconds.
@@ -172,7 +172,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	fn withdraw_prepaid() -> Weight {
+	fn withdraw_escrow() -> Weight {
 		//  Measured:  `405`
 		//  Estimated: `6196`
 		// Minimum execution time: 78_276_000 picoseconds.
@@ -336,7 +336,7 @@ impl WeightInfo for () {
 		Weight::from_parts(9_537_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn buy_traffic() -> Weight {
+	fn fund_traffic() -> Weight {
 		Weight::from_parts(78_467_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -346,7 +346,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn withdraw_prepaid() -> Weight {
+	fn withdraw_escrow() -> Weight {
 		Weight::from_parts(128_942_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))

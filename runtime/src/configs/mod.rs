@@ -3,6 +3,7 @@
 mod balances;
 mod gosig;
 pub mod peers;
+pub mod pricing;
 mod sudo;
 mod system;
 mod timestamp;

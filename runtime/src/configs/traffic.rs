@@ -2,7 +2,7 @@
 //! explained in `docs/pot.md`; the reasons for the values are in `docs/decisions.md`.
 
 use crate::{AccountId, Balance, Runtime, Token};
-use frame_support::traits::{ConstU128, ConstU32, Get};
+use frame_support::traits::{ConstU32, Get};
 use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{Perbill, Permill};
@@ -65,16 +65,15 @@ impl pallet_traffic::Config for Runtime {
 	type PeerKey = pallet_peers::crypto::PeerKey;
 	type Registry = crate::Peers;
 	type Penalties = crate::Peers;
-	/// Until the pricing pallet bills DApps, paid traffic is what DApps prepay at a flat price
-	/// (`Traffic::buy_traffic`).
+	/// Paid traffic is what DApps' traffic escrow pays for at each period's nominal price
+	/// (`Traffic::fund_traffic`).
 	type Billing = crate::Traffic;
-	/// Prepaid traffic that reports count is DApp revenue: 0.5 % to the foundation, the rest into
-	/// the mining pool.
+	/// Traffic bills are DApp revenue: 0.5 % to the foundation, the rest into the mining pool.
 	type Revenue = Token;
-	/// Prepaid traffic's fees wait in the pallet's escrow account until counted or withdrawn.
+	/// DApps' traffic funds wait in the pallet's escrow account until billed or withdrawn.
 	type Currency = crate::Balances;
-	/// The whitepaper's example prices a month's terabyte of traffic at 10 SPB: 0.01 SPB a GiB.
-	type DefaultPricePerGib = ConstU128<{ crate::SPB / 100 }>;
+	/// The pricing pallet's traffic price of each period.
+	type Prices = super::pricing::NominalTrafficPrice;
 	type BillingPeers = GosigBillingPeers;
 	type AuditRandomness = GosigRandomness;
 	/// Root until the governance committee exists.
@@ -154,21 +153,20 @@ impl pallet_traffic::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> f
 			)
 			.expect("a funded account registers");
 		}
-		// The bytes' fee in the escrow (above its existential deposit), as `buy_traffic`
-		// leaves it.
-		let escrow = crate::Traffic::prepaid_escrow();
+		// The bytes' cost (at the current period's price, and at least a planck) in the
+		// escrow, as `fund_traffic` leaves it.
+		let period = crate::Traffic::period_of(frame_system::Pallet::<Runtime>::block_number());
+		let cost = crate::Traffic::cost_of(bytes, period).max(1) + 1;
+		let escrow = crate::Traffic::traffic_escrow();
 		let seed = crate::EXISTENTIAL_DEPOSIT.saturating_sub(crate::Balances::balance(&escrow));
 		crate::Balances::transfer(
 			dapp,
 			&escrow,
-			crate::SPB + seed,
+			cost + seed,
 			frame_support::traits::tokens::Preservation::Preserve,
 		)
 		.expect("a funded DApp pays a fee");
-		pallet_traffic::Prepaid::<Runtime>::mutate(dapp, |p| {
-			p.bytes = p.bytes.saturating_add(bytes);
-			p.fees = p.fees.saturating_add(crate::SPB);
-		});
+		pallet_traffic::Escrow::<Runtime>::mutate(dapp, |f| *f = f.saturating_add(cost));
 		// Retired now: it still vouches for this period's receipts, and the registry's lookup
 		// takes its longest path (the authorized keys, then the retired ones).
 		crate::Peers::remove_client_key(origin(), client_key).expect("the key was just added");

@@ -205,3 +205,46 @@ fn governance_sets_the_storage_quota_serving_peers_enforce() {
 		assert_eq!(DAppStorageQuota::<Test>::get(), 0);
 	});
 }
+
+/// The network's capacity the pricing pallet values: the instances of the professional peers
+/// that are not leaving, each as many as its scarcest resource provides.
+#[test]
+fn declared_instances_follow_registrations_updates_exits_and_evictions() {
+	build_and_execute(|| {
+		// 4 096 GiB hold 8 instances of 500 GB; 1 000 Mbit/s 10; 16 cores 16.
+		assert_eq!(declaration().resources.instances(), 8);
+		let tiny = Resources { storage_gib: 465, bandwidth_mbps: 10_000, cpu_cores: 64 };
+		assert_eq!(tiny.instances(), 0, "465 GiB is less than 500 GB");
+		assert_eq!(
+			Resources { storage_gib: 466, bandwidth_mbps: 100, cpu_cores: 1 }.instances(),
+			1
+		);
+
+		register_pro(PRO);
+		register_pro(PRO_2);
+		assert_eq!(DeclaredInstances::<Test>::get(), 16);
+		let mut bigger = declaration();
+		bigger.resources.cpu_cores = 4;
+		assert_ok!(Peers::update_professional(RuntimeOrigin::signed(PRO), bigger));
+		assert_eq!(DeclaredInstances::<Test>::get(), 12);
+		// A common peer's storage is backup, not instances.
+		register_common(COMMON, PRO, 10_000);
+		assert_eq!(DeclaredInstances::<Test>::get(), 12);
+		// Leaving stops counting at once; an eviction of a peer already leaving does not count
+		// it twice.
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
+		assert_eq!(DeclaredInstances::<Test>::get(), 4);
+		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
+			&PRO_2,
+			PenaltyReason::AuditFailed,
+			PenaltyLevel::Evict
+		));
+		assert_eq!(DeclaredInstances::<Test>::get(), 4);
+		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
+			&PRO,
+			PenaltyReason::AuditFailed,
+			PenaltyLevel::Evict
+		));
+		assert_eq!(DeclaredInstances::<Test>::get(), 0);
+	});
+}

@@ -25,7 +25,7 @@ fn busy_node(peer: AccountId, period: u32, n: u8) -> Node {
 /// for what it claims (a forged report must be backed by paid bytes to be admitted at all).
 fn reported(node: &Node) -> TrafficReportOf<Test> {
 	for (dapp, bytes) in node.report(0, 0).per_dapp {
-		if Traffic::available_paid_bytes(&dapp, 0) < bytes {
+		if Traffic::available_paid_bytes(&dapp, 0, 0) < bytes {
 			pay_for(dapp, bytes, 1);
 		}
 	}

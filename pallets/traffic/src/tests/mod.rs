@@ -3,8 +3,8 @@
 
 mod audits;
 mod contested;
+mod escrow;
 mod offchain;
-mod prepaid;
 mod property;
 mod reports;
 mod settlement;

@@ -315,7 +315,7 @@ fn reserving_paid_bytes_with_forged_receipts_fails_the_liar_and_only_delays_the_
 		run_to_settled(0);
 		assert_eq!(penalties(), vec![(2, PenaltyReason::AuditFailed)]);
 		assert_eq!(penalty_levels(), vec![PenaltyLevel::Warn]);
-		assert_eq!(Traffic::available_paid_bytes(&DAPP, 0), 4_000, "released");
+		assert_eq!(Traffic::available_paid_bytes(&DAPP, 0, 0), 4_000, "released");
 		// Period 1: the honest peer reports its period-0 receipts.
 		report_and_settle(1, &[(&honest, 0)]);
 		let explained = Traffic::explain_reward(&1, 1).unwrap();

@@ -481,7 +481,7 @@ fn a_dapps_paid_bytes_back_the_reports_that_reserve_them_first() {
 		run_to_report_window(0);
 		assert_ok!(nodes[0].submit(0, 0));
 		assert_eq!(Reserved::<Test>::get(DAPP), 1_500);
-		assert_eq!(Traffic::available_paid_bytes(&DAPP, 0), 500);
+		assert_eq!(Traffic::available_paid_bytes(&DAPP, 0, 0), 500);
 		assert_ok!(nodes[1].submit(0, 0));
 		assert!(events().contains(&Event::UnpaidTrafficClaimed {
 			peer: 3,
