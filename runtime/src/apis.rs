@@ -16,7 +16,7 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	opaque::SessionKeys, AccountId, Balance, Block, BlockNumber, Executive, Gosig, InherentDataExt,
-	Nonce, Peers, Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, Traffic,
+	Nonce, Peers, Pricing, Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, Traffic,
 	TransactionPayment, VERSION,
 };
 
@@ -192,6 +192,52 @@ impl_runtime_apis! {
 
 		fn cutoff() -> u128 {
 			pallet_traffic::Cutoff::<Runtime>::get()
+		}
+	}
+
+	impl pallet_pricing_runtime_api::PricingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn prices() -> pallet_pricing_runtime_api::PricesView {
+			let period = Pricing::current_period();
+			pallet_pricing_runtime_api::PricesView {
+				period,
+				cycle: pallet_pricing::CurrentCycle::<Runtime>::get(),
+				cycle_periods: pallet_pricing::CyclePeriods::<Runtime>::get(),
+				current: Pricing::prices_of_period(period),
+				next: pallet_pricing::PriceHistory::<Runtime>::get()
+					.last()
+					.copied()
+					.filter(|entry| entry.from_period > period),
+			}
+		}
+
+		fn cycles() -> Vec<pallet_pricing::CycleRecord> {
+			pallet_pricing::CycleRecords::<Runtime>::get().into_inner()
+		}
+
+		fn dapp(dapp: AccountId) -> pallet_pricing_runtime_api::DAppAccount<Balance, BlockNumber> {
+			let period = Traffic::period_of(System::block_number());
+			let depth = <<Runtime as pallet_traffic::Config>::HistoryDepth as frame_support::traits::Get<u32>>::get();
+			let oldest =
+				pallet_traffic::OldestKept::<Runtime>::get().max(period.saturating_sub(depth));
+			pallet_pricing_runtime_api::DAppAccount {
+				lease: pallet_pricing::Leases::<Runtime>::get(&dapp),
+				standing: Pricing::standing(&dapp),
+				escrow: pallet_traffic::Escrow::<Runtime>::get(&dapp),
+				withdrawal: pallet_traffic::Withdrawals::<Runtime>::get(&dapp)
+					.map(|w| (w.amount, Traffic::withdrawal_due(w.period))),
+				available_bytes: Traffic::available_paid_bytes(&dapp, period, period),
+				// The bills of the periods kept (`HistoryDepth`, a dozen).
+				bills: (oldest..=period)
+					.filter_map(|p| {
+						let bill = pallet_traffic::Bills::<Runtime>::get(p, &dapp);
+						(bill.bytes > 0).then_some(pallet_pricing_runtime_api::BillView {
+							period: p,
+							bytes: bill.bytes,
+							amount: bill.amount,
+						})
+					})
+					.collect(),
+			}
 		}
 	}
 

@@ -14,7 +14,8 @@
 //! | 7 | `Vesting` | vesting schedules of the genesis allocation |
 //! | 8 | `Token` | the 10 B SPB allocation, rig wallets, the mining pool's emission, fee and revenue recycling |
 //! | 9 | `Peers` | the peer registry: roles, deposits on hold, heartbeats, the penalty ladder |
-//! | 10 | `Traffic` | Proof-of-Traffic: reports, audits, DApps' prepaid traffic, each period's peer and billing rewards |
+//! | 10 | `Traffic` | Proof-of-Traffic: reports, audits, DApps' traffic escrow and bills, each period's peer and billing rewards |
+//! | 11 | `Pricing` | nominal prices, the pricing cycle, DApps' instance leases |
 //!
 //! `configs/` holds one file per pallet's configuration, `apis.rs` the runtime APIs and
 //! `genesis_config_presets.rs` the `development` and `local_testnet` presets.

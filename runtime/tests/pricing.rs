@@ -199,5 +199,32 @@ fn a_full_cycle_bills_traffic_at_the_nominal_price_and_moves_the_lease_as_the_fo
 		assert_eq!(Traffic::cost_of(1 << 30, 2), prices.traffic_gib);
 		// Nothing was minted or burned.
 		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), issuance);
+
+		// What wallets and the CLI read (`PricingApi`).
+		use pallet_pricing_runtime_api::runtime_decl_for_pricing_api::PricingApiV1;
+		use spacebook_runtime::Block;
+		let view = <Runtime as PricingApiV1<Block, AccountId, u128, u32>>::prices();
+		assert_eq!((view.period, view.cycle, view.cycle_periods), (2, 2, 1));
+		assert_eq!((view.current, view.next), (prices, None));
+		let cycles = <Runtime as PricingApiV1<Block, AccountId, u128, u32>>::cycles();
+		assert_eq!(cycles.last(), Some(&record));
+		let account = <Runtime as PricingApiV1<Block, AccountId, u128, u32>>::dapp(ferdie.clone());
+		assert_eq!(account.standing, pallet_pricing::Standing::Good);
+		assert_eq!(account.lease.map(|l| (l.instances, l.held)), Some((1, 95 * SPB)));
+		assert_eq!(account.escrow, 10 * launch.traffic_gib - bill.amount);
+		assert_eq!(account.withdrawal, None);
+		assert_eq!(
+			account.available_bytes,
+			Traffic::bytes_for(account.escrow, 2),
+			"the escrow at period 2's price, nothing reserved"
+		);
+		assert_eq!(
+			account.bills,
+			vec![pallet_pricing_runtime_api::BillView {
+				period: 0,
+				bytes: bill.bytes,
+				amount: bill.amount
+			}]
+		);
 	});
 }

@@ -36,8 +36,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Run the unlock clock of an active peer again, if it holds what it must: time with a
 	/// shortfall (a common peer still building its deposit up) does not count toward unlocking.
-	pub(crate) fn start_clock(who: &T::AccountId, record: &mut PeerRecord<T>) {
-		if record.deposit.running_since.is_none() && Self::active_and_deposited(who, record) {
+	pub(crate) fn start_clock(record: &mut PeerRecord<T>) {
+		if record.deposit.running_since.is_none() && Self::active_and_deposited(record) {
 			record.deposit.running_since = Some(Self::now());
 		}
 	}
@@ -51,8 +51,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether `record` is active and holds its required deposit: what a peer needs to earn,
 	/// and to have its deposit's unlock clock run.
-	pub(crate) fn active_and_deposited(who: &T::AccountId, record: &PeerRecord<T>) -> bool {
-		record.status == Status::Active && record.deposit.held >= Self::required(who, record)
+	pub(crate) fn active_and_deposited(record: &PeerRecord<T>) -> bool {
+		record.status == Status::Active && record.deposit.held >= Self::required(record)
 	}
 
 	/// Blocks of good standing a registration has accrued up to now.
@@ -65,15 +65,15 @@ impl<T: Config> Pallet<T> {
 		record.deposit.accrued.saturating_add(running)
 	}
 
-	/// The deposit `who` must keep now.
+	/// The deposit a registration must keep now.
 	///
 	/// - Professional and common peers: `base · (1 − min(g / U, 1))` for `g` blocks of good
 	///   standing and the unlock period `U`, rounded up (linear, zero after `U`).
-	/// - DApps: the larger of [`Config::DAppDeposit`] and the pricing pallet's requirement.
+	/// - DApps: [`Config::DAppDeposit`].
 	/// - Others: their base deposit.
-	pub fn required(who: &T::AccountId, record: &PeerRecord<T>) -> BalanceOf<T> {
+	pub fn required(record: &PeerRecord<T>) -> BalanceOf<T> {
 		match record.role.kind() {
-			RoleKind::DApp => Self::dapp_requirement(who),
+			RoleKind::DApp => T::DAppDeposit::get(),
 			kind if kind.unlocks_over_time() => {
 				let period: u128 = T::DepositUnlockPeriod::get().saturated_into::<u128>().max(1);
 				let good: u128 = Self::good_standing(record).saturated_into::<u128>().min(period);
@@ -91,10 +91,6 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	pub(crate) fn dapp_requirement(who: &T::AccountId) -> BalanceOf<T> {
-		T::DAppDeposit::get().max(T::DAppRequirement::required_deposit(who))
-	}
-
 	/// The least a professional or common peer must hold to earn, however far its deposit has
 	/// unlocked: [`Config::EarningDepositFloor`] of its base deposit, rounded up (issue 14: an
 	/// unlocked deposit left nothing at stake).
@@ -107,8 +103,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What `who` could release now: what it holds above its requirement.
-	pub fn unlockable(who: &T::AccountId, record: &PeerRecord<T>) -> BalanceOf<T> {
-		record.deposit.held.saturating_sub(Self::required(who, record))
+	pub fn unlockable(record: &PeerRecord<T>) -> BalanceOf<T> {
+		record.deposit.held.saturating_sub(Self::required(record))
 	}
 
 	pub(crate) fn start_exit(who: &T::AccountId, mut record: PeerRecord<T>) -> DispatchResult {

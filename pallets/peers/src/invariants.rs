@@ -26,7 +26,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				!kind.unlocks_over_time()
 					|| record.deposit.running_since.is_none()
-					|| Self::active_and_deposited(&who, &record),
+					|| Self::active_and_deposited(&record),
 				"peers: an unlock clock runs for a peer that is not active or holds too little"
 			);
 			match &record.role {

@@ -16,7 +16,7 @@
 //!   account has at most one role.
 //! - **Deposit**: SPB the account keeps on hold under its role's [`HoldReason`] while
 //!   registered (the whitepaper's "deposit account"). The required amount per role is a runtime
-//!   parameter; a DApp's may be raised by the pricing pallet ([`DAppDepositRequirement`]).
+//!   parameter. (A DApp's leased instances are a deposit of the pricing pallet's own.)
 //! - **Proportional unlock**: a professional or common peer's required deposit shrinks linearly
 //!   with its time in good standing, reaching zero after [`Config::DepositUnlockPeriod`];
 //!   whatever is held above the requirement can be withdrawn. The clock runs only while the
@@ -140,20 +140,6 @@ pub type ProfessionalListing<T> = (<T as frame_system::Config>::AccountId, Endpo
 /// The signature of a heartbeat.
 pub type HeartbeatSignature<T> = <<T as Config>::PeerKey as RuntimeAppPublic>::Signature;
 
-/// What the pricing pallet requires a DApp to keep on deposit for the resources it leases and
-/// the traffic it uses. The registry requires the larger of this and
-/// [`Config::DAppDeposit`].
-pub trait DAppDepositRequirement<AccountId, Balance> {
-	/// The deposit `dapp` must keep now.
-	fn required_deposit(dapp: &AccountId) -> Balance;
-}
-
-impl<AccountId, Balance: Zero> DAppDepositRequirement<AccountId, Balance> for () {
-	fn required_deposit(_dapp: &AccountId) -> Balance {
-		Zero::zero()
-	}
-}
-
 /// What Proof-of-Traffic and the data plane need of the registry.
 pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey, BlockNumber> {
 	/// The professional or common peer whose node signs with `key`.
@@ -240,7 +226,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type CommonDeposit: Get<BalanceOf<Self>>;
 
-		/// The least deposit a DApp keeps; the pricing pallet may require more.
+		/// The deposit a DApp keeps while registered (fines draw on it); its leased instances are
+		/// a deposit of the pricing pallet's own.
 		#[pallet::constant]
 		type DAppDeposit: Get<BalanceOf<Self>>;
 
@@ -251,9 +238,6 @@ pub mod pallet {
 		/// The deposit of a scheduling or routing peer (may be zero while the team runs them).
 		#[pallet::constant]
 		type ServiceDeposit: Get<BalanceOf<Self>>;
-
-		/// What the pricing pallet requires of a DApp's deposit.
-		type DAppRequirement: DAppDepositRequirement<Self::AccountId, BalanceOf<Self>>;
 
 		/// Blocks of good standing after which a professional or common peer's deposit has
 		/// unlocked completely.
@@ -789,7 +773,7 @@ pub mod pallet {
 				ensure!(!client_keys[..k].contains(key), Error::<T>::ClientKeyInUse);
 				Self::ensure_client_key_free(&who, key)?;
 			}
-			let deposit = Self::dapp_requirement(&who);
+			let deposit = T::DAppDeposit::get();
 			Self::hold(&who, RoleKind::DApp, deposit)?;
 			for key in client_keys.iter() {
 				Self::authorize_client_key(&who, key);
@@ -1000,7 +984,7 @@ pub mod pallet {
 			ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
 			Self::hold(&who, record.role.kind(), amount)?;
 			record.deposit.held = record.deposit.held.saturating_add(amount);
-			Self::start_clock(&who, &mut record);
+			Self::start_clock(&mut record);
 			let held = record.deposit.held;
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::DepositIncreased { who, amount, held });
@@ -1022,7 +1006,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(record.status == Status::Active, Error::<T>::NotActive);
-			let amount = Self::unlockable(&who, &record);
+			let amount = Self::unlockable(&record);
 			ensure!(!amount.is_zero(), Error::<T>::NothingToUnlock);
 			Self::release(&who, record.role.kind(), amount)?;
 			record.deposit.held = record.deposit.held.saturating_sub(amount);
@@ -1184,7 +1168,7 @@ pub mod pallet {
 			record.suspended_at = None;
 			if matches!(record.status, Status::Suspended { .. }) {
 				record.status = Status::Active;
-				Self::start_clock(&who, &mut record);
+				Self::start_clock(&mut record);
 			}
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::Pardoned { who });
@@ -1216,12 +1200,12 @@ pub mod pallet {
 			);
 			ensure!(
 				record.role.kind() == RoleKind::Common
-					|| record.deposit.held >= Self::required(&who, &record),
+					|| record.deposit.held >= Self::required(&record),
 				Error::<T>::DepositShortfall
 			);
 			record.status = Status::Active;
 			record.warnings = 0;
-			Self::start_clock(&who, &mut record);
+			Self::start_clock(&mut record);
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::Resumed { who });
 			Ok(())

@@ -14,7 +14,6 @@ use sp_runtime::{
 	testing::{TestXt, UintAuthorityId},
 	BuildStorage, Perbill,
 };
-use std::{cell::RefCell, collections::BTreeMap};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 /// An account id in the mock.
@@ -127,24 +126,6 @@ where
 	fn create_extension() {}
 }
 
-thread_local! {
-	static DAPP_REQUIREMENTS: RefCell<BTreeMap<AccountId, Balance>> =
-		const { RefCell::new(BTreeMap::new()) };
-}
-
-/// The pricing pallet's stand-in: a settable requirement per DApp.
-pub struct PricingRequirement;
-impl DAppDepositRequirement<AccountId, Balance> for PricingRequirement {
-	fn required_deposit(dapp: &AccountId) -> Balance {
-		DAPP_REQUIREMENTS.with(|r| r.borrow().get(dapp).copied().unwrap_or(0))
-	}
-}
-
-/// Make the pricing stand-in require `amount` of `dapp`.
-pub fn set_dapp_requirement(dapp: AccountId, amount: Balance) {
-	DAPP_REQUIREMENTS.with(|r| r.borrow_mut().insert(dapp, amount));
-}
-
 /// Sends slashed deposits to [`POOL`], so nothing is burned.
 pub struct ToPool;
 impl OnUnbalanced<CreditOf<Test>> for ToPool {
@@ -186,7 +167,6 @@ impl pallet_peers::Config for Test {
 	type DAppDeposit = ConstU128<DAPP_DEPOSIT>;
 	type CandidateDeposit = ConstU128<CANDIDATE_DEPOSIT>;
 	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;
-	type DAppRequirement = PricingRequirement;
 	type DepositUnlockPeriod = frame_support::traits::ConstU64<UNLOCK_PERIOD>;
 	type EarningDepositFloor = EarningDepositFloor;
 	type ExitDelay = frame_support::traits::ConstU64<EXIT_DELAY>;

@@ -212,13 +212,10 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 	) -> Option<PeerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 		let record = Registrations::<T>::get(who)?;
-		let required = Self::required(who, &record);
+		let required = Self::required(&record);
 		// Only an active peer may withdraw.
-		let unlockable = if record.status == Status::Active {
-			Self::unlockable(who, &record)
-		} else {
-			Zero::zero()
-		};
+		let unlockable =
+			if record.status == Status::Active { Self::unlockable(&record) } else { Zero::zero() };
 		let attached_to = match &record.role {
 			Role::Common(common) => Self::attachment(common),
 			_ => None,
@@ -260,7 +257,7 @@ impl<T: Config>
 	fn can_earn(who: &T::AccountId) -> bool {
 		Registrations::<T>::get(who).is_some_and(|r| {
 			r.role.kind().serves_traffic()
-				&& Self::active_and_deposited(who, &r)
+				&& Self::active_and_deposited(&r)
 				&& r.deposit.held >= Self::earning_floor(&r)
 		})
 	}
@@ -270,7 +267,7 @@ impl<T: Config>
 		if record.role.kind() != RoleKind::Common || Self::is_leaving(&record) {
 			return Zero::zero();
 		}
-		let shortfall = Self::required(who, &record).saturating_sub(record.deposit.held);
+		let shortfall = Self::required(&record).saturating_sub(record.deposit.held);
 		let amount = amount.min(shortfall);
 		if amount.is_zero() {
 			return amount;
@@ -281,7 +278,7 @@ impl<T: Config>
 			return Zero::zero();
 		}
 		record.deposit.held = record.deposit.held.saturating_add(amount);
-		Self::start_clock(who, &mut record);
+		Self::start_clock(&mut record);
 		let held = record.deposit.held;
 		Registrations::<T>::insert(who, record);
 		Self::deposit_event(Event::RewardDeposited { who: who.clone(), amount, held });

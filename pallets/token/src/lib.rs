@@ -542,9 +542,10 @@ pub trait RevenueRecycler<AccountId, Balance> {
 	) -> Result<RecycledShares<Balance>, DispatchError>;
 
 	/// Pay revenue of `payer` that was already taken, as `credit`, from where it waited
-	/// (prepaid traffic's escrow, when settlement counts the traffic) into the pools, split as
+	/// (the traffic escrow, when settlement bills the traffic) into the pools, split as
 	/// [`Self::recycle_revenue`] splits it. Cannot fail. Emits [`Event::RevenueRecycled`].
-	fn recycle_held_revenue(payer: &AccountId, credit: Self::Credit) -> RecycledShares<Balance>;
+	fn recycle_escrowed_revenue(payer: &AccountId, credit: Self::Credit)
+		-> RecycledShares<Balance>;
 }
 
 impl<T: Config> MiningPool<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -584,7 +585,7 @@ impl<T: Config> RevenueRecycler<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Ok(Self::recycle(Some(payer.clone()), credit))
 	}
 
-	fn recycle_held_revenue(
+	fn recycle_escrowed_revenue(
 		payer: &T::AccountId,
 		credit: CreditOf<T>,
 	) -> RecycledShares<BalanceOf<T>> {

@@ -75,7 +75,7 @@ impl<T: Config> TrafficBilling<T::AccountId, T::Balance> for Pallet<T> {
 			b.amount = b.amount.saturating_add(taken);
 		});
 		T::Prices::note_bill(taken);
-		T::Revenue::recycle_held_revenue(dapp, credit);
+		T::Revenue::recycle_escrowed_revenue(dapp, credit);
 		taken
 	}
 }

@@ -686,7 +686,7 @@ pub mod pallet {
 		/// The withdrawal's notice is not over: reports of receipts of its period may still
 		/// come.
 		WithdrawalNotDue,
-		/// The DApp has no prepaid traffic that reports have not counted or reserved.
+		/// The DApp has no traffic funds that reports have not reserved.
 		NothingToWithdraw,
 		/// The amount is more than the DApp's free balance can pay without what it must keep:
 		/// its existential deposit and its frozen (locked or vesting) funds.

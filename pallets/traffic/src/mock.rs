@@ -281,7 +281,7 @@ impl pallet_token::RevenueRecycler<AccountId, Balance> for MockRevenue {
 		<Balances as Mutate<AccountId>>::transfer(payer, &POOL, amount, Preservation::Preserve)?;
 		Ok(pallet_token::RecycledShares { foundation: 0, mining_pool: amount })
 	}
-	fn recycle_held_revenue(
+	fn recycle_escrowed_revenue(
 		_payer: &AccountId,
 		credit: Self::Credit,
 	) -> pallet_token::RecycledShares<Balance> {

@@ -74,8 +74,6 @@ impl pallet_peers::Config for Runtime {
 	type CandidateDeposit = ConstU128<CANDIDATE_DEPOSIT>;
 	/// Scheduling and routing peers are run by the team at launch: no deposit.
 	type ServiceDeposit = ConstU128<0>;
-	/// Until the pricing pallet exists, the minimum DApp deposit applies.
-	type DAppRequirement = ();
 	type DepositUnlockPeriod = DepositUnlockPeriod;
 	/// A tenth of the role's deposit stays at stake while a peer earns (1 000 SPB of a
 	/// professional peer's 10 000, 100 of a common peer's 1 000).

@@ -173,23 +173,6 @@ fn a_common_peer_whose_reward_is_gone_keeps_earning_its_deposit_later() {
 }
 
 #[test]
-fn a_dapp_requirement_that_rises_leaves_a_shortfall_to_top_up() {
-	build_and_execute(|| {
-		register_dapp(&[1]);
-		set_dapp_requirement(DAPP, spb(800));
-		let v = view(DAPP);
-		assert_eq!((v.held, v.required, v.unlockable), (DAPP_DEPOSIT, spb(800), 0));
-		assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(DAPP), spb(300)));
-		// The price falls: the surplus can be withdrawn (whitepaper: "automatically
-		// reduced ... the remaining unlocked").
-		set_dapp_requirement(DAPP, spb(600));
-		assert_eq!(view(DAPP).unlockable, spb(200));
-		assert_ok!(Peers::withdraw_unlocked(RuntimeOrigin::signed(DAPP)));
-		assert_eq!(held(DAPP, RoleKind::DApp), spb(600));
-	});
-}
-
-#[test]
 fn the_committee_fines_a_dapp_and_pays_the_user() {
 	build_and_execute(|| {
 		register_dapp(&[1]);

@@ -67,16 +67,6 @@ fn a_dapp_registers_with_client_keys_and_its_deposit() {
 }
 
 #[test]
-fn a_dapp_deposits_what_pricing_requires_when_that_is_more() {
-	build_and_execute(|| {
-		set_dapp_requirement(DAPP, spb(2_000));
-		register_dapp(&[11]);
-		assert_eq!(record(DAPP).deposit.held, spb(2_000));
-		assert_eq!(held(DAPP, RoleKind::DApp), spb(2_000));
-	});
-}
-
-#[test]
 fn a_billing_candidate_registers_with_its_gosig_key() {
 	build_and_execute(|| {
 		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 77));

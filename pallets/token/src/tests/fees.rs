@@ -182,7 +182,7 @@ fn held_revenue_taken_as_a_credit_is_recycled_in_the_payers_name() {
 			Fortitude::Polite,
 		)
 		.unwrap();
-		let shares = <Pool as RevenueRecycler<_, _>>::recycle_held_revenue(&DAPP, credit);
+		let shares = <Pool as RevenueRecycler<_, _>>::recycle_escrowed_revenue(&DAPP, credit);
 		assert_eq!(shares, RecycledShares { foundation: spb(1), mining_pool: spb(199) });
 		assert_eq!(mining_pool(), pool + spb(199));
 		System::assert_last_event(

@@ -1,0 +1,76 @@
+//! Runtime API of `pallet-pricing`: what wallets, explorers, the `spacebook` CLI and a serving
+//! peer's data plane ask of nominal pricing.
+//!
+//! - [`PricingApi::prices`]: the price list in force, and the one that applies from the next
+//!   period if it differs.
+//! - [`PricingApi::cycles`]: the last pricing cycles' inputs and outputs.
+//! - [`PricingApi::dapp`]: a DApp's lease, its standing, its traffic escrow and its bills.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+pub use pallet_pricing::{CycleRecord, EffectivePrices, Lease, PriceList, Standing};
+use scale_info::TypeInfo;
+
+/// The prices a wallet shows.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct PricesView {
+	/// The ledgering period in progress.
+	pub period: u32,
+	/// The pricing cycle in progress.
+	pub cycle: u32,
+	/// Ledgering periods in a pricing cycle.
+	pub cycle_periods: u32,
+	/// The prices in force.
+	pub current: PriceList<u128>,
+	/// A list set for a later period (by governance during this period), if any.
+	pub next: Option<EffectivePrices>,
+}
+
+/// One period's bill of a DApp.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct BillView<Balance> {
+	/// The ledgering period of the traffic.
+	pub period: u32,
+	/// The bytes Proof-of-Traffic counted.
+	pub bytes: u128,
+	/// What they cost at the period's price.
+	pub amount: Balance,
+}
+
+/// A DApp's account with the network: its lease and its traffic.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct DAppAccount<Balance, BlockNumber> {
+	/// Its lease, if any.
+	pub lease: Option<Lease<BlockNumber>>,
+	/// Whether serving peers open its new sessions, as far as the lease goes.
+	pub standing: Standing<BlockNumber>,
+	/// Its traffic funds not billed yet.
+	pub escrow: Balance,
+	/// Its announced withdrawal: the funds and the first block it may be made.
+	pub withdrawal: Option<(Balance, BlockNumber)>,
+	/// The bytes its funds pay for this period that no pending report reserved.
+	pub available_bytes: u128,
+	/// Its bills of the periods kept, oldest first.
+	pub bills: Vec<BillView<Balance>>,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Nominal pricing.
+	pub trait PricingApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// The prices in force and any list set for later.
+		fn prices() -> PricesView;
+		/// The last pricing cycles, oldest first.
+		fn cycles() -> Vec<CycleRecord>;
+		/// `dapp`'s lease, standing, escrow and bills.
+		fn dapp(dapp: AccountId) -> DAppAccount<Balance, BlockNumber>;
+	}
+}
