@@ -3,12 +3,14 @@
 //! where `pallet-traffic`'s off-chain worker reports and audits them (`spacebook-dataplane`).
 //!
 //! The node tells the data plane who it serves as (the account its peer key is registered to),
-//! the current ledgering period (followed from imported blocks) and which DApp authorized a
-//! client key (the peer registry, at the best block).
+//! the current ledgering period (followed from imported blocks), which DApp authorized a
+//! client key (the peer registry, at the best block) and whether a DApp can pay for new
+//! sessions (its lease and traffic escrow, `PricingApi_dapp` at the best block).
 
 use futures::StreamExt;
 use pallet_peers::crypto::{PeerKey, PEER_KEY_TYPE};
 use pallet_peers_runtime_api::PeersApi;
+use pallet_pricing_runtime_api::PricingApi;
 use pallet_token_runtime_api::TokenApi;
 use sc_client_api::BlockchainEvents;
 use sp_api::ProvideRuntimeApi;
@@ -20,7 +22,7 @@ use spacebook_dataplane::{
 	limits::Limits,
 	relay::RelayPolicy,
 	store::ContentStore,
-	ChainView, Config, DataPlane,
+	ChainView, Config, DAppFunds, DataPlane, LeaseStanding,
 };
 use spacebook_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use std::{
@@ -56,6 +58,12 @@ pub struct DataPlaneParams {
 		value_parser = clap::value_parser!(u64).range(spacebook_dataplane::content::SLICE_SIZE..)
 	)]
 	pub serve_credit_window: u64,
+
+	/// Paid bytes a DApp's traffic escrow must still cover for a new session to open: the
+	/// traffic every peer serving it is receipting draws on the escrow before reports reserve
+	/// it, so a DApp is refused before it runs dry.
+	#[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+	pub serve_escrow_margin: u64,
 
 	/// The largest file a DApp may upload, in bytes.
 	#[arg(long, value_name = "BYTES", default_value_t = 64 << 30)]
@@ -167,7 +175,8 @@ struct NodeChain<C> {
 impl<C> ChainView for NodeChain<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>,
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
+		+ PricingApi<Block, AccountId, Balance, BlockNumber>,
 {
 	fn current_period(&self) -> u32 {
 		self.period.load(Ordering::Relaxed)
@@ -182,6 +191,21 @@ where
 		let best = self.client.info().best_hash;
 		// A node that cannot read the quota takes no upload.
 		self.client.runtime_api().dapp_storage_quota(best).unwrap_or(0)
+	}
+
+	fn dapp_funds(&self, dapp: &AccountId32) -> DAppFunds {
+		let best = self.client.info().best_hash;
+		// A node that cannot read the DApp's account serves it nothing.
+		let Ok(account) = self.client.runtime_api().dapp(best, dapp.clone()) else {
+			return DAppFunds { lease: LeaseStanding::NoLease, available_bytes: 0 };
+		};
+		let lease = match account.standing {
+			pallet_pricing_runtime_api::Standing::NoLease => LeaseStanding::NoLease,
+			pallet_pricing_runtime_api::Standing::Good
+			| pallet_pricing_runtime_api::Standing::TopUpDue { .. } => LeaseStanding::Good,
+			pallet_pricing_runtime_api::Standing::Lapsed { .. } => LeaseStanding::Lapsed,
+		};
+		DAppFunds { lease, available_bytes: account.available_bytes }
 	}
 }
 
@@ -225,7 +249,8 @@ where
 		+ Sync
 		+ 'static,
 	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
-		+ TokenApi<Block, Balance>,
+		+ TokenApi<Block, Balance>
+		+ PricingApi<Block, AccountId, Balance, BlockNumber>,
 	S: OffchainStorage + 'static,
 {
 	let dir = params.serve_dir.clone().unwrap_or_else(|| base_path.join("dataplane"));
@@ -235,6 +260,7 @@ where
 	let store = ContentStore::open(dir.join("store"))
 		.map_err(|e| format!("the data plane's store at {dir:?}: {e}"))?;
 	let (credit_window, max_upload) = (params.serve_credit_window, params.serve_max_upload);
+	let escrow_margin = params.serve_escrow_margin;
 	let (min_free_space, limits) = (params.serve_min_free_space, params.limits());
 	let relay = params.serve_relay.then(|| RelayPolicy {
 		allow_private: params.serve_relay_private,
@@ -272,6 +298,7 @@ where
 		log::info!(target: "dataplane", "serving as {server}");
 		let mut config = Config::new(server, genesis_hash);
 		config.credit_window = credit_window;
+		config.escrow_margin = escrow_margin;
 		config.max_upload = max_upload;
 		config.min_free_space = min_free_space;
 		config.relay = relay;

@@ -84,3 +84,26 @@ pub async fn transfer(
 		.map_err(Failure::chain)?;
 	Ok(format!("{:?}", events.extrinsic_hash()))
 }
+
+/// Submit `pallet::call(args)` signed by `from` and wait until it is final; returns the
+/// extrinsic's hash. A dispatch error names the pallet's error (e.g.
+/// `Pricing::InsufficientBalance`).
+pub async fn submit(
+	api: &Api,
+	from: &Keypair,
+	pallet: &str,
+	call: &str,
+	args: Vec<Value>,
+) -> Result<String, Failure> {
+	let tx = dynamic::transaction(pallet, call, args);
+	let at = api.at_current_block().await.map_err(Failure::chain)?;
+	let events = at
+		.transactions()
+		.sign_and_submit_then_watch_default(&tx, from)
+		.await
+		.map_err(Failure::chain)?
+		.wait_for_finalized_success()
+		.await
+		.map_err(|e| Failure::new(format!("{pallet}.{call} failed: {e}")))?;
+	Ok(format!("{:?}", events.extrinsic_hash()))
+}

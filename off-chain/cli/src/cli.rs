@@ -67,6 +67,13 @@ pub enum Command {
 		#[command(subcommand)]
 		command: FileCommand,
 	},
+	/// Nominal pricing: the prices, and a DApp's lease, traffic escrow and bills
+	/// [default: `show`].
+	Pricing {
+		/// What to do.
+		#[command(subcommand)]
+		command: Option<PricingCommand>,
+	},
 	/// Run a local SOCKS5 proxy tunnelled through a professional peer, until interrupted.
 	Vpn {
 		/// Where the SOCKS5 proxy listens.
@@ -128,5 +135,34 @@ pub enum FileCommand {
 		/// A serving peer to fetch from (repeatable) [default: every active professional peer].
 		#[arg(long)]
 		peer: Vec<String>,
+	},
+}
+
+/// Pricing commands.
+#[derive(Debug, Subcommand)]
+pub enum PricingCommand {
+	/// The nominal prices in force and the last pricing cycles.
+	Show,
+	/// A DApp's lease, standing, traffic escrow and bills [default: the --dapp account, else
+	/// the --suri account].
+	Dapp {
+		/// The DApp's address.
+		address: Option<String>,
+	},
+	/// Lease instances as the --suri DApp: the deposit on hold is their number × the nominal
+	/// instance price, and follows the price.
+	Lease {
+		/// The instances (one CPU core, 100 Mbit/s, 500 GB each).
+		instances: u32,
+	},
+	/// Put the --suri DApp's lease shortfall on hold after the instance price rose.
+	TopUp,
+	/// End the --suri DApp's lease: its deposit is released.
+	EndLease,
+	/// Pay SPB into the --suri DApp's traffic escrow, which pays each period's traffic at its
+	/// nominal price.
+	Fund {
+		/// The amount in SPB (up to 12 decimals).
+		amount: String,
 	},
 }

@@ -8,6 +8,8 @@
 //! spacebook file info <HASH> | file info --address NAME
 //! spacebook file get <HASH> [--range A-B] [-o PATH] [--peer URL]...
 //! spacebook vpn --listen 127.0.0.1:1080 [--peer URL]
+//! spacebook pricing [show] | pricing dapp [ADDRESS]
+//! spacebook pricing lease <N> | pricing top-up | pricing end-lease | pricing fund <AMOUNT_SPB>
 //! ```
 //!
 //! Accounts sign with `--suri` (a secret phrase or URI such as `//Alice`; or `--suri-file`).
@@ -17,6 +19,7 @@
 
 mod chain;
 mod cli;
+mod pricing;
 
 use clap::Parser;
 use cli::{Cli, Command, FileCommand, KeyCommand};
@@ -137,7 +140,7 @@ fn secret_from_file(path: &Path) -> Result<String, Failure> {
 	Ok(serde_json::from_str::<String>(trimmed).unwrap_or_else(|_| trimmed.to_owned()))
 }
 
-fn secret(cli: &Cli) -> Result<String, Failure> {
+pub(crate) fn secret(cli: &Cli) -> Result<String, Failure> {
 	if let Some(path) = &cli.suri_file {
 		return secret_from_file(path);
 	}
@@ -146,12 +149,12 @@ fn secret(cli: &Cli) -> Result<String, Failure> {
 		.ok_or_else(|| Failure::new("name the signing account with --suri or --suri-file"))
 }
 
-fn pair(suri: &str, what: &str) -> Result<sr25519::Pair, Failure> {
+pub(crate) fn pair(suri: &str, what: &str) -> Result<sr25519::Pair, Failure> {
 	sr25519::Pair::from_string(suri, None)
 		.map_err(|e| Failure::new(format!("{what} is not a valid secret URI: {e:?}")))
 }
 
-fn keypair(suri: &str) -> Result<subxt_signer::sr25519::Keypair, Failure> {
+pub(crate) fn keypair(suri: &str) -> Result<subxt_signer::sr25519::Keypair, Failure> {
 	let uri: subxt_signer::SecretUri =
 		suri.parse().map_err(|e| Failure::new(format!("not a valid secret URI: {e}")))?;
 	subxt_signer::sr25519::Keypair::from_uri(&uri)
@@ -346,6 +349,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 			let api = chain::connect(&cli.url).await?;
 			let hash = chain::transfer(&api, &signer, &to, amount).await?;
 			println!("transferred {} to {to} (extrinsic {hash})", format_amount(amount));
+		}
+		Command::Pricing { command } => {
+			pricing::run(&cli, command.as_ref().unwrap_or(&cli::PricingCommand::Show)).await?;
 		}
 		Command::Peers => {
 			for peer in ChainRpc::new(&cli.url)?.professional_peers().await? {

@@ -31,4 +31,4 @@ pub mod server;
 pub mod session;
 pub mod store;
 
-pub use server::{ChainView, Config, DataPlane};
+pub use server::{ChainView, Config, DAppFunds, DataPlane, LeaseStanding};

@@ -42,6 +42,54 @@ pub trait ChainView: Send + Sync + 'static {
 	fn dapp_of_client_key(&self, key: &ClientKey) -> Option<AccountId32>;
 	/// The bytes a DApp may upload to this peer (the chain's `DAppStorageQuota`).
 	fn dapp_storage_quota(&self) -> u64;
+	/// Whether `dapp` can pay for new sessions: its lease and its traffic escrow (the pricing
+	/// pallet's `PricingApi_dapp`).
+	fn dapp_funds(&self, dapp: &AccountId32) -> DAppFunds;
+}
+
+/// A DApp's lease, as far as serving it goes (the pricing pallet's standing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseStanding {
+	/// The DApp leases nothing.
+	NoLease,
+	/// The lease's deposit covers its instances, or the DApp is within its grace period to top
+	/// up after a price rise.
+	Good,
+	/// The grace period to top up passed.
+	Lapsed,
+}
+
+/// What the chain says of a DApp's means to pay for new sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DAppFunds {
+	/// Its lease.
+	pub lease: LeaseStanding,
+	/// The bytes its traffic escrow pays for this period that no pending report reserved.
+	pub available_bytes: u128,
+}
+
+impl DAppFunds {
+	/// Why a peer with `margin` refuses the DApp a new session, if it does: traffic it serves
+	/// must be paid for, so the DApp needs a lease in standing and an escrow that pays for
+	/// `margin` more bytes (the receipts other peers are collecting draw on it too).
+	pub fn refusal(&self, margin: u64) -> Option<String> {
+		match self.lease {
+			LeaseStanding::NoLease => {
+				Some("the DApp leases no instances: it must lease before it is served".into())
+			}
+			LeaseStanding::Lapsed => Some(
+				"the DApp's lease deposit fell short of the nominal price and its grace period \
+				 passed: it must top up its lease"
+					.into(),
+			),
+			LeaseStanding::Good if self.available_bytes < u128::from(margin) => Some(format!(
+				"the DApp's traffic escrow pays for {} more bytes, below this peer's margin of \
+				 {margin}: the DApp must fund it",
+				self.available_bytes
+			)),
+			LeaseStanding::Good => None,
+		}
+	}
 }
 
 /// How a serving peer serves.
@@ -70,6 +118,10 @@ pub struct Config {
 	pub min_free_space: u64,
 	/// Whether the peer relays VPN traffic (`CONNECT`), and where to.
 	pub relay: Option<RelayPolicy>,
+	/// Paid bytes a DApp's traffic escrow must still cover for a new session to open: the
+	/// traffic being receipted by every peer serving it draws on the escrow before reports
+	/// reserve it, so a DApp is refused before it runs dry.
+	pub escrow_margin: u64,
 	/// Connections, tunnels and their timeouts.
 	pub limits: Limits,
 }
@@ -90,6 +142,8 @@ impl Config {
 			max_upload: 64 << 30,
 			min_free_space: 2 << 30,
 			relay: None,
+			// A quarter of a GiB: 32 credit windows, about 0.0025 SPB at the launch price.
+			escrow_margin: 256 << 20,
 			limits: Limits::default(),
 		}
 	}
@@ -338,6 +392,15 @@ impl DataPlane {
 			Err(response) => return response,
 		};
 		let dapp = self.chain.dapp_of_client_key(&opening.receipt.client_key);
+		// Only a DApp that can pay is served (a key no DApp authorized, or an opening that does
+		// not verify, is refused below, without asking the chain more).
+		if dapp.as_ref() == Some(&opening.receipt.dapp) && opening.verify(&self.config.genesis_hash)
+		{
+			let funds = self.chain.dapp_funds(&opening.receipt.dapp);
+			if let Some(refusal) = funds.refusal(self.config.escrow_margin) {
+				return error(StatusCode::PAYMENT_REQUIRED, refusal);
+			}
+		}
 		let period = self.chain.current_period();
 		let history = self.ledger.stream_history(&opening);
 		let opened = {

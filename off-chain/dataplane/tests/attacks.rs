@@ -14,7 +14,7 @@ use spacebook_dataplane::{
 	protocol::SESSION_HEADER,
 	relay::RelayPolicy,
 	store::ContentStore,
-	ChainView, Config, DataPlane,
+	ChainView, Config, DAppFunds, DataPlane, LeaseStanding,
 };
 use spacebook_receipts::{ClientKey, Receipt as Plain};
 use std::{
@@ -37,6 +37,10 @@ const PERIOD: u32 = 7;
 struct Chain {
 	client_keys: Mutex<HashMap<ClientKey, AccountId32>>,
 	quota: AtomicU64,
+	/// DApps whose funds a test set; the others have a lease and a funded escrow.
+	funds: Mutex<HashMap<AccountId32, DAppFunds>>,
+	/// How many times the data plane asked for a DApp's funds.
+	funds_asked: AtomicU64,
 }
 
 impl ChainView for Chain {
@@ -48,6 +52,14 @@ impl ChainView for Chain {
 	}
 	fn dapp_storage_quota(&self) -> u64 {
 		self.quota.load(Ordering::Relaxed)
+	}
+	fn dapp_funds(&self, dapp: &AccountId32) -> DAppFunds {
+		self.funds_asked.fetch_add(1, Ordering::Relaxed);
+		self.funds
+			.lock()
+			.get(dapp)
+			.copied()
+			.unwrap_or(DAppFunds { lease: LeaseStanding::Good, available_bytes: u128::MAX })
 	}
 }
 
@@ -489,4 +501,64 @@ async fn an_upload_slower_than_the_minimum_rate_is_cut_off() {
 	assert_eq!(status, 408, "{body}");
 	assert!(body.contains("slower than 1000 bytes/s"), "{body}");
 	assert_eq!(peer.plane.store().file_count(), 0);
+}
+
+/// **Attack: be served without paying** (issue 15). A DApp with no lease, a lapsed lease, or a
+/// traffic escrow nearly spent would have peers serve traffic nobody pays for: its sessions are
+/// refused with a message naming what is missing, and served again once it pays. A forged
+/// opening is refused as before, without asking the chain for the DApp's funds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dapp_that_cannot_pay_is_refused_new_sessions_until_it_pays() {
+	let peer = peer(|c| c.escrow_margin = 1 << 20).await;
+	let set = |lease, available_bytes| {
+		peer.chain.funds.lock().insert(dapp(), DAppFunds { lease, available_bytes });
+	};
+	let open = |session: u8| async move {
+		request(peer.addr, "127.0.0.1", "POST /v1/sessions HTTP/1.1", &opening(session)).await
+	};
+
+	set(LeaseStanding::NoLease, u128::MAX);
+	let (status, body) = open(1).await;
+	assert_eq!(status, 402, "{body}");
+	assert!(body.contains("leases no instances"), "{body}");
+
+	set(LeaseStanding::Lapsed, u128::MAX);
+	let (status, body) = open(1).await;
+	assert_eq!(status, 402, "{body}");
+	assert!(body.contains("must top up its lease"), "{body}");
+
+	set(LeaseStanding::Good, (1 << 20) - 1);
+	let (status, body) = open(1).await;
+	assert_eq!(status, 402, "{body}");
+	assert!(body.contains("traffic escrow pays for 1048575 more bytes"), "{body}");
+
+	// Funded again: served.
+	set(LeaseStanding::Good, 1 << 20);
+	let (status, body) = open(1).await;
+	assert_eq!(status, 200, "{body}");
+
+	// A forged opening (this DApp's name, another DApp's key) is refused as before, without
+	// asking the chain for funds.
+	let asked = peer.chain.funds_asked.load(Ordering::Relaxed);
+	let (status, body) = request(
+		peer.addr,
+		"127.0.0.1",
+		"POST /v1/sessions HTTP/1.1",
+		&opening_of(3, dapp(), &other_key()),
+	)
+	.await;
+	assert_eq!(status, 403, "{body}");
+	assert_eq!(peer.chain.funds_asked.load(Ordering::Relaxed), asked);
+
+	// Another DApp's client cannot get this DApp refused or served: the funds asked are those
+	// of the DApp that authorized the key.
+	set(LeaseStanding::NoLease, 0);
+	let (status, body) = request(
+		peer.addr,
+		"127.0.0.1",
+		"POST /v1/sessions HTTP/1.1",
+		&opening_of(2, other_dapp(), &other_key()),
+	)
+	.await;
+	assert_eq!(status, 200, "{body}");
 }

@@ -32,6 +32,13 @@ impl ChainView for Chain {
 	fn dapp_storage_quota(&self) -> u64 {
 		u64::MAX
 	}
+	/// Every DApp here has a lease and a funded escrow.
+	fn dapp_funds(&self, _dapp: &AccountId32) -> spacebook_dataplane::DAppFunds {
+		spacebook_dataplane::DAppFunds {
+			lease: spacebook_dataplane::LeaseStanding::Good,
+			available_bytes: u128::MAX,
+		}
+	}
 }
 
 /// A store in `dir` holding the file `first` imported, without hashing it again.

@@ -2,6 +2,10 @@
 //! node's JSON-RPC (`state_call` of the runtime API `PeersApi_professional_peers` at the
 //! finalized head), so that a DApp needs only a node's address to reach the network.
 //!
+//! The same node tells a DApp what it pays: the nominal prices, the last pricing cycles and its
+//! own lease, standing, traffic escrow and bills (`PricingApi`, [`ChainRpc::prices`],
+//! [`ChainRpc::dapp_account`]).
+//!
 //! The node's RPC server answers JSON-RPC over plain HTTP on the same port as its WebSocket
 //! (`ws://host:9944` is reached as `http://host:9944`). The registry is read in pages of
 //! [`REGISTRATIONS_PER_CALL`] registrations, each call bounded.
@@ -12,6 +16,9 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use sp_core::{crypto::AccountId32, H256};
+pub use spacebook_pricing_primitives::{
+	BillView, CycleRecord, DAppAccount, Lease, PriceList, PricesView, Standing,
+};
 pub use spacebook_receipts::ProfessionalPeerListing;
 
 /// Registrations the runtime looks at per `state_call` when listing professional peers.
@@ -156,5 +163,23 @@ impl ChainRpc {
 					.ok()
 			})
 			.collect())
+	}
+
+	/// The nominal prices in force at the finalized head, and any list set for later.
+	pub async fn prices(&self) -> Result<PricesView, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("PricingApi_prices", (), at).await
+	}
+
+	/// The last pricing cycles' inputs and outputs at the finalized head, oldest first.
+	pub async fn pricing_cycles(&self) -> Result<Vec<CycleRecord>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("PricingApi_cycles", (), at).await
+	}
+
+	/// `dapp`'s lease, standing, traffic escrow and bills at the finalized head.
+	pub async fn dapp_account(&self, dapp: &AccountId32) -> Result<DAppAccount<u128, u32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("PricingApi_dapp", dapp, at).await
 	}
 }

@@ -43,6 +43,34 @@ fn registry() -> Vec<ProfessionalPeerListing<AccountId32>> {
 	]
 }
 
+/// The stand-in node's prices.
+fn prices() -> spacebook_sdk::chain::PricesView {
+	spacebook_sdk::chain::PricesView {
+		period: 9,
+		cycle: 3,
+		cycle_periods: 1,
+		current: spacebook_sdk::chain::PriceList {
+			instance: 100_000_000_000_000,
+			traffic_gib: 10_000_000_000,
+			storage_gb_month: 1_000_000_000,
+		},
+		next: None,
+	}
+}
+
+/// The stand-in node's view of `dapp`: a lease of `dapp`'s first byte instances.
+fn dapp_account(dapp: &AccountId32) -> spacebook_sdk::chain::DAppAccount<u128, u32> {
+	let instances = u32::from(<[u8; 32]>::from(dapp.clone())[0]);
+	spacebook_sdk::chain::DAppAccount {
+		lease: Some(spacebook_sdk::chain::Lease { instances, held: 7, top_up_by: Some(40) }),
+		standing: spacebook_sdk::chain::Standing::TopUpDue { shortfall: 3, by: 40 },
+		escrow: 11,
+		withdrawal: None,
+		available_bytes: 1 << 30,
+		bills: vec![spacebook_sdk::chain::BillView { period: 8, bytes: 5, amount: 2 }],
+	}
+}
+
 /// What the stand-in node was asked: `(function, block)` of every `state_call`.
 type Calls = Arc<Mutex<Vec<(String, String)>>>;
 
@@ -60,6 +88,15 @@ fn answer(method: &str, params: &serde_json::Value, calls: &Calls) -> serde_json
 			calls.lock().push((function.clone(), block));
 			if function == "TokenApi_current_period" {
 				return serde_json::json!({"result": hex(&CHAIN_PERIOD.encode())});
+			}
+			if function == "PricingApi_prices" {
+				return serde_json::json!({"result": hex(&prices().encode())});
+			}
+			if function == "PricingApi_dapp" {
+				let args =
+					sp_core::bytes::from_hex(params[1].as_str().unwrap_or_default()).unwrap();
+				let dapp = AccountId32::decode(&mut &args[..]).unwrap();
+				return serde_json::json!({"result": hex(&dapp_account(&dapp).encode())});
 			}
 			if function != "PeersApi_professional_peers" {
 				return serde_json::json!({"error": {"code": -32000, "message": "no such function"}});
@@ -169,6 +206,13 @@ async fn serving_peer(period: u32) -> (Endpoint, Arc<MemorySink>, HashIndex, tem
 		fn dapp_storage_quota(&self) -> u64 {
 			u64::MAX
 		}
+		/// Every DApp here has a lease and a funded escrow.
+		fn dapp_funds(&self, _dapp: &AccountId32) -> spacebook_dataplane::DAppFunds {
+			spacebook_dataplane::DAppFunds {
+				lease: spacebook_dataplane::LeaseStanding::Good,
+				available_bytes: u128::MAX,
+			}
+		}
 	}
 	let dir = tempfile::tempdir().unwrap();
 	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
@@ -218,4 +262,22 @@ async fn a_peer_naming_a_period_the_chain_has_not_reached_gets_no_receipt() {
 		assert_eq!(receipted > 0, served, "period {period}: {receipted} bytes receipted");
 		assert!(sink.receipts().iter().all(|r| r.receipt.period <= CHAIN_PERIOD + 1));
 	}
+}
+
+/// A DApp reads what it pays from its node: the prices and its own account, decoded with the
+/// shared pricing types, at the finalized head.
+#[tokio::test]
+async fn a_dapp_reads_the_prices_and_its_account_at_the_finalized_head() {
+	let (url, calls) = node().await;
+	let chain = ChainRpc::new(&url).unwrap();
+	assert_eq!(chain.prices().await.unwrap(), prices());
+	let dapp = AccountId32::new([4; 32]);
+	let account = chain.dapp_account(&dapp).await.unwrap();
+	assert_eq!(account, dapp_account(&dapp));
+	assert_eq!(account.lease.map(|l| l.instances), Some(4));
+	assert!(account.standing.may_open_sessions());
+	let finalized = format!("{FINALIZED:?}");
+	let calls = calls.lock();
+	assert!(calls.iter().any(|(f, at)| f == "PricingApi_dapp" && *at == finalized));
+	assert!(calls.iter().any(|(f, at)| f == "PricingApi_prices" && *at == finalized));
 }

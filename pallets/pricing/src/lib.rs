@@ -37,11 +37,9 @@
 extern crate alloc;
 
 mod cycles;
-pub mod formula;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod leases;
-pub mod types;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -51,9 +49,12 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use formula::{Repricing, SupplyAndDemand};
 pub use pallet::*;
-pub use types::*;
+/// The price list, the formula and the lease types live in a crate of their own, which the SDK
+/// shares without linking FRAME.
+pub use spacebook_pricing_primitives::{
+	formula, types, types::*, BillView, DAppAccount, PricesView, Repricing, SupplyAndDemand,
+};
 pub use weights::WeightInfo;
 
 /// The network's capacity, as the peer registry declares it.

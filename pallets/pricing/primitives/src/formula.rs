@@ -77,8 +77,13 @@ impl SupplyAndDemand {
 	scale_info::TypeInfo,
 )]
 pub enum Repricing {
-	/// The new price, within the step bound; `bounded` if the formula asked for more change.
-	Priced { price: u128, bounded: bool },
+	/// The new price, within the step bound.
+	Priced {
+		/// The price.
+		price: u128,
+		/// Whether the formula asked for more change than the step bound allows.
+		bounded: bool,
+	},
 	/// No competitor price (`A = 0`): the price stays as it was.
 	NoCompetitorPrice,
 }

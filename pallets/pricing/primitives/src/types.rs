@@ -201,7 +201,7 @@ pub enum FreezeReason {
 
 stored! {
 /// What one pricing cycle did: its inputs and the price list it produced. The last few are kept
-/// for explorers ([`crate::CycleRecords`]).
+/// for explorers (the pallet's `CycleRecords`).
 pub struct CycleRecord {
 	/// The cycle that begins with these prices.
 	pub cycle: u32,
