@@ -225,7 +225,7 @@ impl_runtime_apis! {
 				escrow: pallet_traffic::Escrow::<Runtime>::get(&dapp),
 				withdrawal: pallet_traffic::Withdrawals::<Runtime>::get(&dapp)
 					.map(|w| (w.amount, Traffic::withdrawal_due(w.period))),
-				available_bytes: Traffic::available_paid_bytes(&dapp, period, period),
+				available_bytes: Traffic::unreserved_paid_bytes(&dapp, period),
 				// The bills of the periods kept (`HistoryDepth`, a dozen).
 				bills: (oldest..=period)
 					.filter_map(|p| {

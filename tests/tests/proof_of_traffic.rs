@@ -61,6 +61,44 @@ fn peer_view(node: &Node, who: &AccountId) -> Option<PeerView> {
 	Option::<PeerView>::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
 }
 
+/// The launch price of a GiB of traffic (the `dev` preset's).
+const LAUNCH_TRAFFIC_PRICE: Balance = SPB / 100;
+
+/// `PricingApi_dapp(who)` at the best block.
+fn dapp_account(
+	node: &Node,
+	who: &AccountId,
+) -> spacebook_pricing_primitives::DAppAccount<Balance, u32> {
+	let result = node
+		.rpc
+		.call("state_call", json!(["PricingApi_dapp", to_hex(&who.encode())]))
+		.expect("the runtime API answers");
+	Decode::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
+}
+
+/// `PricingApi_cycles()` at the best block.
+fn pricing_cycles(node: &Node) -> Vec<spacebook_pricing_primitives::CycleRecord> {
+	let result = node.rpc.call("state_call", json!(["PricingApi_cycles", "0x"])).unwrap();
+	Decode::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")
+}
+
+/// The next nonce of `who` (the transaction pool's view).
+fn account_nonce(node: &Node, who: &AccountId) -> spacebook_runtime::Nonce {
+	let nonce = node.rpc.call("system_accountNextIndex", json!([who.to_string()])).unwrap();
+	nonce.as_u64().expect("a nonce") as spacebook_runtime::Nonce
+}
+
+/// Plancks as the CLI prints SPB.
+fn format_spb(plancks: Balance) -> String {
+	let fraction = format!("{:012}", plancks % SPB);
+	let fraction = fraction.trim_end_matches('0');
+	if fraction.is_empty() {
+		format!("{} SPB", plancks / SPB)
+	} else {
+		format!("{}.{fraction} SPB", plancks / SPB)
+	}
+}
+
 /// `(receipts, bytes)` a node keeps for `who` in `period`.
 fn kept(node: &Node, who: &AccountId, period: u32) -> (u64, u64) {
 	let kept = node.rpc.call("traffic_keptReceipts", json!([who.to_string(), period])).unwrap();
@@ -92,15 +130,26 @@ fn random_bytes(len: usize, mut state: u64) -> Vec<u8> {
 
 struct Cli {
 	url: String,
+	/// The signing account (a DApp).
+	suri: &'static str,
+	/// Its client key.
+	client_key: &'static str,
 }
 
 impl Cli {
 	fn command(&self) -> Command {
 		let mut command = Command::new(cli_binary());
 		command
-			.args(["--url", &self.url, "--suri", "//Ferdie", "--client-key", "//Ferdie//client"])
+			.args(["--url", &self.url, "--suri", self.suri, "--client-key", self.client_key])
 			.env("RUST_LOG", "warn");
 		command
+	}
+
+	/// Run with `args`, expecting a failure; its stderr.
+	fn fails(&self, args: &[&str]) -> String {
+		let output = self.command().args(args).output().expect("the CLI runs");
+		assert!(!output.status.success(), "spacebook {args:?} succeeded");
+		String::from_utf8_lossy(&output.stderr).into_owned()
 	}
 
 	/// Run with `args`; stdout if it succeeds.
@@ -183,7 +232,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	a.wait_for("2 finalized blocks", blocks(30), |n| (n.finalized_number() >= 2).then_some(()));
 	let genesis = H256::from_slice(&from_hex(a.block_hash(0).as_str().unwrap()));
 
-	phase("registry: Eve and Gina register as professional peers, Ferdie as a DApp");
+	phase("registry: Eve and Gina register as professional peers, Ferdie as a leasing DApp");
 	// Eve (node a) and Gina (node b, a new account Alice funds) register as professional peers
 	// with their nodes' peer keys and data-plane endpoints; Ferdie registers a DApp with a client
 	// key and prepays traffic.
@@ -222,6 +271,12 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			Sr25519Keyring::Ferdie.pair(),
 			RuntimeCall::Traffic(pallet_traffic::Call::fund_traffic { amount: 2 * SPB / 100 }),
 			1,
+		),
+		// An instance leased at the nominal price: serving peers serve only a DApp that leases.
+		(
+			Sr25519Keyring::Ferdie.pair(),
+			RuntimeCall::Pricing(pallet_pricing::Call::lease { instances: 1 }),
+			2,
 		),
 	];
 	for (who, call, nonce) in calls {
@@ -313,7 +368,11 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert_eq!(kept(&a, &eve, period).1, bytes_before + 1_000_000_000, "the forgery is not kept");
 
 	phase("cli: the registry's peers, a balance, a transfer, a bad amount");
-	let cli = Cli { url: format!("ws://127.0.0.1:{}", a.rpc.port) };
+	let cli = Cli {
+		url: format!("ws://127.0.0.1:{}", a.rpc.port),
+		suri: "//Ferdie",
+		client_key: "//Ferdie//client",
+	};
 	let peers = String::from_utf8(cli.run(&["peers"])).unwrap();
 	for port in [serve_a, serve_b] {
 		assert!(peers.contains(&format!("http://127.0.0.1:{port}  active")), "{peers}");
@@ -443,11 +502,14 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert!(status.success(), "spacebook vpn exits cleanly: {status:?}");
 	assert!(served(&a, &eve) > eve_before_vpn, "the relayed bytes were receipted");
 
+	let eve_url = format!("http://127.0.0.1:{serve_a}");
+
 	phase("settlement: both peers report, pass the audit and are paid by traffic");
 	assert_eq!(current_period(&a), period, "the test's traffic fits in one period");
 	let (eve_bytes, gina_bytes) = (served(&a, &eve), served(&b, &gina));
 	assert!(eve_bytes > gina_bytes, "Eve carried the receipts sent over JSON-RPC as well");
 	let mut rewards = Vec::new();
+	let mut billed = 0u128;
 	for (who, bytes, rank) in [(&eve, eve_bytes, 1), (&gina, gina_bytes, 2)] {
 		let e =
 			a.wait_for(&format!("period {period} settled"), blocks(2 * BLOCKS_PER_PERIOD), |n| {
@@ -470,6 +532,9 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		let cap = spacebook_runtime::configs::traffic::PoolShareOfFees::get()
 			.expect("the cap is on by default");
 		assert!(e.fees > 0, "{e:?}");
+		// Billed at the period's nominal traffic price (the launch price), rounded down.
+		assert_eq!(e.fees, e.counted * LAUNCH_TRAFFIC_PRICE / (1 << 30), "{e:?}");
+		billed += e.fees;
 		assert_eq!(e.reward, formula.min(cap.mul_floor(e.fees)), "{e:?}");
 		assert_eq!(e.capped, formula > cap.mul_floor(e.fees));
 		rewards.push((e.reward, e.emission));
@@ -481,11 +546,105 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert_eq!(free_balance(&a.rpc, &eve), eve_before + rewards[0], "Eve is paid her reward");
 	assert_eq!(free_balance(&a.rpc, &gina), gina_before + rewards[1], "Gina is paid hers");
 
+	phase("pricing: the period's bill, and Ferdie's account in the CLI");
+	let account = dapp_account(&a, &ferdie);
+	let bill = account.bills.iter().find(|b| b.period == period).expect("the period is billed");
+	assert_eq!((bill.bytes, bill.amount), ((eve_bytes + gina_bytes) as u128, billed));
+	let shown = String::from_utf8(cli.run(&["pricing", "dapp"])).unwrap();
+	assert!(shown.contains("lease:           1 instances, 100 SPB on hold"), "{shown}");
+	assert!(shown.contains("standing:        good"), "{shown}");
+	assert!(
+		shown.contains(&format!("bill of period {period}: {} bytes", eve_bytes + gina_bytes)),
+		"{shown}"
+	);
+	let shown = String::from_utf8(cli.run(&["pricing"])).unwrap();
+	assert!(shown.contains("traffic, per GiB:                       0.01 SPB"), "{shown}");
+
+	phase("pricing: a DApp whose escrow runs low is refused new sessions until it pays");
+	// Mallory registers a DApp, leases with the CLI and pays in less than Eve's margin (256 MiB
+	// of traffic): Eve's data plane refuses her client's sessions and says why; once Mallory
+	// pays more, the same download is served.
+	let mallory_pair = sr25519::Pair::from_string("//Mallory", None).unwrap();
+	let mallory: AccountId = mallory_pair.public().into();
+	let mallory_client = sr25519::Pair::from_string("//Mallory//client", None).unwrap();
+	cli.run(&["transfer", &mallory.to_string(), "2000"]);
+	let register = RuntimeCall::Peers(pallet_peers::Call::register_dapp {
+		name: b"mallory".to_vec().try_into().unwrap(),
+		client_keys: vec![mallory_client.public()].try_into().unwrap(),
+	});
+	let xt = signed_transaction(&mallory_pair, register, 0, genesis);
+	a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	a.wait_for("Mallory's DApp registered", blocks(30), |n| {
+		let owner = n
+			.rpc
+			.call(
+				"state_call",
+				json!(["PeersApi_dapp_of_client_key", to_hex(&mallory_client.public().encode())]),
+			)
+			.unwrap();
+		Option::<AccountId>::decode(&mut &from_hex(owner.as_str().unwrap())[..])
+			.unwrap()
+			.filter(|o| *o == mallory)
+	});
+	// The CLI signs with the nonce of the finalized head.
+	let registered = a.best_number();
+	a.wait_for("Mallory's registration finalized", blocks(30), |n| {
+		(n.finalized_number() >= registered).then_some(())
+	});
+	let mallory_cli = Cli { suri: "//Mallory", client_key: "//Mallory//client", ..cli };
+	let get_from_eve = ["file", "get", &hash, "--range", "0-1000", "--peer", &eve_url];
+	let refused = mallory_cli.fails(&get_from_eve);
+	assert!(refused.contains("leases no instances"), "{refused}");
+	mallory_cli.run(&["pricing", "lease", "1"]);
+	mallory_cli.run(&["pricing", "fund", "0.0001"]);
+	let refused = mallory_cli.fails(&get_from_eve);
+	assert!(refused.contains("traffic escrow pays for"), "{refused}");
+	assert!(refused.contains("must fund it"), "{refused}");
+	mallory_cli.run(&["pricing", "fund", "0.01"]);
+	let range = mallory_cli.run(&get_from_eve);
+	assert!(range == data[..=1000], "served once Mallory paid");
+	let cli = Cli { suri: "//Ferdie", client_key: "//Ferdie//client", ..mallory_cli };
+
+	phase("pricing: the next cycle re-prices by the formula and Ferdie's hold follows");
+	// The governance (Alice's sudo key on dev) sets the competitors' prices to the launch
+	// prices; the next cycle (one period on dev) re-prices from the chain's own S and D.
+	let launch = spacebook_runtime::genesis_config_presets::launch_prices();
+	let before = pricing_cycles(&a).last().map_or(0, |c| c.cycle);
+	let observed_at =
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+			as u64 - 60_000;
+	let quote = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(RuntimeCall::Pricing(pallet_pricing::Call::set_competitor_prices {
+			prices: launch,
+			observed_at,
+		})),
+	});
+	let nonce = account_nonce(&a, &Sr25519Keyring::Alice.to_account_id());
+	let xt = signed_transaction(&Sr25519Keyring::Alice.pair(), quote, nonce, genesis);
+	a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	let cycle = a.wait_for("a cycle priced by the formula", blocks(2 * BLOCKS_PER_PERIOD), |n| {
+		pricing_cycles(n).into_iter().rev().find(|c| c.cycle > before && c.frozen.is_none())
+	});
+	let max_step = sp_runtime::Perbill::from_percent(10);
+	let (expected, _) = spacebook_pricing_primitives::reprice_list(
+		&cycle.previous,
+		&cycle.averages,
+		&launch,
+		&cycle.market,
+		max_step,
+	);
+	assert_eq!(cycle.prices, expected, "{cycle:?}");
+	assert_ne!(cycle.prices, launch, "S and D moved the price: {cycle:?}");
+	let held = a.wait_for("Ferdie's hold follows the price", blocks(10), |n| {
+		dapp_account(n, &ferdie).lease.filter(|l| l.held == cycle.prices.instance).map(|l| l.held)
+	});
+	let shown = String::from_utf8(cli.run(&["pricing", "dapp"])).unwrap();
+	assert!(shown.contains(&format!("1 instances, {} on hold", format_spb(held))), "{shown}");
+
 	phase("load: Eve's data plane under 2 000 idle, 500 slowloris and 200 tunnel sockets");
 	// Issue 14, finding 3: the node keeps finalizing, answers JSON-RPC, and serves an honest
 	// download while the load holds sockets from other addresses. The speeds are printed;
 	// scripts/bench-dataplane-load.sh compares them (docs/benchmarks.md).
-	let eve_url = format!("http://127.0.0.1:{serve_a}");
 	let data = random_bytes(32 * MIB, 0x10ad);
 	let source = work.path().join("load.bin");
 	std::fs::write(&source, &data).unwrap();

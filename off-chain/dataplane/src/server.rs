@@ -23,6 +23,7 @@ use parking_lot::Mutex;
 use sp_core::{crypto::AccountId32, H256};
 use spacebook_receipts::{ClientKey, SessionId};
 use std::{
+	collections::HashMap,
 	convert::Infallible,
 	io::{self, Write},
 	net::SocketAddr,
@@ -122,6 +123,9 @@ pub struct Config {
 	/// traffic being receipted by every peer serving it draws on the escrow before reports
 	/// reserve it, so a DApp is refused before it runs dry.
 	pub escrow_margin: u64,
+	/// How often a DApp's funds are asked again while its sessions are served: past that, a
+	/// DApp that can no longer pay is served no more bytes.
+	pub funds_recheck: Duration,
 	/// Connections, tunnels and their timeouts.
 	pub limits: Limits,
 }
@@ -144,6 +148,8 @@ impl Config {
 			relay: None,
 			// A quarter of a GiB: 32 credit windows, about 0.0025 SPB at the launch price.
 			escrow_margin: 256 << 20,
+			// Two blocks: the chain's view changes no faster.
+			funds_recheck: Duration::from_secs(6),
 			limits: Limits::default(),
 		}
 	}
@@ -157,6 +163,8 @@ pub struct DataPlane {
 	chain: Arc<dyn ChainView>,
 	admission: Arc<Admission>,
 	config: Config,
+	/// Per DApp, when its funds were last asked and why it may not be served (`None`: it may).
+	funds: Mutex<HashMap<AccountId32, (Instant, Option<String>)>>,
 }
 
 type Body = UnsyncBoxBody<Bytes, io::Error>;
@@ -191,7 +199,7 @@ fn session_error(e: SessionError) -> Response<Body> {
 		SessionError::NotAuthorized | SessionError::WrongServer | SessionError::BadSignature => {
 			StatusCode::FORBIDDEN
 		}
-		SessionError::NoCredit => StatusCode::PAYMENT_REQUIRED,
+		SessionError::NoCredit | SessionError::Unpaid(_) => StatusCode::PAYMENT_REQUIRED,
 		SessionError::TooManySessions => StatusCode::SERVICE_UNAVAILABLE,
 		SessionError::TooManyKeySessions(_)
 		| SessionError::TooManyDAppSessions(_)
@@ -235,7 +243,29 @@ impl DataPlane {
 			chain,
 			admission,
 			config,
+			funds: Mutex::new(HashMap::new()),
 		})
+	}
+
+	/// Why `dapp` may not be served now, if it may not: its lease and escrow as the chain tells
+	/// them, asked at most every [`Config::funds_recheck`] (a runtime call per DApp, not per
+	/// chunk).
+	fn unpaid(&self, dapp: &AccountId32) -> Option<String> {
+		let now = Instant::now();
+		if let Some((at, refusal)) = self.funds.lock().get(dapp) {
+			if now.duration_since(*at) < self.config.funds_recheck {
+				return refusal.clone();
+			}
+		}
+		let refusal = self.chain.dapp_funds(dapp).refusal(self.config.escrow_margin);
+		let mut funds = self.funds.lock();
+		// As many DApps as sessions at most; forget the stale ones past that.
+		if funds.len() >= self.config.max_sessions {
+			let recheck = self.config.funds_recheck;
+			funds.retain(|_, (at, _)| now.duration_since(*at) < recheck);
+		}
+		funds.insert(dapp.clone(), (now, refusal.clone()));
+		refusal
 	}
 
 	/// What is open now, counted against the limits.
@@ -475,6 +505,12 @@ impl DataPlane {
 	/// Wait until the session may be served some of `want` bytes, for at most the stall timeout.
 	async fn grant(&self, session: &SessionId, want: u64) -> Result<u64, SessionError> {
 		let deadline = tokio::time::Instant::now() + self.config.stall_timeout;
+		// A DApp that can no longer pay is served no more, in open sessions too (the attacker
+		// review of issue 15: otherwise a session kept active streams on unpaid).
+		let dapp = self.sessions.lock().get(session).map(|s| s.dapp.clone());
+		if let Some(reason) = dapp.and_then(|d| self.unpaid(&d)) {
+			return Err(SessionError::Unpaid(reason));
+		}
 		loop {
 			let notify = {
 				let sessions = self.sessions.lock();
@@ -503,6 +539,10 @@ impl DataPlane {
 			Ok(session) => session,
 			Err(response) => return response,
 		};
+		let dapp = self.sessions.lock().get(&session).map(|s| s.dapp.clone());
+		if let Some(reason) = dapp.and_then(|d| self.unpaid(&d)) {
+			return error(StatusCode::PAYMENT_REQUIRED, reason);
+		}
 		let length = file.info.length;
 		let range = match req.headers().get(header::RANGE) {
 			None => None,

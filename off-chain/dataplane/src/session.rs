@@ -86,6 +86,10 @@ pub enum SessionError {
 	/// The client did not keep up with receipts: the credit window is used up.
 	#[error("the credit window is used up: send a receipt for the bytes received")]
 	NoCredit,
+	/// The session's DApp can no longer pay (no lease in standing, or its escrow below the
+	/// peer's margin): no more bytes are served.
+	#[error("{0}")]
+	Unpaid(String),
 }
 
 /// One session.

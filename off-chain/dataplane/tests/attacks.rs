@@ -562,3 +562,37 @@ async fn a_dapp_that_cannot_pay_is_refused_new_sessions_until_it_pays() {
 	.await;
 	assert_eq!(status, 200, "{body}");
 }
+
+/// **Attack: keep a session open and stream on after the DApp stopped paying** (the attacker
+/// review of issue 15). The peer asks for the DApp's funds again while it serves (at most every
+/// `funds_recheck`): an open session of a DApp that can no longer pay gets no more bytes.
+/// Checked failing without the defence: the second download was served (200).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_session_of_a_dapp_that_stopped_paying_is_served_no_more() {
+	let peer = peer(|c| c.funds_recheck = Duration::ZERO).await;
+	let source = peer.dir.path().join("source.bin");
+	std::fs::write(&source, vec![7u8; 1000]).unwrap();
+	let info = peer.plane.store().add_path(&source, "kept").unwrap();
+	open_session(&peer, 1).await;
+	let session = format!("{SESSION_HEADER}: {}", hex::encode([1u8; 16]));
+	let get = format!("GET /v1/files/{}/data HTTP/1.1\r\n{session}", info.hash_index);
+	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
+	assert_eq!((status, body.len()), (200, 1000));
+	let (status, _) =
+		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, 1000)).await;
+	assert_eq!(status, 200);
+
+	// The escrow ran low: the open session is served no more.
+	peer.chain
+		.funds
+		.lock()
+		.insert(dapp(), DAppFunds { lease: LeaseStanding::Good, available_bytes: 10 });
+	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
+	assert_eq!(status, 402, "{body}");
+	assert!(body.contains("must fund it"), "{body}");
+
+	// Funded again: served again.
+	peer.chain.funds.lock().remove(&dapp());
+	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
+	assert_eq!((status, body.len()), (200, 1000));
+}

@@ -87,14 +87,22 @@ pub struct Resources {
 	pub cpu_cores: u16,
 }
 
+/// The most instances one professional peer's declaration counts for: a large server (256
+/// cores, 25.6 Gbit/s, 128 TB). A declaration is not checked against the machine until patrol
+/// measures it, so one deposit must not weigh more than a machine could (the attacker review of
+/// issue 15: a declaration of `u32::MAX` of everything would have counted 4·10⁷ instances and
+/// pushed every price down by the whole step each cycle).
+pub const MAX_INSTANCES_PER_PEER: u64 = 256;
+
 impl Resources {
 	/// The whole **instances** these resources provide (whitepaper ch.3 §2 iii: one CPU core,
-	/// 100 Mbit/s of bandwidth and 500 GB of disk), as many as the scarcest resource allows.
+	/// 100 Mbit/s of bandwidth and 500 GB of disk), as many as the scarcest resource allows, at
+	/// most [`MAX_INSTANCES_PER_PEER`].
 	pub fn instances(&self) -> u64 {
 		let by_cores = u64::from(self.cpu_cores);
 		let by_bandwidth = u64::from(self.bandwidth_mbps) / 100;
 		let by_storage = u64::from(self.storage_gib).saturating_mul(1 << 30) / 500_000_000_000;
-		by_cores.min(by_bandwidth).min(by_storage)
+		by_cores.min(by_bandwidth).min(by_storage).min(MAX_INSTANCES_PER_PEER)
 	}
 }
 

@@ -88,6 +88,9 @@ impl<T: Config> Pallet<T> {
 			let _ = records.try_push(record);
 		});
 		CurrentCycle::<T>::put(cycle);
+		let now = frame_system::Pallet::<T>::block_number();
+		CycleStart::<T>::put(now);
+		LeaseUsage::<T>::put((now, 0u128));
 		CycleSpending::<T>::kill();
 		CycleCapacity::<T>::put(T::Capacity::instances());
 		Self::deposit_event(Event::CycleRepriced { cycle, from_period, prices, market });
@@ -96,23 +99,22 @@ impl<T: Config> Pallet<T> {
 	/// The formula's supply and demand for the cycle that ends, with capacity valued at the
 	/// instance price `instance_price`:
 	///
-	/// - `S`: the instances there were when the cycle began (those still there) that no lease
-	///   holds;
+	/// - `S`: the instances there were when the cycle began (those still there), less what the
+	///   leases held on average over the cycle;
 	/// - `S1`: the instances added since;
-	/// - `D`: the leased instances at their price, plus the traffic billed in the cycle;
+	/// - `D`: what the leases held on average over the cycle, at the instance price, plus the
+	///   traffic billed in the cycle;
 	/// - `D1`: the governance's expected increase.
 	pub fn market(instance_price: u128) -> SupplyAndDemand {
 		let now = T::Capacity::instances();
 		let before = CycleCapacity::<T>::get();
-		let leased = LeasedInstances::<T>::get();
-		let idle = u128::from(now.min(before).saturating_sub(leased));
+		let leased = Self::average_lease_value(instance_price);
+		let existing = u128::from(now.min(before)).saturating_mul(instance_price);
 		let new = u128::from(now.saturating_sub(before));
 		SupplyAndDemand {
-			idle_capacity: idle.saturating_mul(instance_price),
+			idle_capacity: existing.saturating_sub(leased),
 			new_capacity: new.saturating_mul(instance_price),
-			spent: u128::from(leased)
-				.saturating_mul(instance_price)
-				.saturating_add(CycleSpending::<T>::get()),
+			spent: leased.saturating_add(CycleSpending::<T>::get()),
 			expected_increase: ExpectedDemand::<T>::get(),
 		}
 	}

@@ -36,6 +36,10 @@ impl<T: Config> Pallet<T> {
 			"the step bound is below 100 %",
 		)?;
 
+		ensure_that(
+			LeaseUsage::<T>::get().0 >= CycleStart::<T>::get(),
+			"the leases' use is counted from within the cycle in progress",
+		)?;
 		let (price, _) = LeasePrice::<T>::get();
 		let settled = LeaseRepricing::<T>::get().is_none();
 		let mut instances = 0u64;

@@ -7,7 +7,7 @@ use frame_support::{
 	traits::{fungible::MutateHold, tokens::Precision},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::Saturating;
+use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 impl<T: Config> Pallet<T> {
 	/// The deposit `instances` instances need at `price`.
@@ -65,6 +65,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Self::release(dapp, held - required);
 		}
+		Self::accrue_lease_usage();
 		LeasedInstances::<T>::mutate(|total| {
 			*total = total
 				.saturating_sub(previous.map_or(0, |l| u64::from(l.instances)))
@@ -93,11 +94,45 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_end_lease(dapp: &T::AccountId) -> DispatchResult {
 		let lease = Leases::<T>::take(dapp).ok_or(Error::<T>::NoLease)?;
 		Self::release(dapp, lease.held);
+		Self::accrue_lease_usage();
 		LeasedInstances::<T>::mutate(|total| {
 			*total = total.saturating_sub(u64::from(lease.instances))
 		});
 		Self::deposit_event(Event::LeaseEnded { dapp: dapp.clone(), released: lease.held });
 		Ok(())
+	}
+
+	/// Add the instance-blocks leased since [`LeaseUsage`]'s block to it, before the leased
+	/// instances change.
+	pub(crate) fn accrue_lease_usage() {
+		let now = frame_system::Pallet::<T>::block_number();
+		let leased = u128::from(LeasedInstances::<T>::get());
+		LeaseUsage::<T>::mutate(|(since, used)| {
+			let blocks: u128 = now.saturating_sub(*since).saturated_into();
+			*used = used.saturating_add(leased.saturating_mul(blocks));
+			*since = now;
+		});
+	}
+
+	/// The instances leased on average over the cycle in progress so far, valued at
+	/// `instance_price` (the leases in force at its first block when no block has passed).
+	pub fn average_lease_value(instance_price: u128) -> u128 {
+		let now = frame_system::Pallet::<T>::block_number();
+		let leased = u128::from(LeasedInstances::<T>::get());
+		let (since, used) = LeaseUsage::<T>::get();
+		let since_then: u128 = now.saturating_sub(since).saturated_into();
+		let used = used.saturating_add(leased.saturating_mul(since_then));
+		let blocks: u128 = now.saturating_sub(CycleStart::<T>::get()).saturated_into();
+		if blocks == 0 {
+			return leased.saturating_mul(instance_price);
+		}
+		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+			used,
+			instance_price,
+			blocks,
+			sp_runtime::Rounding::Down,
+		)
+		.unwrap_or(u128::MAX)
 	}
 
 	/// The hook's share of lease work at block `n`: when the instance price in force changed,

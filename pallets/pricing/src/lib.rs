@@ -205,6 +205,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CycleSpending<T: Config> = StorageValue<_, u128, ValueQuery>;
 
+	/// The block the pricing cycle in progress began (0 for the genesis cycle).
+	#[pallet::storage]
+	pub type CycleStart<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// The leases' use in the cycle in progress: since which block, and the instance-blocks
+	/// leased before it (`D` counts the leases' average over the cycle, not their number at its
+	/// end, so a lease taken for the cycle's last block weighs one block: the attacker review of
+	/// issue 15).
+	#[pallet::storage]
+	pub type LeaseUsage<T: Config> = StorageValue<_, (BlockNumberFor<T>, u128), ValueQuery>;
+
 	/// The network's capacity in instances when the last cycle began (`S` of the next cycle
 	/// counts what was there; what came since is `S1`).
 	#[pallet::storage]

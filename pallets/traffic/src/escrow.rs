@@ -104,15 +104,15 @@ impl<T: Config> Pallet<T> {
 
 	/// The bill for `bytes` at period `period`'s traffic price, rounded down.
 	pub fn cost_of(bytes: u128, period: u32) -> T::Balance {
+		Self::cost_rounded(bytes, period, Rounding::Down)
+	}
+
+	/// What `bytes` cost at period `period`'s traffic price, rounded `rounding`.
+	fn cost_rounded(bytes: u128, period: u32, rounding: Rounding) -> T::Balance {
 		let price: u128 = T::Prices::price_per_gib(period).saturated_into();
-		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
-			bytes,
-			price,
-			GIB,
-			Rounding::Down,
-		)
-		.unwrap_or(u128::MAX)
-		.saturated_into()
+		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(bytes, price, GIB, rounding)
+			.unwrap_or(u128::MAX)
+			.saturated_into()
 	}
 
 	/// The period whose reports are pending, and whose price values their reservations.
@@ -121,17 +121,29 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `dapp`'s funds that no report reserved, were `extra` more bytes reserved: the escrow less
-	/// the reservations' bill at the pending period's price. (Bills round down piece by piece,
-	/// so the reservations are never billed more than that: `⌊a⌋ + ⌊b⌋ ≤ ⌊a + b⌋`.)
+	/// the reservations' value at the pending period's price, rounded **up**, so that what a
+	/// withdrawal leaves still pays for every reserved byte (`⌊⌈R·p⌉ / p⌋ ≥ R`; the attacker
+	/// review of issue 15). Bills round down piece by piece, so the reservations are never
+	/// billed more than that; the planck of rounding stays in the escrow, the DApp's to
+	/// withdraw with its next announcement.
 	fn funds_left_after(dapp: &T::AccountId, extra: u128) -> T::Balance {
 		let reserved = Reserved::<T>::get(dapp).saturating_add(extra);
-		let cost = Self::cost_of(reserved, Self::reservation_period());
+		let cost = Self::cost_rounded(reserved, Self::reservation_period(), Rounding::Up);
 		Escrow::<T>::get(dapp).saturating_sub(cost)
 	}
 
 	/// `dapp`'s funds that no report reserved: what a withdrawal may take.
 	pub fn unreserved_funds(dapp: &T::AccountId) -> T::Balance {
 		Self::funds_left_after(dapp, 0)
+	}
+
+	/// The bytes `dapp`'s funds that no report reserved (valued at the pending reports'
+	/// price) and no announced withdrawal takes pay for at period `period`'s price: what a
+	/// serving peer may still serve it now. (Reservations are bytes at the pending period's
+	/// price, which may differ from `period`'s: they are valued as funds first.)
+	pub fn unreserved_paid_bytes(dapp: &T::AccountId, period: u32) -> u128 {
+		let announced = Withdrawals::<T>::get(dapp).map_or(Zero::zero(), |w| w.amount);
+		Self::bytes_for(Self::unreserved_funds(dapp).saturating_sub(announced), period)
 	}
 
 	/// The first block at which a withdrawal announced in `period` may be made: after the

@@ -219,6 +219,10 @@ fn declared_instances_follow_registrations_updates_exits_and_evictions() {
 			Resources { storage_gib: 466, bandwidth_mbps: 100, cpu_cores: 1 }.instances(),
 			1
 		);
+		// However much a declaration claims, one deposit counts for at most a large server.
+		let boast =
+			Resources { storage_gib: u32::MAX, bandwidth_mbps: u32::MAX, cpu_cores: u16::MAX };
+		assert_eq!(boast.instances(), MAX_INSTANCES_PER_PEER);
 
 		register_pro(PRO);
 		register_pro(PRO_2);

@@ -16,7 +16,9 @@ fn quote_genesis_prices() {
 #[test]
 fn the_whitepapers_instance_falls_from_100_to_90_spb_and_the_lease_releases_10() {
 	test(|| {
-		// A DApp leases one instance at 100 SPB and is billed 10 SPB for a month's terabyte.
+		// A month (a cycle) in which a DApp leases one instance at 100 SPB from its first block
+		// and is billed 10 SPB for a terabyte.
+		run_to(cycle_start(1));
 		assert_ok!(Pricing::lease(RuntimeOrigin::signed(DAPP), 1));
 		assert_eq!((held(DAPP), free(DAPP)), (100 * SPB, 900 * SPB));
 		<Pricing as TrafficPrices>::note_traffic_bill(10 * SPB);
@@ -31,7 +33,7 @@ fn the_whitepapers_instance_falls_from_100_to_90_spb_and_the_lease_releases_10()
 		));
 		quote_genesis_prices();
 
-		run_to(cycle_start(1));
+		run_to(cycle_start(2));
 		let prices = PriceList {
 			instance: 90 * SPB,
 			traffic_gib: 9 * SPB / 1_000,
@@ -44,11 +46,11 @@ fn the_whitepapers_instance_falls_from_100_to_90_spb_and_the_lease_releases_10()
 		assert_eq!(record.prices, prices);
 		assert_eq!(record.frozen, None);
 		// The cycle's first block is its first period's: the prices apply at once.
-		assert_eq!(record.from_period, CYCLE_PERIODS);
+		assert_eq!(record.from_period, 2 * CYCLE_PERIODS);
 		assert_eq!(Pricing::current_prices(), prices);
 		assert!(events().contains(&Event::CycleRepriced {
-			cycle: 1,
-			from_period: CYCLE_PERIODS,
+			cycle: 2,
+			from_period: 2 * CYCLE_PERIODS,
 			prices,
 			market: record.market,
 		}));
@@ -131,6 +133,8 @@ fn a_unit_without_a_competitor_price_keeps_its_price() {
 #[test]
 fn the_market_counts_idle_and_new_capacity_and_the_cycles_spending() {
 	test(|| {
+		// Leased from the first block of cycle 1 to its end.
+		run_to(cycle_start(1));
 		assert_ok!(Pricing::lease(RuntimeOrigin::signed(DAPP), 3));
 		assert_ok!(Pricing::lease(RuntimeOrigin::signed(DAPP_2), 2));
 		<Pricing as TrafficPrices>::note_traffic_bill(7 * SPB);
@@ -138,7 +142,7 @@ fn the_market_counts_idle_and_new_capacity_and_the_cycles_spending() {
 		assert_ok!(Pricing::set_expected_demand(RuntimeOrigin::root(), -(2 * SPB as i128)));
 		// 200 instances joined during the cycle.
 		set_capacity(1_200);
-		run_to(cycle_start(1));
+		run_to(cycle_start(2));
 		let market = last_record().market;
 		assert_eq!(market.idle_capacity, (1_000 - 5) * INSTANCE);
 		assert_eq!(market.new_capacity, 200 * INSTANCE);
@@ -148,9 +152,9 @@ fn the_market_counts_idle_and_new_capacity_and_the_cycles_spending() {
 
 		// Next cycle: capacity shrank to 900; what is left is idle, nothing is new.
 		set_capacity(900);
-		run_to(cycle_start(2));
+		run_to(cycle_start(3));
 		let market = last_record().market;
-		// (No quote: cycle 1 kept the genesis prices, which value cycle 2's market.)
+		// (No quote: cycle 2 kept the genesis prices, which value cycle 3's market.)
 		assert_eq!(market.idle_capacity, (900 - 5) * INSTANCE);
 		assert_eq!(market.new_capacity, 0);
 		assert_eq!(market.spent, 5 * INSTANCE);
@@ -186,5 +190,27 @@ fn a_halted_chain_begins_only_the_newest_cycle() {
 		assert_eq!(CurrentCycle::<Test>::get(), 4);
 		assert_eq!(CycleRecords::<Test>::get().len(), 1);
 		assert_eq!(Pricing::current_prices().instance, 80 * SPB);
+	});
+}
+
+/// The attacker review of issue 15: `D` counts the leases' average over the cycle, so leasing
+/// a thousand instances for the cycle's last block (and ending the lease in the next) adds a
+/// thousandth of a cycle's worth, not a thousand instances, to the demand.
+#[test]
+fn a_lease_held_for_the_last_block_of_a_cycle_weighs_one_block() {
+	test(|| {
+		run_to(cycle_start(1));
+		assert_ok!(Pricing::lease(RuntimeOrigin::signed(DAPP), 1));
+		run_to(cycle_start(2) - 1);
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(&NOBODY, 1_000_000 * SPB);
+		set_dapp(NOBODY, true);
+		assert_ok!(Pricing::lease(RuntimeOrigin::signed(NOBODY), MAX_INSTANCES));
+		run_to(cycle_start(2));
+		assert_ok!(Pricing::end_lease(RuntimeOrigin::signed(NOBODY)));
+		// One instance all cycle, a hundred for one block of thirty.
+		let spent = last_record().market.spent;
+		assert_eq!(spent, INSTANCE + u128::from(MAX_INSTANCES) * INSTANCE / CYCLE as u128);
+		assert!(spent < 5 * INSTANCE, "not a hundred instances: {spent}");
 	});
 }

@@ -278,3 +278,25 @@ fn announced_funds_come_back_when_the_report_that_took_them_is_not_counted() {
 		assert_eq!(free(DAPP), free_before + 4 * GIB_FEE);
 	});
 }
+
+/// The attacker review of issue 15: reservations valued rounded down let a withdrawal leave
+/// the escrow a few plancks short of the reserved bytes (here `2³⁰ + 1` bytes, worth
+/// `10¹⁰ + 9.3` plancks: rounded down, the 10¹⁰ + 9 left pay for only 2³⁰). Valued rounded up,
+/// what the withdrawal leaves pays for every reserved byte. Checked failing with `Rounding::Down`
+/// in `funds_left_after`: the paid bytes left are 2³⁰, below the reservation.
+#[test]
+fn a_withdrawal_leaves_every_reserved_byte_paid_for() {
+	build_and_execute(|| {
+		let signed = || RuntimeOrigin::signed(DAPP);
+		assert_ok!(Traffic::fund_traffic(signed(), 10 * GIB_FEE));
+		assert_ok!(Traffic::announce_withdrawal(signed()));
+		let reserved = (1u128 << 30) + 1;
+		Traffic::note_reservation(&DAPP, 0, reserved);
+		Reserved::<Test>::insert(DAPP, reserved);
+		run_to(Traffic::withdrawal_due(0));
+		assert_ok!(Traffic::withdraw_escrow(signed()));
+		assert!(Traffic::unclaimed_paid_bytes(&DAPP, 0, 0) >= reserved);
+		assert_eq!(Escrow::<Test>::get(DAPP), GIB_FEE + 10, "the reservation's value, rounded up");
+		Reserved::<Test>::remove(DAPP);
+	});
+}
