@@ -561,9 +561,9 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert!(shown.contains("traffic, per GiB:                       0.01 SPB"), "{shown}");
 
 	phase("pricing: a DApp whose escrow runs low is refused new sessions until it pays");
-	// Mallory registers a DApp, leases with the CLI and pays in less than Eve's margin (256 MiB
-	// of traffic): Eve's data plane refuses her client's sessions and says why; once Mallory
-	// pays more, the same download is served.
+	// Mallory registers a DApp, leases with the CLI and pays in less than a peer's margin (256
+	// MiB of traffic): Gina's data plane refuses her client's sessions and says why; once
+	// Mallory pays more, the same download is served.
 	let mallory_pair = sr25519::Pair::from_string("//Mallory", None).unwrap();
 	let mallory: AccountId = mallory_pair.public().into();
 	let mallory_client = sr25519::Pair::from_string("//Mallory//client", None).unwrap();
@@ -592,16 +592,18 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		(n.finalized_number() >= registered).then_some(())
 	});
 	let mallory_cli = Cli { suri: "//Mallory", client_key: "//Mallory//client", ..cli };
-	let get_from_eve = ["file", "get", &hash, "--range", "0-1000", "--peer", &eve_url];
-	let refused = mallory_cli.fails(&get_from_eve);
+	// From Gina: Eve's copy of the file was corrupted above.
+	let gina_url = format!("http://127.0.0.1:{serve_b}");
+	let get_from_gina = ["file", "get", &hash, "--range", "0-1000", "--peer", &gina_url];
+	let refused = mallory_cli.fails(&get_from_gina);
 	assert!(refused.contains("leases no instances"), "{refused}");
 	mallory_cli.run(&["pricing", "lease", "1"]);
 	mallory_cli.run(&["pricing", "fund", "0.0001"]);
-	let refused = mallory_cli.fails(&get_from_eve);
+	let refused = mallory_cli.fails(&get_from_gina);
 	assert!(refused.contains("traffic escrow pays for"), "{refused}");
 	assert!(refused.contains("must fund it"), "{refused}");
 	mallory_cli.run(&["pricing", "fund", "0.01"]);
-	let range = mallory_cli.run(&get_from_eve);
+	let range = mallory_cli.run(&get_from_gina);
 	assert!(range == data[..=1000], "served once Mallory paid");
 	let cli = Cli { suri: "//Ferdie", client_key: "//Ferdie//client", ..mallory_cli };
 
@@ -637,6 +639,11 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert_ne!(cycle.prices, launch, "S and D moved the price: {cycle:?}");
 	let held = a.wait_for("Ferdie's hold follows the price", blocks(10), |n| {
 		dapp_account(n, &ferdie).lease.filter(|l| l.held == cycle.prices.instance).map(|l| l.held)
+	});
+	// The CLI reads the finalized head.
+	let best = a.best_number();
+	a.wait_for("the new hold finalized", blocks(30), |n| {
+		(n.finalized_number() >= best).then_some(())
 	});
 	let shown = String::from_utf8(cli.run(&["pricing", "dapp"])).unwrap();
 	assert!(shown.contains(&format!("1 instances, {} on hold", format_spb(held))), "{shown}");
