@@ -5,7 +5,7 @@
 //! the governance inputs — and the lease's hold follows the new instance price by itself.
 
 use frame_support::traits::Hooks;
-use pallet_traffic::{AnswersOf, SampleAnswer, TrafficReport};
+use pallet_traffic::TrafficReport;
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use spacebook_receipts::{Receipt, SignedReceipt, SumNode, SumTree};
@@ -15,7 +15,7 @@ use spacebook_runtime::{
 };
 
 mod common;
-use common::{genesis_of, register_dapp};
+use common::{answers, genesis_of, register_dapp};
 
 /// Run the blocks up to `n` with the traffic and pricing hooks.
 fn run_to(n: u32) {
@@ -72,26 +72,6 @@ fn receipts(eve: &AccountId, ferdie: &AccountId) -> Vec<SignedReceipt<AccountId>
 		.collect();
 	receipts.sort_by_key(|r| r.receipt.stream_key());
 	receipts
-}
-
-fn answers(
-	eve: &AccountId,
-	receipts: &[SignedReceipt<AccountId>],
-	tree: &SumTree,
-) -> AnswersOf<Runtime> {
-	Traffic::audit_positions(0, eve, 1)
-		.into_iter()
-		.map(|position| {
-			let i = tree.leaf_at(position).unwrap();
-			SampleAnswer {
-				leaf_index: i,
-				receipt: receipts[i as usize].clone(),
-				proof: tree.proof(i).unwrap().try_into().unwrap(),
-			}
-		})
-		.collect::<Vec<_>>()
-		.try_into()
-		.unwrap()
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! and warns the peer; traffic is billed at its period's nominal price.
 
 use frame_support::traits::Hooks;
-use pallet_traffic::{AnswersOf, AuditStatus, SampleAnswer, TrafficReport, TrafficReportOf};
+use pallet_traffic::{AuditStatus, TrafficReport, TrafficReportOf};
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::transaction_validity::TransactionSource;
@@ -17,7 +17,7 @@ use spacebook_runtime::{
 };
 
 mod common;
-use common::{genesis_of, register_dapp, register_professional};
+use common::{answers, genesis_of, register_dapp, register_professional};
 
 const GB: u64 = 1_000_000_000;
 
@@ -125,26 +125,6 @@ fn report_of_period(
 		leaf_count: tree.leaf_count(),
 		per_dapp: vec![(dapp.clone(), tree.root().sum)].try_into().unwrap(),
 	}
-}
-
-fn answers(
-	peer: &AccountId,
-	receipts: &[SignedReceipt<AccountId>],
-	tree: &SumTree,
-) -> AnswersOf<Runtime> {
-	Traffic::audit_positions(0, peer, 1)
-		.into_iter()
-		.map(|position| {
-			let i = tree.leaf_at(position).unwrap();
-			SampleAnswer {
-				leaf_index: i,
-				receipt: receipts[i as usize].clone(),
-				proof: tree.proof(i).unwrap().try_into().unwrap(),
-			}
-		})
-		.collect::<Vec<_>>()
-		.try_into()
-		.unwrap()
 }
 
 #[test]

@@ -58,3 +58,26 @@ pub fn register_dapp(who: &AccountId, client_key: sr25519::Public) {
 	)
 	.expect("a funded account registers a DApp");
 }
+
+/// `peer`'s answers to the first audit round of its period-0 report, whose leaves are
+/// `receipts` in the order of `tree`.
+#[allow(dead_code)]
+pub fn answers(
+	peer: &AccountId,
+	receipts: &[spacebook_receipts::SignedReceipt<AccountId>],
+	tree: &spacebook_receipts::SumTree,
+) -> pallet_traffic::AnswersOf<Runtime> {
+	spacebook_runtime::Traffic::audit_positions(0, peer, 1)
+		.into_iter()
+		.map(|position| {
+			let i = tree.leaf_at(position).unwrap();
+			pallet_traffic::SampleAnswer {
+				leaf_index: i,
+				receipt: receipts[i as usize].clone(),
+				proof: tree.proof(i).unwrap().try_into().unwrap(),
+			}
+		})
+		.collect::<Vec<_>>()
+		.try_into()
+		.unwrap()
+}
