@@ -54,7 +54,7 @@ fn capped(fees: u128) -> u128 {
 }
 
 /// `who`'s traffic funds not billed yet.
-fn prepaid_fees(who: &AccountId) -> u128 {
+fn escrow_of(who: &AccountId) -> u128 {
 	pallet_traffic::Escrow::<Runtime>::get(who)
 }
 
@@ -135,7 +135,7 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 		ferdie_buys(10);
 		// The fee waits in escrow until reports count the traffic.
 		let fee = 10 * SPB / 100;
-		assert_eq!((prepaid_fees(&ferdie), escrowed()), (fee, fee));
+		assert_eq!((escrow_of(&ferdie), escrowed()), (fee, fee));
 		let receipts = receipts(&eve, &ferdie, 9);
 		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &ferdie, &tree);
@@ -181,10 +181,7 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 		// The counted bytes' fees left the escrow as DApp revenue, 99.5 % of it or more into
 		// the mining pool (the foundation's 0.5 % too while it is below the existential
 		// deposit).
-		assert_eq!(
-			(prepaid_fees(&ferdie), escrowed()),
-			(fee - explained.fees, fee - explained.fees)
-		);
+		assert_eq!((escrow_of(&ferdie), escrowed()), (fee - explained.fees, fee - explained.fees));
 		assert!(frame_system::Pallet::<Runtime>::events().iter().any(|r| matches!(
 			&r.event,
 			spacebook_runtime::RuntimeEvent::Token(pallet_token::Event::RevenueRecycled {
@@ -283,7 +280,7 @@ fn a_client_key_removed_after_its_traffic_still_vouches_for_it_in_the_audit() {
 }
 
 #[test]
-fn only_the_traffic_the_dapp_prepaid_counts_and_a_claim_beyond_it_warns_the_peer() {
+fn only_the_traffic_the_dapps_escrow_pays_for_counts_and_a_claim_beyond_it_warns_the_peer() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, ferdie) = register_eve_and_ferdie();
 		ferdie_buys(1);
@@ -313,7 +310,7 @@ fn only_the_traffic_the_dapp_prepaid_counts_and_a_claim_beyond_it_warns_the_peer
 	});
 }
 
-/// Issue 14, finding 8: a DApp withdraws the prepaid traffic no report counted, but not the
+/// Issue 14, finding 8: a DApp withdraws the traffic funds no report reserved, but not the
 /// bytes that back the traffic it was served. Its announcement in period 0 leaves them to the
 /// reports of receipts of period 0 (Eve's report reserves 9 GB of them in period 1's report
 /// window, before the notice ends; a peer rolling period 0's receipts over could for a week),
@@ -323,7 +320,7 @@ fn only_the_traffic_the_dapp_prepaid_counts_and_a_claim_beyond_it_warns_the_peer
 /// report is accepted; with the notice ending at once, Ferdie withdraws before Eve reports and
 /// Eve's report is refused.
 #[test]
-fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic_it_was_served() {
+fn a_dapp_withdrawing_its_traffic_funds_cannot_take_back_what_pays_for_traffic_it_was_served() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let (eve, ferdie) = register_eve_and_ferdie();
 		let signed = || RuntimeOrigin::signed(ferdie.clone());
@@ -339,7 +336,7 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 		let fee = 10 * SPB / 100;
 		let free_before = Balances::free_balance(&ferdie);
 		run_to(50);
-		Traffic::announce_withdrawal(signed()).expect("Ferdie has prepaid traffic");
+		Traffic::announce_withdrawal(signed()).expect("Ferdie has traffic funds");
 		assert_eq!(
 			Traffic::announce_withdrawal(signed()),
 			Err(pallet_traffic::Error::<Runtime>::WithdrawalPending.into())
@@ -404,7 +401,7 @@ fn a_dapp_withdrawing_its_prepaid_traffic_cannot_take_back_what_pays_for_traffic
 		let withdrawn = fee - reserved_value(explained.counted);
 		let dust = left - withdrawn;
 		assert!(dust <= 1);
-		assert_eq!((prepaid_fees(&ferdie), escrowed()), (dust, dust));
+		assert_eq!((escrow_of(&ferdie), escrowed()), (dust, dust));
 		assert_eq!(Balances::free_balance(&ferdie), free_before + withdrawn);
 		assert!(frame_system::Pallet::<Runtime>::events().iter().any(|r| r.event
 			== spacebook_runtime::RuntimeEvent::Traffic(pallet_traffic::Event::FundsWithdrawn {

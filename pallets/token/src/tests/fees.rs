@@ -167,7 +167,7 @@ fn revenue_already_taken_as_a_credit_is_recycled_too() {
 	});
 }
 
-/// Prepaid traffic's fee, taken from the escrow at settlement, is recycled in its DApp's name.
+/// A traffic bill, taken from the escrow at settlement, is recycled in its DApp's name.
 #[test]
 fn held_revenue_taken_as_a_credit_is_recycled_in_the_payers_name() {
 	build_and_execute(|| {

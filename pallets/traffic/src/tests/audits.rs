@@ -260,7 +260,7 @@ fn a_receipt_of_a_period_after_its_key_was_removed_fails() {
 /// report up to `MaxRollover` periods back. Checked before the fix: the audit asked whether the
 /// key was authorized when the *receipt's* period began, so the receipt below (dated period 0,
 /// signed after the key's removal in period 1, reported in period 3 from period 0) passed, and
-/// the DApp's prepaid bytes paid the holder of the stolen key. Now a removed key vouches only
+/// the DApp's paid bytes paid the holder of the stolen key. Now a removed key vouches only
 /// in reports of periods that began before its removal.
 #[test]
 fn a_removed_key_vouches_for_no_receipt_rolled_into_a_later_report() {
@@ -283,7 +283,7 @@ fn a_removed_key_vouches_for_no_receipt_rolled_into_a_later_report() {
 		);
 		run_to_settled(3);
 		assert_eq!(Traffic::explain_reward(&PEER, 3).unwrap().reward, 0);
-		assert_eq!(unclaimed(DAPP), 4_000, "the DApp's prepaid bytes are untouched");
+		assert_eq!(unclaimed(DAPP), 4_000, "the DApp's paid bytes are untouched");
 	});
 }
 
