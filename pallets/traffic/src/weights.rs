@@ -45,30 +45,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::TrafficOf` (r:1 w:0)
 	/// Proof: `Traffic::TrafficOf` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:64 w:0)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:64 w:0)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Withdrawals` (r:64 w:64)
 	/// Proof: `Traffic::Withdrawals` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::PriceHistory` (r:1 w:0)
+	/// Proof: `Pricing::PriceHistory` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Reserved` (r:64 w:64)
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Ranking` (r:1 w:1)
 	/// Proof: `Traffic::Ranking` (`max_values`: None, `max_size`: Some(48014), added: 50489, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::DAppEntries` (r:1 w:1)
+	/// Proof: `Traffic::DAppEntries` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Cutoff` (r:1 w:0)
 	/// Proof: `Traffic::Cutoff` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 64]`.
 	fn submit_report(d: u32, ) -> Weight {
-		//  Measured:  `50752 + d * (238 ±0)`
-		//  Estimated: `51479 + d * (2555 ±0)`
-		// Minimum execution time: 364_553_000 picoseconds.
-		Weight::from_parts(570_098_671, 51479)
-			.saturating_add(Weight::from_parts(43_885_098, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		//  Measured:  `51006 + d * (222 ±0)`
+		//  Estimated: `51479 + d * (2543 ±0)`
+		// Minimum execution time: 367_308_000 picoseconds.
+		Weight::from_parts(389_728_102, 51479)
+			.saturating_add(Weight::from_parts(40_577_447, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
 	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -78,28 +82,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::TrafficOf` (r:1 w:0)
 	/// Proof: `Traffic::TrafficOf` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:64 w:0)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:64 w:0)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Withdrawals` (r:64 w:0)
 	/// Proof: `Traffic::Withdrawals` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::PriceHistory` (r:1 w:0)
+	/// Proof: `Pricing::PriceHistory` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Reserved` (r:64 w:0)
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Ranking` (r:1 w:0)
 	/// Proof: `Traffic::Ranking` (`max_values`: None, `max_size`: Some(48014), added: 50489, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::DAppEntries` (r:1 w:0)
+	/// Proof: `Traffic::DAppEntries` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Cutoff` (r:1 w:0)
 	/// Proof: `Traffic::Cutoff` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 64]`.
 	fn authorize_report(d: u32, ) -> Weight {
-		//  Measured:  `49991 + d * (238 ±0)`
-		//  Estimated: `51479 + d * (2555 ±0)`
-		// Minimum execution time: 206_376_000 picoseconds.
-		Weight::from_parts(175_486_386, 51479)
-			.saturating_add(Weight::from_parts(27_724_936, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `50244 + d * (222 ±0)`
+		//  Estimated: `51479 + d * (2543 ±0)`
+		// Minimum execution time: 179_025_000 picoseconds.
+		Weight::from_parts(171_534_814, 51479)
+			.saturating_add(Weight::from_parts(22_425_850, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	/// Storage: `Traffic::Reports` (r:1 w:1)
 	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
@@ -114,12 +122,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 2]`.
 	/// The range of component `d` is `[1, 64]`.
 	fn answer_audit(r: u32, d: u32, ) -> Weight {
-		//  Measured:  `3150 + d * (130 ±0) + r * (447 ±0)`
-		//  Estimated: `41934 + d * (1976 ±28) + r * (2480 ±788)`
-		// Minimum execution time: 1_883_716_000 picoseconds.
-		Weight::from_parts(1_955_440_000, 41934)
-			.saturating_add(Weight::from_parts(427_379_299, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(99_620_768, 0).saturating_mul(d.into()))
+		//  Measured:  `3096 + d * (131 ±0) + r * (417 ±0)`
+		//  Estimated: `41934 + d * (1976 ±28) + r * (2480 ±786)`
+		// Minimum execution time: 1_834_163_000 picoseconds.
+		Weight::from_parts(1_861_044_000, 41934)
+			.saturating_add(Weight::from_parts(211_718_412, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(83_960_846, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
@@ -132,52 +140,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_165_000 picoseconds.
-		Weight::from_parts(9_537_000, 0)
+		// Minimum execution time: 8_295_000 picoseconds.
+		Weight::from_parts(8_907_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Traffic::PricePerGib` (r:1 w:0)
-	/// Proof: `Traffic::PricePerGib` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:1 w:1)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:1 w:1)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn fund_traffic() -> Weight {
 		//  Measured:  `106`
 		//  Estimated: `6196`
-		// Minimum execution time: 69_851_000 picoseconds.
-		Weight::from_parts(78_467_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 69_090_000 picoseconds.
+		Weight::from_parts(71_234_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Traffic::Withdrawals` (r:1 w:1)
 	/// Proof: `Traffic::Withdrawals` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:1 w:0)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Reserved` (r:1 w:0)
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
+	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::PriceHistory` (r:1 w:0)
+	/// Proof: `Pricing::PriceHistory` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:1 w:0)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn announce_withdrawal() -> Weight {
-		//  Measured:  `109`
-		//  Estimated: `3545`
-		// Minimum execution time: 24_135_000 picoseconds.
-		Weight::from_parts(25_538_000, 3545)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `346`
+		//  Estimated: `3533`
+		// Minimum execution time: 31_710_000 picoseconds.
+		Weight::from_parts(33_172_000, 3533)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Traffic::Withdrawals` (r:1 w:1)
 	/// Proof: `Traffic::Withdrawals` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:1 w:1)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Reserved` (r:1 w:0)
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
+	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::PriceHistory` (r:1 w:0)
+	/// Proof: `Pricing::PriceHistory` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:1 w:1)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_escrow() -> Weight {
-		//  Measured:  `405`
+		//  Measured:  `642`
 		//  Estimated: `6196`
-		// Minimum execution time: 78_276_000 picoseconds.
-		Weight::from_parts(128_942_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 85_760_000 picoseconds.
+		Weight::from_parts(88_145_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Traffic::Ranking` (r:1 w:0)
@@ -189,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn draw_seed() -> Weight {
 		//  Measured:  `48268`
 		//  Estimated: `51479`
-		// Minimum execution time: 75_290_000 picoseconds.
-		Weight::from_parts(105_378_000, 51479)
+		// Minimum execution time: 57_979_000 picoseconds.
+		Weight::from_parts(70_742_000, 51479)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -205,8 +219,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn start_settlement() -> Weight {
 		//  Measured:  `262`
 		//  Estimated: `1646`
-		// Minimum execution time: 9_938_000 picoseconds.
-		Weight::from_parts(12_714_000, 1646)
+		// Minimum execution time: 10_019_000 picoseconds.
+		Weight::from_parts(10_780_000, 1646)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -216,26 +230,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::TrafficOf` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Reserved` (r:64 w:64)
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:64 w:64)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:64 w:64)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Withdrawals` (r:64 w:64)
 	/// Proof: `Traffic::Withdrawals` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::PriceHistory` (r:1 w:0)
+	/// Proof: `Pricing::PriceHistory` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Bills` (r:64 w:64)
+	/// Proof: `Traffic::Bills` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::CycleSpending` (r:1 w:1)
+	/// Proof: `Pricing::CycleSpending` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
+	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 64]`.
 	fn count_passed_report(d: u32, ) -> Weight {
-		//  Measured:  `1145 + d * (324 ±0)`
-		//  Estimated: `10121 + d * (2555 ±0)`
-		// Minimum execution time: 185_928_000 picoseconds.
-		Weight::from_parts(289_522_000, 10121)
-			.saturating_add(Weight::from_parts(170_105_922, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+		//  Measured:  `1398 + d * (308 ±0)`
+		//  Estimated: `10121 + d * (2567 ±0)`
+		// Minimum execution time: 200_726_000 picoseconds.
+		Weight::from_parts(54_084_617, 10121)
+			.saturating_add(Weight::from_parts(136_177_301, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(d.into()))
 	}
 	/// Storage: `Traffic::Reports` (r:1 w:1)
 	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
@@ -243,24 +265,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::TrafficOf` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Reserved` (r:64 w:64)
 	/// Proof: `Traffic::Reserved` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
+	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Pricing::PriceHistory` (r:1 w:0)
+	/// Proof: `Pricing::PriceHistory` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Escrow` (r:64 w:0)
+	/// Proof: `Traffic::Escrow` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Withdrawals` (r:64 w:64)
 	/// Proof: `Traffic::Withdrawals` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Prepaid` (r:64 w:0)
-	/// Proof: `Traffic::Prepaid` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 64]`.
 	fn count_failed_report(d: u32, ) -> Weight {
-		//  Measured:  `953 + d * (318 ±0)`
-		//  Estimated: `10121 + d * (2555 ±0)`
-		// Minimum execution time: 96_521_000 picoseconds.
-		Weight::from_parts(177_705_957, 10121)
-			.saturating_add(Weight::from_parts(21_690_286, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `1206 + d * (302 ±0)`
+		//  Estimated: `10121 + d * (2543 ±0)`
+		// Minimum execution time: 68_628_000 picoseconds.
+		Weight::from_parts(51_181_316, 10121)
+			.saturating_add(Weight::from_parts(20_780_170, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	/// Storage: `Traffic::Reports` (r:50 w:50)
 	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
@@ -270,9 +296,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_pay(n: u32, ) -> Weight {
 		//  Measured:  `30 + n * (339 ±0)`
 		//  Estimated: `990 + n * (9131 ±0)`
-		// Minimum execution time: 21_410_000 picoseconds.
-		Weight::from_parts(58_362_725, 990)
-			.saturating_add(Weight::from_parts(15_568_577, 0).saturating_mul(n.into()))
+		// Minimum execution time: 18_785_000 picoseconds.
+		Weight::from_parts(9_245_621, 990)
+			.saturating_add(Weight::from_parts(13_468_385, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 9131).saturating_mul(n.into()))
@@ -285,6 +311,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Settling` (r:0 w:1)
 	/// Proof: `Traffic::Settling` (`max_values`: Some(1), `max_size`: Some(24068), added: 24563, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::DAppEntries` (r:0 w:1)
+	/// Proof: `Traffic::DAppEntries` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Settled` (r:0 w:2)
 	/// Proof: `Traffic::Settled` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::AuditSeeds` (r:0 w:1)
@@ -296,35 +324,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn finish_settlement() -> Weight {
 		//  Measured:  `85717`
 		//  Estimated: `9131990`
-		// Minimum execution time: 1_320_652_000 picoseconds.
-		Weight::from_parts(1_694_953_000, 9131990)
+		// Minimum execution time: 1_240_282_000 picoseconds.
+		Weight::from_parts(1_342_072_000, 9131990)
 			.saturating_add(T::DbWeight::get().reads(1002_u64))
-			.saturating_add(T::DbWeight::get().writes(1008_u64))
+			.saturating_add(T::DbWeight::get().writes(1009_u64))
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn submit_report(d: u32, ) -> Weight {
-		Weight::from_parts(570_098_671, 51479)
-			.saturating_add(Weight::from_parts(43_885_098, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(389_728_102, 51479)
+			.saturating_add(Weight::from_parts(40_577_447, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	fn authorize_report(d: u32, ) -> Weight {
-		Weight::from_parts(175_486_386, 51479)
-			.saturating_add(Weight::from_parts(27_724_936, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(171_534_814, 51479)
+			.saturating_add(Weight::from_parts(22_425_850, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	fn answer_audit(r: u32, d: u32, ) -> Weight {
-		Weight::from_parts(1_955_440_000, 41934)
-			.saturating_add(Weight::from_parts(427_379_299, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(99_620_768, 0).saturating_mul(d.into()))
+		Weight::from_parts(1_861_044_000, 41934)
+			.saturating_add(Weight::from_parts(211_718_412, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(83_960_846, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(35_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
@@ -333,62 +361,62 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2480).saturating_mul(r.into()))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(9_537_000, 0)
+		Weight::from_parts(8_907_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn fund_traffic() -> Weight {
-		Weight::from_parts(78_467_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(71_234_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn announce_withdrawal() -> Weight {
-		Weight::from_parts(25_538_000, 3545)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(33_172_000, 3533)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_escrow() -> Weight {
-		Weight::from_parts(128_942_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(88_145_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn draw_seed() -> Weight {
-		Weight::from_parts(105_378_000, 51479)
+		Weight::from_parts(70_742_000, 51479)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn start_settlement() -> Weight {
-		Weight::from_parts(12_714_000, 1646)
+		Weight::from_parts(10_780_000, 1646)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn count_passed_report(d: u32, ) -> Weight {
-		Weight::from_parts(289_522_000, 10121)
-			.saturating_add(Weight::from_parts(170_105_922, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+		Weight::from_parts(54_084_617, 10121)
+			.saturating_add(Weight::from_parts(136_177_301, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(d.into()))
 	}
 	fn count_failed_report(d: u32, ) -> Weight {
-		Weight::from_parts(177_705_957, 10121)
-			.saturating_add(Weight::from_parts(21_690_286, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(51_181_316, 10121)
+			.saturating_add(Weight::from_parts(20_780_170, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	fn settle_pay(n: u32, ) -> Weight {
-		Weight::from_parts(58_362_725, 990)
-			.saturating_add(Weight::from_parts(15_568_577, 0).saturating_mul(n.into()))
+		Weight::from_parts(9_245_621, 990)
+			.saturating_add(Weight::from_parts(13_468_385, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 9131).saturating_mul(n.into()))
 	}
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(1_694_953_000, 9131990)
+		Weight::from_parts(1_342_072_000, 9131990)
 			.saturating_add(RocksDbWeight::get().reads(1002_u64))
-			.saturating_add(RocksDbWeight::get().writes(1008_u64))
+			.saturating_add(RocksDbWeight::get().writes(1009_u64))
 	}
 }
