@@ -198,6 +198,11 @@ fn signed(session: u8, dapp: AccountId32, key: &sr25519::Pair, bytes: u64) -> Ve
 	.encode()
 }
 
+/// The status and body of `POST /v1/sessions` with the opening receipt `opening`.
+async fn post_opening(peer: &Peer, opening: &[u8]) -> (u16, String) {
+	request(peer.addr, "127.0.0.1", "POST /v1/sessions HTTP/1.1", opening).await
+}
+
 async fn open_session(peer: &Peer, session: u8) {
 	let (status, body) =
 		request(peer.addr, "127.0.0.1", "POST /v1/sessions HTTP/1.1", &opening(session)).await;
@@ -414,13 +419,7 @@ async fn a_dapp_uploads_only_under_its_own_addresses_and_within_its_quota() {
 	let peer = peer(|_| {}).await;
 	peer.chain.quota.store(3000, Ordering::Relaxed);
 	open_session(&peer, 1).await;
-	let (status, body) = request(
-		peer.addr,
-		"127.0.0.1",
-		"POST /v1/sessions HTTP/1.1",
-		&opening_of(2, other_dapp(), &other_key()),
-	)
-	.await;
+	let (status, body) = post_opening(&peer, &opening_of(2, other_dapp(), &other_key())).await;
 	assert_eq!(status, 200, "{body}");
 	let upload = |session: u8, address: &str| {
 		format!(
@@ -513,53 +512,38 @@ async fn a_dapp_that_cannot_pay_is_refused_new_sessions_until_it_pays() {
 	let set = |lease, available_bytes| {
 		peer.chain.funds.lock().insert(dapp(), DAppFunds { lease, available_bytes });
 	};
-	let open = |session: u8| async move {
-		request(peer.addr, "127.0.0.1", "POST /v1/sessions HTTP/1.1", &opening(session)).await
-	};
 
 	set(LeaseStanding::NoLease, u128::MAX);
-	let (status, body) = open(1).await;
+	let (status, body) = post_opening(&peer, &opening(1)).await;
 	assert_eq!(status, 402, "{body}");
 	assert!(body.contains("leases no instances"), "{body}");
 
 	set(LeaseStanding::Lapsed, u128::MAX);
-	let (status, body) = open(1).await;
+	let (status, body) = post_opening(&peer, &opening(1)).await;
 	assert_eq!(status, 402, "{body}");
 	assert!(body.contains("must top up its lease"), "{body}");
 
 	set(LeaseStanding::Good, (1 << 20) - 1);
-	let (status, body) = open(1).await;
+	let (status, body) = post_opening(&peer, &opening(1)).await;
 	assert_eq!(status, 402, "{body}");
 	assert!(body.contains("traffic escrow pays for 1048575 more bytes"), "{body}");
 
 	// Funded again: served.
 	set(LeaseStanding::Good, 1 << 20);
-	let (status, body) = open(1).await;
+	let (status, body) = post_opening(&peer, &opening(1)).await;
 	assert_eq!(status, 200, "{body}");
 
 	// A forged opening (this DApp's name, another DApp's key) is refused as before, without
 	// asking the chain for funds.
 	let asked = peer.chain.funds_asked.load(Ordering::Relaxed);
-	let (status, body) = request(
-		peer.addr,
-		"127.0.0.1",
-		"POST /v1/sessions HTTP/1.1",
-		&opening_of(3, dapp(), &other_key()),
-	)
-	.await;
+	let (status, body) = post_opening(&peer, &opening_of(3, dapp(), &other_key())).await;
 	assert_eq!(status, 403, "{body}");
 	assert_eq!(peer.chain.funds_asked.load(Ordering::Relaxed), asked);
 
 	// Another DApp's client cannot get this DApp refused or served: the funds asked are those
 	// of the DApp that authorized the key.
 	set(LeaseStanding::NoLease, 0);
-	let (status, body) = request(
-		peer.addr,
-		"127.0.0.1",
-		"POST /v1/sessions HTTP/1.1",
-		&opening_of(2, other_dapp(), &other_key()),
-	)
-	.await;
+	let (status, body) = post_opening(&peer, &opening_of(2, other_dapp(), &other_key())).await;
 	assert_eq!(status, 200, "{body}");
 }
 
