@@ -555,3 +555,33 @@ fn a_busy_periods_settlement_fits_before_the_next_report_window() {
 		budget / 1_000_000
 	);
 }
+
+/// With the runtime's generated weights, forgetting a period beyond `HistoryDepth` (its bills,
+/// then its reports) takes at most `SettleWeight` a block, and a full period (`MaxDAppEntries`
+/// bills, `MaxReports` reports) is forgotten in the blocks between two settlements: pruning
+/// keeps pace with a busy chain. (The bill pruning's weight used to be missing from
+/// `finish_settlement`'s, found by issue 15's review.)
+#[test]
+fn pruning_an_old_period_fits_between_two_settlements() {
+	use frame_support::traits::Get;
+	use pallet_traffic::{weights::WeightInfo, Config};
+	type Weights = <Runtime as Config>::WeightInfo;
+	let budget = <Runtime as Config>::SettleWeight::get();
+	for (name, weight) in
+		[("prune_bills", Weights::prune_bills()), ("prune_reports", Weights::prune_reports())]
+	{
+		println!(
+			"{name}: {} µs of {} µs",
+			weight.ref_time() / 1_000_000,
+			budget.ref_time() / 1_000_000
+		);
+		assert!(weight.all_lte(budget), "{name} exceeds SettleWeight: {weight:?}");
+	}
+	let idle =
+		Traffic::audit_start() + 2 * <<Runtime as Config>::AuditWindow as Get<u32>>::get() - 1;
+	assert!(
+		Traffic::prune_blocks() <= idle,
+		"{} blocks to prune, {idle} between settlements",
+		Traffic::prune_blocks()
+	);
+}

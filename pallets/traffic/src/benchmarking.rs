@@ -473,13 +473,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn finish_settlement() {
-		// The worst prune: an old period with a full report set.
 		fill_reports::<T>(T::MaxReports::get());
-		let period = PERIOD + T::HistoryDepth::get();
+		let period = PERIOD;
 		NextToSettle::<T>::put(period);
-		OldestKept::<T>::put(PERIOD);
 		let mut s = settlement::<T>();
-		s.period = period;
 		s.stage = SettlementStage::Paying(s.top.len() as u32);
 
 		#[block]
@@ -488,7 +485,47 @@ mod benchmarks {
 		}
 
 		assert!(Settled::<T>::contains_key(period));
+		assert_eq!(NextToSettle::<T>::get(), period + 1);
+	}
+
+	#[benchmark]
+	fn prune_bills() {
+		// An old period with more bills than a block forgets.
+		let batch = T::PruneBatch::get();
+		for i in 0..batch.saturating_add(1) {
+			let dapp: T::AccountId = account("billed", i, 0);
+			Bills::<T>::insert(PERIOD, dapp, Bill { bytes: 1 << 30, amount: 1_000u32.into() });
+		}
+		NextToSettle::<T>::put(PERIOD + T::HistoryDepth::get() + 1);
+		OldestKept::<T>::put(PERIOD);
+
+		#[block]
+		{
+			Pallet::<T>::prune_step();
+		}
+
+		// (The benchmark tests' overlay ignores the limit: at most one bill is left.)
+		assert!(Bills::<T>::iter_prefix(PERIOD).count() <= 1);
+		assert_eq!(OldestKept::<T>::get(), PERIOD, "the reports come in a later block");
+	}
+
+	#[benchmark]
+	fn prune_reports() {
+		// An old period's last batch of reports: forgotten with its ranking and summary.
+		fill_reports::<T>(T::PruneBatch::get().min(T::MaxReports::get()));
+		DAppEntries::<T>::insert(PERIOD, T::PruneBatch::get());
+		Settled::<T>::insert(PERIOD, PeriodSummary::default());
+		NextToSettle::<T>::put(PERIOD + T::HistoryDepth::get() + 1);
+		OldestKept::<T>::put(PERIOD);
+
+		#[block]
+		{
+			Pallet::<T>::prune_step();
+		}
+
 		assert_eq!(Reports::<T>::iter_prefix(PERIOD).count(), 0);
+		assert!(!Ranking::<T>::contains_key(PERIOD) && !Settled::<T>::contains_key(PERIOD));
+		assert_eq!(OldestKept::<T>::get(), PERIOD + 1);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::bench_ext(), crate::mock::Test);

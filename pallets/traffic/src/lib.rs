@@ -379,6 +379,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type HistoryDepth: Get<u32>;
 
+		/// Bills, or reports, of a period beyond [`Config::HistoryDepth`] forgotten per block.
+		#[pallet::constant]
+		type PruneBatch: Get<u32>;
+
 		/// Weights of the calls and hooks.
 		type WeightInfo: WeightInfo;
 
@@ -743,6 +747,13 @@ pub mod pallet {
 				"MaxDAppEntries must admit a report naming MaxDApps DApps"
 			);
 			assert!(T::HistoryDepth::get() > 0, "HistoryDepth must be positive");
+			assert!(T::PruneBatch::get() > 0, "PruneBatch must be positive");
+			// Between a period's settlement and the next one's start: the blocks of the report
+			// window, the seed delay and both audit windows.
+			assert!(
+				Self::prune_blocks() <= Self::audit_start() + 2 * T::AuditWindow::get() - 1,
+				"a full period must be pruned between two settlements"
+			);
 			// A receipt of period `p` may be reported up to `p + MaxRollover` and audited in the
 			// period after: its client key, if removed, must vouch for it that long.
 			let audited_for = Self::period_start(T::MaxRollover::get().saturating_add(2));

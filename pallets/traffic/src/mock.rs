@@ -186,6 +186,8 @@ parameter_types! {
 	/// No weight bound on a settlement block unless a test sets one.
 	pub static SettleWeightParam: Weight = Weight::MAX;
 	pub static PayoutBatchParam: u32 = 3;
+	/// A whole old period forgotten in a block unless a test (or the benchmarks) sets a batch.
+	pub static PruneBatchParam: u32 = 1_000_000;
 	/// The wash-trading cap until governance sets one: none in most tests, which check the
 	/// whitepaper formula; the runtime's default is tested in `runtime/tests/self_dealing.rs`.
 	pub static DefaultRewardCapParam: Option<sp_runtime::Perbill> = None;
@@ -331,6 +333,7 @@ impl pallet_traffic::Config for Test {
 	type SettleWeight = SettleWeightParam;
 	type PayoutBatch = PayoutBatchParam;
 	type HistoryDepth = ConstU32<3>;
+	type PruneBatch = PruneBatchParam;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchSetup;
@@ -664,6 +667,8 @@ impl crate::BenchmarkHelper<AccountId, UintAuthorityId> for BenchSetup {
 #[cfg(feature = "runtime-benchmarks")]
 pub fn bench_ext() -> sp_io::TestExternalities {
 	use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+	// The benchmarks fill a batch of old entries.
+	PruneBatchParam::set(50);
 	let mut ext = new_test_ext();
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext

@@ -18,7 +18,8 @@ pub(crate) enum CountOutcome {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The per-block work: draw audit seeds at the windows' ends, settle, prune.
+	/// The per-block work: draw audit seeds at the windows' ends, settle, and in the blocks
+	/// without settlement work, prune.
 	pub(crate) fn advance(n: BlockNumberFor<T>) -> Weight {
 		let current = Self::period_of(n);
 		let offset = Self::offset_of(n);
@@ -37,6 +38,8 @@ impl<T: Config> Pallet<T> {
 			let ready = next < current && (next + 1 < current || offset >= start + 2 * audit);
 			if ready {
 				weight.saturating_accrue(Self::start_settlement(next));
+			} else {
+				weight.saturating_accrue(Self::prune_step());
 			}
 		}
 		weight
@@ -365,30 +368,41 @@ impl<T: Config> Pallet<T> {
 		Settling::<T>::kill();
 		NextToSettle::<T>::put(period.saturating_add(1));
 		AuditSeeds::<T>::remove(period);
-		Self::prune(period);
 		Self::deposit_event(Event::PeriodSettled { period, summary });
 	}
 
-	/// Forget the reports of periods older than [`Config::HistoryDepth`], a bounded number of
-	/// entries per call.
-	pub(crate) fn prune(settled: u32) {
+	/// Forget the oldest period beyond [`Config::HistoryDepth`] settled periods, at most
+	/// [`Config::PruneBatch`] entries a block: its bills first, then its reports, and with the
+	/// last of them its ranking, DApp entries and summary. It runs in the blocks without
+	/// settlement work (from the end of a period's settlement to the start of the next one: at
+	/// least the report window, the seed delay and both audit windows), in which a full
+	/// period's bills and reports fit (`integrity_test`), so pruning keeps pace with settlement.
+	pub(crate) fn prune_step() -> Weight {
 		let oldest = OldestKept::<T>::get();
-		let keep_from = settled.saturating_add(1).saturating_sub(T::HistoryDepth::get());
+		let keep_from = NextToSettle::<T>::get().saturating_sub(T::HistoryDepth::get());
 		if oldest >= keep_from {
-			return;
+			return T::DbWeight::get().reads(2);
 		}
-		let limit = T::MaxReports::get();
+		let batch = T::PruneBatch::get();
 		// At most one bill per DApp entry of the period.
-		if Bills::<T>::clear_prefix(oldest, T::MaxDAppEntries::get(), None).maybe_cursor.is_some() {
-			return;
+		if Bills::<T>::iter_key_prefix(oldest).next().is_some() {
+			// A block's removals are all in the stored state, which the limit counts.
+			let _ = Bills::<T>::clear_prefix(oldest, batch, None);
+			return T::WeightInfo::prune_bills();
 		}
-		let result = Reports::<T>::clear_prefix(oldest, limit, None);
-		if result.maybe_cursor.is_none() {
+		if Reports::<T>::clear_prefix(oldest, batch, None).maybe_cursor.is_none() {
 			Ranking::<T>::remove(oldest);
 			DAppEntries::<T>::remove(oldest);
 			Settled::<T>::remove(oldest);
 			OldestKept::<T>::put(oldest.saturating_add(1));
 		}
+		T::WeightInfo::prune_reports()
+	}
+
+	/// The blocks [`Self::prune_step`] takes, at most, to forget a full period.
+	pub fn prune_blocks() -> u32 {
+		let batch = T::PruneBatch::get().max(1);
+		T::MaxDAppEntries::get().div_ceil(batch) + 1 + T::MaxReports::get().div_ceil(batch)
 	}
 
 	pub(crate) fn penalize(peer: &T::AccountId, reason: PenaltyReason) {

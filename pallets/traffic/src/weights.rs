@@ -31,6 +31,8 @@ pub trait WeightInfo {
 	fn count_failed_report(d: u32, ) -> Weight;
 	fn settle_pay(n: u32, ) -> Weight;
 	fn finish_settlement() -> Weight;
+	fn prune_bills() -> Weight;
+	fn prune_reports() -> Weight;
 }
 
 /// Weights for `pallet_traffic` measured on the reference machine, using the runtime's database
@@ -329,6 +331,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1002_u64))
 			.saturating_add(T::DbWeight::get().writes(1009_u64))
 	}
+	fn prune_bills() -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(500_u64))
+	}
+	fn prune_reports() -> Weight {
+		Weight::from_parts(500_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(504_u64))
+	}
 }
 
 /// For tests: the same weights with RocksDB constants.
@@ -418,5 +430,15 @@ impl WeightInfo for () {
 		Weight::from_parts(1_342_072_000, 9131990)
 			.saturating_add(RocksDbWeight::get().reads(1002_u64))
 			.saturating_add(RocksDbWeight::get().writes(1009_u64))
+	}
+	fn prune_bills() -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(500_u64))
+	}
+	fn prune_reports() -> Weight {
+		Weight::from_parts(500_000_000, 0)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(504_u64))
 	}
 }

@@ -106,6 +106,10 @@ impl pallet_traffic::Config for Runtime {
 	type PayoutBatch = ConstU32<50>;
 	/// An hour of periods on every node; archive nodes answer for any block.
 	type HistoryDepth = ConstU32<12>;
+	/// A full period's bills and reports are forgotten in 8 blocks of the 57 between two
+	/// settlements (`integrity_test`), each within `SettleWeight`
+	/// (`runtime/tests/traffic.rs`, `pruning_an_old_period_fits_between_two_settlements`).
+	type PruneBatch = ConstU32<500>;
 	type WeightInfo = pallet_traffic::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSetup;

@@ -454,10 +454,65 @@ fn old_periods_are_forgotten_after_the_history_depth() {
 		run_to_settled(2);
 		assert!(Traffic::explain_reward(&1, 0).is_some(), "periods 0..=2 are the last 3");
 		run_to_settled(3);
+		assert!(Traffic::explain_reward(&1, 0).is_some(), "forgotten in the blocks after");
+		assert_eq!(OldestKept::<Test>::get(), 0);
+		// A bills block, then a reports block.
+		run_to(System::block_number() + 2);
+		assert_eq!(OldestKept::<Test>::get(), 1);
 		assert!(Traffic::explain_reward(&1, 0).is_none());
 		assert!(Settled::<Test>::get(0).is_none());
 		assert!(Ranking::<Test>::get(0).is_empty());
+		assert_eq!(Bills::<Test>::iter_prefix(0).count(), 0);
 		assert!(Settled::<Test>::get(1).is_some());
+		assert!(Traffic::explain_reward(&1, 1).is_none(), "1 had no report in period 1");
+	});
+}
+
+/// An old period is forgotten a batch a block, bills first, in the blocks without settlement
+/// work: never more than `PruneBatch` entries a block, and within `prune_blocks`. (The state is
+/// committed between blocks: a removal's limit counts stored entries, not the overlay's.)
+#[test]
+fn an_old_period_is_forgotten_a_batch_a_block_between_settlements() {
+	PruneBatchParam::set(2);
+	MaxDAppEntriesParam::set(5);
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		<Traffic as Hooks<u64>>::integrity_test();
+		let nodes: Vec<Node> = (1..=3).map(|peer| honest_node(peer, 0, 1_000)).collect();
+		report_and_settle(0, &nodes.iter().map(|n| (n, 0)).collect::<Vec<_>>());
+		for dapp in 50..55 {
+			Bills::<Test>::insert(0, dapp, Bill { bytes: 1, amount: 1 });
+		}
+		run_to_settled(3);
+		// No pruning during a settlement.
+		assert_eq!(OldestKept::<Test>::get(), 0);
+		assert_eq!(Bills::<Test>::iter_prefix(0).count(), 5);
+		assert_eq!(Reports::<Test>::iter_prefix(0).count(), 3);
+	});
+	let counts =
+		|| (Bills::<Test>::iter_prefix(0).count(), Reports::<Test>::iter_prefix(0).count());
+	let mut seen = vec![];
+	while ext.execute_with(|| OldestKept::<Test>::get()) == 0 {
+		ext.commit_all().expect("commits");
+		ext.execute_with(|| {
+			let (bills, reports) = counts();
+			run_to(System::block_number() + 1);
+			let (bills_after, reports_after) = counts();
+			assert!(bills - bills_after + reports - reports_after <= 2, "a batch a block");
+			assert!(bills_after == 0 || reports_after == 3, "bills first");
+			seen.push((bills_after, reports_after));
+			assert!(seen.len() as u32 <= Traffic::prune_blocks(), "within prune_blocks");
+		});
+	}
+	assert_eq!(seen, vec![(3, 3), (1, 3), (0, 3), (0, 1), (0, 0)]);
+	ext.execute_with(|| {
+		assert!(Settled::<Test>::get(0).is_none() && Ranking::<Test>::get(0).is_empty());
+		assert!(Settled::<Test>::get(1).is_some(), "the next period is kept");
+		// Nothing more to forget until the next settlement.
+		let kept = (Settled::<Test>::iter().count(), Reports::<Test>::iter().count());
+		run_to(System::block_number() + 3);
+		assert_eq!((Settled::<Test>::iter().count(), Reports::<Test>::iter().count()), kept);
+		Traffic::do_try_state().expect("invariants hold after the test");
 	});
 }
 
