@@ -35,7 +35,7 @@ done
 echo "[bench] runtime: $WASM"
 
 pallets=("$@")
-if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic); fi
+if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing); fi
 for pallet in "${pallets[@]}"; do
 	dir="pallets/${pallet#pallet_}"
 	[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }

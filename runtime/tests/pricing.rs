@@ -208,3 +208,56 @@ fn a_full_cycle_bills_traffic_at_the_nominal_price_and_moves_the_lease_as_the_fo
 		);
 	});
 }
+
+/// A DApp that leaves the registry loses its lease at once (the registry's `OnLeaving`): the
+/// lease's deposit is released while the DApp's own deposit waits for the exit delay, and a
+/// leaving DApp cannot lease again. An evicted DApp is released the same way.
+#[test]
+fn a_dapp_leaving_the_registry_gets_its_lease_deposit_back_at_once() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let launch = genesis_config_presets::launch_prices();
+		let lease_hold = |who: &AccountId| {
+			use frame_support::traits::fungible::InspectHold;
+			Balances::balance_on_hold(&pallet_pricing::HoldReason::Lease.into(), who)
+		};
+		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+		// A second DApp of its own (the keyring's others are billing peers or locked).
+		let second: AccountId =
+			sr25519::Pair::from_string("//SecondDApp", None).unwrap().public().into();
+		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
+			&second,
+			10_000 * SPB,
+		);
+		register_dapp(&ferdie, client_pair().public());
+		register_dapp(
+			&second,
+			sr25519::Pair::from_string("//SecondDAppClient", None).unwrap().public(),
+		);
+		for dapp in [&ferdie, &second] {
+			Pricing::lease(RuntimeOrigin::signed(dapp.clone()), 2).expect("leases");
+			assert_eq!(lease_hold(dapp), 2 * launch.instance);
+		}
+		let free_before = Balances::free_balance(&ferdie);
+		Peers::leave(RuntimeOrigin::signed(ferdie.clone())).expect("Ferdie leaves");
+		assert_eq!(lease_hold(&ferdie), 0);
+		assert_eq!(Balances::free_balance(&ferdie), free_before + 2 * launch.instance);
+		assert!(pallet_pricing::Leases::<Runtime>::get(&ferdie).is_none());
+		assert!(Peers::peer_view(&ferdie).is_some(), "the registration waits for the exit delay");
+		assert_eq!(
+			Pricing::lease(RuntimeOrigin::signed(ferdie.clone()), 1),
+			Err(pallet_pricing::Error::<Runtime>::NotADApp.into())
+		);
+		// Eviction by governance ends the lease too.
+		Peers::penalize(
+			RuntimeOrigin::root(),
+			second.clone().into(),
+			pallet_peers::PenaltyReason::CommitteeDecision(1),
+			pallet_peers::PenaltyLevel::Evict,
+		)
+		.expect("governance evicts the second DApp");
+		assert_eq!(lease_hold(&second), 0);
+		assert_eq!(pallet_pricing::LeasedInstances::<Runtime>::get(), 0);
+		Pricing::do_try_state().expect("the pricing invariants hold");
+		Peers::do_try_state().expect("the registry invariants hold");
+	});
+}

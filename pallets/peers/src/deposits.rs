@@ -116,7 +116,9 @@ impl<T: Config> Pallet<T> {
 			Self::detach(common);
 		}
 		record.status = Status::Leaving { exit_at, evicted: false };
+		let role = record.role.kind();
 		Registrations::<T>::insert(who, record);
+		T::OnLeaving::on_leaving(who, role);
 		Self::deposit_event(Event::Leaving { who: who.clone(), exit_at });
 		Ok(())
 	}

@@ -179,6 +179,23 @@ pub trait Penalties<AccountId> {
 	) -> Result<Standing, DispatchError>;
 }
 
+/// Told when an account starts leaving the registry, by its own [`Pallet::leave`], an
+/// eviction, or [`Pallet::remove_service_peer`]: what the role holds elsewhere ends with it (a
+/// DApp's instance lease in the pricing pallet).
+pub trait OnLeaving<AccountId> {
+	/// `who`, registered as `role`, is leaving from this block.
+	fn on_leaving(who: &AccountId, role: RoleKind);
+	/// The most [`OnLeaving::on_leaving`] may weigh: the calls that may start an exit count it.
+	fn weight() -> Weight;
+}
+
+impl<AccountId> OnLeaving<AccountId> for () {
+	fn on_leaving(_: &AccountId, _: RoleKind) {}
+	fn weight() -> Weight {
+		Weight::zero()
+	}
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -273,6 +290,10 @@ pub mod pallet {
 
 		/// Where slashed deposits go (the runtime: the mining pool).
 		type Slashed: OnUnbalanced<CreditOf<Self>>;
+
+		/// Told when an account starts leaving (the runtime: the pricing pallet ends a DApp's
+		/// lease).
+		type OnLeaving: OnLeaving<Self::AccountId>;
 
 		/// The current ledgering period (the token pallet's numbering).
 		type CurrentPeriod: Get<u32>;
@@ -1028,7 +1049,7 @@ pub mod pallet {
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::leave())]
+		#[pallet::weight(T::WeightInfo::leave().saturating_add(T::OnLeaving::weight()))]
 		pub fn leave(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
@@ -1133,7 +1154,7 @@ pub mod pallet {
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::penalize())]
+		#[pallet::weight(T::WeightInfo::penalize().saturating_add(T::OnLeaving::weight()))]
 		pub fn penalize(
 			origin: OriginFor<T>,
 			who: AccountIdLookupOf<T>,
@@ -1263,7 +1284,7 @@ pub mod pallet {
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(18)]
-		#[pallet::weight(T::WeightInfo::leave())]
+		#[pallet::weight(T::WeightInfo::leave().saturating_add(T::OnLeaving::weight()))]
 		pub fn remove_service_peer(
 			origin: OriginFor<T>,
 			who: AccountIdLookupOf<T>,

@@ -143,10 +143,23 @@ impl frame_support::traits::Contains<u64> for IsBillingAuthority {
 }
 
 parameter_types! {
+	/// Who [`OnLeaving`] was told of, in order.
+	pub static LeavingCalls: Vec<(AccountId, RoleKind)> = vec![];
 	pub static BillingAuthoritySet: Vec<u64> = vec![];
 	pub static CurrentPeriod: u32 = 0;
 	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
 	pub const EarningDepositFloor: Perbill = Perbill::from_percent(10);
+}
+
+/// Records who starts leaving.
+pub struct RecordLeaving;
+impl OnLeaving<AccountId> for RecordLeaving {
+	fn on_leaving(who: &AccountId, role: RoleKind) {
+		LeavingCalls::mutate(|calls| calls.push((*who, role)));
+	}
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 ord_parameter_types! {
@@ -175,6 +188,7 @@ impl pallet_peers::Config for Test {
 	type MaxWarnings = ConstU8<MAX_WARNINGS>;
 	type EvictionSlash = EvictionSlash;
 	type Slashed = ToPool;
+	type OnLeaving = RecordLeaving;
 	type CurrentPeriod = CurrentPeriod;
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxNameLen = ConstU32<32>;

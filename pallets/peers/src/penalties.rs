@@ -86,12 +86,16 @@ impl<T: Config> Pallet<T> {
 		if let (Role::Common(common), false) = (&record.role, Self::is_leaving(&record)) {
 			Self::detach(common);
 		}
-		if !Self::is_leaving(&record) {
+		let was_leaving = Self::is_leaving(&record);
+		if !was_leaving {
 			Self::add_capacity(&record, false);
 		}
 		let exit_at = now.saturating_add(T::ExitDelay::get());
 		record.status = Status::Leaving { exit_at, evicted: true };
 		Registrations::<T>::insert(who, record);
+		if !was_leaving {
+			T::OnLeaving::on_leaving(who, kind);
+		}
 		log::info!(target: LOG_TARGET, "evicted {who:?} for {reason:?}, slashed {slashed:?}");
 		Self::deposit_event(Event::Evicted { who: who.clone(), reason, slashed, exit_at });
 		Ok(Standing::Evicted)

@@ -1,6 +1,6 @@
 //! The pallet's invariants, checked by `try_state` after every test and by `try-runtime`.
 
-use crate::pallet::*;
+use crate::{pallet::*, DAppRegistry};
 use frame_support::traits::{fungible::InspectHold, Get};
 use sp_runtime::{Perbill, TryRuntimeError};
 
@@ -9,7 +9,8 @@ impl<T: Config> Pallet<T> {
 	/// - the cycle records and the averaging window are in cycle order;
 	/// - the step bound is below 100 %;
 	/// - every lease holds between 1 and [`Config::MaxInstances`] instances, its recorded
-	///   deposit is exactly what the currency holds for it, and the leased instances add up;
+	///   deposit is exactly what the currency holds for it, its holder is a DApp (a DApp that
+	///   leaves loses its lease), and the leased instances add up;
 	/// - once a pass over the leases is done, every lease holds its instances at the price
 	///   it was re-priced to, or is short with a top-up deadline.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -52,6 +53,7 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&HoldReason::Lease.into(), &dapp) == lease.held,
 				"a lease's recorded deposit is what is on hold",
 			)?;
+			ensure_that(T::DApps::is_dapp(&dapp), "every lease belongs to a DApp")?;
 			instances += u64::from(lease.instances);
 			if settled && Self::current_prices().instance == price {
 				let required = Self::lease_deposit(lease.instances, price);

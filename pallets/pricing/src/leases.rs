@@ -4,7 +4,7 @@
 use crate::{pallet::*, types::*, WeightInfo};
 use frame_support::{
 	pallet_prelude::*,
-	traits::{fungible::MutateHold, tokens::Precision},
+	traits::{fungible::MutateHold, tokens::Precision, Defensive},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, SaturatedConversion};
@@ -100,6 +100,15 @@ impl<T: Config> Pallet<T> {
 		});
 		Self::deposit_event(Event::LeaseEnded { dapp: dapp.clone(), released: lease.held });
 		Ok(())
+	}
+
+	/// End `dapp`'s lease, if it has one, because it stopped being a DApp (it started leaving
+	/// the registry, or was evicted): its whole deposit is released at once. The registry calls
+	/// this (the runtime's `OnLeaving`); it weighs at most [`WeightInfo::end_lease`].
+	pub fn end_lease_of_departed(dapp: &T::AccountId) {
+		if Leases::<T>::contains_key(dapp) {
+			let _ = Self::do_end_lease(dapp).defensive();
+		}
 	}
 
 	/// Add the instance-blocks leased since [`LeaseUsage`]'s block to it, before the leased

@@ -751,7 +751,7 @@ pub mod pallet {
 			// Between a period's settlement and the next one's start: the blocks of the report
 			// window, the seed delay and both audit windows.
 			assert!(
-				Self::prune_blocks() <= Self::audit_start() + 2 * T::AuditWindow::get() - 1,
+				Self::prune_blocks() < Self::audit_start() + 2 * T::AuditWindow::get(),
 				"a full period must be pruned between two settlements"
 			);
 			// A receipt of period `p` may be reported up to `p + MaxRollover` and audited in the

@@ -85,6 +85,7 @@ impl pallet_peers::Config for Runtime {
 	type EvictionSlash = EvictionSlash;
 	/// Slashed deposits go to the mining pool: nothing is burned.
 	type Slashed = pallet_token::DealWithFees<Runtime>;
+	type OnLeaving = super::pricing::EndLeaseOnLeaving;
 	type CurrentPeriod = CurrentPeriod;
 	type MaxEndpointLen = ConstU32<128>;
 	type MaxNameLen = ConstU32<64>;

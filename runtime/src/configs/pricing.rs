@@ -27,12 +27,29 @@ impl pallet_pricing::NetworkCapacity for DeclaredCapacity {
 	}
 }
 
-/// Only registered DApps lease instances.
+/// Only registered DApps that are not leaving lease instances.
 pub struct RegisteredDApps;
 impl pallet_pricing::DAppRegistry<AccountId> for RegisteredDApps {
 	fn is_dapp(who: &AccountId) -> bool {
-		pallet_peers::Registrations::<Runtime>::get(who)
-			.is_some_and(|r| r.role.kind() == pallet_peers::RoleKind::DApp)
+		pallet_peers::Registrations::<Runtime>::get(who).is_some_and(|r| {
+			r.role.kind() == pallet_peers::RoleKind::DApp
+				&& !matches!(r.status, pallet_peers::Status::Leaving { .. })
+		})
+	}
+}
+
+/// A DApp that starts leaving the registry, or is evicted, loses its lease: the whole deposit
+/// is released at once (the data plane serves a leaving DApp no more).
+pub struct EndLeaseOnLeaving;
+impl pallet_peers::OnLeaving<AccountId> for EndLeaseOnLeaving {
+	fn on_leaving(who: &AccountId, role: pallet_peers::RoleKind) {
+		if role == pallet_peers::RoleKind::DApp {
+			crate::Pricing::end_lease_of_departed(who);
+		}
+	}
+	fn weight() -> frame_support::weights::Weight {
+		use pallet_pricing::WeightInfo;
+		<Runtime as pallet_pricing::Config>::WeightInfo::end_lease()
 	}
 }
 

@@ -224,3 +224,55 @@ fn a_candidate_leaves_and_its_gosig_key_is_freed() {
 		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 7));
 	});
 }
+
+/// What a role holds elsewhere ends when it starts leaving: the registry tells
+/// [`Config::OnLeaving`] once, whether the account leaves, is evicted or is removed, and not
+/// again when a leaving account is evicted.
+#[test]
+fn the_registry_tells_who_starts_leaving_once() {
+	build_and_execute(|| {
+		register_dapp(&[1]);
+		register_pro(PRO);
+		register_pro(PRO_2);
+		assert_ok!(Peers::admit_service_peer(
+			RuntimeOrigin::signed(FOUNDATION),
+			SCHEDULER,
+			ServiceKind::Scheduling,
+			service_declaration()
+		));
+		assert!(LeavingCalls::get().is_empty());
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(DAPP)));
+		assert_eq!(LeavingCalls::get(), vec![(DAPP, RoleKind::DApp)]);
+		assert_ok!(Peers::penalize(
+			RuntimeOrigin::root(),
+			PRO,
+			PenaltyReason::AuditFailed,
+			PenaltyLevel::Evict
+		));
+		assert_ok!(Peers::remove_service_peer(RuntimeOrigin::signed(FOUNDATION), SCHEDULER));
+		// A leaving account evicted is not told of again.
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
+		assert_ok!(Peers::penalize(
+			RuntimeOrigin::root(),
+			PRO_2,
+			PenaltyReason::AuditFailed,
+			PenaltyLevel::Evict
+		));
+		assert_eq!(
+			record(PRO_2).status,
+			Status::Leaving { exit_at: 1 + EXIT_DELAY, evicted: true }
+		);
+		assert_eq!(
+			LeavingCalls::get(),
+			vec![
+				(DAPP, RoleKind::DApp),
+				(PRO, RoleKind::Professional),
+				(SCHEDULER, RoleKind::Scheduling),
+				(PRO_2, RoleKind::Professional)
+			]
+		);
+		// A refused exit tells nobody.
+		assert_noop!(Peers::leave(RuntimeOrigin::signed(DAPP)), Error::<Test>::NotActive);
+		assert_eq!(LeavingCalls::get().len(), 4);
+	});
+}

@@ -174,3 +174,29 @@ fn a_lease_the_hook_has_not_reached_yet_is_judged_at_the_price_in_force() {
 		}
 	});
 }
+
+/// A DApp that leaves the registry (or is evicted) loses its lease at once: the registry tells
+/// the pallet, which releases the whole deposit; a DApp no longer registered cannot lease.
+#[test]
+fn a_dapp_that_leaves_the_registry_gets_its_whole_lease_deposit_back() {
+	test(|| {
+		assert_ok!(Pricing::lease(RuntimeOrigin::signed(DAPP), 3));
+		assert_ok!(Pricing::lease(RuntimeOrigin::signed(DAPP_2), 2));
+		set_dapp(DAPP, false);
+		Pricing::end_lease_of_departed(&DAPP);
+		assert_eq!((held(DAPP), free(DAPP)), (0, 1_000 * SPB));
+		assert_eq!(
+			events().last(),
+			Some(&Event::LeaseEnded { dapp: DAPP, released: 3 * INSTANCE })
+		);
+		assert_eq!(Pricing::standing(&DAPP), Standing::NoLease);
+		assert_eq!(LeasedInstances::<Test>::get(), 2, "the other DApp's lease stays");
+		assert_eq!(held(DAPP_2), 2 * INSTANCE);
+		// Told twice, or of an account without a lease: nothing happens.
+		let events_before = events().len();
+		Pricing::end_lease_of_departed(&DAPP);
+		Pricing::end_lease_of_departed(&NOBODY);
+		assert_eq!(events().len(), events_before);
+		assert_noop!(Pricing::lease(RuntimeOrigin::signed(DAPP), 1), Error::<Test>::NotADApp);
+	});
+}

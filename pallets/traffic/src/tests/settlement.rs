@@ -492,7 +492,7 @@ fn an_old_period_is_forgotten_a_batch_a_block_between_settlements() {
 	let counts =
 		|| (Bills::<Test>::iter_prefix(0).count(), Reports::<Test>::iter_prefix(0).count());
 	let mut seen = vec![];
-	while ext.execute_with(|| OldestKept::<Test>::get()) == 0 {
+	while ext.execute_with(OldestKept::<Test>::get) == 0 {
 		ext.commit_all().expect("commits");
 		ext.execute_with(|| {
 			let (bills, reports) = counts();
