@@ -1,0 +1,298 @@
+//! Eras: counting the votes, changing Gosig's authority set, and replacing departed billing
+//! peers with backups.
+
+use crate::{pallet::*, types::*, AuthoritySet, BillingCandidates, WeightInfo, LOG_TARGET};
+use alloc::{collections::BTreeMap, vec::Vec};
+use frame_support::{pallet_prelude::*, traits::fungible::Inspect};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
+
+/// A candidate with the SPB voters gave its registration.
+pub type Backed<AccountId, BillingKey> = (Candidate<AccountId, BillingKey>, u128);
+
+/// An election's result: the elected in rank order, then the backups in rank order.
+pub struct Ranking<AccountId, BillingKey> {
+	/// The candidates elected, best first.
+	pub elected: Vec<Backed<AccountId, BillingKey>>,
+	/// The others, best first.
+	pub backups: Vec<Backed<AccountId, BillingKey>>,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The per-block work: an election from an era's first block on, else the replacement of
+	/// departed billing peers. Both wait for a block that can carry a set change.
+	pub(crate) fn advance(n: BlockNumberFor<T>) -> Weight {
+		let era_end = EraStart::<T>::get().saturating_add(EraLength::<T>::get());
+		let idle = T::DbWeight::get().reads(4);
+		if n >= era_end {
+			if !T::AuthoritySet::can_change() {
+				Self::deposit_event(Event::ChangeDeferred);
+				return idle;
+			}
+			Self::elect(n)
+		} else if !Departed::<T>::get().is_empty() {
+			if !T::AuthoritySet::can_change() {
+				return idle;
+			}
+			Self::replace_departed();
+			T::WeightInfo::replace_departed()
+		} else {
+			idle
+		}
+	}
+
+	/// Count the votes and begin era `CurrentEra + 1` at block `n`: the elected become the
+	/// authority set, unless too few can be elected or Gosig refuses the set (then it is kept
+	/// for the era and every ranked candidate is a backup).
+	pub(crate) fn elect(n: BlockNumberFor<T>) -> Weight {
+		let era = CurrentEra::<T>::get().saturating_add(1);
+		let method = Method::<T>::get();
+		let candidates = Self::bounded_candidates();
+		let count = candidates.len() as u32;
+		let weight = match method {
+			ElectionMethod::Phragmen => T::WeightInfo::elect_phragmen(
+				count,
+				VoterList::<T>::decode_len().unwrap_or(0) as u32,
+			),
+			ElectionMethod::TopByStake => T::WeightInfo::elect_by_stake(count),
+		};
+		let current = T::AuthoritySet::authorities();
+		// The billing peers that could stay: those still eligible.
+		let eligible_members =
+			candidates.iter().filter(|c| current.contains(&c.key)).count() as u32;
+		let Ranking { elected, backups } = Self::rank(candidates, method);
+		let electable = elected.len() as u32;
+		let mut outcome = EraOutcome { era, method, elected: 0, backups: 0, changed: false };
+		let mut ranked = backups;
+		if electable < T::MinElected::get() && electable <= eligible_members {
+			// Fewer than the minimum, and no more than the set still has: keep it.
+			Self::deposit_event(Event::SetKept { era, electable });
+			ranked.splice(0..0, elected);
+		} else {
+			let keys: Vec<T::BillingKey> = elected.iter().map(|(c, _)| c.key.clone()).collect();
+			let same = keys.len() == current.len() && keys.iter().all(|k| current.contains(k));
+			let change = if same { Ok(()) } else { T::AuthoritySet::change(keys) };
+			match change {
+				Ok(()) => {
+					outcome.changed = !same;
+					outcome.elected = electable;
+					// The elected set has none of the departed (they are not eligible).
+					Departed::<T>::kill();
+				}
+				Err(e) => {
+					log::error!(target: LOG_TARGET, "era {era}: Gosig refused the set: {e:?}");
+					Self::deposit_event(Event::SetChangeFailed { era });
+					ranked.splice(0..0, elected);
+				}
+			}
+		}
+		let backups: Vec<Ranked<T::AccountId>> = ranked
+			.into_iter()
+			.take(T::MaxBackups::get() as usize)
+			.map(|(c, backing)| Ranked {
+				account: c.account,
+				registration: c.registration,
+				backing,
+			})
+			.collect();
+		outcome.backups = backups.len() as u32;
+		Backups::<T>::put(BoundedVec::truncate_from(backups));
+		CurrentEra::<T>::put(era);
+		EraStart::<T>::put(n);
+		LastOutcome::<T>::put(outcome);
+		Self::deposit_event(Event::NewEra { outcome });
+		weight
+	}
+
+	/// The eligible candidates, at most [`Config::MaxCandidates`] (the most backed, should the
+	/// registry offer more).
+	fn bounded_candidates() -> Vec<Candidate<T::AccountId, T::BillingKey>> {
+		let mut candidates = T::Candidates::eligible();
+		let max = T::MaxCandidates::get() as usize;
+		if candidates.len() > max {
+			defensive!("the registry offers more candidates than MaxCandidates");
+			candidates.sort_by_cached_key(|c| {
+				core::cmp::Reverse(Backing::<T>::get(&c.account, c.registration))
+			});
+			candidates.truncate(max);
+		}
+		candidates
+	}
+
+	/// Rank the eligible `candidates` by `method`. Only candidates with votes are elected, at
+	/// most [`Config::MaxElected`]; the backups follow in the method's order (Phragmén's next
+	/// rounds; stake), candidates without votes last. Exact ties go to regional partners, then
+	/// to older registrations.
+	pub fn rank(
+		mut candidates: Vec<Candidate<T::AccountId, T::BillingKey>>,
+		method: ElectionMethod,
+	) -> Ranking<T::AccountId, T::BillingKey> {
+		// The tie order, which both methods keep (stable sorts; Phragmén takes the first of
+		// equal scores).
+		candidates.sort_by_cached_key(|c| {
+			(!RegionalPartners::<T>::contains_key(&c.account), c.registration)
+		});
+		let mut remaining: Vec<Backed<T::AccountId, T::BillingKey>> = candidates
+			.into_iter()
+			.map(|c| {
+				let backing = Backing::<T>::get(&c.account, c.registration);
+				(c, backing)
+			})
+			.collect();
+		let seats = T::MaxElected::get() as usize;
+		let ranked = seats.saturating_add(T::MaxBackups::get() as usize);
+		let order: Vec<T::AccountId> = match method {
+			ElectionMethod::TopByStake => Self::top_by_stake(&remaining, ranked),
+			ElectionMethod::Phragmen => Self::phragmen(&remaining, ranked).unwrap_or_else(|| {
+				log::error!(target: LOG_TARGET, "Phragmén failed; counting by stake instead");
+				Self::top_by_stake(&remaining, ranked)
+			}),
+		};
+		// Pick the voted candidates in the method's order; the unvoted stay in the tie order.
+		let mut positions: BTreeMap<T::AccountId, usize> = BTreeMap::new();
+		for (i, (c, _)) in remaining.iter().enumerate() {
+			positions.insert(c.account.clone(), i);
+		}
+		let mut taken = alloc::vec![false; remaining.len()];
+		let mut in_order = Vec::with_capacity(remaining.len());
+		for who in order {
+			if let Some(&i) = positions.get(&who) {
+				if !taken[i] {
+					taken[i] = true;
+					in_order.push(i);
+				}
+			}
+		}
+		let mut picked: Vec<Option<Backed<T::AccountId, T::BillingKey>>> =
+			remaining.drain(..).map(Some).collect();
+		let mut voted: Vec<Backed<T::AccountId, T::BillingKey>> =
+			in_order.into_iter().filter_map(|i| picked[i].take()).collect();
+		let unvoted = picked.into_iter().flatten();
+		let backups_from = voted.len().min(seats);
+		let mut backups = voted.split_off(backups_from);
+		backups.extend(unvoted);
+		Ranking { elected: voted, backups }
+	}
+
+	/// The candidates with votes, most backed first, in the tie order among equals.
+	fn top_by_stake(
+		candidates: &[Backed<T::AccountId, T::BillingKey>],
+		places: usize,
+	) -> Vec<T::AccountId> {
+		let mut ranked: Vec<&Backed<T::AccountId, T::BillingKey>> =
+			candidates.iter().filter(|(_, backing)| *backing > 0).collect();
+		ranked.sort_by(|a, b| b.1.cmp(&a.1));
+		ranked.into_iter().take(places).map(|(c, _)| c.account.clone()).collect()
+	}
+
+	/// Sequential Phragmén over the voter list, `places` rounds: each vote backs, with the SPB
+	/// it gives eligible candidates' current registrations (at most what the voter holds), the
+	/// candidates it names. Returns the candidates with votes in the order the rounds chose
+	/// them; `None` if the algorithm fails.
+	fn phragmen(
+		candidates: &[Backed<T::AccountId, T::BillingKey>],
+		places: usize,
+	) -> Option<Vec<T::AccountId>> {
+		let registrations: BTreeMap<&T::AccountId, u64> =
+			candidates.iter().map(|(c, _)| (&c.account, c.registration)).collect();
+		// Phragmén weighs votes in u64: scale the SPB so that the whole issuance fits.
+		let scale = (T::Currency::total_issuance() / u128::from(u64::MAX)).saturating_add(1);
+		let voters: Vec<(T::AccountId, u64, Vec<T::AccountId>)> = VoterList::<T>::get()
+			.into_iter()
+			.filter_map(|(_, voter)| {
+				let vote = Votes::<T>::get(&voter)?;
+				let (stake, targets) = vote
+					.into_iter()
+					.filter(|e| registrations.get(&e.candidate) == Some(&e.registration))
+					.fold((0u128, Vec::new()), |(stake, mut targets), e| {
+						targets.push(e.candidate);
+						(stake.saturating_add(e.amount), targets)
+					});
+				// SPB the voter put on hold and lost since it voted do not count.
+				let stake = stake.min(T::Currency::total_balance(&voter));
+				let weight: u64 = (stake / scale).saturated_into();
+				(weight > 0).then_some((voter, weight, targets))
+			})
+			.collect();
+		let ids = candidates.iter().map(|(c, _)| c.account.clone()).collect();
+		let result =
+			sp_npos_elections::seq_phragmen::<T::AccountId, Perbill>(places, ids, voters, None)
+				.ok()?;
+		Some(
+			result
+				.winners
+				.into_iter()
+				.filter(|(_, backed)| *backed > 0)
+				.map(|(who, _)| who)
+				.collect(),
+		)
+	}
+
+	/// `who`, a billing-peer candidate, is leaving the registry or was evicted: it is no longer
+	/// a regional partner, and if its key is in the authority set it is replaced at the next
+	/// block that can carry a change. The runtime calls this from the registry's `OnLeaving`,
+	/// while the registration (and its key) still exists; it weighs at most
+	/// [`WeightInfo::note_departure`].
+	pub fn note_departure(who: &T::AccountId) {
+		RegionalPartners::<T>::remove(who);
+		let Some(key) = T::Candidates::key_of(who) else { return };
+		if !T::AuthoritySet::authorities().contains(&key) {
+			return;
+		}
+		Departed::<T>::mutate(|departed| {
+			if !departed.contains(&key) && departed.try_push(key).is_err() {
+				defensive!("more departed billing peers than MaxElected");
+			}
+		});
+	}
+
+	/// Take the departed billing peers out of the set and let the best backups that are still
+	/// eligible, with the same registration and with votes now, take their places. The set
+	/// never becomes empty: with every billing peer departed and no backup, the departures
+	/// wait for the next era or for a backup.
+	pub(crate) fn replace_departed() {
+		let departed = Departed::<T>::get();
+		let current = T::AuthoritySet::authorities();
+		let mut keys: Vec<T::BillingKey> =
+			current.iter().filter(|k| !departed.contains(k)).cloned().collect();
+		let removed = current.len().saturating_sub(keys.len()) as u32;
+		if removed == 0 {
+			Departed::<T>::kill();
+			return;
+		}
+		let mut added = 0u32;
+		let mut left = Vec::new();
+		for backup in Backups::<T>::get() {
+			if added < removed
+				&& T::Candidates::is_eligible(&backup.account)
+				&& T::Candidates::registration_of(&backup.account) == Some(backup.registration)
+				&& Backing::<T>::get(&backup.account, backup.registration) > 0
+			{
+				if let Some(key) = T::Candidates::key_of(&backup.account) {
+					if !keys.contains(&key) {
+						keys.push(key);
+						added += 1;
+						continue;
+					}
+				}
+			}
+			left.push(backup);
+		}
+		if keys.is_empty() {
+			log::debug!(target: LOG_TARGET, "every billing peer departed and no backup is left");
+			return;
+		}
+		match T::AuthoritySet::change(keys) {
+			Ok(()) => {
+				Departed::<T>::kill();
+				Backups::<T>::put(BoundedVec::truncate_from(left));
+				Self::deposit_event(Event::BillingPeersReplaced { removed, added });
+			}
+			Err(e) => {
+				log::error!(target: LOG_TARGET, "Gosig refused the replacement: {e:?}");
+				Departed::<T>::kill();
+				Self::deposit_event(Event::SetChangeFailed { era: CurrentEra::<T>::get() });
+			}
+		}
+	}
+}

@@ -1,0 +1,5 @@
+//! The pallet's tests, by topic.
+
+mod election;
+mod replacement;
+mod voting;

@@ -1,0 +1,138 @@
+//! Departed billing peers replaced by backups at the next block.
+
+use crate::{mock::*, *};
+use frame_support::assert_ok;
+
+/// Elect 11..=14 by stake, with 15 and 16 as backed backups (15 first).
+fn elect_four_with_two_backups() {
+	assert_ok!(vote(1, &[(11, 100), (12, 100), (13, 100)]));
+	assert_ok!(vote(2, &[(14, 100), (15, 60), (16, 50)]));
+	run_to(ERA);
+	assert_eq!(set_accounts(), vec![11, 12, 13, 14]);
+}
+
+#[test]
+fn a_departed_billing_peer_is_replaced_by_the_best_backup_at_the_next_block() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		// 12 is evicted (the registry says it is leaving, and tells the pallet).
+		set_candidate(12, false, false);
+		BillingElections::note_departure(&12);
+		BillingElections::note_departure(&12);
+		assert_eq!(Departed::<Test>::get().into_inner(), vec![12 + KEY_OFFSET], "noted once");
+		assert_eq!(set_accounts(), vec![11, 12, 13, 14], "not in the block it departed");
+		run_to(ERA + 1);
+		assert_eq!(set_accounts(), vec![11, 13, 14, 15]);
+		assert!(events().contains(&Event::BillingPeersReplaced { removed: 1, added: 1 }));
+		assert!(Departed::<Test>::get().is_empty());
+		assert_eq!(
+			Backups::<Test>::get().iter().map(|r| r.account).collect::<Vec<_>>(),
+			vec![16],
+			"the promoted backup is no longer a backup"
+		);
+	});
+}
+
+#[test]
+fn a_departure_outside_the_set_changes_nothing() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		set_candidate(15, false, false);
+		BillingElections::note_departure(&15);
+		BillingElections::note_departure(&99);
+		assert!(Departed::<Test>::get().is_empty());
+		let before = changes();
+		run_to(ERA + 2);
+		assert_eq!(changes(), before);
+	});
+}
+
+/// An ineligible or unbacked backup is skipped; without a backup the set shrinks; a set is
+/// never emptied.
+#[test]
+fn without_an_eligible_backup_the_set_shrinks_but_never_empties() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		set_candidate(15, false, true);
+		for peer in [11, 12] {
+			set_candidate(peer, false, false);
+			BillingElections::note_departure(&peer);
+		}
+		run_to(ERA + 1);
+		// 15 is suspended: 16 takes one place, none is left for the other.
+		assert_eq!(set_accounts(), vec![13, 14, 16]);
+		assert!(events().contains(&Event::BillingPeersReplaced { removed: 2, added: 1 }));
+		for peer in [13, 14, 16] {
+			set_candidate(peer, false, false);
+			BillingElections::note_departure(&peer);
+		}
+		let before = changes();
+		run_to(ERA + 2);
+		assert_eq!(set_accounts(), vec![13, 14, 16], "never an empty set");
+		assert_eq!(changes(), before);
+		assert_eq!(Departed::<Test>::get().len(), 3, "the departures wait for a backup");
+		// A backup with votes appears: it alone replaces the three.
+		add_candidate(17, 17);
+		assert_ok!(vote(3, &[(17, 100)]));
+		Backups::<Test>::mutate(|b| {
+			b.try_push(Ranked { account: 17, registration: 17, backing: 100 * SPB }).unwrap()
+		});
+		run_to(ERA + 3);
+		assert_eq!(set_accounts(), vec![17]);
+		assert!(Departed::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn a_replacement_the_set_cannot_take_yet_waits_for_the_next_block() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		set_candidate(13, false, false);
+		BillingElections::note_departure(&13);
+		System::set_block_number(ERA + 1);
+		block_set_change();
+		use frame_support::traits::Hooks;
+		BillingElections::on_initialize(ERA + 1);
+		assert_eq!(set_accounts(), vec![11, 12, 13, 14]);
+		assert_eq!(Departed::<Test>::get().len(), 1, "waiting for a block that can change");
+		run_to(ERA + 2);
+		assert_eq!(set_accounts(), vec![11, 12, 14, 15]);
+	});
+}
+
+/// The era's election supersedes the pending replacements: the departed are not eligible.
+#[test]
+fn an_election_in_the_block_after_a_departure_replaces_it_too() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		run_to(2 * ERA - 1);
+		set_candidate(11, false, false);
+		BillingElections::note_departure(&11);
+		run_to(2 * ERA);
+		assert_eq!(set_accounts(), vec![12, 13, 14, 15]);
+		assert!(Departed::<Test>::get().is_empty());
+	});
+}
+
+/// A backup is promoted on the votes it has now, not those it had at the era's election: SPB
+/// moved to another candidate since do not count twice.
+#[test]
+fn a_backup_whose_votes_moved_away_is_skipped() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		assert_ok!(vote(2, &[(14, 100), (16, 110)]));
+		set_candidate(11, false, false);
+		BillingElections::note_departure(&11);
+		run_to(ERA + 1);
+		assert_eq!(set_accounts(), vec![12, 13, 14, 16]);
+	});
+}
+
+#[test]
+fn a_departing_candidate_is_no_longer_a_regional_partner() {
+	test(|| {
+		assert_ok!(BillingElections::set_regional_partner(RuntimeOrigin::root(), 15, true));
+		BillingElections::note_departure(&15);
+		assert!(!RegionalPartners::<Test>::contains_key(15));
+	});
+}
