@@ -15,7 +15,7 @@
 //! (0.01 SPB, one sybil, no honest traffic) was paid the whole peers' share of the period's
 //! emission, 949 561 SPB: a return of about 10⁸·⁹⁸.
 
-use frame_support::traits::{fungible::Inspect, fungible::Mutate, Get, Hooks};
+use frame_support::traits::{fungible::Inspect, fungible::Mutate, Get};
 use pallet_traffic::{AnswersOf, SampleAnswer, TrafficReport, TrafficReportOf};
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -27,17 +27,9 @@ use spacebook_runtime::{
 };
 
 mod common;
-use common::{genesis_of, register_dapp, register_professional};
+use common::{genesis_of, register_dapp, register_professional, run_to};
 
 const GIB: u64 = 1 << 30;
-
-fn run_to(n: u32) {
-	while frame_system::Pallet::<Runtime>::block_number() < n {
-		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
-		frame_system::Pallet::<Runtime>::set_block_number(next);
-		Traffic::on_initialize(next);
-	}
-}
 
 fn pair(seed: &str) -> sr25519::Pair {
 	sr25519::Pair::from_string(seed, None).expect("a valid seed")

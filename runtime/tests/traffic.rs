@@ -6,7 +6,6 @@
 //! removed after the traffic pass; traffic beyond what the DApp's escrow pays for counts nothing
 //! and warns the peer; traffic is billed at its period's nominal price.
 
-use frame_support::traits::Hooks;
 use pallet_traffic::{AuditStatus, TrafficReport, TrafficReportOf};
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -17,17 +16,9 @@ use spacebook_runtime::{
 };
 
 mod common;
-use common::{answers, genesis_of, register_dapp, register_professional};
+use common::{answers, genesis_of, register_dapp, register_professional, run_to, submit_report};
 
 const GB: u64 = 1_000_000_000;
-
-fn run_to(n: u32) {
-	while frame_system::Pallet::<Runtime>::block_number() < n {
-		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
-		frame_system::Pallet::<Runtime>::set_block_number(next);
-		Traffic::on_initialize(next);
-	}
-}
 
 fn peer_pair() -> sr25519::Pair {
 	sr25519::Pair::from_string("//EvePeerKey", None).unwrap()
@@ -213,8 +204,7 @@ fn receipts_of_a_client_key_the_dapp_did_not_authorize_earn_nothing_and_warn_the
 		let tree = SumTree::from_leaves(forged.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &bob, &tree);
 		run_to(100);
-		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
-		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+		submit_report(report, &peer_pair())
 			.expect("a report's receipts are checked by its audit, not on submission");
 		run_to(128);
 		let answers = answers(&eve, &forged, &tree);
@@ -255,9 +245,7 @@ fn a_client_key_removed_after_its_traffic_still_vouches_for_it_in_the_audit() {
 		let retired = pallet_peers::RetiredClientKeys::<Runtime>::get(key).expect("retired");
 		assert_eq!((retired.dapp, retired.removed_at), (ferdie.clone(), 100));
 
-		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
-		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
-			.expect("the report is accepted");
+		submit_report(report, &peer_pair()).expect("the report is accepted");
 		run_to(128);
 		Traffic::answer_audit(
 			frame_system::RawOrigin::Authorized.into(),
@@ -288,9 +276,7 @@ fn only_the_traffic_the_dapps_escrow_pays_for_counts_and_a_claim_beyond_it_warns
 		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &ferdie, &tree);
 		run_to(100);
-		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
-		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
-			.unwrap();
+		submit_report(report, &peer_pair()).unwrap();
 		run_to(128);
 		let answers = answers(&eve, &receipts, &tree);
 		Traffic::answer_audit(frame_system::RawOrigin::Authorized.into(), 0, eve.clone(), answers)
@@ -351,8 +337,7 @@ fn a_dapp_withdrawing_its_traffic_funds_cannot_take_back_what_pays_for_traffic_i
 			Err(pallet_traffic::Error::<Runtime>::WithdrawalNotDue.into()),
 			"the notice lasts until no report may carry period 0's receipts"
 		);
-		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
-		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+		submit_report(report, &peer_pair())
 			.expect("period 0's report may reserve what Ferdie announced it withdraws");
 		run_to(128);
 		Traffic::answer_audit(
@@ -372,13 +357,8 @@ fn a_dapp_withdrawing_its_traffic_funds_cannot_take_back_what_pays_for_traffic_i
 		let later = receipts_of(1, &eve, &ferdie, 1);
 		let later_tree = SumTree::from_leaves(later.iter().map(SumNode::leaf).collect()).unwrap();
 		let late_report = report_of_period(1, &eve, &ferdie, &later_tree);
-		let signature = peer_pair().sign(&Traffic::report_payload(&late_report)).into();
 		assert_eq!(
-			Traffic::submit_report(
-				frame_system::RawOrigin::Authorized.into(),
-				late_report,
-				signature
-			),
+			submit_report(late_report, &peer_pair()),
 			Err(pallet_traffic::Error::<Runtime>::DAppNotPaidFor.into())
 		);
 
@@ -430,8 +410,7 @@ fn a_report_that_fails_its_audit_gives_the_announced_bytes_back() {
 		let tree = SumTree::from_leaves(receipts.iter().map(SumNode::leaf).collect()).unwrap();
 		let report = report_of(&eve, &ferdie, &tree);
 		run_to(100);
-		let signature = peer_pair().sign(&Traffic::report_payload(&report)).into();
-		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+		submit_report(report, &peer_pair())
 			.expect("a report of period 0's receipts may reserve announced bytes");
 		let announced = |who: &AccountId| pallet_traffic::Withdrawals::<Runtime>::get(who).unwrap();
 		assert_eq!(announced(&ferdie).amount, fee - reserved_value(tree.root().sum));
@@ -472,8 +451,7 @@ fn a_rolled_over_report_of_receipts_before_the_announcement_is_still_backed() {
 			per_dapp: vec![(ferdie.clone(), tree.root().sum)].try_into().unwrap(),
 		};
 		run_to(200);
-		let signature = peer_pair().sign(&Traffic::report_payload(&rolled_over)).into();
-		Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), rolled_over, signature)
+		submit_report(rolled_over, &peer_pair())
 			.expect("period-0 receipts may draw on bytes announced in period 0");
 		assert_eq!(pallet_traffic::Reserved::<Runtime>::get(&ferdie), tree.root().sum);
 		let announced = pallet_traffic::Withdrawals::<Runtime>::get(&ferdie).unwrap();
@@ -567,13 +545,16 @@ fn pruning_an_old_period_fits_between_two_settlements() {
 	use pallet_traffic::{weights::WeightInfo, Config};
 	type Weights = <Runtime as Config>::WeightInfo;
 	let budget = <Runtime as Config>::SettleWeight::get();
-	for (name, weight) in
-		[("prune_bills", Weights::prune_bills()), ("prune_reports", Weights::prune_reports())]
-	{
+	let batch = <<Runtime as Config>::PruneBatch as Get<u32>>::get();
+	let reports = <<Runtime as Config>::MaxReports as Get<u32>>::get();
+	for (name, weight) in [
+		("prune_bills", Weights::prune_bills(batch)),
+		("prune_reports", Weights::prune_reports(batch.min(reports))),
+	] {
 		println!(
-			"{name}: {} µs of {} µs",
-			weight.ref_time() / 1_000_000,
-			budget.ref_time() / 1_000_000
+			"{name}: {} ms of {} ms",
+			weight.ref_time() / 1_000_000_000,
+			budget.ref_time() / 1_000_000_000
 		);
 		assert!(weight.all_lte(budget), "{name} exceeds SettleWeight: {weight:?}");
 	}

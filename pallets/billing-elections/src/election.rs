@@ -181,7 +181,7 @@ impl<T: Config> Pallet<T> {
 	) -> Vec<T::AccountId> {
 		let mut ranked: Vec<&Backed<T::AccountId, T::BillingKey>> =
 			candidates.iter().filter(|(_, backing)| *backing > 0).collect();
-		ranked.sort_by(|a, b| b.1.cmp(&a.1));
+		ranked.sort_by_key(|(_, backing)| core::cmp::Reverse(*backing));
 		ranked.into_iter().take(places).map(|(c, _)| c.account.clone()).collect()
 	}
 

@@ -372,8 +372,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Forget the oldest period beyond [`Config::HistoryDepth`] settled periods, at most
-	/// [`Config::PruneBatch`] entries a block: its bills first, then its reports, and with the
-	/// last of them its ranking, DApp entries and summary. It runs in the blocks without
+	/// [`Config::PruneBatch`] entries a block: its bills first, then its reports (its ranking
+	/// and DApp entries with the first batch, its summary with the last). It runs in the blocks without
 	/// settlement work (from the end of a period's settlement to the start of the next one: at
 	/// least the report window, the seed delay and both audit windows), in which a full
 	/// period's bills and reports fit (`integrity_test`), so pruning keeps pace with settlement.
@@ -388,15 +388,17 @@ impl<T: Config> Pallet<T> {
 		if Bills::<T>::iter_key_prefix(oldest).next().is_some() {
 			// A block's removals are all in the stored state, which the limit counts.
 			let _ = Bills::<T>::clear_prefix(oldest, batch, None);
-			return T::WeightInfo::prune_bills();
+			return T::WeightInfo::prune_bills(batch);
 		}
+		// The ranking and the entry count go with the first batch of reports, so that no
+		// ranking names a forgotten report; the summary goes with the last.
+		Ranking::<T>::remove(oldest);
+		DAppEntries::<T>::remove(oldest);
 		if Reports::<T>::clear_prefix(oldest, batch, None).maybe_cursor.is_none() {
-			Ranking::<T>::remove(oldest);
-			DAppEntries::<T>::remove(oldest);
 			Settled::<T>::remove(oldest);
 			OldestKept::<T>::put(oldest.saturating_add(1));
 		}
-		T::WeightInfo::prune_reports()
+		T::WeightInfo::prune_reports(batch.min(T::MaxReports::get()))
 	}
 
 	/// The blocks [`Self::prune_step`] takes, at most, to forget a full period.

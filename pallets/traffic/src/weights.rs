@@ -31,8 +31,8 @@ pub trait WeightInfo {
 	fn count_failed_report(d: u32, ) -> Weight;
 	fn settle_pay(n: u32, ) -> Weight;
 	fn finish_settlement() -> Weight;
-	fn prune_bills() -> Weight;
-	fn prune_reports() -> Weight;
+	fn prune_bills(n: u32, ) -> Weight;
+	fn prune_reports(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_traffic` measured on the reference machine, using the runtime's database
@@ -67,9 +67,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_report(d: u32, ) -> Weight {
 		//  Measured:  `51006 + d * (222 ±0)`
 		//  Estimated: `51479 + d * (2543 ±0)`
-		// Minimum execution time: 367_308_000 picoseconds.
-		Weight::from_parts(389_728_102, 51479)
-			.saturating_add(Weight::from_parts(40_577_447, 0).saturating_mul(d.into()))
+		// Minimum execution time: 341_369_000 picoseconds.
+		Weight::from_parts(375_090_748, 51479)
+			.saturating_add(Weight::from_parts(38_588_750, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -104,9 +104,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_report(d: u32, ) -> Weight {
 		//  Measured:  `50244 + d * (222 ±0)`
 		//  Estimated: `51479 + d * (2543 ±0)`
-		// Minimum execution time: 179_025_000 picoseconds.
-		Weight::from_parts(171_534_814, 51479)
-			.saturating_add(Weight::from_parts(22_425_850, 0).saturating_mul(d.into()))
+		// Minimum execution time: 206_817_000 picoseconds.
+		Weight::from_parts(198_817_314, 51479)
+			.saturating_add(Weight::from_parts(22_720_396, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
@@ -124,12 +124,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 2]`.
 	/// The range of component `d` is `[1, 64]`.
 	fn answer_audit(r: u32, d: u32, ) -> Weight {
-		//  Measured:  `3096 + d * (131 ±0) + r * (417 ±0)`
+		//  Measured:  `3058 + d * (132 ±0) + r * (476 ±0)`
 		//  Estimated: `41934 + d * (1976 ±28) + r * (2480 ±786)`
-		// Minimum execution time: 1_834_163_000 picoseconds.
-		Weight::from_parts(1_861_044_000, 41934)
-			.saturating_add(Weight::from_parts(211_718_412, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(83_960_846, 0).saturating_mul(d.into()))
+		// Minimum execution time: 1_761_798_000 picoseconds.
+		Weight::from_parts(1_784_570_000, 41934)
+			.saturating_add(Weight::from_parts(180_164_265, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(83_171_817, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
@@ -142,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_295_000 picoseconds.
-		Weight::from_parts(8_907_000, 0)
+		// Minimum execution time: 8_255_000 picoseconds.
+		Weight::from_parts(8_947_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `System::Account` (r:2 w:2)
@@ -153,8 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn fund_traffic() -> Weight {
 		//  Measured:  `106`
 		//  Estimated: `6196`
-		// Minimum execution time: 69_090_000 picoseconds.
-		Weight::from_parts(71_234_000, 6196)
+		// Minimum execution time: 69_279_000 picoseconds.
+		Weight::from_parts(71_694_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -171,8 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn announce_withdrawal() -> Weight {
 		//  Measured:  `346`
 		//  Estimated: `3533`
-		// Minimum execution time: 31_710_000 picoseconds.
-		Weight::from_parts(33_172_000, 3533)
+		// Minimum execution time: 31_569_000 picoseconds.
+		Weight::from_parts(33_031_000, 3533)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -191,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_escrow() -> Weight {
 		//  Measured:  `642`
 		//  Estimated: `6196`
-		// Minimum execution time: 85_760_000 picoseconds.
-		Weight::from_parts(88_145_000, 6196)
+		// Minimum execution time: 85_340_000 picoseconds.
+		Weight::from_parts(88_395_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -205,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn draw_seed() -> Weight {
 		//  Measured:  `48268`
 		//  Estimated: `51479`
-		// Minimum execution time: 57_979_000 picoseconds.
-		Weight::from_parts(70_742_000, 51479)
+		// Minimum execution time: 65_833_000 picoseconds.
+		Weight::from_parts(89_498_000, 51479)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -221,8 +221,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn start_settlement() -> Weight {
 		//  Measured:  `262`
 		//  Estimated: `1646`
-		// Minimum execution time: 10_019_000 picoseconds.
-		Weight::from_parts(10_780_000, 1646)
+		// Minimum execution time: 10_099_000 picoseconds.
+		Weight::from_parts(10_740_000, 1646)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -252,9 +252,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn count_passed_report(d: u32, ) -> Weight {
 		//  Measured:  `1398 + d * (308 ±0)`
 		//  Estimated: `10121 + d * (2567 ±0)`
-		// Minimum execution time: 200_726_000 picoseconds.
-		Weight::from_parts(54_084_617, 10121)
-			.saturating_add(Weight::from_parts(136_177_301, 0).saturating_mul(d.into()))
+		// Minimum execution time: 203_752_000 picoseconds.
+		Weight::from_parts(18_425_012, 10121)
+			.saturating_add(Weight::from_parts(141_113_504, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -281,9 +281,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn count_failed_report(d: u32, ) -> Weight {
 		//  Measured:  `1206 + d * (302 ±0)`
 		//  Estimated: `10121 + d * (2543 ±0)`
-		// Minimum execution time: 68_628_000 picoseconds.
-		Weight::from_parts(51_181_316, 10121)
-			.saturating_add(Weight::from_parts(20_780_170, 0).saturating_mul(d.into()))
+		// Minimum execution time: 70_211_000 picoseconds.
+		Weight::from_parts(60_227_355, 10121)
+			.saturating_add(Weight::from_parts(20_747_791, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -298,24 +298,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_pay(n: u32, ) -> Weight {
 		//  Measured:  `30 + n * (339 ±0)`
 		//  Estimated: `990 + n * (9131 ±0)`
-		// Minimum execution time: 18_785_000 picoseconds.
-		Weight::from_parts(9_245_621, 990)
-			.saturating_add(Weight::from_parts(13_468_385, 0).saturating_mul(n.into()))
+		// Minimum execution time: 19_106_000 picoseconds.
+		Weight::from_parts(5_358_644, 990)
+			.saturating_add(Weight::from_parts(14_335_088, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 9131).saturating_mul(n.into()))
 	}
-	/// Storage: `Traffic::Ranking` (r:1 w:1)
+	/// Storage: `Traffic::Ranking` (r:1 w:0)
 	/// Proof: `Traffic::Ranking` (`max_values`: None, `max_size`: Some(48014), added: 50489, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::OldestKept` (r:1 w:1)
-	/// Proof: `Traffic::OldestKept` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Reports` (r:1000 w:1000)
-	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::Settling` (r:0 w:1)
 	/// Proof: `Traffic::Settling` (`max_values`: Some(1), `max_size`: Some(24068), added: 24563, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::DAppEntries` (r:0 w:1)
-	/// Proof: `Traffic::DAppEntries` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Traffic::Settled` (r:0 w:2)
+	/// Storage: `Traffic::Settled` (r:0 w:1)
 	/// Proof: `Traffic::Settled` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Traffic::AuditSeeds` (r:0 w:1)
 	/// Proof: `Traffic::AuditSeeds` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
@@ -324,30 +318,65 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Traffic::Cutoff` (r:0 w:1)
 	/// Proof: `Traffic::Cutoff` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
-		//  Measured:  `85717`
-		//  Estimated: `9131990`
-		// Minimum execution time: 1_240_282_000 picoseconds.
-		Weight::from_parts(1_342_072_000, 9131990)
-			.saturating_add(T::DbWeight::get().reads(1002_u64))
-			.saturating_add(T::DbWeight::get().writes(1009_u64))
-	}
-	fn prune_bills() -> Weight {
-		Weight::from_parts(100_000_000, 0)
+		//  Measured:  `48140`
+		//  Estimated: `51479`
+		// Minimum execution time: 56_156_000 picoseconds.
+		Weight::from_parts(73_197_000, 51479)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(500_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	fn prune_reports() -> Weight {
-		Weight::from_parts(500_000_000, 0)
+	/// Storage: `Traffic::OldestKept` (r:1 w:0)
+	/// Proof: `Traffic::OldestKept` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
+	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Bills` (r:126 w:125)
+	/// Proof: `Traffic::Bills` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 125]`.
+	fn prune_bills(n: u32, ) -> Weight {
+		//  Measured:  `170 + n * (86 ±0)`
+		//  Estimated: `3557 + n * (2567 ±0)`
+		// Minimum execution time: 18_124_000 picoseconds.
+		Weight::from_parts(19_251_810, 3557)
+			.saturating_add(Weight::from_parts(1_058_543, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(504_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(n.into()))
+	}
+	/// Storage: `Traffic::OldestKept` (r:1 w:1)
+	/// Proof: `Traffic::OldestKept` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::NextToSettle` (r:1 w:0)
+	/// Proof: `Traffic::NextToSettle` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Bills` (r:1 w:0)
+	/// Proof: `Traffic::Bills` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Reports` (r:125 w:125)
+	/// Proof: `Traffic::Reports` (`max_values`: None, `max_size`: Some(6656), added: 9131, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::DAppEntries` (r:0 w:1)
+	/// Proof: `Traffic::DAppEntries` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Settled` (r:0 w:1)
+	/// Proof: `Traffic::Settled` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Storage: `Traffic::Ranking` (r:0 w:1)
+	/// Proof: `Traffic::Ranking` (`max_values`: None, `max_size`: Some(48014), added: 50489, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 125]`.
+	fn prune_reports(n: u32, ) -> Weight {
+		//  Measured:  `229 + n * (85 ±0)`
+		//  Estimated: `3557 + n * (9131 ±0)`
+		// Minimum execution time: 25_297_000 picoseconds.
+		Weight::from_parts(25_789_617, 3557)
+			.saturating_add(Weight::from_parts(1_171_746, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 9131).saturating_mul(n.into()))
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn submit_report(d: u32, ) -> Weight {
-		Weight::from_parts(389_728_102, 51479)
-			.saturating_add(Weight::from_parts(40_577_447, 0).saturating_mul(d.into()))
+		Weight::from_parts(375_090_748, 51479)
+			.saturating_add(Weight::from_parts(38_588_750, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -355,16 +384,16 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	fn authorize_report(d: u32, ) -> Weight {
-		Weight::from_parts(171_534_814, 51479)
-			.saturating_add(Weight::from_parts(22_425_850, 0).saturating_mul(d.into()))
+		Weight::from_parts(198_817_314, 51479)
+			.saturating_add(Weight::from_parts(22_720_396, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	fn answer_audit(r: u32, d: u32, ) -> Weight {
-		Weight::from_parts(1_861_044_000, 41934)
-			.saturating_add(Weight::from_parts(211_718_412, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(83_960_846, 0).saturating_mul(d.into()))
+		Weight::from_parts(1_784_570_000, 41934)
+			.saturating_add(Weight::from_parts(180_164_265, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(83_171_817, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(35_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
@@ -373,37 +402,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2480).saturating_mul(r.into()))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(8_907_000, 0)
+		Weight::from_parts(8_947_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn fund_traffic() -> Weight {
-		Weight::from_parts(71_234_000, 6196)
+		Weight::from_parts(71_694_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn announce_withdrawal() -> Weight {
-		Weight::from_parts(33_172_000, 3533)
+		Weight::from_parts(33_031_000, 3533)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_escrow() -> Weight {
-		Weight::from_parts(88_145_000, 6196)
+		Weight::from_parts(88_395_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn draw_seed() -> Weight {
-		Weight::from_parts(70_742_000, 51479)
+		Weight::from_parts(89_498_000, 51479)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn start_settlement() -> Weight {
-		Weight::from_parts(10_780_000, 1646)
+		Weight::from_parts(10_740_000, 1646)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn count_passed_report(d: u32, ) -> Weight {
-		Weight::from_parts(54_084_617, 10121)
-			.saturating_add(Weight::from_parts(136_177_301, 0).saturating_mul(d.into()))
+		Weight::from_parts(18_425_012, 10121)
+			.saturating_add(Weight::from_parts(141_113_504, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -411,8 +440,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(d.into()))
 	}
 	fn count_failed_report(d: u32, ) -> Weight {
-		Weight::from_parts(51_181_316, 10121)
-			.saturating_add(Weight::from_parts(20_780_170, 0).saturating_mul(d.into()))
+		Weight::from_parts(60_227_355, 10121)
+			.saturating_add(Weight::from_parts(20_747_791, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -420,25 +449,32 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(d.into()))
 	}
 	fn settle_pay(n: u32, ) -> Weight {
-		Weight::from_parts(9_245_621, 990)
-			.saturating_add(Weight::from_parts(13_468_385, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_358_644, 990)
+			.saturating_add(Weight::from_parts(14_335_088, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 9131).saturating_mul(n.into()))
 	}
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(1_342_072_000, 9131990)
-			.saturating_add(RocksDbWeight::get().reads(1002_u64))
-			.saturating_add(RocksDbWeight::get().writes(1009_u64))
-	}
-	fn prune_bills() -> Weight {
-		Weight::from_parts(100_000_000, 0)
+		Weight::from_parts(73_197_000, 51479)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(500_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	fn prune_reports() -> Weight {
-		Weight::from_parts(500_000_000, 0)
+	fn prune_bills(n: u32, ) -> Weight {
+		Weight::from_parts(19_251_810, 3557)
+			.saturating_add(Weight::from_parts(1_058_543, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(504_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2567).saturating_mul(n.into()))
+	}
+	fn prune_reports(n: u32, ) -> Weight {
+		Weight::from_parts(25_789_617, 3557)
+			.saturating_add(Weight::from_parts(1_171_746, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 9131).saturating_mul(n.into()))
 	}
 }

@@ -39,7 +39,9 @@ impl pallet_pricing::DAppRegistry<AccountId> for RegisteredDApps {
 }
 
 /// A DApp that starts leaving the registry, or is evicted, loses its lease: the whole deposit
-/// is released at once (the data plane serves a leaving DApp no more).
+/// is released at once (the data plane serves a leaving DApp no more). Only the registry's own
+/// calls, which count [`pallet_peers::OnLeaving::weight`], can make a DApp leave: Proof-of-Traffic
+/// penalizes peers and Gosig billing peers, never DApps.
 pub struct EndLeaseOnLeaving;
 impl pallet_peers::OnLeaving<AccountId> for EndLeaseOnLeaving {
 	fn on_leaving(who: &AccountId, role: pallet_peers::RoleKind) {

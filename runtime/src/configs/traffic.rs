@@ -106,10 +106,12 @@ impl pallet_traffic::Config for Runtime {
 	type PayoutBatch = ConstU32<50>;
 	/// An hour of periods on every node; archive nodes answer for any block.
 	type HistoryDepth = ConstU32<12>;
-	/// A full period's bills and reports are forgotten in 8 blocks of the 57 between two
+	/// A full period's bills and reports are forgotten in 29 blocks of the 57 between two
 	/// settlements (`integrity_test`), each within `SettleWeight`
-	/// (`runtime/tests/traffic.rs`, `pruning_an_old_period_fits_between_two_settlements`).
-	type PruneBatch = ConstU32<500>;
+	/// (`runtime/tests/traffic.rs`, `pruning_an_old_period_fits_between_two_settlements`):
+	/// about 16 ms a block, most of it the database writes (`prune_bills(n)`,
+	/// `prune_reports(n)`, measured for `n` up to this batch).
+	type PruneBatch = ConstU32<125>;
 	type WeightInfo = pallet_traffic::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSetup;

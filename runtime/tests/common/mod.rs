@@ -1,7 +1,33 @@
 //! Helpers shared by the runtime's integration tests.
 
-use sp_core::sr25519;
-use spacebook_runtime::{AccountId, Peers, Runtime, RuntimeGenesisConfig, RuntimeOrigin};
+use frame_support::traits::Hooks;
+use sp_core::{sr25519, Pair};
+use spacebook_runtime::{
+	AccountId, Peers, Pricing, Runtime, RuntimeGenesisConfig, RuntimeOrigin, Traffic,
+};
+
+/// Run the blocks up to `n` with the hooks the Proof-of-Traffic tests need, as a block runs
+/// them: the traffic pallet's (audit seeds, settlement, pruning) and the pricing pallet's
+/// (cycles, lease re-pricing).
+#[allow(dead_code)]
+pub fn run_to(n: u32) {
+	while frame_system::Pallet::<Runtime>::block_number() < n {
+		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
+		frame_system::Pallet::<Runtime>::set_block_number(next);
+		Traffic::on_initialize(next);
+		Pricing::on_initialize(next);
+	}
+}
+
+/// Submit `report` signed with the peer key `key`, as a peer's node does (an authorized call).
+#[allow(dead_code)]
+pub fn submit_report(
+	report: pallet_traffic::TrafficReportOf<Runtime>,
+	key: &sr25519::Pair,
+) -> sp_runtime::DispatchResult {
+	let signature = key.sign(&Traffic::report_payload(&report)).into();
+	Traffic::submit_report(frame_system::RawOrigin::Authorized.into(), report, signature)
+}
 
 /// The externalities of the genesis a preset patch describes, at block 1: the full default
 /// config with the preset's patch applied, built into storage.

@@ -177,7 +177,7 @@ fn the_genesis_sets_the_era_length_and_governance_the_method() {
 fn at_most_max_elected_and_max_backups() {
 	test(|| {
 		for c in 17..=22 {
-			add_candidate(c, u64::from(c));
+			add_candidate(c, c);
 		}
 		// Twelve candidates with votes, from four voters (three candidates each).
 		let all: Vec<AccountId> = (11..=22).collect();
