@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_peers, Peers]
 	[pallet_traffic, Traffic]
 	[pallet_pricing, Pricing]
+	[pallet_billing_elections, BillingElections]
 );

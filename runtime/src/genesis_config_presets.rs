@@ -7,8 +7,8 @@
 //! minted, ever.
 
 use crate::{
-	AccountId, Balance, GosigConfig, PeersConfig, PricingConfig, RuntimeGenesisConfig, SudoConfig,
-	TokenConfig, SPB,
+	AccountId, Balance, BillingElectionsConfig, GosigConfig, PeersConfig, PricingConfig,
+	RuntimeGenesisConfig, SudoConfig, TokenConfig, SPB,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -57,6 +57,10 @@ pub fn launch_prices() -> pallet_pricing::PriceList<Balance> {
 /// change and the leases following it can be watched; a production chain's is a month.
 pub const DEV_CYCLE_PERIODS: u32 = 1;
 
+/// An era on `dev` and `local`: 100 blocks (five minutes of 3-second rounds), so that votes
+/// move the billing peers while one watches; a production chain's is a day.
+pub const DEV_ERA_BLOCKS: crate::BlockNumber = 100;
+
 /// The `local_testnet` preset's probability that a round has at least one elected packer.
 pub const LOCAL_ELECTION_TARGET: Perbill = Perbill::from_percent(99);
 
@@ -71,6 +75,10 @@ fn genesis(billing_peers: Vec<Sr25519Keyring>, election_target: Perbill, root: A
 		gosig: GosigConfig { authorities, election_target, ..Default::default() },
 		peers: PeersConfig { billing_candidates: candidates },
 		sudo: SudoConfig { key: Some(root) },
+		billing_elections: BillingElectionsConfig {
+			era_length: Some(DEV_ERA_BLOCKS),
+			..Default::default()
+		},
 		pricing: PricingConfig {
 			prices: launch_prices(),
 			max_step: Perbill::from_percent(10),

@@ -214,4 +214,6 @@ mod runtime {
 	pub type Traffic = pallet_traffic;
 	#[runtime::pallet_index(11)]
 	pub type Pricing = pallet_pricing;
+	#[runtime::pallet_index(12)]
+	pub type BillingElections = pallet_billing_elections;
 }

@@ -22,7 +22,8 @@
 //!
 //! ## Calls
 //!
-//! - [`Pallet::set_authorities`]: replace the billing peers (root).
+//! - [`Pallet::set_authorities`]: replace the billing peers (root). The billing-peer elections
+//!   change the set through [`Pallet::change_authorities`]; a block carries at most one change.
 //! - [`Pallet::set_election_target`]: change the election target (root).
 //! - [`Pallet::report_equivocation`]: record that a billing peer signed two conflicting votes or
 //!   proposed two blocks in one round (no origin: authorized by its proof, so any node submits
@@ -36,8 +37,9 @@
 //!   two different blocks — two prepares, two tentative commits, or two proposals. An honest
 //!   billing peer never signs both; the node's Gosig engine detects them in gossip and submits
 //!   the pair as an [`EquivocationProof`](spacebook_gosig_primitives::EquivocationProof).
-//! - Proofs are checked against the current authority set only: the set of an older era is no
-//!   longer stored. A report for an older set is refused as stale.
+//! - Proofs are checked against the current authority set or one of the last
+//!   [`Config::MaxPastSets`] sets ([`PastSets`]), so that an offence committed just before a
+//!   set change can still be reported; a report for an older set is refused as stale.
 //! - [`Config::OnEquivocation`] is told of every recorded offence; the peers pallet's penalty
 //!   ladder (deposit slashing) hooks in there.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -111,6 +113,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
 
+		/// How many earlier authority sets are kept for equivocation reports.
+		#[pallet::constant]
+		type MaxPastSets: Get<u32>;
+
 		/// Told of every equivocation recorded.
 		type OnEquivocation: OnEquivocation;
 
@@ -129,6 +135,19 @@ pub mod pallet {
 	/// The number of the current authority set.
 	#[pallet::storage]
 	pub type CurrentSetId<T> = StorageValue<_, SetId, ValueQuery>;
+
+	/// The last [`Config::MaxPastSets`] authority sets before the current one, oldest first,
+	/// with their numbers: equivocations committed in them can still be reported.
+	#[pallet::storage]
+	pub type PastSets<T: Config> = StorageValue<
+		_,
+		BoundedVec<(SetId, BoundedVec<AuthorityId, T::MaxAuthorities>), T::MaxPastSets>,
+		ValueQuery,
+	>;
+
+	/// The block of the last change of the authority set: a block carries at most one.
+	#[pallet::storage]
+	pub type LastChangeAt<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
 	/// The election seed of the current epoch.
 	#[pallet::storage]
@@ -243,10 +262,12 @@ pub mod pallet {
 		/// The equivocation proof does not hold: different signers, rounds or vote kinds, the
 		/// same block twice, or a bad signature.
 		InvalidEquivocationProof,
-		/// The equivocation proof is for another authority set than the current one.
+		/// The equivocation proof is for an authority set older than those kept.
 		StaleEquivocationProof,
 		/// This equivocation was recorded already.
 		DuplicateEquivocationReport,
+		/// The authority set changed in this block already: a block carries one change.
+		SetChangedInThisBlock,
 	}
 
 	#[pallet::hooks]
@@ -311,7 +332,8 @@ pub mod pallet {
 		/// Increments the set id and announces the change in the block's header
 		/// ([`ConsensusLog::AuthoritiesChange`]). Takes effect once this block is final: the
 		/// block itself is voted on by the old set (the engine reads the set at a block's parent)
-		/// and the new set votes from its children on.
+		/// and the new set votes from its children on. Fails with
+		/// [`Error::SetChangedInThisBlock`] if the set changed in this block already.
 		///
 		/// Emits [`Event::AuthoritiesChanged`].
 		///
@@ -323,24 +345,7 @@ pub mod pallet {
 			authorities: BoundedVec<AuthorityId, T::MaxAuthorities>,
 		) -> DispatchResult {
 			ensure_root(origin)?;
-			let authorities = Self::validate_authorities(authorities.into_inner())?;
-			let count = authorities.len() as u32;
-			let set_id = CurrentSetId::<T>::mutate(|id| {
-				*id = id.saturating_add(1);
-				*id
-			});
-			// Announce the change in the header, so that header-following nodes learn of it.
-			let log = ConsensusLog::AuthoritiesChange {
-				set_id,
-				authorities: authorities.clone().into_inner(),
-			};
-			frame_system::Pallet::<T>::deposit_log(sp_runtime::generic::DigestItem::Consensus(
-				GOSIG_ENGINE_ID,
-				log.encode(),
-			));
-			Authorities::<T>::put(authorities);
-			Self::deposit_event(Event::AuthoritiesChanged { set_id, count });
-			Ok(())
+			Self::change_authorities(authorities.into_inner())
 		}
 
 		/// Change the probability that a round has at least one elected packer.
@@ -436,18 +441,64 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
-	/// Check an equivocation proof against the current authority set and the offences recorded.
-	/// Returns the offender's index and id.
+	/// Replace the billing peers (see [`Pallet::set_authorities`]): the set is validated, the
+	/// old one joins [`PastSets`], the change is announced in the block's header. At most one
+	/// change a block ([`Error::SetChangedInThisBlock`]).
+	pub fn change_authorities(authorities: Vec<AuthorityId>) -> DispatchResult {
+		ensure!(Self::can_change(), Error::<T>::SetChangedInThisBlock);
+		let authorities = Self::validate_authorities(authorities)?;
+		let count = authorities.len() as u32;
+		let old_id = CurrentSetId::<T>::get();
+		PastSets::<T>::mutate(|past| {
+			if past.is_full() && !past.is_empty() {
+				past.remove(0);
+			}
+			// Nothing is kept when `MaxPastSets` is zero.
+			let _ = past.try_push((old_id, Authorities::<T>::get()));
+		});
+		let set_id = old_id.saturating_add(1);
+		CurrentSetId::<T>::put(set_id);
+		// Announce the change in the header, so that header-following nodes learn of it.
+		let log = ConsensusLog::AuthoritiesChange {
+			set_id,
+			authorities: authorities.clone().into_inner(),
+		};
+		frame_system::Pallet::<T>::deposit_log(sp_runtime::generic::DigestItem::Consensus(
+			GOSIG_ENGINE_ID,
+			log.encode(),
+		));
+		Authorities::<T>::put(authorities);
+		LastChangeAt::<T>::put(frame_system::Pallet::<T>::block_number());
+		Self::deposit_event(Event::AuthoritiesChanged { set_id, count });
+		Ok(())
+	}
+
+	/// Whether this block may still change the authority set.
+	pub fn can_change() -> bool {
+		LastChangeAt::<T>::get() != Some(frame_system::Pallet::<T>::block_number())
+	}
+
+	/// The authority set numbered `set_id`, if it is the current one or a kept past one.
+	pub fn authorities_of(set_id: SetId) -> Option<BoundedVec<AuthorityId, T::MaxAuthorities>> {
+		if set_id == CurrentSetId::<T>::get() {
+			return Some(Authorities::<T>::get());
+		}
+		PastSets::<T>::get().into_iter().find(|(id, _)| *id == set_id).map(|(_, set)| set)
+	}
+
+	/// Check an equivocation proof against its authority set (the current one or a kept past
+	/// one) and the offences recorded. Returns the offender's index and id.
 	pub fn check_equivocation(
 		proof: &EquivocationProofOf<T>,
 	) -> Result<(AuthorityIndex, AuthorityId), Error<T>> {
-		let authorities = Authorities::<T>::get();
-		let index = proof
-			.check(CurrentSetId::<T>::get(), &Self::genesis_hash(), &authorities)
-			.map_err(|e| match e {
+		let authorities =
+			Self::authorities_of(proof.set_id()).ok_or(Error::<T>::StaleEquivocationProof)?;
+		let index = proof.check(proof.set_id(), &Self::genesis_hash(), &authorities).map_err(
+			|e| match e {
 				EquivocationError::WrongSet => Error::<T>::StaleEquivocationProof,
 				_ => Error::<T>::InvalidEquivocationProof,
-			})?;
+			},
+		)?;
 		ensure!(
 			!ReportedEquivocations::<T>::contains_key((proof.set_id(), proof.round(), index)),
 			Error::<T>::DuplicateEquivocationReport
@@ -546,6 +597,12 @@ impl<T: Config> Pallet<T> {
 		sorted.dedup();
 		ensure!(sorted.len() == authorities.len(), "Gosig authority set has duplicates");
 		ensure!(!ElectionTarget::<T>::get().is_zero(), "Gosig election target is zero");
+		let past = PastSets::<T>::get();
+		ensure!(
+			past.windows(2).all(|w| w[0].0 < w[1].0)
+				&& past.last().is_none_or(|(id, _)| *id < CurrentSetId::<T>::get()),
+			"Gosig's past sets are not older than the current one, in order"
+		);
 		ensure!(
 			RoundDurationMs::<T>::get() >= MIN_ROUND_DURATION_MS,
 			"Gosig round shorter than the minimum"

@@ -42,6 +42,7 @@ impl pallet_gosig::Config for Test {
 	type MaxAuthorities = ConstU32<8>;
 	type RoundDuration = ConstU64<ROUND_MS>;
 	type EpochLength = ConstU64<EPOCH>;
+	type MaxPastSets = ConstU32<2>;
 	type OnEquivocation = RecordEquivocations;
 	type WeightInfo = ();
 }

@@ -251,6 +251,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type DAppDeposit: Get<BalanceOf<Self>>;
 
+		/// The most billing-peer candidates registered at once (the elections look at all of
+		/// them each era).
+		#[pallet::constant]
+		type MaxBillingCandidates: Get<u32>;
+
 		/// The deposit of a billing-peer candidate.
 		#[pallet::constant]
 		type CandidateDeposit: Get<BalanceOf<Self>>;
@@ -617,7 +622,8 @@ pub mod pallet {
 		AlreadyEvicted,
 		/// A suspended peer cannot leave; it resumes (or is pardoned) first.
 		SuspendedPeer,
-		/// The candidate is in the billing-peer authority set; it leaves the set first.
+		/// The candidate is in the billing-peer authority set: its exit finishes once it has left
+		/// the set.
 		StillBillingPeer,
 		/// The fine is larger than the DApp's deposit.
 		FineExceedsDeposit,
@@ -627,6 +633,8 @@ pub mod pallet {
 		DuplicateHeartbeat,
 		/// The heartbeat's signature does not check against the peer's key.
 		BadHeartbeatSignature,
+		/// [`Config::MaxBillingCandidates`] billing-peer candidates are registered already.
+		TooManyCandidates,
 	}
 
 	/// Registrations at genesis: billing-peer candidates (e.g. the genesis billing peers) and
@@ -817,7 +825,9 @@ pub mod pallet {
 
 		/// Stand as a billing-peer candidate and put [`Config::CandidateDeposit`] on hold.
 		///
-		/// - Origin: signed, by an account without a role.
+		/// - Origin: signed, by an account without a role, while fewer than
+		///   [`Config::MaxBillingCandidates`] candidates are registered (leaving ones count
+		///   until their exit finishes).
 		/// - `billing_key`: the Gosig key it would validate with; not another candidate's.
 		///
 		/// Emits [`Event::Registered`].
@@ -1044,9 +1054,11 @@ pub mod pallet {
 		/// [`Pallet::finish_exit`] after [`Config::ExitDelay`].
 		///
 		/// - Origin: signed, by a registered account that is neither leaving nor suspended (a
-		///   suspended peer resumes first, so that leaving never escapes an eviction), and, for a
-		///   billing-peer candidate, whose Gosig key is not in the authority set. Scheduling and
-		///   routing peers leave through [`Pallet::remove_service_peer`].
+		///   suspended peer resumes first, so that leaving never escapes an eviction). A
+		///   billing peer may leave while in the authority set: the elections replace it at the
+		///   next block ([`Config::OnLeaving`]), and [`Pallet::finish_exit`] waits until its key
+		///   has left the set. Scheduling and routing peers leave through
+		///   [`Pallet::remove_service_peer`].
 		///
 		/// Emits [`Event::Leaving`].
 		///
@@ -1061,7 +1073,6 @@ pub mod pallet {
 				Error::<T>::WrongRole
 			);
 			ensure!(!matches!(record.status, Status::Suspended { .. }), Error::<T>::SuspendedPeer);
-			Self::ensure_not_validating(&record)?;
 			Self::start_exit(&who, record)
 		}
 

@@ -178,6 +178,7 @@ impl pallet_peers::Config for Test {
 	type ProfessionalDeposit = ConstU128<PROFESSIONAL_DEPOSIT>;
 	type CommonDeposit = ConstU128<COMMON_DEPOSIT>;
 	type DAppDeposit = ConstU128<DAPP_DEPOSIT>;
+	type MaxBillingCandidates = ConstU32<3>;
 	type CandidateDeposit = ConstU128<CANDIDATE_DEPOSIT>;
 	type ServiceDeposit = ConstU128<SERVICE_DEPOSIT>;
 	type DepositUnlockPeriod = frame_support::traits::ConstU64<UNLOCK_PERIOD>;

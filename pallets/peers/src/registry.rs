@@ -90,6 +90,10 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::ensure_unregistered(who)?;
 		ensure!(!BillingKeyOwner::<T>::contains_key(&billing_key), Error::<T>::BillingKeyInUse);
+		ensure!(
+			RoleCount::<T>::get(RoleKind::BillingCandidate) < T::MaxBillingCandidates::get(),
+			Error::<T>::TooManyCandidates
+		);
 		let deposit = T::CandidateDeposit::get();
 		Self::hold(who, RoleKind::BillingCandidate, deposit)?;
 		BillingKeyOwner::<T>::insert(&billing_key, who);

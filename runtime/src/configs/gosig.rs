@@ -4,11 +4,14 @@ use crate::{Runtime, HOURS, ROUND_DURATION_MS};
 use frame_support::traits::{ConstU32, ConstU64};
 
 impl pallet_gosig::Config for Runtime {
-	/// 21 elected billing peers plus ranked backups (whitepaper ch.3 §1) fit with room to spare.
-	type MaxAuthorities = ConstU32<100>;
+	/// The whitepaper's 21 elected billing peers (ch.2 §5 iii); the backups wait outside the set
+	/// (`pallet_billing_elections`, whose `integrity_test` checks the two bounds agree).
+	type MaxAuthorities = ConstU32<21>;
 	type RoundDuration = ConstU64<ROUND_DURATION_MS>;
 	/// The election seed changes every hour.
 	type EpochLength = ConstU32<HOURS>;
+	/// Equivocations of the last four sets can still be reported after a change.
+	type MaxPastSets = ConstU32<4>;
 	/// Offences are recorded and counted, and the offender's candidacy in the peer registry is
 	/// evicted with its deposit slashed.
 	type OnEquivocation = super::peers::EquivocationPenalty;

@@ -1,6 +1,7 @@
 //! Pallet configurations, one file per pallet.
 
 mod balances;
+pub mod billing_elections;
 mod gosig;
 pub mod peers;
 pub mod pricing;

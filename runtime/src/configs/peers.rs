@@ -71,6 +71,8 @@ impl pallet_peers::Config for Runtime {
 	type ProfessionalDeposit = ConstU128<PROFESSIONAL_DEPOSIT>;
 	type CommonDeposit = ConstU128<COMMON_DEPOSIT>;
 	type DAppDeposit = ConstU128<DAPP_DEPOSIT>;
+	/// 21 billing peers and 79 backups (`docs/billing.md`).
+	type MaxBillingCandidates = ConstU32<100>;
 	type CandidateDeposit = ConstU128<CANDIDATE_DEPOSIT>;
 	/// Scheduling and routing peers are run by the team at launch: no deposit.
 	type ServiceDeposit = ConstU128<0>;
@@ -85,7 +87,7 @@ impl pallet_peers::Config for Runtime {
 	type EvictionSlash = EvictionSlash;
 	/// Slashed deposits go to the mining pool: nothing is burned.
 	type Slashed = pallet_token::DealWithFees<Runtime>;
-	type OnLeaving = super::pricing::EndLeaseOnLeaving;
+	type OnLeaving = super::billing_elections::RoleEnds;
 	type CurrentPeriod = CurrentPeriod;
 	type MaxEndpointLen = ConstU32<128>;
 	type MaxNameLen = ConstU32<64>;

@@ -38,23 +38,6 @@ impl pallet_pricing::DAppRegistry<AccountId> for RegisteredDApps {
 	}
 }
 
-/// A DApp that starts leaving the registry, or is evicted, loses its lease: the whole deposit
-/// is released at once (the data plane serves a leaving DApp no more). Only the registry's own
-/// calls, which count [`pallet_peers::OnLeaving::weight`], can make a DApp leave: Proof-of-Traffic
-/// penalizes peers and Gosig billing peers, never DApps.
-pub struct EndLeaseOnLeaving;
-impl pallet_peers::OnLeaving<AccountId> for EndLeaseOnLeaving {
-	fn on_leaving(who: &AccountId, role: pallet_peers::RoleKind) {
-		if role == pallet_peers::RoleKind::DApp {
-			crate::Pricing::end_lease_of_departed(who);
-		}
-	}
-	fn weight() -> frame_support::weights::Weight {
-		use pallet_pricing::WeightInfo;
-		<Runtime as pallet_pricing::Config>::WeightInfo::end_lease()
-	}
-}
-
 impl pallet_pricing::Config for Runtime {
 	type Currency = crate::Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;

@@ -166,15 +166,42 @@ fn only_the_authorized_origin_may_report() {
 	});
 }
 
+/// Issue 16: an offence committed just before a set change can still be reported while its set
+/// is among the last `MaxPastSets` (two in the mock); older sets' proofs are stale.
 #[test]
-fn after_a_set_change_old_proofs_are_stale() {
+fn offences_of_the_last_sets_stay_reportable_after_a_change() {
 	build_and_execute(|| {
+		let change = |names: &[&str]| {
+			Gosig::set_authorities(
+				RuntimeOrigin::root(),
+				BoundedVec::try_from(names.iter().map(|n| id(n)).collect::<Vec<_>>()).unwrap(),
+			)
+		};
 		let proof = vote_proof("Bob", 1, 9);
-		assert_ok!(Gosig::set_authorities(
-			RuntimeOrigin::root(),
-			BoundedVec::try_from(vec![id("Alice"), id("Bob")]).unwrap()
-		));
-		assert_noop!(report(proof), Error::<Test>::StaleEquivocationProof);
+		assert_ok!(change(&["Alice", "Bob"]));
+		assert_eq!(CurrentSetId::<Test>::get(), 1);
+		// One change a block.
+		assert!(!Gosig::can_change());
+		assert_noop!(change(&["Alice"]), Error::<Test>::SetChangedInThisBlock);
+		assert_eq!(PastSets::<Test>::get().iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![0]);
+		// Set 0's offence is still reported and counted.
+		assert!(authorize(proof.clone()).is_ok());
+		assert_ok!(report(proof.clone()));
+		assert_eq!(EquivocationCount::<Test>::get(id("Bob")), 1);
+		assert_noop!(report(proof), Error::<Test>::DuplicateEquivocationReport);
+		// Two more changes: set 0 is no longer kept.
+		let later = vote_proof("Bob", 1, 10);
+		System::set_block_number(System::block_number() + 1);
+		assert_ok!(change(&["Alice", "Bob", "Charlie"]));
+		assert!(authorize(later.clone()).is_ok(), "sets 0 and 1 are kept");
+		System::set_block_number(System::block_number() + 1);
+		assert_ok!(change(&["Alice"]));
+		assert_eq!(
+			PastSets::<Test>::get().iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+			vec![1, 2]
+		);
+		assert_eq!(authorize(later.clone()), Err(InvalidTransaction::Stale.into()));
+		assert_noop!(report(later), Error::<Test>::StaleEquivocationProof);
 	});
 }
 

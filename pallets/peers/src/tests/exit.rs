@@ -169,20 +169,13 @@ fn service_peers_are_removed_by_the_foundation() {
 }
 
 #[test]
-fn a_validating_candidate_cannot_leave_or_take_its_deposit() {
+fn a_validating_candidate_leaves_but_keeps_its_deposit_until_out_of_the_set() {
 	build_and_execute(|| {
 		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
 		BillingAuthoritySet::set(vec![7]);
-		assert_noop!(
-			Peers::leave(RuntimeOrigin::signed(CANDIDATE)),
-			Error::<Test>::StillBillingPeer
-		);
-		// Evicted while validating: the rest of its deposit stays until it is out of the set.
-		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
-			&CANDIDATE,
-			PenaltyReason::Equivocation,
-			PenaltyLevel::Evict
-		));
+		// Leaving while validating: the elections replace it (issue 16); the exit waits.
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(CANDIDATE)));
+		assert_eq!(LeavingCalls::get(), vec![(CANDIDATE, RoleKind::BillingCandidate)]);
 		go_to(1 + EXIT_DELAY);
 		assert_noop!(
 			Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE),
@@ -190,7 +183,46 @@ fn a_validating_candidate_cannot_leave_or_take_its_deposit() {
 		);
 		BillingAuthoritySet::set(vec![]);
 		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE));
+		// Registered again, then evicted while validating: the same.
+		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		BillingAuthoritySet::set(vec![7]);
+		// Evicted while validating: the rest of its deposit stays until it is out of the set.
+		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
+			&CANDIDATE,
+			PenaltyReason::Equivocation,
+			PenaltyLevel::Evict
+		));
+		go_to(2 + 2 * EXIT_DELAY);
+		assert_noop!(
+			Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE),
+			Error::<Test>::StillBillingPeer
+		);
+		BillingAuthoritySet::set(vec![]);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE));
 		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), 0);
+	});
+}
+
+/// The elections look at every candidate each era: the registry holds at most
+/// `MaxBillingCandidates` (three in the mock), leaving ones included until their exit finishes.
+#[test]
+fn billing_candidates_are_bounded() {
+	build_and_execute(|| {
+		for (who, key) in [(CANDIDATE, 7), (PRO, 8), (PRO_2, 9)] {
+			assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(who), key));
+		}
+		assert_noop!(
+			Peers::register_billing_candidate(RuntimeOrigin::signed(COMMON), 10),
+			Error::<Test>::TooManyCandidates
+		);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
+		assert_noop!(
+			Peers::register_billing_candidate(RuntimeOrigin::signed(COMMON), 10),
+			Error::<Test>::TooManyCandidates
+		);
+		go_to(1 + EXIT_DELAY);
+		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), PRO));
+		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(COMMON), 10));
 	});
 }
 

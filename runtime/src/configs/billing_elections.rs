@@ -1,0 +1,165 @@
+//! `pallet_billing_elections`: SPB holders elect the billing peers (whitepaper ch.2 §5 iii,
+//! ch.3 §2 iv). The design is in `docs/billing.md`; the candidates come from the peer registry
+//! and the elected set goes to Gosig.
+
+use crate::{AccountId, BlockNumber, Runtime, RuntimeFreezeReason, DAYS, SPB};
+use alloc::vec::Vec;
+use frame_support::{
+	dispatch::DispatchResult,
+	traits::{ConstU128, ConstU32, Get},
+};
+use frame_system::EnsureRoot;
+use pallet_billing_elections::Candidate;
+use pallet_peers::{Registrations, Role, RoleKind, Status};
+use spacebook_gosig_primitives::AuthorityId as GosigId;
+
+/// Who changes how the votes are counted: a major issue, the committee's 7-of-9 motion
+/// (ch.4 §3). Root until the committee exists (issue 17), which takes it over here.
+pub type ElectionMethodOrigin = EnsureRoot<AccountId>;
+
+/// Who names regional partners (ch.4 §4): the foundation or the committee. Root until they
+/// exist as origins (issue 17).
+pub type RegionalPartnerOrigin = EnsureRoot<AccountId>;
+
+/// The billing-peer candidates of the peer registry: an eligible one is active (neither
+/// suspended nor leaving) with its whole candidate deposit on hold.
+pub struct RegisteredCandidates;
+
+impl RegisteredCandidates {
+	fn candidate(who: &AccountId) -> Option<(GosigId, u64, bool)> {
+		let record = Registrations::<Runtime>::get(who)?;
+		let Role::BillingCandidate { billing_key } = &record.role else { return None };
+		let leaving = matches!(record.status, Status::Leaving { .. });
+		let eligible = record.status == Status::Active
+			&& record.deposit.held >= pallet_peers::Pallet::<Runtime>::required(&record);
+		(!leaving).then(|| (billing_key.clone(), record.index, eligible))
+	}
+}
+
+impl pallet_billing_elections::BillingCandidates<AccountId, GosigId> for RegisteredCandidates {
+	fn eligible() -> Vec<Candidate<AccountId, GosigId>> {
+		// Every candidate's key is in `BillingKeyOwner`, at most `MaxBillingCandidates` (100).
+		pallet_peers::BillingKeyOwner::<Runtime>::iter()
+			.filter_map(|(_, who)| {
+				let (key, registration, eligible) = Self::candidate(&who)?;
+				eligible.then_some(Candidate { account: who, key, registration })
+			})
+			.collect()
+	}
+	fn registration_of(who: &AccountId) -> Option<u64> {
+		Self::candidate(who).map(|(_, registration, _)| registration)
+	}
+	fn is_eligible(who: &AccountId) -> bool {
+		Self::candidate(who).is_some_and(|(_, _, eligible)| eligible)
+	}
+	fn key_of(who: &AccountId) -> Option<GosigId> {
+		match Registrations::<Runtime>::get(who)?.role {
+			Role::BillingCandidate { billing_key } => Some(billing_key),
+			_ => None,
+		}
+	}
+}
+
+/// Gosig's authority set: one change a block, announced in the header.
+pub struct GosigSet;
+impl pallet_billing_elections::AuthoritySet<GosigId> for GosigSet {
+	fn authorities() -> Vec<GosigId> {
+		pallet_gosig::Authorities::<Runtime>::get().into_inner()
+	}
+	fn can_change() -> bool {
+		pallet_gosig::Pallet::<Runtime>::can_change()
+	}
+	fn max_authorities() -> u32 {
+		<<Runtime as pallet_gosig::Config>::MaxAuthorities as Get<u32>>::get()
+	}
+	fn change(keys: Vec<GosigId>) -> DispatchResult {
+		pallet_gosig::Pallet::<Runtime>::change_authorities(keys)
+	}
+}
+
+/// A day: the whitepaper's eras; `dev` and `local` set minutes at genesis.
+pub struct DefaultEraLength;
+impl Get<BlockNumber> for DefaultEraLength {
+	fn get() -> BlockNumber {
+		DAYS
+	}
+}
+
+/// A week to take SPB out of the elections.
+pub struct UnbondingPeriod;
+impl Get<BlockNumber> for UnbondingPeriod {
+	fn get() -> BlockNumber {
+		7 * DAYS
+	}
+}
+
+impl pallet_billing_elections::Config for Runtime {
+	type Currency = crate::Balances;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type BillingKey = GosigId;
+	type Candidates = RegisteredCandidates;
+	type AuthoritySet = GosigSet;
+	type MethodOrigin = ElectionMethodOrigin;
+	type PartnerOrigin = RegionalPartnerOrigin;
+	/// The whitepaper's 21.
+	type MaxElected = ConstU32<21>;
+	/// The smallest Gosig set that survives a faulty billing peer.
+	type MinElected = ConstU32<4>;
+	/// Every other candidate the registry may hold (`MaxBillingCandidates` 100).
+	type MaxBackups = ConstU32<79>;
+	type MaxCandidates = ConstU32<100>;
+	/// As Polkadot's council votes.
+	type MaxVotes = ConstU32<16>;
+	/// Phragmén reads every vote at an era's first block; the voter list is one value every
+	/// vote rewrites (`docs/billing.md`).
+	type MaxVoters = ConstU32<512>;
+	type MinVote = ConstU128<{ 100 * SPB }>;
+	type UnbondingPeriod = UnbondingPeriod;
+	type MaxUnbonding = ConstU32<8>;
+	type DefaultEraLength = DefaultEraLength;
+	type WeightInfo = pallet_billing_elections::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkSetup;
+}
+
+/// Registers candidates in the peer registry for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkSetup;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_billing_elections::BenchmarkHelper<AccountId> for BenchmarkSetup {
+	fn register_candidate(who: &AccountId, i: u32) {
+		use frame_support::traits::fungible::Mutate;
+		crate::Balances::set_balance(who, 1_000_000 * SPB);
+		let mut raw = [3u8; 32];
+		raw[..4].copy_from_slice(&i.to_le_bytes());
+		let key: GosigId = sp_core::sr25519::Public::from_raw(raw).into();
+		crate::Peers::register_billing_candidate(crate::RuntimeOrigin::signed(who.clone()), key)
+			.expect("a funded account stands as a candidate");
+	}
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		crate::Balances::set_balance(who, 1_000_000 * SPB);
+	}
+}
+
+/// What ends with a role when its account starts leaving the registry (or is evicted): a
+/// DApp's instance lease, a billing peer's seat. Only the registry's own calls, which count
+/// [`pallet_peers::OnLeaving::weight`], can make a DApp leave; Gosig's equivocation reports evict
+/// billing candidates without counting it (a seat's departure is three reads and a write).
+pub struct RoleEnds;
+impl pallet_peers::OnLeaving<AccountId> for RoleEnds {
+	fn on_leaving(who: &AccountId, role: RoleKind) {
+		match role {
+			RoleKind::DApp => crate::Pricing::end_lease_of_departed(who),
+			RoleKind::BillingCandidate => crate::BillingElections::note_departure(who),
+			_ => {}
+		}
+	}
+	fn weight() -> frame_support::weights::Weight {
+		use pallet_billing_elections::WeightInfo as _;
+		use pallet_pricing::WeightInfo as _;
+		let lease = <Runtime as pallet_pricing::Config>::WeightInfo::end_lease();
+		let seat = <Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure();
+		lease.max(seat)
+	}
+}
