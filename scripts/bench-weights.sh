@@ -35,9 +35,13 @@ done
 echo "[bench] runtime: $WASM"
 
 pallets=("$@")
-if ((${#pallets[@]} == 0)); then pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing); fi
+if ((${#pallets[@]} == 0)); then
+	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections)
+fi
 for pallet in "${pallets[@]}"; do
 	dir="pallets/${pallet#pallet_}"
+	# Crates are named with underscores in the runtime, directories with dashes.
+	[[ -d $dir ]] || dir="pallets/$(tr _ - <<<"${pallet#pallet_}")"
 	[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }
 	echo "[bench] $pallet -> $dir/src/weights.rs"
 	frame-omni-bencher v1 benchmark pallet \
