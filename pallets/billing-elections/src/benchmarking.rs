@@ -17,6 +17,17 @@ fn candidates<T: Config>(n: u32) -> Vec<T::AccountId> {
 		.collect()
 }
 
+/// As many new candidates as make `n` eligible ones with those the genesis registered (the
+/// registry holds at most `MaxCandidates`).
+fn candidates_in_all<T: Config>(n: u32) -> Vec<T::AccountId> {
+	let existing = T::Candidates::eligible().len() as u32;
+	for i in 0..n.saturating_sub(existing).max(1) {
+		let who: T::AccountId = account("candidate", i, 0);
+		T::BenchmarkHelper::register_candidate(&who, i);
+	}
+	T::Candidates::eligible().into_iter().map(|c| c.account).collect()
+}
+
 /// A vote of `MinVote` for each of `targets`.
 fn vote_for<T: Config>(targets: &[T::AccountId]) -> VotesOf<T::AccountId, u128, T::MaxVotes> {
 	targets
@@ -139,7 +150,7 @@ mod benchmarks {
 		c: Linear<{ T::MaxElected::get() }, { T::MaxElected::get() + T::MaxBackups::get() }>,
 	) {
 		Method::<T>::put(ElectionMethod::TopByStake);
-		let all = candidates::<T>(c);
+		let all = candidates_in_all::<T>(c);
 		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
@@ -161,8 +172,8 @@ mod benchmarks {
 		v: Linear<1, { T::MaxVoters::get() }>,
 	) {
 		Method::<T>::put(ElectionMethod::Phragmen);
-		let all = candidates::<T>(c);
-		let votes = T::MaxVotes::get() as usize;
+		let all = candidates_in_all::<T>(c);
+		let votes = (T::MaxVotes::get() as usize).min(all.len());
 		for i in 0..v {
 			// Each voter names a different window of the candidates.
 			let from = (i as usize * 7) % (all.len() - votes + 1);
@@ -182,7 +193,7 @@ mod benchmarks {
 	#[benchmark]
 	fn replace_departed() {
 		Method::<T>::put(ElectionMethod::TopByStake);
-		let all = candidates::<T>(T::MaxElected::get() + T::MaxBackups::get());
+		let all = candidates_in_all::<T>(T::MaxElected::get() + T::MaxBackups::get());
 		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
