@@ -41,7 +41,7 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 		);
 		let era = pallet_billing_elections::EraLength::<Runtime>::get();
 		assert_eq!(era, genesis_config_presets::DEV_ERA_BLOCKS);
-		// 25 candidates, each voted for by a voter of its own with 1 000 + i SPB.
+		// 25 candidates, each voted for by a voter of its own with 10 000 + i SPB.
 		let candidates: Vec<AccountId> =
 			(0..25).map(|i| account(&format!("//Candidate{i}"))).collect();
 		for (i, who) in candidates.iter().enumerate() {
@@ -49,8 +49,8 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 			Peers::register_billing_candidate(RuntimeOrigin::signed(who.clone()), key(i as u32))
 				.expect("a funded account stands");
 			let voter = account(&format!("//Voter{i}"));
-			Balances::set_balance(&voter, 10_000 * SPB);
-			let votes = vec![(who.clone(), (1_000 + i as u128) * SPB)];
+			Balances::set_balance(&voter, 20_000 * SPB);
+			let votes = vec![(who.clone(), (10_000 + i as u128) * SPB)];
 			BillingElections::vote(RuntimeOrigin::signed(voter), votes.try_into().unwrap())
 				.expect("a funded voter votes");
 		}

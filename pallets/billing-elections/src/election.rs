@@ -141,11 +141,16 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let seats = T::MaxElected::get() as usize;
 		let ranked = seats.saturating_add(T::MaxBackups::get() as usize);
+		// Only candidates backed with at least `MinBacking` take part; the others rank as
+		// unvoted.
+		let min = T::MinBacking::get();
+		let electable: Vec<Backed<T::AccountId, T::BillingKey>> =
+			remaining.iter().filter(|(_, backing)| *backing >= min).cloned().collect();
 		let order: Vec<T::AccountId> = match method {
-			ElectionMethod::TopByStake => Self::top_by_stake(&remaining, ranked),
-			ElectionMethod::Phragmen => Self::phragmen(&remaining, ranked).unwrap_or_else(|| {
+			ElectionMethod::TopByStake => Self::top_by_stake(&electable, ranked),
+			ElectionMethod::Phragmen => Self::phragmen(&electable, ranked).unwrap_or_else(|| {
 				log::error!(target: LOG_TARGET, "Phragmén failed; counting by stake instead");
-				Self::top_by_stake(&remaining, ranked)
+				Self::top_by_stake(&electable, ranked)
 			}),
 		};
 		// Pick the voted candidates in the method's order; the unvoted stay in the tie order.
@@ -266,7 +271,7 @@ impl<T: Config> Pallet<T> {
 			if added < removed
 				&& T::Candidates::is_eligible(&backup.account)
 				&& T::Candidates::registration_of(&backup.account) == Some(backup.registration)
-				&& Backing::<T>::get(&backup.account, backup.registration) > 0
+				&& Backing::<T>::get(&backup.account, backup.registration) >= T::MinBacking::get()
 			{
 				if let Some(key) = T::Candidates::key_of(&backup.account) {
 					if !keys.contains(&key) {

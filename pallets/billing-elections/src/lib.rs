@@ -28,7 +28,7 @@
 //!   [`ElectionMethod`] in force: at most [`Config::MaxElected`] (21) candidates are
 //!   **elected** and become the next Gosig authority set ([`Config::AuthoritySet`]); the others
 //!   are the **backups**, ranked. Fewer than [`Config::MinElected`] elected keeps the set as it
-//!   is. Only candidates with votes are elected.
+//!   is. Only candidates backed with at least [`Config::MinBacking`] are elected.
 //! - **Ties**: equal backing is broken for a **regional partner** ([`RegionalPartners`], set by
 //!   [`Config::PartnerOrigin`]), then for the older registration.
 //! - **Replacement**: a billing peer that leaves the registry or is evicted (the penalty ladder,
@@ -166,6 +166,12 @@ pub mod pallet {
 		/// The smallest vote.
 		#[pallet::constant]
 		type MinVote: Get<u128>;
+
+		/// The least backing a candidate needs to be elected or promoted from the backups: a
+		/// seat is not filled with dust (a planck of a split vote backs a candidate under
+		/// Phragmén with the voter's whole stake, but counts here as a planck).
+		#[pallet::constant]
+		type MinBacking: Get<u128>;
 
 		/// Blocks SPB taken out of a vote stays locked.
 		#[pallet::constant]

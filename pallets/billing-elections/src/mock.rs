@@ -230,6 +230,7 @@ impl pallet_billing_elections::Config for Test {
 	type MaxVotes = ConstU32<MAX_VOTES>;
 	type MaxVoters = ConstU32<MAX_VOTERS>;
 	type MinVote = ConstU128<MIN_VOTE>;
+	type MinBacking = ConstU128<MIN_VOTE>;
 	type UnbondingPeriod = ConstU64<UNBONDING>;
 	type MaxUnbonding = ConstU32<MAX_UNBONDING>;
 	type DefaultEraLength = EraLengthParam;

@@ -114,6 +114,9 @@ impl pallet_billing_elections::Config for Runtime {
 	/// vote rewrites (`docs/billing.md`).
 	type MaxVoters = ConstU32<512>;
 	type MinVote = ConstU128<{ 100 * SPB }>;
+	/// A seat needs at least a tenth of a candidate's deposit in votes: dust does not fill it
+	/// (issue 16's attacker review).
+	type MinBacking = ConstU128<{ 10_000 * SPB }>;
 	type UnbondingPeriod = UnbondingPeriod;
 	type MaxUnbonding = ConstU32<8>;
 	type DefaultEraLength = DefaultEraLength;

@@ -226,3 +226,18 @@ fn a_set_of_suspended_billing_peers_gives_way_to_fewer_than_the_minimum() {
 		assert_eq!(set_accounts(), vec![13]);
 	});
 }
+
+/// A seat needs `MinBacking` (10 SPB in the mock): a vote split into dust backs nobody enough,
+/// under Phragmén (which would count the voter's whole stake for each) as by stake.
+#[test]
+fn dust_backing_wins_no_seat() {
+	for method in [ElectionMethod::TopByStake, ElectionMethod::Phragmen] {
+		test_with(method, || {
+			assert_ok!(vote(1, &[(13, 5), (14, 5), (15, 5), (16, 5)]));
+			assert_ok!(vote(2, &[(11, 10), (12, 10)]));
+			run_to(ERA);
+			assert_eq!(set_accounts(), vec![11, 12], "{method:?}");
+			assert_eq!(LastOutcome::<Test>::get().map(|o| o.changed), Some(false));
+		});
+	}
+}
