@@ -27,8 +27,9 @@
 //!   `dev` and `local`). At each era's first block the votes are counted by the
 //!   [`ElectionMethod`] in force: at most [`Config::MaxElected`] (21) candidates are
 //!   **elected** and become the next Gosig authority set ([`Config::AuthoritySet`]); the others
-//!   are the **backups**, ranked. Fewer than [`Config::MinElected`] elected keeps the set as it
-//!   is. Only candidates backed with at least [`Config::MinBacking`] are elected.
+//!   are the **backups**, ranked. With fewer than [`Config::MinElected`] electable, the set is
+//!   kept unless it has fewer eligible members still. Only candidates backed with at least
+//!   [`Config::MinBacking`] are elected.
 //! - **Ties**: equal backing is broken for a **regional partner** ([`RegionalPartners`], set by
 //!   [`Config::PartnerOrigin`]), then for the older registration.
 //! - **Replacement**: a billing peer that leaves the registry or is evicted (the penalty ladder,

@@ -34,9 +34,10 @@ impl<T: Config> Pallet<T> {
 		let old = Votes::<T>::get(voter);
 		let old_total = old.as_ref().map_or(0, |v| Self::total_of(v));
 		// A larger vote takes unbonding SPB back first.
-		let rebond = total.saturating_sub(old_total).min(Self::unbonding_of(voter));
+		let unbonding = Self::unbonding_of(voter);
+		let rebond = total.saturating_sub(old_total).min(unbonding);
 		if total > old_total {
-			let unbonding = Self::unbonding_of(voter).saturating_sub(rebond);
+			let unbonding = unbonding.saturating_sub(rebond);
 			let needed = total.checked_add(unbonding).ok_or(Error::<T>::Overflow)?;
 			ensure!(needed <= T::Currency::balance(voter), Error::<T>::InsufficientBalance);
 		}

@@ -370,8 +370,8 @@ pub mod pallet {
 		/// blocks, in one round.
 		///
 		/// - Origin: none. The call is authorized by its proof (`#[pallet::authorize]`): the
-		///   transaction is valid, and free, only while the proof checks against the current
-		///   authority set and the offence is not recorded yet. Billing peers' nodes submit it.
+		///   transaction is valid, and free, only while the proof checks against its authority
+		///   set (the current one or one of [`PastSets`]) and the offence is not recorded yet. Billing peers' nodes submit it.
 		/// - `proof`: the two signed messages.
 		///
 		/// Records the offence once per `(set id, round, offender)`, counts it against the
