@@ -1,19 +1,20 @@
 //! Billing-peer elections with the real pallets (issue 16): candidates registered in the peer
 //! registry, votes with locked SPB, an era electing 21 of 25 voted candidates into Gosig's
 //! authority set and ranking the rest, and an evicted billing peer replaced by the first
-//! backup at the next block, paid no billing share from then on.
+//! backup at the next block, paid no billing share for the period it was evicted in; the others
+//! paid for the blocks they packed.
 
-use frame_support::traits::{fungible::Mutate, Hooks};
+use frame_support::traits::{fungible::Mutate, Get};
 use pallet_billing_elections::ElectionMethod;
 use sp_core::{sr25519, Pair};
 use spacebook_gosig_primitives::AuthorityId as GosigId;
 use spacebook_runtime::{
-	genesis_config_presets, AccountId, Balances, BillingElections, Peers, Runtime, RuntimeOrigin,
-	SPB,
+	genesis_config_presets, AccountId, Balances, BillingElections, Peers, Runtime, RuntimeEvent,
+	RuntimeOrigin, SPB,
 };
 
 mod common;
-use common::genesis_of;
+use common::{genesis_of, run_to, run_to_packed_by};
 
 fn account(seed: &str) -> AccountId {
 	sr25519::Pair::from_string(seed, None).unwrap().public().into()
@@ -23,12 +24,19 @@ fn key(i: u32) -> GosigId {
 	sr25519::Pair::from_string(&format!("//CandidateKey{i}"), None).unwrap().public().into()
 }
 
-fn run_to(n: u32) {
-	while frame_system::Pallet::<Runtime>::block_number() < n {
-		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
-		frame_system::Pallet::<Runtime>::set_block_number(next);
-		BillingElections::on_initialize(next);
-	}
+fn billing_rewards(period: u32) -> Vec<(AccountId, u32)> {
+	frame_system::Pallet::<Runtime>::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Traffic(pallet_traffic::Event::BillingRewardPaid {
+				peer,
+				period: p,
+				blocks,
+				..
+			}) if p == period => Some((peer, blocks)),
+			_ => None,
+		})
+		.collect()
 }
 
 #[test]
@@ -72,8 +80,14 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 		let outcome = pallet_billing_elections::LastOutcome::<Runtime>::get().unwrap();
 		assert_eq!((outcome.elected, outcome.backups, outcome.changed), (21, 8, true));
 
-		// The committee (root for now) evicts the most backed billing peer.
+		// The most backed billing peer (index 0 of the new set) packs the first blocks of
+		// period 1; then the committee (root for now) evicts it.
 		let evicted = candidates[24].clone();
+		run_to_packed_by(era + 5, |_| 0);
+		let period = pallet_traffic::Pallet::<Runtime>::period_of(era + 5);
+		assert!(
+			pallet_traffic::PackedBlocks::<Runtime>::get(period).contains(&(evicted.clone(), 5))
+		);
 		Peers::penalize(
 			RuntimeOrigin::root(),
 			evicted.clone().into(),
@@ -82,19 +96,30 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 		)
 		.expect("root evicts");
 		assert_eq!(pallet_gosig::CurrentSetId::<Runtime>::get(), 1, "not in the block it left");
-		run_to(era + 1);
+		assert!(
+			pallet_traffic::PackedBlocks::<Runtime>::get(period).iter().all(|(p, _)| *p != evicted),
+			"its blocks of the period are forfeited"
+		);
+		run_to(era + 6);
 		let set = pallet_gosig::Authorities::<Runtime>::get();
 		assert_eq!(set.len(), 21);
 		assert!(!set.contains(&key(24)));
 		assert!(set.contains(&key(3)), "the first backup took the seat");
 		assert_eq!(pallet_gosig::CurrentSetId::<Runtime>::get(), 2);
-		// No billing share for the evicted from now on.
-		let paid =
-			<<Runtime as pallet_traffic::Config>::BillingPeers as pallet_traffic::BillingPeers<
-				AccountId,
-			>>::billing_peers();
-		assert!(!paid.contains(&evicted));
-		assert!(paid.contains(&candidates[3]));
-		assert_eq!(paid.len(), 21);
+		// At the period's settlement, the billing peers are paid for the blocks they packed,
+		// the evicted nothing.
+		while pallet_traffic::Settled::<Runtime>::get(period).is_none() {
+			let next = frame_system::Pallet::<Runtime>::block_number() + 1;
+			run_to(next);
+		}
+		let paid = billing_rewards(period);
+		assert!(paid.iter().all(|(p, _)| *p != evicted), "no billing share for the evicted");
+		assert!(paid.iter().any(|(p, _)| *p == candidates[3]), "the backup is paid");
+		// The 21 of the set after the replacement, and the genesis billing peer that packed
+		// the era's first block (the election runs after the block's packer was counted).
+		assert_eq!(paid.len(), 22, "every billing peer of the period packed");
+		let blocks: u32 = paid.iter().map(|(_, b)| b).sum();
+		let period_blocks = <Runtime as pallet_traffic::Config>::BlocksPerPeriod::get();
+		assert_eq!(blocks, period_blocks - 5, "every block but the evicted's");
 	});
 }

@@ -119,7 +119,7 @@ fn report_of_period(
 }
 
 #[test]
-fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emission() {
+fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_for_the_blocks_they_packed() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let issuance = pallet_balances::TotalIssuance::<Runtime>::get();
 		let (eve, ferdie) = register_eve_and_ferdie();
@@ -181,8 +181,16 @@ fn a_peer_is_paid_for_proven_traffic_and_the_billing_peers_share_the_billing_emi
 				&& foundation + mining_pool == explained.fees
 				&& *mining_pool >= explained.fees * 995 / 1000
 		)));
-		let share = emission.billing / 4;
-		for (who, before) in billing.iter().zip(billing_before) {
+		// The genesis billing peers packed period 0's blocks in turn (block `b` by index
+		// `b % 4`, from block 2: the test starts at block 1): each is paid
+		// `billing · blocks / BlocksPerPeriod`.
+		let period_blocks: u32 =
+			<<Runtime as pallet_traffic::Config>::BlocksPerPeriod as frame_support::traits::Get<
+				u32,
+			>>::get();
+		for (index, (who, before)) in billing.iter().zip(billing_before).enumerate() {
+			let packed = (2..period_blocks).filter(|b| *b % 4 == index as u32).count() as u128;
+			let share = emission.billing * packed / u128::from(period_blocks);
 			assert_eq!(Balances::free_balance(who), before + share, "billing share of {who}");
 		}
 		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), issuance);

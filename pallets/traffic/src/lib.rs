@@ -41,8 +41,10 @@
 //! - **Top group**: after the windows, the verified reports are ranked by `T(a)` descending
 //!   (ties: account ascending); the first `K` ([`TrafficParameters::top_group`]) share the peers'
 //!   part of the period's emission. Rounding dust stays in the mining pool.
-//! - **Billing share**: the billing peers' part of the period's emission is split equally among
-//!   the billing peers of the era ([`Config::BillingPeers`]).
+//! - **Billing share**: the billing peers' part of the period's emission pays for the period's
+//!   blocks: each billing peer gets `billing · blocks / BlocksPerPeriod` for the blocks it packed
+//!   ([`PackedBlocks`], [`Config::BillingPeers`]); an evicted billing peer forfeits the blocks of
+//!   the periods not settled yet.
 //!
 //! Every stage after the report window runs in `on_initialize`, in batches of bounded size, in
 //! the same period; `integrity_test` checks that the windows and batches fit.
@@ -60,6 +62,7 @@
 extern crate alloc;
 
 mod audits;
+mod billing_share;
 mod escrow;
 mod offchain;
 mod reports;
@@ -157,10 +160,14 @@ pub trait NominalTrafficPrice<Balance> {
 	fn note_bill(amount: Balance);
 }
 
-/// The billing peers of the era, who share the billing part of each period's emission.
+/// Who packed the block being built: the billing peers are paid the billing part of each
+/// period's emission for the blocks they pack.
 pub trait BillingPeers<AccountId> {
-	/// Their accounts (at most [`Config::MaxBillingPeers`] are paid).
-	fn billing_peers() -> Vec<AccountId>;
+	/// The billing peer that packed the block being built (read in `on_initialize`), if it may
+	/// be paid for it.
+	fn packer() -> Option<AccountId>;
+	/// The most [`BillingPeers::packer`] weighs.
+	fn packer_weight() -> Weight;
 }
 
 /// Sets up the other pallets for the benchmarks.
@@ -235,6 +242,9 @@ impl<T: Config> Get<u32> for MaxAuditAnswers<T> {
 /// The ranking of a period's reports: `(T(a), peer)` in increasing order.
 pub type RankingOf<T> =
 	BoundedVec<(u128, <T as frame_system::Config>::AccountId), <T as Config>::MaxReports>;
+/// The blocks each billing peer packed in a period: `(billing peer, blocks)`.
+pub type PackedBlocksOf<T> =
+	BoundedVec<(<T as frame_system::Config>::AccountId, u32), <T as Config>::MaxBillingPeers>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -288,7 +298,7 @@ pub mod pallet {
 		/// The nominal traffic price of each ledgering period (the pricing pallet).
 		type Prices: NominalTrafficPrice<Self::Balance>;
 
-		/// The billing peers of the era.
+		/// Who packed each block, to pay the billing share for it.
 		type BillingPeers: BillingPeers<Self::AccountId>;
 
 		/// Randomness for the audit seeds that nobody could know when the reports were
@@ -350,7 +360,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRollover: Get<u32>;
 
-		/// The most billing peers paid.
+		/// The most billing peers paid for one period (distinct packers of its blocks).
 		#[pallet::constant]
 		type MaxBillingPeers: Get<u32>;
 
@@ -470,6 +480,12 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// Per period not settled yet, the blocks each billing peer packed in it on this chain (its
+	/// billing share, paid and removed at the period's settlement).
+	#[pallet::storage]
+	pub type PackedBlocks<T: Config> =
+		StorageMap<_, Twox64Concat, u32, PackedBlocksOf<T>, ValueQuery>;
+
 	/// The oldest period whose reports may still be stored (the pruning cursor).
 	#[pallet::storage]
 	pub type OldestKept<T: Config> = StorageValue<_, u32, ValueQuery>;
@@ -573,14 +589,26 @@ pub mod pallet {
 			/// Why.
 			error: DispatchError,
 		},
-		/// A billing peer was paid its share of a period's billing emission.
+		/// A billing peer was paid its share of a period's billing emission, for the blocks it
+		/// packed in the period.
 		BillingRewardPaid {
 			/// The billing peer.
 			peer: T::AccountId,
 			/// The period.
 			period: u32,
+			/// The blocks it packed in the period.
+			blocks: u32,
 			/// The amount.
 			amount: T::Balance,
+		},
+		/// An evicted billing peer lost its billing share of a period not settled yet.
+		BillingShareForfeited {
+			/// The billing peer.
+			peer: T::AccountId,
+			/// The period.
+			period: u32,
+			/// The blocks it had packed in the period.
+			blocks: u32,
 		},
 		/// A period was settled.
 		PeriodSettled {
@@ -1096,6 +1124,26 @@ impl<T: Config> Pallet<T> {
 			Withdrawals::<T>::iter().all(|(dapp, w)| w.amount <= Self::unreserved_funds(&dapp)),
 			"a withdrawal covers reserved funds"
 		);
+		// Blocks are counted for the periods not settled yet, up to the current one; each packer
+		// once, with at least one block, and no more blocks than the period has.
+		let current = Self::period_of(frame_system::Pallet::<T>::block_number());
+		for (period, packed) in PackedBlocks::<T>::iter() {
+			ensure!(
+				(NextToSettle::<T>::get()..=current).contains(&period),
+				"blocks counted for a settled or future period"
+			);
+			ensure!(!packed.is_empty(), "an empty count of packed blocks is stored");
+			let mut packers: Vec<_> = packed.iter().map(|(who, _)| who).collect();
+			packers.sort();
+			packers.dedup();
+			ensure!(packers.len() == packed.len(), "a packer is counted twice in a period");
+			let blocks = packed.iter().fold(0u64, |sum, (_, b)| sum.saturating_add(u64::from(*b)));
+			ensure!(
+				packed.iter().all(|(_, b)| *b > 0)
+					&& blocks <= T::BlocksPerPeriod::get().saturated_into::<u64>(),
+				"a period's packed blocks are out of bounds"
+			);
+		}
 		if let Some(s) = Settling::<T>::get() {
 			ensure!(s.period == NextToSettle::<T>::get(), "settling another period than next");
 			ensure!(s.top.len() as u32 <= s.top_group, "top group above K");

@@ -175,7 +175,8 @@ parameter_types! {
 	pub static PeersEmission: Balance = 1_000_000 * SPB;
 	pub static BillingEmission: Balance = 21_000 * SPB;
 	pub static Randomness: H256 = H256::repeat_byte(0x42);
-	pub static BillingPeerSet: Vec<AccountId> = vec![];
+	/// The billing peer packing the blocks being built, if it may be paid.
+	pub static Packer: Option<AccountId> = None;
 	/// `MaxReports`, `SettleBatch` and `PayoutBatch`: small by default, so that tests reach the
 	/// bounds; the whitepaper's top-100 example raises them together (the settlement must still
 	/// fit in a period).
@@ -294,11 +295,14 @@ impl pallet_token::RevenueRecycler<AccountId, Balance> for MockRevenue {
 	}
 }
 
-/// The billing peers' stand-in.
+/// The billing peers' stand-in: [`Packer`] packs every block.
 pub struct MockBillingPeers;
 impl BillingPeers<AccountId> for MockBillingPeers {
-	fn billing_peers() -> Vec<AccountId> {
-		BillingPeerSet::get()
+	fn packer() -> Option<AccountId> {
+		Packer::get()
+	}
+	fn packer_weight() -> Weight {
+		<Test as frame_system::Config>::DbWeight::get().reads(3)
 	}
 }
 
@@ -377,7 +381,7 @@ fn reset_stand_ins() {
 	NOTED_BILLS.with(|b| b.borrow_mut().clear());
 	PeersEmission::set(1_000_000 * SPB);
 	BillingEmission::set(21_000 * SPB);
-	BillingPeerSet::set(vec![]);
+	Packer::set(None);
 	Randomness::set(H256::repeat_byte(0x42));
 }
 

@@ -146,15 +146,23 @@ impl pallet_billing_elections::BenchmarkHelper<AccountId> for BenchmarkSetup {
 }
 
 /// What ends with a role when its account starts leaving the registry (or is evicted): a
-/// DApp's instance lease, a billing peer's seat. Only the registry's own calls, which count
+/// DApp's instance lease; a billing peer's seat, and if it was evicted its billing share of the
+/// periods not settled yet. Only the registry's own calls, which count
 /// [`pallet_peers::OnLeaving::weight`], can make a DApp leave; Gosig's equivocation reports evict
-/// billing candidates without counting it (a seat's departure is three reads and a write).
+/// billing candidates without counting it (`EquivocationPenalty` forfeits the share itself).
 pub struct RoleEnds;
 impl pallet_peers::OnLeaving<AccountId> for RoleEnds {
 	fn on_leaving(who: &AccountId, role: RoleKind) {
 		match role {
 			RoleKind::DApp => crate::Pricing::end_lease_of_departed(who),
-			RoleKind::BillingCandidate => crate::BillingElections::note_departure(who),
+			RoleKind::BillingCandidate => {
+				crate::BillingElections::note_departure(who);
+				let evicted = Registrations::<Runtime>::get(who)
+					.is_some_and(|r| matches!(r.status, Status::Leaving { evicted: true, .. }));
+				if evicted {
+					crate::Traffic::forfeit_billing_share(who);
+				}
+			}
 			_ => {}
 		}
 	}
@@ -162,7 +170,9 @@ impl pallet_peers::OnLeaving<AccountId> for RoleEnds {
 		use pallet_billing_elections::WeightInfo as _;
 		use pallet_pricing::WeightInfo as _;
 		let lease = <Runtime as pallet_pricing::Config>::WeightInfo::end_lease();
-		let seat = <Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure();
+		let seat = <Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure()
+			.saturating_add(<Runtime as frame_system::Config>::DbWeight::get().reads(1))
+			.saturating_add(crate::Traffic::forfeit_weight());
 		lease.max(seat)
 	}
 }

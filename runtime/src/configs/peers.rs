@@ -136,7 +136,8 @@ fn raw_key(kind: u8, i: u32) -> [u8; 32] {
 }
 
 /// A billing peer proven to have equivocated is evicted from the peer registry, its candidate
-/// deposit slashed by the eviction share. Billing peers persist their votes before sending
+/// deposit slashed by the eviction share, its billing share of the periods not settled yet
+/// forfeited. Billing peers persist their votes before sending
 /// them, so an honest node never equivocates, even across restarts; two nodes run with one
 /// key are the operator's fault. A genesis billing peer that is not a registered candidate is
 /// only recorded by `pallet-gosig`.
@@ -158,5 +159,8 @@ impl pallet_gosig::OnEquivocation for EquivocationPenalty {
 		) {
 			log::warn!(target: "runtime::peers", "cannot penalize {who:?}: {e:?}");
 		}
+		// Also when it was leaving already (its eviction then tells no one): no billing share
+		// for the periods not settled yet.
+		crate::Traffic::forfeit_billing_share(&who);
 	}
 }

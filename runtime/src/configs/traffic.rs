@@ -47,15 +47,21 @@ impl Get<frame_support::weights::Weight> for SettleWeight {
 	}
 }
 
-/// The billing peers of the era: the accounts of the registered candidates whose Gosig keys are
-/// in the current authority set (a genesis authority without a candidacy is not paid).
+/// Who packed the block being built: the candidate whose Gosig key is at the pre-digest's index
+/// in the authority set, paid only while it is eligible (active, its whole candidate deposit on
+/// hold). A genesis billing peer without a candidacy is not paid.
 pub struct GosigBillingPeers;
 impl pallet_traffic::BillingPeers<AccountId> for GosigBillingPeers {
-	fn billing_peers() -> alloc::vec::Vec<AccountId> {
-		pallet_gosig::Authorities::<Runtime>::get()
-			.iter()
-			.filter_map(pallet_peers::BillingKeyOwner::<Runtime>::get)
-			.collect()
+	fn packer() -> Option<AccountId> {
+		use pallet_billing_elections::BillingCandidates as _;
+		let index = pallet_gosig::Pallet::<Runtime>::pre_digest()?.authority_index;
+		let key = pallet_gosig::Authorities::<Runtime>::get().get(index as usize)?.clone();
+		let who = pallet_peers::BillingKeyOwner::<Runtime>::get(&key)?;
+		super::billing_elections::RegisteredCandidates::is_eligible(&who).then_some(who)
+	}
+	fn packer_weight() -> frame_support::weights::Weight {
+		// The digest, the set, the key's owner, its registration and the required deposit.
+		<Runtime as frame_system::Config>::DbWeight::get().reads(5)
 	}
 }
 

@@ -1,22 +1,42 @@
 //! Helpers shared by the runtime's integration tests.
 
+use codec::{Decode, Encode};
 use frame_support::traits::Hooks;
 use sp_core::{sr25519, Pair};
+use sp_runtime::{Digest, DigestItem};
+use spacebook_gosig_primitives::{PreDigest, GOSIG_ENGINE_ID};
 use spacebook_runtime::{
-	AccountId, Peers, Pricing, Runtime, RuntimeGenesisConfig, RuntimeOrigin, Traffic,
+	AccountId, BillingElections, Peers, Pricing, Runtime, RuntimeGenesisConfig, RuntimeOrigin,
+	Traffic,
 };
 
-/// Run the blocks up to `n` with the hooks the Proof-of-Traffic tests need, as a block runs
-/// them: the traffic pallet's (audit seeds, settlement, pruning) and the pricing pallet's
-/// (cycles, lease re-pricing).
+/// Run the blocks up to `n` with the hooks of the Proof-of-Traffic and election pallets, as a
+/// block runs them: the traffic pallet's (billing share, audit seeds, settlement, pruning), the
+/// pricing pallet's (cycles, lease re-pricing) and the elections' (eras, replacements). Each
+/// block is packed by the billing peer at `packer(block)` (modulo the set's size) in the
+/// authority set of its parent, named in its Gosig pre-digest.
 #[allow(dead_code)]
-pub fn run_to(n: u32) {
+pub fn run_to_packed_by(n: u32, packer: impl Fn(u32) -> u32) {
 	while frame_system::Pallet::<Runtime>::block_number() < n {
 		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
-		frame_system::Pallet::<Runtime>::set_block_number(next);
+		let set = pallet_gosig::Authorities::<Runtime>::get().len() as u32;
+		let pre = PreDigest {
+			round: next.into(),
+			authority_index: packer(next) % set.max(1),
+			vrf_signature: Decode::decode(&mut &[0u8; 96][..]).expect("a canonical encoding"),
+		};
+		let digest = Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] };
+		frame_system::Pallet::<Runtime>::initialize(&next, &Default::default(), &digest);
 		Traffic::on_initialize(next);
 		Pricing::on_initialize(next);
+		BillingElections::on_initialize(next);
 	}
+}
+
+/// [`run_to_packed_by`] with the billing peers packing in turn.
+#[allow(dead_code)]
+pub fn run_to(n: u32) {
+	run_to_packed_by(n, |block| block);
 }
 
 /// Submit `report` signed with the peer key `key`, as a peer's node does (an authorized call).

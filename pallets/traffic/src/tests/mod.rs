@@ -2,6 +2,7 @@
 //! `do_try_state` and total issuance at its end (see `mock::build_and_execute`).
 
 mod audits;
+mod billing_share;
 mod contested;
 mod escrow;
 mod offchain;

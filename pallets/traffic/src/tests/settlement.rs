@@ -1,5 +1,5 @@
-//! Settlement: ranking, the top group's rewards, rollover, the cutoff, paid traffic, the billing
-//! share, the wash-trading cap, bounded work per block, history.
+//! Settlement: ranking, the top group's rewards, rollover, the cutoff, paid traffic, the
+//! wash-trading cap, bounded work per block, history (the billing share: `billing_share.rs`).
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok};
@@ -187,23 +187,6 @@ fn claims_above_paid_traffic_are_not_counted_and_are_penalized() {
 		let n = PeersEmission::get();
 		assert_eq!(free(1), spb(10) + n * 3_000 / 4_000);
 		assert_eq!(free(2), spb(10) + n * 1_000 / 4_000);
-	});
-}
-
-#[test]
-fn the_billing_share_is_split_equally_among_the_billing_peers() {
-	build_and_execute(|| {
-		BillingPeerSet::set(vec![BILLER, BILLER_2]);
-		BillingEmission::set(spb(21_000) + 1);
-		run_to_settled(0);
-		assert_eq!(free(BILLER), spb(10) + spb(10_500));
-		assert_eq!(free(BILLER_2), spb(10) + spb(10_500));
-		assert_eq!(Settled::<Test>::get(0).unwrap().billing_paid, spb(21_000), "dust stays");
-		assert!(events().contains(&Event::BillingRewardPaid {
-			peer: BILLER,
-			period: 0,
-			amount: spb(10_500)
-		}));
 	});
 }
 
