@@ -62,27 +62,36 @@ impl<T: Config> Pallet<T> {
 			candidates.iter().filter(|c| current.contains(&c.key)).count() as u32;
 		let Ranking { elected, backups } = Self::rank(candidates, method);
 		let electable = elected.len() as u32;
-		let mut outcome = EraOutcome { era, method, elected: 0, backups: 0, changed: false };
+		let mut outcome = EraOutcome { era, method, ..Default::default() };
 		let mut ranked = backups;
+		EraNewcomers::<T>::kill();
 		if electable < T::MinElected::get() && electable <= eligible_members {
 			// Fewer than the minimum, and no more than the set still has: keep it.
 			Self::deposit_event(Event::SetKept { era, electable });
 			ranked.splice(0..0, elected);
 		} else {
-			let keys: Vec<T::BillingKey> = elected.iter().map(|(c, _)| c.key.clone()).collect();
+			// The whole ranking, the elected first, should Gosig refuse the set.
+			let in_rank_order: Vec<_> = elected.iter().chain(ranked.iter()).cloned().collect();
+			let seating = Self::seat(elected, ranked, &current);
+			ranked = seating.backups;
+			let keys: Vec<T::BillingKey> =
+				seating.seated.iter().map(|(c, _)| c.key.clone()).collect();
 			let same = keys.len() == current.len() && keys.iter().all(|k| current.contains(k));
 			let change = if same { Ok(()) } else { T::AuthoritySet::change(keys) };
 			match change {
 				Ok(()) => {
 					outcome.changed = !same;
-					outcome.elected = electable;
+					outcome.elected = seating.seated.len() as u32;
+					outcome.newcomers = seating.newcomers;
+					outcome.deferred = seating.deferred;
+					EraNewcomers::<T>::put(seating.newcomers);
 					// The elected set has none of the departed (they are not eligible).
 					Departed::<T>::kill();
 				}
 				Err(e) => {
 					log::error!(target: LOG_TARGET, "era {era}: Gosig refused the set: {e:?}");
 					Self::deposit_event(Event::SetChangeFailed { era });
-					ranked.splice(0..0, elected);
+					ranked = in_rank_order;
 				}
 			}
 		}
@@ -265,10 +274,11 @@ impl<T: Config> Pallet<T> {
 			Departed::<T>::kill();
 			return;
 		}
+		let allowed = Self::replacements_allowed(current.len() as u32, removed);
 		let mut added = 0u32;
 		let mut left = Vec::new();
 		for backup in Backups::<T>::get() {
-			if added < removed
+			if added < allowed
 				&& T::Candidates::is_eligible(&backup.account)
 				&& T::Candidates::registration_of(&backup.account) == Some(backup.registration)
 				&& Backing::<T>::get(&backup.account, backup.registration) >= T::MinBacking::get()
@@ -290,6 +300,7 @@ impl<T: Config> Pallet<T> {
 		match T::AuthoritySet::change(keys) {
 			Ok(()) => {
 				Departed::<T>::kill();
+				EraNewcomers::<T>::mutate(|n| *n = n.saturating_add(added));
 				Backups::<T>::put(BoundedVec::truncate_from(left));
 				Self::deposit_event(Event::BillingPeersReplaced { removed, added });
 			}

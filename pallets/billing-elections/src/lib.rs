@@ -30,6 +30,10 @@
 //!   are the **backups**, ranked. With fewer than [`Config::MinElected`] electable, the set is
 //!   kept unless it has fewer eligible members still. Only candidates backed with at least
 //!   [`Config::MinBacking`] are elected.
+//! - **Turnover**: an era brings at most [`turnover_budget`]`(n)` = `⌊(n − 1) / 3⌋` (at least
+//!   one) new billing peers into a set of `n`, at its election and in replacements together;
+//!   elected candidates beyond it wait at the head of the backups while eligible incumbents keep
+//!   their seats, so that votes alone can never seat more members than Gosig tolerates silent.
 //! - **Ties**: equal backing is broken for a **regional partner** ([`RegionalPartners`], set by
 //!   [`Config::PartnerOrigin`]), then for the older registration.
 //! - **Replacement**: a billing peer that leaves the registry or is evicted (the penalty ladder,
@@ -49,6 +53,7 @@
 extern crate alloc;
 
 pub use pallet::*;
+pub use turnover::turnover_budget;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -60,6 +65,7 @@ mod invariants;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod turnover;
 pub mod types;
 mod voting;
 pub mod weights;
@@ -267,6 +273,11 @@ pub mod pallet {
 	/// The last election's outcome.
 	#[pallet::storage]
 	pub type LastOutcome<T: Config> = StorageValue<_, EraOutcome, OptionQuery>;
+
+	/// The billing peers that entered the authority set since the era's election (at the
+	/// election and as replacements): the era's turnover so far.
+	#[pallet::storage]
+	pub type EraNewcomers<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// Billing peers that left or were evicted, to be replaced at the next block.
 	#[pallet::storage]

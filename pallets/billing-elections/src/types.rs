@@ -119,6 +119,12 @@ pub struct EraOutcome {
 	pub method: ElectionMethod,
 	/// Candidates elected (0 when the set was kept).
 	pub elected: u32,
+	/// Of the set that took over, the billing peers new to it (at most the era's turnover
+	/// budget, see [`crate::turnover_budget`]).
+	pub newcomers: u32,
+	/// Candidates elected by the votes who must wait: the turnover budget was spent, so
+	/// incumbents kept their seats. They lead the backups.
+	pub deferred: u32,
 	/// Backups ranked.
 	pub backups: u32,
 	/// Whether the authority set changed.

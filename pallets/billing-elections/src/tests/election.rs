@@ -22,18 +22,26 @@ fn by_stake_the_most_backed_candidates_are_elected_and_the_rest_ranked() {
 		run_to(ERA - 1);
 		assert_eq!(set_accounts(), vec![11, 12], "nothing changes before the era ends");
 		run_to(ERA);
+		// One newcomer an era into a set of two to four: 14 waits at the head of the backups.
+		assert_eq!(elected_in_rank_order(), vec![11, 12, 13]);
+		assert_eq!(backups(), vec![(14, 175), (15, 150), (16, 150)]);
+		let outcome = LastOutcome::<Test>::get().unwrap();
+		assert_eq!((outcome.elected, outcome.newcomers, outcome.deferred), (3, 1, 1));
+		run_to(2 * ERA);
 		assert_eq!(elected_in_rank_order(), vec![11, 12, 13, 14]);
 		assert_eq!(backups(), vec![(15, 150), (16, 150)]);
 		let outcome = EraOutcome {
-			era: 1,
+			era: 2,
 			method: ElectionMethod::TopByStake,
 			elected: 4,
+			newcomers: 1,
+			deferred: 0,
 			backups: 2,
 			changed: true,
 		};
 		assert_eq!(LastOutcome::<Test>::get(), Some(outcome));
 		assert!(events().contains(&Event::NewEra { outcome }));
-		assert_eq!((CurrentEra::<Test>::get(), EraStart::<Test>::get()), (1, ERA));
+		assert_eq!((CurrentEra::<Test>::get(), EraStart::<Test>::get()), (2, 2 * ERA));
 	});
 }
 
@@ -45,6 +53,8 @@ fn phragmen_gives_a_minority_its_proportional_seat() {
 		assert_ok!(vote(1, &[(11, 175), (12, 175), (13, 175), (14, 175)]));
 		assert_ok!(vote(2, &[(15, 150), (16, 150)]));
 		run_to(ERA);
+		assert_eq!(elected_in_rank_order(), vec![11, 12, 15], "one newcomer an era");
+		run_to(2 * ERA);
 		// Elected in the algorithm's order: 11, 12, then the minority's 15, then 13.
 		assert_eq!(elected_in_rank_order(), vec![11, 12, 15, 13]);
 		assert_eq!(backups(), vec![(14, 175), (16, 150)]);
@@ -63,7 +73,8 @@ fn ties_go_to_regional_partners_then_to_older_registrations() {
 			{
 				assert_ok!(vote(voter, &[(candidate, amount)]));
 			}
-			run_to(ERA);
+			// Two eras: one newcomer an era.
+			run_to(2 * ERA);
 			assert_eq!(set_accounts(), vec![11, 12, 13, 14], "{method:?}: 14 registered first");
 			assert_eq!(backups()[0], (15, 50));
 			assert_ok!(BillingElections::set_regional_partner(RuntimeOrigin::root(), 15, true));
@@ -71,10 +82,10 @@ fn ties_go_to_regional_partners_then_to_older_registrations() {
 				events().last(),
 				Some(&Event::RegionalPartnerSet { candidate: 15, partner: true })
 			);
-			run_to(2 * ERA);
+			run_to(3 * ERA);
 			assert_eq!(set_accounts(), vec![11, 12, 13, 15], "{method:?}: the partner wins");
 			assert_ok!(BillingElections::set_regional_partner(RuntimeOrigin::root(), 15, false));
-			run_to(3 * ERA);
+			run_to(4 * ERA);
 			assert_eq!(set_accounts(), vec![11, 12, 13, 14], "{method:?}: no longer a partner");
 		});
 	}
@@ -136,7 +147,7 @@ fn an_election_the_set_cannot_take_yet_is_tried_at_the_next_block() {
 		assert_eq!(CurrentEra::<Test>::get(), 0);
 		assert_eq!(set_accounts(), vec![11, 12]);
 		run_to(ERA + 1);
-		assert_eq!(set_accounts(), vec![13, 14]);
+		assert_eq!(set_accounts(), vec![11, 13], "one newcomer an era; 11 keeps its seat");
 		assert_eq!((CurrentEra::<Test>::get(), EraStart::<Test>::get()), (1, ERA + 1));
 	});
 }
@@ -148,7 +159,7 @@ fn the_genesis_sets_the_era_length_and_governance_the_method() {
 		assert_eq!(EraLength::<Test>::get(), 4);
 		assert_ok!(vote(1, &[(13, 100), (14, 100)]));
 		run_to(4);
-		assert_eq!(set_accounts(), vec![13, 14]);
+		assert_eq!(set_accounts(), vec![11, 13], "one newcomer an era");
 		assert_noop!(
 			BillingElections::set_election_method(
 				RuntimeOrigin::signed(1),
@@ -186,7 +197,8 @@ fn at_most_max_elected_and_max_backups() {
 				chunk.iter().map(|c| (*c, 10 + u128::from(*c))).collect();
 			assert_ok!(vote(voter, &votes));
 		}
-		run_to(ERA);
+		// The set grows by the turnover budget: 3 members at the first era, 4 at the second.
+		run_to(2 * ERA);
 		assert_eq!(Gosig::authorities().len(), MAX_ELECTED as usize);
 		assert_eq!(Backups::<Test>::get().len(), MAX_BACKUPS as usize);
 	});
@@ -207,8 +219,8 @@ fn a_set_gosig_refuses_is_kept_for_the_era() {
 		// The would-be elected lead the backups.
 		assert_eq!(backups()[..2], [(13, 100), (14, 90)]);
 		refuse_sets(false);
-		run_to(2 * ERA);
-		assert_eq!(set_accounts(), vec![13, 14]);
+		run_to(3 * ERA);
+		assert_eq!(set_accounts(), vec![13, 14], "in two eras: one newcomer an era");
 	});
 }
 

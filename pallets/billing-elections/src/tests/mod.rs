@@ -2,4 +2,5 @@
 
 mod election;
 mod replacement;
+mod turnover;
 mod voting;

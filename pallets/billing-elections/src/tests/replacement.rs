@@ -3,12 +3,21 @@
 use crate::{mock::*, *};
 use frame_support::assert_ok;
 
-/// Elect 11..=14 by stake, with 15 and 16 as backed backups (15 first).
+/// The era from which the tests replace: the set of four is complete and the era's turnover
+/// budget unspent.
+const SETTLED: u64 = 3 * ERA;
+
+/// Elect 11..=14 by stake, with 15 and 16 as backed backups (15 first). The set fills one
+/// newcomer an era (the turnover budget of a set of two to four): 13 at the first era, 14 at
+/// the second; the third elects the same set and leaves its budget for replacements.
 fn elect_four_with_two_backups() {
 	assert_ok!(vote(1, &[(11, 100), (12, 100), (13, 100)]));
 	assert_ok!(vote(2, &[(14, 100), (15, 60), (16, 50)]));
 	run_to(ERA);
+	assert_eq!(set_accounts(), vec![11, 12, 13]);
+	run_to(SETTLED);
 	assert_eq!(set_accounts(), vec![11, 12, 13, 14]);
+	assert_eq!(EraNewcomers::<Test>::get(), 0);
 }
 
 #[test]
@@ -21,7 +30,7 @@ fn a_departed_billing_peer_is_replaced_by_the_best_backup_at_the_next_block() {
 		BillingElections::note_departure(&12);
 		assert_eq!(Departed::<Test>::get().into_inner(), vec![12 + KEY_OFFSET], "noted once");
 		assert_eq!(set_accounts(), vec![11, 12, 13, 14], "not in the block it departed");
-		run_to(ERA + 1);
+		run_to(SETTLED + 1);
 		assert_eq!(set_accounts(), vec![11, 13, 14, 15]);
 		assert!(events().contains(&Event::BillingPeersReplaced { removed: 1, added: 1 }));
 		assert!(Departed::<Test>::get().is_empty());
@@ -42,7 +51,7 @@ fn a_departure_outside_the_set_changes_nothing() {
 		BillingElections::note_departure(&99);
 		assert!(Departed::<Test>::get().is_empty());
 		let before = changes();
-		run_to(ERA + 2);
+		run_to(SETTLED + 2);
 		assert_eq!(changes(), before);
 	});
 }
@@ -58,7 +67,7 @@ fn without_an_eligible_backup_the_set_shrinks_but_never_empties() {
 			set_candidate(peer, false, false);
 			BillingElections::note_departure(&peer);
 		}
-		run_to(ERA + 1);
+		run_to(SETTLED + 1);
 		// 15 is suspended: 16 takes one place, none is left for the other.
 		assert_eq!(set_accounts(), vec![13, 14, 16]);
 		assert!(events().contains(&Event::BillingPeersReplaced { removed: 2, added: 1 }));
@@ -67,7 +76,7 @@ fn without_an_eligible_backup_the_set_shrinks_but_never_empties() {
 			BillingElections::note_departure(&peer);
 		}
 		let before = changes();
-		run_to(ERA + 2);
+		run_to(SETTLED + 2);
 		assert_eq!(set_accounts(), vec![13, 14, 16], "never an empty set");
 		assert_eq!(changes(), before);
 		assert_eq!(Departed::<Test>::get().len(), 3, "the departures wait for a backup");
@@ -77,7 +86,7 @@ fn without_an_eligible_backup_the_set_shrinks_but_never_empties() {
 		Backups::<Test>::mutate(|b| {
 			b.try_push(Ranked { account: 17, registration: 17, backing: 100 * SPB }).unwrap()
 		});
-		run_to(ERA + 3);
+		run_to(SETTLED + 3);
 		assert_eq!(set_accounts(), vec![17]);
 		assert!(Departed::<Test>::get().is_empty());
 	});
@@ -89,13 +98,13 @@ fn a_replacement_the_set_cannot_take_yet_waits_for_the_next_block() {
 		elect_four_with_two_backups();
 		set_candidate(13, false, false);
 		BillingElections::note_departure(&13);
-		System::set_block_number(ERA + 1);
+		System::set_block_number(SETTLED + 1);
 		block_set_change();
 		use frame_support::traits::Hooks;
-		BillingElections::on_initialize(ERA + 1);
+		BillingElections::on_initialize(SETTLED + 1);
 		assert_eq!(set_accounts(), vec![11, 12, 13, 14]);
 		assert_eq!(Departed::<Test>::get().len(), 1, "waiting for a block that can change");
-		run_to(ERA + 2);
+		run_to(SETTLED + 2);
 		assert_eq!(set_accounts(), vec![11, 12, 14, 15]);
 	});
 }
@@ -105,10 +114,10 @@ fn a_replacement_the_set_cannot_take_yet_waits_for_the_next_block() {
 fn an_election_in_the_block_after_a_departure_replaces_it_too() {
 	test_with(ElectionMethod::TopByStake, || {
 		elect_four_with_two_backups();
-		run_to(2 * ERA - 1);
+		run_to(SETTLED + ERA - 1);
 		set_candidate(11, false, false);
 		BillingElections::note_departure(&11);
-		run_to(2 * ERA);
+		run_to(SETTLED + ERA);
 		assert_eq!(set_accounts(), vec![12, 13, 14, 15]);
 		assert!(Departed::<Test>::get().is_empty());
 	});
@@ -123,7 +132,7 @@ fn a_backup_whose_votes_moved_away_is_skipped() {
 		assert_ok!(vote(2, &[(14, 100), (16, 110)]));
 		set_candidate(11, false, false);
 		BillingElections::note_departure(&11);
-		run_to(ERA + 1);
+		run_to(SETTLED + 1);
 		assert_eq!(set_accounts(), vec![12, 13, 14, 16]);
 	});
 }
