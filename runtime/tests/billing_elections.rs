@@ -20,8 +20,19 @@ fn account(seed: &str) -> AccountId {
 	sr25519::Pair::from_string(seed, None).unwrap().public().into()
 }
 
+fn key_pair(i: u32) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//CandidateKey{i}"), None).unwrap()
+}
+
 fn key(i: u32) -> GosigId {
-	sr25519::Pair::from_string(&format!("//CandidateKey{i}"), None).unwrap().public().into()
+	key_pair(i).public().into()
+}
+
+/// `who` stands as a candidate with the `i`-th key, proving it holds it.
+fn stand(who: &AccountId, i: u32) -> sp_runtime::DispatchResult {
+	use sp_core::proof_of_possession::ProofOfPossessionGenerator;
+	let proof = key_pair(i).generate_proof_of_possession(&Peers::billing_key_statement(who));
+	Peers::register_billing_candidate(RuntimeOrigin::signed(who.clone()), key(i), proof.into())
 }
 
 fn billing_rewards(period: u32) -> Vec<(AccountId, u32)> {
@@ -54,8 +65,7 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 			(0..25).map(|i| account(&format!("//Candidate{i}"))).collect();
 		for (i, who) in candidates.iter().enumerate() {
 			Balances::set_balance(who, 200_000 * SPB);
-			Peers::register_billing_candidate(RuntimeOrigin::signed(who.clone()), key(i as u32))
-				.expect("a funded account stands");
+			stand(who, i as u32).expect("a funded account stands");
 			let voter = account(&format!("//Voter{i}"));
 			Balances::set_balance(&voter, 20_000 * SPB);
 			let votes = vec![(who.clone(), (10_000 + i as u128) * SPB)];

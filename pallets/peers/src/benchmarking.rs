@@ -128,10 +128,16 @@ mod benchmarks {
 	#[benchmark]
 	fn register_billing_candidate() {
 		let who = funded::<T>("candidate", 0);
-		let key = T::BenchmarkHelper::billing_key(0);
+		// A key the benchmark's keystore holds, to prove possession (the signature check is
+		// part of the call's weight).
+		let key = T::BillingKey::generate_pair(None);
+		let statement = sp_application_crypto::sp_core::proof_of_possession::statement_of_ownership(
+			&Pallet::<T>::billing_key_statement(&who),
+		);
+		let proof = key.sign(&statement).expect("the keystore holds the key");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), key);
+		_(RawOrigin::Signed(who.clone()), key, proof);
 
 		assert!(Registrations::<T>::contains_key(&who));
 	}

@@ -137,6 +137,8 @@ pub type CreditOf<T> =
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 /// A professional peer as [`Pallet::professional_peers`] lists it: account, endpoint, active.
 pub type ProfessionalListing<T> = (<T as frame_system::Config>::AccountId, Endpoint<T>, bool);
+/// A billing key's proof of possession: its signature of [`Pallet::billing_key_statement`].
+pub type BillingKeyProof<T> = <<T as Config>::BillingKey as RuntimeAppPublic>::Signature;
 /// The signature of a heartbeat.
 pub type HeartbeatSignature<T> = <<T as Config>::PeerKey as RuntimeAppPublic>::Signature;
 
@@ -160,13 +162,12 @@ pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey, BlockNumber> {
 	fn on_reward(who: &AccountId, amount: Balance) -> Balance;
 }
 
-/// Makes distinct client and billing keys for the benchmarks.
+/// Makes distinct client keys for the benchmarks (billing keys come from the keystore, to sign
+/// their proofs of possession).
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<ClientKey, BillingKey> {
+pub trait BenchmarkHelper<ClientKey> {
 	/// The `i`-th client key.
 	fn client_key(i: u32) -> ClientKey;
-	/// The `i`-th billing key.
-	fn billing_key(i: u32) -> BillingKey;
 }
 
 /// The penalty ladder, for pallets that detect offences.
@@ -224,8 +225,14 @@ pub mod pallet {
 		/// The key type of a DApp's client keys, which sign traffic receipts.
 		type ClientKey: Member + Parameter + Ord + MaxEncodedLen;
 
-		/// The Gosig key a billing-peer candidate would validate with.
-		type BillingKey: Member + Parameter + Ord + MaxEncodedLen + MaybeSerializeDeserialize;
+		/// The Gosig key a billing-peer candidate would validate with; a candidate proves it
+		/// holds it ([`Pallet::billing_key_statement`]).
+		type BillingKey: Member
+			+ Parameter
+			+ RuntimeAppPublic
+			+ Ord
+			+ MaxEncodedLen
+			+ MaybeSerializeDeserialize;
 
 		/// Whether a Gosig key is in the current billing-peer authority set: a candidate that
 		/// validates cannot leave, nor get its deposit back, until it is out of the set.
@@ -334,7 +341,7 @@ pub mod pallet {
 
 		/// Makes keys for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::ClientKey, Self::BillingKey>;
+		type BenchmarkHelper: BenchmarkHelper<Self::ClientKey>;
 	}
 
 	#[pallet::pallet]
@@ -590,6 +597,9 @@ pub mod pallet {
 		TooManyClientKeys,
 		/// The Gosig key belongs to another candidate already.
 		BillingKeyInUse,
+		/// The proof of possession is not the Gosig key's signature of this account's
+		/// statement on this chain ([`Pallet::billing_key_statement`]).
+		BadBillingKeyProof,
 		/// A common peer can attach only to an active professional peer.
 		UnknownAttachTarget,
 		/// The account cannot put the required deposit on hold.
@@ -829,6 +839,10 @@ pub mod pallet {
 		///   [`Config::MaxBillingCandidates`] candidates are registered (leaving ones count
 		///   until their exit finishes).
 		/// - `billing_key`: the Gosig key it would validate with; not another candidate's.
+		/// - `proof`: the key's proof of possession, its signature of
+		///   [`Pallet::billing_key_statement`] (`"POP_"` and this chain's genesis hash and the
+		///   account, as `sp_core`'s `generate_proof_of_possession` signs it): a candidacy
+		///   cannot name a key nobody holds, nor another operator's key.
 		///
 		/// Emits [`Event::Registered`].
 		///
@@ -838,8 +852,13 @@ pub mod pallet {
 		pub fn register_billing_candidate(
 			origin: OriginFor<T>,
 			billing_key: T::BillingKey,
+			proof: BillingKeyProof<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(
+				Self::billing_key_proof_is_valid(&who, &billing_key, &proof),
+				Error::<T>::BadBillingKeyProof
+			);
 			Self::do_register_billing_candidate(&who, billing_key)
 		}
 

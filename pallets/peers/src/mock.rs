@@ -10,10 +10,8 @@ use frame_support::{
 	traits::{fungible::Balanced, ConstU128, ConstU32, ConstU8, VariantCountOf},
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
-use sp_runtime::{
-	testing::{TestXt, UintAuthorityId},
-	BuildStorage, Perbill,
-};
+pub use sp_runtime::testing::UintAuthorityId;
+use sp_runtime::{testing::TestXt, BuildStorage, Perbill};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 /// An account id in the mock.
@@ -136,10 +134,27 @@ impl OnUnbalanced<CreditOf<Test>> for ToPool {
 
 /// The Gosig authority set's stand-in: the billing keys in [`BillingAuthoritySet`].
 pub struct IsBillingAuthority;
-impl frame_support::traits::Contains<u64> for IsBillingAuthority {
-	fn contains(key: &u64) -> bool {
-		BillingAuthoritySet::get().contains(key)
+impl frame_support::traits::Contains<UintAuthorityId> for IsBillingAuthority {
+	fn contains(key: &UintAuthorityId) -> bool {
+		BillingAuthoritySet::get().contains(&key.0)
 	}
+}
+
+/// `key`'s proof of possession for `who`'s candidacy on this chain.
+pub fn billing_key_proof(who: AccountId, key: u64) -> sp_runtime::testing::TestSignature {
+	use sp_runtime::RuntimeAppPublic;
+	let statement =
+		sp_core::proof_of_possession::statement_of_ownership(&Peers::billing_key_statement(&who));
+	UintAuthorityId(key).sign(&statement).expect("test keys sign")
+}
+
+/// `who` stands as a billing-peer candidate with the Gosig key `key`, proving it holds it.
+pub fn stand(who: AccountId, key: u64) -> frame_support::dispatch::DispatchResult {
+	Peers::register_billing_candidate(
+		RuntimeOrigin::signed(who),
+		UintAuthorityId(key),
+		billing_key_proof(who, key),
+	)
 }
 
 parameter_types! {
@@ -171,7 +186,7 @@ impl pallet_peers::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type PeerKey = UintAuthorityId;
 	type ClientKey = u64;
-	type BillingKey = u64;
+	type BillingKey = UintAuthorityId;
 	type BillingAuthorities = IsBillingAuthority;
 	type AdmissionOrigin = EnsureSignedBy<Foundation, AccountId>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -205,12 +220,9 @@ impl pallet_peers::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchKeys;
 #[cfg(feature = "runtime-benchmarks")]
-impl BenchmarkHelper<u64, u64> for BenchKeys {
+impl BenchmarkHelper<u64> for BenchKeys {
 	fn client_key(i: u32) -> u64 {
 		u64::from(i) + 1_000_000
-	}
-	fn billing_key(i: u32) -> u64 {
-		u64::from(i) + 2_000_000
 	}
 }
 

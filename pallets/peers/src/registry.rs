@@ -100,6 +100,27 @@ impl<T: Config> Pallet<T> {
 		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit)
 	}
 
+	/// What a billing key signs to prove that `who`'s candidacy holds it on this chain:
+	/// `("spacebook/billing-candidate", genesis hash, who)`, SCALE-encoded. The signature is a
+	/// proof of possession (`sp_core`'s `statement_of_ownership` prefixes it with `"POP_"`), so
+	/// it can be confused with no Gosig vote, and it is bound to the account and the chain.
+	pub fn billing_key_statement(who: &T::AccountId) -> Vec<u8> {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		(b"spacebook/billing-candidate", genesis, who).encode()
+	}
+
+	/// Whether `proof` is `key`'s proof of possession for `who` on this chain.
+	pub fn billing_key_proof_is_valid(
+		who: &T::AccountId,
+		key: &T::BillingKey,
+		proof: &BillingKeyProof<T>,
+	) -> bool {
+		let statement = sp_application_crypto::sp_core::proof_of_possession::statement_of_ownership(
+			&Self::billing_key_statement(who),
+		);
+		key.verify(&statement, proof)
+	}
+
 	/// The account of the billing-peer candidate whose Gosig key is `key`.
 	pub fn candidate_of_billing_key(key: &T::BillingKey) -> Option<T::AccountId> {
 		BillingKeyOwner::<T>::get(key)

@@ -130,14 +130,22 @@ impl pallet_billing_elections::Config for Runtime {
 pub struct BenchmarkSetup;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_billing_elections::BenchmarkHelper<AccountId> for BenchmarkSetup {
-	fn register_candidate(who: &AccountId, i: u32) {
+	fn register_candidate(who: &AccountId, _i: u32) {
 		use frame_support::traits::fungible::Mutate;
 		crate::Balances::set_balance(who, 1_000_000 * SPB);
-		let mut raw = [3u8; 32];
-		raw[..4].copy_from_slice(&i.to_le_bytes());
-		let key: GosigId = sp_core::sr25519::Public::from_raw(raw).into();
-		crate::Peers::register_billing_candidate(crate::RuntimeOrigin::signed(who.clone()), key)
-			.expect("a funded account stands as a candidate");
+		use sp_runtime::RuntimeAppPublic;
+		// A key the benchmark's keystore holds, to prove possession.
+		let key = GosigId::generate_pair(None);
+		let statement = sp_core::proof_of_possession::statement_of_ownership(
+			&crate::Peers::billing_key_statement(who),
+		);
+		let proof = key.sign(&statement).expect("the keystore holds the key");
+		crate::Peers::register_billing_candidate(
+			crate::RuntimeOrigin::signed(who.clone()),
+			key,
+			proof,
+		)
+		.expect("a funded account stands as a candidate");
 	}
 	fn fund(who: &AccountId) {
 		use frame_support::traits::fungible::Mutate;

@@ -171,7 +171,7 @@ fn service_peers_are_removed_by_the_foundation() {
 #[test]
 fn a_validating_candidate_leaves_but_keeps_its_deposit_until_out_of_the_set() {
 	build_and_execute(|| {
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		assert_ok!(stand(CANDIDATE, 7));
 		BillingAuthoritySet::set(vec![7]);
 		// Leaving while validating: the elections replace it (issue 16); the exit waits.
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(CANDIDATE)));
@@ -184,7 +184,7 @@ fn a_validating_candidate_leaves_but_keeps_its_deposit_until_out_of_the_set() {
 		BillingAuthoritySet::set(vec![]);
 		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), CANDIDATE));
 		// Registered again, then evicted while validating: the same.
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		assert_ok!(stand(CANDIDATE, 7));
 		BillingAuthoritySet::set(vec![7]);
 		// Evicted while validating: the rest of its deposit stays until it is out of the set.
 		assert_ok!(<Peers as Penalties<AccountId>>::penalize(
@@ -209,20 +209,14 @@ fn a_validating_candidate_leaves_but_keeps_its_deposit_until_out_of_the_set() {
 fn billing_candidates_are_bounded() {
 	build_and_execute(|| {
 		for (who, key) in [(CANDIDATE, 7), (PRO, 8), (PRO_2, 9)] {
-			assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(who), key));
+			assert_ok!(stand(who, key));
 		}
-		assert_noop!(
-			Peers::register_billing_candidate(RuntimeOrigin::signed(COMMON), 10),
-			Error::<Test>::TooManyCandidates
-		);
+		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
-		assert_noop!(
-			Peers::register_billing_candidate(RuntimeOrigin::signed(COMMON), 10),
-			Error::<Test>::TooManyCandidates
-		);
+		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
 		go_to(1 + EXIT_DELAY);
 		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), PRO));
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(COMMON), 10));
+		assert_ok!(stand(COMMON, 10));
 	});
 }
 
@@ -248,12 +242,12 @@ fn a_registration_keeps_the_account_alive() {
 #[test]
 fn a_candidate_leaves_and_its_gosig_key_is_freed() {
 	build_and_execute(|| {
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		assert_ok!(stand(CANDIDATE, 7));
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(CANDIDATE)));
 		go_to(1 + EXIT_DELAY);
 		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(CANDIDATE), CANDIDATE));
-		assert!(BillingKeyOwner::<Test>::get(7).is_none());
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 7));
+		assert!(BillingKeyOwner::<Test>::get(UintAuthorityId(7)).is_none());
+		assert_ok!(stand(PRO, 7));
 	});
 }
 

@@ -194,7 +194,7 @@ fn warnings_are_forgotten_after_the_expiry() {
 #[test]
 fn an_evict_level_offence_evicts_at_once() {
 	build_and_execute(|| {
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 7));
+		assert_ok!(stand(CANDIDATE, 7));
 		let pool_before = free(POOL);
 		assert_eq!(
 			<Peers as Penalties<AccountId>>::penalize(

@@ -69,13 +69,53 @@ fn a_dapp_registers_with_client_keys_and_its_deposit() {
 #[test]
 fn a_billing_candidate_registers_with_its_gosig_key() {
 	build_and_execute(|| {
-		assert_ok!(Peers::register_billing_candidate(RuntimeOrigin::signed(CANDIDATE), 77));
-		assert_eq!(BillingKeyOwner::<Test>::get(77), Some(CANDIDATE));
+		assert_ok!(stand(CANDIDATE, 77));
+		assert_eq!(BillingKeyOwner::<Test>::get(UintAuthorityId(77)), Some(CANDIDATE));
 		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), CANDIDATE_DEPOSIT);
+		assert_noop!(stand(PRO, 77), Error::<Test>::BillingKeyInUse);
+	});
+}
+
+/// A candidacy must prove it holds its Gosig key: a key nobody holds (a silent seat), another
+/// operator's key, a proof made for another account or another chain, or a plain signature a
+/// billing peer made for something else are refused, and nothing is held.
+#[test]
+fn a_candidacy_without_a_proof_of_possession_of_its_key_is_refused() {
+	use sp_runtime::{testing::TestSignature, RuntimeAppPublic};
+	build_and_execute(|| {
+		let candidacy = |who, key, proof| {
+			Peers::register_billing_candidate(
+				RuntimeOrigin::signed(who),
+				UintAuthorityId(key),
+				proof,
+			)
+		};
+		let statement = |who| {
+			sp_core::proof_of_possession::statement_of_ownership(&Peers::billing_key_statement(
+				&who,
+			))
+		};
+		// Signed by another key.
+		let forged = UintAuthorityId(78).sign(&statement(CANDIDATE)).unwrap();
+		assert_noop!(candidacy(CANDIDATE, 77, forged), Error::<Test>::BadBillingKeyProof);
+		// The key's proof for another account, replayed.
 		assert_noop!(
-			Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 77),
-			Error::<Test>::BillingKeyInUse
+			candidacy(CANDIDATE, 77, billing_key_proof(PRO, 77)),
+			Error::<Test>::BadBillingKeyProof
 		);
+		// Made on another chain (another genesis hash).
+		let elsewhere = sp_core::proof_of_possession::statement_of_ownership(
+			&(b"spacebook/billing-candidate", sp_core::H256::repeat_byte(9), CANDIDATE).encode(),
+		);
+		assert_noop!(
+			candidacy(CANDIDATE, 77, TestSignature(77, elsewhere)),
+			Error::<Test>::BadBillingKeyProof
+		);
+		// A plain signature of the statement, without the proof-of-possession context.
+		let plain = UintAuthorityId(77).sign(&Peers::billing_key_statement(&CANDIDATE)).unwrap();
+		assert_noop!(candidacy(CANDIDATE, 77, plain), Error::<Test>::BadBillingKeyProof);
+		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), 0);
+		assert_ok!(stand(CANDIDATE, 77));
 	});
 }
 
@@ -121,7 +161,7 @@ fn the_foundation_admits_scheduling_and_routing_peers() {
 #[test]
 fn genesis_registers_candidates_and_service_peers() {
 	let config = GenesisConfig::<Test> {
-		billing_candidates: vec![(CANDIDATE, 7)],
+		billing_candidates: vec![(CANDIDATE, UintAuthorityId(7))],
 		service_peers: vec![(
 			SCHEDULER,
 			ServiceKind::Scheduling,
@@ -130,9 +170,9 @@ fn genesis_registers_candidates_and_service_peers() {
 		)],
 	};
 	execute_with(config, || {
-		assert_eq!(record(CANDIDATE).role, Role::BillingCandidate { billing_key: 7 });
+		assert_eq!(record(CANDIDATE).role, Role::BillingCandidate { billing_key: UintAuthorityId(7) });
 		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), CANDIDATE_DEPOSIT);
-		assert_eq!(Peers::candidate_of_billing_key(&7), Some(CANDIDATE));
+		assert_eq!(Peers::candidate_of_billing_key(&UintAuthorityId(7)), Some(CANDIDATE));
 		assert_eq!(record(SCHEDULER).role.kind(), RoleKind::Scheduling);
 		assert_eq!(held(SCHEDULER, RoleKind::Scheduling), SERVICE_DEPOSIT);
 		assert_eq!(RoleCount::<Test>::get(RoleKind::Scheduling), 1);
@@ -166,10 +206,7 @@ fn one_role_per_account() {
 			Peers::register_dapp(RuntimeOrigin::signed(PRO), name("x"), keys(&[1])),
 			Error::<Test>::AlreadyRegistered
 		);
-		assert_noop!(
-			Peers::register_billing_candidate(RuntimeOrigin::signed(PRO), 1),
-			Error::<Test>::AlreadyRegistered
-		);
+		assert_noop!(stand(PRO, 1), Error::<Test>::AlreadyRegistered);
 	});
 }
 
