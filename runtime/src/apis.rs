@@ -15,9 +15,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	opaque::SessionKeys, AccountId, Balance, Block, BlockNumber, Executive, Gosig, InherentDataExt,
-	Nonce, Peers, Pricing, Runtime, RuntimeCall, RuntimeGenesisConfig, System, Token, Traffic,
-	TransactionPayment, VERSION,
+	opaque::SessionKeys, AccountId, Balance, BillingElections, Block, BlockNumber, Executive,
+	Gosig, InherentDataExt, Nonce, Peers, Pricing, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	System, Token, Traffic, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -238,6 +238,38 @@ impl_runtime_apis! {
 					})
 					.collect(),
 			}
+		}
+	}
+
+	impl pallet_billing_elections_runtime_api::BillingElectionsApi<
+		Block,
+		AccountId,
+		spacebook_gosig_primitives::AuthorityId,
+		BlockNumber,
+	> for Runtime {
+		fn election() -> pallet_billing_elections_runtime_api::ElectionView<
+			AccountId,
+			spacebook_gosig_primitives::AuthorityId,
+			BlockNumber,
+		> {
+			BillingElections::election_view()
+		}
+
+		fn candidates() -> Vec<
+			pallet_billing_elections_runtime_api::CandidateView<
+				AccountId,
+				spacebook_gosig_primitives::AuthorityId,
+			>,
+		> {
+			BillingElections::candidates_view()
+		}
+
+		fn voter(who: AccountId) -> pallet_billing_elections_runtime_api::VoterView<AccountId, BlockNumber> {
+			BillingElections::voter_view(&who)
+		}
+
+		fn projected() -> pallet_billing_elections_runtime_api::Projection<AccountId> {
+			BillingElections::projection()
 		}
 	}
 

@@ -103,6 +103,31 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 			(21, 5, 8, true)
 		);
 
+		// What wallets, explorers and the CLI read (`BillingElectionsApi`).
+		{
+			use pallet_billing_elections_runtime_api::{
+				runtime_decl_for_billing_elections_api::BillingElectionsApiV1, Seat,
+			};
+			use spacebook_runtime::{Block, BlockNumber};
+			let view = <Runtime as BillingElectionsApiV1<Block, AccountId, GosigId, BlockNumber>>::election();
+			assert_eq!((view.era, view.era_start, view.next_election_at), (6, era, era + 100));
+			assert_eq!(view.billing_peers.len(), 21);
+			assert_eq!(view.billing_peers[0], (key(24), Some(candidates[24].clone())));
+			assert_eq!(view.backups.len(), 8);
+			let all = <Runtime as BillingElectionsApiV1<Block, AccountId, GosigId, BlockNumber>>::candidates();
+			assert_eq!(all.len(), 29, "the 25 and the genesis billing peers");
+			assert_eq!(all[0].account, candidates[24]);
+			assert_eq!((all[0].seat, all[0].projected_rank), (Seat::BillingPeer(0), Some(1)));
+			let projected = <Runtime as BillingElectionsApiV1<Block, AccountId, GosigId, BlockNumber>>::projected();
+			assert_eq!(projected.billing_peers.len(), 21);
+			assert_eq!((projected.newcomers, projected.kept), (0, false), "the same set again");
+			let voter = <Runtime as BillingElectionsApiV1<Block, AccountId, GosigId, BlockNumber>>::voter(
+				account("//Voter24"),
+			);
+			assert_eq!(voter.votes, vec![(candidates[24].clone(), 10_024 * SPB, true)]);
+			assert_eq!(voter.locked, 10_024 * SPB);
+		}
+
 		// The most backed billing peer (index 0 of the set) packs the first blocks of the
 		// era's period; then the committee (root for now) evicts it.
 		let evicted = candidates[24].clone();

@@ -10,6 +10,18 @@ use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
 /// A candidate with the SPB voters gave its registration.
 pub type Backed<AccountId, BillingKey> = (Candidate<AccountId, BillingKey>, u128);
 
+/// What counting the votes now decides ([`Pallet::count_votes`]).
+pub struct Count<AccountId, BillingKey> {
+	/// How many the method elected (before the turnover budget).
+	pub electable: u32,
+	/// Every ranked candidate, the elected first, in rank order.
+	pub in_rank_order: Vec<Backed<AccountId, BillingKey>>,
+	/// Who would take the seats; `None` when the set is kept (too few electable).
+	pub seating: Option<crate::turnover::Seating<AccountId, BillingKey>>,
+	/// The set's keys now.
+	pub current: Vec<BillingKey>,
+}
+
 /// An election's result: the elected in rank order, then the backups in rank order.
 pub struct Ranking<AccountId, BillingKey> {
 	/// The candidates elected, best first.
@@ -41,60 +53,73 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Count the votes and begin era `CurrentEra + 1` at block `n`: the elected become the
-	/// authority set, unless too few can be elected or Gosig refuses the set (then it is kept
-	/// for the era and every ranked candidate is a backup).
-	pub(crate) fn elect(n: BlockNumberFor<T>) -> Weight {
-		let era = CurrentEra::<T>::get().saturating_add(1);
-		let method = Method::<T>::get();
+	/// Count the votes as an era's election would now, without changing anything: the rank,
+	/// the keep rule and the turnover budget. The election and the runtime API's projection
+	/// both use it.
+	pub(crate) fn count_votes(method: ElectionMethod) -> Count<T::AccountId, T::BillingKey> {
 		let candidates = Self::bounded_candidates();
-		let count = candidates.len() as u32;
-		let weight = match method {
-			ElectionMethod::Phragmen => T::WeightInfo::elect_phragmen(
-				count,
-				VoterList::<T>::decode_len().unwrap_or(0) as u32,
-			),
-			ElectionMethod::TopByStake => T::WeightInfo::elect_by_stake(count),
-		};
 		let current = T::AuthoritySet::authorities();
 		// The billing peers that could stay: those still eligible.
 		let eligible_members =
 			candidates.iter().filter(|c| current.contains(&c.key)).count() as u32;
 		let Ranking { elected, backups } = Self::rank(candidates, method);
 		let electable = elected.len() as u32;
-		let mut outcome = EraOutcome { era, method, ..Default::default() };
-		let mut ranked = backups;
-		EraNewcomers::<T>::kill();
-		if electable < T::MinElected::get() && electable <= eligible_members {
+		// The whole ranking, the elected first.
+		let in_rank_order: Vec<_> = elected.iter().chain(backups.iter()).cloned().collect();
+		let seating = if electable < T::MinElected::get() && electable <= eligible_members {
 			// Fewer than the minimum, and no more than the set still has: keep it.
-			Self::deposit_event(Event::SetKept { era, electable });
-			ranked.splice(0..0, elected);
+			None
 		} else {
-			// The whole ranking, the elected first, should Gosig refuse the set.
-			let in_rank_order: Vec<_> = elected.iter().chain(ranked.iter()).cloned().collect();
-			let seating = Self::seat(elected, ranked, &current);
-			ranked = seating.backups;
-			let keys: Vec<T::BillingKey> =
-				seating.seated.iter().map(|(c, _)| c.key.clone()).collect();
-			let same = keys.len() == current.len() && keys.iter().all(|k| current.contains(k));
-			let change = if same { Ok(()) } else { T::AuthoritySet::change(keys) };
-			match change {
-				Ok(()) => {
-					outcome.changed = !same;
-					outcome.elected = seating.seated.len() as u32;
-					outcome.newcomers = seating.newcomers;
-					outcome.deferred = seating.deferred;
-					EraNewcomers::<T>::put(seating.newcomers);
-					// The elected set has none of the departed (they are not eligible).
-					Departed::<T>::kill();
-				}
-				Err(e) => {
-					log::error!(target: LOG_TARGET, "era {era}: Gosig refused the set: {e:?}");
-					Self::deposit_event(Event::SetChangeFailed { era });
-					ranked = in_rank_order;
+			Some(Self::seat(elected, backups, &current))
+		};
+		Count { electable, in_rank_order, seating, current }
+	}
+
+	/// Count the votes and begin era `CurrentEra + 1` at block `n`: the elected become the
+	/// authority set, unless too few can be elected or Gosig refuses the set (then it is kept
+	/// for the era and every ranked candidate is a backup).
+	pub(crate) fn elect(n: BlockNumberFor<T>) -> Weight {
+		let era = CurrentEra::<T>::get().saturating_add(1);
+		let method = Method::<T>::get();
+		let Count { electable, in_rank_order, seating, current } = Self::count_votes(method);
+		let weight = match method {
+			ElectionMethod::Phragmen => T::WeightInfo::elect_phragmen(
+				in_rank_order.len() as u32,
+				VoterList::<T>::decode_len().unwrap_or(0) as u32,
+			),
+			ElectionMethod::TopByStake => T::WeightInfo::elect_by_stake(in_rank_order.len() as u32),
+		};
+		let mut outcome = EraOutcome { era, method, ..Default::default() };
+		EraNewcomers::<T>::kill();
+		let ranked = match seating {
+			None => {
+				Self::deposit_event(Event::SetKept { era, electable });
+				in_rank_order
+			}
+			Some(seating) => {
+				let keys: Vec<T::BillingKey> =
+					seating.seated.iter().map(|(c, _)| c.key.clone()).collect();
+				let same = keys.len() == current.len() && keys.iter().all(|k| current.contains(k));
+				let change = if same { Ok(()) } else { T::AuthoritySet::change(keys) };
+				match change {
+					Ok(()) => {
+						outcome.changed = !same;
+						outcome.elected = seating.seated.len() as u32;
+						outcome.newcomers = seating.newcomers;
+						outcome.deferred = seating.deferred;
+						EraNewcomers::<T>::put(seating.newcomers);
+						// The elected set has none of the departed (they are not eligible).
+						Departed::<T>::kill();
+						seating.backups
+					}
+					Err(e) => {
+						log::error!(target: LOG_TARGET, "era {era}: Gosig refused the set: {e:?}");
+						Self::deposit_event(Event::SetChangeFailed { era });
+						in_rank_order
+					}
 				}
 			}
-		}
+		};
 		let backups: Vec<Ranked<T::AccountId>> = ranked
 			.into_iter()
 			.take(T::MaxBackups::get() as usize)

@@ -67,6 +67,7 @@ mod mock;
 mod tests;
 mod turnover;
 pub mod types;
+mod views;
 mod voting;
 pub mod weights;
 
@@ -87,6 +88,8 @@ pub trait BillingCandidates<AccountId, BillingKey> {
 	fn is_eligible(who: &AccountId) -> bool;
 	/// `who`'s Gosig key, while it is registered.
 	fn key_of(who: &AccountId) -> Option<BillingKey>;
+	/// The registered candidate whose Gosig key is `key` (for the runtime API's views).
+	fn account_of(key: &BillingKey) -> Option<AccountId>;
 }
 
 /// Gosig's authority set, as the election changes it.

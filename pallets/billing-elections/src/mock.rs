@@ -131,6 +131,10 @@ impl BillingCandidates<AccountId, u64> for Registry {
 	fn key_of(who: &AccountId) -> Option<u64> {
 		CANDIDATES.with(|c| c.borrow().contains_key(who).then_some(who + KEY_OFFSET))
 	}
+	fn account_of(key: &u64) -> Option<AccountId> {
+		let who = key.checked_sub(KEY_OFFSET)?;
+		CANDIDATES.with(|c| c.borrow().contains_key(&who).then_some(who))
+	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]

@@ -26,7 +26,7 @@ pub fn turnover_budget(size: u32) -> u32 {
 }
 
 /// Who takes the seats of an election.
-pub(crate) struct Seating<AccountId, BillingKey> {
+pub struct Seating<AccountId, BillingKey> {
 	/// The new set, in rank order (the elected who are seated, then the incumbents kept on
 	/// seats the budget left them).
 	pub seated: Vec<Backed<AccountId, BillingKey>>,

@@ -5,34 +5,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::BoundedVec;
 use scale_info::TypeInfo;
 
-/// How an era's billing peers are decided from the votes (a governance parameter: a major
-/// issue, the committee's 7-of-9 motion once it exists). `docs/billing.md` argues the default.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-	TypeInfo,
-	MaxEncodedLen,
-	serde::Serialize,
-	serde::Deserialize,
-)]
-pub enum ElectionMethod {
-	/// Sequential Phragmén (`sp-npos-elections`): each voter's whole stake backs the
-	/// candidates it names, spread by the algorithm so that every group of voters is
-	/// represented in proportion to its stake. The default.
-	#[default]
-	#[codec(index = 0)]
-	Phragmen,
-	/// The candidates with the most votes, each counting the SPB voters gave it.
-	#[codec(index = 1)]
-	TopByStake,
-}
+pub use spacebook_billing_elections_primitives::{ElectionMethod, EraOutcome};
 
 /// What a voter asks for: SPB given to each of some candidates.
 pub type VotesOf<AccountId, Balance, MaxVotes> = BoundedVec<(AccountId, Balance), MaxVotes>;
@@ -96,37 +69,4 @@ pub struct Ranked<AccountId> {
 	pub registration: u64,
 	/// The SPB voters gave it.
 	pub backing: u128,
-}
-
-/// What an era's election decided, for explorers.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct EraOutcome {
-	/// The era.
-	pub era: u32,
-	/// How the votes were counted.
-	pub method: ElectionMethod,
-	/// Candidates elected (0 when the set was kept).
-	pub elected: u32,
-	/// Of the set that took over, the billing peers new to it (at most the era's turnover
-	/// budget, see [`crate::turnover_budget`]).
-	pub newcomers: u32,
-	/// Candidates elected by the votes who must wait: the turnover budget was spent, so
-	/// incumbents kept their seats. They lead the backups.
-	pub deferred: u32,
-	/// Backups ranked.
-	pub backups: u32,
-	/// Whether the authority set changed.
-	pub changed: bool,
 }

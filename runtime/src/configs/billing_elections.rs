@@ -52,6 +52,9 @@ impl pallet_billing_elections::BillingCandidates<AccountId, GosigId> for Registe
 	fn is_eligible(who: &AccountId) -> bool {
 		Self::candidate(who).is_some_and(|(_, _, eligible)| eligible)
 	}
+	fn account_of(key: &GosigId) -> Option<AccountId> {
+		pallet_peers::BillingKeyOwner::<Runtime>::get(key)
+	}
 	fn key_of(who: &AccountId) -> Option<GosigId> {
 		match Registrations::<Runtime>::get(who)?.role {
 			Role::BillingCandidate { billing_key } => Some(billing_key),

@@ -3,4 +3,5 @@
 mod election;
 mod replacement;
 mod turnover;
+mod views;
 mod voting;

@@ -170,7 +170,10 @@ fn genesis_registers_candidates_and_service_peers() {
 		)],
 	};
 	execute_with(config, || {
-		assert_eq!(record(CANDIDATE).role, Role::BillingCandidate { billing_key: UintAuthorityId(7) });
+		assert_eq!(
+			record(CANDIDATE).role,
+			Role::BillingCandidate { billing_key: UintAuthorityId(7) }
+		);
 		assert_eq!(held(CANDIDATE, RoleKind::BillingCandidate), CANDIDATE_DEPOSIT);
 		assert_eq!(Peers::candidate_of_billing_key(&UintAuthorityId(7)), Some(CANDIDATE));
 		assert_eq!(record(SCHEDULER).role.kind(), RoleKind::Scheduling);
