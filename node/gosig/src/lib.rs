@@ -128,6 +128,17 @@ pub type SealedBlocksSeen<Hash> = std::collections::BTreeMap<
 	(Hash, spacebook_gosig_primitives::SealedHeader),
 >;
 
+/// Whether a proposal's signed `parent` and `number` are those of its block's `header`: the
+/// state machine prepares a proposal as a child of the voter's finalized head on the word of
+/// the payload, so the worker feeds it only a proposal whose payload tells the truth.
+pub fn proposal_matches_block<H: HeaderT>(
+	header: &H,
+	parent: &H::Hash,
+	number: &<H as HeaderT>::Number,
+) -> bool {
+	header.parent_hash() == parent && header.number() == number
+}
+
 /// Note a block imported here. Returns the first block its packer sealed in its round and this
 /// one if they differ: two blocks packed in one round, which the node reports as an
 /// equivocation (issue 14, finding 10). A block without a Gosig pre-digest and seal is ignored.

@@ -188,3 +188,14 @@ fn a_second_block_sealed_by_one_packer_in_one_round_is_evidence() {
 	unsealed.digest_mut().pop();
 	assert!(note_sealed_block(&mut seen, &unsealed).is_none());
 }
+
+#[test]
+fn a_proposal_must_name_its_blocks_own_parent_and_number() {
+	let block = header(7, 0, "//Alice", "//Alice");
+	let (parent, number) = (*block.parent_hash(), *block.number());
+	assert!(proposal_matches_block(&block, &parent, &number));
+	// A sibling of the finalized head claimed as its child: another parent.
+	assert!(!proposal_matches_block(&block, &sp_core::H256::repeat_byte(1), &number));
+	// Another height.
+	assert!(!proposal_matches_block(&block, &parent, &(number + 1)));
+}

@@ -43,7 +43,7 @@ use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
 	generic::DigestItem,
-	traits::{Block as BlockT, Hash as HashT, Header as HeaderT, NumberFor},
+	traits::{Block as BlockT, Hash as HashT, Header as HeaderT, NumberFor, One, Zero},
 	Digest, SaturatedConversion,
 };
 use spacebook_gosig_primitives::{
@@ -75,6 +75,9 @@ const MAX_FRESH_SIBLINGS: usize = 8;
 /// A node whose finalized head is more than this many blocks behind its best block asks sync
 /// for a justification (see `request_missing_justification`).
 const FINALITY_LAG: u32 = 3;
+/// A node whose finalized head has not moved for this many rounds while it holds a block above
+/// it asks sync for that block's justification (see `request_missing_justification`).
+const STALL_ROUNDS: Round = 3;
 
 /// What [`start_gosig`] needs.
 pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
@@ -300,6 +303,8 @@ struct SetState<B: BlockT> {
 	children: Vec<B::Hash>,
 	/// The block whose justification was last requested from sync.
 	justification_requested: Option<B::Hash>,
+	/// The finalized number last seen at a round's start, and the round it was first seen in.
+	finality_seen: (NumberFor<B>, Round),
 }
 
 impl<B: BlockT> SetState<B> {
@@ -434,6 +439,7 @@ where
 			last_commit: None,
 			children: Vec::new(),
 			justification_requested: None,
+			finality_seen: (Zero::zero(), 0),
 		})
 	}
 
@@ -640,13 +646,28 @@ where
 	/// the best chain's block [`FINALITY_LAG`] below the best: the others have most likely
 	/// finalized it, and its justification finalizes everything below. This does not depend on
 	/// Gosig gossip, whose re-announcements alone may not reach a node that just came back.
+	///
+	/// It also asks for the justification of the best chain's block just above the finalized
+	/// head when finality has not moved for [`STALL_ROUNDS`] rounds: a block that changes the
+	/// authority set may become final at only a quorum of the old set, and the others, who hold
+	/// the block but missed its justification, then drop every message of the new set (another
+	/// set id) while the new set may need their votes; nothing gets more than a block or two
+	/// above their finalized head, so the lag above never triggers (found by the simulation with
+	/// set changes, `docs/gosig.md`).
 	fn request_missing_justification(&mut self, set: &mut SetState<B>) {
 		let info = self.client.info();
-		let lag: NumberFor<B> = FINALITY_LAG.into();
-		if info.best_number <= info.finalized_number + lag {
-			return;
+		if set.finality_seen.0 != info.finalized_number {
+			set.finality_seen = (info.finalized_number, set.round);
 		}
-		let target = info.best_number - lag;
+		let lag: NumberFor<B> = FINALITY_LAG.into();
+		let stalled = set.round.saturating_sub(set.finality_seen.1) >= STALL_ROUNDS;
+		let target = if info.best_number > info.finalized_number + lag {
+			info.best_number - lag
+		} else if stalled && info.best_number > info.finalized_number {
+			info.finalized_number + One::one()
+		} else {
+			return;
+		};
 		let Ok(Some(hash)) = self.client.hash(target) else { return };
 		if set.justification_requested == Some(hash) {
 			return;
@@ -850,6 +871,22 @@ where
 
 	fn feed_proposal(&mut self, set: &mut SetState<B>, message: ProposalMessageOf<B>, prio: u128) {
 		let payload = message.proposal.payload;
+		// The signed payload names the block's parent and number: they must be the block's
+		// own, or a proposer could make voters take a block on another branch for a child of
+		// their finalized head (the state machine would then count a finality the client
+		// refuses, and stop).
+		let header = self.client.header(payload.block_hash).ok().flatten();
+		if !header.is_some_and(|h| {
+			crate::proposal_matches_block(&h, &payload.parent_hash, &payload.block_number)
+		}) {
+			warn!(
+				target: LOG_TARGET,
+				"round {}: proposal of {:?} by billing peer {} names another parent or number \
+				 than its block; ignored",
+				payload.round, payload.block_hash, message.proposal.proposer
+			);
+			return;
+		}
 		let proposal = Proposal {
 			block: payload.block_hash,
 			parent: payload.parent_hash,
