@@ -74,6 +74,13 @@ pub enum Command {
 		#[command(subcommand)]
 		command: Option<PricingCommand>,
 	},
+	/// Billing-peer elections: the era and set, candidates, votes, registration
+	/// [default: `show`].
+	Billing {
+		/// What to do.
+		#[command(subcommand)]
+		command: Option<BillingCommand>,
+	},
 	/// Run a local SOCKS5 proxy tunnelled through a professional peer, until interrupted.
 	Vpn {
 		/// Where the SOCKS5 proxy listens.
@@ -164,5 +171,39 @@ pub enum PricingCommand {
 	Fund {
 		/// The amount in SPB (up to 12 decimals).
 		amount: String,
+	},
+}
+
+/// Billing-peer election commands.
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+	/// The era, the method, the billing peers, the backups and the last election.
+	Show,
+	/// The eligible candidates with their backing, seat and rank if counted now.
+	Candidates,
+	/// The next era's billing peers if the votes were counted now.
+	Projected,
+	/// A voter's votes, unbonding SPB and locks [default: the --suri account].
+	Votes {
+		/// The voter's address.
+		address: Option<String>,
+	},
+	/// Vote as the --suri account: lock SPB for candidates (1 SPB = 1 vote). Replaces the
+	/// previous vote; SPB taken out of it unbond.
+	Vote {
+		/// `CANDIDATE=AMOUNT` pairs: an address and SPB (up to 12 decimals).
+		#[arg(required = true)]
+		votes: Vec<String>,
+	},
+	/// Withdraw the --suri account's vote: all of it unbonds.
+	Unvote,
+	/// Unlock the --suri account's SPB whose unbonding period is over.
+	Withdraw,
+	/// Stand as a billing-peer candidate with the --suri account (its deposit goes on hold),
+	/// proving possession of the node's Gosig key.
+	Register {
+		/// The Gosig key's secret URI (the one inserted in the node's keystore as `gosg`).
+		#[arg(long, env = "SPACEBOOK_BILLING_KEY", hide_env_values = true)]
+		billing_key: String,
 	},
 }

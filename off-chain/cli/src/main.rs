@@ -17,6 +17,7 @@
 //! traffic receipts with one of its client keys (`--client-key`). Serving peers are the
 //! `--peer` endpoints, or every active professional peer in the chain's registry.
 
+mod billing;
 mod chain;
 mod cli;
 mod pricing;
@@ -352,6 +353,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		}
 		Command::Pricing { command } => {
 			pricing::run(&cli, command.as_ref().unwrap_or(&cli::PricingCommand::Show)).await?;
+		}
+		Command::Billing { command } => {
+			billing::run(&cli, command.as_ref().unwrap_or(&cli::BillingCommand::Show)).await?;
 		}
 		Command::Peers => {
 			for peer in ChainRpc::new(&cli.url)?.professional_peers().await? {

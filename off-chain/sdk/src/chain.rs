@@ -4,7 +4,9 @@
 //!
 //! The same node tells a DApp what it pays: the nominal prices, the last pricing cycles and its
 //! own lease, standing, traffic escrow and bills (`PricingApi`, [`ChainRpc::prices`],
-//! [`ChainRpc::dapp_account`]).
+//! [`ChainRpc::dapp_account`]); and the billing-peer elections: the era and set, the candidates,
+//! a voter's votes and locks, the projected next set (`BillingElectionsApi`,
+//! [`ChainRpc::billing_election`] and the three after it).
 //!
 //! The node's RPC server answers JSON-RPC over plain HTTP on the same port as its WebSocket
 //! (`ws://host:9944` is reached as `http://host:9944`). The registry is read in pages of
@@ -16,10 +18,16 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use sp_core::{crypto::AccountId32, H256};
+pub use spacebook_billing_elections_primitives::{
+	CandidateView, ElectionMethod, ElectionView, EraOutcome, Projection, Seat, VoterView,
+};
 pub use spacebook_pricing_primitives::{
 	BillView, CycleRecord, DAppAccount, Lease, PriceList, PricesView, Standing,
 };
 pub use spacebook_receipts::ProfessionalPeerListing;
+
+/// A billing peer's Gosig key as the runtime API encodes it (sr25519, 32 bytes).
+pub type BillingKey = sp_core::sr25519::Public;
 
 /// Registrations the runtime looks at per `state_call` when listing professional peers.
 pub const REGISTRATIONS_PER_CALL: u32 = 256;
@@ -181,5 +189,39 @@ impl ChainRpc {
 	pub async fn dapp_account(&self, dapp: &AccountId32) -> Result<DAppAccount<u128, u32>, Error> {
 		let at = self.finalized_head().await?;
 		self.runtime_call("PricingApi_dapp", dapp, at).await
+	}
+
+	/// The billing-peer elections at the finalized head: the era, the method, the set and its
+	/// backups.
+	pub async fn billing_election(
+		&self,
+	) -> Result<ElectionView<AccountId32, BillingKey, u32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("BillingElectionsApi_election", (), at).await
+	}
+
+	/// The eligible billing-peer candidates at the finalized head, most backed first, with
+	/// their seat and projected rank.
+	pub async fn billing_candidates(
+		&self,
+	) -> Result<Vec<CandidateView<AccountId32, BillingKey>>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("BillingElectionsApi_candidates", (), at).await
+	}
+
+	/// `who`'s votes in the billing-peer elections, its unbonding SPB and locks, at the
+	/// finalized head.
+	pub async fn billing_voter(
+		&self,
+		who: &AccountId32,
+	) -> Result<VoterView<AccountId32, u32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("BillingElectionsApi_voter", who, at).await
+	}
+
+	/// The next era's billing peers if the votes were counted at the finalized head.
+	pub async fn billing_projection(&self) -> Result<Projection<AccountId32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("BillingElectionsApi_projected", (), at).await
 	}
 }

@@ -71,6 +71,41 @@ fn dapp_account(dapp: &AccountId32) -> spacebook_sdk::chain::DAppAccount<u128, u
 	}
 }
 
+/// The stand-in node's billing-peer election: two billing peers, one backup.
+fn billing_election(
+) -> spacebook_sdk::chain::ElectionView<AccountId32, spacebook_sdk::chain::BillingKey, u32> {
+	use spacebook_sdk::chain::BillingKey;
+	spacebook_sdk::chain::ElectionView {
+		era: 3,
+		era_start: 300,
+		era_length: 100,
+		next_election_at: 400,
+		method: spacebook_sdk::chain::ElectionMethod::Phragmen,
+		billing_peers: vec![
+			(BillingKey::from_raw([1; 32]), Some(AccountId32::new([11; 32]))),
+			(BillingKey::from_raw([2; 32]), None),
+		],
+		backups: vec![(AccountId32::new([13; 32]), 10_000)],
+		last_outcome: None,
+		newcomers: (1, 1),
+		voters: (2, 512),
+		min_vote: 100,
+		min_backing: 10_000,
+	}
+}
+
+/// The stand-in node's view of voter `who`: one vote of `who`'s first byte SPB.
+fn billing_voter(who: &AccountId32) -> spacebook_sdk::chain::VoterView<AccountId32, u32> {
+	let amount = u128::from(<[u8; 32]>::from(who.clone())[0]);
+	spacebook_sdk::chain::VoterView {
+		votes: vec![(AccountId32::new([11; 32]), amount, true)],
+		unbonding: vec![(5, 420)],
+		withdrawable: 0,
+		locked: amount + 5,
+		listed: true,
+	}
+}
+
 /// What the stand-in node was asked: `(function, block)` of every `state_call`.
 type Calls = Arc<Mutex<Vec<(String, String)>>>;
 
@@ -88,6 +123,15 @@ fn answer(method: &str, params: &serde_json::Value, calls: &Calls) -> serde_json
 			calls.lock().push((function.clone(), block));
 			if function == "TokenApi_current_period" {
 				return serde_json::json!({"result": hex(&CHAIN_PERIOD.encode())});
+			}
+			if function == "BillingElectionsApi_election" {
+				return serde_json::json!({"result": hex(&billing_election().encode())});
+			}
+			if function == "BillingElectionsApi_voter" {
+				let args =
+					sp_core::bytes::from_hex(params[1].as_str().unwrap_or_default()).unwrap();
+				let who = AccountId32::decode(&mut &args[..]).unwrap();
+				return serde_json::json!({"result": hex(&billing_voter(&who).encode())});
 			}
 			if function == "PricingApi_prices" {
 				return serde_json::json!({"result": hex(&prices().encode())});
@@ -280,4 +324,20 @@ async fn a_dapp_reads_the_prices_and_its_account_at_the_finalized_head() {
 	let calls = calls.lock();
 	assert!(calls.iter().any(|(f, at)| f == "PricingApi_dapp" && *at == finalized));
 	assert!(calls.iter().any(|(f, at)| f == "PricingApi_prices" && *at == finalized));
+}
+
+/// A wallet reads the billing-peer elections and a voter's locks, decoded with the shared
+/// election types, at the finalized head.
+#[tokio::test]
+async fn a_wallet_reads_the_election_and_a_voters_locks_at_the_finalized_head() {
+	let (url, calls) = node().await;
+	let chain = ChainRpc::new(&url).unwrap();
+	assert_eq!(chain.billing_election().await.unwrap(), billing_election());
+	let voter = AccountId32::new([7; 32]);
+	let view = chain.billing_voter(&voter).await.unwrap();
+	assert_eq!(view, billing_voter(&voter));
+	assert_eq!(view.locked, 12, "the vote asked about, and its unbonding SPB");
+	let finalized = format!("{FINALIZED:?}");
+	let calls = calls.lock();
+	assert!(calls.iter().any(|(f, at)| f == "BillingElectionsApi_voter" && *at == finalized));
 }
