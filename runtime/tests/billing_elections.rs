@@ -180,3 +180,51 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 		assert_eq!(blocks, period_blocks - evicted_blocks, "every block but the evicted's");
 	});
 }
+
+/// A billing peer that starts leaving before it is evicted still forfeits its billing share of
+/// the periods not settled yet (the fourth review): the registry tells the runtime of every
+/// eviction.
+#[test]
+fn leaving_before_an_eviction_does_not_keep_the_billing_share() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let alice = account("//Alice");
+		// Alice is the genesis set's index 0: she packs the first blocks.
+		run_to_packed_by(10, |_| 0);
+		let packed = |who: &AccountId| {
+			pallet_traffic::PackedBlocks::<Runtime>::get(0).iter().any(|(p, _)| p == who)
+		};
+		assert!(packed(&alice));
+		Peers::leave(RuntimeOrigin::signed(alice.clone())).expect("a billing peer may leave");
+		assert!(packed(&alice), "leaving keeps what she packed");
+		Peers::penalize(
+			RuntimeOrigin::root(),
+			alice.clone().into(),
+			pallet_peers::PenaltyReason::CommitteeDecision(1),
+			pallet_peers::PenaltyLevel::Evict,
+		)
+		.expect("root evicts");
+		assert!(!packed(&alice), "an eviction forfeits it, leaving or not");
+		assert!(frame_system::Pallet::<Runtime>::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::Traffic(pallet_traffic::Event::BillingShareForfeited { peer, period: 0, .. })
+				if *peer == alice
+		)));
+	});
+}
+
+/// The hooks that read a block's packer from its pre-digest resolve its index in the set of the
+/// block's parent: they must run before the elections' hook, which may change the set in the
+/// same block (fourth review). `construct_runtime` runs `on_initialize` in pallet-index order.
+#[test]
+fn the_packer_is_read_before_the_set_can_change() {
+	use frame_support::traits::PalletInfo as _;
+	type Info = <Runtime as frame_system::Config>::PalletInfo;
+	let index = |name: &str| match name {
+		"Traffic" => Info::index::<spacebook_runtime::Traffic>(),
+		"Gosig" => Info::index::<spacebook_runtime::Gosig>(),
+		_ => Info::index::<BillingElections>(),
+	};
+	let elections = index("BillingElections").unwrap();
+	assert!(index("Traffic").unwrap() < elections, "Traffic counts the packer first");
+	assert!(index("Gosig").unwrap() < elections, "Gosig checks the packer's VRF first");
+}

@@ -117,6 +117,12 @@ pub fn current_phase() -> String {
 /// `gosig.roundDurationMs`, no runtime change. The spec keeps the preset's id, so the node treats
 /// it as that chain with shorter rounds.
 pub fn chain_spec_with_round(base: &str, round_ms: u64, dir: &Path) -> PathBuf {
+	chain_spec_with(base, round_ms, &json!({}), dir)
+}
+
+/// [`chain_spec_with_round`], with `patch`'s pallets' genesis fields merged into the preset's
+/// (e.g. `{"billingElections": {"eraLength": 20}}`).
+pub fn chain_spec_with(base: &str, round_ms: u64, patch: &Value, dir: &Path) -> PathBuf {
 	let output = Command::new(node_binary())
 		.args(["export-chain-spec", "--chain", base])
 		.stderr(Stdio::inherit())
@@ -124,11 +130,17 @@ pub fn chain_spec_with_round(base: &str, round_ms: u64, dir: &Path) -> PathBuf {
 		.expect("the node binary runs");
 	assert!(output.status.success(), "export-chain-spec --chain {base} failed");
 	let mut spec: Value = serde_json::from_slice(&output.stdout).expect("a JSON chain spec");
-	let patch = spec["genesis"]["runtimeGenesis"]["patch"]
+	let preset = spec["genesis"]["runtimeGenesis"]["patch"]
 		.as_object_mut()
 		.expect("the spec carries its preset as a genesis patch");
-	let gosig = patch.entry("gosig").or_insert_with(|| json!({}));
+	let gosig = preset.entry("gosig").or_insert_with(|| json!({}));
 	gosig["roundDurationMs"] = json!(round_ms);
+	for (pallet, fields) in patch.as_object().into_iter().flatten() {
+		let entry = preset.entry(pallet.clone()).or_insert_with(|| json!({}));
+		for (field, value) in fields.as_object().into_iter().flatten() {
+			entry[field] = value.clone();
+		}
+	}
 	let path = dir.join(format!("{base}-{round_ms}ms.json"));
 	std::fs::write(&path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
 	path
@@ -276,6 +288,22 @@ impl Node {
 		let mut child = self.child.lock().unwrap().take().expect("running");
 		let _ = child.kill();
 		let _ = child.wait();
+	}
+
+	/// Send SIGINT, wait for the node to exit, and assert that it exited cleanly; a failure
+	/// shows the end of its log.
+	pub fn stop_cleanly(self, name: &str) {
+		let log = self.log.clone();
+		let status = self.stop_with_sigint();
+		if !status.success() {
+			let text = std::fs::read_to_string(&log).unwrap_or_default();
+			let tail: Vec<&str> = text.lines().rev().take(60).collect();
+			panic!(
+				"{name} exit status {status:?} (phase «{}»); log:\n{}",
+				current_phase(),
+				tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+			);
+		}
 	}
 
 	/// Send SIGINT and wait (at most 60 s) for the node to exit.

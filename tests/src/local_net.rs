@@ -15,6 +15,13 @@ use std::time::{Duration, Instant};
 /// The dev keys of the `local` chain's billing peers, in authority order.
 pub const BILLING_PEERS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
+/// The dev keys of the network's nodes: the four billing peers, then Eve's node, which a test
+/// starts when it needs a fifth (a billing-peer candidate): index [`CANDIDATE`].
+pub const NODES: [&str; 5] = ["alice", "bob", "charlie", "dave", "eve"];
+
+/// The index of Eve's node.
+pub const CANDIDATE: usize = 4;
+
 /// The libp2p node key of peer `i`.
 fn node_key(i: usize) -> [u8; 32] {
 	let mut key = [0u8; 32];
@@ -58,16 +65,22 @@ pub struct LocalNet {
 }
 
 impl LocalNet {
-	/// Start the four billing peers of the `local` chain with rounds of `round_ms`; `extra[i]`
-	/// goes to node `i`'s command line.
-	pub fn start(name: &str, round_ms: u64, extra: Vec<Vec<String>>) -> Self {
-		let n = BILLING_PEERS.len();
+	/// Start the four billing peers of the `local` chain with rounds of `round_ms` and eras of
+	/// `era_blocks`; `extra[i]` goes to node `i`'s command line. Eve's node (index
+	/// [`CANDIDATE`]) is not started.
+	pub fn start(name: &str, round_ms: u64, era_blocks: u32, extra: Vec<Vec<String>>) -> Self {
+		let n = NODES.len();
 		let mut extra = extra;
 		extra.resize(n, Vec::new());
-		let dirs = (0..n).map(|i| TempDir::new(&format!("{name}-{}", BILLING_PEERS[i]))).collect();
+		let dirs = (0..n).map(|i| TempDir::new(&format!("{name}-{}", NODES[i]))).collect();
 		let ports = (0..n).map(|_| crate::free_port()).collect();
 		let spec_dir = TempDir::new(&format!("{name}-spec"));
-		let spec = crate::chain_spec_with_round("local", round_ms, spec_dir.path());
+		let spec = crate::chain_spec_with(
+			"local",
+			round_ms,
+			&serde_json::json!({ "billingElections": { "eraLength": era_blocks } }),
+			spec_dir.path(),
+		);
 		let mut net = Self {
 			dirs,
 			_spec_dir: spec_dir,
@@ -77,10 +90,15 @@ impl LocalNet {
 			extra,
 			side: vec![0; n],
 		};
-		for i in 0..n {
+		for i in 0..BILLING_PEERS.len() {
 			net.start_node(i);
 		}
 		net
+	}
+
+	/// The JSON-RPC URL of node `i`, which must be running.
+	pub fn url(&self, i: usize) -> String {
+		format!("ws://127.0.0.1:{}", self.node(i).rpc.port)
 	}
 
 	/// The multiaddress of node `i`.
@@ -100,7 +118,7 @@ impl LocalNet {
 			"--chain",
 			&self.spec,
 			"--validator",
-			&format!("--{}", BILLING_PEERS[i]),
+			&format!("--{}", NODES[i]),
 			"--node-key",
 			&hex(&node_key(i)),
 			"--rpc-methods",
@@ -145,8 +163,7 @@ impl LocalNet {
 
 	/// Stop node `i` with SIGINT.
 	pub fn stop(&mut self, i: usize) {
-		let status = self.nodes[i].take().expect("node is running").stop_with_sigint();
-		assert!(status.success(), "node {i} exit status {status:?}");
+		self.nodes[i].take().expect("node is running").stop_cleanly(&format!("node {i}"));
 	}
 
 	/// The lowest finalized number among the running nodes.

@@ -2,17 +2,23 @@
 //! Gosig, through every fault scenario on one network, one phase after another: finality
 //! advances; survives one crashed peer and takes it back; a peer down for thirty rounds catches up
 //! from justifications; without a quorum (two peers down, or a 2|2 partition) finality halts
-//! without ever finalizing conflicting blocks and resumes when the quorum is back; an equivocating
-//! peer is reported on chain while the chain stays safe; an authority-set change takes effect once
-//! final and the new set finalizes on.
+//! without ever finalizing conflicting blocks and resumes when the quorum is back. Then the
+//! billing-peer elections (issue 16), with the `spacebook` CLI: a fifth node's operator, Eve,
+//! stands as a candidate proving her Gosig key; votes move her into the set at the next era (40
+//! blocks in this spec) and Dave out, and the new set finalizes with her vote; Charlie
+//! equivocates, is reported on chain, evicted and replaced by the first backup (Dave) at once,
+//! and the chain keeps finalizing.
 //!
-//! The phases share one network because none leaves it changed for the next: every phase starts
-//! and ends with all four peers running, honest and finalizing, except the last, which removes
-//! Dave. Each phase's failures name it (`phase`).
+//! The phases share one network because none leaves it changed for the next until the elections:
+//! every phase before them starts and ends with all four peers running, honest and finalizing.
+//! Each phase's failures name it (`phase`).
 
 use serde_json::json;
-use sp_core::{crypto::Pair as _, sr25519, H256};
-use spacebook_e2e::{local_net::LocalNet, *};
+use sp_core::{crypto::Pair as _, sr25519};
+use spacebook_e2e::{
+	local_net::{LocalNet, CANDIDATE},
+	*,
+};
 use std::time::Duration;
 
 /// The round of this network's chain spec.
@@ -72,10 +78,9 @@ fn assert_finality_halts(net: &LocalNet, why: &str) -> u32 {
 }
 
 #[test]
-fn four_billing_peers_keep_finality_safe_through_crashes_partitions_equivocation_and_a_set_change()
-{
+fn billing_peers_keep_finality_safe_through_crashes_partitions_elections_and_an_equivocation() {
 	phase("start: four billing peers finalize");
-	let mut net = LocalNet::start("gosig", SHORT_ROUND_MS, vec![]);
+	let mut net = LocalNet::start("gosig", SHORT_ROUND_MS, ERA, vec![]);
 	net.wait_all_finalized(3, rounds(60));
 	net.assert_finalized_chains_agree();
 
@@ -122,59 +127,129 @@ fn four_billing_peers_keep_finality_safe_through_crashes_partitions_equivocation
 	net.wait_all_finalized(halted + 3, rounds(90));
 	net.assert_finalized_chains_agree();
 
-	phase("equivocation: Dave signs two conflicting prepares every round, and is reported");
-	net.restart_with(3, vec!["--gosig-test-equivocate".to_string()]);
-	let dave = sr25519::Pair::from_string("//Dave", None).unwrap().public();
-	let key = equivocation_count_key(&dave);
-	let count = net.node(0).wait_for("Dave's equivocation on chain", rounds(120), |n| {
+	phase("election: Eve's node joins and Eve stands as a billing-peer candidate (CLI)");
+	net.start_node(CANDIDATE);
+	let url = net.url(0);
+	let eve = address("//Eve");
+	spacebook(&url, "//Eve", &["billing", "register", "--billing-key", "//Eve"]);
+	let shown = spacebook(&url, "//Eve", &["billing", "candidates"]);
+	assert!(shown.contains(&format!("{eve}  0 SPB  candidate")), "Eve is a candidate: {shown}");
+
+	phase("election: votes move Eve in and Dave out at the next era; finality goes on");
+	// Ferdie backs Alice, Bob, Charlie and Eve with 12 500 SPB each (a seat needs 10 000); Dave
+	// has no votes. One member on probation a set of four may hold (the turnover budget): Eve
+	// takes Dave's seat.
+	let votes: Vec<String> = ["//Alice", "//Bob", "//Charlie", "//Eve"]
+		.iter()
+		.map(|s| format!("{}=12500", address(s)))
+		.collect();
+	let mut args = vec!["billing", "vote"];
+	args.extend(votes.iter().map(String::as_str));
+	spacebook(&url, "//Ferdie", &args);
+	let shown = spacebook(&url, "//Ferdie", &["billing", "votes"]);
+	assert!(shown.contains("locked:          50000 SPB"), "Ferdie's votes are locked: {shown}");
+	let projected = spacebook(&url, "//Ferdie", &["billing", "projected"]);
+	assert!(projected.contains(&eve), "Eve in the projected set: {projected}");
+	let [alice_key, bob_key, charlie_key, dave_key, eve_key] =
+		["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve"].map(gosig_key);
+	let set = net.node(0).wait_for("Eve in the finalized set", rounds(3 * ERA), |n| {
+		let set = finalized_authorities(n)?;
+		set.contains(&eve_key).then_some(set)
+	});
+	assert_eq!(set.len(), 4);
+	assert!(!set.contains(&dave_key), "Dave gave Eve his seat: {set:?}");
+	let elected_set = finalized_set_id(net.node(0)).expect("a set id");
+	assert!(elected_set >= 1);
+	// Alice, Bob and Eve are a quorum of the new set only if Eve votes: stop Charlie and Dave.
+	net.stop(2);
+	net.stop(3);
+	let now = net.max_finalized();
+	net.wait_all_finalized(now + 3, rounds(60));
+	net.assert_finalized_chains_agree();
+	let shown = spacebook(&url, "//Ferdie", &["billing"]);
+	assert!(shown.contains("billing peers (4):"), "{shown}");
+	net.start_node(2);
+	net.start_node(3);
+	let now = net.max_finalized();
+	net.wait_all_finalized(now + 2, rounds(60));
+
+	phase("replacement: Charlie equivocates, is reported, and the first backup takes his seat");
+	// Dave, the first backup, now has votes (a replacement needs a seat's backing): Alice's.
+	spacebook(&url, "//Alice", &["billing", "vote", &format!("{}=10000", address("//Dave"))]);
+	net.restart_with(2, vec!["--gosig-test-equivocate".to_string()]);
+	let charlie = sr25519::Pair::from_string("//Charlie", None).unwrap().public();
+	let key = equivocation_count_key(&charlie);
+	let count = net.node(0).wait_for("Charlie's equivocation on chain", rounds(120), |n| {
 		let value = n.rpc.call("state_getStorage", json!([key])).ok()?;
 		let bytes = from_hex(value.as_str()?);
 		let count = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
 		(count > 0).then_some(count)
 	});
 	assert!(count >= 1);
-	// The others saw it in gossip, and the chain still finalizes, consistently.
 	assert!(net.node(0).log().contains("equivocated"), "Alice's log names the equivocation");
-	let now = net.min_finalized();
-	net.wait_all_finalized(now + 2, rounds(60));
-	net.assert_finalized_chains_agree();
-
-	phase("equivocation: Dave is honest again");
-	net.restart_with(3, vec![]);
-	let now = net.max_finalized();
-	net.wait_all_finalized(now + 2, rounds(60));
-
-	phase("set change: root removes Dave, the change takes effect once final");
-	// Root (Alice, the sudo key): the set becomes Alice, Bob, Charlie (quorum 3).
-	let new_set: Vec<spacebook_gosig_primitives::AuthorityId> = ["//Alice", "//Bob", "//Charlie"]
-		.iter()
-		.map(|s| sr25519::Pair::from_string(s, None).unwrap().public().into())
-		.collect();
-	let call = spacebook_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
-		call: Box::new(spacebook_runtime::RuntimeCall::Gosig(
-			pallet_gosig::Call::set_authorities { authorities: new_set.try_into().unwrap() },
-		)),
+	// Evicted at once, and replaced at the next block by the first backup with votes: Dave
+	// (should the next era come first, it elects Dave, now voted for, and the eviction then
+	// only takes Charlie out).
+	let set = net.node(0).wait_for("Dave back in Charlie's place", rounds(30), |n| {
+		let set = finalized_authorities(n)?;
+		(!set.contains(&charlie_key) && set.contains(&dave_key)).then_some(set)
 	});
-	let alice = sr25519::Pair::from_string("//Alice", None).unwrap();
-	let alice_id: spacebook_runtime::AccountId = alice.public().into();
-	let node = net.node(0);
-	let genesis = H256::from_slice(&from_hex(node.block_hash(0).as_str().unwrap()));
-	let nonce = node.rpc.call("system_accountNextIndex", json!([alice_id.to_string()])).unwrap();
-	let xt = signed_transaction(&alice, call, nonce.as_u64().expect("a nonce") as u32, genesis);
-	node.rpc
-		.call("author_submitExtrinsic", json!([to_hex(&codec::Encode::encode(&xt))]))
-		.expect("the sudo call is accepted");
-	// The change becomes final (voted on by the old set).
-	node.wait_for("set 1 final", rounds(90), |n| (finalized_set_id(n)? == 1).then_some(()));
-
-	phase("set change: the new set of three finalizes without Dave");
-	let changed_at = net.max_finalized();
-	// Dave's node is no billing peer any more: stopping it costs the new set nothing.
-	net.stop(3);
-	net.wait_all_finalized(changed_at + 3, rounds(60));
+	for key in [&alice_key, &bob_key, &eve_key] {
+		assert!(set.contains(key), "{set:?}");
+	}
+	assert!(finalized_set_id(net.node(0)).expect("a set id") > elected_set);
+	net.stop(2);
+	let now = net.max_finalized();
+	net.wait_all_finalized(now + 3, rounds(60));
 	net.assert_finalized_chains_agree();
-	assert!(net.node(0).log().contains("authority set 1"), "Alice's worker moved to set 1");
-	for i in 0..3 {
+	for i in [0, 1, 3, CANDIDATE] {
 		net.stop(i);
 	}
+}
+
+/// The era of this network's chain spec, in blocks.
+const ERA: u32 = 40;
+
+/// The address of a secret URI's account, as the CLI prints it (Spacebook's SS58 prefix).
+fn address(suri: &str) -> String {
+	use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+	let account: spacebook_runtime::AccountId =
+		sr25519::Pair::from_string(suri, None).unwrap().public().into();
+	account.to_ss58check_with_version(Ss58AddressFormat::custom(spacebook_runtime::SS58_PREFIX))
+}
+
+/// The Gosig key of a secret URI (the dev keys are also the dev nodes' Gosig keys).
+fn gosig_key(suri: &str) -> [u8; 32] {
+	sr25519::Pair::from_string(suri, None).unwrap().public().0
+}
+
+/// The storage key of `Gosig::Authorities`.
+fn authorities_key() -> String {
+	let mut key = sp_crypto_hashing::twox_128(b"Gosig").to_vec();
+	key.extend(sp_crypto_hashing::twox_128(b"Authorities"));
+	to_hex(&key)
+}
+
+/// The Gosig authority set in the state of the finalized head of `node`.
+fn finalized_authorities(node: &Node) -> Option<Vec<[u8; 32]>> {
+	let head = node.rpc.call("chain_getFinalizedHead", json!([])).ok()?;
+	let value = node.rpc.call("state_getStorage", json!([authorities_key(), head])).ok()?;
+	codec::Decode::decode(&mut &from_hex(value.as_str()?)[..]).ok()
+}
+
+/// Run the `spacebook` CLI against `url` as `suri`; its stdout, which it must succeed with.
+fn spacebook(url: &str, suri: &str, args: &[&str]) -> String {
+	let output = std::process::Command::new(cli_binary())
+		.args(["--url", url, "--suri", suri])
+		.args(args)
+		.env("RUST_LOG", "warn")
+		.output()
+		.expect("the CLI runs");
+	eprintln!("spacebook {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+	assert!(
+		output.status.success(),
+		"spacebook {args:?} failed: {}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	String::from_utf8(output.stdout).expect("UTF-8 output")
 }

@@ -43,7 +43,7 @@ use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
 	generic::DigestItem,
-	traits::{Block as BlockT, Hash as HashT, Header as HeaderT, NumberFor, One, Zero},
+	traits::{Block as BlockT, Hash as HashT, Header as HeaderT, NumberFor, One},
 	Digest, SaturatedConversion,
 };
 use spacebook_gosig_primitives::{
@@ -439,7 +439,8 @@ where
 			last_commit: None,
 			children: Vec::new(),
 			justification_requested: None,
-			finality_seen: (Zero::zero(), 0),
+			// Finality is counted as stalled from the set's start, not from genesis.
+			finality_seen: (self.client.info().finalized_number, round),
 		})
 	}
 

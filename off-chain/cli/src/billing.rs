@@ -70,10 +70,19 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 			let hash = call(cli, "BillingElections", "withdraw_unbonded", vec![]).await?;
 			println!("unbonded SPB unlocked (extrinsic {hash})");
 		}
-		BillingCommand::Register { billing_key } => {
+		BillingCommand::Register { billing_key, billing_key_file } => {
 			let signer = keypair(&secret(cli)?)?;
 			let account = AccountId32::from(pair(&secret(cli)?, "--suri")?.public());
-			let mut key = pair(billing_key, "the billing key")?;
+			let billing_key = match (billing_key, billing_key_file) {
+				(Some(suri), _) => suri.clone(),
+				(None, Some(path)) => crate::secret_from_file(path)?,
+				(None, None) => {
+					return Err(Failure::new(
+						"name the Gosig key: --billing-key or --billing-key-file",
+					))
+				}
+			};
+			let mut key = pair(&billing_key, "the billing key")?;
 			let api = chain::connect(&cli.url).await?;
 			let genesis: [u8; 32] = api.genesis_hash().0;
 			let proof =
@@ -139,7 +148,7 @@ pub fn show_election(view: &ElectionView<AccountId32, BillingKey, u32>) -> Strin
 	let mut out = format!(
 		"era {} from block {} ({} blocks an era); next election at block {}\n\
 		 method: {}; votes of at least {}, seats need {} of backing\n\
-		 voters: {} of {}; newcomers this era: {} of {}\n",
+		 voters: {} of {}; on probation: {} (at most {})\n",
 		view.era,
 		view.era_start,
 		view.era_length,
@@ -149,8 +158,8 @@ pub fn show_election(view: &ElectionView<AccountId32, BillingKey, u32>) -> Strin
 		format_amount(view.min_backing),
 		view.voters.0,
 		view.voters.1,
-		view.newcomers.0,
-		view.newcomers.1,
+		view.on_probation.0,
+		view.on_probation.1,
 	);
 	out.push_str(&format!("billing peers ({}):\n", view.billing_peers.len()));
 	for (i, (key, account)) in view.billing_peers.iter().enumerate() {
@@ -301,7 +310,7 @@ mod tests {
 				backups: 1,
 				changed: true,
 			}),
-			newcomers: (1, 1),
+			on_probation: (1, 1),
 			voters: (3, 512),
 			min_vote: 100 * SPB,
 			min_backing: 10_000 * SPB,

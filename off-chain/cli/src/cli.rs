@@ -203,7 +203,16 @@ pub enum BillingCommand {
 	/// proving possession of the node's Gosig key.
 	Register {
 		/// The Gosig key's secret URI (the one inserted in the node's keystore as `gosg`).
-		#[arg(long, env = "SPACEBOOK_BILLING_KEY", hide_env_values = true)]
-		billing_key: String,
+		#[arg(
+			long,
+			env = "SPACEBOOK_BILLING_KEY",
+			hide_env_values = true,
+			required_unless_present = "billing_key_file"
+		)]
+		billing_key: Option<String>,
+		/// A file holding the Gosig key's secret phrase or URI (plain, or a keystore file's
+		/// JSON string), so that it stays out of the shell's history.
+		#[arg(long, conflicts_with = "billing_key")]
+		billing_key_file: Option<PathBuf>,
 	},
 }

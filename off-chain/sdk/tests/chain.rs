@@ -87,7 +87,7 @@ fn billing_election(
 		],
 		backups: vec![(AccountId32::new([13; 32]), 10_000)],
 		last_outcome: None,
-		newcomers: (1, 1),
+		on_probation: (1, 1),
 		voters: (2, 512),
 		min_vote: 100,
 		min_backing: 10_000,

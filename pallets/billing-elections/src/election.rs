@@ -34,20 +34,22 @@ impl<T: Config> Pallet<T> {
 	/// The per-block work: an election from an era's first block on, else the replacement of
 	/// departed billing peers. Both wait for a block that can carry a set change.
 	pub(crate) fn advance(n: BlockNumberFor<T>) -> Weight {
+		// First, before any change in this block: the packer named by the set it packed for.
+		let packer = Self::note_packer();
 		let era_end = EraStart::<T>::get().saturating_add(EraLength::<T>::get());
-		let idle = T::DbWeight::get().reads(4);
+		let idle = T::DbWeight::get().reads(4).saturating_add(packer);
 		if n >= era_end {
 			if !T::AuthoritySet::can_change() {
 				Self::deposit_event(Event::ChangeDeferred);
 				return idle;
 			}
-			Self::elect(n)
+			Self::elect(n).saturating_add(packer)
 		} else if !Departed::<T>::get().is_empty() {
 			if !T::AuthoritySet::can_change() {
 				return idle;
 			}
 			Self::replace_departed();
-			T::WeightInfo::replace_departed()
+			T::WeightInfo::replace_departed().saturating_add(packer)
 		} else {
 			idle
 		}
@@ -90,7 +92,6 @@ impl<T: Config> Pallet<T> {
 			ElectionMethod::TopByStake => T::WeightInfo::elect_by_stake(in_rank_order.len() as u32),
 		};
 		let mut outcome = EraOutcome { era, method, ..Default::default() };
-		EraNewcomers::<T>::kill();
 		let ranked = match seating {
 			None => {
 				Self::deposit_event(Event::SetKept { era, electable });
@@ -107,7 +108,7 @@ impl<T: Config> Pallet<T> {
 						outcome.elected = seating.seated.len() as u32;
 						outcome.newcomers = seating.newcomers;
 						outcome.deferred = seating.deferred;
-						EraNewcomers::<T>::put(seating.newcomers);
+						OnProbation::<T>::put(BoundedVec::truncate_from(seating.on_probation));
 						// The elected set has none of the departed (they are not eligible).
 						Departed::<T>::kill();
 						seating.backups
@@ -299,7 +300,7 @@ impl<T: Config> Pallet<T> {
 			Departed::<T>::kill();
 			return;
 		}
-		let allowed = Self::replacements_allowed(current.len() as u32, removed);
+		let allowed = Self::replacements_allowed(&current, &departed);
 		let mut added = 0u32;
 		let mut left = Vec::new();
 		for backup in Backups::<T>::get() {
@@ -322,10 +323,20 @@ impl<T: Config> Pallet<T> {
 			log::debug!(target: LOG_TARGET, "every billing peer departed and no backup is left");
 			return;
 		}
+		// The backups seated now are on probation (they were appended last).
+		let seated_now: Vec<T::BillingKey> =
+			keys[keys.len().saturating_sub(added as usize)..].to_vec();
 		match T::AuthoritySet::change(keys) {
 			Ok(()) => {
+				OnProbation::<T>::mutate(|probation| {
+					probation.retain(|k| !departed.contains(k) && current.contains(k));
+					for key in &seated_now {
+						if probation.try_push(key.clone()).is_err() {
+							defensive!("more billing peers on probation than MaxElected");
+						}
+					}
+				});
 				Departed::<T>::kill();
-				EraNewcomers::<T>::mutate(|n| *n = n.saturating_add(added));
 				Backups::<T>::put(BoundedVec::truncate_from(left));
 				Self::deposit_event(Event::BillingPeersReplaced { removed, added });
 			}

@@ -13,7 +13,8 @@ impl<T: Config> Pallet<T> {
 	/// - each candidate's backing is the sum of what the votes give it;
 	/// - what is frozen for the elections is each account's vote plus its unbonding SPB, and
 	///   no unbonding list is empty;
-	/// - no backup is ranked twice, and the authority set is within its bound.
+	/// - no backup is ranked twice, and the authority set is within its bound;
+	/// - no key is on probation twice.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut backing: BTreeMap<(T::AccountId, u64), u128> = BTreeMap::new();
 		let mut voters = 0usize;
@@ -63,10 +64,19 @@ impl<T: Config> Pallet<T> {
 		names.sort();
 		names.dedup();
 		ensure_that(names.len() == backups.len(), "a backup is ranked once")?;
+		let set = T::AuthoritySet::authorities();
 		ensure_that(
-			T::AuthoritySet::authorities().len() <= T::AuthoritySet::max_authorities() as usize,
+			set.len() <= T::AuthoritySet::max_authorities() as usize,
 			"the authority set is within its bound",
 		)?;
+		let probation = OnProbation::<T>::get();
+		let mut keys: alloc::vec::Vec<_> = probation.iter().collect();
+		keys.sort();
+		keys.dedup();
+		// Root may change the set by hand (`Gosig::set_authorities`): a key on probation that
+		// left the set that way is ignored until the next election or replacement rewrites
+		// the list.
+		ensure_that(keys.len() == probation.len(), "a member is on probation once")?;
 		Ok(())
 	}
 }

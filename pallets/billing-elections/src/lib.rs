@@ -30,10 +30,11 @@
 //!   are the **backups**, ranked. With fewer than [`Config::MinElected`] electable, the set is
 //!   kept unless it has fewer eligible members still. Only candidates backed with at least
 //!   [`Config::MinBacking`] are elected.
-//! - **Turnover**: an era brings at most [`turnover_budget`]`(n)` = `⌊(n − 1) / 3⌋` (at least
-//!   one) new billing peers into a set of `n`, at its election and in replacements together;
-//!   elected candidates beyond it wait at the head of the backups while eligible incumbents keep
-//!   their seats, so that votes alone can never seat more members than Gosig tolerates silent.
+//! - **Probation**: a billing peer seated by an election or a replacement is **on probation**
+//!   until it packs a block. A set of `n` holds at most [`turnover_budget`]`(n)` = `⌊(n − 1) / 3⌋`
+//!   (at least one) members on probation: elected candidates beyond it wait at the head of the
+//!   backups while proven incumbents keep their seats, so that votes alone can never seat more
+//!   members than Gosig tolerates silent.
 //! - **Ties**: equal backing is broken for a **regional partner** ([`RegionalPartners`], set by
 //!   [`Config::PartnerOrigin`]), then for the older registration.
 //! - **Replacement**: a billing peer that leaves the registry or is evicted (the penalty ladder,
@@ -104,6 +105,9 @@ pub trait AuthoritySet<BillingKey> {
 	/// Fails when this block cannot carry a change (one was made in it already) or the set is
 	/// not valid (empty, duplicates, too many).
 	fn change(keys: Vec<BillingKey>) -> DispatchResult;
+	/// The billing peer that packed the block being built, as the set before any change in
+	/// this block names it (read in `on_initialize`; at most two storage reads).
+	fn packer() -> Option<BillingKey>;
 }
 
 /// Prepares the benchmarks' candidates and voters.
@@ -277,10 +281,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LastOutcome<T: Config> = StorageValue<_, EraOutcome, OptionQuery>;
 
-	/// The billing peers that entered the authority set since the era's election (at the
-	/// election and as replacements): the era's turnover so far.
+	/// Members of the authority set on probation: seated since they last packed a block (or
+	/// never), their nodes not proven yet. The genesis billing peers are proven. See
+	/// [`turnover_budget`].
 	#[pallet::storage]
-	pub type EraNewcomers<T: Config> = StorageValue<_, u32, ValueQuery>;
+	pub type OnProbation<T: Config> =
+		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
 
 	/// Billing peers that left or were evicted, to be replaced at the next block.
 	#[pallet::storage]
@@ -305,6 +311,15 @@ pub mod pallet {
 				EraLength::<T>::put(length);
 			}
 			Method::<T>::put(self.method);
+			// The keep rule and the probation count only registered candidates as incumbents:
+			// a genesis billing peer without a candidacy would leave the set unprotected (one
+			// backed candidate could take it over at the first era).
+			for key in T::AuthoritySet::authorities() {
+				assert!(
+					T::Candidates::account_of(&key).is_some(),
+					"every genesis billing peer must be a registered billing-peer candidate"
+				);
+			}
 		}
 	}
 
@@ -346,6 +361,11 @@ pub mod pallet {
 		NewEra {
 			/// The outcome.
 			outcome: EraOutcome,
+		},
+		/// A billing peer on probation packed a block: its node is proven.
+		ProbationPassed {
+			/// Its Gosig key.
+			key: T::BillingKey,
 		},
 		/// Fewer than [`Config::MinElected`] candidates could be elected: the set is kept.
 		SetKept {

@@ -88,6 +88,16 @@ thread_local! {
 	static CHANGED_AT: RefCell<Option<u64>> = const { RefCell::new(None) };
 	static CHANGES: RefCell<u32> = const { RefCell::new(0) };
 	static REFUSE: RefCell<bool> = const { RefCell::new(false) };
+	/// Whether the members pack the blocks [`run_to`] builds (in turn), or nobody does.
+	static PACKING: RefCell<bool> = const { RefCell::new(true) };
+	/// The key that packed the block being built.
+	static PACKER: RefCell<Option<u64>> = const { RefCell::new(None) };
+}
+
+/// Whether the members pack the blocks [`run_to`] builds, in turn (the default), or nobody
+/// does (their nodes silent: nobody on probation proves it).
+pub fn set_packing(packing: bool) {
+	PACKING.with(|p| *p.borrow_mut() = packing);
 }
 
 /// Make Gosig refuse every set from now on (as it would a set it cannot hold).
@@ -161,6 +171,11 @@ pub fn add_candidate(who: AccountId, registration: u64) {
 	});
 }
 
+/// The registry forgets `who` (its registration is gone).
+pub fn remove_candidate(who: AccountId) {
+	CANDIDATES.with(|c| c.borrow_mut().remove(&who));
+}
+
 /// Change what the registry says of `who`.
 pub fn set_candidate(who: AccountId, eligible: bool, registered: bool) {
 	CANDIDATES.with(|c| {
@@ -182,6 +197,9 @@ impl AuthoritySet<u64> for Gosig {
 	}
 	fn max_authorities() -> u32 {
 		MAX_ELECTED
+	}
+	fn packer() -> Option<u64> {
+		PACKER.with(|p| *p.borrow())
 	}
 	fn change(keys: Vec<u64>) -> DispatchResult {
 		let now = System::block_number();
@@ -255,6 +273,8 @@ pub fn new_test_ext(method: ElectionMethod) -> sp_io::TestExternalities {
 	CHANGED_AT.with(|c| *c.borrow_mut() = None);
 	CHANGES.with(|c| *c.borrow_mut() = 0);
 	REFUSE.with(|r| *r.borrow_mut() = false);
+	PACKING.with(|p| *p.borrow_mut() = true);
+	PACKER.with(|p| *p.borrow_mut() = None);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: VOTERS.map(|v| (v, FUNDS)).collect(),
@@ -283,11 +303,16 @@ pub fn test_with(method: ElectionMethod, f: impl FnOnce()) {
 	});
 }
 
-/// Run blocks up to and including `n`, with the pallet's hook, checking the invariants.
+/// Run blocks up to and including `n`, with the pallet's hook, checking the invariants. Each
+/// block is packed by the member at `block % size` of the set (unless [`set_packing`] is off).
 pub fn run_to(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
+		let set = Gosig::authorities();
+		let packer = (PACKING.with(|p| *p.borrow()) && !set.is_empty())
+			.then(|| set[(next % set.len() as u64) as usize]);
+		PACKER.with(|p| *p.borrow_mut() = packer);
 		BillingElections::on_initialize(next);
 		BillingElections::do_try_state().expect("the invariants hold after every block");
 	}

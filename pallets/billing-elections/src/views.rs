@@ -25,6 +25,7 @@ impl<T: Config> Pallet<T> {
 				})
 				.collect();
 		let budget = turnover_budget(billing_peers.len() as u32);
+		let on_probation = OnProbation::<T>::decode_len().unwrap_or(0) as u32;
 		ElectionView {
 			era: CurrentEra::<T>::get(),
 			era_start,
@@ -34,7 +35,7 @@ impl<T: Config> Pallet<T> {
 			billing_peers,
 			backups: Backups::<T>::get().into_iter().map(|r| (r.account, r.backing)).collect(),
 			last_outcome: LastOutcome::<T>::get(),
-			newcomers: (EraNewcomers::<T>::get(), budget),
+			on_probation: (on_probation, budget),
 			voters: (VoterList::<T>::decode_len().unwrap_or(0) as u32, T::MaxVoters::get()),
 			min_vote: T::MinVote::get(),
 			min_backing: T::MinBacking::get(),

@@ -70,6 +70,11 @@ pub type EquivocationProofOf<T> =
 pub trait OnEquivocation {
 	/// `offender` signed two conflicting messages in `round` of authority set `set_id`.
 	fn on_equivocation(offender: &AuthorityId, set_id: SetId, round: Round);
+	/// The most [`OnEquivocation::on_equivocation`] weighs: `report_equivocation` adds it to its
+	/// own (a penalty may slash, evict and end roles in other pallets).
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl OnEquivocation for () {
@@ -415,12 +420,13 @@ impl<T: Config> Pallet<T> {
 	/// [`MAX_SEALED_HEADER_LEN`](spacebook_gosig_primitives::MAX_SEALED_HEADER_LEN) bytes and reads two block hashes, which a proof of two votes
 	/// does not.
 	pub fn report_equivocation_weight(proof: &EquivocationProofOf<T>) -> Weight {
-		match proof {
+		let check = match proof {
 			EquivocationProof::Blocks { .. } => {
 				<T as Config>::WeightInfo::report_block_equivocation()
 			}
 			_ => <T as Config>::WeightInfo::report_equivocation(),
-		}
+		};
+		check.saturating_add(T::OnEquivocation::weight())
 	}
 
 	/// What the node's engine needs for a round, as of the current state.

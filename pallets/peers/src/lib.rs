@@ -186,7 +186,10 @@ pub trait Penalties<AccountId> {
 pub trait OnLeaving<AccountId> {
 	/// `who`, registered as `role`, is leaving from this block.
 	fn on_leaving(who: &AccountId, role: RoleKind);
-	/// The most [`OnLeaving::on_leaving`] may weigh. The registry's calls that may start an
+	/// `who`, registered as `role`, was evicted (whether or not it was leaving already); after
+	/// [`OnLeaving::on_leaving`] when it was not. Counted in [`OnLeaving::weight`].
+	fn on_evicted(_who: &AccountId, _role: RoleKind) {}
+	/// The most [`OnLeaving::on_leaving`] and [`OnLeaving::on_evicted`] may weigh together. The registry's calls that may start an
 	/// exit (`leave`, `penalize`, `remove_service_peer`) count it; evictions by other pallets
 	/// through [`Penalties`] (audits, equivocations) do not, so a hook that does work for a role
 	/// those can evict must be weighed by them.

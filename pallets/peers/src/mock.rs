@@ -160,6 +160,8 @@ pub fn stand(who: AccountId, key: u64) -> frame_support::dispatch::DispatchResul
 parameter_types! {
 	/// Who [`OnLeaving`] was told of, in order.
 	pub static LeavingCalls: Vec<(AccountId, RoleKind)> = vec![];
+	/// Who [`OnLeaving::on_evicted`] was told of, in order.
+	pub static EvictedCalls: Vec<(AccountId, RoleKind)> = vec![];
 	pub static BillingAuthoritySet: Vec<u64> = vec![];
 	pub static CurrentPeriod: u32 = 0;
 	pub const EvictionSlash: Perbill = Perbill::from_percent(50);
@@ -171,6 +173,9 @@ pub struct RecordLeaving;
 impl OnLeaving<AccountId> for RecordLeaving {
 	fn on_leaving(who: &AccountId, role: RoleKind) {
 		LeavingCalls::mutate(|calls| calls.push((*who, role)));
+	}
+	fn on_evicted(who: &AccountId, role: RoleKind) {
+		EvictedCalls::mutate(|calls| calls.push((*who, role)));
 	}
 	fn weight() -> Weight {
 		Weight::zero()

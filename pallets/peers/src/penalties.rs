@@ -96,6 +96,7 @@ impl<T: Config> Pallet<T> {
 		if !was_leaving {
 			T::OnLeaving::on_leaving(who, kind);
 		}
+		T::OnLeaving::on_evicted(who, kind);
 		log::info!(target: LOG_TARGET, "evicted {who:?} for {reason:?}, slashed {slashed:?}");
 		Self::deposit_event(Event::Evicted { who: who.clone(), reason, slashed, exit_at });
 		Ok(Standing::Evicted)

@@ -4,9 +4,10 @@
 //! packed on the final chain ([`PackedBlocks`]).
 //!
 //! - A block counts for its packer only if [`Config::BillingPeers`] says that packer may be paid
-//!   (in the runtime: a registered billing-peer candidate in good standing). Blocks of a genesis
-//!   billing peer without a candidacy, and rounds without a block, are paid to nobody: their
-//!   share stays in the mining pool, as does the rounding dust.
+//!   (in the runtime: a registered billing-peer candidate in good standing). Blocks of a packer
+//!   that may not be paid (suspended, without a candidacy) are paid to nobody, nor is the genesis
+//!   block (period 0 has one packed block fewer): their share stays in the mining pool, as does
+//!   the rounding dust. Periods are counted in blocks, so a round without a block costs no one.
 //! - A billing peer evicted (a proven equivocation, the penalty ladder) forfeits its blocks of
 //!   every period not settled yet ([`Pallet::forfeit_billing_share`]): it is paid no billing share
 //!   from the period it was evicted in. One that leaves on its own keeps what it packed.

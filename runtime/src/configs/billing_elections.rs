@@ -78,6 +78,10 @@ impl pallet_billing_elections::AuthoritySet<GosigId> for GosigSet {
 	fn change(keys: Vec<GosigId>) -> DispatchResult {
 		pallet_gosig::Pallet::<Runtime>::change_authorities(keys)
 	}
+	fn packer() -> Option<GosigId> {
+		let index = pallet_gosig::Pallet::<Runtime>::pre_digest()?.authority_index;
+		pallet_gosig::Authorities::<Runtime>::get().get(index as usize).cloned()
+	}
 }
 
 /// A day: the whitepaper's eras; `dev` and `local` set minutes at genesis.
@@ -157,24 +161,24 @@ impl pallet_billing_elections::BenchmarkHelper<AccountId> for BenchmarkSetup {
 }
 
 /// What ends with a role when its account starts leaving the registry (or is evicted): a
-/// DApp's instance lease; a billing peer's seat, and if it was evicted its billing share of the
+/// DApp's instance lease; a billing peer's seat, and on eviction its billing share of the
 /// periods not settled yet. Only the registry's own calls, which count
-/// [`pallet_peers::OnLeaving::weight`], can make a DApp leave; Gosig's equivocation reports evict
-/// billing candidates without counting it (`EquivocationPenalty` forfeits the share itself).
+/// [`pallet_peers::OnLeaving::weight`], can make a DApp leave; Gosig's equivocation reports,
+/// which evict billing candidates, count it through `EquivocationPenalty`'s weight.
 pub struct RoleEnds;
 impl pallet_peers::OnLeaving<AccountId> for RoleEnds {
 	fn on_leaving(who: &AccountId, role: RoleKind) {
 		match role {
 			RoleKind::DApp => crate::Pricing::end_lease_of_departed(who),
-			RoleKind::BillingCandidate => {
-				crate::BillingElections::note_departure(who);
-				let evicted = Registrations::<Runtime>::get(who)
-					.is_some_and(|r| matches!(r.status, Status::Leaving { evicted: true, .. }));
-				if evicted {
-					crate::Traffic::forfeit_billing_share(who);
-				}
-			}
+			RoleKind::BillingCandidate => crate::BillingElections::note_departure(who),
 			_ => {}
+		}
+	}
+	/// An evicted billing-peer candidate forfeits its billing share of the periods not settled
+	/// yet, also when it had started leaving before the eviction.
+	fn on_evicted(who: &AccountId, role: RoleKind) {
+		if role == RoleKind::BillingCandidate {
+			crate::Traffic::forfeit_billing_share(who);
 		}
 	}
 	fn weight() -> frame_support::weights::Weight {
@@ -182,7 +186,6 @@ impl pallet_peers::OnLeaving<AccountId> for RoleEnds {
 		use pallet_pricing::WeightInfo as _;
 		let lease = <Runtime as pallet_pricing::Config>::WeightInfo::end_lease();
 		let seat = <Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure()
-			.saturating_add(<Runtime as frame_system::Config>::DbWeight::get().reads(1))
 			.saturating_add(crate::Traffic::forfeit_weight());
 		lease.max(seat)
 	}

@@ -134,7 +134,7 @@ fn raw_key(kind: u8, i: u32) -> [u8; 32] {
 
 /// A billing peer proven to have equivocated is evicted from the peer registry, its candidate
 /// deposit slashed by the eviction share, its billing share of the periods not settled yet
-/// forfeited. Billing peers persist their votes before sending
+/// forfeited (`RoleEnds::on_evicted`). Billing peers persist their votes before sending
 /// them, so an honest node never equivocates, even across restarts; two nodes run with one
 /// key are the operator's fault. A genesis billing peer that is not a registered candidate is
 /// only recorded by `pallet-gosig`.
@@ -156,8 +156,14 @@ impl pallet_gosig::OnEquivocation for EquivocationPenalty {
 		) {
 			log::warn!(target: "runtime::peers", "cannot penalize {who:?}: {e:?}");
 		}
-		// Also when it was leaving already (its eviction then tells no one): no billing share
-		// for the periods not settled yet.
-		crate::Traffic::forfeit_billing_share(&who);
+	}
+	fn weight() -> frame_support::weights::Weight {
+		use pallet_peers::{OnLeaving as _, WeightInfo as _};
+		// The key's owner, then an eviction as `penalize` weighs it (its slash and the roles it
+		// ends).
+		<Runtime as frame_system::Config>::DbWeight::get()
+			.reads(1)
+			.saturating_add(<Runtime as pallet_peers::Config>::WeightInfo::penalize())
+			.saturating_add(super::billing_elections::RoleEnds::weight())
 	}
 }

@@ -55,8 +55,9 @@ pub struct ElectionView<AccountId, BillingKey, BlockNumber> {
 	pub backups: Vec<(AccountId, u128)>,
 	/// The last election's outcome.
 	pub last_outcome: Option<EraOutcome>,
-	/// Newcomers seated this era so far, and the era's budget for the set as it is.
-	pub newcomers: (u32, u32),
+	/// Billing peers on probation (seated, not yet seen packing a block), and the most the set
+	/// may hold as it is (the turnover budget).
+	pub on_probation: (u32, u32),
 	/// Voters and the most the list holds.
 	pub voters: (u32, u32),
 	/// The smallest vote.

@@ -17,7 +17,7 @@ fn elect_four_with_two_backups() {
 	assert_eq!(set_accounts(), vec![11, 12, 13]);
 	run_to(SETTLED);
 	assert_eq!(set_accounts(), vec![11, 12, 13, 14]);
-	assert_eq!(EraNewcomers::<Test>::get(), 0);
+	assert!(OnProbation::<Test>::get().is_empty(), "14 has packed since it came in");
 }
 
 #[test]

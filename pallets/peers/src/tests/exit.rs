@@ -253,7 +253,7 @@ fn a_candidate_leaves_and_its_gosig_key_is_freed() {
 
 /// What a role holds elsewhere ends when it starts leaving: the registry tells
 /// [`Config::OnLeaving`] once, whether the account leaves, is evicted or is removed, and not
-/// again when a leaving account is evicted.
+/// again when a leaving account is evicted; every eviction is told of too.
 #[test]
 fn the_registry_tells_who_starts_leaving_once() {
 	build_and_execute(|| {
@@ -296,6 +296,12 @@ fn the_registry_tells_who_starts_leaving_once() {
 				(SCHEDULER, RoleKind::Scheduling),
 				(PRO_2, RoleKind::Professional)
 			]
+		);
+		// Both evictions are told of, the one of an account leaving already too (its
+		// billing-peer role, say, forfeits what an eviction forfeits).
+		assert_eq!(
+			EvictedCalls::get(),
+			vec![(PRO, RoleKind::Professional), (PRO_2, RoleKind::Professional)]
 		);
 		// A refused exit tells nobody.
 		assert_noop!(Peers::leave(RuntimeOrigin::signed(DAPP)), Error::<Test>::NotActive);
