@@ -228,3 +228,18 @@ fn the_packer_is_read_before_the_set_can_change() {
 	assert!(index("Traffic").unwrap() < elections, "Traffic counts the packer first");
 	assert!(index("Gosig").unwrap() < elections, "Gosig checks the packer's VRF first");
 }
+
+/// The elections' bounds match the pallets they feed and read: every candidate the registry
+/// holds is looked at, and the elected fit Gosig's set.
+#[test]
+fn the_election_bounds_match_the_registry_and_gosig() {
+	use frame_support::traits::Get;
+	let max_candidates: u32 = <Runtime as pallet_billing_elections::Config>::MaxCandidates::get();
+	let registry: u32 = <Runtime as pallet_peers::Config>::MaxBillingCandidates::get();
+	assert!(max_candidates >= registry, "the election looks at every registered candidate");
+	let elected: u32 = <Runtime as pallet_billing_elections::Config>::MaxElected::get();
+	let authorities: u32 = <Runtime as pallet_gosig::Config>::MaxAuthorities::get();
+	assert_eq!((elected, authorities), (21, 21), "the whitepaper's 21 billing peers");
+	let backups: u32 = <Runtime as pallet_billing_elections::Config>::MaxBackups::get();
+	assert!(elected + backups >= registry, "every candidate not elected can be ranked");
+}

@@ -28,17 +28,28 @@ fn candidates_in_all<T: Config>(n: u32) -> Vec<T::AccountId> {
 	T::Candidates::eligible().into_iter().map(|c| c.account).collect()
 }
 
-/// A vote of `MinVote` for each of `targets`.
+/// Make `members` the authority set, none of them on probation (as eras of elections with
+/// every newcomer packing would); returns their keys.
+fn seat_proven<T: Config>(members: &[T::AccountId]) -> Vec<T::BillingKey> {
+	let keys: Vec<T::BillingKey> =
+		members.iter().map(|a| T::Candidates::key_of(a).expect("a candidate")).collect();
+	T::AuthoritySet::change(keys.clone()).expect("a valid set");
+	OnProbation::<T>::kill();
+	keys
+}
+
+/// A vote of a seat's backing (`MinBacking`, at least `MinVote`) for each of `targets`, so
+/// that every candidate it names is electable: the election does its whole work.
 fn vote_for<T: Config>(targets: &[T::AccountId]) -> VotesOf<T::AccountId, u128, T::MaxVotes> {
 	targets
 		.iter()
-		.map(|c| (c.clone(), T::MinVote::get()))
+		.map(|c| (c.clone(), T::MinVote::get().max(T::MinBacking::get())))
 		.collect::<Vec<_>>()
 		.try_into()
 		.expect("at most MaxVotes")
 }
 
-/// Voter `i`, funded, voting for `targets` with `MinVote` each (plus `i` planck on the first,
+/// Voter `i`, funded, voting for `targets` with a seat's backing each (plus `i` planck on the first,
 /// so that every total differs).
 fn voter<T: Config>(i: u32, targets: &[T::AccountId]) -> T::AccountId {
 	let who: T::AccountId = account("voter", i, 0);
@@ -71,7 +82,8 @@ mod benchmarks {
 		T::BenchmarkHelper::fund(&who);
 		// Larger than any vote on the list.
 		let mut ballot = vote_for::<T>(&all[..v as usize]);
-		ballot[0].1 = T::MinVote::get().saturating_mul(u128::from(T::MaxVotes::get()) * 2 + 2);
+		let each = T::MinVote::get().max(T::MinBacking::get());
+		ballot[0].1 = each.saturating_mul(u128::from(T::MaxVotes::get()) * 2 + 2);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), ballot);
@@ -189,20 +201,31 @@ mod benchmarks {
 		assert_eq!(CurrentEra::<T>::get(), 1);
 	}
 
-	/// Every billing peer departed, replaced from a full list of backups.
+	/// Every billing peer of a full set departed, replaced from a full list of voted backups
+	/// (each looked at).
 	#[benchmark]
 	fn replace_departed() {
-		Method::<T>::put(ElectionMethod::TopByStake);
 		let all = candidates_in_all::<T>(T::MaxElected::get() + T::MaxBackups::get());
 		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
-		let n = frame_system::Pallet::<T>::block_number() + EraLength::<T>::get();
-		frame_system::Pallet::<T>::set_block_number(n);
-		Pallet::<T>::elect(n);
-		let departed: Vec<T::BillingKey> = T::AuthoritySet::authorities();
+		let (members, rest) = all.split_at((T::MaxElected::get() as usize).min(all.len()));
+		let departed = seat_proven::<T>(members);
+		let backups: Vec<Ranked<T::AccountId>> = rest
+			.iter()
+			.map(|who| {
+				let registration = T::Candidates::registration_of(who).expect("a candidate");
+				Ranked {
+					account: who.clone(),
+					registration,
+					backing: Backing::<T>::get(who, registration),
+				}
+			})
+			.collect();
+		Backups::<T>::put(BoundedVec::truncate_from(backups));
 		Departed::<T>::put(BoundedVec::truncate_from(departed));
-		frame_system::Pallet::<T>::set_block_number(n + 1u32.into());
+		let n = frame_system::Pallet::<T>::block_number() + 1u32.into();
+		frame_system::Pallet::<T>::set_block_number(n);
 
 		#[block]
 		{
@@ -215,13 +238,8 @@ mod benchmarks {
 	/// A billing peer of a full set departs.
 	#[benchmark]
 	fn note_departure() {
-		Method::<T>::put(ElectionMethod::TopByStake);
 		let all = candidates::<T>(T::MaxElected::get());
-		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
-			voter::<T>(i as u32, chunk);
-		}
-		let n = frame_system::Pallet::<T>::block_number() + EraLength::<T>::get();
-		Pallet::<T>::elect(n);
+		seat_proven::<T>(&all);
 		let leaving = all[0].clone();
 
 		#[block]
