@@ -99,6 +99,10 @@ impl_runtime_apis! {
 		) -> bool {
 			Gosig::submit_report_equivocation(proof)
 		}
+
+		fn participation() -> (Vec<spacebook_gosig_primitives::ParticipationView>, u32) {
+			Gosig::participation()
+		}
 	}
 
 	impl pallet_token_runtime_api::TokenApi<Block, Balance> for Runtime {

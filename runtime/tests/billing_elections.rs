@@ -87,7 +87,7 @@ fn an_era_elects_twenty_one_of_more_and_an_evicted_billing_peer_is_replaced_by_t
 		let expected: Vec<GosigId> = (4..25).rev().map(key).collect();
 		assert_eq!(pallet_gosig::Authorities::<Runtime>::get().into_inner(), expected);
 		assert_eq!(pallet_gosig::CurrentSetId::<Runtime>::get(), 6);
-		assert_eq!(pallet_gosig::PastSets::<Runtime>::get().len(), 4, "the last four sets kept");
+		assert_eq!(pallet_gosig::PastSets::<Runtime>::get().len(), 6, "every earlier set kept");
 		let backups: Vec<AccountId> = pallet_billing_elections::Backups::<Runtime>::get()
 			.iter()
 			.map(|b| b.account.clone())
@@ -242,4 +242,205 @@ fn the_election_bounds_match_the_registry_and_gosig() {
 	assert_eq!((elected, authorities), (21, 21), "the whitepaper's 21 billing peers");
 	let backups: u32 = <Runtime as pallet_billing_elections::Config>::MaxBackups::get();
 	assert!(elected + backups >= registry, "every candidate not elected can be ranked");
+	// A set outlives its equivocation reports in the pool, however fast members leave.
+	let kept: u32 = <Runtime as pallet_gosig::Config>::MaxPastSets::get();
+	let interval: u32 = <Runtime as pallet_gosig::Config>::MinChangeInterval::get();
+	assert!(
+		u64::from(kept * interval) >= pallet_gosig::REPORT_LONGEVITY + 8,
+		"{kept} × {interval}"
+	);
+}
+
+/// `name`'s (a dev account's) tentative commit for the parent of the current block, with its
+/// index in the set.
+fn parent_commit(
+	name: &str,
+	round: u64,
+) -> (u32, u8, spacebook_gosig_primitives::AuthoritySignature) {
+	use spacebook_gosig_primitives::{vote_kind_code, VoteKind, VotePayload};
+	let pair = sr25519::Pair::from_string(&format!("//{name}"), None).unwrap();
+	let id: GosigId = pair.public().into();
+	let index = pallet_gosig::Authorities::<Runtime>::get()
+		.iter()
+		.position(|k| *k == id)
+		.expect("a billing peer") as u32;
+	let number = frame_system::Pallet::<Runtime>::block_number() - 1;
+	let payload = VotePayload::new(
+		VoteKind::TentativeCommit,
+		round,
+		frame_system::Pallet::<Runtime>::parent_hash(),
+		number,
+		pallet_gosig::CurrentSetId::<Runtime>::get(),
+	);
+	let signature =
+		pair.sign(&payload.signing_bytes(&spacebook_runtime::Gosig::genesis_hash(), index));
+	(index, vote_kind_code(VoteKind::TentativeCommit), signature.into())
+}
+
+/// Missed votes (issue 16): the packer's inherent is counted against the runtime's billing
+/// peers, a billing peer absent from more than half a window is warned on the penalty ladder,
+/// and at the second window in a row replaced by the first backup, keeping its candidacy.
+#[test]
+fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup() {
+	use spacebook_gosig_primitives::ParentVotes;
+	use spacebook_runtime::Gosig;
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let era = pallet_billing_elections::EraLength::<Runtime>::get();
+		// Two voted candidates, the backups of the era's election.
+		for i in 0..2u32 {
+			let who = account(&format!("//Candidate{i}"));
+			Balances::set_balance(&who, 200_000 * SPB);
+			stand(&who, i).unwrap();
+			let voter = account(&format!("//Voter{i}"));
+			Balances::set_balance(&voter, 20_000 * SPB);
+			let votes = vec![(who.clone(), (10_000 + i as u128) * SPB)];
+			BillingElections::vote(RuntimeOrigin::signed(voter), votes.try_into().unwrap())
+				.unwrap();
+		}
+		run_to(era + 1);
+		// Fewer voted candidates than `MinElected`: the set stays, both are ranked backups.
+		assert_eq!(pallet_gosig::Authorities::<Runtime>::get().len(), 4);
+		let backup = account("//Candidate1");
+		assert_eq!(pallet_billing_elections::Backups::<Runtime>::get()[0].account, backup);
+
+		// The packer's inherent: Alice, Bob and Charlie voted on the parent, Dave did not.
+		let round = pallet_gosig::CurrentRound::<Runtime>::get();
+		let votes = ParentVotes {
+			set_id: pallet_gosig::CurrentSetId::<Runtime>::get(),
+			round,
+			votes: vec![
+				parent_commit("Alice", round),
+				parent_commit("Bob", round),
+				parent_commit("Charlie", round),
+			],
+		};
+		let mut sorted = votes.clone();
+		sorted.votes.sort_by_key(|(i, _, _)| *i);
+		Gosig::note_parent_votes(RuntimeOrigin::none(), sorted).expect("the votes check");
+		let (view, window) = Gosig::participation();
+		assert_eq!(window, spacebook_runtime::HOURS);
+		let dave: GosigId = sr25519::Pair::from_string("//Dave", None).unwrap().public().into();
+		for member in &view {
+			let voted = member.authority != dave;
+			assert_eq!((member.counted, member.present), (1, voted as u32), "{member:?}");
+		}
+
+		// Two windows in a row without Dave's votes.
+		let dave_account = account("//Dave");
+		let warnings = || {
+			frame_system::Pallet::<Runtime>::events()
+				.iter()
+				.filter(|r| {
+					matches!(
+						&r.event,
+						RuntimeEvent::Peers(pallet_peers::Event::Warned {
+							who,
+							reason: pallet_peers::PenaltyReason::MissedVotes,
+							..
+						}) if *who == dave_account
+					)
+				})
+				.count()
+		};
+		let dave_index = view.iter().position(|m| m.authority == dave).unwrap();
+		let absent_dave = || {
+			let mut tally = vec![(600u32, 600u32); view.len()];
+			tally[dave_index] = (600, 100);
+			pallet_gosig::ParticipationTally::<Runtime>::put(
+				frame_support::BoundedVec::truncate_from(tally),
+			);
+		};
+		absent_dave();
+		<Gosig as frame_support::traits::Hooks<u32>>::on_initialize(spacebook_runtime::HOURS);
+		assert_eq!(warnings(), 1);
+		assert_eq!(pallet_gosig::MissedVoteStrikes::<Runtime>::get(&dave), 1);
+		run_to(era + 2);
+		assert!(pallet_gosig::Authorities::<Runtime>::get().contains(&dave), "a warning only");
+		absent_dave();
+		<Gosig as frame_support::traits::Hooks<u32>>::on_initialize(2 * spacebook_runtime::HOURS);
+		assert_eq!(warnings(), 2);
+		run_to(era + 3);
+		let set = pallet_gosig::Authorities::<Runtime>::get();
+		assert!(!set.contains(&dave), "replaced at the next block");
+		assert!(set.contains(&key(1)), "by the first backup");
+		assert_eq!(set.len(), 4);
+		assert!(
+			pallet_peers::Registrations::<Runtime>::get(&dave_account)
+				.is_some_and(|r| r.status == pallet_peers::Status::Active),
+			"still a candidate, in good standing"
+		);
+		assert_eq!(pallet_gosig::MissedVoteStrikes::<Runtime>::get(&dave), 0, "out of the set");
+	});
+}
+
+/// Candidate squatting (third review): the registry's 100 slots full, a new candidate displaces
+/// the least backed candidate below a seat's backing that holds no seat (the newest among
+/// equals), never a billing peer; with none left the newcomer is refused.
+#[test]
+fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let max: u32 = <Runtime as pallet_peers::Config>::MaxBillingCandidates::get();
+		let min_backing: u128 = <Runtime as pallet_billing_elections::Config>::MinBacking::get();
+		// The four genesis billing peers (unbacked, seated) and 96 more, all backed for a seat
+		// but the 10th and the 20th.
+		for i in 0..(max - 4) {
+			let who = account(&format!("//Candidate{i}"));
+			Balances::set_balance(&who, 200_000 * SPB);
+			stand(&who, i).unwrap();
+			let backing = if i == 10 || i == 20 { 500 * SPB } else { min_backing };
+			let voter = account(&format!("//Voter{i}"));
+			Balances::set_balance(&voter, 20_000 * SPB);
+			BillingElections::vote(
+				RuntimeOrigin::signed(voter),
+				vec![(who, backing)].try_into().unwrap(),
+			)
+			.unwrap();
+		}
+		let newcomer = |i: u32| {
+			let who = account(&format!("//Newcomer{i}"));
+			Balances::set_balance(&who, 200_000 * SPB);
+			(who.clone(), stand(&who, 1000 + i))
+		};
+		let displaced = || {
+			frame_system::Pallet::<Runtime>::events()
+				.into_iter()
+				.filter_map(|r| match r.event {
+					RuntimeEvent::Peers(pallet_peers::Event::CandidateDisplaced { who, by }) => {
+						Some((who, by))
+					}
+					_ => None,
+				})
+				.collect::<Vec<_>>()
+		};
+		// A candidate has an era to gather votes before it may be displaced.
+		let era = pallet_billing_elections::EraLength::<Runtime>::get();
+		let (_, result) = newcomer(9);
+		assert_eq!(result, Err(pallet_peers::Error::<Runtime>::TooManyCandidates.into()));
+		run_to(era + 1);
+		let (first, result) = newcomer(0);
+		result.expect("the 20th makes room");
+		let (second, result) = newcomer(1);
+		result.expect("then the 10th");
+		assert_eq!(
+			displaced(),
+			vec![
+				(account("//Candidate20"), first.clone()),
+				(account("//Candidate10"), second.clone())
+			]
+		);
+		assert!(pallet_peers::Registrations::<Runtime>::get(account("//Candidate20")).is_none());
+		// The newcomers are unbacked, but have an era to gather votes; the backed candidates
+		// and the unbacked genesis billing peers, seated, stay: a third newcomer is refused.
+		let (_, result) = newcomer(2);
+		assert_eq!(result, Err(pallet_peers::Error::<Runtime>::TooManyCandidates.into()));
+		// An era later the unbacked newcomers may be displaced, the newest first.
+		run_to(2 * era + 2);
+		let (third, result) = newcomer(2);
+		result.expect("an era later, an unbacked newcomer makes room");
+		assert_eq!(displaced()[2], (second, third));
+		assert_eq!(
+			pallet_peers::RoleCount::<Runtime>::get(pallet_peers::RoleKind::BillingCandidate),
+			max
+		);
+	});
 }

@@ -31,6 +31,59 @@ pub fn cli_binary() -> PathBuf {
 	workspace_binary("spacebook", "SPACEBOOK_CLI_BIN")
 }
 
+/// The `spacebook` CLI run against a node as one account: what every end-to-end scenario that
+/// drives the CLI shares.
+#[derive(Clone, Debug)]
+pub struct Cli {
+	/// The node's WebSocket URL (`--url`).
+	pub url: String,
+	/// The signing account (`--suri`).
+	pub suri: &'static str,
+	/// Its DApp client key (`--client-key`), for the data-plane commands.
+	pub client_key: Option<&'static str>,
+}
+
+impl Cli {
+	/// The CLI as `suri` against the node at `url`.
+	pub fn new(url: impl Into<String>, suri: &'static str) -> Self {
+		Self { url: url.into(), suri, client_key: None }
+	}
+
+	/// The command with the connection and signing options, not run yet.
+	pub fn command(&self) -> std::process::Command {
+		let mut command = std::process::Command::new(cli_binary());
+		command.args(["--url", &self.url, "--suri", self.suri]).env("RUST_LOG", "warn");
+		if let Some(key) = self.client_key {
+			command.args(["--client-key", key]);
+		}
+		command
+	}
+
+	/// Run with `args`, expecting a failure; its stderr.
+	pub fn fails(&self, args: &[&str]) -> String {
+		let output = self.command().args(args).output().expect("the CLI runs");
+		assert!(!output.status.success(), "spacebook {args:?} succeeded");
+		String::from_utf8_lossy(&output.stderr).into_owned()
+	}
+
+	/// Run with `args`; its stdout if it succeeds (its stderr is shown with the test's output).
+	pub fn run(&self, args: &[&str]) -> Vec<u8> {
+		let output = self.command().args(args).output().expect("the CLI runs");
+		eprintln!("spacebook {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+		assert!(
+			output.status.success(),
+			"spacebook {args:?} failed: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+		output.stdout
+	}
+
+	/// [`Cli::run`], the output as text.
+	pub fn run_text(&self, args: &[&str]) -> String {
+		String::from_utf8(self.run(args)).expect("UTF-8 output")
+	}
+}
+
 fn workspace_binary(name: &str, env: &str) -> PathBuf {
 	if let Ok(path) = std::env::var(env) {
 		return PathBuf::from(path);

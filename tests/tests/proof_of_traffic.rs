@@ -128,44 +128,6 @@ fn random_bytes(len: usize, mut state: u64) -> Vec<u8> {
 	out
 }
 
-struct Cli {
-	url: String,
-	/// The signing account (a DApp).
-	suri: &'static str,
-	/// Its client key.
-	client_key: &'static str,
-}
-
-impl Cli {
-	fn command(&self) -> Command {
-		let mut command = Command::new(cli_binary());
-		command
-			.args(["--url", &self.url, "--suri", self.suri, "--client-key", self.client_key])
-			.env("RUST_LOG", "warn");
-		command
-	}
-
-	/// Run with `args`, expecting a failure; its stderr.
-	fn fails(&self, args: &[&str]) -> String {
-		let output = self.command().args(args).output().expect("the CLI runs");
-		assert!(!output.status.success(), "spacebook {args:?} succeeded");
-		String::from_utf8_lossy(&output.stderr).into_owned()
-	}
-
-	/// Run with `args`; stdout if it succeeds.
-	fn run(&self, args: &[&str]) -> Vec<u8> {
-		let output = self.command().args(args).output().expect("the CLI runs");
-		// Shown with the test's output if it fails.
-		eprintln!("spacebook {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-		assert!(
-			output.status.success(),
-			"spacebook {args:?} failed: {}",
-			String::from_utf8_lossy(&output.stderr)
-		);
-		output.stdout
-	}
-}
-
 fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -369,9 +331,8 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 
 	phase("cli: the registry's peers, a balance, a transfer, a bad amount");
 	let cli = Cli {
-		url: format!("ws://127.0.0.1:{}", a.rpc.port),
-		suri: "//Ferdie",
-		client_key: "//Ferdie//client",
+		client_key: Some("//Ferdie//client"),
+		..Cli::new(format!("ws://127.0.0.1:{}", a.rpc.port), "//Ferdie")
 	};
 	let peers = String::from_utf8(cli.run(&["peers"])).unwrap();
 	for port in [serve_a, serve_b] {
@@ -591,7 +552,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	a.wait_for("Mallory's registration finalized", blocks(30), |n| {
 		(n.finalized_number() >= registered).then_some(())
 	});
-	let mallory_cli = Cli { suri: "//Mallory", client_key: "//Mallory//client", ..cli };
+	let mallory_cli = Cli { suri: "//Mallory", client_key: Some("//Mallory//client"), ..cli };
 	// From Gina: Eve's copy of the file was corrupted above.
 	let gina_url = format!("http://127.0.0.1:{serve_b}");
 	let get_from_gina = ["file", "get", &hash, "--range", "0-1000", "--peer", &gina_url];
@@ -605,7 +566,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	mallory_cli.run(&["pricing", "fund", "0.01"]);
 	let range = mallory_cli.run(&get_from_gina);
 	assert!(range == data[..=1000], "served once Mallory paid");
-	let cli = Cli { suri: "//Ferdie", client_key: "//Ferdie//client", ..mallory_cli };
+	let cli = Cli { suri: "//Ferdie", client_key: Some("//Ferdie//client"), ..mallory_cli };
 
 	phase("pricing: the next cycle re-prices by the formula and Ferdie's hold follows");
 	// The governance (Alice's sudo key on dev) sets the competitors' prices to the launch

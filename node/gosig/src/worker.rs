@@ -47,10 +47,11 @@ use sp_runtime::{
 	Digest, SaturatedConversion,
 };
 use spacebook_gosig_primitives::{
-	certificate_digest, is_elected, priority, vote_kind_from_code, vrf_sign_data, AuthorityId,
-	AuthorityIndex, AuthoritySignature, EquivocationProof, GosigApi, GosigConfiguration,
-	GosigJustification, PreDigest, ProposalPayload, Round, SignedProposal, SignedVote, VoteKind,
-	VotePayload, GOSIG_ENGINE_ID, KEY_TYPE,
+	certificate_digest, is_elected, priority, vote_kind_code, vote_kind_from_code, vrf_sign_data,
+	AuthorityId, AuthorityIndex, AuthoritySignature, EquivocationProof, GosigApi,
+	GosigConfiguration, GosigJustification, ParentVotes, PreDigest, ProposalPayload, Round,
+	SignedProposal, SignedVote, VoteKind, VotePayload, GOSIG_ENGINE_ID, KEY_TYPE,
+	PARENT_VOTES_INHERENT_IDENTIFIER,
 };
 use std::{
 	collections::{BTreeMap, HashMap},
@@ -333,6 +334,24 @@ impl<B: BlockT> SetState<B> {
 type ProposalMessageOf<B> = ProposalMessage<<B as BlockT>::Hash, NumberFor<B>>;
 /// A justification of block type `B`.
 type JustificationOf<B> = GosigJustification<<B as BlockT>::Hash, NumberFor<B>>;
+
+/// The votes this node's voter holds for `parent` in the round it was committed, as the
+/// runtime counts them ([`ParentVotes`]): only for a parent committed in this authority set, whose
+/// justification this node holds, and only if some votes are still in the vote window (a block
+/// without them counts for nobody).
+fn parent_votes<B: BlockT>(set: &SetState<B>, parent: B::Hash) -> Option<ParentVotes> {
+	let commit = set.last_commit.as_ref()?;
+	if commit.block_hash != parent || commit.set_id != set.set_id() {
+		return None;
+	}
+	let votes: Vec<_> = set
+		.voter
+		.votes_for(commit.round, &parent)
+		.into_iter()
+		.map(|(voter, kind, signature)| (voter, vote_kind_code(kind), signature))
+		.collect();
+	(!votes.is_empty()).then_some(ParentVotes { set_id: set.set_id(), round: commit.round, votes })
+}
 
 fn number_of<B: BlockT>(height: u64) -> NumberFor<B> {
 	height.saturated_into()
@@ -705,7 +724,19 @@ where
 		// The block's time is the start of its round, so that the runtime's round check holds.
 		let timestamp =
 			sp_timestamp::InherentDataProvider::new(sp_timestamp::Timestamp::new(round * round_ms));
-		let inherent_data = timestamp.create_inherent_data().await.map_err(|e| e.to_string())?;
+		let mut inherent_data =
+			timestamp.create_inherent_data().await.map_err(|e| e.to_string())?;
+		// The votes seen for the parent, the measure of who takes part in the votes.
+		if let Some(votes) = parent_votes::<B>(set, parent) {
+			debug!(
+				target: LOG_TARGET,
+				"round {round}: {} votes for the parent {parent:?}",
+				votes.votes.len()
+			);
+			inherent_data
+				.put_data(PARENT_VOTES_INHERENT_IDENTIFIER, &votes)
+				.map_err(|e| e.to_string())?;
+		}
 		let pre = PreDigest { round, authority_index: me, vrf_signature };
 		let inherent_digests =
 			Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] };

@@ -161,10 +161,24 @@ pub fn show_election(view: &ElectionView<AccountId32, BillingKey, u32>) -> Strin
 		view.on_probation.0,
 		view.on_probation.1,
 	);
-	out.push_str(&format!("billing peers ({}):\n", view.billing_peers.len()));
+	out.push_str(&format!(
+		"billing peers ({}), with their votes seen in this participation window of {} blocks:\n",
+		view.billing_peers.len(),
+		view.participation_window
+	));
 	for (i, (key, account)) in view.billing_peers.iter().enumerate() {
 		let who = account.as_ref().map_or("(no candidacy)".to_owned(), |a| a.to_string());
-		out.push_str(&format!("  {i:>2}. {who}  key {}\n", key_hex(key)));
+		let votes = match view.participation.get(i) {
+			Some((counted, present, strikes)) => {
+				let absent = match strikes {
+					0 => String::new(),
+					n => format!(", absent {n} window(s) in a row"),
+				};
+				format!("  votes in {present} of {counted} blocks{absent}")
+			}
+			None => String::new(),
+		};
+		out.push_str(&format!("  {i:>2}. {who}  key {}{votes}\n", key_hex(key)));
 	}
 	out.push_str(&format!("backups ({}):\n", view.backups.len()));
 	for (i, (who, backing)) in view.backups.iter().enumerate() {
@@ -314,14 +328,19 @@ mod tests {
 			voters: (3, 512),
 			min_vote: 100 * SPB,
 			min_backing: 10_000 * SPB,
+			participation: vec![(40, 39, 0), (40, 12, 1)],
+			participation_window: 1200,
 		};
 		let shown = show_election(&view);
+		assert!(shown.contains("participation window of 1200 blocks"), "{shown}");
+		assert!(shown.contains("votes in 39 of 40 blocks\n"), "{shown}");
+		assert!(shown.contains("votes in 12 of 40 blocks, absent 1 window(s) in a row"), "{shown}");
 		assert!(
 			shown.contains("era 2 from block 200 (100 blocks an era); next election at block 300"),
 			"{shown}"
 		);
 		assert!(shown.contains("method: sequential Phragmén"), "{shown}");
-		assert!(shown.contains("billing peers (2):"), "{shown}");
+		assert!(shown.contains("billing peers (2), with their votes"), "{shown}");
 		assert!(shown.contains("(no candidacy)"), "{shown}");
 		assert!(shown.contains("  1. 5") && shown.contains("10000 SPB"), "{shown}");
 		assert!(shown.contains("1 new, 1 deferred by the turnover budget"), "{shown}");

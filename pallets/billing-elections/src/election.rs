@@ -276,10 +276,27 @@ impl<T: Config> Pallet<T> {
 	pub fn note_departure(who: &T::AccountId) {
 		RegionalPartners::<T>::remove(who);
 		let Some(key) = T::Candidates::key_of(who) else { return };
+		Self::mark_departed(key);
+	}
+
+	/// The billing peer of `key` missed too many rounds' votes: it leaves the authority set at
+	/// the next block that can carry a change and the best eligible backup takes its place, under
+	/// the same probation rules as a departure ([`Pallet::note_departure`]). Its candidacy, votes
+	/// and regional-partner flag stay: voters may elect it again at the next era, on probation.
+	/// Weighs at most [`WeightInfo::note_departure`].
+	pub fn replace_absent(key: &T::BillingKey) {
+		Self::mark_departed(key.clone());
+	}
+
+	fn mark_departed(key: T::BillingKey) {
 		if !T::AuthoritySet::authorities().contains(&key) {
 			return;
 		}
+		let current = T::AuthoritySet::authorities();
 		Departed::<T>::mutate(|departed| {
+			// Only members of the set wait for replacement: a key the set lost meanwhile (an
+			// election) makes room.
+			departed.retain(|k| current.contains(k));
 			if !departed.contains(&key) && departed.try_push(key).is_err() {
 				defensive!("more departed billing peers than MaxElected");
 			}
@@ -287,50 +304,75 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Take the departed billing peers out of the set and let the best backups that are still
-	/// eligible, with the same registration and with votes now, take their places. The set
-	/// never becomes empty: with every billing peer departed and no backup, the departures
-	/// wait for the next era or for a backup.
+	/// eligible, with the same registration and with votes now, take their places. A billing
+	/// peer that leaves of its own accord ([`BillingCandidates::may_keep_seat`]) keeps its seat
+	/// while the set would otherwise fall below the smaller of its size and
+	/// [`Config::MinElected`] (its exit waits for its seat anyway): until a later election.
+	/// The set never becomes empty: with every billing peer departed and no backup, the
+	/// departures wait for the next era or for a backup.
 	pub(crate) fn replace_departed() {
 		let departed = Departed::<T>::get();
 		let current = T::AuthoritySet::authorities();
-		let mut keys: Vec<T::BillingKey> =
-			current.iter().filter(|k| !departed.contains(k)).cloned().collect();
-		let removed = current.len().saturating_sub(keys.len()) as u32;
-		if removed == 0 {
+		let remaining = current.iter().filter(|k| !departed.contains(k)).count();
+		if remaining == current.len() {
 			Departed::<T>::kill();
 			return;
 		}
 		let allowed = Self::replacements_allowed(&current, &departed);
-		let mut added = 0u32;
+		let mut added: Vec<T::BillingKey> = Vec::new();
 		let mut left = Vec::new();
 		for backup in Backups::<T>::get() {
-			if added < allowed
+			if (added.len() as u32) < allowed
 				&& T::Candidates::is_eligible(&backup.account)
 				&& T::Candidates::registration_of(&backup.account) == Some(backup.registration)
 				&& Backing::<T>::get(&backup.account, backup.registration) >= T::MinBacking::get()
 			{
 				if let Some(key) = T::Candidates::key_of(&backup.account) {
-					if !keys.contains(&key) {
-						keys.push(key);
-						added += 1;
+					if !current.contains(&key) && !added.contains(&key) {
+						added.push(key);
 						continue;
 					}
 				}
 			}
 			left.push(backup);
 		}
+		// Voluntary leavers keep their seats up to the floor.
+		let floor = (T::MinElected::get() as usize).min(current.len());
+		let mut short = floor.saturating_sub(remaining.saturating_add(added.len()));
+		let kept: Vec<T::BillingKey> = current
+			.iter()
+			.filter(|k| departed.contains(k))
+			.filter(|k| {
+				let keep = short > 0 && T::Candidates::may_keep_seat(k);
+				if keep {
+					short -= 1;
+				}
+				keep
+			})
+			.cloned()
+			.collect();
+		let mut keys: Vec<T::BillingKey> =
+			current.iter().filter(|k| !departed.contains(k) || kept.contains(k)).cloned().collect();
+		let removed = current.len().saturating_sub(keys.len()) as u32;
+		if removed == 0 && added.is_empty() {
+			// Only leavers the floor keeps: nothing changes until an election.
+			Departed::<T>::kill();
+			return;
+		}
+		let added_count = added.len() as u32;
+		keys.extend(added.iter().cloned());
 		if keys.is_empty() {
 			log::debug!(target: LOG_TARGET, "every billing peer departed and no backup is left");
 			return;
 		}
-		// The backups seated now are on probation (they were appended last).
-		let seated_now: Vec<T::BillingKey> =
-			keys[keys.len().saturating_sub(added as usize)..].to_vec();
 		match T::AuthoritySet::change(keys) {
 			Ok(()) => {
+				// The backups seated now are on probation.
 				OnProbation::<T>::mutate(|probation| {
-					probation.retain(|k| !departed.contains(k) && current.contains(k));
-					for key in &seated_now {
+					probation.retain(|k| {
+						(!departed.contains(k) || kept.contains(k)) && current.contains(k)
+					});
+					for key in &added {
 						if probation.try_push(key.clone()).is_err() {
 							defensive!("more billing peers on probation than MaxElected");
 						}
@@ -338,7 +380,7 @@ impl<T: Config> Pallet<T> {
 				});
 				Departed::<T>::kill();
 				Backups::<T>::put(BoundedVec::truncate_from(left));
-				Self::deposit_event(Event::BillingPeersReplaced { removed, added });
+				Self::deposit_event(Event::BillingPeersReplaced { removed, added: added_count });
 			}
 			Err(e) => {
 				log::error!(target: LOG_TARGET, "Gosig refused the replacement: {e:?}");

@@ -91,6 +91,9 @@ pub trait BillingCandidates<AccountId, BillingKey> {
 	fn key_of(who: &AccountId) -> Option<BillingKey>;
 	/// The registered candidate whose Gosig key is `key` (for the runtime API's views).
 	fn account_of(key: &BillingKey) -> Option<AccountId>;
+	/// Whether the departed billing peer of `key` left of its own accord (it was not evicted):
+	/// it may keep its seat while the set has no one to replace it.
+	fn may_keep_seat(key: &BillingKey) -> bool;
 }
 
 /// Gosig's authority set, as the election changes it.
@@ -108,6 +111,12 @@ pub trait AuthoritySet<BillingKey> {
 	/// The billing peer that packed the block being built, as the set before any change in
 	/// this block names it (read in `on_initialize`; at most two storage reads).
 	fn packer() -> Option<BillingKey>;
+	/// Each billing peer's `(counted, present, strikes)` in the votes of the current
+	/// participation window, by authority index, and the window's length (for the runtime API;
+	/// nothing by default).
+	fn participation() -> (Vec<(u32, u32, u32)>, u32) {
+		(Vec::new(), 0)
+	}
 }
 
 /// Prepares the benchmarks' candidates and voters.

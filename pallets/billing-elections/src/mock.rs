@@ -92,6 +92,14 @@ thread_local! {
 	static PACKING: RefCell<bool> = const { RefCell::new(true) };
 	/// The key that packed the block being built.
 	static PACKER: RefCell<Option<u64>> = const { RefCell::new(None) };
+	/// Candidates leaving of their own accord (not evicted).
+	static LEAVING: RefCell<Vec<AccountId>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `who` leaves of its own accord: no longer eligible nor votable, but not evicted.
+pub fn set_leaving(who: AccountId) {
+	set_candidate(who, false, false);
+	LEAVING.with(|l| l.borrow_mut().push(who));
 }
 
 /// Whether the members pack the blocks [`run_to`] builds, in turn (the default), or nobody
@@ -144,6 +152,9 @@ impl BillingCandidates<AccountId, u64> for Registry {
 	fn account_of(key: &u64) -> Option<AccountId> {
 		let who = key.checked_sub(KEY_OFFSET)?;
 		CANDIDATES.with(|c| c.borrow().contains_key(&who).then_some(who))
+	}
+	fn may_keep_seat(key: &u64) -> bool {
+		key.checked_sub(KEY_OFFSET).is_some_and(|who| LEAVING.with(|l| l.borrow().contains(&who)))
 	}
 }
 
@@ -266,6 +277,7 @@ impl pallet_billing_elections::Config for Test {
 /// `method` counts the votes.
 pub fn new_test_ext(method: ElectionMethod) -> sp_io::TestExternalities {
 	CANDIDATES.with(|c| c.borrow_mut().clear());
+	LEAVING.with(|l| l.borrow_mut().clear());
 	for (i, who) in (11..=16).enumerate() {
 		add_candidate(who, i as u64);
 	}

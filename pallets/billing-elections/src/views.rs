@@ -26,6 +26,7 @@ impl<T: Config> Pallet<T> {
 				.collect();
 		let budget = turnover_budget(billing_peers.len() as u32);
 		let on_probation = OnProbation::<T>::decode_len().unwrap_or(0) as u32;
+		let (participation, participation_window) = T::AuthoritySet::participation();
 		ElectionView {
 			era: CurrentEra::<T>::get(),
 			era_start,
@@ -39,6 +40,8 @@ impl<T: Config> Pallet<T> {
 			voters: (VoterList::<T>::decode_len().unwrap_or(0) as u32, T::MaxVoters::get()),
 			min_vote: T::MinVote::get(),
 			min_backing: T::MinBacking::get(),
+			participation,
+			participation_window,
 		}
 	}
 

@@ -181,5 +181,71 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A full set whose first `v` billing peers have their keys in the keystore, each with a
+	/// tentative commit for the parent of the current block: `v` signature checks.
+	#[benchmark]
+	fn note_parent_votes(v: Linear<0, { T::MaxAuthorities::get() }>) {
+		use spacebook_gosig_primitives::{vote_kind_code, VoteKind, VotePayload, KEY_TYPE};
+		let mut peers = billing_peers::<T>(T::MaxAuthorities::get()).into_inner();
+		let keys: Vec<_> =
+			(0..v).map(|_| sp_io::crypto::sr25519_generate(KEY_TYPE, None)).collect();
+		for (i, key) in keys.iter().enumerate() {
+			peers[i] = AuthorityId::from(*key);
+		}
+		Authorities::<T>::put(BoundedVec::try_from(peers).expect("MaxAuthorities peers"));
+		frame_system::Pallet::<T>::set_block_number(10u32.into());
+		let parent_hash = frame_system::Pallet::<T>::parent_hash();
+		let set_id = CurrentSetId::<T>::get();
+		let payload = VotePayload::new(
+			VoteKind::TentativeCommit,
+			9,
+			parent_hash,
+			BlockNumberFor::<T>::from(9u32),
+			set_id,
+		);
+		let genesis = Pallet::<T>::genesis_hash();
+		let votes = keys
+			.iter()
+			.enumerate()
+			.map(|(i, key)| {
+				let i = i as AuthorityIndex;
+				let signature =
+					sp_io::crypto::sr25519_sign(KEY_TYPE, key, &payload.signing_bytes(&genesis, i))
+						.expect("the key is in the keystore");
+				(i, vote_kind_code(VoteKind::TentativeCommit), signature.into())
+			})
+			.collect();
+
+		#[extrinsic_call]
+		_(RawOrigin::None, ParentVotes { set_id, round: 9, votes });
+
+		let tally = ParticipationTally::<T>::get();
+		assert_eq!(tally.len() as u32, T::MaxAuthorities::get());
+		assert_eq!(tally.iter().filter(|(_, present)| *present == 1).count() as u32, v);
+	}
+
+	/// A set of `a` billing peers all absent from a whole window, each with a strike already.
+	#[benchmark]
+	fn end_participation_window(a: Linear<1, { T::MaxAuthorities::get() }>) {
+		use sp_runtime::SaturatedConversion;
+		let peers = billing_peers::<T>(a);
+		Authorities::<T>::put(peers.clone());
+		let window: u32 = T::ParticipationWindow::get().saturated_into();
+		ParticipationTally::<T>::put(BoundedVec::truncate_from(
+			alloc::vec![(window.max(1), 0); a as usize],
+		));
+		for key in &peers {
+			MissedVoteStrikes::<T>::insert(key, 1);
+		}
+
+		#[block]
+		{
+			Pallet::<T>::end_participation_window();
+		}
+
+		assert!(ParticipationTally::<T>::get().is_empty());
+		assert!(peers.iter().all(|key| MissedVoteStrikes::<T>::get(key) == 2));
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

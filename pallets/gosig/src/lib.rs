@@ -23,7 +23,8 @@
 //! ## Calls
 //!
 //! - [`Pallet::set_authorities`]: replace the billing peers (root). The billing-peer elections
-//!   change the set through [`Pallet::change_authorities`]; a block carries at most one change.
+//!   change the set through [`Pallet::change_authorities`]; changes are at least
+//!   [`Config::MinChangeInterval`] blocks apart.
 //! - [`Pallet::set_election_target`]: change the election target (root).
 //! - [`Pallet::report_equivocation`]: record that a billing peer signed two conflicting votes or
 //!   proposed two blocks in one round (no origin: authorized by its proof, so any node submits
@@ -42,6 +43,25 @@
 //!   set change can still be reported; a report for an older set is refused as stale.
 //! - [`Config::OnEquivocation`] is told of every recorded offence; the peers pallet's penalty
 //!   ladder (deposit slashing) hooks in there.
+//!
+//! ## Participation (missed votes)
+//!
+//! - **Parent votes**: each block's packer hands the runtime, as an inherent
+//!   ([`Pallet::note_parent_votes`]), the votes it saw for the block's parent — the block its
+//!   round built on, final by then. The runtime checks every signature: a packer can leave a
+//!   vote out but cannot make one up.
+//! - **Participation window**: [`Config::ParticipationWindow`] blocks. For each billing peer the
+//!   runtime counts the blocks that carried their parent's votes while it was in the set
+//!   (*counted*) and those whose parent's votes included its own (*present*,
+//!   [`ParticipationTally`]).
+//! - **Absent**: present in fewer than half of at least a quarter of the window's blocks. At
+//!   the window's end an absent billing peer gets a **strike**, a present one loses its strikes
+//!   ([`MissedVoteStrikes`]); [`Config::OnMissedVotes`] is told of each strike (the runtime
+//!   warns at the first and replaces the billing peer at the second).
+//! - Why half: a packer decides only its own blocks' votes. Packers are elected in proportion
+//!   to the set, so the fewer than a third of the set that may be faulty pack fewer than a third
+//!   of the blocks: leaving an honest peer's votes out of all of them cannot bring it below
+//!   half, and putting an absent peer's votes in needs its signatures.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
@@ -54,11 +74,14 @@ use frame_support::{
 	traits::{FindAuthor, OnTimestampSet},
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::{traits::Zero, Perbill};
+use sp_runtime::{
+	traits::{One, Saturating, Zero},
+	Perbill,
+};
 use spacebook_gosig_primitives::{
 	per_peer_probability, proposer_threshold, vrf_input, AuthorityId, AuthorityIndex, ConsensusLog,
-	EquivocationError, EquivocationProof, GosigConfiguration, PreDigest, Randomness, Round, SetId,
-	GOSIG_ENGINE_ID, VRF_RANDOMNESS_CONTEXT,
+	EquivocationError, EquivocationProof, GosigConfiguration, ParentVotes, PreDigest, Randomness,
+	Round, SetId, GOSIG_ENGINE_ID, PARENT_VOTES_INHERENT_IDENTIFIER, VRF_RANDOMNESS_CONTEXT,
 };
 
 /// An equivocation proof of the runtime's block type.
@@ -81,6 +104,22 @@ impl OnEquivocation for () {
 	fn on_equivocation(_offender: &AuthorityId, _set_id: SetId, _round: Round) {}
 }
 
+/// What happens to a billing peer that misses the votes of more than half the blocks of a
+/// participation window. The runtime warns it on the peers pallet's penalty ladder and, at the
+/// second window in a row, replaces it; `()` only records.
+pub trait OnMissedVotes {
+	/// `absentee` was absent from `strikes` windows in a row (at least 1).
+	fn on_missed_votes(absentee: &AuthorityId, strikes: u32);
+	/// The most [`OnMissedVotes::on_missed_votes`] weighs.
+	fn weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+impl OnMissedVotes for () {
+	fn on_missed_votes(_absentee: &AuthorityId, _strikes: u32) {}
+}
+
 pub use pallet::*;
 pub use weights::WeightInfo;
 
@@ -88,11 +127,15 @@ pub use weights::WeightInfo;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod participation;
 #[cfg(test)]
 mod tests;
 pub mod weights;
 
 const LOG_TARGET: &str = "runtime::gosig";
+
+/// How many blocks an equivocation report stays valid in the transaction pool.
+pub const REPORT_LONGEVITY: u64 = 64;
 
 /// The shortest round a chain may be configured with: a packer, two vote phases and the network
 /// between them need more than half a second.
@@ -122,8 +165,24 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPastSets: Get<u32>;
 
+		/// The fewest blocks between two changes of the authority set (at least 1). With
+		/// [`Config::MaxPastSets`] it bounds how fast a set leaves [`PastSets`]: a set is kept at
+		/// least `MaxPastSets · MinChangeInterval` blocks after it ended, which must cover an
+		/// equivocation report's life in the pool ([`REPORT_LONGEVITY`]), or members leaving one
+		/// after another could push an offender's set out before its report lands.
+		#[pallet::constant]
+		type MinChangeInterval: Get<BlockNumberFor<Self>>;
+
 		/// Told of every equivocation recorded.
 		type OnEquivocation: OnEquivocation;
+
+		/// The blocks of a participation window: billing peers absent from more than half of a
+		/// window's votes get a strike ([`OnMissedVotes`]).
+		#[pallet::constant]
+		type ParticipationWindow: Get<BlockNumberFor<Self>>;
+
+		/// Told of every strike for missed votes.
+		type OnMissedVotes: OnMissedVotes;
 
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
@@ -150,7 +209,8 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// The block of the last change of the authority set: a block carries at most one.
+	/// The block of the last change of the authority set: the next may come
+	/// [`Config::MinChangeInterval`] blocks later.
 	#[pallet::storage]
 	pub type LastChangeAt<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
@@ -180,6 +240,24 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ReportedEquivocations<T> =
 		StorageMap<_, Twox64Concat, (SetId, Round, AuthorityIndex), (), OptionQuery>;
+
+	/// Per billing peer of the current set, by authority index: `(counted, present)` — the blocks
+	/// of this participation window (while it was in the set) that carried their parent's votes,
+	/// and those whose votes included its own. Shorter than the set when a member has no entry
+	/// yet (read as zeros).
+	#[pallet::storage]
+	pub type ParticipationTally<T: Config> =
+		StorageValue<_, BoundedVec<(u32, u32), T::MaxAuthorities>, ValueQuery>;
+
+	/// Consecutive participation windows each current billing peer was absent from. Cleared when
+	/// it is present in a window or leaves the set.
+	#[pallet::storage]
+	pub type MissedVoteStrikes<T: Config> =
+		StorageMap<_, Blake2_128Concat, AuthorityId, u32, ValueQuery>;
+
+	/// Whether this block carried its parent's votes already (taken at the block's end).
+	#[pallet::storage]
+	pub type ParentVotesNoted<T> = StorageValue<_, bool, ValueQuery>;
 
 	/// How many equivocations each billing peer was recorded for.
 	#[pallet::storage]
@@ -251,6 +329,18 @@ pub mod pallet {
 			/// The round.
 			round: Round,
 		},
+		/// A billing peer missed the votes of more than half the blocks of a participation
+		/// window.
+		MissedVotes {
+			/// The billing peer.
+			authority: AuthorityId,
+			/// Blocks of the window counted for it.
+			counted: u32,
+			/// Of those, the blocks that carried its vote.
+			present: u32,
+			/// Windows in a row it was absent from.
+			strikes: u32,
+		},
 	}
 
 	/// Errors of the pallet.
@@ -271,15 +361,29 @@ pub mod pallet {
 		StaleEquivocationProof,
 		/// This equivocation was recorded already.
 		DuplicateEquivocationReport,
-		/// The authority set changed in this block already: a block carries one change.
-		SetChangedInThisBlock,
+		/// The authority set changed fewer than `MinChangeInterval` blocks ago.
+		SetChangedRecently,
+		/// A block carries its parent's votes once.
+		ParentVotesNotedTwice,
+		/// The parent's votes are of another authority set than the one that voted on it.
+		VotesOfAnotherSet,
+		/// The parent's votes are not by strictly increasing authority index within the set.
+		UnorderedVotes,
+		/// A vote of the parent's votes has an unknown kind or a signature that does not check.
+		BadVote,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			let window = T::ParticipationWindow::get();
+			let judged = if !n.is_zero() && !window.is_zero() && (n % window).is_zero() {
+				Self::end_participation_window()
+			} else {
+				Weight::zero()
+			};
 			let Some(pre) = Self::pre_digest() else {
-				return Weight::zero();
+				return judged;
 			};
 			let previous = CurrentRound::<T>::get();
 			assert!(
@@ -308,8 +412,13 @@ pub mod pallet {
 				EpochRandomness::<T>::put(NextEpochRandomness::<T>::get());
 			}
 			// Reads: CurrentRound, EpochRandomness, Authorities, NextEpochRandomness (the digest
-			// is in memory). Writes: CurrentRound, NextEpochRandomness, EpochRandomness.
-			T::DbWeight::get().reads_writes(4, 3)
+			// is in memory). Writes: CurrentRound, NextEpochRandomness, EpochRandomness, and
+			// ParentVotesNoted at the block's end.
+			T::DbWeight::get().reads_writes(4, 4).saturating_add(judged)
+		}
+
+		fn on_finalize(_n: BlockNumberFor<T>) {
+			ParentVotesNoted::<T>::kill();
 		}
 
 		fn integrity_test() {
@@ -319,6 +428,11 @@ pub mod pallet {
 			);
 			assert!(!T::EpochLength::get().is_zero(), "EpochLength must be positive");
 			assert!(T::MaxAuthorities::get() > 0, "MaxAuthorities must be positive");
+			assert!(
+				!T::ParticipationWindow::get().is_zero(),
+				"ParticipationWindow must be positive"
+			);
+			assert!(!T::MinChangeInterval::get().is_zero(), "MinChangeInterval must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -338,7 +452,8 @@ pub mod pallet {
 		/// ([`ConsensusLog::AuthoritiesChange`]). Takes effect once this block is final: the
 		/// block itself is voted on by the old set (the engine reads the set at a block's parent)
 		/// and the new set votes from its children on. Fails with
-		/// [`Error::SetChangedInThisBlock`] if the set changed in this block already.
+		/// [`Error::SetChangedRecently`] within [`Config::MinChangeInterval`] blocks of the last
+		/// change.
 		///
 		/// Emits [`Event::AuthoritiesChanged`].
 		///
@@ -412,6 +527,46 @@ pub mod pallet {
 			Self::deposit_event(Event::EquivocationReported { offender, set_id, round });
 			Ok(())
 		}
+
+		/// Count the votes the packer saw for this block's parent.
+		///
+		/// - Origin: none; an inherent the packer's node puts in the block
+		///   ([`PARENT_VOTES_INHERENT_IDENTIFIER`]). A block without it counts for nobody.
+		/// - `votes`: the parent's votes in the round it was committed, at most one per billing
+		///   peer, by increasing authority index.
+		///
+		/// Every signature must check against the current set, which voted on the parent (a
+		/// parent that changed the set cannot be counted): otherwise the block is invalid
+		/// ([`Error::VotesOfAnotherSet`], [`Error::UnorderedVotes`], [`Error::BadVote`]). Each
+		/// billing peer's *counted* blocks grow by one, and its *present* blocks if its vote is
+		/// in ([`ParticipationTally`]).
+		///
+		/// Complexity: `O(v)` signature checks for `v` votes, at most `MaxAuthorities`.
+		#[pallet::call_index(3)]
+		#[pallet::weight((
+			<T as Config>::WeightInfo::note_parent_votes(votes.votes.len() as u32),
+			DispatchClass::Mandatory
+		))]
+		pub fn note_parent_votes(origin: OriginFor<T>, votes: ParentVotes) -> DispatchResult {
+			ensure_none(origin)?;
+			Self::count_parent_votes(&votes)
+		}
+	}
+
+	#[pallet::inherent]
+	impl<T: Config> ProvideInherent for Pallet<T> {
+		type Call = Call<T>;
+		type Error = sp_inherents::MakeFatalError<()>;
+		const INHERENT_IDENTIFIER: InherentIdentifier = PARENT_VOTES_INHERENT_IDENTIFIER;
+
+		fn create_inherent(data: &InherentData) -> Option<Self::Call> {
+			let votes: ParentVotes = data.get_data(&Self::INHERENT_IDENTIFIER).ok().flatten()?;
+			Some(Call::note_parent_votes { votes })
+		}
+
+		fn is_inherent(call: &Self::Call) -> bool {
+			matches!(call, Call::note_parent_votes { .. })
+		}
 	}
 }
 
@@ -448,10 +603,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Replace the billing peers (see [`Pallet::set_authorities`]): the set is validated, the
-	/// old one joins [`PastSets`], the change is announced in the block's header. At most one
-	/// change a block ([`Error::SetChangedInThisBlock`]).
+	/// old one joins [`PastSets`], the change is announced in the block's header. Changes are at
+	/// least [`Config::MinChangeInterval`] blocks apart ([`Error::SetChangedRecently`]).
 	pub fn change_authorities(authorities: Vec<AuthorityId>) -> DispatchResult {
-		ensure!(Self::can_change(), Error::<T>::SetChangedInThisBlock);
+		ensure!(Self::can_change(), Error::<T>::SetChangedRecently);
 		let authorities = Self::validate_authorities(authorities)?;
 		let count = authorities.len() as u32;
 		let old_id = CurrentSetId::<T>::get();
@@ -462,6 +617,7 @@ impl<T: Config> Pallet<T> {
 			// Nothing is kept when `MaxPastSets` is zero.
 			let _ = past.try_push((old_id, Authorities::<T>::get()));
 		});
+		Self::carry_participation(&authorities);
 		let set_id = old_id.saturating_add(1);
 		CurrentSetId::<T>::put(set_id);
 		// Announce the change in the header, so that header-following nodes learn of it.
@@ -479,9 +635,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether this block may still change the authority set.
+	/// Whether this block may change the authority set: at least [`Config::MinChangeInterval`]
+	/// blocks (one: not in the same block) after the last change.
 	pub fn can_change() -> bool {
-		LastChangeAt::<T>::get() != Some(frame_system::Pallet::<T>::block_number())
+		let interval = T::MinChangeInterval::get().max(One::one());
+		LastChangeAt::<T>::get().is_none_or(|at| {
+			frame_system::Pallet::<T>::block_number() >= at.saturating_add(interval)
+		})
 	}
 
 	/// The authority set numbered `set_id`, if it is the current one or a kept past one.
@@ -542,7 +702,7 @@ impl<T: Config> Pallet<T> {
 		let validity = ValidTransaction::with_tag_prefix("GosigEquivocation")
 			.priority(TransactionPriority::MAX / 2)
 			.and_provides((proof.set_id(), proof.round(), index))
-			.longevity(64)
+			.longevity(REPORT_LONGEVITY)
 			.propagate(true)
 			.build()?;
 		Ok((validity, Weight::zero()))
@@ -613,7 +773,7 @@ impl<T: Config> Pallet<T> {
 			RoundDurationMs::<T>::get() >= MIN_ROUND_DURATION_MS,
 			"Gosig round shorter than the minimum"
 		);
-		Ok(())
+		Self::participation_invariants()
 	}
 }
 

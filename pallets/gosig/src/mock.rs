@@ -43,8 +43,33 @@ impl pallet_gosig::Config for Test {
 	type RoundDuration = ConstU64<ROUND_MS>;
 	type EpochLength = ConstU64<EPOCH>;
 	type MaxPastSets = ConstU32<2>;
+	type MinChangeInterval = MinChangeInterval;
 	type OnEquivocation = RecordEquivocations;
+	type ParticipationWindow = ConstU64<WINDOW>;
+	type OnMissedVotes = RecordMissedVotes;
 	type WeightInfo = ();
+}
+
+frame_support::parameter_types! {
+	/// Blocks between set changes: one (a change a block) unless a test sets more.
+	pub static MinChangeInterval: u64 = 1;
+}
+
+/// Blocks per participation window in the mock.
+pub const WINDOW: u64 = 8;
+
+std::thread_local! {
+	/// What `OnMissedVotes` was told, in order.
+	pub static MISSED_VOTES: std::cell::RefCell<Vec<(AuthorityId, u32)>> =
+		const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records the strikes it is told of in [`MISSED_VOTES`].
+pub struct RecordMissedVotes;
+impl crate::OnMissedVotes for RecordMissedVotes {
+	fn on_missed_votes(absentee: &AuthorityId, strikes: u32) {
+		MISSED_VOTES.with(|m| m.borrow_mut().push((absentee.clone(), strikes)));
+	}
 }
 
 std::thread_local! {
@@ -92,6 +117,7 @@ pub fn ext_with(
 	));
 	ext.execute_with(|| System::set_block_number(1));
 	EQUIVOCATIONS.with(|e| e.borrow_mut().clear());
+	MISSED_VOTES.with(|m| m.borrow_mut().clear());
 	ext
 }
 

@@ -24,6 +24,8 @@ pub trait WeightInfo {
 	fn authorize_report_block_equivocation() -> Weight;
 	fn report_equivocation() -> Weight;
 	fn authorize_report_equivocation() -> Weight;
+	fn note_parent_votes(v: u32, ) -> Weight;
+	fn end_participation_window(a: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_gosig` measured on the reference machine, using the runtime's database
@@ -127,6 +129,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(117_389_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
+	fn note_parent_votes(v: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 1700)
+			.saturating_add(Weight::from_parts(90_000_000, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn end_participation_window(a: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 1700)
+			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
+	}
 }
 
 /// For tests: the same weights with RocksDB constants.
@@ -158,5 +174,19 @@ impl WeightInfo for () {
 	fn authorize_report_equivocation() -> Weight {
 		Weight::from_parts(117_389_000, 3509)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
+	}
+	fn note_parent_votes(v: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 1700)
+			.saturating_add(Weight::from_parts(90_000_000, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn end_participation_window(a: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 1700)
+			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 	}
 }

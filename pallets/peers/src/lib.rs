@@ -196,6 +196,26 @@ pub trait OnLeaving<AccountId> {
 	fn weight() -> Weight;
 }
 
+/// Which billing-peer candidate a new one displaces when the registry is full
+/// ([`Config::MaxBillingCandidates`]), so that unbacked candidacies cannot squat every slot.
+/// The runtime answers from the billing-peer elections.
+pub trait CandidateDisplacement<AccountId> {
+	/// A registered, non-leaving candidate that cannot win a seat and holds none — backed below
+	/// what a seat needs, not in the authority set nor in a set kept for equivocation reports —
+	/// if any: the least backed, the newest registration among equals.
+	fn displaceable() -> Option<AccountId>;
+	/// The most [`CandidateDisplacement::displaceable`] weighs.
+	fn weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+impl<AccountId> CandidateDisplacement<AccountId> for () {
+	fn displaceable() -> Option<AccountId> {
+		None
+	}
+}
+
 impl<AccountId> OnLeaving<AccountId> for () {
 	fn on_leaving(_: &AccountId, _: RoleKind) {}
 	fn weight() -> Weight {
@@ -312,6 +332,9 @@ pub mod pallet {
 		/// Told when an account starts leaving (the runtime: the pricing pallet ends a DApp's
 		/// lease).
 		type OnLeaving: OnLeaving<Self::AccountId>;
+
+		/// Names the candidate a new one displaces from a full registry.
+		type CandidateDisplacement: CandidateDisplacement<Self::AccountId>;
 
 		/// The current ledgering period (the token pallet's numbering).
 		type CurrentPeriod: Get<u32>;
@@ -508,6 +531,14 @@ pub mod pallet {
 			who: T::AccountId,
 			/// From this block on the exit can be finished.
 			exit_at: BlockNumberFor<T>,
+		},
+		/// A billing-peer candidate that could not win a seat made room in the full registry for
+		/// a new one: its candidacy ended at once, its deposit released ([`Event::Exited`]).
+		CandidateDisplaced {
+			/// The candidate displaced.
+			who: T::AccountId,
+			/// The new candidate.
+			by: T::AccountId,
 		},
 		/// A peer's exit finished: its deposit was released and its record removed.
 		Exited {
@@ -838,9 +869,11 @@ pub mod pallet {
 
 		/// Stand as a billing-peer candidate and put [`Config::CandidateDeposit`] on hold.
 		///
-		/// - Origin: signed, by an account without a role, while fewer than
+		/// - Origin: signed, by an account without a role. While
 		///   [`Config::MaxBillingCandidates`] candidates are registered (leaving ones count
-		///   until their exit finishes).
+		///   until their exit finishes), the new candidate displaces one that cannot win a seat
+		///   and holds none ([`Config::CandidateDisplacement`]; [`Event::CandidateDisplaced`]),
+		///   or is refused ([`Error::TooManyCandidates`]).
 		/// - `billing_key`: the Gosig key it would validate with; not another candidate's.
 		/// - `proof`: the key's proof of possession, its signature of
 		///   [`Pallet::billing_key_statement`] (`"POP_"` and this chain's genesis hash and the
@@ -851,7 +884,12 @@ pub mod pallet {
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::register_billing_candidate())]
+		#[pallet::weight(
+			T::WeightInfo::register_billing_candidate()
+				.saturating_add(T::CandidateDisplacement::weight())
+				.saturating_add(T::WeightInfo::finish_exit(0))
+				.saturating_add(T::OnLeaving::weight())
+		)]
 		pub fn register_billing_candidate(
 			origin: OriginFor<T>,
 			billing_key: T::BillingKey,
@@ -1120,29 +1158,7 @@ pub mod pallet {
 			};
 			ensure!(Self::now() >= exit_at, Error::<T>::ExitDelayNotOver);
 			Self::ensure_not_validating(&record)?;
-			let kind = record.role.kind();
-			let released = T::Currency::release(
-				&Self::hold_reason(kind),
-				&who,
-				record.deposit.held,
-				Precision::Exact,
-			)?;
-			match &record.role {
-				Role::Professional(p) => PeerKeyOwner::<T>::remove(&p.peer_key),
-				Role::Common(c) => PeerKeyOwner::<T>::remove(&c.peer_key),
-				Role::DApp(d) => {
-					for key in d.client_keys.iter() {
-						Self::retire_client_key(&who, key.clone());
-					}
-				}
-				Role::BillingCandidate { billing_key } => BillingKeyOwner::<T>::remove(billing_key),
-				Role::Scheduling(_) | Role::Routing(_) => {}
-			}
-			Registrations::<T>::remove(&who);
-			frame_system::Pallet::<T>::dec_consumers(&who);
-			RoleCount::<T>::mutate(kind, |n| *n = n.saturating_sub(1));
-			Self::deposit_event(Event::Exited { who, released });
-			Ok(())
+			Self::close_registration(&who, record)
 		}
 
 		/// Record that a peer's node is online in the current ledgering period.

@@ -158,6 +158,19 @@ pub fn stand(who: AccountId, key: u64) -> frame_support::dispatch::DispatchResul
 }
 
 parameter_types! {
+	/// The candidate a new one displaces from a full registry, as the elections would name it.
+	pub static Displaceable: Option<AccountId> = None;
+}
+
+/// Names [`Displaceable`].
+pub struct MockDisplacement;
+impl pallet_peers::CandidateDisplacement<AccountId> for MockDisplacement {
+	fn displaceable() -> Option<AccountId> {
+		Displaceable::get()
+	}
+}
+
+parameter_types! {
 	/// Who [`OnLeaving`] was told of, in order.
 	pub static LeavingCalls: Vec<(AccountId, RoleKind)> = vec![];
 	/// Who [`OnLeaving::on_evicted`] was told of, in order.
@@ -210,6 +223,7 @@ impl pallet_peers::Config for Test {
 	type EvictionSlash = EvictionSlash;
 	type Slashed = ToPool;
 	type OnLeaving = RecordLeaving;
+	type CandidateDisplacement = MockDisplacement;
 	type CurrentPeriod = CurrentPeriod;
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxNameLen = ConstU32<32>;

@@ -90,14 +90,62 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::ensure_unregistered(who)?;
 		ensure!(!BillingKeyOwner::<T>::contains_key(&billing_key), Error::<T>::BillingKeyInUse);
-		ensure!(
-			RoleCount::<T>::get(RoleKind::BillingCandidate) < T::MaxBillingCandidates::get(),
-			Error::<T>::TooManyCandidates
-		);
 		let deposit = T::CandidateDeposit::get();
+		// The deposit first: a registration that fails displaces nobody.
 		Self::hold(who, RoleKind::BillingCandidate, deposit)?;
+		if RoleCount::<T>::get(RoleKind::BillingCandidate) >= T::MaxBillingCandidates::get() {
+			Self::displace_candidate(who)?;
+		}
 		BillingKeyOwner::<T>::insert(&billing_key, who);
 		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit)
+	}
+
+	/// Make room in the full registry for `newcomer`: end the candidacy
+	/// [`Config::CandidateDisplacement`] names at once (its deposit released, no exit delay: it
+	/// holds no seat and none in the sets kept for equivocation reports, so nothing it did can
+	/// still be punished), or refuse with [`Error::TooManyCandidates`].
+	pub(crate) fn displace_candidate(newcomer: &T::AccountId) -> DispatchResult {
+		let victim =
+			T::CandidateDisplacement::displaceable().ok_or(Error::<T>::TooManyCandidates)?;
+		let record = Registrations::<T>::get(&victim).ok_or(Error::<T>::TooManyCandidates)?;
+		ensure!(
+			matches!(record.role, Role::BillingCandidate { .. }) && !Self::is_leaving(&record),
+			Error::<T>::TooManyCandidates
+		);
+		Self::ensure_not_validating(&record)?;
+		T::OnLeaving::on_leaving(&victim, RoleKind::BillingCandidate);
+		Self::deposit_event(Event::CandidateDisplaced {
+			who: victim.clone(),
+			by: newcomer.clone(),
+		});
+		Self::close_registration(&victim, record)
+	}
+
+	/// Release `who`'s deposit, drop its keys and its record: the end of an exit.
+	pub(crate) fn close_registration(who: &T::AccountId, record: PeerRecord<T>) -> DispatchResult {
+		let kind = record.role.kind();
+		let released = T::Currency::release(
+			&Self::hold_reason(kind),
+			who,
+			record.deposit.held,
+			Precision::Exact,
+		)?;
+		match &record.role {
+			Role::Professional(p) => PeerKeyOwner::<T>::remove(&p.peer_key),
+			Role::Common(c) => PeerKeyOwner::<T>::remove(&c.peer_key),
+			Role::DApp(d) => {
+				for key in d.client_keys.iter() {
+					Self::retire_client_key(who, key.clone());
+				}
+			}
+			Role::BillingCandidate { billing_key } => BillingKeyOwner::<T>::remove(billing_key),
+			Role::Scheduling(_) | Role::Routing(_) => {}
+		}
+		Registrations::<T>::remove(who);
+		frame_system::Pallet::<T>::dec_consumers(who);
+		RoleCount::<T>::mutate(kind, |n| *n = n.saturating_sub(1));
+		Self::deposit_event(Event::Exited { who: who.clone(), released });
+		Ok(())
 	}
 
 	/// What a billing key signs to prove that `who`'s candidacy holds it on this chain:

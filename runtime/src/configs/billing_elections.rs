@@ -36,6 +36,47 @@ impl RegisteredCandidates {
 	}
 }
 
+/// The candidate a new one displaces from a full registry (third review, candidate squatting):
+/// a non-leaving candidate registered at least an era ago (an era to gather votes) and backed
+/// below `MinBacking` — it cannot win a seat — whose key is neither in the authority set nor in
+/// a set Gosig keeps for equivocation reports; the least backed, the newest registration among
+/// equals. Squatting the registry's 100 slots thus needs a seat's backing for each, not only
+/// the deposit.
+pub struct DisplaceUnbacked;
+
+impl pallet_peers::CandidateDisplacement<AccountId> for DisplaceUnbacked {
+	fn displaceable() -> Option<AccountId> {
+		let min_backing = <Runtime as pallet_billing_elections::Config>::MinBacking::get();
+		let set = pallet_gosig::Authorities::<Runtime>::get();
+		let past = pallet_gosig::PastSets::<Runtime>::get();
+		let seated =
+			|key: &GosigId| set.contains(key) || past.iter().any(|(_, keys)| keys.contains(key));
+		let now = frame_system::Pallet::<Runtime>::block_number();
+		let era = pallet_billing_elections::EraLength::<Runtime>::get();
+		pallet_peers::BillingKeyOwner::<Runtime>::iter()
+			.filter_map(|(_, who)| {
+				let registered_at = Registrations::<Runtime>::get(&who)?.registered_at;
+				if now.saturating_sub(registered_at) < era {
+					return None;
+				}
+				let (key, registration, _) = RegisteredCandidates::candidate(&who)?;
+				let backing = pallet_billing_elections::Backing::<Runtime>::get(&who, registration);
+				(backing < min_backing && !seated(&key)).then_some((backing, registration, who))
+			})
+			.min_by_key(|(backing, registration, _)| (*backing, core::cmp::Reverse(*registration)))
+			.map(|(_, _, who)| who)
+	}
+	fn weight() -> frame_support::weights::Weight {
+		// The set, the past sets, the era length; per candidate its key's owner, its record
+		// (twice) and its backing.
+		let candidates: u64 =
+			<<Runtime as pallet_peers::Config>::MaxBillingCandidates as Get<u32>>::get().into();
+		<Runtime as frame_system::Config>::DbWeight::get()
+			.reads(3 + 4 * candidates)
+			.saturating_add(frame_support::weights::Weight::from_parts(2_000_000 * candidates, 0))
+	}
+}
+
 impl pallet_billing_elections::BillingCandidates<AccountId, GosigId> for RegisteredCandidates {
 	fn eligible() -> Vec<Candidate<AccountId, GosigId>> {
 		// Every candidate's key is in `BillingKeyOwner`, at most `MaxBillingCandidates` (100).
@@ -55,6 +96,11 @@ impl pallet_billing_elections::BillingCandidates<AccountId, GosigId> for Registe
 	fn account_of(key: &GosigId) -> Option<AccountId> {
 		pallet_peers::BillingKeyOwner::<Runtime>::get(key)
 	}
+	fn may_keep_seat(key: &GosigId) -> bool {
+		pallet_peers::BillingKeyOwner::<Runtime>::get(key)
+			.and_then(Registrations::<Runtime>::get)
+			.is_some_and(|r| matches!(r.status, Status::Leaving { evicted: false, .. }))
+	}
 	fn key_of(who: &AccountId) -> Option<GosigId> {
 		match Registrations::<Runtime>::get(who)?.role {
 			Role::BillingCandidate { billing_key } => Some(billing_key),
@@ -63,7 +109,7 @@ impl pallet_billing_elections::BillingCandidates<AccountId, GosigId> for Registe
 	}
 }
 
-/// Gosig's authority set: one change a block, announced in the header.
+/// Gosig's authority set: changes five blocks apart, announced in the header.
 pub struct GosigSet;
 impl pallet_billing_elections::AuthoritySet<GosigId> for GosigSet {
 	fn authorities() -> Vec<GosigId> {
@@ -81,6 +127,10 @@ impl pallet_billing_elections::AuthoritySet<GosigId> for GosigSet {
 	fn packer() -> Option<GosigId> {
 		let index = pallet_gosig::Pallet::<Runtime>::pre_digest()?.authority_index;
 		pallet_gosig::Authorities::<Runtime>::get().get(index as usize).cloned()
+	}
+	fn participation() -> (Vec<(u32, u32, u32)>, u32) {
+		let (view, window) = pallet_gosig::Pallet::<Runtime>::participation();
+		(view.into_iter().map(|p| (p.counted, p.present, p.strikes)).collect(), window)
 	}
 }
 

@@ -10,11 +10,19 @@ impl pallet_gosig::Config for Runtime {
 	type RoundDuration = ConstU64<ROUND_DURATION_MS>;
 	/// The election seed changes every hour.
 	type EpochLength = ConstU32<HOURS>;
-	/// Equivocations of the last four sets can still be reported after a change.
-	type MaxPastSets = ConstU32<4>;
+	/// Equivocations of the last sixteen sets can still be reported after a change ...
+	type MaxPastSets = ConstU32<16>;
+	/// ... and changes are five blocks apart: a set is kept at least 80 blocks after it ended,
+	/// longer than a report lives in the pool (`REPORT_LONGEVITY`, 64; runtime test
+	/// `the_election_bounds_match_the_registry_and_gosig`).
+	type MinChangeInterval = ConstU32<5>;
 	/// Offences are recorded and counted, and the offender's candidacy in the peer registry is
 	/// evicted with its deposit slashed.
 	type OnEquivocation = super::peers::EquivocationPenalty;
+	/// Participation in the votes is judged every hour: a billing peer absent from more than
+	/// half of an hour's votes is warned, and replaced at the second hour in a row.
+	type ParticipationWindow = ConstU32<HOURS>;
+	type OnMissedVotes = super::peers::MissedVotesPenalty;
 	type WeightInfo = pallet_gosig::weights::SubstrateWeight<Runtime>;
 }
 

@@ -555,6 +555,30 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		Ok(out)
 	}
 
+	/// The votes seen for `block` in `round`, at most one per voter by increasing voter index:
+	/// its tentative commit, or its prepare if no tentative commit for the block came. Empty
+	/// once the round left the vote window. What a packer hands the runtime as the measure of
+	/// who takes part in the votes.
+	pub fn votes_for(&self, round: Round, block: &B) -> Vec<(VoterIndex, VoteKind, S)>
+	where
+		B: PartialEq,
+		S: Clone,
+	{
+		let Some(state) = self.rounds.get(&round) else { return Vec::new() };
+		let mut votes: BTreeMap<VoterIndex, (VoteKind, S)> = BTreeMap::new();
+		for (voter, vote) in &state.prepares {
+			if &vote.block == block {
+				votes.insert(*voter, (VoteKind::Prepare, vote.signature.clone()));
+			}
+		}
+		for (voter, vote) in &state.tentative_commits {
+			if &vote.block == block {
+				votes.insert(*voter, (VoteKind::TentativeCommit, vote.signature.clone()));
+			}
+		}
+		votes.into_iter().map(|(voter, (kind, signature))| (voter, kind, signature)).collect()
+	}
+
 	/// Whether `signatures` are a quorum of distinct voters of the set in canonical form
 	/// ([`is_canonical_certificate`]).
 	pub fn is_quorum(&self, signatures: &Certificate<S>) -> bool {

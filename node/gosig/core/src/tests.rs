@@ -426,3 +426,38 @@ fn old_rounds_are_pruned_and_round_never_goes_back() {
 	v.start_round(7);
 	assert_eq!(v.rounds.keys().copied().collect::<Vec<_>>(), vec![5, 6, 7]);
 }
+
+#[test]
+fn the_votes_for_a_committed_block_include_late_ones_and_prefer_commits() {
+	// Observer of 4: voters 0–2 commit block 5 in round 3; voter 3 prepared it, and its
+	// tentative commit arrives after the commit was counted; a prepare for another block and
+	// votes of another round are not the block's.
+	let mut v = voter(4, None, 3);
+	for i in 0..4 {
+		v.on_vote(vote(VoteKind::Prepare, 3, 5, i)).unwrap();
+	}
+	for i in 0..3 {
+		v.on_vote(vote(VoteKind::TentativeCommit, 3, 5, i)).unwrap();
+	}
+	assert_eq!(v.committed(3), Some(&5));
+	let kinds = |v: &Voter<Block, Sig>| {
+		v.votes_for(3, &5).into_iter().map(|(i, kind, _)| (i, kind)).collect::<Vec<_>>()
+	};
+	assert_eq!(
+		kinds(&v),
+		vec![
+			(0, VoteKind::TentativeCommit),
+			(1, VoteKind::TentativeCommit),
+			(2, VoteKind::TentativeCommit),
+			(3, VoteKind::Prepare),
+		]
+	);
+	v.on_vote(vote(VoteKind::TentativeCommit, 3, 5, 3)).unwrap();
+	assert_eq!(kinds(&v)[3], (3, VoteKind::TentativeCommit), "the late commit");
+	assert_eq!(v.votes_for(3, &5)[3].2, (3, 5), "with its signature");
+	assert!(v.votes_for(3, &6).is_empty());
+	assert!(v.votes_for(2, &5).is_empty());
+	// Rounds that leave the window are forgotten.
+	v.start_round(3 + ROUND_WINDOW + 1);
+	assert!(v.votes_for(3, &5).is_empty());
+}

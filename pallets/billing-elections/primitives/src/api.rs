@@ -64,6 +64,13 @@ pub struct ElectionView<AccountId, BillingKey, BlockNumber> {
 	pub min_vote: u128,
 	/// The least backing that can win a seat.
 	pub min_backing: u128,
+	/// Each billing peer's part in the Gosig votes of the current participation window, in
+	/// the order of `billing_peers`: `(counted, present, strikes)` — blocks that carried their
+	/// parent's votes since it joined, those with its own vote among them, and the windows in a
+	/// row it was absent from more than half of (a warning at one, replacement at two).
+	pub participation: Vec<(u32, u32, u32)>,
+	/// Blocks in a participation window.
+	pub participation_window: u32,
 }
 
 /// A voter's votes and locks.

@@ -145,3 +145,61 @@ fn a_departing_candidate_is_no_longer_a_regional_partner() {
 		assert!(!RegionalPartners::<Test>::contains_key(15));
 	});
 }
+
+#[test]
+fn an_absent_billing_peer_is_replaced_but_keeps_its_candidacy() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		assert_ok!(BillingElections::set_regional_partner(RuntimeOrigin::root(), 13, true));
+		// Gosig struck 13 twice for missed votes; a key outside the set changes nothing.
+		BillingElections::replace_absent(&(13 + KEY_OFFSET));
+		BillingElections::replace_absent(&(16 + KEY_OFFSET));
+		assert_eq!(Departed::<Test>::get().into_inner(), vec![13 + KEY_OFFSET]);
+		run_to(SETTLED + 1);
+		assert_eq!(set_accounts(), vec![11, 12, 14, 15]);
+		assert!(RegionalPartners::<Test>::contains_key(13), "still a regional partner");
+		assert_eq!(Backups::<Test>::get().iter().map(|r| r.account).collect::<Vec<_>>(), vec![16]);
+		// Its votes stand: at the next era it is elected again, on probation.
+		run_to(SETTLED + ERA);
+		assert!(set_accounts().contains(&13), "{:?}", set_accounts());
+		assert!(OnProbation::<Test>::get().contains(&(13 + KEY_OFFSET)));
+	});
+}
+
+/// Shrinking (third review): billing peers leaving of their own accord, with no backup to take
+/// their places, keep seats rather than take the set below `MinElected` (their exits wait for
+/// their seats anyway); an evicted one goes whatever the size.
+#[test]
+fn a_voluntary_leaver_keeps_its_seat_rather_than_shrink_the_set_below_the_minimum() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		assert_eq!(MIN_ELECTED, 2);
+		// The backups go first: 15 and 16 replace two leavers.
+		for peer in [11, 12] {
+			set_leaving(peer);
+			BillingElections::note_departure(&peer);
+		}
+		run_to(SETTLED + 1);
+		assert_eq!(set_accounts(), vec![13, 14, 15, 16]);
+		// No backup left: of three leavers, the first keeps its seat to keep two.
+		for peer in [13, 14, 15] {
+			set_leaving(peer);
+			BillingElections::note_departure(&peer);
+		}
+		run_to(SETTLED + 2);
+		assert_eq!(set_accounts(), vec![13, 16]);
+		assert!(events().contains(&Event::BillingPeersReplaced { removed: 2, added: 0 }));
+		assert!(Departed::<Test>::get().is_empty(), "13 is kept until an election");
+		// An evicted billing peer goes even below the minimum.
+		set_candidate(16, false, false);
+		BillingElections::note_departure(&16);
+		run_to(SETTLED + 3);
+		assert_eq!(set_accounts(), vec![13]);
+		// The kept leaver alone does not change the set.
+		let before = changes();
+		BillingElections::note_departure(&13);
+		run_to(SETTLED + 4);
+		assert_eq!(set_accounts(), vec![13]);
+		assert_eq!(changes(), before);
+	});
+}

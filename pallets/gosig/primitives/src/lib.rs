@@ -603,6 +603,57 @@ impl<Hash: Encode + PartialEq + Clone, Number: Encode + PartialEq + Clone>
 	}
 }
 
+/// The identifier of the inherent by which a packer hands the runtime the votes it saw for the
+/// parent block ([`ParentVotes`]).
+pub const PARENT_VOTES_INHERENT_IDENTIFIER: [u8; 8] = *b"gosigvot";
+
+/// The votes a packer saw for its block's parent, the block its round built on: for each billing
+/// peer at most one signed vote (its tentative commit, or its prepare if no commit arrived) in
+/// the round the parent was committed.
+///
+/// The runtime checks every signature and counts, per billing peer, in how many blocks its vote
+/// was seen: the measure of who misses rounds ([participation](ParticipationView)). A packer can
+/// leave votes out but cannot make them up.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct ParentVotes {
+	/// The authority set that voted (the one in force at the parent).
+	pub set_id: SetId,
+	/// The round the parent was committed in.
+	pub round: Round,
+	/// `(authority index, vote kind code, signature)` by strictly increasing authority index;
+	/// the kind codes are [`vote_kind_code`]'s.
+	pub votes: Vec<(AuthorityIndex, u8, AuthoritySignature)>,
+}
+
+impl ParentVotes {
+	/// The payload billing peer `voter` signed for `(parent_hash, parent_number)` with a vote of
+	/// kind `code`, if the code is a vote kind.
+	pub fn payload<Hash: Encode, Number: Encode>(
+		&self,
+		code: u8,
+		parent_hash: Hash,
+		parent_number: Number,
+	) -> Option<VotePayload<Hash, Number>> {
+		let kind = vote_kind_from_code(code)?;
+		Some(VotePayload::new(kind, self.round, parent_hash, parent_number, self.set_id))
+	}
+}
+
+/// One billing peer's participation in the current measurement window, as the runtime API
+/// shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct ParticipationView {
+	/// The billing peer.
+	pub authority: AuthorityId,
+	/// Blocks of the window, since it joined the set, that carried their parent's votes.
+	pub counted: u32,
+	/// Of those, the blocks whose parent's votes included one of its own.
+	pub present: u32,
+	/// Consecutive windows it was absent from more than half of the counted blocks (a
+	/// warning at one, replacement at two).
+	pub strikes: u32,
+}
+
 /// A consensus digest the runtime puts in a block's header (`DigestItem::Consensus` with
 /// [`GOSIG_ENGINE_ID`]), for nodes and light clients that follow the chain by headers.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
@@ -643,6 +694,10 @@ sp_api::decl_runtime_apis! {
 		fn submit_report_equivocation_extrinsic(
 			proof: EquivocationProof<Block::Hash, sp_runtime::traits::NumberFor<Block>>,
 		) -> bool;
+
+		/// Each billing peer's participation in the votes of the current window, by authority
+		/// index, and the window's length in blocks.
+		fn participation() -> (Vec<ParticipationView>, u32);
 	}
 }
 

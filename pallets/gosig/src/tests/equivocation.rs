@@ -182,7 +182,7 @@ fn offences_of_the_last_sets_stay_reportable_after_a_change() {
 		assert_eq!(CurrentSetId::<Test>::get(), 1);
 		// One change a block.
 		assert!(!Gosig::can_change());
-		assert_noop!(change(&["Alice"]), Error::<Test>::SetChangedInThisBlock);
+		assert_noop!(change(&["Alice"]), Error::<Test>::SetChangedRecently);
 		assert_eq!(PastSets::<Test>::get().iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![0]);
 		// Set 0's offence is still reported and counted.
 		assert!(authorize(proof.clone()).is_ok());
@@ -267,5 +267,37 @@ fn two_blocks_packed_in_one_round_are_an_equivocation_but_not_blocks_of_another_
 		assert_eq!(EquivocationCount::<Test>::get(id("Bob")), 1);
 		assert_eq!(EQUIVOCATIONS.with(|e| e.borrow().clone()), vec![(id("Bob"), 0, 9)]);
 		assert_noop!(report(proof), Error::<Test>::DuplicateEquivocationReport);
+	});
+}
+
+/// Changes at least `MinChangeInterval` blocks apart keep each set for `MaxPastSets` intervals
+/// after it ended: members leaving one after another cannot push an offender's set out of
+/// `PastSets` before its report lands (third review, forced changes).
+#[test]
+fn set_changes_are_spaced_so_that_past_sets_outlive_their_reports() {
+	build_and_execute(|| {
+		MinChangeInterval::set(5);
+		let change = |names: &[&str]| {
+			Gosig::change_authorities(names.iter().map(|n| id(n)).collect::<Vec<_>>())
+		};
+		let proof = vote_proof("Bob", 1, 9);
+		assert_ok!(change(&["Alice", "Bob"]));
+		let changed_at = System::block_number();
+		for later in 0..5 {
+			System::set_block_number(changed_at + later);
+			assert!(!Gosig::can_change());
+			assert_noop!(change(&["Alice"]), Error::<Test>::SetChangedRecently);
+		}
+		System::set_block_number(changed_at + 5);
+		assert!(Gosig::can_change());
+		assert_ok!(change(&["Alice", "Bob", "Charlie"]));
+		// Set 0 ended at `changed_at`; with two past sets kept it stays reportable for at least
+		// two intervals.
+		System::set_block_number(changed_at + 9);
+		assert!(authorize(proof.clone()).is_ok());
+		System::set_block_number(changed_at + 10);
+		assert_ok!(change(&["Alice"]));
+		assert!(authorize(proof).is_err(), "kept for two intervals, not more");
+		MinChangeInterval::set(1);
 	});
 }

@@ -4,5 +4,6 @@ mod calls;
 mod configuration;
 mod equivocation;
 mod genesis;
+mod participation;
 mod randomness;
 mod rounds;

@@ -308,3 +308,42 @@ fn the_registry_tells_who_starts_leaving_once() {
 		assert_eq!(LeavingCalls::get().len(), 4);
 	});
 }
+
+/// Candidate squatting (third review): a full registry lets a new candidate in by displacing
+/// one that cannot win a seat and holds none, as the elections name it; its candidacy ends at
+/// once with its whole deposit back. Without such a candidate the newcomer is refused, and a
+/// failed registration displaces nobody.
+#[test]
+fn a_full_registry_displaces_a_candidate_that_cannot_win_a_seat() {
+	build_and_execute(|| {
+		for (who, key) in [(CANDIDATE, 7), (PRO, 8), (PRO_2, 9)] {
+			assert_ok!(stand(who, key));
+		}
+		// Nobody displaceable: refused as before.
+		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
+		// A newcomer that cannot pay its deposit displaces nobody.
+		Displaceable::set(Some(PRO));
+		assert_noop!(stand(PAUPER, 10), Error::<Test>::InsufficientFunds);
+		assert!(Registrations::<Test>::contains_key(PRO));
+		// A candidate that validates is never displaced.
+		BillingAuthoritySet::set(vec![8]);
+		assert_noop!(stand(COMMON, 10), Error::<Test>::StillBillingPeer);
+		BillingAuthoritySet::set(vec![]);
+
+		let before = free(PRO);
+		assert_ok!(stand(COMMON, 10));
+		System::assert_has_event(Event::CandidateDisplaced { who: PRO, by: COMMON }.into());
+		assert!(!Registrations::<Test>::contains_key(PRO));
+		assert!(!BillingKeyOwner::<Test>::contains_key(UintAuthorityId(8)));
+		assert_eq!(free(PRO), before + CANDIDATE_DEPOSIT, "its whole deposit back");
+		assert_eq!(RoleCount::<Test>::get(RoleKind::BillingCandidate), 3);
+		assert_eq!(LeavingCalls::get(), vec![(PRO, RoleKind::BillingCandidate)]);
+		assert_eq!(BillingKeyOwner::<Test>::get(UintAuthorityId(10)), Some(COMMON));
+		// A name that is no candidate any more, or a leaving one, is not displaced.
+		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
+		Displaceable::set(Some(PRO_2));
+		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
+		Displaceable::set(None);
+	});
+}
