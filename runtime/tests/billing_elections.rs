@@ -278,8 +278,8 @@ fn parent_commit(
 }
 
 /// Missed votes (issue 16): the packer's inherent is counted against the runtime's billing
-/// peers, a billing peer absent from more than half a window is warned on the penalty ladder,
-/// and at the second window in a row replaced by the first backup, keeping its candidacy.
+/// peers, a billing peer absent from more than half a window is warned, and at the second window
+/// in a row replaced by the first backup, keeping its candidacy and its deposit's standing.
 #[test]
 fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup() {
 	use spacebook_gosig_primitives::ParentVotes;
@@ -304,19 +304,20 @@ fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup(
 		assert_eq!(pallet_billing_elections::Backups::<Runtime>::get()[0].account, backup);
 
 		// The packer's inherent: Alice, Bob and Charlie voted on the parent, Dave did not.
-		let round = pallet_gosig::CurrentRound::<Runtime>::get();
+		// The parent was committed in its own round, the one before this block's.
+		let round = pallet_gosig::CurrentRound::<Runtime>::get() - 1;
 		let votes = ParentVotes {
 			set_id: pallet_gosig::CurrentSetId::<Runtime>::get(),
 			round,
-			votes: vec![
+			votes: frame_support::BoundedVec::truncate_from(vec![
 				parent_commit("Alice", round),
 				parent_commit("Bob", round),
 				parent_commit("Charlie", round),
-			],
+			]),
 		};
 		let mut sorted = votes.clone();
 		sorted.votes.sort_by_key(|(i, _, _)| *i);
-		Gosig::note_parent_votes(RuntimeOrigin::none(), sorted).expect("the votes check");
+		Gosig::note_parent_votes(RuntimeOrigin::none(), sorted).expect("an inherent");
 		let (view, window) = Gosig::participation();
 		assert_eq!(window, spacebook_runtime::HOURS);
 		let dave: GosigId = sr25519::Pair::from_string("//Dave", None).unwrap().public().into();
@@ -327,20 +328,18 @@ fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup(
 
 		// Two windows in a row without Dave's votes.
 		let dave_account = account("//Dave");
-		let warnings = || {
+		let strikes = || {
 			frame_system::Pallet::<Runtime>::events()
 				.iter()
-				.filter(|r| {
-					matches!(
-						&r.event,
-						RuntimeEvent::Peers(pallet_peers::Event::Warned {
-							who,
-							reason: pallet_peers::PenaltyReason::MissedVotes,
-							..
-						}) if *who == dave_account
-					)
+				.filter_map(|r| match &r.event {
+					RuntimeEvent::Gosig(pallet_gosig::Event::MissedVotes {
+						authority,
+						strikes,
+						..
+					}) if *authority == dave => Some(*strikes),
+					_ => None,
 				})
-				.count()
+				.collect::<Vec<_>>()
 		};
 		let dave_index = view.iter().position(|m| m.authority == dave).unwrap();
 		let absent_dave = || {
@@ -351,14 +350,14 @@ fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup(
 			);
 		};
 		absent_dave();
-		<Gosig as frame_support::traits::Hooks<u32>>::on_initialize(spacebook_runtime::HOURS);
-		assert_eq!(warnings(), 1);
-		assert_eq!(pallet_gosig::MissedVoteStrikes::<Runtime>::get(&dave), 1);
+		// The window's end, as `on_initialize` reaches it every `ParticipationWindow` blocks.
+		Gosig::end_participation_window();
+		assert_eq!(strikes(), vec![1], "warned");
 		run_to(era + 2);
 		assert!(pallet_gosig::Authorities::<Runtime>::get().contains(&dave), "a warning only");
 		absent_dave();
-		<Gosig as frame_support::traits::Hooks<u32>>::on_initialize(2 * spacebook_runtime::HOURS);
-		assert_eq!(warnings(), 2);
+		Gosig::end_participation_window();
+		assert_eq!(strikes(), vec![1, 2]);
 		run_to(era + 3);
 		let set = pallet_gosig::Authorities::<Runtime>::get();
 		assert!(!set.contains(&dave), "replaced at the next block");
@@ -366,8 +365,8 @@ fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup(
 		assert_eq!(set.len(), 4);
 		assert!(
 			pallet_peers::Registrations::<Runtime>::get(&dave_account)
-				.is_some_and(|r| r.status == pallet_peers::Status::Active),
-			"still a candidate, in good standing"
+				.is_some_and(|r| r.status == pallet_peers::Status::Active && r.warnings == 0),
+			"still a candidate, in good standing: no penalty on the deposit's ladder"
 		);
 		assert_eq!(pallet_gosig::MissedVoteStrikes::<Runtime>::get(&dave), 0, "out of the set");
 	});

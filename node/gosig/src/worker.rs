@@ -346,11 +346,15 @@ fn parent_votes<B: BlockT>(set: &SetState<B>, parent: B::Hash) -> Option<ParentV
 	}
 	let votes: Vec<_> = set
 		.voter
-		.votes_for(commit.round, &parent)
+		.votes_for(commit.round, &parent, height_of::<B>(commit.block_number))
 		.into_iter()
 		.map(|(voter, kind, signature)| (voter, vote_kind_code(kind), signature))
 		.collect();
-	(!votes.is_empty()).then_some(ParentVotes { set_id: set.set_id(), round: commit.round, votes })
+	(!votes.is_empty()).then(|| ParentVotes {
+		set_id: set.set_id(),
+		round: commit.round,
+		votes: sp_runtime::BoundedVec::truncate_from(votes),
+	})
 }
 
 fn number_of<B: BlockT>(height: u64) -> NumberFor<B> {

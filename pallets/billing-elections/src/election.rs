@@ -109,8 +109,10 @@ impl<T: Config> Pallet<T> {
 						outcome.newcomers = seating.newcomers;
 						outcome.deferred = seating.deferred;
 						OnProbation::<T>::put(BoundedVec::truncate_from(seating.on_probation));
-						// The elected set has none of the departed (they are not eligible).
+						// The departed are not eligible (an absentee elected again is a new
+						// member, on probation).
 						Departed::<T>::kill();
+						Absent::<T>::kill();
 						seating.backups
 					}
 					Err(e) => {
@@ -285,7 +287,15 @@ impl<T: Config> Pallet<T> {
 	/// and regional-partner flag stay: voters may elect it again at the next era, on probation.
 	/// Weighs at most [`WeightInfo::note_departure`].
 	pub fn replace_absent(key: &T::BillingKey) {
+		if !T::AuthoritySet::authorities().contains(key) {
+			return;
+		}
 		Self::mark_departed(key.clone());
+		Absent::<T>::mutate(|absent| {
+			if !absent.contains(key) && absent.try_push(key.clone()).is_err() {
+				defensive!("more absent billing peers than MaxElected");
+			}
+		});
 	}
 
 	fn mark_departed(key: T::BillingKey) {
@@ -305,9 +315,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Take the departed billing peers out of the set and let the best backups that are still
 	/// eligible, with the same registration and with votes now, take their places. A billing
-	/// peer that leaves of its own accord ([`BillingCandidates::may_keep_seat`]) keeps its seat
-	/// while the set would otherwise fall below the smaller of its size and
-	/// [`Config::MinElected`] (its exit waits for its seat anyway): until a later election.
+	/// peer that leaves of its own accord ([`BillingCandidates::may_keep_seat`]) or missed votes
+	/// ([`Absent`]) keeps its seat while the set would otherwise fall below the smaller of its
+	/// size and [`Config::MinElected`] (a leaver's exit waits for its seat anyway): it stays in
+	/// [`Departed`] until a backup can take its place or the next election. An evicted billing
+	/// peer goes whatever the size.
 	/// The set never becomes empty: with every billing peer departed and no backup, the
 	/// departures wait for the next era or for a backup.
 	pub(crate) fn replace_departed() {
@@ -316,6 +328,7 @@ impl<T: Config> Pallet<T> {
 		let remaining = current.iter().filter(|k| !departed.contains(k)).count();
 		if remaining == current.len() {
 			Departed::<T>::kill();
+			Absent::<T>::kill();
 			return;
 		}
 		let allowed = Self::replacements_allowed(&current, &departed);
@@ -336,14 +349,15 @@ impl<T: Config> Pallet<T> {
 			}
 			left.push(backup);
 		}
-		// Voluntary leavers keep their seats up to the floor.
+		// Voluntary leavers and absentees keep their seats up to the floor.
+		let absent = Absent::<T>::get();
 		let floor = (T::MinElected::get() as usize).min(current.len());
 		let mut short = floor.saturating_sub(remaining.saturating_add(added.len()));
 		let kept: Vec<T::BillingKey> = current
 			.iter()
 			.filter(|k| departed.contains(k))
 			.filter(|k| {
-				let keep = short > 0 && T::Candidates::may_keep_seat(k);
+				let keep = short > 0 && (absent.contains(k) || T::Candidates::may_keep_seat(k));
 				if keep {
 					short -= 1;
 				}
@@ -355,8 +369,7 @@ impl<T: Config> Pallet<T> {
 			current.iter().filter(|k| !departed.contains(k) || kept.contains(k)).cloned().collect();
 		let removed = current.len().saturating_sub(keys.len()) as u32;
 		if removed == 0 && added.is_empty() {
-			// Only leavers the floor keeps: nothing changes until an election.
-			Departed::<T>::kill();
+			// Only departures the floor keeps: they wait for a backup or the next election.
 			return;
 		}
 		let added_count = added.len() as u32;
@@ -378,13 +391,16 @@ impl<T: Config> Pallet<T> {
 						}
 					}
 				});
-				Departed::<T>::kill();
+				// The kept wait on; the others are out of the set.
+				Departed::<T>::put(BoundedVec::truncate_from(kept.clone()));
+				Absent::<T>::mutate(|a| a.retain(|k| kept.contains(k)));
 				Backups::<T>::put(BoundedVec::truncate_from(left));
 				Self::deposit_event(Event::BillingPeersReplaced { removed, added: added_count });
 			}
 			Err(e) => {
 				log::error!(target: LOG_TARGET, "Gosig refused the replacement: {e:?}");
 				Departed::<T>::kill();
+				Absent::<T>::kill();
 				Self::deposit_event(Event::SetChangeFailed { era: CurrentEra::<T>::get() });
 			}
 		}

@@ -77,6 +77,11 @@ impl<T: Config> Pallet<T> {
 		// left the set that way is ignored until the next election or replacement rewrites
 		// the list.
 		ensure_that(keys.len() == probation.len(), "a member is on probation once")?;
+		let departed = Departed::<T>::get();
+		ensure_that(
+			Absent::<T>::get().iter().all(|k| departed.contains(k)),
+			"an absentee waits among the departed",
+		)?;
 		Ok(())
 	}
 }

@@ -297,9 +297,16 @@ pub mod pallet {
 	pub type OnProbation<T: Config> =
 		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
 
-	/// Billing peers that left or were evicted, to be replaced at the next block.
+	/// Billing peers that left, were evicted or missed too many votes, to be replaced at the
+	/// next block that can carry a change (voluntary leavers and absentees kept at the floor wait
+	/// here for a backup or the next election).
 	#[pallet::storage]
 	pub type Departed<T: Config> =
+		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
+
+	/// Those of [`Departed`] replaced for missed votes ([`Pallet::replace_absent`]).
+	#[pallet::storage]
+	pub type Absent<T: Config> =
 		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
 
 	/// The genesis era length and decision method.

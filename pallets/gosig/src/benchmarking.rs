@@ -204,7 +204,7 @@ mod benchmarks {
 			set_id,
 		);
 		let genesis = Pallet::<T>::genesis_hash();
-		let votes = keys
+		let votes: Vec<_> = keys
 			.iter()
 			.enumerate()
 			.map(|(i, key)| {
@@ -215,6 +215,12 @@ mod benchmarks {
 				(i, vote_kind_code(VoteKind::TentativeCommit), signature.into())
 			})
 			.collect();
+
+		// The parent's context as its `on_initialize` records it: block 9 of round 8, by this
+		// set; this block is of round 10.
+		ParentContext::<T>::put(ParentVoteContext { parent_round: 8, voters: Some(set_id) });
+		CurrentRound::<T>::put(10);
+		let votes = BoundedVec::truncate_from(votes);
 
 		#[extrinsic_call]
 		_(RawOrigin::None, ParentVotes { set_id, round: 9, votes });

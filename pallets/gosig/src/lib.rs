@@ -120,6 +120,15 @@ impl OnMissedVotes for () {
 	fn on_missed_votes(_absentee: &AuthorityId, _strikes: u32) {}
 }
 
+/// What a block's parent votes are checked against ([`ParentContext`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, codec::Decode, TypeInfo, MaxEncodedLen)]
+pub struct ParentVoteContext {
+	/// The round of the parent block (its votes are of this round or later).
+	pub parent_round: Round,
+	/// The set that voted on the parent; `None` when the parent changed the set.
+	pub voters: Option<SetId>,
+}
+
 pub use pallet::*;
 pub use weights::WeightInfo;
 
@@ -259,6 +268,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ParentVotesNoted<T> = StorageValue<_, bool, ValueQuery>;
 
+	/// What the parent's votes are checked against, recorded by each block's `on_initialize`
+	/// before any set change in the block: the parent's round and the set that voted on it
+	/// (`None` when the parent changed the set: its votes count for nobody).
+	#[pallet::storage]
+	pub type ParentContext<T> = StorageValue<_, ParentVoteContext, OptionQuery>;
+
 	/// How many equivocations each billing peer was recorded for.
 	#[pallet::storage]
 	pub type EquivocationCount<T> = StorageMap<_, Blake2_128Concat, AuthorityId, u32, ValueQuery>;
@@ -365,12 +380,6 @@ pub mod pallet {
 		SetChangedRecently,
 		/// A block carries its parent's votes once.
 		ParentVotesNotedTwice,
-		/// The parent's votes are of another authority set than the one that voted on it.
-		VotesOfAnotherSet,
-		/// The parent's votes are not by strictly increasing authority index within the set.
-		UnorderedVotes,
-		/// A vote of the parent's votes has an unknown kind or a signature that does not check.
-		BadVote,
 	}
 
 	#[pallet::hooks]
@@ -386,6 +395,12 @@ pub mod pallet {
 				return judged;
 			};
 			let previous = CurrentRound::<T>::get();
+			// The parent was voted on by the set in force at its start: the current one, unless
+			// the parent changed it.
+			let parent = n.saturating_sub(One::one());
+			let voters = (LastChangeAt::<T>::get() != Some(parent) || parent.is_zero())
+				.then(CurrentSetId::<T>::get);
+			ParentContext::<T>::put(ParentVoteContext { parent_round: previous, voters });
 			assert!(
 				pre.round > previous,
 				"Gosig round must increase: block of round {} after round {previous}",
@@ -411,10 +426,11 @@ pub mod pallet {
 			if !n.is_zero() && !epoch.is_zero() && (n % epoch).is_zero() {
 				EpochRandomness::<T>::put(NextEpochRandomness::<T>::get());
 			}
-			// Reads: CurrentRound, EpochRandomness, Authorities, NextEpochRandomness (the digest
-			// is in memory). Writes: CurrentRound, NextEpochRandomness, EpochRandomness, and
-			// ParentVotesNoted at the block's end.
-			T::DbWeight::get().reads_writes(4, 4).saturating_add(judged)
+			// Reads: CurrentRound, EpochRandomness, Authorities, NextEpochRandomness,
+			// LastChangeAt, CurrentSetId (the digest is in memory). Writes: CurrentRound,
+			// NextEpochRandomness, EpochRandomness, ParentContext, and ParentVotesNoted at the
+			// block's end.
+			T::DbWeight::get().reads_writes(6, 5).saturating_add(judged)
 		}
 
 		fn on_finalize(_n: BlockNumberFor<T>) {
@@ -433,6 +449,10 @@ pub mod pallet {
 				"ParticipationWindow must be positive"
 			);
 			assert!(!T::MinChangeInterval::get().is_zero(), "MinChangeInterval must be positive");
+			assert!(
+				T::MaxAuthorities::get() <= spacebook_gosig_primitives::MAX_PARENT_VOTES,
+				"a block's parent votes must have room for the whole set"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -535,11 +555,13 @@ pub mod pallet {
 		/// - `votes`: the parent's votes in the round it was committed, at most one per billing
 		///   peer, by increasing authority index.
 		///
-		/// Every signature must check against the current set, which voted on the parent (a
-		/// parent that changed the set cannot be counted): otherwise the block is invalid
-		/// ([`Error::VotesOfAnotherSet`], [`Error::UnorderedVotes`], [`Error::BadVote`]). Each
-		/// billing peer's *counted* blocks grow by one, and its *present* blocks if its vote is
-		/// in ([`ParticipationTally`]).
+		/// The votes must be of the set that voted on the parent, in a round from the parent's
+		/// to this block's, for the parent's hash and number; a vote that does not hold (or
+		/// every vote, for another set or round, or a parent that changed the set) counts for
+		/// nobody, and the block stays valid: the inherent is the packer's, and nothing a
+		/// Byzantine billing peer gossips may make an honest packer's block fail. Each member of
+		/// the voting set still in the set is *counted* once more, and *present* if its vote is
+		/// in ([`ParticipationTally`]). Fails only with [`Error::ParentVotesNotedTwice`].
 		///
 		/// Complexity: `O(v)` signature checks for `v` votes, at most `MaxAuthorities`.
 		#[pallet::call_index(3)]

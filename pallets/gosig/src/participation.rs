@@ -10,45 +10,59 @@ use sp_runtime::{
 use spacebook_gosig_primitives::ParticipationView;
 
 impl<T: Config> Pallet<T> {
-	/// Check the parent's votes and count them (see [`Pallet::note_parent_votes`]).
+	/// Count the parent's votes (see [`Pallet::note_parent_votes`]). Votes that do not hold —
+	/// another set, a round outside the parent's, a bad signature, an index out of order — are
+	/// counted for nobody; the block stays valid, so that no vote a Byzantine billing peer
+	/// gossips can stop honest packers from building.
 	pub(crate) fn count_parent_votes(votes: &ParentVotes) -> DispatchResult {
 		ensure!(!ParentVotesNoted::<T>::get(), Error::<T>::ParentVotesNotedTwice);
+		ParentVotesNoted::<T>::put(true);
+		let Some(context) = ParentContext::<T>::get() else { return Ok(()) };
+		// The set that voted on the parent (recorded before any change in this block), unless
+		// the parent changed it; the round it was committed in, from its own round on.
+		let (Some(set_id), true) = (
+			context.voters,
+			context.parent_round <= votes.round && votes.round < CurrentRound::<T>::get(),
+		) else {
+			return Ok(());
+		};
+		if votes.set_id != set_id {
+			return Ok(());
+		}
+		let Some(voters) = Self::authorities_of(set_id) else { return Ok(()) };
 		let now = frame_system::Pallet::<T>::block_number();
 		let parent_number = now.saturating_sub(One::one());
-		// The parent was voted on by the set in force at its own parent: the current set,
-		// unless the parent changed it.
-		ensure!(
-			votes.set_id == CurrentSetId::<T>::get()
-				&& LastChangeAt::<T>::get() != Some(parent_number),
-			Error::<T>::VotesOfAnotherSet
-		);
-		let authorities = Authorities::<T>::get();
-		ensure!(
-			votes.votes.windows(2).all(|w| w[0].0 < w[1].0)
-				&& votes.votes.iter().all(|(i, _, _)| (*i as usize) < authorities.len()),
-			Error::<T>::UnorderedVotes
-		);
 		let parent_hash = frame_system::Pallet::<T>::parent_hash();
 		let genesis_hash = Self::genesis_hash();
-		for (index, code, signature) in &votes.votes {
-			let payload =
-				votes.payload(*code, parent_hash, parent_number).ok_or(Error::<T>::BadVote)?;
-			let signer = &authorities[*index as usize];
-			ensure!(
-				signer.verify(&payload.signing_bytes(&genesis_hash, *index), signature),
-				Error::<T>::BadVote
-			);
+		let mut present: Vec<&AuthorityId> = Vec::new();
+		let mut last: Option<AuthorityIndex> = None;
+		for (index, code, signature) in votes.votes.iter() {
+			if last.is_some_and(|l| *index <= l) {
+				continue;
+			}
+			last = Some(*index);
+			let (Some(signer), Some(payload)) =
+				(voters.get(*index as usize), votes.payload(*code, parent_hash, parent_number))
+			else {
+				continue;
+			};
+			if signer.verify(&payload.signing_bytes(&genesis_hash, *index), signature) {
+				present.push(signer);
+			}
 		}
+		// The tally follows the set in force now (changed in this block or not): each member
+		// that was among the voters is counted, and present if its vote is in.
+		let authorities = Authorities::<T>::get();
 		let mut tally = Self::tally(authorities.len());
-		let mut voted = votes.votes.iter().map(|(i, _, _)| *i as usize).peekable();
-		for (index, (counted, present)) in tally.iter_mut().enumerate() {
-			*counted = counted.saturating_add(1);
-			if voted.next_if_eq(&index).is_some() {
-				*present = present.saturating_add(1);
+		for (key, (counted, seen)) in authorities.iter().zip(tally.iter_mut()) {
+			if voters.contains(key) {
+				*counted = counted.saturating_add(1);
+				if present.contains(&key) {
+					*seen = seen.saturating_add(1);
+				}
 			}
 		}
 		ParticipationTally::<T>::put(tally);
-		ParentVotesNoted::<T>::put(true);
 		Ok(())
 	}
 
@@ -78,15 +92,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// End the participation window: strike the absent, clear the present's strikes, start a
-	/// new tally. At most `MaxAuthorities` billing peers; returns the weight used.
-	pub(crate) fn end_participation_window() -> Weight {
+	/// new tally. `on_initialize` calls it every [`Config::ParticipationWindow`] blocks. At most
+	/// `MaxAuthorities` billing peers; returns the weight used.
+	pub fn end_participation_window() -> Weight {
 		let authorities = Authorities::<T>::get();
 		let tally = Self::tally(authorities.len());
 		let mut struck = 0u64;
 		for (key, (counted, present)) in authorities.iter().zip(tally.iter()) {
-			if counted < &Self::min_counted() {
-				continue;
-			}
+			// Present, or not judged (too few counted blocks): strikes count windows in a row.
 			if !Self::is_absent(*counted, *present) {
 				MissedVoteStrikes::<T>::remove(key);
 				continue;

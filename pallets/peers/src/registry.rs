@@ -108,8 +108,9 @@ impl<T: Config> Pallet<T> {
 		let victim =
 			T::CandidateDisplacement::displaceable().ok_or(Error::<T>::TooManyCandidates)?;
 		let record = Registrations::<T>::get(&victim).ok_or(Error::<T>::TooManyCandidates)?;
+		// Only an active candidate: a suspended one must not get its deposit back at once.
 		ensure!(
-			matches!(record.role, Role::BillingCandidate { .. }) && !Self::is_leaving(&record),
+			matches!(record.role, Role::BillingCandidate { .. }) && record.status == Status::Active,
 			Error::<T>::TooManyCandidates
 		);
 		Self::ensure_not_validating(&record)?;

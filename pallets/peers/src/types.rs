@@ -344,9 +344,6 @@ pub enum PenaltyReason {
 	Offline,
 	/// The governance committee decided, under the given reference (e.g. a motion index).
 	CommitteeDecision(u32),
-	/// A billing peer missed the Gosig votes of more than half the blocks of a participation
-	/// window.
-	MissedVotes,
 }
 
 /// How hard an offence hits: the lowest rung of the ladder it reaches.

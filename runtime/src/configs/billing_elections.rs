@@ -37,7 +37,8 @@ impl RegisteredCandidates {
 }
 
 /// The candidate a new one displaces from a full registry (third review, candidate squatting):
-/// a non-leaving candidate registered at least an era ago (an era to gather votes) and backed
+/// an active candidate in good standing (no offence within the warning expiry), registered at
+/// least an era ago (an era to gather votes) and backed
 /// below `MinBacking` — it cannot win a seat — whose key is neither in the authority set nor in
 /// a set Gosig keeps for equivocation reports; the least backed, the newest registration among
 /// equals. Squatting the registry's 100 slots thus needs a seat's backing for each, not only
@@ -55,8 +56,15 @@ impl pallet_peers::CandidateDisplacement<AccountId> for DisplaceUnbacked {
 		let era = pallet_billing_elections::EraLength::<Runtime>::get();
 		pallet_peers::BillingKeyOwner::<Runtime>::iter()
 			.filter_map(|(_, who)| {
-				let registered_at = Registrations::<Runtime>::get(&who)?.registered_at;
-				if now.saturating_sub(registered_at) < era {
+				let record = Registrations::<Runtime>::get(&who)?;
+				// An era to gather votes; in good standing only (active, no offence within the
+				// warning expiry): a suspended or recently warned candidate must go through the
+				// exit delay, not be displaced with its deposit at once.
+				let expiry = <Runtime as pallet_peers::Config>::WarningExpiry::get();
+				let clean = record.status == Status::Active
+					&& record.last_offence.is_none_or(|at| now.saturating_sub(at) >= expiry)
+					&& record.suspended_at.is_none_or(|at| now.saturating_sub(at) >= expiry);
+				if now.saturating_sub(record.registered_at) < era || !clean {
 					return None;
 				}
 				let (key, registration, _) = RegisteredCandidates::candidate(&who)?;
@@ -225,17 +233,22 @@ impl pallet_peers::OnLeaving<AccountId> for RoleEnds {
 		}
 	}
 	/// An evicted billing-peer candidate forfeits its billing share of the periods not settled
-	/// yet, also when it had started leaving before the eviction.
+	/// yet, also when it had started leaving before the eviction; and it leaves the set even if
+	/// it had kept its seat as a leaver (the departure is noted again: a kept leaver is no
+	/// longer kept once evicted).
 	fn on_evicted(who: &AccountId, role: RoleKind) {
 		if role == RoleKind::BillingCandidate {
 			crate::Traffic::forfeit_billing_share(who);
+			crate::BillingElections::note_departure(who);
 		}
 	}
 	fn weight() -> frame_support::weights::Weight {
 		use pallet_billing_elections::WeightInfo as _;
 		use pallet_pricing::WeightInfo as _;
 		let lease = <Runtime as pallet_pricing::Config>::WeightInfo::end_lease();
+		// A departure noted when it starts leaving and again when evicted.
 		let seat = <Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure()
+			.saturating_mul(2)
 			.saturating_add(crate::Traffic::forfeit_weight());
 		lease.max(seat)
 	}

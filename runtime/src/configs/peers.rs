@@ -170,41 +170,23 @@ impl pallet_gosig::OnEquivocation for EquivocationPenalty {
 }
 
 /// A billing peer that missed the Gosig votes of more than half an hour's blocks
-/// (`pallet_gosig::OnMissedVotes`) is warned on its candidacy's penalty ladder, each time; at the
-/// second hour in a row it is also replaced in the authority set by the best backup, under the
-/// probation rules of `pallet_billing_elections` (it keeps its candidacy and may be elected
-/// again). A key that is no registered candidate's is only recorded.
+/// (`pallet_gosig::OnMissedVotes`): the first hour is a warning (Gosig's `MissedVotes` event,
+/// which operators and the CLI see); at the second hour in a row it is replaced in the authority
+/// set by the best backup, under the probation rules of `pallet_billing_elections`, and keeps
+/// its candidacy (it may be elected again). Losing the seat and its billing income is the
+/// penalty: an absence is not proof of misbehaviour (a network fault or an attack on the node
+/// can cause it), so it does not climb the deposit's penalty ladder (`docs/billing.md`).
 pub struct MissedVotesPenalty;
 impl pallet_gosig::OnMissedVotes for MissedVotesPenalty {
 	fn on_missed_votes(absentee: &GosigId, strikes: u32) {
-		let Some(who) = Peers::candidate_of_billing_key(absentee) else {
-			log::warn!(
-				target: "runtime::peers",
-				"missed votes by a billing peer that is not a registered candidate"
-			);
-			return;
-		};
-		if let Err(e) = <Peers as Penalties<AccountId>>::penalize(
-			&who,
-			PenaltyReason::MissedVotes,
-			PenaltyLevel::Warn,
-		) {
-			log::warn!(target: "runtime::peers", "cannot warn {who:?}: {e:?}");
-		}
 		if strikes >= 2 {
 			crate::BillingElections::replace_absent(absentee);
+		} else {
+			log::info!(target: "runtime::peers", "billing peer {absentee:?} warned for missed votes");
 		}
 	}
 	fn weight() -> frame_support::weights::Weight {
 		use pallet_billing_elections::WeightInfo as _;
-		use pallet_peers::{OnLeaving as _, WeightInfo as _};
-		// The key's owner, a penalty (at worst a suspension that ends roles), a departure.
-		<Runtime as frame_system::Config>::DbWeight::get()
-			.reads(1)
-			.saturating_add(<Runtime as pallet_peers::Config>::WeightInfo::penalize())
-			.saturating_add(super::billing_elections::RoleEnds::weight())
-			.saturating_add(
-				<Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure(),
-			)
+		<Runtime as pallet_billing_elections::Config>::WeightInfo::note_departure()
 	}
 }

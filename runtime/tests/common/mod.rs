@@ -10,8 +10,8 @@ use spacebook_runtime::{
 	Traffic,
 };
 
-/// Run the blocks up to `n` with the hooks of the Proof-of-Traffic and election pallets, as a
-/// block runs them: the traffic pallet's (billing share, audit seeds, settlement, pruning), the
+/// Run the blocks up to `n` with the hooks of the Gosig, Proof-of-Traffic and election pallets,
+/// as a block runs them: Gosig's (rounds, the parent's vote context), the traffic pallet's (billing share, audit seeds, settlement, pruning), the
 /// pricing pallet's (cycles, lease re-pricing) and the elections' (eras, replacements). Each
 /// block is packed by the billing peer at `packer(block)` (modulo the set's size) in the
 /// authority set of its parent, named in its Gosig pre-digest.
@@ -26,7 +26,12 @@ pub fn run_to_packed_by(n: u32, packer: impl Fn(u32) -> u32) {
 			vrf_signature: Decode::decode(&mut &[0u8; 96][..]).expect("a canonical encoding"),
 		};
 		let digest = Digest { logs: vec![DigestItem::PreRuntime(GOSIG_ENGINE_ID, pre.encode())] };
+		// The block before ends (Gosig's end-of-block flag), the next begins with Gosig's hook
+		// (rounds, randomness, the parent's vote context; the zero VRF output only fails its
+		// randomness contribution, which it logs).
+		spacebook_runtime::Gosig::on_finalize(next - 1);
 		frame_system::Pallet::<Runtime>::initialize(&next, &Default::default(), &digest);
+		spacebook_runtime::Gosig::on_initialize(next);
 		Traffic::on_initialize(next);
 		Pricing::on_initialize(next);
 		BillingElections::on_initialize(next);

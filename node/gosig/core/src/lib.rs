@@ -503,7 +503,7 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 			return Ok(vec![Output::Equivocation { first: first.clone(), second: vote }]);
 		}
 		votes.insert(vote.voter, vote.clone());
-		let Some(certificate) = certificate_for(votes, &vote.block, quorum) else {
+		let Some(certificate) = certificate_for(votes, &vote.block, vote.height, quorum) else {
 			return Ok(Vec::new());
 		};
 
@@ -555,11 +555,16 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		Ok(out)
 	}
 
-	/// The votes seen for `block` in `round`, at most one per voter by increasing voter index:
-	/// its tentative commit, or its prepare if no tentative commit for the block came. Empty
-	/// once the round left the vote window. What a packer hands the runtime as the measure of
-	/// who takes part in the votes.
-	pub fn votes_for(&self, round: Round, block: &B) -> Vec<(VoterIndex, VoteKind, S)>
+	/// The votes seen for `block` at `height` in `round`, at most one per voter by increasing
+	/// voter index: its tentative commit, or its prepare if no tentative commit for the block
+	/// came. Empty once the round left the vote window. What a packer hands the runtime as the
+	/// measure of who takes part in the votes.
+	pub fn votes_for(
+		&self,
+		round: Round,
+		block: &B,
+		height: Height,
+	) -> Vec<(VoterIndex, VoteKind, S)>
 	where
 		B: PartialEq,
 		S: Clone,
@@ -567,12 +572,12 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 		let Some(state) = self.rounds.get(&round) else { return Vec::new() };
 		let mut votes: BTreeMap<VoterIndex, (VoteKind, S)> = BTreeMap::new();
 		for (voter, vote) in &state.prepares {
-			if &vote.block == block {
+			if &vote.block == block && vote.height == height {
 				votes.insert(*voter, (VoteKind::Prepare, vote.signature.clone()));
 			}
 		}
 		for (voter, vote) in &state.tentative_commits {
-			if &vote.block == block {
+			if &vote.block == block && vote.height == height {
 				votes.insert(*voter, (VoteKind::TentativeCommit, vote.signature.clone()));
 			}
 		}
@@ -621,16 +626,19 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 	}
 }
 
-/// The votes for `block` as a canonical certificate (the lowest-indexed `quorum` of them), if
-/// they reach `quorum`.
+/// The votes for `block` at `height` as a canonical certificate (the lowest-indexed `quorum` of
+/// them), if they reach `quorum`. A vote naming the block at another height signed other bytes:
+/// it never completes a certificate of the true height (a Byzantine voter's vote with a wrong
+/// number would otherwise make the certificate fail everywhere it is checked).
 fn certificate_for<B: Ord, S: Clone>(
 	votes: &BTreeMap<VoterIndex, Vote<B, S>>,
 	block: &B,
+	height: Height,
 	quorum: usize,
 ) -> Option<Certificate<S>> {
 	let cert: Certificate<S> = votes
 		.iter()
-		.filter(|(_, v)| &v.block == block)
+		.filter(|(_, v)| &v.block == block && v.height == height)
 		.take(quorum)
 		.map(|(voter, v)| (*voter, v.signature.clone()))
 		.collect();

@@ -441,7 +441,7 @@ fn the_votes_for_a_committed_block_include_late_ones_and_prefer_commits() {
 	}
 	assert_eq!(v.committed(3), Some(&5));
 	let kinds = |v: &Voter<Block, Sig>| {
-		v.votes_for(3, &5).into_iter().map(|(i, kind, _)| (i, kind)).collect::<Vec<_>>()
+		v.votes_for(3, &5, 1).into_iter().map(|(i, kind, _)| (i, kind)).collect::<Vec<_>>()
 	};
 	assert_eq!(
 		kinds(&v),
@@ -454,10 +454,32 @@ fn the_votes_for_a_committed_block_include_late_ones_and_prefer_commits() {
 	);
 	v.on_vote(vote(VoteKind::TentativeCommit, 3, 5, 3)).unwrap();
 	assert_eq!(kinds(&v)[3], (3, VoteKind::TentativeCommit), "the late commit");
-	assert_eq!(v.votes_for(3, &5)[3].2, (3, 5), "with its signature");
-	assert!(v.votes_for(3, &6).is_empty());
-	assert!(v.votes_for(2, &5).is_empty());
+	assert_eq!(v.votes_for(3, &5, 1)[3].2, (3, 5), "with its signature");
+	assert!(v.votes_for(3, &6, 1).is_empty());
+	assert!(v.votes_for(3, &5, 2).is_empty(), "another height");
+	assert!(v.votes_for(2, &5, 1).is_empty());
 	// Rounds that leave the window are forgotten.
 	v.start_round(3 + ROUND_WINDOW + 1);
-	assert!(v.votes_for(3, &5).is_empty());
+	assert!(v.votes_for(3, &5, 1).is_empty());
+}
+
+#[test]
+fn a_vote_naming_the_block_at_another_height_completes_no_certificate() {
+	// Voter 3 is Byzantine: its prepare and tentative commit name block 5 at height 7. With
+	// the honest 0 and 1 they would make a quorum of 3 of 4 for "block 5" — of two heights.
+	let mut v = voter(4, None, 3);
+	v.on_vote(vote_at(VoteKind::Prepare, 3, 5, 7, 3)).unwrap();
+	v.on_vote(vote_at(VoteKind::TentativeCommit, 3, 5, 7, 3)).unwrap();
+	for i in 0..2 {
+		assert_eq!(v.on_vote(vote(VoteKind::Prepare, 3, 5, i)).unwrap(), vec![]);
+		assert_eq!(v.on_vote(vote(VoteKind::TentativeCommit, 3, 5, i)).unwrap(), vec![]);
+	}
+	assert!(v.lock().is_none(), "no certificate of either height");
+	assert_eq!(v.committed(3), None);
+	// The third honest vote completes the true height's.
+	v.on_vote(vote(VoteKind::Prepare, 3, 5, 2)).unwrap();
+	assert_eq!(v.lock().map(|l| l.height), Some(1));
+	let out = v.on_vote(vote(VoteKind::TentativeCommit, 3, 5, 2)).unwrap();
+	assert!(matches!(&out[..], [Output::Commit { height: 1, .. }]), "{out:?}");
+	assert_eq!(v.votes_for(3, &5, 1).len(), 3, "the wrong height's vote is not handed on");
 }

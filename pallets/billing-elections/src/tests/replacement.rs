@@ -155,6 +155,7 @@ fn an_absent_billing_peer_is_replaced_but_keeps_its_candidacy() {
 		BillingElections::replace_absent(&(13 + KEY_OFFSET));
 		BillingElections::replace_absent(&(16 + KEY_OFFSET));
 		assert_eq!(Departed::<Test>::get().into_inner(), vec![13 + KEY_OFFSET]);
+		assert_eq!(Absent::<Test>::get().into_inner(), vec![13 + KEY_OFFSET]);
 		run_to(SETTLED + 1);
 		assert_eq!(set_accounts(), vec![11, 12, 14, 15]);
 		assert!(RegionalPartners::<Test>::contains_key(13), "still a regional partner");
@@ -189,17 +190,56 @@ fn a_voluntary_leaver_keeps_its_seat_rather_than_shrink_the_set_below_the_minimu
 		run_to(SETTLED + 2);
 		assert_eq!(set_accounts(), vec![13, 16]);
 		assert!(events().contains(&Event::BillingPeersReplaced { removed: 2, added: 0 }));
-		assert!(Departed::<Test>::get().is_empty(), "13 is kept until an election");
+		assert_eq!(
+			Departed::<Test>::get().into_inner(),
+			vec![13 + KEY_OFFSET],
+			"13 is kept, waiting for a backup or an election"
+		);
 		// An evicted billing peer goes even below the minimum.
 		set_candidate(16, false, false);
 		BillingElections::note_departure(&16);
 		run_to(SETTLED + 3);
 		assert_eq!(set_accounts(), vec![13]);
-		// The kept leaver alone does not change the set.
+		// The kept leaver alone does not change the set ...
 		let before = changes();
-		BillingElections::note_departure(&13);
 		run_to(SETTLED + 4);
 		assert_eq!(set_accounts(), vec![13]);
 		assert_eq!(changes(), before);
+		// ... until a backup with votes can take its seat.
+		add_candidate(17, 17);
+		assert_ok!(vote(3, &[(17, 100)]));
+		Backups::<Test>::mutate(|b| {
+			b.try_push(Ranked { account: 17, registration: 17, backing: 100 * SPB }).unwrap()
+		});
+		run_to(SETTLED + 5);
+		assert_eq!(set_accounts(), vec![17]);
+		assert!(Departed::<Test>::get().is_empty());
+	});
+}
+
+/// Absentees are replaced only as far as the set keeps `MinElected`: a cloud outage that takes
+/// several billing peers' nodes down does not empty the set when no backup is left (attacker
+/// review of the missed votes).
+#[test]
+fn absentees_without_backups_keep_the_set_at_the_minimum() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		// All four absent: the two backups take two seats, which keeps the minimum (two in the
+		// mock), and the absentees go.
+		for peer in [11, 12, 13, 14] {
+			BillingElections::replace_absent(&(peer + KEY_OFFSET));
+		}
+		run_to(SETTLED + 1);
+		assert_eq!(set_accounts(), vec![15, 16]);
+		assert!(events().contains(&Event::BillingPeersReplaced { removed: 4, added: 2 }));
+		assert!(Departed::<Test>::get().is_empty() && Absent::<Test>::get().is_empty());
+		// Now an absentee without a backup keeps its seat at the minimum, and waits.
+		let before = changes();
+		BillingElections::replace_absent(&(15 + KEY_OFFSET));
+		run_to(SETTLED + 2);
+		assert_eq!(set_accounts(), vec![15, 16]);
+		assert_eq!(changes(), before);
+		assert_eq!(Absent::<Test>::get().into_inner(), vec![15 + KEY_OFFSET]);
+		BillingElections::do_try_state().unwrap();
 	});
 }

@@ -621,9 +621,16 @@ pub struct ParentVotes {
 	/// The round the parent was committed in.
 	pub round: Round,
 	/// `(authority index, vote kind code, signature)` by strictly increasing authority index;
-	/// the kind codes are [`vote_kind_code`]'s.
-	pub votes: Vec<(AuthorityIndex, u8, AuthoritySignature)>,
+	/// the kind codes are [`vote_kind_code`]'s. At most [`MAX_PARENT_VOTES`].
+	pub votes: sp_runtime::BoundedVec<
+		(AuthorityIndex, u8, AuthoritySignature),
+		sp_core::ConstU32<MAX_PARENT_VOTES>,
+	>,
 }
+
+/// The most votes [`ParentVotes`] carries: more than any authority set holds (the runtime checks
+/// its `MaxAuthorities` against it).
+pub const MAX_PARENT_VOTES: u32 = 64;
 
 impl ParentVotes {
 	/// The payload billing peer `voter` signed for `(parent_hash, parent_number)` with a vote of

@@ -339,6 +339,16 @@ fn a_full_registry_displaces_a_candidate_that_cannot_win_a_seat() {
 		assert_eq!(RoleCount::<Test>::get(RoleKind::BillingCandidate), 3);
 		assert_eq!(LeavingCalls::get(), vec![(PRO, RoleKind::BillingCandidate)]);
 		assert_eq!(BillingKeyOwner::<Test>::get(UintAuthorityId(10)), Some(COMMON));
+		// A suspended candidate is not displaced (its deposit goes through the exit delay).
+		assert_ok!(Peers::penalize(
+			RuntimeOrigin::root(),
+			CANDIDATE,
+			PenaltyReason::Offline,
+			PenaltyLevel::Suspend
+		));
+		Displaceable::set(Some(CANDIDATE));
+		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
+		Displaceable::set(Some(PRO));
 		// A name that is no candidate any more, or a leaving one, is not displaced.
 		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
