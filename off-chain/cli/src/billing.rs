@@ -8,9 +8,7 @@ use crate::{
 	cli::{BillingCommand, Cli},
 	format_amount, keypair, pair, parse_account, parse_amount, secret, Failure,
 };
-use sp_core::{
-	crypto::AccountId32, proof_of_possession::ProofOfPossessionGenerator, Encode, Pair as _,
-};
+use sp_core::{crypto::AccountId32, proof_of_possession::ProofOfPossessionGenerator, Pair as _};
 use spacebook_sdk::{
 	chain::{BillingKey, CandidateView, ElectionMethod, ElectionView, Projection, Seat, VoterView},
 	ChainRpc,
@@ -102,7 +100,7 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 /// What a Gosig key signs (after `sp_core`'s `POP_` prefix) to prove that `who`'s candidacy on
 /// the chain of `genesis` holds it: as the runtime's `Peers::billing_key_statement`.
 pub fn billing_key_statement(genesis: &[u8; 32], who: &AccountId32) -> Vec<u8> {
-	(b"spacebook/billing-candidate", genesis, who).encode()
+	spacebook_billing_elections_primitives::billing_candidate_statement(genesis, who)
 }
 
 /// Parse `CANDIDATE=AMOUNT` pairs (an address and SPB).

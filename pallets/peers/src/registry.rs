@@ -155,7 +155,7 @@ impl<T: Config> Pallet<T> {
 	/// it can be confused with no Gosig vote, and it is bound to the account and the chain.
 	pub fn billing_key_statement(who: &T::AccountId) -> Vec<u8> {
 		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
-		(b"spacebook/billing-candidate", genesis, who).encode()
+		spacebook_billing_elections_primitives::billing_candidate_statement(&genesis, who)
 	}
 
 	/// Whether `proof` is `key`'s proof of possession for `who` on this chain.

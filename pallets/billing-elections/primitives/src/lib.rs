@@ -81,3 +81,17 @@ pub struct EraOutcome {
 	/// Whether the authority set changed.
 	pub changed: bool,
 }
+
+/// The domain of a billing-peer candidacy's proof of possession of its Gosig key.
+pub const BILLING_CANDIDATE_DOMAIN: &[u8] = b"spacebook/billing-candidate";
+
+/// What a Gosig key signs (after `sp_core`'s `"POP_"` proof-of-possession prefix) to prove that
+/// `who`'s candidacy on the chain of `genesis_hash` holds it: `(domain, genesis hash, who)`,
+/// SCALE-encoded. The registry checks it (`Peers::billing_key_statement`) and the CLI signs it:
+/// one definition for both.
+pub fn billing_candidate_statement<Hash: Encode, AccountId: Encode>(
+	genesis_hash: &Hash,
+	who: &AccountId,
+) -> alloc::vec::Vec<u8> {
+	(BILLING_CANDIDATE_DOMAIN, genesis_hash, who).encode()
+}
