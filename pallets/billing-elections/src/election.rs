@@ -100,6 +100,7 @@ impl<T: Config> Pallet<T> {
 			Some(seating) => {
 				let keys: Vec<T::BillingKey> =
 					seating.seated.iter().map(|(c, _)| c.key.clone()).collect();
+				let keys_seated = keys.clone();
 				let same = keys.len() == current.len() && keys.iter().all(|k| current.contains(k));
 				let change = if same { Ok(()) } else { T::AuthoritySet::change(keys) };
 				match change {
@@ -108,9 +109,16 @@ impl<T: Config> Pallet<T> {
 						outcome.elected = seating.seated.len() as u32;
 						outcome.newcomers = seating.newcomers;
 						outcome.deferred = seating.deferred;
-						OnProbation::<T>::put(BoundedVec::truncate_from(seating.on_probation));
-						// The departed are not eligible (an absentee elected again is a new
-						// member, on probation).
+						// A kept absentee seated again has its node to prove anew: on
+						// probation, like a newcomer.
+						let mut on_probation = seating.on_probation;
+						for key in Absent::<T>::get() {
+							if keys_seated.contains(&key) && !on_probation.contains(&key) {
+								on_probation.push(key);
+							}
+						}
+						OnProbation::<T>::put(BoundedVec::truncate_from(on_probation));
+						// The other departed are not eligible.
 						Departed::<T>::kill();
 						Absent::<T>::kill();
 						seating.backups
@@ -278,6 +286,9 @@ impl<T: Config> Pallet<T> {
 	pub fn note_departure(who: &T::AccountId) {
 		RegionalPartners::<T>::remove(who);
 		let Some(key) = T::Candidates::key_of(who) else { return };
+		// Leaving or evicted: no longer an absentee the floor may keep (an evicted one goes
+		// whatever the size; a leaver is kept only as a leaver).
+		Absent::<T>::mutate(|absent| absent.retain(|k| *k != key));
 		Self::mark_departed(key);
 	}
 
@@ -287,7 +298,8 @@ impl<T: Config> Pallet<T> {
 	/// and regional-partner flag stay: voters may elect it again at the next era, on probation.
 	/// Weighs at most [`WeightInfo::note_departure`].
 	pub fn replace_absent(key: &T::BillingKey) {
-		if !T::AuthoritySet::authorities().contains(key) {
+		// Not in the set, or departing for another reason already (which decides its fate).
+		if !T::AuthoritySet::authorities().contains(key) || Departed::<T>::get().contains(key) {
 			return;
 		}
 		Self::mark_departed(key.clone());
@@ -311,6 +323,7 @@ impl<T: Config> Pallet<T> {
 				defensive!("more departed billing peers than MaxElected");
 			}
 		});
+		Absent::<T>::mutate(|absent| absent.retain(|k| current.contains(k)));
 	}
 
 	/// Take the departed billing peers out of the set and let the best backups that are still

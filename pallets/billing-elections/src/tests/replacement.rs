@@ -243,3 +243,43 @@ fn absentees_without_backups_keep_the_set_at_the_minimum() {
 		BillingElections::do_try_state().unwrap();
 	});
 }
+
+/// An absentee kept at the floor that is then evicted goes, and one seated again at the next
+/// election is on probation, its node to prove anew (sixth review).
+#[test]
+fn a_kept_absentee_goes_when_evicted_and_is_on_probation_when_seated_again() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		// Four absent, two backups: the set is 15 and 16; 15 absent too is kept at the floor.
+		for peer in [11, 12, 13, 14] {
+			BillingElections::replace_absent(&(peer + KEY_OFFSET));
+		}
+		run_to(SETTLED + 1);
+		BillingElections::replace_absent(&(15 + KEY_OFFSET));
+		run_to(SETTLED + 2);
+		assert_eq!(set_accounts(), vec![15, 16]);
+		// Evicted: no longer kept as an absentee.
+		set_candidate(15, false, false);
+		BillingElections::note_departure(&15);
+		assert!(Absent::<Test>::get().is_empty());
+		run_to(SETTLED + 3);
+		assert_eq!(set_accounts(), vec![16]);
+		BillingElections::do_try_state().unwrap();
+	});
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		for peer in [11, 12, 13, 14] {
+			BillingElections::replace_absent(&(peer + KEY_OFFSET));
+		}
+		run_to(SETTLED + 1);
+		BillingElections::replace_absent(&(15 + KEY_OFFSET));
+		run_to(SETTLED + 2);
+		assert_eq!(set_accounts(), vec![15, 16]);
+		// The next election seats it again (its votes stand): on probation.
+		set_packing(false);
+		run_to(SETTLED + ERA);
+		assert!(set_accounts().contains(&15), "{:?}", set_accounts());
+		assert!(OnProbation::<Test>::get().contains(&(15 + KEY_OFFSET)));
+		assert!(Absent::<Test>::get().is_empty());
+	});
+}

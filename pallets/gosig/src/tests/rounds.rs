@@ -39,8 +39,15 @@ fn a_block_without_pre_digest_changes_nothing() {
 	build_and_execute(|| {
 		System::initialize(&2, &Default::default(), &Default::default());
 		let weight = <Gosig as frame_support::traits::Hooks<u64>>::on_initialize(2);
-		assert_eq!(weight, Weight::zero());
+		let db: frame_support::weights::RuntimeDbWeight =
+			<<Test as frame_system::Config>::DbWeight as Get<_>>::get();
+		assert_eq!(weight, db.reads_writes(3, 1));
 		assert_eq!(CurrentRound::<Test>::get(), 0);
+		// Only the parent's vote context, so that no later block reads an older one.
+		assert_eq!(
+			ParentContext::<Test>::get(),
+			Some(ParentVoteContext { parent_round: 0, voters: Some(0) })
+		);
 		// And no timestamp check applies.
 		Gosig::on_timestamp_set(123_456_789);
 	});
