@@ -4,7 +4,7 @@
 //! Do not edit by hand: regenerate with `scripts/bench-weights.sh`.
 //!
 //! Steps: 50, repeat: 20, wasm execution: Compiled,
-//! analysis: MinSquares, machine: `vm` (AMD EPYC).
+//! analysis: MinSquares, machine: `vm` (Intel(R) Xeon(R) Processor).
 //!
 //! Command: frame-omni-bencher v1 benchmark pallet --runtime /root/.cache/spacebook/bench-target/debug/wbuild/spacebook-runtime/spacebook_runtime.wasm --pallet pallet_billing_elections --extrinsic * --steps 50 --repeat 20 --template scripts/frame-weight-template.hbs --output pallets/billing-elections/src/weights.rs 
 
@@ -53,9 +53,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vote(v: u32, ) -> Weight {
 		//  Measured:  `30172 + v * (129 ±0)`
 		//  Estimated: `41870 + v * (3186 ±0)`
-		// Minimum execution time: 306_293_000 picoseconds.
-		Weight::from_parts(326_354_840, 41870)
-			.saturating_add(Weight::from_parts(14_628_809, 0).saturating_mul(v.into()))
+		// Minimum execution time: 269_297_000 picoseconds.
+		Weight::from_parts(289_793_290, 41870)
+			.saturating_add(Weight::from_parts(8_378_859, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(23_u64))
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unvote() -> Weight {
 		//  Measured:  `29551`
 		//  Estimated: `41870`
-		// Minimum execution time: 334_186_000 picoseconds.
-		Weight::from_parts(402_092_000, 41870)
+		// Minimum execution time: 276_026_000 picoseconds.
+		Weight::from_parts(297_387_000, 41870)
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(21_u64))
 	}
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_unbonded() -> Weight {
 		//  Measured:  `695`
 		//  Estimated: `4764`
-		// Minimum execution time: 55_284_000 picoseconds.
-		Weight::from_parts(58_900_000, 4764)
+		// Minimum execution time: 41_213_000 picoseconds.
+		Weight::from_parts(46_717_000, 4764)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_regional_partner() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_530_000 picoseconds.
-		Weight::from_parts(11_432_000, 0)
+		// Minimum execution time: 5_182_000 picoseconds.
+		Weight::from_parts(6_167_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BillingElections::Method` (r:0 w:1)
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_election_method() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_654_000 picoseconds.
-		Weight::from_parts(9_186_000, 0)
+		// Minimum execution time: 4_393_000 picoseconds.
+		Weight::from_parts(4_966_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BillingElections::CurrentEra` (r:1 w:1)
@@ -133,12 +133,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Backing` (r:100 w:0)
 	/// Proof: `BillingElections::Backing` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::OnProbation` (r:1 w:1)
+	/// Proof: `BillingElections::OnProbation` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::LastChangeAt` (r:1 w:1)
 	/// Proof: `Gosig::LastChangeAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::CurrentSetId` (r:1 w:1)
 	/// Proof: `Gosig::CurrentSetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::PastSets` (r:1 w:1)
-	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(2725), added: 3220, mode: `MaxEncodedLen`)
+	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(10897), added: 11392, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::ParticipationTally` (r:1 w:1)
+	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Absent` (r:1 w:1)
+	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Departed` (r:0 w:1)
 	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::EraStart` (r:0 w:1)
@@ -146,17 +152,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BillingElections::Backups` (r:0 w:1)
 	/// Proof: `BillingElections::Backups` (`max_values`: Some(1), `max_size`: Some(4426), added: 4921, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::LastOutcome` (r:0 w:1)
-	/// Proof: `BillingElections::LastOutcome` (`max_values`: Some(1), `max_size`: Some(14), added: 509, mode: `MaxEncodedLen`)
+	/// Proof: `BillingElections::LastOutcome` (`max_values`: Some(1), `max_size`: Some(22), added: 517, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[21, 100]`.
 	fn elect_by_stake(c: u32, ) -> Weight {
-		//  Measured:  `498 + c * (324 ±0)`
-		//  Estimated: `4210 + c * (3186 ±0)`
-		// Minimum execution time: 436_406_000 picoseconds.
-		Weight::from_parts(52_953_775, 4210)
-			.saturating_add(Weight::from_parts(18_559_688, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `495 + c * (324 ±0)`
+		//  Estimated: `12382 + c * (3186 ±0)`
+		// Minimum execution time: 374_483_000 picoseconds.
+		Weight::from_parts(114_861_229, 12382)
+			.saturating_add(Weight::from_parts(15_063_923, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 	}
 	/// Storage: `BillingElections::CurrentEra` (r:1 w:1)
@@ -167,24 +173,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Peers::BillingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::Registrations` (r:100 w:0)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
-	/// Storage: `BillingElections::VoterList` (r:1 w:0)
-	/// Proof: `BillingElections::VoterList` (`max_values`: Some(1), `max_size`: Some(24578), added: 25073, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::Authorities` (r:1 w:1)
 	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::RegionalPartners` (r:100 w:0)
 	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Backing` (r:100 w:0)
 	/// Proof: `BillingElections::Backing` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::VoterList` (r:1 w:0)
+	/// Proof: `BillingElections::VoterList` (`max_values`: Some(1), `max_size`: Some(24578), added: 25073, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Votes` (r:512 w:0)
 	/// Proof: `BillingElections::Votes` (`max_values`: None, `max_size`: Some(945), added: 3420, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:512 w:0)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::OnProbation` (r:1 w:1)
+	/// Proof: `BillingElections::OnProbation` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::LastChangeAt` (r:1 w:1)
 	/// Proof: `Gosig::LastChangeAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::CurrentSetId` (r:1 w:1)
 	/// Proof: `Gosig::CurrentSetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::PastSets` (r:1 w:1)
-	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(2725), added: 3220, mode: `MaxEncodedLen`)
+	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(10897), added: 11392, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::ParticipationTally` (r:1 w:1)
+	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Absent` (r:1 w:1)
+	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Departed` (r:0 w:1)
 	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::EraStart` (r:0 w:1)
@@ -192,49 +204,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BillingElections::Backups` (r:0 w:1)
 	/// Proof: `BillingElections::Backups` (`max_values`: Some(1), `max_size`: Some(4426), added: 4921, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::LastOutcome` (r:0 w:1)
-	/// Proof: `BillingElections::LastOutcome` (`max_values`: Some(1), `max_size`: Some(14), added: 509, mode: `MaxEncodedLen`)
+	/// Proof: `BillingElections::LastOutcome` (`max_values`: Some(1), `max_size`: Some(22), added: 517, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[16, 100]`.
 	/// The range of component `v` is `[1, 512]`.
 	fn elect_phragmen(c: u32, v: u32, ) -> Weight {
-		//  Measured:  `0 + c * (358 ±0) + v * (1139 ±0)`
+		//  Measured:  `0 + c * (357 ±0) + v * (1139 ±0)`
 		//  Estimated: `26063 + c * (3186 ±0) + v * (3420 ±0)`
-		// Minimum execution time: 2_667_593_000 picoseconds.
-		Weight::from_parts(2_703_671_000, 26063)
-			.saturating_add(Weight::from_parts(144_340_793, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(51_628_061, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 1_449_128_000 picoseconds.
+		Weight::from_parts(1_484_123_000, 26063)
+			.saturating_add(Weight::from_parts(93_283_926, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(37_172_996, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 3420).saturating_mul(v.into()))
 	}
 	/// Storage: `BillingElections::Departed` (r:1 w:1)
 	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
-	/// Storage: `Gosig::Authorities` (r:1 w:1)
+	/// Storage: `Gosig::Authorities` (r:1 w:0)
 	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
-	/// Storage: `BillingElections::Backups` (r:1 w:1)
+	/// Storage: `BillingElections::OnProbation` (r:1 w:0)
+	/// Proof: `BillingElections::OnProbation` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Backups` (r:1 w:0)
 	/// Proof: `BillingElections::Backups` (`max_values`: Some(1), `max_size`: Some(4426), added: 4921, mode: `MaxEncodedLen`)
-	/// Storage: `Peers::Registrations` (r:21 w:0)
+	/// Storage: `Peers::Registrations` (r:19 w:0)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
-	/// Storage: `BillingElections::Backing` (r:21 w:0)
+	/// Storage: `BillingElections::Backing` (r:19 w:0)
 	/// Proof: `BillingElections::Backing` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Gosig::LastChangeAt` (r:1 w:1)
+	/// Storage: `BillingElections::Absent` (r:1 w:1)
+	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::LastChangeAt` (r:1 w:0)
 	/// Proof: `Gosig::LastChangeAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Gosig::CurrentSetId` (r:1 w:1)
-	/// Proof: `Gosig::CurrentSetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Gosig::PastSets` (r:1 w:1)
-	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(2725), added: 3220, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::CurrentEra` (r:1 w:0)
+	/// Proof: `BillingElections::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn replace_departed() -> Weight {
-		//  Measured:  `14015`
-		//  Estimated: `67896`
-		// Minimum execution time: 375_212_000 picoseconds.
-		Weight::from_parts(413_985_000, 67896)
-			.saturating_add(T::DbWeight::get().reads(48_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		//  Measured:  `14135`
+		//  Estimated: `61524`
+		// Minimum execution time: 383_640_000 picoseconds.
+		Weight::from_parts(420_686_000, 61524)
+			.saturating_add(T::DbWeight::get().reads(45_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:0)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Absent` (r:1 w:1)
+	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::Authorities` (r:1 w:0)
 	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Departed` (r:1 w:1)
@@ -242,70 +258,70 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BillingElections::RegionalPartners` (r:0 w:1)
 	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn note_departure() -> Weight {
-		//  Measured:  `1811`
+		//  Measured:  `1670`
 		//  Estimated: `4176`
-		// Minimum execution time: 27_111_000 picoseconds.
-		Weight::from_parts(30_407_000, 4176)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 25_603_000 picoseconds.
+		Weight::from_parts(30_084_000, 4176)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn vote(v: u32, ) -> Weight {
-		Weight::from_parts(326_354_840, 41870)
-			.saturating_add(Weight::from_parts(14_628_809, 0).saturating_mul(v.into()))
+		Weight::from_parts(289_793_290, 41870)
+			.saturating_add(Weight::from_parts(8_378_859, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(26_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(23_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(v.into()))
 	}
 	fn unvote() -> Weight {
-		Weight::from_parts(402_092_000, 41870)
+		Weight::from_parts(297_387_000, 41870)
 			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().writes(21_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(58_900_000, 4764)
+		Weight::from_parts(46_717_000, 4764)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_regional_partner() -> Weight {
-		Weight::from_parts(11_432_000, 0)
+		Weight::from_parts(6_167_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_election_method() -> Weight {
-		Weight::from_parts(9_186_000, 0)
+		Weight::from_parts(4_966_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn elect_by_stake(c: u32, ) -> Weight {
-		Weight::from_parts(52_953_775, 4210)
-			.saturating_add(Weight::from_parts(18_559_688, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(114_861_229, 12382)
+			.saturating_add(Weight::from_parts(15_063_923, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 	}
 	fn elect_phragmen(c: u32, v: u32, ) -> Weight {
-		Weight::from_parts(2_703_671_000, 26063)
-			.saturating_add(Weight::from_parts(144_340_793, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(51_628_061, 0).saturating_mul(v.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(1_484_123_000, 26063)
+			.saturating_add(Weight::from_parts(93_283_926, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(37_172_996, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 3420).saturating_mul(v.into()))
 	}
 	fn replace_departed() -> Weight {
-		Weight::from_parts(413_985_000, 67896)
-			.saturating_add(RocksDbWeight::get().reads(48_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(420_686_000, 61524)
+			.saturating_add(RocksDbWeight::get().reads(45_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn note_departure() -> Weight {
-		Weight::from_parts(30_407_000, 4176)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(30_084_000, 4176)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

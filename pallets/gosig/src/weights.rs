@@ -4,7 +4,7 @@
 //! Do not edit by hand: regenerate with `scripts/bench-weights.sh`.
 //!
 //! Steps: 50, repeat: 20, wasm execution: Compiled,
-//! analysis: MinSquares, machine: `vm` (AMD EPYC).
+//! analysis: MinSquares, machine: `vm` (Intel(R) Xeon(R) Processor).
 //!
 //! Command: frame-omni-bencher v1 benchmark pallet --runtime /root/.cache/spacebook/bench-target/debug/wbuild/spacebook-runtime/spacebook_runtime.wasm --pallet pallet_gosig --extrinsic * --steps 50 --repeat 20 --template scripts/frame-weight-template.hbs --output pallets/gosig/src/weights.rs 
 
@@ -37,26 +37,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Gosig::CurrentSetId` (r:1 w:1)
 	/// Proof: `Gosig::CurrentSetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::PastSets` (r:1 w:1)
-	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(2725), added: 3220, mode: `MaxEncodedLen`)
+	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(10897), added: 11392, mode: `MaxEncodedLen`)
 	/// Storage: `Gosig::Authorities` (r:1 w:1)
 	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::ParticipationTally` (r:1 w:1)
+	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::MissedVoteStrikes` (r:0 w:1)
+	/// Proof: `Gosig::MissedVoteStrikes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 21]`.
 	fn set_authorities(a: u32, ) -> Weight {
 		//  Measured:  `191`
-		//  Estimated: `4210`
-		// Minimum execution time: 23_383_000 picoseconds.
-		Weight::from_parts(25_998_343, 4210)
-			.saturating_add(Weight::from_parts(52_291, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		//  Estimated: `12382`
+		// Minimum execution time: 17_603_000 picoseconds.
+		Weight::from_parts(20_184_706, 12382)
+			.saturating_add(Weight::from_parts(59_354, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Gosig::ElectionTarget` (r:0 w:1)
 	/// Proof: `Gosig::ElectionTarget` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_election_target() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_584_000 picoseconds.
-		Weight::from_parts(8_746_000, 0)
+		// Minimum execution time: 4_014_000 picoseconds.
+		Weight::from_parts(4_794_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Gosig::CurrentSetId` (r:1 w:0)
@@ -74,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report_block_equivocation() -> Weight {
 		//  Measured:  `1142`
 		//  Estimated: `6028`
-		// Minimum execution time: 292_027_000 picoseconds.
-		Weight::from_parts(319_488_000, 6028)
+		// Minimum execution time: 241_735_000 picoseconds.
+		Weight::from_parts(275_936_000, 6028)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -90,8 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_report_block_equivocation() -> Weight {
 		//  Measured:  `939`
 		//  Estimated: `6028`
-		// Minimum execution time: 243_015_000 picoseconds.
-		Weight::from_parts(264_765_000, 6028)
+		// Minimum execution time: 206_017_000 picoseconds.
+		Weight::from_parts(230_717_000, 6028)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 	/// Storage: `Gosig::CurrentSetId` (r:1 w:0)
@@ -109,8 +113,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report_equivocation() -> Weight {
 		//  Measured:  `1089`
 		//  Estimated: `3545`
-		// Minimum execution time: 154_800_000 picoseconds.
-		Weight::from_parts(161_923_000, 3545)
+		// Minimum execution time: 112_967_000 picoseconds.
+		Weight::from_parts(133_148_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -125,68 +129,104 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_report_equivocation() -> Weight {
 		//  Measured:  `886`
 		//  Estimated: `3509`
-		// Minimum execution time: 106_039_000 picoseconds.
-		Weight::from_parts(117_389_000, 3509)
+		// Minimum execution time: 85_126_000 picoseconds.
+		Weight::from_parts(99_657_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
+	/// Storage: `Gosig::ParentVotesNoted` (r:1 w:1)
+	/// Proof: `Gosig::ParentVotesNoted` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::ParentContext` (r:1 w:0)
+	/// Proof: `Gosig::ParentContext` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::CurrentRound` (r:1 w:0)
+	/// Proof: `Gosig::CurrentRound` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::CurrentSetId` (r:1 w:0)
+	/// Proof: `Gosig::CurrentSetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::Authorities` (r:1 w:0)
+	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::ParticipationTally` (r:1 w:1)
+	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[0, 21]`.
 	fn note_parent_votes(v: u32, ) -> Weight {
-		Weight::from_parts(20_000_000, 1700)
-			.saturating_add(Weight::from_parts(90_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `950`
+		//  Estimated: `3509`
+		// Minimum execution time: 20_229_000 picoseconds.
+		Weight::from_parts(21_943_927, 3509)
+			.saturating_add(Weight::from_parts(44_491_823, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Gosig::Authorities` (r:1 w:0)
+	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::ParticipationTally` (r:1 w:1)
+	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::MissedVoteStrikes` (r:21 w:21)
+	/// Proof: `Gosig::MissedVoteStrikes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Departed` (r:1 w:1)
+	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Absent` (r:1 w:1)
+	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// The range of component `a` is `[1, 21]`.
 	fn end_participation_window(a: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 1700)
-			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `246 + a * (98 ±0)`
+		//  Estimated: `2158 + a * (2527 ±0)`
+		// Minimum execution time: 23_023_000 picoseconds.
+		Weight::from_parts(7_993_408, 2158)
+			.saturating_add(Weight::from_parts(14_710_762, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(a.into()))
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn set_authorities(a: u32, ) -> Weight {
-		Weight::from_parts(25_998_343, 4210)
-			.saturating_add(Weight::from_parts(52_291, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(20_184_706, 12382)
+			.saturating_add(Weight::from_parts(59_354, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn set_election_target() -> Weight {
-		Weight::from_parts(8_746_000, 0)
+		Weight::from_parts(4_794_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn report_block_equivocation() -> Weight {
-		Weight::from_parts(319_488_000, 6028)
+		Weight::from_parts(275_936_000, 6028)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn authorize_report_block_equivocation() -> Weight {
-		Weight::from_parts(264_765_000, 6028)
+		Weight::from_parts(230_717_000, 6028)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 	}
 	fn report_equivocation() -> Weight {
-		Weight::from_parts(161_923_000, 3545)
+		Weight::from_parts(133_148_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn authorize_report_equivocation() -> Weight {
-		Weight::from_parts(117_389_000, 3509)
+		Weight::from_parts(99_657_000, 3509)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 	}
 	fn note_parent_votes(v: u32, ) -> Weight {
-		Weight::from_parts(20_000_000, 1700)
-			.saturating_add(Weight::from_parts(90_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(21_943_927, 3509)
+			.saturating_add(Weight::from_parts(44_491_823, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn end_participation_window(a: u32, ) -> Weight {
-		Weight::from_parts(10_000_000, 1700)
-			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(7_993_408, 2158)
+			.saturating_add(Weight::from_parts(14_710_762, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(a.into()))
 	}
 }

@@ -4,7 +4,7 @@
 //! Do not edit by hand: regenerate with `scripts/bench-weights.sh`.
 //!
 //! Steps: 50, repeat: 20, wasm execution: Compiled,
-//! analysis: MinSquares, machine: `vm` (AMD EPYC).
+//! analysis: MinSquares, machine: `vm` (Intel(R) Xeon(R) Processor).
 //!
 //! Command: frame-omni-bencher v1 benchmark pallet --runtime /root/.cache/spacebook/bench-target/debug/wbuild/spacebook-runtime/spacebook_runtime.wasm --pallet pallet_peers --extrinsic * --steps 50 --repeat 20 --template scripts/frame-weight-template.hbs --output pallets/peers/src/weights.rs 
 
@@ -62,8 +62,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_professional() -> Weight {
 		//  Measured:  `430`
 		//  Estimated: `4176`
-		// Minimum execution time: 94_757_000 picoseconds.
-		Weight::from_parts(100_618_000, 4176)
+		// Minimum execution time: 60_575_000 picoseconds.
+		Weight::from_parts(69_453_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_common() -> Weight {
 		//  Measured:  `783`
 		//  Estimated: `7362`
-		// Minimum execution time: 53_771_000 picoseconds.
-		Weight::from_parts(59_552_000, 7362)
+		// Minimum execution time: 32_891_000 picoseconds.
+		Weight::from_parts(40_469_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -103,9 +103,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_dapp(k: u32, ) -> Weight {
 		//  Measured:  `430`
 		//  Estimated: `4176 + k * (2559 ±0)`
-		// Minimum execution time: 85_471_000 picoseconds.
-		Weight::from_parts(105_012_483, 4176)
-			.saturating_add(Weight::from_parts(11_165_630, 0).saturating_mul(k.into()))
+		// Minimum execution time: 53_714_000 picoseconds.
+		Weight::from_parts(62_397_837, 4176)
+			.saturating_add(Weight::from_parts(8_013_975, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -118,19 +118,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::BillingKeyOwner` (r:1 w:1)
 	/// Proof: `Peers::BillingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Peers::RoleCount` (r:1 w:1)
-	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RoleCount` (r:1 w:1)
+	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
 	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_billing_candidate() -> Weight {
 		//  Measured:  `482`
 		//  Estimated: `4176`
-		// Minimum execution time: 152_205_000 picoseconds.
-		Weight::from_parts(168_395_000, 4176)
+		// Minimum execution time: 104_740_000 picoseconds.
+		Weight::from_parts(121_279_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -145,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn admit_service_peer() -> Weight {
 		//  Measured:  `305`
 		//  Estimated: `4176`
-		// Minimum execution time: 32_571_000 picoseconds.
-		Weight::from_parts(34_184_000, 4176)
+		// Minimum execution time: 18_384_000 picoseconds.
+		Weight::from_parts(21_534_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -157,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_professional() -> Weight {
 		//  Measured:  `533`
 		//  Estimated: `4176`
-		// Minimum execution time: 27_221_000 picoseconds.
-		Weight::from_parts(29_545_000, 4176)
+		// Minimum execution time: 15_477_000 picoseconds.
+		Weight::from_parts(18_769_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -167,8 +167,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_common() -> Weight {
 		//  Measured:  `1010`
 		//  Estimated: `10548`
-		// Minimum execution time: 39_795_000 picoseconds.
-		Weight::from_parts(42_991_000, 10548)
+		// Minimum execution time: 24_837_000 picoseconds.
+		Weight::from_parts(29_196_000, 10548)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -181,8 +181,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn add_client_key() -> Weight {
 		//  Measured:  `1178`
 		//  Estimated: `4176`
-		// Minimum execution time: 35_015_000 picoseconds.
-		Weight::from_parts(37_240_000, 4176)
+		// Minimum execution time: 20_731_000 picoseconds.
+		Weight::from_parts(23_752_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -199,8 +199,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove_client_key() -> Weight {
 		//  Measured:  `854`
 		//  Estimated: `4176`
-		// Minimum execution time: 31_208_000 picoseconds.
-		Weight::from_parts(34_284_000, 4176)
+		// Minimum execution time: 18_460_000 picoseconds.
+		Weight::from_parts(21_547_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -213,8 +213,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn top_up_deposit() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 80_641_000 picoseconds.
-		Weight::from_parts(84_939_000, 4176)
+		// Minimum execution time: 50_707_000 picoseconds.
+		Weight::from_parts(57_531_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -227,8 +227,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_unlocked() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 70_933_000 picoseconds.
-		Weight::from_parts(74_700_000, 4176)
+		// Minimum execution time: 44_568_000 picoseconds.
+		Weight::from_parts(50_657_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -237,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn leave() -> Weight {
 		//  Measured:  `697`
 		//  Estimated: `7362`
-		// Minimum execution time: 31_138_000 picoseconds.
-		Weight::from_parts(34_515_000, 7362)
+		// Minimum execution time: 18_294_000 picoseconds.
+		Weight::from_parts(21_759_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -262,9 +262,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn finish_exit(k: u32, ) -> Weight {
 		//  Measured:  `560 + k * (32 ±0)`
 		//  Estimated: `4176`
-		// Minimum execution time: 76_022_000 picoseconds.
-		Weight::from_parts(81_345_681, 4176)
-			.saturating_add(Weight::from_parts(7_609_042, 0).saturating_mul(k.into()))
+		// Minimum execution time: 48_332_000 picoseconds.
+		Weight::from_parts(55_022_931, 4176)
+			.saturating_add(Weight::from_parts(5_467_014, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(k.into())))
@@ -278,10 +278,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 16]`.
 	fn forget_retired_client_keys(n: u32, ) -> Weight {
 		//  Measured:  `308 + n * (144 ±0)`
-		//  Estimated: `3607 + n * (2559 ±0)`
-		// Minimum execution time: 10_841_000 picoseconds.
-		Weight::from_parts(14_282_691, 3607)
-			.saturating_add(Weight::from_parts(12_112_582, 0).saturating_mul(n.into()))
+		//  Estimated: `3612 + n * (2559 ±2)`
+		// Minimum execution time: 7_044_000 picoseconds.
+		Weight::from_parts(9_490_469, 3612)
+			.saturating_add(Weight::from_parts(8_561_992, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -295,8 +295,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 80_090_000 picoseconds.
-		Weight::from_parts(85_611_000, 4176)
+		// Minimum execution time: 54_724_000 picoseconds.
+		Weight::from_parts(64_033_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -307,8 +307,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 67_446_000 picoseconds.
-		Weight::from_parts(70_762_000, 4176)
+		// Minimum execution time: 47_575_000 picoseconds.
+		Weight::from_parts(55_264_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:2 w:2)
@@ -320,8 +320,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn penalize() -> Weight {
 		//  Measured:  `1075`
 		//  Estimated: `7362`
-		// Minimum execution time: 105_076_000 picoseconds.
-		Weight::from_parts(113_773_000, 7362)
+		// Minimum execution time: 67_057_000 picoseconds.
+		Weight::from_parts(80_029_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -330,8 +330,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn pardon() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 23_895_000 picoseconds.
-		Weight::from_parts(25_598_000, 4176)
+		// Minimum execution time: 13_766_000 picoseconds.
+		Weight::from_parts(16_372_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -340,8 +340,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 24_656_000 picoseconds.
-		Weight::from_parts(26_139_000, 4176)
+		// Minimum execution time: 14_778_000 picoseconds.
+		Weight::from_parts(17_180_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -354,8 +354,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn fine_dapp() -> Weight {
 		//  Measured:  `610`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_671_000 picoseconds.
-		Weight::from_parts(83_476_000, 6196)
+		// Minimum execution time: 52_711_000 picoseconds.
+		Weight::from_parts(59_969_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -364,8 +364,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_dapp_storage_quota() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_295_000 picoseconds.
-		Weight::from_parts(9_007_000, 0)
+		// Minimum execution time: 4_199_000 picoseconds.
+		Weight::from_parts(4_953_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -373,18 +373,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn register_professional() -> Weight {
-		Weight::from_parts(100_618_000, 4176)
+		Weight::from_parts(69_453_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn register_common() -> Weight {
-		Weight::from_parts(59_552_000, 7362)
+		Weight::from_parts(40_469_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn register_dapp(k: u32, ) -> Weight {
-		Weight::from_parts(105_012_483, 4176)
-			.saturating_add(Weight::from_parts(11_165_630, 0).saturating_mul(k.into()))
+		Weight::from_parts(62_397_837, 4176)
+			.saturating_add(Weight::from_parts(8_013_975, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -392,60 +392,60 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(k.into()))
 	}
 	fn register_billing_candidate() -> Weight {
-		Weight::from_parts(168_395_000, 4176)
+		Weight::from_parts(121_279_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn admit_service_peer() -> Weight {
-		Weight::from_parts(34_184_000, 4176)
+		Weight::from_parts(21_534_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_professional() -> Weight {
-		Weight::from_parts(29_545_000, 4176)
+		Weight::from_parts(18_769_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn update_common() -> Weight {
-		Weight::from_parts(42_991_000, 10548)
+		Weight::from_parts(29_196_000, 10548)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn add_client_key() -> Weight {
-		Weight::from_parts(37_240_000, 4176)
+		Weight::from_parts(23_752_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_client_key() -> Weight {
-		Weight::from_parts(34_284_000, 4176)
+		Weight::from_parts(21_547_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn top_up_deposit() -> Weight {
-		Weight::from_parts(84_939_000, 4176)
+		Weight::from_parts(57_531_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_unlocked() -> Weight {
-		Weight::from_parts(74_700_000, 4176)
+		Weight::from_parts(50_657_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(34_515_000, 7362)
+		Weight::from_parts(21_759_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn finish_exit(k: u32, ) -> Weight {
-		Weight::from_parts(81_345_681, 4176)
-			.saturating_add(Weight::from_parts(7_609_042, 0).saturating_mul(k.into()))
+		Weight::from_parts(55_022_931, 4176)
+			.saturating_add(Weight::from_parts(5_467_014, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(k.into())))
 	}
 	fn forget_retired_client_keys(n: u32, ) -> Weight {
-		Weight::from_parts(14_282_691, 3607)
-			.saturating_add(Weight::from_parts(12_112_582, 0).saturating_mul(n.into()))
+		Weight::from_parts(9_490_469, 3612)
+			.saturating_add(Weight::from_parts(8_561_992, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -453,36 +453,36 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(85_611_000, 4176)
+		Weight::from_parts(64_033_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_heartbeat() -> Weight {
-		Weight::from_parts(70_762_000, 4176)
+		Weight::from_parts(55_264_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn penalize() -> Weight {
-		Weight::from_parts(113_773_000, 7362)
+		Weight::from_parts(80_029_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn pardon() -> Weight {
-		Weight::from_parts(25_598_000, 4176)
+		Weight::from_parts(16_372_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(26_139_000, 4176)
+		Weight::from_parts(17_180_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn fine_dapp() -> Weight {
-		Weight::from_parts(83_476_000, 6196)
+		Weight::from_parts(59_969_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_dapp_storage_quota() -> Weight {
-		Weight::from_parts(9_007_000, 0)
+		Weight::from_parts(4_953_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
