@@ -20,6 +20,15 @@ fn elect_four_with_two_backups() {
 	assert!(OnProbation::<Test>::get().is_empty(), "14 has packed since it came in");
 }
 
+/// Candidate 17 appears, voter 3 backs it with 100 SPB, and it is ranked the last backup.
+fn backed_backup_17() {
+	add_candidate(17, 17);
+	assert_ok!(vote(3, &[(17, 100)]));
+	Backups::<Test>::mutate(|b| {
+		b.try_push(Ranked { account: 17, registration: 17, backing: 100 * SPB }).unwrap()
+	});
+}
+
 #[test]
 fn a_departed_billing_peer_is_replaced_by_the_best_backup_at_the_next_block() {
 	test_with(ElectionMethod::TopByStake, || {
@@ -81,11 +90,7 @@ fn without_an_eligible_backup_the_set_shrinks_but_never_empties() {
 		assert_eq!(changes(), before);
 		assert_eq!(Departed::<Test>::get().len(), 3, "the departures wait for a backup");
 		// A backup with votes appears: it alone replaces the three.
-		add_candidate(17, 17);
-		assert_ok!(vote(3, &[(17, 100)]));
-		Backups::<Test>::mutate(|b| {
-			b.try_push(Ranked { account: 17, registration: 17, backing: 100 * SPB }).unwrap()
-		});
+		backed_backup_17();
 		run_to(SETTLED + 3);
 		assert_eq!(set_accounts(), vec![17]);
 		assert!(Departed::<Test>::get().is_empty());
@@ -206,11 +211,7 @@ fn a_voluntary_leaver_keeps_its_seat_rather_than_shrink_the_set_below_the_minimu
 		assert_eq!(set_accounts(), vec![13]);
 		assert_eq!(changes(), before);
 		// ... until a backup with votes can take its seat.
-		add_candidate(17, 17);
-		assert_ok!(vote(3, &[(17, 100)]));
-		Backups::<Test>::mutate(|b| {
-			b.try_push(Ranked { account: 17, registration: 17, backing: 100 * SPB }).unwrap()
-		});
+		backed_backup_17();
 		run_to(SETTLED + 5);
 		assert_eq!(set_accounts(), vec![17]);
 		assert!(Departed::<Test>::get().is_empty());
