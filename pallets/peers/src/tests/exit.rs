@@ -205,12 +205,17 @@ fn a_validating_candidate_leaves_but_keeps_its_deposit_until_out_of_the_set() {
 
 /// The elections look at every candidate each era: the registry holds at most
 /// `MaxBillingCandidates` (three in the mock), leaving ones included until their exit finishes.
+/// The mock's three candidate slots filled: CANDIDATE, PRO and PRO_2 with keys 7, 8 and 9.
+fn fill_candidate_registry() {
+	for (who, key) in [(CANDIDATE, 7), (PRO, 8), (PRO_2, 9)] {
+		assert_ok!(stand(who, key));
+	}
+}
+
 #[test]
 fn billing_candidates_are_bounded() {
 	build_and_execute(|| {
-		for (who, key) in [(CANDIDATE, 7), (PRO, 8), (PRO_2, 9)] {
-			assert_ok!(stand(who, key));
-		}
+		fill_candidate_registry();
 		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO)));
 		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
@@ -316,9 +321,7 @@ fn the_registry_tells_who_starts_leaving_once() {
 #[test]
 fn a_full_registry_displaces_a_candidate_that_cannot_win_a_seat() {
 	build_and_execute(|| {
-		for (who, key) in [(CANDIDATE, 7), (PRO, 8), (PRO_2, 9)] {
-			assert_ok!(stand(who, key));
-		}
+		fill_candidate_registry();
 		// Nobody displaceable: refused as before.
 		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
 		// A newcomer that cannot pay its deposit displaces nobody.
