@@ -35,6 +35,18 @@ fn stand(who: &AccountId, i: u32) -> sp_runtime::DispatchResult {
 	Peers::register_billing_candidate(RuntimeOrigin::signed(who.clone()), key(i), proof.into())
 }
 
+/// `who` stands with the `i`-th key, backed by `bond` of its own SPB.
+fn stand_backed(who: &AccountId, i: u32, bond: u128) -> sp_runtime::DispatchResult {
+	use sp_core::proof_of_possession::ProofOfPossessionGenerator;
+	let proof = key_pair(i).generate_proof_of_possession(&Peers::billing_key_statement(who));
+	Peers::register_billing_candidate_backed(
+		RuntimeOrigin::signed(who.clone()),
+		key(i),
+		proof.into(),
+		bond,
+	)
+}
+
 fn billing_rewards(period: u32) -> Vec<(AccountId, u32)> {
 	frame_system::Pallet::<Runtime>::events()
 		.into_iter()
@@ -372,16 +384,18 @@ fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup(
 	});
 }
 
-/// Candidate squatting (third review): the registry's 100 slots full, a new candidate displaces
-/// the least backed candidate below a seat's backing that holds no seat (the newest among
-/// equals), never a billing peer; with none left the newcomer is refused.
+/// Candidate squatting (third and fifth reviews): the registry's 100 slots full, a newcomer
+/// gets in only by backing itself with more than the candidate it displaces — the least backed
+/// below what a seat needs (`MinBacking`, or 1 % of the voting stake), the oldest among equals,
+/// never a billing peer. Squatters backed with `MinBacking` become displaceable as the voting
+/// stake grows.
 #[test]
 fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let max: u32 = <Runtime as pallet_peers::Config>::MaxBillingCandidates::get();
 		let min_backing: u128 = <Runtime as pallet_billing_elections::Config>::MinBacking::get();
-		// The four genesis billing peers (unbacked, seated) and 96 more, all backed for a seat
-		// but the 10th and the 20th.
+		// The four genesis billing peers (unbacked, seated) and 96 more, all backed with
+		// `MinBacking` but the 10th and the 20th (500 SPB).
 		for i in 0..(max - 4) {
 			let who = account(&format!("//Candidate{i}"));
 			Balances::set_balance(&who, 200_000 * SPB);
@@ -395,10 +409,14 @@ fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 			)
 			.unwrap();
 		}
-		let newcomer = |i: u32| {
+		// 941 000 SPB vote: 1 % is below `MinBacking`, which is the bar.
+		assert_eq!(BillingElections::min_backing(), min_backing);
+		let newcomer = |i: u32, bond: u128| {
 			let who = account(&format!("//Newcomer{i}"));
 			Balances::set_balance(&who, 200_000 * SPB);
-			(who.clone(), stand(&who, 1000 + i))
+			let result =
+				if bond == 0 { stand(&who, 1000 + i) } else { stand_backed(&who, 1000 + i, bond) };
+			(who, result)
 		};
 		let displaced = || {
 			frame_system::Pallet::<Runtime>::events()
@@ -411,32 +429,64 @@ fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 				})
 				.collect::<Vec<_>>()
 		};
-		// A candidate has an era to gather votes before it may be displaced.
-		let era = pallet_billing_elections::EraLength::<Runtime>::get();
-		let (_, result) = newcomer(9);
-		assert_eq!(result, Err(pallet_peers::Error::<Runtime>::TooManyCandidates.into()));
-		run_to(era + 1);
-		let (first, result) = newcomer(0);
-		result.expect("the 20th makes room");
-		let (second, result) = newcomer(1);
-		result.expect("then the 10th");
+		let full = Err(pallet_peers::Error::<Runtime>::TooManyCandidates.into());
+		// Unbacked, or backed by no more than the least backed: refused.
+		assert_eq!(newcomer(9, 0).1, full);
+		assert_eq!(newcomer(9, 500 * SPB).1, full);
+		// A voter cannot stand backed: its vote would be replaced.
+		let voter = account("//Voter3");
+		Balances::set_balance(&voter, 200_000 * SPB);
+		use sp_core::proof_of_possession::ProofOfPossessionGenerator;
+		let proof =
+			key_pair(999).generate_proof_of_possession(&Peers::billing_key_statement(&voter));
+		assert_eq!(
+			Peers::register_billing_candidate_backed(
+				RuntimeOrigin::signed(voter),
+				key(999),
+				proof.into(),
+				600 * SPB
+			),
+			Err(pallet_billing_elections::Error::<Runtime>::AlreadyVoting.into())
+		);
+		// 600 SPB displace the 10th (older than the 20th), then the 20th.
+		let (first, result) = newcomer(0, 600 * SPB);
+		result.expect("the 10th makes room");
+		let (second, result) = newcomer(1, 600 * SPB);
+		result.expect("then the 20th");
+		assert_eq!(BillingElections::locked_of(&first), 600 * SPB, "the bond is a locked vote");
+		// A newcomer is protected by its bond only: 700 SPB displace the first newcomer.
+		let (third, result) = newcomer(2, 700 * SPB);
+		result.expect("the first newcomer, the oldest of the least backed, makes room");
 		assert_eq!(
 			displaced(),
 			vec![
-				(account("//Candidate20"), first.clone()),
-				(account("//Candidate10"), second.clone())
+				(account("//Candidate10"), first.clone()),
+				(account("//Candidate20"), second.clone()),
+				(first, third.clone())
 			]
 		);
-		assert!(pallet_peers::Registrations::<Runtime>::get(account("//Candidate20")).is_none());
-		// The newcomers are unbacked, but have an era to gather votes; the backed candidates
-		// and the unbacked genesis billing peers, seated, stay: a third newcomer is refused.
-		let (_, result) = newcomer(2);
-		assert_eq!(result, Err(pallet_peers::Error::<Runtime>::TooManyCandidates.into()));
-		// An era later the unbacked newcomers may be displaced, the newest first.
-		run_to(2 * era + 2);
-		let (third, result) = newcomer(2);
-		result.expect("an era later, an unbacked newcomer makes room");
-		assert_eq!(displaced()[2], (second, third));
+		assert!(pallet_peers::Registrations::<Runtime>::get(account("//Candidate10")).is_none());
+		let (fourth, result) = newcomer(3, min_backing);
+		result.expect("the second newcomer makes room");
+		let (_, result) = newcomer(4, min_backing);
+		result.expect("the third makes room");
+		assert_eq!(displaced()[3..], [(second, fourth), (third, account("//Newcomer4"))]);
+		// Everyone unseated is backed with `MinBacking` now: immune while that is the bar,
+		// however large the bond ...
+		assert_eq!(newcomer(5, 50_000 * SPB).1, full);
+		// ... until the voting stake grows: 1 % of it is the bar, and the oldest of the
+		// least backed makes room. The seated genesis billing peers, unbacked, never do.
+		let whale = account("//Whale");
+		Balances::set_balance(&whale, 200_000 * SPB);
+		BillingElections::vote(
+			RuntimeOrigin::signed(whale),
+			vec![(account("//Candidate5"), 100_000 * SPB)].try_into().unwrap(),
+		)
+		.unwrap();
+		assert!(BillingElections::min_backing() > min_backing);
+		let (fifth, result) = newcomer(5, 50_000 * SPB);
+		result.expect("a candidate below 1 % of the votes makes room");
+		assert_eq!(displaced().last(), Some(&(account("//Candidate0"), fifth)));
 		assert_eq!(
 			pallet_peers::RoleCount::<Runtime>::get(pallet_peers::RoleKind::BillingCandidate),
 			max

@@ -1,7 +1,7 @@
 //! `spacebook billing`: the billing-peer elections (`BillingElectionsApi_election`,
 //! `_candidates`, `_voter`, `_projected`), and the calls of voters (`BillingElections`'s `vote`,
-//! `unvote`, `withdraw_unbonded`) and of candidates (`Peers::register_billing_candidate` with the
-//! Gosig key's proof of possession).
+//! `unvote`, `withdraw_unbonded`) and of candidates (`Peers::register_billing_candidate`, or
+//! `register_billing_candidate_backed` with `--bond`, with the Gosig key's proof of possession).
 
 use crate::{
 	chain,
@@ -68,7 +68,16 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 			let hash = call(cli, "BillingElections", "withdraw_unbonded", vec![]).await?;
 			println!("unbonded SPB unlocked (extrinsic {hash})");
 		}
-		BillingCommand::Register { billing_key, billing_key_file } => {
+		BillingCommand::Register { billing_key, billing_key_file, bond } => {
+			let bond = match bond {
+				Some(bond) => match parse_amount(bond)? {
+					0 => {
+						return Err(Failure::new("--bond: back the candidacy with more than 0 SPB"))
+					}
+					amount => Some(amount),
+				},
+				None => None,
+			};
 			let signer = keypair(&secret(cli)?)?;
 			let account = AccountId32::from(pair(&secret(cli)?, "--suri")?.public());
 			let billing_key = match (billing_key, billing_key_file) {
@@ -85,12 +94,20 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 			let genesis: [u8; 32] = api.genesis_hash().0;
 			let proof =
 				key.generate_proof_of_possession(&billing_key_statement(&genesis, &account));
-			let args = vec![Value::from_bytes(key.public().0), Value::from_bytes(proof.0)];
-			let hash =
-				chain::submit(&api, &signer, "Peers", "register_billing_candidate", args).await?;
+			let mut args = vec![Value::from_bytes(key.public().0), Value::from_bytes(proof.0)];
+			let call = match bond {
+				Some(bond) => {
+					args.push(Value::u128(bond));
+					"register_billing_candidate_backed"
+				}
+				None => "register_billing_candidate",
+			};
+			let hash = chain::submit(&api, &signer, "Peers", call, args).await?;
 			println!(
-				"registered as a billing-peer candidate with Gosig key 0x{} (extrinsic {hash})",
-				hex::encode(key.public())
+				"registered as a billing-peer candidate with Gosig key 0x{}{} (extrinsic {hash})",
+				hex::encode(key.public()),
+				bond.map(|b| format!(", backed by {} of its own", format_amount(b)))
+					.unwrap_or_default()
 			);
 		}
 	}

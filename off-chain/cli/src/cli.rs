@@ -214,5 +214,11 @@ pub enum BillingCommand {
 		/// JSON string), so that it stays out of the shell's history.
 		#[arg(long, conflicts_with = "billing_key")]
 		billing_key_file: Option<PathBuf>,
+		/// SPB of the account's own to back the candidacy with, locked as its vote for itself
+		/// (up to 12 decimals). A full registry (100 candidates) takes a newcomer only with a
+		/// bond larger than the backing of a candidate that cannot win a seat, which it
+		/// displaces. An account that votes already withdraws its vote first.
+		#[arg(long)]
+		bond: Option<String>,
 	},
 }

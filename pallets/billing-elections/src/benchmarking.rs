@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{pallet_prelude::*, traits::Get};
 use frame_system::RawOrigin;
+use sp_runtime::Perbill;
 
 /// Registered, eligible candidates `0..n`.
 fn candidates<T: Config>(n: u32) -> Vec<T::AccountId> {
@@ -66,6 +67,20 @@ fn fill_voters<T: Config>(n: u32, targets: &[T::AccountId]) {
 	for i in 0..n {
 		voter::<T>(i, named);
 	}
+}
+
+/// Voters from `from` up to a full voter list, each voting a seat's backing for the first of
+/// `targets`: the hooks read and sum the whole list ([`Pallet::min_backing`]).
+fn fill_voter_list<T: Config>(from: u32, targets: &[T::AccountId]) {
+	for i in from..T::MaxVoters::get() {
+		voter::<T>(i, &targets[..1]);
+	}
+}
+
+/// Every voted candidate electable, as in the worst case: no share of the voting stake
+/// above `MinBacking` (the hooks compute the share's bar all the same).
+fn no_share<T: Config>() {
+	MinBackingShare::<T>::put(Perbill::zero());
 }
 
 #[benchmarks]
@@ -156,16 +171,33 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn set_min_backing_share() -> Result<(), BenchmarkError> {
+		let origin =
+			T::MethodOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let share = Perbill::from_rational(1, T::MaxElected::get());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, share);
+
+		assert_eq!(MinBackingShare::<T>::get(), share);
+		Ok(())
+	}
+
 	/// An era's election by stake among `c` candidates, each voted for.
 	#[benchmark]
 	fn elect_by_stake(
 		c: Linear<{ T::MaxElected::get() }, { T::MaxElected::get() + T::MaxBackups::get() }>,
 	) {
 		Method::<T>::put(ElectionMethod::TopByStake);
+		no_share::<T>();
 		let all = candidates_in_all::<T>(c);
-		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
+		let chunks = all.chunks(T::MaxVotes::get() as usize);
+		let voters = chunks.len() as u32;
+		for (i, chunk) in chunks.enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
+		fill_voter_list::<T>(voters, &all);
 		let n = frame_system::Pallet::<T>::block_number() + EraLength::<T>::get();
 
 		#[block]
@@ -184,6 +216,7 @@ mod benchmarks {
 		v: Linear<1, { T::MaxVoters::get() }>,
 	) {
 		Method::<T>::put(ElectionMethod::Phragmen);
+		no_share::<T>();
 		let all = candidates_in_all::<T>(c);
 		let votes = (T::MaxVotes::get() as usize).min(all.len());
 		for i in 0..v {
@@ -205,10 +238,14 @@ mod benchmarks {
 	/// (each looked at).
 	#[benchmark]
 	fn replace_departed() {
+		no_share::<T>();
 		let all = candidates_in_all::<T>(T::MaxElected::get() + T::MaxBackups::get());
-		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
+		let chunks = all.chunks(T::MaxVotes::get() as usize);
+		let voters = chunks.len() as u32;
+		for (i, chunk) in chunks.enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
+		fill_voter_list::<T>(voters, &all);
 		let (members, rest) = all.split_at((T::MaxElected::get() as usize).min(all.len()));
 		let departed = seat_proven::<T>(members);
 		let backups: Vec<Ranked<T::AccountId>> = rest

@@ -45,11 +45,17 @@ impl<T: Config> Pallet<T> {
 			}
 			Self::elect(n).saturating_add(packer)
 		} else if !Departed::<T>::get().is_empty() {
-			if !T::AuthoritySet::can_change() {
-				return idle;
+			// Only kept departures wait: try again after the retry interval, not every block.
+			let waiting = idle.saturating_add(T::DbWeight::get().reads(1));
+			if ReplacementRetryAt::<T>::get().is_some_and(|at| n < at)
+				|| !T::AuthoritySet::can_change()
+			{
+				return waiting;
 			}
-			Self::replace_departed();
-			T::WeightInfo::replace_departed().saturating_add(packer)
+			if !Self::replace_departed() {
+				ReplacementRetryAt::<T>::put(n.saturating_add(T::ReplacementRetry::get()));
+			}
+			T::WeightInfo::replace_departed().saturating_add(waiting)
 		} else {
 			idle
 		}
@@ -84,12 +90,15 @@ impl<T: Config> Pallet<T> {
 		let era = CurrentEra::<T>::get().saturating_add(1);
 		let method = Method::<T>::get();
 		let Count { electable, in_rank_order, seating, current } = Self::count_votes(method);
+		// Charged for every candidate the registry may hold: the registry reads them all,
+		// eligible or not, before the ranking leaves any out.
+		let candidates = T::MaxCandidates::get().max(in_rank_order.len() as u32);
 		let weight = match method {
 			ElectionMethod::Phragmen => T::WeightInfo::elect_phragmen(
-				in_rank_order.len() as u32,
+				candidates,
 				VoterList::<T>::decode_len().unwrap_or(0) as u32,
 			),
-			ElectionMethod::TopByStake => T::WeightInfo::elect_by_stake(in_rank_order.len() as u32),
+			ElectionMethod::TopByStake => T::WeightInfo::elect_by_stake(candidates),
 		};
 		let mut outcome = EraOutcome { era, method, ..Default::default() };
 		let ranked = match seating {
@@ -142,6 +151,8 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		outcome.backups = backups.len() as u32;
 		Backups::<T>::put(BoundedVec::truncate_from(backups));
+		// New backups: departures still waiting are tried at once.
+		ReplacementRetryAt::<T>::kill();
 		CurrentEra::<T>::put(era);
 		EraStart::<T>::put(n);
 		LastOutcome::<T>::put(outcome);
@@ -188,7 +199,7 @@ impl<T: Config> Pallet<T> {
 		let ranked = seats.saturating_add(T::MaxBackups::get() as usize);
 		// Only candidates backed with at least `MinBacking` take part; the others rank as
 		// unvoted.
-		let min = T::MinBacking::get();
+		let min = Self::min_backing();
 		let electable: Vec<Backed<T::AccountId, T::BillingKey>> =
 			remaining.iter().filter(|(_, backing)| *backing >= min).cloned().collect();
 		let order: Vec<T::AccountId> = match method {
@@ -315,6 +326,8 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let current = T::AuthoritySet::authorities();
+		// A new departure is tried at once.
+		ReplacementRetryAt::<T>::kill();
 		Departed::<T>::mutate(|departed| {
 			// Only members of the set wait for replacement: a key the set lost meanwhile (an
 			// election) makes room.
@@ -335,23 +348,28 @@ impl<T: Config> Pallet<T> {
 	/// peer goes whatever the size.
 	/// The set never becomes empty: with every billing peer departed and no backup, the
 	/// departures wait for the next era or for a backup.
-	pub(crate) fn replace_departed() {
+	///
+	/// Returns whether it changed anything: `false` when only departures the floor keeps wait
+	/// (then [`Pallet::advance`] tries again after [`Config::ReplacementRetry`]).
+	pub(crate) fn replace_departed() -> bool {
 		let departed = Departed::<T>::get();
 		let current = T::AuthoritySet::authorities();
 		let remaining = current.iter().filter(|k| !departed.contains(k)).count();
 		if remaining == current.len() {
 			Departed::<T>::kill();
 			Absent::<T>::kill();
-			return;
+			ReplacementRetryAt::<T>::kill();
+			return true;
 		}
 		let allowed = Self::replacements_allowed(&current, &departed);
+		let min_backing = Self::min_backing();
 		let mut added: Vec<T::BillingKey> = Vec::new();
 		let mut left = Vec::new();
 		for backup in Backups::<T>::get() {
 			if (added.len() as u32) < allowed
 				&& T::Candidates::is_eligible(&backup.account)
 				&& T::Candidates::registration_of(&backup.account) == Some(backup.registration)
-				&& Backing::<T>::get(&backup.account, backup.registration) >= T::MinBacking::get()
+				&& Backing::<T>::get(&backup.account, backup.registration) >= min_backing
 			{
 				if let Some(key) = T::Candidates::key_of(&backup.account) {
 					if !current.contains(&key) && !added.contains(&key) {
@@ -383,14 +401,15 @@ impl<T: Config> Pallet<T> {
 		let removed = current.len().saturating_sub(keys.len()) as u32;
 		if removed == 0 && added.is_empty() {
 			// Only departures the floor keeps: they wait for a backup or the next election.
-			return;
+			return false;
 		}
 		let added_count = added.len() as u32;
 		keys.extend(added.iter().cloned());
 		if keys.is_empty() {
 			log::debug!(target: LOG_TARGET, "every billing peer departed and no backup is left");
-			return;
+			return false;
 		}
+		ReplacementRetryAt::<T>::kill();
 		match T::AuthoritySet::change(keys) {
 			Ok(()) => {
 				// The backups seated now are on probation.
@@ -417,5 +436,17 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::SetChangeFailed { era: CurrentEra::<T>::get() });
 			}
 		}
+		true
+	}
+
+	/// Every vote's SPB: the sum of the voter list's totals.
+	pub fn voting_stake() -> u128 {
+		VoterList::<T>::get().iter().fold(0u128, |sum, (total, _)| sum.saturating_add(*total))
+	}
+
+	/// The least backing a candidate needs now to be elected or promoted from the backups:
+	/// [`Config::MinBacking`], or [`MinBackingShare`] of the voting stake if that is more.
+	pub fn min_backing() -> u128 {
+		T::MinBacking::get().max(MinBackingShare::<T>::get().mul_floor(Self::voting_stake()))
 	}
 }

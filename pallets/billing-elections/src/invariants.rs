@@ -82,6 +82,10 @@ impl<T: Config> Pallet<T> {
 			Absent::<T>::get().iter().all(|k| departed.contains(k)),
 			"an absentee waits among the departed",
 		)?;
+		ensure_that(
+			ReplacementRetryAt::<T>::get().is_none() || !departed.is_empty(),
+			"a replacement is retried only while departures wait",
+		)?;
 		Ok(())
 	}
 }

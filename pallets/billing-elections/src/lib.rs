@@ -29,7 +29,8 @@
 //!   **elected** and become the next Gosig authority set ([`Config::AuthoritySet`]); the others
 //!   are the **backups**, ranked. With fewer than [`Config::MinElected`] electable, the set is
 //!   kept unless it has fewer eligible members still. Only candidates backed with at least
-//!   [`Config::MinBacking`] are elected.
+//!   [`Pallet::min_backing`] are elected: [`Config::MinBacking`], or [`MinBackingShare`] of the
+//!   voting stake if that is more.
 //! - **Probation**: a billing peer seated by an election or a replacement is **on probation**
 //!   until it packs a block. A set of `n` holds at most [`turnover_budget`]`(n)` = `⌊(n − 1) / 3⌋`
 //!   (at least one) members on probation: elected candidates beyond it wait at the head of the
@@ -39,15 +40,18 @@
 //!   [`Config::PartnerOrigin`]), then for the older registration.
 //! - **Replacement**: a billing peer that leaves the registry or is evicted (the penalty ladder,
 //!   an equivocation) is taken out of the set at the next block, and the best eligible backup
-//!   takes its place ([`Pallet::note_departure`]).
+//!   takes its place ([`Pallet::note_departure`]). Departures kept at the floor are tried
+//!   again every [`Config::ReplacementRetry`] blocks.
 //!
 //! ## Calls
 //!
 //! - [`Pallet::vote`], [`Pallet::unvote`], [`Pallet::withdraw_unbonded`]: any SPB holder.
 //! - [`Pallet::set_regional_partner`]: [`Config::PartnerOrigin`] (the foundation or the
 //!   committee).
-//! - [`Pallet::set_election_method`]: [`Config::MethodOrigin`] (the committee's 7 of 9 once it
-//!   exists; root until then).
+//! - [`Pallet::set_election_method`], [`Pallet::set_min_backing_share`]:
+//!   [`Config::MethodOrigin`] (the committee's 7 of 9 once it exists; root until then).
+//! - [`Pallet::back_self`] (no call): the registry's backed registration, a candidate's vote
+//!   for itself.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
@@ -133,7 +137,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::Zero;
+	use sp_runtime::{traits::Zero, Perbill};
 
 	/// The pallet's configuration.
 	#[pallet::config]
@@ -195,6 +199,16 @@ pub mod pallet {
 		/// Phragmén with the voter's whole stake, but counts here as a planck).
 		#[pallet::constant]
 		type MinBacking: Get<u128>;
+
+		/// [`MinBackingShare`] unless the genesis or [`Pallet::set_min_backing_share`] sets
+		/// another.
+		#[pallet::constant]
+		type DefaultMinBackingShare: Get<Perbill>;
+
+		/// Blocks between two tries to replace departed billing peers that the floor keeps
+		/// waiting ([`Departed`]) for want of a backup; a new departure is tried at once.
+		#[pallet::constant]
+		type ReplacementRetry: Get<BlockNumberFor<Self>>;
 
 		/// Blocks SPB taken out of a vote stays locked.
 		#[pallet::constant]
@@ -309,6 +323,19 @@ pub mod pallet {
 	pub type Absent<T: Config> =
 		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
 
+	/// The share of the voting stake (every vote's SPB, [`Pallet::voting_stake`]) a candidate
+	/// needs to be elected or promoted, when it is more than [`Config::MinBacking`]
+	/// ([`Pallet::min_backing`]): the bar rises with the votes, so that a seat, or a place in a
+	/// full registry, costs a share of what the voters hold rather than a fixed sum.
+	#[pallet::storage]
+	pub type MinBackingShare<T: Config> =
+		StorageValue<_, Perbill, ValueQuery, T::DefaultMinBackingShare>;
+
+	/// While only departures the floor keeps wait in [`Departed`], the block at which the
+	/// replacement is tried again ([`Config::ReplacementRetry`]); cleared by a new departure.
+	#[pallet::storage]
+	pub type ReplacementRetryAt<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
 	/// The genesis era length and decision method.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -416,6 +443,11 @@ pub mod pallet {
 			/// The method.
 			method: ElectionMethod,
 		},
+		/// The share of the voting stake a seat needs changed.
+		MinBackingShareSet {
+			/// The share.
+			share: Perbill,
+		},
 	}
 
 	/// Errors of the pallet.
@@ -441,6 +473,11 @@ pub mod pallet {
 		NothingToWithdraw,
 		/// The amounts overflow.
 		Overflow,
+		/// A seat's share of the voting stake may be at most one in [`Config::MaxElected`].
+		ShareTooLarge,
+		/// A candidate that stands backed by its own SPB votes already: it withdraws that vote
+		/// first.
+		AlreadyVoting,
 	}
 
 	#[pallet::hooks]
@@ -460,6 +497,10 @@ pub mod pallet {
 			assert!(T::MinVote::get() > 0, "MinVote must be positive");
 			assert!(T::MaxUnbonding::get() > 0, "MaxUnbonding must be positive");
 			assert!(!T::DefaultEraLength::get().is_zero(), "an era must last at least a block");
+			assert!(
+				T::DefaultMinBackingShare::get() <= Perbill::from_rational(1, T::MaxElected::get()),
+				"a seat's share of the voting stake must be at most one in MaxElected"
+			);
 			assert!(
 				T::AuthoritySet::max_authorities() == T::MaxElected::get(),
 				"the authority set must hold exactly MaxElected billing peers at most"
@@ -575,6 +616,29 @@ pub mod pallet {
 			T::MethodOrigin::ensure_origin(origin)?;
 			Method::<T>::put(method);
 			Self::deposit_event(Event::ElectionMethodSet { method });
+			Ok(())
+		}
+
+		/// Change the share of the voting stake a candidate needs to be elected or promoted
+		/// ([`MinBackingShare`]), from the next election or replacement.
+		///
+		/// - Origin: [`Config::MethodOrigin`] (the voting mechanism is a major issue).
+		/// - `share`: at most one in [`Config::MaxElected`] — more would leave seats empty
+		///   however the votes were spread.
+		///
+		/// Emits [`Event::MinBackingShareSet`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_min_backing_share())]
+		pub fn set_min_backing_share(origin: OriginFor<T>, share: Perbill) -> DispatchResult {
+			T::MethodOrigin::ensure_origin(origin)?;
+			ensure!(
+				share <= Perbill::from_rational(1, T::MaxElected::get()),
+				Error::<T>::ShareTooLarge
+			);
+			MinBackingShare::<T>::put(share);
+			Self::deposit_event(Event::MinBackingShareSet { share });
 			Ok(())
 		}
 	}

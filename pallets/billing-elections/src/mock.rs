@@ -23,6 +23,8 @@ pub const SPB: Balance = 1_000_000_000_000;
 pub const ED: Balance = SPB / 100;
 /// Blocks in an era.
 pub const ERA: u64 = 10;
+/// Blocks between two tries to replace departures the floor keeps.
+pub const REPLACEMENT_RETRY: u64 = 3;
 /// The most billing peers elected (the mock's "21").
 pub const MAX_ELECTED: u32 = 4;
 /// The fewest an election must elect.
@@ -264,6 +266,8 @@ impl pallet_billing_elections::Config for Test {
 	type MaxVoters = ConstU32<MAX_VOTERS>;
 	type MinVote = ConstU128<MIN_VOTE>;
 	type MinBacking = ConstU128<MIN_VOTE>;
+	type DefaultMinBackingShare = ();
+	type ReplacementRetry = ConstU64<REPLACEMENT_RETRY>;
 	type UnbondingPeriod = ConstU64<UNBONDING>;
 	type MaxUnbonding = ConstU32<MAX_UNBONDING>;
 	type DefaultEraLength = EraLengthParam;

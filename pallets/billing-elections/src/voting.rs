@@ -87,6 +87,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// `candidate`, just registered, backs itself with `bond` of its own SPB: its vote for
+	/// itself, checked, locked and counted as any vote ([`Pallet::vote`]). The registry calls
+	/// this for a candidate that stands backed; one that votes already must withdraw its vote
+	/// first ([`Error::AlreadyVoting`]), so that a vote is never replaced unasked.
+	pub fn back_self(candidate: &T::AccountId, bond: u128) -> DispatchResult {
+		ensure!(!Votes::<T>::contains_key(candidate), Error::<T>::AlreadyVoting);
+		let vote: VotesOf<T::AccountId, u128, T::MaxVotes> =
+			BoundedVec::try_from(alloc::vec![(candidate.clone(), bond)])
+				.map_err(|_| Error::<T>::NoCandidates)?;
+		Self::do_vote(candidate, vote)
+	}
+
 	/// Remove `voter`'s vote; its SPB unbond. Returns the vote's total.
 	pub(crate) fn remove_vote(voter: &T::AccountId) -> Result<u128, DispatchError> {
 		let vote = Votes::<T>::take(voter).ok_or(Error::<T>::NotVoting)?;

@@ -23,6 +23,7 @@ pub trait WeightInfo {
 	fn withdraw_unbonded() -> Weight;
 	fn set_regional_partner() -> Weight;
 	fn set_election_method() -> Weight;
+	fn set_min_backing_share() -> Weight;
 	fn elect_by_stake(c: u32, ) -> Weight;
 	fn elect_phragmen(c: u32, v: u32, ) -> Weight;
 	fn replace_departed() -> Weight;
@@ -116,6 +117,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 4_393_000 picoseconds.
+		Weight::from_parts(4_966_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn set_min_backing_share() -> Weight {
 		Weight::from_parts(4_966_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -292,6 +297,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_election_method() -> Weight {
+		Weight::from_parts(4_966_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn set_min_backing_share() -> Weight {
 		Weight::from_parts(4_966_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -142,6 +142,45 @@ mod benchmarks {
 		assert!(Registrations::<T>::contains_key(&who));
 	}
 
+	/// A backed registration on a full registry: every registered candidate looked at, one
+	/// displaced, the newcomer's bond voted.
+	#[benchmark]
+	fn register_billing_candidate_backed() {
+		let proven = |who: &T::AccountId| {
+			let key = T::BillingKey::generate_pair(None);
+			let statement =
+				sp_application_crypto::sp_core::proof_of_possession::statement_of_ownership(
+					&Pallet::<T>::billing_key_statement(who),
+				);
+			let proof = key.sign(&statement).expect("the keystore holds the key");
+			(key, proof)
+		};
+		let registered = RoleCount::<T>::get(RoleKind::BillingCandidate);
+		let mut victim = None;
+		for i in registered..T::MaxBillingCandidates::get() {
+			let who = funded::<T>("squatter", i);
+			let (key, proof) = proven(&who);
+			Pallet::<T>::register_billing_candidate(
+				RawOrigin::Signed(who.clone()).into(),
+				key,
+				proof,
+			)
+			.expect("a funded account stands while the registry has room");
+			victim.get_or_insert(who);
+		}
+		let victim = victim.expect("the registry had room for a candidate");
+		T::BenchmarkHelper::make_displaceable(&victim);
+		let who = funded::<T>("candidate", 0);
+		let (key, proof) = proven(&who);
+		let bond = T::CandidateDeposit::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), key, proof, bond);
+
+		assert!(Registrations::<T>::contains_key(&who));
+		assert_eq!(RoleCount::<T>::get(RoleKind::BillingCandidate), T::MaxBillingCandidates::get());
+	}
+
 	#[benchmark]
 	fn admit_service_peer() -> Result<(), BenchmarkError> {
 		let origin =

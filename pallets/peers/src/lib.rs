@@ -55,7 +55,8 @@
 //! ## Calls
 //!
 //! - Registration: [`Pallet::register_professional`], [`Pallet::register_common`],
-//!   [`Pallet::register_dapp`], [`Pallet::register_billing_candidate`],
+//!   [`Pallet::register_dapp`], [`Pallet::register_billing_candidate`] (or
+//!   [`Pallet::register_billing_candidate_backed`], the way into a full registry),
 //!   [`Pallet::admit_service_peer`] (admission origin).
 //! - Updates: [`Pallet::update_professional`], [`Pallet::update_common`],
 //!   [`Pallet::add_client_key`], [`Pallet::remove_client_key`].
@@ -165,9 +166,13 @@ pub trait PeerRegistry<AccountId, Balance, PeerKey, ClientKey, BlockNumber> {
 /// Makes distinct client keys for the benchmarks (billing keys come from the keystore, to sign
 /// their proofs of possession).
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<ClientKey> {
+pub trait BenchmarkHelper<ClientKey, AccountId> {
 	/// The `i`-th client key.
 	fn client_key(i: u32) -> ClientKey;
+	/// Make `victim`, a registered candidate, the one a backed registration displaces from
+	/// the full registry; nothing to do where [`Config::CandidateDisplacement`] finds one by
+	/// itself (the runtime).
+	fn make_displaceable(_victim: &AccountId) {}
 }
 
 /// The penalty ladder, for pallets that detect offences.
@@ -197,22 +202,26 @@ pub trait OnLeaving<AccountId> {
 }
 
 /// Which billing-peer candidate a new one displaces when the registry is full
-/// ([`Config::MaxBillingCandidates`]), so that unbacked candidacies cannot squat every slot.
-/// The runtime answers from the billing-peer elections.
-pub trait CandidateDisplacement<AccountId> {
-	/// A registered, non-leaving candidate that cannot win a seat and holds none — backed below
-	/// what a seat needs, not in the authority set nor in a set kept for equivocation reports —
-	/// if any: the least backed, the newest registration among equals.
-	fn displaceable() -> Option<AccountId>;
-	/// The most [`CandidateDisplacement::displaceable`] weighs.
-	fn weight() -> Weight {
-		Weight::zero()
-	}
+/// ([`Config::MaxBillingCandidates`]), so that unbacked candidacies cannot squat every slot, and
+/// how the new one backs itself. The runtime answers from the billing-peer elections.
+pub trait CandidateDisplacement<AccountId, Balance> {
+	/// The candidate that a newcomer backing itself with `bond` displaces, if any: a registered,
+	/// active candidate in good standing that cannot win a seat and holds none — backed below
+	/// `bond` and below what a seat needs, not in the authority set nor in a set kept for
+	/// equivocation reports; the least backed, the oldest registration among equals.
+	fn displaceable(bond: Balance) -> Option<AccountId>;
+	/// Back `newcomer`, registered in this block, with `bond` of its own SPB: its vote for
+	/// itself, locked as every vote is.
+	fn back(newcomer: &AccountId, bond: Balance) -> DispatchResult;
 }
 
-impl<AccountId> CandidateDisplacement<AccountId> for () {
-	fn displaceable() -> Option<AccountId> {
+/// Without elections nobody is displaced and nothing can back a candidate.
+impl<AccountId, Balance> CandidateDisplacement<AccountId, Balance> for () {
+	fn displaceable(_: Balance) -> Option<AccountId> {
 		None
+	}
+	fn back(_: &AccountId, _: Balance) -> DispatchResult {
+		Err(DispatchError::Other("no billing-peer elections to back a candidate in"))
 	}
 }
 
@@ -333,8 +342,8 @@ pub mod pallet {
 		/// lease).
 		type OnLeaving: OnLeaving<Self::AccountId>;
 
-		/// Names the candidate a new one displaces from a full registry.
-		type CandidateDisplacement: CandidateDisplacement<Self::AccountId>;
+		/// Names the candidate a new one displaces from a full registry, and backs the new one.
+		type CandidateDisplacement: CandidateDisplacement<Self::AccountId, BalanceOf<Self>>;
 
 		/// The current ledgering period (the token pallet's numbering).
 		type CurrentPeriod: Get<u32>;
@@ -367,7 +376,7 @@ pub mod pallet {
 
 		/// Makes keys for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::ClientKey>;
+		type BenchmarkHelper: BenchmarkHelper<Self::ClientKey, Self::AccountId>;
 	}
 
 	#[pallet::pallet]
@@ -677,7 +686,10 @@ pub mod pallet {
 		DuplicateHeartbeat,
 		/// The heartbeat's signature does not check against the peer's key.
 		BadHeartbeatSignature,
-		/// [`Config::MaxBillingCandidates`] billing-peer candidates are registered already.
+		/// [`Config::MaxBillingCandidates`] billing-peer candidates are registered already, and
+		/// none can be displaced: by [`Pallet::register_billing_candidate`] ever, by
+		/// [`Pallet::register_billing_candidate_backed`] none backed below its bond and below
+		/// what a seat needs, unseated, active and in good standing.
 		TooManyCandidates,
 	}
 
@@ -697,7 +709,7 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			for (who, billing_key) in &self.billing_candidates {
-				Pallet::<T>::do_register_billing_candidate(who, billing_key.clone())
+				Pallet::<T>::do_register_billing_candidate(who, billing_key.clone(), None)
 					.unwrap_or_else(|e| {
 						panic!("pallet-peers genesis: cannot register candidate {who:?}: {e:?}")
 					});
@@ -869,11 +881,10 @@ pub mod pallet {
 
 		/// Stand as a billing-peer candidate and put [`Config::CandidateDeposit`] on hold.
 		///
-		/// - Origin: signed, by an account without a role. While
-		///   [`Config::MaxBillingCandidates`] candidates are registered (leaving ones count
-		///   until their exit finishes), the new candidate displaces one that cannot win a seat
-		///   and holds none ([`Config::CandidateDisplacement`]; [`Event::CandidateDisplaced`]),
-		///   or is refused ([`Error::TooManyCandidates`]).
+		/// - Origin: signed, by an account without a role, while fewer than
+		///   [`Config::MaxBillingCandidates`] candidates are registered (leaving ones count until
+		///   their exit finishes; else [`Error::TooManyCandidates`]: a full registry takes a
+		///   newcomer only through [`Pallet::register_billing_candidate_backed`]).
 		/// - `billing_key`: the Gosig key it would validate with; not another candidate's.
 		/// - `proof`: the key's proof of possession, its signature of
 		///   [`Pallet::billing_key_statement`] (`"POP_"` and this chain's genesis hash and the
@@ -884,12 +895,7 @@ pub mod pallet {
 		///
 		/// Complexity: `O(1)`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(
-			T::WeightInfo::register_billing_candidate()
-				.saturating_add(T::CandidateDisplacement::weight())
-				.saturating_add(T::WeightInfo::finish_exit(0))
-				.saturating_add(T::OnLeaving::weight())
-		)]
+		#[pallet::weight(T::WeightInfo::register_billing_candidate())]
 		pub fn register_billing_candidate(
 			origin: OriginFor<T>,
 			billing_key: T::BillingKey,
@@ -900,7 +906,44 @@ pub mod pallet {
 				Self::billing_key_proof_is_valid(&who, &billing_key, &proof),
 				Error::<T>::BadBillingKeyProof
 			);
-			Self::do_register_billing_candidate(&who, billing_key)
+			Self::do_register_billing_candidate(&who, billing_key, None)
+		}
+
+		/// Stand as a billing-peer candidate backed by `bond` of one's own SPB, and on a full
+		/// registry take the place of a candidate backed by less.
+		///
+		/// - Origin: signed, by an account without a role and without a vote in the
+		///   billing-peer elections.
+		/// - `billing_key`, `proof`: as for [`Pallet::register_billing_candidate`].
+		/// - `bond`: SPB of the free balance, besides [`Config::CandidateDeposit`], that the
+		///   candidate votes for itself (locked as every vote is, unbonding when withdrawn; at
+		///   least the elections' smallest vote).
+		///
+		/// While [`Config::MaxBillingCandidates`] candidates are registered, the new candidate
+		/// displaces the one [`Config::CandidateDisplacement`] names: backed below `bond` and below
+		/// what a seat needs, holding no seat, active and in good standing — its candidacy
+		/// ends at once and its deposit is released ([`Event::CandidateDisplaced`]) — or is
+		/// refused ([`Error::TooManyCandidates`]). A squatter thus keeps a slot only by backing
+		/// it with more than any newcomer brings, or with a seat's share of the voting stake.
+		///
+		/// Emits [`Event::Registered`], and the elections' vote event.
+		///
+		/// Complexity: `O(C)` with `C` registered candidates ([`Config::MaxBillingCandidates`],
+		/// which the benchmark fills), read to find the one to displace.
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::register_billing_candidate_backed())]
+		pub fn register_billing_candidate_backed(
+			origin: OriginFor<T>,
+			billing_key: T::BillingKey,
+			proof: BillingKeyProof<T>,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(
+				Self::billing_key_proof_is_valid(&who, &billing_key, &proof),
+				Error::<T>::BadBillingKeyProof
+			);
+			Self::do_register_billing_candidate(&who, billing_key, Some(bond))
 		}
 
 		/// Admit a scheduling or routing peer and put [`Config::ServiceDeposit`] of its

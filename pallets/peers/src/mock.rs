@@ -157,16 +157,42 @@ pub fn stand(who: AccountId, key: u64) -> frame_support::dispatch::DispatchResul
 	)
 }
 
-parameter_types! {
-	/// The candidate a new one displaces from a full registry, as the elections would name it.
-	pub static Displaceable: Option<AccountId> = None;
+/// `who` stands with `key`, backed by `bond` of its own SPB.
+pub fn stand_backed(
+	who: AccountId,
+	key: u64,
+	bond: Balance,
+) -> frame_support::dispatch::DispatchResult {
+	Peers::register_billing_candidate_backed(
+		RuntimeOrigin::signed(who),
+		UintAuthorityId(key),
+		billing_key_proof(who, key),
+		bond,
+	)
 }
 
-/// Names [`Displaceable`].
+parameter_types! {
+	/// The candidate a backed registration may displace, and its backing.
+	pub static Displaceable: Option<(AccountId, Balance)> = None;
+	/// Who backed itself with what, in order.
+	pub static SelfBacking: Vec<(AccountId, Balance)> = vec![];
+}
+
+/// Names [`Displaceable`] to a bond larger than its backing; records [`SelfBacking`], and
+/// fails as the elections would for a bond beyond the free balance.
 pub struct MockDisplacement;
-impl pallet_peers::CandidateDisplacement<AccountId> for MockDisplacement {
-	fn displaceable() -> Option<AccountId> {
-		Displaceable::get()
+impl pallet_peers::CandidateDisplacement<AccountId, Balance> for MockDisplacement {
+	fn displaceable(bond: Balance) -> Option<AccountId> {
+		Displaceable::get().filter(|(_, backing)| *backing < bond).map(|(who, _)| who)
+	}
+	fn back(newcomer: &AccountId, bond: Balance) -> sp_runtime::DispatchResult {
+		use frame_support::traits::fungible::Inspect;
+		frame_support::ensure!(
+			bond > 0 && bond <= Balances::balance(newcomer),
+			sp_runtime::DispatchError::Other("the bond exceeds the free balance")
+		);
+		SelfBacking::mutate(|b| b.push((*newcomer, bond)));
+		Ok(())
 	}
 }
 
@@ -239,9 +265,12 @@ impl pallet_peers::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchKeys;
 #[cfg(feature = "runtime-benchmarks")]
-impl BenchmarkHelper<u64> for BenchKeys {
+impl BenchmarkHelper<u64, AccountId> for BenchKeys {
 	fn client_key(i: u32) -> u64 {
 		u64::from(i) + 1_000_000
+	}
+	fn make_displaceable(victim: &AccountId) {
+		Displaceable::set(Some((*victim, 0)));
 	}
 }
 

@@ -83,10 +83,12 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Register a billing-peer candidate (the call and genesis).
+	/// Register a billing-peer candidate (the calls and genesis), backed by `bond` of its own
+	/// SPB if given; only a backed one displaces a candidate from a full registry.
 	pub(crate) fn do_register_billing_candidate(
 		who: &T::AccountId,
 		billing_key: T::BillingKey,
+		bond: Option<BalanceOf<T>>,
 	) -> DispatchResult {
 		Self::ensure_unregistered(who)?;
 		ensure!(!BillingKeyOwner::<T>::contains_key(&billing_key), Error::<T>::BillingKeyInUse);
@@ -94,19 +96,27 @@ impl<T: Config> Pallet<T> {
 		// The deposit first: a registration that fails displaces nobody.
 		Self::hold(who, RoleKind::BillingCandidate, deposit)?;
 		if RoleCount::<T>::get(RoleKind::BillingCandidate) >= T::MaxBillingCandidates::get() {
-			Self::displace_candidate(who)?;
+			let bond = bond.ok_or(Error::<T>::TooManyCandidates)?;
+			Self::displace_candidate(who, bond)?;
 		}
 		BillingKeyOwner::<T>::insert(&billing_key, who);
-		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit)
+		Self::insert_record(who, Role::BillingCandidate { billing_key }, deposit, deposit)?;
+		match bond {
+			Some(bond) => T::CandidateDisplacement::back(who, bond),
+			None => Ok(()),
+		}
 	}
 
-	/// Make room in the full registry for `newcomer`: end the candidacy
-	/// [`Config::CandidateDisplacement`] names at once (its deposit released, no exit delay: it
-	/// holds no seat and none in the sets kept for equivocation reports, so nothing it did can
-	/// still be punished), or refuse with [`Error::TooManyCandidates`].
-	pub(crate) fn displace_candidate(newcomer: &T::AccountId) -> DispatchResult {
+	/// Make room in the full registry for `newcomer`, which backs itself with `bond`: end the
+	/// candidacy [`Config::CandidateDisplacement`] names at once (its deposit released, no exit
+	/// delay: it holds no seat and none in the sets kept for equivocation reports, so nothing it
+	/// did can still be punished), or refuse with [`Error::TooManyCandidates`].
+	pub(crate) fn displace_candidate(
+		newcomer: &T::AccountId,
+		bond: BalanceOf<T>,
+	) -> DispatchResult {
 		let victim =
-			T::CandidateDisplacement::displaceable().ok_or(Error::<T>::TooManyCandidates)?;
+			T::CandidateDisplacement::displaceable(bond).ok_or(Error::<T>::TooManyCandidates)?;
 		let record = Registrations::<T>::get(&victim).ok_or(Error::<T>::TooManyCandidates)?;
 		// Only an active candidate: a suspended one must not get its deposit back at once.
 		ensure!(

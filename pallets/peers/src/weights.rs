@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn register_common() -> Weight;
 	fn register_dapp(k: u32, ) -> Weight;
 	fn register_billing_candidate() -> Weight;
+	fn register_billing_candidate_backed() -> Weight;
 	fn admit_service_peer() -> Weight;
 	fn update_professional() -> Weight;
 	fn update_common() -> Weight;
@@ -133,6 +134,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(121_279_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	fn register_billing_candidate_backed() -> Weight {
+		Weight::from_parts(321_279_000, 323_000)
+			.saturating_add(T::DbWeight::get().reads(420_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -395,6 +401,11 @@ impl WeightInfo for () {
 		Weight::from_parts(121_279_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn register_billing_candidate_backed() -> Weight {
+		Weight::from_parts(321_279_000, 323_000)
+			.saturating_add(RocksDbWeight::get().reads(420_u64))
+			.saturating_add(RocksDbWeight::get().writes(20_u64))
 	}
 	fn admit_service_peer() -> Weight {
 		Weight::from_parts(21_534_000, 4176)

@@ -36,52 +36,49 @@ impl RegisteredCandidates {
 	}
 }
 
-/// The candidate a new one displaces from a full registry (third review, candidate squatting):
-/// an active candidate in good standing (no offence within the warning expiry), registered at
-/// least an era ago (an era to gather votes) and backed
-/// below `MinBacking` — it cannot win a seat — whose key is neither in the authority set nor in
-/// a set Gosig keeps for equivocation reports; the least backed, the newest registration among
-/// equals. Squatting the registry's 100 slots thus needs a seat's backing for each, not only
-/// the deposit.
+/// The candidate a newcomer backed by `bond` displaces from a full registry (candidate
+/// squatting, third and fifth reviews): an active candidate in good standing (no offence or
+/// suspension within the warning expiry), backed below `bond` and below what a seat needs now
+/// (`BillingElections::min_backing`: `MinBacking`, or 1 % of the voting stake) — it cannot win
+/// a seat — whose key is neither in the authority set nor in a set Gosig keeps for equivocation
+/// reports; the least backed, the oldest registration among equals. A squatter keeps a slot
+/// only by backing it with more than every newcomer brings, or with 1 % of all votes: holding
+/// the 79 slots beside the 21 seats that way takes nearly four times the SPB every other voter
+/// holds — more than it takes to win all 21 seats. There is no grace by age: a candidacy that
+/// could be refreshed would keep its grace for ever (fifth review); a newcomer is protected by
+/// its own bond.
 pub struct DisplaceUnbacked;
 
-impl pallet_peers::CandidateDisplacement<AccountId> for DisplaceUnbacked {
-	fn displaceable() -> Option<AccountId> {
-		let min_backing = <Runtime as pallet_billing_elections::Config>::MinBacking::get();
+impl pallet_peers::CandidateDisplacement<AccountId, crate::Balance> for DisplaceUnbacked {
+	fn displaceable(bond: crate::Balance) -> Option<AccountId> {
+		let bar = crate::BillingElections::min_backing().min(bond);
 		let set = pallet_gosig::Authorities::<Runtime>::get();
 		let past = pallet_gosig::PastSets::<Runtime>::get();
 		let seated =
 			|key: &GosigId| set.contains(key) || past.iter().any(|(_, keys)| keys.contains(key));
 		let now = frame_system::Pallet::<Runtime>::block_number();
-		let era = pallet_billing_elections::EraLength::<Runtime>::get();
+		let expiry = <Runtime as pallet_peers::Config>::WarningExpiry::get();
 		pallet_peers::BillingKeyOwner::<Runtime>::iter()
-			.filter_map(|(_, who)| {
+			.filter_map(|(key, who)| {
 				let record = Registrations::<Runtime>::get(&who)?;
-				// An era to gather votes; in good standing only (active, no offence within the
-				// warning expiry): a suspended or recently warned candidate must go through the
-				// exit delay, not be displaced with its deposit at once.
-				let expiry = <Runtime as pallet_peers::Config>::WarningExpiry::get();
+				// In good standing only (active, no offence within the warning expiry): a
+				// suspended or recently warned candidate must go through the exit delay, not be
+				// displaced with its deposit at once.
 				let clean = record.status == Status::Active
 					&& record.last_offence.is_none_or(|at| now.saturating_sub(at) >= expiry)
 					&& record.suspended_at.is_none_or(|at| now.saturating_sub(at) >= expiry);
-				if now.saturating_sub(record.registered_at) < era || !clean {
+				if !clean || seated(&key) {
 					return None;
 				}
-				let (key, registration, _) = RegisteredCandidates::candidate(&who)?;
-				let backing = pallet_billing_elections::Backing::<Runtime>::get(&who, registration);
-				(backing < min_backing && !seated(&key)).then_some((backing, registration, who))
+				let backing = pallet_billing_elections::Backing::<Runtime>::get(&who, record.index);
+				(backing < bar).then_some((backing, record.index, who))
 			})
-			.min_by_key(|(backing, registration, _)| (*backing, core::cmp::Reverse(*registration)))
+			.min_by_key(|(backing, registration, _)| (*backing, *registration))
 			.map(|(_, _, who)| who)
 	}
-	fn weight() -> frame_support::weights::Weight {
-		// The set, the past sets, the era length; per candidate its key's owner, its record
-		// (twice) and its backing.
-		let candidates: u64 =
-			<<Runtime as pallet_peers::Config>::MaxBillingCandidates as Get<u32>>::get().into();
-		<Runtime as frame_system::Config>::DbWeight::get()
-			.reads(3 + 4 * candidates)
-			.saturating_add(frame_support::weights::Weight::from_parts(2_000_000 * candidates, 0))
+	/// The newcomer's vote for itself.
+	fn back(newcomer: &AccountId, bond: crate::Balance) -> DispatchResult {
+		crate::BillingElections::back_self(newcomer, bond)
 	}
 }
 
@@ -150,6 +147,14 @@ impl Get<BlockNumber> for DefaultEraLength {
 	}
 }
 
+/// 1 % of the voting stake.
+pub struct MinBackingShare;
+impl Get<sp_runtime::Perbill> for MinBackingShare {
+	fn get() -> sp_runtime::Perbill {
+		sp_runtime::Perbill::from_percent(1)
+	}
+}
+
 /// A week to take SPB out of the elections.
 pub struct UnbondingPeriod;
 impl Get<BlockNumber> for UnbondingPeriod {
@@ -182,6 +187,11 @@ impl pallet_billing_elections::Config for Runtime {
 	/// A seat needs at least a tenth of a candidate's deposit in votes: dust does not fill it
 	/// (issue 16's attacker review).
 	type MinBacking = ConstU128<{ 10_000 * SPB }>;
+	/// 1 % of the voting stake, when more than `MinBacking`: a quarter of an average seat's
+	/// share among 21, and what makes squatting the registry dearer than winning the seats.
+	type DefaultMinBackingShare = MinBackingShare;
+	/// Ten blocks (30 s) between tries to replace a kept leaver or absentee.
+	type ReplacementRetry = ConstU32<10>;
 	type UnbondingPeriod = UnbondingPeriod;
 	type MaxUnbonding = ConstU32<8>;
 	type DefaultEraLength = DefaultEraLength;

@@ -119,7 +119,7 @@ impl Get<crate::BlockNumber> for ClientKeyRetention {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchmarkKeys;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_peers::BenchmarkHelper<sp_core::sr25519::Public> for BenchmarkKeys {
+impl pallet_peers::BenchmarkHelper<sp_core::sr25519::Public, crate::AccountId> for BenchmarkKeys {
 	fn client_key(i: u32) -> sp_core::sr25519::Public {
 		sp_core::sr25519::Public::from_raw(raw_key(1, i))
 	}

@@ -62,7 +62,8 @@ pub struct ElectionView<AccountId, BillingKey, BlockNumber> {
 	pub voters: (u32, u32),
 	/// The smallest vote.
 	pub min_vote: u128,
-	/// The least backing that can win a seat.
+	/// The least backing that can win a seat now: `MinBacking`, or `MinBackingShare` of the
+	/// voting stake if that is more.
 	pub min_backing: u128,
 	/// Each billing peer's part in the Gosig votes of the current participation window, in
 	/// the order of `billing_peers`: `(counted, present, strikes)` — blocks that carried their

@@ -2,7 +2,7 @@
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok};
-use sp_runtime::DispatchError;
+use sp_runtime::{DispatchError, Perbill};
 
 fn elected_in_rank_order() -> Vec<AccountId> {
 	Gosig::authorities().iter().map(|k| k - KEY_OFFSET).collect()
@@ -250,6 +250,51 @@ fn dust_backing_wins_no_seat() {
 			run_to(ERA);
 			assert_eq!(set_accounts(), vec![11, 12], "{method:?}");
 			assert_eq!(LastOutcome::<Test>::get().map(|o| o.changed), Some(false));
+		});
+	}
+}
+
+/// A seat needs `MinBackingShare` of the voting stake when that is more than `MinBacking`: the
+/// bar rises with the votes. Only the method origin sets the share, at most one in `MaxElected`
+/// (a quarter in the mock).
+#[test]
+fn a_seat_needs_its_share_of_the_voting_stake() {
+	for method in [ElectionMethod::TopByStake, ElectionMethod::Phragmen] {
+		test_with(method, || {
+			let fifth = Perbill::from_percent(20);
+			assert_noop!(
+				BillingElections::set_min_backing_share(RuntimeOrigin::signed(1), fifth),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				BillingElections::set_min_backing_share(
+					RuntimeOrigin::root(),
+					Perbill::from_percent(26)
+				),
+				Error::<Test>::ShareTooLarge
+			);
+			assert_ok!(BillingElections::set_min_backing_share(RuntimeOrigin::root(), fifth));
+			assert_eq!(events().last(), Some(&Event::MinBackingShareSet { share: fifth }));
+			// 300 SPB vote: a seat needs a fifth, 60. 14 has it, 13 (40) has not.
+			assert_ok!(vote(1, &[(11, 100)]));
+			assert_ok!(vote(2, &[(12, 100)]));
+			assert_ok!(vote(3, &[(13, 40)]));
+			assert_ok!(vote(4, &[(14, 60)]));
+			assert_eq!(BillingElections::voting_stake(), 300 * SPB);
+			assert_eq!(BillingElections::min_backing(), 60 * SPB);
+			assert_eq!(BillingElections::election_view().min_backing, 60 * SPB);
+			run_to(ERA);
+			assert_eq!(set_accounts(), vec![11, 12, 14], "{method:?}");
+			run_to(2 * ERA);
+			assert_eq!(set_accounts(), vec![11, 12, 14], "13 is below the bar: {method:?}");
+			// Without the share, `MinBacking` (10) is the bar again.
+			assert_ok!(BillingElections::set_min_backing_share(
+				RuntimeOrigin::root(),
+				Perbill::zero()
+			));
+			assert_eq!(BillingElections::min_backing(), MIN_VOTE);
+			run_to(3 * ERA);
+			assert_eq!(set_accounts(), vec![11, 12, 13, 14], "{method:?}");
 		});
 	}
 }

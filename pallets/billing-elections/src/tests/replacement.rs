@@ -1,7 +1,7 @@
 //! Departed billing peers replaced by backups at the next block.
 
 use crate::{mock::*, *};
-use frame_support::assert_ok;
+use frame_support::{assert_ok, traits::Hooks};
 
 /// The era from which the tests replace: the set of four is complete and the era's turnover
 /// budget unspent.
@@ -89,9 +89,9 @@ fn without_an_eligible_backup_the_set_shrinks_but_never_empties() {
 		assert_eq!(set_accounts(), vec![13, 14, 16], "never an empty set");
 		assert_eq!(changes(), before);
 		assert_eq!(Departed::<Test>::get().len(), 3, "the departures wait for a backup");
-		// A backup with votes appears: it alone replaces the three.
+		// A backup with votes appears: it alone replaces the three (at the next try).
 		backed_backup_17();
-		run_to(SETTLED + 3);
+		run_to(SETTLED + 2 + REPLACEMENT_RETRY);
 		assert_eq!(set_accounts(), vec![17]);
 		assert!(Departed::<Test>::get().is_empty());
 	});
@@ -105,7 +105,6 @@ fn a_replacement_the_set_cannot_take_yet_waits_for_the_next_block() {
 		BillingElections::note_departure(&13);
 		System::set_block_number(SETTLED + 1);
 		block_set_change();
-		use frame_support::traits::Hooks;
 		BillingElections::on_initialize(SETTLED + 1);
 		assert_eq!(set_accounts(), vec![11, 12, 13, 14]);
 		assert_eq!(Departed::<Test>::get().len(), 1, "waiting for a block that can change");
@@ -210,9 +209,10 @@ fn a_voluntary_leaver_keeps_its_seat_rather_than_shrink_the_set_below_the_minimu
 		run_to(SETTLED + 4);
 		assert_eq!(set_accounts(), vec![13]);
 		assert_eq!(changes(), before);
-		// ... until a backup with votes can take its seat.
+		// ... until a backup with votes can take its seat (tried again after the retry
+		// interval).
 		backed_backup_17();
-		run_to(SETTLED + 5);
+		run_to(SETTLED + 4 + REPLACEMENT_RETRY);
 		assert_eq!(set_accounts(), vec![17]);
 		assert!(Departed::<Test>::get().is_empty());
 	});
@@ -282,5 +282,49 @@ fn a_kept_absentee_goes_when_evicted_and_is_on_probation_when_seated_again() {
 		assert!(set_accounts().contains(&15), "{:?}", set_accounts());
 		assert!(OnProbation::<Test>::get().contains(&(15 + KEY_OFFSET)));
 		assert!(Absent::<Test>::get().is_empty());
+	});
+}
+
+/// While only departures the floor keeps wait, the replacement is tried again every
+/// `ReplacementRetry` blocks and charged a read in between, not its whole weight every block
+/// (sixth review); a new departure is tried at the next block.
+#[test]
+fn kept_departures_are_tried_again_after_the_retry_interval() {
+	test_with(ElectionMethod::TopByStake, || {
+		elect_four_with_two_backups();
+		Backups::<Test>::kill();
+		// Three leave without backups: 11 keeps its seat at the floor of two.
+		for peer in [11, 12, 13] {
+			set_leaving(peer);
+			BillingElections::note_departure(&peer);
+		}
+		run_to(SETTLED + 1);
+		assert_eq!(set_accounts(), vec![11, 14]);
+		assert_eq!(ReplacementRetryAt::<Test>::get(), None, "that replacement changed the set");
+		// The next try changes nothing: the next is due after the interval.
+		run_to(SETTLED + 2);
+		let due = SETTLED + 2 + REPLACEMENT_RETRY;
+		assert_eq!(ReplacementRetryAt::<Test>::get(), Some(due));
+		let waiting = BillingElections::on_initialize(SETTLED + 3);
+		assert!(
+			waiting.ref_time() < <() as WeightInfo>::replace_departed().ref_time(),
+			"a block in between is charged the check, not the replacement"
+		);
+		// A backup appears: taken at the due block, not before.
+		backed_backup_17();
+		run_to(due - 1);
+		assert_eq!(set_accounts(), vec![11, 14]);
+		run_to(due);
+		assert_eq!(set_accounts(), vec![14, 17]);
+		assert_eq!(ReplacementRetryAt::<Test>::get(), None);
+		// A new departure while one waits is tried at once.
+		set_leaving(14);
+		BillingElections::note_departure(&14);
+		run_to(due + 1);
+		assert_eq!(Departed::<Test>::get().into_inner(), vec![14 + KEY_OFFSET], "kept: no backup");
+		assert_eq!(ReplacementRetryAt::<Test>::get(), Some(due + 1 + REPLACEMENT_RETRY));
+		set_leaving(17);
+		BillingElections::note_departure(&17);
+		assert_eq!(ReplacementRetryAt::<Test>::get(), None);
 	});
 }

@@ -201,3 +201,28 @@ fn votes_do_not_follow_a_candidate_that_registers_again() {
 		assert!(!Backing::<Test>::contains_key(13, 2));
 	});
 }
+
+/// A candidate standing backed by its own SPB (the registry's backed registration) votes for
+/// itself, locked and counted as any vote; one that votes already is refused rather than have
+/// its vote replaced, and the vote's checks hold.
+#[test]
+fn a_candidate_backs_itself_with_a_vote_of_its_own() {
+	test(|| {
+		add_candidate(2, 100);
+		assert_noop!(BillingElections::back_self(&2, MIN_VOTE - 1), Error::<Test>::VoteTooSmall);
+		assert_noop!(
+			BillingElections::back_self(&2, FUNDS + 1),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_ok!(BillingElections::back_self(&2, 50 * SPB));
+		assert_eq!(backing(2), 50);
+		assert_eq!(frozen(2), 50 * SPB);
+		assert_eq!(BillingElections::voting_stake(), 50 * SPB);
+		assert_noop!(BillingElections::back_self(&2, 60 * SPB), Error::<Test>::AlreadyVoting);
+		// A voter that then stands keeps its vote: refused.
+		assert_ok!(vote(1, &[(11, 20)]));
+		add_candidate(1, 101);
+		assert_noop!(BillingElections::back_self(&1, 60 * SPB), Error::<Test>::AlreadyVoting);
+		assert_eq!(backing(11), 20);
+	});
+}

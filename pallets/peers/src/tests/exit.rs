@@ -314,27 +314,38 @@ fn the_registry_tells_who_starts_leaving_once() {
 	});
 }
 
-/// Candidate squatting (third review): a full registry lets a new candidate in by displacing
-/// one that cannot win a seat and holds none, as the elections name it; its candidacy ends at
-/// once with its whole deposit back. Without such a candidate the newcomer is refused, and a
-/// failed registration displaces nobody.
+/// Candidate squatting (third and fifth reviews): a full registry lets a new candidate in only
+/// if it backs itself with more than a candidate that cannot win a seat and holds none, as the
+/// elections name it; that candidacy ends at once with its whole deposit back. Without such a
+/// candidate, or unbacked, the newcomer is refused, and a failed registration displaces nobody.
 #[test]
-fn a_full_registry_displaces_a_candidate_that_cannot_win_a_seat() {
+fn a_full_registry_displaces_a_candidate_backed_by_less_than_the_newcomer_brings() {
 	build_and_execute(|| {
 		fill_candidate_registry();
 		// Nobody displaceable: refused as before.
+		assert_noop!(stand_backed(COMMON, 10, spb(1_000)), Error::<Test>::TooManyCandidates);
+		Displaceable::set(Some((PRO, spb(1_000))));
+		// Unbacked, or backed by no more than the candidate it would displace: refused.
 		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
-		// A newcomer that cannot pay its deposit displaces nobody.
-		Displaceable::set(Some(PRO));
-		assert_noop!(stand(PAUPER, 10), Error::<Test>::InsufficientFunds);
+		assert_noop!(stand_backed(COMMON, 10, spb(1_000)), Error::<Test>::TooManyCandidates);
+		// A newcomer that cannot pay its deposit, or its bond, displaces nobody.
+		assert_noop!(stand_backed(PAUPER, 10, spb(2_000)), Error::<Test>::InsufficientFunds);
+		assert_noop!(
+			stand_backed(COMMON, 10, free(COMMON)),
+			DispatchError::Other("the bond exceeds the free balance")
+		);
 		assert!(Registrations::<Test>::contains_key(PRO));
+		assert!(SelfBacking::get().is_empty());
+		// (The mock's record of `OnLeaving` is no storage: the failed bond's attempt, rolled
+		// back, stays in it.)
+		LeavingCalls::set(vec![]);
 		// A candidate that validates is never displaced.
 		BillingAuthoritySet::set(vec![8]);
-		assert_noop!(stand(COMMON, 10), Error::<Test>::StillBillingPeer);
+		assert_noop!(stand_backed(COMMON, 10, spb(2_000)), Error::<Test>::StillBillingPeer);
 		BillingAuthoritySet::set(vec![]);
 
 		let before = free(PRO);
-		assert_ok!(stand(COMMON, 10));
+		assert_ok!(stand_backed(COMMON, 10, spb(2_000)));
 		System::assert_has_event(Event::CandidateDisplaced { who: PRO, by: COMMON }.into());
 		assert!(!Registrations::<Test>::contains_key(PRO));
 		assert!(!BillingKeyOwner::<Test>::contains_key(UintAuthorityId(8)));
@@ -342,6 +353,7 @@ fn a_full_registry_displaces_a_candidate_that_cannot_win_a_seat() {
 		assert_eq!(RoleCount::<Test>::get(RoleKind::BillingCandidate), 3);
 		assert_eq!(LeavingCalls::get(), vec![(PRO, RoleKind::BillingCandidate)]);
 		assert_eq!(BillingKeyOwner::<Test>::get(UintAuthorityId(10)), Some(COMMON));
+		assert_eq!(SelfBacking::get(), vec![(COMMON, spb(2_000))], "the newcomer backs itself");
 		// A suspended candidate is not displaced (its deposit goes through the exit delay).
 		assert_ok!(Peers::penalize(
 			RuntimeOrigin::root(),
@@ -349,14 +361,29 @@ fn a_full_registry_displaces_a_candidate_that_cannot_win_a_seat() {
 			PenaltyReason::Offline,
 			PenaltyLevel::Suspend
 		));
-		Displaceable::set(Some(CANDIDATE));
-		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
-		Displaceable::set(Some(PRO));
+		Displaceable::set(Some((CANDIDATE, 0)));
+		assert_noop!(stand_backed(PRO, 11, spb(2_000)), Error::<Test>::TooManyCandidates);
 		// A name that is no candidate any more, or a leaving one, is not displaced.
-		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
+		Displaceable::set(Some((PRO, 0)));
+		assert_noop!(stand_backed(PRO, 11, spb(2_000)), Error::<Test>::TooManyCandidates);
 		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
-		Displaceable::set(Some(PRO_2));
-		assert_noop!(stand(PRO, 11), Error::<Test>::TooManyCandidates);
+		Displaceable::set(Some((PRO_2, 0)));
+		assert_noop!(stand_backed(PRO, 11, spb(2_000)), Error::<Test>::TooManyCandidates);
 		Displaceable::set(None);
+	});
+}
+
+/// A backed registration on a registry with room displaces nobody: the newcomer stands and
+/// backs itself.
+#[test]
+fn a_backed_registration_with_room_displaces_nobody() {
+	build_and_execute(|| {
+		Displaceable::set(Some((PRO, 0)));
+		assert_ok!(stand(PRO, 8));
+		assert_ok!(stand_backed(CANDIDATE, 7, spb(500)));
+		assert!(Registrations::<Test>::contains_key(PRO));
+		assert_eq!(RoleCount::<Test>::get(RoleKind::BillingCandidate), 2);
+		assert_eq!(SelfBacking::get(), vec![(CANDIDATE, spb(500))]);
+		assert!(LeavingCalls::get().is_empty());
 	});
 }
