@@ -394,6 +394,7 @@ fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let max: u32 = <Runtime as pallet_peers::Config>::MaxBillingCandidates::get();
 		let min_backing: u128 = <Runtime as pallet_billing_elections::Config>::MinBacking::get();
+		let era = pallet_billing_elections::EraLength::<Runtime>::get();
 		// The four genesis billing peers (unbacked, seated) and 96 more, all backed with
 		// `MinBacking` but the 10th and the 20th (500 SPB).
 		for i in 0..(max - 4) {
@@ -474,22 +475,56 @@ fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 		// Everyone unseated is backed with `MinBacking` now: immune while that is the bar,
 		// however large the bond ...
 		assert_eq!(newcomer(5, 50_000 * SPB).1, full);
-		// ... until the voting stake grows: 1 % of it is the bar, and the oldest of the
-		// least backed makes room. The seated genesis billing peers, unbacked, never do.
+		// ... until the voting stake grows: 1 % of it, at the next election, is the bar, and
+		// the oldest of the least backed makes room. The seated genesis billing peers,
+		// unbacked, never do.
 		let whale = account("//Whale");
-		Balances::set_balance(&whale, 200_000 * SPB);
-		BillingElections::vote(
-			RuntimeOrigin::signed(whale),
-			vec![(account("//Candidate5"), 100_000 * SPB)].try_into().unwrap(),
-		)
-		.unwrap();
+		Balances::set_balance(&whale, 1_000_000 * SPB);
+		let backed: Vec<(AccountId, u128)> =
+			(0..4).map(|i| (account(&format!("//Candidate{i}")), 100_000 * SPB)).collect();
+		BillingElections::vote(RuntimeOrigin::signed(whale), backed.try_into().unwrap()).unwrap();
+		assert_eq!(BillingElections::min_backing(), min_backing, "fixed until the election");
+		run_to(pallet_billing_elections::EraStart::<Runtime>::get() + era + 1);
 		assert!(BillingElections::min_backing() > min_backing);
 		let (fifth, result) = newcomer(5, 50_000 * SPB);
 		result.expect("a candidate below 1 % of the votes makes room");
-		assert_eq!(displaced().last(), Some(&(account("//Candidate0"), fifth)));
+		assert_eq!(displaced().last(), Some(&(account("//Candidate4"), fifth)));
+		// A candidate leaving of its own accord goes first, whatever its backing.
+		Peers::leave(RuntimeOrigin::signed(account("//Candidate50"))).unwrap();
+		let (sixth, result) = newcomer(6, 100 * SPB);
+		result.expect("the leaver makes room");
+		assert_eq!(displaced().last(), Some(&(account("//Candidate50"), sixth)));
 		assert_eq!(
 			pallet_peers::RoleCount::<Runtime>::get(pallet_peers::RoleKind::BillingCandidate),
 			max
 		);
+	});
+}
+
+/// A candidate's bond is a vote held beside its deposit, not frozen: freezes overlap holds, so
+/// a frozen bond could have been sent away while the deposit's hold covered the freeze, and
+/// still counted (fifth review).
+#[test]
+fn a_candidates_bond_cannot_leave_its_account() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let who = account("//Bonded");
+		let deposit: u128 = <Runtime as pallet_peers::Config>::CandidateDeposit::get();
+		let bond = 50_000 * SPB;
+		Balances::set_balance(&who, deposit + bond + 10 * SPB);
+		stand_backed(&who, 7, bond).unwrap();
+		assert_eq!(BillingElections::locked_of(&who), bond);
+		let send = |amount: u128| {
+			Balances::transfer_keep_alive(
+				RuntimeOrigin::signed(who.clone()),
+				account("//Ferdie").into(),
+				amount,
+			)
+		};
+		send(5 * SPB).expect("what is neither deposit nor bond is free");
+		assert!(send(bond / 2).is_err(), "the bond cannot leave");
+		use frame_support::traits::fungible::Inspect;
+		assert_eq!(<Balances as Inspect<AccountId>>::total_balance(&who), deposit + bond + 5 * SPB);
+		let registration = pallet_peers::Registrations::<Runtime>::get(&who).unwrap().index;
+		assert_eq!(pallet_billing_elections::Backing::<Runtime>::get(&who, registration), bond);
 	});
 }

@@ -69,16 +69,8 @@ fn fill_voters<T: Config>(n: u32, targets: &[T::AccountId]) {
 	}
 }
 
-/// Voters from `from` up to a full voter list, each voting a seat's backing for the first of
-/// `targets`: the hooks read and sum the whole list ([`Pallet::min_backing`]).
-fn fill_voter_list<T: Config>(from: u32, targets: &[T::AccountId]) {
-	for i in from..T::MaxVoters::get() {
-		voter::<T>(i, &targets[..1]);
-	}
-}
-
 /// Every voted candidate electable, as in the worst case: no share of the voting stake
-/// above `MinBacking` (the hooks compute the share's bar all the same).
+/// above `MinBacking` (the election computes the bar all the same).
 fn no_share<T: Config>() {
 	MinBackingShare::<T>::put(Perbill::zero());
 }
@@ -192,12 +184,9 @@ mod benchmarks {
 		Method::<T>::put(ElectionMethod::TopByStake);
 		no_share::<T>();
 		let all = candidates_in_all::<T>(c);
-		let chunks = all.chunks(T::MaxVotes::get() as usize);
-		let voters = chunks.len() as u32;
-		for (i, chunk) in chunks.enumerate() {
+		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
-		fill_voter_list::<T>(voters, &all);
 		let n = frame_system::Pallet::<T>::block_number() + EraLength::<T>::get();
 
 		#[block]
@@ -240,12 +229,9 @@ mod benchmarks {
 	fn replace_departed() {
 		no_share::<T>();
 		let all = candidates_in_all::<T>(T::MaxElected::get() + T::MaxBackups::get());
-		let chunks = all.chunks(T::MaxVotes::get() as usize);
-		let voters = chunks.len() as u32;
-		for (i, chunk) in chunks.enumerate() {
+		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);
 		}
-		fill_voter_list::<T>(voters, &all);
 		let (members, rest) = all.split_at((T::MaxElected::get() as usize).min(all.len()));
 		let departed = seat_proven::<T>(members);
 		let backups: Vec<Ranked<T::AccountId>> = rest

@@ -2,7 +2,7 @@
 
 use crate::{pallet::*, AuthoritySet};
 use alloc::collections::BTreeMap;
-use frame_support::traits::fungible::InspectFreeze;
+use frame_support::traits::fungible::InspectHold;
 use sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {
@@ -11,7 +11,7 @@ impl<T: Config> Pallet<T> {
 	/// - the voter list holds exactly the voters, each with its vote's total, strictly in
 	///   order, at most [`Config::MaxVoters`];
 	/// - each candidate's backing is the sum of what the votes give it;
-	/// - what is frozen for the elections is each account's vote plus its unbonding SPB, and
+	/// - what is held for the elections is each account's vote plus its unbonding SPB, and
 	///   no unbonding list is empty;
 	/// - no backup is ranked twice, and the authority set is within its bound;
 	/// - no key is on probation twice.
@@ -44,19 +44,19 @@ impl<T: Config> Pallet<T> {
 				&& backing.iter().all(|((c, r), b)| Backing::<T>::get(c, r) == *b),
 			"each candidate's backing is what the votes give it",
 		)?;
-		let reason = FreezeReason::BillingVote.into();
+		let reason = HoldReason::BillingVote.into();
 		for (who, chunks) in Unbonding::<T>::iter() {
 			ensure_that(!chunks.is_empty(), "no unbonding list is empty")?;
 			ensure_that(
-				T::Currency::balance_frozen(&reason, &who) == Self::locked_of(&who),
-				"an unbonding account's freeze is its vote and unbonding",
+				T::Currency::balance_on_hold(&reason, &who) == Self::locked_of(&who),
+				"an unbonding account's hold is its vote and unbonding",
 			)?;
 		}
 		for (total, voter) in list.iter() {
 			ensure_that(
-				T::Currency::balance_frozen(&reason, voter) == Self::locked_of(voter)
+				T::Currency::balance_on_hold(&reason, voter) == Self::locked_of(voter)
 					&& Self::locked_of(voter) >= *total,
-				"a voter's freeze is its vote and unbonding",
+				"a voter's hold is its vote and unbonding",
 			)?;
 		}
 		let backups = Backups::<T>::get();

@@ -13,8 +13,11 @@
 //!   neither leaving nor suspended.
 //! - **Vote**: SPB a voter gives to up to [`Config::MaxVotes`] candidates, an amount each;
 //!   1 SPB is one vote. It is given to the candidate's registration: a candidate that leaves
-//!   and registers again starts without votes. The whole vote is **locked** (a freeze with its own reason,
-//!   [`FreezeReason::BillingVote`]): it stays in the voter's account but cannot be moved.
+//!   and registers again starts without votes. The whole vote is **locked** (a hold with its own
+//!   reason, [`HoldReason::BillingVote`]): it stays in the voter's account but cannot be moved,
+//!   and no other hold or slash reaches it. A hold rather than a freeze: freezes overlap holds,
+//!   so a freeze on an account with a deposit on hold would leave the voted SPB free to move
+//!   (fifth review); SPB frozen by a vesting schedule may still vote (holds overlap freezes).
 //!   A vote is replaced as a whole ([`Pallet::vote`]) or withdrawn ([`Pallet::unvote`]).
 //! - **Unbonding**: SPB a voter took out of its vote stays locked for
 //!   [`Config::UnbondingPeriod`] blocks, then [`Pallet::withdraw_unbonded`] unlocks it (a larger
@@ -29,8 +32,9 @@
 //!   **elected** and become the next Gosig authority set ([`Config::AuthoritySet`]); the others
 //!   are the **backups**, ranked. With fewer than [`Config::MinElected`] electable, the set is
 //!   kept unless it has fewer eligible members still. Only candidates backed with at least
-//!   [`Pallet::min_backing`] are elected: [`Config::MinBacking`], or [`MinBackingShare`] of the
-//!   voting stake if that is more.
+//!   what a seat needs ([`Pallet::seat_bar`]) are elected: [`Config::MinBacking`], or
+//!   [`MinBackingShare`] of the voting stake if that is more (at most the
+//!   [`Config::MinElected`]-th best backing); the bar holds for the era ([`SeatBar`]).
 //! - **Probation**: a billing peer seated by an election or a replacement is **on probation**
 //!   until it packs a block. A set of `n` holds at most [`turnover_budget`]`(n)` = `⌊(n − 1) / 3⌋`
 //!   (at least one) members on probation: elected candidates beyond it wait at the head of the
@@ -142,13 +146,13 @@ pub mod pallet {
 	/// The pallet's configuration.
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The SPB currency (pallet-balances), whose freezes lock the votes.
+		/// The SPB currency (pallet-balances), whose holds lock the votes.
 		type Currency: fungible::Inspect<Self::AccountId, Balance = u128>
-			+ fungible::InspectFreeze<Self::AccountId, Id = Self::RuntimeFreezeReason>
-			+ fungible::MutateFreeze<Self::AccountId>;
+			+ fungible::InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::MutateHold<Self::AccountId>;
 
-		/// The overarching freeze reason, which includes [`FreezeReason`].
-		type RuntimeFreezeReason: From<FreezeReason>;
+		/// The overarching hold reason, which includes [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
 
 		/// A billing peer's Gosig key.
 		type BillingKey: Parameter + Member + MaxEncodedLen + Ord;
@@ -233,9 +237,9 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
-	/// Why the pallet freezes funds.
+	/// Why the pallet holds funds.
 	#[pallet::composite_enum]
-	pub enum FreezeReason {
+	pub enum HoldReason {
 		/// SPB voting in the billing-peer elections, or unbonding from a vote.
 		#[codec(index = 0)]
 		BillingVote,
@@ -323,13 +327,19 @@ pub mod pallet {
 	pub type Absent<T: Config> =
 		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
 
-	/// The share of the voting stake (every vote's SPB, [`Pallet::voting_stake`]) a candidate
+	/// The share of the voting stake (the eligible candidates' backing together) a candidate
 	/// needs to be elected or promoted, when it is more than [`Config::MinBacking`]
-	/// ([`Pallet::min_backing`]): the bar rises with the votes, so that a seat, or a place in a
+	/// ([`Pallet::seat_bar`]): the bar rises with the votes, so that a seat, or a place in a
 	/// full registry, costs a share of what the voters hold rather than a fixed sum.
 	#[pallet::storage]
 	pub type MinBackingShare<T: Config> =
 		StorageValue<_, Perbill, ValueQuery, T::DefaultMinBackingShare>;
+
+	/// What a seat needed at the last election ([`Pallet::seat_bar`]): the bar for promotions
+	/// from the backups and for a place in a full registry until the next election
+	/// ([`Pallet::min_backing`]).
+	#[pallet::storage]
+	pub type SeatBar<T: Config> = StorageValue<_, u128, ValueQuery>;
 
 	/// While only departures the floor keeps wait in [`Departed`], the block at which the
 	/// replacement is tried again ([`Config::ReplacementRetry`]); cleared by a new departure.
@@ -620,7 +630,7 @@ pub mod pallet {
 		}
 
 		/// Change the share of the voting stake a candidate needs to be elected or promoted
-		/// ([`MinBackingShare`]), from the next election or replacement.
+		/// ([`MinBackingShare`]), from the next election.
 		///
 		/// - Origin: [`Config::MethodOrigin`] (the voting mechanism is a major issue).
 		/// - `share`: at most one in [`Config::MaxElected`] — more would leave seats empty

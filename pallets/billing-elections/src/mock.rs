@@ -252,7 +252,7 @@ parameter_types! {
 
 impl pallet_billing_elections::Config for Test {
 	type Currency = Balances;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type BillingKey = u64;
 	type Candidates = Registry;
 	type AuthoritySet = Gosig;
@@ -340,10 +340,10 @@ pub fn vote(voter: AccountId, amounts: &[(AccountId, u128)]) -> DispatchResult {
 	BillingElections::vote(RuntimeOrigin::signed(voter), votes.try_into().expect("few votes"))
 }
 
-/// What is frozen of `who` for the elections.
-pub fn frozen(who: AccountId) -> Balance {
-	use frame_support::traits::fungible::InspectFreeze;
-	Balances::balance_frozen(&FreezeReason::BillingVote.into(), &who)
+/// What is held of `who` for the elections.
+pub fn held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&HoldReason::BillingVote.into(), &who)
 }
 
 /// The pallet's events.

@@ -27,7 +27,7 @@ pub struct VoteEntry<AccountId, Balance> {
 /// A voter's vote as stored.
 pub type VoteOf<AccountId, Balance, MaxVotes> = BoundedVec<VoteEntry<AccountId, Balance>, MaxVotes>;
 
-/// Locked SPB on their way out: frozen until `unlock_at`.
+/// Locked SPB on their way out: held until `unlock_at`.
 #[derive(
 	Encode,
 	Decode,

@@ -1,10 +1,13 @@
-//! Votes: locked SPB given to candidates, the voter list, unbonding and the freeze.
+//! Votes: locked SPB given to candidates, the voter list, unbonding and the hold.
 
 use crate::{pallet::*, types::*, BillingCandidates};
 use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
-	traits::fungible::{Inspect, MutateFreeze},
+	traits::{
+		fungible::{InspectHold, MutateHold},
+		tokens::Precision,
+	},
 };
 use sp_runtime::traits::{Saturating, Zero};
 
@@ -33,14 +36,15 @@ impl<T: Config> Pallet<T> {
 
 		let old = Votes::<T>::get(voter);
 		let old_total = old.as_ref().map_or(0, |v| Self::total_of(v));
-		// A larger vote takes unbonding SPB back first.
+		// A larger vote takes unbonding SPB back first; what it adds beyond that must be free
+		// to be held, the existential deposit kept.
 		let unbonding = Self::unbonding_of(voter);
 		let rebond = total.saturating_sub(old_total).min(unbonding);
-		if total > old_total {
-			let unbonding = unbonding.saturating_sub(rebond);
-			let needed = total.checked_add(unbonding).ok_or(Error::<T>::Overflow)?;
-			ensure!(needed <= T::Currency::balance(voter), Error::<T>::InsufficientBalance);
-		}
+		let locked =
+			total.checked_add(unbonding.saturating_sub(rebond)).ok_or(Error::<T>::Overflow)?;
+		let more = locked.saturating_sub(old_total.saturating_add(unbonding));
+		T::Currency::ensure_can_hold(&HoldReason::BillingVote.into(), voter, more)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
 
 		// The voter list: out with the old entry, in with the new; a new voter on a full list
 		// displaces the smallest vote if it is larger.
@@ -74,13 +78,13 @@ impl<T: Config> Pallet<T> {
 		let candidates = vote.len() as u32;
 		Votes::<T>::insert(voter, vote);
 		VoterList::<T>::put(list);
-		Self::update_freeze(voter)?;
+		Self::update_hold(voter)?;
 		if let Some((amount, displaced)) = displaced {
 			if let Some(vote) = Votes::<T>::take(&displaced) {
 				Self::unback(&vote);
 			}
 			Self::unbond(&displaced, amount);
-			Self::update_freeze(&displaced)?;
+			Self::update_hold(&displaced)?;
 			Self::deposit_event(Event::VoteDisplaced { voter: displaced, amount });
 		}
 		Self::deposit_event(Event::Voted { voter: voter.clone(), total, candidates });
@@ -113,7 +117,7 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		Self::unbond(voter, total);
-		Self::update_freeze(voter)?;
+		Self::update_hold(voter)?;
 		Ok(total)
 	}
 
@@ -131,7 +135,7 @@ impl<T: Config> Pallet<T> {
 			// At most as many chunks as before.
 			Unbonding::<T>::insert(voter, BoundedVec::truncate_from(kept));
 		}
-		Self::update_freeze(voter)?;
+		Self::update_hold(voter)?;
 		Self::deposit_event(Event::Withdrawn { voter: voter.clone(), amount });
 		Ok(())
 	}
@@ -146,7 +150,7 @@ impl<T: Config> Pallet<T> {
 		Unbonding::<T>::get(who).iter().fold(0u128, |sum, c| sum.saturating_add(c.amount))
 	}
 
-	/// What the pallet keeps frozen of `who`: its vote and its unbonding SPB.
+	/// What the pallet holds of `who`: its vote and its unbonding SPB.
 	pub fn locked_of(who: &T::AccountId) -> u128 {
 		let vote = Votes::<T>::get(who).map_or(0, |v| Self::total_of(&v));
 		vote.saturating_add(Self::unbonding_of(who))
@@ -215,14 +219,19 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Freeze exactly what `who` has voting and unbonding.
-	fn update_freeze(who: &T::AccountId) -> DispatchResult {
+	/// Hold exactly what `who` has voting and unbonding: more is held from the free balance
+	/// (which must keep the existential deposit: else [`Error::InsufficientBalance`]), less is
+	/// released.
+	fn update_hold(who: &T::AccountId) -> DispatchResult {
 		let locked = Self::locked_of(who);
-		let reason = FreezeReason::BillingVote.into();
-		if locked.is_zero() {
-			T::Currency::thaw(&reason, who)
-		} else {
-			T::Currency::set_freeze(&reason, who, locked)
+		let reason = HoldReason::BillingVote.into();
+		let held = T::Currency::balance_on_hold(&reason, who);
+		if locked > held {
+			T::Currency::hold(&reason, who, locked - held)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+		} else if held > locked {
+			T::Currency::release(&reason, who, held - locked, Precision::Exact)?;
 		}
+		Ok(())
 	}
 }

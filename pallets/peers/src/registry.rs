@@ -108,9 +108,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Make room in the full registry for `newcomer`, which backs itself with `bond`: end the
-	/// candidacy [`Config::CandidateDisplacement`] names at once (its deposit released, no exit
-	/// delay: it holds no seat and none in the sets kept for equivocation reports, so nothing it
-	/// did can still be punished), or refuse with [`Error::TooManyCandidates`].
+	/// candidacy [`Config::CandidateDisplacement`] names at once, an active one or one leaving
+	/// of its own accord (its deposit released, no exit delay: it holds no seat and none in the
+	/// sets kept for equivocation reports, so nothing it did can still be punished), or refuse
+	/// with [`Error::TooManyCandidates`].
 	pub(crate) fn displace_candidate(
 		newcomer: &T::AccountId,
 		bond: BalanceOf<T>,
@@ -118,13 +119,22 @@ impl<T: Config> Pallet<T> {
 		let victim =
 			T::CandidateDisplacement::displaceable(bond).ok_or(Error::<T>::TooManyCandidates)?;
 		let record = Registrations::<T>::get(&victim).ok_or(Error::<T>::TooManyCandidates)?;
-		// Only an active candidate: a suspended one must not get its deposit back at once.
+		// Only an active candidate, or one leaving of its own accord (its exit ends early: it
+		// holds no seat, so nothing it did can still be punished); a suspended or evicted one
+		// must not get its deposit back before the exit delay.
+		let leaving = match record.status {
+			Status::Active => false,
+			Status::Leaving { evicted: false, .. } => true,
+			_ => return Err(Error::<T>::TooManyCandidates.into()),
+		};
 		ensure!(
-			matches!(record.role, Role::BillingCandidate { .. }) && record.status == Status::Active,
+			matches!(record.role, Role::BillingCandidate { .. }),
 			Error::<T>::TooManyCandidates
 		);
 		Self::ensure_not_validating(&record)?;
-		T::OnLeaving::on_leaving(&victim, RoleKind::BillingCandidate);
+		if !leaving {
+			T::OnLeaving::on_leaving(&victim, RoleKind::BillingCandidate);
+		}
 		Self::deposit_event(Event::CandidateDisplaced {
 			who: victim.clone(),
 			by: newcomer.clone(),

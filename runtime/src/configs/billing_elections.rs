@@ -2,7 +2,7 @@
 //! ch.3 §2 iv). The design is in `docs/billing.md`; the candidates come from the peer registry
 //! and the elected set goes to Gosig.
 
-use crate::{AccountId, BlockNumber, Runtime, RuntimeFreezeReason, DAYS, SPB};
+use crate::{AccountId, BlockNumber, Runtime, RuntimeHoldReason, DAYS, SPB};
 use alloc::vec::Vec;
 use frame_support::{
 	dispatch::DispatchResult,
@@ -37,16 +37,17 @@ impl RegisteredCandidates {
 }
 
 /// The candidate a newcomer backed by `bond` displaces from a full registry (candidate
-/// squatting, third and fifth reviews): an active candidate in good standing (no offence or
-/// suspension within the warning expiry), backed below `bond` and below what a seat needs now
-/// (`BillingElections::min_backing`: `MinBacking`, or 1 % of the voting stake) — it cannot win
-/// a seat — whose key is neither in the authority set nor in a set Gosig keeps for equivocation
-/// reports; the least backed, the oldest registration among equals. A squatter keeps a slot
-/// only by backing it with more than every newcomer brings, or with 1 % of all votes: holding
-/// the 79 slots beside the 21 seats that way takes nearly four times the SPB every other voter
-/// holds — more than it takes to win all 21 seats. There is no grace by age: a candidacy that
-/// could be refreshed would keep its grace for ever (fifth review); a newcomer is protected by
-/// its own bond.
+/// squatting, third and fifth reviews): one leaving of its own accord, or an active one, in good
+/// standing (no offence or suspension within the warning expiry), backed below `bond` and below
+/// what a seat needs (`BillingElections::min_backing`: `MinBacking`, or 1 % of the voting stake
+/// at the last election) — it cannot win a seat — whose key is neither in the authority set nor
+/// in a set Gosig keeps for equivocation reports; leavers first, then the least backed, the
+/// oldest registration among equals. A squatter keeps a slot only by backing it with more than
+/// every newcomer brings, or with 1 % of all votes: holding the 79 slots beside the 21 seats
+/// that way takes nearly four times the SPB every other voter holds — more than it takes to
+/// win all 21 seats. There is no grace by age: a candidacy that could be refreshed would keep
+/// its grace for ever (fifth review); a newcomer is protected by its own bond, a locked vote
+/// (a hold: it cannot be moved away while the deposit is held too).
 pub struct DisplaceUnbacked;
 
 impl pallet_peers::CandidateDisplacement<AccountId, crate::Balance> for DisplaceUnbacked {
@@ -64,13 +65,21 @@ impl pallet_peers::CandidateDisplacement<AccountId, crate::Balance> for Displace
 				// In good standing only (active, no offence within the warning expiry): a
 				// suspended or recently warned candidate must go through the exit delay, not be
 				// displaced with its deposit at once.
-				let clean = record.status == Status::Active
+				// A leaver (of its own accord) holds a slot until its exit: it goes first, as
+				// unbacked (votes for it elect nobody), its exit ended early (fifth review: a
+				// squatter leaving and registering again at each exit kept its slots).
+				let leaving = matches!(record.status, Status::Leaving { evicted: false, .. });
+				let clean = (record.status == Status::Active || leaving)
 					&& record.last_offence.is_none_or(|at| now.saturating_sub(at) >= expiry)
 					&& record.suspended_at.is_none_or(|at| now.saturating_sub(at) >= expiry);
 				if !clean || seated(&key) {
 					return None;
 				}
-				let backing = pallet_billing_elections::Backing::<Runtime>::get(&who, record.index);
+				let backing = if leaving {
+					0
+				} else {
+					pallet_billing_elections::Backing::<Runtime>::get(&who, record.index)
+				};
 				(backing < bar).then_some((backing, record.index, who))
 			})
 			.min_by_key(|(backing, registration, _)| (*backing, *registration))
@@ -165,7 +174,7 @@ impl Get<BlockNumber> for UnbondingPeriod {
 
 impl pallet_billing_elections::Config for Runtime {
 	type Currency = crate::Balances;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type BillingKey = GosigId;
 	type Candidates = RegisteredCandidates;
 	type AuthoritySet = GosigSet;

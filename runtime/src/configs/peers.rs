@@ -123,6 +123,45 @@ impl pallet_peers::BenchmarkHelper<sp_core::sr25519::Public, crate::AccountId> f
 	fn client_key(i: u32) -> sp_core::sr25519::Public {
 		sp_core::sr25519::Public::from_raw(raw_key(1, i))
 	}
+	/// `DisplaceUnbacked` finds the victim itself; the worst case around it is a full voter
+	/// list (the newcomer's vote displaces its smallest vote), whose votes back another
+	/// candidate, and every past set Gosig keeps full (each candidate's key is looked for in
+	/// them).
+	fn make_displaceable(victim: &crate::AccountId) {
+		use frame_support::traits::{fungible::Mutate, Get};
+		let sets = <Runtime as pallet_gosig::Config>::MaxPastSets::get();
+		let size = <Runtime as pallet_gosig::Config>::MaxAuthorities::get();
+		let past: alloc::vec::Vec<_> = (0..sets)
+			.map(|set| {
+				let keys: alloc::vec::Vec<GosigId> = (0..size)
+					.map(|i| sp_core::sr25519::Public::from_raw(raw_key(4, set * size + i)).into())
+					.collect();
+				(u64::from(set), keys.try_into().expect("at most MaxAuthorities"))
+			})
+			.collect();
+		pallet_gosig::PastSets::<Runtime>::put(
+			frame_support::BoundedVec::try_from(past).expect("at most MaxPastSets"),
+		);
+		type MaxVoters = <Runtime as pallet_billing_elections::Config>::MaxVoters;
+		let Some(target) = pallet_peers::BillingKeyOwner::<Runtime>::iter()
+			.map(|(_, who)| who)
+			.find(|who| who != victim)
+		else {
+			return;
+		};
+		let amount: u128 = <Runtime as pallet_billing_elections::Config>::MinVote::get();
+		for i in 0..MaxVoters::get() {
+			let voter = crate::AccountId::from(raw_key(3, i));
+			crate::Balances::set_balance(&voter, amount.saturating_mul(10));
+			crate::BillingElections::vote(
+				crate::RuntimeOrigin::signed(voter),
+				alloc::vec![(target.clone(), amount.saturating_add(u128::from(i)))]
+					.try_into()
+					.expect("one candidate"),
+			)
+			.expect("a funded voter votes for a registered candidate");
+		}
+	}
 }
 
 /// 32 bytes that differ for every `(kind, i)` (storage needs only distinct bytes).

@@ -280,10 +280,19 @@ fn a_seat_needs_its_share_of_the_voting_stake() {
 			assert_ok!(vote(2, &[(12, 100)]));
 			assert_ok!(vote(3, &[(13, 40)]));
 			assert_ok!(vote(4, &[(14, 60)]));
-			assert_eq!(BillingElections::voting_stake(), 300 * SPB);
+			assert_eq!(
+				BillingElections::seat_bar([100, 100, 40, 60].map(|b| b * SPB).to_vec()),
+				60 * SPB
+			);
+			// Until the first election, `MinBacking`; then the election's bar, for the era.
+			assert_eq!(BillingElections::min_backing(), MIN_VOTE);
+			run_to(ERA);
 			assert_eq!(BillingElections::min_backing(), 60 * SPB);
 			assert_eq!(BillingElections::election_view().min_backing, 60 * SPB);
-			run_to(ERA);
+			// A vote moved in after the election does not raise it.
+			assert_ok!(vote(5, &[(15, 900)]));
+			assert_eq!(BillingElections::min_backing(), 60 * SPB);
+			assert_ok!(BillingElections::unvote(RuntimeOrigin::signed(5)));
 			assert_eq!(set_accounts(), vec![11, 12, 14], "{method:?}");
 			run_to(2 * ERA);
 			assert_eq!(set_accounts(), vec![11, 12, 14], "13 is below the bar: {method:?}");
@@ -292,9 +301,35 @@ fn a_seat_needs_its_share_of_the_voting_stake() {
 				RuntimeOrigin::root(),
 				Perbill::zero()
 			));
-			assert_eq!(BillingElections::min_backing(), MIN_VOTE);
 			run_to(3 * ERA);
+			assert_eq!(BillingElections::min_backing(), MIN_VOTE);
 			assert_eq!(set_accounts(), vec![11, 12, 13, 14], "{method:?}");
 		});
 	}
+}
+
+/// A whale's vote raising the share's bar above all but one candidate would leave fewer than
+/// `MinElected` electable and freeze the set: the bar is at most the `MinElected`-th best
+/// backing (fifth review).
+#[test]
+fn a_whale_cannot_raise_the_bar_above_the_minimum_th_best_backing() {
+	test_with(ElectionMethod::TopByStake, || {
+		assert_ok!(BillingElections::set_min_backing_share(
+			RuntimeOrigin::root(),
+			Perbill::from_percent(25)
+		));
+		assert_ok!(vote(1, &[(11, 100)]));
+		assert_ok!(vote(2, &[(12, 100)]));
+		assert_ok!(vote(3, &[(15, 900)]));
+		// A quarter of 1 100 is 275; the second best (`MinElected` two) has 100.
+		assert_eq!(
+			BillingElections::seat_bar([100, 100, 0, 0, 900, 0].map(|b| b * SPB).to_vec()),
+			100 * SPB
+		);
+		run_to(ERA);
+		assert_eq!(BillingElections::min_backing(), 100 * SPB);
+		assert_eq!(set_accounts(), vec![11, 12, 15], "the incumbents stay electable");
+		// Below `MinBacking` the floor holds whatever the share.
+		assert_eq!(BillingElections::seat_bar(vec![5 * SPB; 3]), MIN_VOTE);
+	});
 }

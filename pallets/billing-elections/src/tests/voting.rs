@@ -3,7 +3,10 @@
 use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Mutate, tokens::Preservation},
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+	},
 };
 use sp_runtime::{DispatchError, TokenError};
 
@@ -11,7 +14,7 @@ use sp_runtime::{DispatchError, TokenError};
 fn a_vote_locks_exactly_its_spb_and_backs_each_candidate() {
 	test(|| {
 		assert_ok!(vote(1, &[(11, 100), (12, 50)]));
-		assert_eq!(frozen(1), 150 * SPB);
+		assert_eq!(held(1), 150 * SPB);
 		assert_eq!(backing(11), 100);
 		assert_eq!(backing(12), 50);
 		assert_eq!(VoterList::<Test>::get().into_inner(), vec![(150 * SPB, 1)]);
@@ -19,17 +22,18 @@ fn a_vote_locks_exactly_its_spb_and_backs_each_candidate() {
 			events().last(),
 			Some(&Event::Voted { voter: 1, total: 150 * SPB, candidates: 2 })
 		);
-		// The locked SPB stay in the account but cannot leave it.
-		assert_eq!(Balances::free_balance(1), FUNDS);
+		// The locked SPB stay in the account, on hold, but cannot leave it.
+		assert_eq!(<Balances as Inspect<_>>::total_balance(&1), FUNDS);
+		assert_eq!(Balances::free_balance(1), FUNDS - 150 * SPB);
 		assert_noop!(
-			<Balances as Mutate<_>>::transfer(&1, &2, FUNDS - 100 * SPB, Preservation::Expendable),
-			TokenError::Frozen
+			<Balances as Mutate<_>>::transfer(&1, &2, FUNDS - 100 * SPB, Preservation::Preserve),
+			TokenError::FundsUnavailable
 		);
 		assert_ok!(<Balances as Mutate<_>>::transfer(
 			&1,
 			&2,
-			FUNDS - 150 * SPB,
-			Preservation::Expendable
+			FUNDS - 150 * SPB - ED,
+			Preservation::Preserve
 		));
 	});
 }
@@ -74,18 +78,19 @@ fn a_smaller_vote_unbonds_the_difference_and_a_larger_takes_it_back_first() {
 		assert!(!Backing::<Test>::contains_key(11, 0), "no empty entry is kept");
 		assert_eq!(backing(13), 200);
 		assert_eq!(BillingElections::unbonding_of(&1), 700 * SPB);
-		assert_eq!(frozen(1), 900 * SPB);
+		assert_eq!(held(1), 900 * SPB);
 		assert_eq!(VoterList::<Test>::get().into_inner(), vec![(200 * SPB, 1)]);
 		// A larger vote takes the unbonding SPB back first (newest first): all of the 1 000
 		// may vote again, no more.
 		assert_ok!(vote(1, &[(13, 500)]));
 		assert_eq!(BillingElections::unbonding_of(&1), 400 * SPB);
-		assert_eq!(frozen(1), 900 * SPB);
-		assert_noop!(vote(1, &[(13, 1_001)]), Error::<Test>::InsufficientBalance);
-		assert_ok!(vote(1, &[(13, 1_000)]));
+		assert_eq!(held(1), 900 * SPB);
+		// All but the existential deposit, which stays free.
+		assert_noop!(vote(1, &[(13, 1_000)]), Error::<Test>::InsufficientBalance);
+		assert_ok!(vote(1, &[(13, 999)]));
 		assert_eq!(BillingElections::unbonding_of(&1), 0);
 		assert!(!Unbonding::<Test>::contains_key(1));
-		assert_eq!(frozen(1), 1_000 * SPB);
+		assert_eq!(held(1), 999 * SPB);
 	});
 }
 
@@ -101,7 +106,7 @@ fn withdrawn_votes_unlock_only_after_the_unbonding_period() {
 		assert_eq!(backing(11), 30);
 		assert!(!Backing::<Test>::contains_key(12, 1));
 		assert_eq!(VoterList::<Test>::get().into_inner(), vec![(30 * SPB, 2)]);
-		assert_eq!(frozen(1), 150 * SPB, "still locked while unbonding");
+		assert_eq!(held(1), 150 * SPB, "still locked while unbonding");
 		run_to(3 + UNBONDING - 1);
 		assert_noop!(
 			BillingElections::withdraw_unbonded(RuntimeOrigin::signed(1)),
@@ -109,7 +114,7 @@ fn withdrawn_votes_unlock_only_after_the_unbonding_period() {
 		);
 		run_to(3 + UNBONDING);
 		assert_ok!(BillingElections::withdraw_unbonded(RuntimeOrigin::signed(1)));
-		assert_eq!(frozen(1), 0);
+		assert_eq!(held(1), 0);
 		assert!(!Unbonding::<Test>::contains_key(1));
 		assert_eq!(events().last(), Some(&Event::Withdrawn { voter: 1, amount: 150 * SPB }));
 		assert_ok!(<Balances as Mutate<_>>::transfer(&1, &3, FUNDS, Preservation::Expendable));
@@ -136,10 +141,10 @@ fn unbonding_chunks_beyond_the_bound_join_the_last_one() {
 				UnbondingChunk { amount: 200 * SPB, unlock_at: 4 + UNBONDING },
 			]
 		);
-		assert_eq!(frozen(1), 500 * SPB);
+		assert_eq!(held(1), 500 * SPB);
 		run_to(1 + UNBONDING);
 		assert_ok!(BillingElections::withdraw_unbonded(RuntimeOrigin::signed(1)));
-		assert_eq!(frozen(1), 300 * SPB);
+		assert_eq!(held(1), 300 * SPB);
 	});
 }
 
@@ -158,7 +163,7 @@ fn a_full_voter_list_takes_a_larger_vote_in_place_of_the_smallest() {
 		assert_eq!(backing(11), 140);
 		assert_eq!(backing(12), 11);
 		assert_eq!(BillingElections::unbonding_of(&1), 10 * SPB);
-		assert_eq!(frozen(1), 10 * SPB);
+		assert_eq!(held(1), 10 * SPB);
 		assert!(events().contains(&Event::VoteDisplaced { voter: 1, amount: 10 * SPB }));
 		let list: Vec<_> = VoterList::<Test>::get().iter().map(|(_, v)| *v).collect();
 		assert_eq!(list, vec![6, 2, 3, 4, 5]);
@@ -216,8 +221,7 @@ fn a_candidate_backs_itself_with_a_vote_of_its_own() {
 		);
 		assert_ok!(BillingElections::back_self(&2, 50 * SPB));
 		assert_eq!(backing(2), 50);
-		assert_eq!(frozen(2), 50 * SPB);
-		assert_eq!(BillingElections::voting_stake(), 50 * SPB);
+		assert_eq!(held(2), 50 * SPB);
 		assert_noop!(BillingElections::back_self(&2, 60 * SPB), Error::<Test>::AlreadyVoting);
 		// A voter that then stands keeps its vote: refused.
 		assert_ok!(vote(1, &[(11, 20)]));

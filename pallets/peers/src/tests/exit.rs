@@ -363,13 +363,41 @@ fn a_full_registry_displaces_a_candidate_backed_by_less_than_the_newcomer_brings
 		));
 		Displaceable::set(Some((CANDIDATE, 0)));
 		assert_noop!(stand_backed(PRO, 11, spb(2_000)), Error::<Test>::TooManyCandidates);
-		// A name that is no candidate any more, or a leaving one, is not displaced.
+		// A name that is no candidate any more is not displaced.
 		Displaceable::set(Some((PRO, 0)));
 		assert_noop!(stand_backed(PRO, 11, spb(2_000)), Error::<Test>::TooManyCandidates);
-		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
-		Displaceable::set(Some((PRO_2, 0)));
-		assert_noop!(stand_backed(PRO, 11, spb(2_000)), Error::<Test>::TooManyCandidates);
 		Displaceable::set(None);
+	});
+}
+
+/// A candidate leaving of its own accord holds its slot until its exit finishes, and could
+/// leave and register again at each exit to keep it (fifth review): a backed newcomer displaces
+/// it, its exit ended early with its whole deposit (it holds no seat, so nothing is left to
+/// punish), the registry told of its leaving only once. An evicted one keeps its exit delay.
+#[test]
+fn a_backed_newcomer_displaces_a_leaving_candidate_but_not_an_evicted_one() {
+	build_and_execute(|| {
+		fill_candidate_registry();
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(PRO_2)));
+		assert_eq!(LeavingCalls::get(), vec![(PRO_2, RoleKind::BillingCandidate)]);
+		assert_noop!(stand(COMMON, 10), Error::<Test>::TooManyCandidates);
+		Displaceable::set(Some((PRO_2, 0)));
+		let before = free(PRO_2);
+		assert_ok!(stand_backed(COMMON, 10, spb(1_000)));
+		System::assert_has_event(Event::CandidateDisplaced { who: PRO_2, by: COMMON }.into());
+		assert!(!Registrations::<Test>::contains_key(PRO_2));
+		assert_eq!(free(PRO_2), before + CANDIDATE_DEPOSIT, "its whole deposit back");
+		assert_eq!(LeavingCalls::get(), vec![(PRO_2, RoleKind::BillingCandidate)], "told once");
+		// Evicted: its deposit waits for the exit delay.
+		assert_ok!(Peers::penalize(
+			RuntimeOrigin::root(),
+			PRO,
+			PenaltyReason::Offline,
+			PenaltyLevel::Evict
+		));
+		assert!(matches!(record(PRO).status, Status::Leaving { evicted: true, .. }));
+		Displaceable::set(Some((PRO, 0)));
+		assert_noop!(stand_backed(PRO_2, 11, spb(1_000)), Error::<Test>::TooManyCandidates);
 	});
 }
 
