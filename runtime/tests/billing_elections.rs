@@ -385,16 +385,15 @@ fn a_billing_peer_that_misses_votes_is_warned_then_replaced_by_the_first_backup(
 }
 
 /// Candidate squatting (third and fifth reviews): the registry's 100 slots full, a newcomer
-/// gets in only by backing itself with more than the candidate it displaces — the least backed
-/// below what a seat needs (`MinBacking`, or 1 % of the voting stake), the oldest among equals,
-/// never a billing peer. Squatters backed with `MinBacking` become displaceable as the voting
-/// stake grows.
+/// gets in only by backing itself with more than the candidate it displaces — a leaver first,
+/// else the least backed below the registry bar (`MinBacking`, or 1 % of the SPB held for the
+/// elections), the oldest among equals, never a billing peer. Squatters backed with
+/// `MinBacking` become displaceable as the SPB held for the elections grow.
 #[test]
 fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
 		let max: u32 = <Runtime as pallet_peers::Config>::MaxBillingCandidates::get();
 		let min_backing: u128 = <Runtime as pallet_billing_elections::Config>::MinBacking::get();
-		let era = pallet_billing_elections::EraLength::<Runtime>::get();
 		// The four genesis billing peers (unbacked, seated) and 96 more, all backed with
 		// `MinBacking` but the 10th and the 20th (500 SPB).
 		for i in 0..(max - 4) {
@@ -411,7 +410,7 @@ fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 			.unwrap();
 		}
 		// 941 000 SPB vote: 1 % is below `MinBacking`, which is the bar.
-		assert_eq!(BillingElections::min_backing(), min_backing);
+		assert_eq!(BillingElections::registry_bar(), min_backing);
 		let newcomer = |i: u32, bond: u128| {
 			let who = account(&format!("//Newcomer{i}"));
 			Balances::set_balance(&who, 200_000 * SPB);
@@ -475,20 +474,21 @@ fn a_full_registry_displaces_the_least_backed_candidate_without_a_seat() {
 		// Everyone unseated is backed with `MinBacking` now: immune while that is the bar,
 		// however large the bond ...
 		assert_eq!(newcomer(5, 50_000 * SPB).1, full);
-		// ... until the voting stake grows: 1 % of it, at the next election, is the bar, and
-		// the oldest of the least backed makes room. The seated genesis billing peers,
-		// unbacked, never do.
+		// ... until the SPB held for the elections grow: 1 % of them is the bar, and the oldest
+		// of the least backed makes room. The seated genesis billing peers, unbacked, never do.
 		let whale = account("//Whale");
 		Balances::set_balance(&whale, 1_000_000 * SPB);
 		let backed: Vec<(AccountId, u128)> =
 			(0..4).map(|i| (account(&format!("//Candidate{i}")), 100_000 * SPB)).collect();
-		BillingElections::vote(RuntimeOrigin::signed(whale), backed.try_into().unwrap()).unwrap();
-		assert_eq!(BillingElections::min_backing(), min_backing, "fixed until the election");
-		run_to(pallet_billing_elections::EraStart::<Runtime>::get() + era + 1);
-		assert!(BillingElections::min_backing() > min_backing);
+		BillingElections::vote(RuntimeOrigin::signed(whale.clone()), backed.try_into().unwrap())
+			.unwrap();
+		assert!(BillingElections::registry_bar() > min_backing);
+		// Withdrawing the vote does not lower it while the SPB unbond.
+		BillingElections::unvote(RuntimeOrigin::signed(whale)).unwrap();
+		assert!(BillingElections::registry_bar() > min_backing);
 		let (fifth, result) = newcomer(5, 50_000 * SPB);
 		result.expect("a candidate below 1 % of the votes makes room");
-		assert_eq!(displaced().last(), Some(&(account("//Candidate4"), fifth)));
+		assert_eq!(displaced().last(), Some(&(account("//Candidate0"), fifth)));
 		// A candidate leaving of its own accord goes first, whatever its backing.
 		Peers::leave(RuntimeOrigin::signed(account("//Candidate50"))).unwrap();
 		let (sixth, result) = newcomer(6, 100 * SPB);

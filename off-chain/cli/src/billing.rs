@@ -162,7 +162,8 @@ fn key_hex(key: &BillingKey) -> String {
 pub fn show_election(view: &ElectionView<AccountId32, BillingKey, u32>) -> String {
 	let mut out = format!(
 		"era {} from block {} ({} blocks an era); next election at block {}\n\
-		 method: {}; votes of at least {}, seats need {} of backing\n\
+		 method: {}; votes of at least {}, seats need {} of backing; a full registry keeps \
+		 candidates backed with {}\n\
 		 voters: {} of {}; on probation: {} (at most {})\n",
 		view.era,
 		view.era_start,
@@ -171,6 +172,7 @@ pub fn show_election(view: &ElectionView<AccountId32, BillingKey, u32>) -> Strin
 		method_name(view.method),
 		format_amount(view.min_vote),
 		format_amount(view.min_backing),
+		format_amount(view.registry_bar),
 		view.voters.0,
 		view.voters.1,
 		view.on_probation.0,
@@ -343,11 +345,16 @@ mod tests {
 			voters: (3, 512),
 			min_vote: 100 * SPB,
 			min_backing: 10_000 * SPB,
+			registry_bar: 12_000 * SPB,
 			participation: vec![(40, 39, 0), (40, 12, 1)],
 			participation_window: 1200,
 		};
 		let shown = show_election(&view);
 		assert!(shown.contains("participation window of 1200 blocks"), "{shown}");
+		assert!(
+			shown.contains("a full registry keeps candidates backed with 12000 SPB"),
+			"{shown}"
+		);
 		assert!(shown.contains("votes in 39 of 40 blocks\n"), "{shown}");
 		assert!(shown.contains("votes in 12 of 40 blocks, absent 1 window(s) in a row"), "{shown}");
 		assert!(

@@ -91,6 +91,7 @@ fn billing_election(
 		voters: (2, 512),
 		min_vote: 100,
 		min_backing: 10_000,
+		registry_bar: 10_000,
 		participation: vec![(40, 40, 0), (40, 3, 1)],
 		participation_window: 1200,
 	}

@@ -69,12 +69,6 @@ fn fill_voters<T: Config>(n: u32, targets: &[T::AccountId]) {
 	}
 }
 
-/// Every voted candidate electable, as in the worst case: no share of the voting stake
-/// above `MinBacking` (the election computes the bar all the same).
-fn no_share<T: Config>() {
-	MinBackingShare::<T>::put(Perbill::zero());
-}
-
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -182,7 +176,6 @@ mod benchmarks {
 		c: Linear<{ T::MaxElected::get() }, { T::MaxElected::get() + T::MaxBackups::get() }>,
 	) {
 		Method::<T>::put(ElectionMethod::TopByStake);
-		no_share::<T>();
 		let all = candidates_in_all::<T>(c);
 		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);
@@ -205,7 +198,6 @@ mod benchmarks {
 		v: Linear<1, { T::MaxVoters::get() }>,
 	) {
 		Method::<T>::put(ElectionMethod::Phragmen);
-		no_share::<T>();
 		let all = candidates_in_all::<T>(c);
 		let votes = (T::MaxVotes::get() as usize).min(all.len());
 		for i in 0..v {
@@ -227,7 +219,6 @@ mod benchmarks {
 	/// (each looked at).
 	#[benchmark]
 	fn replace_departed() {
-		no_share::<T>();
 		let all = candidates_in_all::<T>(T::MaxElected::get() + T::MaxBackups::get());
 		for (i, chunk) in all.chunks(T::MaxVotes::get() as usize).enumerate() {
 			voter::<T>(i as u32, chunk);

@@ -20,8 +20,6 @@ pub struct Count<AccountId, BillingKey> {
 	pub seating: Option<crate::turnover::Seating<AccountId, BillingKey>>,
 	/// The set's keys now.
 	pub current: Vec<BillingKey>,
-	/// What a seat needed ([`Pallet::seat_bar`]).
-	pub bar: u128,
 }
 
 /// An election's result: the elected in rank order, then the backups in rank order.
@@ -30,8 +28,6 @@ pub struct Ranking<AccountId, BillingKey> {
 	pub elected: Vec<Backed<AccountId, BillingKey>>,
 	/// The others, best first.
 	pub backups: Vec<Backed<AccountId, BillingKey>>,
-	/// What a seat needed ([`Pallet::seat_bar`]).
-	pub bar: u128,
 }
 
 impl<T: Config> Pallet<T> {
@@ -74,7 +70,7 @@ impl<T: Config> Pallet<T> {
 		// The billing peers that could stay: those still eligible.
 		let eligible_members =
 			candidates.iter().filter(|c| current.contains(&c.key)).count() as u32;
-		let Ranking { elected, backups, bar } = Self::rank(candidates, method);
+		let Ranking { elected, backups } = Self::rank(candidates, method);
 		let electable = elected.len() as u32;
 		// The whole ranking, the elected first.
 		let in_rank_order: Vec<_> = elected.iter().chain(backups.iter()).cloned().collect();
@@ -84,7 +80,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Some(Self::seat(elected, backups, &current))
 		};
-		Count { electable, in_rank_order, seating, current, bar }
+		Count { electable, in_rank_order, seating, current }
 	}
 
 	/// Count the votes and begin era `CurrentEra + 1` at block `n`: the elected become the
@@ -93,10 +89,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn elect(n: BlockNumberFor<T>) -> Weight {
 		let era = CurrentEra::<T>::get().saturating_add(1);
 		let method = Method::<T>::get();
-		let Count { electable, in_rank_order, seating, current, bar } = Self::count_votes(method);
-		// What a seat needs until the next election: for replacements and for displacement
-		// from the registry alike, fixed for the era (a vote moved in and out cannot raise it).
-		SeatBar::<T>::put(bar);
+		let Count { electable, in_rank_order, seating, current } = Self::count_votes(method);
 		// Charged for every candidate the registry may hold: the registry reads them all,
 		// eligible or not, before the ranking leaves any out.
 		let candidates = T::MaxCandidates::get().max(in_rank_order.len() as u32);
@@ -204,8 +197,9 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let seats = T::MaxElected::get() as usize;
 		let ranked = seats.saturating_add(T::MaxBackups::get() as usize);
-		// Only candidates backed with what a seat needs take part; the others rank as unvoted.
-		let min = Self::seat_bar(remaining.iter().map(|(_, backing)| *backing).collect());
+		// Only candidates backed with at least `MinBacking` take part; the others rank as
+		// unvoted.
+		let min = T::MinBacking::get();
 		let electable: Vec<Backed<T::AccountId, T::BillingKey>> =
 			remaining.iter().filter(|(_, backing)| *backing >= min).cloned().collect();
 		let order: Vec<T::AccountId> = match method {
@@ -238,7 +232,7 @@ impl<T: Config> Pallet<T> {
 		let backups_from = voted.len().min(seats);
 		let mut backups = voted.split_off(backups_from);
 		backups.extend(unvoted);
-		Ranking { elected: voted, backups, bar: min }
+		Ranking { elected: voted, backups }
 	}
 
 	/// The candidates with votes, most backed first, in the tie order among equals.
@@ -368,7 +362,7 @@ impl<T: Config> Pallet<T> {
 			return true;
 		}
 		let allowed = Self::replacements_allowed(&current, &departed);
-		let min_backing = Self::min_backing();
+		let min_backing = T::MinBacking::get();
 		let mut added: Vec<T::BillingKey> = Vec::new();
 		let mut left = Vec::new();
 		for backup in Backups::<T>::get() {
@@ -445,23 +439,11 @@ impl<T: Config> Pallet<T> {
 		true
 	}
 
-	/// What a seat needs among candidates backed with `backings`: [`Config::MinBacking`], or
-	/// [`MinBackingShare`] of their backing together (the voting stake that can elect anyone:
-	/// votes for departed registrations do not count) if that is more — but no more than the
-	/// [`Config::MinElected`]-th best backing, so that a whale's vote cannot leave fewer than
-	/// the minimum electable and freeze the set (fifth review).
-	pub fn seat_bar(mut backings: Vec<u128>) -> u128 {
-		let stake = backings.iter().fold(0u128, |sum, b| sum.saturating_add(*b));
-		backings.sort_unstable_by(|a, b| b.cmp(a));
-		let minimum_th = backings.get((T::MinElected::get() as usize).saturating_sub(1));
-		let share = MinBackingShare::<T>::get().mul_floor(stake);
-		T::MinBacking::get().max(minimum_th.map_or(0, |kth| share.min(*kth)))
-	}
-
-	/// The least backing a candidate needs, until the next election, to be promoted from the
-	/// backups or to keep its place in a full registry: what the last election's seats needed
-	/// ([`SeatBar`]), at least [`Config::MinBacking`].
-	pub fn min_backing() -> u128 {
-		T::MinBacking::get().max(SeatBar::<T>::get())
+	/// The backing a candidate needs to keep its place in a full candidate registry (the
+	/// registry's displacement, `docs/peers.md`): [`Config::MinBacking`], or [`MinBackingShare`]
+	/// of everything held for the elections ([`TotalLocked`]: votes and unbonding SPB, so that
+	/// withdrawing votes cannot lower it before the SPB have unbonded) if that is more.
+	pub fn registry_bar() -> u128 {
+		T::MinBacking::get().max(MinBackingShare::<T>::get().mul_floor(TotalLocked::<T>::get()))
 	}
 }

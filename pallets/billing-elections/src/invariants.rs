@@ -11,8 +11,8 @@ impl<T: Config> Pallet<T> {
 	/// - the voter list holds exactly the voters, each with its vote's total, strictly in
 	///   order, at most [`Config::MaxVoters`];
 	/// - each candidate's backing is the sum of what the votes give it;
-	/// - what is held for the elections is each account's vote plus its unbonding SPB, and
-	///   no unbonding list is empty;
+	/// - what is held for the elections is each account's vote plus its unbonding SPB, their
+	///   sum is [`TotalLocked`], and no unbonding list is empty;
 	/// - no backup is ranked twice, and the authority set is within its bound;
 	/// - no key is on probation twice.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -45,6 +45,13 @@ impl<T: Config> Pallet<T> {
 			"each candidate's backing is what the votes give it",
 		)?;
 		let reason = HoldReason::BillingVote.into();
+		let mut held = 0u128;
+		for voter in Votes::<T>::iter_keys()
+			.chain(Unbonding::<T>::iter_keys().filter(|who| !Votes::<T>::contains_key(who)))
+		{
+			held = held.saturating_add(T::Currency::balance_on_hold(&reason, &voter));
+		}
+		ensure_that(held == TotalLocked::<T>::get(), "the total locked is every vote's hold")?;
 		for (who, chunks) in Unbonding::<T>::iter() {
 			ensure_that(!chunks.is_empty(), "no unbonding list is empty")?;
 			ensure_that(

@@ -32,9 +32,10 @@
 //!   **elected** and become the next Gosig authority set ([`Config::AuthoritySet`]); the others
 //!   are the **backups**, ranked. With fewer than [`Config::MinElected`] electable, the set is
 //!   kept unless it has fewer eligible members still. Only candidates backed with at least
-//!   what a seat needs ([`Pallet::seat_bar`]) are elected: [`Config::MinBacking`], or
-//!   [`MinBackingShare`] of the voting stake if that is more (at most the
-//!   [`Config::MinElected`]-th best backing); the bar holds for the era ([`SeatBar`]).
+//!   [`Config::MinBacking`] are elected or promoted.
+//! - **Registry bar**: what a candidate's backing must reach to keep its place in a full
+//!   candidate registry ([`Pallet::registry_bar`]): [`Config::MinBacking`], or
+//!   [`MinBackingShare`] of all SPB held for the elections ([`TotalLocked`]) if that is more.
 //! - **Probation**: a billing peer seated by an election or a replacement is **on probation**
 //!   until it packs a block. A set of `n` holds at most [`turnover_budget`]`(n)` = `⌊(n − 1) / 3⌋`
 //!   (at least one) members on probation: elected candidates beyond it wait at the head of the
@@ -327,19 +328,21 @@ pub mod pallet {
 	pub type Absent<T: Config> =
 		StorageValue<_, BoundedVec<T::BillingKey, T::MaxElected>, ValueQuery>;
 
-	/// The share of the voting stake (the eligible candidates' backing together) a candidate
-	/// needs to be elected or promoted, when it is more than [`Config::MinBacking`]
-	/// ([`Pallet::seat_bar`]): the bar rises with the votes, so that a seat, or a place in a
-	/// full registry, costs a share of what the voters hold rather than a fixed sum.
+	/// The share of everything held for the elections ([`TotalLocked`]) a candidate's backing
+	/// must reach to keep its place in a full candidate registry, when it is more than
+	/// [`Config::MinBacking`] ([`Pallet::registry_bar`]): the bar rises with the votes, so that
+	/// squatting the registry costs a share of what the voters hold rather than a fixed sum.
 	#[pallet::storage]
 	pub type MinBackingShare<T: Config> =
 		StorageValue<_, Perbill, ValueQuery, T::DefaultMinBackingShare>;
 
-	/// What a seat needed at the last election ([`Pallet::seat_bar`]): the bar for promotions
-	/// from the backups and for a place in a full registry until the next election
-	/// ([`Pallet::min_backing`]).
+	/// Every SPB held for the elections: all votes and all unbonding SPB, those of votes for
+	/// departed registrations too. The share of [`Pallet::registry_bar`] is taken of it: SPB
+	/// taken out of a vote still count while they unbond, so lowering or raising the bar by
+	/// moving votes out and in costs the SPB locked for the unbonding period (follow-up
+	/// reviews).
 	#[pallet::storage]
-	pub type SeatBar<T: Config> = StorageValue<_, u128, ValueQuery>;
+	pub type TotalLocked<T: Config> = StorageValue<_, u128, ValueQuery>;
 
 	/// While only departures the floor keeps wait in [`Departed`], the block at which the
 	/// replacement is tried again ([`Config::ReplacementRetry`]); cleared by a new departure.
@@ -453,7 +456,7 @@ pub mod pallet {
 			/// The method.
 			method: ElectionMethod,
 		},
-		/// The share of the voting stake a seat needs changed.
+		/// The registry bar's share of the SPB held for the elections changed.
 		MinBackingShareSet {
 			/// The share.
 			share: Perbill,
@@ -483,7 +486,7 @@ pub mod pallet {
 		NothingToWithdraw,
 		/// The amounts overflow.
 		Overflow,
-		/// A seat's share of the voting stake may be at most one in [`Config::MaxElected`].
+		/// The registry bar's share may be at most one in [`Config::MaxElected`].
 		ShareTooLarge,
 		/// A candidate that stands backed by its own SPB votes already: it withdraws that vote
 		/// first.
@@ -509,7 +512,7 @@ pub mod pallet {
 			assert!(!T::DefaultEraLength::get().is_zero(), "an era must last at least a block");
 			assert!(
 				T::DefaultMinBackingShare::get() <= Perbill::from_rational(1, T::MaxElected::get()),
-				"a seat's share of the voting stake must be at most one in MaxElected"
+				"the registry bar's share must be at most one in MaxElected"
 			);
 			assert!(
 				T::AuthoritySet::max_authorities() == T::MaxElected::get(),
@@ -629,12 +632,12 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Change the share of the voting stake a candidate needs to be elected or promoted
-		/// ([`MinBackingShare`]), from the next election.
+		/// Change the share of the SPB held for the elections that a candidate's backing must
+		/// reach to keep its place in a full registry ([`MinBackingShare`]).
 		///
 		/// - Origin: [`Config::MethodOrigin`] (the voting mechanism is a major issue).
-		/// - `share`: at most one in [`Config::MaxElected`] — more would leave seats empty
-		///   however the votes were spread.
+		/// - `share`: at most one in [`Config::MaxElected`] — more could make every candidate
+		///   without a seat displaceable however the votes were spread.
 		///
 		/// Emits [`Event::MinBackingShareSet`].
 		///

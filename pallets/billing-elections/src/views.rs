@@ -39,7 +39,8 @@ impl<T: Config> Pallet<T> {
 			on_probation: (on_probation, budget),
 			voters: (VoterList::<T>::decode_len().unwrap_or(0) as u32, T::MaxVoters::get()),
 			min_vote: T::MinVote::get(),
-			min_backing: Self::min_backing(),
+			min_backing: T::MinBacking::get(),
+			registry_bar: Self::registry_bar(),
 			participation,
 			participation_window,
 		}

@@ -229,8 +229,10 @@ impl<T: Config> Pallet<T> {
 		if locked > held {
 			T::Currency::hold(&reason, who, locked - held)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			TotalLocked::<T>::mutate(|total| *total = total.saturating_add(locked - held));
 		} else if held > locked {
 			T::Currency::release(&reason, who, held - locked, Precision::Exact)?;
+			TotalLocked::<T>::mutate(|total| *total = total.saturating_sub(held - locked));
 		}
 		Ok(())
 	}

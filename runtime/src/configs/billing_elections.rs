@@ -39,8 +39,8 @@ impl RegisteredCandidates {
 /// The candidate a newcomer backed by `bond` displaces from a full registry (candidate
 /// squatting, third and fifth reviews): one leaving of its own accord, or an active one, in good
 /// standing (no offence or suspension within the warning expiry), backed below `bond` and below
-/// what a seat needs (`BillingElections::min_backing`: `MinBacking`, or 1 % of the voting stake
-/// at the last election) — it cannot win a seat — whose key is neither in the authority set nor
+/// the registry bar (`BillingElections::registry_bar`: `MinBacking`, or 1 % of the SPB held for
+/// the elections) — it cannot win a seat — whose key is neither in the authority set nor
 /// in a set Gosig keeps for equivocation reports; leavers first, then the least backed, the
 /// oldest registration among equals. A squatter keeps a slot only by backing it with more than
 /// every newcomer brings, or with 1 % of all votes: holding the 79 slots beside the 21 seats
@@ -52,7 +52,7 @@ pub struct DisplaceUnbacked;
 
 impl pallet_peers::CandidateDisplacement<AccountId, crate::Balance> for DisplaceUnbacked {
 	fn displaceable(bond: crate::Balance) -> Option<AccountId> {
-		let bar = crate::BillingElections::min_backing().min(bond);
+		let bar = crate::BillingElections::registry_bar().min(bond);
 		let set = pallet_gosig::Authorities::<Runtime>::get();
 		let past = pallet_gosig::PastSets::<Runtime>::get();
 		let seated =
@@ -80,10 +80,10 @@ impl pallet_peers::CandidateDisplacement<AccountId, crate::Balance> for Displace
 				} else {
 					pallet_billing_elections::Backing::<Runtime>::get(&who, record.index)
 				};
-				(backing < bar).then_some((backing, record.index, who))
+				(backing < bar).then_some((!leaving, backing, record.index, who))
 			})
-			.min_by_key(|(backing, registration, _)| (*backing, *registration))
-			.map(|(_, _, who)| who)
+			.min_by_key(|(active, backing, registration, _)| (*active, *backing, *registration))
+			.map(|(_, _, _, who)| who)
 	}
 	/// The newcomer's vote for itself.
 	fn back(newcomer: &AccountId, bond: crate::Balance) -> DispatchResult {
@@ -196,8 +196,9 @@ impl pallet_billing_elections::Config for Runtime {
 	/// A seat needs at least a tenth of a candidate's deposit in votes: dust does not fill it
 	/// (issue 16's attacker review).
 	type MinBacking = ConstU128<{ 10_000 * SPB }>;
-	/// 1 % of the voting stake, when more than `MinBacking`: a quarter of an average seat's
-	/// share among 21, and what makes squatting the registry dearer than winning the seats.
+	/// The registry bar: 1 % of the SPB held for the elections, when more than `MinBacking`
+	/// (a quarter of an average seat's share among 21): what makes squatting the registry
+	/// dearer than winning the seats.
 	type DefaultMinBackingShare = MinBackingShare;
 	/// Ten blocks (30 s) between tries to replace a kept leaver or absentee.
 	type ReplacementRetry = ConstU32<10>;

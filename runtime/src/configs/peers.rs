@@ -124,9 +124,9 @@ impl pallet_peers::BenchmarkHelper<sp_core::sr25519::Public, crate::AccountId> f
 		sp_core::sr25519::Public::from_raw(raw_key(1, i))
 	}
 	/// `DisplaceUnbacked` finds the victim itself; the worst case around it is a full voter
-	/// list (the newcomer's vote displaces its smallest vote), whose votes back another
-	/// candidate, and every past set Gosig keeps full (each candidate's key is looked for in
-	/// them).
+	/// list (the newcomer's vote displaces its smallest vote), whose votes each name
+	/// `MaxVotes` other candidates, and every past set Gosig keeps full (each candidate's key is
+	/// looked for in them).
 	fn make_displaceable(victim: &crate::AccountId) {
 		use frame_support::traits::{fungible::Mutate, Get};
 		let sets = <Runtime as pallet_gosig::Config>::MaxPastSets::get();
@@ -143,23 +143,28 @@ impl pallet_peers::BenchmarkHelper<sp_core::sr25519::Public, crate::AccountId> f
 			frame_support::BoundedVec::try_from(past).expect("at most MaxPastSets"),
 		);
 		type MaxVoters = <Runtime as pallet_billing_elections::Config>::MaxVoters;
-		let Some(target) = pallet_peers::BillingKeyOwner::<Runtime>::iter()
-			.map(|(_, who)| who)
-			.find(|who| who != victim)
-		else {
-			return;
-		};
+		let named: u32 = <Runtime as pallet_billing_elections::Config>::MaxVotes::get();
+		let targets: alloc::vec::Vec<crate::AccountId> =
+			pallet_peers::BillingKeyOwner::<Runtime>::iter()
+				.map(|(_, who)| who)
+				.filter(|who| who != victim)
+				.take(named as usize)
+				.collect();
 		let amount: u128 = <Runtime as pallet_billing_elections::Config>::MinVote::get();
 		for i in 0..MaxVoters::get() {
 			let voter = crate::AccountId::from(raw_key(3, i));
-			crate::Balances::set_balance(&voter, amount.saturating_mul(10));
+			let mut votes: alloc::vec::Vec<(crate::AccountId, u128)> =
+				targets.iter().map(|who| (who.clone(), amount)).collect();
+			// Every total differs; the first voter's is the smallest.
+			if let Some(first) = votes.first_mut() {
+				first.1 = amount.saturating_add(u128::from(i));
+			}
+			crate::Balances::set_balance(&voter, amount.saturating_mul(100));
 			crate::BillingElections::vote(
 				crate::RuntimeOrigin::signed(voter),
-				alloc::vec![(target.clone(), amount.saturating_add(u128::from(i)))]
-					.try_into()
-					.expect("one candidate"),
+				votes.try_into().expect("at most MaxVotes"),
 			)
-			.expect("a funded voter votes for a registered candidate");
+			.expect("a funded voter votes for registered candidates");
 		}
 	}
 }

@@ -62,9 +62,11 @@ pub struct ElectionView<AccountId, BillingKey, BlockNumber> {
 	pub voters: (u32, u32),
 	/// The smallest vote.
 	pub min_vote: u128,
-	/// The least backing that can win a seat now: `MinBacking`, or `MinBackingShare` of the
-	/// voting stake if that is more.
+	/// The least backing that can win a seat (`MinBacking`).
 	pub min_backing: u128,
+	/// The backing a candidate needs to keep its place in a full candidate registry:
+	/// `MinBacking`, or `MinBackingShare` of all SPB held for the elections if more.
+	pub registry_bar: u128,
 	/// Each billing peer's part in the Gosig votes of the current participation window, in
 	/// the order of `billing_peers`: `(counted, present, strikes)` — blocks that carried their
 	/// parent's votes since it joined, those with its own vote among them, and the windows in a

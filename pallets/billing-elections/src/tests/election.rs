@@ -254,11 +254,14 @@ fn dust_backing_wins_no_seat() {
 	}
 }
 
-/// A seat needs `MinBackingShare` of the voting stake when that is more than `MinBacking`: the
-/// bar rises with the votes. Only the method origin sets the share, at most one in `MaxElected`
-/// (a quarter in the mock).
+/// The registry bar — what a candidate's backing must reach to keep its place in a full
+/// candidate registry — is `MinBackingShare` of every SPB held for the elections, votes and
+/// unbonding SPB alike, when that is more than `MinBacking`: withdrawing votes does not lower
+/// it until the SPB have unbonded. Only the method origin sets the share, at most one in
+/// `MaxElected` (a quarter in the mock). The share never changes who is elected: a seat is won
+/// against the other candidates, with at least `MinBacking`.
 #[test]
-fn a_seat_needs_its_share_of_the_voting_stake() {
+fn the_registry_bar_is_a_share_of_every_spb_held_for_the_elections() {
 	for method in [ElectionMethod::TopByStake, ElectionMethod::Phragmen] {
 		test_with(method, || {
 			let fifth = Perbill::from_percent(20);
@@ -273,63 +276,33 @@ fn a_seat_needs_its_share_of_the_voting_stake() {
 				),
 				Error::<Test>::ShareTooLarge
 			);
+			assert_eq!(BillingElections::registry_bar(), MIN_VOTE, "no votes: `MinBacking`");
 			assert_ok!(BillingElections::set_min_backing_share(RuntimeOrigin::root(), fifth));
 			assert_eq!(events().last(), Some(&Event::MinBackingShareSet { share: fifth }));
-			// 300 SPB vote: a seat needs a fifth, 60. 14 has it, 13 (40) has not.
+			// 300 SPB vote: the bar is a fifth, 60.
 			assert_ok!(vote(1, &[(11, 100)]));
 			assert_ok!(vote(2, &[(12, 100)]));
 			assert_ok!(vote(3, &[(13, 40)]));
 			assert_ok!(vote(4, &[(14, 60)]));
-			assert_eq!(
-				BillingElections::seat_bar([100, 100, 40, 60].map(|b| b * SPB).to_vec()),
-				60 * SPB
-			);
-			// Until the first election, `MinBacking`; then the election's bar, for the era.
-			assert_eq!(BillingElections::min_backing(), MIN_VOTE);
+			assert_eq!(TotalLocked::<Test>::get(), 300 * SPB);
+			assert_eq!(BillingElections::registry_bar(), 60 * SPB);
+			assert_eq!(BillingElections::election_view().registry_bar, 60 * SPB);
+			// Withdrawn SPB count while they unbond, not after.
+			assert_ok!(BillingElections::unvote(RuntimeOrigin::signed(3)));
+			assert_eq!(BillingElections::registry_bar(), 60 * SPB);
+			System::set_block_number(System::block_number() + UNBONDING);
+			assert_ok!(BillingElections::withdraw_unbonded(RuntimeOrigin::signed(3)));
+			assert_eq!(BillingElections::registry_bar(), 52 * SPB);
+			assert_ok!(vote(3, &[(13, 40)]));
+			// The elections are the candidates' contest: 13, below the bar, is elected.
 			run_to(ERA);
-			assert_eq!(BillingElections::min_backing(), 60 * SPB);
-			assert_eq!(BillingElections::election_view().min_backing, 60 * SPB);
-			// A vote moved in after the election does not raise it.
-			assert_ok!(vote(5, &[(15, 900)]));
-			assert_eq!(BillingElections::min_backing(), 60 * SPB);
-			assert_ok!(BillingElections::unvote(RuntimeOrigin::signed(5)));
-			assert_eq!(set_accounts(), vec![11, 12, 14], "{method:?}");
 			run_to(2 * ERA);
-			assert_eq!(set_accounts(), vec![11, 12, 14], "13 is below the bar: {method:?}");
-			// Without the share, `MinBacking` (10) is the bar again.
+			assert_eq!(set_accounts(), vec![11, 12, 13, 14], "{method:?}");
 			assert_ok!(BillingElections::set_min_backing_share(
 				RuntimeOrigin::root(),
 				Perbill::zero()
 			));
-			run_to(3 * ERA);
-			assert_eq!(BillingElections::min_backing(), MIN_VOTE);
-			assert_eq!(set_accounts(), vec![11, 12, 13, 14], "{method:?}");
+			assert_eq!(BillingElections::registry_bar(), MIN_VOTE);
 		});
 	}
-}
-
-/// A whale's vote raising the share's bar above all but one candidate would leave fewer than
-/// `MinElected` electable and freeze the set: the bar is at most the `MinElected`-th best
-/// backing (fifth review).
-#[test]
-fn a_whale_cannot_raise_the_bar_above_the_minimum_th_best_backing() {
-	test_with(ElectionMethod::TopByStake, || {
-		assert_ok!(BillingElections::set_min_backing_share(
-			RuntimeOrigin::root(),
-			Perbill::from_percent(25)
-		));
-		assert_ok!(vote(1, &[(11, 100)]));
-		assert_ok!(vote(2, &[(12, 100)]));
-		assert_ok!(vote(3, &[(15, 900)]));
-		// A quarter of 1 100 is 275; the second best (`MinElected` two) has 100.
-		assert_eq!(
-			BillingElections::seat_bar([100, 100, 0, 0, 900, 0].map(|b| b * SPB).to_vec()),
-			100 * SPB
-		);
-		run_to(ERA);
-		assert_eq!(BillingElections::min_backing(), 100 * SPB);
-		assert_eq!(set_accounts(), vec![11, 12, 15], "the incumbents stay electable");
-		// Below `MinBacking` the floor holds whatever the share.
-		assert_eq!(BillingElections::seat_bar(vec![5 * SPB; 3]), MIN_VOTE);
-	});
 }
