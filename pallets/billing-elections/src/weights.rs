@@ -40,26 +40,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BillingElections::Votes` (`max_values`: None, `max_size`: Some(945), added: 3420, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Unbonding` (r:2 w:1)
 	/// Proof: `BillingElections::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::VoterList` (r:1 w:1)
 	/// Proof: `BillingElections::VoterList` (`max_values`: Some(1), `max_size`: Some(24578), added: 25073, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Backing` (r:16 w:16)
 	/// Proof: `BillingElections::Backing` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Freezes` (r:2 w:2)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Locks` (r:2 w:0)
-	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::TotalLocked` (r:1 w:1)
+	/// Proof: `BillingElections::TotalLocked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 16]`.
 	fn vote(v: u32, ) -> Weight {
-		//  Measured:  `30172 + v * (129 ±0)`
+		//  Measured:  `29871 + v * (129 ±0)`
 		//  Estimated: `41870 + v * (3186 ±0)`
-		// Minimum execution time: 269_297_000 picoseconds.
-		Weight::from_parts(289_793_290, 41870)
-			.saturating_add(Weight::from_parts(8_378_859, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(26_u64))
+		// Minimum execution time: 296_184_000 picoseconds.
+		Weight::from_parts(332_738_708, 41870)
+			.saturating_add(Weight::from_parts(6_678_211, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(23_u64))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(v.into()))
 	}
 	/// Storage: `BillingElections::Votes` (r:1 w:1)
@@ -70,45 +68,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BillingElections::VoterList` (`max_values`: Some(1), `max_size`: Some(24578), added: 25073, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Unbonding` (r:1 w:1)
 	/// Proof: `BillingElections::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Locks` (r:1 w:0)
-	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:0)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn unvote() -> Weight {
-		//  Measured:  `29551`
+		//  Measured:  `29248`
 		//  Estimated: `41870`
-		// Minimum execution time: 276_026_000 picoseconds.
-		Weight::from_parts(297_387_000, 41870)
-			.saturating_add(T::DbWeight::get().reads(22_u64))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
+		// Minimum execution time: 243_499_000 picoseconds.
+		Weight::from_parts(272_804_000, 41870)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
 	/// Storage: `BillingElections::Unbonding` (r:1 w:1)
 	/// Proof: `BillingElections::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Votes` (r:1 w:0)
 	/// Proof: `BillingElections::Votes` (`max_values`: None, `max_size`: Some(945), added: 3420, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Freezes` (r:1 w:1)
-	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Locks` (r:1 w:0)
-	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::TotalLocked` (r:1 w:1)
+	/// Proof: `BillingElections::TotalLocked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		//  Measured:  `695`
-		//  Estimated: `4764`
-		// Minimum execution time: 41_213_000 picoseconds.
-		Weight::from_parts(46_717_000, 4764)
+		//  Measured:  `605`
+		//  Estimated: `4410`
+		// Minimum execution time: 56_894_000 picoseconds.
+		Weight::from_parts(68_373_000, 4410)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BillingElections::RegionalPartners` (r:0 w:1)
 	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn set_regional_partner() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_182_000 picoseconds.
-		Weight::from_parts(6_167_000, 0)
+		// Minimum execution time: 4_993_000 picoseconds.
+		Weight::from_parts(7_315_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BillingElections::Method` (r:0 w:1)
@@ -116,12 +110,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_election_method() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_393_000 picoseconds.
-		Weight::from_parts(4_966_000, 0)
+		// Minimum execution time: 4_130_000 picoseconds.
+		Weight::from_parts(7_121_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `BillingElections::MinBackingShare` (r:0 w:1)
+	/// Proof: `BillingElections::MinBackingShare` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_min_backing_share() -> Weight {
-		Weight::from_parts(4_966_000, 0)
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 3_894_000 picoseconds.
+		Weight::from_parts(6_913_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BillingElections::CurrentEra` (r:1 w:1)
@@ -150,6 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Absent` (r:1 w:1)
 	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::ReplacementRetryAt` (r:0 w:1)
+	/// Proof: `BillingElections::ReplacementRetryAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Departed` (r:0 w:1)
 	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::EraStart` (r:0 w:1)
@@ -160,14 +161,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BillingElections::LastOutcome` (`max_values`: Some(1), `max_size`: Some(22), added: 517, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[21, 100]`.
 	fn elect_by_stake(c: u32, ) -> Weight {
-		//  Measured:  `495 + c * (324 ±0)`
+		//  Measured:  `535 + c * (324 ±0)`
 		//  Estimated: `12382 + c * (3186 ±0)`
-		// Minimum execution time: 374_483_000 picoseconds.
-		Weight::from_parts(114_861_229, 12382)
-			.saturating_add(Weight::from_parts(15_063_923, 0).saturating_mul(c.into()))
+		// Minimum execution time: 370_398_000 picoseconds.
+		Weight::from_parts(86_057_024, 12382)
+			.saturating_add(Weight::from_parts(17_070_448, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 	}
 	/// Storage: `BillingElections::CurrentEra` (r:1 w:1)
@@ -202,6 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Gosig::ParticipationTally` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Absent` (r:1 w:1)
 	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::ReplacementRetryAt` (r:0 w:1)
+	/// Proof: `BillingElections::ReplacementRetryAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Departed` (r:0 w:1)
 	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::EraStart` (r:0 w:1)
@@ -215,14 +218,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn elect_phragmen(c: u32, v: u32, ) -> Weight {
 		//  Measured:  `0 + c * (357 ±0) + v * (1139 ±0)`
 		//  Estimated: `26063 + c * (3186 ±0) + v * (3420 ±0)`
-		// Minimum execution time: 1_449_128_000 picoseconds.
-		Weight::from_parts(1_484_123_000, 26063)
-			.saturating_add(Weight::from_parts(93_283_926, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(37_172_996, 0).saturating_mul(v.into()))
+		// Minimum execution time: 1_457_459_000 picoseconds.
+		Weight::from_parts(1_545_252_000, 26063)
+			.saturating_add(Weight::from_parts(97_610_853, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(38_289_733, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 3420).saturating_mul(v.into()))
 	}
@@ -244,13 +247,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Gosig::LastChangeAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::CurrentEra` (r:1 w:0)
 	/// Proof: `BillingElections::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::ReplacementRetryAt` (r:0 w:1)
+	/// Proof: `BillingElections::ReplacementRetryAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn replace_departed() -> Weight {
-		//  Measured:  `14135`
+		//  Measured:  `14017`
 		//  Estimated: `61524`
-		// Minimum execution time: 383_640_000 picoseconds.
-		Weight::from_parts(420_686_000, 61524)
+		// Minimum execution time: 391_696_000 picoseconds.
+		Weight::from_parts(455_545_000, 61524)
 			.saturating_add(T::DbWeight::get().reads(45_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:0)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -260,77 +265,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::Departed` (r:1 w:1)
 	/// Proof: `BillingElections::Departed` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::ReplacementRetryAt` (r:0 w:1)
+	/// Proof: `BillingElections::ReplacementRetryAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::RegionalPartners` (r:0 w:1)
 	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn note_departure() -> Weight {
 		//  Measured:  `1670`
 		//  Estimated: `4176`
-		// Minimum execution time: 25_603_000 picoseconds.
-		Weight::from_parts(30_084_000, 4176)
+		// Minimum execution time: 27_063_000 picoseconds.
+		Weight::from_parts(35_084_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn vote(v: u32, ) -> Weight {
-		Weight::from_parts(289_793_290, 41870)
-			.saturating_add(Weight::from_parts(8_378_859, 0).saturating_mul(v.into()))
-			.saturating_add(RocksDbWeight::get().reads(26_u64))
+		Weight::from_parts(332_738_708, 41870)
+			.saturating_add(Weight::from_parts(6_678_211, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(24_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(RocksDbWeight::get().writes(23_u64))
+			.saturating_add(RocksDbWeight::get().writes(22_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(v.into()))
 	}
 	fn unvote() -> Weight {
-		Weight::from_parts(297_387_000, 41870)
-			.saturating_add(RocksDbWeight::get().reads(22_u64))
-			.saturating_add(RocksDbWeight::get().writes(21_u64))
+		Weight::from_parts(272_804_000, 41870)
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
+			.saturating_add(RocksDbWeight::get().writes(19_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(46_717_000, 4764)
+		Weight::from_parts(68_373_000, 4410)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_regional_partner() -> Weight {
-		Weight::from_parts(6_167_000, 0)
+		Weight::from_parts(7_315_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_election_method() -> Weight {
-		Weight::from_parts(4_966_000, 0)
+		Weight::from_parts(7_121_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_min_backing_share() -> Weight {
-		Weight::from_parts(4_966_000, 0)
+		Weight::from_parts(6_913_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn elect_by_stake(c: u32, ) -> Weight {
-		Weight::from_parts(114_861_229, 12382)
-			.saturating_add(Weight::from_parts(15_063_923, 0).saturating_mul(c.into()))
+		Weight::from_parts(86_057_024, 12382)
+			.saturating_add(Weight::from_parts(17_070_448, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 	}
 	fn elect_phragmen(c: u32, v: u32, ) -> Weight {
-		Weight::from_parts(1_484_123_000, 26063)
-			.saturating_add(Weight::from_parts(93_283_926, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(37_172_996, 0).saturating_mul(v.into()))
+		Weight::from_parts(1_545_252_000, 26063)
+			.saturating_add(Weight::from_parts(97_610_853, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(38_289_733, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 3420).saturating_mul(v.into()))
 	}
 	fn replace_departed() -> Weight {
-		Weight::from_parts(420_686_000, 61524)
+		Weight::from_parts(455_545_000, 61524)
 			.saturating_add(RocksDbWeight::get().reads(45_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn note_departure() -> Weight {
-		Weight::from_parts(30_084_000, 4176)
+		Weight::from_parts(35_084_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }

@@ -53,7 +53,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
 	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::DeclaredInstances` (r:1 w:1)
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_professional() -> Weight {
 		//  Measured:  `430`
 		//  Estimated: `4176`
-		// Minimum execution time: 60_575_000 picoseconds.
-		Weight::from_parts(69_453_000, 4176)
+		// Minimum execution time: 58_122_000 picoseconds.
+		Weight::from_parts(72_594_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_common() -> Weight {
 		//  Measured:  `783`
 		//  Estimated: `7362`
-		// Minimum execution time: 32_891_000 picoseconds.
-		Weight::from_parts(40_469_000, 7362)
+		// Minimum execution time: 32_025_000 picoseconds.
+		Weight::from_parts(39_330_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -95,7 +95,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
 	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
@@ -104,9 +104,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_dapp(k: u32, ) -> Weight {
 		//  Measured:  `430`
 		//  Estimated: `4176 + k * (2559 ±0)`
-		// Minimum execution time: 53_714_000 picoseconds.
-		Weight::from_parts(62_397_837, 4176)
-			.saturating_add(Weight::from_parts(8_013_975, 0).saturating_mul(k.into()))
+		// Minimum execution time: 53_638_000 picoseconds.
+		Weight::from_parts(63_126_107, 4176)
+			.saturating_add(Weight::from_parts(7_722_421, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -122,7 +122,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
 	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
@@ -130,15 +130,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_billing_candidate() -> Weight {
 		//  Measured:  `482`
 		//  Estimated: `4176`
-		// Minimum execution time: 104_740_000 picoseconds.
-		Weight::from_parts(121_279_000, 4176)
+		// Minimum execution time: 107_188_000 picoseconds.
+		Weight::from_parts(124_718_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::Registrations` (r:101 w:2)
+	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::BillingKeyOwner` (r:102 w:2)
+	/// Proof: `Peers::BillingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:3 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::RoleCount` (r:1 w:1)
+	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::MinBackingShare` (r:1 w:0)
+	/// Proof: `BillingElections::MinBackingShare` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::TotalLocked` (r:1 w:1)
+	/// Proof: `BillingElections::TotalLocked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::Authorities` (r:1 w:0)
+	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Gosig::PastSets` (r:1 w:0)
+	/// Proof: `Gosig::PastSets` (`max_values`: Some(1), `max_size`: Some(10897), added: 11392, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Backing` (r:100 w:17)
+	/// Proof: `BillingElections::Backing` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Absent` (r:1 w:1)
+	/// Proof: `BillingElections::Absent` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::NextIndex` (r:1 w:1)
+	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Votes` (r:2 w:2)
+	/// Proof: `BillingElections::Votes` (`max_values`: None, `max_size`: Some(945), added: 3420, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::Unbonding` (r:2 w:1)
+	/// Proof: `BillingElections::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::VoterList` (r:1 w:1)
+	/// Proof: `BillingElections::VoterList` (`max_values`: Some(1), `max_size`: Some(24578), added: 25073, mode: `MaxEncodedLen`)
+	/// Storage: `BillingElections::RegionalPartners` (r:0 w:1)
+	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn register_billing_candidate_backed() -> Weight {
-		Weight::from_parts(321_279_000, 323_000)
-			.saturating_add(T::DbWeight::get().reads(420_u64))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+		//  Measured:  `66542`
+		//  Estimated: `322776`
+		// Minimum execution time: 1_789_520_000 picoseconds.
+		Weight::from_parts(2_043_802_000, 322776)
+			.saturating_add(T::DbWeight::get().reads(321_u64))
+			.saturating_add(T::DbWeight::get().writes(34_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -151,8 +188,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn admit_service_peer() -> Weight {
 		//  Measured:  `305`
 		//  Estimated: `4176`
-		// Minimum execution time: 18_384_000 picoseconds.
-		Weight::from_parts(21_534_000, 4176)
+		// Minimum execution time: 19_657_000 picoseconds.
+		Weight::from_parts(22_443_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -163,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_professional() -> Weight {
 		//  Measured:  `533`
 		//  Estimated: `4176`
-		// Minimum execution time: 15_477_000 picoseconds.
-		Weight::from_parts(18_769_000, 4176)
+		// Minimum execution time: 16_436_000 picoseconds.
+		Weight::from_parts(20_071_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -173,8 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_common() -> Weight {
 		//  Measured:  `1010`
 		//  Estimated: `10548`
-		// Minimum execution time: 24_837_000 picoseconds.
-		Weight::from_parts(29_196_000, 10548)
+		// Minimum execution time: 25_474_000 picoseconds.
+		Weight::from_parts(29_919_000, 10548)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -187,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn add_client_key() -> Weight {
 		//  Measured:  `1178`
 		//  Estimated: `4176`
-		// Minimum execution time: 20_731_000 picoseconds.
-		Weight::from_parts(23_752_000, 4176)
+		// Minimum execution time: 20_485_000 picoseconds.
+		Weight::from_parts(26_261_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -205,8 +242,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove_client_key() -> Weight {
 		//  Measured:  `854`
 		//  Estimated: `4176`
-		// Minimum execution time: 18_460_000 picoseconds.
-		Weight::from_parts(21_547_000, 4176)
+		// Minimum execution time: 18_656_000 picoseconds.
+		Weight::from_parts(25_235_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -215,12 +252,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn top_up_deposit() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 50_707_000 picoseconds.
-		Weight::from_parts(57_531_000, 4176)
+		// Minimum execution time: 49_740_000 picoseconds.
+		Weight::from_parts(59_684_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -229,12 +266,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn withdraw_unlocked() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 44_568_000 picoseconds.
-		Weight::from_parts(50_657_000, 4176)
+		// Minimum execution time: 42_252_000 picoseconds.
+		Weight::from_parts(49_631_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -243,8 +280,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn leave() -> Weight {
 		//  Measured:  `697`
 		//  Estimated: `7362`
-		// Minimum execution time: 18_294_000 picoseconds.
-		Weight::from_parts(21_759_000, 7362)
+		// Minimum execution time: 18_565_000 picoseconds.
+		Weight::from_parts(23_148_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -253,7 +290,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RetirementQueueBounds` (r:1 w:1)
 	/// Proof: `Peers::RetirementQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
@@ -268,9 +305,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn finish_exit(k: u32, ) -> Weight {
 		//  Measured:  `560 + k * (32 ±0)`
 		//  Estimated: `4176`
-		// Minimum execution time: 48_332_000 picoseconds.
-		Weight::from_parts(55_022_931, 4176)
-			.saturating_add(Weight::from_parts(5_467_014, 0).saturating_mul(k.into()))
+		// Minimum execution time: 47_632_000 picoseconds.
+		Weight::from_parts(57_775_651, 4176)
+			.saturating_add(Weight::from_parts(5_399_786, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(k.into())))
@@ -284,10 +321,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 16]`.
 	fn forget_retired_client_keys(n: u32, ) -> Weight {
 		//  Measured:  `308 + n * (144 ±0)`
-		//  Estimated: `3612 + n * (2559 ±2)`
-		// Minimum execution time: 7_044_000 picoseconds.
-		Weight::from_parts(9_490_469, 3612)
-			.saturating_add(Weight::from_parts(8_561_992, 0).saturating_mul(n.into()))
+		//  Estimated: `3616 + n * (2559 ±0)`
+		// Minimum execution time: 7_383_000 picoseconds.
+		Weight::from_parts(10_552_508, 3616)
+			.saturating_add(Weight::from_parts(9_208_754, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -301,8 +338,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 54_724_000 picoseconds.
-		Weight::from_parts(64_033_000, 4176)
+		// Minimum execution time: 58_644_000 picoseconds.
+		Weight::from_parts(68_702_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -313,21 +350,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 47_575_000 picoseconds.
-		Weight::from_parts(55_264_000, 4176)
+		// Minimum execution time: 48_589_000 picoseconds.
+		Weight::from_parts(56_754_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:2 w:2)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn penalize() -> Weight {
 		//  Measured:  `1075`
 		//  Estimated: `7362`
-		// Minimum execution time: 67_057_000 picoseconds.
-		Weight::from_parts(80_029_000, 7362)
+		// Minimum execution time: 65_595_000 picoseconds.
+		Weight::from_parts(80_049_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -336,8 +373,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn pardon() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 13_766_000 picoseconds.
-		Weight::from_parts(16_372_000, 4176)
+		// Minimum execution time: 13_983_000 picoseconds.
+		Weight::from_parts(17_500_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -346,22 +383,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 14_778_000 picoseconds.
-		Weight::from_parts(17_180_000, 4176)
+		// Minimum execution time: 14_522_000 picoseconds.
+		Weight::from_parts(17_894_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn fine_dapp() -> Weight {
 		//  Measured:  `610`
 		//  Estimated: `6196`
-		// Minimum execution time: 52_711_000 picoseconds.
-		Weight::from_parts(59_969_000, 6196)
+		// Minimum execution time: 54_154_000 picoseconds.
+		Weight::from_parts(64_329_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -370,8 +407,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_dapp_storage_quota() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_199_000 picoseconds.
-		Weight::from_parts(4_953_000, 0)
+		// Minimum execution time: 4_240_000 picoseconds.
+		Weight::from_parts(5_302_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -379,18 +416,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn register_professional() -> Weight {
-		Weight::from_parts(69_453_000, 4176)
+		Weight::from_parts(72_594_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn register_common() -> Weight {
-		Weight::from_parts(40_469_000, 7362)
+		Weight::from_parts(39_330_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn register_dapp(k: u32, ) -> Weight {
-		Weight::from_parts(62_397_837, 4176)
-			.saturating_add(Weight::from_parts(8_013_975, 0).saturating_mul(k.into()))
+		Weight::from_parts(63_126_107, 4176)
+			.saturating_add(Weight::from_parts(7_722_421, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -398,65 +435,65 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(k.into()))
 	}
 	fn register_billing_candidate() -> Weight {
-		Weight::from_parts(121_279_000, 4176)
+		Weight::from_parts(124_718_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn register_billing_candidate_backed() -> Weight {
-		Weight::from_parts(321_279_000, 323_000)
-			.saturating_add(RocksDbWeight::get().reads(420_u64))
-			.saturating_add(RocksDbWeight::get().writes(20_u64))
+		Weight::from_parts(2_043_802_000, 322776)
+			.saturating_add(RocksDbWeight::get().reads(321_u64))
+			.saturating_add(RocksDbWeight::get().writes(34_u64))
 	}
 	fn admit_service_peer() -> Weight {
-		Weight::from_parts(21_534_000, 4176)
+		Weight::from_parts(22_443_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_professional() -> Weight {
-		Weight::from_parts(18_769_000, 4176)
+		Weight::from_parts(20_071_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn update_common() -> Weight {
-		Weight::from_parts(29_196_000, 10548)
+		Weight::from_parts(29_919_000, 10548)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn add_client_key() -> Weight {
-		Weight::from_parts(23_752_000, 4176)
+		Weight::from_parts(26_261_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_client_key() -> Weight {
-		Weight::from_parts(21_547_000, 4176)
+		Weight::from_parts(25_235_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn top_up_deposit() -> Weight {
-		Weight::from_parts(57_531_000, 4176)
+		Weight::from_parts(59_684_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_unlocked() -> Weight {
-		Weight::from_parts(50_657_000, 4176)
+		Weight::from_parts(49_631_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(21_759_000, 7362)
+		Weight::from_parts(23_148_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn finish_exit(k: u32, ) -> Weight {
-		Weight::from_parts(55_022_931, 4176)
-			.saturating_add(Weight::from_parts(5_467_014, 0).saturating_mul(k.into()))
+		Weight::from_parts(57_775_651, 4176)
+			.saturating_add(Weight::from_parts(5_399_786, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(k.into())))
 	}
 	fn forget_retired_client_keys(n: u32, ) -> Weight {
-		Weight::from_parts(9_490_469, 3612)
-			.saturating_add(Weight::from_parts(8_561_992, 0).saturating_mul(n.into()))
+		Weight::from_parts(10_552_508, 3616)
+			.saturating_add(Weight::from_parts(9_208_754, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -464,36 +501,36 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(64_033_000, 4176)
+		Weight::from_parts(68_702_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_heartbeat() -> Weight {
-		Weight::from_parts(55_264_000, 4176)
+		Weight::from_parts(56_754_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn penalize() -> Weight {
-		Weight::from_parts(80_029_000, 7362)
+		Weight::from_parts(80_049_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn pardon() -> Weight {
-		Weight::from_parts(16_372_000, 4176)
+		Weight::from_parts(17_500_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(17_180_000, 4176)
+		Weight::from_parts(17_894_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn fine_dapp() -> Weight {
-		Weight::from_parts(59_969_000, 6196)
+		Weight::from_parts(64_329_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_dapp_storage_quota() -> Weight {
-		Weight::from_parts(4_953_000, 0)
+		Weight::from_parts(5_302_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
