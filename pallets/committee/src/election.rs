@@ -1,0 +1,127 @@
+//! The election's course: its phases, the pre-election's close, the count, and the release of
+//! the ballots.
+
+use crate::{pallet::*, types::*, WeightInfo, LOG_TARGET};
+use alloc::vec::Vec;
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungible::MutateHold, tokens::Precision, ChangeMembers},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Saturating;
+
+impl<T: Config> Pallet<T> {
+	/// Move the election on at block `n`: open the nominations, close them into the public
+	/// vote, count the votes. Returns the weight.
+	pub(crate) fn advance(n: BlockNumberFor<T>) -> Weight {
+		let schedule = ElectionSchedule::<T>::get();
+		let read = T::DbWeight::get().reads(2);
+		match Phase::<T>::get() {
+			Some(ElectionPhase::Waiting { starts_at }) if n >= starts_at => {
+				StartedAt::<T>::put(n);
+				Phase::<T>::put(ElectionPhase::Nominating {
+					ends_at: n.saturating_add(schedule.nominating),
+				});
+				Self::deposit_event(Event::ElectionStarted { round: Round::<T>::get() });
+				read.saturating_add(T::DbWeight::get().reads_writes(1, 2))
+			}
+			Some(ElectionPhase::Nominating { ends_at }) if n >= ends_at => {
+				Self::close_nominations();
+				Phase::<T>::put(ElectionPhase::Voting {
+					ends_at: n.saturating_add(schedule.voting),
+				});
+				read.saturating_add(T::WeightInfo::close_nominations())
+			}
+			Some(ElectionPhase::Voting { ends_at }) if n >= ends_at => {
+				Self::complete();
+				read.saturating_add(T::WeightInfo::complete())
+			}
+			_ => read,
+		}
+	}
+
+	/// The pre-election's result: the [`Config::PreElected`] best supported sign-ups on the list
+	/// that are not candidates already join the ballot.
+	fn close_nominations() {
+		let mut candidates = Candidates::<T>::get();
+		let mut added = 0u32;
+		for who in PreElectionList::<T>::get() {
+			if added >= T::PreElected::get() {
+				break;
+			}
+			if candidates.iter().any(|c| c.who == who) {
+				continue;
+			}
+			let record = CandidateRecord { who, nominator: Nominator::PreElection, votes: 0 };
+			if candidates.try_push(record).is_err() {
+				defensive!("the quotas together are MaxCandidates");
+				break;
+			}
+			added += 1;
+		}
+		let count = candidates.len() as u32;
+		Candidates::<T>::put(candidates);
+		Self::deposit_event(Event::VotingStarted { round: Round::<T>::get(), candidates: count });
+	}
+
+	/// Count the public vote: the [`Config::MaxMembers`] candidates with the most votes (the
+	/// earlier nomination among equals) become the committee; without a vote for anyone, the
+	/// committee serves on. The ballots are then released, a few a block, and the next
+	/// election is a term after this one's start.
+	fn complete() {
+		let round = Round::<T>::get();
+		let mut ranked: Vec<CandidateRecord<T::AccountId>> =
+			Candidates::<T>::get().into_iter().filter(|c| c.votes > 0).collect();
+		// Most votes first; the earlier nomination among equals (a stable sort keeps it).
+		ranked.sort_by_key(|c| core::cmp::Reverse(c.votes));
+		let mut elected: Vec<T::AccountId> =
+			ranked.into_iter().take(T::MaxMembers::get() as usize).map(|c| c.who).collect();
+		if elected.is_empty() {
+			Self::deposit_event(Event::CommitteeKept { round });
+		} else {
+			elected.sort();
+			let old = Members::<T>::get();
+			T::Members::set_members_sorted(&elected, &old);
+			Members::<T>::put(BoundedVec::truncate_from(elected.clone()));
+			Self::deposit_event(Event::CommitteeElected { round, members: elected });
+		}
+		Releasing::<T>::mutate(|releasing| {
+			if releasing.try_push(round).is_err() {
+				log::error!(target: LOG_TARGET, "four elections' ballots still to release");
+			}
+		});
+		Candidates::<T>::kill();
+		PreElectionList::<T>::kill();
+		SignUpCount::<T>::kill();
+		Round::<T>::put(round.saturating_add(1));
+		Phase::<T>::put(ElectionPhase::Waiting {
+			starts_at: Self::next_start(StartedAt::<T>::get()),
+		});
+	}
+
+	/// Release up to [`Config::MaxReleasesPerBlock`] ballots of the oldest completed election
+	/// not released yet (with their sign-ups). Returns the weight.
+	pub(crate) fn release_ballots() -> Weight {
+		let mut releasing = Releasing::<T>::get();
+		let Some(&round) = releasing.first() else {
+			return T::DbWeight::get().reads(1);
+		};
+		let max = T::MaxReleasesPerBlock::get();
+		let reason = HoldReason::CommitteeVote.into();
+		let mut released = 0u32;
+		for (who, ballot) in Ballots::<T>::drain_prefix(round).take(max as usize) {
+			let amount = ballot.held();
+			if let Err(e) = T::Currency::release(&reason, &who, amount, Precision::BestEffort) {
+				defensive!("a ballot's hold could not be released", e);
+			}
+			SignUps::<T>::remove(round, &who);
+			released += 1;
+		}
+		if released < max {
+			releasing.remove(0);
+			Releasing::<T>::put(releasing);
+			Self::deposit_event(Event::BallotsReleased { round });
+		}
+		T::WeightInfo::release_ballots(released)
+	}
+}

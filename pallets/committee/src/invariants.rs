@@ -1,0 +1,81 @@
+//! The pallet's invariants, checked by `try_state` and after every test.
+
+use crate::pallet::*;
+use alloc::collections::btree_map::BTreeMap;
+use frame_support::traits::fungible::InspectHold;
+use frame_support::traits::Get;
+use sp_runtime::TryRuntimeError;
+
+impl<T: Config> Pallet<T> {
+	/// - the committee has at most [`Config::MaxMembers`] members, sorted, each once;
+	/// - the ballot has at most [`Config::MaxCandidates`] candidates, each once, each with the
+	///   votes the ballots give it;
+	/// - each sign-up's support is what the ballots give it; the pre-election list holds
+	///   sign-ups with at least the threshold, best supported first;
+	/// - each account's hold for the elections is what its ballots hold, and no ballot is
+	///   empty.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let members = Members::<T>::get();
+		ensure_that(members.windows(2).all(|w| w[0] < w[1]), "the members are sorted, once each")?;
+		let round = Round::<T>::get();
+		let candidates = Candidates::<T>::get();
+		let mut votes: BTreeMap<T::AccountId, u128> = BTreeMap::new();
+		let mut support: BTreeMap<T::AccountId, u128> = BTreeMap::new();
+		let mut held: BTreeMap<T::AccountId, u128> = BTreeMap::new();
+		for (r, who, ballot) in Ballots::<T>::iter() {
+			ensure_that(!ballot.is_empty(), "no ballot is empty")?;
+			let h = held.entry(who).or_default();
+			*h = h.saturating_add(ballot.held());
+			if r == round {
+				for (c, amount) in ballot.vote.iter() {
+					let v = votes.entry(c.clone()).or_default();
+					*v = v.saturating_add(*amount);
+				}
+				for (s, amount) in ballot.support.iter() {
+					let v = support.entry(s.clone()).or_default();
+					*v = v.saturating_add(*amount);
+				}
+			}
+		}
+		for (i, c) in candidates.iter().enumerate() {
+			ensure_that(
+				!candidates.iter().skip(i + 1).any(|o| o.who == c.who),
+				"a candidate is on the ballot once",
+			)?;
+			ensure_that(
+				c.votes == votes.get(&c.who).copied().unwrap_or(0),
+				"a candidate's votes are what the ballots give it",
+			)?;
+		}
+		for (who, (s, _)) in SignUps::<T>::iter_prefix(round) {
+			ensure_that(
+				s == support.get(&who).copied().unwrap_or(0),
+				"a sign-up's support is what the ballots give it",
+			)?;
+		}
+		let list = PreElectionList::<T>::get();
+		let supports: alloc::vec::Vec<u128> =
+			list.iter().map(|who| SignUps::<T>::get(round, who).map_or(0, |(s, _)| s)).collect();
+		ensure_that(
+			supports.iter().all(|s| *s >= T::SignUpThreshold::get())
+				&& supports.windows(2).all(|w| w[0] >= w[1]),
+			"the pre-election list holds sign-ups at the threshold, best supported first",
+		)?;
+		let reason = HoldReason::CommitteeVote.into();
+		for (who, amount) in held.iter() {
+			ensure_that(
+				T::Currency::balance_on_hold(&reason, who) == *amount,
+				"an account's hold is what its ballots hold",
+			)?;
+		}
+		Ok(())
+	}
+}
+
+fn ensure_that(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
+	if condition {
+		Ok(())
+	} else {
+		Err(message.into())
+	}
+}

@@ -1,0 +1,566 @@
+//! # Committee pallet
+//!
+//! The election of the Spacebook governance committee (whitepaper ch.4 §3): every term (12
+//! months on production, the first within six months of launch), SPB holders elect at most
+//! [`Config::MaxMembers`] (9) members among at most 42 candidates. The members then bring and
+//! pass motions through `pallet-collective` (wired in the runtime, `docs/governance.md`).
+//!
+//! ## Terms
+//!
+//! - **Term**: [`Schedule::term`] blocks from one election's start to the next.
+//! - **Nominating** phase ([`ElectionPhase::Nominating`], [`Schedule::nominating`] blocks): each
+//!   default billing peer nominates one candidate ([`Config::BillingPeers`]), the foundation up
+//!   to [`Config::FoundationNominations`] (6), each of the [`Config::DAppNominations`] (10) DApps
+//!   with the most paid traffic over the term one ([`Config::TopDApps`]). Meanwhile any SPB
+//!   holder may **sign up** for the community **pre-election** and SPB holders **support** the
+//!   sign-ups (1 SPB = 1 vote).
+//! - **Pre-election list**: the sign-ups supported with at least [`Config::SignUpThreshold`]
+//!   (10 000 SPB), at most [`Config::MaxSignUps`] of them (the best supported). When the
+//!   nominations close, the [`Config::PreElected`] (5) best supported become candidates.
+//! - **Voting** phase ([`ElectionPhase::Voting`], [`Schedule::voting`] blocks): the **public
+//!   vote** on the candidates, 1 SPB = 1 vote, split among up to [`Config::MaxVotes`]
+//!   candidates. When it closes, the [`Config::MaxMembers`] candidates with the most votes
+//!   (ties: the earlier nomination) become the committee ([`Config::Members`]).
+//! - **Ballot**: an account's sign-up deposit, support and vote in one election, all of it
+//!   **held** ([`HoldReason::CommitteeVote`]: a hold, not a freeze, so that no other hold can
+//!   cover it and let the SPB move) until the election completes; then released
+//!   automatically, [`Config::MaxReleasesPerBlock`] ballots a block. Support may be changed or
+//!   withdrawn while the nominations are open, a vote while the public vote is.
+//!
+//! Quotas left unfilled (fewer billing peers, fewer DApps, fewer sign-ups on the list) leave
+//! their places empty: the ballot has fewer than 42 candidates and the seats never exceed 9.
+//! An election whose candidates got no votes keeps the committee for another term.
+//!
+//! ## Calls
+//!
+//! - [`Pallet::nominate`]: a default billing peer or a top DApp; [`Pallet::nominate_as_foundation`]:
+//!   [`Config::FoundationOrigin`].
+//! - [`Pallet::sign_up`], [`Pallet::support`], [`Pallet::vote`], [`Pallet::withdraw`]: any SPB
+//!   holder.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+mod election;
+mod invariants;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+mod voting;
+pub mod weights;
+
+use alloc::vec::Vec;
+
+const LOG_TARGET: &str = "runtime::committee";
+
+/// The default billing peers, which nominate one candidate each.
+pub trait BillingPeers<AccountId> {
+	/// Whether `who` is the account of a billing peer in the authority set now.
+	fn contains(who: &AccountId) -> bool;
+}
+
+/// The DApps that paid for the most traffic over the term.
+pub trait TopDApps<AccountId> {
+	/// The accounts of the `n` DApps with the most paid traffic since the last election, most
+	/// first.
+	fn top(n: u32) -> Vec<AccountId>;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible, ChangeMembers},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	/// The pallet's configuration.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The SPB currency (pallet-balances), whose holds lock the ballots.
+		type Currency: fungible::Inspect<Self::AccountId, Balance = u128>
+			+ fungible::InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::MutateHold<Self::AccountId>;
+
+		/// The overarching hold reason, which includes [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The default billing peers (the billing-peer elections).
+		type BillingPeers: BillingPeers<Self::AccountId>;
+
+		/// The DApps with the most paid traffic (Proof-of-Traffic).
+		type TopDApps: TopDApps<Self::AccountId>;
+
+		/// The foundation, which nominates [`Config::FoundationNominations`] candidates.
+		type FoundationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Told the new committee (`pallet-collective`'s members).
+		type Members: ChangeMembers<Self::AccountId>;
+
+		/// The most members (the whitepaper's 9).
+		#[pallet::constant]
+		type MaxMembers: Get<u32>;
+
+		/// Candidates the billing peers nominate, one each (21).
+		#[pallet::constant]
+		type BillingNominations: Get<u32>;
+
+		/// Candidates the foundation nominates (6).
+		#[pallet::constant]
+		type FoundationNominations: Get<u32>;
+
+		/// DApps that nominate a candidate each: those with the most paid traffic (10).
+		#[pallet::constant]
+		type DAppNominations: Get<u32>;
+
+		/// Candidates from the pre-election (5).
+		#[pallet::constant]
+		type PreElected: Get<u32>;
+
+		/// The most candidates: the four quotas together (42).
+		#[pallet::constant]
+		type MaxCandidates: Get<u32>;
+
+		/// The support a sign-up needs to enter the pre-election list (10 000 SPB).
+		#[pallet::constant]
+		type SignUpThreshold: Get<u128>;
+
+		/// The most sign-ups on the pre-election list.
+		#[pallet::constant]
+		type MaxSignUps: Get<u32>;
+
+		/// What a sign-up holds until the election completes: signing up costs something, so
+		/// that sign-ups cannot be made by the thousand.
+		#[pallet::constant]
+		type SignUpDeposit: Get<u128>;
+
+		/// The smallest support or vote.
+		#[pallet::constant]
+		type MinVote: Get<u128>;
+
+		/// The most accounts one support or one vote names.
+		#[pallet::constant]
+		type MaxVotes: Get<u32>;
+
+		/// Ballots released a block once an election completes.
+		#[pallet::constant]
+		type MaxReleasesPerBlock: Get<u32>;
+
+		/// The schedule unless the genesis sets another.
+		type DefaultSchedule: Get<Schedule<BlockNumberFor<Self>>>;
+
+		/// Weights of the calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A ballot in the committee's election: sign-up deposit, support and vote.
+		#[codec(index = 0)]
+		CommitteeVote,
+	}
+
+	/// The term's length and the election's phases.
+	#[pallet::storage]
+	pub type ElectionSchedule<T: Config> =
+		StorageValue<_, Schedule<BlockNumberFor<T>>, ValueQuery, T::DefaultSchedule>;
+
+	/// The number of the election under way or next (the first is 1).
+	#[pallet::storage]
+	pub type Round<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Where the election stands; `None` before the genesis sets the first election's start.
+	#[pallet::storage]
+	pub type Phase<T: Config> = StorageValue<_, ElectionPhase<BlockNumberFor<T>>, OptionQuery>;
+
+	/// The block the current or last election started: the next starts a term later.
+	#[pallet::storage]
+	pub type StartedAt<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// The candidates of the election under way, in nomination order (the tie order).
+	#[pallet::storage]
+	pub type Candidates<T: Config> =
+		StorageValue<_, BoundedVec<CandidateRecord<T::AccountId>, T::MaxCandidates>, ValueQuery>;
+
+	/// The accounts signed up for each election's pre-election, with their support and their
+	/// sign-up's number (the tie order). Removed with the sign-up's ballot, which holds its
+	/// deposit, when an election's ballots are released.
+	#[pallet::storage]
+	pub type SignUps<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u32,
+		Blake2_128Concat,
+		T::AccountId,
+		(u128, u32),
+		OptionQuery,
+	>;
+
+	/// Sign-ups so far in this election (numbers them).
+	#[pallet::storage]
+	pub type SignUpCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// The pre-election list: sign-ups supported with at least [`Config::SignUpThreshold`],
+	/// best supported first (the earlier sign-up among equals), at most [`Config::MaxSignUps`].
+	#[pallet::storage]
+	pub type PreElectionList<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxSignUps>, ValueQuery>;
+
+	/// Each account's ballot in each election. An election's ballots are released after it
+	/// completes.
+	#[pallet::storage]
+	pub type Ballots<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u32,
+		Blake2_128Concat,
+		T::AccountId,
+		Ballot<T::AccountId, T::MaxVotes>,
+		OptionQuery,
+	>;
+
+	/// Elections whose ballots are still being released, oldest first.
+	#[pallet::storage]
+	pub type Releasing<T: Config> = StorageValue<_, BoundedVec<u32, ConstU32<4>>, ValueQuery>;
+
+	/// The committee: its members, sorted.
+	#[pallet::storage]
+	pub type Members<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxMembers>, ValueQuery>;
+
+	/// The genesis schedule and the first election's start.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The schedule; `None` keeps [`Config::DefaultSchedule`].
+		pub schedule: Option<Schedule<BlockNumberFor<T>>>,
+		/// The block the first election starts (within six months of launch).
+		pub first_election: BlockNumberFor<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(schedule) = self.schedule {
+				assert!(
+					!schedule.nominating.is_zero() && !schedule.voting.is_zero(),
+					"each phase lasts at least a block"
+				);
+				assert!(
+					schedule.term > schedule.nominating.saturating_add(schedule.voting),
+					"a term outlasts its election"
+				);
+				ElectionSchedule::<T>::put(schedule);
+			}
+			Round::<T>::put(1);
+			Phase::<T>::put(ElectionPhase::Waiting { starts_at: self.first_election });
+		}
+	}
+
+	/// Events of the pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An election opened its nominations and pre-election.
+		ElectionStarted {
+			/// The election.
+			round: u32,
+		},
+		/// A candidate was nominated.
+		Nominated {
+			/// The candidate.
+			candidate: T::AccountId,
+			/// Who nominated it.
+			nominator: Nominator<T::AccountId>,
+		},
+		/// An account signed up for the pre-election.
+		SignedUp {
+			/// The account.
+			who: T::AccountId,
+		},
+		/// An account's support in the pre-election changed.
+		Supported {
+			/// The supporter.
+			who: T::AccountId,
+			/// The SPB it gives together.
+			total: u128,
+		},
+		/// The public vote opened, with the candidates nominated and pre-elected.
+		VotingStarted {
+			/// The election.
+			round: u32,
+			/// How many candidates.
+			candidates: u32,
+		},
+		/// An account's vote in the public vote changed.
+		Voted {
+			/// The voter.
+			who: T::AccountId,
+			/// The SPB it gives together.
+			total: u128,
+		},
+		/// An account withdrew its support or its vote.
+		Withdrawn {
+			/// The account.
+			who: T::AccountId,
+			/// The SPB released.
+			amount: u128,
+		},
+		/// The votes were counted: the committee for the next term.
+		CommitteeElected {
+			/// The election.
+			round: u32,
+			/// The members, sorted.
+			members: Vec<T::AccountId>,
+		},
+		/// No candidate got a vote: the committee serves another term.
+		CommitteeKept {
+			/// The election.
+			round: u32,
+		},
+		/// An election's ballots were all released.
+		BallotsReleased {
+			/// The election.
+			round: u32,
+		},
+	}
+
+	/// Errors of the pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The nominations and the pre-election are not open.
+		NotNominating,
+		/// The public vote is not open.
+		NotVoting,
+		/// The account is neither a default billing peer nor one of the top DApps.
+		NotANominator,
+		/// This nominator has nominated its candidate already, or the foundation its six.
+		NominationsUsed,
+		/// The account is a candidate already.
+		AlreadyCandidate,
+		/// The ballot has its [`Config::MaxCandidates`] candidates.
+		TooManyCandidates,
+		/// The account signed up already.
+		AlreadySignedUp,
+		/// Support or a vote must name at least one account.
+		NothingChosen,
+		/// Support or a vote names an account twice.
+		Duplicate,
+		/// Support names an account that did not sign up, or a vote one that is no candidate.
+		NotOnTheBallot,
+		/// Support or a vote gives an account nothing.
+		ZeroAmount,
+		/// The support or vote is smaller than [`Config::MinVote`].
+		TooSmall,
+		/// The free balance cannot hold it (the existential deposit stays free).
+		InsufficientBalance,
+		/// There is nothing to withdraw in this phase.
+		NothingToWithdraw,
+		/// The amounts overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			Self::release_ballots().saturating_add(Self::advance(n))
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxMembers::get() > 0, "MaxMembers must be positive");
+			assert_eq!(
+				T::MaxCandidates::get(),
+				T::BillingNominations::get()
+					+ T::FoundationNominations::get()
+					+ T::DAppNominations::get()
+					+ T::PreElected::get(),
+				"MaxCandidates must be the four quotas together"
+			);
+			assert!(
+				T::MaxSignUps::get() >= T::PreElected::get(),
+				"the pre-election list must hold the pre-elected"
+			);
+			assert!(T::MinVote::get() > 0, "MinVote must be positive");
+			assert!(T::SignUpDeposit::get() > 0, "a sign-up holds a deposit (its ballot's key)");
+			assert!(T::MaxVotes::get() > 0, "MaxVotes must be positive");
+			assert!(T::MaxReleasesPerBlock::get() > 0, "ballots must be released");
+			let schedule = T::DefaultSchedule::get();
+			assert!(
+				schedule.term > schedule.nominating.saturating_add(schedule.voting),
+				"a term outlasts its election"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Nominate a candidate, as a default billing peer or as one of the
+		/// [`Config::DAppNominations`] DApps with the most paid traffic over the term.
+		///
+		/// - Origin: signed, by the account of a billing peer in the authority set or of a top
+		///   DApp, once an election.
+		/// - `candidate`: any account that is no candidate yet.
+		///
+		/// Only while the nominations are open. Emits [`Event::Nominated`].
+		///
+		/// Complexity: `O(C + D)`, `C` candidates, `D` top DApps.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::nominate())]
+		pub fn nominate(origin: OriginFor<T>, candidate: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let nominator = if T::BillingPeers::contains(&who) {
+				Nominator::BillingPeer(who)
+			} else if T::TopDApps::top(T::DAppNominations::get()).contains(&who) {
+				Nominator::DApp(who)
+			} else {
+				return Err(Error::<T>::NotANominator.into());
+			};
+			Self::do_nominate(candidate, nominator)
+		}
+
+		/// Nominate a candidate for the foundation, up to [`Config::FoundationNominations`] an
+		/// election.
+		///
+		/// - Origin: [`Config::FoundationOrigin`].
+		/// - `candidate`: any account that is no candidate yet.
+		///
+		/// Only while the nominations are open. Emits [`Event::Nominated`].
+		///
+		/// Complexity: `O(C)`, `C` candidates.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::nominate())]
+		pub fn nominate_as_foundation(
+			origin: OriginFor<T>,
+			candidate: T::AccountId,
+		) -> DispatchResult {
+			T::FoundationOrigin::ensure_origin(origin)?;
+			Self::do_nominate(candidate, Nominator::Foundation)
+		}
+
+		/// Sign up for the community pre-election, holding [`Config::SignUpDeposit`] until the
+		/// election completes.
+		///
+		/// - Origin: signed, by any SPB holder not signed up yet.
+		///
+		/// Only while the nominations are open. Emits [`Event::SignedUp`].
+		///
+		/// Complexity: `O(1)`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::sign_up())]
+		pub fn sign_up(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_sign_up(&who)
+		}
+
+		/// Support sign-ups in the pre-election, replacing one's support.
+		///
+		/// - Origin: signed, by any SPB holder.
+		/// - `support`: 1 to [`Config::MaxVotes`] signed-up accounts, each once, each given
+		///   more than zero SPB, together at least [`Config::MinVote`]. Held until the
+		///   election completes (or withdrawn while the nominations are open).
+		///
+		/// Only while the nominations are open. Emits [`Event::Supported`].
+		///
+		/// Complexity: `O(v + L)`: `v` accounts named now and before, `L` the pre-election
+		/// list ([`Config::MaxSignUps`]).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::support(support.len() as u32))]
+		pub fn support(
+			origin: OriginFor<T>,
+			support: Choices<T::AccountId, T::MaxVotes>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_support(&who, support)
+		}
+
+		/// Vote in the public vote, replacing one's vote.
+		///
+		/// - Origin: signed, by any SPB holder.
+		/// - `vote`: 1 to [`Config::MaxVotes`] candidates, each once, each given more than zero
+		///   SPB, together at least [`Config::MinVote`]. Held until the election completes (or
+		///   withdrawn while the public vote is open).
+		///
+		/// Only while the public vote is open. Emits [`Event::Voted`].
+		///
+		/// Complexity: `O(v + C)`: `v` candidates named now and before, `C` candidates.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::vote(vote.len() as u32))]
+		pub fn vote(
+			origin: OriginFor<T>,
+			vote: Choices<T::AccountId, T::MaxVotes>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_vote(&who, vote)
+		}
+
+		/// Withdraw one's support (while the nominations are open) or vote (while the public
+		/// vote is open): its SPB are released at once.
+		///
+		/// - Origin: signed, by an account with support or a vote in the open phase.
+		///
+		/// Emits [`Event::Withdrawn`].
+		///
+		/// Complexity: `O(v + L + C)`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::withdraw())]
+		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw(&who)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Put `candidate` on the ballot for `nominator`.
+		pub(crate) fn do_nominate(
+			candidate: T::AccountId,
+			nominator: Nominator<T::AccountId>,
+		) -> DispatchResult {
+			ensure!(
+				matches!(Phase::<T>::get(), Some(ElectionPhase::Nominating { .. })),
+				Error::<T>::NotNominating
+			);
+			let mut candidates = Candidates::<T>::get();
+			ensure!(!candidates.iter().any(|c| c.who == candidate), Error::<T>::AlreadyCandidate);
+			let used = match &nominator {
+				Nominator::Foundation => {
+					candidates.iter().filter(|c| c.nominator == Nominator::Foundation).count()
+						as u32 >= T::FoundationNominations::get()
+				}
+				Nominator::BillingPeer(_) | Nominator::DApp(_) => {
+					candidates.iter().any(|c| c.nominator == nominator)
+				}
+				Nominator::PreElection => false,
+			};
+			ensure!(!used, Error::<T>::NominationsUsed);
+			let record =
+				CandidateRecord { who: candidate.clone(), nominator: nominator.clone(), votes: 0 };
+			candidates.try_push(record).map_err(|_| Error::<T>::TooManyCandidates)?;
+			Candidates::<T>::put(candidates);
+			Self::deposit_event(Event::Nominated { candidate, nominator });
+			Ok(())
+		}
+
+		/// The schedule's next start after an election that started at `started`.
+		pub(crate) fn next_start(started: BlockNumberFor<T>) -> BlockNumberFor<T> {
+			started.saturating_add(ElectionSchedule::<T>::get().term)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+//! The count, the new committee, unfilled quotas, the ballots' release and the next term.
+
+use crate::{mock::*, *};
+use frame_support::assert_ok;
+
+/// The candidates with the most votes take the seats (the earlier nomination among equals);
+/// the collective is told; the ballots are released a few a block; the next election starts
+/// a term after this one's start.
+#[test]
+fn the_most_voted_take_the_seats_and_the_ballots_are_released() {
+	test(|| {
+		run_to(FIRST);
+		for (peer, candidate) in [(101, 1), (102, 2), (103, 3)] {
+			assert_ok!(Committee::nominate(RuntimeOrigin::signed(peer), candidate));
+		}
+		assert_ok!(Committee::nominate(RuntimeOrigin::signed(201), 4));
+		run_to(nominations_close());
+		// 4 has 310, 1 250; 2 and 3 tie at 200: 2, nominated first, wins the last seat.
+		assert_ok!(vote(10, &[(1, 100), (2, 200)]));
+		assert_ok!(vote(11, &[(3, 200), (4, 300)]));
+		assert_ok!(vote(12, &[(1, 140)]));
+		assert_ok!(vote(13, &[(4, 10)]));
+		assert_ok!(vote(14, &[(1, 10)]));
+		let counted = votes_counted();
+		run_to(counted);
+		assert_eq!(Members::<Test>::get().into_inner(), vec![1, 2, 4]);
+		assert_eq!(CollectiveMembers::get(), vec![1, 2, 4]);
+		assert!(events().contains(&Event::CommitteeElected { round: 1, members: vec![1, 2, 4] }));
+		assert_eq!(Round::<Test>::get(), 2);
+		assert_eq!(Phase::<Test>::get(), Some(ElectionPhase::Waiting { starts_at: FIRST + TERM }));
+		assert!(Candidates::<Test>::get().is_empty());
+		// Five ballots, two a block: released over three blocks, from the next block.
+		assert_eq!(Ballots::<Test>::iter_prefix(1).count(), 5);
+		run_to(counted + 1);
+		assert_eq!(Ballots::<Test>::iter_prefix(1).count(), 3);
+		run_to(counted + 3);
+		assert_eq!(Ballots::<Test>::iter_prefix(1).count(), 0);
+		assert!(events().contains(&Event::BallotsReleased { round: 1 }));
+		assert!(Releasing::<Test>::get().is_empty());
+		for voter in 10..=14 {
+			assert_eq!(Committee::held_of(&voter), 0, "{voter}'s SPB are free again");
+		}
+	});
+}
+
+/// Quotas left unfilled leave places empty; an election whose candidates got no votes keeps
+/// the committee; the next election runs a term later with the same rules, and a new
+/// committee replaces the old one in the collective.
+#[test]
+fn unfilled_quotas_and_an_election_without_votes() {
+	test(|| {
+		// Only one billing peer, no DApps with traffic, no sign-ups.
+		BillingPeerSet::set(vec![101]);
+		DAppRanking::set(vec![]);
+		run_to(FIRST);
+		assert_ok!(Committee::nominate(RuntimeOrigin::signed(101), 1));
+		run_to(nominations_close());
+		assert_eq!(candidates(), vec![1]);
+		assert_ok!(vote(10, &[(1, 100)]));
+		run_to(votes_counted());
+		assert_eq!(CollectiveMembers::get(), vec![1], "one candidate, one seat");
+		// The second election: two candidates, no votes: the committee of one serves on.
+		run_to(FIRST + TERM);
+		assert_eq!(Round::<Test>::get(), 2);
+		assert_ok!(Committee::nominate(RuntimeOrigin::signed(101), 2));
+		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 3));
+		run_to(nominations_close());
+		run_to(votes_counted());
+		assert!(events().contains(&Event::CommitteeKept { round: 2 }));
+		assert_eq!(CollectiveMembers::get(), vec![1]);
+		// The third: 3 elected, 1 out.
+		run_to(FIRST + 2 * TERM);
+		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 3));
+		run_to(nominations_close());
+		assert_ok!(vote(11, &[(3, 100)]));
+		run_to(votes_counted());
+		assert_eq!(CollectiveMembers::get(), vec![3]);
+		assert_eq!(Members::<Test>::get().into_inner(), vec![3]);
+	});
+}
