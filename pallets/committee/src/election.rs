@@ -1,7 +1,7 @@
 //! The election's course: its phases, the pre-election's close, the count, and the release of
 //! the ballots.
 
-use crate::{pallet::*, types::*, WeightInfo, LOG_TARGET};
+use crate::{pallet::*, types::*, BillingPeers, TopDApps, WeightInfo, LOG_TARGET};
 use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
@@ -19,11 +19,12 @@ impl<T: Config> Pallet<T> {
 		match Phase::<T>::get() {
 			Some(ElectionPhase::Waiting { starts_at }) if n >= starts_at => {
 				StartedAt::<T>::put(n);
+				Self::take_nominators();
 				Phase::<T>::put(ElectionPhase::Nominating {
 					ends_at: n.saturating_add(schedule.nominating),
 				});
 				Self::deposit_event(Event::ElectionStarted { round: Round::<T>::get() });
-				read.saturating_add(T::DbWeight::get().reads_writes(1, 2))
+				read.saturating_add(T::WeightInfo::start_election())
 			}
 			Some(ElectionPhase::Nominating { ends_at }) if n >= ends_at => {
 				Self::close_nominations();
@@ -45,7 +46,7 @@ impl<T: Config> Pallet<T> {
 	fn close_nominations() {
 		let mut candidates = Candidates::<T>::get();
 		let mut added = 0u32;
-		for who in PreElectionList::<T>::get() {
+		for (who, _, _) in PreElectionList::<T>::get() {
 			if added >= T::PreElected::get() {
 				break;
 			}
@@ -85,12 +86,8 @@ impl<T: Config> Pallet<T> {
 			Members::<T>::put(BoundedVec::truncate_from(elected.clone()));
 			Self::deposit_event(Event::CommitteeElected { round, members: elected });
 		}
-		Releasing::<T>::mutate(|releasing| {
-			if releasing.try_push(round).is_err() {
-				log::error!(target: LOG_TARGET, "four elections' ballots still to release");
-			}
-		});
 		Candidates::<T>::kill();
+		Nominators::<T>::kill();
 		PreElectionList::<T>::kill();
 		SignUpCount::<T>::kill();
 		Round::<T>::put(round.saturating_add(1));
@@ -99,27 +96,45 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// Who may nominate in the election starting now: the billing peers in the set (at most
+	/// [`Config::BillingNominations`]) and the top [`Config::DAppNominations`] DApps.
+	fn take_nominators() {
+		let billing = T::BillingPeers::accounts()
+			.into_iter()
+			.take(T::BillingNominations::get() as usize)
+			.map(Nominator::BillingPeer);
+		let dapps = T::TopDApps::top(T::DAppNominations::get())
+			.into_iter()
+			.take(T::DAppNominations::get() as usize)
+			.map(Nominator::DApp);
+		let nominators: Vec<Nominator<T::AccountId>> = billing.chain(dapps).collect();
+		Nominators::<T>::put(BoundedVec::truncate_from(nominators));
+	}
+
 	/// Release up to [`Config::MaxReleasesPerBlock`] ballots of the oldest completed election
 	/// not released yet (with their sign-ups). Returns the weight.
 	pub(crate) fn release_ballots() -> Weight {
-		let mut releasing = Releasing::<T>::get();
-		let Some(&round) = releasing.first() else {
-			return T::DbWeight::get().reads(1);
-		};
+		let round = NextToRelease::<T>::get();
+		if round >= Round::<T>::get() {
+			return T::DbWeight::get().reads(2);
+		}
 		let max = T::MaxReleasesPerBlock::get();
 		let reason = HoldReason::CommitteeVote.into();
 		let mut released = 0u32;
 		for (who, ballot) in Ballots::<T>::drain_prefix(round).take(max as usize) {
 			let amount = ballot.held();
-			if let Err(e) = T::Currency::release(&reason, &who, amount, Precision::BestEffort) {
-				defensive!("a ballot's hold could not be released", e);
+			match T::Currency::release(&reason, &who, amount, Precision::BestEffort) {
+				Ok(done) if done == amount => {}
+				outcome => {
+					log::error!(target: LOG_TARGET, "a ballot's hold released {outcome:?} of {amount}");
+					defensive!("a ballot's hold is what the ballot holds");
+				}
 			}
 			SignUps::<T>::remove(round, &who);
 			released += 1;
 		}
 		if released < max {
-			releasing.remove(0);
-			Releasing::<T>::put(releasing);
+			NextToRelease::<T>::put(round.saturating_add(1));
 			Self::deposit_event(Event::BallotsReleased { round });
 		}
 		T::WeightInfo::release_ballots(released)

@@ -1,6 +1,6 @@
 //! The pallet's invariants, checked by `try_state` and after every test.
 
-use crate::pallet::*;
+use crate::{pallet::*, types::*};
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::traits::fungible::InspectHold;
 use frame_support::traits::Get;
@@ -11,7 +11,9 @@ impl<T: Config> Pallet<T> {
 	/// - the ballot has at most [`Config::MaxCandidates`] candidates, each once, each with the
 	///   votes the ballots give it;
 	/// - each sign-up's support is what the ballots give it; the pre-election list holds
-	///   sign-ups with at least the threshold, best supported first;
+	///   sign-ups with at least the threshold, ranked, each once; each quota holds; between
+	///   elections no candidate, list, sign-up count or nominator is left;
+	/// - every ballot belongs to an election not released yet;
 	/// - each account's hold for the elections is what its ballots hold, and no ballot is
 	///   empty.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -24,6 +26,10 @@ impl<T: Config> Pallet<T> {
 		let mut held: BTreeMap<T::AccountId, u128> = BTreeMap::new();
 		for (r, who, ballot) in Ballots::<T>::iter() {
 			ensure_that(!ballot.is_empty(), "no ballot is empty")?;
+			ensure_that(
+				r >= NextToRelease::<T>::get() && r <= round,
+				"every ballot belongs to an election not released yet",
+			)?;
 			let h = held.entry(who).or_default();
 			*h = h.saturating_add(ballot.held());
 			if r == round {
@@ -54,13 +60,38 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 		let list = PreElectionList::<T>::get();
-		let supports: alloc::vec::Vec<u128> =
-			list.iter().map(|who| SignUps::<T>::get(round, who).map_or(0, |(s, _)| s)).collect();
 		ensure_that(
-			supports.iter().all(|s| *s >= T::SignUpThreshold::get())
-				&& supports.windows(2).all(|w| w[0] >= w[1]),
-			"the pre-election list holds sign-ups at the threshold, best supported first",
+			list.iter().all(|(who, support, number)| {
+				*support >= T::SignUpThreshold::get()
+					&& SignUps::<T>::get(round, who) == Some((*support, *number))
+			}) && list.windows(2).all(|w| {
+				(core::cmp::Reverse(w[0].1), w[0].2) < (core::cmp::Reverse(w[1].1), w[1].2)
+			}),
+			"the pre-election list holds sign-ups at the threshold, ranked, each once",
 		)?;
+		let quota_of = |kind: fn(&Nominator<T::AccountId>) -> bool, quota: u32| {
+			(candidates.iter().filter(|c| kind(&c.nominator)).count() as u32) <= quota
+		};
+		ensure_that(
+			quota_of(|n| matches!(n, Nominator::BillingPeer(_)), T::BillingNominations::get())
+				&& quota_of(
+					|n| matches!(n, Nominator::Foundation),
+					T::FoundationNominations::get(),
+				) && quota_of(|n| matches!(n, Nominator::DApp(_)), T::DAppNominations::get())
+				&& quota_of(|n| matches!(n, Nominator::PreElection), T::PreElected::get()),
+			"each quota holds",
+		)?;
+		if matches!(Phase::<T>::get(), Some(ElectionPhase::Waiting { .. })) {
+			ensure_that(
+				candidates.is_empty()
+					&& list.is_empty()
+					&& Nominators::<T>::get().is_empty()
+					&& SignUpCount::<T>::get() == 0,
+				"between elections nothing of one is left",
+			)?;
+		}
+		let first = NextToRelease::<T>::get();
+		ensure_that(first <= round, "no election is released before it completes")?;
 		let reason = HoldReason::CommitteeVote.into();
 		for (who, amount) in held.iter() {
 			ensure_that(

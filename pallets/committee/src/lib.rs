@@ -33,8 +33,8 @@
 //!
 //! ## Calls
 //!
-//! - [`Pallet::nominate`]: a default billing peer or a top DApp; [`Pallet::nominate_as_foundation`]:
-//!   [`Config::FoundationOrigin`].
+//! - [`Pallet::nominate`]: a default billing peer or a top DApp;
+//!   [`Pallet::nominate_as_foundation`]: [`Config::FoundationOrigin`].
 //! - [`Pallet::sign_up`], [`Pallet::support`], [`Pallet::vote`], [`Pallet::withdraw`]: any SPB
 //!   holder.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -62,8 +62,8 @@ const LOG_TARGET: &str = "runtime::committee";
 
 /// The default billing peers, which nominate one candidate each.
 pub trait BillingPeers<AccountId> {
-	/// Whether `who` is the account of a billing peer in the authority set now.
-	fn contains(who: &AccountId) -> bool;
+	/// The accounts of the billing peers in the authority set now (at most the set's bound).
+	fn accounts() -> Vec<AccountId>;
 }
 
 /// The DApps that paid for the most traffic over the term.
@@ -102,6 +102,11 @@ pub mod pallet {
 
 		/// The foundation, which nominates [`Config::FoundationNominations`] candidates.
 		type FoundationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The latest block the genesis may set for the first election (six months: the
+		/// whitepaper's first election within six months of launch).
+		#[pallet::constant]
+		type FirstElectionWithin: Get<BlockNumberFor<Self>>;
 
 		/// Told the new committee (`pallet-collective`'s members).
 		type Members: ChangeMembers<Self::AccountId>;
@@ -214,10 +219,18 @@ pub mod pallet {
 	pub type SignUpCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// The pre-election list: sign-ups supported with at least [`Config::SignUpThreshold`],
-	/// best supported first (the earlier sign-up among equals), at most [`Config::MaxSignUps`].
+	/// best supported first (the earlier sign-up among equals), at most [`Config::MaxSignUps`],
+	/// each with its support and sign-up number.
 	#[pallet::storage]
 	pub type PreElectionList<T: Config> =
-		StorageValue<_, BoundedVec<T::AccountId, T::MaxSignUps>, ValueQuery>;
+		StorageValue<_, BoundedVec<(T::AccountId, u128, u32), T::MaxSignUps>, ValueQuery>;
+
+	/// Who may nominate in the election under way, taken when it starts (the billing peers in
+	/// the set and the top DApps then): a set or ranking that changes during the nominations
+	/// gives no one a second nomination.
+	#[pallet::storage]
+	pub type Nominators<T: Config> =
+		StorageValue<_, BoundedVec<Nominator<T::AccountId>, T::MaxCandidates>, ValueQuery>;
 
 	/// Each account's ballot in each election. An election's ballots are released after it
 	/// completes.
@@ -232,9 +245,10 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Elections whose ballots are still being released, oldest first.
+	/// The oldest election whose ballots are not all released: the hook releases the ballots
+	/// of every election before [`Round`], oldest first.
 	#[pallet::storage]
-	pub type Releasing<T: Config> = StorageValue<_, BoundedVec<u32, ConstU32<4>>, ValueQuery>;
+	pub type NextToRelease<T: Config> = StorageValue<_, u32, ValueQuery>;
 
 	/// The committee: its members, sorted.
 	#[pallet::storage]
@@ -265,7 +279,12 @@ pub mod pallet {
 				);
 				ElectionSchedule::<T>::put(schedule);
 			}
+			assert!(
+				self.first_election <= T::FirstElectionWithin::get(),
+				"the first election starts within six months of launch"
+			);
 			Round::<T>::put(1);
+			NextToRelease::<T>::put(1);
 			Phase::<T>::put(ElectionPhase::Waiting { starts_at: self.first_election });
 		}
 	}
@@ -349,6 +368,8 @@ pub mod pallet {
 		NotANominator,
 		/// This nominator has nominated its candidate already, or the foundation its six.
 		NominationsUsed,
+		/// The billing peers', the DApps' or the pre-election's places are all taken.
+		QuotaFull,
 		/// The account is a candidate already.
 		AlreadyCandidate,
 		/// The ballot has its [`Config::MaxCandidates`] candidates.
@@ -416,7 +437,7 @@ pub mod pallet {
 		/// [`Config::DAppNominations`] DApps with the most paid traffic over the term.
 		///
 		/// - Origin: signed, by the account of a billing peer in the authority set or of a top
-		///   DApp, once an election.
+		///   DApp when the election started ([`Nominators`]), once an election.
 		/// - `candidate`: any account that is no candidate yet.
 		///
 		/// Only while the nominations are open. Emits [`Event::Nominated`].
@@ -426,13 +447,24 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::nominate())]
 		pub fn nominate(origin: OriginFor<T>, candidate: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let nominator = if T::BillingPeers::contains(&who) {
-				Nominator::BillingPeer(who)
-			} else if T::TopDApps::top(T::DAppNominations::get()).contains(&who) {
-				Nominator::DApp(who)
-			} else {
-				return Err(Error::<T>::NotANominator.into());
+			ensure!(
+				matches!(Phase::<T>::get(), Some(ElectionPhase::Nominating { .. })),
+				Error::<T>::NotNominating
+			);
+			let is_own = |n: &Nominator<T::AccountId>| match n {
+				Nominator::BillingPeer(a) | Nominator::DApp(a) => *a == who,
+				_ => false,
 			};
+			let nominators = Nominators::<T>::get();
+			ensure!(nominators.iter().any(is_own), Error::<T>::NotANominator);
+			let candidates = Candidates::<T>::get();
+			// Its right not used yet (an account with two would use them in turn).
+			let nominator = nominators
+				.iter()
+				.filter(|n| is_own(n))
+				.find(|n| !candidates.iter().any(|c| c.nominator == **n))
+				.cloned()
+				.ok_or(Error::<T>::NominationsUsed)?;
 			Self::do_nominate(candidate, nominator)
 		}
 
@@ -482,7 +514,7 @@ pub mod pallet {
 		/// Complexity: `O(v + L)`: `v` accounts named now and before, `L` the pre-election
 		/// list ([`Config::MaxSignUps`]).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::support(support.len() as u32))]
+		#[pallet::weight(T::WeightInfo::support(T::MaxVotes::get()))]
 		pub fn support(
 			origin: OriginFor<T>,
 			support: Choices<T::AccountId, T::MaxVotes>,
@@ -539,17 +571,25 @@ pub mod pallet {
 			);
 			let mut candidates = Candidates::<T>::get();
 			ensure!(!candidates.iter().any(|c| c.who == candidate), Error::<T>::AlreadyCandidate);
-			let used = match &nominator {
-				Nominator::Foundation => {
-					candidates.iter().filter(|c| c.nominator == Nominator::Foundation).count()
-						as u32 >= T::FoundationNominations::get()
-				}
-				Nominator::BillingPeer(_) | Nominator::DApp(_) => {
-					candidates.iter().any(|c| c.nominator == nominator)
-				}
-				Nominator::PreElection => false,
+			// A billing peer or DApp nominates once; each kind within its quota, so that the
+			// pre-election's places stay free.
+			ensure!(
+				nominator == Nominator::Foundation
+					|| !candidates.iter().any(|c| c.nominator == nominator),
+				Error::<T>::NominationsUsed
+			);
+			let same_kind = |c: &CandidateRecord<T::AccountId>| {
+				core::mem::discriminant(&c.nominator) == core::mem::discriminant(&nominator)
 			};
-			ensure!(!used, Error::<T>::NominationsUsed);
+			let (quota, full) = match &nominator {
+				Nominator::BillingPeer(_) => (T::BillingNominations::get(), Error::<T>::QuotaFull),
+				Nominator::Foundation => {
+					(T::FoundationNominations::get(), Error::<T>::NominationsUsed)
+				}
+				Nominator::DApp(_) => (T::DAppNominations::get(), Error::<T>::QuotaFull),
+				Nominator::PreElection => (T::PreElected::get(), Error::<T>::QuotaFull),
+			};
+			ensure!((candidates.iter().filter(|c| same_kind(c)).count() as u32) < quota, full);
 			let record =
 				CandidateRecord { who: candidate.clone(), nominator: nominator.clone(), votes: 0 };
 			candidates.try_push(record).map_err(|_| Error::<T>::TooManyCandidates)?;

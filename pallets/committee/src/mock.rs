@@ -88,8 +88,8 @@ parameter_types! {
 /// The stand-in billing-peer set.
 pub struct MockBillingPeers;
 impl BillingPeers<AccountId> for MockBillingPeers {
-	fn contains(who: &AccountId) -> bool {
-		BillingPeerSet::get().contains(who)
+	fn accounts() -> Vec<AccountId> {
+		BillingPeerSet::get()
 	}
 }
 
@@ -115,6 +115,7 @@ impl pallet_committee::Config for Test {
 	type BillingPeers = MockBillingPeers;
 	type TopDApps = MockTopDApps;
 	type FoundationOrigin = frame_system::EnsureRoot<AccountId>;
+	type FirstElectionWithin = frame_support::traits::ConstU64<100>;
 	type Members = MockCollective;
 	type MaxMembers = ConstU32<MAX_MEMBERS>;
 	type BillingNominations = ConstU32<BILLING_NOMINATIONS>;
@@ -201,6 +202,11 @@ pub fn support(who: AccountId, amounts: &[(AccountId, u128)]) -> DispatchResult 
 /// `who` votes for candidates with whole SPB.
 pub fn vote(who: AccountId, amounts: &[(AccountId, u128)]) -> DispatchResult {
 	Committee::vote(RuntimeOrigin::signed(who), choices(amounts))
+}
+
+/// The pre-election list's accounts.
+pub fn list() -> Vec<AccountId> {
+	PreElectionList::<Test>::get().into_iter().map(|(who, _, _)| who).collect()
 }
 
 /// The candidates' accounts, in nomination order.

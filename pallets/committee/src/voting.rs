@@ -158,41 +158,35 @@ impl<T: Config> Pallet<T> {
 				}
 			});
 		}
-		for sign_up in old.iter().chain(new.iter()).map(|(who, _)| who) {
-			Self::place_on_list(round, sign_up);
-		}
+		let changed: Vec<&T::AccountId> =
+			old.iter().chain(new.iter()).map(|(who, _)| who).collect();
+		Self::rank_list(round, &changed);
 	}
 
-	/// Put `sign_up` where its support ranks it on the pre-election list: on it (best
-	/// supported first, the earlier sign-up among equals) with at least the threshold, off it
-	/// below; a full list drops its least supported. A sign-up pushed off a full list comes
-	/// back when its support next changes and ranks it.
-	fn place_on_list(round: u32, sign_up: &T::AccountId) {
-		let Some((support, number)) = SignUps::<T>::get(round, sign_up) else { return };
-		let mut list = PreElectionList::<T>::get();
-		list.retain(|who| who != sign_up);
-		if support >= T::SignUpThreshold::get() {
-			let rank = |who: &T::AccountId| {
-				SignUps::<T>::get(round, who)
-					.map_or((0, u32::MAX), |(support, number)| (support, number))
-			};
-			let at = list.iter().position(|who| {
-				let (s, n) = rank(who);
-				(s, core::cmp::Reverse(n)) < (support, core::cmp::Reverse(number))
-			});
-			let at = at.unwrap_or(list.len());
-			if list.is_full() {
-				if at >= list.len() {
-					PreElectionList::<T>::put(list);
-					return;
-				}
-				list.pop();
+	/// Rank the pre-election list again after the support of `changed` sign-ups moved: all of
+	/// them off first, then those with at least the threshold back in, the list sorted (best
+	/// supported first, the earlier sign-up among equals) and cut to [`Config::MaxSignUps`]. A
+	/// sign-up cut off a full list comes back when its support next changes and ranks it.
+	/// (Placing them one by one against entries not ranked yet let a withdrawal order the list
+	/// at will: issue 17's review.)
+	fn rank_list(round: u32, changed: &[&T::AccountId]) {
+		let mut list: Vec<(T::AccountId, u128, u32)> = PreElectionList::<T>::get()
+			.into_iter()
+			.filter(|(who, _, _)| !changed.contains(&who))
+			.collect();
+		for who in changed {
+			if list.iter().any(|(w, _, _)| w == *who) {
+				continue;
 			}
-			if list.try_insert(at, sign_up.clone()).is_err() {
-				defensive!("the pre-election list had room");
+			if let Some((support, number)) = SignUps::<T>::get(round, *who) {
+				if support >= T::SignUpThreshold::get() {
+					list.push(((*who).clone(), support, number));
+				}
 			}
 		}
-		PreElectionList::<T>::put(list);
+		list.sort_by_key(|(_, support, number)| (core::cmp::Reverse(*support), *number));
+		list.truncate(T::MaxSignUps::get() as usize);
+		PreElectionList::<T>::put(BoundedVec::truncate_from(list));
 	}
 
 	/// Move the candidates' votes from `old` to `new`.

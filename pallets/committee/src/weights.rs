@@ -15,6 +15,7 @@ pub trait WeightInfo {
 	fn support(v: u32) -> Weight;
 	fn vote(v: u32) -> Weight;
 	fn withdraw() -> Weight;
+	fn start_election() -> Weight;
 	fn close_nominations() -> Weight;
 	fn complete() -> Weight;
 	fn release_ballots(b: u32) -> Weight;
@@ -43,6 +44,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw() -> Weight {
 		Weight::from_parts(400_000_000, 60_000)
 			.saturating_add(T::DbWeight::get().reads_writes(40, 20))
+	}
+	fn start_election() -> Weight {
+		Weight::from_parts(100_000_000, 12_000)
+			.saturating_add(T::DbWeight::get().reads_writes(40, 4))
 	}
 	fn close_nominations() -> Weight {
 		Weight::from_parts(100_000_000, 12_000)
@@ -76,6 +81,9 @@ impl WeightInfo for () {
 	}
 	fn withdraw() -> Weight {
 		Weight::from_parts(400_000_000, 0)
+	}
+	fn start_election() -> Weight {
+		Weight::from_parts(100_000_000, 0)
 	}
 	fn close_nominations() -> Weight {
 		Weight::from_parts(100_000_000, 0)

@@ -36,7 +36,7 @@ fn the_most_voted_take_the_seats_and_the_ballots_are_released() {
 		run_to(counted + 3);
 		assert_eq!(Ballots::<Test>::iter_prefix(1).count(), 0);
 		assert!(events().contains(&Event::BallotsReleased { round: 1 }));
-		assert!(Releasing::<Test>::get().is_empty());
+		assert_eq!(NextToRelease::<Test>::get(), 2);
 		for voter in 10..=14 {
 			assert_eq!(Committee::held_of(&voter), 0, "{voter}'s SPB are free again");
 		}

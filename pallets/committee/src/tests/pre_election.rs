@@ -25,20 +25,20 @@ fn support_at_the_threshold_puts_a_sign_up_on_the_list() {
 		// 90 SPB: below the threshold, off the list.
 		assert_ok!(support(10, &[(1, 90), (2, 100)]));
 		assert_eq!(Committee::held_of(&10), 190 * SPB);
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![2]);
+		assert_eq!(list(), vec![2]);
 		// Equal support: the earlier sign-up first.
 		assert_ok!(support(11, &[(1, 10)]));
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![1, 2]);
+		assert_eq!(list(), vec![1, 2]);
 		assert_ok!(support(12, &[(3, 150)]));
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![3, 1, 2]);
+		assert_eq!(list(), vec![3, 1, 2]);
 		// Changing support moves it: 3 loses 150, 1 gains.
 		assert_ok!(support(12, &[(1, 150)]));
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![1, 2]);
+		assert_eq!(list(), vec![1, 2]);
 		assert_eq!(SignUps::<Test>::get(1, 1), Some((250 * SPB, 1)));
 		// Withdrawn while the nominations are open: released at once.
 		assert_ok!(Committee::withdraw(RuntimeOrigin::signed(12)));
 		assert_eq!(Committee::held_of(&12), 0);
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![1, 2]);
+		assert_eq!(list(), vec![1, 2]);
 		assert_noop!(
 			Committee::withdraw(RuntimeOrigin::signed(12)),
 			Error::<Test>::NothingToWithdraw
@@ -57,11 +57,11 @@ fn the_best_supported_on_the_list_become_candidates() {
 			assert_ok!(Committee::sign_up(RuntimeOrigin::signed(who)));
 		}
 		assert_ok!(support(10, &[(1, 400), (2, 300), (3, 200), (4, 100)]));
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![1, 2, 3]);
+		assert_eq!(list(), vec![1, 2, 3]);
 		assert_ok!(support(11, &[(4, 150)]));
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![1, 2, 4], "3 dropped");
+		assert_eq!(list(), vec![1, 2, 4], "3 dropped");
 		assert_ok!(support(12, &[(3, 150)]));
-		assert_eq!(PreElectionList::<Test>::get().into_inner(), vec![1, 3, 2], "3 is back");
+		assert_eq!(list(), vec![1, 3, 2], "3 is back");
 		// 1 is nominated by a billing peer: the pre-election's two places go to 3 and 2.
 		assert_ok!(Committee::nominate(RuntimeOrigin::signed(101), 1));
 		run_to(nominations_close());
@@ -75,5 +75,31 @@ fn the_best_supported_on_the_list_become_candidates() {
 			Error::<Test>::NothingToWithdraw
 		);
 		assert_eq!(Committee::held_of(&10), 1_000 * SPB);
+	});
+}
+
+/// Issue 17's review: re-placing sign-ups one by one let a withdrawal order the list at will
+/// (a sign-up re-placed before a briefly top-supported one, whose support was already gone,
+/// took its place). The list is ranked again as a whole after every change.
+#[test]
+fn a_withdrawal_cannot_order_the_list() {
+	test(|| {
+		run_to(FIRST);
+		for who in [1, 2, 3] {
+			assert_ok!(Committee::sign_up(RuntimeOrigin::signed(who)));
+		}
+		// 1 is an honest sign-up with 500; 2 has the bare threshold.
+		assert_ok!(support(10, &[(1, 500)]));
+		assert_ok!(support(11, &[(2, 100)]));
+		assert_eq!(list(), vec![1, 2]);
+		// The attacker briefly puts 3 on top alongside a touch of 2, then withdraws.
+		assert_ok!(support(12, &[(2, 10), (3, 600)]));
+		assert_eq!(list(), vec![3, 1, 2]);
+		assert_ok!(Committee::withdraw(RuntimeOrigin::signed(12)));
+		assert_eq!(list(), vec![1, 2], "2 ranks by its own support, below 1");
+		assert_eq!(
+			PreElectionList::<Test>::get().into_inner(),
+			vec![(1, 500 * SPB, 1), (2, 100 * SPB, 2)]
+		);
 	});
 }
