@@ -46,6 +46,8 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod election;
 mod invariants;
 #[cfg(test)]
@@ -88,6 +90,7 @@ pub mod pallet {
 	pub trait Config: frame_system::Config {
 		/// The SPB currency (pallet-balances), whose holds lock the ballots.
 		type Currency: fungible::Inspect<Self::AccountId, Balance = u128>
+			+ fungible::Mutate<Self::AccountId>
 			+ fungible::InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::MutateHold<Self::AccountId>;
 
