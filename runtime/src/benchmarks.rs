@@ -13,4 +13,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_traffic, Traffic]
 	[pallet_pricing, Pricing]
 	[pallet_billing_elections, BillingElections]
+	[pallet_collective, Committee]
+	[pallet_committee, CommitteeElection]
 );

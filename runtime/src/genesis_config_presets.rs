@@ -7,8 +7,8 @@
 //! minted, ever.
 
 use crate::{
-	AccountId, Balance, BillingElectionsConfig, GosigConfig, PeersConfig, PricingConfig,
-	RuntimeGenesisConfig, SudoConfig, TokenConfig, SPB,
+	AccountId, Balance, BillingElectionsConfig, CommitteeElectionConfig, GosigConfig, PeersConfig,
+	PricingConfig, RuntimeGenesisConfig, SudoConfig, TokenConfig, SPB,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -61,6 +61,12 @@ pub const DEV_CYCLE_PERIODS: u32 = 1;
 /// move the billing peers while one watches; a production chain's is a day.
 pub const DEV_ERA_BLOCKS: crate::BlockNumber = 100;
 
+/// The governance committee's terms on `dev` and `local`: an election every 30 minutes, with 50
+/// blocks of nominations and 50 of public vote, the first at block 100; a production chain's
+/// term is twelve months.
+pub const DEV_COMMITTEE_SCHEDULE: pallet_committee::Schedule<crate::BlockNumber> =
+	pallet_committee::Schedule { term: 600, nominating: 50, voting: 50 };
+
 /// The `local_testnet` preset's probability that a round has at least one elected packer.
 pub const LOCAL_ELECTION_TARGET: Perbill = Perbill::from_percent(99);
 
@@ -74,7 +80,12 @@ fn genesis(billing_peers: Vec<Sr25519Keyring>, election_target: Perbill, root: A
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		gosig: GosigConfig { authorities, election_target, ..Default::default() },
 		peers: PeersConfig { billing_candidates: candidates },
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: Some(root.clone()) },
+		committee_election: CommitteeElectionConfig {
+			schedule: Some(DEV_COMMITTEE_SCHEDULE),
+			first_election: 100,
+			foundation: Some(root),
+		},
 		billing_elections: BillingElectionsConfig {
 			era_length: Some(DEV_ERA_BLOCKS),
 			..Default::default()
@@ -99,7 +110,7 @@ fn gosig_id(k: Sr25519Keyring) -> GosigId {
 	k.public().into()
 }
 
-/// One billing peer, Alice, elected every round; Alice is the sudo key.
+/// One billing peer, Alice, elected every round; Alice is the sudo key and the foundation.
 pub fn development_config_genesis() -> Value {
 	genesis(vec![Sr25519Keyring::Alice], Perbill::one(), Sr25519Keyring::Alice.to_account_id())
 }

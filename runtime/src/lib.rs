@@ -16,6 +16,9 @@
 //! | 9 | `Peers` | the peer registry: roles, deposits on hold, heartbeats, the penalty ladder |
 //! | 10 | `Traffic` | Proof-of-Traffic: reports, audits, DApps' traffic escrow and bills, each period's peer and billing rewards |
 //! | 11 | `Pricing` | nominal prices, the pricing cycle, DApps' instance leases |
+//! | 12 | `BillingElections` | SPB holders elect the billing peers for Gosig |
+//! | 13 | `Committee` | the governance committee's motions (`pallet-collective`) |
+//! | 14 | `CommitteeElection` | the committee's election every term, and the enactment of major motions as root |
 //!
 //! `configs/` holds one file per pallet's configuration, `apis.rs` the runtime APIs and
 //! `genesis_config_presets.rs` the `development` and `local_testnet` presets.
@@ -216,4 +219,8 @@ mod runtime {
 	pub type Pricing = pallet_pricing;
 	#[runtime::pallet_index(12)]
 	pub type BillingElections = pallet_billing_elections;
+	#[runtime::pallet_index(13)]
+	pub type Committee = pallet_collective<Instance1>;
+	#[runtime::pallet_index(14)]
+	pub type CommitteeElection = pallet_committee;
 }

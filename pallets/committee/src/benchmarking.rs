@@ -276,5 +276,19 @@ mod benchmarks {
 		assert_eq!(Ballots::<T>::iter_prefix(round).count(), 0);
 	}
 
+	/// Enacting a call that does nothing (its own weight is added to the charge).
+	#[benchmark]
+	fn enact() -> Result<(), BenchmarkError> {
+		let origin =
+			T::MajorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let call: <T as Config>::RuntimeCall =
+			frame_system::Call::<T>::remark { remark: Vec::new() }.into();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, alloc::boxed::Box::new(call));
+
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -62,6 +62,24 @@ use alloc::vec::Vec;
 
 const LOG_TARGET: &str = "runtime::committee";
 
+/// The foundation's origin: signed by its account ([`Foundation`], set at genesis).
+pub struct EnsureFoundation<T>(core::marker::PhantomData<T>);
+impl<T: Config> frame_support::traits::EnsureOrigin<T::RuntimeOrigin> for EnsureFoundation<T> {
+	type Success = T::AccountId;
+	fn try_origin(o: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
+		let foundation = Foundation::<T>::get();
+		o.into().and_then(|o| match o {
+			frame_system::RawOrigin::Signed(who) if Some(&who) == foundation.as_ref() => Ok(who),
+			o => Err(T::RuntimeOrigin::from(o)),
+		})
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
+		let foundation = Foundation::<T>::get().ok_or(())?;
+		Ok(frame_system::RawOrigin::Signed(foundation).into())
+	}
+}
+
 /// The default billing peers, which nominate one candidate each.
 pub trait BillingPeers<AccountId> {
 	/// The accounts of the billing peers in the authority set now (at most the set's bound).
@@ -79,10 +97,12 @@ pub trait TopDApps<AccountId> {
 pub mod pallet {
 	use super::*;
 	use frame_support::{
+		dispatch::{GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
 		traits::{fungible, ChangeMembers},
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::Dispatchable;
 	use sp_runtime::traits::{Saturating, Zero};
 
 	/// The pallet's configuration.
@@ -105,6 +125,16 @@ pub mod pallet {
 
 		/// The foundation, which nominates [`Config::FoundationNominations`] candidates.
 		type FoundationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Decides major issues (the committee's two-thirds motion, ch.4 §3): it may enact any
+		/// call as root ([`Pallet::enact`]), a runtime upgrade included.
+		type MajorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The runtime's calls, which [`Pallet::enact`] dispatches as root.
+		type RuntimeCall: Parameter
+			+ Dispatchable<RuntimeOrigin = Self::RuntimeOrigin, PostInfo = PostDispatchInfo>
+			+ GetDispatchInfo
+			+ From<frame_system::Call<Self>>;
 
 		/// The latest block the genesis may set for the first election (six months: the
 		/// whitepaper's first election within six months of launch).
@@ -258,6 +288,11 @@ pub mod pallet {
 	pub type Members<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxMembers>, ValueQuery>;
 
+	/// The foundation's account ([`EnsureFoundation`]): a key or multisig account the
+	/// foundation controls, set at genesis.
+	#[pallet::storage]
+	pub type Foundation<T: Config> = StorageValue<_, T::AccountId, OptionQuery>;
+
 	/// The genesis schedule and the first election's start.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -266,6 +301,8 @@ pub mod pallet {
 		pub schedule: Option<Schedule<BlockNumberFor<T>>>,
 		/// The block the first election starts (within six months of launch).
 		pub first_election: BlockNumberFor<T>,
+		/// The foundation's account.
+		pub foundation: Option<T::AccountId>,
 	}
 
 	#[pallet::genesis_build]
@@ -286,6 +323,9 @@ pub mod pallet {
 				self.first_election <= T::FirstElectionWithin::get(),
 				"the first election starts within six months of launch"
 			);
+			if let Some(foundation) = &self.foundation {
+				Foundation::<T>::put(foundation);
+			}
 			Round::<T>::put(1);
 			NextToRelease::<T>::put(1);
 			Phase::<T>::put(ElectionPhase::Waiting { starts_at: self.first_election });
@@ -357,6 +397,11 @@ pub mod pallet {
 		BallotsReleased {
 			/// The election.
 			round: u32,
+		},
+		/// A major issue's motion enacted a call as root.
+		Enacted {
+			/// What the call returned.
+			result: DispatchResult,
 		},
 	}
 
@@ -559,6 +604,33 @@ pub mod pallet {
 		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw(&who)
+		}
+
+		/// Enact `call` as root, by the decision of a major issue's motion (runtime upgrades and
+		/// everything else only root may do): the two-thirds motion is the chain's root once
+		/// no production chain has a sudo key.
+		///
+		/// - Origin: [`Config::MajorOrigin`].
+		/// - `call`: any call.
+		///
+		/// Emits [`Event::Enacted`] with the call's result (the enactment itself succeeds).
+		///
+		/// Complexity: the call's.
+		#[pallet::call_index(6)]
+		#[pallet::weight({
+			let info = call.get_dispatch_info();
+			(T::WeightInfo::enact().saturating_add(info.call_weight), info.class)
+		})]
+		pub fn enact(
+			origin: OriginFor<T>,
+			call: alloc::boxed::Box<<T as Config>::RuntimeCall>,
+		) -> DispatchResultWithPostInfo {
+			T::MajorOrigin::ensure_origin(origin)?;
+			let info = call.get_dispatch_info();
+			let result = call.dispatch(frame_system::RawOrigin::Root.into());
+			let used = frame_support::dispatch::extract_actual_weight(&result, &info);
+			Self::deposit_event(Event::Enacted { result: result.map(|_| ()).map_err(|e| e.error) });
+			Ok(Some(T::WeightInfo::enact().saturating_add(used)).into())
 		}
 	}
 

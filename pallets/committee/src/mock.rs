@@ -85,6 +85,14 @@ parameter_types! {
 		Schedule { term: TERM, nominating: NOMINATING, voting: VOTING };
 }
 
+/// Account [`MAJOR`] stands for a major issue's motion.
+pub const MAJOR: AccountId = 999;
+/// The foundation's account.
+pub const FOUNDATION: AccountId = 998;
+frame_support::ord_parameter_types! {
+	pub const MajorityOf: AccountId = MAJOR;
+}
+
 /// The stand-in billing-peer set.
 pub struct MockBillingPeers;
 impl BillingPeers<AccountId> for MockBillingPeers {
@@ -115,6 +123,8 @@ impl pallet_committee::Config for Test {
 	type BillingPeers = MockBillingPeers;
 	type TopDApps = MockTopDApps;
 	type FoundationOrigin = frame_system::EnsureRoot<AccountId>;
+	type MajorOrigin = frame_system::EnsureSignedBy<MajorityOf, AccountId>;
+	type RuntimeCall = RuntimeCall;
 	type FirstElectionWithin = frame_support::traits::ConstU64<100>;
 	type Members = MockCollective;
 	type MaxMembers = ConstU32<MAX_MEMBERS>;
@@ -146,9 +156,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_committee::GenesisConfig::<Test> { schedule: None, first_election: FIRST }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_committee::GenesisConfig::<Test> {
+		schedule: None,
+		first_election: FIRST,
+		foundation: Some(FOUNDATION),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

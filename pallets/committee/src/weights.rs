@@ -19,6 +19,7 @@ pub trait WeightInfo {
 	fn close_nominations() -> Weight;
 	fn complete() -> Weight;
 	fn release_ballots(b: u32) -> Weight;
+	fn enact() -> Weight;
 }
 
 /// Estimates with the runtime's database weights.
@@ -63,6 +64,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads_writes(2, 1))
 			.saturating_add(T::DbWeight::get().reads_writes(3, 3).saturating_mul(b.into()))
 	}
+	fn enact() -> Weight {
+		Weight::from_parts(20_000_000, 0)
+	}
 }
 
 /// For tests.
@@ -93,5 +97,8 @@ impl WeightInfo for () {
 	}
 	fn release_ballots(b: u32) -> Weight {
 		Weight::from_parts(10_000_000 + 40_000_000 * b as u64, 0)
+	}
+	fn enact() -> Weight {
+		Weight::from_parts(20_000_000, 0)
 	}
 }

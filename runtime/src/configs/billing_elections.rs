@@ -8,18 +8,16 @@ use frame_support::{
 	dispatch::DispatchResult,
 	traits::{ConstU128, ConstU32, Get},
 };
-use frame_system::EnsureRoot;
 use pallet_billing_elections::Candidate;
 use pallet_peers::{Registrations, Role, RoleKind, Status};
 use spacebook_gosig_primitives::AuthorityId as GosigId;
 
 /// Who changes how the votes are counted: a major issue, the committee's 7-of-9 motion
-/// (ch.4 §3). Root until the committee exists (issue 17), which takes it over here.
-pub type ElectionMethodOrigin = EnsureRoot<AccountId>;
+/// (ch.4 §3; the foundation before the committee).
+pub type ElectionMethodOrigin = super::governance::MajorOrigin;
 
-/// Who names regional partners (ch.4 §4): the foundation or the committee. Root until they
-/// exist as origins (issue 17).
-pub type RegionalPartnerOrigin = EnsureRoot<AccountId>;
+/// Who names regional partners (ch.4 §4): the foundation or the committee.
+pub type RegionalPartnerOrigin = super::governance::FoundationOrCommittee;
 
 /// The billing-peer candidates of the peer registry: an eligible one is active (neither
 /// suspended nor leaving) with its whole candidate deposit on hold.

@@ -3,6 +3,7 @@
 mod balances;
 pub mod billing_elections;
 mod gosig;
+pub mod governance;
 pub mod peers;
 pub mod pricing;
 mod sudo;

@@ -10,7 +10,6 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Contains, Get},
 };
-use frame_system::EnsureRoot;
 use pallet_peers::{Penalties, PenaltyLevel, PenaltyReason};
 use sp_runtime::Perbill;
 use spacebook_gosig_primitives::{AuthorityId as GosigId, Round, SetId};
@@ -64,10 +63,11 @@ impl pallet_peers::Config for Runtime {
 	type ClientKey = sp_core::sr25519::Public;
 	type BillingKey = GosigId;
 	type BillingAuthorities = GosigAuthorities;
-	/// Root (sudo) during the foundation phase; the committee later.
-	type AdmissionOrigin = EnsureRoot<AccountId>;
-	/// Root until the governance committee exists.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The committee's majority (the foundation before it): admissions of scheduling and
+	/// routing peers are general governance (ch.4 §3).
+	type AdmissionOrigin = super::governance::GovernanceOrigin;
+	/// The committee's majority (the foundation before it).
+	type GovernanceOrigin = super::governance::GovernanceOrigin;
 	type ProfessionalDeposit = ConstU128<PROFESSIONAL_DEPOSIT>;
 	type CommonDeposit = ConstU128<COMMON_DEPOSIT>;
 	type DAppDeposit = ConstU128<DAPP_DEPOSIT>;

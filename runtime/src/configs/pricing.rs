@@ -4,12 +4,10 @@
 
 use crate::{AccountId, BlockNumber, Runtime, RuntimeHoldReason};
 use frame_support::traits::{ConstU32, Get};
-use frame_system::EnsureRoot;
 
 /// Who sets the nominal prices, the expected demand (`D1`), the competitor quote (`A`) and the
-/// step bound: the governance committee's power (ch.4 §3). Root until the committee exists
-/// (issue 17), which takes it over here.
-pub type PriceOrigin = EnsureRoot<AccountId>;
+/// step bound: the governance committee's majority (ch.4 §3; the foundation before it).
+pub type PriceOrigin = super::governance::GovernanceOrigin;
 
 /// Blocks in a ledgering period, as the token pallet counts them.
 pub struct BlocksPerPeriod;

@@ -3,7 +3,6 @@
 
 use crate::{Balances, Runtime, RuntimeFreezeReason, Vesting, BLOCKS_PER_YEAR, PERIODS_PER_YEAR};
 use frame_support::{parameter_types, PalletId};
-use frame_system::EnsureRoot;
 use sp_runtime::{traits::AccountIdConversion, Permill};
 
 parameter_types! {
@@ -24,10 +23,10 @@ impl pallet_token::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type Vesting = Vesting;
-	/// Root (sudo) during the foundation phase.
-	type FoundationOrigin = EnsureRoot<crate::AccountId>;
-	/// Root until the governance committee (issue of the committee) takes over.
-	type GovernanceOrigin = EnsureRoot<crate::AccountId>;
+	/// The foundation's account (root on `dev`/`local`).
+	type FoundationOrigin = super::governance::FoundationOrigin;
+	/// The committee's majority (the foundation before it).
+	type GovernanceOrigin = super::governance::GovernanceOrigin;
 	type PalletId = TokenPalletId;
 	type FoundationAccount = FoundationAccount;
 	type FoundationShare = FoundationShare;

@@ -3,7 +3,6 @@
 
 use crate::{AccountId, Balance, Runtime, Token};
 use frame_support::traits::{ConstU32, Get};
-use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{Perbill, Permill};
 
@@ -83,7 +82,7 @@ impl pallet_traffic::Config for Runtime {
 	type BillingPeers = GosigBillingPeers;
 	type AuditRandomness = GosigRandomness;
 	/// Root until the governance committee exists.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type GovernanceOrigin = super::governance::GovernanceOrigin;
 	type BlocksPerPeriod = BlocksPerPeriod;
 	/// One minute to report the previous period.
 	type ReportWindow = ConstU32<20>;

@@ -78,3 +78,33 @@ fn unfilled_quotas_and_an_election_without_votes() {
 		assert_eq!(Members::<Test>::get().into_inner(), vec![3]);
 	});
 }
+
+/// A major issue's motion enacts any call as root (a runtime upgrade, say); nobody else can.
+/// The foundation's origin is its own account's signature.
+#[test]
+fn a_major_motion_enacts_as_root_and_the_foundation_signs_for_itself() {
+	use frame_support::{assert_noop, traits::EnsureOrigin};
+	test(|| {
+		let call: RuntimeCall =
+			frame_system::Call::set_storage { items: vec![(b"key".to_vec(), b"value".to_vec())] }
+				.into();
+		assert_noop!(
+			Committee::enact(RuntimeOrigin::signed(1), Box::new(call.clone())),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(Committee::enact(RuntimeOrigin::signed(MAJOR), Box::new(call)));
+		assert_eq!(sp_io::storage::get(b"key").as_deref(), Some(&b"value"[..]));
+		assert!(events().contains(&Event::Enacted { result: Ok(()) }));
+		// A call that fails as root is reported, the enactment itself stands.
+		let failing: RuntimeCall =
+			pallet_balances::Call::force_transfer { source: 77, dest: 1, value: SPB }.into();
+		assert_ok!(Committee::enact(RuntimeOrigin::signed(MAJOR), Box::new(failing)));
+		assert!(matches!(events().last(), Some(Event::Enacted { result: Err(_) })));
+		assert_eq!(
+			EnsureFoundation::<Test>::try_origin(RuntimeOrigin::signed(FOUNDATION)).ok(),
+			Some(FOUNDATION)
+		);
+		assert!(EnsureFoundation::<Test>::try_origin(RuntimeOrigin::signed(1)).is_err());
+		assert!(EnsureFoundation::<Test>::try_origin(RuntimeOrigin::root()).is_err());
+	});
+}

@@ -1,0 +1,180 @@
+//! The governance committee (whitepaper ch.4 §3): its election (`pallet_committee`), its
+//! motions (`pallet_collective`), and the named origins every governance power uses
+//! (`docs/governance.md`). Before a committee that can pass a motion exists, the foundation
+//! governs; on `dev` and `local` the sudo key is root as well.
+
+use crate::{
+	AccountId, Balances, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
+	RuntimeOrigin, DAYS, SPB,
+};
+use alloc::vec::Vec;
+use frame_support::{
+	parameter_types,
+	traits::{ConstU128, ConstU32, EitherOfDiverse, EnsureOrigin},
+	weights::Weight,
+};
+use frame_system::{EnsureNever, EnsureRoot};
+use pallet_committee::Schedule;
+use sp_runtime::Perbill;
+
+/// The committee's collective (its motions).
+pub type CommitteeCollective = pallet_collective::Instance1;
+
+/// Ayes for a general motion: more than half of nine.
+pub const MAJORITY: u32 = 5;
+/// Ayes for a major issue: seven of nine (more than two thirds).
+pub const TWO_THIRDS: u32 = 7;
+
+/// A motion of the committee passed by at least `MIN` ayes that are more than `NUM / DEN` of
+/// its members. The floor is absolute: a committee elected short (one voter seats a committee
+/// of one) cannot pass a motion alone; while it has fewer than `MAJORITY` members the
+/// foundation governs ([`FoundationWhileNoCommittee`]).
+pub struct EnsureCommittee<const MIN: u32, const NUM: u32, const DEN: u32>;
+impl<const MIN: u32, const NUM: u32, const DEN: u32> EnsureOrigin<RuntimeOrigin>
+	for EnsureCommittee<MIN, NUM, DEN>
+{
+	type Success = ();
+	fn try_origin(o: RuntimeOrigin) -> Result<(), RuntimeOrigin> {
+		let o: Result<pallet_collective::RawOrigin<AccountId, CommitteeCollective>, RuntimeOrigin> =
+			o.into();
+		o.and_then(|o| match o {
+			pallet_collective::RawOrigin::<AccountId, CommitteeCollective>::Members(
+				ayes,
+				total,
+			) if ayes >= MIN && ayes.saturating_mul(DEN) > total.saturating_mul(NUM) => Ok(()),
+			o => Err(RuntimeOrigin::from(o)),
+		})
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Ok(RuntimeOrigin::from(
+			pallet_collective::RawOrigin::<AccountId, CommitteeCollective>::Members(9, 9),
+		))
+	}
+}
+
+/// A general motion: more than half, at least 5 (ch.4 §3).
+pub type CommitteeMajority = EnsureCommittee<MAJORITY, 1, 2>;
+/// A major issue's motion: more than two thirds, at least 7 of 9 (ch.4 §3).
+pub type CommitteeTwoThirds = EnsureCommittee<TWO_THIRDS, 2, 3>;
+
+/// The foundation, while no committee that can pass a motion exists (before the first
+/// election, or with fewer than [`MAJORITY`] members elected): "initially managed by the
+/// Foundation, subsequently by the Governance Committee after its election" (ch.4).
+pub struct FoundationWhileNoCommittee;
+impl EnsureOrigin<RuntimeOrigin> for FoundationWhileNoCommittee {
+	type Success = AccountId;
+	fn try_origin(o: RuntimeOrigin) -> Result<AccountId, RuntimeOrigin> {
+		let members = pallet_committee::Members::<Runtime>::decode_len().unwrap_or(0) as u32;
+		if members >= MAJORITY {
+			return Err(o);
+		}
+		pallet_committee::EnsureFoundation::<Runtime>::try_origin(o)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Err(())
+	}
+}
+
+/// General governance, rewards and punishments (penalties, pardons, fines, prices and pricing
+/// inputs, Proof-of-Traffic parameters, admissions): the committee's majority, or the
+/// foundation while there is no committee; root (the sudo key of `dev` and `local`, or a major
+/// motion's enactment).
+pub type GovernanceOrigin = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	EitherOfDiverse<CommitteeMajority, FoundationWhileNoCommittee>,
+>;
+
+/// Major issues (runtime upgrades, the voting mechanism, the billing-peer decision method): the
+/// committee's two thirds, or the foundation while there is no committee; root.
+pub type MajorOrigin = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	EitherOfDiverse<CommitteeTwoThirds, FoundationWhileNoCommittee>,
+>;
+
+/// The foundation's own powers (its pools, its six nominations): its account; root.
+pub type FoundationOrigin =
+	EitherOfDiverse<EnsureRoot<AccountId>, pallet_committee::EnsureFoundation<Runtime>>;
+
+/// The foundation or the committee (regional partners, ch.4 §4).
+pub type FoundationOrCommittee = EitherOfDiverse<FoundationOrigin, CommitteeMajority>;
+
+parameter_types! {
+	/// A motion not decided in a week expires.
+	pub const MotionDuration: BlockNumber = 7 * DAYS;
+	/// A motion's call may use at most half a block.
+	pub MaxProposalWeight: Weight =
+		Perbill::from_percent(50) * super::RuntimeBlockWeights::get().max_block;
+	/// A term of twelve months, two weeks of nominations and two of public vote.
+	pub const CommitteeSchedule: Schedule<BlockNumber> =
+		Schedule { term: 365 * DAYS, nominating: 14 * DAYS, voting: 14 * DAYS };
+}
+
+impl pallet_collective::Config<CommitteeCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = MotionDuration;
+	type MaxProposals = ConstU32<32>;
+	type MaxMembers = ConstU32<9>;
+	/// Absent votes count against: a motion passes on its ayes.
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// The members change only through the election (`pallet_committee`), so that both agree
+	/// and outgoing members' votes go with them.
+	type SetMembersOrigin = EnsureNever<()>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = EnsureNever<()>;
+	type KillOrigin = EnsureNever<()>;
+	/// Only members propose: no deposit.
+	type Consideration = ();
+}
+
+/// The accounts of the billing peers in Gosig's set (their keys' owners in the registry).
+pub struct GosigBillingPeers;
+impl pallet_committee::BillingPeers<AccountId> for GosigBillingPeers {
+	fn accounts() -> Vec<AccountId> {
+		pallet_gosig::Authorities::<Runtime>::get()
+			.iter()
+			.filter_map(pallet_peers::BillingKeyOwner::<Runtime>::get)
+			.collect()
+	}
+}
+
+/// The DApps with the most paid traffic over the term. Proof-of-Traffic keeps no per-term
+/// total yet (issue 17's next slice): until it does, no DApp nominates and the ten places stay
+/// empty, as an unfilled quota does.
+pub struct NoDAppRankingYet;
+impl pallet_committee::TopDApps<AccountId> for NoDAppRankingYet {
+	fn top(_: u32) -> Vec<AccountId> {
+		Vec::new()
+	}
+}
+
+impl pallet_committee::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type BillingPeers = GosigBillingPeers;
+	type TopDApps = NoDAppRankingYet;
+	type FoundationOrigin = FoundationOrigin;
+	/// Six months.
+	type FirstElectionWithin = ConstU32<{ 183 * DAYS }>;
+	type MajorOrigin = MajorOrigin;
+	type RuntimeCall = RuntimeCall;
+	type Members = crate::Committee;
+	type MaxMembers = ConstU32<9>;
+	type BillingNominations = ConstU32<21>;
+	type FoundationNominations = ConstU32<6>;
+	type DAppNominations = ConstU32<10>;
+	type PreElected = ConstU32<5>;
+	type MaxCandidates = ConstU32<42>;
+	type SignUpThreshold = ConstU128<{ 10_000 * SPB }>;
+	type MaxSignUps = ConstU32<64>;
+	type SignUpDeposit = ConstU128<{ 100 * SPB }>;
+	type MinVote = ConstU128<{ 100 * SPB }>;
+	type MaxVotes = ConstU32<16>;
+	type MaxReleasesPerBlock = ConstU32<64>;
+	type DefaultSchedule = CommitteeSchedule;
+	type WeightInfo = pallet_committee::weights::SubstrateWeight<Runtime>;
+}
