@@ -36,7 +36,7 @@ echo "[bench] runtime: $WASM"
 
 pallets=("$@")
 if ((${#pallets[@]} == 0)); then
-	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections)
+	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections pallet_committee)
 fi
 for pallet in "${pallets[@]}"; do
 	dir="pallets/${pallet#pallet_}"

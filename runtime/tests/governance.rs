@@ -124,3 +124,21 @@ fn the_foundation_governs_until_the_committee_is_elected() {
 		);
 	});
 }
+
+/// The election changes the collective's members against those the collective holds, not
+/// against its own record: a member the collective knew otherwise (a genesis member, say)
+/// would keep its votes on open motions (review).
+#[test]
+fn an_election_replaces_every_member_the_collective_holds() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let stray = account("//Stray");
+		<Committee as ChangeMembers<AccountId>>::set_members_sorted(std::slice::from_ref(&stray), &[]);
+		assert!(pallet_committee::Members::<Runtime>::get().is_empty());
+		let mut nine: Vec<AccountId> = (0..9).map(|i| account(&format!("//Member{i}"))).collect();
+		nine.sort();
+		<spacebook_runtime::configs::governance::CollectiveMembers as ChangeMembers<AccountId>>::set_members_sorted(&nine, &[]);
+		let held = pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get();
+		assert_eq!(held, nine);
+		assert!(!held.contains(&stray));
+	});
+}

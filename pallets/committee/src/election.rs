@@ -66,8 +66,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Count the public vote: the [`Config::MaxMembers`] candidates with the most votes (the
-	/// earlier nomination among equals) become the committee; without a vote for anyone, the
-	/// committee serves on. The ballots are then released, a few a block, and the next
+	/// earlier nomination among equals) become the committee; with fewer than
+	/// [`Config::MinMembers`] voted for, the committee serves on. The ballots are then released, a few a block, and the next
 	/// election is a term after this one's start.
 	fn complete() {
 		let round = Round::<T>::get();
@@ -77,7 +77,7 @@ impl<T: Config> Pallet<T> {
 		ranked.sort_by_key(|c| core::cmp::Reverse(c.votes));
 		let mut elected: Vec<T::AccountId> =
 			ranked.into_iter().take(T::MaxMembers::get() as usize).map(|c| c.who).collect();
-		if elected.is_empty() {
+		if (elected.len() as u32) < T::MinMembers::get() {
 			Self::deposit_event(Event::CommitteeKept { round });
 		} else {
 			elected.sort();

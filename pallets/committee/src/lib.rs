@@ -148,6 +148,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxMembers: Get<u32>;
 
+		/// The fewest members an election must seat to replace the committee: with fewer
+		/// candidates voted for, the committee (before the first, the foundation) serves on. A
+		/// committee smaller than a major issue's threshold could never decide one.
+		#[pallet::constant]
+		type MinMembers: Get<u32>;
+
 		/// Candidates the billing peers nominate, one each (21).
 		#[pallet::constant]
 		type BillingNominations: Get<u32>;
@@ -388,7 +394,8 @@ pub mod pallet {
 			/// The members, sorted.
 			members: Vec<T::AccountId>,
 		},
-		/// No candidate got a vote: the committee serves another term.
+		/// Fewer than [`Config::MinMembers`] candidates got votes: the committee serves another
+		/// term.
 		CommitteeKept {
 			/// The election.
 			round: u32,
@@ -450,6 +457,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxMembers::get() > 0, "MaxMembers must be positive");
+			assert!(
+				(1..=T::MaxMembers::get()).contains(&T::MinMembers::get()),
+				"MinMembers must be in 1..=MaxMembers"
+			);
 			assert_eq!(
 				T::MaxCandidates::get(),
 				T::BillingNominations::get()

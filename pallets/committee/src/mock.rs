@@ -22,6 +22,8 @@ pub const ED: Balance = SPB / 100;
 pub const FUNDS: Balance = 10_000 * SPB;
 /// Seats (9 on production).
 pub const MAX_MEMBERS: u32 = 3;
+/// The fewest an election seats (7 on production).
+pub const MIN_MEMBERS: u32 = 2;
 /// The quotas (21, 6, 10, 5 on production).
 pub const BILLING_NOMINATIONS: u32 = 3;
 pub const FOUNDATION_NOMINATIONS: u32 = 2;
@@ -128,6 +130,7 @@ impl pallet_committee::Config for Test {
 	type FirstElectionWithin = frame_support::traits::ConstU64<100>;
 	type Members = MockCollective;
 	type MaxMembers = ConstU32<MAX_MEMBERS>;
+	type MinMembers = ConstU32<MIN_MEMBERS>;
 	type BillingNominations = ConstU32<BILLING_NOMINATIONS>;
 	type FoundationNominations = ConstU32<FOUNDATION_NOMINATIONS>;
 	type DAppNominations = ConstU32<DAPP_NOMINATIONS>;

@@ -16,8 +16,10 @@ use spacebook_gosig_primitives::AuthorityId as GosigId;
 /// (ch.4 §3; the foundation before the committee).
 pub type ElectionMethodOrigin = super::governance::MajorOrigin;
 
-/// Who names regional partners (ch.4 §4): the foundation or the committee.
-pub type RegionalPartnerOrigin = super::governance::FoundationOrCommittee;
+/// Who names regional partners (ch.4 §4): the committee's majority, or the foundation before
+/// the first committee (the flag decides exact ties in the billing-peer elections, so the
+/// foundation alone keeps it no longer than it governs).
+pub type RegionalPartnerOrigin = super::governance::GovernanceOrigin;
 
 /// The billing-peer candidates of the peer registry: an eligible one is active (neither
 /// suspended nor leaving) with its whole candidate deposit on hold.

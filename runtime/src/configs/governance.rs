@@ -26,9 +26,8 @@ pub const MAJORITY: u32 = 5;
 pub const TWO_THIRDS: u32 = 7;
 
 /// A motion of the committee passed by at least `MIN` ayes that are more than `NUM / DEN` of
-/// its members. The floor is absolute: a committee elected short (one voter seats a committee
-/// of one) cannot pass a motion alone; while it has fewer than `MAJORITY` members the
-/// foundation governs ([`FoundationWhileNoCommittee`]).
+/// its members. The floor is absolute: an election seats at least [`TWO_THIRDS`] members or
+/// nobody (`MinMembers`), and a motion's ayes are counted against the whitepaper's numbers.
 pub struct EnsureCommittee<const MIN: u32, const NUM: u32, const DEN: u32>;
 impl<const MIN: u32, const NUM: u32, const DEN: u32> EnsureOrigin<RuntimeOrigin>
 	for EnsureCommittee<MIN, NUM, DEN>
@@ -58,15 +57,15 @@ pub type CommitteeMajority = EnsureCommittee<MAJORITY, 1, 2>;
 /// A major issue's motion: more than two thirds, at least 7 of 9 (ch.4 §3).
 pub type CommitteeTwoThirds = EnsureCommittee<TWO_THIRDS, 2, 3>;
 
-/// The foundation, while no committee that can pass a motion exists (before the first
-/// election, or with fewer than [`MAJORITY`] members elected): "initially managed by the
-/// Foundation, subsequently by the Governance Committee after its election" (ch.4).
+/// The foundation, until the first committee is seated: "initially managed by the
+/// Foundation, subsequently by the Governance Committee after its election" (ch.4). An
+/// election seats at least seven members or keeps the committee (`MinMembers`), so once seated
+/// a committee never leaves the foundation a way back.
 pub struct FoundationWhileNoCommittee;
 impl EnsureOrigin<RuntimeOrigin> for FoundationWhileNoCommittee {
 	type Success = AccountId;
 	fn try_origin(o: RuntimeOrigin) -> Result<AccountId, RuntimeOrigin> {
-		let members = pallet_committee::Members::<Runtime>::decode_len().unwrap_or(0) as u32;
-		if members >= MAJORITY {
+		if pallet_committee::Members::<Runtime>::decode_len().unwrap_or(0) > 0 {
 			return Err(o);
 		}
 		pallet_committee::EnsureFoundation::<Runtime>::try_origin(o)
@@ -78,9 +77,9 @@ impl EnsureOrigin<RuntimeOrigin> for FoundationWhileNoCommittee {
 }
 
 /// General governance, rewards and punishments (penalties, pardons, fines, prices and pricing
-/// inputs, Proof-of-Traffic parameters, admissions): the committee's majority, or the
-/// foundation while there is no committee; root (the sudo key of `dev` and `local`, or a major
-/// motion's enactment).
+/// inputs, Proof-of-Traffic parameters, admissions, regional partners): the committee's
+/// majority, or the foundation before the first committee; root (the sudo key of `dev` and
+/// `local`, or a major motion's enactment).
 pub type GovernanceOrigin = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	EitherOfDiverse<CommitteeMajority, FoundationWhileNoCommittee>,
@@ -96,9 +95,6 @@ pub type MajorOrigin = EitherOfDiverse<
 /// The foundation's own powers (its pools, its six nominations): its account; root.
 pub type FoundationOrigin =
 	EitherOfDiverse<EnsureRoot<AccountId>, pallet_committee::EnsureFoundation<Runtime>>;
-
-/// The foundation or the committee (regional partners, ch.4 §4).
-pub type FoundationOrCommittee = EitherOfDiverse<FoundationOrigin, CommitteeMajority>;
 
 parameter_types! {
 	/// A motion not decided in a week expires.
@@ -125,10 +121,24 @@ impl pallet_collective::Config<CommitteeCollective> for Runtime {
 	/// and outgoing members' votes go with them.
 	type SetMembersOrigin = EnsureNever<()>;
 	type MaxProposalWeight = MaxProposalWeight;
-	type DisapproveOrigin = EnsureNever<()>;
-	type KillOrigin = EnsureNever<()>;
+	/// A majority clears motions (a member filling the 32 places, say).
+	type DisapproveOrigin = CommitteeMajority;
+	type KillOrigin = CommitteeMajority;
 	/// Only members propose: no deposit.
 	type Consideration = ();
+}
+
+/// The collective's members, changed to the elected: the outgoing are those the collective
+/// holds (not the election's own record), so that no member the collective knows keeps its
+/// votes on open motions (review).
+pub struct CollectiveMembers;
+impl frame_support::traits::ChangeMembers<AccountId> for CollectiveMembers {
+	fn change_members_sorted(_: &[AccountId], _: &[AccountId], new: &[AccountId]) {
+		let old = pallet_collective::Members::<Runtime, CommitteeCollective>::get();
+		<crate::Committee as frame_support::traits::ChangeMembers<AccountId>>::set_members_sorted(
+			new, &old,
+		);
+	}
 }
 
 /// The accounts of the billing peers in Gosig's set (their keys' owners in the registry).
@@ -162,8 +172,10 @@ impl pallet_committee::Config for Runtime {
 	type FirstElectionWithin = ConstU32<{ 183 * DAYS }>;
 	type MajorOrigin = MajorOrigin;
 	type RuntimeCall = RuntimeCall;
-	type Members = crate::Committee;
+	type Members = CollectiveMembers;
 	type MaxMembers = ConstU32<9>;
+	/// A committee smaller than a major issue's seven ayes could never decide one.
+	type MinMembers = ConstU32<TWO_THIRDS>;
 	type BillingNominations = ConstU32<21>;
 	type FoundationNominations = ConstU32<6>;
 	type DAppNominations = ConstU32<10>;

@@ -81,7 +81,7 @@ impl pallet_traffic::Config for Runtime {
 	type Prices = super::pricing::NominalTrafficPrice;
 	type BillingPeers = GosigBillingPeers;
 	type AuditRandomness = GosigRandomness;
-	/// Root until the governance committee exists.
+	/// The committee's majority (the foundation before the first committee).
 	type GovernanceOrigin = super::governance::GovernanceOrigin;
 	type BlocksPerPeriod = BlocksPerPeriod;
 	/// One minute to report the previous period.

@@ -43,11 +43,13 @@ fn the_most_voted_take_the_seats_and_the_ballots_are_released() {
 	});
 }
 
-/// Quotas left unfilled leave places empty; an election whose candidates got no votes keeps
-/// the committee; the next election runs a term later with the same rules, and a new
-/// committee replaces the old one in the collective.
+/// Quotas left unfilled leave places empty; an election that votes for fewer than
+/// `MinMembers` candidates (two in the mock, seven on production: a smaller committee could
+/// never decide a major issue) keeps the committee — before the first, nobody is seated; the
+/// next election runs a term later, and a new committee replaces the old one in the
+/// collective.
 #[test]
-fn unfilled_quotas_and_an_election_without_votes() {
+fn unfilled_quotas_and_elections_that_seat_too_few() {
 	test(|| {
 		// Only one billing peer, no DApps with traffic, no sign-ups.
 		BillingPeerSet::set(vec![101]);
@@ -58,24 +60,33 @@ fn unfilled_quotas_and_an_election_without_votes() {
 		assert_eq!(candidates(), vec![1]);
 		assert_ok!(vote(10, &[(1, 100)]));
 		run_to(votes_counted());
-		assert_eq!(CollectiveMembers::get(), vec![1], "one candidate, one seat");
-		// The second election: two candidates, no votes: the committee of one serves on.
+		assert!(events().contains(&Event::CommitteeKept { round: 1 }));
+		assert!(Members::<Test>::get().is_empty(), "one voted candidate seats nobody");
+		// The second election: two candidates voted for, two seats of three.
 		run_to(FIRST + TERM);
 		assert_eq!(Round::<Test>::get(), 2);
 		assert_ok!(Committee::nominate(RuntimeOrigin::signed(101), 2));
 		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 3));
 		run_to(nominations_close());
+		assert_ok!(vote(11, &[(2, 100), (3, 50)]));
 		run_to(votes_counted());
-		assert!(events().contains(&Event::CommitteeKept { round: 2 }));
-		assert_eq!(CollectiveMembers::get(), vec![1]);
-		// The third: 3 elected, 1 out.
+		assert_eq!(CollectiveMembers::get(), vec![2, 3]);
+		// The third: no votes; the committee serves on.
 		run_to(FIRST + 2 * TERM);
-		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 3));
+		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 4));
 		run_to(nominations_close());
-		assert_ok!(vote(11, &[(3, 100)]));
 		run_to(votes_counted());
-		assert_eq!(CollectiveMembers::get(), vec![3]);
-		assert_eq!(Members::<Test>::get().into_inner(), vec![3]);
+		assert!(events().contains(&Event::CommitteeKept { round: 3 }));
+		assert_eq!(Members::<Test>::get().into_inner(), vec![2, 3]);
+		// The fourth: 4 and 5 replace them.
+		run_to(FIRST + 3 * TERM);
+		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 4));
+		assert_ok!(Committee::nominate_as_foundation(RuntimeOrigin::root(), 5));
+		run_to(nominations_close());
+		assert_ok!(vote(12, &[(4, 100), (5, 100)]));
+		run_to(votes_counted());
+		assert_eq!(CollectiveMembers::get(), vec![4, 5]);
+		assert_eq!(Members::<Test>::get().into_inner(), vec![4, 5]);
 	});
 }
 
