@@ -44,8 +44,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn nominate() -> Weight {
 		//  Measured:  `4475`
 		//  Estimated: `4888`
-		// Minimum execution time: 15_337_000 picoseconds.
-		Weight::from_parts(18_264_000, 4888)
+		// Minimum execution time: 15_671_000 picoseconds.
+		Weight::from_parts(18_159_000, 4888)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -56,8 +56,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn nominate_as_foundation() -> Weight {
 		//  Measured:  `2096`
 		//  Estimated: `4888`
-		// Minimum execution time: 11_894_000 picoseconds.
-		Weight::from_parts(13_500_000, 4888)
+		// Minimum execution time: 11_781_000 picoseconds.
+		Weight::from_parts(13_193_000, 4888)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn sign_up() -> Weight {
 		//  Measured:  `304`
 		//  Estimated: `5079`
-		// Minimum execution time: 59_419_000 picoseconds.
-		Weight::from_parts(64_786_000, 5079)
+		// Minimum execution time: 58_381_000 picoseconds.
+		Weight::from_parts(64_234_000, 5079)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -101,9 +101,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn support(v: u32, ) -> Weight {
 		//  Measured:  `8303 + v * (72 ±0)`
 		//  Estimated: `41870 + v * (2555 ±0)`
-		// Minimum execution time: 227_588_000 picoseconds.
-		Weight::from_parts(234_030_866, 41870)
-			.saturating_add(Weight::from_parts(7_874_499, 0).saturating_mul(v.into()))
+		// Minimum execution time: 225_293_000 picoseconds.
+		Weight::from_parts(234_399_830, 41870)
+			.saturating_add(Weight::from_parts(8_250_140, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
@@ -126,8 +126,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vote(_v: u32, ) -> Weight {
 		//  Measured:  `4642`
 		//  Estimated: `5079`
-		// Minimum execution time: 25_693_000 picoseconds.
-		Weight::from_parts(65_479_477, 5079)
+		// Minimum execution time: 25_219_000 picoseconds.
+		Weight::from_parts(63_083_787, 5079)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -148,8 +148,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw() -> Weight {
 		//  Measured:  `8153`
 		//  Estimated: `41870`
-		// Minimum execution time: 194_780_000 picoseconds.
-		Weight::from_parts(224_114_000, 41870)
+		// Minimum execution time: 193_655_000 picoseconds.
+		Weight::from_parts(217_359_000, 41870)
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
@@ -170,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn start_election() -> Weight {
 		//  Measured:  `541`
 		//  Estimated: `3545`
-		// Minimum execution time: 17_982_000 picoseconds.
-		Weight::from_parts(21_181_000, 3545)
+		// Minimum execution time: 17_877_000 picoseconds.
+		Weight::from_parts(20_580_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -188,8 +188,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_nominations() -> Weight {
 		//  Measured:  `6594`
 		//  Estimated: `4888`
-		// Minimum execution time: 28_058_000 picoseconds.
-		Weight::from_parts(34_109_000, 4888)
+		// Minimum execution time: 27_890_000 picoseconds.
+		Weight::from_parts(32_972_000, 4888)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -203,12 +203,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `CommitteeElection::Candidates` (`max_values`: Some(1), `max_size`: Some(3403), added: 3898, mode: `MaxEncodedLen`)
 	/// Storage: `CommitteeElection::Members` (r:1 w:1)
 	/// Proof: `CommitteeElection::Members` (`max_values`: Some(1), `max_size`: Some(289), added: 784, mode: `MaxEncodedLen`)
+	/// Storage: `Committee::Members` (r:1 w:1)
+	/// Proof: `Committee::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Committee::Proposals` (r:1 w:0)
 	/// Proof: `Committee::Proposals` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `CommitteeElection::StartedAt` (r:1 w:0)
 	/// Proof: `CommitteeElection::StartedAt` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Committee::Members` (r:0 w:1)
-	/// Proof: `Committee::Members` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Committee::Prime` (r:0 w:1)
 	/// Proof: `Committee::Prime` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `CommitteeElection::SignUpCount` (r:0 w:1)
@@ -220,9 +220,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn complete() -> Weight {
 		//  Measured:  `3929`
 		//  Estimated: `5414`
-		// Minimum execution time: 20_041_000 picoseconds.
-		Weight::from_parts(23_096_000, 5414)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 21_656_000 picoseconds.
+		Weight::from_parts(24_760_000, 5414)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `CommitteeElection::NextToRelease` (r:1 w:0)
@@ -245,9 +245,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn release_ballots(b: u32, ) -> Weight {
 		//  Measured:  `309 + b * (325 ±0)`
 		//  Estimated: `5079 + b * (4089 ±0)`
-		// Minimum execution time: 14_468_000 picoseconds.
-		Weight::from_parts(15_119_000, 5079)
-			.saturating_add(Weight::from_parts(42_090_780, 0).saturating_mul(b.into()))
+		// Minimum execution time: 13_637_000 picoseconds.
+		Weight::from_parts(7_875_415, 5079)
+			.saturating_add(Weight::from_parts(40_444_026, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -257,31 +257,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn enact() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_950_000 picoseconds.
-		Weight::from_parts(6_266_000, 0)
+		// Minimum execution time: 5_203_000 picoseconds.
+		Weight::from_parts(6_134_000, 0)
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn nominate() -> Weight {
-		Weight::from_parts(18_264_000, 4888)
+		Weight::from_parts(18_159_000, 4888)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn nominate_as_foundation() -> Weight {
-		Weight::from_parts(13_500_000, 4888)
+		Weight::from_parts(13_193_000, 4888)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn sign_up() -> Weight {
-		Weight::from_parts(64_786_000, 5079)
+		Weight::from_parts(64_234_000, 5079)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn support(v: u32, ) -> Weight {
-		Weight::from_parts(234_030_866, 41870)
-			.saturating_add(Weight::from_parts(7_874_499, 0).saturating_mul(v.into()))
+		Weight::from_parts(234_399_830, 41870)
+			.saturating_add(Weight::from_parts(8_250_140, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
@@ -289,33 +289,33 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(v.into()))
 	}
 	fn vote(_v: u32, ) -> Weight {
-		Weight::from_parts(65_479_477, 5079)
+		Weight::from_parts(63_083_787, 5079)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(224_114_000, 41870)
+		Weight::from_parts(217_359_000, 41870)
 			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
 	}
 	fn start_election() -> Weight {
-		Weight::from_parts(21_181_000, 3545)
+		Weight::from_parts(20_580_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_nominations() -> Weight {
-		Weight::from_parts(34_109_000, 4888)
+		Weight::from_parts(32_972_000, 4888)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn complete() -> Weight {
-		Weight::from_parts(23_096_000, 5414)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(24_760_000, 5414)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn release_ballots(b: u32, ) -> Weight {
-		Weight::from_parts(15_119_000, 5079)
-			.saturating_add(Weight::from_parts(42_090_780, 0).saturating_mul(b.into()))
+		Weight::from_parts(7_875_415, 5079)
+			.saturating_add(Weight::from_parts(40_444_026, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -323,6 +323,6 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4089).saturating_mul(b.into()))
 	}
 	fn enact() -> Weight {
-		Weight::from_parts(6_266_000, 0)
+		Weight::from_parts(6_134_000, 0)
 	}
 }
