@@ -1,5 +1,6 @@
 //! Genesis presets: `development` (one billing peer, Alice) and `local_testnet` (four billing
-//! peers, Alice to Dave).
+//! peers, Alice to Dave), both with a sudo key; and `production`, a template of a production
+//! chain's rules without one.
 //!
 //! Both mint the whitepaper's 10 billion SPB allocation (ch.3 §2 i) through `pallet_token`: 45 %
 //! to the mining pool and 20 % to the deposit and market pool (pallet accounts), and the buckets
@@ -129,11 +130,60 @@ pub fn local_testnet_genesis() -> Value {
 	)
 }
 
+/// The production preset's name: `chain-spec-builder create --named-preset production` builds a
+/// chain spec from it.
+pub const PRODUCTION_PRESET: &str = "production";
+
+/// The first committee election of a production chain: 180 days after launch, within the
+/// whitepaper's six months (ch.4 §3).
+pub const PRODUCTION_FIRST_ELECTION: crate::BlockNumber = 180 * crate::DAYS;
+
+/// A production chain, **as a template**: what it fixes are the production rules — no sudo key
+/// (the foundation governs until the first committee, then the committee: `docs/governance.md`),
+/// the committee's twelve-month terms with the first election within six months, a day's era,
+/// a month's pricing cycle, the genesis's four billing peers proving themselves like any. Its
+/// keys and accounts — billing peers, the foundation, the allocation's beneficiaries — are the
+/// development keys and must be replaced with the launch's before a chain is started from it.
+pub fn production_genesis() -> Value {
+	let token = dev_allocation();
+	let billing_peers = vec![
+		Sr25519Keyring::Alice,
+		Sr25519Keyring::Bob,
+		Sr25519Keyring::Charlie,
+		Sr25519Keyring::Dave,
+	];
+	let candidates: Vec<(AccountId, GosigId)> =
+		billing_peers.iter().map(|k| (k.to_account_id(), gosig_id(*k))).collect();
+	let authorities: Vec<GosigId> = billing_peers.into_iter().map(gosig_id).collect();
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		gosig: GosigConfig {
+			authorities,
+			election_target: LOCAL_ELECTION_TARGET,
+			..Default::default()
+		},
+		peers: PeersConfig { billing_candidates: candidates },
+		committee_election: CommitteeElectionConfig {
+			schedule: None,
+			first_election: PRODUCTION_FIRST_ELECTION,
+			foundation: Some(Sr25519Keyring::Ferdie.to_account_id()),
+		},
+		pricing: PricingConfig { prices: launch_prices(), max_step: Perbill::from_percent(10) },
+		token: TokenConfig {
+			team: token.team,
+			cornerstone: token.cornerstone,
+			community: token.community,
+			dapp_fund: token.dapp_fund,
+			contributors: token.contributors,
+		},
+	})
+}
+
 /// The preset named `id`, as JSON.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		PRODUCTION_PRESET => production_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -148,5 +198,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(PRODUCTION_PRESET),
 	]
 }

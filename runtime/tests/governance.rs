@@ -142,3 +142,35 @@ fn an_election_replaces_every_member_the_collective_holds() {
 		assert!(!held.contains(&stray));
 	});
 }
+
+/// A production chain has no sudo key: the foundation governs until the first committee, which
+/// is elected within six months of launch and then every twelve months (ch.4 §3); its
+/// collective starts empty.
+#[test]
+fn the_production_preset_has_no_sudo_and_the_whitepapers_terms() {
+	let preset = genesis_config_presets::production_genesis();
+	assert!(preset.get("sudo").is_none(), "no sudo key: {preset}");
+	genesis_of(preset).execute_with(|| {
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		let first = match pallet_committee::Phase::<Runtime>::get() {
+			Some(pallet_committee::ElectionPhase::Waiting { starts_at }) => starts_at,
+			other => panic!("waiting for the first election: {other:?}"),
+		};
+		assert!(first <= 183 * spacebook_runtime::DAYS, "within six months");
+		let schedule = pallet_committee::ElectionSchedule::<Runtime>::get();
+		assert_eq!(schedule.term, 365 * spacebook_runtime::DAYS);
+		assert!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get().is_empty()
+		);
+		assert!(pallet_committee::Foundation::<Runtime>::get().is_some());
+		assert_eq!(
+			pallet_billing_elections::EraLength::<Runtime>::get(),
+			spacebook_runtime::DAYS,
+			"a day's era"
+		);
+	});
+	let names = genesis_config_presets::preset_names();
+	assert!(names
+		.iter()
+		.any(|n| AsRef::<str>::as_ref(n) == genesis_config_presets::PRODUCTION_PRESET));
+}
