@@ -2,7 +2,12 @@
 # Regenerate pallets' weights.rs from their v2 benchmarks with the standalone frame-omni-bencher
 # (installed on demand; the node does not link frame-benchmarking-cli).
 #
-#   scripts/bench-weights.sh [pallet_name ...]     default: every Spacebook pallet
+#   scripts/bench-weights.sh [pallet_name ...]     default: every Spacebook pallet and
+#                                                  the upstream pallets the runtime measures
+#
+# A Spacebook pallet's weights go to pallets/<name>/src/weights.rs (our template, with its
+# WeightInfo trait); an upstream pallet's (pallet_collective) to runtime/src/weights/<pallet>.rs
+# (the bencher's default template, implementing the upstream trait).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$SPACEBOOK_ROOT"
@@ -36,18 +41,27 @@ echo "[bench] runtime: $WASM"
 
 pallets=("$@")
 if ((${#pallets[@]} == 0)); then
-	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections pallet_committee)
+	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections pallet_committee pallet_collective)
 fi
+# Upstream pallets whose weights the runtime measures itself.
+UPSTREAM=(pallet_collective)
 for pallet in "${pallets[@]}"; do
-	dir="pallets/${pallet#pallet_}"
-	# Crates are named with underscores in the runtime, directories with dashes.
-	[[ -d $dir ]] || dir="pallets/$(tr _ - <<<"${pallet#pallet_}")"
-	[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }
-	echo "[bench] $pallet -> $dir/src/weights.rs"
+	if [[ " ${UPSTREAM[*]} " == *" $pallet "* ]]; then
+		output="runtime/src/weights/$pallet.rs"
+		template=()
+	else
+		dir="pallets/${pallet#pallet_}"
+		# Crates are named with underscores in the runtime, directories with dashes.
+		[[ -d $dir ]] || dir="pallets/$(tr _ - <<<"${pallet#pallet_}")"
+		[[ -d $dir ]] || { echo "[bench] error: no pallet directory $dir for $pallet" >&2; exit 1; }
+		output="$dir/src/weights.rs"
+		template=(--template scripts/frame-weight-template.hbs)
+	fi
+	echo "[bench] $pallet -> $output"
 	frame-omni-bencher v1 benchmark pallet \
 		--runtime "$WASM" \
 		--pallet "$pallet" --extrinsic "*" \
 		--steps 50 --repeat 20 \
-		--template scripts/frame-weight-template.hbs \
-		--output "$dir/src/weights.rs"
+		"${template[@]}" \
+		--output "$output"
 done

@@ -15,6 +15,10 @@ step() { printf '\n=== %s\n' "$*"; }
 step "setup"
 bash scripts/setup.sh
 
+# The runtime's build script also builds the upgrade test's runtime (spec_version + 1) for the
+# end-to-end runtime upgrade (docs/testing.md, "Build reuse").
+export SPACEBOOK_UPGRADE_TEST_WASM=1
+
 step "cargo fmt --check"
 cargo fmt --all --check
 

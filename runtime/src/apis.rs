@@ -15,9 +15,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	opaque::SessionKeys, AccountId, Balance, BillingElections, Block, BlockNumber, Executive,
-	Gosig, InherentDataExt, Nonce, Peers, Pricing, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	System, Token, Traffic, TransactionPayment, VERSION,
+	opaque::SessionKeys, AccountId, Balance, BillingElections, Block, BlockNumber,
+	CommitteeElection, Executive, Gosig, Hash, InherentDataExt, Nonce, Peers, Pricing, Runtime,
+	RuntimeCall, RuntimeGenesisConfig, System, Token, Traffic, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -274,6 +274,24 @@ impl_runtime_apis! {
 
 		fn projected() -> pallet_billing_elections_runtime_api::Projection<AccountId> {
 			BillingElections::projection()
+		}
+	}
+
+	impl pallet_committee_runtime_api::CommitteeApi<Block, AccountId, Hash, BlockNumber> for Runtime {
+		fn committee() -> pallet_committee_runtime_api::CommitteeView<AccountId, BlockNumber> {
+			CommitteeElection::committee_view(crate::configs::governance::motion_thresholds())
+		}
+
+		fn sheet() -> pallet_committee_runtime_api::SheetView<AccountId> {
+			CommitteeElection::sheet_view()
+		}
+
+		fn voter(who: AccountId) -> pallet_committee_runtime_api::VoterView<AccountId> {
+			CommitteeElection::voter_view(&who)
+		}
+
+		fn motions() -> Vec<pallet_committee_runtime_api::MotionView<AccountId, Hash, BlockNumber>> {
+			crate::configs::governance::motions()
 		}
 	}
 

@@ -138,12 +138,34 @@ pub const PRODUCTION_PRESET: &str = "production";
 /// whitepaper's six months (ch.4 §3).
 pub const PRODUCTION_FIRST_ELECTION: crate::BlockNumber = 180 * crate::DAYS;
 
+/// How many of the foundation's signatories must approve its acts on a production chain.
+pub const FOUNDATION_THRESHOLD: u16 = 3;
+
+/// The foundation's signatories on the production template, sorted: five development keys in
+/// place of the launch's (three of them act for the foundation, [`FOUNDATION_THRESHOLD`]).
+pub fn foundation_signatories() -> Vec<AccountId> {
+	use Sr25519Keyring::*;
+	let mut signatories: Vec<AccountId> =
+		[Charlie, Eve, Ferdie, One, Two].into_iter().map(|k| k.to_account_id()).collect();
+	signatories.sort();
+	signatories
+}
+
+/// The foundation's account on the production template: the multisig account of
+/// [`foundation_signatories`] at [`FOUNDATION_THRESHOLD`] (`pallet_multisig`).
+pub fn production_foundation() -> AccountId {
+	pallet_multisig::Pallet::<crate::Runtime>::multi_account_id(
+		&foundation_signatories(),
+		FOUNDATION_THRESHOLD,
+	)
+}
+
 /// A production chain, **as a template**: what it fixes are the production rules — no sudo key
 /// (the foundation governs until the first committee, then the committee: `docs/governance.md`),
 /// the committee's twelve-month terms with the first election within six months, a day's era,
-/// a month's pricing cycle, the genesis's four billing peers proving themselves like any. Its
-/// keys and accounts — billing peers, the foundation, the allocation's beneficiaries — are the
-/// development keys and must be replaced with the launch's before a chain is started from it.
+/// a month's pricing cycle, the genesis's four billing peers proving themselves like any, the
+/// foundation a three-of-five multisig account. Its keys and accounts — billing peers, the
+/// foundation's signatories, the allocation's beneficiaries — are the development keys and must be replaced with the launch's before a chain is started from it.
 pub fn production_genesis() -> Value {
 	let token = dev_allocation();
 	let billing_peers = vec![
@@ -165,7 +187,7 @@ pub fn production_genesis() -> Value {
 		committee_election: CommitteeElectionConfig {
 			schedule: None,
 			first_election: PRODUCTION_FIRST_ELECTION,
-			foundation: Some(Sr25519Keyring::Ferdie.to_account_id()),
+			foundation: Some(production_foundation()),
 		},
 		pricing: PricingConfig { prices: launch_prices(), max_step: Perbill::from_percent(10) },
 		token: TokenConfig {

@@ -19,6 +19,7 @@
 //! | 12 | `BillingElections` | SPB holders elect the billing peers for Gosig |
 //! | 13 | `Committee` | the governance committee's motions (`pallet-collective`) |
 //! | 14 | `CommitteeElection` | the committee's election every term, and the enactment of major motions as root |
+//! | 15 | `Multisig` | accounts several keys control together (the foundation's, on production) |
 //!
 //! `configs/` holds one file per pallet's configuration, `apis.rs` the runtime APIs and
 //! `genesis_config_presets.rs` the `development` and `local_testnet` presets.
@@ -27,6 +28,14 @@
 
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+/// The runtime the end-to-end runtime upgrade installs: this runtime with `spec_version` one
+/// higher (feature `upgrade-test`). `WASM_BINARY_PATH` is `None` unless the build ran with
+/// `SPACEBOOK_UPGRADE_TEST_WASM` set (`scripts/test.sh` sets it; see `build.rs`).
+#[cfg(feature = "std")]
+pub mod upgrade_test {
+	include!(concat!(env!("OUT_DIR"), "/upgrade_test_wasm_binary.rs"));
+}
 
 extern crate alloc;
 
@@ -71,13 +80,29 @@ pub mod opaque {
 	}
 }
 
-/// The runtime version.
+/// The runtime version. Bump the upgrade test's `spec_version` below with it.
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("spacebook"),
 	impl_name: alloc::borrow::Cow::Borrowed("spacebook-node"),
 	authoring_version: 1,
 	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The runtime version of the end-to-end upgrade test's runtime (`upgrade_test`): `spec_version`
+/// one higher than the runtime's.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("spacebook"),
+	impl_name: alloc::borrow::Cow::Borrowed("spacebook-node"),
+	authoring_version: 1,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -223,4 +248,6 @@ mod runtime {
 	pub type Committee = pallet_collective<Instance1>;
 	#[runtime::pallet_index(14)]
 	pub type CommitteeElection = pallet_committee;
+	#[runtime::pallet_index(15)]
+	pub type Multisig = pallet_multisig;
 }

@@ -174,3 +174,130 @@ fn the_production_preset_has_no_sudo_and_the_whitepapers_terms() {
 		.iter()
 		.any(|n| AsRef::<str>::as_ref(n) == genesis_config_presets::PRODUCTION_PRESET));
 }
+
+/// The runtime API shows the open motions with their calls and tallies, and the ayes a general
+/// and a major motion need with nine members seated (5 and 7).
+#[test]
+fn the_runtime_api_shows_open_motions_and_their_tallies() {
+	use pallet_committee_runtime_api::runtime_decl_for_committee_api::CommitteeApiV1;
+	use spacebook_runtime::{Block, BlockNumber, Hash};
+	let committee = <Runtime as CommitteeApiV1<Block, AccountId, Hash, BlockNumber>>::committee;
+	let motions = <Runtime as CommitteeApiV1<Block, AccountId, Hash, BlockNumber>>::motions;
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		frame_system::Pallet::<Runtime>::set_block_number(1);
+		assert_eq!(committee().thresholds, (5, 7), "the floors without members");
+		let members = seat_nine();
+		let view = committee();
+		assert_eq!(view.thresholds, (5, 7));
+		assert_eq!(view.members, members);
+		let remark: RuntimeCall = frame_system::Call::remark { remark: vec![1; 10] }.into();
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&remark);
+		let length = remark.encoded_size() as u32;
+		Committee::propose(RuntimeOrigin::signed(members[0].clone()), 7, Box::new(remark), length)
+			.unwrap();
+		Committee::vote(RuntimeOrigin::signed(members[1].clone()), hash, 0, true).unwrap();
+		Committee::vote(RuntimeOrigin::signed(members[2].clone()), hash, 0, false).unwrap();
+		let motions = motions();
+		assert_eq!(motions.len(), 1);
+		let motion = &motions[0];
+		assert_eq!(motion.hash, hash);
+		assert_eq!(motion.index, 0);
+		assert_eq!(motion.call, (b"System".to_vec(), b"remark".to_vec()));
+		assert_eq!(motion.length, length);
+		assert_eq!(motion.threshold, 7);
+		assert_eq!(motion.ayes, vec![members[1].clone()], "a proposer votes as any member");
+		assert_eq!(motion.nays, vec![members[2].clone()]);
+		assert_eq!(motion.end, 1 + spacebook_runtime::configs::governance::MotionDuration::get());
+	});
+}
+
+/// A runtime upgrade is authorized by a two-thirds motion by the code's hash
+/// (`System::authorize_upgrade`, enacted as root) and then applied by anyone who submits that
+/// code (`apply_authorized_upgrade`): the motion stays small (a `set_code` motion would carry the
+/// 3.5 MB runtime in the collective's storage and in every member's view of it) and binds the
+/// members' decision to the exact code they reviewed. 6 of 9 authorize nothing.
+#[test]
+fn seven_of_nine_authorize_an_upgrade_by_its_hash_and_six_do_not() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		frame_system::Pallet::<Runtime>::set_block_number(1);
+		let members = seat_nine();
+		let code_hash = sp_core::H256::repeat_byte(7);
+		let authorize: RuntimeCall = frame_system::Call::authorize_upgrade { code_hash }.into();
+		let enact: RuntimeCall = pallet_committee::Call::enact { call: Box::new(authorize) }.into();
+		assert!(enact.encoded_size() < 100, "the motion names the code by its hash");
+		assert_eq!(
+			pass_with(&members, enact.clone(), 6),
+			Err(sp_runtime::DispatchError::BadOrigin)
+		);
+		let authorized = || {
+			frame_system::Pallet::<Runtime>::events().into_iter().any(|r| {
+				r.event
+					== RuntimeEvent::System(frame_system::Event::UpgradeAuthorized {
+						code_hash,
+						check_version: true,
+					})
+			})
+		};
+		assert!(!authorized());
+		assert_eq!(pass_with(&members, enact, 7), Ok(()));
+		assert!(authorized());
+	});
+}
+
+/// On the production template the foundation is a three-of-five multisig account: two
+/// signatories' approvals do not act for it, the third's does (here, one of its six
+/// nominations); no signatory alone is the foundation.
+#[test]
+fn the_foundation_acts_with_three_of_its_five_signatories() {
+	use frame_support::traits::fungible::Mutate;
+	use spacebook_runtime::{Balances, Multisig, SPB};
+	genesis_of(genesis_config_presets::production_genesis()).execute_with(|| {
+		frame_system::Pallet::<Runtime>::set_block_number(1);
+		let signatories = genesis_config_presets::foundation_signatories();
+		let foundation = genesis_config_presets::production_foundation();
+		assert_eq!(pallet_committee::Foundation::<Runtime>::get(), Some(foundation.clone()));
+		assert!(!signatories.contains(&foundation));
+		for who in &signatories {
+			Balances::mint_into(who, 1_000 * SPB).unwrap();
+		}
+		pallet_committee::Phase::<Runtime>::put(pallet_committee::ElectionPhase::Nominating {
+			ends_at: 100,
+		});
+		let candidate = account("//Candidate");
+		let nominate: RuntimeCall =
+			pallet_committee::Call::nominate_as_foundation { candidate: candidate.clone() }.into();
+		assert!(spacebook_runtime::CommitteeElection::nominate_as_foundation(
+			RuntimeOrigin::signed(signatories[0].clone()),
+			candidate.clone()
+		)
+		.is_err());
+		let others = |i: usize| -> Vec<AccountId> {
+			signatories
+				.iter()
+				.enumerate()
+				.filter(|(j, _)| *j != i)
+				.map(|(_, a)| a.clone())
+				.collect()
+		};
+		let weight = nominate.get_dispatch_info().call_weight;
+		let approve = |i: usize, when| {
+			Multisig::as_multi(
+				RuntimeOrigin::signed(signatories[i].clone()),
+				genesis_config_presets::FOUNDATION_THRESHOLD,
+				others(i),
+				when,
+				Box::new(nominate.clone()),
+				weight,
+			)
+		};
+		approve(0, None).expect("the first approval opens the operation");
+		let when = pallet_multisig::Pallet::<Runtime>::timepoint();
+		approve(3, Some(when)).expect("the second approves");
+		assert!(pallet_committee::Candidates::<Runtime>::get().is_empty(), "two of five");
+		approve(4, Some(when)).expect("the third approves and dispatches");
+		let candidates = pallet_committee::Candidates::<Runtime>::get();
+		assert_eq!(candidates.len(), 1);
+		assert_eq!(candidates[0].who, candidate);
+		assert_eq!(candidates[0].nominator, pallet_committee::Nominator::Foundation);
+	});
+}

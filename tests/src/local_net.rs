@@ -65,22 +65,23 @@ pub struct LocalNet {
 }
 
 impl LocalNet {
-	/// Start the four billing peers of the `local` chain with rounds of `round_ms` and eras of
-	/// `era_blocks`; `extra[i]` goes to node `i`'s command line. Eve's node (index
+	/// Start the four billing peers of the `local` chain with rounds of `round_ms` and
+	/// `genesis`'s pallets' fields merged into the preset's ([`crate::chain_spec_with`]);
+	/// `extra[i]` goes to node `i`'s command line. Eve's node (index
 	/// [`CANDIDATE`]) is not started.
-	pub fn start(name: &str, round_ms: u64, era_blocks: u32, extra: Vec<Vec<String>>) -> Self {
+	pub fn start(
+		name: &str,
+		round_ms: u64,
+		genesis: serde_json::Value,
+		extra: Vec<Vec<String>>,
+	) -> Self {
 		let n = NODES.len();
 		let mut extra = extra;
 		extra.resize(n, Vec::new());
 		let dirs = (0..n).map(|i| TempDir::new(&format!("{name}-{}", NODES[i]))).collect();
 		let ports = (0..n).map(|_| crate::free_port()).collect();
 		let spec_dir = TempDir::new(&format!("{name}-spec"));
-		let spec = crate::chain_spec_with(
-			"local",
-			round_ms,
-			&serde_json::json!({ "billingElections": { "eraLength": era_blocks } }),
-			spec_dir.path(),
-		);
+		let spec = crate::chain_spec_with("local", round_ms, &genesis, spec_dir.path());
 		let mut net = Self {
 			dirs,
 			_spec_dir: spec_dir,

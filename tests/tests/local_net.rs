@@ -7,7 +7,10 @@
 //! stands as a candidate proving her Gosig key; votes move her into the set at the next era (40
 //! blocks in this spec) and Dave out, and the new set finalizes with her vote; Charlie
 //! equivocates, is reported on chain, evicted and replaced by the first backup (Dave) at once,
-//! and the chain keeps finalizing.
+//! and the chain keeps finalizing. Then the governance committee (issue 17), with the CLI: the
+//! billing peers and the foundation nominate ten candidates, Ferdie's votes seat nine; five of
+//! them set the nominal prices by a motion; seven authorize a runtime upgrade (the runtime with
+//! `spec_version` one higher) by its hash, Ferdie applies it, and the chain keeps finalizing.
 //!
 //! The phases share one network because none leaves it changed for the next until the elections:
 //! every phase before them starts and ends with all four peers running, honest and finalizing.
@@ -15,10 +18,12 @@
 
 use serde_json::json;
 use sp_core::{crypto::Pair as _, sr25519};
+use spacebook_committee_primitives::{CommitteeView, ElectionPhase, Nominator, SheetView};
 use spacebook_e2e::{
 	local_net::{LocalNet, CANDIDATE},
 	*,
 };
+use spacebook_runtime::AccountId;
 use std::time::Duration;
 
 /// The round of this network's chain spec.
@@ -80,7 +85,7 @@ fn assert_finality_halts(net: &LocalNet, why: &str) -> u32 {
 #[test]
 fn billing_peers_keep_finality_safe_through_crashes_partitions_elections_and_an_equivocation() {
 	phase("start: four billing peers finalize");
-	let mut net = LocalNet::start("gosig", SHORT_ROUND_MS, ERA, vec![]);
+	let mut net = LocalNet::start("gosig", SHORT_ROUND_MS, genesis(), vec![]);
 	net.wait_all_finalized(3, rounds(60));
 	net.assert_finalized_chains_agree();
 
@@ -216,9 +221,283 @@ fn billing_peers_keep_finality_safe_through_crashes_partitions_elections_and_an_
 	let now = net.max_finalized();
 	net.wait_all_finalized(now + 3, rounds(60));
 	net.assert_finalized_chains_agree();
+
+	phase("committee: the billing peers and the foundation nominate ten candidates (CLI)");
+	let node = net.node(0);
+	// An election with time for the nominations: at least 25 of its 40 blocks left.
+	node.wait_for("the committee's nominations", rounds(4 * COMMITTEE_TERM), |n| {
+		let best = n.best_number();
+		matches!(committee(n)?.phase, Some(ElectionPhase::Nominating { ends_at }) if ends_at >= best + 25)
+			.then_some(())
+	});
+	// The billing peers of the set when the election started nominate one each (the last four
+	// candidates), the foundation (Alice) six (the first six).
+	let sheet = committee_sheet(node).expect("the ballot sheet");
+	let billing: Vec<&'static str> = sheet
+		.nominators_left
+		.0
+		.iter()
+		.map(|n| match n {
+			Nominator::BillingPeer(who) => suri_of(who),
+			other => panic!("only billing peers nominate on this chain: {other:?}"),
+		})
+		.collect();
+	assert_eq!(billing.len(), 4, "the four billing peers nominate: {billing:?}");
+	assert_eq!(sheet.nominators_left.1, 6, "the foundation's six");
+	let alice = sr25519::Pair::from_string("//Alice", None).unwrap();
+	let mut batch: Vec<spacebook_runtime::RuntimeCall> = CANDIDATES[..6]
+		.iter()
+		.map(|c| pallet_committee::Call::nominate_as_foundation { candidate: account(c) }.into())
+		.collect();
+	// The four `//Member` candidates need fees for their votes on motions, and Bob, Charlie and
+	// Dave (whose genesis SPB vest) for their nominations and votes.
+	let fees = ["//Bob", "//Charlie", "//Dave", "//Member1", "//Member2", "//Member3", "//Member4"];
+	batch.extend(fees.into_iter().map(|c| {
+		spacebook_runtime::BalancesCall::transfer_keep_alive {
+			dest: account(c).into(),
+			value: 100_000 * spacebook_runtime::SPB,
+		}
+		.into()
+	}));
+	let mut others = Vec::new();
+	for (peer, candidate) in billing.iter().zip(&CANDIDATES[6..]) {
+		if *peer == "//Alice" {
+			batch.push(pallet_committee::Call::nominate { candidate: account(candidate) }.into());
+		} else {
+			others.push((*peer, vec!["committee", "nominate", *candidate]));
+		}
+	}
+	let batch = pallet_utility::Call::batch_all { calls: batch }.into();
+	submit(node, &alice, batch);
+	node.wait_for("the foundation's six nominations", rounds(30), |n| {
+		(committee_sheet(n)?.candidates.len() >= 6).then_some(())
+	});
+	let others: Vec<(&'static str, Vec<String>)> = others
+		.into_iter()
+		.map(|(peer, args)| {
+			let args = args
+				.into_iter()
+				.map(|a| if a.starts_with("//") { address(a) } else { a.to_owned() })
+				.collect();
+			(peer, args)
+		})
+		.collect();
+	run_at_once(&url, &others);
+	node.wait_for("ten candidates on the ballot", rounds(30), |n| {
+		(committee_sheet(n)?.candidates.len() == 10).then_some(())
+	});
+	let shown = as_ferdie.run_text(&["committee", "candidates"]);
+	assert!(shown.contains("10 candidates"), "{shown}");
+	assert!(shown.contains("nominated by the foundation"), "{shown}");
+	assert!(shown.contains(&format!("nominated by billing peer {}", address("//Bob"))), "{shown}");
+
+	phase("committee: Ferdie votes for nine of them; they are seated, and the collective");
+	node.wait_for("the public vote", rounds(60), |n| {
+		matches!(committee(n)?.phase, Some(ElectionPhase::Voting { .. })).then_some(())
+	});
+	let votes: Vec<String> =
+		CANDIDATES[..9].iter().map(|c| format!("{}=1000", address(c))).collect();
+	let mut args = vec!["committee", "vote"];
+	args.extend(votes.iter().map(String::as_str));
+	as_ferdie.run_text(&args);
+	let ballot = as_ferdie.run_text(&["committee", "ballot"]);
+	assert!(ballot.contains("held:            9000 SPB"), "Ferdie's vote is held: {ballot}");
+	let shown = as_ferdie.run_text(&["committee", "candidates"]);
+	assert!(shown.contains("rank 9,") && shown.contains("no votes"), "{shown}");
+	let view = node.wait_for("the committee seated", rounds(2 * COMMITTEE_TERM), |n| {
+		committee(n).filter(|v| !v.members.is_empty())
+	});
+	let mut seated: Vec<AccountId> = CANDIDATES[..9].iter().map(|c| account(c)).collect();
+	seated.sort();
+	assert_eq!(view.members, seated, "the nine voted for");
+	assert_eq!(view.thresholds, (5, 7));
+	let shown = as_ferdie.run_text(&["committee"]);
+	assert!(shown.contains("committee (9 of 9 seats)"), "{shown}");
+	node.wait_for("Ferdie's vote released", rounds(30), |_| {
+		as_ferdie
+			.run_text(&["committee", "ballot"])
+			.contains("held:            0 SPB")
+			.then_some(())
+	});
+
+	phase("committee: five of nine set the nominal prices (a general motion, CLI)");
+	let as_alice = Cli::new(url.as_str(), "//Alice");
+	let prices = pricing(node).expect("the prices").current;
+	let doubled = prices.traffic_gib * 2;
+	let list = format!(
+		"{{ instance: {}, traffic_gib: {doubled}, storage_gb_month: {} }}",
+		prices.instance, prices.storage_gb_month
+	);
+	let shown = as_alice.run_text(&["committee", "propose", "Pricing", "set_prices", &list]);
+	let motion = motion_hash(&shown);
+	assert!(shown.contains("carried by 5 ayes"), "{shown}");
+	vote_aye(&url, &CANDIDATES[..5], &motion);
+	let shown = as_alice.run_text(&["committee", "motions"]);
+	assert!(shown.contains("Pricing.set_prices  ayes 5/5 nays 0"), "{shown}");
+	let closed = as_alice.run_text(&["committee", "close", &motion]);
+	assert!(closed.contains("Committee.Executed") && closed.contains("Ok"), "{closed}");
+	let view = pricing(node).expect("the prices");
+	let set = view.next.map(|n| n.prices.traffic_gib).unwrap_or(view.current.traffic_gib);
+	assert_eq!(set, doubled, "the motion set the traffic price");
+
+	phase(
+		"committee: seven of nine authorize a runtime upgrade, Ferdie applies it; finality goes on",
+	);
+	let wasm = spacebook_runtime::upgrade_test::WASM_BINARY_PATH.expect(
+		"the upgrade test's runtime: build with SPACEBOOK_UPGRADE_TEST_WASM=1 (scripts/test.sh does)",
+	);
+	let before = runtime_version(node);
+	let shown = as_alice.run_text(&["committee", "propose-upgrade", wasm]);
+	assert!(shown.contains("carried by 7 ayes"), "{shown}");
+	let motion = motion_hash(&shown);
+	vote_aye(&url, &CANDIDATES[..7], &motion);
+	let closed = as_alice.run_text(&["committee", "close", &motion]);
+	assert!(closed.contains("System.UpgradeAuthorized"), "{closed}");
+	let applied = as_ferdie.run_text(&["committee", "apply-upgrade", wasm]);
+	assert!(applied.contains("runtime upgraded"), "{applied}");
+	let upgraded = node.wait_for("the upgraded runtime finalized", rounds(60), |n| {
+		let version = runtime_version(n);
+		(version > before).then_some(version)
+	});
+	assert_eq!(upgraded, before + 1, "the upgrade's spec_version");
+	let now = net.max_finalized();
+	net.wait_all_finalized(now + 3, rounds(60));
+	net.assert_finalized_chains_agree();
 	for i in [0, 1, 3, CANDIDATE] {
 		net.stop(i);
 	}
+}
+
+/// The committee's terms in this network's chain spec: an election every 120 blocks from block
+/// 30, with 40 blocks of nominations and 30 of public vote (the dev preset's are half-hours).
+const COMMITTEE_TERM: u32 = 120;
+
+/// The network's genesis: eras of [`ERA`] blocks, committee terms of [`COMMITTEE_TERM`].
+fn genesis() -> serde_json::Value {
+	json!({
+		"billingElections": { "eraLength": ERA },
+		"committeeElection": {
+			"schedule": { "term": COMMITTEE_TERM, "nominating": 40, "voting": 30 },
+			"firstElection": 30,
+		},
+	})
+}
+
+/// The committee's candidates: the foundation nominates the first six, the billing peers the
+/// last four; the first nine are voted in (not Charlie, whose equivocation's slash took the SPB
+/// his vesting lock left free).
+const CANDIDATES: [&str; 10] = [
+	"//Alice",
+	"//Bob",
+	"//Dave",
+	"//Eve",
+	"//Ferdie",
+	"//Member1",
+	"//Member2",
+	"//Member3",
+	"//Member4",
+	"//Charlie",
+];
+
+/// The account of a secret URI.
+fn account(suri: &str) -> AccountId {
+	sr25519::Pair::from_string(suri, None).unwrap().public().into()
+}
+
+/// The dev key of a billing peer's account.
+fn suri_of(who: &AccountId) -> &'static str {
+	["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve"]
+		.into_iter()
+		.find(|s| account(s) == *who)
+		.unwrap_or_else(|| panic!("{who} is no dev billing peer"))
+}
+
+/// Call runtime API `function` (no arguments) at the finalized head of `node`.
+fn runtime_api<T: codec::Decode>(node: &Node, function: &str) -> Option<T> {
+	let head = node.rpc.call("chain_getFinalizedHead", json!([])).ok()?;
+	let value = node.rpc.call("state_call", json!([function, "0x", head])).ok()?;
+	codec::Decode::decode(&mut &from_hex(value.as_str()?)[..]).ok()
+}
+
+/// The committee at the finalized head (`CommitteeApi_committee`).
+fn committee(node: &Node) -> Option<CommitteeView<AccountId, u32>> {
+	runtime_api(node, "CommitteeApi_committee")
+}
+
+/// The ballot sheet at the finalized head (`CommitteeApi_sheet`).
+fn committee_sheet(node: &Node) -> Option<SheetView<AccountId>> {
+	runtime_api(node, "CommitteeApi_sheet")
+}
+
+/// The nominal prices at the finalized head (`PricingApi_prices`).
+fn pricing(node: &Node) -> Option<spacebook_pricing_primitives::PricesView> {
+	runtime_api(node, "PricingApi_prices")
+}
+
+/// The `spec_version` of the runtime at the finalized head.
+fn runtime_version(node: &Node) -> u32 {
+	let head = node.rpc.call("chain_getFinalizedHead", json!([])).expect("a finalized head");
+	let version = node.rpc.call("state_getRuntimeVersion", json!([head])).expect("a version");
+	version["specVersion"].as_u64().expect("a spec_version") as u32
+}
+
+/// Submit `call` signed by `from` (at its next nonce) to `node`.
+fn submit(node: &Node, from: &sr25519::Pair, call: spacebook_runtime::RuntimeCall) {
+	use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+	let who: AccountId = from.public().into();
+	let address =
+		who.to_ss58check_with_version(Ss58AddressFormat::custom(spacebook_runtime::SS58_PREFIX));
+	let nonce = node.rpc.call("system_accountNextIndex", json!([address])).expect("a nonce");
+	let genesis = sp_core::H256::from_slice(&from_hex(node.block_hash(0).as_str().unwrap()));
+	let xt = signed_transaction(from, call, nonce.as_u64().expect("a nonce") as u32, genesis);
+	node.rpc
+		.call("author_submitExtrinsic", json!([to_hex(&codec::Encode::encode(&xt))]))
+		.expect("the transaction is accepted");
+}
+
+/// Run the CLI at once as each `(suri, args)`; each must succeed.
+fn run_at_once(url: &str, runs: &[(&'static str, Vec<String>)]) {
+	let children: Vec<_> = runs
+		.iter()
+		.map(|(suri, args)| {
+			let child = Cli::new(url, suri)
+				.command()
+				.args(args)
+				.stdout(std::process::Stdio::piped())
+				.stderr(std::process::Stdio::piped())
+				.spawn()
+				.expect("the CLI runs");
+			(suri, args, child)
+		})
+		.collect();
+	for (suri, args, child) in children {
+		let output = child.wait_with_output().expect("the CLI ends");
+		assert!(
+			output.status.success(),
+			"spacebook {args:?} as {suri} failed: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+	}
+}
+
+/// Members `suris` vote aye on `motion` at once.
+fn vote_aye(url: &str, suris: &[&'static str], motion: &str) {
+	let runs: Vec<_> = suris
+		.iter()
+		.map(|s| (*s, vec!["committee".to_owned(), "aye".to_owned(), motion.to_owned()]))
+		.collect();
+	run_at_once(url, &runs);
+}
+
+/// The motion hash `spacebook committee propose` printed.
+fn motion_hash(shown: &str) -> String {
+	shown
+		.split_whitespace()
+		.skip_while(|w| *w != "motion")
+		.nth(1)
+		.filter(|h| h.starts_with("0x") && h.len() == 66)
+		.unwrap_or_else(|| panic!("a motion's hash in {shown:?}"))
+		.to_owned()
 }
 
 /// The era of this network's chain spec, in blocks.

@@ -107,3 +107,36 @@ pub async fn submit(
 		.map_err(|e| Failure::new(format!("{pallet}.{call} failed: {e}")))?;
 	Ok(format!("{:?}", events.extrinsic_hash()))
 }
+
+/// [`submit`], returning also the extrinsic's events as `Pallet.Event { fields }` lines (what a
+/// motion's `close` did: executed or not, and the call's result).
+pub async fn submit_with_events(
+	api: &Api,
+	from: &Keypair,
+	pallet: &str,
+	call: &str,
+	args: Vec<Value>,
+) -> Result<(String, Vec<String>), Failure> {
+	let tx = dynamic::transaction(pallet, call, args);
+	let at = api.at_current_block().await.map_err(Failure::chain)?;
+	let events = at
+		.transactions()
+		.sign_and_submit_then_watch_default(&tx, from)
+		.await
+		.map_err(Failure::chain)?
+		.wait_for_finalized_success()
+		.await
+		.map_err(|e| Failure::new(format!("{pallet}.{call} failed: {e}")))?;
+	let lines = events
+		.iter()
+		.filter_map(Result::ok)
+		.map(|event| {
+			let fields = event
+				.decode_fields_unchecked_as::<subxt::ext::scale_value::Composite<()>>()
+				.map(|f| format!(" {f}"))
+				.unwrap_or_default();
+			format!("{}.{}{fields}", event.pallet_name(), event.event_name())
+		})
+		.collect();
+	Ok((format!("{:?}", events.extrinsic_hash()), lines))
+}

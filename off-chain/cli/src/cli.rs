@@ -81,6 +81,12 @@ pub enum Command {
 		#[command(subcommand)]
 		command: Option<BillingCommand>,
 	},
+	/// The governance committee: members and term, its election, motions [default: `show`].
+	Committee {
+		/// What to do.
+		#[command(subcommand)]
+		command: Option<CommitteeCommand>,
+	},
 	/// Run a local SOCKS5 proxy tunnelled through a professional peer, until interrupted.
 	Vpn {
 		/// Where the SOCKS5 proxy listens.
@@ -220,5 +226,95 @@ pub enum BillingCommand {
 		/// displaces. An account that votes already withdraws its vote first.
 		#[arg(long)]
 		bond: Option<String>,
+	},
+}
+
+/// Governance committee commands.
+#[derive(Debug, Subcommand)]
+pub enum CommitteeCommand {
+	/// The members, the foundation, the term and its election, the motions' thresholds.
+	Show,
+	/// The election's candidates with their nominators, votes and ranks; the nominations left;
+	/// the pre-election list.
+	Candidates,
+	/// An account's ballots (sign-up, support, vote) and what they hold [default: the --suri
+	/// account].
+	Ballot {
+		/// The account's address.
+		address: Option<String>,
+	},
+	/// Nominate a candidate as the --suri account: a default billing peer, a top DApp, or the
+	/// foundation (`--as-foundation`).
+	Nominate {
+		/// The candidate's address.
+		candidate: String,
+		/// Nominate as the foundation (one of its six).
+		#[arg(long)]
+		as_foundation: bool,
+	},
+	/// Sign the --suri account up for the community pre-election (its deposit goes on hold
+	/// until the election completes).
+	SignUp,
+	/// Support sign-ups in the pre-election as the --suri account, holding the SPB until the
+	/// election completes. Replaces the previous support.
+	Support {
+		/// `SIGN_UP=AMOUNT` pairs: an address and SPB (up to 12 decimals).
+		#[arg(required = true)]
+		support: Vec<String>,
+	},
+	/// Vote for candidates as the --suri account (1 SPB = 1 vote), holding the SPB until the
+	/// election completes. Replaces the previous vote.
+	Vote {
+		/// `CANDIDATE=AMOUNT` pairs: an address and SPB (up to 12 decimals).
+		#[arg(required = true)]
+		votes: Vec<String>,
+	},
+	/// Withdraw the --suri account's support or vote while its phase is open.
+	Withdraw,
+	/// The open motions with their calls and tallies.
+	Motions,
+	/// Bring a motion as a member: `PALLET CALL [ARG]...`, each argument in SCALE-value syntax
+	/// (numbers, "strings", 0x hex, SS58 addresses, { field: value }, Variant(..)).
+	Propose {
+		/// The pallet (e.g. `Pricing`).
+		pallet: String,
+		/// The call (e.g. `set_prices`).
+		call: String,
+		/// Its arguments, in order.
+		args: Vec<String>,
+		/// A major issue (runtime upgrades, the voting mechanism, the billing-peer decision
+		/// method, anything only root may do): the call is enacted as root and needs two thirds
+		/// (7 of 9).
+		#[arg(long)]
+		major: bool,
+		/// The ayes that carry it [default: the threshold the runtime's origin needs].
+		#[arg(long)]
+		threshold: Option<u32>,
+	},
+	/// Bring a major motion authorizing a runtime upgrade to the code in WASM (by its hash);
+	/// once passed and closed, anyone applies it with `apply-upgrade`.
+	ProposeUpgrade {
+		/// The runtime's wasm blob.
+		wasm: PathBuf,
+	},
+	/// Apply an authorized runtime upgrade: submit its code (free once it applies).
+	ApplyUpgrade {
+		/// The runtime's wasm blob.
+		wasm: PathBuf,
+	},
+	/// Vote aye on a motion as a member.
+	Aye {
+		/// The motion's hash.
+		hash: String,
+	},
+	/// Vote nay on a motion as a member.
+	Nay {
+		/// The motion's hash.
+		hash: String,
+	},
+	/// Close a motion that has its ayes (or its nays, or expired): it executes if it passed.
+	Close {
+		/// The motion's hash.
+		hash: String,
 	},
 }

@@ -10,6 +10,11 @@
 //! spacebook vpn --listen 127.0.0.1:1080 [--peer URL]
 //! spacebook pricing [show] | pricing dapp [ADDRESS]
 //! spacebook pricing lease <N> | pricing top-up | pricing end-lease | pricing fund <AMOUNT_SPB>
+//! spacebook billing [show] | billing candidates | billing votes [ADDRESS] | billing vote ...
+//! spacebook committee [show] | committee candidates | committee ballot [ADDRESS]
+//! spacebook committee nominate <CANDIDATE> | sign-up | support ... | vote ... | withdraw
+//! spacebook committee motions | propose [--major] <PALLET> <CALL> [ARG]... | aye | nay | close
+//! spacebook committee propose-upgrade <WASM> | apply-upgrade <WASM>
 //! ```
 //!
 //! Accounts sign with `--suri` (a secret phrase or URI such as `//Alice`; or `--suri-file`).
@@ -20,6 +25,7 @@
 mod billing;
 mod chain;
 mod cli;
+mod committee;
 mod pricing;
 
 use clap::Parser;
@@ -353,6 +359,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		}
 		Command::Pricing { command } => {
 			pricing::run(&cli, command.as_ref().unwrap_or(&cli::PricingCommand::Show)).await?;
+		}
+		Command::Committee { command } => {
+			committee::run(&cli, command.as_ref().unwrap_or(&cli::CommitteeCommand::Show)).await?;
 		}
 		Command::Billing { command } => {
 			billing::run(&cli, command.as_ref().unwrap_or(&cli::BillingCommand::Show)).await?;

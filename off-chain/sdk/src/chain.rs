@@ -6,7 +6,9 @@
 //! own lease, standing, traffic escrow and bills (`PricingApi`, [`ChainRpc::prices`],
 //! [`ChainRpc::dapp_account`]); and the billing-peer elections: the era and set, the candidates,
 //! a voter's votes and locks, the projected next set (`BillingElectionsApi`,
-//! [`ChainRpc::billing_election`] and the three after it).
+//! [`ChainRpc::billing_election`] and the three after it); and the governance committee: its
+//! members and term, the election's candidates, a voter's ballots, the open motions
+//! (`CommitteeApi`, [`ChainRpc::committee`] and the three after it).
 //!
 //! The node's RPC server answers JSON-RPC over plain HTTP on the same port as its WebSocket
 //! (`ws://host:9944` is reached as `http://host:9944`). The registry is read in pages of
@@ -20,6 +22,10 @@ use codec::{Decode, Encode};
 use sp_core::{crypto::AccountId32, H256};
 pub use spacebook_billing_elections_primitives::{
 	CandidateView, ElectionMethod, ElectionView, EraOutcome, Projection, Seat, VoterView,
+};
+pub use spacebook_committee_primitives::{
+	BallotView, CandidateView as CommitteeCandidateView, CommitteeView, ElectionPhase, MotionView,
+	Nominator, Schedule, SheetView, VoterView as CommitteeVoterView,
 };
 pub use spacebook_pricing_primitives::{
 	BillView, CycleRecord, DAppAccount, Lease, PriceList, PricesView, Standing,
@@ -223,5 +229,37 @@ impl ChainRpc {
 	pub async fn billing_projection(&self) -> Result<Projection<AccountId32>, Error> {
 		let at = self.finalized_head().await?;
 		self.runtime_call("BillingElectionsApi_projected", (), at).await
+	}
+
+	/// The governance committee at the finalized head: its members, the term and its
+	/// election, the motions' thresholds.
+	pub async fn committee(&self) -> Result<CommitteeView<AccountId32, u32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("CommitteeApi_committee", (), at).await
+	}
+
+	/// The committee election's candidates with their nominators, votes and ranks, the
+	/// nominations left and the pre-election list, at the finalized head.
+	pub async fn committee_sheet(&self) -> Result<SheetView<AccountId32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("CommitteeApi_sheet", (), at).await
+	}
+
+	/// `who`'s ballots in the committee's elections and its holds, at the finalized head.
+	pub async fn committee_voter(
+		&self,
+		who: &AccountId32,
+	) -> Result<CommitteeVoterView<AccountId32>, Error> {
+		let at = self.finalized_head().await?;
+		self.runtime_call("CommitteeApi_voter", who, at).await
+	}
+
+	/// The committee's open motions and their tallies, at the best block (members vote on
+	/// what was just proposed).
+	pub async fn committee_motions(
+		&self,
+	) -> Result<Vec<MotionView<AccountId32, H256, u32>>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("CommitteeApi_motions", (), at).await
 	}
 }

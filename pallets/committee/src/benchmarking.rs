@@ -26,6 +26,14 @@ fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
 }
 
 /// Move the election to its nominations at the next block.
+/// A full DApp ranking for the next election.
+fn fill_ranking<T: Config>() {
+	for i in 0..T::DAppNominations::get() {
+		let dapp: T::AccountId = account("dapp", i, 0);
+		Pallet::<T>::note_paid_traffic(&dapp, u128::from(i) + 1);
+	}
+}
+
 fn open_nominations<T: Config>() {
 	let now = frame_system::Pallet::<T>::block_number();
 	Phase::<T>::put(ElectionPhase::Nominating {
@@ -188,9 +196,26 @@ mod benchmarks {
 		assert!(!Ballots::<T>::contains_key(Round::<T>::get(), &who));
 	}
 
-	/// The election's start: the nominators taken.
+	/// A DApp's bill: a full ranking, and the DApp, whose total of an earlier term is stored,
+	/// enters it first (the last leaves).
+	#[benchmark]
+	fn note_paid_traffic() {
+		fill_ranking::<T>();
+		let dapp: T::AccountId = account("payer", 0, 0);
+		DAppPaid::<T>::insert(&dapp, (0, 1));
+
+		#[block]
+		{
+			Pallet::<T>::note_paid_traffic(&dapp, u128::MAX / 2);
+		}
+
+		assert_eq!(TopDApps::<T>::get().1.first().map(|(d, _)| d.clone()), Some(dapp));
+	}
+
+	/// The election's start: the nominators taken, the DApp ranking full.
 	#[benchmark]
 	fn start_election() {
+		fill_ranking::<T>();
 		let now = frame_system::Pallet::<T>::block_number();
 		Phase::<T>::put(ElectionPhase::Waiting { starts_at: now });
 

@@ -1,7 +1,7 @@
 //! The election's course: its phases, the pre-election's close, the count, and the release of
 //! the ballots.
 
-use crate::{pallet::*, types::*, BillingPeers, TopDApps, WeightInfo, LOG_TARGET};
+use crate::{pallet::*, types::*, BillingPeers, WeightInfo, LOG_TARGET};
 use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
@@ -36,6 +36,7 @@ impl<T: Config> Pallet<T> {
 			Some(ElectionPhase::Voting { ends_at }) if n >= ends_at => {
 				Self::complete();
 				read.saturating_add(T::WeightInfo::complete())
+					.saturating_add(T::MembersWeight::get())
 			}
 			_ => read,
 		}
@@ -71,12 +72,11 @@ impl<T: Config> Pallet<T> {
 	/// election is a term after this one's start.
 	fn complete() {
 		let round = Round::<T>::get();
-		let mut ranked: Vec<CandidateRecord<T::AccountId>> =
-			Candidates::<T>::get().into_iter().filter(|c| c.votes > 0).collect();
-		// Most votes first; the earlier nomination among equals (a stable sort keeps it).
-		ranked.sort_by_key(|c| core::cmp::Reverse(c.votes));
-		let mut elected: Vec<T::AccountId> =
-			ranked.into_iter().take(T::MaxMembers::get() as usize).map(|c| c.who).collect();
+		let mut elected: Vec<T::AccountId> = Self::ranked(Candidates::<T>::get().into_inner())
+			.into_iter()
+			.take(T::MaxMembers::get() as usize)
+			.map(|c| c.who)
+			.collect();
 		if (elected.len() as u32) < T::MinMembers::get() {
 			Self::deposit_event(Event::CommitteeKept { round });
 		} else {
@@ -96,6 +96,17 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// The candidates with votes, most votes first, the earlier nomination among equals: the
+	/// count's order.
+	pub(crate) fn ranked(
+		candidates: Vec<CandidateRecord<T::AccountId>>,
+	) -> Vec<CandidateRecord<T::AccountId>> {
+		let mut ranked: Vec<_> = candidates.into_iter().filter(|c| c.votes > 0).collect();
+		// A stable sort keeps the nomination order among equals.
+		ranked.sort_by_key(|c| core::cmp::Reverse(c.votes));
+		ranked
+	}
+
 	/// Who may nominate in the election starting now: the billing peers in the set (at most
 	/// [`Config::BillingNominations`]) and the top [`Config::DAppNominations`] DApps.
 	fn take_nominators() {
@@ -103,7 +114,7 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.take(T::BillingNominations::get() as usize)
 			.map(Nominator::BillingPeer);
-		let dapps = T::TopDApps::top(T::DAppNominations::get())
+		let dapps = Self::top_dapps()
 			.into_iter()
 			.take(T::DAppNominations::get() as usize)
 			.map(Nominator::DApp);

@@ -15,7 +15,8 @@ impl<T: Config> Pallet<T> {
 	///   elections no candidate, list, sign-up count or nominator is left;
 	/// - every ballot belongs to an election not released yet;
 	/// - each account's hold for the elections is what its ballots hold, and no ballot is
-	///   empty.
+	///   empty;
+	/// - the DApp ranking holds each DApp's total for its term, largest first, each once.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let members = Members::<T>::get();
 		ensure_that(members.windows(2).all(|w| w[0] < w[1]), "the members are sorted, once each")?;
@@ -90,6 +91,16 @@ impl<T: Config> Pallet<T> {
 				"between elections nothing of one is left",
 			)?;
 		}
+		let (ranked_round, ranking) = TopDApps::<T>::get();
+		ensure_that(
+			ranking.windows(2).all(|w| w[0].1 >= w[1].1)
+				&& ranking.iter().enumerate().all(|(i, (dapp, total))| {
+					*total > 0
+						&& DAppPaid::<T>::get(dapp) == Some((ranked_round, *total))
+						&& !ranking.iter().skip(i + 1).any(|(other, _)| other == dapp)
+				}),
+			"the DApp ranking holds term totals, largest first, each DApp once",
+		)?;
 		let first = NextToRelease::<T>::get();
 		ensure_that(first <= round, "no election is released before it completes")?;
 		let reason = HoldReason::CommitteeVote.into();

@@ -11,7 +11,8 @@
 //! - **Nominating** phase ([`ElectionPhase::Nominating`], [`Schedule::nominating`] blocks): each
 //!   default billing peer nominates one candidate ([`Config::BillingPeers`]), the foundation up
 //!   to [`Config::FoundationNominations`] (6), each of the [`Config::DAppNominations`] (10) DApps
-//!   with the most paid traffic over the term one ([`Config::TopDApps`]). Meanwhile any SPB
+//!   with the most paid traffic over the term one (Proof-of-Traffic's bills,
+//!   [`Pallet::note_paid_traffic`]: [`TopDApps`]). Meanwhile any SPB
 //!   holder may **sign up** for the community **pre-election** and SPB holders **support** the
 //!   sign-ups (1 SPB = 1 vote).
 //! - **Pre-election list**: the sign-ups supported with at least [`Config::SignUpThreshold`]
@@ -43,11 +44,15 @@
 extern crate alloc;
 
 pub use pallet::*;
+pub use spacebook_committee_primitives::{
+	BallotView, CandidateView, CommitteeView, MotionView, SheetView, VoterView,
+};
 pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod dapp_ranking;
 mod election;
 mod invariants;
 #[cfg(test)]
@@ -55,6 +60,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 pub mod types;
+mod views;
 mod voting;
 pub mod weights;
 
@@ -86,13 +92,6 @@ pub trait BillingPeers<AccountId> {
 	fn accounts() -> Vec<AccountId>;
 }
 
-/// The DApps that paid for the most traffic over the term.
-pub trait TopDApps<AccountId> {
-	/// The accounts of the `n` DApps with the most paid traffic since the last election, most
-	/// first.
-	fn top(n: u32) -> Vec<AccountId>;
-}
-
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -120,9 +119,6 @@ pub mod pallet {
 		/// The default billing peers (the billing-peer elections).
 		type BillingPeers: BillingPeers<Self::AccountId>;
 
-		/// The DApps with the most paid traffic (Proof-of-Traffic).
-		type TopDApps: TopDApps<Self::AccountId>;
-
 		/// The foundation, which nominates [`Config::FoundationNominations`] candidates.
 		type FoundationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -143,6 +139,11 @@ pub mod pallet {
 
 		/// Told the new committee (`pallet-collective`'s members).
 		type Members: ChangeMembers<Self::AccountId>;
+
+		/// The most telling [`Config::Members`] a new committee weighs, on top of the count's
+		/// benchmark (the collective rewrites the votes of every open motion, which the
+		/// pallet's benchmark cannot open).
+		type MembersWeight: Get<Weight>;
 
 		/// The most members (the whitepaper's 9).
 		#[pallet::constant]
@@ -293,6 +294,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Members<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxMembers>, ValueQuery>;
+
+	/// Each DApp's paid traffic over the term: the election it counts for
+	/// ([`Pallet::note_paid_traffic`]) and the SPB billed. A DApp's entry is rewritten, not
+	/// added to, by its first bill of a new term.
+	#[pallet::storage]
+	pub type DAppPaid<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (u32, u128), OptionQuery>;
+
+	/// The DApps with the most paid traffic over the term, most first, with their totals: the
+	/// election they will nominate in and at most [`Config::DAppNominations`] of them.
+	#[pallet::storage]
+	pub type TopDApps<T: Config> =
+		StorageValue<_, (u32, BoundedVec<(T::AccountId, u128), T::DAppNominations>), ValueQuery>;
 
 	/// The foundation's account ([`EnsureFoundation`]): a key or multisig account the
 	/// foundation controls, set at genesis.

@@ -79,8 +79,6 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	/// The billing peers in the authority set now.
 	pub static BillingPeerSet: Vec<AccountId> = BILLING_PEERS.to_vec();
-	/// The DApps by paid traffic over the term, most first.
-	pub static DAppRanking: Vec<AccountId> = DAPPS.to_vec();
 	/// The collective's members, as it was told.
 	pub static CollectiveMembers: Vec<AccountId> = vec![];
 	pub const DefaultSchedule: Schedule<u64> =
@@ -103,14 +101,6 @@ impl BillingPeers<AccountId> for MockBillingPeers {
 	}
 }
 
-/// The stand-in Proof-of-Traffic ranking.
-pub struct MockTopDApps;
-impl TopDApps<AccountId> for MockTopDApps {
-	fn top(n: u32) -> Vec<AccountId> {
-		DAppRanking::get().into_iter().take(n as usize).collect()
-	}
-}
-
 /// The stand-in collective.
 pub struct MockCollective;
 impl ChangeMembers<AccountId> for MockCollective {
@@ -123,12 +113,12 @@ impl pallet_committee::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type BillingPeers = MockBillingPeers;
-	type TopDApps = MockTopDApps;
 	type FoundationOrigin = frame_system::EnsureRoot<AccountId>;
 	type MajorOrigin = frame_system::EnsureSignedBy<MajorityOf, AccountId>;
 	type RuntimeCall = RuntimeCall;
 	type FirstElectionWithin = frame_support::traits::ConstU64<100>;
 	type Members = MockCollective;
+	type MembersWeight = ();
 	type MaxMembers = ConstU32<MAX_MEMBERS>;
 	type MinMembers = ConstU32<MIN_MEMBERS>;
 	type BillingNominations = ConstU32<BILLING_NOMINATIONS>;
@@ -150,7 +140,6 @@ impl pallet_committee::Config for Test {
 /// The test externalities: funded accounts, the first election at [`FIRST`].
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	BillingPeerSet::set(BILLING_PEERS.to_vec());
-	DAppRanking::set(DAPPS.to_vec());
 	CollectiveMembers::set(vec![]);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
@@ -167,7 +156,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		// Proof-of-Traffic's bills before the first election: the DApps ranked in order.
+		for (i, dapp) in DAPPS.iter().enumerate() {
+			Committee::note_paid_traffic(dapp, 1_000 - 100 * i as u128);
+		}
+	});
 	ext
 }
 

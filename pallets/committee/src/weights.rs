@@ -29,6 +29,7 @@ pub trait WeightInfo {
 	fn complete() -> Weight;
 	fn release_ballots(b: u32, ) -> Weight;
 	fn enact() -> Weight;
+	fn note_paid_traffic() -> Weight;
 }
 
 /// Weights for `pallet_committee` measured on the reference machine, using the runtime's database
@@ -260,6 +261,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Minimum execution time: 5_203_000 picoseconds.
 		Weight::from_parts(6_134_000, 0)
 	}
+	fn note_paid_traffic() -> Weight {
+		Weight::from_parts(20_000_000, 4_000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// For tests: the same weights with RocksDB constants.
@@ -324,5 +330,10 @@ impl WeightInfo for () {
 	}
 	fn enact() -> Weight {
 		Weight::from_parts(6_134_000, 0)
+	}
+	fn note_paid_traffic() -> Weight {
+		Weight::from_parts(20_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

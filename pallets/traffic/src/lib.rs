@@ -160,6 +160,24 @@ pub trait NominalTrafficPrice<Balance> {
 	fn note_bill(amount: Balance);
 }
 
+/// Who else learns of each DApp's bill as it is paid: the governance committee's ranking of the
+/// DApps by paid traffic over the term (ch.4 §3: the ten that paid the most nominate a
+/// candidate each).
+pub trait OnTrafficBilled<AccountId, Balance> {
+	/// `dapp` was billed `amount` for its traffic.
+	fn on_billed(dapp: &AccountId, amount: Balance);
+	/// The most [`OnTrafficBilled::on_billed`] weighs: charged for each bill on top of the
+	/// settlement's benchmarked weight.
+	fn weight() -> Weight;
+}
+
+impl<AccountId, Balance> OnTrafficBilled<AccountId, Balance> for () {
+	fn on_billed(_: &AccountId, _: Balance) {}
+	fn weight() -> Weight {
+		Weight::zero()
+	}
+}
+
 /// Who packed the block being built: the billing peers are paid the billing part of each
 /// period's emission for the blocks they pack.
 pub trait BillingPeers<AccountId> {
@@ -297,6 +315,9 @@ pub mod pallet {
 
 		/// The nominal traffic price of each ledgering period (the pricing pallet).
 		type Prices: NominalTrafficPrice<Self::Balance>;
+
+		/// Who else learns of each DApp's bill (the committee's DApp ranking).
+		type OnBilled: OnTrafficBilled<Self::AccountId, Self::Balance>;
 
 		/// Who packed each block, to pay the billing share for it.
 		type BillingPeers: BillingPeers<Self::AccountId>;

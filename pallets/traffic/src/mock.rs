@@ -316,6 +316,7 @@ impl pallet_traffic::Config for Test {
 	type Revenue = MockRevenue;
 	type Currency = Balances;
 	type Prices = MockPrices;
+	type OnBilled = MockOnBilled;
 	type BillingPeers = MockBillingPeers;
 	type AuditRandomness = Randomness;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
@@ -762,4 +763,20 @@ pub fn dispatch_pool(
 			call
 		})
 		.collect()
+}
+
+parameter_types! {
+	/// The bills `OnBilled` was told of.
+	pub static BillsTold: Vec<(AccountId, Balance)> = vec![];
+}
+
+/// The stand-in listener of the bills (the committee's DApp ranking).
+pub struct MockOnBilled;
+impl crate::OnTrafficBilled<AccountId, Balance> for MockOnBilled {
+	fn on_billed(dapp: &AccountId, amount: Balance) {
+		BillsTold::mutate(|b| b.push((*dapp, amount)));
+	}
+	fn weight() -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
 }

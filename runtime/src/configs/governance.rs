@@ -152,13 +152,25 @@ impl pallet_committee::BillingPeers<AccountId> for GosigBillingPeers {
 	}
 }
 
-/// The DApps with the most paid traffic over the term. Proof-of-Traffic keeps no per-term
-/// total yet (issue 17's next slice): until it does, no DApp nominates and the ten places stay
-/// empty, as an unfilled quota does.
-pub struct NoDAppRankingYet;
-impl pallet_committee::TopDApps<AccountId> for NoDAppRankingYet {
-	fn top(_: u32) -> Vec<AccountId> {
-		Vec::new()
+parameter_types! {
+	/// The most the collective's change of members weighs: nine members out, nine in, with its
+	/// 32 open motions' votes rewritten.
+	pub CollectiveMembersWeight: Weight = {
+		use pallet_collective::WeightInfo;
+		<Runtime as pallet_collective::Config<CommitteeCollective>>::WeightInfo::set_members(9, 9, 32)
+	};
+}
+
+/// Proof-of-Traffic's bills, told to the committee's ranking of the DApps by paid traffic over
+/// the term (the ten that paid the most nominate a candidate each).
+pub struct DAppRanking;
+impl pallet_traffic::OnTrafficBilled<AccountId, crate::Balance> for DAppRanking {
+	fn on_billed(dapp: &AccountId, amount: crate::Balance) {
+		crate::CommitteeElection::note_paid_traffic(dapp, amount);
+	}
+	fn weight() -> Weight {
+		use pallet_committee::WeightInfo;
+		<Runtime as pallet_committee::Config>::WeightInfo::note_paid_traffic()
 	}
 }
 
@@ -166,13 +178,13 @@ impl pallet_committee::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type BillingPeers = GosigBillingPeers;
-	type TopDApps = NoDAppRankingYet;
 	type FoundationOrigin = FoundationOrigin;
 	/// Six months.
 	type FirstElectionWithin = ConstU32<{ 183 * DAYS }>;
 	type MajorOrigin = MajorOrigin;
 	type RuntimeCall = RuntimeCall;
 	type Members = CollectiveMembers;
+	type MembersWeight = CollectiveMembersWeight;
 	type MaxMembers = ConstU32<9>;
 	/// A committee smaller than a major issue's seven ayes could never decide one.
 	type MinMembers = ConstU32<TWO_THIRDS>;
@@ -189,4 +201,55 @@ impl pallet_committee::Config for Runtime {
 	type MaxReleasesPerBlock = ConstU32<64>;
 	type DefaultSchedule = CommitteeSchedule;
 	type WeightInfo = pallet_committee::weights::SubstrateWeight<Runtime>;
+}
+
+/// The ayes a general motion and a major issue's motion need with the members seated now (the
+/// thresholds [`CommitteeMajority`] and [`CommitteeTwoThirds`] check), for the runtime API.
+pub fn motion_thresholds() -> (u32, u32) {
+	let members = pallet_collective::Members::<Runtime, CommitteeCollective>::decode_len()
+		.unwrap_or(0) as u32;
+	// The fewest ayes with `ayes * den > members * num`, and at least `min`.
+	let least = |min: u32, num: u32, den: u32| min.max(members.saturating_mul(num) / den + 1);
+	(least(MAJORITY, 1, 2), least(TWO_THIRDS, 2, 3))
+}
+
+/// A motion's tally as `pallet_collective::Votes` encodes it.
+#[derive(codec::Decode)]
+struct MotionVotes {
+	index: u32,
+	threshold: u32,
+	ayes: Vec<AccountId>,
+	nays: Vec<AccountId>,
+	end: BlockNumber,
+}
+
+/// The committee's open motions, oldest first, with their calls and tallies (the runtime API).
+pub fn motions() -> Vec<pallet_committee::MotionView<AccountId, crate::Hash, BlockNumber>> {
+	use codec::Decode;
+	use frame_support::{dispatch::GetDispatchInfo, traits::GetCallMetadata};
+	pallet_collective::Proposals::<Runtime, CommitteeCollective>::get()
+		.into_iter()
+		.filter_map(|hash| {
+			let votes = pallet_collective::Voting::<Runtime, CommitteeCollective>::get(hash)?;
+			// The collective keeps its tally's fields private; its encoding is public.
+			let votes = MotionVotes::decode(&mut &codec::Encode::encode(&votes)[..]).ok()?;
+			let call = pallet_collective::ProposalOf::<Runtime, CommitteeCollective>::get(hash)?;
+			let metadata = call.get_call_metadata();
+			let weight = call.get_dispatch_info().call_weight;
+			Some(pallet_committee::MotionView {
+				hash,
+				index: votes.index,
+				call: (
+					metadata.pallet_name.as_bytes().to_vec(),
+					metadata.function_name.as_bytes().to_vec(),
+				),
+				length: codec::Encode::encoded_size(&call) as u32,
+				weight: (weight.ref_time(), weight.proof_size()),
+				threshold: votes.threshold,
+				ayes: votes.ayes,
+				nays: votes.nays,
+				end: votes.end,
+			})
+		})
+		.collect()
 }

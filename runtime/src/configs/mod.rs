@@ -4,6 +4,7 @@ mod balances;
 pub mod billing_elections;
 mod gosig;
 pub mod governance;
+mod multisig;
 pub mod peers;
 pub mod pricing;
 mod sudo;

@@ -79,6 +79,8 @@ impl pallet_traffic::Config for Runtime {
 	type Currency = crate::Balances;
 	/// The pricing pallet's traffic price of each period.
 	type Prices = super::pricing::NominalTrafficPrice;
+	/// The committee's ranking of the DApps by paid traffic over the term.
+	type OnBilled = super::governance::DAppRanking;
 	type BillingPeers = GosigBillingPeers;
 	type AuditRandomness = GosigRandomness;
 	/// The committee's majority (the foundation before the first committee).

@@ -53,7 +53,7 @@ fn unfilled_quotas_and_elections_that_seat_too_few() {
 	test(|| {
 		// Only one billing peer, no DApps with traffic, no sign-ups.
 		BillingPeerSet::set(vec![101]);
-		DAppRanking::set(vec![]);
+		TopDApps::<Test>::kill();
 		run_to(FIRST);
 		assert_ok!(Committee::nominate(RuntimeOrigin::signed(101), 1));
 		run_to(nominations_close());

@@ -89,7 +89,9 @@ fn the_nominators_are_those_of_the_election_start() {
 			]
 		);
 		BillingPeerSet::set(vec![104, 105, 106]);
-		DAppRanking::set(vec![203, 204]);
+		// Bills paid now count for the next election.
+		Committee::note_paid_traffic(&203, 5_000);
+		Committee::note_paid_traffic(&204, 4_000);
 		for newcomer in [104, 203] {
 			assert_noop!(
 				Committee::nominate(RuntimeOrigin::signed(newcomer), 1),
@@ -108,6 +110,11 @@ fn the_nominators_are_those_of_the_election_start() {
 		assert!(Nominators::<Test>::get().is_empty());
 		run_to(FIRST + TERM);
 		assert_ok!(Committee::nominate(RuntimeOrigin::signed(104), 1));
+		assert_ok!(Committee::nominate(RuntimeOrigin::signed(203), 2));
+		assert_noop!(
+			Committee::nominate(RuntimeOrigin::signed(201), 3),
+			Error::<Test>::NotANominator
+		);
 	});
 }
 

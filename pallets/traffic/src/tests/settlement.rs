@@ -335,8 +335,9 @@ fn settlement_counts_reports_within_the_weight_budget() {
 	build_and_execute(|| {
 		use crate::weights::WeightInfo;
 		set_top_group(8);
-		// Room for two one-DApp reports a block.
-		let one = <() as WeightInfo>::count_passed_report(1);
+		// Room for two one-DApp reports a block (each with its two bills told to `OnBilled`).
+		let one = <() as WeightInfo>::count_passed_report(1)
+			.saturating_add(<MockOnBilled as OnTrafficBilled<_, _>>::weight().saturating_mul(2));
 		SettleWeightParam::set(one.saturating_mul(2));
 		let mut nodes: Vec<Node> = (1..=5).map(|p| honest_node(p, 0, 1_000 * p)).collect();
 		// The biggest report names two DApps: it weighs more than the budget's half.
@@ -547,5 +548,27 @@ fn a_dapps_paid_bytes_back_the_reports_that_reserve_them_first() {
 		assert!(Reserved::<Test>::iter().next().is_none(), "the reservations are settled");
 		// Peer 3 alone claimed more than DAPP ever paid; peer 2 was only refused.
 		assert_eq!(penalties(), vec![(3, PenaltyReason::UnpaidTrafficClaimed)]);
+	});
+}
+
+/// The bills' listener (the committee's DApp ranking) is weighed: room for two one-DApp reports
+/// without it is room for one with it. (The escrow's test checks that each bill is told.)
+#[test]
+fn settlement_weighs_the_bills_listener() {
+	build_and_execute(|| {
+		use crate::weights::WeightInfo;
+		set_top_group(8);
+		SettleWeightParam::set(<() as WeightInfo>::count_passed_report(1).saturating_mul(2));
+		let nodes: Vec<Node> = (1..=3).map(|p| honest_node(p, 0, 1_000 * p)).collect();
+		report_and_settle_until_counting(&nodes);
+		for counted in 1..=3 {
+			run_to(System::block_number() + 1);
+			let stage = Settling::<Test>::get().unwrap().stage;
+			if counted < 3 {
+				assert_eq!(stage, SettlementStage::Counting(counted), "one report a block");
+			}
+		}
+		run_to_settled(0);
+		assert!((1..=3).all(|p| Traffic::explain_reward(&p, 0).unwrap().reward > 0));
 	});
 }
