@@ -45,6 +45,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use alloc::vec::Vec;
 use sp_runtime::{

@@ -546,7 +546,8 @@ fn a_busy_periods_settlement_fits_before_the_next_report_window() {
 /// then its reports) takes at most `SettleWeight` a block, and a full period (`MaxDAppEntries`
 /// bills, `MaxReports` reports) is forgotten in the blocks between two settlements: pruning
 /// keeps pace with a busy chain. (The bill pruning's weight used to be missing from
-/// `finish_settlement`'s, found by issue 15's review.)
+/// `finish_settlement`'s, found by issue 15's review.) Each bill's part includes telling it to
+/// the committee's DApp ranking (issue 17's second review).
 #[test]
 fn pruning_an_old_period_fits_between_two_settlements() {
 	use frame_support::traits::Get;
@@ -566,6 +567,17 @@ fn pruning_an_old_period_fits_between_two_settlements() {
 		);
 		assert!(weight.all_lte(budget), "{name} exceeds SettleWeight: {weight:?}");
 	}
+	// Each bill pruned is told to the committee's DApp ranking: the generated `prune_bills`
+	// was measured with it (its benchmark's bills each enter the full ranking), so a bill's
+	// part reads and writes its own entry and its DApp's term total (the ranking and the
+	// election's phase are read once a block).
+	let per_bill = Weights::prune_bills(batch).saturating_sub(Weights::prune_bills(1)).ref_time()
+		/ u64::from(batch - 1);
+	let own_and_total = <Runtime as frame_system::Config>::DbWeight::get().reads_writes(2, 2);
+	assert!(
+		per_bill >= own_and_total.ref_time(),
+		"prune_bills charges {per_bill} a bill, less than its entry and its DApp's total"
+	);
 	let idle =
 		Traffic::audit_start() + 2 * <<Runtime as Config>::AuditWindow as Get<u32>>::get() - 1;
 	assert!(

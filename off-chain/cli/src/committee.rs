@@ -223,9 +223,12 @@ async fn propose(
 	threshold: Option<u32>,
 ) -> Result<H256, Failure> {
 	let view = ChainRpc::new(&cli.url)?.committee().await?;
-	let threshold = threshold.unwrap_or(if major { view.thresholds.1 } else { view.thresholds.0 });
-	if threshold == 0 {
-		return Err(Failure::new("--threshold: a motion needs at least one aye"));
+	let threshold = check_threshold(threshold, major, view.thresholds)?;
+	if threshold as usize > view.members.len() {
+		return Err(Failure::new(format!(
+			"a motion carried by {threshold} ayes can never pass a committee of {} members",
+			view.members.len()
+		)));
 	}
 	let api = chain::connect(&cli.url).await?;
 	let at = api.at_current_block().await.map_err(Failure::chain)?;
@@ -254,6 +257,25 @@ async fn propose(
 		if major { " as a major issue (enacted as root)" } else { "" }
 	);
 	Ok(hash)
+}
+
+/// A motion's threshold: `--threshold`, or the runtime's for its kind; never fewer ayes than the
+/// runtime's origin needs (such a motion could be closed and fail as soon as it has them).
+fn check_threshold(
+	threshold: Option<u32>,
+	major: bool,
+	(general, major_needs): (u32, u32),
+) -> Result<u32, Failure> {
+	let needed = if major { major_needs } else { general };
+	match threshold {
+		None => Ok(needed),
+		Some(t) if t < needed => Err(Failure::new(format!(
+			"--threshold {t}: a {} motion passes with at least {needed} ayes; fewer could only \
+			 fail",
+			if major { "major" } else { "general" }
+		))),
+		Some(t) => Ok(t),
+	}
 }
 
 /// The open motion `hash` names.
@@ -558,6 +580,11 @@ mod tests {
 		assert!(shown.contains("Pricing.set_prices  ayes 2/5 nays 1  expires at block 9000"));
 		assert!(shown.contains("    nay 5"), "{shown}");
 		assert!(is_outcome("Committee.Executed { result: Ok(()) }"));
+		assert_eq!(check_threshold(None, false, (5, 7)).unwrap(), 5);
+		assert_eq!(check_threshold(None, true, (5, 7)).unwrap(), 7);
+		assert_eq!(check_threshold(Some(9), true, (5, 7)).unwrap(), 9);
+		assert!(check_threshold(Some(6), true, (5, 7)).unwrap_err().0.contains("at least 7"));
+		assert!(check_threshold(Some(1), false, (5, 7)).unwrap_err().0.contains("at least 5"));
 		let updated = vec!["System.CodeUpdated".to_owned()];
 		assert!(upgrade_outcome("0x1", &updated).unwrap().contains("runtime upgraded"));
 		let rejected = vec!["System.RejectedInvalidAuthorizedUpgrade { error: … }".to_owned()];

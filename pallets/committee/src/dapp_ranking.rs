@@ -1,13 +1,15 @@
 //! The DApps with the most paid traffic over the term (ch.4 §3: "the 10 DApps with the most
-//! paid traffic nominate one candidate each"): Proof-of-Traffic tells the pallet each bill as
-//! it is paid ([`Pallet::note_paid_traffic`]), and the pallet keeps each DApp's total for the
-//! term and the [`Config::DAppNominations`] largest, most first. An election's nominators are
-//! taken from that ranking when it starts; the bills paid from then on count for the next.
+//! paid traffic nominate one candidate each"): Proof-of-Traffic tells the pallet each DApp's
+//! bill of a ledgering period once, when it forgets the period's bills
+//! ([`Pallet::note_paid_traffic`]), and the pallet keeps each DApp's total for the term and the
+//! [`Config::DAppNominations`] largest, most first. An election's nominators are taken from
+//! that ranking when it starts; the bills told from then on count for the next.
 //!
 //! The ranking is exact with bounded work: totals only grow, so a DApp outside the ranking
 //! enters it exactly when its own total passes the smallest in it (each bill is one read and
 //! write of the DApp's total and of the ranking, at most [`Config::DAppNominations`] long).
-//! Among equal totals, the DApp that reached it first ranks first.
+//! Among equal totals, the DApp whose total reached it first ranks first; the bills of one
+//! period reach the pallet in the order of the DApps' hashed account keys.
 
 use crate::{pallet::*, types::ElectionPhase};
 use alloc::vec::Vec;

@@ -24,12 +24,12 @@ pub trait WeightInfo {
 	fn support(v: u32, ) -> Weight;
 	fn vote(v: u32, ) -> Weight;
 	fn withdraw() -> Weight;
+	fn note_paid_traffic() -> Weight;
 	fn start_election() -> Weight;
 	fn close_nominations() -> Weight;
 	fn complete() -> Weight;
 	fn release_ballots(b: u32, ) -> Weight;
 	fn enact() -> Weight;
-	fn note_paid_traffic() -> Weight;
 }
 
 /// Weights for `pallet_committee` measured on the reference machine, using the runtime's database
@@ -45,8 +45,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn nominate() -> Weight {
 		//  Measured:  `4475`
 		//  Estimated: `4888`
-		// Minimum execution time: 15_671_000 picoseconds.
-		Weight::from_parts(18_159_000, 4888)
+		// Minimum execution time: 15_570_000 picoseconds.
+		Weight::from_parts(18_109_000, 4888)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -57,8 +57,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn nominate_as_foundation() -> Weight {
 		//  Measured:  `2096`
 		//  Estimated: `4888`
-		// Minimum execution time: 11_781_000 picoseconds.
-		Weight::from_parts(13_193_000, 4888)
+		// Minimum execution time: 10_852_000 picoseconds.
+		Weight::from_parts(12_795_000, 4888)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn sign_up() -> Weight {
 		//  Measured:  `304`
 		//  Estimated: `5079`
-		// Minimum execution time: 58_381_000 picoseconds.
-		Weight::from_parts(64_234_000, 5079)
+		// Minimum execution time: 54_612_000 picoseconds.
+		Weight::from_parts(64_104_000, 5079)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -102,9 +102,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn support(v: u32, ) -> Weight {
 		//  Measured:  `8303 + v * (72 ±0)`
 		//  Estimated: `41870 + v * (2555 ±0)`
-		// Minimum execution time: 225_293_000 picoseconds.
-		Weight::from_parts(234_399_830, 41870)
-			.saturating_add(Weight::from_parts(8_250_140, 0).saturating_mul(v.into()))
+		// Minimum execution time: 219_024_000 picoseconds.
+		Weight::from_parts(224_540_956, 41870)
+			.saturating_add(Weight::from_parts(8_458_282, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
@@ -127,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vote(_v: u32, ) -> Weight {
 		//  Measured:  `4642`
 		//  Estimated: `5079`
-		// Minimum execution time: 25_219_000 picoseconds.
-		Weight::from_parts(63_083_787, 5079)
+		// Minimum execution time: 25_298_000 picoseconds.
+		Weight::from_parts(63_721_082, 5079)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -149,10 +149,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw() -> Weight {
 		//  Measured:  `8153`
 		//  Estimated: `41870`
-		// Minimum execution time: 193_655_000 picoseconds.
-		Weight::from_parts(217_359_000, 41870)
+		// Minimum execution time: 194_309_000 picoseconds.
+		Weight::from_parts(217_658_000, 41870)
 			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
+	}
+	/// Storage: `CommitteeElection::Phase` (r:1 w:0)
+	/// Proof: `CommitteeElection::Phase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `CommitteeElection::Round` (r:1 w:0)
+	/// Proof: `CommitteeElection::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `CommitteeElection::DAppPaid` (r:1 w:1)
+	/// Proof: `CommitteeElection::DAppPaid` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `CommitteeElection::TopDApps` (r:1 w:1)
+	/// Proof: `CommitteeElection::TopDApps` (`max_values`: Some(1), `max_size`: Some(485), added: 980, mode: `MaxEncodedLen`)
+	fn note_paid_traffic() -> Weight {
+		//  Measured:  `1023`
+		//  Estimated: `3533`
+		// Minimum execution time: 13_194_000 picoseconds.
+		Weight::from_parts(15_346_000, 3533)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `CommitteeElection::ElectionSchedule` (r:1 w:0)
 	/// Proof: `CommitteeElection::ElectionSchedule` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
@@ -162,6 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Gosig::Authorities` (`max_values`: Some(1), `max_size`: Some(673), added: 1168, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::BillingKeyOwner` (r:1 w:0)
 	/// Proof: `Peers::BillingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `CommitteeElection::TopDApps` (r:1 w:0)
+	/// Proof: `CommitteeElection::TopDApps` (`max_values`: Some(1), `max_size`: Some(485), added: 980, mode: `MaxEncodedLen`)
 	/// Storage: `CommitteeElection::Round` (r:1 w:0)
 	/// Proof: `CommitteeElection::Round` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `CommitteeElection::StartedAt` (r:0 w:1)
@@ -169,11 +187,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `CommitteeElection::Nominators` (r:0 w:1)
 	/// Proof: `CommitteeElection::Nominators` (`max_values`: Some(1), `max_size`: Some(1387), added: 1882, mode: `MaxEncodedLen`)
 	fn start_election() -> Weight {
-		//  Measured:  `541`
+		//  Measured:  `1086`
 		//  Estimated: `3545`
-		// Minimum execution time: 17_877_000 picoseconds.
-		Weight::from_parts(20_580_000, 3545)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 21_361_000 picoseconds.
+		Weight::from_parts(24_988_000, 3545)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `CommitteeElection::ElectionSchedule` (r:1 w:0)
@@ -189,8 +207,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_nominations() -> Weight {
 		//  Measured:  `6594`
 		//  Estimated: `4888`
-		// Minimum execution time: 27_890_000 picoseconds.
-		Weight::from_parts(32_972_000, 4888)
+		// Minimum execution time: 27_191_000 picoseconds.
+		Weight::from_parts(33_337_000, 4888)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -221,8 +239,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn complete() -> Weight {
 		//  Measured:  `3929`
 		//  Estimated: `5414`
-		// Minimum execution time: 21_656_000 picoseconds.
-		Weight::from_parts(24_760_000, 5414)
+		// Minimum execution time: 20_991_000 picoseconds.
+		Weight::from_parts(24_335_000, 5414)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -246,9 +264,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn release_ballots(b: u32, ) -> Weight {
 		//  Measured:  `309 + b * (325 ±0)`
 		//  Estimated: `5079 + b * (4089 ±0)`
-		// Minimum execution time: 13_637_000 picoseconds.
-		Weight::from_parts(7_875_415, 5079)
-			.saturating_add(Weight::from_parts(40_444_026, 0).saturating_mul(b.into()))
+		// Minimum execution time: 14_853_000 picoseconds.
+		Weight::from_parts(5_243_639, 5079)
+			.saturating_add(Weight::from_parts(42_362_439, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -258,36 +276,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn enact() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_203_000 picoseconds.
-		Weight::from_parts(6_134_000, 0)
-	}
-	fn note_paid_traffic() -> Weight {
-		Weight::from_parts(20_000_000, 4_000)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 5_469_000 picoseconds.
+		Weight::from_parts(6_360_000, 0)
 	}
 }
 
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn nominate() -> Weight {
-		Weight::from_parts(18_159_000, 4888)
+		Weight::from_parts(18_109_000, 4888)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn nominate_as_foundation() -> Weight {
-		Weight::from_parts(13_193_000, 4888)
+		Weight::from_parts(12_795_000, 4888)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn sign_up() -> Weight {
-		Weight::from_parts(64_234_000, 5079)
+		Weight::from_parts(64_104_000, 5079)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn support(v: u32, ) -> Weight {
-		Weight::from_parts(234_399_830, 41870)
-			.saturating_add(Weight::from_parts(8_250_140, 0).saturating_mul(v.into()))
+		Weight::from_parts(224_540_956, 41870)
+			.saturating_add(Weight::from_parts(8_458_282, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
@@ -295,33 +308,38 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(v.into()))
 	}
 	fn vote(_v: u32, ) -> Weight {
-		Weight::from_parts(63_083_787, 5079)
+		Weight::from_parts(63_721_082, 5079)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(217_359_000, 41870)
+		Weight::from_parts(217_658_000, 41870)
 			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
 	}
+	fn note_paid_traffic() -> Weight {
+		Weight::from_parts(15_346_000, 3533)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
 	fn start_election() -> Weight {
-		Weight::from_parts(20_580_000, 3545)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(24_988_000, 3545)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_nominations() -> Weight {
-		Weight::from_parts(32_972_000, 4888)
+		Weight::from_parts(33_337_000, 4888)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn complete() -> Weight {
-		Weight::from_parts(24_760_000, 5414)
+		Weight::from_parts(24_335_000, 5414)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn release_ballots(b: u32, ) -> Weight {
-		Weight::from_parts(7_875_415, 5079)
-			.saturating_add(Weight::from_parts(40_444_026, 0).saturating_mul(b.into()))
+		Weight::from_parts(5_243_639, 5079)
+			.saturating_add(Weight::from_parts(42_362_439, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -329,11 +347,6 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4089).saturating_mul(b.into()))
 	}
 	fn enact() -> Weight {
-		Weight::from_parts(6_134_000, 0)
-	}
-	fn note_paid_traffic() -> Weight {
-		Weight::from_parts(20_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(6_360_000, 0)
 	}
 }

@@ -493,7 +493,9 @@ mod benchmarks {
 	fn prune_bills(n: Linear<1, { T::PruneBatch::get() }>) {
 		for i in 0..n {
 			let dapp: T::AccountId = account("billed", i, 0);
-			Bills::<T>::insert(PERIOD, dapp, Bill { bytes: 1 << 30, amount: 1_000u32.into() });
+			// Growing bills: in the runtime each enters the committee's full DApp ranking
+			// (`OnBilled`'s worst case).
+			Bills::<T>::insert(PERIOD, dapp, Bill { bytes: 1 << 30, amount: (1_000 + i).into() });
 		}
 		fill_reports::<T>(1);
 		NextToSettle::<T>::put(PERIOD + T::HistoryDepth::get() + 1);

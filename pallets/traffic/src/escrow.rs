@@ -75,7 +75,6 @@ impl<T: Config> TrafficBilling<T::AccountId, T::Balance> for Pallet<T> {
 			b.amount = b.amount.saturating_add(taken);
 		});
 		T::Prices::note_bill(taken);
-		T::OnBilled::on_billed(dapp, taken);
 		T::Revenue::recycle_escrowed_revenue(dapp, credit);
 		taken
 	}

@@ -160,22 +160,18 @@ pub trait NominalTrafficPrice<Balance> {
 	fn note_bill(amount: Balance);
 }
 
-/// Who else learns of each DApp's bill as it is paid: the governance committee's ranking of the
-/// DApps by paid traffic over the term (ch.4 §3: the ten that paid the most nominate a
-/// candidate each).
+/// Who else learns of each DApp's bills: the governance committee's ranking of the DApps by
+/// paid traffic over the term (ch.4 §3: the ten that paid the most nominate a candidate each).
+/// Told each DApp's whole bill of a period once, when the period's bills are forgotten
+/// ([`Config::HistoryDepth`] periods after it), in blocks without settlement work; the pruning's
+/// benchmark, run in the runtime, weighs it.
 pub trait OnTrafficBilled<AccountId, Balance> {
-	/// `dapp` was billed `amount` for its traffic.
+	/// `dapp` was billed `amount` for its traffic of a period.
 	fn on_billed(dapp: &AccountId, amount: Balance);
-	/// The most [`OnTrafficBilled::on_billed`] weighs: charged for each bill on top of the
-	/// settlement's benchmarked weight.
-	fn weight() -> Weight;
 }
 
 impl<AccountId, Balance> OnTrafficBilled<AccountId, Balance> for () {
 	fn on_billed(_: &AccountId, _: Balance) {}
-	fn weight() -> Weight {
-		Weight::zero()
-	}
 }
 
 /// Who packed the block being built: the billing peers are paid the billing part of each

@@ -776,7 +776,4 @@ impl crate::OnTrafficBilled<AccountId, Balance> for MockOnBilled {
 	fn on_billed(dapp: &AccountId, amount: Balance) {
 		BillsTold::mutate(|b| b.push((*dapp, amount)));
 	}
-	fn weight() -> Weight {
-		Weight::from_parts(1_000, 0)
-	}
 }

@@ -158,10 +158,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let dapps = record.report.per_dapp.len() as u32;
 		let weight = if passed {
-			// At most two bills a DApp (its reserved and its contested bytes), each told to
-			// `OnBilled`, which the benchmark's mock does not weigh.
 			T::WeightInfo::count_passed_report(dapps)
-				.saturating_add(T::OnBilled::weight().saturating_mul(2 * u64::from(dapps)))
 		} else {
 			T::WeightInfo::count_failed_report(dapps)
 		};
@@ -355,7 +352,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Forget the oldest period beyond [`Config::HistoryDepth`] settled periods, at most
-	/// [`Config::PruneBatch`] entries a block: its bills first, then its reports (its ranking
+	/// [`Config::PruneBatch`] entries a block: its bills first (each told to
+	/// [`Config::OnBilled`]), then its reports (its ranking
 	/// and DApp entries with the first batch, its summary with the last). It runs in the blocks without
 	/// settlement work (from the end of a period's settlement to the start of the next one: at
 	/// least the report window, the seed delay and both audit windows), in which a full
@@ -367,10 +365,13 @@ impl<T: Config> Pallet<T> {
 			return T::DbWeight::get().reads(2);
 		}
 		let batch = T::PruneBatch::get();
-		// At most one bill per DApp entry of the period.
+		// At most one bill per DApp entry of the period. Each bill forgotten is told to
+		// `OnBilled` (the committee's DApp ranking): once, with the DApp's whole bill of the
+		// period, in blocks without settlement work (`prune_bills` weighs it in the runtime).
 		if Bills::<T>::iter_key_prefix(oldest).next().is_some() {
-			// A block's removals are all in the stored state, which the limit counts.
-			let _ = Bills::<T>::clear_prefix(oldest, batch, None);
+			for (dapp, bill) in Bills::<T>::drain_prefix(oldest).take(batch as usize) {
+				T::OnBilled::on_billed(&dapp, bill.amount);
+			}
 			return T::WeightInfo::prune_bills(batch);
 		}
 		// The ranking and the entry count go with the first batch of reports, so that no

@@ -116,10 +116,16 @@ impl pallet_collective::Config<CommitteeCollective> for Runtime {
 	type MaxMembers = ConstU32<9>;
 	/// Absent votes count against: a motion passes on its ayes.
 	type DefaultVote = pallet_collective::PrimeDefaultVote;
-	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// Measured here (`scripts/bench-weights.sh pallet_collective`).
+	type WeightInfo = crate::weights::pallet_collective::WeightInfo<Runtime>;
 	/// The members change only through the election (`pallet_committee`), so that both agree
 	/// and outgoing members' votes go with them.
+	#[cfg(not(feature = "runtime-benchmarks"))]
 	type SetMembersOrigin = EnsureNever<()>;
+	/// The collective's benchmarks seat their members through `set_members`, which needs an
+	/// origin that can succeed: root, in benchmark builds only.
+	#[cfg(feature = "runtime-benchmarks")]
+	type SetMembersOrigin = EnsureRoot<AccountId>;
 	type MaxProposalWeight = MaxProposalWeight;
 	/// A majority clears motions (a member filling the 32 places, say).
 	type DisapproveOrigin = CommitteeMajority;
@@ -162,15 +168,12 @@ parameter_types! {
 }
 
 /// Proof-of-Traffic's bills, told to the committee's ranking of the DApps by paid traffic over
-/// the term (the ten that paid the most nominate a candidate each).
+/// the term (the ten that paid the most nominate a candidate each): each DApp's bill of a
+/// period, when the period's bills are pruned (traffic's `prune_bills` weighs it).
 pub struct DAppRanking;
 impl pallet_traffic::OnTrafficBilled<AccountId, crate::Balance> for DAppRanking {
 	fn on_billed(dapp: &AccountId, amount: crate::Balance) {
 		crate::CommitteeElection::note_paid_traffic(dapp, amount);
-	}
-	fn weight() -> Weight {
-		use pallet_committee::WeightInfo;
-		<Runtime as pallet_committee::Config>::WeightInfo::note_paid_traffic()
 	}
 }
 

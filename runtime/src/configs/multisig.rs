@@ -10,8 +10,9 @@ impl pallet_multisig::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type Currency = Balances;
-	/// Held from the first signatory while an operation waits for its approvals (its storage):
-	/// 10 SPB and 1 SPB per signatory, returned when it executes or is cancelled.
+	/// Reserved from the signatory who opens an operation while it waits for its approvals (its
+	/// storage): 10 SPB and 1 SPB per approval the threshold needs, returned when it executes
+	/// or is cancelled.
 	type DepositBase = ConstU128<{ 10 * SPB }>;
 	type DepositFactor = ConstU128<{ SPB }>;
 	/// Signatories of one multisig account.

@@ -335,9 +335,8 @@ fn settlement_counts_reports_within_the_weight_budget() {
 	build_and_execute(|| {
 		use crate::weights::WeightInfo;
 		set_top_group(8);
-		// Room for two one-DApp reports a block (each with its two bills told to `OnBilled`).
-		let one = <() as WeightInfo>::count_passed_report(1)
-			.saturating_add(<MockOnBilled as OnTrafficBilled<_, _>>::weight().saturating_mul(2));
+		// Room for two one-DApp reports a block.
+		let one = <() as WeightInfo>::count_passed_report(1);
 		SettleWeightParam::set(one.saturating_mul(2));
 		let mut nodes: Vec<Node> = (1..=5).map(|p| honest_node(p, 0, 1_000 * p)).collect();
 		// The biggest report names two DApps: it weighs more than the budget's half.
@@ -453,7 +452,8 @@ fn old_periods_are_forgotten_after_the_history_depth() {
 }
 
 /// An old period is forgotten a batch a block, bills first, in the blocks without settlement
-/// work: never more than `PruneBatch` entries a block, and within `prune_blocks`. (The state is
+/// work: never more than `PruneBatch` entries a block, and within `prune_blocks`; each bill
+/// forgotten is told to `OnBilled` once. (The state is
 /// committed between blocks: a removal's limit counts stored entries, not the overlay's.)
 #[test]
 fn an_old_period_is_forgotten_a_batch_a_block_between_settlements() {
@@ -495,6 +495,10 @@ fn an_old_period_is_forgotten_a_batch_a_block_between_settlements() {
 	ext.execute_with(|| {
 		assert!(Settled::<Test>::get(0).is_none() && Ranking::<Test>::get(0).is_empty());
 		assert!(Settled::<Test>::get(1).is_some(), "the next period is kept");
+		// Each DApp's bill of the period was told to the committee's DApp ranking, once.
+		let mut told = BillsTold::get();
+		told.sort();
+		assert_eq!(told, (50..55).map(|dapp| (dapp, 1)).collect::<Vec<_>>());
 		// Nothing more to forget until the next settlement.
 		let kept = (Settled::<Test>::iter().count(), Reports::<Test>::iter().count());
 		run_to(System::block_number() + 3);
@@ -548,27 +552,5 @@ fn a_dapps_paid_bytes_back_the_reports_that_reserve_them_first() {
 		assert!(Reserved::<Test>::iter().next().is_none(), "the reservations are settled");
 		// Peer 3 alone claimed more than DAPP ever paid; peer 2 was only refused.
 		assert_eq!(penalties(), vec![(3, PenaltyReason::UnpaidTrafficClaimed)]);
-	});
-}
-
-/// The bills' listener (the committee's DApp ranking) is weighed: room for two one-DApp reports
-/// without it is room for one with it. (The escrow's test checks that each bill is told.)
-#[test]
-fn settlement_weighs_the_bills_listener() {
-	build_and_execute(|| {
-		use crate::weights::WeightInfo;
-		set_top_group(8);
-		SettleWeightParam::set(<() as WeightInfo>::count_passed_report(1).saturating_mul(2));
-		let nodes: Vec<Node> = (1..=3).map(|p| honest_node(p, 0, 1_000 * p)).collect();
-		report_and_settle_until_counting(&nodes);
-		for counted in 1..=3 {
-			run_to(System::block_number() + 1);
-			let stage = Settling::<Test>::get().unwrap().stage;
-			if counted < 3 {
-				assert_eq!(stage, SettlementStage::Counting(counted), "one report a block");
-			}
-		}
-		run_to_settled(0);
-		assert!((1..=3).all(|p| Traffic::explain_reward(&p, 0).unwrap().reward > 0));
 	});
 }
