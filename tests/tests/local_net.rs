@@ -224,10 +224,10 @@ fn billing_peers_keep_finality_safe_through_crashes_partitions_elections_and_an_
 
 	phase("committee: the billing peers and the foundation nominate ten candidates (CLI)");
 	let node = net.node(0);
-	// An election with time for the nominations: at least 25 of its 40 blocks left.
+	// An election with time for the nominations: at least 20 of its 30 blocks left.
 	node.wait_for("the committee's nominations", rounds(4 * COMMITTEE_TERM), |n| {
 		let best = n.best_number();
-		matches!(committee(n)?.phase, Some(ElectionPhase::Nominating { ends_at }) if ends_at >= best + 25)
+		matches!(committee(n)?.phase, Some(ElectionPhase::Nominating { ends_at }) if ends_at >= best + 20)
 			.then_some(())
 	});
 	// The billing peers of the set when the election started nominate one each (the last four
@@ -368,16 +368,16 @@ fn billing_peers_keep_finality_safe_through_crashes_partitions_elections_and_an_
 	}
 }
 
-/// The committee's terms in this network's chain spec: an election every 120 blocks from block
-/// 30, with 40 blocks of nominations and 30 of public vote (the dev preset's are half-hours).
-const COMMITTEE_TERM: u32 = 120;
+/// The committee's terms in this network's chain spec: an election every 90 blocks from block
+/// 30, with 30 blocks of nominations and 20 of public vote (the dev preset's are half-hours).
+const COMMITTEE_TERM: u32 = 90;
 
 /// The network's genesis: eras of [`ERA`] blocks, committee terms of [`COMMITTEE_TERM`].
 fn genesis() -> serde_json::Value {
 	json!({
 		"billingElections": { "eraLength": ERA },
 		"committeeElection": {
-			"schedule": { "term": COMMITTEE_TERM, "nominating": 40, "voting": 30 },
+			"schedule": { "term": COMMITTEE_TERM, "nominating": 30, "voting": 20 },
 			"firstElection": 30,
 		},
 	})
