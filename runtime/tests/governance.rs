@@ -301,3 +301,145 @@ fn the_foundation_acts_with_three_of_its_five_signatories() {
 		assert_eq!(candidates[0].nominator, pallet_committee::Nominator::Foundation);
 	});
 }
+
+/// A full election with the runtime's numbers (ch.4 §3): the local chain's four billing peers
+/// nominate four of their 21 places (a quota partly unfilled), the foundation its six, the ten
+/// DApps that paid the most over the term one each (twelve paid: the two smallest do not
+/// nominate); seven sign up for the pre-election, six reach the 10 000-vote threshold (one at
+/// exactly 10 000, one a planck short does not) and the five best supported join the ballot.
+/// SPB holders vote, one changes its vote and one withdraws; the nine most voted are seated in
+/// the election's record and the collective, and every ballot is released after the count.
+#[test]
+fn a_full_election_seats_nine_with_the_runtimes_quotas_and_thresholds() {
+	use frame_support::traits::{fungible::Mutate, Hooks};
+	use spacebook_runtime::{Balances, CommitteeElection, SPB};
+	let run_to = |n: u32| {
+		while frame_system::Pallet::<Runtime>::block_number() < n {
+			let next = frame_system::Pallet::<Runtime>::block_number() + 1;
+			frame_system::Pallet::<Runtime>::set_block_number(next);
+			CommitteeElection::on_initialize(next);
+		}
+	};
+	let funded = |seed: &str| {
+		let who = account(seed);
+		Balances::mint_into(&who, 100_000 * SPB).unwrap();
+		who
+	};
+	let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+	let choices = |list: &[(&AccountId, u128)]| {
+		frame_support::BoundedVec::try_from(
+			list.iter().map(|(who, spb)| ((*who).clone(), spb * SPB)).collect::<Vec<_>>(),
+		)
+		.unwrap()
+	};
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		frame_system::Pallet::<Runtime>::set_block_number(1);
+		// Twelve DApps billed over the term, DApp 11 the most.
+		let dapps: Vec<AccountId> = (0..12).map(|i| funded(&format!("//DApp{i}"))).collect();
+		for (i, dapp) in dapps.iter().enumerate() {
+			CommitteeElection::note_paid_traffic(dapp, (i as u128 + 1) * 1_000 * SPB);
+		}
+		let first = match pallet_committee::Phase::<Runtime>::get() {
+			Some(pallet_committee::ElectionPhase::Waiting { starts_at }) => starts_at,
+			other => panic!("waiting for the first election: {other:?}"),
+		};
+		run_to(first);
+		let schedule = pallet_committee::ElectionSchedule::<Runtime>::get();
+
+		// Nominations: 4 billing peers, the foundation's 6, the top 10 DApps.
+		let mut nominated = Vec::new();
+		for (i, peer) in ["//Alice", "//Bob", "//Charlie", "//Dave"].iter().enumerate() {
+			let candidate = account(&format!("//ByBillingPeer{i}"));
+			CommitteeElection::nominate(signed(&account(peer)), candidate.clone()).unwrap();
+			nominated.push(candidate);
+		}
+		for i in 0..6 {
+			let candidate = account(&format!("//ByFoundation{i}"));
+			CommitteeElection::nominate_as_foundation(
+				signed(&account("//Alice")),
+				candidate.clone(),
+			)
+			.unwrap();
+			nominated.push(candidate);
+		}
+		assert_eq!(
+			CommitteeElection::nominate_as_foundation(
+				signed(&account("//Alice")),
+				account("//7th")
+			),
+			Err(pallet_committee::Error::<Runtime>::NominationsUsed.into())
+		);
+		for (i, dapp) in dapps.iter().enumerate().skip(2) {
+			let candidate = account(&format!("//ByDApp{i}"));
+			CommitteeElection::nominate(signed(dapp), candidate.clone()).unwrap();
+			nominated.push(candidate);
+		}
+		for dapp in &dapps[..2] {
+			assert_eq!(
+				CommitteeElection::nominate(signed(dapp), account("//Nobody")),
+				Err(pallet_committee::Error::<Runtime>::NotANominator.into())
+			);
+		}
+
+		// The pre-election: support 15 000 down to exactly 10 000 SPB, and one planck short.
+		let sign_ups: Vec<AccountId> = (0..7).map(|i| funded(&format!("//SignUp{i}"))).collect();
+		for who in &sign_ups {
+			CommitteeElection::sign_up(signed(who)).unwrap();
+		}
+		for (i, who) in sign_ups.iter().enumerate().take(6) {
+			let supporter = funded(&format!("//Supporter{i}"));
+			let amount = 15_000 - 1_000 * i as u128;
+			CommitteeElection::support(signed(&supporter), choices(&[(who, amount)])).unwrap();
+		}
+		let short = funded("//ShortSupporter");
+		let just_short =
+			frame_support::BoundedVec::try_from(vec![(sign_ups[6].clone(), 10_000 * SPB - 1)])
+				.unwrap();
+		CommitteeElection::support(signed(&short), just_short).unwrap();
+		let listed: Vec<AccountId> = pallet_committee::PreElectionList::<Runtime>::get()
+			.into_iter()
+			.map(|(who, _, _)| who)
+			.collect();
+		assert_eq!(listed, sign_ups[..6].to_vec(), "10 000 SPB lists, a planck less does not");
+
+		run_to(first + schedule.nominating);
+		let candidates: Vec<AccountId> =
+			pallet_committee::Candidates::<Runtime>::get().into_iter().map(|c| c.who).collect();
+		assert_eq!(candidates.len(), 4 + 6 + 10 + 5);
+		assert_eq!(&candidates[20..], &sign_ups[..5], "the five best supported");
+
+		// The public vote: nine candidates get distinct votes; one voter changes its vote, one
+		// withdraws.
+		let expected: Vec<AccountId> =
+			[0, 3, 4, 9, 10, 12, 19, 20, 24].iter().map(|&i| candidates[i].clone()).collect();
+		for (rank, who) in expected.iter().enumerate() {
+			let voter = funded(&format!("//Voter{rank}"));
+			CommitteeElection::vote(signed(&voter), choices(&[(who, 1_000 + rank as u128)]))
+				.unwrap();
+		}
+		let changer = funded("//Changer");
+		CommitteeElection::vote(signed(&changer), choices(&[(&candidates[1], 5_000)])).unwrap();
+		CommitteeElection::vote(signed(&changer), choices(&[(&expected[0], 200)])).unwrap();
+		let quitter = funded("//Quitter");
+		CommitteeElection::vote(signed(&quitter), choices(&[(&candidates[2], 50_000)])).unwrap();
+		CommitteeElection::withdraw(signed(&quitter)).unwrap();
+		assert_eq!(CommitteeElection::held_of(&quitter), 0);
+		assert_eq!(CommitteeElection::held_of(&changer), 200 * SPB);
+
+		let counted = first + schedule.nominating + schedule.voting;
+		run_to(counted);
+		let mut seated = expected.clone();
+		seated.sort();
+		assert_eq!(pallet_committee::Members::<Runtime>::get().into_inner(), seated);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(),
+			seated
+		);
+		// Every ballot (votes, support, sign-up deposits) released within a few blocks.
+		run_to(counted + 3);
+		assert_eq!(pallet_committee::Ballots::<Runtime>::iter().count(), 0);
+		for who in sign_ups.iter().chain([&changer, &short]) {
+			assert_eq!(CommitteeElection::held_of(who), 0);
+		}
+	});
+}
