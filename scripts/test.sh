@@ -14,6 +14,14 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "setup"
 bash scripts/setup.sh
+# The end-to-end data planes refuse uploads while their filesystem has less than 2 GiB free
+# (--serve-min-free-space), which fails the Proof-of-Traffic test with a cut connection.
+free_kib=$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }')
+if ((free_kib < 4 * 1024 * 1024)); then
+	echo "error: $((free_kib / 1024)) MiB free under ${TMPDIR:-/tmp}; the end-to-end tests need 4 GiB" >&2
+	echo "(the cargo target directory, $CARGO_TARGET_DIR, may be pruned: target/debug/incremental)" >&2
+	exit 1
+fi
 
 # The runtime's build script also builds the upgrade test's runtime (spec_version + 1) for the
 # end-to-end runtime upgrade (docs/testing.md, "Build reuse").
