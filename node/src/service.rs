@@ -259,14 +259,6 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	// Upstream's sync engine panics if its command channel closes before the shutdown signal
-	// reaches it (sc-network-sync 0.59, `SyncingEngine::run`: `SelectNextSome polled after
-	// terminated`), which happens when every other `SyncingService` handle is dropped first;
-	// the node then exits with an error on SIGINT (found by the end-to-end suite,
-	// docs/testing.md run 40). One handle kept until the process exits keeps the channel open,
-	// so the engine always ends on the shutdown signal.
-	std::mem::forget(sync_service.clone());
-
 	// Every node runs the Gosig worker: billing peers propose and vote, other nodes observe the
 	// votes and finalize.
 	let proposer_factory = role.is_authority().then(|| {
