@@ -13,7 +13,7 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, EitherOfDiverse, EnsureOrigin},
 	weights::Weight,
 };
-use frame_system::{EnsureNever, EnsureRoot};
+use frame_system::EnsureRoot;
 use pallet_committee::Schedule;
 use sp_runtime::Perbill;
 
@@ -121,7 +121,7 @@ impl pallet_collective::Config<CommitteeCollective> for Runtime {
 	/// The members change only through the election (`pallet_committee`), so that both agree
 	/// and outgoing members' votes go with them.
 	#[cfg(not(feature = "runtime-benchmarks"))]
-	type SetMembersOrigin = EnsureNever<()>;
+	type SetMembersOrigin = frame_system::EnsureNever<()>;
 	/// The collective's benchmarks seat their members through `set_members`, which needs an
 	/// origin that can succeed: root, in benchmark builds only.
 	#[cfg(feature = "runtime-benchmarks")]
