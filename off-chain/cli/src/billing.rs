@@ -51,8 +51,13 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 				})
 				.collect();
 			let total: u128 = votes.iter().map(|(_, a)| a).sum();
-			let hash =
-				call(cli, "BillingElections", "vote", vec![Value::unnamed_composite(list)]).await?;
+			let hash = chain::submit_as(
+				cli,
+				"BillingElections",
+				"vote",
+				vec![Value::unnamed_composite(list)],
+			)
+			.await?;
 			println!(
 				"voted {} for {} candidates; it is locked until you vote less or unvote \
 				 (extrinsic {hash})",
@@ -61,11 +66,12 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 			);
 		}
 		BillingCommand::Unvote => {
-			let hash = call(cli, "BillingElections", "unvote", vec![]).await?;
+			let hash = chain::submit_as(cli, "BillingElections", "unvote", vec![]).await?;
 			println!("vote withdrawn; its SPB unbond (extrinsic {hash})");
 		}
 		BillingCommand::Withdraw => {
-			let hash = call(cli, "BillingElections", "withdraw_unbonded", vec![]).await?;
+			let hash =
+				chain::submit_as(cli, "BillingElections", "withdraw_unbonded", vec![]).await?;
 			println!("unbonded SPB unlocked (extrinsic {hash})");
 		}
 		BillingCommand::Register { billing_key, billing_key_file, bond } => {
@@ -138,13 +144,6 @@ pub fn parse_votes(votes: &[String]) -> Result<Vec<(AccountId32, u128)>, Failure
 			Ok((parse_account(who)?, amount))
 		})
 		.collect()
-}
-
-/// Sign `pallet::call(args)` with the --suri account and wait until it is final.
-async fn call(cli: &Cli, pallet: &str, name: &str, args: Vec<Value>) -> Result<String, Failure> {
-	let signer = keypair(&secret(cli)?)?;
-	let api = chain::connect(&cli.url).await?;
-	chain::submit(&api, &signer, pallet, name, args).await
 }
 
 fn method_name(method: ElectionMethod) -> &'static str {

@@ -3,7 +3,7 @@
 //! runtime upgrades that keep those names. Serving peers are found by the SDK
 //! ([`spacebook_sdk::ChainRpc`]).
 
-use crate::Failure;
+use crate::{cli::Cli, keypair, secret, Failure};
 use sp_core::crypto::AccountId32;
 use subxt::{
 	dynamic,
@@ -139,4 +139,29 @@ pub async fn submit_with_events(
 		})
 		.collect();
 	Ok((format!("{:?}", events.extrinsic_hash()), lines))
+}
+
+/// Sign `pallet::call(args)` with the `--suri` account of `cli`, at its node, and wait until it
+/// is final; returns the extrinsic's hash.
+pub async fn submit_as(
+	cli: &Cli,
+	pallet: &str,
+	call: &str,
+	args: Vec<Value>,
+) -> Result<String, Failure> {
+	let signer = keypair(&secret(cli)?)?;
+	let api = connect(&cli.url).await?;
+	submit(&api, &signer, pallet, call, args).await
+}
+
+/// [`submit_as`], returning also the extrinsic's events ([`submit_with_events`]).
+pub async fn submit_as_with_events(
+	cli: &Cli,
+	pallet: &str,
+	call: &str,
+	args: Vec<Value>,
+) -> Result<(String, Vec<String>), Failure> {
+	let signer = keypair(&secret(cli)?)?;
+	let api = connect(&cli.url).await?;
+	submit_with_events(&api, &signer, pallet, call, args).await
 }

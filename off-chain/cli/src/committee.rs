@@ -43,11 +43,11 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 			let candidate = parse_account(candidate)?;
 			let name = if *as_foundation { "nominate_as_foundation" } else { "nominate" };
 			let args = vec![Value::from_bytes(<[u8; 32]>::from(candidate.clone()))];
-			let hash = call(cli, "CommitteeElection", name, args).await?;
+			let hash = chain::submit_as(cli, "CommitteeElection", name, args).await?;
 			println!("nominated {candidate} (extrinsic {hash})");
 		}
 		CommitteeCommand::SignUp => {
-			let hash = call(cli, "CommitteeElection", "sign_up", vec![]).await?;
+			let hash = chain::submit_as(cli, "CommitteeElection", "sign_up", vec![]).await?;
 			println!(
 				"signed up for the pre-election; the deposit is held until the election \
 				 completes (extrinsic {hash})"
@@ -55,7 +55,7 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 		}
 		CommitteeCommand::Support { support } => {
 			let (value, total, n) = choices(support)?;
-			let hash = call(cli, "CommitteeElection", "support", vec![value]).await?;
+			let hash = chain::submit_as(cli, "CommitteeElection", "support", vec![value]).await?;
 			println!(
 				"supported {n} sign-ups with {}, held until the election completes \
 				 (extrinsic {hash})",
@@ -64,7 +64,7 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 		}
 		CommitteeCommand::Vote { votes } => {
 			let (value, total, n) = choices(votes)?;
-			let hash = call(cli, "CommitteeElection", "vote", vec![value]).await?;
+			let hash = chain::submit_as(cli, "CommitteeElection", "vote", vec![value]).await?;
 			println!(
 				"voted {} for {n} candidates, held until the election completes \
 				 (extrinsic {hash})",
@@ -72,7 +72,7 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 			);
 		}
 		CommitteeCommand::Withdraw => {
-			let hash = call(cli, "CommitteeElection", "withdraw", vec![]).await?;
+			let hash = chain::submit_as(cli, "CommitteeElection", "withdraw", vec![]).await?;
 			println!("withdrawn; its SPB are free (extrinsic {hash})");
 		}
 		CommitteeCommand::Motions => {
@@ -96,18 +96,10 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 			);
 		}
 		CommitteeCommand::ApplyUpgrade { wasm } => {
-			let code = read_wasm(wasm)?;
-			let signer = keypair(&secret(cli)?)?;
-			let api = chain::connect(&cli.url).await?;
-			let args = vec![Value::from_bytes(code)];
-			let (hash, events) = chain::submit_with_events(
-				&api,
-				&signer,
-				"System",
-				"apply_authorized_upgrade",
-				args,
-			)
-			.await?;
+			let args = vec![Value::from_bytes(read_wasm(wasm)?)];
+			let (hash, events) =
+				chain::submit_as_with_events(cli, "System", "apply_authorized_upgrade", args)
+					.await?;
 			print!("{}", upgrade_outcome(&hash, &events)?);
 		}
 		CommitteeCommand::Aye { hash } | CommitteeCommand::Nay { hash } => {
@@ -118,7 +110,7 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 				Value::u128(motion.index.into()),
 				Value::bool(approve),
 			];
-			let extrinsic = call(cli, "Committee", "vote", args).await?;
+			let extrinsic = chain::submit_as(cli, "Committee", "vote", args).await?;
 			println!(
 				"voted {} on motion #{} (extrinsic {extrinsic})",
 				if approve { "aye" } else { "nay" },
@@ -137,10 +129,8 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 				weight,
 				Value::u128(motion.length.into()),
 			];
-			let signer = keypair(&secret(cli)?)?;
-			let api = chain::connect(&cli.url).await?;
 			let (extrinsic, events) =
-				chain::submit_with_events(&api, &signer, "Committee", "close", args).await?;
+				chain::submit_as_with_events(cli, "Committee", "close", args).await?;
 			println!("closed motion #{} (extrinsic {extrinsic})", motion.index);
 			for event in events.iter().filter(|e| is_outcome(e)) {
 				println!("  {event}");
@@ -175,13 +165,6 @@ fn is_outcome(event: &str) -> bool {
 	["Committee.", "CommitteeElection.Enacted", "System.UpgradeAuthorized"]
 		.iter()
 		.any(|prefix| event.starts_with(prefix))
-}
-
-/// Sign `pallet::call(args)` with the --suri account and wait until it is final.
-async fn call(cli: &Cli, pallet: &str, name: &str, args: Vec<Value>) -> Result<String, Failure> {
-	let signer = keypair(&secret(cli)?)?;
-	let api = chain::connect(&cli.url).await?;
-	chain::submit(&api, &signer, pallet, name, args).await
 }
 
 /// `CANDIDATE=AMOUNT` pairs as the pallet's `Choices`, with their total and number.

@@ -5,7 +5,7 @@
 use crate::{
 	chain,
 	cli::{Cli, PricingCommand},
-	format_amount, keypair, pair, parse_account, parse_amount, secret, Failure,
+	format_amount, pair, parse_account, parse_amount, secret, Failure,
 };
 use sp_core::{crypto::AccountId32, Pair as _};
 use spacebook_sdk::{
@@ -49,15 +49,15 @@ pub async fn run(cli: &Cli, command: &PricingCommand) -> Result<(), Failure> {
 				));
 			}
 			let args = vec![Value::u128(u128::from(*instances))];
-			let hash = call(cli, "Pricing", "lease", args).await?;
+			let hash = chain::submit_as(cli, "Pricing", "lease", args).await?;
 			println!("leased {instances} instances (extrinsic {hash})");
 		}
 		PricingCommand::TopUp => {
-			let hash = call(cli, "Pricing", "top_up_lease", vec![]).await?;
+			let hash = chain::submit_as(cli, "Pricing", "top_up_lease", vec![]).await?;
 			println!("topped up the lease (extrinsic {hash})");
 		}
 		PricingCommand::EndLease => {
-			let hash = call(cli, "Pricing", "end_lease", vec![]).await?;
+			let hash = chain::submit_as(cli, "Pricing", "end_lease", vec![]).await?;
 			println!("ended the lease; its deposit is released (extrinsic {hash})");
 		}
 		PricingCommand::Fund { amount } => {
@@ -65,18 +65,12 @@ pub async fn run(cli: &Cli, command: &PricingCommand) -> Result<(), Failure> {
 			if amount == 0 {
 				return Err(Failure::new("fund a positive amount of SPB"));
 			}
-			let hash = call(cli, "Traffic", "fund_traffic", vec![Value::u128(amount)]).await?;
+			let hash =
+				chain::submit_as(cli, "Traffic", "fund_traffic", vec![Value::u128(amount)]).await?;
 			println!("paid {} into the traffic escrow (extrinsic {hash})", format_amount(amount));
 		}
 	}
 	Ok(())
-}
-
-/// Sign `pallet::call(args)` with the --suri account and wait until it is final.
-async fn call(cli: &Cli, pallet: &str, name: &str, args: Vec<Value>) -> Result<String, Failure> {
-	let signer = keypair(&secret(cli)?)?;
-	let api = chain::connect(&cli.url).await?;
-	chain::submit(&api, &signer, pallet, name, args).await
 }
 
 fn signed_amount(amount: i128) -> String {
