@@ -4,7 +4,7 @@
 //! `register_billing_candidate_backed` with `--bond`, with the Gosig key's proof of possession).
 
 use crate::{
-	chain,
+	account_or_suri, chain,
 	cli::{BillingCommand, Cli},
 	format_amount, keypair, pair, parse_account, parse_amount, secret, Failure,
 };
@@ -31,10 +31,7 @@ pub async fn run(cli: &Cli, command: &BillingCommand) -> Result<(), Failure> {
 			print!("{}", show_projection(&projection));
 		}
 		BillingCommand::Votes { address } => {
-			let who = match address {
-				Some(address) => parse_account(address)?,
-				None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
-			};
+			let who = account_or_suri(cli, address.as_ref())?;
 			let view = ChainRpc::new(&cli.url)?.billing_voter(&who).await?;
 			println!("voter:           {who}");
 			print!("{}", show_voter(&view));

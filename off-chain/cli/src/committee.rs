@@ -7,12 +7,13 @@
 //! applied by anyone (`System::apply_authorized_upgrade`, `docs/governance.md`).
 
 use crate::{
+	account_or_suri,
 	billing::parse_votes,
 	chain,
 	cli::{Cli, CommitteeCommand},
-	format_amount, keypair, pair, parse_account, secret, Failure,
+	format_amount, keypair, parse_account, secret, Failure,
 };
-use sp_core::{crypto::AccountId32, Pair as _, H256};
+use sp_core::{crypto::AccountId32, H256};
 use spacebook_sdk::{
 	chain::{CommitteeView, CommitteeVoterView, ElectionPhase, MotionView, Nominator, SheetView},
 	ChainRpc,
@@ -31,10 +32,7 @@ pub async fn run(cli: &Cli, command: &CommitteeCommand) -> Result<(), Failure> {
 			print!("{}", show_sheet(&sheet));
 		}
 		CommitteeCommand::Ballot { address } => {
-			let who = match address {
-				Some(address) => parse_account(address)?,
-				None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
-			};
+			let who = account_or_suri(cli, address.as_ref())?;
 			let view = ChainRpc::new(&cli.url)?.committee_voter(&who).await?;
 			println!("account:         {who}");
 			print!("{}", show_voter(&view));

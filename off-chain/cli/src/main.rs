@@ -127,6 +127,14 @@ pub fn parse_account(s: &str) -> Result<AccountId32, Failure> {
 		.map_err(|e| Failure::new(format!("{s:?} is not an account address: {e:?}")))
 }
 
+/// The account at `address`, else the --suri account's.
+pub fn account_or_suri(cli: &Cli, address: Option<&String>) -> Result<AccountId32, Failure> {
+	match address {
+		Some(address) => parse_account(address),
+		None => Ok(AccountId32::from(pair(&secret(cli)?, "--suri")?.public())),
+	}
+}
+
 /// Parse `A-B` (inclusive) or `A-` into `(start, end)`, `-1` for "to the end".
 pub fn parse_range(s: &str) -> Result<(i64, i64), Failure> {
 	let bad = || Failure::new(format!("{s:?} is not a byte range (A-B or A-)"));
@@ -178,10 +186,7 @@ async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
 			))
 		}
 	};
-	let dapp = match &cli.dapp {
-		Some(dapp) => parse_account(dapp)?,
-		None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
-	};
+	let dapp = account_or_suri(cli, cli.dapp.as_ref())?;
 	if peers.is_empty() {
 		// The active professional peers the chain lists.
 		return Client::from_chain(&cli.url, dapp, client_key).await.map_err(|e| match e {

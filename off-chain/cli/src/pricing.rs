@@ -3,11 +3,10 @@
 //! `lease`, `top_up_lease`, `end_lease`, `Traffic::fund_traffic`).
 
 use crate::{
-	chain,
+	account_or_suri, chain,
 	cli::{Cli, PricingCommand},
-	format_amount, pair, parse_account, parse_amount, secret, Failure,
+	format_amount, parse_amount, Failure,
 };
-use sp_core::{crypto::AccountId32, Pair as _};
 use spacebook_sdk::{
 	chain::{DAppAccount, PriceList, PricesView, Standing},
 	ChainRpc,
@@ -34,10 +33,7 @@ pub async fn run(cli: &Cli, command: &PricingCommand) -> Result<(), Failure> {
 			}
 		}
 		PricingCommand::Dapp { address } => {
-			let dapp = match address.as_ref().or(cli.dapp.as_ref()) {
-				Some(address) => parse_account(address)?,
-				None => AccountId32::from(pair(&secret(cli)?, "--suri")?.public()),
-			};
+			let dapp = account_or_suri(cli, address.as_ref().or(cli.dapp.as_ref()))?;
 			let account = ChainRpc::new(&cli.url)?.dapp_account(&dapp).await?;
 			println!("dapp:            {dapp}");
 			print!("{}", show_account(&account));
