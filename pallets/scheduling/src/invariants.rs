@@ -1,0 +1,102 @@
+//! The pallet's invariants, checked by `try_state` and after every unit test.
+
+use crate::*;
+use alloc::collections::{BTreeMap, BTreeSet};
+use frame_support::traits::fungible::InspectHold;
+use sp_runtime::{traits::Saturating, TryRuntimeError};
+
+impl<T: Config> Pallet<T> {
+	/// Check every invariant of the pallet's storage.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let mut committed: BTreeMap<T::AccountId, u64> = BTreeMap::new();
+		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let next = NextOrderId::<T>::get();
+		for (id, order) in Orders::<T>::iter() {
+			ensure!(id < next, "an order has a number not given yet");
+			ensure!(
+				order.replicas > 0 && order.replicas <= T::MaxReplicas::get(),
+				"an order's replicas are out of bounds"
+			);
+			ensure!(!order.electing || order.attempts > 0, "an open election counts no attempt");
+			ensure!(order.attempts <= T::MaxAttempts::get(), "an order had too many elections");
+			ensure!(
+				FileOrders::<T>::get(order.file.hash_index).contains(&id),
+				"an order is missing from its file's orders"
+			);
+			let placements = Placements::<T>::get(id);
+			let storing = placements.iter().take_while(|p| p.status.stores()).count();
+			ensure!(
+				placements.iter().skip(storing).all(|p| !p.status.stores()),
+				"a storing placement comes after a reserve"
+			);
+			ensure!(storing <= usize::from(order.replicas), "more storing peers than replicas");
+			let peers: BTreeSet<&T::AccountId> = placements.iter().map(|p| &p.peer).collect();
+			ensure!(peers.len() == placements.len(), "a peer has two placements in one order");
+			for p in placements.iter() {
+				ensure!(PeerOrders::<T>::contains_key(&p.peer, id), "a placement is not indexed");
+				if p.status.stores() {
+					let c = committed.entry(p.peer.clone()).or_default();
+					*c = c.saturating_add(order.file.length);
+				}
+				if let PlacementStatus::Holding { since, paid_through } = p.status {
+					ensure!(since <= paid_through, "a holder was paid before it held");
+					ensure!(paid_through <= order.ends, "a holder was paid past the term");
+				}
+			}
+			ensure!(
+				order.electing || Responses::<T>::get(id).is_empty(),
+				"responses kept for a closed election"
+			);
+			let e = escrow.entry(order.dapp.clone()).or_default();
+			*e = e.saturating_add(order.escrow);
+			let d = deposits.entry(order.dapp.clone()).or_default();
+			*d = d.saturating_add(order.deposit);
+		}
+		for (peer, id, ()) in PeerOrders::<T>::iter() {
+			ensure!(
+				Placements::<T>::get(id).iter().any(|p| p.peer == peer),
+				"a peer's order index names an order it has no placement in"
+			);
+		}
+		for (peer, bytes) in Committed::<T>::iter() {
+			ensure!(
+				committed.get(&peer).copied().unwrap_or_default() == bytes,
+				"a peer's committed bytes are not its storing placements' files"
+			);
+		}
+		for (peer, bytes) in committed.iter() {
+			ensure!(Committed::<T>::get(peer) == *bytes, "a storing placement is not committed");
+		}
+		for (hash_index, orders) in FileOrders::<T>::iter() {
+			ensure!(!orders.is_empty(), "an empty list of a file's orders is kept");
+			for id in orders.iter() {
+				ensure!(
+					Orders::<T>::get(id).is_some_and(|o| o.file.hash_index == hash_index),
+					"a file lists an order of another file or none"
+				);
+			}
+		}
+		for (dapp, amount) in escrow.iter() {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::StorageEscrow.into(), dapp) == *amount,
+				"a DApp's escrow hold is not its orders' escrow"
+			);
+		}
+		for (dapp, amount) in deposits.iter() {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::OrderDeposit.into(), dapp) == *amount,
+				"a DApp's deposit hold is not its orders' deposits"
+			);
+		}
+		for (id, _) in Responses::<T>::iter() {
+			ensure!(Orders::<T>::contains_key(id), "responses kept for an order that is gone");
+		}
+		let (head, tail) = ElectionQueueBounds::<T>::get();
+		ensure!(head <= tail, "the election queue's head passed its tail");
+		let (head, tail) = DeadlineQueueBounds::<T>::get();
+		ensure!(head <= tail, "the deadline queue's head passed its tail");
+		ensure!(Rule::<T>::get().is_valid(), "the scheduling rule is not valid");
+		Ok(())
+	}
+}

@@ -1,0 +1,268 @@
+//! Data types of `pallet_scheduling`: files, storage orders, placements, election responses and
+//! the scheduling rule's weights.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::BoundedVec;
+use scale_info::TypeInfo;
+use serde::{Deserialize, Serialize};
+
+/// A storage order's number, unique for the chain's life.
+pub type OrderId = u64;
+
+/// The hash index of a file: the Merkle root over its 1 MiB slices' BLAKE3 hashes, as the data
+/// plane computes it (`docs/dataplane.md`).
+pub type HashIndex = [u8; 32];
+
+/// The file an order stores.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub struct FileRef {
+	/// Its hash index.
+	pub hash_index: HashIndex,
+	/// Its length in bytes.
+	pub length: u64,
+}
+
+/// A DApp's storage order (whitepaper ch.2 §5 iv: a storage task).
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct StorageOrder<AccountId, Balance> {
+	/// The DApp that ordered and pays.
+	pub dapp: AccountId,
+	/// The file.
+	pub file: FileRef,
+	/// Storing copies ordered: a primary and `replicas - 1` backups.
+	pub replicas: u8,
+	/// The ledgering period in which it was ordered (or last renewed).
+	pub terms_from: u32,
+	/// The ledgering period at whose start it ends (exclusive).
+	pub ends: u32,
+	/// What one storing copy costs for one ledgering period, at the nominal storage price of
+	/// the period in which the terms were set.
+	pub replica_period_fee: Balance,
+	/// Paid in and not paid out: on hold on the DApp's account under
+	/// [`crate::HoldReason::StorageEscrow`].
+	pub escrow: Balance,
+	/// The order's deposit, on hold under [`crate::HoldReason::OrderDeposit`] until it ends.
+	pub deposit: Balance,
+	/// Elections held for it so far.
+	pub attempts: u8,
+	/// Whether an election for it is open now.
+	pub electing: bool,
+}
+
+/// What a placement is doing.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum PlacementStatus<BlockNumber> {
+	/// A reserve: elected, stores nothing, takes the place of a storing peer that misses its
+	/// deadline.
+	Reserve,
+	/// Asked to fetch and store the file, and to confirm by `deadline`.
+	Fetching {
+		/// The last block in which a confirmation counts.
+		deadline: BlockNumber,
+	},
+	/// Holding the file since it confirmed; paid for every whole period it holds.
+	Holding {
+		/// The ledgering period in which it confirmed.
+		since: u32,
+		/// Paid for the periods before this one.
+		paid_through: u32,
+	},
+}
+
+impl<BlockNumber> PlacementStatus<BlockNumber> {
+	/// Whether the placement stores the file (or is asked to): its capacity is committed.
+	pub fn stores(&self) -> bool {
+		!matches!(self, PlacementStatus::Reserve)
+	}
+}
+
+/// A professional peer elected for an order.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Placement<AccountId, BlockNumber> {
+	/// The professional peer.
+	pub peer: AccountId,
+	/// What it is doing.
+	pub status: PlacementStatus<BlockNumber>,
+	/// The first scheduling peer whose response proposed it, credited when it confirms.
+	pub scheduler: Option<AccountId>,
+}
+
+/// A scheduling peer's answer to an election (whitepaper ch.2 §5 iv: "selects its
+/// correspondent qualified professional peers and attends the scheduling election").
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct ElectionResponse<AccountId, Candidates> {
+	/// The order.
+	pub order: OrderId,
+	/// The election: the order's attempt number it answers.
+	pub attempt: u8,
+	/// The scheduling peer.
+	pub scheduler: AccountId,
+	/// The professional peers it proposes, best first (a bounded list of accounts).
+	pub candidates: Candidates,
+}
+
+/// A professional peer's word that it stores an order's file, signed by its node's peer key.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct StorageConfirmation<AccountId, BlockNumber> {
+	/// The order.
+	pub order: OrderId,
+	/// The professional peer.
+	pub peer: AccountId,
+	/// The deadline of the placement it confirms: a confirmation counts for that placement
+	/// only, never for a later one of the same peer in the same order.
+	pub deadline: BlockNumber,
+}
+
+/// The domain tag of an election response's signature:
+/// `(RESPONSE_CONTEXT, genesis hash, response)` SCALE-encoded.
+pub const RESPONSE_CONTEXT: &[u8; 16] = b"spacebook/schedr";
+/// The domain tag of a storage confirmation's signature:
+/// `(CONFIRMATION_CONTEXT, genesis hash, confirmation)` SCALE-encoded.
+pub const CONFIRMATION_CONTEXT: &[u8; 16] = b"spacebook/stored";
+
+/// What the registry tells about a professional peer the scheduling rule weighs: its
+/// declaration, its heartbeats and its attached common peers.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, Default, TypeInfo)]
+pub struct ProfessionalFacts {
+	/// Storage declared, in GiB.
+	pub storage_gib: u32,
+	/// Ledgering periods with a heartbeat.
+	pub online_periods: u32,
+	/// The last such period.
+	pub last_online_period: Option<u32>,
+	/// Live common peers attached to it.
+	pub commons: u32,
+	/// Storage those common peers declared, in GiB.
+	pub commons_storage_gib: u64,
+	/// ISO 3166-1 alpha-2 region of its location.
+	pub region: [u8; 2],
+}
+
+/// The scheduling rule's weights and thresholds (`docs/scheduling.md`). Each factor is scaled
+/// to 0..=1 000 000 and multiplied by its weight; the greatest sum wins a slot.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub struct SchedulingRule {
+	/// Weight of the storage the peer declared.
+	pub total_storage: u32,
+	/// Weight of its storage not committed to placements.
+	pub available_storage: u32,
+	/// Weight of its online duration (periods with a heartbeat).
+	pub online: u32,
+	/// Weight of the number of common peers attached to it.
+	pub commons: u32,
+	/// Weight of its redundant common peers: how many copies beyond the first of everything
+	/// it holds, this file included, its common peers' storage could keep.
+	pub redundant_commons: u32,
+	/// Weight of its common peers' spare storage (their storage less what it holds).
+	pub commons_spare: u32,
+	/// Weight of being in a region none of the order's storing peers picked before is in.
+	pub diversity: u32,
+	/// Weight of the random factor drawn from chain randomness when the election closes.
+	pub random: u32,
+	/// Online periods at which the online factor is full.
+	pub online_saturation: u32,
+	/// A candidate qualifies only with a heartbeat in the last this many periods.
+	pub online_within: u32,
+}
+
+impl Default for SchedulingRule {
+	/// The launch weights (`docs/scheduling.md` argues them): free space and location first,
+	/// then uptime; a tenth random.
+	fn default() -> Self {
+		Self {
+			total_storage: 10,
+			available_storage: 25,
+			online: 15,
+			commons: 5,
+			redundant_commons: 5,
+			commons_spare: 10,
+			diversity: 20,
+			random: 10,
+			online_saturation: 8_640,
+			online_within: 2,
+		}
+	}
+}
+
+impl SchedulingRule {
+	/// The most a weight may be: sums stay far below `u128` and every weight stays meaningful.
+	pub const MAX_WEIGHT: u32 = 1_000;
+
+	/// Whether the rule is usable: weights within [`Self::MAX_WEIGHT`], some weight non-zero,
+	/// saturation and window at least one period.
+	pub fn is_valid(&self) -> bool {
+		let weights = [
+			self.total_storage,
+			self.available_storage,
+			self.online,
+			self.commons,
+			self.redundant_commons,
+			self.commons_spare,
+			self.diversity,
+			self.random,
+		];
+		weights.iter().all(|w| *w <= Self::MAX_WEIGHT)
+			&& weights.iter().any(|w| *w > 0)
+			&& self.online_saturation > 0
+			&& self.online_within > 0
+	}
+}
+
+/// A scheduling peer's credits in one period: the storing fees of the placements it proposed
+/// that were confirmed.
+pub type PeriodCredits<AccountId, Balance, MaxSchedulers> =
+	BoundedVec<(AccountId, Balance), MaxSchedulers>;
+
+/// The holders of a file, for the runtime API and the SDK.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct HolderView<AccountId> {
+	/// The professional peer.
+	pub peer: AccountId,
+	/// The order it holds the file for.
+	pub order: OrderId,
+	/// Its slot among the order's storing peers: 0 is the primary, the others backups.
+	pub slot: u8,
+	/// Whether it confirmed (else it is still fetching).
+	pub confirmed: bool,
+}
