@@ -70,6 +70,8 @@ pub mod types;
 mod views;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -119,6 +121,21 @@ pub trait SchedulingRegistry<AccountId, PeerKey> {
 pub trait NominalStoragePrice<Balance> {
 	/// The price of a GB stored for a month, in force in ledgering period `period`.
 	fn storage_price_per_gb_month(period: u32) -> Balance;
+}
+
+/// Prepares the benchmarks' accounts in the registry and the mining pool.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, PeerKey> {
+	/// Make `who` a registered DApp in good standing.
+	fn register_dapp(who: &AccountId);
+	/// Make `who` a professional peer whose registry facts are as close to `facts` as the
+	/// registry allows (qualified when `facts` are). Returns the key its node signs with (in
+	/// the keystore, to sign with).
+	fn register_professional(who: &AccountId, facts: ProfessionalFacts) -> PeerKey;
+	/// Make `who` an active scheduling peer. Returns the key its node signs with.
+	fn register_scheduler(who: &AccountId) -> PeerKey;
+	/// Give the scheduling peers a share of the emission the pool can pay from period 1.
+	fn enable_scheduling_share();
 }
 
 #[frame_support::pallet]
@@ -241,6 +258,10 @@ pub mod pallet {
 
 		/// Weights of the calls and hooks.
 		type WeightInfo: WeightInfo;
+
+		/// Prepares the benchmarks' accounts.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::PeerKey>;
 	}
 
 	#[pallet::pallet]

@@ -258,6 +258,27 @@ impl pallet_scheduling::Config for Test {
 	type CloseBatch = ConstU32<4>;
 	type DeadlineBatch = ConstU32<8>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchSetup;
+}
+
+/// Sets up the stand-ins for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchSetup;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, UintAuthorityId> for BenchSetup {
+	fn register_dapp(who: &AccountId) {
+		DAPPS.with(|d| d.borrow_mut().insert(*who));
+	}
+	fn register_professional(who: &AccountId, facts: ProfessionalFacts) -> UintAuthorityId {
+		set_facts(*who, facts);
+		key_of(*who)
+	}
+	fn register_scheduler(who: &AccountId) -> UintAuthorityId {
+		add_scheduler(*who);
+		key_of(*who)
+	}
+	fn enable_scheduling_share() {}
 }
 
 /// The test genesis: funded DApps, scheduling peers, the foundation.

@@ -96,7 +96,6 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn check_due_deadlines(n: BlockNumberFor<T>) -> Weight {
 		let (mut head, tail) = DeadlineQueueBounds::<T>::get();
 		let mut popped = 0u32;
-		let mut missed = 0u32;
 		while head < tail && popped < T::DeadlineBatch::get() {
 			let Some((id, peer, deadline)) = DeadlineQueue::<T>::get(head) else {
 				head += 1;
@@ -108,33 +107,27 @@ impl<T: Config> Pallet<T> {
 			DeadlineQueue::<T>::remove(head);
 			head += 1;
 			popped += 1;
-			if Self::miss(id, &peer, deadline, n) {
-				missed += 1;
-			}
+			Self::miss(id, &peer, deadline, n);
 		}
-		if popped > 0 {
-			// Misses queue new deadlines: keep the tail they moved.
-			DeadlineQueueBounds::<T>::mutate(|(h, _)| *h = head);
+		if popped == 0 {
+			return T::DbWeight::get().reads(2);
 		}
-		T::WeightInfo::check_deadlines(popped, missed)
+		// Misses queue new deadlines: keep the tail they moved.
+		DeadlineQueueBounds::<T>::mutate(|(h, _)| *h = head);
+		T::WeightInfo::check_deadlines(popped)
 	}
 
 	/// If `peer` is still fetching for `order` with this `deadline`, take its slot and give it
 	/// to the first qualified reserve (reserves that no longer qualify are dropped on the
-	/// way). Returns whether the peer missed.
-	fn miss(
-		id: OrderId,
-		peer: &T::AccountId,
-		deadline: BlockNumberFor<T>,
-		n: BlockNumberFor<T>,
-	) -> bool {
-		let Some(order) = Orders::<T>::get(id) else { return false };
+	/// way).
+	fn miss(id: OrderId, peer: &T::AccountId, deadline: BlockNumberFor<T>, n: BlockNumberFor<T>) {
+		let Some(order) = Orders::<T>::get(id) else { return };
 		let mut placements = Placements::<T>::get(id);
 		let Some(slot) = placements
 			.iter()
 			.position(|p| p.peer == *peer && p.status == PlacementStatus::Fetching { deadline })
 		else {
-			return false;
+			return;
 		};
 		let gone = placements.remove(slot);
 		Self::release_placement(id, &order, &gone);
@@ -165,6 +158,5 @@ impl<T: Config> Pallet<T> {
 		}
 		Placements::<T>::insert(id, placements);
 		Self::after_vacancy(id, order, n);
-		true
 	}
 }

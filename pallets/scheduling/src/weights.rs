@@ -25,10 +25,10 @@ pub trait WeightInfo {
 	fn authorize_confirm() -> Weight;
 	fn claim() -> Weight;
 	fn set_rule() -> Weight;
-	/// `p` queue entries taken, `c` of them elections closed.
-	fn close_elections(p: u32, c: u32) -> Weight;
-	/// `p` queue entries taken, `m` of them peers that missed.
-	fn check_deadlines(p: u32, m: u32) -> Weight;
+	/// `c` queue entries taken, each charged as an election closed.
+	fn close_elections(c: u32) -> Weight;
+	/// `m` queue entries taken, each charged as a peer that missed.
+	fn check_deadlines(m: u32) -> Weight;
 	/// `s` scheduling peers paid.
 	fn pay_rewards(s: u32) -> Weight;
 }
@@ -76,21 +76,15 @@ impl<D: Get<RuntimeDbWeight>> WeightInfo for Estimates<D> {
 	fn set_rule() -> Weight {
 		Weight::from_parts(BASE / 5, 0).saturating_add(D::get().writes(1))
 	}
-	fn close_elections(p: u32, c: u32) -> Weight {
+	fn close_elections(c: u32) -> Weight {
 		let per_election = Weight::from_parts(BASE + PER_CANDIDATE * MAX_SCORED, 64_000)
-			.saturating_add(D::get().reads_writes(6 + 2 * MAX_SCORED, 8 + 4 * 16));
-		D::get()
-			.reads_writes(1, 1)
-			.saturating_add(D::get().reads_writes(2, 1).saturating_mul(p.into()))
-			.saturating_add(per_election.saturating_mul(c.into()))
+			.saturating_add(D::get().reads_writes(8 + 2 * MAX_SCORED, 9 + 4 * 16));
+		D::get().reads_writes(1, 1).saturating_add(per_election.saturating_mul(c.into()))
 	}
-	fn check_deadlines(p: u32, m: u32) -> Weight {
+	fn check_deadlines(m: u32) -> Weight {
 		let per_miss =
-			Weight::from_parts(BASE, 8_000).saturating_add(D::get().reads_writes(8 + 3 * 16, 10));
-		D::get()
-			.reads_writes(1, 1)
-			.saturating_add(D::get().reads_writes(3, 1).saturating_mul(p.into()))
-			.saturating_add(per_miss.saturating_mul(m.into()))
+			Weight::from_parts(BASE, 8_000).saturating_add(D::get().reads_writes(11 + 3 * 16, 11));
+		D::get().reads_writes(1, 1).saturating_add(per_miss.saturating_mul(m.into()))
 	}
 	fn pay_rewards(s: u32) -> Weight {
 		Weight::from_parts(BASE, 4_000).saturating_add(D::get().reads_writes(4, 2)).saturating_add(
@@ -130,11 +124,11 @@ impl WeightInfo for () {
 	fn set_rule() -> Weight {
 		Estimates::<RocksDbWeight>::set_rule()
 	}
-	fn close_elections(p: u32, c: u32) -> Weight {
-		Estimates::<RocksDbWeight>::close_elections(p, c)
+	fn close_elections(c: u32) -> Weight {
+		Estimates::<RocksDbWeight>::close_elections(c)
 	}
-	fn check_deadlines(p: u32, m: u32) -> Weight {
-		Estimates::<RocksDbWeight>::check_deadlines(p, m)
+	fn check_deadlines(m: u32) -> Weight {
+		Estimates::<RocksDbWeight>::check_deadlines(m)
 	}
 	fn pay_rewards(s: u32) -> Weight {
 		Estimates::<RocksDbWeight>::pay_rewards(s)
