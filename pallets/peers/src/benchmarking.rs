@@ -191,6 +191,7 @@ mod benchmarks {
 			endpoint: alloc::vec![b'a'; T::MaxEndpointLen::get() as usize]
 				.try_into()
 				.expect("MaxEndpointLen bytes"),
+			node_key: peer_key::<T>(),
 		};
 
 		#[extrinsic_call]

@@ -57,7 +57,10 @@ impl<T: Config> Pallet<T> {
 					BillingKeyOwner::<T>::get(billing_key).as_ref() == Some(&who),
 					"peers: a billing key is not indexed"
 				),
-				Role::Scheduling(_) | Role::Routing(_) => {}
+				Role::Scheduling(d) | Role::Routing(d) => ensure!(
+					ServiceKeyOwner::<T>::get(&d.node_key).as_ref() == Some(&who),
+					"peers: a service peer's node key is not indexed"
+				),
 			}
 		}
 		for kind in RoleKind::ALL {
@@ -87,6 +90,12 @@ impl<T: Config> Pallet<T> {
 			let record =
 				Registrations::<T>::get(&who).ok_or("peers: a peer key's owner has no record")?;
 			ensure!(record.role.peer_key() == Some(&key), "peers: a peer key index is stale");
+		}
+		for (key, who) in ServiceKeyOwner::<T>::iter() {
+			let record = Registrations::<T>::get(&who)
+				.ok_or("peers: a service key's owner has no record")?;
+			ensure!(record.role.service_key() == Some(&key), "peers: a service key index is stale");
+			ensure!(!PeerKeyOwner::<T>::contains_key(&key), "peers: a key is indexed twice");
 		}
 		for (key, who) in ClientKeyOwner::<T>::iter() {
 			let record =

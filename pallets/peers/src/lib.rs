@@ -252,7 +252,12 @@ pub mod pallet {
 
 		/// The key a professional or common peer's node signs heartbeats (and traffic reports)
 		/// with; kept in the node's keystore.
-		type PeerKey: Member + Parameter + RuntimeAppPublic + Ord + MaxEncodedLen;
+		type PeerKey: Member
+			+ Parameter
+			+ RuntimeAppPublic
+			+ Ord
+			+ MaxEncodedLen
+			+ MaybeSerializeDeserialize;
 
 		/// The key type of a DApp's client keys, which sign traffic receipts.
 		type ClientKey: Member + Parameter + Ord + MaxEncodedLen;
@@ -424,6 +429,12 @@ pub mod pallet {
 	/// The professional or common peer each peer key belongs to.
 	#[pallet::storage]
 	pub type PeerKeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, T::PeerKey, T::AccountId>;
+
+	/// The scheduling or routing peer each node key belongs to. Apart from [`PeerKeyOwner`], so
+	/// that a service peer's node is never taken for a serving peer's (its data plane, reports,
+	/// heartbeats); a key is in one of the two at most.
+	#[pallet::storage]
+	pub type ServiceKeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, T::PeerKey, T::AccountId>;
 
 	/// The DApp that authorized each client key.
 	#[pallet::storage]
@@ -701,8 +712,8 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// `(account, Gosig key)` of each billing-peer candidate.
 		pub billing_candidates: Vec<(T::AccountId, T::BillingKey)>,
-		/// `(account, kind, location, endpoint)` of each admitted service peer.
-		pub service_peers: Vec<(T::AccountId, ServiceKind, Location, Vec<u8>)>,
+		/// `(account, kind, location, endpoint, node key)` of each admitted service peer.
+		pub service_peers: Vec<(T::AccountId, ServiceKind, Location, Vec<u8>, T::PeerKey)>,
 	}
 
 	#[pallet::genesis_build]
@@ -714,11 +725,15 @@ pub mod pallet {
 						panic!("pallet-peers genesis: cannot register candidate {who:?}: {e:?}")
 					});
 			}
-			for (who, kind, location, endpoint) in &self.service_peers {
+			for (who, kind, location, endpoint, node_key) in &self.service_peers {
 				let endpoint: Endpoint<T> = endpoint.clone().try_into().unwrap_or_else(|_| {
 					panic!("pallet-peers genesis: the endpoint of {who:?} is too long")
 				});
-				let declaration = ServiceDeclaration { location: *location, endpoint };
+				let declaration = ServiceDeclaration {
+					location: *location,
+					endpoint,
+					node_key: node_key.clone(),
+				};
 				Pallet::<T>::do_admit_service_peer(who, *kind, declaration).unwrap_or_else(|e| {
 					panic!("pallet-peers genesis: cannot admit {who:?}: {e:?}")
 				});
@@ -780,7 +795,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::ensure_unregistered(&who)?;
 			Self::check_professional(&declaration)?;
-			ensure!(!PeerKeyOwner::<T>::contains_key(&peer_key), Error::<T>::PeerKeyInUse);
+			Self::ensure_key_unused(&peer_key)?;
 			let deposit = T::ProfessionalDeposit::get();
 			Self::hold(&who, RoleKind::Professional, deposit)?;
 			PeerKeyOwner::<T>::insert(&peer_key, &who);
@@ -818,7 +833,7 @@ pub mod pallet {
 			let attach_to = T::Lookup::lookup(attach_to)?;
 			Self::ensure_unregistered(&who)?;
 			ensure!(storage_gib > 0, Error::<T>::NoResources);
-			ensure!(!PeerKeyOwner::<T>::contains_key(&peer_key), Error::<T>::PeerKeyInUse);
+			Self::ensure_key_unused(&peer_key)?;
 			let attached_index = Self::attach(&attach_to, storage_gib)?;
 			PeerKeyOwner::<T>::insert(&peer_key, &who);
 			let role = Role::Common(CommonPeer {

@@ -349,8 +349,14 @@ pub fn service_declaration() -> ServiceDeclaration<Test> {
 	ServiceDeclaration {
 		location: Location { region: *b"DE", latitude: 50_110_922, longitude: 8_682_127 },
 		endpoint: endpoint("https://198.51.100.3"),
+		node_key: UintAuthorityId(
+			900_000 + NEXT_SERVICE_KEY.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
+		),
 	}
 }
+
+/// A fresh node key for each service declaration.
+static NEXT_SERVICE_KEY: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
 /// Register `who` as a professional peer with the default declaration.
 pub fn register_pro(who: AccountId) {

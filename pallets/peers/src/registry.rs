@@ -160,7 +160,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			Role::BillingCandidate { billing_key } => BillingKeyOwner::<T>::remove(billing_key),
-			Role::Scheduling(_) | Role::Routing(_) => {}
+			Role::Scheduling(d) | Role::Routing(d) => ServiceKeyOwner::<T>::remove(&d.node_key),
 		}
 		Registrations::<T>::remove(who);
 		frame_system::Pallet::<T>::dec_consumers(who);
@@ -195,6 +195,20 @@ impl<T: Config> Pallet<T> {
 		BillingKeyOwner::<T>::get(key)
 	}
 
+	/// Fails with [`Error::PeerKeyInUse`] if a serving or service peer's node signs with `key`.
+	pub(crate) fn ensure_key_unused(key: &T::PeerKey) -> DispatchResult {
+		ensure!(
+			!PeerKeyOwner::<T>::contains_key(key) && !ServiceKeyOwner::<T>::contains_key(key),
+			Error::<T>::PeerKeyInUse
+		);
+		Ok(())
+	}
+
+	/// The scheduling or routing peer whose node signs with `key`.
+	pub fn service_peer_of_key(key: &T::PeerKey) -> Option<T::AccountId> {
+		ServiceKeyOwner::<T>::get(key)
+	}
+
 	/// Admit a scheduling or routing peer (the call and genesis).
 	pub(crate) fn do_admit_service_peer(
 		who: &T::AccountId,
@@ -204,9 +218,11 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_unregistered(who)?;
 		ensure!(declaration.location.is_valid(), Error::<T>::InvalidLocation);
 		Self::check_endpoint(&declaration.endpoint)?;
+		Self::ensure_key_unused(&declaration.node_key)?;
 		let kind = RoleKind::from(kind);
 		let deposit = T::ServiceDeposit::get();
 		Self::hold(who, kind, deposit)?;
+		ServiceKeyOwner::<T>::insert(&declaration.node_key, who);
 		let role = match kind {
 			RoleKind::Scheduling => Role::Scheduling(declaration),
 			_ => Role::Routing(declaration),

@@ -189,6 +189,9 @@ pub struct ServiceDeclaration<T: Config> {
 	pub location: Location,
 	/// Its public endpoint.
 	pub endpoint: Endpoint<T>,
+	/// The key its node signs with (`spbp`, as a serving peer's node): a scheduling peer's
+	/// election responses. Not used by another peer.
+	pub node_key: T::PeerKey,
 }
 
 /// The kinds of peer the foundation admits.
@@ -305,6 +308,14 @@ impl<T: Config> Role<T> {
 			Role::BillingCandidate { .. } => RoleKind::BillingCandidate,
 			Role::Scheduling(_) => RoleKind::Scheduling,
 			Role::Routing(_) => RoleKind::Routing,
+		}
+	}
+
+	/// The node key of a scheduling or routing peer.
+	pub fn service_key(&self) -> Option<&T::PeerKey> {
+		match self {
+			Role::Scheduling(d) | Role::Routing(d) => Some(&d.node_key),
+			_ => None,
 		}
 	}
 

@@ -66,7 +66,6 @@ mod orders;
 mod placements;
 mod rewards;
 pub mod scoring;
-pub mod types;
 mod views;
 pub mod weights;
 
@@ -78,7 +77,8 @@ mod mock;
 mod tests;
 
 pub use pallet::*;
-pub use types::*;
+/// The orders' types live in a crate of their own, which the SDK shares without linking FRAME.
+pub use spacebook_scheduling_primitives::{self as types, *};
 pub use weights::WeightInfo;
 
 use frame_support::pallet_prelude::*;
@@ -101,6 +101,10 @@ pub type OrderOf<T> = StorageOrder<<T as frame_system::Config>::AccountId, Balan
 /// A storage confirmation of this runtime.
 pub type ConfirmationOf<T> =
 	StorageConfirmation<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+/// A scheduling peer's credits in one period: the storing fees of the placements it proposed
+/// that were confirmed.
+pub type PeriodCredits<AccountId, Balance, MaxSchedulers> =
+	BoundedVec<(AccountId, Balance), MaxSchedulers>;
 /// The signature of a response or a confirmation.
 pub type KeySignature<T> = <<T as Config>::PeerKey as RuntimeAppPublic>::Signature;
 

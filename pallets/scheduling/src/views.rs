@@ -28,8 +28,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// An order and its placements.
-	pub fn order_view(id: OrderId) -> Option<(OrderOf<T>, Vec<PlacementOf<T>>)> {
-		Orders::<T>::get(id).map(|o| (o, Placements::<T>::get(id).into_inner()))
+	pub fn order_view(
+		id: OrderId,
+	) -> Option<OrderView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		Orders::<T>::get(id)
+			.map(|order| OrderView { order, placements: Placements::<T>::get(id).into_inner() })
 	}
 
 	/// The orders a professional peer has a placement in, with the file and what it is to do:

@@ -144,12 +144,15 @@ fn when_a_professional_peer_is_gone_its_common_peers_are_detached() {
 #[test]
 fn service_peers_are_removed_by_the_foundation() {
 	build_and_execute(|| {
+		let declaration = service_declaration();
+		let node_key = declaration.node_key.clone();
 		assert_ok!(Peers::admit_service_peer(
 			RuntimeOrigin::signed(FOUNDATION),
 			SCHEDULER,
 			ServiceKind::Scheduling,
-			service_declaration()
+			declaration
 		));
+		assert_eq!(Peers::service_peer_of_key(&node_key), Some(SCHEDULER));
 		assert_noop!(Peers::leave(RuntimeOrigin::signed(SCHEDULER)), Error::<Test>::WrongRole);
 		assert_noop!(
 			Peers::remove_service_peer(RuntimeOrigin::signed(SCHEDULER), SCHEDULER),
@@ -165,6 +168,7 @@ fn service_peers_are_removed_by_the_foundation() {
 		let before = free(SCHEDULER);
 		assert_ok!(Peers::finish_exit(RuntimeOrigin::signed(NOBODY), SCHEDULER));
 		assert_eq!(free(SCHEDULER), before + SERVICE_DEPOSIT);
+		assert_eq!(Peers::service_peer_of_key(&node_key), None);
 	});
 }
 

@@ -120,6 +120,52 @@ fn a_candidacy_without_a_proof_of_possession_of_its_key_is_refused() {
 }
 
 #[test]
+fn a_node_key_serves_one_peer_whatever_its_role() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		// A service peer may not take a serving peer's key, nor the reverse.
+		let mut taken = service_declaration();
+		taken.node_key = key(PRO);
+		assert_noop!(
+			Peers::admit_service_peer(
+				RuntimeOrigin::signed(FOUNDATION),
+				SCHEDULER,
+				ServiceKind::Scheduling,
+				taken
+			),
+			Error::<Test>::PeerKeyInUse
+		);
+		let service = service_declaration();
+		let node_key = service.node_key.clone();
+		assert_ok!(Peers::admit_service_peer(
+			RuntimeOrigin::signed(FOUNDATION),
+			SCHEDULER,
+			ServiceKind::Scheduling,
+			service.clone()
+		));
+		assert_eq!(Peers::service_peer_of_key(&node_key), Some(SCHEDULER));
+		assert_eq!(
+			<Peers as PeerRegistry<_, _, _, _, _>>::peer_of_key(&node_key),
+			None,
+			"not a serving peer's key"
+		);
+		assert_noop!(
+			Peers::register_professional(RuntimeOrigin::signed(USER), node_key, declaration()),
+			Error::<Test>::PeerKeyInUse
+		);
+		assert_noop!(
+			Peers::admit_service_peer(
+				RuntimeOrigin::signed(FOUNDATION),
+				USER,
+				ServiceKind::Routing,
+				service
+			),
+			Error::<Test>::PeerKeyInUse
+		);
+	});
+}
+
+#[test]
 fn the_foundation_admits_scheduling_and_routing_peers() {
 	build_and_execute(|| {
 		assert_noop!(
@@ -167,6 +213,7 @@ fn genesis_registers_candidates_and_service_peers() {
 			ServiceKind::Scheduling,
 			Location { region: *b"US", latitude: 0, longitude: 0 },
 			b"https://scheduler.example".to_vec(),
+			UintAuthorityId(77),
 		)],
 	};
 	execute_with(config, || {
@@ -192,6 +239,7 @@ fn genesis_refuses_an_invalid_service_peer() {
 			ServiceKind::Scheduling,
 			Location { region: *b"us", latitude: 0, longitude: 0 },
 			b"https://scheduler.example".to_vec(),
+			UintAuthorityId(77),
 		)],
 	};
 	execute_with(config, || {});

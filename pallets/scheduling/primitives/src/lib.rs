@@ -1,8 +1,14 @@
-//! Data types of `pallet_scheduling`: files, storage orders, placements, election responses and
-//! the scheduling rule's weights.
+//! Storage orders' types (issue 18, `docs/scheduling.md`), shared by `pallet-scheduling`, its
+//! runtime API, the node and the SDK: files, orders, placements, election responses, the
+//! scheduling rule's weights and the views.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::BoundedVec;
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 
@@ -52,9 +58,9 @@ pub struct StorageOrder<AccountId, Balance> {
 	/// the period in which the terms were set.
 	pub replica_period_fee: Balance,
 	/// Paid in and not paid out: on hold on the DApp's account under
-	/// [`crate::HoldReason::StorageEscrow`].
+	/// `HoldReason::StorageEscrow`.
 	pub escrow: Balance,
-	/// The order's deposit, on hold under [`crate::HoldReason::OrderDeposit`] until it ends.
+	/// The order's deposit, on hold under `HoldReason::OrderDeposit` until it ends.
 	pub deposit: Balance,
 	/// Elections held for it so far.
 	pub attempts: u8,
@@ -249,11 +255,6 @@ impl SchedulingRule {
 	}
 }
 
-/// A scheduling peer's credits in one period: the storing fees of the placements it proposed
-/// that were confirmed.
-pub type PeriodCredits<AccountId, Balance, MaxSchedulers> =
-	BoundedVec<(AccountId, Balance), MaxSchedulers>;
-
 /// The holders of a file, for the runtime API and the SDK.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 pub struct HolderView<AccountId> {
@@ -265,4 +266,13 @@ pub struct HolderView<AccountId> {
 	pub slot: u8,
 	/// Whether it confirmed (else it is still fetching).
 	pub confirmed: bool,
+}
+
+/// An order and its placements, for the runtime API.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct OrderView<AccountId, Balance, BlockNumber> {
+	/// The order.
+	pub order: StorageOrder<AccountId, Balance>,
+	/// Its placements: the storing slots in slot order, then the reserves.
+	pub placements: Vec<Placement<AccountId, BlockNumber>>,
 }

@@ -1,0 +1,38 @@
+//! Runtime API of the storage orders (`pallet-scheduling`): what the SDK, the `spacebook` CLI
+//! and a storing peer's node ask of them.
+//!
+//! - [`SchedulingApi::holders`]: the professional peers that store a file, confirmed first — the
+//!   SDK finds a file's sources here instead of asking every professional peer.
+//! - [`SchedulingApi::order`]: an order and its placements.
+//! - [`SchedulingApi::tasks`]: a professional peer's placements: what its node fetches and keeps.
+//! - [`SchedulingApi::rule`]: the scheduling rule's weights and thresholds.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::Codec;
+pub use spacebook_scheduling_primitives::{
+	FileRef, HashIndex, HolderView, OrderId, OrderView, PlacementStatus, SchedulingRule,
+};
+
+sp_api::decl_runtime_apis! {
+	/// Storage orders and their placements.
+	pub trait SchedulingApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// The professional peers with a storing slot for the file, over its orders that have
+		/// not expired: confirmed holders first, each order's primary before its backups.
+		fn holders(hash_index: HashIndex) -> Vec<HolderView<AccountId>>;
+		/// An order and its placements.
+		fn order(id: OrderId) -> Option<OrderView<AccountId, Balance, BlockNumber>>;
+		/// The orders `peer` has a placement in: the file and what it is to do.
+		fn tasks(peer: AccountId) -> Vec<(OrderId, FileRef, PlacementStatus<BlockNumber>)>;
+		/// The scheduling rule.
+		fn rule() -> SchedulingRule;
+	}
+}
