@@ -17,7 +17,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	opaque::SessionKeys, AccountId, Balance, BillingElections, Block, BlockNumber,
 	CommitteeElection, Executive, Gosig, Hash, InherentDataExt, Nonce, Peers, Pricing, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, Token, Traffic, TransactionPayment, VERSION,
+	RuntimeCall, RuntimeGenesisConfig, Scheduling, System, Token, Traffic, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -292,6 +293,34 @@ impl_runtime_apis! {
 
 		fn motions() -> Vec<pallet_committee_runtime_api::MotionView<AccountId, Hash, BlockNumber>> {
 			crate::configs::governance::motions()
+		}
+	}
+
+	impl pallet_scheduling_runtime_api::SchedulingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn holders(
+			hash_index: pallet_scheduling_runtime_api::HashIndex,
+		) -> Vec<pallet_scheduling_runtime_api::HolderView<AccountId>> {
+			Scheduling::holders(hash_index)
+		}
+
+		fn order(
+			id: pallet_scheduling_runtime_api::OrderId,
+		) -> Option<pallet_scheduling_runtime_api::OrderView<AccountId, Balance, BlockNumber>> {
+			Scheduling::order_view(id)
+		}
+
+		fn tasks(
+			peer: AccountId,
+		) -> Vec<(
+			pallet_scheduling_runtime_api::OrderId,
+			pallet_scheduling_runtime_api::FileRef,
+			pallet_scheduling_runtime_api::PlacementStatus<BlockNumber>,
+		)> {
+			Scheduling::tasks_of(&peer)
+		}
+
+		fn rule() -> pallet_scheduling_runtime_api::SchedulingRule {
+			pallet_scheduling::Rule::<Runtime>::get()
 		}
 	}
 

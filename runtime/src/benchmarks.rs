@@ -15,4 +15,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_billing_elections, BillingElections]
 	[pallet_collective, Committee]
 	[pallet_committee, CommitteeElection]
+	[pallet_scheduling, Scheduling]
 );

@@ -251,4 +251,6 @@ mod runtime {
 	pub type CommitteeElection = pallet_committee;
 	#[runtime::pallet_index(15)]
 	pub type Multisig = pallet_multisig;
+	#[runtime::pallet_index(16)]
+	pub type Scheduling = pallet_scheduling;
 }

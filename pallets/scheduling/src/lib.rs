@@ -125,6 +125,9 @@ pub trait SchedulingRegistry<AccountId, PeerKey> {
 pub trait NominalStoragePrice<Balance> {
 	/// The price of a GB stored for a month, in force in ledgering period `period`.
 	fn storage_price_per_gb_month(period: u32) -> Balance;
+	/// `amount` of holding fees was paid out of a DApp's escrow: it counts in what DApps spent
+	/// in the pricing cycle (the formula's `D`).
+	fn note_storage_paid(_amount: Balance) {}
 }
 
 /// Prepares the benchmarks' accounts in the registry and the mining pool.

@@ -196,6 +196,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		order.escrow = order.escrow.saturating_sub(paid.saturating_add(paid_fee));
+		T::Prices::note_storage_paid(paid.saturating_add(paid_fee));
 		Self::deposit_event(Event::HoldingPaid {
 			order: id,
 			peer: placement.peer.clone(),

@@ -7,6 +7,7 @@ pub mod governance;
 mod multisig;
 pub mod peers;
 pub mod pricing;
+pub mod scheduling;
 mod sudo;
 mod system;
 mod timestamp;

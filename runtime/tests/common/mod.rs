@@ -12,7 +12,8 @@ use spacebook_runtime::{
 
 /// Run the blocks up to `n` with the hooks of the Gosig, Proof-of-Traffic and election pallets,
 /// as a block runs them: Gosig's (rounds, the parent's vote context), the traffic pallet's (billing share, audit seeds, settlement, pruning), the
-/// pricing pallet's (cycles, lease re-pricing) and the elections' (eras, replacements). Each
+/// pricing pallet's (cycles, lease re-pricing), the elections' (eras, replacements) and the
+/// scheduling pallet's (elections of placements, deadlines, scheduling rewards). Each
 /// block is packed by the billing peer at `packer(block)` (modulo the set's size) in the
 /// authority set of its parent, named in its Gosig pre-digest.
 #[allow(dead_code)]
@@ -35,6 +36,7 @@ pub fn run_to_packed_by(n: u32, packer: impl Fn(u32) -> u32) {
 		Traffic::on_initialize(next);
 		Pricing::on_initialize(next);
 		BillingElections::on_initialize(next);
+		spacebook_runtime::Scheduling::on_initialize(next);
 	}
 }
 

@@ -1,0 +1,154 @@
+//! Storage orders with the real pallets (issue 18): a DApp orders a file at the nominal storage
+//! price, a scheduling peer admitted with a node key answers the election, the chain picks two
+//! professional peers that sent heartbeats, they confirm with their peer keys, hold the file and
+//! are paid from the escrow, and the scheduling peer is paid the period's scheduling share.
+
+use sp_core::{sr25519, Pair};
+use sp_keyring::Sr25519Keyring;
+use spacebook_runtime::{
+	genesis_config_presets, AccountId, Balances, Peers, Runtime, RuntimeOrigin, Scheduling, Token,
+	SPB,
+};
+
+mod common;
+use common::{genesis_of, register_dapp, register_professional, run_to};
+
+fn pair(seed: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(seed, None).unwrap()
+}
+
+fn heartbeat(who: &AccountId, key: &sr25519::Pair) {
+	let heartbeat = pallet_peers::Heartbeat {
+		peer: who.clone(),
+		period: spacebook_runtime::Token::current_period(),
+	};
+	let signature = key.sign(&Peers::heartbeat_payload(&heartbeat)).into();
+	Peers::heartbeat(frame_system::RawOrigin::Authorized.into(), heartbeat, signature)
+		.expect("a professional peer's heartbeat");
+}
+
+fn blocks_per_period() -> u32 {
+	Token::blocks_per_period()
+}
+
+#[test]
+fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		// Eve and a fresh account are professional peers, another fresh account the scheduling
+		// peer (Alice to Dave are the billing peers).
+		let (eve, ferdie) =
+			(Sr25519Keyring::Eve.to_account_id(), Sr25519Keyring::Ferdie.to_account_id());
+		let [charlie, dave]: [AccountId; 2] =
+			["//Scheduler", "//StoragePeer"].map(|seed| pair(seed).public().into());
+		for who in [&charlie, &dave] {
+			<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
+				who,
+				1_000_000 * SPB,
+			);
+		}
+		let (dave_key, eve_key) = (pair("//DavePeerKey"), pair("//EvePeerKey"));
+		let scheduler_key = pair("//CharlieSchedulerKey");
+		register_professional(&dave, dave_key.public());
+		register_professional(&eve, eve_key.public());
+		heartbeat(&dave, &dave_key);
+		heartbeat(&eve, &eve_key);
+		register_dapp(&ferdie, pair("//FerdieClient").public());
+		Peers::admit_service_peer(
+			RuntimeOrigin::root(),
+			charlie.clone().into(),
+			pallet_peers::ServiceKind::Scheduling,
+			pallet_peers::ServiceDeclaration {
+				location: pallet_peers::Location { region: *b"DE", latitude: 1, longitude: 1 },
+				endpoint: b"https://198.51.100.5".to_vec().try_into().unwrap(),
+				node_key: scheduler_key.public().into(),
+			},
+		)
+		.expect("root admits a scheduling peer");
+		// A tenth of the emission to the scheduling peers.
+		Token::set_emission_split(
+			RuntimeOrigin::root(),
+			pallet_token::EmissionSplit {
+				peers: sp_runtime::Perbill::from_percent(89),
+				billing: sp_runtime::Perbill::from_percent(1),
+				scheduling: sp_runtime::Perbill::from_percent(10),
+			},
+		)
+		.expect("root sets the split");
+
+		// Ferdie orders 32 MiB in two copies for an hour.
+		let file = pallet_scheduling::FileRef { hash_index: [7; 32], length: 32 << 20 };
+		let free_before = Balances::free_balance(&ferdie);
+		Scheduling::order_storage(RuntimeOrigin::signed(ferdie.clone()), file, 2, 12)
+			.expect("Ferdie orders");
+		let order = pallet_scheduling::Orders::<Runtime>::get(0).expect("order 0");
+		let fee = Scheduling::replica_period_fee(file.length, 0).unwrap();
+		assert!(fee > 0);
+		assert_eq!(order.escrow, fee * 24);
+		assert_eq!(Balances::free_balance(&ferdie), free_before - fee * 24 - SPB);
+
+		// Charlie's node answers with both peers, signed by its node key.
+		let response = pallet_scheduling::ElectionResponse {
+			order: 0,
+			attempt: 1,
+			scheduler: charlie.clone(),
+			candidates: vec![eve.clone(), dave.clone()].try_into().unwrap(),
+		};
+		let signature = scheduler_key.sign(&Scheduling::response_payload(&response)).into();
+		Scheduling::respond(frame_system::RawOrigin::Authorized.into(), response, signature)
+			.expect("the scheduling peer's response");
+		run_to(1 + 8);
+		let holders = Scheduling::holders([7; 32]);
+		assert_eq!(holders.len(), 2);
+		assert!(holders.iter().all(|h| !h.confirmed));
+
+		// Both confirm with their peer keys.
+		for (who, key) in [(&dave, &dave_key), (&eve, &eve_key)] {
+			let deadline = match Scheduling::tasks_of(who)[0].2 {
+				pallet_scheduling::PlacementStatus::Fetching { deadline } => deadline,
+				other => panic!("not fetching: {other:?}"),
+			};
+			let confirmation =
+				pallet_scheduling::StorageConfirmation { order: 0, peer: who.clone(), deadline };
+			let signature = key.sign(&Scheduling::confirmation_payload(&confirmation)).into();
+			Scheduling::confirm_stored(
+				frame_system::RawOrigin::Authorized.into(),
+				confirmation,
+				signature,
+			)
+			.expect("a storing peer confirms");
+		}
+		assert!(Scheduling::holders([7; 32]).iter().all(|h| h.confirmed));
+
+		// In the next period's first block Charlie is paid period 0's scheduling share.
+		let charlie_before = Balances::free_balance(&charlie);
+		let share = Token::period_emission(0).scheduling;
+		assert!(share > 0);
+		run_to(blocks_per_period());
+		assert_eq!(Balances::free_balance(&charlie), charlie_before + share);
+
+		// After the term anyone reaps: each holder got twelve periods less 0.5 %, Ferdie the
+		// deposit back, nothing stays on hold.
+		let (dave_before, eve_before) =
+			(Balances::free_balance(&dave), Balances::free_balance(&eve));
+		run_to(13 * blocks_per_period());
+		Scheduling::reap(RuntimeOrigin::signed(dave.clone()), 0).expect("the term is over");
+		let paid = fee * 12 - sp_runtime::Permill::from_parts(5_000).mul_floor(fee * 12);
+		assert_eq!(Balances::free_balance(&dave), dave_before + paid);
+		assert_eq!(Balances::free_balance(&eve), eve_before + paid);
+		for reason in [
+			pallet_scheduling::HoldReason::StorageEscrow,
+			pallet_scheduling::HoldReason::OrderDeposit,
+		] {
+			assert_eq!(
+				<Balances as frame_support::traits::fungible::InspectHold<_>>::balance_on_hold(
+					&reason.into(),
+					&ferdie
+				),
+				0,
+				"no escrow nor deposit left on hold"
+			);
+		}
+		assert!(pallet_scheduling::Orders::<Runtime>::get(0).is_none());
+		assert_eq!(pallet_scheduling::Committed::<Runtime>::iter().count(), 0);
+	});
+}
