@@ -138,6 +138,14 @@ pub type CreditOf<T> =
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 /// A professional peer as [`Pallet::professional_peers`] lists it: account, endpoint, active.
 pub type ProfessionalListing<T> = (<T as frame_system::Config>::AccountId, Endpoint<T>, bool);
+/// A service peer at genesis: `(account, kind, location, endpoint, node key)`.
+pub type GenesisServicePeer<T> = (
+	<T as frame_system::Config>::AccountId,
+	ServiceKind,
+	Location,
+	Vec<u8>,
+	<T as Config>::PeerKey,
+);
 /// A billing key's proof of possession: its signature of [`Pallet::billing_key_statement`].
 pub type BillingKeyProof<T> = <<T as Config>::BillingKey as RuntimeAppPublic>::Signature;
 /// The signature of a heartbeat.
@@ -713,7 +721,7 @@ pub mod pallet {
 		/// `(account, Gosig key)` of each billing-peer candidate.
 		pub billing_candidates: Vec<(T::AccountId, T::BillingKey)>,
 		/// `(account, kind, location, endpoint, node key)` of each admitted service peer.
-		pub service_peers: Vec<(T::AccountId, ServiceKind, Location, Vec<u8>, T::PeerKey)>,
+		pub service_peers: Vec<GenesisServicePeer<T>>,
 	}
 
 	#[pallet::genesis_build]

@@ -161,9 +161,8 @@ fn electing_with_responses<T: Config>() -> OrderId {
 	id
 }
 
-/// An order with full placements whose last storing peer is fetching; the period's credits
-/// name every scheduling peer but the one to be credited. Returns the order, the peer and its
-/// key.
+/// An order with full placements whose last storing peer is fetching. Returns the order, the
+/// peer, its key and its deadline.
 fn fetching<T: Config>() -> (OrderId, T::AccountId, T::PeerKey, BlockNumberFor<T>) {
 	let id = ordered::<T>(&dapp::<T>(0), 0);
 	let last = u32::from(T::MaxReplicas::get()) - 1;
@@ -177,11 +176,6 @@ fn fetching<T: Config>() -> (OrderId, T::AccountId, T::PeerKey, BlockNumberFor<T
 		}
 	});
 	let (peer, key) = peers[last as usize].clone();
-	let (credited, _) = scheduler::<T>(T::MaxSchedulers::get() - 1);
-	Placements::<T>::mutate(id, |p| p[last as usize].scheduler = Some(credited));
-	for s in 0..T::MaxSchedulers::get() - 1 {
-		Pallet::<T>::credit(0, scheduler::<T>(s).0, 1u32.into());
-	}
 	(id, peer, key, deadline)
 }
 
@@ -189,12 +183,10 @@ fn fetching<T: Config>() -> (OrderId, T::AccountId, T::PeerKey, BlockNumberFor<T
 mod benchmarks {
 	use super::*;
 
+	/// Another DApp ordered the file already.
 	#[benchmark]
 	fn order_storage() {
-		let other = dapp::<T>(1);
-		for _ in 1..T::MaxOrdersPerFile::get() {
-			ordered::<T>(&other, 0);
-		}
+		ordered::<T>(&dapp::<T>(1), 0);
 		let who = dapp::<T>(0);
 		let id = NextOrderId::<T>::get();
 
@@ -274,7 +266,6 @@ mod benchmarks {
 		assert!(Placements::<T>::get(id)
 			.iter()
 			.any(|p| p.peer == peer && matches!(p.status, PlacementStatus::Holding { .. })));
-		assert_eq!(Credits::<T>::get(0).len() as u32, T::MaxSchedulers::get());
 	}
 
 	#[benchmark]
@@ -302,8 +293,15 @@ mod benchmarks {
 		let who = dapp::<T>(0);
 		let id = ordered::<T>(&who, 0);
 		let peers = place::<T>(id, T::MaxPlacements::get(), holding::<T>);
-		let peer = peers[usize::from(T::MaxReplicas::get()) - 1].0.clone();
+		let last = usize::from(T::MaxReplicas::get()) - 1;
+		let peer = peers[last].0.clone();
 		go_to_period::<T>(2);
+		// Its scheduling peer is credited last in a period that credits all others.
+		let (credited, _) = scheduler::<T>(T::MaxSchedulers::get() - 1);
+		Placements::<T>::mutate(id, |p| p[last].scheduler = Some(credited));
+		for s in 0..T::MaxSchedulers::get() - 1 {
+			Pallet::<T>::credit(2, scheduler::<T>(s).0, 1u32.into());
+		}
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(peer.clone()), id);

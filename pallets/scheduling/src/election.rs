@@ -151,8 +151,13 @@ impl<T: Config> Pallet<T> {
 		let placed: BTreeSet<T::AccountId> = placements.iter().map(|p| p.peer.clone()).collect();
 		let mut seen = BTreeSet::new();
 		let mut candidates = Vec::new();
-		for peer in responses.iter().flat_map(|r| r.candidates.iter()) {
+		// An expired order elects nobody: it waits to be reaped.
+		let expired = Self::current_period() >= order.ends;
+		for peer in responses.iter().flat_map(|r| r.candidates.iter()).filter(|_| !expired) {
 			if placed.contains(peer) || !seen.insert(peer.clone()) {
+				continue;
+			}
+			if Missed::<T>::contains_key(id, peer) {
 				continue;
 			}
 			if let Some(facts) = T::Registry::professional(peer) {

@@ -12,7 +12,15 @@ impl<T: Config> Pallet<T> {
 		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let next = NextOrderId::<T>::get();
+		let mut fetching = alloc::vec::Vec::new();
+		let mut electing = alloc::vec::Vec::new();
+		let mut files: BTreeMap<HashIndex, u32> = BTreeMap::new();
 		for (id, order) in Orders::<T>::iter() {
+			let mut owed_total: BalanceOf<T> = Default::default();
+			*files.entry(order.file.hash_index).or_default() += 1;
+			if order.electing {
+				electing.push((id, order.attempts));
+			}
 			ensure!(id < next, "an order has a number not given yet");
 			ensure!(
 				order.replicas > 0 && order.replicas <= T::MaxReplicas::get(),
@@ -21,8 +29,16 @@ impl<T: Config> Pallet<T> {
 			ensure!(!order.electing || order.attempts > 0, "an open election counts no attempt");
 			ensure!(order.attempts <= T::MaxAttempts::get(), "an order had too many elections");
 			ensure!(
-				FileOrders::<T>::get(order.file.hash_index).contains(&id),
+				FileOrders::<T>::get(order.file.hash_index, &order.dapp) == Some(id),
 				"an order is missing from its file's orders"
+			);
+			ensure!(
+				Files::<T>::get(order.file.hash_index).map(|f| f.0) == Some(order.file.length),
+				"an order's file length is not its file's"
+			);
+			ensure!(
+				Responses::<T>::get(id).iter().all(|r| r.attempt == order.attempts),
+				"a response kept for another election"
 			);
 			let placements = Placements::<T>::get(id);
 			let storing = placements.iter().take_while(|p| p.status.stores()).count();
@@ -41,12 +57,28 @@ impl<T: Config> Pallet<T> {
 				}
 				if let PlacementStatus::Holding { since, paid_through } = p.status {
 					ensure!(since <= paid_through, "a holder was paid before it held");
+					ensure!(since < order.ends, "a holder confirmed after the term");
 					ensure!(paid_through <= order.ends, "a holder was paid past the term");
+					ensure!(
+						paid_through <= Self::current_period().saturating_add(1),
+						"a holder was paid for periods to come"
+					);
+					let owed = order
+						.replica_period_fee
+						.saturating_mul(u64::from(order.ends - paid_through).into());
+					owed_total = owed_total.saturating_add(owed);
+				}
+				if let PlacementStatus::Fetching { deadline } = p.status {
+					fetching.push((id, p.peer.clone(), deadline));
 				}
 			}
 			ensure!(
 				order.electing || Responses::<T>::get(id).is_empty(),
 				"responses kept for a closed election"
+			);
+			ensure!(
+				order.escrow >= owed_total,
+				"an order's escrow is short of what holders can earn"
 			);
 			let e = escrow.entry(order.dapp.clone()).or_default();
 			*e = e.saturating_add(order.escrow);
@@ -68,14 +100,50 @@ impl<T: Config> Pallet<T> {
 		for (peer, bytes) in committed.iter() {
 			ensure!(Committed::<T>::get(peer) == *bytes, "a storing placement is not committed");
 		}
-		for (hash_index, orders) in FileOrders::<T>::iter() {
-			ensure!(!orders.is_empty(), "an empty list of a file's orders is kept");
-			for id in orders.iter() {
-				ensure!(
-					Orders::<T>::get(id).is_some_and(|o| o.file.hash_index == hash_index),
-					"a file lists an order of another file or none"
-				);
-			}
+		for (hash_index, dapp, id) in FileOrders::<T>::iter() {
+			ensure!(
+				Orders::<T>::get(id)
+					.is_some_and(|o| o.file.hash_index == hash_index && o.dapp == dapp),
+				"a file lists an order of another file or DApp, or none"
+			);
+		}
+		for (hash_index, (_, orders)) in Files::<T>::iter() {
+			ensure!(
+				files.get(&hash_index).copied() == Some(orders),
+				"a file's order count is not its orders'"
+			);
+		}
+		ensure!(Files::<T>::iter().count() == files.len(), "an ordered file is not recorded");
+		for (id, _) in Placements::<T>::iter() {
+			ensure!(Orders::<T>::contains_key(id), "placements kept for an order that is gone");
+		}
+		for (id, _, ()) in Missed::<T>::iter() {
+			ensure!(Orders::<T>::contains_key(id), "missed peers kept for an order that is gone");
+		}
+		let (head, tail) = DeadlineQueueBounds::<T>::get();
+		for (id, peer, deadline) in fetching {
+			ensure!(
+				(head..tail)
+					.any(|i| DeadlineQueue::<T>::get(i) == Some((id, peer.clone(), deadline))),
+				"a fetching placement's deadline is not queued"
+			);
+		}
+		let (head, tail) = ElectionQueueBounds::<T>::get();
+		for (id, attempt) in electing {
+			ensure!(
+				(head..tail).any(|i| {
+					ElectionQueue::<T>::get(i).is_some_and(|(o, a, _)| o == id && a == attempt)
+				}),
+				"an open election is not queued"
+			);
+		}
+		let paid_before = RewardsPaidBefore::<T>::get();
+		ensure!(
+			paid_before <= Self::current_period(),
+			"rewards were paid for a period that is not over"
+		);
+		for (period, _) in Credits::<T>::iter() {
+			ensure!(period >= paid_before, "credits kept for a period already paid");
 		}
 		for (dapp, amount) in escrow.iter() {
 			ensure!(

@@ -153,7 +153,7 @@ pub mod pallet {
 		BuildGenesisConfig,
 	};
 	use pallet_token::MiningPool;
-	use sp_runtime::{traits::Zero, Permill};
+	use sp_runtime::{traits::Zero, Perbill, Permill};
 
 	/// The pallet's configuration.
 	#[pallet::config]
@@ -195,6 +195,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type FoundationShare: Get<Permill>;
 
+		/// The scheduling-reward cap at genesis: a scheduling peer is paid at most this part of
+		/// the holding fees it is credited with in a period (`None`: no cap).
+		#[pallet::constant]
+		type DefaultRewardCap: Get<Option<Perbill>>;
+
 		/// Sets the scheduling rule: the governance committee's power; root until it exists.
 		type RuleOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -229,10 +234,6 @@ pub mod pallet {
 		/// The longest term an order may have from now, in periods.
 		#[pallet::constant]
 		type MaxPeriods: Get<u32>;
-
-		/// The most orders one file may have at a time.
-		#[pallet::constant]
-		type MaxOrdersPerFile: Get<u32>;
 
 		/// Blocks an election stays open for responses.
 		#[pallet::constant]
@@ -308,10 +309,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Committed<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
 
-	/// The orders of each file.
+	/// The order of each DApp for each file: one per DApp and file (a DApp renews its order
+	/// rather than ordering the file again), so that nobody can fill a file's orders.
 	#[pallet::storage]
 	pub type FileOrders<T: Config> =
-		StorageMap<_, Identity, HashIndex, BoundedVec<OrderId, T::MaxOrdersPerFile>, ValueQuery>;
+		StorageDoubleMap<_, Identity, HashIndex, Blake2_128Concat, T::AccountId, OrderId>;
+
+	/// Each ordered file's length and how many orders it has: every order of a file names the
+	/// same length (the bytes behind a hash index have one length).
+	#[pallet::storage]
+	pub type Files<T: Config> = StorageMap<_, Identity, HashIndex, (u64, u32)>;
+
+	/// The professional peers that missed a confirmation deadline in an order: no later
+	/// election of the order picks them.
+	#[pallet::storage]
+	pub type Missed<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, OrderId, Blake2_128Concat, T::AccountId, ()>;
 
 	/// The responses of each open election, in the order they came.
 	#[pallet::storage]
@@ -350,6 +363,12 @@ pub mod pallet {
 		PeriodCredits<T::AccountId, BalanceOf<T>, T::MaxSchedulers>,
 		ValueQuery,
 	>;
+
+	/// The scheduling-reward cap: a scheduling peer is paid at most this part of the holding
+	/// fees it is credited with in a period (`None`: no cap).
+	#[pallet::storage]
+	pub type RewardCap<T: Config> =
+		StorageValue<_, Option<Perbill>, ValueQuery, T::DefaultRewardCap>;
 
 	/// The first period whose credits are not paid yet.
 	#[pallet::storage]
@@ -424,6 +443,8 @@ pub mod pallet {
 		SchedulerRewardFailed { period: u32, scheduler: T::AccountId, amount: BalanceOf<T> },
 		/// The scheduling rule changed.
 		RuleSet { rule: SchedulingRule },
+		/// The scheduling-reward cap changed.
+		RewardCapSet { cap: Option<Perbill> },
 	}
 
 	#[pallet::error]
@@ -437,8 +458,12 @@ pub mod pallet {
 		/// The term is shorter than [`Config::MinPeriods`] or would end more than
 		/// [`Config::MaxPeriods`] periods from now.
 		BadTerm,
-		/// The file has [`Config::MaxOrdersPerFile`] orders already.
-		TooManyOrdersForFile,
+		/// The DApp has an order for this file already: renew it.
+		AlreadyOrdered,
+		/// The file was ordered with another length: the bytes behind a hash index have one.
+		LengthMismatch,
+		/// A holder's fee could not be paid to its account.
+		CannotPayHolder,
 		/// The fee does not fit in a balance.
 		FeeOverflow,
 		/// The DApp cannot put the fee and the deposit on hold.
@@ -463,7 +488,7 @@ pub mod pallet {
 		TooManyResponses,
 		/// A response proposes nobody or one peer twice.
 		BadCandidates,
-		/// The peer has no placement in the order that is fetching.
+		/// The peer has no placement in the order that is fetching, or its deadline passed.
 		NotFetching,
 		/// The peer holds nothing in this order that is payable now.
 		NothingToClaim,
@@ -493,6 +518,18 @@ pub mod pallet {
 			assert!(T::MaxCandidates::get() > 0 && T::MaxSchedulers::get() > 0);
 			assert!(T::CloseBatch::get() > 0 && T::DeadlineBatch::get() > 0);
 			assert!(!T::ElectionWindow::get().is_zero() && !T::ConfirmWindow::get().is_zero());
+			assert!(
+				T::DeadlineBatch::get() >= T::CloseBatch::get() * T::MaxPlacements::get(),
+				"the deadlines a block's closes and promotions queue must be checked as fast"
+			);
+			let hooks = T::WeightInfo::close_elections(T::CloseBatch::get())
+				.saturating_add(T::WeightInfo::check_deadlines(T::DeadlineBatch::get()))
+				.saturating_add(T::WeightInfo::pay_rewards(T::MaxSchedulers::get()));
+			let max = <T as frame_system::Config>::BlockWeights::get().max_block;
+			assert!(
+				hooks.all_lte(max / 4),
+				"the scheduling hooks may take a quarter of a block at most: {hooks:?} of {max:?}"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -513,11 +550,16 @@ pub mod pallet {
 		///
 		/// Puts the whole term's fee (`replicas × periods ×` one copy's period fee at the nominal
 		/// storage price, rounded up) and [`Config::OrderDeposit`] on hold and opens the
-		/// election. Emits [`Event::StorageOrdered`].
+		/// election. One order per DApp and file, all of a file's orders of one length. Emits
+		/// [`Event::StorageOrdered`].
 		///
-		/// Complexity: O(1) (the file's orders are bounded).
+		/// Weight: the call and the hooks' work it causes at most ([`Config::MaxAttempts`]
+		/// elections closed, a deadline checked per slot and attempt), so that the fee pays
+		/// for the elections an order brings.
+		///
+		/// Complexity: O(1).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::order_storage())]
+		#[pallet::weight(Pallet::<T>::order_storage_weight())]
 		pub fn order_storage(
 			origin: OriginFor<T>,
 			file: FileRef,
@@ -535,9 +577,9 @@ pub mod pallet {
 		///   from now.
 		///
 		/// Pays the holding peers to now, then sets the fee of the rest of the term, from this
-		/// period to the new end, at the current nominal storage price: the escrow is topped up
-		/// or the excess released. Emits [`Event::HoldingPaid`] per paid peer and
-		/// [`Event::OrderRenewed`].
+		/// period to the new end, at the current nominal storage price or the order's fee,
+		/// whichever is higher (a renewal never lowers what the holders agreed to): the escrow is
+		/// topped up. Emits [`Event::HoldingPaid`] per paid peer and [`Event::OrderRenewed`].
 		///
 		/// Complexity: O(P), P the order's placements.
 		#[pallet::call_index(1)]
@@ -551,8 +593,9 @@ pub mod pallet {
 		///
 		/// - Origin: signed by the order's DApp.
 		///
-		/// Pays the holding peers to now, releases the escrow's rest and the deposit, and
-		/// removes the placements: the peers may delete the file. Emits [`Event::OrderEnded`].
+		/// Pays the holding peers to the end of this period (a peer that fetched and confirmed
+		/// is paid at least a period), releases the escrow's rest and the deposit, and removes
+		/// the placements: the peers may delete the file. Emits [`Event::OrderEnded`].
 		///
 		/// Complexity: O(P), P the order's placements.
 		#[pallet::call_index(2)]
@@ -622,7 +665,8 @@ pub mod pallet {
 		///
 		/// - Origin: signed by a peer holding the file in `order`.
 		///
-		/// Pays every whole period since the last payment, less the processing fee. Emits
+		/// Pays every whole period since the last payment, less the processing fee; fails,
+		/// changing nothing, if the peer's account cannot receive it. Emits
 		/// [`Event::HoldingPaid`].
 		///
 		/// Complexity: O(P), P the order's placements.
@@ -669,12 +713,41 @@ pub mod pallet {
 			Self::deposit_event(Event::RuleSet { rule });
 			Ok(())
 		}
+
+		/// Set the scheduling-reward cap.
+		///
+		/// - Origin: [`Config::RuleOrigin`].
+		/// - `cap`: the most part of the holding fees credited to a scheduling peer in a period
+		///   that it is paid; `None` for no cap.
+		///
+		/// Applies to the periods paid from the next block. Emits [`Event::RewardCapSet`].
+		///
+		/// Complexity: O(1).
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_rule())]
+		pub fn set_reward_cap(origin: OriginFor<T>, cap: Option<Perbill>) -> DispatchResult {
+			T::RuleOrigin::ensure_origin(origin)?;
+			RewardCap::<T>::put(cap);
+			Self::deposit_event(Event::RewardCapSet { cap });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
 		/// The current ledgering period.
 		pub fn current_period() -> u32 {
 			T::MiningPool::current_period()
+		}
+
+		/// The weight of [`Pallet::order_storage`]: the call and the hooks' work it may cause.
+		pub fn order_storage_weight() -> Weight {
+			let attempts = u32::from(T::MaxAttempts::get());
+			T::WeightInfo::order_storage()
+				.saturating_add(T::WeightInfo::close_elections(1).saturating_mul(attempts.into()))
+				.saturating_add(
+					T::WeightInfo::check_deadlines(1)
+						.saturating_mul(u64::from(T::MaxPlacements::get() * attempts)),
+				)
 		}
 
 		/// This chain's genesis hash, which every signed payload names.

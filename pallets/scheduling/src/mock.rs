@@ -224,6 +224,10 @@ pub fn pool_payouts() -> Vec<(AccountId, Balance)> {
 }
 
 parameter_types! {
+	/// Deadlines checked per block: two elections of six placements.
+	pub static DeadlineBatch: u32 = 12;
+	/// No cap in the mock unless a test sets one.
+	pub static DefaultRewardCap: Option<sp_runtime::Perbill> = None;
 	pub const Foundation: AccountId = FOUNDATION;
 	pub const FoundationShare: Permill = Permill::from_parts(5_000);
 	pub const MaxFileLength: u64 = 64 * GIB;
@@ -240,6 +244,7 @@ impl pallet_scheduling::Config for Test {
 	type Randomness = MockRandomness;
 	type Foundation = Foundation;
 	type FoundationShare = FoundationShare;
+	type DefaultRewardCap = DefaultRewardCap;
 	type RuleOrigin = EnsureRoot<AccountId>;
 	type OrderDeposit = ConstU128<DEPOSIT>;
 	type PeriodsPerMonth = ConstU32<MONTH>;
@@ -249,14 +254,13 @@ impl pallet_scheduling::Config for Test {
 	type MaxPlacements = ConstU32<6>;
 	type MinPeriods = ConstU32<1>;
 	type MaxPeriods = ConstU32<100>;
-	type MaxOrdersPerFile = ConstU32<3>;
 	type ElectionWindow = ConstU64<WINDOW>;
 	type ConfirmWindow = ConstU64<CONFIRM>;
 	type MaxAttempts = ConstU8<3>;
 	type MaxCandidates = ConstU32<8>;
 	type MaxSchedulers = ConstU32<4>;
-	type CloseBatch = ConstU32<4>;
-	type DeadlineBatch = ConstU32<8>;
+	type CloseBatch = ConstU32<2>;
+	type DeadlineBatch = DeadlineBatch;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchSetup;
@@ -308,6 +312,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		STORAGE_PRICE.with(|p| *p.borrow_mut() = PRICE);
 		SEED.with(|s| *s.borrow_mut() = [7; 32]);
 		POOL_PAYOUTS.with(|p| p.borrow_mut().clear());
+		DeadlineBatch::set(12);
+		DefaultRewardCap::set(None);
 	});
 	ext
 }

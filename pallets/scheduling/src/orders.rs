@@ -56,8 +56,11 @@ impl<T: Config> Pallet<T> {
 		let paid = Self::term_fee(replica_period_fee, replicas, periods)?;
 
 		let id = NextOrderId::<T>::get();
-		FileOrders::<T>::try_mutate(file.hash_index, |orders| orders.try_push(id))
-			.map_err(|_| Error::<T>::TooManyOrdersForFile)?;
+		ensure!(!FileOrders::<T>::contains_key(file.hash_index, &dapp), Error::<T>::AlreadyOrdered);
+		let (length, orders) = Files::<T>::get(file.hash_index).unwrap_or((file.length, 0));
+		ensure!(length == file.length, Error::<T>::LengthMismatch);
+		FileOrders::<T>::insert(file.hash_index, &dapp, id);
+		Files::<T>::insert(file.hash_index, (length, orders.saturating_add(1)));
 		let deposit = T::OrderDeposit::get();
 		T::Currency::hold(&HoldReason::OrderDeposit.into(), &dapp, deposit)
 			.map_err(|_| Error::<T>::CannotPay)?;
@@ -100,9 +103,12 @@ impl<T: Config> Pallet<T> {
 
 		let mut placements = Placements::<T>::get(id);
 		for placement in placements.iter_mut() {
-			Self::pay_holder(id, &mut order, placement, now);
+			ensure!(Self::pay_holder(id, &mut order, placement, now), Error::<T>::CannotPayHolder);
 		}
-		let replica_period_fee = Self::replica_period_fee(order.file.length, now)?;
+		// Never below the order's fee: the holders agreed to it for the term.
+		let replica_period_fee =
+			Self::replica_period_fee(order.file.length, now)?.max(order.replica_period_fee);
+		// What copies never held left in the escrow is released.
 		let needed = Self::term_fee(replica_period_fee, order.replicas, ends - now)?;
 		let (paid, refunded) = if needed > order.escrow {
 			let more = needed - order.escrow;
@@ -140,28 +146,32 @@ impl<T: Config> Pallet<T> {
 				|p| matches!(p.status, PlacementStatus::Holding { paid_through, .. } if paid_through < upto),
 			)
 			.ok_or(Error::<T>::NothingToClaim)?;
-		Self::pay_holder(id, &mut order, placement, upto);
+		ensure!(Self::pay_holder(id, &mut order, placement, upto), Error::<T>::CannotPayHolder);
 		Placements::<T>::insert(id, placements);
 		Orders::<T>::insert(id, order);
 		Ok(())
 	}
 
-	/// Pay a holding placement for the whole periods before `upto` it was not paid for, from
-	/// the order's escrow: the processing fee to the foundation, the rest to the peer. A
-	/// transfer that fails (an account that could not exist) leaves its amount in the escrow,
-	/// which goes back to the DApp when the order ends. Does nothing for other placements.
+	/// Pay a holding placement for the periods before `upto` it was not paid for, from the
+	/// order's escrow: the processing fee to the foundation (to the peer if the foundation's
+	/// account cannot take it), the rest to the peer, and credit the scheduling peer that
+	/// proposed it with the amount. The escrow's funds are set apart by the hold, so the
+	/// transfers force past freezes and locks on the DApp's account. Returns `false`, changing
+	/// nothing, if the peer's account cannot receive its part; `true` otherwise (also when
+	/// nothing is owed or the placement does not hold).
 	pub(crate) fn pay_holder(
 		id: OrderId,
 		order: &mut OrderOf<T>,
 		placement: &mut PlacementOf<T>,
 		upto: u32,
-	) {
-		let PlacementStatus::Holding { since, paid_through } = placement.status else { return };
+	) -> bool {
+		let PlacementStatus::Holding { since, paid_through } = placement.status else {
+			return true;
+		};
 		let periods = upto.saturating_sub(paid_through);
 		if periods == 0 {
-			return;
+			return true;
 		}
-		placement.status = PlacementStatus::Holding { since, paid_through: upto };
 		let owed =
 			order.replica_period_fee.saturating_mul(BalanceOf::<T>::from(u64::from(periods)));
 		let amount = owed.min(order.escrow);
@@ -169,60 +179,71 @@ impl<T: Config> Pallet<T> {
 			frame_support::defensive!("an order's escrow is short of what its holders earned");
 		}
 		let fee = T::FoundationShare::get().mul_floor(amount);
-		let to_peer = amount.saturating_sub(fee);
 		let reason = HoldReason::StorageEscrow.into();
-		let mut paid = Zero::zero();
-		let mut paid_fee = Zero::zero();
-		for (who, part, total) in
-			[(&placement.peer, to_peer, &mut paid), (&T::Foundation::get(), fee, &mut paid_fee)]
-		{
-			if part.is_zero() {
-				continue;
-			}
-			match T::Currency::transfer_on_hold(
-				&reason,
-				&order.dapp,
-				who,
-				part,
-				Precision::Exact,
-				Restriction::Free,
-				Fortitude::Polite,
-			) {
-				Ok(_) => *total = part,
-				Err(e) => log::warn!(
-					target: "runtime::scheduling",
-					"holding fee of order {id} not paid ({e:?}); it stays in the escrow"
-				),
-			}
+		let pay = |to: &T::AccountId, part: BalanceOf<T>| {
+			part.is_zero()
+				|| T::Currency::transfer_on_hold(
+					&reason,
+					&order.dapp,
+					to,
+					part,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Force,
+				)
+				.is_ok()
+		};
+		let to_peer = amount.saturating_sub(fee);
+		if !pay(&placement.peer, to_peer) {
+			log::warn!(target: "runtime::scheduling", "order {id}: a holder cannot be paid");
+			return false;
 		}
-		order.escrow = order.escrow.saturating_sub(paid.saturating_add(paid_fee));
-		T::Prices::note_storage_paid(paid.saturating_add(paid_fee));
+		let (to_peer, to_foundation) = if pay(&T::Foundation::get(), fee) {
+			(to_peer, fee)
+		} else if pay(&placement.peer, fee) {
+			(amount, Zero::zero())
+		} else {
+			(to_peer, Zero::zero())
+		};
+		let amount = to_peer.saturating_add(to_foundation);
+		placement.status = PlacementStatus::Holding { since, paid_through: upto };
+		order.escrow = order.escrow.saturating_sub(amount);
+		T::Prices::note_storage_paid(amount);
+		if let Some(scheduler) = placement.scheduler.clone() {
+			Self::credit(Self::current_period(), scheduler, amount);
+		}
 		Self::deposit_event(Event::HoldingPaid {
 			order: id,
 			peer: placement.peer.clone(),
-			amount: paid,
-			fee: paid_fee,
+			amount: to_peer,
+			fee: to_foundation,
 		});
+		true
 	}
 
-	/// End an order: pay its holders to the end of its term or to now, whichever is first,
-	/// release every placement's capacity, give the escrow's rest and the deposit back, and
-	/// forget it.
+	/// End an order: pay its holders to the end of its term or of the current period,
+	/// whichever is first (a holder whose account cannot receive forfeits), release every
+	/// placement's capacity, give the escrow's rest and the deposit back, and forget it.
 	pub(crate) fn finish(id: OrderId, mut order: OrderOf<T>) {
-		let upto = Self::current_period().min(order.ends);
+		let upto = Self::current_period().saturating_add(1).min(order.ends);
 		let placements = Placements::<T>::take(id);
 		for mut placement in placements {
 			Self::pay_holder(id, &mut order, &mut placement, upto);
 			Self::release_placement(id, &order, &placement);
 		}
 		Responses::<T>::remove(id);
-		FileOrders::<T>::mutate_exists(order.file.hash_index, |orders| {
-			if let Some(list) = orders {
-				list.retain(|o| *o != id);
-				if list.is_empty() {
-					*orders = None;
-				}
-			}
+		let cleared = Missed::<T>::clear_prefix(
+			id,
+			T::MaxPlacements::get().saturating_mul(T::MaxAttempts::get().into()),
+			None,
+		);
+		if cleared.maybe_cursor.is_some() {
+			frame_support::defensive!("an order's missed peers are bounded by its elections");
+		}
+		FileOrders::<T>::remove(order.file.hash_index, &order.dapp);
+		Files::<T>::mutate_exists(order.file.hash_index, |file| match file {
+			Some((_, orders)) if *orders > 1 => *orders -= 1,
+			_ => *file = None,
 		});
 		let refunded = order.escrow;
 		for (reason, amount) in

@@ -24,7 +24,8 @@ impl<T: Config> Pallet<T> {
 		confirmation: &ConfirmationOf<T>,
 		signature: &KeySignature<T>,
 	) -> Result<(), Error<T>> {
-		ensure!(Orders::<T>::contains_key(confirmation.order), Error::<T>::UnknownOrder);
+		let order = Orders::<T>::get(confirmation.order).ok_or(Error::<T>::UnknownOrder)?;
+		ensure!(Self::current_period() < order.ends, Error::<T>::OrderExpired);
 		let now = frame_system::Pallet::<T>::block_number();
 		let fetching = now <= confirmation.deadline
 			&& Placements::<T>::get(confirmation.order).iter().any(|p| {
@@ -48,7 +49,9 @@ impl<T: Config> Pallet<T> {
 	) -> TransactionValidityWithRefund {
 		Self::check_confirmation(confirmation, signature).map_err(|e| match e {
 			Error::<T>::BadSignature => InvalidTransaction::BadProof,
-			Error::<T>::UnknownOrder | Error::<T>::NotFetching => InvalidTransaction::Stale,
+			Error::<T>::UnknownOrder | Error::<T>::NotFetching | Error::<T>::OrderExpired => {
+				InvalidTransaction::Stale
+			}
 			_ => InvalidTransaction::Custom(e.encode().first().copied().unwrap_or(0)),
 		})?;
 		let validity = ValidTransaction::with_tag_prefix("StorageConfirmation")
@@ -60,24 +63,16 @@ impl<T: Config> Pallet<T> {
 		Ok((validity, Weight::zero()))
 	}
 
-	/// Take a checked confirmation: the peer holds the file from this period, and the
-	/// scheduling peer that proposed it is credited with the slot's fee for the rest of the
-	/// term.
+	/// Take a checked confirmation: the peer holds the file from this period (the scheduling
+	/// peer that proposed it is credited as the peer is paid).
 	pub(crate) fn do_confirm(confirmation: ConfirmationOf<T>) {
 		let id = confirmation.order;
-		let Some(order) = Orders::<T>::get(id) else { return };
 		let now = Self::current_period();
 		let mut placements = Placements::<T>::get(id);
 		let Some(placement) = placements.iter_mut().find(|p| p.peer == confirmation.peer) else {
 			return;
 		};
 		placement.status = PlacementStatus::Holding { since: now, paid_through: now };
-		if let Some(scheduler) = placement.scheduler.clone() {
-			let periods = order.ends.saturating_sub(now);
-			let credit =
-				order.replica_period_fee.saturating_mul(BalanceOf::<T>::from(u64::from(periods)));
-			Self::credit(now, scheduler, credit);
-		}
 		Placements::<T>::insert(id, placements);
 		Self::deposit_event(Event::PlacementConfirmed { order: id, peer: confirmation.peer });
 	}
@@ -131,7 +126,14 @@ impl<T: Config> Pallet<T> {
 		};
 		let gone = placements.remove(slot);
 		Self::release_placement(id, &order, &gone);
+		Missed::<T>::insert(id, peer, ());
 		Self::deposit_event(Event::PlacementMissed { order: id, peer: peer.clone() });
+		if Self::current_period() >= order.ends {
+			// Expired: no promotion, no election; it waits to be reaped.
+			Placements::<T>::insert(id, placements);
+			Orders::<T>::insert(id, order);
+			return;
+		}
 
 		let rule = Rule::<T>::get();
 		let now = Self::current_period();
@@ -148,12 +150,15 @@ impl<T: Config> Pallet<T> {
 			}
 			let deadline = n.saturating_add(T::ConfirmWindow::get());
 			reserve.status = PlacementStatus::Fetching { deadline };
-			Self::commit(&reserve.peer, length);
-			Self::push_deadline(id, &reserve.peer, deadline);
-			Self::deposit_event(Event::ReservePromoted { order: id, peer: reserve.peer.clone() });
+			let promoted = reserve.peer.clone();
 			if placements.try_insert(slot, reserve).is_err() {
 				frame_support::defensive!("a slot was just freed");
+				PeerOrders::<T>::remove(&promoted, id);
+				break;
 			}
+			Self::commit(&promoted, length);
+			Self::push_deadline(id, &promoted, deadline);
+			Self::deposit_event(Event::ReservePromoted { order: id, peer: promoted });
 			break;
 		}
 		Placements::<T>::insert(id, placements);

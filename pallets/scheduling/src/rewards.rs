@@ -1,6 +1,6 @@
 //! Scheduling rewards: the scheduling share of each ledgering period's emission, split among
-//! the scheduling peers by the storing fees of the placements they proposed that were
-//! confirmed in the period.
+//! the scheduling peers by their credits — the holding fees paid in the period to the peers
+//! they proposed — each capped at [`RewardCap`] of its credits.
 
 use crate::*;
 use pallet_token::{MiningPool, PayoutPurpose};
@@ -42,11 +42,16 @@ impl<T: Config> Pallet<T> {
 		}
 		let share: u128 = T::MiningPool::period_emission(next).scheduling.into();
 		let all: u128 = credits.iter().map(|(_, c)| (*c).into()).fold(0u128, u128::saturating_add);
+		let cap = RewardCap::<T>::get();
 		for (scheduler, credit) in credits.iter() {
-			let amount =
+			let part =
 				multiply_by_rational_with_rounding(share, (*credit).into(), all, Rounding::Down)
 					.and_then(|a| BalanceOf::<T>::try_from(a).ok())
 					.unwrap_or_default();
+			let amount = match cap {
+				Some(cap) => part.min(cap.mul_floor(*credit)),
+				None => part,
+			};
 			if amount.is_zero() {
 				continue;
 			}

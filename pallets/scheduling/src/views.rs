@@ -3,26 +3,33 @@
 use crate::*;
 use alloc::vec::Vec;
 
+/// The most orders of one file [`Pallet::holders`] reads.
+pub const MAX_LISTED_ORDERS: usize = 64;
+
 impl<T: Config> Pallet<T> {
-	/// The professional peers with a storing slot for the file `hash_index`, over all its
-	/// orders that have not expired: confirmed holders first, each order's primary before its
-	/// backups.
+	/// The professional peers with a storing slot for the file `hash_index`, over its orders
+	/// that have not expired (the first [`MAX_LISTED_ORDERS`] in storage order; a DApp finds its
+	/// own order's peers with [`Pallet::order_view`]): confirmed holders first, each order's
+	/// primary before its backups.
 	pub fn holders(hash_index: HashIndex) -> Vec<HolderView<T::AccountId>> {
 		let now = Self::current_period();
-		let mut holders: Vec<HolderView<T::AccountId>> = FileOrders::<T>::get(hash_index)
-			.into_iter()
-			.filter(|id| Orders::<T>::get(id).is_some_and(|o| now < o.ends))
-			.flat_map(|id| {
-				Placements::<T>::get(id).into_iter().filter(|p| p.status.stores()).enumerate().map(
-					move |(slot, p)| HolderView {
-						peer: p.peer,
-						order: id,
-						slot: slot as u8,
-						confirmed: matches!(p.status, PlacementStatus::Holding { .. }),
-					},
-				)
-			})
-			.collect();
+		let mut holders: Vec<HolderView<T::AccountId>> =
+			FileOrders::<T>::iter_prefix_values(hash_index)
+				.take(MAX_LISTED_ORDERS)
+				.filter(|id| Orders::<T>::get(id).is_some_and(|o| now < o.ends))
+				.flat_map(|id| {
+					Placements::<T>::get(id)
+						.into_iter()
+						.filter(|p| p.status.stores())
+						.enumerate()
+						.map(move |(slot, p)| HolderView {
+							peer: p.peer,
+							order: id,
+							slot: slot as u8,
+							confirmed: matches!(p.status, PlacementStatus::Holding { .. }),
+						})
+				})
+				.collect();
 		holders.sort_by_key(|h| (!h.confirmed, h.slot, h.order));
 		holders
 	}

@@ -54,6 +54,15 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 	}
 }
 
+/// The processing fee (0.5 %) as a reward cap.
+pub struct ProcessingFeeCap;
+impl frame_support::traits::Get<Option<sp_runtime::Perbill>> for ProcessingFeeCap {
+	fn get() -> Option<sp_runtime::Perbill> {
+		let fee: sp_runtime::Permill = super::token::FoundationShare::get();
+		Some(sp_runtime::Perbill::from_parts(fee.deconstruct().saturating_mul(1_000)))
+	}
+}
+
 /// The pricing pallet's storage price of each period.
 pub struct NominalStoragePrice;
 impl pallet_scheduling::NominalStoragePrice<Balance> for NominalStoragePrice {
@@ -79,6 +88,10 @@ impl pallet_scheduling::Config for Runtime {
 	type Foundation = super::token::FoundationAccount;
 	/// The whitepaper's 0.5 % processing fee, as on traffic revenue.
 	type FoundationShare = super::token::FoundationShare;
+	/// A scheduling peer is paid at most the processing fee of the holding fees it brought in:
+	/// a scheduling peer that is also the DApp and the holder gets back at most what it paid
+	/// the foundation (`docs/security.md`). The rule origin lifts it for trusted schedulers.
+	type DefaultRewardCap = ProcessingFeeCap;
 	type RuleOrigin = SchedulingRuleOrigin;
 	/// Pays for an order's state (about 1 KB with its placements) while it lasts.
 	type OrderDeposit = frame_support::traits::ConstU128<SPB>;
@@ -92,7 +105,6 @@ impl pallet_scheduling::Config for Runtime {
 	type MinPeriods = ConstU32<12>;
 	/// A year of periods from now; renewals extend it.
 	type MaxPeriods = ConstU32<PERIODS_PER_YEAR>;
-	type MaxOrdersPerFile = ConstU32<16>;
 	/// 24 seconds for the scheduling peers' workers to answer.
 	type ElectionWindow = ConstU32<8>;
 	/// 30 minutes to fetch up to 64 GiB and confirm.
@@ -101,7 +113,8 @@ impl pallet_scheduling::Config for Runtime {
 	type MaxCandidates = ConstU32<16>;
 	type MaxSchedulers = ConstU32<16>;
 	type CloseBatch = ConstU32<2>;
-	type DeadlineBatch = ConstU32<16>;
+	/// The deadlines two elections of eleven placements queue.
+	type DeadlineBatch = ConstU32<22>;
 	type WeightInfo = pallet_scheduling::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSetup;

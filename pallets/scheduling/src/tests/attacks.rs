@@ -35,9 +35,10 @@ fn a_response_cannot_be_replayed_into_a_later_election_or_relabelled() {
 }
 
 #[test]
-fn a_confirmation_cannot_be_replayed_for_a_later_placement_of_the_same_peer() {
+fn a_peer_that_missed_is_not_elected_again_and_its_late_confirmation_is_refused() {
 	test(|| {
 		professional(20, 1_000, b"SG");
+		professional(21, 1_000, b"DE");
 		let id = order(DAPP, file(1, GB), 1, 5);
 		assert_ok!(respond(SCHEDULER, id, &[20]));
 		close_elections();
@@ -45,10 +46,11 @@ fn a_confirmation_cannot_be_replayed_for_a_later_placement_of_the_same_peer() {
 		let (late, late_signature) = signed_confirmation(20, id);
 		run_to(late.deadline + 1);
 		assert!(storing(id).is_empty());
-		// 20 is elected again; the old confirmation does not confirm the new placement.
-		assert_ok!(respond(SCHEDULER, id, &[20]));
+		assert!(Missed::<Test>::contains_key(id, 20));
+		// Proposed again, 20 is passed over for 21.
+		assert_ok!(respond(SCHEDULER, id, &[20, 21]));
 		close_elections();
-		assert_eq!(storing(id), vec![20]);
+		assert_eq!(storing(id), vec![21]);
 		assert_noop!(
 			Scheduling::confirm_stored(
 				frame_system::RawOrigin::Authorized.into(),
@@ -57,7 +59,76 @@ fn a_confirmation_cannot_be_replayed_for_a_later_placement_of_the_same_peer() {
 			),
 			Error::<Test>::NotFetching
 		);
+		// The order's end forgets who missed.
+		assert_ok!(Scheduling::end_order(RuntimeOrigin::signed(DAPP), id));
+		assert!(!Missed::<Test>::contains_key(id, 20));
+	});
+}
+
+#[test]
+fn a_dapp_and_a_scheduler_together_get_back_at_most_the_processing_fee() {
+	test(|| {
+		// One operator runs DAPP, SCHEDULER and peer 20; it orders a large file, confirms and
+		// ends the order at once, hoping for the period's whole scheduling share.
+		assert_ok!(Scheduling::set_reward_cap(
+			RuntimeOrigin::root(),
+			Some(sp_runtime::Perbill::from_parts(5_000_000))
+		));
+		professional(20, 100_000, b"SG");
+		let operator = || free(RICH_DAPP) + free(SCHEDULER) + free(20);
+		let start = operator();
+		let id = order(RICH_DAPP, file(1, 64 * GIB), 4, 100);
+		assert_ok!(respond(SCHEDULER, id, &[20]));
+		close_elections();
 		assert_ok!(confirm(20, id));
+		assert_ok!(Scheduling::end_order(RuntimeOrigin::signed(RICH_DAPP), id));
+		// The holder was paid one period; the scheduler is credited with what was paid.
+		let paid = Scheduling::replica_period_fee(64 * GIB, 0).unwrap();
+		assert_eq!(Credits::<Test>::get(0).into_inner(), vec![(SCHEDULER, paid)]);
+		run_to(period_start(1));
+		let fee = FoundationShare::get().mul_floor(paid);
+		let reward = sp_runtime::Perbill::from_parts(5_000_000).mul_floor(paid);
+		assert_eq!(pool_payouts(), vec![(SCHEDULER, reward)]);
+		assert!(reward < SCHEDULING_SHARE);
+		// What the operator got back from the pool is what the foundation took, to a planck.
+		assert!(operator() <= start);
+		assert!(start - operator() <= fee - reward + 1);
+	});
+}
+
+#[test]
+fn a_dapp_whose_funds_are_locked_still_pays_its_holders() {
+	test(|| {
+		use frame_support::traits::{LockableCurrency, WithdrawReasons};
+		professional(20, 1_000, b"SG");
+		let id = order(DAPP, file(1, GB), 1, 5);
+		// Everything it has is locked (a vesting schedule, say).
+		Balances::set_lock(*b"vesting ", &DAPP, 1_000 * SPB, WithdrawReasons::all());
+		assert_ok!(respond(SCHEDULER, id, &[20]));
+		close_elections();
+		assert_ok!(confirm(20, id));
+		run_to(period_start(2));
+		assert_ok!(Scheduling::claim(RuntimeOrigin::signed(20), id));
+		assert_eq!(free(20), 2 * SPB - FoundationShare::get().mul_floor(2 * SPB));
+		assert_eq!(held(DAPP, HoldReason::StorageEscrow), 3 * SPB);
+	});
+}
+
+#[test]
+fn an_expired_order_takes_no_confirmation_and_elects_nobody() {
+	test(|| {
+		professional(20, 1_000, b"SG");
+		professional(21, 1_000, b"DE");
+		// One period, ordered late in period 0: the election closes in period 1.
+		run_to(period_start(1) - WINDOW);
+		let before = free(DAPP);
+		let id = order(DAPP, file(1, GB), 1, 1);
+		assert_ok!(respond(SCHEDULER, id, &[20, 21]));
+		close_elections();
+		// Nobody elected after the term, no election reopened: it ends with a full refund.
+		assert!(Orders::<Test>::get(id).is_none());
+		assert_eq!(free(DAPP), before);
+		assert!(events().iter().all(|e| !matches!(e, Event::PlacementsElected { .. })));
 	});
 }
 

@@ -224,11 +224,13 @@ fn elections_wait_in_the_queue_when_more_close_than_a_batch() {
 			order(RICH_DAPP, file(10 + i, GB), 1, 5);
 		}
 		run_to(1 + WINDOW);
-		// Four closed (CloseBatch), two wait for the next block.
+		// Two closed (CloseBatch), four wait for the next blocks.
 		let electing =
 			|| Orders::<Test>::iter().filter(|(_, o)| o.attempts == 1 && o.electing).count();
-		assert_eq!(electing(), 2);
+		assert_eq!(electing(), 4);
 		run_to(2 + WINDOW);
+		assert_eq!(electing(), 2);
+		run_to(3 + WINDOW);
 		assert_eq!(electing(), 0);
 	});
 }

@@ -38,7 +38,8 @@ fn an_order_holds_the_whole_term_and_a_deposit_and_opens_an_election() {
 			(o.replica_period_fee, o.escrow, o.terms_from, o.ends, o.attempts, o.electing),
 			(SPB, 10 * SPB, 0, 5, 1, true)
 		);
-		assert_eq!(FileOrders::<Test>::get([1; 32]).into_inner(), vec![id]);
+		assert_eq!(FileOrders::<Test>::get([1; 32], DAPP), Some(id));
+		assert_eq!(Files::<Test>::get([1; 32]), Some((GB, 1)));
 		assert_eq!(ElectionQueue::<Test>::get(0), Some((id, 1, 1 + WINDOW)));
 		assert_eq!(
 			events(),
@@ -85,11 +86,15 @@ fn bad_orders_are_refused_and_change_nothing() {
 		set_price(Balance::MAX / 2);
 		assert_noop!(call(DAPP, ok, 1, 5), Error::<Test>::FeeOverflow);
 		set_price(PRICE);
-		for _ in 0..3 {
-			assert_ok!(call(DAPP, ok, 1, 5));
-		}
-		assert_noop!(call(RICH_DAPP, ok, 1, 5), Error::<Test>::TooManyOrdersForFile);
+		assert_ok!(call(DAPP, ok, 1, 5));
+		// One order per DApp and file: it renews instead.
+		assert_noop!(call(DAPP, ok, 2, 5), Error::<Test>::AlreadyOrdered);
+		// The bytes behind a hash index have one length.
+		assert_noop!(call(RICH_DAPP, file(1, GB + 1), 1, 5), Error::<Test>::LengthMismatch);
 		assert_eq!(held(RICH_DAPP, ESCROW) + held(RICH_DAPP, ORDER_DEPOSIT), 0);
+		// Another DApp orders the same file.
+		assert_ok!(call(RICH_DAPP, ok, 1, 5));
+		assert_eq!(Files::<Test>::get([1; 32]), Some((GB, 2)));
 	});
 }
 
@@ -154,15 +159,16 @@ fn renewal_pays_the_holders_and_reprices_the_rest_of_the_term() {
 			paid: 13 * SPB,
 			refunded: 0
 		}));
-		// A lower price releases the excess.
+		// A lower price does not lower what the holders agreed to.
 		set_price(PRICE / 2);
 		assert_ok!(Scheduling::renew(RuntimeOrigin::signed(DAPP), id, 5));
-		assert_eq!(held(DAPP, ESCROW), 13 * SPB / 2);
+		assert_eq!(Orders::<Test>::get(id).unwrap().replica_period_fee, 2 * SPB);
+		assert_eq!(held(DAPP, ESCROW), 26 * SPB);
 		assert!(events().contains(&Event::OrderRenewed {
 			order: id,
 			ends: 15,
-			paid: 0,
-			refunded: 16 * SPB - 13 * SPB / 2
+			paid: 10 * SPB,
+			refunded: 0
 		}));
 	});
 }
@@ -186,7 +192,7 @@ fn bad_renewals_are_refused() {
 }
 
 #[test]
-fn ending_early_pays_the_holders_to_now_and_refunds_the_rest() {
+fn ending_early_pays_the_holders_to_the_end_of_the_period_and_refunds_the_rest() {
 	test(|| {
 		let id = held_by(DAPP, &[20, 21], 2, 5);
 		assert_eq!(Committed::<Test>::get(20), GB);
@@ -197,17 +203,19 @@ fn ending_early_pays_the_holders_to_now_and_refunds_the_rest() {
 			Error::<Test>::NotOrderOwner
 		);
 		assert_ok!(Scheduling::end_order(RuntimeOrigin::signed(DAPP), id));
+		// Periods 0 to 3: the period in which the order ends counts.
 		for peer in [20, 21] {
-			assert_eq!(free(peer), 3 * SPB - processing_fee(3 * SPB));
+			assert_eq!(free(peer), 4 * SPB - processing_fee(4 * SPB));
 			assert_eq!(Committed::<Test>::get(peer), 0);
 			assert!(!PeerOrders::<Test>::contains_key(peer, id));
 		}
-		assert_eq!(free(DAPP), before + 4 * SPB + DEPOSIT);
+		assert_eq!(free(DAPP), before + 2 * SPB + DEPOSIT);
 		assert_eq!(held(DAPP, ESCROW) + held(DAPP, ORDER_DEPOSIT), 0);
 		assert!(Orders::<Test>::get(id).is_none());
 		assert!(Placements::<Test>::get(id).is_empty());
-		assert!(!FileOrders::<Test>::contains_key([1; 32]));
-		assert!(events().contains(&Event::OrderEnded { order: id, refunded: 4 * SPB }));
+		assert!(!FileOrders::<Test>::contains_key([1; 32], DAPP));
+		assert!(!Files::<Test>::contains_key([1; 32]));
+		assert!(events().contains(&Event::OrderEnded { order: id, refunded: 2 * SPB }));
 	});
 }
 

@@ -138,10 +138,11 @@ fn with_no_reserve_left_the_empty_slot_gets_a_new_election() {
 		let o = Orders::<Test>::get(id).unwrap();
 		assert_eq!((o.attempts, o.electing), (2, true));
 		assert!(events().contains(&Event::ElectionReopened { order: id, attempt: 2 }));
-		// The peers that missed may be proposed again and picked.
-		assert_ok!(respond(SCHEDULER_2, id, &[21]));
+		// The peers that missed are passed over; a new one takes the slot.
+		professional(24, 1_000, b"JP");
+		assert_ok!(respond(SCHEDULER_2, id, &[21, 24]));
 		close_elections();
-		assert_eq!(storing(id), vec![21]);
+		assert_eq!(storing(id), vec![24]);
 	});
 }
 
@@ -151,24 +152,26 @@ fn deadlines_are_checked_in_batches() {
 		for peer in [20, 21, 22] {
 			professional(peer, 1_000, b"SG");
 		}
-		// Four orders of three copies on the only three peers: twelve deadlines in one block,
-		// eight checked per block.
+		// Four orders of three copies on the only three peers: six deadlines in each of two
+		// blocks, five checked per block.
+		DeadlineBatch::set(5);
 		let ids: Vec<OrderId> = (0..4u8).map(|i| order(RICH_DAPP, file(i, GB), 3, 5)).collect();
 		for id in &ids {
 			assert_ok!(respond(SCHEDULER, *id, &[20, 21, 22]));
 		}
-		close_elections();
+		run_to(2 + WINDOW);
 		let missed =
 			|| events().iter().filter(|e| matches!(e, Event::PlacementMissed { .. })).count();
+		let queued = || {
+			let (head, tail) = DeadlineQueueBounds::<Test>::get();
+			tail - head
+		};
 		let deadline = 1 + WINDOW + CONFIRM;
-		run_to(deadline + 1);
-		assert_eq!(missed(), 8);
-		let (head, tail) = DeadlineQueueBounds::<Test>::get();
-		assert_eq!(tail - head, 4);
-		run_to(deadline + 2);
-		assert_eq!(missed(), 12);
-		let (head, tail) = DeadlineQueueBounds::<Test>::get();
-		assert_eq!(tail - head, 0);
+		assert_eq!(queued(), 12);
+		for (block, expected) in [(5, 7), (10, 2), (12, 0)].into_iter().enumerate() {
+			run_to(deadline + 1 + block as u64);
+			assert_eq!((missed(), queued() as usize), expected);
+		}
 	});
 }
 
