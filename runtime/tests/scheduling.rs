@@ -1,7 +1,8 @@
 //! Storage orders with the real pallets (issue 18): a DApp orders a file at the nominal storage
 //! price, a scheduling peer admitted with a node key answers the election, the chain picks two
 //! professional peers that sent heartbeats, they confirm with their peer keys, hold the file and
-//! are paid from the escrow, and the scheduling peer is paid the period's scheduling share.
+//! are paid from the escrow, and the scheduling peer is paid from the period's scheduling share,
+//! capped at the processing fee of the fees it brought in.
 
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -40,7 +41,12 @@ fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 			(Sr25519Keyring::Eve.to_account_id(), Sr25519Keyring::Ferdie.to_account_id());
 		let [charlie, dave]: [AccountId; 2] =
 			["//Scheduler", "//StoragePeer"].map(|seed| pair(seed).public().into());
-		for who in [&charlie, &dave] {
+		// The foundation's account exists (it takes the 0.5 % processing fee).
+		let foundation =
+			<<Runtime as pallet_token::Config>::FoundationAccount as frame_support::traits::Get<
+				AccountId,
+			>>::get();
+		for who in [&charlie, &dave, &foundation] {
 			<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
 				who,
 				1_000_000 * SPB,
@@ -119,20 +125,33 @@ fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 		}
 		assert!(Scheduling::holders([7; 32]).iter().all(|h| h.confirmed));
 
-		// In the next period's first block Charlie is paid period 0's scheduling share.
-		let charlie_before = Balances::free_balance(&charlie);
-		let share = Token::period_emission(0).scheduling;
-		assert!(share > 0);
-		run_to(blocks_per_period());
-		assert_eq!(Balances::free_balance(&charlie), charlie_before + share);
-
-		// After the term anyone reaps: each holder got twelve periods less 0.5 %, Ferdie the
-		// deposit back, nothing stays on hold.
+		// In period 1 both claim period 0: Charlie is credited with what they were paid, and in
+		// period 2's first block paid the period's scheduling share up to the cap, the
+		// processing fee of what it brought in (0.5 %).
+		let processing = |amount: u128| sp_runtime::Permill::from_parts(5_000).mul_floor(amount);
 		let (dave_before, eve_before) =
 			(Balances::free_balance(&dave), Balances::free_balance(&eve));
+		run_to(blocks_per_period());
+		for who in [&dave, &eve] {
+			Scheduling::claim(RuntimeOrigin::signed(who.clone()), 0).expect("a holder claims");
+		}
+		assert_eq!(Balances::free_balance(&dave), dave_before + fee - processing(fee));
+		assert_eq!(
+			pallet_scheduling::Credits::<Runtime>::get(1).into_inner(),
+			vec![(charlie.clone(), 2 * fee)]
+		);
+		let charlie_before = Balances::free_balance(&charlie);
+		let share = Token::period_emission(1).scheduling;
+		assert!(share > 0);
+		run_to(2 * blocks_per_period());
+		let capped = sp_runtime::Perbill::from_parts(5_000_000).mul_floor(2 * fee);
+		assert_eq!(Balances::free_balance(&charlie), charlie_before + capped.min(share));
+
+		// After the term anyone reaps: each holder got the other eleven periods less 0.5 %,
+		// Ferdie the deposit back, nothing stays on hold.
 		run_to(13 * blocks_per_period());
 		Scheduling::reap(RuntimeOrigin::signed(dave.clone()), 0).expect("the term is over");
-		let paid = fee * 12 - sp_runtime::Permill::from_parts(5_000).mul_floor(fee * 12);
+		let paid = fee - processing(fee) + fee * 11 - processing(fee * 11);
 		assert_eq!(Balances::free_balance(&dave), dave_before + paid);
 		assert_eq!(Balances::free_balance(&eve), eve_before + paid);
 		for reason in [
