@@ -62,6 +62,7 @@ extern crate alloc;
 mod election;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod offchain;
 mod orders;
 mod placements;
 mod rewards;
@@ -119,6 +120,13 @@ pub trait SchedulingRegistry<AccountId, PeerKey> {
 	fn scheduler_key(who: &AccountId) -> Option<PeerKey>;
 	/// The node (peer) key of `who`, if it is a professional peer.
 	fn peer_key(who: &AccountId) -> Option<PeerKey>;
+	/// The active scheduling peer whose node signs with `key`.
+	fn scheduler_of_key(key: &PeerKey) -> Option<AccountId>;
+	/// The professional peer whose node signs with `key`.
+	fn professional_of_key(key: &PeerKey) -> Option<AccountId>;
+	/// Every professional peer that may take work now, with its facts. For the scheduling
+	/// peers' off-chain workers only: it reads the whole registry.
+	fn professionals() -> alloc::vec::Vec<(AccountId, ProfessionalFacts)>;
 }
 
 /// The nominal storage price (the pricing pallet).
@@ -157,7 +165,9 @@ pub mod pallet {
 
 	/// The pallet's configuration.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateAuthorizedTransaction<Call<Self>>
+	{
 		/// The SPB balance.
 		type Balance: frame_support::traits::tokens::Balance
 			+ MaybeSerializeDeserialize
@@ -530,6 +540,11 @@ pub mod pallet {
 				hooks.all_lte(max / 4),
 				"the scheduling hooks may take a quarter of a block at most: {hooks:?} of {max:?}"
 			);
+		}
+
+		fn offchain_worker(n: BlockNumberFor<T>) {
+			Self::answer_elections(n);
+			Self::confirm_stored_files(n);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -86,6 +86,31 @@ impl pallet_balances::Config for Test {
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 }
 
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Self::Extrinsic {
+		sp_runtime::testing::TestXt::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() {}
+}
+
 thread_local! {
 	static PROFESSIONALS: RefCell<BTreeMap<AccountId, ProfessionalFacts>> = const { RefCell::new(BTreeMap::new()) };
 	static DAPPS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
@@ -93,6 +118,7 @@ thread_local! {
 	static STORAGE_PRICE: RefCell<Balance> = const { RefCell::new(PRICE) };
 	static SEED: RefCell<[u8; 32]> = const { RefCell::new([7; 32]) };
 	static POOL_PAYOUTS: RefCell<Vec<(AccountId, Balance)>> = const { RefCell::new(Vec::new()) };
+	static REGISTRY_READS: RefCell<u32> = const { RefCell::new(0) };
 }
 
 /// The node key of an account in the mock.
@@ -104,6 +130,7 @@ pub fn key_of(who: AccountId) -> UintAuthorityId {
 pub struct MockRegistry;
 impl SchedulingRegistry<AccountId, UintAuthorityId> for MockRegistry {
 	fn professional(who: &AccountId) -> Option<ProfessionalFacts> {
+		REGISTRY_READS.with(|r| *r.borrow_mut() += 1);
 		PROFESSIONALS.with(|p| p.borrow().get(who).copied())
 	}
 	fn is_active_dapp(who: &AccountId) -> bool {
@@ -114,6 +141,17 @@ impl SchedulingRegistry<AccountId, UintAuthorityId> for MockRegistry {
 	}
 	fn peer_key(who: &AccountId) -> Option<UintAuthorityId> {
 		PROFESSIONALS.with(|p| p.borrow().contains_key(who)).then(|| key_of(*who))
+	}
+	fn scheduler_of_key(key: &UintAuthorityId) -> Option<AccountId> {
+		let who = key.0.checked_sub(1_000)?;
+		Self::scheduler_key(&who).map(|_| who)
+	}
+	fn professional_of_key(key: &UintAuthorityId) -> Option<AccountId> {
+		let who = key.0.checked_sub(1_000)?;
+		Self::peer_key(&who).map(|_| who)
+	}
+	fn professionals() -> Vec<(AccountId, ProfessionalFacts)> {
+		PROFESSIONALS.with(|p| p.borrow().iter().map(|(who, f)| (*who, *f)).collect())
 	}
 }
 
@@ -141,6 +179,11 @@ pub fn set_facts(who: AccountId, facts: ProfessionalFacts) {
 /// A professional peer's facts.
 pub fn facts(who: AccountId) -> ProfessionalFacts {
 	MockRegistry::professional(&who).expect("a professional peer")
+}
+
+/// How many professional peers' facts the pallet read since the last call.
+pub fn take_registry_reads() -> u32 {
+	REGISTRY_READS.with(|r| core::mem::take(&mut *r.borrow_mut()))
 }
 
 /// Remove a professional peer from the registry (it left or was suspended).
@@ -316,6 +359,43 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		DefaultRewardCap::set(None);
 	});
 	ext
+}
+
+/// Run `f` in the test genesis with off-chain storage and a transaction pool (an off-chain
+/// worker's environment); `f` gets the pool's state. Checks the invariants after it.
+pub fn test_offchain(
+	f: impl FnOnce(std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>),
+) {
+	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt, TransactionPoolExt};
+	let (offchain, _state) = testing::TestOffchainExt::new();
+	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+	let mut ext = new_test_ext();
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.execute_with(|| {
+		f(pool_state);
+		Scheduling::do_try_state().expect("invariants hold after the test");
+	});
+}
+
+/// The calls the off-chain workers put in the pool, taking them out.
+pub fn pool_calls(
+	pool: &std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
+) -> Vec<Call<Test>> {
+	use codec::Decode;
+	let mut pool = pool.write();
+	pool.transactions
+		.drain(..)
+		.map(|tx| {
+			let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &tx[..])
+				.expect("a test extrinsic");
+			match xt.function {
+				RuntimeCall::Scheduling(call) => call,
+				other => panic!("not a scheduling call: {other:?}"),
+			}
+		})
+		.collect()
 }
 
 /// Run `f` in the test genesis and check the invariants after it.

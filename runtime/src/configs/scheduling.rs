@@ -52,6 +52,22 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 			_ => None,
 		}
 	}
+
+	fn scheduler_of_key(key: &pallet_peers::crypto::PeerKey) -> Option<AccountId> {
+		let who = crate::Peers::service_peer_of_key(key)?;
+		Self::scheduler_key(&who).is_some().then_some(who)
+	}
+
+	fn professional_of_key(key: &pallet_peers::crypto::PeerKey) -> Option<AccountId> {
+		let who = pallet_peers::PeerKeyOwner::<Runtime>::get(key)?;
+		Self::peer_key(&who).is_some().then_some(who)
+	}
+
+	fn professionals() -> alloc::vec::Vec<(AccountId, ProfessionalFacts)> {
+		pallet_peers::Registrations::<Runtime>::iter_keys()
+			.filter_map(|who| Self::professional(&who).map(|facts| (who, facts)))
+			.collect()
+	}
 }
 
 /// The processing fee (0.5 %) as a reward cap.

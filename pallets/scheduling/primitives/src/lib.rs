@@ -268,6 +268,24 @@ pub struct HolderView<AccountId> {
 	pub confirmed: bool,
 }
 
+/// The prefix of the off-chain storage key under which a storing peer's node notes that its
+/// content store holds a whole file, checked against its hash index and length.
+pub const STORED_FILE_PREFIX: &[u8] = b"spacebook/stored-file/";
+
+/// The off-chain storage key of the note that `peer`'s node holds the file `hash_index` of
+/// `length` bytes: the data plane writes it (SCALE-encoded `true`) when the file is complete and
+/// checked; the scheduling pallet's off-chain worker confirms the peer's placements of the file
+/// from it.
+pub fn stored_file_key<AccountId: Encode>(
+	peer: &AccountId,
+	hash_index: &HashIndex,
+	length: u64,
+) -> Vec<u8> {
+	let mut key = STORED_FILE_PREFIX.to_vec();
+	key.extend((peer, hash_index, length).encode());
+	key
+}
+
 /// An order and its placements, for the runtime API.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 pub struct OrderView<AccountId, Balance, BlockNumber> {

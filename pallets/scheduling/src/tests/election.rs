@@ -255,3 +255,30 @@ fn the_rule_is_set_by_its_origin_within_bounds() {
 		assert!(events().contains(&Event::RuleSet { rule }));
 	});
 }
+
+#[test]
+fn an_elections_work_depends_on_the_proposals_not_on_the_peers_registered() {
+	test(|| {
+		// 10 000 professional peers in 100 regions.
+		for i in 0..10_000u64 {
+			let region = [b'A' + (i % 10) as u8, b'A' + (i / 10 % 10) as u8];
+			professional(1_000_000 + i, 1_000 + (i % 977) as u32, &region);
+		}
+		for s in 12..=13 {
+			add_scheduler(s);
+		}
+		let id = order(RICH_DAPP, file(1, GB), 4, 5);
+		// Four full responses: 32 distinct candidates.
+		for (n, s) in [SCHEDULER, SCHEDULER_2, 12, 13].into_iter().enumerate() {
+			let candidates: Vec<AccountId> =
+				(0..8).map(|c| 1_000_000 + (n as u64) * 2_500 + c).collect();
+			assert_ok!(respond(s, id, &candidates));
+		}
+		take_registry_reads();
+		close_elections();
+		// Each candidate once; the order had no storing peer yet.
+		assert_eq!(take_registry_reads(), 32);
+		assert_eq!(storing(id).len(), 4);
+		assert_eq!(reserves(id).len(), 2);
+	});
+}

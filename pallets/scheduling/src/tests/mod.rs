@@ -3,6 +3,7 @@
 
 mod attacks;
 mod election;
+mod offchain;
 mod orders;
 mod placements;
 mod rewards;
