@@ -41,7 +41,7 @@ echo "[bench] runtime: $WASM"
 
 pallets=("$@")
 if ((${#pallets[@]} == 0)); then
-	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections pallet_committee pallet_collective)
+	pallets=(pallet_gosig pallet_token pallet_peers pallet_traffic pallet_pricing pallet_billing_elections pallet_committee pallet_scheduling pallet_collective)
 fi
 # Upstream pallets whose weights the runtime measures itself.
 UPSTREAM=(pallet_collective)

@@ -3,6 +3,7 @@
 //! most elections or deadlines a block takes, every reserve but the last unqualified.
 
 use super::*;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
