@@ -176,7 +176,13 @@ pub(crate) fn keypair(suri: &str) -> Result<subxt_signer::sr25519::Keypair, Fail
 		.map_err(|e| Failure::new(format!("not a valid secret URI: {e}")))
 }
 
-async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
+/// A DApp client for the `--peer`s named, else — for a file, `file` — the peers the chain
+/// placed it on (its confirmed holders), else the active professional peers the chain lists.
+async fn dapp_client(
+	cli: &Cli,
+	peers: &[String],
+	file: Option<&HashIndex>,
+) -> Result<Client, Failure> {
 	let client_key = match (&cli.client_key, &cli.client_key_file) {
 		(Some(suri), _) => pair(suri, "--client-key")?,
 		(None, Some(path)) => pair(&secret_from_file(path)?, "--client-key-file")?,
@@ -188,8 +194,14 @@ async fn dapp_client(cli: &Cli, peers: &[String]) -> Result<Client, Failure> {
 	};
 	let dapp = account_or_suri(cli, cli.dapp.as_ref())?;
 	if peers.is_empty() {
-		// The active professional peers the chain lists.
-		return Client::from_chain(&cli.url, dapp, client_key).await.map_err(|e| match e {
+		let found = match file {
+			// Its holders, or the active professional peers the chain lists if nobody holds it
+			// by an order.
+			Some(hash) => Client::from_holders(&cli.url, dapp, client_key, hash).await,
+			// The active professional peers the chain lists.
+			None => Client::from_chain(&cli.url, dapp, client_key).await,
+		};
+		return found.map_err(|e| match e {
 			spacebook_sdk::Error::NoRegisteredPeers => {
 				Failure::new(format!("{e}; name peers with --peer"))
 			}
@@ -257,7 +269,7 @@ async fn file_get(
 		Some(range) => parse_range(range)?,
 		None => (-1, -1),
 	};
-	let client = dapp_client(cli, peers).await?;
+	let client = dapp_client(cli, peers, Some(&hash)).await?;
 	let mut options = DownloadOptions::default();
 	// Resume a whole-file download into an existing output file.
 	if let (Some(path), None) = (output, range) {
@@ -381,7 +393,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		Command::File { command: FileCommand::Add { path, address, peer } } => {
 			std::fs::File::open(path)
 				.map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
-			let client = dapp_client(&cli, peer).await?;
+			let client = dapp_client(&cli, peer, None).await?;
 			let address = match address {
 				Some(address) => address.clone(),
 				None => path
@@ -422,11 +434,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 					"name the file by its hash index or by --address (one of the two)",
 				));
 			}
-			let client = dapp_client(&cli, peer).await?;
+			let hash: Option<HashIndex> = match hash {
+				Some(hash) => Some(hash.parse().map_err(|e| Failure::new(format!("{hash}: {e}")))?),
+				None => None,
+			};
+			let client = dapp_client(&cli, peer, hash.as_ref()).await?;
 			match (hash, address) {
 				(Some(hash), None) => {
-					let hash: HashIndex =
-						hash.parse().map_err(|e| Failure::new(format!("{hash}: {e}")))?;
 					let info = client.query_file_info(&hash).await?;
 					println!("{}", serde_json::to_string_pretty(&info).expect("plain data"));
 				}
@@ -443,7 +457,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		}
 		Command::Vpn { listen, peer } => {
 			let peers: Vec<String> = peer.iter().cloned().collect();
-			let client = dapp_client(&cli, &peers).await?;
+			let client = dapp_client(&cli, &peers, None).await?;
 			let channel = client.create_data_channel(*listen, None).await?;
 			eprintln!("SOCKS5 proxy on {} through {}", channel.local_addr(), channel.peer());
 			println!("{}", channel.local_addr());

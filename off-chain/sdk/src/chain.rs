@@ -8,7 +8,9 @@
 //! a voter's votes and locks, the projected next set (`BillingElectionsApi`,
 //! [`ChainRpc::billing_election`] and the three after it); and the governance committee: its
 //! members and term, the election's candidates, a voter's ballots, the open motions
-//! (`CommitteeApi`, [`ChainRpc::committee`] and the three after it).
+//! (`CommitteeApi`, [`ChainRpc::committee`] and the three after it); and the storage orders: a
+//! file's holders, an order and its placements (`SchedulingApi`, [`ChainRpc::file_holders`],
+//! [`ChainRpc::storage_order`]), so that a file is found where the chain placed it.
 //!
 //! The node's RPC server answers JSON-RPC over plain HTTP on the same port as its WebSocket
 //! (`ws://host:9944` is reached as `http://host:9944`). The registry is read in pages of
@@ -31,6 +33,9 @@ pub use spacebook_pricing_primitives::{
 	BillView, CycleRecord, DAppAccount, Lease, PriceList, PricesView, Standing,
 };
 pub use spacebook_receipts::ProfessionalPeerListing;
+pub use spacebook_scheduling_primitives::{
+	FileRef, HolderView, OrderId, OrderView, Placement, PlacementStatus, StorageOrder,
+};
 
 /// A billing peer's Gosig key as the runtime API encodes it (sr25519, 32 bytes).
 pub type BillingKey = sp_core::sr25519::Public;
@@ -177,6 +182,41 @@ impl ChainRpc {
 					.ok()
 			})
 			.collect())
+	}
+
+	/// The professional peers that store the file `hash_index` by its storage orders, at the
+	/// best block (placements change as they are confirmed): confirmed holders first, each
+	/// order's primary before its backups. Empty for a file nobody ordered.
+	pub async fn file_holders(
+		&self,
+		hash_index: &[u8; 32],
+	) -> Result<Vec<HolderView<AccountId32>>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("SchedulingApi_holders", hash_index, at).await
+	}
+
+	/// The endpoints of the holders of the file `hash_index` that confirmed (with a valid
+	/// `http://host:port`), confirmed primaries first; empty for a file nobody ordered or no
+	/// holder confirmed yet.
+	pub async fn holder_endpoints(&self, hash_index: &[u8; 32]) -> Result<Vec<Endpoint>, Error> {
+		let mut endpoints: Vec<Endpoint> = Vec::new();
+		for holder in self.file_holders(hash_index).await?.into_iter().filter(|h| h.confirmed) {
+			match Endpoint::parse(&String::from_utf8_lossy(&holder.endpoint)) {
+				Ok(e) if !endpoints.contains(&e) => endpoints.push(e),
+				Ok(_) => {}
+				Err(e) => log::warn!(target: "sdk", "holder {}: {e}", holder.peer),
+			}
+		}
+		Ok(endpoints)
+	}
+
+	/// A storage order and its placements, at the best block.
+	pub async fn storage_order(
+		&self,
+		id: OrderId,
+	) -> Result<Option<OrderView<AccountId32, u128, u32>>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("SchedulingApi_order", id, at).await
 	}
 
 	/// The nominal prices in force at the finalized head, and any list set for later.

@@ -289,6 +289,31 @@ impl Client {
 		Ok(Self::connect(dapp, key, &endpoints, Some(genesis)).await?.with_chain(chain))
 	}
 
+	/// A client of `dapp` signing with `key` for the file `hash_index`, talking to the peers
+	/// that hold it by its storage orders, as the node at `rpc_url` sees them at its best block
+	/// (confirmed holders, primaries first). A file nobody ordered, or whose holders have not
+	/// confirmed yet, falls back to the active professional peers of the registry, as
+	/// [`Client::from_chain`] finds them: the registry scan serves only files without a
+	/// placement, so a download does not ask every peer of a large network.
+	pub async fn from_holders(
+		rpc_url: &str,
+		dapp: AccountId32,
+		key: sr25519::Pair,
+		hash_index: &HashIndex,
+	) -> Result<Self, Error> {
+		let chain = ChainRpc::new(rpc_url)?;
+		let genesis = chain.genesis_hash().await?;
+		let mut endpoints = chain.holder_endpoints(&hash_index.0).await?;
+		if endpoints.is_empty() {
+			log::debug!(target: "sdk", "{hash_index:?}: no confirmed holder; the registry's peers");
+			endpoints = chain.serving_endpoints().await?;
+		}
+		if endpoints.is_empty() {
+			return Err(Error::NoRegisteredPeers);
+		}
+		Ok(Self::connect(dapp, key, &endpoints, Some(genesis)).await?.with_chain(chain))
+	}
+
 	/// The serving peers reached.
 	pub fn peers(&self) -> &[Peer] {
 		&self.peers

@@ -109,6 +109,10 @@ fn billing_voter(who: &AccountId32) -> spacebook_sdk::chain::VoterView<AccountId
 	}
 }
 
+/// The holders the stand-in node names for any file (one test sets them).
+static HOLDERS: Mutex<Vec<spacebook_sdk::chain::HolderView<AccountId32>>> =
+	parking_lot::const_mutex(Vec::new());
+
 /// What the stand-in node was asked: `(function, block)` of every `state_call`.
 type Calls = Arc<Mutex<Vec<(String, String)>>>;
 
@@ -135,6 +139,9 @@ fn answer(method: &str, params: &serde_json::Value, calls: &Calls) -> serde_json
 					sp_core::bytes::from_hex(params[1].as_str().unwrap_or_default()).unwrap();
 				let who = AccountId32::decode(&mut &args[..]).unwrap();
 				return serde_json::json!({"result": hex(&billing_voter(&who).encode())});
+			}
+			if function == "SchedulingApi_holders" {
+				return serde_json::json!({"result": hex(&HOLDERS.lock().encode())});
 			}
 			if function == "PricingApi_prices" {
 				return serde_json::json!({"result": hex(&prices().encode())});
@@ -343,4 +350,52 @@ async fn a_wallet_reads_the_election_and_a_voters_locks_at_the_finalized_head() 
 	let finalized = format!("{FINALIZED:?}");
 	let calls = calls.lock();
 	assert!(calls.iter().any(|(f, at)| f == "BillingElectionsApi_voter" && *at == finalized));
+}
+
+/// Issue 18: a file with a storage order is found where the chain placed it — its confirmed
+/// holders, asked at the best block — and nowhere else; a file nobody ordered (or whose holders
+/// have not confirmed) falls back to the registry's peers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_found_at_its_confirmed_holders_and_an_unordered_one_through_the_registry() {
+	use spacebook_sdk::chain::HolderView;
+	let (url, calls) = node().await;
+	let (endpoint, sink, hash, _dir) = serving_peer(CHAIN_PERIOD).await;
+	let holder = |n: u8, confirmed: bool, endpoint: String| HolderView {
+		peer: AccountId32::new([n; 32]),
+		order: 4,
+		slot: n,
+		confirmed,
+		endpoint: endpoint.into_bytes(),
+	};
+	*HOLDERS.lock() = vec![
+		holder(0, true, endpoint.to_string()),
+		// Still fetching: not asked.
+		holder(1, false, "http://127.0.0.1:1".into()),
+		// Not an endpoint: left out.
+		holder(2, true, "somewhere".into()),
+	];
+	let dapp = AccountId32::new([0xda; 32]);
+	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
+	let reached: Vec<Endpoint> = client.peers().iter().map(|p| p.endpoint.clone()).collect();
+	assert_eq!(reached, vec![endpoint]);
+	let mut download = client.start_download(&hash, -1, -1, 1 << 20).await.unwrap();
+	let mut bytes = 0;
+	while let Some(chunk) = download.receive_in_order().await {
+		bytes += chunk.unwrap().len();
+	}
+	download.finish().await;
+	assert_eq!(bytes, 3000);
+	assert!(sink.receipts().iter().any(|r| r.receipt.bytes > 0));
+	{
+		let calls = calls.lock();
+		let best = format!("{BEST:?}");
+		assert!(calls.iter().any(|(f, at)| f == "SchedulingApi_holders" && *at == best));
+		assert!(calls.iter().all(|(f, _)| f != "PeersApi_professional_peers"), "no registry scan");
+	}
+
+	// Nobody ordered the file: the registry's peers (none of which runs here).
+	*HOLDERS.lock() = Vec::new();
+	let unordered = Client::from_holders(&url, dapp, client_key(), &hash).await;
+	assert!(matches!(unordered, Err(Error::NoPeers)));
+	assert!(calls.lock().iter().any(|(f, _)| f == "PeersApi_professional_peers"));
 }

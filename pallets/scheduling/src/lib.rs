@@ -124,6 +124,8 @@ pub trait SchedulingRegistry<AccountId, PeerKey> {
 	fn scheduler_of_key(key: &PeerKey) -> Option<AccountId>;
 	/// The professional peer whose node signs with `key`.
 	fn professional_of_key(key: &PeerKey) -> Option<AccountId>;
+	/// The data-plane endpoint `who` registered (empty if none), for the runtime API.
+	fn endpoint(who: &AccountId) -> alloc::vec::Vec<u8>;
 	/// Every professional peer that may take work now, with its facts. For the scheduling
 	/// peers' off-chain workers only: it reads the whole registry.
 	fn professionals() -> alloc::vec::Vec<(AccountId, ProfessionalFacts)>;

@@ -150,6 +150,9 @@ impl SchedulingRegistry<AccountId, UintAuthorityId> for MockRegistry {
 		let who = key.0.checked_sub(1_000)?;
 		Self::peer_key(&who).map(|_| who)
 	}
+	fn endpoint(who: &AccountId) -> Vec<u8> {
+		format!("http://127.0.0.1:{}", 9_000 + who).into_bytes()
+	}
 	fn professionals() -> Vec<(AccountId, ProfessionalFacts)> {
 		PROFESSIONALS.with(|p| p.borrow().iter().map(|(who, f)| (*who, *f)).collect())
 	}

@@ -23,6 +23,7 @@ impl<T: Config> Pallet<T> {
 						.filter(|p| p.status.stores())
 						.enumerate()
 						.map(move |(slot, p)| HolderView {
+							endpoint: T::Registry::endpoint(&p.peer),
 							peer: p.peer,
 							order: id,
 							slot: slot as u8,

@@ -63,6 +63,13 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 		Self::peer_key(&who).is_some().then_some(who)
 	}
 
+	fn endpoint(who: &AccountId) -> alloc::vec::Vec<u8> {
+		match pallet_peers::Registrations::<Runtime>::get(who).map(|r| r.role) {
+			Some(Role::Professional(p)) => p.declaration.endpoint.into_inner(),
+			_ => alloc::vec::Vec::new(),
+		}
+	}
+
 	fn professionals() -> alloc::vec::Vec<(AccountId, ProfessionalFacts)> {
 		pallet_peers::Registrations::<Runtime>::iter_keys()
 			.filter_map(|who| Self::professional(&who).map(|facts| (who, facts)))

@@ -266,6 +266,8 @@ pub struct HolderView<AccountId> {
 	pub slot: u8,
 	/// Whether it confirmed (else it is still fetching).
 	pub confirmed: bool,
+	/// Its data plane's endpoint, as the registry lists it (`http://host:port`).
+	pub endpoint: Vec<u8>,
 }
 
 /// The prefix of the off-chain storage key under which a storing peer's node notes that its

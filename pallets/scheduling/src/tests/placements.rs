@@ -184,8 +184,20 @@ fn holders_lists_a_files_storing_peers_confirmed_first() {
 		assert_eq!(
 			holders,
 			vec![
-				HolderView { peer: 21, order: id, slot: 1, confirmed: true },
-				HolderView { peer: 20, order: id, slot: 0, confirmed: false },
+				HolderView {
+					peer: 21,
+					order: id,
+					slot: 1,
+					confirmed: true,
+					endpoint: b"http://127.0.0.1:9021".to_vec()
+				},
+				HolderView {
+					peer: 20,
+					order: id,
+					slot: 0,
+					confirmed: false,
+					endpoint: b"http://127.0.0.1:9020".to_vec()
+				},
 			]
 		);
 		assert!(Scheduling::holders([9; 32]).is_empty());
