@@ -81,6 +81,12 @@ pub enum Command {
 		#[command(subcommand)]
 		command: Option<BillingCommand>,
 	},
+	/// Storage orders: a file's holders, an order's placements.
+	Storage {
+		/// What to do.
+		#[command(subcommand)]
+		command: StorageCommand,
+	},
 	/// The governance committee: members and term, its election, motions [default: `show`].
 	Committee {
 		/// What to do.
@@ -95,6 +101,21 @@ pub enum Command {
 		/// The peer whose relay carries the traffic [default: the first registered].
 		#[arg(long)]
 		peer: Option<String>,
+	},
+}
+
+/// Storage-order commands.
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+	/// The professional peers that hold a file by its storage orders, confirmed first.
+	Holders {
+		/// The file's hash index (64 hex digits).
+		hash: String,
+	},
+	/// A storage order: its file, term, escrow and placements.
+	Status {
+		/// The order's number.
+		order: u64,
 	},
 }
 

@@ -27,6 +27,7 @@ mod chain;
 mod cli;
 mod committee;
 mod pricing;
+mod storage;
 
 use clap::Parser;
 use cli::{Cli, Command, FileCommand, KeyCommand};
@@ -377,6 +378,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		Command::Pricing { command } => {
 			pricing::run(&cli, command.as_ref().unwrap_or(&cli::PricingCommand::Show)).await?;
 		}
+		Command::Storage { command } => storage::run(&cli, command).await?,
 		Command::Committee { command } => {
 			committee::run(&cli, command.as_ref().unwrap_or(&cli::CommitteeCommand::Show)).await?;
 		}
