@@ -38,6 +38,21 @@ fn winner(candidates: &[Candidate<u64>], rule: &SchedulingRule) -> Option<u64> {
 	scoring::pick(candidates, slots(&[], 1, 0), rule, |_| 0).storing.first().copied()
 }
 
+/// The default rule with every weight zero.
+fn no_weights() -> SchedulingRule {
+	SchedulingRule {
+		total_storage: 0,
+		available_storage: 0,
+		online: 0,
+		commons: 0,
+		redundant_commons: 0,
+		commons_spare: 0,
+		diversity: 0,
+		random: 0,
+		..Default::default()
+	}
+}
+
 #[test]
 fn more_declared_storage_ranks_higher() {
 	let rule = SchedulingRule::default();
@@ -200,17 +215,7 @@ fn unqualified_peers_are_never_picked() {
 
 #[test]
 fn a_zero_weight_silences_its_factor() {
-	let rule = SchedulingRule {
-		total_storage: 0,
-		available_storage: 0,
-		online: 1,
-		commons: 0,
-		redundant_commons: 0,
-		commons_spare: 0,
-		diversity: 0,
-		random: 0,
-		..Default::default()
-	};
+	let rule = SchedulingRule { online: 1, ..no_weights() };
 	let mut f = facts(100, b"SG");
 	f.online_periods = 20;
 	let uptime = candidate(2, f, 0);
@@ -226,17 +231,7 @@ fn a_zero_weight_silences_its_factor() {
 #[test]
 fn rules_out_of_bounds_are_invalid() {
 	assert!(SchedulingRule::default().is_valid());
-	let zero = SchedulingRule {
-		total_storage: 0,
-		available_storage: 0,
-		online: 0,
-		commons: 0,
-		redundant_commons: 0,
-		commons_spare: 0,
-		diversity: 0,
-		random: 0,
-		..Default::default()
-	};
+	let zero = no_weights();
 	assert!(!zero.is_valid());
 	assert!(
 		!SchedulingRule { random: SchedulingRule::MAX_WEIGHT + 1, ..Default::default() }.is_valid()
