@@ -15,6 +15,9 @@
 //!   from.
 //! - [`protocol`] and [`server`]: the HTTP protocol (ranged reads, uploads, sessions,
 //!   receipts) and the peer's server. The DApp SDK speaks the same protocol.
+//! - [`placements`]: the placement worker of a professional peer: it fetches the files storage
+//!   orders place on it from the peers that hold them, notes them for the chain's confirmation,
+//!   and removes replicas no placement keeps.
 //! - [`relay`]: the VPN relay (`CONNECT`) of professional peers, bytes both ways counted
 //!   against the credit window.
 //!
@@ -25,6 +28,7 @@
 pub mod content;
 pub mod ledger;
 pub mod limits;
+pub mod placements;
 pub mod protocol;
 pub mod relay;
 pub mod server;

@@ -11,16 +11,25 @@
 //! | `GET /v1/files/<hash index>/data`, optional `Range: bytes=a-b` | yes | the bytes (200 / 206) |
 //! | `POST /v1/files?address=<percent-encoded>`, body: the file | yes | its `FileInfo` (201) |
 //! | `CONNECT host:port` (professional peers that relay) | yes | 200, then a raw tunnel |
+//! | `GET /v1/replicas/<hash index>`, [`REPLICA_HEADER`], optional `Range` | – | the bytes, to a peer placed to store the file |
 //!
 //! A request that needs a session names it in the [`SESSION_HEADER`] (32 hex digits). Data
 //! responses carry the peer's current ledgering period in the [`PERIOD_HEADER`]: the client
 //! counts the bytes it receives towards that period's receipt. Errors are JSON
 //! `{"error": "<message>"}` with a 4xx or 5xx status: 401 for an unknown session, 402 when the
 //! credit window is used up, 403 for a client key its DApp did not authorize, 404, 413, 416.
+//!
+//! **Replicas.** A professional peer placed by a storage order to store a file fetches it from
+//! the peers that hold it (`pallet-scheduling`'s holders) with a [`SignedReplicaRequest`] in the
+//! [`REPLICA_HEADER`]: signed by its peer key (`spbp`), for the serving peer, the file and the
+//! chain, within [`REPLICA_REQUEST_VALIDITY`] seconds of its time. The serving peer checks the
+//! signature and that the chain places the key's peer on the file; no receipt is signed for
+//! these bytes (the order's holding fees pay for storing, not the traffic of copying).
 
 use crate::content::HashIndex;
+use codec::{Decode, Encode};
 use serde::{Deserialize, Serialize};
-use sp_core::{crypto::AccountId32, H256};
+use sp_core::{crypto::AccountId32, sr25519, Pair as _, H256};
 use spacebook_receipts::SessionId;
 
 /// The header naming the session of a request.
@@ -29,6 +38,110 @@ pub const SESSION_HEADER: &str = "x-spacebook-session";
 pub const PERIOD_HEADER: &str = "x-spacebook-period";
 /// The version prefix of every path.
 pub const PREFIX: &str = "/v1";
+/// The header carrying a replica request (SCALE, hex).
+pub const REPLICA_HEADER: &str = "x-spacebook-replica";
+/// Seconds a replica request stays valid either side of its time: the peers' clocks may differ
+/// by that much, and a request overheard on the wire can be replayed that long (for a file its
+/// peer was placed to store, to the same serving peer).
+pub const REPLICA_REQUEST_VALIDITY: u64 = 300;
+/// The context a replica request is signed in.
+const REPLICA_CONTEXT: &[u8] = b"spacebook/replica-request";
+
+/// A placed peer's request for a copy of a file (see the module's documentation).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ReplicaRequest {
+	/// The chain's genesis hash.
+	pub genesis_hash: H256,
+	/// The serving peer asked (its account): a request is good for that peer only.
+	pub server: AccountId32,
+	/// The file.
+	pub hash_index: [u8; 32],
+	/// The requesting peer's key (`spbp`), registered to the placed peer.
+	pub peer_key: sr25519::Public,
+	/// When it was made, in seconds since the Unix epoch.
+	pub issued_at: u64,
+}
+
+/// A replica request and its peer key's signature.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SignedReplicaRequest {
+	/// The request.
+	pub request: ReplicaRequest,
+	/// Its signature by `request.peer_key` over [`ReplicaRequest::payload`].
+	pub signature: sr25519::Signature,
+}
+
+/// Why a replica request is refused before the chain is asked.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReplicaRequestError {
+	/// Not hex of a SCALE-encoded signed request.
+	#[error("the replica request is not a hex SCALE-encoded signed request")]
+	Malformed,
+	/// For another chain, peer or file.
+	#[error("the replica request is for another chain, peer or file")]
+	WrongTarget,
+	/// Too old, or from the future.
+	#[error("the replica request was made {0} s away from this peer's time, above {REPLICA_REQUEST_VALIDITY} s")]
+	Stale(u64),
+	/// The signature does not verify.
+	#[error("the replica request's signature does not verify")]
+	BadSignature,
+}
+
+impl ReplicaRequest {
+	/// The bytes its peer key signs.
+	pub fn payload(&self) -> Vec<u8> {
+		(REPLICA_CONTEXT, self).encode()
+	}
+
+	/// The header value of this request signed with `signature`.
+	pub fn to_header(&self, signature: sr25519::Signature) -> String {
+		hex::encode(SignedReplicaRequest { request: self.clone(), signature }.encode())
+	}
+}
+
+impl SignedReplicaRequest {
+	/// Decode a header value and check it asks `server` for `hash_index` on the chain of
+	/// `genesis_hash` at about `now` (Unix seconds), signed by its key.
+	pub fn check(
+		header: &str,
+		genesis_hash: &H256,
+		server: &AccountId32,
+		hash_index: &HashIndex,
+		now: u64,
+	) -> Result<ReplicaRequest, ReplicaRequestError> {
+		// A request is a couple of hundred bytes: anything much longer is not one.
+		if header.len() > 1024 {
+			return Err(ReplicaRequestError::Malformed);
+		}
+		let raw = hex::decode(header.trim()).map_err(|_| ReplicaRequestError::Malformed)?;
+		let mut input = &raw[..];
+		let signed = SignedReplicaRequest::decode(&mut input)
+			.ok()
+			.filter(|_| input.is_empty())
+			.ok_or(ReplicaRequestError::Malformed)?;
+		let request = signed.request;
+		if request.genesis_hash != *genesis_hash
+			|| request.server != *server
+			|| request.hash_index != hash_index.0
+		{
+			return Err(ReplicaRequestError::WrongTarget);
+		}
+		let skew = now.abs_diff(request.issued_at);
+		if skew > REPLICA_REQUEST_VALIDITY {
+			return Err(ReplicaRequestError::Stale(skew));
+		}
+		if !sr25519::Pair::verify(&signed.signature, request.payload(), &request.peer_key) {
+			return Err(ReplicaRequestError::BadSignature);
+		}
+		Ok(request)
+	}
+}
+
+/// Seconds since the Unix epoch now.
+pub fn unix_now() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
 
 /// What a serving peer says about itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +290,47 @@ mod tests {
 		assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
 		assert_eq!(parse_range("items=0-1", 100), None);
 		assert_eq!(parse_range("bytes=x-1", 100), None);
+	}
+
+	#[test]
+	fn a_replica_request_is_good_for_its_chain_peer_file_and_time_only() {
+		let key = sr25519::Pair::from_string("//peer", None).unwrap();
+		let (genesis, server, hash) = (H256::repeat_byte(1), AccountId32::new([2; 32]), [3; 32]);
+		let request = ReplicaRequest {
+			genesis_hash: genesis,
+			server: server.clone(),
+			hash_index: hash,
+			peer_key: key.public(),
+			issued_at: 1_000_000,
+		};
+		let header = request.to_header(key.sign(&request.payload()));
+		let file = crate::content::Digest(hash);
+		let check = SignedReplicaRequest::check;
+		assert_eq!(check(&header, &genesis, &server, &file, 1_000_000 + 300), Ok(request.clone()));
+		assert_eq!(check(&header, &genesis, &server, &file, 1_000_000 - 300), Ok(request.clone()));
+		assert_eq!(
+			check(&header, &genesis, &server, &file, 1_000_000 + 301),
+			Err(ReplicaRequestError::Stale(301))
+		);
+		let wrong = ReplicaRequestError::WrongTarget;
+		assert_eq!(check(&header, &H256::zero(), &server, &file, 1_000_000), Err(wrong.clone()));
+		let other = AccountId32::new([9; 32]);
+		assert_eq!(check(&header, &genesis, &other, &file, 1_000_000), Err(wrong.clone()));
+		let other_file = crate::content::Digest([4; 32]);
+		assert_eq!(check(&header, &genesis, &server, &other_file, 1_000_000), Err(wrong));
+		// Signed by another key than the one it names.
+		let forged = request
+			.to_header(sr25519::Pair::from_string("//x", None).unwrap().sign(&request.payload()));
+		assert_eq!(
+			check(&forged, &genesis, &server, &file, 1_000_000),
+			Err(ReplicaRequestError::BadSignature)
+		);
+		for bad in ["zz", "", &"00".repeat(600), &format!("{header}00")] {
+			assert_eq!(
+				check(bad, &genesis, &server, &file, 1_000_000),
+				Err(ReplicaRequestError::Malformed)
+			);
+		}
 	}
 
 	#[test]

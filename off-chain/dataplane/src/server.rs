@@ -5,7 +5,8 @@ use crate::{
 	ledger::Ledger,
 	limits::{self, Activity, Admission, Limits, Refused, Watched},
 	protocol::{
-		self, ByteRange, ErrorBody, Opened, ReceiptTaken, Status, PERIOD_HEADER, SESSION_HEADER,
+		self, ByteRange, ErrorBody, Opened, ReceiptTaken, SignedReplicaRequest, Status,
+		PERIOD_HEADER, REPLICA_HEADER, SESSION_HEADER,
 	},
 	relay::{self, RelayPolicy},
 	session::{Receipt, SessionError, Sessions},
@@ -20,7 +21,7 @@ use hyper::{
 };
 use hyper_util::rt::{TokioIo, TokioTimer};
 use parking_lot::Mutex;
-use sp_core::{crypto::AccountId32, H256};
+use sp_core::{crypto::AccountId32, sr25519, H256};
 use spacebook_receipts::{ClientKey, SessionId};
 use std::{
 	collections::HashMap,
@@ -46,6 +47,12 @@ pub trait ChainView: Send + Sync + 'static {
 	/// Whether `dapp` can pay for new sessions: its lease and its traffic escrow (the pricing
 	/// pallet's `PricingApi_dapp`).
 	fn dapp_funds(&self, dapp: &AccountId32) -> DAppFunds;
+	/// The professional peer `key` is registered to, if a storage order places it to store
+	/// the file `hash` (fetching or holding it): such a peer is sent replicas. None by default.
+	fn placed_peer_of_key(&self, key: &sr25519::Public, hash: &HashIndex) -> Option<AccountId32> {
+		let _ = (key, hash);
+		None
+	}
 }
 
 /// A DApp's lease, as far as serving it goes (the pricing pallet's standing).
@@ -165,6 +172,32 @@ pub struct DataPlane {
 	config: Config,
 	/// Per DApp, when its funds were last asked and why it may not be served (`None`: it may).
 	funds: Mutex<HashMap<AccountId32, (Instant, Option<String>)>>,
+	/// Replicas being sent, per requesting peer key.
+	replicas: Mutex<HashMap<sr25519::Public, usize>>,
+}
+
+/// Replicas sent at once to one peer key: a placed peer fetches a file once, from one holder
+/// at a time; a second stream covers a retry while the first is winding down.
+pub const MAX_REPLICAS_PER_KEY: usize = 2;
+/// Replicas sent at once to all peers.
+pub const MAX_REPLICAS: usize = 16;
+
+/// A replica being sent, counted until its stream ends.
+struct ReplicaPermit {
+	plane: Arc<DataPlane>,
+	key: sr25519::Public,
+}
+
+impl Drop for ReplicaPermit {
+	fn drop(&mut self) {
+		let mut replicas = self.plane.replicas.lock();
+		if let Some(count) = replicas.get_mut(&self.key) {
+			*count = count.saturating_sub(1);
+			if *count == 0 {
+				replicas.remove(&self.key);
+			}
+		}
+	}
 }
 
 type Body = UnsyncBoxBody<Bytes, io::Error>;
@@ -244,6 +277,7 @@ impl DataPlane {
 			admission,
 			config,
 			funds: Mutex::new(HashMap::new()),
+			replicas: Mutex::new(HashMap::new()),
 		})
 	}
 
@@ -368,6 +402,10 @@ impl DataPlane {
 				self.data(&hash, req).await
 			}
 			(&Method::POST, ["files"]) => self.upload(req).await,
+			(&Method::GET, ["replicas", hash]) => {
+				let hash = hash.to_string();
+				self.replica(&hash, req).await
+			}
 			_ => error(StatusCode::NOT_FOUND, "unknown path or method"),
 		};
 		Ok(response)
@@ -543,6 +581,68 @@ impl DataPlane {
 		if let Some(reason) = dapp.and_then(|d| self.unpaid(&d)) {
 			return error(StatusCode::PAYMENT_REQUIRED, reason);
 		}
+		self.send_file(file, &req, Metered::Session(session)).await
+	}
+
+	/// `GET /replicas/<hash>`: the file to a peer a storage order placed to store it.
+	async fn replica(self: Arc<Self>, hash: &str, req: Request<Incoming>) -> Response<Body> {
+		let file = match self.file(hash) {
+			Ok(file) => file,
+			Err(response) => return response,
+		};
+		let Some(header) = req.headers().get(REPLICA_HEADER).and_then(|v| v.to_str().ok()) else {
+			return error(
+				StatusCode::UNAUTHORIZED,
+				format!("sign a replica request in {REPLICA_HEADER}"),
+			);
+		};
+		let request = match SignedReplicaRequest::check(
+			header,
+			&self.config.genesis_hash,
+			&self.config.server,
+			&file.info.hash_index,
+			protocol::unix_now(),
+		) {
+			Ok(request) => request,
+			Err(e) => return error(StatusCode::FORBIDDEN, e),
+		};
+		let Some(peer) = self.chain.placed_peer_of_key(&request.peer_key, &file.info.hash_index)
+		else {
+			return error(
+				StatusCode::FORBIDDEN,
+				"the chain places no peer of this key to store the file",
+			);
+		};
+		let permit = {
+			let mut replicas = self.replicas.lock();
+			let all: usize = replicas.values().sum();
+			let of_key = replicas.get(&request.peer_key).copied().unwrap_or(0);
+			if all >= MAX_REPLICAS {
+				return error(
+					StatusCode::SERVICE_UNAVAILABLE,
+					format!("{MAX_REPLICAS} replicas are being sent"),
+				);
+			}
+			if of_key >= MAX_REPLICAS_PER_KEY {
+				return error(
+					StatusCode::TOO_MANY_REQUESTS,
+					format!("{MAX_REPLICAS_PER_KEY} replicas are being sent to this peer key"),
+				);
+			}
+			*replicas.entry(request.peer_key).or_default() += 1;
+			ReplicaPermit { plane: self.clone(), key: request.peer_key }
+		};
+		log::debug!(target: "dataplane", "sending a replica of {} to {peer}", file.info.hash_index);
+		self.send_file(file, &req, Metered::Replica(permit)).await
+	}
+
+	/// Send `file` (or the range `req` asks), as far as `metered` lets it go.
+	async fn send_file<B>(
+		self: &Arc<Self>,
+		file: crate::store::StoredFile,
+		req: &Request<B>,
+		metered: Metered,
+	) -> Response<Body> {
 		let length = file.info.length;
 		let range = match req.headers().get(header::RANGE) {
 			None => None,
@@ -570,26 +670,33 @@ impl DataPlane {
 		if let Err(e) = source.seek(io::SeekFrom::Start(start)).await {
 			return error(StatusCode::INTERNAL_SERVER_ERROR, format!("reading the file: {e}"));
 		}
-		let state = (self.clone(), source, start, end);
-		let stream =
-			futures::stream::unfold(state, move |(plane, mut source, at, end)| async move {
+		let state = (self.clone(), metered, source, start, end);
+		let stream = futures::stream::unfold(
+			state,
+			move |(plane, metered, mut source, at, end)| async move {
 				if at >= end {
 					return None;
 				}
-				let granted = match plane.grant(&session, (end - at).min(CHUNK)).await {
-					Ok(granted) => granted,
-					Err(e) => {
-						// Ends the response early: the client sees a cut transfer.
-						let e = io::Error::other(e);
-						return Some((Err(e), (plane, source, end, end)));
-					}
+				let want = (end - at).min(CHUNK);
+				let granted = match &metered {
+					Metered::Session(session) => match plane.grant(session, want).await {
+						Ok(granted) => granted,
+						Err(e) => {
+							// Ends the response early: the client sees a cut transfer.
+							let e = io::Error::other(e);
+							return Some((Err(e), (plane, metered, source, end, end)));
+						}
+					},
+					Metered::Replica(_) => want,
 				};
 				let mut chunk = vec![0u8; granted as usize];
 				if let Err(e) = source.read_exact(&mut chunk).await {
-					return Some((Err(e), (plane, source, end, end)));
+					return Some((Err(e), (plane, metered, source, end, end)));
 				}
-				Some((Ok(Frame::data(Bytes::from(chunk))), (plane, source, at + granted, end)))
-			});
+				let next = (plane, metered, source, at + granted, end);
+				Some((Ok(Frame::data(Bytes::from(chunk))), next))
+			},
+		);
 		let mut response = Response::builder()
 			.header(header::CONTENT_TYPE, "application/octet-stream")
 			.header(header::CONTENT_LENGTH, end - start)
@@ -831,6 +938,15 @@ impl DataPlane {
 	}
 }
 
+/// What paces a file's bytes.
+enum Metered {
+	/// A DApp client's session: its credit window.
+	Session(SessionId),
+	/// A replica to a placed peer: nothing, counted among the replicas being sent until the
+	/// stream ends.
+	Replica(#[allow(dead_code)] ReplicaPermit),
+}
+
 /// How long the relay waits for its target to accept.
 const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes relayed at a time.
@@ -878,7 +994,9 @@ fn store_error(e: StoreError) -> Response<Body> {
 	let status = match e {
 		StoreError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		StoreError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-		StoreError::Empty | StoreError::BadAddress => StatusCode::BAD_REQUEST,
+		StoreError::Empty | StoreError::BadAddress | StoreError::NotTheFile(_) => {
+			StatusCode::BAD_REQUEST
+		}
 		StoreError::AddressTaken | StoreError::QuotaExceeded { .. } => StatusCode::FORBIDDEN,
 	};
 	error(status, e)

@@ -12,6 +12,11 @@
 //! belongs to the DApp that first uploaded under it (no other DApp may add versions to it, nor
 //! to addresses the peer's operator added), and a DApp stores at most its quota (the chain's
 //! `DAppStorageQuota`) here, each distinct file it uploaded counted once at its length.
+//!
+//! **Replicas** ([`ContentStore::begin_replica`]) are files a storage order placed on this peer,
+//! imported from other peers against the file's known slice list (every slice checked as it
+//! closes) under the address [`replica_address`]; [`ContentStore::remove_replica`] drops one
+//! that nothing else keeps here once its placements end.
 
 use crate::content::{hash_index, Digest, FileInfo, HashIndex, SLICE_SIZE};
 use parking_lot::{Mutex, RwLock};
@@ -56,6 +61,9 @@ pub enum StoreError {
 		/// Its quota.
 		quota: u64,
 	},
+	/// An import of a known file whose bytes are not that file's.
+	#[error("the bytes are not the file's: {0}")]
+	NotTheFile(String),
 }
 
 /// A stored file: its info and slice hashes, kept in memory (32 bytes a MiB).
@@ -104,6 +112,11 @@ impl Uploads {
 			length
 		}
 	}
+}
+
+/// The address a replica is listed under: `replica/<hash index>`.
+pub fn replica_address(hash: &HashIndex) -> String {
+	format!("replica/{hash}")
 }
 
 fn check_address(address: &str) -> Result<(), StoreError> {
@@ -228,6 +241,18 @@ impl ContentStore {
 		self.names.read().get(address).cloned().unwrap_or_default()
 	}
 
+	/// The files listed under their replica address ([`replica_address`]).
+	pub fn replicas(&self) -> Vec<HashIndex> {
+		self.names
+			.read()
+			.range("replica/".to_owned()..)
+			.take_while(|(address, _)| address.starts_with("replica/"))
+			.flat_map(|(address, hashes)| {
+				hashes.iter().filter(move |h| replica_address(h) == *address).copied()
+			})
+			.collect()
+	}
+
 	/// How many files are stored.
 	pub fn file_count(&self) -> usize {
 		self.files.read().len()
@@ -307,14 +332,71 @@ impl ContentStore {
 			slice: blake3_slice_hasher(),
 			slice_len: 0,
 			slices: Vec::new(),
+			expected: None,
 		})
+	}
+
+	/// Start importing a replica of the file `hash` of `length` bytes whose slice hashes are
+	/// `slices` (checked against `hash` by the caller, e.g. with
+	/// [`verify_slice_list`](crate::content::verify_slice_list)): a write past `length`, or a
+	/// slice that does not hash to its entry, fails the import with
+	/// [`StoreError::NotTheFile`], and so does a finish short of `length`.
+	pub fn begin_replica(
+		&self,
+		hash: HashIndex,
+		length: u64,
+		slices: Arc<Vec<Digest>>,
+	) -> Result<Import, StoreError> {
+		let mut import = self.begin_import(&replica_address(&hash), length)?;
+		import.expected = Some(Expected { hash, length, slices });
+		Ok(import)
+	}
+
+	/// Remove the replica `hash` if nothing else keeps it here: no DApp uploaded it and the
+	/// operator did not add it under another address. Whether it was removed.
+	///
+	/// Sessions reading it keep their open file (removed from the directory, not from the
+	/// disk, until they close it).
+	pub fn remove_replica(&self, hash: &HashIndex) -> Result<bool, StoreError> {
+		// Under the uploads' lock: no upload of the same file finishes meanwhile.
+		let uploads = self.uploads.lock();
+		if uploads.counted.iter().any(|(_, h)| h == hash) {
+			return Ok(false);
+		}
+		let replica = replica_address(hash);
+		{
+			let names = self.names.read();
+			let listed_elsewhere =
+				names.iter().any(|(address, hashes)| *address != replica && hashes.contains(hash));
+			if listed_elsewhere || self.get(hash).is_none() {
+				return Ok(false);
+			}
+		}
+		// Out of sight first (a crash leaves a directory without info.json, skipped on open),
+		// then gone.
+		let dir = self.file_dir(hash);
+		fs::remove_file(dir.join("info.json"))?;
+		self.files.write().remove(hash);
+		self.names.write().remove(&replica);
+		drop(uploads);
+		let _ = fs::remove_dir_all(&dir);
+		Ok(true)
 	}
 
 	/// Finish `import`: make the file durable, move it into place and list it. Importing a file
 	/// already stored only adds the address; its info keeps the address it was first added under.
 	pub fn finish_import(&self, mut import: Import) -> Result<FileInfo, StoreError> {
 		if import.slice_len > 0 {
-			import.close_slice();
+			import.close_slice()?;
+		}
+		if let Some(expected) = &import.expected {
+			if import.length != expected.length || hash_index(&import.slices) != Some(expected.hash)
+			{
+				return Err(StoreError::NotTheFile(format!(
+					"{} bytes of the file's {}",
+					import.length, expected.length
+				)));
+			}
 		}
 		let Some(hash) = hash_index(&import.slices) else {
 			let _ = fs::remove_file(&import.path);
@@ -435,13 +517,30 @@ pub struct Import {
 	slice: blake3::Hasher,
 	slice_len: u64,
 	slices: Vec<Digest>,
+	/// For a replica: the file it must be.
+	expected: Option<Expected>,
+}
+
+/// The file a replica's import must turn out to be.
+struct Expected {
+	hash: HashIndex,
+	length: u64,
+	slices: Arc<Vec<Digest>>,
 }
 
 impl Import {
-	fn close_slice(&mut self) {
+	fn close_slice(&mut self) -> Result<(), StoreError> {
 		let hasher = std::mem::replace(&mut self.slice, blake3_slice_hasher());
-		self.slices.push(Digest(*hasher.finalize().as_bytes()));
+		let digest = Digest(*hasher.finalize().as_bytes());
+		let index = self.slices.len();
+		self.slices.push(digest);
 		self.slice_len = 0;
+		match &self.expected {
+			Some(expected) if expected.slices.get(index) != Some(&digest) => {
+				Err(StoreError::NotTheFile(format!("slice {index} does not hash to its entry")))
+			}
+			_ => Ok(()),
+		}
 	}
 
 	/// Bytes written so far.
@@ -454,9 +553,15 @@ impl Write for Import {
 	fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
 		let written = buf.len();
 		if self.length.saturating_add(written as u64) > self.limit {
-			return Err(io::Error::other(match self.quota_bound {
-				Some(quota) => StoreError::QuotaExceeded { used: quota - self.limit, quota },
-				None => StoreError::TooLarge(self.limit),
+			return Err(io::Error::other(match (&self.expected, self.quota_bound) {
+				(Some(expected), _) => StoreError::NotTheFile(format!(
+					"more than the file's {} bytes",
+					expected.length
+				)),
+				(None, Some(quota)) => {
+					StoreError::QuotaExceeded { used: quota - self.limit, quota }
+				}
+				(None, None) => StoreError::TooLarge(self.limit),
 			}));
 		}
 		if let Some((in_flight, used, quota)) = &self.in_flight {
@@ -483,7 +588,7 @@ impl Write for Import {
 			self.slice_len += take as u64;
 			buf = &buf[take..];
 			if self.slice_len == SLICE_SIZE {
-				self.close_slice();
+				self.close_slice().map_err(io::Error::other)?;
 			}
 		}
 		Ok(written)
