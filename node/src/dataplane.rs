@@ -6,11 +6,19 @@
 //! the current ledgering period (followed from imported blocks), which DApp authorized a
 //! client key (the peer registry, at the best block) and whether a DApp can pay for new
 //! sessions (its lease and traffic escrow, `PricingApi_dapp` at the best block).
+//!
+//! For storage orders (`pallet-scheduling`), the data plane sends replicas to the peers the
+//! chain places on a file, and the node runs the placement worker
+//! (`spacebook_dataplane::placements`) at each imported block: it fetches the files this peer
+//! is placed to store from their holders (`SchedulingApi_tasks`, `SchedulingApi_holders`),
+//! signing its requests with the peer key, and notes the files it holds in the off-chain
+//! storage, where the scheduling pallet's off-chain worker confirms the placements from.
 
 use futures::StreamExt;
 use pallet_peers::crypto::{PeerKey, PEER_KEY_TYPE};
 use pallet_peers_runtime_api::PeersApi;
 use pallet_pricing_runtime_api::PricingApi;
+use pallet_scheduling_runtime_api::SchedulingApi;
 use pallet_token_runtime_api::TokenApi;
 use sc_client_api::BlockchainEvents;
 use sp_api::ProvideRuntimeApi;
@@ -18,8 +26,10 @@ use sp_blockchain::HeaderBackend;
 use sp_core::{crypto::AccountId32, offchain::OffchainStorage, sr25519};
 use sp_keystore::KeystorePtr;
 use spacebook_dataplane::{
+	content::HashIndex,
 	ledger::{Ledger, ReceiptSink},
 	limits::Limits,
+	placements::{PlacementChain, PlacementWorker, Task, WorkerConfig},
 	relay::RelayPolicy,
 	store::ContentStore,
 	ChainView, Config, DAppFunds, DataPlane, LeaseStanding,
@@ -176,8 +186,20 @@ impl<C> ChainView for NodeChain<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
-		+ PricingApi<Block, AccountId, Balance, BlockNumber>,
+		+ PricingApi<Block, AccountId, Balance, BlockNumber>
+		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>,
 {
+	fn placed_peer_of_key(&self, key: &sr25519::Public, hash: &HashIndex) -> Option<AccountId32> {
+		let best = self.client.info().best_hash;
+		let api = self.client.runtime_api();
+		let peer = api.peer_of_key(best, PeerKey::from(*key)).ok().flatten()?;
+		let tasks = api.tasks(best, peer.clone()).ok()?;
+		tasks
+			.iter()
+			.any(|(_, file, status)| file.hash_index == hash.0 && status.stores())
+			.then_some(peer)
+	}
+
 	fn current_period(&self) -> u32 {
 		self.period.load(Ordering::Relaxed)
 	}
@@ -210,11 +232,81 @@ where
 }
 
 /// Receipts go where the off-chain worker reads them.
-struct OffchainSink<S>(parking_lot::Mutex<S>);
+struct OffchainSink<S>(Arc<parking_lot::Mutex<S>>);
 
 impl<S: OffchainStorage + 'static> ReceiptSink for OffchainSink<S> {
 	fn keep(&self, receipt: &spacebook_dataplane::session::Receipt) -> Result<bool, String> {
 		crate::traffic_rpc::keep_receipt(&mut *self.0.lock(), receipt.clone()).map_err(Into::into)
+	}
+}
+
+/// The placement worker's view of the chain (at the best block), the keystore and the
+/// off-chain storage.
+struct NodePlacements<C, S> {
+	client: Arc<C>,
+	keystore: KeystorePtr,
+	storage: Arc<parking_lot::Mutex<S>>,
+	/// This node's peer.
+	server: AccountId,
+}
+
+impl<C, S> PlacementChain for NodePlacements<C, S>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
+		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>,
+	S: OffchainStorage + 'static,
+{
+	fn tasks(&self) -> Result<Vec<Task>, String> {
+		let best = self.client.info().best_hash;
+		let tasks = self
+			.client
+			.runtime_api()
+			.tasks(best, self.server.clone())
+			.map_err(|e| format!("SchedulingApi_tasks: {e}"))?;
+		Ok(tasks
+			.into_iter()
+			.filter(|(_, _, status)| status.stores())
+			.map(|(_, file, _)| Task {
+				hash_index: spacebook_dataplane::content::Digest(file.hash_index),
+				length: file.length,
+			})
+			.collect())
+	}
+
+	fn sources(&self, hash: &HashIndex) -> Vec<String> {
+		let best = self.client.info().best_hash;
+		let holders = self.client.runtime_api().holders(best, hash.0).unwrap_or_default();
+		let mut sources: Vec<String> = Vec::new();
+		for holder in holders {
+			if holder.peer == self.server {
+				continue;
+			}
+			if let Ok(endpoint) = String::from_utf8(holder.endpoint) {
+				if !endpoint.is_empty() && !sources.contains(&endpoint) {
+					sources.push(endpoint);
+				}
+			}
+		}
+		sources
+	}
+
+	fn note_stored(&self, hash: &HashIndex, length: u64, stored: bool) {
+		use codec::Encode;
+		let key = spacebook_scheduling_primitives::stored_file_key(&self.server, &hash.0, length);
+		self.storage.lock().set(sp_offchain::STORAGE_PREFIX, &key, &stored.encode());
+	}
+
+	fn peer_key(&self) -> Option<sr25519::Public> {
+		let best = self.client.info().best_hash;
+		self.keystore.sr25519_public_keys(PEER_KEY_TYPE).into_iter().find(|key| {
+			self.client.runtime_api().peer_of_key(best, PeerKey::from(*key)).ok().flatten().as_ref()
+				== Some(&self.server)
+		})
+	}
+
+	fn sign(&self, key: &sr25519::Public, payload: &[u8]) -> Option<sr25519::Signature> {
+		self.keystore.sr25519_sign(PEER_KEY_TYPE, key, payload).ok().flatten()
 	}
 }
 
@@ -250,7 +342,8 @@ where
 		+ 'static,
 	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
 		+ TokenApi<Block, Balance>
-		+ PricingApi<Block, AccountId, Balance, BlockNumber>,
+		+ PricingApi<Block, AccountId, Balance, BlockNumber>
+		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>,
 	S: OffchainStorage + 'static,
 {
 	let dir = params.serve_dir.clone().unwrap_or_else(|| base_path.join("dataplane"));
@@ -271,7 +364,8 @@ where
 		client.runtime_api().current_period(client.info().best_hash).unwrap_or_default()
 	};
 	let current = Arc::new(AtomicU32::new(period(&client)));
-	let sink = Arc::new(OffchainSink(parking_lot::Mutex::new(offchain_storage)));
+	let offchain_storage = Arc::new(parking_lot::Mutex::new(offchain_storage));
+	let sink = Arc::new(OffchainSink(offchain_storage.clone()));
 	let oldest = current.load(Ordering::Relaxed).saturating_sub(JOURNAL_PERIODS);
 	let ledger = Ledger::open(dir.join("receipts.journal"), sink, oldest)
 		.map_err(|e| format!("the data plane's receipt journal in {dir:?}: {e}"))?;
@@ -296,7 +390,7 @@ where
 			}
 		};
 		log::info!(target: "dataplane", "serving as {server}");
-		let mut config = Config::new(server, genesis_hash);
+		let mut config = Config::new(server.clone(), genesis_hash);
 		config.credit_window = credit_window;
 		config.escrow_margin = escrow_margin;
 		config.max_upload = max_upload;
@@ -304,7 +398,19 @@ where
 		config.relay = relay;
 		config.limits = limits;
 		let chain = Arc::new(NodeChain { client: client.clone(), period: current.clone() });
-		let plane = DataPlane::new(Arc::new(store), Arc::new(ledger), chain, config);
+		let store = Arc::new(store);
+		let placements = PlacementWorker::new(
+			store.clone(),
+			Arc::new(NodePlacements {
+				client: client.clone(),
+				keystore,
+				storage: offchain_storage,
+				server: server.clone(),
+			}),
+			server,
+			WorkerConfig::new(genesis_hash),
+		);
+		let plane = DataPlane::new(store, Arc::new(ledger), chain, config);
 		let listener = match tokio::net::TcpListener::from_std(listener) {
 			Ok(listener) => listener,
 			Err(e) => {
@@ -313,8 +419,11 @@ where
 			}
 		};
 		let follow = async move {
+			placements.pass();
 			while blocks.next().await.is_some() {
 				current.store(period(&client), Ordering::Relaxed);
+				// A few runtime calls; the fetches it starts run on tasks of their own.
+				placements.pass();
 			}
 		};
 		futures::future::select(Box::pin(plane.serve(listener)), Box::pin(follow)).await;

@@ -107,6 +107,46 @@ pub enum Command {
 /// Storage-order commands.
 #[derive(Debug, Subcommand)]
 pub enum StorageCommand {
+	/// Order storage of a file: pay its term at the nominal storage price, wait for the
+	/// scheduling peers' election, upload the file to its primary peer (the others copy it from
+	/// there) and wait until every storing peer confirmed. Prints the order's number.
+	Order {
+		/// The file.
+		path: PathBuf,
+		/// Storing copies.
+		#[arg(long, default_value_t = 2)]
+		replicas: u8,
+		/// The term, in ledgering periods from this one.
+		#[arg(long)]
+		periods: u32,
+		/// The address the file is uploaded under [default: its file name].
+		#[arg(long)]
+		address: Option<String>,
+		/// Seconds to wait for the election and for the confirmations.
+		#[arg(long, default_value_t = 600)]
+		timeout: u64,
+		/// Return once the file is uploaded, without waiting for the confirmations.
+		#[arg(long)]
+		no_wait: bool,
+	},
+	/// Extend an order's term by some periods (the rest of the term re-priced).
+	Renew {
+		/// The order's number.
+		order: u64,
+		/// Periods added.
+		periods: u32,
+	},
+	/// End an order now: the holders are paid to now, the rest of the escrow and the deposit
+	/// come back.
+	End {
+		/// The order's number.
+		order: u64,
+	},
+	/// Claim the holding fees this peer (`--suri`) earned in an order.
+	Claim {
+		/// The order's number.
+		order: u64,
+	},
 	/// The professional peers that hold a file by its storage orders, confirmed first.
 	Holders {
 		/// The file's hash index (64 hex digits).

@@ -1,16 +1,54 @@
-//! `spacebook storage …`: a file's holders by its storage orders and an order's placements
-//! (`SchedulingApi` at the best block, `docs/scheduling.md`).
+//! `spacebook storage …`: a DApp's storage orders (`Scheduling`'s `order_storage`, `renew`,
+//! `end_order`, a holder's `claim`), a file's holders by its storage orders and an order's
+//! placements (`SchedulingApi` at the best block, `docs/scheduling.md`).
 
-use crate::{cli::StorageCommand, format_amount, Cli, Failure};
+use crate::{chain, cli::StorageCommand, format_amount, Cli, Failure};
 use spacebook_sdk::{
 	chain::{HolderView, OrderView, PlacementStatus},
-	ChainRpc, HashIndex,
+	ChainRpc, Endpoint, HashIndex,
 };
-use std::fmt::Write;
+use std::{
+	fmt::Write,
+	path::Path,
+	time::{Duration, Instant},
+};
+use subxt::ext::scale_value::Value;
+
+/// How often an order's placements are read while waiting.
+const POLL: Duration = Duration::from_secs(2);
 
 pub async fn run(cli: &Cli, command: &StorageCommand) -> Result<(), Failure> {
 	let chain = ChainRpc::new(&cli.url)?;
 	match command {
+		StorageCommand::Order { path, replicas, periods, address, timeout, no_wait } => {
+			let address = match address {
+				Some(address) => address.clone(),
+				None => path
+					.file_name()
+					.and_then(|n| n.to_str())
+					.ok_or_else(|| {
+						Failure::new(format!("{path:?} has no file name: give --address"))
+					})?
+					.to_owned(),
+			};
+			let deadline = Instant::now() + Duration::from_secs(*timeout);
+			order(cli, &chain, path, &address, *replicas, *periods, deadline, !*no_wait).await?;
+		}
+		StorageCommand::Renew { order, periods } => {
+			let args = vec![Value::u128((*order).into()), Value::u128((*periods).into())];
+			let hash = chain::submit_as(cli, "Scheduling", "renew", args).await?;
+			println!("renewed order {order} by {periods} periods (extrinsic {hash})");
+		}
+		StorageCommand::End { order } => {
+			let args = vec![Value::u128((*order).into())];
+			let hash = chain::submit_as(cli, "Scheduling", "end_order", args).await?;
+			println!("ended order {order}: its escrow's rest and deposit are released (extrinsic {hash})");
+		}
+		StorageCommand::Claim { order } => {
+			let args = vec![Value::u128((*order).into())];
+			let hash = chain::submit_as(cli, "Scheduling", "claim", args).await?;
+			println!("claimed the holding fees of order {order} (extrinsic {hash})");
+		}
 		StorageCommand::Holders { hash } => {
 			let hash: HashIndex = hash.parse().map_err(|e| Failure::new(format!("{hash}: {e}")))?;
 			print!("{}", show_holders(&chain.file_holders(&hash.0).await?));
@@ -21,6 +59,118 @@ pub async fn run(cli: &Cli, command: &StorageCommand) -> Result<(), Failure> {
 		},
 	}
 	Ok(())
+}
+
+/// Order storage of the file at `path`, wait for its election, upload it to its primary peer
+/// (the next storing peer if that fails) and, if `confirmations`, wait until every storing peer
+/// holds it. Prints the order's number on stdout, the progress on stderr.
+#[allow(clippy::too_many_arguments)]
+async fn order(
+	cli: &Cli,
+	chain: &ChainRpc,
+	path: &Path,
+	address: &str,
+	replicas: u8,
+	periods: u32,
+	deadline: Instant,
+	confirmations: bool,
+) -> Result<(), Failure> {
+	let (hash, length) = spacebook_sdk::file_hash_index(path)
+		.await
+		.map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
+	let hash = hash.ok_or_else(|| Failure::new(format!("{}: an empty file", path.display())))?;
+	let file = Value::named_composite([
+		("hash_index", Value::from_bytes(hash.0)),
+		("length", Value::u128(length.into())),
+	]);
+	let args = vec![file, Value::u128(replicas.into()), Value::u128(periods.into())];
+	let (_, events) =
+		chain::submit_as_with_events(cli, "Scheduling", "order_storage", args).await?;
+	let id = ordered_id(&events)
+		.ok_or_else(|| Failure::new("the order went in, but no StorageOrdered event names it"))?;
+	eprintln!("ordered {hash} ({length} bytes, {replicas} copies, {periods} periods): order {id}");
+	println!("{id}");
+
+	// The election: the scheduling peers answer, the chain picks the storing peers.
+	let view = wait(deadline, "the election", || async {
+		let view = chain.storage_order(id).await?;
+		Ok(view.filter(|v| !v.order.electing && v.placements.iter().any(|p| p.status.stores())))
+	})
+	.await?;
+	eprint!("{}", show_order(id, &view));
+
+	// The first copy from the DApp, to the primary (or the next storing peer that takes it).
+	let holders: Vec<Endpoint> = chain
+		.file_holders(&hash.0)
+		.await?
+		.into_iter()
+		.filter(|h| h.order == id)
+		.filter_map(|h| Endpoint::parse(&String::from_utf8_lossy(&h.endpoint)).ok())
+		.collect();
+	if holders.is_empty() {
+		return Err(Failure::new(format!("order {id}: no storing peer lists an endpoint")));
+	}
+	let names: Vec<String> = holders.iter().map(ToString::to_string).collect();
+	let client = crate::dapp_client(cli, &names, None).await?;
+	let mut uploaded = None;
+	for endpoint in &holders {
+		match client.upload(endpoint, path, address).await {
+			Ok(info) if info.hash_index == hash => {
+				eprintln!("uploaded to {endpoint}; the other storing peers copy it from there");
+				uploaded = Some(endpoint);
+				break;
+			}
+			Ok(info) => {
+				eprintln!("{endpoint} stored {} instead: the file changed?", info.hash_index)
+			}
+			Err(e) => eprintln!("not uploaded to {endpoint}: {e}"),
+		}
+	}
+	if uploaded.is_none() {
+		return Err(Failure::new(format!(
+			"order {id}: no storing peer took the upload ({}); the order stands, upload again \
+			 with `spacebook file add --peer` before the confirmation deadline",
+			names.join(", ")
+		)));
+	}
+	if !confirmations {
+		return Ok(());
+	}
+	let view = wait(deadline, "every storing peer's confirmation", || async {
+		let view = chain.storage_order(id).await?;
+		Ok(view.filter(|v| {
+			let storing: Vec<_> = v.placements.iter().filter(|p| p.status.stores()).collect();
+			!storing.is_empty()
+				&& storing.iter().all(|p| matches!(p.status, PlacementStatus::Holding { .. }))
+		}))
+	})
+	.await?;
+	eprint!("{}", show_order(id, &view));
+	Ok(())
+}
+
+/// Poll `check` every [`POLL`] until it gives a value, or fail at `deadline`.
+async fn wait<T, F, Fut>(deadline: Instant, what: &str, check: F) -> Result<T, Failure>
+where
+	F: Fn() -> Fut,
+	Fut: std::future::Future<Output = Result<Option<T>, spacebook_sdk::Error>>,
+{
+	loop {
+		if let Some(value) = check().await? {
+			return Ok(value);
+		}
+		if Instant::now() >= deadline {
+			return Err(Failure::new(format!("timed out waiting for {what}")));
+		}
+		tokio::time::sleep(POLL).await;
+	}
+}
+
+/// The order number in a `Scheduling.StorageOrdered { order: N, … }` event line.
+pub fn ordered_id(events: &[String]) -> Option<u64> {
+	let line = events.iter().find(|e| e.starts_with("Scheduling.StorageOrdered"))?;
+	let rest = line.split("order: ").nth(1)?;
+	rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
 /// A file's holders, a line each: account, endpoint, order and slot, confirmed or fetching.
@@ -81,6 +231,17 @@ pub fn show_order<A: std::fmt::Display>(id: u64, view: &OrderView<A, u128, u32>)
 mod tests {
 	use super::*;
 	use spacebook_sdk::chain::{FileRef, Placement, StorageOrder};
+
+	#[test]
+	fn the_order_number_is_read_from_its_event() {
+		let events = vec![
+			"Balances.Withdraw { who: 5Grw, amount: 1 }".to_string(),
+			"Scheduling.StorageOrdered { order: 12, dapp: 5Grw, file: { hash_index: (1, 2), length: 9 }, replicas: 2, ends: 40, paid: 7 }".to_string(),
+		];
+		assert_eq!(ordered_id(&events), Some(12));
+		assert_eq!(ordered_id(&events[..1]), None);
+		assert_eq!(ordered_id(&["Scheduling.StorageOrdered { dapp: x }".to_string()]), None);
+	}
 
 	#[test]
 	fn holders_are_listed_with_their_role_and_state() {
