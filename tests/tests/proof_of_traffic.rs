@@ -15,6 +15,12 @@
 //!   audits, and are paid by the Proof-of-Traffic formula N(a) = N(total) · T(a) / T(total)
 //!   within the default wash-trading cap (99.5 % of the fees their traffic paid), ranked
 //!   by traffic, into their free balance.
+//! - Storage orders (issue 18): a scheduling peer is admitted with its node key in a node's
+//!   keystore; Ferdie orders a 32 MiB file in two copies with `spacebook storage order`, which
+//!   waits for the scheduling peer's election, uploads to the primary and waits for both
+//!   confirmations — the backup's node copies the file from the primary's as a replica. The SDK
+//!   finds the holders on chain and downloads from them, and from Eve alone with Gina's node
+//!   killed; ending the order pays both holders, and the next period pays the scheduling peer.
 //! - Load (issue 14, finding 3): with 2 000 idle sockets, 500 slowloris connections and 200 open
 //!   tunnels held against Eve's data plane, her node keeps finalizing, answers JSON-RPC, and serves
 //!   an honest download byte for byte.
@@ -568,6 +574,122 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert!(range == data[..=1000], "served once Mallory paid");
 	let cli = Cli { suri: "//Ferdie", client_key: Some("//Ferdie//client"), ..mallory_cli };
 
+	phase("storage: a scheduling peer is admitted, its node key in Alice's node");
+	// Sam's node key sits in node a's keystore beside Eve's peer key: node a's off-chain worker
+	// answers elections as Sam; the data plane serves as Eve only.
+	let sam: AccountId = sr25519::Pair::from_string("//Sam", None).unwrap().public().into();
+	let sam_key_suri = "//Sam//spacebook-scheduler";
+	let sam_key = sr25519::Pair::from_string(sam_key_suri, None).unwrap();
+	a.rpc
+		.call("author_insertKey", json!(["spbp", sam_key_suri, to_hex(sam_key.public().as_ref())]))
+		.expect("the key is inserted");
+	// An account to be paid into.
+	cli.run(&["transfer", &sam.to_string(), "10"]);
+	// Governance admits Sam and opens a scheduling share of the emission (0 % at launch).
+	let admit = RuntimeCall::Peers(pallet_peers::Call::admit_service_peer {
+		who: sam.clone().into(),
+		kind: pallet_peers::ServiceKind::Scheduling,
+		declaration: pallet_peers::ServiceDeclaration {
+			location: pallet_peers::Location {
+				region: *b"SG",
+				latitude: 1_352_083,
+				longitude: 103_819_836,
+			},
+			endpoint: b"http://127.0.0.1:1".to_vec().try_into().unwrap(),
+			node_key: pallet_peers::crypto::PeerKey::from(sam_key.public()),
+		},
+	});
+	let split = RuntimeCall::Token(pallet_token::Call::set_emission_split {
+		split: pallet_token::EmissionSplit {
+			peers: sp_runtime::Perbill::from_percent(89),
+			billing: sp_runtime::Perbill::from_percent(1),
+			scheduling: sp_runtime::Perbill::from_percent(10),
+		},
+	});
+	let admit = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(RuntimeCall::Utility(pallet_utility::Call::batch_all {
+			calls: vec![admit, split],
+		})),
+	});
+	let nonce = account_nonce(&a, &Sr25519Keyring::Alice.to_account_id());
+	let xt = signed_transaction(&Sr25519Keyring::Alice.pair(), admit, nonce, genesis);
+	a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	let view = a.wait_for("Sam admitted", blocks(30), |n| peer_view(n, &sam));
+	assert_eq!(view.role, pallet_peers::RoleKind::Scheduling);
+	let sam_before = free_balance(&a.rpc, &sam);
+
+	phase("storage: Ferdie orders 32 MiB in 2 copies: elected, uploaded, copied, confirmed");
+	// `spacebook storage order` waits for the election, uploads to the primary and waits for
+	// both confirmations; the backup's node copies the file from the primary's.
+	let stored = random_bytes(32 * MIB, 0x5707);
+	let stored_path = work.path().join("stored.bin");
+	std::fs::write(&stored_path, &stored).unwrap();
+	let order = cli.run_text(&[
+		"storage",
+		"order",
+		stored_path.to_str().unwrap(),
+		"--replicas",
+		"2",
+		"--periods",
+		"12",
+		"--address",
+		"e2e/stored.bin",
+		"--timeout",
+		"300",
+	]);
+	let order = order.trim().to_owned();
+	let status = cli.run_text(&["storage", "status", &order]);
+	assert_eq!(status.matches(": holding since period").count(), 2, "{status}");
+	let stored_hash = status
+		.lines()
+		.find_map(|l| l.strip_prefix("file:"))
+		.and_then(|l| l.split_whitespace().next())
+		.expect("the order names its file")
+		.to_owned();
+	let holders = cli.run_text(&["storage", "holders", &stored_hash]);
+	for port in [serve_a, serve_b] {
+		let listed = format!("http://127.0.0.1:{port}  order {order} ");
+		assert!(holders.contains(&listed), "{holders}");
+	}
+	assert_eq!(holders.matches("  holding").count(), 2, "{holders}");
+	// One copy came from Ferdie, the other from the first: listed under its replica address.
+	let addresses: Vec<String> = [&dir_a, &dir_b]
+		.iter()
+		.map(|dir| {
+			let info =
+				dir.path().join("dataplane/store/files").join(&stored_hash).join("info.json");
+			let info: serde_json::Value =
+				serde_json::from_slice(&std::fs::read(info).unwrap()).unwrap();
+			info["address"].as_str().unwrap().to_owned()
+		})
+		.collect();
+	let replica = format!("replica/{stored_hash}");
+	assert!(
+		addresses.contains(&"e2e/stored.bin".to_owned()) && addresses.contains(&replica),
+		"{addresses:?}"
+	);
+
+	phase("storage: the SDK finds the holders on chain and downloads from them");
+	let out = work.path().join("stored-out.bin");
+	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
+	assert!(std::fs::read(&out).unwrap() == stored, "the download is byte-identical");
+
+	phase("storage: with Gina's node killed, the download completes from Eve");
+	b.kill();
+	std::fs::remove_file(&out).unwrap();
+	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
+	assert!(std::fs::read(&out).unwrap() == stored, "served by the other holder");
+	let b = Node::start(dir_b.path(), &args_b, None);
+	b.wait_for("Gina's data plane again", blocks(60), |_| {
+		http_status(serve_b, "/v1/status").filter(|s| s.contains("200"))
+	});
+
+	phase("storage: Ferdie ends the order; both holders are paid for their period");
+	let (eve_held, gina_held) = (free_balance(&a.rpc, &eve), free_balance(&a.rpc, &gina));
+	cli.run(&["storage", "end", &order]);
+	assert!(free_balance(&a.rpc, &eve) > eve_held, "Eve is paid her holding fee");
+	assert!(free_balance(&a.rpc, &gina) > gina_held, "Gina is paid hers");
+
 	phase("pricing: the next cycle re-prices by the formula and Ferdie's hold follows");
 	// The governance (Alice's sudo key on dev) sets the competitors' prices to the launch
 	// prices; the next cycle (one period on dev) re-prices from the chain's own S and D.
@@ -608,6 +730,13 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	});
 	let shown = String::from_utf8(cli.run(&["pricing", "dapp"])).unwrap();
 	assert!(shown.contains(&format!("1 instances, {} on hold", format_spb(held))), "{shown}");
+
+	phase("storage: the scheduling peer is paid for the placements it proposed");
+	// Credited with the holding fees paid in the period the order ended, paid from the period's
+	// scheduling share in the first block of the next.
+	a.wait_for("Sam's scheduling reward", blocks(2 * BLOCKS_PER_PERIOD), |n| {
+		(free_balance(&n.rpc, &sam) > sam_before).then_some(())
+	});
 
 	phase("load: Eve's data plane under 2 000 idle, 500 slowloris and 200 tunnel sockets");
 	// Issue 14, finding 3: the node keeps finalizing, answers JSON-RPC, and serves an honest

@@ -204,9 +204,8 @@ pub fn show_order<A: std::fmt::Display>(id: u64, view: &OrderView<A, u128, u32>)
 	let _ = writeln!(out, "file:       {hash} ({} bytes)", o.file.length);
 	let _ = writeln!(out, "replicas:   {}", o.replicas);
 	let _ = writeln!(out, "term:       periods {} to {} (exclusive)", o.terms_from, o.ends);
-	let _ =
-		writeln!(out, "fee:        {} SPB a copy and period", format_amount(o.replica_period_fee));
-	let _ = writeln!(out, "escrow:     {} SPB", format_amount(o.escrow));
+	let _ = writeln!(out, "fee:        {} a copy and period", format_amount(o.replica_period_fee));
+	let _ = writeln!(out, "escrow:     {}", format_amount(o.escrow));
 	let electing = if o.electing { ", electing now" } else { "" };
 	let _ = writeln!(out, "elections:  {}{electing}", o.attempts);
 	let mut slot = 0;
@@ -297,6 +296,8 @@ mod tests {
 		assert!(shown.starts_with("order:      7\ndapp:       ferdie\n"));
 		assert!(shown.contains(&format!("file:       {} (33554432 bytes)", "ab".repeat(32))));
 		assert!(shown.contains("term:       periods 1 to 13 (exclusive)"));
+		assert!(shown.contains("fee:        0.000000003831 SPB a copy and period\n"), "{shown}");
+		assert!(shown.contains("escrow:     0.00000008 SPB\n"), "{shown}");
 		assert!(shown.contains("  eve  slot 0: holding since period 1, paid to 2\n"));
 		assert!(shown.contains("  dave  slot 1: fetching, confirm by block 612\n"));
 		assert!(shown.ends_with("  bob  reserve\n"));

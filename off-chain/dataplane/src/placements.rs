@@ -84,7 +84,7 @@ impl WorkerConfig {
 		WorkerConfig {
 			genesis_hash,
 			parallel: 2,
-			retry_after: Duration::from_secs(30),
+			retry_after: Duration::from_secs(10),
 			keep_after_end: Duration::from_secs(600),
 			source_timeout: Duration::from_secs(30),
 		}
