@@ -18,7 +18,7 @@ use futures::StreamExt;
 use pallet_peers::crypto::{PeerKey, PEER_KEY_TYPE};
 use pallet_peers_runtime_api::PeersApi;
 use pallet_pricing_runtime_api::PricingApi;
-use pallet_scheduling_runtime_api::SchedulingApi;
+use pallet_scheduling_runtime_api::{PlacementStatus, SchedulingApi};
 use pallet_token_runtime_api::TokenApi;
 use sc_client_api::BlockchainEvents;
 use sp_api::ProvideRuntimeApi;
@@ -31,6 +31,7 @@ use spacebook_dataplane::{
 	limits::Limits,
 	placements::{PlacementChain, PlacementWorker, Task, WorkerConfig},
 	relay::RelayPolicy,
+	replicas::ReplicaGrant,
 	store::ContentStore,
 	ChainView, Config, DAppFunds, DataPlane, LeaseStanding,
 };
@@ -189,15 +190,32 @@ where
 		+ PricingApi<Block, AccountId, Balance, BlockNumber>
 		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>,
 {
-	fn placed_peer_of_key(&self, key: &sr25519::Public, hash: &HashIndex) -> Option<AccountId32> {
-		let best = self.client.info().best_hash;
+	fn replica_grant(
+		&self,
+		server: &AccountId32,
+		key: &sr25519::Public,
+		hash: &HashIndex,
+	) -> Option<ReplicaGrant> {
+		let info = self.client.info();
+		let (best, now) = (info.best_hash, info.best_number);
 		let api = self.client.runtime_api();
 		let peer = api.peer_of_key(best, PeerKey::from(*key)).ok().flatten()?;
-		let tasks = api.tasks(best, peer.clone()).ok()?;
-		tasks
+		let deadline =
+			api.tasks(best, peer.clone()).ok()?.into_iter().find_map(|(_, f, s)| match s {
+				PlacementStatus::Fetching { deadline }
+					if f.hash_index == hash.0 && deadline >= now =>
+				{
+					Some(deadline)
+				}
+				_ => None,
+			})?;
+		// This peer sends only what it stores by an order itself.
+		let stores = api
+			.tasks(best, server.clone())
+			.ok()?
 			.iter()
-			.any(|(_, file, status)| file.hash_index == hash.0 && status.stores())
-			.then_some(peer)
+			.any(|(_, f, s)| f.hash_index == hash.0 && s.stores());
+		stores.then_some(ReplicaGrant { peer, deadline })
 	}
 
 	fn current_period(&self) -> u32 {
@@ -248,6 +266,9 @@ struct NodePlacements<C, S> {
 	storage: Arc<parking_lot::Mutex<S>>,
 	/// This node's peer.
 	server: AccountId,
+	/// Whether the node is catching up with the chain: its best block is no guide to the
+	/// peer's tasks then.
+	syncing: Box<dyn Fn() -> bool + Send + Sync>,
 }
 
 impl<C, S> PlacementChain for NodePlacements<C, S>
@@ -258,6 +279,9 @@ where
 	S: OffchainStorage + 'static,
 {
 	fn tasks(&self) -> Result<Vec<Task>, String> {
+		if (self.syncing)() {
+			return Err("the node is syncing".into());
+		}
 		let best = self.client.info().best_hash;
 		let tasks = self
 			.client
@@ -274,17 +298,17 @@ where
 			.collect())
 	}
 
-	fn sources(&self, hash: &HashIndex) -> Vec<String> {
+	fn sources(&self, hash: &HashIndex) -> Vec<(String, AccountId32)> {
 		let best = self.client.info().best_hash;
 		let holders = self.client.runtime_api().holders(best, hash.0).unwrap_or_default();
-		let mut sources: Vec<String> = Vec::new();
+		let mut sources: Vec<(String, AccountId32)> = Vec::new();
 		for holder in holders {
-			if holder.peer == self.server {
+			if holder.peer == self.server || sources.iter().any(|(_, p)| *p == holder.peer) {
 				continue;
 			}
 			if let Ok(endpoint) = String::from_utf8(holder.endpoint) {
-				if !endpoint.is_empty() && !sources.contains(&endpoint) {
-					sources.push(endpoint);
+				if !endpoint.is_empty() {
+					sources.push((endpoint, holder.peer));
 				}
 			}
 		}
@@ -332,6 +356,7 @@ pub fn start<C, S>(
 	client: Arc<C>,
 	keystore: KeystorePtr,
 	offchain_storage: S,
+	syncing: impl Fn() -> bool + Send + Sync + 'static,
 ) -> Result<impl std::future::Future<Output = ()> + Send + 'static, String>
 where
 	C: ProvideRuntimeApi<Block>
@@ -406,6 +431,7 @@ where
 				keystore,
 				storage: offchain_storage,
 				server: server.clone(),
+				syncing: Box::new(syncing),
 			}),
 			server,
 			WorkerConfig::new(genesis_hash),
@@ -419,11 +445,16 @@ where
 			}
 		};
 		let follow = async move {
-			placements.pass();
+			// Runtime calls, off-chain storage writes and removals: off the accept loop's
+			// thread. The fetches a pass starts run on tasks of their own.
+			let pass = |placements: &Arc<PlacementWorker>| {
+				let placements = placements.clone();
+				tokio::task::spawn_blocking(move || placements.pass())
+			};
+			let _ = pass(&placements).await;
 			while blocks.next().await.is_some() {
 				current.store(period(&client), Ordering::Relaxed);
-				// A few runtime calls; the fetches it starts run on tasks of their own.
-				placements.pass();
+				let _ = pass(&placements).await;
 			}
 		};
 		futures::future::select(Box::pin(plane.serve(listener)), Box::pin(follow)).await;

@@ -224,6 +224,10 @@ pub fn new_full<
 			client.clone(),
 			keystore_container.keystore(),
 			storage,
+			{
+				let sync_service = sync_service.clone();
+				move || sp_consensus::SyncOracle::is_major_syncing(&*sync_service)
+			},
 		)
 		.map_err(ServiceError::Other)?;
 		task_manager.spawn_handle().spawn("dataplane", Some("dataplane"), serving);

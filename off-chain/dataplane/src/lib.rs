@@ -18,6 +18,8 @@
 //! - [`placements`]: the placement worker of a professional peer: it fetches the files storage
 //!   orders place on it from the peers that hold them, notes them for the chain's confirmation,
 //!   and removes replicas no placement keeps.
+//! - [`replicas`]: what a serving peer keeps of the replicas it sends placed peers (streams,
+//!   used requests, budgets).
 //! - [`relay`]: the VPN relay (`CONNECT`) of professional peers, bytes both ways counted
 //!   against the credit window.
 //!
@@ -31,6 +33,7 @@ pub mod limits;
 pub mod placements;
 pub mod protocol;
 pub mod relay;
+pub mod replicas;
 pub mod server;
 pub mod session;
 pub mod store;

@@ -51,9 +51,9 @@ pub trait PlacementChain: Send + Sync + 'static {
 	/// The files this peer's placements store or are to fetch (an error when the chain cannot
 	/// be read: nothing is removed then).
 	fn tasks(&self) -> Result<Vec<Task>, String>;
-	/// The data plane endpoints (`http://host:port`) of other peers the chain lists as holding
-	/// `hash`, best first.
-	fn sources(&self, hash: &HashIndex) -> Vec<String>;
+	/// The data plane endpoints (`http://host:port`) and accounts of other peers the chain
+	/// lists as storing `hash`, best first.
+	fn sources(&self, hash: &HashIndex) -> Vec<(String, AccountId32)>;
 	/// Note, where the scheduling pallet's off-chain worker reads it, whether the store holds
 	/// the file `hash` of `length` bytes whole and checked.
 	fn note_stored(&self, hash: &HashIndex, length: u64, stored: bool);
@@ -74,8 +74,15 @@ pub struct WorkerConfig {
 	pub retry_after: Duration,
 	/// How long a replica no placement asks for is kept before it is removed.
 	pub keep_after_end: Duration,
-	/// How long a source may take to answer, or to send the next bytes of a replica.
+	/// How long a source may take to answer, or to send the next bytes of a replica; also the
+	/// grace before [`min_rate`](Self::min_rate) applies.
 	pub source_timeout: Duration,
+	/// The slowest a replica may come, in bytes a second on average: a slower source is left
+	/// for the next.
+	pub min_rate: u64,
+	/// Bytes the content store's filesystem keeps free: a fetch that would go below is not
+	/// started (or is stopped), and tried again later.
+	pub min_free_space: u64,
 }
 
 impl WorkerConfig {
@@ -87,6 +94,9 @@ impl WorkerConfig {
 			retry_after: Duration::from_secs(10),
 			keep_after_end: Duration::from_secs(600),
 			source_timeout: Duration::from_secs(30),
+			// What a serving peer's own replicas must keep up (`crate::replicas::MIN_RATE`).
+			min_rate: crate::replicas::MIN_RATE,
+			min_free_space: 2 << 30,
 		}
 	}
 }
@@ -112,6 +122,16 @@ pub enum FetchError {
 	/// This node has no peer key to sign with.
 	#[error("no peer key (spbp) to sign the replica request with")]
 	NoKey,
+	/// The store's filesystem has no room for the file above the free-space floor.
+	#[error("{free} bytes free, below the floor of {floor} plus the file's {length}")]
+	NoRoom {
+		/// Bytes free.
+		free: u64,
+		/// The floor kept free.
+		floor: u64,
+		/// The file's length.
+		length: u64,
+	},
 }
 
 /// What a pass did.
@@ -134,6 +154,9 @@ struct State {
 	failed: HashMap<HashIndex, Instant>,
 	/// Since when a stored replica has been asked for by no placement.
 	unasked: HashMap<HashIndex, Instant>,
+	/// Fetches started per file: each starts at the next source, so that one source that
+	/// fails slowly does not hold a file back for ever.
+	attempts: HashMap<HashIndex, usize>,
 }
 
 /// The placement worker (see the module's documentation).
@@ -179,9 +202,7 @@ impl PlacementWorker {
 		let now = Instant::now();
 		let asked: HashSet<HashIndex> = tasks.iter().map(|t| t.hash_index).collect();
 		for task in &tasks {
-			let stored =
-				self.store.get(&task.hash_index).is_some_and(|f| f.info.length == task.length);
-			self.note(task, stored);
+			let stored = self.note(task);
 			let mut state = self.state.lock();
 			state.unasked.remove(&task.hash_index);
 			if stored || state.fetching.contains(&task.hash_index) {
@@ -227,15 +248,22 @@ impl PlacementWorker {
 			}
 		}
 		state.failed.retain(|hash, _| asked.contains(hash));
+		state.attempts.retain(|hash, _| asked.contains(hash));
 		drop(state);
 		for hash in due {
-			let length = self.store.get(&hash).map(|f| f.info.length);
+			if !self.store.is_only_a_replica(&hash) {
+				// A DApp's upload or the operator's file: kept, and asked about again later.
+				self.state.lock().unasked.remove(&hash);
+				continue;
+			}
+			// Noted as gone first: a crash between the two leaves no note of a file not held.
+			if let Some(length) = self.store.get(&hash).map(|f| f.info.length) {
+				self.chain.note_stored(&hash, length, false);
+				self.state.lock().noted.remove(&hash);
+			}
 			match self.store.remove_replica(&hash) {
 				Ok(true) => {
 					log::info!(target: "dataplane", "removed the replica {hash}: no placement keeps it");
-					if let Some(length) = length {
-						self.note(&Task { hash_index: hash, length }, false);
-					}
 					report.removed.push(hash);
 				}
 				Ok(false) => {}
@@ -246,30 +274,44 @@ impl PlacementWorker {
 		report
 	}
 
-	/// Write the note for `task` if it changed.
-	fn note(&self, task: &Task, stored: bool) {
+	/// Note whether the store holds `task`'s file whole (at its length), if that changed since
+	/// the last note (every task is noted at the first pass after a start); whether it does.
+	fn note(&self, task: &Task) -> bool {
+		// Under the lock: a fetch finishing meanwhile notes after this one, not before.
 		let mut state = self.state.lock();
+		let stored = self.store.get(&task.hash_index).is_some_and(|f| f.info.length == task.length);
 		if state.noted.get(&task.hash_index) != Some(&stored) {
 			self.chain.note_stored(&task.hash_index, task.length, stored);
 			state.noted.insert(task.hash_index, stored);
 		}
+		stored
 	}
 
 	/// Fetch `task`'s file from the first source that gives it whole, and note it stored.
 	pub async fn fetch(&self, task: &Task) -> Result<FileInfo, FetchError> {
 		let mut last = None;
-		for endpoint in self.chain.sources(&task.hash_index) {
-			match self.fetch_from(&endpoint, task).await {
+		let mut sources = self.chain.sources(&task.hash_index);
+		if !sources.is_empty() {
+			let mut state = self.state.lock();
+			let attempt = state.attempts.entry(task.hash_index).or_default();
+			let count = sources.len();
+			sources.rotate_left(*attempt % count);
+			*attempt += 1;
+		}
+		for (endpoint, server) in sources {
+			match self.fetch_from(&endpoint, &server, task).await {
 				Ok(info) => {
 					log::info!(
 						target: "dataplane",
 						"📥 stored {} ({} bytes) from {endpoint} for a placement",
 						info.hash_index, info.length
 					);
-					self.note(task, true);
+					self.note(task);
 					return Ok(info);
 				}
-				Err(e @ (FetchError::Store(_) | FetchError::NoKey)) => return Err(e),
+				Err(e @ (FetchError::Store(_) | FetchError::NoKey | FetchError::NoRoom { .. })) => {
+					return Err(e)
+				}
 				Err(e) => {
 					log::debug!(target: "dataplane", "fetching {}: {e}", task.hash_index);
 					last = Some(e);
@@ -281,13 +323,37 @@ impl PlacementWorker {
 		}))
 	}
 
-	/// Fetch `task`'s file from `endpoint`.
-	pub async fn fetch_from(&self, endpoint: &str, task: &Task) -> Result<FileInfo, FetchError> {
+	/// Whether the store has room for `length` more bytes above the floor.
+	fn room_for(&self, length: u64) -> Result<(), FetchError> {
+		let floor = self.config.min_free_space;
+		let free = crate::limits::free_space(self.store.root())
+			.map_err(|e| FetchError::Store(StoreError::Io(e)))?;
+		if free < floor.saturating_add(length) {
+			return Err(FetchError::NoRoom { free, floor, length });
+		}
+		Ok(())
+	}
+
+	/// Fetch `task`'s file from `endpoint`, the data plane of the peer `server`.
+	pub async fn fetch_from(
+		&self,
+		endpoint: &str,
+		server: &AccountId32,
+		task: &Task,
+	) -> Result<FileInfo, FetchError> {
+		self.room_for(task.length)?;
 		let mut source = Source::open(endpoint, self.config.source_timeout).await?;
 		let hash = task.hash_index;
 		let not_the_file = |what: String| FetchError::NotTheFile(endpoint.to_owned(), what);
-		// The file's info: the server's account too, which the replica request names.
+		// The peer the chain lists, not another one whose account a source names to get a
+		// request signed for it.
 		let status: protocol::Status = source.json(&format!("{PREFIX}/status"), 4096).await?;
+		if status.server != *server {
+			return Err(FetchError::Unreachable(
+				endpoint.to_owned(),
+				format!("serves as {}, the chain lists {server} there", status.server),
+			));
+		}
 		let info: FileInfo = source.json(&format!("{PREFIX}/files/{hash}"), 64 << 10).await?;
 		if info.hash_index != hash || info.length != task.length {
 			return Err(not_the_file(format!(
@@ -317,14 +383,24 @@ impl PlacementWorker {
 			.send(&format!("{PREFIX}/replicas/{hash}"), Some(request.to_header(signature)))
 			.await?;
 		let mut pending: Vec<u8> = Vec::with_capacity(SLICE_SIZE as usize);
+		// Each frame within the source timeout, and the whole at the minimum rate on average
+		// after the same grace: a source trickling bytes is left for the next.
+		let started = tokio::time::Instant::now();
+		let rate = self.config.min_rate.max(1) as f64;
+		let mut received = 0u64;
 		loop {
-			let frame = tokio::time::timeout(self.config.source_timeout, body.frame())
+			let on_average = started
+				+ self.config.source_timeout
+				+ Duration::from_secs_f64(received as f64 / rate);
+			let deadline = on_average.min(tokio::time::Instant::now() + self.config.source_timeout);
+			let frame = tokio::time::timeout_at(deadline, body.frame())
 				.await
-				.map_err(|_| source.broken("the replica stalled"))?;
+				.map_err(|_| source.broken("the replica came too slowly"))?;
 			let done = frame.is_none();
 			match frame {
 				Some(Ok(frame)) => {
 					if let Ok(data) = frame.into_data() {
+						received = received.saturating_add(data.len() as u64);
 						pending.extend_from_slice(&data);
 					}
 				}
@@ -332,6 +408,8 @@ impl PlacementWorker {
 				None => {}
 			}
 			if pending.len() >= SLICE_SIZE as usize || (done && !pending.is_empty()) {
+				// Room for what is left, as other writers may have filled the disk meanwhile.
+				self.room_for(task.length.saturating_sub(import.length()))?;
 				let data = std::mem::take(&mut pending);
 				let written = tokio::task::spawn_blocking(move || {
 					let result = import.write_all(&data);

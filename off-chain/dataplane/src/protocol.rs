@@ -109,7 +109,7 @@ impl SignedReplicaRequest {
 		server: &AccountId32,
 		hash_index: &HashIndex,
 		now: u64,
-	) -> Result<ReplicaRequest, ReplicaRequestError> {
+	) -> Result<SignedReplicaRequest, ReplicaRequestError> {
 		// A request is a couple of hundred bytes: anything much longer is not one.
 		if header.len() > 1024 {
 			return Err(ReplicaRequestError::Malformed);
@@ -120,7 +120,7 @@ impl SignedReplicaRequest {
 			.ok()
 			.filter(|_| input.is_empty())
 			.ok_or(ReplicaRequestError::Malformed)?;
-		let request = signed.request;
+		let request = &signed.request;
 		if request.genesis_hash != *genesis_hash
 			|| request.server != *server
 			|| request.hash_index != hash_index.0
@@ -134,7 +134,7 @@ impl SignedReplicaRequest {
 		if !sr25519::Pair::verify(&signed.signature, request.payload(), &request.peer_key) {
 			return Err(ReplicaRequestError::BadSignature);
 		}
-		Ok(request)
+		Ok(signed)
 	}
 }
 
@@ -305,7 +305,9 @@ mod tests {
 		};
 		let header = request.to_header(key.sign(&request.payload()));
 		let file = crate::content::Digest(hash);
-		let check = SignedReplicaRequest::check;
+		let check = |header: &str, genesis: &H256, server: &AccountId32, file: &_, now| {
+			SignedReplicaRequest::check(header, genesis, server, file, now).map(|s| s.request)
+		};
 		assert_eq!(check(&header, &genesis, &server, &file, 1_000_000 + 300), Ok(request.clone()));
 		assert_eq!(check(&header, &genesis, &server, &file, 1_000_000 - 300), Ok(request.clone()));
 		assert_eq!(

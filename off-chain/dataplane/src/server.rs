@@ -9,6 +9,7 @@ use crate::{
 		PERIOD_HEADER, REPLICA_HEADER, SESSION_HEADER,
 	},
 	relay::{self, RelayPolicy},
+	replicas::{Admitted, Refusal, ReplicaBook, ReplicaGrant},
 	session::{Receipt, SessionError, Sessions},
 	store::{ContentStore, StoreError},
 };
@@ -47,10 +48,17 @@ pub trait ChainView: Send + Sync + 'static {
 	/// Whether `dapp` can pay for new sessions: its lease and its traffic escrow (the pricing
 	/// pallet's `PricingApi_dapp`).
 	fn dapp_funds(&self, dapp: &AccountId32) -> DAppFunds;
-	/// The professional peer `key` is registered to, if a storage order places it to store
-	/// the file `hash` (fetching or holding it): such a peer is sent replicas. None by default.
-	fn placed_peer_of_key(&self, key: &sr25519::Public, hash: &HashIndex) -> Option<AccountId32> {
-		let _ = (key, hash);
+	/// May the peer `key` is registered to be sent a replica of the file `hash` by `server`
+	/// (this peer)? Only if a storage order has that peer **fetching** the file, before its
+	/// deadline, and `server` stores the file by an order too (fetching or holding it): the
+	/// placed peer and its placement's deadline. None by default.
+	fn replica_grant(
+		&self,
+		server: &AccountId32,
+		key: &sr25519::Public,
+		hash: &HashIndex,
+	) -> Option<ReplicaGrant> {
+		let _ = (server, key, hash);
 		None
 	}
 }
@@ -172,31 +180,20 @@ pub struct DataPlane {
 	config: Config,
 	/// Per DApp, when its funds were last asked and why it may not be served (`None`: it may).
 	funds: Mutex<HashMap<AccountId32, (Instant, Option<String>)>>,
-	/// Replicas being sent, per requesting peer key.
-	replicas: Mutex<HashMap<sr25519::Public, usize>>,
+	/// The replicas being sent, the requests used, the placements' budgets.
+	replicas: ReplicaBook,
 }
 
-/// Replicas sent at once to one peer key: a placed peer fetches a file once, from one holder
-/// at a time; a second stream covers a retry while the first is winding down.
-pub const MAX_REPLICAS_PER_KEY: usize = 2;
-/// Replicas sent at once to all peers.
-pub const MAX_REPLICAS: usize = 16;
-
-/// A replica being sent, counted until its stream ends.
+/// A replica being sent, counted until its stream ends or expires.
 struct ReplicaPermit {
 	plane: Arc<DataPlane>,
 	key: sr25519::Public,
+	admitted: Admitted,
 }
 
 impl Drop for ReplicaPermit {
 	fn drop(&mut self) {
-		let mut replicas = self.plane.replicas.lock();
-		if let Some(count) = replicas.get_mut(&self.key) {
-			*count = count.saturating_sub(1);
-			if *count == 0 {
-				replicas.remove(&self.key);
-			}
-		}
+		self.plane.replicas.release(&self.key, self.admitted.id);
 	}
 }
 
@@ -277,7 +274,7 @@ impl DataPlane {
 			admission,
 			config,
 			funds: Mutex::new(HashMap::new()),
-			replicas: Mutex::new(HashMap::new()),
+			replicas: ReplicaBook::default(),
 		})
 	}
 
@@ -596,43 +593,53 @@ impl DataPlane {
 				format!("sign a replica request in {REPLICA_HEADER}"),
 			);
 		};
-		let request = match SignedReplicaRequest::check(
+		let signed = match SignedReplicaRequest::check(
 			header,
 			&self.config.genesis_hash,
 			&self.config.server,
 			&file.info.hash_index,
 			protocol::unix_now(),
 		) {
-			Ok(request) => request,
+			Ok(signed) => signed,
 			Err(e) => return error(StatusCode::FORBIDDEN, e),
 		};
-		let Some(peer) = self.chain.placed_peer_of_key(&request.peer_key, &file.info.hash_index)
+		let request = &signed.request;
+		// Before the chain is asked: a busy peer refuses floods without runtime calls.
+		if !self.replicas.has_room(Instant::now()) {
+			return replica_refused(Refusal::Busy);
+		}
+		let hash = file.info.hash_index;
+		let Some(grant) = self.chain.replica_grant(&self.config.server, &request.peer_key, &hash)
 		else {
 			return error(
 				StatusCode::FORBIDDEN,
-				"the chain places no peer of this key to store the file",
+				"no storage order has this key's peer fetching the file from a peer that stores it",
 			);
 		};
-		let permit = {
-			let mut replicas = self.replicas.lock();
-			let all: usize = replicas.values().sum();
-			let of_key = replicas.get(&request.peer_key).copied().unwrap_or(0);
-			if all >= MAX_REPLICAS {
-				return error(
-					StatusCode::SERVICE_UNAVAILABLE,
-					format!("{MAX_REPLICAS} replicas are being sent"),
-				);
-			}
-			if of_key >= MAX_REPLICAS_PER_KEY {
-				return error(
-					StatusCode::TOO_MANY_REQUESTS,
-					format!("{MAX_REPLICAS_PER_KEY} replicas are being sent to this peer key"),
-				);
-			}
-			*replicas.entry(request.peer_key).or_default() += 1;
-			ReplicaPermit { plane: self.clone(), key: request.peer_key }
+		let length = file.info.length;
+		let bytes = match req.headers().get(header::RANGE) {
+			None => length,
+			Some(value) => match value.to_str().ok().and_then(|v| protocol::parse_range(v, length))
+			{
+				Some(range) => range.end - range.start,
+				// Answered 416 below, for nothing.
+				None => 0,
+			},
 		};
-		log::debug!(target: "dataplane", "sending a replica of {} to {peer}", file.info.hash_index);
+		let admitted = match self.replicas.admit(
+			request.peer_key,
+			&signed.signature,
+			hash,
+			grant.deadline,
+			length,
+			bytes,
+			Instant::now(),
+		) {
+			Ok(admitted) => admitted,
+			Err(refusal) => return replica_refused(refusal),
+		};
+		let permit = ReplicaPermit { plane: self.clone(), key: request.peer_key, admitted };
+		log::debug!(target: "dataplane", "sending a replica of {hash} to {}", grant.peer);
 		self.send_file(file, &req, Metered::Replica(permit)).await
 	}
 
@@ -687,6 +694,10 @@ impl DataPlane {
 							return Some((Err(e), (plane, metered, source, end, end)));
 						}
 					},
+					Metered::Replica(permit) if Instant::now() > permit.admitted.expires => {
+						let e = io::Error::other("the replica came slower than its minimum rate");
+						return Some((Err(e), (plane, metered, source, end, end)));
+					}
 					Metered::Replica(_) => want,
 				};
 				let mut chunk = vec![0u8; granted as usize];
@@ -944,7 +955,16 @@ enum Metered {
 	Session(SessionId),
 	/// A replica to a placed peer: nothing, counted among the replicas being sent until the
 	/// stream ends.
-	Replica(#[allow(dead_code)] ReplicaPermit),
+	Replica(ReplicaPermit),
+}
+
+fn replica_refused(refusal: Refusal) -> Response<Body> {
+	let status = match refusal {
+		Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+		Refusal::KeyBusy | Refusal::Spent => StatusCode::TOO_MANY_REQUESTS,
+		Refusal::Replayed => StatusCode::FORBIDDEN,
+	};
+	error(status, refusal)
 }
 
 /// How long the relay waits for its target to accept.

@@ -352,6 +352,22 @@ impl ContentStore {
 		Ok(import)
 	}
 
+	/// Whether the file `hash` is stored here as a replica and nothing else: no DApp uploaded
+	/// it, the operator did not add it under another address
+	/// ([`remove_replica`](Self::remove_replica) would remove it).
+	pub fn is_only_a_replica(&self, hash: &HashIndex) -> bool {
+		self.only_a_replica(&self.uploads.lock(), hash)
+	}
+
+	fn only_a_replica(&self, uploads: &Uploads, hash: &HashIndex) -> bool {
+		if uploads.counted.iter().any(|(_, h)| h == hash) || self.get(hash).is_none() {
+			return false;
+		}
+		let replica = replica_address(hash);
+		let names = self.names.read();
+		names.iter().all(|(address, hashes)| *address == replica || !hashes.contains(hash))
+	}
+
 	/// Remove the replica `hash` if nothing else keeps it here: no DApp uploaded it and the
 	/// operator did not add it under another address. Whether it was removed.
 	///
@@ -360,26 +376,21 @@ impl ContentStore {
 	pub fn remove_replica(&self, hash: &HashIndex) -> Result<bool, StoreError> {
 		// Under the uploads' lock: no upload of the same file finishes meanwhile.
 		let uploads = self.uploads.lock();
-		if uploads.counted.iter().any(|(_, h)| h == hash) {
+		if !self.only_a_replica(&uploads, hash) {
 			return Ok(false);
 		}
 		let replica = replica_address(hash);
-		{
-			let names = self.names.read();
-			let listed_elsewhere =
-				names.iter().any(|(address, hashes)| *address != replica && hashes.contains(hash));
-			if listed_elsewhere || self.get(hash).is_none() {
-				return Ok(false);
-			}
-		}
-		// Out of sight first (a crash leaves a directory without info.json, skipped on open),
-		// then gone.
+		// Moved out of place under the uploads' lock (an import of the same file finishing
+		// next puts a directory of its own there), then deleted outside it. A crash between
+		// the two leaves it in `tmp/`, which the next open clears.
 		let dir = self.file_dir(hash);
-		fs::remove_file(dir.join("info.json"))?;
+		let n = self.next_tmp.fetch_add(1, Ordering::Relaxed);
+		let gone = self.root.join("tmp").join(format!("removed-{}-{n}", std::process::id()));
+		fs::rename(&dir, &gone)?;
 		self.files.write().remove(hash);
 		self.names.write().remove(&replica);
 		drop(uploads);
-		let _ = fs::remove_dir_all(&dir);
+		let _ = fs::remove_dir_all(&gone);
 		Ok(true)
 	}
 

@@ -10,7 +10,7 @@ use spacebook_dataplane::{
 	ledger::{Ledger, MemorySink},
 	placements::{FetchError, PlacementChain, PlacementWorker, Task, WorkerConfig},
 	protocol::{unix_now, ReplicaRequest, Status, REPLICA_HEADER},
-	server::MAX_REPLICAS_PER_KEY,
+	replicas::{ReplicaGrant, MAX_PER_KEY},
 	store::{replica_address, ContentStore},
 	ChainView, Config, DAppFunds, DataPlane, LeaseStanding,
 };
@@ -33,13 +33,20 @@ fn placed() -> AccountId32 {
 fn placed_key() -> sr25519::Pair {
 	sr25519::Pair::from_string("//placed-peer", None).unwrap()
 }
+fn liar_account() -> AccountId32 {
+	AccountId32::new([7; 32])
+}
 fn stranger_key() -> sr25519::Pair {
 	sr25519::Pair::from_string("//stranger", None).unwrap()
 }
 
 /// 3.5 MiB: four slices, the last one short.
 fn file_bytes(seed: u8) -> Vec<u8> {
-	(0..(7usize << 19)).map(|i| (i * 31 % 251) as u8 ^ seed).collect()
+	bytes_of(seed, 7 << 19)
+}
+
+fn bytes_of(seed: u8, length: usize) -> Vec<u8> {
+	(0..length).map(|i| (i * 31 % 251) as u8 ^ seed).collect()
 }
 
 fn import(store: &ContentStore, address: &str, bytes: &[u8]) -> FileInfo {
@@ -48,10 +55,18 @@ fn import(store: &ContentStore, address: &str, bytes: &[u8]) -> FileInfo {
 	store.finish_import(import).unwrap()
 }
 
-/// The holder's chain: which keys the chain places on which files.
-#[derive(Default)]
+/// The holder's chain: which keys the chain has fetching which files, and whether the holder
+/// stores them by an order itself.
 struct HolderChain {
 	placed: Mutex<HashMap<(sr25519::Public, HashIndex), AccountId32>>,
+	deadline: std::sync::atomic::AtomicU32,
+	stores: std::sync::atomic::AtomicBool,
+}
+
+impl Default for HolderChain {
+	fn default() -> Self {
+		HolderChain { placed: Default::default(), deadline: 100.into(), stores: true.into() }
+	}
 }
 
 impl ChainView for HolderChain {
@@ -67,8 +82,18 @@ impl ChainView for HolderChain {
 	fn dapp_funds(&self, _: &AccountId32) -> DAppFunds {
 		DAppFunds { lease: LeaseStanding::NoLease, available_bytes: 0 }
 	}
-	fn placed_peer_of_key(&self, key: &sr25519::Public, hash: &HashIndex) -> Option<AccountId32> {
-		self.placed.lock().get(&(*key, *hash)).cloned()
+	fn replica_grant(
+		&self,
+		server: &AccountId32,
+		key: &sr25519::Public,
+		hash: &HashIndex,
+	) -> Option<ReplicaGrant> {
+		assert_eq!(*server, holder_account(), "the data plane asks for itself");
+		let peer = self.placed.lock().get(&(*key, *hash)).cloned()?;
+		let deadline = self.deadline.load(std::sync::atomic::Ordering::Relaxed);
+		self.stores
+			.load(std::sync::atomic::Ordering::Relaxed)
+			.then_some(ReplicaGrant { peer, deadline })
 	}
 }
 
@@ -91,13 +116,20 @@ impl Holder {
 	fn endpoint(&self) -> String {
 		format!("http://{}", self.addr)
 	}
+	fn source(&self) -> (String, AccountId32) {
+		(self.endpoint(), holder_account())
+	}
 }
 
 /// A holder of one file, which the chain places `placed()`'s key on.
 async fn holder_of(seed: u8) -> Holder {
+	holder_with(file_bytes(seed)).await
+}
+
+/// A holder of the file `bytes`, which the chain places `placed()`'s key on.
+async fn holder_with(bytes: Vec<u8>) -> Holder {
 	let dir = tempfile::tempdir().unwrap();
 	let store = Arc::new(ContentStore::open(dir.path().join("store")).unwrap());
-	let bytes = file_bytes(seed);
 	let info = import(&store, "videos/intro.mp4", &bytes);
 	let chain = Arc::new(HolderChain::default());
 	chain.placed.lock().insert((placed_key().public(), info.hash_index), placed());
@@ -115,7 +147,7 @@ async fn holder_of(seed: u8) -> Holder {
 /// The placed peer's view of the chain and its node.
 struct PlacedChain {
 	tasks: Mutex<Result<Vec<Task>, String>>,
-	sources: Mutex<Vec<String>>,
+	sources: Mutex<Vec<(String, AccountId32)>>,
 	notes: Mutex<Vec<(HashIndex, u64, bool)>>,
 	key: sr25519::Pair,
 }
@@ -124,7 +156,7 @@ impl PlacementChain for PlacedChain {
 	fn tasks(&self) -> Result<Vec<Task>, String> {
 		self.tasks.lock().clone()
 	}
-	fn sources(&self, _: &HashIndex) -> Vec<String> {
+	fn sources(&self, _: &HashIndex) -> Vec<(String, AccountId32)> {
 		self.sources.lock().clone()
 	}
 	fn note_stored(&self, hash: &HashIndex, length: u64, stored: bool) {
@@ -147,7 +179,7 @@ struct Placed {
 
 fn placed_peer(
 	tasks: Vec<Task>,
-	sources: Vec<String>,
+	sources: Vec<(String, AccountId32)>,
 	tweak: impl FnOnce(&mut WorkerConfig),
 ) -> Placed {
 	let dir = tempfile::tempdir().unwrap();
@@ -160,6 +192,7 @@ fn placed_peer(
 	});
 	let mut config = WorkerConfig::new(genesis());
 	config.source_timeout = Duration::from_secs(5);
+	config.min_free_space = 0;
 	tweak(&mut config);
 	let worker = PlacementWorker::new(store.clone(), chain.clone(), placed(), config);
 	Placed { store, chain, worker, _dir: dir }
@@ -187,7 +220,7 @@ async fn eventually(what: &str, done: impl Fn() -> bool) {
 async fn a_placed_peer_fetches_a_file_from_its_holder_checks_it_and_notes_it_once() {
 	let holder = holder_of(0).await;
 	let task = task_of(&holder.info);
-	let placed = placed_peer(vec![task], vec![holder.endpoint()], |_| {});
+	let placed = placed_peer(vec![task], vec![holder.source()], |_| {});
 
 	let report = placed.worker.pass();
 	assert_eq!(report.started, vec![task.hash_index]);
@@ -213,10 +246,16 @@ async fn a_placed_peer_fetches_a_file_from_its_holder_checks_it_and_notes_it_onc
 
 /// A source that tells the truth about the file and sends `data` as its bytes.
 async fn lying_source(holder: &Holder, data: Vec<u8>) -> String {
+	source_of(holder, data, None).await
+}
+
+/// A source that tells the truth about the file and sends `data` as its bytes, 64 KiB at a
+/// time with `pause` between them if given.
+async fn source_of(holder: &Holder, data: Vec<u8>, pause: Option<Duration>) -> String {
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let addr = listener.local_addr().unwrap();
 	let status = serde_json::to_string(&Status {
-		server: AccountId32::new([7; 32]),
+		server: liar_account(),
 		genesis_hash: genesis(),
 		period: 1,
 		credit_window: 8 << 20,
@@ -263,10 +302,16 @@ async fn lying_source(holder: &Holder, data: Vec<u8>) -> String {
 						};
 						let answer =
 							format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
-						if stream.write_all(answer.as_bytes()).await.is_err()
-							|| stream.write_all(body).await.is_err()
-						{
+						if stream.write_all(answer.as_bytes()).await.is_err() {
 							return;
+						}
+						for chunk in body.chunks(64 << 10) {
+							if stream.write_all(chunk).await.is_err() {
+								return;
+							}
+							if let Some(pause) = pause {
+								tokio::time::sleep(pause).await;
+							}
 						}
 					}
 				}
@@ -292,20 +337,60 @@ async fn a_source_that_sends_other_bytes_is_caught_and_dropped_for_the_next() {
 		[("a flipped bit", flipped), ("extra bytes", longer), ("a short file", shorter)]
 	{
 		let liar = lying_source(&holder, data).await;
-		let fetched = placed.worker.fetch_from(&liar, &task).await;
+		let fetched = placed.worker.fetch_from(&liar, &liar_account(), &task).await;
 		assert!(matches!(fetched, Err(FetchError::NotTheFile(..))), "{what}: {fetched:?}");
 		assert!(placed.store.get(&task.hash_index).is_none(), "{what}: nothing is stored");
 	}
 
 	// With the liar first, the worker moves on to the holder.
 	let liar = lying_source(&holder, vec![0u8; holder.bytes.len()]).await;
-	*placed.chain.sources.lock() = vec![liar, holder.endpoint()];
+	*placed.chain.sources.lock() = vec![(liar, liar_account()), holder.source()];
 	let info = placed.worker.fetch(&task).await.unwrap();
 	assert_eq!(info.hash_index, task.hash_index);
 	assert_eq!(stored_bytes(&placed.store, &task.hash_index), holder.bytes);
 	assert_eq!(placed.chain.notes.lock().last(), Some(&(task.hash_index, task.length, true)));
 	// The store holds only the genuine file.
 	assert_eq!(placed.store.file_count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_source_an_impostor_and_a_full_disk_hold_no_fetch() {
+	let holder = holder_of(0).await;
+	let task = task_of(&holder.info);
+	// A source that sends the right bytes at 640 KiB/s, below the minimum rate of 4 MiB/s.
+	let slow = source_of(&holder, holder.bytes.clone(), Some(Duration::from_millis(100))).await;
+	let placed = placed_peer(vec![task], vec![(slow.clone(), liar_account())], |c| {
+		c.source_timeout = Duration::from_millis(500);
+		c.min_rate = 4 << 20;
+	});
+	let started = std::time::Instant::now();
+	let fetched = placed.worker.fetch_from(&slow, &liar_account(), &task).await;
+	assert!(
+		matches!(fetched, Err(FetchError::Unreachable(_, ref e)) if e.contains("too slowly")),
+		"{fetched:?}"
+	);
+	assert!(started.elapsed() < Duration::from_secs(3), "cut off long before it would end");
+	assert!(placed.store.get(&task.hash_index).is_none());
+
+	// A source answering as another peer than the chain lists at its endpoint is not asked
+	// for a replica (which would be signed for that other peer).
+	let impostor = placed.worker.fetch_from(&holder.endpoint(), &liar_account(), &task).await;
+	assert!(
+		matches!(impostor, Err(FetchError::Unreachable(_, ref e)) if e.contains("serves as")),
+		"{impostor:?}"
+	);
+
+	// Slow first, the holder next: each fetch starts at the next source, and the slow one is
+	// dropped for the holder within the same fetch.
+	*placed.chain.sources.lock() = vec![(slow, liar_account()), holder.source()];
+	placed.worker.fetch(&task).await.unwrap();
+	assert_eq!(stored_bytes(&placed.store, &task.hash_index), holder.bytes);
+
+	// Below the free-space floor nothing is fetched, and the fetch says why.
+	let full = placed_peer(vec![task], vec![holder.source()], |c| c.min_free_space = u64::MAX / 2);
+	let refused = full.worker.fetch(&task).await;
+	assert!(matches!(refused, Err(FetchError::NoRoom { .. })), "{refused:?}");
+	assert_eq!(full.store.file_count(), 0);
 }
 
 /// GET a replica of the holder's file with `header` (if any); the status and body.
@@ -350,7 +435,7 @@ async fn replicas_go_only_to_placed_peers_with_requests_signed_for_this_peer_and
 	let (status, body) =
 		get_replica(&holder, Some(request(&holder, &stranger_key(), |_| {}))).await;
 	assert_eq!(status, 403, "a key the chain places on nothing");
-	assert!(String::from_utf8_lossy(&body).contains("places no peer"));
+	assert!(String::from_utf8_lossy(&body).contains("no storage order has this key's peer"));
 	let elsewhere = request(&holder, &key, |r| r.server = AccountId32::new([9; 32]));
 	assert_eq!(get_replica(&holder, Some(elsewhere)).await.0, 403, "signed for another peer");
 	let other_chain = request(&holder, &key, |r| r.genesis_hash = H256::zero());
@@ -362,9 +447,30 @@ async fn replicas_go_only_to_placed_peers_with_requests_signed_for_this_peer_and
 	assert_eq!(get_replica(&holder, Some(forged)).await.0, 403, "a broken signature");
 	assert_eq!(get_replica(&holder, Some("zz".repeat(2000))).await.0, 403, "an oversized header");
 
-	let (status, body) = get_replica(&holder, Some(request(&holder, &key, |_| {}))).await;
+	let used = request(&holder, &key, |_| {});
+	let (status, body) = get_replica(&holder, Some(used.clone())).await;
 	assert_eq!(status, 200);
 	assert_eq!(body, holder.bytes);
+	// Overheard on the wire and sent again: refused.
+	let (status, body) = get_replica(&holder, Some(used)).await;
+	assert_eq!(status, 403);
+	assert!(String::from_utf8_lossy(&body).contains("used already"));
+
+	// The placement may fetch two copies' worth here: one more, then no more.
+	assert_eq!(get_replica(&holder, Some(request(&holder, &key, |_| {}))).await.0, 200);
+	let (status, body) = get_replica(&holder, Some(request(&holder, &key, |_| {}))).await;
+	assert_eq!(status, 429);
+	assert!(String::from_utf8_lossy(&body).contains("copies' worth"));
+	// A new placement (another deadline) has a budget of its own.
+	holder.chain.deadline.store(101, std::sync::atomic::Ordering::Relaxed);
+	assert_eq!(get_replica(&holder, Some(request(&holder, &key, |_| {}))).await.0, 200);
+
+	// A peer that does not store the file by an order itself sends no replica of it (a file
+	// DApps uploaded there is theirs to pay for).
+	holder.chain.stores.store(false, std::sync::atomic::Ordering::Relaxed);
+	holder.chain.deadline.store(102, std::sync::atomic::Ordering::Relaxed);
+	assert_eq!(get_replica(&holder, Some(request(&holder, &key, |_| {}))).await.0, 403);
+	holder.chain.stores.store(true, std::sync::atomic::Ordering::Relaxed);
 
 	// Once the chain no longer places the peer, it is refused.
 	holder.chain.placed.lock().clear();
@@ -373,11 +479,12 @@ async fn replicas_go_only_to_placed_peers_with_requests_signed_for_this_peer_and
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_placed_peer_gets_at_most_two_replicas_at_once() {
-	let holder = holder_of(0).await;
+	// Streams whose bodies are not read stay open: 24 MiB is far past what loopback sockets
+	// buffer (3.5 MiB was not, on a loaded machine).
+	let holder = holder_with(bytes_of(0, 24 << 20)).await;
 	let key = placed_key();
-	// Streams whose bodies are not read stay open (3.5 MiB is past the socket buffers).
 	let mut open = Vec::new();
-	for _ in 0..MAX_REPLICAS_PER_KEY {
+	for _ in 0..MAX_PER_KEY {
 		let mut conn = TcpStream::connect(holder.addr).await.unwrap();
 		let head = format!(
 			"GET /v1/replicas/{} HTTP/1.1\r\nhost: x\r\n{REPLICA_HEADER}: {}\r\n\r\n",
@@ -391,9 +498,12 @@ async fn a_placed_peer_gets_at_most_two_replicas_at_once() {
 		open.push(conn);
 	}
 	let (status, body) = get_replica(&holder, Some(request(&holder, &key, |_| {}))).await;
-	assert_eq!(status, 429, "{}", String::from_utf8_lossy(&body));
-	// Closing one frees its place.
+	let message = String::from_utf8_lossy(&body[..body.len().min(200)]).to_string();
+	assert_eq!(status, 429, "{message}");
+	assert!(message.contains("being sent to this peer key"), "{message}");
+	// Closing one frees its place (for a new placement: the budget is spent).
 	drop(open.pop());
+	holder.chain.deadline.store(101, std::sync::atomic::Ordering::Relaxed);
 	let mut served = false;
 	for _ in 0..100 {
 		if get_replica(&holder, Some(request(&holder, &key, |_| {}))).await.0 == 200 {
@@ -409,14 +519,14 @@ async fn a_placed_peer_gets_at_most_two_replicas_at_once() {
 async fn replicas_no_placement_keeps_are_removed_after_the_grace_and_nothing_else_is() {
 	let holder = holder_of(0).await;
 	let task = task_of(&holder.info);
-	let placed = placed_peer(vec![task], vec![holder.endpoint()], |c| {
+	let placed = placed_peer(vec![task], vec![holder.source()], |c| {
 		c.keep_after_end = Duration::from_millis(300)
 	});
 	placed.worker.fetch(&task).await.unwrap();
 	// A file the operator added, and one also listed under a DApp's address, are kept.
 	let own = import(&placed.store, "operator/readme", b"the operator's own file");
 	let other = holder_of(9).await;
-	*placed.chain.sources.lock() = vec![other.endpoint()];
+	*placed.chain.sources.lock() = vec![other.source()];
 	placed.worker.fetch(&task_of(&other.info)).await.unwrap();
 	import(&placed.store, "photos/shared.bin", &other.bytes);
 
@@ -438,7 +548,7 @@ async fn replicas_no_placement_keeps_are_removed_after_the_grace_and_nothing_els
 	assert_eq!(placed.chain.notes.lock().last(), Some(&(task.hash_index, task.length, false)));
 
 	// Placed again before the grace ends: kept.
-	*placed.chain.sources.lock() = vec![holder.endpoint()];
+	*placed.chain.sources.lock() = vec![holder.source()];
 	*placed.chain.tasks.lock() = Ok(vec![task]);
 	placed.worker.fetch(&task).await.unwrap();
 	placed.worker.pass();
@@ -464,7 +574,7 @@ async fn a_file_no_source_gives_waits_before_it_is_tried_again() {
 	assert_eq!(placed.worker.pass().started, vec![task.hash_index]);
 	eventually("the failed fetch", || placed.worker.fetching() == 0).await;
 	assert_eq!(placed.worker.pass().started, Vec::<HashIndex>::new(), "waits");
-	*placed.chain.sources.lock() = vec![holder.endpoint()];
+	*placed.chain.sources.lock() = vec![holder.source()];
 	tokio::time::sleep(Duration::from_millis(350)).await;
 	assert_eq!(placed.worker.pass().started, vec![task.hash_index]);
 	eventually("the fetch", || placed.store.get(&task.hash_index).is_some()).await;
