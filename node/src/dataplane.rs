@@ -200,7 +200,7 @@ where
 		let (best, now) = (info.best_hash, info.best_number);
 		let api = self.client.runtime_api();
 		let peer = api.peer_of_key(best, PeerKey::from(*key)).ok().flatten()?;
-		let deadline =
+		let fetching =
 			api.tasks(best, peer.clone()).ok()?.into_iter().find_map(|(_, f, s)| match s {
 				PlacementStatus::Fetching { deadline }
 					if f.hash_index == hash.0 && deadline >= now =>
@@ -208,7 +208,17 @@ where
 					Some(deadline)
 				}
 				_ => None,
-			})?;
+			});
+		let deadline = match fetching {
+			Some(deadline) => deadline,
+			// A common peer attached to this peer, keeping the file as a backup: its budget
+			// runs per ledgering period.
+			None => {
+				let (professional, files) = api.backup_tasks(best, peer.clone()).ok()??;
+				let keeps = professional == *server && files.iter().any(|f| f.hash_index == hash.0);
+				keeps.then(|| self.period.load(Ordering::Relaxed))?
+			}
+		};
 		// This peer sends only what it stores by an order itself.
 		let stores = api
 			.tasks(best, server.clone())
@@ -283,27 +293,45 @@ where
 			return Err("the node is syncing".into());
 		}
 		let best = self.client.info().best_hash;
-		let tasks = self
-			.client
-			.runtime_api()
+		let api = self.client.runtime_api();
+		let placed = api
 			.tasks(best, self.server.clone())
-			.map_err(|e| format!("SchedulingApi_tasks: {e}"))?;
-		Ok(tasks
+			.map_err(|e| format!("SchedulingApi_tasks: {e}"))?
 			.into_iter()
 			.filter(|(_, _, status)| status.stores())
-			.map(|(_, file, _)| Task {
+			.map(|(_, file, _)| file);
+		// A common peer's: the backups it keeps of its professional peer's files.
+		let backups = api
+			.backup_tasks(best, self.server.clone())
+			.map_err(|e| format!("SchedulingApi_backup_tasks: {e}"))?
+			.map(|(_, files)| files)
+			.unwrap_or_default();
+		let mut tasks: Vec<Task> = Vec::new();
+		for file in placed.chain(backups) {
+			let task = Task {
 				hash_index: spacebook_dataplane::content::Digest(file.hash_index),
 				length: file.length,
-			})
-			.collect())
+			};
+			if !tasks.contains(&task) {
+				tasks.push(task);
+			}
+		}
+		Ok(tasks)
 	}
 
 	fn sources(&self, hash: &HashIndex) -> Vec<(String, AccountId32)> {
 		let best = self.client.info().best_hash;
-		let holders = self.client.runtime_api().holders(best, hash.0).unwrap_or_default();
+		let api = self.client.runtime_api();
+		let holders = api.holders(best, hash.0).unwrap_or_default();
+		// A common peer copies its backups from its own professional peer only (the one that
+		// sends them to it).
+		let professional = api.backup_tasks(best, self.server.clone()).ok().flatten().map(|b| b.0);
 		let mut sources: Vec<(String, AccountId32)> = Vec::new();
 		for holder in holders {
 			if holder.peer == self.server || sources.iter().any(|(_, p)| *p == holder.peer) {
+				continue;
+			}
+			if professional.as_ref().is_some_and(|p| *p != holder.peer) {
 				continue;
 			}
 			if let Ok(endpoint) = String::from_utf8(holder.endpoint) {

@@ -322,6 +322,18 @@ impl_runtime_apis! {
 		fn rule() -> pallet_scheduling_runtime_api::SchedulingRule {
 			pallet_scheduling::Rule::<Runtime>::get()
 		}
+
+		fn backups(
+			hash_index: pallet_scheduling_runtime_api::HashIndex,
+		) -> Vec<pallet_scheduling_runtime_api::BackupView<AccountId>> {
+			Scheduling::backups(hash_index)
+		}
+
+		fn backup_tasks(
+			common: AccountId,
+		) -> Option<(AccountId, Vec<pallet_scheduling_runtime_api::FileRef>)> {
+			Scheduling::backup_tasks(&common)
+		}
 	}
 
 	impl sp_session::SessionKeys<Block> for Runtime {

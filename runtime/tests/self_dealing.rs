@@ -140,6 +140,7 @@ fn sybil(i: u32, professional: &AccountId) -> Server {
 		key.public().into(),
 		professional.clone().into(),
 		1,
+		b"http://192.0.2.9:8480".to_vec().try_into().unwrap(),
 	)
 	.expect("a sybil registers as a common peer");
 	Peers::top_up_deposit(RuntimeOrigin::signed(who.clone()), COMMON_DEPOSIT)

@@ -34,7 +34,7 @@ pub use spacebook_pricing_primitives::{
 };
 pub use spacebook_receipts::ProfessionalPeerListing;
 pub use spacebook_scheduling_primitives::{
-	FileRef, HolderView, OrderId, OrderView, Placement, PlacementStatus, StorageOrder,
+	BackupView, FileRef, HolderView, OrderId, OrderView, Placement, PlacementStatus, StorageOrder,
 };
 
 /// A billing peer's Gosig key as the runtime API encodes it (sr25519, 32 bytes).
@@ -195,17 +195,32 @@ impl ChainRpc {
 		self.runtime_call("SchedulingApi_holders", hash_index, at).await
 	}
 
+	/// The common peers backing up the confirmed holders of the file `hash_index`, at the best
+	/// block (whitepaper ch.2 §5 ii): each may have the file, and serves it if it does.
+	pub async fn file_backups(
+		&self,
+		hash_index: &[u8; 32],
+	) -> Result<Vec<BackupView<AccountId32>>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("SchedulingApi_backups", hash_index, at).await
+	}
+
 	/// The endpoints of the holders of the file `hash_index` that confirmed (with a valid
-	/// `http://host:port`), confirmed primaries first; empty for a file nobody ordered or no
-	/// holder confirmed yet.
+	/// `http://host:port`), confirmed primaries first, then of the common peers backing them
+	/// up; empty for a file nobody ordered or no holder confirmed yet.
 	pub async fn holder_endpoints(&self, hash_index: &[u8; 32]) -> Result<Vec<Endpoint>, Error> {
 		let mut endpoints: Vec<Endpoint> = Vec::new();
-		for holder in self.file_holders(hash_index).await?.into_iter().filter(|h| h.confirmed) {
-			match Endpoint::parse(&String::from_utf8_lossy(&holder.endpoint)) {
+		let mut add =
+			|raw: &[u8], who: &AccountId32| match Endpoint::parse(&String::from_utf8_lossy(raw)) {
 				Ok(e) if !endpoints.contains(&e) => endpoints.push(e),
 				Ok(_) => {}
-				Err(e) => log::warn!(target: "sdk", "holder {}: {e}", holder.peer),
-			}
+				Err(e) => log::warn!(target: "sdk", "holder {who}: {e}"),
+			};
+		for holder in self.file_holders(hash_index).await?.into_iter().filter(|h| h.confirmed) {
+			add(&holder.endpoint, &holder.peer);
+		}
+		for backup in self.file_backups(hash_index).await? {
+			add(&backup.endpoint, &backup.common);
 		}
 		Ok(endpoints)
 	}

@@ -28,12 +28,16 @@ fn peer_key<T: Config>() -> T::PeerKey {
 }
 
 fn declaration<T: Config>() -> ProfessionalDeclaration<T> {
-	let len = T::MaxEndpointLen::get() as usize;
 	ProfessionalDeclaration {
 		resources: Resources { storage_gib: 1, bandwidth_mbps: 1, cpu_cores: 1 },
 		location: Location { region: *b"SG", latitude: 1, longitude: 1 },
-		endpoint: alloc::vec![b'a'; len].try_into().expect("MaxEndpointLen bytes"),
+		endpoint: longest_endpoint::<T>(),
 	}
+}
+
+fn longest_endpoint<T: Config>() -> Endpoint<T> {
+	let len = T::MaxEndpointLen::get() as usize;
+	alloc::vec![b'a'; len].try_into().expect("MaxEndpointLen bytes")
 }
 
 fn professional<T: Config>(i: u32) -> T::AccountId {
@@ -54,6 +58,7 @@ fn common<T: Config>(to: &T::AccountId) -> T::AccountId {
 		peer_key::<T>(),
 		T::Lookup::unlookup(to.clone()),
 		10,
+		longest_endpoint::<T>(),
 	)
 	.expect("attaches to an active professional peer");
 	who
@@ -107,7 +112,13 @@ mod benchmarks {
 		let key = peer_key::<T>();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), key, T::Lookup::unlookup(pro), 10);
+		_(
+			RawOrigin::Signed(who.clone()),
+			key,
+			T::Lookup::unlookup(pro),
+			10,
+			longest_endpoint::<T>(),
+		);
 
 		assert!(Registrations::<T>::contains_key(&who));
 	}
@@ -229,7 +240,12 @@ mod benchmarks {
 		let who = common::<T>(&from);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), T::Lookup::unlookup(to.clone()), 20);
+		_(
+			RawOrigin::Signed(who.clone()),
+			T::Lookup::unlookup(to.clone()),
+			20,
+			longest_endpoint::<T>(),
+		);
 
 		let Some(PeerRecord { role: Role::Common(c), .. }) = Registrations::<T>::get(&who) else {
 			panic!("still a common peer")

@@ -113,7 +113,7 @@ impl<T: Config> Pallet<T> {
 		let exit_at = Self::now().saturating_add(T::ExitDelay::get());
 		Self::stop_clock(&mut record);
 		if let Role::Common(common) = &record.role {
-			Self::detach(common);
+			Self::detach(who, common);
 		}
 		record.status = Status::Leaving { exit_at, evicted: false };
 		let role = record.role.kind();

@@ -43,6 +43,10 @@ impl<T: Config> Pallet<T> {
 						let entry = attached.entry(c.attached_to.clone()).or_default();
 						entry.0 += 1;
 						entry.1 += u64::from(c.storage_gib);
+						ensure!(
+							AttachedCommons::<T>::contains_key(&c.attached_to, &who),
+							"peers: an attached common peer is not indexed"
+						);
 					}
 				}
 				Role::DApp(d) => {
@@ -62,6 +66,13 @@ impl<T: Config> Pallet<T> {
 					"peers: a service peer's node key is not indexed"
 				),
 			}
+		}
+		for (professional, common) in AttachedCommons::<T>::iter_keys() {
+			let indexed = Registrations::<T>::get(&common).is_some_and(|record| {
+				!Self::is_leaving(&record)
+					&& matches!(&record.role, Role::Common(c) if c.attached_to == professional)
+			});
+			ensure!(indexed, "peers: an index entry names no common peer attached there");
 		}
 		for kind in RoleKind::ALL {
 			ensure!(

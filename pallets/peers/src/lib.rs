@@ -434,6 +434,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextIndex<T> = StorageValue<_, u64, ValueQuery>;
 
+	/// The common peers attached to each professional peer (an index of
+	/// [`CommonPeer::attached_to`], kept while the common peer is attached to it and not
+	/// leaving; an attachment whose professional peer left and registered again is dead, see
+	/// [`Pallet::attachment`]).
+	#[pallet::storage]
+	pub type AttachedCommons<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, T::AccountId, ()>;
+
 	/// The professional or common peer each peer key belongs to.
 	#[pallet::storage]
 	pub type PeerKeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, T::PeerKey, T::AccountId>;
@@ -825,6 +833,7 @@ pub mod pallet {
 		///   used by another peer.
 		/// - `attach_to`: an active professional peer, which it backs up.
 		/// - `storage_gib`: storage offered, above zero.
+		/// - `endpoint`: its data plane's public endpoint (non-empty, no whitespace).
 		///
 		/// Emits [`Event::Registered`] and [`Event::Attached`].
 		///
@@ -836,19 +845,22 @@ pub mod pallet {
 			peer_key: T::PeerKey,
 			attach_to: AccountIdLookupOf<T>,
 			storage_gib: u32,
+			endpoint: Endpoint<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let attach_to = T::Lookup::lookup(attach_to)?;
 			Self::ensure_unregistered(&who)?;
 			ensure!(storage_gib > 0, Error::<T>::NoResources);
+			Self::check_endpoint(&endpoint)?;
 			Self::ensure_key_unused(&peer_key)?;
-			let attached_index = Self::attach(&attach_to, storage_gib)?;
+			let attached_index = Self::attach(&who, &attach_to, storage_gib)?;
 			PeerKeyOwner::<T>::insert(&peer_key, &who);
 			let role = Role::Common(CommonPeer {
 				peer_key,
 				attached_to: attach_to.clone(),
 				attached_index,
 				storage_gib,
+				endpoint,
 			});
 			Self::insert_record(&who, role, Zero::zero(), T::CommonDeposit::get())?;
 			Self::deposit_event(Event::Attached { common: who, professional: attach_to });
@@ -1030,6 +1042,7 @@ pub mod pallet {
 		/// - Origin: signed, by an active or suspended common peer.
 		/// - `attach_to`: an active professional peer.
 		/// - `storage_gib`: storage offered, above zero.
+		/// - `endpoint`: its data plane's public endpoint (non-empty, no whitespace).
 		///
 		/// Emits [`Event::Updated`] and [`Event::Attached`].
 		///
@@ -1040,10 +1053,12 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			attach_to: AccountIdLookupOf<T>,
 			storage_gib: u32,
+			endpoint: Endpoint<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let attach_to = T::Lookup::lookup(attach_to)?;
 			ensure!(storage_gib > 0, Error::<T>::NoResources);
+			Self::check_endpoint(&endpoint)?;
 			let mut record = Registrations::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(!Self::is_leaving(&record), Error::<T>::NotActive);
 			let Role::Common(common) = &mut record.role else {
@@ -1052,11 +1067,12 @@ pub mod pallet {
 			// Detach first, so that re-attaching to the same professional peer with another
 			// storage size keeps its counters right.
 			// (A call's storage changes are rolled back if attaching fails.)
-			Self::detach(common);
-			let attached_index = Self::attach(&attach_to, storage_gib)?;
+			Self::detach(&who, common);
+			let attached_index = Self::attach(&who, &attach_to, storage_gib)?;
 			common.attached_to = attach_to.clone();
 			common.attached_index = attached_index;
 			common.storage_gib = storage_gib;
+			common.endpoint = endpoint;
 			Registrations::<T>::insert(&who, record);
 			Self::deposit_event(Event::Updated { who: who.clone() });
 			Self::deposit_event(Event::Attached { common: who, professional: attach_to });

@@ -335,6 +335,11 @@ pub fn endpoint(s: &str) -> Endpoint<Test> {
 	s.as_bytes().to_vec().try_into().unwrap()
 }
 
+/// A common peer's endpoint.
+pub fn common_endpoint() -> Endpoint<Test> {
+	endpoint("http://192.0.2.9:8480")
+}
+
 /// A valid professional declaration.
 pub fn declaration() -> ProfessionalDeclaration<Test> {
 	ProfessionalDeclaration {
@@ -373,7 +378,8 @@ pub fn register_common(who: AccountId, to: AccountId, storage_gib: u32) {
 		RuntimeOrigin::signed(who),
 		key(who),
 		to,
-		storage_gib
+		storage_gib,
+		common_endpoint()
 	));
 }
 

@@ -84,7 +84,7 @@ impl<T: Config> Pallet<T> {
 		record.deposit.held = record.deposit.held.saturating_sub(slashed);
 		Self::stop_clock(&mut record);
 		if let (Role::Common(common), false) = (&record.role, Self::is_leaving(&record)) {
-			Self::detach(common);
+			Self::detach(who, common);
 		}
 		let was_leaving = Self::is_leaving(&record);
 		if !was_leaving {

@@ -233,9 +233,11 @@ impl<T: Config> Pallet<T> {
 	/// Count a common peer of `storage_gib` on `professional`; returns the professional
 	/// peer's registration index. Fails unless it is an active professional peer.
 	pub(crate) fn attach(
+		common: &T::AccountId,
 		professional: &T::AccountId,
 		storage_gib: u32,
 	) -> Result<u64, DispatchError> {
+		AttachedCommons::<T>::insert(professional, common, ());
 		Registrations::<T>::try_mutate(professional, |record| {
 			let record = record.as_mut().ok_or(Error::<T>::UnknownAttachTarget)?;
 			ensure!(record.status == Status::Active, Error::<T>::UnknownAttachTarget);
@@ -248,8 +250,10 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Stop counting a common peer on its professional peer, if that attachment is live.
-	pub(crate) fn detach(common: &CommonPeer<T>) {
+	/// Stop counting the common peer `who` on its professional peer, if that attachment is
+	/// live, and drop it from the professional peer's [`AttachedCommons`] in any case.
+	pub(crate) fn detach(who: &T::AccountId, common: &CommonPeer<T>) {
+		AttachedCommons::<T>::remove(&common.attached_to, who);
 		Registrations::<T>::mutate(&common.attached_to, |record| {
 			let Some(record) = record.as_mut() else { return };
 			if record.index != common.attached_index {
@@ -261,6 +265,25 @@ impl<T: Config> Pallet<T> {
 					p.attached_storage_gib.saturating_sub(common.storage_gib.into());
 			}
 		});
+	}
+
+	/// The common peers attached to `professional` that are live (attached to this
+	/// registration of it and not leaving), at most `max`, in index order: account, storage
+	/// offered (GiB) and endpoint.
+	pub fn attached_commons(
+		professional: &T::AccountId,
+		max: usize,
+	) -> Vec<(T::AccountId, u32, Endpoint<T>)> {
+		AttachedCommons::<T>::iter_key_prefix(professional)
+			.filter_map(|who| {
+				let record = Registrations::<T>::get(&who)?;
+				let Role::Common(c) = &record.role else { return None };
+				let live = !Self::is_leaving(&record)
+					&& Self::attachment(c).as_ref() == Some(professional);
+				live.then(|| (who, c.storage_gib, c.endpoint.clone()))
+			})
+			.take(max)
+			.collect()
 	}
 
 	/// The professional peer a common peer is attached to, if the attachment is live.

@@ -259,6 +259,9 @@ pub struct CommonPeer<T: Config> {
 	pub attached_index: u64,
 	/// Storage it offers, in GiB.
 	pub storage_gib: u32,
+	/// Its data plane's public endpoint, where it serves the backups it keeps of its
+	/// professional peer's files (e.g. `http://198.51.100.7:8480`).
+	pub endpoint: Endpoint<T>,
 }
 
 /// A DApp's record.

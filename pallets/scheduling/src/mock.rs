@@ -119,6 +119,7 @@ thread_local! {
 	static SEED: RefCell<[u8; 32]> = const { RefCell::new([7; 32]) };
 	static POOL_PAYOUTS: RefCell<Vec<(AccountId, Balance)>> = const { RefCell::new(Vec::new()) };
 	static REGISTRY_READS: RefCell<u32> = const { RefCell::new(0) };
+	static COMMONS: RefCell<BTreeMap<AccountId, (AccountId, u32)>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The node key of an account in the mock.
@@ -156,6 +157,27 @@ impl SchedulingRegistry<AccountId, UintAuthorityId> for MockRegistry {
 	fn professionals() -> Vec<(AccountId, ProfessionalFacts)> {
 		PROFESSIONALS.with(|p| p.borrow().iter().map(|(who, f)| (*who, *f)).collect())
 	}
+	fn commons(who: &AccountId, max: u32) -> Vec<(AccountId, u32, Vec<u8>)> {
+		COMMONS.with(|c| {
+			c.borrow()
+				.iter()
+				.filter(|(_, (pro, _))| pro == who)
+				.take(max as usize)
+				.map(|(common, (_, gib))| (*common, *gib, Self::endpoint(common)))
+				.collect()
+		})
+	}
+	fn professional_of_common(who: &AccountId) -> Option<AccountId> {
+		COMMONS.with(|c| c.borrow().get(who).map(|(pro, _)| *pro))
+	}
+	fn common_storage_gib(who: &AccountId) -> u32 {
+		COMMONS.with(|c| c.borrow().get(who).map_or(0, |(_, gib)| *gib))
+	}
+}
+
+/// Attach the common peer `who`, offering `storage_gib`, to the professional peer `to`.
+pub fn attach_common(who: AccountId, to: AccountId, storage_gib: u32) {
+	COMMONS.with(|c| c.borrow_mut().insert(who, (to, storage_gib)));
 }
 
 /// A professional peer that may take work: `storage_gib` declared, in `region`, online for
@@ -353,6 +375,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		PROFESSIONALS.with(|p| p.borrow_mut().clear());
+		COMMONS.with(|c| c.borrow_mut().clear());
 		DAPPS.with(|d| *d.borrow_mut() = [DAPP, RICH_DAPP, POOR_DAPP].into());
 		SCHEDULERS.with(|s| *s.borrow_mut() = [SCHEDULER, SCHEDULER_2].into());
 		STORAGE_PRICE.with(|p| *p.borrow_mut() = PRICE);

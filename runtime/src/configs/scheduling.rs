@@ -75,6 +75,32 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 			.filter_map(|who| Self::professional(&who).map(|facts| (who, facts)))
 			.collect()
 	}
+
+	fn commons(
+		who: &AccountId,
+		max: u32,
+	) -> alloc::vec::Vec<(AccountId, u32, alloc::vec::Vec<u8>)> {
+		crate::Peers::attached_commons(who, max as usize)
+			.into_iter()
+			.map(|(common, storage_gib, endpoint)| (common, storage_gib, endpoint.into_inner()))
+			.collect()
+	}
+
+	fn professional_of_common(who: &AccountId) -> Option<AccountId> {
+		let record = pallet_peers::Registrations::<Runtime>::get(who)?;
+		let Role::Common(c) = &record.role else { return None };
+		if matches!(record.status, Status::Leaving { .. }) {
+			return None;
+		}
+		crate::Peers::attachment(c)
+	}
+
+	fn common_storage_gib(who: &AccountId) -> u32 {
+		match pallet_peers::Registrations::<Runtime>::get(who).map(|r| r.role) {
+			Some(Role::Common(c)) => c.storage_gib,
+			_ => 0,
+		}
+	}
 }
 
 /// The processing fee (0.5 %) as a reward cap.

@@ -134,7 +134,12 @@ fn when_a_professional_peer_is_gone_its_common_peers_are_detached() {
 		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
 		assert_eq!(p.attached_commons, 0);
 		// The common peer re-attaches.
-		assert_ok!(Peers::update_common(RuntimeOrigin::signed(COMMON), PRO, 100));
+		assert_ok!(Peers::update_common(
+			RuntimeOrigin::signed(COMMON),
+			PRO,
+			100,
+			common_endpoint()
+		));
 		assert_eq!(Peers::peer_view(&COMMON).unwrap().attached_to, Some(PRO));
 		let Role::Professional(p) = record(PRO).role else { panic!("professional") };
 		assert_eq!((p.attached_commons, p.attached_storage_gib), (1, 100));

@@ -37,7 +37,13 @@ fn the_whole_ladder_warns_suspends_and_evicts() {
 		assert!(!<Peers as PeerRegistry<_, _, _, _, _>>::can_earn(&PRO));
 		// Suspended peers get no new attachments.
 		assert_noop!(
-			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO, 1),
+			Peers::register_common(
+				RuntimeOrigin::signed(COMMON),
+				key(COMMON),
+				PRO,
+				1,
+				common_endpoint()
+			),
 			Error::<Test>::UnknownAttachTarget
 		);
 		// Another offence while suspended: evicted, half the deposit slashed into the pool.

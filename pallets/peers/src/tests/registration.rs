@@ -270,7 +270,13 @@ fn a_peer_key_serves_one_peer() {
 			Error::<Test>::PeerKeyInUse
 		);
 		assert_noop!(
-			Peers::register_common(RuntimeOrigin::signed(COMMON), key(PRO), PRO, 10),
+			Peers::register_common(
+				RuntimeOrigin::signed(COMMON),
+				key(PRO),
+				PRO,
+				10,
+				common_endpoint()
+			),
 			Error::<Test>::PeerKeyInUse
 		);
 	});
@@ -306,12 +312,24 @@ fn without_the_deposit_registration_fails() {
 fn a_common_peer_attaches_only_to_an_active_professional_peer() {
 	build_and_execute(|| {
 		assert_noop!(
-			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO, 10),
+			Peers::register_common(
+				RuntimeOrigin::signed(COMMON),
+				key(COMMON),
+				PRO,
+				10,
+				common_endpoint()
+			),
 			Error::<Test>::UnknownAttachTarget
 		);
 		register_dapp(&[1]);
 		assert_noop!(
-			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), DAPP, 10),
+			Peers::register_common(
+				RuntimeOrigin::signed(COMMON),
+				key(COMMON),
+				DAPP,
+				10,
+				common_endpoint()
+			),
 			Error::<Test>::UnknownAttachTarget
 		);
 		register_pro(PRO);
@@ -322,11 +340,23 @@ fn a_common_peer_attaches_only_to_an_active_professional_peer() {
 			PenaltyLevel::Suspend
 		));
 		assert_noop!(
-			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO, 10),
+			Peers::register_common(
+				RuntimeOrigin::signed(COMMON),
+				key(COMMON),
+				PRO,
+				10,
+				common_endpoint()
+			),
 			Error::<Test>::UnknownAttachTarget
 		);
 		assert_noop!(
-			Peers::register_common(RuntimeOrigin::signed(COMMON), key(COMMON), PRO_2, 0),
+			Peers::register_common(
+				RuntimeOrigin::signed(COMMON),
+				key(COMMON),
+				PRO_2,
+				0,
+				common_endpoint()
+			),
 			Error::<Test>::NoResources
 		);
 	});

@@ -39,29 +39,79 @@ fn a_common_peer_moves_to_another_professional_peer() {
 		register_pro(PRO);
 		register_pro(PRO_2);
 		register_common(COMMON, PRO, 100);
-		assert_ok!(Peers::update_common(RuntimeOrigin::signed(COMMON), PRO_2, 300));
+		assert_ok!(Peers::update_common(
+			RuntimeOrigin::signed(COMMON),
+			PRO_2,
+			300,
+			common_endpoint()
+		));
 		let Role::Professional(a) = record(PRO).role else { panic!("professional") };
 		let Role::Professional(b) = record(PRO_2).role else { panic!("professional") };
 		assert_eq!((a.attached_commons, a.attached_storage_gib), (0, 0));
 		assert_eq!((b.attached_commons, b.attached_storage_gib), (1, 300));
 		assert_eq!(last_event(), Event::Attached { common: COMMON, professional: PRO_2 });
 		// Same professional peer, other size.
-		assert_ok!(Peers::update_common(RuntimeOrigin::signed(COMMON), PRO_2, 50));
+		assert_ok!(Peers::update_common(
+			RuntimeOrigin::signed(COMMON),
+			PRO_2,
+			50,
+			common_endpoint()
+		));
 		let Role::Professional(b) = record(PRO_2).role else { panic!("professional") };
 		assert_eq!((b.attached_commons, b.attached_storage_gib), (1, 50));
 		// To nobody: refused, nothing changes.
 		assert_noop!(
-			Peers::update_common(RuntimeOrigin::signed(COMMON), NOBODY, 50),
+			Peers::update_common(RuntimeOrigin::signed(COMMON), NOBODY, 50, common_endpoint()),
 			Error::<Test>::UnknownAttachTarget
 		);
 		assert_noop!(
-			Peers::update_common(RuntimeOrigin::signed(COMMON), PRO, 0),
+			Peers::update_common(RuntimeOrigin::signed(COMMON), PRO, 0, common_endpoint()),
 			Error::<Test>::NoResources
 		);
 		assert_noop!(
-			Peers::update_common(RuntimeOrigin::signed(PRO), PRO_2, 1),
+			Peers::update_common(RuntimeOrigin::signed(PRO), PRO_2, 1, common_endpoint()),
 			Error::<Test>::WrongRole
 		);
+	});
+}
+
+#[test]
+fn a_common_peers_endpoint_is_checked_and_its_attachment_indexed() {
+	build_and_execute(|| {
+		register_pro(PRO);
+		register_pro(PRO_2);
+		for bad in ["", "http://a b", "http://a\n"] {
+			assert_noop!(
+				Peers::register_common(
+					RuntimeOrigin::signed(COMMON),
+					key(COMMON),
+					PRO,
+					10,
+					endpoint(bad)
+				),
+				Error::<Test>::InvalidEndpoint
+			);
+		}
+		register_common(COMMON, PRO, 100);
+		register_common(COMMON_2, PRO, 50);
+		let listed = Peers::attached_commons(&PRO, 10);
+		assert_eq!(listed.len(), 2);
+		assert!(listed.contains(&(COMMON, 100, common_endpoint())));
+		assert_eq!(Peers::attached_commons(&PRO, 1).len(), 1, "at most the bound");
+		// Moved with a new endpoint: listed under the new professional peer only.
+		let moved = endpoint("http://198.51.100.20:8480");
+		assert_ok!(Peers::update_common(RuntimeOrigin::signed(COMMON), PRO_2, 30, moved.clone()));
+		assert_eq!(Peers::attached_commons(&PRO, 10), vec![(COMMON_2, 50, common_endpoint())]);
+		assert_eq!(Peers::attached_commons(&PRO_2, 10), vec![(COMMON, 30, moved.clone())]);
+		assert!(!AttachedCommons::<Test>::contains_key(PRO, COMMON));
+		assert_noop!(
+			Peers::update_common(RuntimeOrigin::signed(COMMON), PRO, 30, endpoint("")),
+			Error::<Test>::InvalidEndpoint
+		);
+		// Leaving: no longer listed nor indexed.
+		assert_ok!(Peers::leave(RuntimeOrigin::signed(COMMON_2)));
+		assert!(Peers::attached_commons(&PRO, 10).is_empty());
+		assert!(!AttachedCommons::<Test>::contains_key(PRO, COMMON_2));
 	});
 }
 

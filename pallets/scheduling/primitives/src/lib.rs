@@ -270,6 +270,18 @@ pub struct HolderView<AccountId> {
 	pub endpoint: Vec<u8>,
 }
 
+/// A common peer that keeps backup copies of a professional peer's files (whitepaper ch.2 §5
+/// ii), for the runtime API and the SDK: it serves them when the professional peer is down.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct BackupView<AccountId> {
+	/// The common peer.
+	pub common: AccountId,
+	/// The professional peer it backs up.
+	pub professional: AccountId,
+	/// Its data plane's endpoint, as the registry lists it (`http://host:port`).
+	pub endpoint: Vec<u8>,
+}
+
 /// The prefix of the off-chain storage key under which a storing peer's node notes that its
 /// content store holds a whole file, checked against its hash index and length.
 pub const STORED_FILE_PREFIX: &[u8] = b"spacebook/stored-file/";

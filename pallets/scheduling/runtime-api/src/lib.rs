@@ -6,6 +6,10 @@
 //! - [`SchedulingApi::order`]: an order and its placements.
 //! - [`SchedulingApi::tasks`]: a professional peer's placements: what its node fetches and keeps.
 //! - [`SchedulingApi::rule`]: the scheduling rule's weights and thresholds.
+//! - [`SchedulingApi::backups`]: the common peers backing up a file's confirmed holders — the
+//!   SDK's sources when those are down.
+//! - [`SchedulingApi::backup_tasks`]: what a common peer keeps of its professional peer's
+//!   files: what its node fetches.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
@@ -14,7 +18,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 pub use spacebook_scheduling_primitives::{
-	FileRef, HashIndex, HolderView, OrderId, OrderView, PlacementStatus, SchedulingRule,
+	BackupView, FileRef, HashIndex, HolderView, OrderId, OrderView, PlacementStatus, SchedulingRule,
 };
 
 sp_api::decl_runtime_apis! {
@@ -34,5 +38,11 @@ sp_api::decl_runtime_apis! {
 		fn tasks(peer: AccountId) -> Vec<(OrderId, FileRef, PlacementStatus<BlockNumber>)>;
 		/// The scheduling rule.
 		fn rule() -> SchedulingRule;
+		/// The common peers backing up the file's confirmed holders (bounded), with endpoints.
+		fn backups(hash_index: HashIndex) -> Vec<BackupView<AccountId>>;
+		/// The professional peer the common peer `common` backs up, and the files of it that
+		/// it keeps (those fitting its storage, oldest order first); `None` if it is no
+		/// attached common peer.
+		fn backup_tasks(common: AccountId) -> Option<(AccountId, Vec<FileRef>)>;
 	}
 }

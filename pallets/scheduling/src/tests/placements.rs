@@ -176,6 +176,63 @@ fn deadlines_are_checked_in_batches() {
 }
 
 #[test]
+fn common_peers_back_up_what_their_professional_peer_holds_within_their_storage() {
+	test(|| {
+		let first = elected();
+		// A second file on peer 20, ordered later; both held once confirmed.
+		let second = order(RICH_DAPP, file(2, GB), 2, 5);
+		assert_ok!(respond(SCHEDULER, second, &[20, 21]));
+		close_elections();
+		attach_common(40, 20, 1);
+		attach_common(41, 20, 2);
+		attach_common(42, 21, 5);
+		// Nothing held yet: nothing to back up, and no backup is listed for a file.
+		assert_eq!(Scheduling::backup_tasks(&40), Some((20, vec![])));
+		assert!(Scheduling::backups([1; 32]).is_empty());
+		assert_ok!(confirm(20, first));
+		assert_ok!(confirm(20, second));
+		// 1 GiB holds the older order's 1 GB file only; 2 GiB holds both.
+		assert_eq!(Scheduling::backup_tasks(&40), Some((20, vec![file(1, GB)])));
+		assert_eq!(Scheduling::backup_tasks(&41), Some((20, vec![file(1, GB), file(2, GB)])));
+		// Peer 21 holds nothing yet; an account attached to no one keeps nothing.
+		assert_eq!(Scheduling::backup_tasks(&42), Some((21, vec![])));
+		assert_eq!(Scheduling::backup_tasks(&43), None);
+		// The backups of a file are the confirmed holders' commons, with their endpoints.
+		let listed = Scheduling::backups([1; 32]);
+		let commons: Vec<(AccountId, AccountId)> =
+			listed.iter().map(|b| (b.common, b.professional)).collect();
+		assert_eq!(commons, vec![(40, 20), (41, 20)]);
+		assert_eq!(listed[0].endpoint, b"http://127.0.0.1:9040".to_vec());
+		assert_ok!(confirm(21, first));
+		let commons: Vec<AccountId> =
+			Scheduling::backups([1; 32]).iter().map(|b| b.common).collect();
+		assert_eq!(commons, vec![40, 41, 42]);
+		// Past the term: nothing to back up, nobody listed.
+		run_to(period_start(5));
+		assert_eq!(Scheduling::backup_tasks(&41), Some((20, vec![])));
+		assert!(Scheduling::backups([1; 32]).is_empty());
+	});
+}
+
+#[test]
+fn backups_are_bounded_per_professional_peer_and_in_all() {
+	test(|| {
+		let id = elected();
+		assert_ok!(confirm(20, id));
+		assert_ok!(confirm(21, id));
+		for i in 0..40u64 {
+			attach_common(100 + i, 20, 1);
+			attach_common(200 + i, 21, 1);
+		}
+		let listed = Scheduling::backups([1; 32]);
+		let of = |pro: AccountId| listed.iter().filter(|b| b.professional == pro).count();
+		assert_eq!(of(20), views::MAX_BACKUPS_PER_PROFESSIONAL as usize);
+		assert_eq!(of(21), views::MAX_BACKUPS_PER_PROFESSIONAL as usize);
+		assert!(listed.len() <= views::MAX_LISTED_BACKUPS);
+	});
+}
+
+#[test]
 fn holders_lists_a_files_storing_peers_confirmed_first() {
 	test(|| {
 		let id = elected();
@@ -203,8 +260,10 @@ fn holders_lists_a_files_storing_peers_confirmed_first() {
 		assert!(Scheduling::holders([9; 32]).is_empty());
 		let tasks = Scheduling::tasks_of(&22);
 		assert_eq!(tasks, vec![(id, file(1, GB), PlacementStatus::Reserve)]);
-		// An expired order lists no holders.
+		// An expired order lists no holders, and is no peer's task (its replicas may go).
 		run_to(period_start(5));
 		assert!(Scheduling::holders([1; 32]).is_empty());
+		assert!(Scheduling::tasks_of(&22).is_empty());
+		assert!(Scheduling::tasks_of(&20).is_empty());
 	});
 }
