@@ -19,8 +19,10 @@
 //!   keystore; Ferdie orders a 32 MiB file in two copies with `spacebook storage order`, which
 //!   waits for the scheduling peer's election, uploads to the primary and waits for both
 //!   confirmations — the backup's node copies the file from the primary's as a replica. The SDK
-//!   finds the holders on chain and downloads from them, and from Eve alone with Gina's node
-//!   killed; ending the order pays both holders, and the next period pays the scheduling peer.
+//!   finds the holders on chain and downloads from them. Hank's node, a common peer attached to
+//!   Gina, copies the file from hers as a backup; with Gina's node killed, Eve and Hank serve it
+//!   (Hank for receipts). Ending the order pays both holders, and the next period pays the
+//!   scheduling peer.
 //! - Load (issue 14, finding 3): with 2 000 idle sockets, 500 slowloris connections and 200 open
 //!   tunnels held against Eve's data plane, her node keeps finalizing, answers JSON-RPC, and serves
 //!   an honest download byte for byte.
@@ -618,6 +620,47 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert_eq!(view.role, pallet_peers::RoleKind::Scheduling);
 	let sam_before = free_balance(&a.rpc, &sam);
 
+	phase("storage: Hank's node joins as a common peer attached to Gina, with a data plane");
+	let (dir_c, serve_c) = (TempDir::new("pot-c"), free_port());
+	let c = Node::start(
+		dir_c.path(),
+		&[
+			"--chain".to_string(),
+			spec.clone(),
+			"--node-key".into(),
+			hex(&[0x2c; 32]),
+			"--bootnodes".into(),
+			format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", a.p2p_port, peer_id(&node_key_a)),
+			"--serve".into(),
+			format!("127.0.0.1:{serve_c}"),
+		],
+		None,
+	);
+	let hank: AccountId = sr25519::Pair::from_string("//Hank", None).unwrap().public().into();
+	let hank_key_suri = "//Hank//spacebook-peer";
+	let hank_key = sr25519::Pair::from_string(hank_key_suri, None).unwrap();
+	c.rpc
+		.call(
+			"author_insertKey",
+			json!(["spbp", hank_key_suri, to_hex(hank_key.public().as_ref())]),
+		)
+		.expect("the key is inserted");
+	cli.run(&["transfer", &hank.to_string(), "10"]);
+	let register = RuntimeCall::Peers(pallet_peers::Call::register_common {
+		peer_key: pallet_peers::crypto::PeerKey::from(hank_key.public()),
+		attach_to: gina.clone().into(),
+		storage_gib: 1,
+		endpoint: format!("http://127.0.0.1:{serve_c}").into_bytes().try_into().unwrap(),
+	});
+	let hank_pair = sr25519::Pair::from_string("//Hank", None).unwrap();
+	let xt = signed_transaction(&hank_pair, register, 0, genesis);
+	a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	let view = a.wait_for("Hank registered", blocks(30), |n| peer_view(n, &hank));
+	assert_eq!(view.role, pallet_peers::RoleKind::Common);
+	c.wait_for("Hank's data plane", blocks(60), |_| {
+		http_status(serve_c, "/v1/status").filter(|s| s.contains("200"))
+	});
+
 	phase("storage: Ferdie orders 32 MiB in 2 copies: elected, uploaded, copied, confirmed");
 	// `spacebook storage order` waits for the election, uploads to the primary and waits for
 	// both confirmations; the backup's node copies the file from the primary's.
@@ -674,11 +717,26 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
 	assert!(std::fs::read(&out).unwrap() == stored, "the download is byte-identical");
 
-	phase("storage: with Gina's node killed, the download completes from Eve");
+	phase("storage: Hank's node copies Gina's held file as her common peer's backup");
+	c.wait_for("Hank's backup copy", blocks(120), |_| {
+		http_status(serve_c, &format!("/v1/files/{stored_hash}")).filter(|s| s.contains("200"))
+	});
+	let backup = dir_c.path().join("dataplane/store/files").join(&stored_hash).join("info.json");
+	let backup: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(backup).unwrap()).unwrap();
+	assert_eq!(backup["address"], json!(replica), "a replica, from Gina");
+
+	phase("storage: with Gina's node killed, Eve and Hank, her common peer, serve the file");
 	b.kill();
+	let now = current_period(&a);
+	// Receipts of this period and the next, should the download cross into it.
+	let hank_served = |node: &Node| kept(node, &hank, now).1 + kept(node, &hank, now + 1).1;
+	let hank_before = hank_served(&c);
 	std::fs::remove_file(&out).unwrap();
 	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
-	assert!(std::fs::read(&out).unwrap() == stored, "served by the other holder");
+	assert!(std::fs::read(&out).unwrap() == stored, "served by the other holder and the backup");
+	assert!(hank_served(&c) > hank_before, "Hank served part of it, for receipts");
+	c.kill();
 	let b = Node::start(dir_b.path(), &args_b, None);
 	b.wait_for("Gina's data plane again", blocks(60), |_| {
 		http_status(serve_b, "/v1/status").filter(|s| s.contains("200"))
