@@ -177,6 +177,9 @@ impl DataPlaneParams {
 /// on replay, receipts of periods the off-chain worker already forgot are not kept again.
 const JOURNAL_PERIODS: u32 = 24;
 
+/// Ledgering periods a common peer's backup budget runs for: a day of 5-minute periods.
+const BACKUP_BUDGET_PERIODS: u32 = 288;
+
 /// The chain as the data plane sees it.
 struct NodeChain<C> {
 	client: Arc<C>,
@@ -209,14 +212,16 @@ where
 				}
 				_ => None,
 			});
-		let deadline = match fetching {
-			Some(deadline) => deadline,
-			// A common peer attached to this peer, keeping the file as a backup: its budget
-			// runs per ledgering period.
+		let (deadline, backup) = match fetching {
+			Some(deadline) => (deadline, false),
+			// A common peer attached to this peer that may earn, keeping the file as a backup:
+			// its budget runs for a day of ledgering periods, its streams in a pool of their
+			// own.
 			None => {
 				let (professional, files) = api.backup_tasks(best, peer.clone()).ok()??;
 				let keeps = professional == *server && files.iter().any(|f| f.hash_index == hash.0);
-				keeps.then(|| self.period.load(Ordering::Relaxed))?
+				let day = self.period.load(Ordering::Relaxed) / BACKUP_BUDGET_PERIODS;
+				(keeps.then_some(u32::MAX - day)?, true)
 			}
 		};
 		// This peer sends only what it stores by an order itself.
@@ -225,7 +230,7 @@ where
 			.ok()?
 			.iter()
 			.any(|(_, f, s)| f.hash_index == hash.0 && s.stores());
-		stores.then_some(ReplicaGrant { peer, deadline })
+		stores.then_some(ReplicaGrant { peer, deadline, backup })
 	}
 
 	fn current_period(&self) -> u32 {
@@ -300,10 +305,12 @@ where
 			.into_iter()
 			.filter(|(_, _, status)| status.stores())
 			.map(|(_, file, _)| file);
-		// A common peer's: the backups it keeps of its professional peer's files.
+		// A common peer's: the backups it keeps of its professional peer's files (none from a
+		// runtime without the call).
 		let backups = api
 			.backup_tasks(best, self.server.clone())
-			.map_err(|e| format!("SchedulingApi_backup_tasks: {e}"))?
+			.ok()
+			.flatten()
 			.map(|(_, files)| files)
 			.unwrap_or_default();
 		let mut tasks: Vec<Task> = Vec::new();

@@ -645,7 +645,8 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			json!(["spbp", hank_key_suri, to_hex(hank_key.public().as_ref())]),
 		)
 		.expect("the key is inserted");
-	cli.run(&["transfer", &hank.to_string(), "10"]);
+	// The common deposit, without which a common peer keeps no backup (registering is free).
+	cli.run(&["transfer", &hank.to_string(), "1010"]);
 	let register = RuntimeCall::Peers(pallet_peers::Call::register_common {
 		peer_key: pallet_peers::crypto::PeerKey::from(hank_key.public()),
 		attach_to: gina.clone().into(),
@@ -653,9 +654,16 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		endpoint: format!("http://127.0.0.1:{serve_c}").into_bytes().try_into().unwrap(),
 	});
 	let hank_pair = sr25519::Pair::from_string("//Hank", None).unwrap();
-	let xt = signed_transaction(&hank_pair, register, 0, genesis);
-	a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
-	let view = a.wait_for("Hank registered", blocks(30), |n| peer_view(n, &hank));
+	let deposit = RuntimeCall::Peers(pallet_peers::Call::top_up_deposit {
+		amount: spacebook_runtime::configs::peers::COMMON_DEPOSIT,
+	});
+	for (nonce, call) in [register, deposit].into_iter().enumerate() {
+		let xt = signed_transaction(&hank_pair, call, nonce as u32, genesis);
+		a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	}
+	let view = a.wait_for("Hank registered with his deposit", blocks(30), |n| {
+		peer_view(n, &hank).filter(|v| v.deposit.held > 0)
+	});
 	assert_eq!(view.role, pallet_peers::RoleKind::Common);
 	c.wait_for("Hank's data plane", blocks(60), |_| {
 		http_status(serve_c, "/v1/status").filter(|s| s.contains("200"))

@@ -50,8 +50,9 @@ pub trait ChainView: Send + Sync + 'static {
 	fn dapp_funds(&self, dapp: &AccountId32) -> DAppFunds;
 	/// May the peer `key` is registered to be sent a replica of the file `hash` by `server`
 	/// (this peer)? Only if a storage order has that peer **fetching** the file, before its
-	/// deadline, and `server` stores the file by an order too (fetching or holding it): the
-	/// placed peer and its placement's deadline. None by default.
+	/// deadline, or it is a common peer attached to `server` that may earn and keeps the file
+	/// as a backup; and `server` stores the file by an order (fetching or holding it). None by
+	/// default.
 	fn replica_grant(
 		&self,
 		server: &AccountId32,
@@ -604,9 +605,12 @@ impl DataPlane {
 			Err(e) => return error(StatusCode::FORBIDDEN, e),
 		};
 		let request = &signed.request;
-		// Before the chain is asked: a busy peer refuses floods without runtime calls.
+		// Before the chain is asked: a busy peer, and a used request, cost no runtime calls.
 		if !self.replicas.has_room(Instant::now()) {
 			return replica_refused(Refusal::Busy);
+		}
+		if self.replicas.was_used(&signed.signature, Instant::now()) {
+			return replica_refused(Refusal::Replayed);
 		}
 		let hash = file.info.hash_index;
 		let Some(grant) = self.chain.replica_grant(&self.config.server, &request.peer_key, &hash)
@@ -630,7 +634,7 @@ impl DataPlane {
 			request.peer_key,
 			&signed.signature,
 			hash,
-			grant.deadline,
+			&grant,
 			length,
 			bytes,
 			Instant::now(),
@@ -960,7 +964,7 @@ enum Metered {
 
 fn replica_refused(refusal: Refusal) -> Response<Body> {
 	let status = match refusal {
-		Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+		Refusal::Busy | Refusal::BackupsBusy => StatusCode::SERVICE_UNAVAILABLE,
 		Refusal::KeyBusy | Refusal::Spent => StatusCode::TOO_MANY_REQUESTS,
 		Refusal::Replayed => StatusCode::FORBIDDEN,
 	};

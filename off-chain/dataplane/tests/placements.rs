@@ -91,9 +91,11 @@ impl ChainView for HolderChain {
 		assert_eq!(*server, holder_account(), "the data plane asks for itself");
 		let peer = self.placed.lock().get(&(*key, *hash)).cloned()?;
 		let deadline = self.deadline.load(std::sync::atomic::Ordering::Relaxed);
-		self.stores
-			.load(std::sync::atomic::Ordering::Relaxed)
-			.then_some(ReplicaGrant { peer, deadline })
+		self.stores.load(std::sync::atomic::Ordering::Relaxed).then_some(ReplicaGrant {
+			peer,
+			deadline,
+			backup: false,
+		})
 	}
 }
 

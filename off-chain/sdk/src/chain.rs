@@ -45,6 +45,17 @@ pub const REGISTRATIONS_PER_CALL: u32 = 256;
 /// The largest JSON-RPC answer read.
 const MAX_ANSWER: usize = 16 << 20;
 
+/// A peer the chain lists as a source of a file: a holder, or a common peer backing one up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+	/// Its data plane.
+	pub endpoint: Endpoint,
+	/// Its account, which its data plane must name as its server.
+	pub account: AccountId32,
+	/// For a common peer: the professional peer it backs up.
+	pub backs_up: Option<AccountId32>,
+}
+
 /// A node's JSON-RPC endpoint.
 #[derive(Clone, Debug)]
 pub struct ChainRpc {
@@ -206,23 +217,49 @@ impl ChainRpc {
 	}
 
 	/// The endpoints of the holders of the file `hash_index` that confirmed (with a valid
-	/// `http://host:port`), confirmed primaries first, then of the common peers backing them
-	/// up; empty for a file nobody ordered or no holder confirmed yet.
+	/// `http://host:port`), confirmed primaries first; empty for a file nobody ordered or no
+	/// holder confirmed yet.
 	pub async fn holder_endpoints(&self, hash_index: &[u8; 32]) -> Result<Vec<Endpoint>, Error> {
-		let mut endpoints: Vec<Endpoint> = Vec::new();
-		let mut add =
-			|raw: &[u8], who: &AccountId32| match Endpoint::parse(&String::from_utf8_lossy(raw)) {
-				Ok(e) if !endpoints.contains(&e) => endpoints.push(e),
-				Ok(_) => {}
-				Err(e) => log::warn!(target: "sdk", "holder {who}: {e}"),
-			};
+		Ok(self.holder_sources(hash_index).await?.0.into_iter().map(|s| s.endpoint).collect())
+	}
+
+	/// The confirmed holders of the file `hash_index` (primaries first) and the common peers
+	/// backing them up, each with a valid endpoint, once per account and endpoint. Backups
+	/// are none from a runtime without `SchedulingApi_backups`.
+	pub async fn holder_sources(
+		&self,
+		hash_index: &[u8; 32],
+	) -> Result<(Vec<Source>, Vec<Source>), Error> {
+		let (mut holders, mut backups): (Vec<Source>, Vec<Source>) = (Vec::new(), Vec::new());
+		let known = |list: &[Source], e: &Endpoint, who: &AccountId32| {
+			list.iter().any(|s| s.endpoint == *e || s.account == *who)
+		};
 		for holder in self.file_holders(hash_index).await?.into_iter().filter(|h| h.confirmed) {
-			add(&holder.endpoint, &holder.peer);
+			match Endpoint::parse(&String::from_utf8_lossy(&holder.endpoint)) {
+				Ok(e) if !known(&holders, &e, &holder.peer) => {
+					holders.push(Source { endpoint: e, account: holder.peer, backs_up: None })
+				}
+				Ok(_) => {}
+				Err(e) => log::warn!(target: "sdk", "holder {}: {e}", holder.peer),
+			}
 		}
-		for backup in self.file_backups(hash_index).await? {
-			add(&backup.endpoint, &backup.common);
+		for backup in self.file_backups(hash_index).await.unwrap_or_default() {
+			match Endpoint::parse(&String::from_utf8_lossy(&backup.endpoint)) {
+				Ok(e)
+					if !known(&holders, &e, &backup.common)
+						&& !known(&backups, &e, &backup.common) =>
+				{
+					backups.push(Source {
+						endpoint: e,
+						account: backup.common,
+						backs_up: Some(backup.professional),
+					})
+				}
+				Ok(_) => {}
+				Err(e) => log::warn!(target: "sdk", "common peer {}: {e}", backup.common),
+			}
 		}
-		Ok(endpoints)
+		Ok((holders, backups))
 	}
 
 	/// A storage order and its placements, at the best block.

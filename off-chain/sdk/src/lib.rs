@@ -177,6 +177,9 @@ pub struct Client {
 /// Connections a download opens to each peer by default (see
 /// [`DownloadOptions::connections_per_peer`]; measured in `docs/benchmarks.md`).
 pub const CONNECTIONS_PER_PEER: usize = 2;
+/// How long a peer has to say what it is (`/v1/status`) before it is left out: a peer that
+/// accepts connections and never answers holds no client up.
+pub const STATUS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How many of `wanted` connections a download opens to a peer whose credit window is
 /// `credit_window` bytes, for slices of `slice_size` bytes: at least one, and no more than whole
@@ -228,11 +231,7 @@ impl Client {
 		endpoints: &[Endpoint],
 		genesis_hash: Option<H256>,
 	) -> Result<Self, Error> {
-		let statuses = join_all(endpoints.iter().map(|endpoint| async move {
-			let mut connection = http::Connection::open(endpoint).await?;
-			connection.fetch_json::<Status>(http::get("/v1/status")).await
-		}))
-		.await;
+		let statuses = Self::statuses(endpoints).await;
 		let mut genesis = genesis_hash;
 		let mut peers = Vec::new();
 		for (endpoint, status) in endpoints.iter().zip(statuses) {
@@ -291,8 +290,11 @@ impl Client {
 
 	/// A client of `dapp` signing with `key` for the file `hash_index`, talking to the peers
 	/// that hold it by its storage orders, as the node at `rpc_url` sees them at its best block
-	/// (confirmed holders, primaries first). A file nobody ordered, or whose holders have not
-	/// confirmed yet, falls back to the active professional peers of the registry, as
+	/// (confirmed holders, primaries first), and for each holder that cannot be reached, the
+	/// common peers backing it up (whitepaper ch.2 §5 ii: they serve when their professional
+	/// peer is down). A peer whose data plane names another account than the chain lists at
+	/// its endpoint is left out. A file nobody ordered, or whose holders have not confirmed
+	/// yet, falls back to the active professional peers of the registry, as
 	/// [`Client::from_chain`] finds them: the registry scan serves only files without a
 	/// placement, so a download does not ask every peer of a large network.
 	pub async fn from_holders(
@@ -303,15 +305,61 @@ impl Client {
 	) -> Result<Self, Error> {
 		let chain = ChainRpc::new(rpc_url)?;
 		let genesis = chain.genesis_hash().await?;
-		let mut endpoints = chain.holder_endpoints(&hash_index.0).await?;
-		if endpoints.is_empty() {
+		let (holders, backups) = chain.holder_sources(&hash_index.0).await?;
+		if holders.is_empty() {
 			log::debug!(target: "sdk", "{hash_index:?}: no confirmed holder; the registry's peers");
-			endpoints = chain.serving_endpoints().await?;
+			let endpoints = chain.serving_endpoints().await?;
+			if endpoints.is_empty() {
+				return Err(Error::NoRegisteredPeers);
+			}
+			return Ok(Self::connect(dapp, key, &endpoints, Some(genesis))
+				.await?
+				.with_chain(chain));
 		}
-		if endpoints.is_empty() {
-			return Err(Error::NoRegisteredPeers);
+		let statuses =
+			Self::statuses(&holders.iter().map(|s| s.endpoint.clone()).collect::<Vec<_>>()).await;
+		let mut sources: Vec<chain::Source> = Vec::new();
+		let mut down: Vec<AccountId32> = Vec::new();
+		for (holder, status) in holders.into_iter().zip(statuses) {
+			match status {
+				Ok(status) if status.server == holder.account => sources.push(holder),
+				Ok(status) => log::warn!(
+					target: "sdk",
+					"{} serves as {}, the chain lists {} there; left out",
+					holder.endpoint, status.server, holder.account
+				),
+				Err(e) => {
+					log::warn!(target: "sdk", "holder {} is down ({e}): its backups", holder.endpoint);
+					down.push(holder.account);
+				}
+			}
 		}
-		Ok(Self::connect(dapp, key, &endpoints, Some(genesis)).await?.with_chain(chain))
+		sources.extend(
+			backups.into_iter().filter(|b| b.backs_up.as_ref().is_some_and(|p| down.contains(p))),
+		);
+		let endpoints: Vec<Endpoint> = sources.iter().map(|s| s.endpoint.clone()).collect();
+		let mut client = Self::connect(dapp, key, &endpoints, Some(genesis)).await?;
+		client.peers.retain(|peer| {
+			sources.iter().any(|s| s.endpoint == peer.endpoint && s.account == peer.status.server)
+		});
+		if client.peers.is_empty() {
+			return Err(Error::NoPeers);
+		}
+		Ok(client.with_chain(chain))
+	}
+
+	/// What each endpoint says of itself, within [`STATUS_TIMEOUT`] each.
+	async fn statuses(endpoints: &[Endpoint]) -> Vec<Result<Status, Error>> {
+		join_all(endpoints.iter().map(|endpoint| async move {
+			let ask = async {
+				let mut connection = http::Connection::open(endpoint).await?;
+				connection.fetch_json::<Status>(http::get("/v1/status")).await
+			};
+			tokio::time::timeout(STATUS_TIMEOUT, ask).await.unwrap_or_else(|_| {
+				Err(Error::Unreachable(endpoint.to_string(), "no answer".into()))
+			})
+		}))
+		.await
 	}
 
 	/// The serving peers reached.

@@ -112,6 +112,9 @@ fn billing_voter(who: &AccountId32) -> spacebook_sdk::chain::VoterView<AccountId
 /// The holders the stand-in node names for any file (one test sets them).
 static HOLDERS: Mutex<Vec<spacebook_sdk::chain::HolderView<AccountId32>>> =
 	parking_lot::const_mutex(Vec::new());
+/// The common peers backing them up (the same test sets them).
+static BACKUPS: Mutex<Vec<spacebook_sdk::chain::BackupView<AccountId32>>> =
+	parking_lot::const_mutex(Vec::new());
 
 /// What the stand-in node was asked: `(function, block)` of every `state_call`.
 type Calls = Arc<Mutex<Vec<(String, String)>>>;
@@ -142,6 +145,9 @@ fn answer(method: &str, params: &serde_json::Value, calls: &Calls) -> serde_json
 			}
 			if function == "SchedulingApi_holders" {
 				return serde_json::json!({"result": hex(&HOLDERS.lock().encode())});
+			}
+			if function == "SchedulingApi_backups" {
+				return serde_json::json!({"result": hex(&BACKUPS.lock().encode())});
 			}
 			if function == "PricingApi_prices" {
 				return serde_json::json!({"result": hex(&prices().encode())});
@@ -367,17 +373,18 @@ async fn a_file_is_found_at_its_confirmed_holders_and_an_unordered_one_through_t
 		confirmed,
 		endpoint: endpoint.into_bytes(),
 	};
+	// The serving peer (account [1; 32]) is holder 1 here.
 	*HOLDERS.lock() = vec![
-		holder(0, true, endpoint.to_string()),
+		holder(1, true, endpoint.to_string()),
 		// Still fetching: not asked.
-		holder(1, false, "http://127.0.0.1:1".into()),
+		holder(5, false, "http://127.0.0.1:1".into()),
 		// Not an endpoint: left out.
 		holder(2, true, "somewhere".into()),
 	];
 	let dapp = AccountId32::new([0xda; 32]);
 	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
 	let reached: Vec<Endpoint> = client.peers().iter().map(|p| p.endpoint.clone()).collect();
-	assert_eq!(reached, vec![endpoint]);
+	assert_eq!(reached, vec![endpoint.clone()]);
 	let mut download = client.start_download(&hash, -1, -1, 1 << 20).await.unwrap();
 	let mut bytes = 0;
 	while let Some(chunk) = download.receive_in_order().await {
@@ -392,6 +399,37 @@ async fn a_file_is_found_at_its_confirmed_holders_and_an_unordered_one_through_t
 		assert!(calls.iter().any(|(f, at)| f == "SchedulingApi_holders" && *at == best));
 		assert!(calls.iter().all(|(f, _)| f != "PeersApi_professional_peers"), "no registry scan");
 	}
+
+	// A data plane naming another account than the chain lists at its endpoint: left out.
+	*HOLDERS.lock() = vec![holder(9, true, endpoint.to_string())];
+	let impostor = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await;
+	assert!(matches!(impostor, Err(Error::NoPeers)), "{:?}", impostor.map(|c| c.peers().len()));
+
+	// Holder 3 is down: its backup (the serving peer, as a common peer) serves the file; a
+	// backup of a holder that is up is not asked.
+	let backup = |common: u8, of: u8, endpoint: String| spacebook_sdk::chain::BackupView {
+		common: AccountId32::new([common; 32]),
+		professional: AccountId32::new([of; 32]),
+		endpoint: endpoint.into_bytes(),
+	};
+	*HOLDERS.lock() = vec![holder(3, true, "http://127.0.0.1:1".into())];
+	*BACKUPS.lock() = vec![backup(1, 3, endpoint.to_string())];
+	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
+	let reached: Vec<Endpoint> = client.peers().iter().map(|p| p.endpoint.clone()).collect();
+	assert_eq!(reached, vec![endpoint.clone()]);
+	let mut download = client.start_download(&hash, -1, -1, 1 << 20).await.unwrap();
+	let mut bytes = 0;
+	while let Some(chunk) = download.receive_in_order().await {
+		bytes += chunk.unwrap().len();
+	}
+	download.finish().await;
+	assert_eq!(bytes, 3000, "from the backup");
+	*HOLDERS.lock() = vec![holder(1, true, endpoint.to_string())];
+	*BACKUPS.lock() = vec![backup(7, 1, "http://127.0.0.1:2".into())];
+	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
+	let reached: Vec<Endpoint> = client.peers().iter().map(|p| p.endpoint.clone()).collect();
+	assert_eq!(reached, vec![endpoint], "the holder answers: its backups are not asked");
+	*BACKUPS.lock() = Vec::new();
 
 	// Nobody ordered the file: the registry's peers (none of which runs here).
 	*HOLDERS.lock() = Vec::new();

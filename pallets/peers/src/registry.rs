@@ -237,8 +237,7 @@ impl<T: Config> Pallet<T> {
 		professional: &T::AccountId,
 		storage_gib: u32,
 	) -> Result<u64, DispatchError> {
-		AttachedCommons::<T>::insert(professional, common, ());
-		Registrations::<T>::try_mutate(professional, |record| {
+		let index = Registrations::<T>::try_mutate(professional, |record| {
 			let record = record.as_mut().ok_or(Error::<T>::UnknownAttachTarget)?;
 			ensure!(record.status == Status::Active, Error::<T>::UnknownAttachTarget);
 			let Role::Professional(p) = &mut record.role else {
@@ -246,8 +245,10 @@ impl<T: Config> Pallet<T> {
 			};
 			p.attached_commons = p.attached_commons.saturating_add(1);
 			p.attached_storage_gib = p.attached_storage_gib.saturating_add(storage_gib.into());
-			Ok(record.index)
-		})
+			Ok::<_, DispatchError>(record.index)
+		})?;
+		AttachedCommons::<T>::insert(professional, common, ());
+		Ok(index)
 	}
 
 	/// Stop counting the common peer `who` on its professional peer, if that attachment is
@@ -267,23 +268,34 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// The common peers attached to `professional` that are live (attached to this
-	/// registration of it and not leaving), at most `max`, in index order: account, storage
-	/// offered (GiB) and endpoint.
+	/// The common peers attached to `professional` that may earn (active, holding their
+	/// deposit) on a live attachment (to this registration of it), at most `max`, among the
+	/// first `4 × max` entries of its index (in the index's hashed order; entries of an
+	/// attachment to an earlier registration of the same account are read and skipped):
+	/// account, storage offered (GiB) and endpoint.
 	pub fn attached_commons(
 		professional: &T::AccountId,
 		max: usize,
 	) -> Vec<(T::AccountId, u32, Endpoint<T>)> {
 		AttachedCommons::<T>::iter_key_prefix(professional)
+			.take(max.saturating_mul(4))
 			.filter_map(|who| {
 				let record = Registrations::<T>::get(&who)?;
 				let Role::Common(c) = &record.role else { return None };
-				let live = !Self::is_leaving(&record)
-					&& Self::attachment(c).as_ref() == Some(professional);
+				let live =
+					Self::earns(&record) && Self::attachment(c).as_ref() == Some(professional);
 				live.then(|| (who, c.storage_gib, c.endpoint.clone()))
 			})
 			.take(max)
 			.collect()
+	}
+
+	/// Whether a record's peer may earn now: a serving peer, active, holding the deposit it
+	/// needs and the earning floor ([`PeerRegistry::can_earn`]).
+	pub(crate) fn earns(record: &PeerRecord<T>) -> bool {
+		record.role.kind().serves_traffic()
+			&& Self::active_and_deposited(record)
+			&& record.deposit.held >= Self::earning_floor(record)
 	}
 
 	/// The professional peer a common peer is attached to, if the attachment is live.
@@ -388,11 +400,7 @@ impl<T: Config>
 	}
 
 	fn can_earn(who: &T::AccountId) -> bool {
-		Registrations::<T>::get(who).is_some_and(|r| {
-			r.role.kind().serves_traffic()
-				&& Self::active_and_deposited(&r)
-				&& r.deposit.held >= Self::earning_floor(&r)
-		})
+		Registrations::<T>::get(who).is_some_and(|r| Self::earns(&r))
 	}
 
 	fn on_reward(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {

@@ -129,12 +129,13 @@ pub trait SchedulingRegistry<AccountId, PeerKey> {
 	/// Every professional peer that may take work now, with its facts. For the scheduling
 	/// peers' off-chain workers only: it reads the whole registry.
 	fn professionals() -> alloc::vec::Vec<(AccountId, ProfessionalFacts)>;
-	/// The common peers attached to the professional peer `who` (live attachments, not
-	/// leaving), at most `max`: account, storage offered (GiB) and data-plane endpoint.
+	/// The common peers attached to the professional peer `who` that may earn (live
+	/// attachments, active, holding their deposit), at most `max`: account, storage offered
+	/// (GiB) and data-plane endpoint.
 	fn commons(who: &AccountId, max: u32)
 		-> alloc::vec::Vec<(AccountId, u32, alloc::vec::Vec<u8>)>;
 	/// The professional peer the common peer `who` is attached to, if it is a common peer
-	/// with a live attachment and not leaving.
+	/// that may earn (active, holding its deposit) with a live attachment.
 	fn professional_of_common(who: &AccountId) -> Option<AccountId>;
 	/// The storage the common peer `who` offers, in GiB (0 if it is none).
 	fn common_storage_gib(who: &AccountId) -> u32;

@@ -67,9 +67,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What the common peer `common` keeps as backups: its live professional peer, and the
-	/// files that professional peer holds (confirmed, in orders whose term is not over; the
-	/// first [`MAX_BACKUP_ORDERS`] of its orders), oldest order first, as many as fit the
-	/// storage the common peer offers. Every common peer of a professional peer keeps the same
+	/// files that professional peer holds (confirmed, in orders whose term is not over; among
+	/// the first [`MAX_BACKUP_ORDERS`] of its orders in storage order), oldest order first, as
+	/// many as fit the storage the common peer offers. Every common peer of a professional peer keeps the same
 	/// first files: the redundant ones are the whitepaper's "redundant common peers".
 	pub fn backup_tasks(common: &T::AccountId) -> Option<(T::AccountId, Vec<FileRef>)> {
 		let professional = T::Registry::professional_of_common(common)?;

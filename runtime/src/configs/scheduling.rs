@@ -89,7 +89,9 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 	fn professional_of_common(who: &AccountId) -> Option<AccountId> {
 		let record = pallet_peers::Registrations::<Runtime>::get(who)?;
 		let Role::Common(c) = &record.role else { return None };
-		if matches!(record.status, Status::Leaving { .. }) {
+		// Only a common peer that may earn (active, holding its deposit) keeps backups: a
+		// registration alone costs nothing but a fee.
+		if !<crate::Peers as PeerRegistry<_, _, _, _, _>>::can_earn(who) {
 			return None;
 		}
 		crate::Peers::attachment(c)

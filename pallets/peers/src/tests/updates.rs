@@ -94,6 +94,12 @@ fn a_common_peers_endpoint_is_checked_and_its_attachment_indexed() {
 		}
 		register_common(COMMON, PRO, 100);
 		register_common(COMMON_2, PRO, 50);
+		// Listed once they may earn: holding the common deposit (free to register otherwise).
+		assert!(Peers::attached_commons(&PRO, 10).is_empty());
+		assert!(AttachedCommons::<Test>::contains_key(PRO, COMMON));
+		for who in [COMMON, COMMON_2] {
+			assert_ok!(Peers::top_up_deposit(RuntimeOrigin::signed(who), COMMON_DEPOSIT));
+		}
 		let listed = Peers::attached_commons(&PRO, 10);
 		assert_eq!(listed.len(), 2);
 		assert!(listed.contains(&(COMMON, 100, common_endpoint())));
