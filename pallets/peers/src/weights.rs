@@ -50,10 +50,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::PeerKeyOwner` (r:1 w:1)
 	/// Proof: `Peers::PeerKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::ServiceKeyOwner` (r:1 w:0)
+	/// Proof: `Peers::ServiceKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
 	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::DeclaredInstances` (r:1 w:1)
@@ -63,28 +65,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_professional() -> Weight {
 		//  Measured:  `430`
 		//  Estimated: `4176`
-		// Minimum execution time: 58_122_000 picoseconds.
-		Weight::from_parts(72_594_000, 4176)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 59_398_000 picoseconds.
+		Weight::from_parts(67_825_000, 4176)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:2 w:2)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::PeerKeyOwner` (r:1 w:1)
 	/// Proof: `Peers::PeerKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::ServiceKeyOwner` (r:1 w:0)
+	/// Proof: `Peers::ServiceKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
 	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
 	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::AttachedCommons` (r:0 w:1)
+	/// Proof: `Peers::AttachedCommons` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn register_common() -> Weight {
 		//  Measured:  `783`
 		//  Estimated: `7362`
-		// Minimum execution time: 32_025_000 picoseconds.
-		Weight::from_parts(39_330_000, 7362)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 36_386_000 picoseconds.
+		Weight::from_parts(43_233_000, 7362)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -95,7 +101,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
 	/// Proof: `Peers::NextIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
@@ -104,9 +110,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_dapp(k: u32, ) -> Weight {
 		//  Measured:  `430`
 		//  Estimated: `4176 + k * (2559 ±0)`
-		// Minimum execution time: 53_638_000 picoseconds.
-		Weight::from_parts(63_126_107, 4176)
-			.saturating_add(Weight::from_parts(7_722_421, 0).saturating_mul(k.into()))
+		// Minimum execution time: 51_834_000 picoseconds.
+		Weight::from_parts(61_212_701, 4176)
+			.saturating_add(Weight::from_parts(7_458_985, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -122,7 +128,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
 	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
@@ -130,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_billing_candidate() -> Weight {
 		//  Measured:  `482`
 		//  Estimated: `4176`
-		// Minimum execution time: 107_188_000 picoseconds.
-		Weight::from_parts(124_718_000, 4176)
+		// Minimum execution time: 98_503_000 picoseconds.
+		Weight::from_parts(106_960_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -144,7 +150,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:3 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
 	/// Proof: `Peers::RoleCount` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `BillingElections::MinBackingShare` (r:1 w:0)
@@ -170,15 +176,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BillingElections::RegionalPartners` (r:0 w:1)
 	/// Proof: `BillingElections::RegionalPartners` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn register_billing_candidate_backed() -> Weight {
-		//  Measured:  `66542`
+		//  Measured:  `66555`
 		//  Estimated: `322776`
-		// Minimum execution time: 1_789_520_000 picoseconds.
-		Weight::from_parts(2_043_802_000, 322776)
+		// Minimum execution time: 1_586_770_000 picoseconds.
+		Weight::from_parts(1_712_398_000, 322776)
 			.saturating_add(T::DbWeight::get().reads(321_u64))
 			.saturating_add(T::DbWeight::get().writes(34_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::PeerKeyOwner` (r:1 w:0)
+	/// Proof: `Peers::PeerKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::ServiceKeyOwner` (r:1 w:1)
+	/// Proof: `Peers::ServiceKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::NextIndex` (r:1 w:1)
@@ -188,10 +198,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn admit_service_peer() -> Weight {
 		//  Measured:  `305`
 		//  Estimated: `4176`
-		// Minimum execution time: 19_657_000 picoseconds.
-		Weight::from_parts(22_443_000, 4176)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 23_353_000 picoseconds.
+		Weight::from_parts(26_730_000, 4176)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
@@ -200,20 +210,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_professional() -> Weight {
 		//  Measured:  `533`
 		//  Estimated: `4176`
-		// Minimum execution time: 16_436_000 picoseconds.
-		Weight::from_parts(20_071_000, 4176)
+		// Minimum execution time: 15_051_000 picoseconds.
+		Weight::from_parts(17_432_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:3 w:3)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::AttachedCommons` (r:0 w:2)
+	/// Proof: `Peers::AttachedCommons` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn update_common() -> Weight {
-		//  Measured:  `1010`
+		//  Measured:  `1173`
 		//  Estimated: `10548`
-		// Minimum execution time: 25_474_000 picoseconds.
-		Weight::from_parts(29_919_000, 10548)
+		// Minimum execution time: 29_253_000 picoseconds.
+		Weight::from_parts(34_926_000, 10548)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Peers::ClientKeyOwner` (r:1 w:1)
 	/// Proof: `Peers::ClientKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -224,8 +236,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn add_client_key() -> Weight {
 		//  Measured:  `1178`
 		//  Estimated: `4176`
-		// Minimum execution time: 20_485_000 picoseconds.
-		Weight::from_parts(26_261_000, 4176)
+		// Minimum execution time: 20_355_000 picoseconds.
+		Weight::from_parts(23_096_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -242,8 +254,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove_client_key() -> Weight {
 		//  Measured:  `854`
 		//  Estimated: `4176`
-		// Minimum execution time: 18_656_000 picoseconds.
-		Weight::from_parts(25_235_000, 4176)
+		// Minimum execution time: 18_092_000 picoseconds.
+		Weight::from_parts(21_140_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -252,12 +264,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn top_up_deposit() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 49_740_000 picoseconds.
-		Weight::from_parts(59_684_000, 4176)
+		// Minimum execution time: 50_663_000 picoseconds.
+		Weight::from_parts(57_300_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -266,31 +278,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn withdraw_unlocked() -> Weight {
 		//  Measured:  `699`
 		//  Estimated: `4176`
-		// Minimum execution time: 42_252_000 picoseconds.
-		Weight::from_parts(49_631_000, 4176)
+		// Minimum execution time: 42_128_000 picoseconds.
+		Weight::from_parts(47_490_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:2 w:2)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::AttachedCommons` (r:0 w:1)
+	/// Proof: `Peers::AttachedCommons` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		//  Measured:  `697`
+		//  Measured:  `860`
 		//  Estimated: `7362`
-		// Minimum execution time: 18_565_000 picoseconds.
-		Weight::from_parts(23_148_000, 7362)
+		// Minimum execution time: 20_520_000 picoseconds.
+		Weight::from_parts(23_343_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RetirementQueueBounds` (r:1 w:1)
 	/// Proof: `Peers::RetirementQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Peers::RoleCount` (r:1 w:1)
@@ -305,9 +319,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn finish_exit(k: u32, ) -> Weight {
 		//  Measured:  `560 + k * (32 ±0)`
 		//  Estimated: `4176`
-		// Minimum execution time: 47_632_000 picoseconds.
-		Weight::from_parts(57_775_651, 4176)
-			.saturating_add(Weight::from_parts(5_399_786, 0).saturating_mul(k.into()))
+		// Minimum execution time: 46_844_000 picoseconds.
+		Weight::from_parts(54_224_264, 4176)
+			.saturating_add(Weight::from_parts(5_142_139, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(k.into())))
@@ -321,10 +335,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 16]`.
 	fn forget_retired_client_keys(n: u32, ) -> Weight {
 		//  Measured:  `308 + n * (144 ±0)`
-		//  Estimated: `3616 + n * (2559 ±0)`
-		// Minimum execution time: 7_383_000 picoseconds.
-		Weight::from_parts(10_552_508, 3616)
-			.saturating_add(Weight::from_parts(9_208_754, 0).saturating_mul(n.into()))
+		//  Estimated: `3607 + n * (2559 ±2)`
+		// Minimum execution time: 7_148_000 picoseconds.
+		Weight::from_parts(9_866_022, 3607)
+			.saturating_add(Weight::from_parts(9_035_998, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -338,8 +352,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 58_644_000 picoseconds.
-		Weight::from_parts(68_702_000, 4176)
+		// Minimum execution time: 54_374_000 picoseconds.
+		Weight::from_parts(59_619_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -350,31 +364,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_heartbeat() -> Weight {
 		//  Measured:  `556`
 		//  Estimated: `4176`
-		// Minimum execution time: 48_589_000 picoseconds.
-		Weight::from_parts(56_754_000, 4176)
+		// Minimum execution time: 47_946_000 picoseconds.
+		Weight::from_parts(54_109_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:2 w:2)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Peers::AttachedCommons` (r:0 w:1)
+	/// Proof: `Peers::AttachedCommons` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn penalize() -> Weight {
-		//  Measured:  `1075`
+		//  Measured:  `1238`
 		//  Estimated: `7362`
-		// Minimum execution time: 65_595_000 picoseconds.
-		Weight::from_parts(80_049_000, 7362)
+		// Minimum execution time: 67_690_000 picoseconds.
+		Weight::from_parts(82_899_000, 7362)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	fn pardon() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 13_983_000 picoseconds.
-		Weight::from_parts(17_500_000, 4176)
+		// Minimum execution time: 13_332_000 picoseconds.
+		Weight::from_parts(16_342_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -383,22 +399,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		//  Measured:  `511`
 		//  Estimated: `4176`
-		// Minimum execution time: 14_522_000 picoseconds.
-		Weight::from_parts(17_894_000, 4176)
+		// Minimum execution time: 13_916_000 picoseconds.
+		Weight::from_parts(17_186_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Peers::Registrations` (r:1 w:1)
 	/// Proof: `Peers::Registrations` (`max_values`: None, `max_size`: Some(711), added: 3186, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn fine_dapp() -> Weight {
 		//  Measured:  `610`
 		//  Estimated: `6196`
-		// Minimum execution time: 54_154_000 picoseconds.
-		Weight::from_parts(64_329_000, 6196)
+		// Minimum execution time: 50_087_000 picoseconds.
+		Weight::from_parts(57_031_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -407,8 +423,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_dapp_storage_quota() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_240_000 picoseconds.
-		Weight::from_parts(5_302_000, 0)
+		// Minimum execution time: 3_825_000 picoseconds.
+		Weight::from_parts(4_621_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -416,18 +432,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn register_professional() -> Weight {
-		Weight::from_parts(72_594_000, 4176)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(67_825_000, 4176)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn register_common() -> Weight {
-		Weight::from_parts(39_330_000, 7362)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(43_233_000, 7362)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn register_dapp(k: u32, ) -> Weight {
-		Weight::from_parts(63_126_107, 4176)
-			.saturating_add(Weight::from_parts(7_722_421, 0).saturating_mul(k.into()))
+		Weight::from_parts(61_212_701, 4176)
+			.saturating_add(Weight::from_parts(7_458_985, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(k.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -435,65 +451,65 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(k.into()))
 	}
 	fn register_billing_candidate() -> Weight {
-		Weight::from_parts(124_718_000, 4176)
+		Weight::from_parts(106_960_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn register_billing_candidate_backed() -> Weight {
-		Weight::from_parts(2_043_802_000, 322776)
+		Weight::from_parts(1_712_398_000, 322776)
 			.saturating_add(RocksDbWeight::get().reads(321_u64))
 			.saturating_add(RocksDbWeight::get().writes(34_u64))
 	}
 	fn admit_service_peer() -> Weight {
-		Weight::from_parts(22_443_000, 4176)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(26_730_000, 4176)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn update_professional() -> Weight {
-		Weight::from_parts(20_071_000, 4176)
+		Weight::from_parts(17_432_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn update_common() -> Weight {
-		Weight::from_parts(29_919_000, 10548)
+		Weight::from_parts(34_926_000, 10548)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_client_key() -> Weight {
-		Weight::from_parts(26_261_000, 4176)
+		Weight::from_parts(23_096_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_client_key() -> Weight {
-		Weight::from_parts(25_235_000, 4176)
+		Weight::from_parts(21_140_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn top_up_deposit() -> Weight {
-		Weight::from_parts(59_684_000, 4176)
+		Weight::from_parts(57_300_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_unlocked() -> Weight {
-		Weight::from_parts(49_631_000, 4176)
+		Weight::from_parts(47_490_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(23_148_000, 7362)
+		Weight::from_parts(23_343_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn finish_exit(k: u32, ) -> Weight {
-		Weight::from_parts(57_775_651, 4176)
-			.saturating_add(Weight::from_parts(5_399_786, 0).saturating_mul(k.into()))
+		Weight::from_parts(54_224_264, 4176)
+			.saturating_add(Weight::from_parts(5_142_139, 0).saturating_mul(k.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(k.into())))
 	}
 	fn forget_retired_client_keys(n: u32, ) -> Weight {
-		Weight::from_parts(10_552_508, 3616)
-			.saturating_add(Weight::from_parts(9_208_754, 0).saturating_mul(n.into()))
+		Weight::from_parts(9_866_022, 3607)
+			.saturating_add(Weight::from_parts(9_035_998, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -501,36 +517,36 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2559).saturating_mul(n.into()))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(68_702_000, 4176)
+		Weight::from_parts(59_619_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_heartbeat() -> Weight {
-		Weight::from_parts(56_754_000, 4176)
+		Weight::from_parts(54_109_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn penalize() -> Weight {
-		Weight::from_parts(80_049_000, 7362)
+		Weight::from_parts(82_899_000, 7362)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn pardon() -> Weight {
-		Weight::from_parts(17_500_000, 4176)
+		Weight::from_parts(16_342_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(17_894_000, 4176)
+		Weight::from_parts(17_186_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn fine_dapp() -> Weight {
-		Weight::from_parts(64_329_000, 6196)
+		Weight::from_parts(57_031_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_dapp_storage_quota() -> Weight {
-		Weight::from_parts(5_302_000, 0)
+		Weight::from_parts(4_621_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
