@@ -115,6 +115,18 @@ pub fn format_amount(plancks: u128) -> String {
 	}
 }
 
+/// The address a file is uploaded under: `address` if given, else the file's name.
+pub fn address_of(path: &std::path::Path, address: Option<&str>) -> Result<String, Failure> {
+	match address {
+		Some(address) => Ok(address.to_owned()),
+		None => path
+			.file_name()
+			.and_then(|n| n.to_str())
+			.map(str::to_owned)
+			.ok_or_else(|| Failure::new(format!("{path:?} has no file name: give --address"))),
+	}
+}
+
 /// Parse an account: an SS58 address (any prefix) or 32 bytes of hex.
 pub fn parse_account(s: &str) -> Result<AccountId32, Failure> {
 	if let Some(hex) = s.strip_prefix("0x") {
@@ -396,16 +408,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 			std::fs::File::open(path)
 				.map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
 			let client = dapp_client(&cli, peer, None).await?;
-			let address = match address {
-				Some(address) => address.clone(),
-				None => path
-					.file_name()
-					.and_then(|n| n.to_str())
-					.ok_or_else(|| {
-						Failure::new(format!("{path:?} has no file name: give --address"))
-					})?
-					.to_owned(),
-			};
+			let address = address_of(path, address.as_deref())?;
 			// Every peer is tried; the hash index is printed if any stored the file, and the
 			// peers that failed are named.
 			let (mut stored, mut failed) = (None, Vec::new());

@@ -21,16 +21,7 @@ pub async fn run(cli: &Cli, command: &StorageCommand) -> Result<(), Failure> {
 	let chain = ChainRpc::new(&cli.url)?;
 	match command {
 		StorageCommand::Order { path, replicas, periods, address, timeout, no_wait } => {
-			let address = match address {
-				Some(address) => address.clone(),
-				None => path
-					.file_name()
-					.and_then(|n| n.to_str())
-					.ok_or_else(|| {
-						Failure::new(format!("{path:?} has no file name: give --address"))
-					})?
-					.to_owned(),
-			};
+			let address = crate::address_of(path, address.as_deref())?;
 			let deadline = Instant::now() + Duration::from_secs(*timeout);
 			order(cli, &chain, path, &address, *replicas, *periods, deadline, !*no_wait).await?;
 		}

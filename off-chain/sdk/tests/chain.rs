@@ -358,6 +358,17 @@ async fn a_wallet_reads_the_election_and_a_voters_locks_at_the_finalized_head() 
 	assert!(calls.iter().any(|(f, at)| f == "BillingElectionsApi_voter" && *at == finalized));
 }
 
+/// The bytes of the whole file `hash` that `client` downloads.
+async fn downloaded(client: &Client, hash: &spacebook_sdk::HashIndex) -> usize {
+	let mut download = client.start_download(hash, -1, -1, 1 << 20).await.unwrap();
+	let mut bytes = 0;
+	while let Some(chunk) = download.receive_in_order().await {
+		bytes += chunk.unwrap().len();
+	}
+	download.finish().await;
+	bytes
+}
+
 /// Issue 18: a file with a storage order is found where the chain placed it — its confirmed
 /// holders, asked at the best block — and nowhere else; a file nobody ordered (or whose holders
 /// have not confirmed) falls back to the registry's peers.
@@ -385,13 +396,7 @@ async fn a_file_is_found_at_its_confirmed_holders_and_an_unordered_one_through_t
 	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
 	let reached: Vec<Endpoint> = client.peers().iter().map(|p| p.endpoint.clone()).collect();
 	assert_eq!(reached, vec![endpoint.clone()]);
-	let mut download = client.start_download(&hash, -1, -1, 1 << 20).await.unwrap();
-	let mut bytes = 0;
-	while let Some(chunk) = download.receive_in_order().await {
-		bytes += chunk.unwrap().len();
-	}
-	download.finish().await;
-	assert_eq!(bytes, 3000);
+	assert_eq!(downloaded(&client, &hash).await, 3000);
 	assert!(sink.receipts().iter().any(|r| r.receipt.bytes > 0));
 	{
 		let calls = calls.lock();
@@ -417,13 +422,7 @@ async fn a_file_is_found_at_its_confirmed_holders_and_an_unordered_one_through_t
 	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
 	let reached: Vec<Endpoint> = client.peers().iter().map(|p| p.endpoint.clone()).collect();
 	assert_eq!(reached, vec![endpoint.clone()]);
-	let mut download = client.start_download(&hash, -1, -1, 1 << 20).await.unwrap();
-	let mut bytes = 0;
-	while let Some(chunk) = download.receive_in_order().await {
-		bytes += chunk.unwrap().len();
-	}
-	download.finish().await;
-	assert_eq!(bytes, 3000, "from the backup");
+	assert_eq!(downloaded(&client, &hash).await, 3000, "from the backup");
 	*HOLDERS.lock() = vec![holder(1, true, endpoint.to_string())];
 	*BACKUPS.lock() = vec![backup(7, 1, "http://127.0.0.1:2".into())];
 	let client = Client::from_holders(&url, dapp.clone(), client_key(), &hash).await.unwrap();
