@@ -162,7 +162,8 @@ impl ReplicaBook {
 		if spent.saturating_add(bytes) > budget {
 			return Err(Refusal::Spent);
 		}
-		book.budgets.entry((key, hash, deadline)).or_insert((0, now)).0.saturating_accrue(bytes);
+		let granted = book.budgets.entry((key, hash, deadline)).or_insert((0, now));
+		granted.0 = granted.0.saturating_add(bytes);
 		book.seen.insert(signature.0, now);
 		let id = book.next;
 		book.next += 1;
@@ -186,16 +187,6 @@ impl ReplicaBook {
 	/// Streams that count against the limits now.
 	pub fn live(&self, now: Instant) -> usize {
 		self.0.lock().live(now)
-	}
-}
-
-trait SaturatingAccrue {
-	fn saturating_accrue(&mut self, more: u64);
-}
-
-impl SaturatingAccrue for u64 {
-	fn saturating_accrue(&mut self, more: u64) {
-		*self = self.saturating_add(more);
 	}
 }
 
