@@ -38,6 +38,8 @@ for candidate in spacebook_runtime.compact.compressed.wasm spacebook_runtime.com
 done
 [[ -n $WASM ]] || { echo "[bench] error: no runtime wasm in $WBUILD" >&2; exit 1; }
 echo "[bench] runtime: $WASM"
+# For other benchmark scripts: build, print the runtime's path last, and stop.
+if [[ ${BENCH_BUILD_ONLY:-0} == 1 ]]; then echo "$WASM"; exit 0; fi
 
 pallets=("$@")
 if ((${#pallets[@]} == 0)); then

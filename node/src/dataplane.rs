@@ -369,6 +369,32 @@ where
 	}
 }
 
+/// Add `served` to the off-chain storage's [`ServedBytes`] of the files among `tasks`, where the
+/// scheduling pallet's off-chain worker reads them (other files' bytes are dropped: they are no
+/// order's demand).
+fn note_served<S: OffchainStorage>(
+	storage: &parking_lot::Mutex<S>,
+	server: &AccountId,
+	tasks: &[HashIndex],
+	mut served: Vec<spacebook_dataplane::demand::Served>,
+) {
+	use codec::{Decode, Encode};
+	use spacebook_scheduling_primitives::{served_bytes_key, ServedBytes};
+	let tasks: std::collections::HashSet<&HashIndex> = tasks.iter().collect();
+	// Older periods first: a count keeps only the latest period and the one before.
+	served.sort_by_key(|s| s.period);
+	let mut storage = storage.lock();
+	for s in served.into_iter().filter(|s| tasks.contains(&s.hash)) {
+		let key = served_bytes_key(server, &s.hash.0, &s.dapp);
+		let mut counted = storage
+			.get(sp_offchain::STORAGE_PREFIX, &key)
+			.and_then(|raw| ServedBytes::decode(&mut &raw[..]).ok())
+			.unwrap_or_default();
+		counted.add(s.period, s.bytes);
+		storage.set(sp_offchain::STORAGE_PREFIX, &key, &counted.encode());
+	}
+}
+
 /// The account this node's peer key is registered to, if any.
 fn own_account<C>(client: &C, keystore: &KeystorePtr) -> Option<AccountId>
 where
@@ -464,14 +490,15 @@ where
 			Arc::new(NodePlacements {
 				client: client.clone(),
 				keystore,
-				storage: offchain_storage,
+				storage: offchain_storage.clone(),
 				server: server.clone(),
 				syncing: Box::new(syncing),
 			}),
-			server,
+			server.clone(),
 			WorkerConfig::new(genesis_hash),
 		);
 		let plane = DataPlane::new(store, Arc::new(ledger), chain, config);
+		let counted = plane.clone();
 		let listener = match tokio::net::TcpListener::from_std(listener) {
 			Ok(listener) => listener,
 			Err(e) => {
@@ -482,9 +509,16 @@ where
 		let follow = async move {
 			// Runtime calls, off-chain storage writes and removals: off the accept loop's
 			// thread. The fetches a pass starts run on tasks of their own.
+			// After each pass, the bytes served of the files the chain asked this peer to store
+			// are noted for the scheduling pallet's demand reports.
 			let pass = |placements: &Arc<PlacementWorker>| {
 				let placements = placements.clone();
-				tokio::task::spawn_blocking(move || placements.pass())
+				let (counted, storage, server) =
+					(counted.clone(), offchain_storage.clone(), server.clone());
+				tokio::task::spawn_blocking(move || {
+					let report = placements.pass();
+					note_served(&*storage, &server, &report.tasks, counted.take_served());
+				})
 			};
 			let _ = pass(&placements).await;
 			while blocks.next().await.is_some() {
@@ -494,4 +528,42 @@ where
 		};
 		futures::future::select(Box::pin(plane.serve(listener)), Box::pin(follow)).await;
 	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Decode;
+	use sp_core::offchain::storage::InMemOffchainStorage;
+	use spacebook_dataplane::{content::Digest, demand::Served};
+	use spacebook_scheduling_primitives::{served_bytes_key, ServedBytes};
+
+	#[test]
+	fn only_the_bytes_of_files_the_chain_asked_for_are_noted_and_they_add_up() {
+		let storage = parking_lot::Mutex::new(InMemOffchainStorage::default());
+		let (server, dapp) = (AccountId32::new([1; 32]), AccountId32::new([2; 32]));
+		let (ordered, other) = (Digest([3; 32]), Digest([4; 32]));
+		let served = |period, hash, bytes| Served { period, hash, dapp: dapp.clone(), bytes };
+		note_served(
+			&storage,
+			&server,
+			&[ordered],
+			vec![served(5, ordered, 10), served(5, other, 99)],
+		);
+		note_served(
+			&storage,
+			&server,
+			&[ordered],
+			vec![served(6, ordered, 1), served(5, ordered, 4)],
+		);
+		let read = |hash: Digest| {
+			storage
+				.lock()
+				.get(sp_offchain::STORAGE_PREFIX, &served_bytes_key(&server, &hash.0, &dapp))
+				.map(|raw| ServedBytes::decode(&mut &raw[..]).expect("a count"))
+		};
+		let counted = read(ordered).expect("noted");
+		assert_eq!((counted.of(6), counted.of(5)), (1, 14));
+		assert_eq!(read(other), None, "no order's file: not noted");
+	}
 }

@@ -2,17 +2,22 @@
 //! price, a scheduling peer admitted with a node key answers the election, the chain picks two
 //! professional peers that sent heartbeats, they confirm with their peer keys, hold the file and
 //! are paid from the escrow, and the scheduling peer is paid from the period's scheduling share,
-//! capped at the processing fee of the fees it brought in.
+//! capped at the processing fee of the fees it brought in. A popular file gets a copy more
+//! from its holder's demand, backed by the DApp's paid traffic in the holder's traffic report.
 
+use pallet_scheduling::PaidTraffic;
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use spacebook_runtime::{
 	genesis_config_presets, AccountId, Balances, Peers, Runtime, RuntimeOrigin, Scheduling, Token,
-	SPB,
+	Traffic, SPB,
 };
 
 mod common;
-use common::{genesis_of, register_dapp, register_professional, run_to};
+use common::{
+	answers, client_pair, genesis_of, receipts_of, register_dapp, register_professional,
+	report_of_period, run_to, submit_report,
+};
 
 fn pair(seed: &str) -> sr25519::Pair {
 	sr25519::Pair::from_string(seed, None).unwrap()
@@ -169,5 +174,141 @@ fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 		}
 		assert!(pallet_scheduling::Orders::<Runtime>::get(0).is_none());
 		assert_eq!(pallet_scheduling::Committed::<Runtime>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_popular_file_gets_a_copy_from_demand_its_dapps_paid_traffic_backs() {
+	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
+		let (eve, ferdie) =
+			(Sr25519Keyring::Eve.to_account_id(), Sr25519Keyring::Ferdie.to_account_id());
+		let [charlie, dave, third]: [AccountId; 3] =
+			["//Scheduler", "//StoragePeer", "//ThirdPeer"].map(|seed| pair(seed).public().into());
+		for who in [&charlie, &dave, &third] {
+			<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
+				who,
+				1_000_000 * SPB,
+			);
+		}
+		let keys = [pair("//DavePeerKey"), pair("//EvePeerKey"), pair("//ThirdPeerKey")];
+		let peers = [dave.clone(), eve.clone(), third.clone()];
+		for (who, key) in peers.iter().zip(&keys) {
+			register_professional(who, key.public());
+			heartbeat(who, key);
+		}
+		register_dapp(&ferdie, client_pair().public());
+		let scheduler_key = pair("//CharlieSchedulerKey");
+		Peers::admit_service_peer(
+			RuntimeOrigin::root(),
+			charlie.clone().into(),
+			pallet_peers::ServiceKind::Scheduling,
+			pallet_peers::ServiceDeclaration {
+				location: pallet_peers::Location { region: *b"DE", latitude: 1, longitude: 1 },
+				endpoint: b"https://198.51.100.5".to_vec().try_into().unwrap(),
+				node_key: scheduler_key.public().into(),
+			},
+		)
+		.expect("root admits a scheduling peer");
+
+		// Ferdie orders 32 MiB in two copies; the election places two peers and keeps the
+		// third as a reserve; both confirm.
+		let file = pallet_scheduling::FileRef { hash_index: [9; 32], length: 32 << 20 };
+		Scheduling::order_storage(RuntimeOrigin::signed(ferdie.clone()), file, 2, 12)
+			.expect("Ferdie orders");
+		let response = pallet_scheduling::ElectionResponse {
+			order: 0,
+			attempt: 1,
+			scheduler: charlie.clone(),
+			candidates: peers.to_vec().try_into().unwrap(),
+		};
+		let signature = scheduler_key.sign(&Scheduling::response_payload(&response)).into();
+		Scheduling::respond(frame_system::RawOrigin::Authorized.into(), response, signature)
+			.expect("the scheduling peer's response");
+		run_to(1 + 8);
+		let view = Scheduling::order_view(0).expect("order 0");
+		let storing: Vec<AccountId> = view.placements[..2].iter().map(|p| p.peer.clone()).collect();
+		assert_eq!(view.placements.len(), 3, "two storing slots and a reserve");
+		for who in &storing {
+			let key = &keys[peers.iter().position(|p| p == who).unwrap()];
+			let deadline = match Scheduling::tasks_of(who)[0].2 {
+				pallet_scheduling::PlacementStatus::Fetching { deadline } => deadline,
+				other => panic!("not fetching: {other:?}"),
+			};
+			let confirmation =
+				pallet_scheduling::StorageConfirmation { order: 0, peer: who.clone(), deadline };
+			let signature = key.sign(&Scheduling::confirmation_payload(&confirmation)).into();
+			Scheduling::confirm_stored(
+				frame_system::RawOrigin::Authorized.into(),
+				confirmation,
+				signature,
+			)
+			.expect("a storing peer confirms");
+		}
+		// Terms: up to three copies, one more at 1 GiB a copy and period.
+		Scheduling::set_popular_terms(RuntimeOrigin::signed(ferdie.clone()), 0, 3, 1 << 30)
+			.expect("Ferdie sets popular-file terms");
+
+		// Ferdie pays for 10 GiB of traffic; its client receives 3 GB from the first holder
+		// in period 0, and that holder reports it in period 1.
+		let holder = storing[0].clone();
+		let holder_key = &keys[peers.iter().position(|p| *p == holder).unwrap()];
+		Traffic::fund_traffic(RuntimeOrigin::signed(ferdie.clone()), 10 * SPB / 100)
+			.expect("Ferdie pays for traffic");
+		let receipts = receipts_of(0, &holder, &ferdie, 3);
+		let tree = spacebook_receipts::SumTree::from_leaves(
+			receipts.iter().map(spacebook_receipts::SumNode::leaf).collect(),
+		)
+		.unwrap();
+		let backed = u64::try_from(tree.root().sum).unwrap();
+		run_to(blocks_per_period());
+		let demand = |peer: &AccountId, bytes: u64| {
+			let report = pallet_scheduling::DemandReport {
+				peer: peer.clone(),
+				period: 0,
+				files: vec![(0, bytes)].try_into().unwrap(),
+			};
+			let key = &keys[peers.iter().position(|p| p == peer).unwrap()];
+			let signature = key.sign(&Scheduling::demand_payload(&report)).into();
+			Scheduling::report_demand(frame_system::RawOrigin::Authorized.into(), report, signature)
+		};
+		// Before its traffic report is on chain nothing backs the demand.
+		assert_eq!(
+			demand(&holder, backed),
+			Err(pallet_scheduling::Error::<Runtime>::DemandNotBacked.into())
+		);
+		submit_report(report_of_period(0, &holder, &ferdie, &tree), holder_key)
+			.expect("the holder's traffic report is accepted");
+		assert!(<Runtime as pallet_scheduling::Config>::Traffic::reported(&holder, 0));
+		// Until the report passes its audit its claims back nothing.
+		assert_eq!(
+			demand(&holder, backed),
+			Err(pallet_scheduling::Error::<Runtime>::DemandNotBacked.into())
+		);
+		run_to(blocks_per_period() + 28);
+		Traffic::answer_audit(
+			frame_system::RawOrigin::Authorized.into(),
+			0,
+			holder.clone(),
+			answers(&holder, &receipts, &tree),
+		)
+		.expect("the holder answers its audit");
+		// More than the paid traffic: refused; the other holder, with no traffic: refused.
+		assert_eq!(
+			demand(&holder, backed + 1),
+			Err(pallet_scheduling::Error::<Runtime>::DemandNotBacked.into())
+		);
+		assert_eq!(
+			demand(&storing[1], 1 << 30),
+			Err(pallet_scheduling::Error::<Runtime>::DemandNotBacked.into())
+		);
+		// 3 GB ≥ 2 copies × 1 GiB: a third copy, paid by Ferdie, and its election.
+		let escrow = pallet_scheduling::Orders::<Runtime>::get(0).unwrap().escrow;
+		demand(&holder, backed).expect("the holder's demand report");
+		let view = Scheduling::order_view(0).expect("order 0");
+		assert_eq!((view.order.replicas, view.order.electing, view.order.attempts), (3, true, 2));
+		let fee = view.order.replica_period_fee;
+		assert_eq!(view.order.escrow, escrow + fee * 11);
+		assert_eq!(view.popular.map(|t| (t.max_replicas, t.added)), Some((3, 1)));
+		assert_eq!(view.demand, Some((0, backed)));
 	});
 }

@@ -10,22 +10,19 @@ use pallet_traffic::{AuditStatus, TrafficReport, TrafficReportOf};
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::transaction_validity::TransactionSource;
-use spacebook_receipts::{Receipt, SignedReceipt, SumNode, SumTree};
+use spacebook_receipts::{SignedReceipt, SumNode, SumTree};
 use spacebook_runtime::{
 	genesis_config_presets, AccountId, Balances, Peers, Runtime, RuntimeOrigin, Token, Traffic, SPB,
 };
 
 mod common;
-use common::{answers, genesis_of, register_dapp, register_professional, run_to, submit_report};
-
-const GB: u64 = 1_000_000_000;
+use common::{
+	answers, client_pair, genesis_of, receipts_of, register_dapp, register_professional,
+	report_of_period, run_to, submit_report,
+};
 
 fn peer_pair() -> sr25519::Pair {
 	sr25519::Pair::from_string("//EvePeerKey", None).unwrap()
-}
-
-fn client_pair() -> sr25519::Pair {
-	sr25519::Pair::from_string("//FerdieClient", None).unwrap()
 }
 
 fn register_eve_and_ferdie() -> (AccountId, AccountId) {
@@ -74,48 +71,8 @@ fn receipts(server: &AccountId, dapp: &AccountId, count: u8) -> Vec<SignedReceip
 	receipts_of(0, server, dapp, count)
 }
 
-fn receipts_of(
-	period: u32,
-	server: &AccountId,
-	dapp: &AccountId,
-	count: u8,
-) -> Vec<SignedReceipt<AccountId>> {
-	let genesis = Traffic::genesis_hash();
-	let mut receipts: Vec<_> = (0..count)
-		.map(|i| {
-			Receipt {
-				period,
-				session: [i; 16],
-				server: server.clone(),
-				dapp: dapp.clone(),
-				client_key: client_pair().public(),
-				bytes: GB + u64::from(i),
-			}
-			.sign(&client_pair(), &genesis)
-		})
-		.collect();
-	receipts.sort_by_key(|r| r.receipt.stream_key());
-	receipts
-}
-
 fn report_of(peer: &AccountId, dapp: &AccountId, tree: &SumTree) -> TrafficReportOf<Runtime> {
 	report_of_period(0, peer, dapp, tree)
-}
-
-fn report_of_period(
-	period: u32,
-	peer: &AccountId,
-	dapp: &AccountId,
-	tree: &SumTree,
-) -> TrafficReportOf<Runtime> {
-	TrafficReport {
-		peer: peer.clone(),
-		period,
-		from_period: period,
-		root: tree.root(),
-		leaf_count: tree.leaf_count(),
-		per_dapp: vec![(dapp.clone(), tree.root().sum)].try_into().unwrap(),
-	}
 }
 
 #[test]

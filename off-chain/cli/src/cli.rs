@@ -142,6 +142,19 @@ pub enum StorageCommand {
 		/// The order's number.
 		order: u64,
 	},
+	/// Set an order's popular-file terms: a copy more, paid for the rest of the term, each
+	/// period the file's demand (bytes its holders served to this DApp's clients) reaches
+	/// `--bytes-per-copy` per copy, up to `--max-replicas` copies.
+	Popular {
+		/// The order's number.
+		order: u64,
+		/// The most copies the order may grow to (its copies now: no more are added).
+		#[arg(long)]
+		max_replicas: u8,
+		/// Bytes a period per copy at which a copy is added (at least 1 MiB, 1048576).
+		#[arg(long)]
+		bytes_per_copy: u64,
+	},
 	/// Claim the holding fees this peer (`--suri`) earned in an order.
 	Claim {
 		/// The order's number.

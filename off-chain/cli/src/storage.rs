@@ -1,5 +1,5 @@
 //! `spacebook storage …`: a DApp's storage orders (`Scheduling`'s `order_storage`, `renew`,
-//! `end_order`, a holder's `claim`), a file's holders by its storage orders and an order's
+//! `end_order`, `set_popular_terms`, a holder's `claim`), a file's holders by its storage orders and an order's
 //! placements (`SchedulingApi` at the best block, `docs/scheduling.md`).
 
 use crate::{chain, cli::StorageCommand, format_amount, Cli, Failure};
@@ -34,6 +34,18 @@ pub async fn run(cli: &Cli, command: &StorageCommand) -> Result<(), Failure> {
 			let args = vec![Value::u128((*order).into())];
 			let hash = chain::submit_as(cli, "Scheduling", "end_order", args).await?;
 			println!("ended order {order}: its escrow's rest and deposit are released (extrinsic {hash})");
+		}
+		StorageCommand::Popular { order, max_replicas, bytes_per_copy } => {
+			let args = vec![
+				Value::u128((*order).into()),
+				Value::u128((*max_replicas).into()),
+				Value::u128((*bytes_per_copy).into()),
+			];
+			let hash = chain::submit_as(cli, "Scheduling", "set_popular_terms", args).await?;
+			println!(
+				"order {order} grows to at most {max_replicas} copies, one a period its demand \
+				 reaches {bytes_per_copy} bytes a copy (extrinsic {hash})"
+			);
 		}
 		StorageCommand::Claim { order } => {
 			let args = vec![Value::u128((*order).into())];
@@ -199,6 +211,16 @@ pub fn show_order<A: std::fmt::Display>(id: u64, view: &OrderView<A, u128, u32>)
 	let _ = writeln!(out, "escrow:     {}", format_amount(o.escrow));
 	let electing = if o.electing { ", electing now" } else { "" };
 	let _ = writeln!(out, "elections:  {}{electing}", o.attempts);
+	if let Some(terms) = &view.popular {
+		let _ = writeln!(
+			out,
+			"popular:    up to {} copies, one more a period at {} bytes a copy ({} added)",
+			terms.max_replicas, terms.bytes_per_copy, terms.added
+		);
+	}
+	if let Some((period, bytes)) = view.demand {
+		let _ = writeln!(out, "demand:     {bytes} bytes in period {period}");
+	}
 	let mut slot = 0;
 	for p in &view.placements {
 		let what = match p.status {
@@ -220,7 +242,7 @@ pub fn show_order<A: std::fmt::Display>(id: u64, view: &OrderView<A, u128, u32>)
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use spacebook_sdk::chain::{FileRef, Placement, StorageOrder};
+	use spacebook_sdk::chain::{FileRef, Placement, PopularityTerms, StorageOrder};
 
 	#[test]
 	fn the_order_number_is_read_from_its_event() {
@@ -282,6 +304,13 @@ mod tests {
 					scheduler: None,
 				},
 			],
+			popular: Some(PopularityTerms {
+				max_replicas: 4,
+				bytes_per_copy: 1 << 30,
+				added: 1,
+				granted: 1,
+			}),
+			demand: Some((2, 3 << 30)),
 		};
 		let shown = show_order(7, &view);
 		assert!(shown.starts_with("order:      7\ndapp:       ferdie\n"));
@@ -291,6 +320,10 @@ mod tests {
 		assert!(shown.contains("escrow:     0.00000008 SPB\n"), "{shown}");
 		assert!(shown.contains("  eve  slot 0: holding since period 1, paid to 2\n"));
 		assert!(shown.contains("  dave  slot 1: fetching, confirm by block 612\n"));
+		assert!(shown.contains(
+			"popular:    up to 4 copies, one more a period at 1073741824 bytes a copy (1 added)\n"
+		));
+		assert!(shown.contains("demand:     3221225472 bytes in period 2\n"));
 		assert!(shown.ends_with("  bob  reserve\n"));
 	}
 }

@@ -20,6 +20,8 @@
 //!   and removes replicas no placement keeps.
 //! - [`replicas`]: what a serving peer keeps of the replicas it sends placed peers (streams,
 //!   used requests, budgets).
+//! - [`demand`]: the bytes served per file, DApp and period, which the node reports for the
+//!   files it stores for orders with popular-file terms.
 //! - [`relay`]: the VPN relay (`CONNECT`) of professional peers, bytes both ways counted
 //!   against the credit window.
 //!
@@ -28,6 +30,7 @@
 #![warn(missing_docs)]
 
 pub mod content;
+pub mod demand;
 pub mod ledger;
 pub mod limits;
 pub mod placements;

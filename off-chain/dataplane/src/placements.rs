@@ -137,6 +137,8 @@ pub enum FetchError {
 /// What a pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PassReport {
+	/// The files the chain asked this peer to store (its placements' and backups').
+	pub tasks: Vec<HashIndex>,
 	/// Fetches started.
 	pub started: Vec<HashIndex>,
 	/// Replicas removed.
@@ -201,6 +203,7 @@ impl PlacementWorker {
 		};
 		let now = Instant::now();
 		let asked: HashSet<HashIndex> = tasks.iter().map(|t| t.hash_index).collect();
+		report.tasks = tasks.iter().map(|t| t.hash_index).collect();
 		for task in &tasks {
 			let stored = self.note(task);
 			let mut state = self.state.lock();

@@ -183,6 +183,8 @@ pub struct DataPlane {
 	funds: Mutex<HashMap<AccountId32, (Instant, Option<String>)>>,
 	/// The replicas being sent, the requests used, the placements' budgets.
 	replicas: ReplicaBook,
+	/// Bytes served per file, DApp and period since the node last took them.
+	served: crate::demand::ServedCounter,
 }
 
 /// A replica being sent, counted until its stream ends or expires.
@@ -276,7 +278,14 @@ impl DataPlane {
 			config,
 			funds: Mutex::new(HashMap::new()),
 			replicas: ReplicaBook::default(),
+			served: Default::default(),
 		})
+	}
+
+	/// The bytes served to DApps' sessions per file and period since the last call (the
+	/// node notes those of the files it stores by an order for the chain's demand reports).
+	pub fn take_served(&self) -> Vec<crate::demand::Served> {
+		self.served.take()
 	}
 
 	/// Why `dapp` may not be served now, if it may not: its lease and escrow as the chain tells
@@ -575,11 +584,13 @@ impl DataPlane {
 			Ok(session) => session,
 			Err(response) => return response,
 		};
-		let dapp = self.sessions.lock().get(&session).map(|s| s.dapp.clone());
-		if let Some(reason) = dapp.and_then(|d| self.unpaid(&d)) {
+		let Some(dapp) = self.sessions.lock().get(&session).map(|s| s.dapp.clone()) else {
+			return session_error(SessionError::UnknownSession);
+		};
+		if let Some(reason) = self.unpaid(&dapp) {
 			return error(StatusCode::PAYMENT_REQUIRED, reason);
 		}
-		self.send_file(file, &req, Metered::Session(session)).await
+		self.send_file(file, &req, Metered::Session { session, dapp }).await
 	}
 
 	/// `GET /replicas/<hash>`: the file to a peer a storage order placed to store it.
@@ -681,6 +692,7 @@ impl DataPlane {
 		if let Err(e) = source.seek(io::SeekFrom::Start(start)).await {
 			return error(StatusCode::INTERNAL_SERVER_ERROR, format!("reading the file: {e}"));
 		}
+		let hash = file.info.hash_index;
 		let state = (self.clone(), metered, source, start, end);
 		let stream = futures::stream::unfold(
 			state,
@@ -690,7 +702,7 @@ impl DataPlane {
 				}
 				let want = (end - at).min(CHUNK);
 				let granted = match &metered {
-					Metered::Session(session) => match plane.grant(session, want).await {
+					Metered::Session { session, .. } => match plane.grant(session, want).await {
 						Ok(granted) => granted,
 						Err(e) => {
 							// Ends the response early: the client sees a cut transfer.
@@ -707,6 +719,9 @@ impl DataPlane {
 				let mut chunk = vec![0u8; granted as usize];
 				if let Err(e) = source.read_exact(&mut chunk).await {
 					return Some((Err(e), (plane, metered, source, end, end)));
+				}
+				if let Metered::Session { dapp, .. } = &metered {
+					plane.served.note(plane.chain.current_period(), &hash, dapp, granted);
 				}
 				let next = (plane, metered, source, at + granted, end);
 				Some((Ok(Frame::data(Bytes::from(chunk))), next))
@@ -955,8 +970,14 @@ impl DataPlane {
 
 /// What paces a file's bytes.
 enum Metered {
-	/// A DApp client's session: its credit window.
-	Session(SessionId),
+	/// A DApp client's session: its credit window; the bytes are counted for the DApp's
+	/// demand.
+	Session {
+		/// The session.
+		session: SessionId,
+		/// The DApp that pays for it.
+		dapp: AccountId32,
+	},
 	/// A replica to a placed peer: nothing, counted among the replicas being sent until the
 	/// stream ends.
 	Replica(ReplicaPermit),

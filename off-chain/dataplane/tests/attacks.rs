@@ -565,6 +565,14 @@ async fn an_open_session_of_a_dapp_that_stopped_paying_is_served_no_more() {
 	let (status, _) =
 		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, 1000)).await;
 	assert_eq!(status, 200);
+	// The bytes sent count for the DApp's demand of the file.
+	let served = spacebook_dataplane::demand::Served {
+		period: PERIOD,
+		hash: info.hash_index,
+		dapp: dapp(),
+		bytes: 1000,
+	};
+	assert_eq!(peer.plane.take_served(), vec![served.clone()]);
 
 	// The escrow ran low: the open session is served no more.
 	peer.chain
@@ -574,9 +582,11 @@ async fn an_open_session_of_a_dapp_that_stopped_paying_is_served_no_more() {
 	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
 	assert_eq!(status, 402, "{body}");
 	assert!(body.contains("must fund it"), "{body}");
+	assert!(peer.plane.take_served().is_empty(), "nothing sent, nothing counted");
 
 	// Funded again: served again.
 	peer.chain.funds.lock().remove(&dapp());
 	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
 	assert_eq!((status, body.len()), (200, 1000));
+	assert_eq!(peer.plane.take_served(), vec![served]);
 }

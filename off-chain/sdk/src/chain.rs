@@ -34,7 +34,8 @@ pub use spacebook_pricing_primitives::{
 };
 pub use spacebook_receipts::ProfessionalPeerListing;
 pub use spacebook_scheduling_primitives::{
-	BackupView, FileRef, HolderView, OrderId, OrderView, Placement, PlacementStatus, StorageOrder,
+	BackupView, FileRef, HolderView, OrderId, OrderView, Placement, PlacementStatus,
+	PopularityTerms, StorageOrder,
 };
 
 /// A billing peer's Gosig key as the runtime API encodes it (sr25519, 32 bytes).

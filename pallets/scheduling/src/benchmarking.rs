@@ -180,6 +180,77 @@ fn fetching<T: Config>() -> (OrderId, T::AccountId, T::PeerKey, BlockNumberFor<T
 	(id, peer, key, deadline)
 }
 
+/// An order of `dapp` for the largest file in one copy fewer than the most, held by the first
+/// holder of every such order and by peers of its own, with its reserves, and popular-file
+/// terms that the smallest demand passes. Returns the order and its first holder with its key.
+fn popular<T: Config>(dapp: &T::AccountId, tag: u32) -> (OrderId, T::AccountId, T::PeerKey) {
+	let id = NextOrderId::<T>::get();
+	let replicas = T::MaxReplicas::get().saturating_sub(1).max(1);
+	Pallet::<T>::do_order(dapp.clone(), big_file::<T>(tag), replicas, T::MaxPeriods::get())
+		.expect("a funded DApp orders");
+	let count = u32::from(replicas) + u32::from(T::Reserves::get());
+	let mut placements = PlacementsOf::<T>::default();
+	let mut first = None;
+	for i in 0..count {
+		let (peer, key) = if i == 0 {
+			professional::<T>("popular-holder", 0, true)
+		} else {
+			professional::<T>("popular", tag * count + i, true)
+		};
+		let status = if i < u32::from(replicas) {
+			Pallet::<T>::commit(&peer, big_file::<T>(tag).length);
+			holding::<T>(i)
+		} else {
+			PlacementStatus::Reserve
+		};
+		PeerOrders::<T>::insert(&peer, id, ());
+		placements
+			.try_push(Placement { peer: peer.clone(), status, scheduler: None })
+			.expect("within MaxPlacements");
+		first.get_or_insert((peer, key));
+	}
+	Placements::<T>::insert(id, placements);
+	Orders::<T>::mutate(id, |o| {
+		if let Some(o) = o.as_mut() {
+			o.electing = false;
+		}
+	});
+	Responses::<T>::remove(id);
+	PopularTerms::<T>::insert(
+		id,
+		PopularityTerms {
+			max_replicas: T::MaxReplicas::get(),
+			bytes_per_copy: MIN_BYTES_PER_COPY,
+			added: 0,
+			granted: 0,
+		},
+	);
+	let (peer, key) = first.expect("a holder");
+	(id, peer, key)
+}
+
+/// A demand report of `e` orders of distinct DApps, each raised by it, signed by their first
+/// holder, in period 1 for period 0, each DApp's traffic backing it.
+fn demand_report<T: Config>(e: u32) -> (DemandReportOf<T>, KeySignature<T>, Vec<OrderId>) {
+	let mut files = Vec::new();
+	let mut holder = None;
+	for i in 0..e {
+		let who = dapp::<T>(i);
+		let (id, peer, key) = popular::<T>(&who, i);
+		let bytes = MIN_BYTES_PER_COPY * u64::from(T::MaxReplicas::get());
+		T::BenchmarkHelper::paid_traffic(&peer, 0, &who, u128::from(bytes));
+		files.push((id, bytes));
+		holder = Some((peer, key));
+	}
+	let (peer, key) = holder.expect("at least one entry");
+	go_to_period::<T>(1);
+	let ids = files.iter().map(|(id, _)| *id).collect();
+	let report =
+		DemandReport { peer, period: 0, files: files.try_into().expect("e ≤ MaxDemandEntries") };
+	let signature = key.sign(&Pallet::<T>::demand_payload(&report)).expect("the key signs");
+	(report, signature, ids)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -407,6 +478,77 @@ mod benchmarks {
 
 		assert!(Credits::<T>::get(0).is_empty());
 		assert_eq!(RewardsPaidBefore::<T>::get(), 1);
+	}
+
+	/// The order's DApp raises its copies to the most (each copy added may bring elections).
+	#[benchmark]
+	fn set_popular_terms() {
+		let who = dapp::<T>(0);
+		let (id, _, _) = popular::<T>(&who, 0);
+		PopularTerms::<T>::mutate(id, |t| {
+			if let Some(t) = t.as_mut() {
+				t.added = 1;
+				t.granted = 1;
+			}
+		});
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id, T::MaxReplicas::get(), MIN_BYTES_PER_COPY);
+
+		assert_eq!(PopularTerms::<T>::get(id).map(|t| t.added), Some(1));
+	}
+
+	/// `e`: orders of distinct DApps in the report, each raised a copy and an election opened
+	/// for it, each DApp's backing read from a traffic report of the most DApps.
+	#[benchmark]
+	fn report_demand(e: Linear<1, { T::MaxDemandEntries::get() }>) {
+		let (report, signature, ids) = demand_report::<T>(e);
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, report, signature);
+
+		for id in ids {
+			assert_eq!(Orders::<T>::get(id).map(|o| o.replicas), Some(T::MaxReplicas::get()));
+		}
+	}
+
+	#[benchmark]
+	fn authorize_report_demand(
+		e: Linear<1, { T::MaxDemandEntries::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (report, signature, _) = demand_report::<T>(e);
+		let call = Call::<T>::report_demand { report, signature };
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call must be authorizable")?
+				.map_err(|_| "the report must be valid")?;
+		}
+
+		Ok(())
+	}
+
+	/// Off chain, not a call's weight: a scheduling peer's worker reads `p` professional peers
+	/// from the registry and ranks them for an order (`scripts/bench-scheduling-scale.sh`, with
+	/// `--extra`; `docs/benchmarks.md`).
+	#[benchmark(extra)]
+	fn propose(p: Linear<1, 10_000>) {
+		let id = ordered::<T>(&dapp::<T>(0), 0);
+		for i in 0..p {
+			professional::<T>("registered", i, true);
+		}
+		let order = Orders::<T>::get(id).expect("ordered");
+		let proposed;
+
+		#[block]
+		{
+			let candidates = Pallet::<T>::candidates(T::Registry::professionals());
+			proposed = Pallet::<T>::propose(id, &order, &candidates);
+		}
+
+		assert_eq!(proposed.len() as u32, p.min(T::MaxCandidates::get()));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

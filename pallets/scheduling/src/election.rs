@@ -237,13 +237,14 @@ impl<T: Config> Pallet<T> {
 			Orders::<T>::insert(id, order);
 			return;
 		}
-		if order.attempts < T::MaxAttempts::get() && Self::current_period() < order.ends {
+		if order.attempts < Self::max_attempts(id) && Self::current_period() < order.ends {
 			Self::open_election(id, &mut order, n);
 			Self::deposit_event(Event::ElectionReopened { order: id, attempt: order.attempts });
 			Orders::<T>::insert(id, order);
 		} else if storing == 0 {
 			Self::finish(id, order);
 		} else {
+			Self::drop_unplaced_copies(id, &mut order, storing);
 			Orders::<T>::insert(id, order);
 		}
 	}

@@ -27,7 +27,7 @@ impl<T: Config> Pallet<T> {
 				"an order's replicas are out of bounds"
 			);
 			ensure!(!order.electing || order.attempts > 0, "an open election counts no attempt");
-			ensure!(order.attempts <= T::MaxAttempts::get(), "an order had too many elections");
+			ensure!(order.attempts <= Self::max_attempts(id), "an order had too many elections");
 			ensure!(
 				FileOrders::<T>::get(order.file.hash_index, &order.dapp) == Some(id),
 				"an order is missing from its file's orders"
@@ -156,6 +156,30 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&HoldReason::OrderDeposit.into(), dapp) == *amount,
 				"a DApp's deposit hold is not its orders' deposits"
 			);
+		}
+		for (id, terms) in PopularTerms::<T>::iter() {
+			let order =
+				Orders::<T>::get(id).ok_or("popular-file terms kept for an order that is gone")?;
+			ensure!(
+				order.replicas <= terms.max_replicas && terms.max_replicas <= T::MaxReplicas::get(),
+				"an order has more copies than its popular-file terms allow"
+			);
+			ensure!(terms.added < order.replicas, "an order was given more copies than it has");
+			ensure!(terms.added <= terms.granted, "a copy was added without its election");
+			ensure!(terms.bytes_per_copy >= MIN_BYTES_PER_COPY, "popular-file terms too low");
+		}
+		for (id, demand) in Demand::<T>::iter() {
+			ensure!(PopularTerms::<T>::contains_key(id), "demand kept for an order without terms");
+			ensure!(demand.period < Self::current_period(), "demand counted for a period to come");
+			let distinct: BTreeSet<&T::AccountId> = demand.reporters.iter().collect();
+			ensure!(
+				!distinct.is_empty() && distinct.len() == demand.reporters.len(),
+				"an order's demand counts a holder twice or nobody"
+			);
+		}
+		for (peer, period) in LastDemandReport::<T>::iter() {
+			let _ = peer;
+			ensure!(period < Self::current_period(), "a demand report for a period to come");
 		}
 		for (id, _) in Responses::<T>::iter() {
 			ensure!(Orders::<T>::contains_key(id), "responses kept for an order that is gone");

@@ -42,13 +42,21 @@
 //!   scheduling peer that proposed its peer with the placement's storing fee for the rest of
 //!   the term. Paid in the next period's first block; with no credits the share stays in the
 //!   pool.
+//! - **Popular files**: a DApp's opt-in **popular-file terms** for an order
+//!   ([`Pallet::set_popular_terms`]): when the file's **demand** in a period — the bytes its
+//!   holders' data planes served of it in sessions the DApp paid for, reported by the holders
+//!   ([`Pallet::report_demand`]) within what the DApp's paid traffic backs in their traffic
+//!   reports ([`Config::Traffic`]) — reaches the terms' bytes per copy for each copy, the order
+//!   gets a copy more, paid from the DApp's funds for the rest of the term, up to the terms'
+//!   copies ([`popular`]).
 //!
 //! ## Calls
 //!
-//! - DApps: [`Pallet::order_storage`], [`Pallet::renew`], [`Pallet::end_order`].
+//! - DApps: [`Pallet::order_storage`], [`Pallet::renew`], [`Pallet::end_order`],
+//!   [`Pallet::set_popular_terms`].
 //! - Scheduling peers' nodes (authorized by their key's signature): [`Pallet::respond`].
 //! - Professional peers' nodes (authorized by their peer key's signature):
-//!   [`Pallet::confirm_stored`]; their accounts: [`Pallet::claim`].
+//!   [`Pallet::confirm_stored`], [`Pallet::report_demand`]; their accounts: [`Pallet::claim`].
 //! - Anyone: [`Pallet::reap`] an expired order.
 //! - Governance ([`Config::RuleOrigin`]): [`Pallet::set_rule`].
 //!
@@ -65,6 +73,7 @@ mod invariants;
 pub mod offchain;
 mod orders;
 mod placements;
+pub mod popular;
 mod rewards;
 pub mod scoring;
 mod views;
@@ -78,6 +87,7 @@ mod mock;
 mod tests;
 
 pub use pallet::*;
+pub use popular::MIN_BYTES_PER_COPY;
 /// The orders' types live in a crate of their own, which the SDK shares without linking FRAME.
 pub use spacebook_scheduling_primitives::{self as types, *};
 pub use weights::WeightInfo;
@@ -106,8 +116,16 @@ pub type ConfirmationOf<T> =
 /// that were confirmed.
 pub type PeriodCredits<AccountId, Balance, MaxSchedulers> =
 	BoundedVec<(AccountId, Balance), MaxSchedulers>;
-/// The signature of a response or a confirmation.
+/// The signature of a response, a confirmation or a demand report.
 pub type KeySignature<T> = <<T as Config>::PeerKey as RuntimeAppPublic>::Signature;
+/// A demand report of this runtime.
+pub type DemandReportOf<T> = DemandReport<
+	<T as frame_system::Config>::AccountId,
+	BoundedVec<(OrderId, u64), <T as Config>::MaxDemandEntries>,
+>;
+/// An order's demand of this runtime.
+pub type OrderDemandOf<T> =
+	OrderDemand<BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxPlacements>>;
 
 /// What the scheduling pallet needs of the peer registry.
 pub trait SchedulingRegistry<AccountId, PeerKey> {
@@ -150,6 +168,16 @@ pub trait NominalStoragePrice<Balance> {
 	fn note_storage_paid(_amount: Balance) {}
 }
 
+/// The Proof-of-Traffic the chain holds (the traffic pallet): what backs a storing peer's
+/// demand report.
+pub trait PaidTraffic<AccountId> {
+	/// The bytes of `dapp`'s traffic that `peer`'s traffic report for ledgering period `period`,
+	/// accepted on chain, claims and the DApp's payments back (zero if there is no such report).
+	fn paid_bytes(peer: &AccountId, period: u32, dapp: &AccountId) -> u128;
+	/// Whether `peer` has a traffic report for `period` on chain.
+	fn reported(peer: &AccountId, period: u32) -> bool;
+}
+
 /// Prepares the benchmarks' accounts in the registry and the mining pool.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, PeerKey> {
@@ -163,6 +191,9 @@ pub trait BenchmarkHelper<AccountId, PeerKey> {
 	fn register_scheduler(who: &AccountId) -> PeerKey;
 	/// Give the scheduling peers a share of the emission the pool can pay from period 1.
 	fn enable_scheduling_share();
+	/// Make the chain hold a traffic report of `peer` for `period` that backs `bytes` of
+	/// `dapp`'s paid traffic.
+	fn paid_traffic(peer: &AccountId, period: u32, dapp: &AccountId, bytes: u128);
 }
 
 #[frame_support::pallet]
@@ -286,6 +317,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type DeadlineBatch: Get<u32>;
 
+		/// The Proof-of-Traffic that backs demand reports.
+		type Traffic: PaidTraffic<Self::AccountId>;
+
+		/// The most orders one demand report counts.
+		#[pallet::constant]
+		type MaxDemandEntries: Get<u32>;
+
 		/// Weights of the calls and hooks.
 		type WeightInfo: WeightInfo;
 
@@ -400,6 +438,18 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Rule<T> = StorageValue<_, SchedulingRule, ValueQuery>;
 
+	/// The popular-file terms of the orders whose DApps set them.
+	#[pallet::storage]
+	pub type PopularTerms<T: Config> = StorageMap<_, Twox64Concat, OrderId, PopularityTerms>;
+
+	/// Each order with popular-file terms: its demand in the latest period reported.
+	#[pallet::storage]
+	pub type Demand<T: Config> = StorageMap<_, Twox64Concat, OrderId, OrderDemandOf<T>>;
+
+	/// The latest period each storing peer sent a demand report for: one a period, in order.
+	#[pallet::storage]
+	pub type LastDemandReport<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32>;
+
 	/// The genesis rule.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -467,6 +517,18 @@ pub mod pallet {
 		RuleSet { rule: SchedulingRule },
 		/// The scheduling-reward cap changed.
 		RewardCapSet { cap: Option<Perbill> },
+		/// A DApp set its order's popular-file terms.
+		PopularTermsSet { order: OrderId, max_replicas: u8, bytes_per_copy: u64 },
+		/// A storing peer reported the bytes it served of its files in a period.
+		DemandReported { peer: T::AccountId, period: u32, orders: u32, bytes: u64 },
+		/// A popular file's order got a storing copy more, paid from its DApp's funds for the
+		/// rest of the term.
+		PopularCopyAdded { order: OrderId, replicas: u8, paid: BalanceOf<T> },
+		/// A popular file's order reached its threshold but its DApp could not pay a copy more.
+		PopularCopyUnpaid { order: OrderId, due: BalanceOf<T> },
+		/// Copies popular-file terms added that no election could place were dropped; their
+		/// fee for the rest of the term went back to the DApp.
+		PopularCopiesDropped { order: OrderId, replicas: u8, refunded: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -516,6 +578,23 @@ pub mod pallet {
 		NothingToClaim,
 		/// The rule's weights or thresholds are out of bounds.
 		BadRule,
+		/// Popular-file terms allow fewer copies than the order has or more than
+		/// [`Config::MaxReplicas`], or count less than [`MIN_BYTES_PER_COPY`] a copy.
+		BadPopularTerms,
+		/// A demand report counts a period that is not one of the last two, or one the peer
+		/// reported already (or a later one).
+		BadDemandPeriod,
+		/// The account is not a professional peer with a node key.
+		NotProfessional,
+		/// A demand report counts no order, an order twice, or zero bytes.
+		BadDemandEntries,
+		/// A demand report counts an order that has no popular-file terms.
+		NotPopular,
+		/// A demand report counts an order in which the peer does not hold the file.
+		NotHolding,
+		/// A demand report counts more of a DApp's files than the DApp's paid traffic in the
+		/// peer's traffic report of the period backs.
+		DemandNotBacked,
 	}
 
 	#[pallet::hooks]
@@ -537,6 +616,11 @@ pub mod pallet {
 			assert!(T::MinPeriods::get() > 0 && T::MinPeriods::get() <= T::MaxPeriods::get());
 			assert!(T::PeriodsPerMonth::get() > 0);
 			assert!(T::MaxAttempts::get() > 0);
+			assert!(
+				u32::from(T::MaxAttempts::get()) + u32::from(T::MaxReplicas::get()) <= 255,
+				"an order's elections with every copy added must be counted in a u8"
+			);
+			assert!(T::MaxDemandEntries::get() > 0);
 			assert!(T::MaxCandidates::get() > 0 && T::MaxSchedulers::get() > 0);
 			assert!(T::CloseBatch::get() > 0 && T::DeadlineBatch::get() > 0);
 			assert!(!T::ElectionWindow::get().is_zero() && !T::ConfirmWindow::get().is_zero());
@@ -557,6 +641,7 @@ pub mod pallet {
 		fn offchain_worker(n: BlockNumberFor<T>) {
 			Self::answer_elections(n);
 			Self::confirm_stored_files(n);
+			Self::report_served_demand(n);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -738,6 +823,68 @@ pub mod pallet {
 			ensure!(rule.is_valid(), Error::<T>::BadRule);
 			Rule::<T>::put(rule);
 			Self::deposit_event(Event::RuleSet { rule });
+			Ok(())
+		}
+
+		/// Set an order's popular-file terms: when its file's traffic that the DApp paid for
+		/// reaches `bytes_per_copy` a period for each storing copy, a copy is added.
+		///
+		/// - Origin: signed by the order's DApp.
+		/// - `max_replicas`: the most copies the order may grow to, from its copies now to
+		///   [`Config::MaxReplicas`] (equal to its copies now: no more are added).
+		/// - `bytes_per_copy`: at least [`MIN_BYTES_PER_COPY`].
+		///
+		/// Each copy added is paid like the order's own, from the DApp's free balance into the
+		/// escrow, for the rest of the term; a copy that cannot be paid is not added. Emits
+		/// [`Event::PopularTermsSet`].
+		///
+		/// Weight: the call and the elections the copies it allows may bring, which the DApp
+		/// pays now, as [`Pallet::order_storage`] does for its own.
+		///
+		/// Complexity: O(1).
+		#[pallet::call_index(9)]
+		#[pallet::weight(Pallet::<T>::set_popular_terms_weight(*max_replicas))]
+		pub fn set_popular_terms(
+			origin: OriginFor<T>,
+			order: OrderId,
+			max_replicas: u8,
+			bytes_per_copy: u64,
+		) -> DispatchResult {
+			let dapp = ensure_signed(origin)?;
+			Self::do_set_popular_terms(dapp, order, max_replicas, bytes_per_copy)
+		}
+
+		/// Report the bytes a storing peer's data plane served of the files it holds for orders
+		/// with popular-file terms in a ledgering period.
+		///
+		/// - Origin: none; authorized by `signature`, the peer's node key over
+		///   `(DEMAND_CONTEXT, genesis hash, report)`; its node sends it free of fees.
+		/// - `report`: one of the last two periods, later than the peer's last demand report,
+		///   after the peer's traffic report of that period is on chain; 1 ..=
+		///   [`Config::MaxDemandEntries`] distinct orders with popular-file terms in which the
+		///   peer holds the file, each with bytes served in sessions the order's DApp paid for;
+		///   per DApp at most what that DApp's paid traffic backs in the peer's traffic report.
+		///
+		/// Adds to each order's demand of the period; an order whose demand reaches its terms'
+		/// bytes per copy times its copies gets a copy more (one a period), for which an
+		/// election opens. Emits [`Event::DemandReported`] and
+		/// [`Event::PopularCopyAdded`] or [`Event::PopularCopyUnpaid`] per order raised.
+		///
+		/// Complexity: O(E · P), E the entries, P an order's placements.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::report_demand(report.files.len() as u32))]
+		#[pallet::authorize(Pallet::<T>::authorize_report_demand)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_report_demand(
+			T::MaxDemandEntries::get()
+		))]
+		pub fn report_demand(
+			origin: OriginFor<T>,
+			report: DemandReportOf<T>,
+			signature: KeySignature<T>,
+		) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			Self::check_demand(&report, &signature)?;
+			Self::take_demand(report);
 			Ok(())
 		}
 

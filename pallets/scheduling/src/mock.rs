@@ -120,6 +120,24 @@ thread_local! {
 	static POOL_PAYOUTS: RefCell<Vec<(AccountId, Balance)>> = const { RefCell::new(Vec::new()) };
 	static REGISTRY_READS: RefCell<u32> = const { RefCell::new(0) };
 	static COMMONS: RefCell<BTreeMap<AccountId, (AccountId, u32)>> = const { RefCell::new(BTreeMap::new()) };
+	static PAID_TRAFFIC: RefCell<BTreeMap<(AccountId, u32, AccountId), u128>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Make the mock traffic pallet hold a report of `peer` for `period` backing `bytes` of
+/// `dapp`'s paid traffic.
+pub fn set_paid_traffic(peer: AccountId, period: u32, dapp: AccountId, bytes: u128) {
+	PAID_TRAFFIC.with(|t| t.borrow_mut().insert((peer, period, dapp), bytes));
+}
+
+/// The mock traffic pallet.
+pub struct MockTraffic;
+impl crate::PaidTraffic<AccountId> for MockTraffic {
+	fn paid_bytes(peer: &AccountId, period: u32, dapp: &AccountId) -> u128 {
+		PAID_TRAFFIC.with(|t| t.borrow().get(&(*peer, period, *dapp)).copied().unwrap_or(0))
+	}
+	fn reported(peer: &AccountId, period: u32) -> bool {
+		PAID_TRAFFIC.with(|t| t.borrow().keys().any(|(p, q, _)| p == peer && *q == period))
+	}
 }
 
 /// The node key of an account in the mock.
@@ -329,6 +347,8 @@ impl pallet_scheduling::Config for Test {
 	type MaxSchedulers = ConstU32<4>;
 	type CloseBatch = ConstU32<2>;
 	type DeadlineBatch = DeadlineBatch;
+	type Traffic = MockTraffic;
+	type MaxDemandEntries = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchSetup;
@@ -351,6 +371,9 @@ impl crate::BenchmarkHelper<AccountId, UintAuthorityId> for BenchSetup {
 		key_of(*who)
 	}
 	fn enable_scheduling_share() {}
+	fn paid_traffic(peer: &AccountId, period: u32, dapp: &AccountId, bytes: u128) {
+		set_paid_traffic(*peer, period, *dapp, bytes);
+	}
 }
 
 /// The test genesis: funded DApps, scheduling peers, the foundation.
@@ -376,6 +399,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_block_number(1);
 		PROFESSIONALS.with(|p| p.borrow_mut().clear());
 		COMMONS.with(|c| c.borrow_mut().clear());
+		PAID_TRAFFIC.with(|t| t.borrow_mut().clear());
 		DAPPS.with(|d| *d.borrow_mut() = [DAPP, RICH_DAPP, POOR_DAPP].into());
 		SCHEDULERS.with(|s| *s.borrow_mut() = [SCHEDULER, SCHEDULER_2].into());
 		STORAGE_PRICE.with(|p| *p.borrow_mut() = PRICE);

@@ -234,9 +234,11 @@ impl<T: Config> Pallet<T> {
 		Responses::<T>::remove(id);
 		let cleared = Missed::<T>::clear_prefix(
 			id,
-			T::MaxPlacements::get().saturating_mul(T::MaxAttempts::get().into()),
+			T::MaxPlacements::get().saturating_mul(Self::max_attempts(id).into()),
 			None,
 		);
+		PopularTerms::<T>::remove(id);
+		Demand::<T>::remove(id);
 		if cleared.maybe_cursor.is_some() {
 			frame_support::defensive!("an order's missed peers are bounded by its elections");
 		}

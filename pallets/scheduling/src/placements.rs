@@ -135,6 +135,20 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 
+		Self::promote_reserve(id, &order, &mut placements, slot, n);
+		Placements::<T>::insert(id, placements);
+		Self::after_vacancy(id, order, n);
+	}
+
+	/// Give the storing slot `slot` of order `id` to its first reserve that still qualifies,
+	/// dropping those that no longer do on the way. Returns whether one took it.
+	pub(crate) fn promote_reserve(
+		id: OrderId,
+		order: &OrderOf<T>,
+		placements: &mut PlacementsOf<T>,
+		slot: usize,
+		n: BlockNumberFor<T>,
+	) -> bool {
 		let rule = Rule::<T>::get();
 		let now = Self::current_period();
 		let length = order.file.length;
@@ -151,17 +165,16 @@ impl<T: Config> Pallet<T> {
 			let deadline = n.saturating_add(T::ConfirmWindow::get());
 			reserve.status = PlacementStatus::Fetching { deadline };
 			let promoted = reserve.peer.clone();
-			if placements.try_insert(slot, reserve).is_err() {
-				frame_support::defensive!("a slot was just freed");
+			if placements.try_insert(slot.min(placements.len()), reserve).is_err() {
+				frame_support::defensive!("a reserve's place was just freed");
 				PeerOrders::<T>::remove(&promoted, id);
-				break;
+				return false;
 			}
 			Self::commit(&promoted, length);
 			Self::push_deadline(id, &promoted, deadline);
 			Self::deposit_event(Event::ReservePromoted { order: id, peer: promoted });
-			break;
+			return true;
 		}
-		Placements::<T>::insert(id, placements);
-		Self::after_vacancy(id, order, n);
+		false
 	}
 }

@@ -176,7 +176,8 @@ pub struct Vacancies<'a> {
 /// those of the storing peers picked before. Candidates must be distinct. `random(peer)` gives
 /// each candidate's random factor.
 ///
-/// Work: `O((storing + reserves) · candidates)` score evaluations.
+/// Work: one score evaluation per candidate, then `O((storing + reserves) · candidates)`
+/// additions and comparisons (only the diversity factor changes from slot to slot).
 pub fn pick<AccountId: Ord + Clone>(
 	candidates: &[Candidate<AccountId>],
 	vacancies: Vacancies,
@@ -184,10 +185,12 @@ pub fn pick<AccountId: Ord + Clone>(
 	random: impl Fn(&AccountId) -> u64,
 ) -> Pick<AccountId> {
 	let Vacancies { length, now, taken_regions, storing, reserves } = vacancies;
-	let mut open: Vec<(&Candidate<AccountId>, u64)> = candidates
+	// Each candidate's score without the diversity factor, which is all or nothing.
+	let bonus = u128::from(FULL) * u128::from(rule.diversity);
+	let mut open: Vec<(&Candidate<AccountId>, u128)> = candidates
 		.iter()
 		.filter(|c| c.qualifies(length, now, rule))
-		.map(|c| (c, random(&c.peer)))
+		.map(|c| (c, score(&c.factors(length, rule, false, random(&c.peer)), rule)))
 		.collect();
 	let mut regions: Vec<[u8; 2]> = taken_regions.to_vec();
 	let mut picked = Pick { storing: Vec::new(), reserves: Vec::new() };
@@ -195,9 +198,9 @@ pub fn pick<AccountId: Ord + Clone>(
 		let best = open
 			.iter()
 			.enumerate()
-			.map(|(i, (c, r))| {
+			.map(|(i, (c, base))| {
 				let diverse = !regions.contains(&c.facts.region);
-				(score(&c.factors(length, rule, diverse, *r), rule), i)
+				(if diverse { base.saturating_add(bonus) } else { *base }, i)
 			})
 			.max_by(|(a, i), (b, j)| a.cmp(b).then_with(|| open[*j].0.peer.cmp(&open[*i].0.peer)));
 		let Some((_, i)) = best else { break };

@@ -106,8 +106,12 @@ impl<T: Config> Pallet<T> {
 	pub fn order_view(
 		id: OrderId,
 	) -> Option<OrderView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		Orders::<T>::get(id)
-			.map(|order| OrderView { order, placements: Placements::<T>::get(id).into_inner() })
+		Orders::<T>::get(id).map(|order| OrderView {
+			order,
+			placements: Placements::<T>::get(id).into_inner(),
+			popular: PopularTerms::<T>::get(id),
+			demand: Demand::<T>::get(id).map(|d| (d.period, d.bytes)),
+		})
 	}
 
 	/// The orders a professional peer has a placement in, whose term is not over, with the

@@ -105,6 +105,34 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 	}
 }
 
+/// What backs a storing peer's demand report: the DApp's paid traffic in the peer's traffic
+/// report of the period once the report **passed its audit**, and only if the report counts
+/// that period's receipts alone (no receipts rolled over from earlier periods): the bytes
+/// reserved for it from the DApp's paid traffic (`backed`; not the contested ones, which other
+/// reports may hold).
+pub struct PaidTrafficOfReports;
+impl pallet_scheduling::PaidTraffic<AccountId> for PaidTrafficOfReports {
+	fn paid_bytes(peer: &AccountId, period: u32, dapp: &AccountId) -> u128 {
+		let Some(record) = pallet_traffic::Reports::<Runtime>::get(period, peer) else { return 0 };
+		if !matches!(record.status, pallet_traffic::AuditStatus::Passed { .. })
+			|| record.report.from_period != period
+		{
+			return 0;
+		}
+		record
+			.report
+			.per_dapp
+			.iter()
+			.position(|(d, _)| d == dapp)
+			.and_then(|i| record.backed.get(i).copied())
+			.unwrap_or(0)
+	}
+
+	fn reported(peer: &AccountId, period: u32) -> bool {
+		pallet_traffic::Reports::<Runtime>::contains_key(period, peer)
+	}
+}
+
 /// The processing fee (0.5 %) as a reward cap.
 pub struct ProcessingFeeCap;
 impl frame_support::traits::Get<Option<sp_runtime::Perbill>> for ProcessingFeeCap {
@@ -166,6 +194,9 @@ impl pallet_scheduling::Config for Runtime {
 	type CloseBatch = ConstU32<2>;
 	/// The deadlines two elections of eleven placements queue.
 	type DeadlineBatch = ConstU32<22>;
+	type Traffic = PaidTrafficOfReports;
+	/// A storing peer's files with popular-file terms counted in one report.
+	type MaxDemandEntries = ConstU32<32>;
 	type WeightInfo = pallet_scheduling::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSetup;
@@ -270,6 +301,44 @@ impl pallet_scheduling::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey
 			peers: sp_runtime::Perbill::from_percent(89),
 			billing: sp_runtime::Perbill::from_percent(1),
 			scheduling: sp_runtime::Perbill::from_percent(10),
+		});
+	}
+
+	fn paid_traffic(peer: &AccountId, period: u32, dapp: &AccountId, bytes: u128) {
+		pallet_traffic::Reports::<Runtime>::mutate(period, peer, |record| {
+			let record = record.get_or_insert_with(|| pallet_traffic::ReportRecord {
+				report: pallet_traffic::TrafficReport {
+					peer: peer.clone(),
+					period,
+					from_period: period,
+					root: Default::default(),
+					leaf_count: 1,
+					per_dapp: Default::default(),
+				},
+				carried_in: 0,
+				carried_fees: 0,
+				status: pallet_traffic::AuditStatus::Passed { round: 1 },
+				outcome: None,
+				displaced: false,
+				backed: Default::default(),
+				over_claimed: false,
+				from_announced: Default::default(),
+				contested: Default::default(),
+			});
+			// The worst case: a report of the most DApps, read whole for each DApp counted;
+			// the DApps a demand report may count come last.
+			use frame_support::traits::Get;
+			let room = <<Runtime as pallet_traffic::Config>::MaxDApps as Get<u32>>::get()
+				- <<Runtime as pallet_scheduling::Config>::MaxDemandEntries as Get<u32>>::get();
+			while (record.report.per_dapp.len() as u32) < room {
+				let filler = AccountId::new([0xee; 32]);
+				let _ = record.report.per_dapp.try_push((filler, 1));
+				let _ = record.backed.try_push(1);
+			}
+			record.report.root.sum = record.report.root.sum.saturating_add(bytes);
+			let pushed = record.report.per_dapp.try_push((dapp.clone(), bytes)).is_ok()
+				&& record.backed.try_push(bytes).is_ok();
+			assert!(pushed, "the benchmarks' reports stay within MaxDApps");
 		});
 	}
 }

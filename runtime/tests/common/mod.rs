@@ -2,9 +2,11 @@
 
 use codec::{Decode, Encode};
 use frame_support::traits::Hooks;
+use pallet_traffic::{TrafficReport, TrafficReportOf};
 use sp_core::{sr25519, Pair};
 use sp_runtime::{Digest, DigestItem};
 use spacebook_gosig_primitives::{PreDigest, GOSIG_ENGINE_ID};
+use spacebook_receipts::{Receipt, SignedReceipt, SumTree};
 use spacebook_runtime::{
 	AccountId, BillingElections, Peers, Pricing, Runtime, RuntimeGenesisConfig, RuntimeOrigin,
 	Traffic,
@@ -133,4 +135,59 @@ pub fn answers(
 		.collect::<Vec<_>>()
 		.try_into()
 		.unwrap()
+}
+
+/// A GB, the size of the receipts of [`receipts_of`].
+#[allow(dead_code)]
+pub const GB: u64 = 1_000_000_000;
+
+/// The client key of Ferdie's DApp in the tests (`//FerdieClient`).
+#[allow(dead_code)]
+pub fn client_pair() -> sr25519::Pair {
+	sr25519::Pair::from_string("//FerdieClient", None).unwrap()
+}
+
+/// `count` receipts of Ferdie's client to `server` in `period` for `dapp`, a GB and a few bytes
+/// each, sorted by stream key as a sum tree takes them.
+#[allow(dead_code)]
+pub fn receipts_of(
+	period: u32,
+	server: &AccountId,
+	dapp: &AccountId,
+	count: u8,
+) -> Vec<SignedReceipt<AccountId>> {
+	let genesis = Traffic::genesis_hash();
+	let mut receipts: Vec<_> = (0..count)
+		.map(|i| {
+			Receipt {
+				period,
+				session: [i; 16],
+				server: server.clone(),
+				dapp: dapp.clone(),
+				client_key: client_pair().public(),
+				bytes: GB + u64::from(i),
+			}
+			.sign(&client_pair(), &genesis)
+		})
+		.collect();
+	receipts.sort_by_key(|r| r.receipt.stream_key());
+	receipts
+}
+
+/// A traffic report of `peer` for `period` with `tree`'s receipts, all of `dapp`.
+#[allow(dead_code)]
+pub fn report_of_period(
+	period: u32,
+	peer: &AccountId,
+	dapp: &AccountId,
+	tree: &SumTree,
+) -> TrafficReportOf<Runtime> {
+	TrafficReport {
+		peer: peer.clone(),
+		period,
+		from_period: period,
+		root: tree.root(),
+		leaf_count: tree.leaf_count(),
+		per_dapp: vec![(dapp.clone(), tree.root().sum)].try_into().unwrap(),
+	}
 }

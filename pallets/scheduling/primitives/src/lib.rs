@@ -307,4 +307,124 @@ pub struct OrderView<AccountId, Balance, BlockNumber> {
 	pub order: StorageOrder<AccountId, Balance>,
 	/// Its placements: the storing slots in slot order, then the reserves.
 	pub placements: Vec<Placement<AccountId, BlockNumber>>,
+	/// Its popular-file terms, if its DApp set them.
+	pub popular: Option<PopularityTerms>,
+	/// Its demand in the latest period its holders reported: `(period, bytes)`.
+	pub demand: Option<(u32, u64)>,
+}
+
+/// A DApp's terms for the extra copies of a popular file (whitepaper ch.2 §4: popular files
+/// are deployed and distributed automatically): when the file's traffic that the DApp paid for
+/// in a ledgering period reaches `bytes_per_copy` for each storing copy, the chain adds a copy,
+/// paid from the DApp's funds like the order's own, up to `max_replicas` copies in all.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub struct PopularityTerms {
+	/// The most storing copies the order may grow to.
+	pub max_replicas: u8,
+	/// Bytes a period per storing copy at which a copy is added.
+	pub bytes_per_copy: u64,
+	/// Copies added and counted now (set by the chain, not by the DApp).
+	pub added: u8,
+	/// Elections granted for added copies, one each, also for copies dropped since (set by the
+	/// chain): the order may hold `MaxAttempts + granted` elections.
+	pub granted: u8,
+}
+
+/// A storing peer's count of the bytes its data plane served of the files it holds for orders
+/// with [`PopularityTerms`] in one ledgering period, in sessions the order's DApp paid for;
+/// signed by its node's peer key.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct DemandReport<AccountId, Files> {
+	/// The storing (professional) peer.
+	pub peer: AccountId,
+	/// The ledgering period counted.
+	pub period: u32,
+	/// `(order, bytes served)`, a bounded list with each order once.
+	pub files: Files,
+}
+
+/// The domain tag of a demand report's signature:
+/// `(DEMAND_CONTEXT, genesis hash, report)` SCALE-encoded.
+pub const DEMAND_CONTEXT: &[u8; 16] = b"spacebook/demand";
+
+/// An order's demand in the latest ledgering period its holders reported.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct OrderDemand<Reporters> {
+	/// The period.
+	pub period: u32,
+	/// Bytes its holders reported served in it.
+	pub bytes: u64,
+	/// The holders that reported it (each once).
+	pub reporters: Reporters,
+	/// Whether a copy was added for this period's demand.
+	pub raised: bool,
+}
+
+/// The prefix of the off-chain storage key under which a storing peer's node counts the bytes
+/// its data plane served of a file, per paying DApp.
+pub const SERVED_BYTES_PREFIX: &[u8] = b"spacebook/served-bytes/";
+
+/// The off-chain storage key of [`ServedBytes`] of the file `hash_index` that `peer`'s data plane
+/// served in sessions `dapp` paid for: the node adds to it as it serves files it stores by an
+/// order; the scheduling pallet's off-chain worker reports it for the peer's orders with
+/// [`PopularityTerms`]. One key per file and DApp, whatever the period.
+pub fn served_bytes_key<AccountId: Encode>(
+	peer: &AccountId,
+	hash_index: &HashIndex,
+	dapp: &AccountId,
+) -> Vec<u8> {
+	let mut key = SERVED_BYTES_PREFIX.to_vec();
+	key.extend((peer, hash_index, dapp).encode());
+	key
+}
+
+/// Bytes of a file a node served for a DApp in the latest ledgering period it served any, and
+/// in the period before that one.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct ServedBytes {
+	/// The latest period counted.
+	pub period: u32,
+	/// Bytes served in it.
+	pub bytes: u64,
+	/// Bytes served in the period before it (zero if none were).
+	pub previous: u64,
+}
+
+impl ServedBytes {
+	/// Count `bytes` served in `period` (a period before the latest counted is ignored).
+	pub fn add(&mut self, period: u32, bytes: u64) {
+		if period == self.period {
+			self.bytes = self.bytes.saturating_add(bytes);
+		} else if period > self.period {
+			self.previous = if period == self.period.saturating_add(1) { self.bytes } else { 0 };
+			self.period = period;
+			self.bytes = bytes;
+		}
+	}
+
+	/// Bytes counted for `period`.
+	pub fn of(&self, period: u32) -> u64 {
+		if period == self.period {
+			self.bytes
+		} else if period.saturating_add(1) == self.period {
+			self.previous
+		} else {
+			0
+		}
+	}
 }

@@ -6,5 +6,6 @@ mod election;
 mod offchain;
 mod orders;
 mod placements;
+mod popular;
 mod rewards;
 mod scoring;
