@@ -516,8 +516,11 @@ where
 				let (counted, storage, server) =
 					(counted.clone(), offchain_storage.clone(), server.clone());
 				tokio::task::spawn_blocking(move || {
-					let report = placements.pass();
-					note_served(&*storage, &server, &report.tasks, counted.take_served());
+					// When the chain could not be read the tallies wait for the next pass.
+					if let Some(tasks) = placements.pass().tasks {
+						note_served(&*storage, &server, &tasks, counted.take_served());
+						counted.count_served_of(tasks);
+					}
 				})
 			};
 			let _ = pass(&placements).await;

@@ -137,8 +137,9 @@ pub enum FetchError {
 /// What a pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PassReport {
-	/// The files the chain asked this peer to store (its placements' and backups').
-	pub tasks: Vec<HashIndex>,
+	/// The files the chain asked this peer to store (its placements' and backups'); `None` if
+	/// the chain could not be read.
+	pub tasks: Option<Vec<HashIndex>>,
 	/// Fetches started.
 	pub started: Vec<HashIndex>,
 	/// Replicas removed.
@@ -203,7 +204,7 @@ impl PlacementWorker {
 		};
 		let now = Instant::now();
 		let asked: HashSet<HashIndex> = tasks.iter().map(|t| t.hash_index).collect();
-		report.tasks = tasks.iter().map(|t| t.hash_index).collect();
+		report.tasks = Some(tasks.iter().map(|t| t.hash_index).collect());
 		for task in &tasks {
 			let stored = self.note(task);
 			let mut state = self.state.lock();

@@ -282,10 +282,17 @@ impl DataPlane {
 		})
 	}
 
-	/// The bytes served to DApps' sessions per file and period since the last call (the
-	/// node notes those of the files it stores by an order for the chain's demand reports).
+	/// The bytes served to DApps' sessions per file and period since the last call, of the
+	/// files last named to [`count_served_of`](Self::count_served_of) (the node notes them for
+	/// the chain's demand reports).
 	pub fn take_served(&self) -> Vec<crate::demand::Served> {
 		self.served.take()
+	}
+
+	/// Tally the bytes served of `files` (the ones the chain asks this peer to store) from now
+	/// on, and of no other file.
+	pub fn count_served_of(&self, files: impl IntoIterator<Item = HashIndex>) {
+		self.served.count_only(files);
 	}
 
 	/// Why `dapp` may not be served now, if it may not: its lease and escrow as the chain tells

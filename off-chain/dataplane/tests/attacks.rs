@@ -557,6 +557,8 @@ async fn an_open_session_of_a_dapp_that_stopped_paying_is_served_no_more() {
 	let source = peer.dir.path().join("source.bin");
 	std::fs::write(&source, vec![7u8; 1000]).unwrap();
 	let info = peer.plane.store().add_path(&source, "kept").unwrap();
+	// As for a file the chain asks the peer to store: its bytes are tallied.
+	peer.plane.count_served_of([info.hash_index]);
 	open_session(&peer, 1).await;
 	let session = format!("{SESSION_HEADER}: {}", hex::encode([1u8; 16]));
 	let get = format!("GET /v1/files/{}/data HTTP/1.1\r\n{session}", info.hash_index);

@@ -166,6 +166,7 @@ impl<T: Config> Pallet<T> {
 			);
 			ensure!(terms.added < order.replicas, "an order was given more copies than it has");
 			ensure!(terms.added <= terms.granted, "a copy was added without its election");
+			ensure!(terms.granted <= Self::max_granted(), "too many elections granted");
 			ensure!(terms.bytes_per_copy >= MIN_BYTES_PER_COPY, "popular-file terms too low");
 		}
 		for (id, demand) in Demand::<T>::iter() {

@@ -617,8 +617,8 @@ pub mod pallet {
 			assert!(T::PeriodsPerMonth::get() > 0);
 			assert!(T::MaxAttempts::get() > 0);
 			assert!(
-				u32::from(T::MaxAttempts::get()) + u32::from(T::MaxReplicas::get()) <= 255,
-				"an order's elections with every copy added must be counted in a u8"
+				u32::from(T::MaxAttempts::get()) + 2 * u32::from(T::MaxReplicas::get()) <= 255,
+				"an order's elections, its copies added granted theirs, must be counted in a u8"
 			);
 			assert!(T::MaxDemandEntries::get() > 0);
 			assert!(T::MaxCandidates::get() > 0 && T::MaxSchedulers::get() > 0);
@@ -711,7 +711,7 @@ pub mod pallet {
 		///
 		/// Complexity: O(P), P the order's placements.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::end_order(T::MaxPlacements::get()))]
+		#[pallet::weight(Pallet::<T>::end_order_weight())]
 		pub fn end_order(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
 			let dapp = ensure_signed(origin)?;
 			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
@@ -798,7 +798,7 @@ pub mod pallet {
 		///
 		/// Complexity: O(P), P the order's placements.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::end_order(T::MaxPlacements::get()))]
+		#[pallet::weight(Pallet::<T>::end_order_weight())]
 		pub fn reap(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
 			ensure_signed(origin)?;
 			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
@@ -922,6 +922,13 @@ pub mod pallet {
 					T::WeightInfo::check_deadlines(1)
 						.saturating_mul(u64::from(T::MaxPlacements::get() * attempts)),
 				)
+		}
+
+		/// The weight of [`Pallet::end_order`] and [`Pallet::reap`]: full placements and the
+		/// most missed peers an order may have to forget.
+		pub fn end_order_weight() -> Weight {
+			T::WeightInfo::end_order(T::MaxPlacements::get())
+				.saturating_add(T::DbWeight::get().writes(Self::max_missed().into()))
 		}
 
 		/// This chain's genesis hash, which every signed payload names.

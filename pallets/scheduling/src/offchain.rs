@@ -231,10 +231,10 @@ impl<T: Config> Pallet<T> {
 	/// backs in the peer's traffic report.
 	pub fn served_demand(peer: &T::AccountId, period: u32) -> Vec<(OrderId, u64)> {
 		let mut served: Vec<(u64, OrderId, T::AccountId)> = Vec::new();
-		for id in PeerOrders::<T>::iter_key_prefix(peer).take(MAX_TASKS) {
-			if !PopularTerms::<T>::contains_key(id) {
-				continue;
-			}
+		let popular = PeerOrders::<T>::iter_key_prefix(peer)
+			.filter(|id| PopularTerms::<T>::contains_key(id))
+			.take(MAX_TASKS);
+		for id in popular {
 			let Some(order) = Orders::<T>::get(id) else { continue };
 			let holds = Placements::<T>::get(id)
 				.iter()

@@ -232,11 +232,7 @@ impl<T: Config> Pallet<T> {
 			Self::release_placement(id, &order, &placement);
 		}
 		Responses::<T>::remove(id);
-		let cleared = Missed::<T>::clear_prefix(
-			id,
-			T::MaxPlacements::get().saturating_mul(Self::max_attempts(id).into()),
-			None,
-		);
+		let cleared = Missed::<T>::clear_prefix(id, Self::max_missed(), None);
 		PopularTerms::<T>::remove(id);
 		Demand::<T>::remove(id);
 		if cleared.maybe_cursor.is_some() {

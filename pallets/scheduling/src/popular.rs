@@ -24,6 +24,22 @@ use sp_runtime::{
 pub const MIN_BYTES_PER_COPY: u64 = 1 << 20;
 
 impl<T: Config> Pallet<T> {
+	/// The most elections an order's added copies may be granted over its life: twice
+	/// [`Config::MaxReplicas`] (copies dropped and added again included), which bounds its
+	/// elections and its missed peers.
+	pub fn max_granted() -> u8 {
+		T::MaxReplicas::get().saturating_mul(2)
+	}
+
+	/// The most missed peers an order may have: a full set of placements per election.
+	pub fn max_missed() -> u32 {
+		T::MaxPlacements::get().saturating_mul(
+			u32::from(T::MaxAttempts::get()).saturating_add(u32::from(Self::max_granted())),
+		)
+	}
+}
+
+impl<T: Config> Pallet<T> {
 	/// The weight of [`Pallet::set_popular_terms`]: the call and the hooks' work of the copies
 	/// it allows (an order has a copy at least): an election each, whose close queues the new
 	/// slot's deadline.
@@ -85,6 +101,8 @@ impl<T: Config> Pallet<T> {
 		order.escrow = order.escrow.saturating_sub(refund);
 		order.replicas = order.replicas.saturating_sub(dropped);
 		terms.added = terms.added.saturating_sub(dropped);
+		// No peer could take it: no copy is added again until the DApp sets its terms again.
+		terms.max_replicas = order.replicas;
 		PopularTerms::<T>::insert(id, terms);
 		Self::deposit_event(Event::PopularCopiesDropped {
 			order: id,
@@ -249,8 +267,7 @@ impl<T: Config> Pallet<T> {
 			|| order.electing
 			|| holding < usize::from(order.replicas)
 			|| now.saturating_add(1) >= order.ends
-			|| order.attempts >= u8::MAX - 1
-			|| terms.granted == u8::MAX
+			|| terms.granted >= Self::max_granted()
 		{
 			return false;
 		}

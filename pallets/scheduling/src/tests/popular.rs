@@ -216,11 +216,18 @@ fn a_copy_no_election_could_place_is_dropped_and_its_fee_refunded() {
 			refunded: paid
 		}));
 		assert_eq!((held(DAPP, HoldReason::StorageEscrow), free(DAPP)), (escrow, free_before));
-		assert_eq!(PopularTerms::<Test>::get(id).map(|t| (t.added, t.granted)), Some((0, 1)));
-		// The next period's demand may add a copy again, with an election of its own.
+		// No more copies until the DApp sets its terms again.
+		let terms = PopularTerms::<Test>::get(id).unwrap();
+		assert_eq!((terms.added, terms.granted, terms.max_replicas), (0, 1, 2));
 		run_to(period_start(2));
 		set_paid_traffic(20, 1, DAPP, u128::from(GB));
 		assert_ok!(report(20, 1, &[(id, 300 * MIB)]));
+		assert_eq!(replicas(id), 2);
+		// Set again, the next period's demand adds a copy with an election of its own.
+		assert_ok!(Scheduling::set_popular_terms(RuntimeOrigin::signed(DAPP), id, 3, 100 * MIB));
+		run_to(period_start(3));
+		set_paid_traffic(20, 2, DAPP, u128::from(GB));
+		assert_ok!(report(20, 2, &[(id, 300 * MIB)]));
 		assert_eq!(replicas(id), 3);
 		assert_eq!(Orders::<Test>::get(id).map(|o| (o.attempts, o.electing)), Some((5, true)));
 		assert_eq!(Scheduling::max_attempts(id), 5);
