@@ -21,8 +21,10 @@
 //!   confirmations — the backup's node copies the file from the primary's as a replica. The SDK
 //!   finds the holders on chain and downloads from them. Hank's node, a common peer attached to
 //!   Gina, copies the file from hers as a backup; with Gina's node killed, Eve and Hank serve it
-//!   (Hank for receipts). Ending the order pays both holders, and the next period pays the
-//!   scheduling peer.
+//!   (Hank for receipts). Ferdie's popular-file terms (`spacebook storage popular`) turn the
+//!   holders' tallies into a demand report once their traffic report passed its audit: a third
+//!   copy is added, finds no free peer and is dropped and refunded. Ending the order pays both
+//!   holders, and the next period pays the scheduling peer.
 //! - Load (issue 14, finding 3): with 2 000 idle sockets, 500 slowloris connections and 200 open
 //!   tunnels held against Eve's data plane, her node keeps finalizing, answers JSON-RPC, and serves
 //!   an honest download byte for byte.
@@ -720,6 +722,18 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		"{addresses:?}"
 	);
 
+	// Popular-file terms: a third copy once the file's demand reaches a MiB a copy.
+	let set = cli.run_text(&[
+		"storage",
+		"popular",
+		&order,
+		"--max-replicas",
+		"3",
+		"--bytes-per-copy",
+		"1048576",
+	]);
+	assert!(set.contains("grows to at most 3 copies"), "{set}");
+
 	phase("storage: the SDK finds the holders on chain and downloads from them");
 	let out = work.path().join("stored-out.bin");
 	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
@@ -749,6 +763,23 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	b.wait_for("Gina's data plane again", blocks(60), |_| {
 		http_status(serve_b, "/v1/status").filter(|s| s.contains("200"))
 	});
+
+	phase("storage: the downloads make the file popular; the copy added finds no peer, refunded");
+	// The holders' data planes tallied the bytes they served of the file to Ferdie's client;
+	// once a holder's traffic report of that period passed its audit, its node reports the
+	// demand, the chain adds a third copy paid by Ferdie and elects a peer for it. No
+	// professional peer is free (Eve and Gina hold it already): after the copy's election and
+	// the order's repairs the copy is dropped, refunded, and the terms stop at two copies.
+	let popular = a.wait_for(
+		"the demand reported and the copy dropped",
+		blocks(3 * BLOCKS_PER_PERIOD),
+		|_| {
+			let status = cli.run_text(&["storage", "status", &order]);
+			(status.contains("demand:") && status.contains("up to 2 copies")).then_some(status)
+		},
+	);
+	assert!(popular.contains("replicas:   2\n"), "{popular}");
+	assert!(popular.contains("(0 added)"), "{popular}");
 
 	phase("storage: Ferdie ends the order; both holders are paid for their period");
 	let (eve_held, gina_held) = (free_balance(&a.rpc, &eve), free_balance(&a.rpc, &gina));

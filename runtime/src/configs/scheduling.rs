@@ -106,26 +106,26 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 }
 
 /// What backs a storing peer's demand report: the DApp's paid traffic in the peer's traffic
-/// report of the period once the report **passed its audit**, and only if the report counts
-/// that period's receipts alone (no receipts rolled over from earlier periods): the bytes
-/// reserved for it from the DApp's paid traffic (`backed`; not the contested ones, which other
-/// reports may hold).
+/// report of the period once the report **passed its audit** — the bytes reserved for it from
+/// the DApp's paid traffic (`backed`; not the contested ones, which other reports may hold) —
+/// spread evenly over the periods the report spans (from `from_period`): receipts rolled over
+/// from earlier periods count as their average, never as one period's demand.
 pub struct PaidTrafficOfReports;
 impl pallet_scheduling::PaidTraffic<AccountId> for PaidTrafficOfReports {
 	fn paid_bytes(peer: &AccountId, period: u32, dapp: &AccountId) -> u128 {
 		let Some(record) = pallet_traffic::Reports::<Runtime>::get(period, peer) else { return 0 };
-		if !matches!(record.status, pallet_traffic::AuditStatus::Passed { .. })
-			|| record.report.from_period != period
-		{
+		if !matches!(record.status, pallet_traffic::AuditStatus::Passed { .. }) {
 			return 0;
 		}
-		record
+		let spanned = period.saturating_sub(record.report.from_period).saturating_add(1);
+		let backed = record
 			.report
 			.per_dapp
 			.iter()
 			.position(|(d, _)| d == dapp)
 			.and_then(|i| record.backed.get(i).copied())
-			.unwrap_or(0)
+			.unwrap_or(0);
+		backed / u128::from(spanned)
 	}
 
 	fn reported(peer: &AccountId, period: u32) -> bool {
