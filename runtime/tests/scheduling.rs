@@ -37,6 +37,48 @@ fn blocks_per_period() -> u32 {
 	Token::blocks_per_period()
 }
 
+/// Root admits `who` as a scheduling peer whose node signs with `key`.
+fn admit_scheduler(who: &AccountId, key: &sr25519::Pair) {
+	Peers::admit_service_peer(
+		RuntimeOrigin::root(),
+		who.clone().into(),
+		pallet_peers::ServiceKind::Scheduling,
+		pallet_peers::ServiceDeclaration {
+			location: pallet_peers::Location { region: *b"DE", latitude: 1, longitude: 1 },
+			endpoint: b"https://198.51.100.5".to_vec().try_into().unwrap(),
+			node_key: key.public().into(),
+		},
+	)
+	.expect("root admits a scheduling peer");
+}
+
+/// The scheduling peer `who` answers order 0's first election with `candidates`, signed by its
+/// node key.
+fn respond(who: &AccountId, key: &sr25519::Pair, candidates: Vec<AccountId>) {
+	let response = pallet_scheduling::ElectionResponse {
+		order: 0,
+		attempt: 1,
+		scheduler: who.clone(),
+		candidates: candidates.try_into().unwrap(),
+	};
+	let signature = key.sign(&Scheduling::response_payload(&response)).into();
+	Scheduling::respond(frame_system::RawOrigin::Authorized.into(), response, signature)
+		.expect("the scheduling peer's response");
+}
+
+/// The storing peer `who` confirms its fetching placement in order 0 with its peer key.
+fn confirm(who: &AccountId, key: &sr25519::Pair) {
+	let deadline = match Scheduling::tasks_of(who)[0].2 {
+		pallet_scheduling::PlacementStatus::Fetching { deadline } => deadline,
+		other => panic!("not fetching: {other:?}"),
+	};
+	let confirmation =
+		pallet_scheduling::StorageConfirmation { order: 0, peer: who.clone(), deadline };
+	let signature = key.sign(&Scheduling::confirmation_payload(&confirmation)).into();
+	Scheduling::confirm_stored(frame_system::RawOrigin::Authorized.into(), confirmation, signature)
+		.expect("a storing peer confirms");
+}
+
 #[test]
 fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 	genesis_of(genesis_config_presets::local_testnet_genesis()).execute_with(|| {
@@ -64,17 +106,7 @@ fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 		heartbeat(&dave, &dave_key);
 		heartbeat(&eve, &eve_key);
 		register_dapp(&ferdie, pair("//FerdieClient").public());
-		Peers::admit_service_peer(
-			RuntimeOrigin::root(),
-			charlie.clone().into(),
-			pallet_peers::ServiceKind::Scheduling,
-			pallet_peers::ServiceDeclaration {
-				location: pallet_peers::Location { region: *b"DE", latitude: 1, longitude: 1 },
-				endpoint: b"https://198.51.100.5".to_vec().try_into().unwrap(),
-				node_key: scheduler_key.public().into(),
-			},
-		)
-		.expect("root admits a scheduling peer");
+		admit_scheduler(&charlie, &scheduler_key);
 		// A tenth of the emission to the scheduling peers.
 		Token::set_emission_split(
 			RuntimeOrigin::root(),
@@ -98,15 +130,7 @@ fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 		assert_eq!(Balances::free_balance(&ferdie), free_before - fee * 24 - SPB);
 
 		// Charlie's node answers with both peers, signed by its node key.
-		let response = pallet_scheduling::ElectionResponse {
-			order: 0,
-			attempt: 1,
-			scheduler: charlie.clone(),
-			candidates: vec![eve.clone(), dave.clone()].try_into().unwrap(),
-		};
-		let signature = scheduler_key.sign(&Scheduling::response_payload(&response)).into();
-		Scheduling::respond(frame_system::RawOrigin::Authorized.into(), response, signature)
-			.expect("the scheduling peer's response");
+		respond(&charlie, &scheduler_key, vec![eve.clone(), dave.clone()]);
 		run_to(1 + 8);
 		let holders = Scheduling::holders([7; 32]);
 		assert_eq!(holders.len(), 2);
@@ -114,19 +138,7 @@ fn an_order_is_elected_confirmed_held_and_paid_and_its_scheduler_rewarded() {
 
 		// Both confirm with their peer keys.
 		for (who, key) in [(&dave, &dave_key), (&eve, &eve_key)] {
-			let deadline = match Scheduling::tasks_of(who)[0].2 {
-				pallet_scheduling::PlacementStatus::Fetching { deadline } => deadline,
-				other => panic!("not fetching: {other:?}"),
-			};
-			let confirmation =
-				pallet_scheduling::StorageConfirmation { order: 0, peer: who.clone(), deadline };
-			let signature = key.sign(&Scheduling::confirmation_payload(&confirmation)).into();
-			Scheduling::confirm_stored(
-				frame_system::RawOrigin::Authorized.into(),
-				confirmation,
-				signature,
-			)
-			.expect("a storing peer confirms");
+			confirm(who, key);
 		}
 		assert!(Scheduling::holders([7; 32]).iter().all(|h| h.confirmed));
 
@@ -198,51 +210,20 @@ fn a_popular_file_gets_a_copy_from_demand_its_dapps_paid_traffic_backs() {
 		}
 		register_dapp(&ferdie, client_pair().public());
 		let scheduler_key = pair("//CharlieSchedulerKey");
-		Peers::admit_service_peer(
-			RuntimeOrigin::root(),
-			charlie.clone().into(),
-			pallet_peers::ServiceKind::Scheduling,
-			pallet_peers::ServiceDeclaration {
-				location: pallet_peers::Location { region: *b"DE", latitude: 1, longitude: 1 },
-				endpoint: b"https://198.51.100.5".to_vec().try_into().unwrap(),
-				node_key: scheduler_key.public().into(),
-			},
-		)
-		.expect("root admits a scheduling peer");
+		admit_scheduler(&charlie, &scheduler_key);
 
 		// Ferdie orders 32 MiB in two copies; the election places two peers and keeps the
 		// third as a reserve; both confirm.
 		let file = pallet_scheduling::FileRef { hash_index: [9; 32], length: 32 << 20 };
 		Scheduling::order_storage(RuntimeOrigin::signed(ferdie.clone()), file, 2, 12)
 			.expect("Ferdie orders");
-		let response = pallet_scheduling::ElectionResponse {
-			order: 0,
-			attempt: 1,
-			scheduler: charlie.clone(),
-			candidates: peers.to_vec().try_into().unwrap(),
-		};
-		let signature = scheduler_key.sign(&Scheduling::response_payload(&response)).into();
-		Scheduling::respond(frame_system::RawOrigin::Authorized.into(), response, signature)
-			.expect("the scheduling peer's response");
+		respond(&charlie, &scheduler_key, peers.to_vec());
 		run_to(1 + 8);
 		let view = Scheduling::order_view(0).expect("order 0");
 		let storing: Vec<AccountId> = view.placements[..2].iter().map(|p| p.peer.clone()).collect();
 		assert_eq!(view.placements.len(), 3, "two storing slots and a reserve");
 		for who in &storing {
-			let key = &keys[peers.iter().position(|p| p == who).unwrap()];
-			let deadline = match Scheduling::tasks_of(who)[0].2 {
-				pallet_scheduling::PlacementStatus::Fetching { deadline } => deadline,
-				other => panic!("not fetching: {other:?}"),
-			};
-			let confirmation =
-				pallet_scheduling::StorageConfirmation { order: 0, peer: who.clone(), deadline };
-			let signature = key.sign(&Scheduling::confirmation_payload(&confirmation)).into();
-			Scheduling::confirm_stored(
-				frame_system::RawOrigin::Authorized.into(),
-				confirmation,
-				signature,
-			)
-			.expect("a storing peer confirms");
+			confirm(who, &keys[peers.iter().position(|p| p == who).unwrap()]);
 		}
 		// Terms: up to three copies, one more at 1 GiB a copy and period.
 		Scheduling::set_popular_terms(RuntimeOrigin::signed(ferdie.clone()), 0, 3, 1 << 30)
