@@ -34,6 +34,16 @@ fn holding(max_replicas: u8) -> OrderId {
 	id
 }
 
+/// `dapp` orders a 1 GB file tagged `tag` in one copy for ten periods, which 20 (registered
+/// by [`holding`]) is elected to store and confirms.
+fn held_by_20(dapp: AccountId, tag: u8) -> OrderId {
+	let id = order(dapp, file(tag, GB), 1, 10);
+	assert_ok!(respond(SCHEDULER, id, &[20]));
+	close_elections();
+	assert_ok!(confirm(20, id));
+	id
+}
+
 /// A demand report of `peer` for `period`, signed by its key.
 fn signed_demand(
 	peer: AccountId,
@@ -335,11 +345,8 @@ fn demand_must_be_backed_by_the_dapps_own_paid_traffic() {
 fn a_dapps_backing_caps_the_sum_over_its_files() {
 	test(|| {
 		let id = holding(3);
-		// A second file of the same DApp on the same holders.
-		let other = order(DAPP, file(2, GB), 1, 10);
-		assert_ok!(respond(SCHEDULER, other, &[20]));
-		close_elections();
-		assert_ok!(confirm(20, other));
+		// A second file of the same DApp on the same holder.
+		let other = held_by_20(DAPP, 2);
 		assert_ok!(Scheduling::set_popular_terms(RuntimeOrigin::signed(DAPP), other, 2, 100 * MIB));
 		run_to(period_start(1));
 		set_paid_traffic(20, 0, DAPP, u128::from(250 * MIB));
@@ -406,10 +413,7 @@ fn a_late_report_for_an_older_period_does_not_count_against_the_newer_demand() {
 fn forged_and_malformed_reports_are_refused() {
 	test(|| {
 		let id = holding(3);
-		let plain = order(RICH_DAPP, file(3, GB), 1, 10);
-		assert_ok!(respond(SCHEDULER, plain, &[20]));
-		close_elections();
-		assert_ok!(confirm(20, plain));
+		let plain = held_by_20(RICH_DAPP, 3);
 		run_to(period_start(1));
 		for dapp in [DAPP, RICH_DAPP] {
 			for peer in [20, 21, 22, 30] {
