@@ -55,9 +55,14 @@ fn admit_scheduler(who: &AccountId, key: &sr25519::Pair) {
 /// The scheduling peer `who` answers order 0's first election with `candidates`, signed by its
 /// node key.
 fn respond(who: &AccountId, key: &sr25519::Pair, candidates: Vec<AccountId>) {
+	respond_in(1, who, key, candidates)
+}
+
+/// [`respond`] in order 0's election `attempt`.
+fn respond_in(attempt: u8, who: &AccountId, key: &sr25519::Pair, candidates: Vec<AccountId>) {
 	let response = pallet_scheduling::ElectionResponse {
 		order: 0,
-		attempt: 1,
+		attempt,
 		scheduler: who.clone(),
 		candidates: candidates.try_into().unwrap(),
 	};
@@ -291,5 +296,19 @@ fn a_popular_file_gets_a_copy_from_demand_its_dapps_paid_traffic_backs() {
 		assert_eq!(view.order.escrow, escrow + fee * 11);
 		assert_eq!(view.popular.map(|t| (t.max_replicas, t.added)), Some((3, 1)));
 		assert_eq!(view.demand, Some((0, backed)));
+		// The order's reserve, proposed, is elected to store the copy.
+		let reserve = view.placements[2].peer.clone();
+		assert_eq!(view.placements[2].status, pallet_scheduling::PlacementStatus::Reserve);
+		respond_in(2, &charlie, &scheduler_key, vec![reserve.clone()]);
+		run_to(frame_system::Pallet::<Runtime>::block_number() + 9);
+		let view = Scheduling::order_view(0).expect("order 0");
+		assert_eq!(view.placements.len(), 3, "three storing slots, no reserve left");
+		assert_eq!(view.placements[2].peer, reserve);
+		confirm(&reserve, &keys[peers.iter().position(|p| *p == reserve).unwrap()]);
+		let view = Scheduling::order_view(0).expect("order 0");
+		assert!(view
+			.placements
+			.iter()
+			.all(|p| matches!(p.status, pallet_scheduling::PlacementStatus::Holding { .. })));
 	});
 }

@@ -135,7 +135,8 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::close_elections(popped)
 	}
 
-	/// Close `order`'s election: score the proposed peers, fill the empty storing slots and
+	/// Close `order`'s election: score the proposed peers, fill the empty storing slots (the
+	/// order's reserves that were proposed compete for them like any other candidate) and then
 	/// the missing reserves, and open another election if slots stay empty and attempts are
 	/// left — or end the order if it never got a storing peer.
 	pub(crate) fn close_election(id: OrderId, mut order: OrderOf<T>, n: BlockNumberFor<T>) {
@@ -144,17 +145,22 @@ impl<T: Config> Pallet<T> {
 		let attempt = order.attempts;
 		let mut placements = Placements::<T>::get(id);
 		let storing_now = placements.iter().filter(|p| p.status.stores()).count();
-		let reserves_now = placements.len() - storing_now;
 		let vacancies = usize::from(order.replicas).saturating_sub(storing_now);
-		let reserves_wanted = usize::from(T::Reserves::get()).saturating_sub(reserves_now);
 
-		let placed: BTreeSet<T::AccountId> = placements.iter().map(|p| p.peer.clone()).collect();
+		let (storing_peers, reserve_peers): (BTreeSet<_>, BTreeSet<_>) = placements
+			.iter()
+			.map(|p| (p.status.stores(), p.peer.clone()))
+			.partition(|(stores, _)| *stores);
+		let storing_peers: BTreeSet<T::AccountId> =
+			storing_peers.into_iter().map(|(_, p)| p).collect();
+		let reserve_peers: BTreeSet<T::AccountId> =
+			reserve_peers.into_iter().map(|(_, p)| p).collect();
 		let mut seen = BTreeSet::new();
 		let mut candidates = Vec::new();
 		// An expired order elects nobody: it waits to be reaped.
 		let expired = Self::current_period() >= order.ends;
 		for peer in responses.iter().flat_map(|r| r.candidates.iter()).filter(|_| !expired) {
-			if placed.contains(peer) || !seen.insert(peer.clone()) {
+			if storing_peers.contains(peer) || !seen.insert(peer.clone()) {
 				continue;
 			}
 			if Missed::<T>::contains_key(id, peer) {
@@ -172,16 +178,40 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let seed = T::Randomness::get().0;
 		let rule = Rule::<T>::get();
+		let random = |peer: &T::AccountId| scoring::random_factor(&seed, id, attempt, peer);
+		let now = Self::current_period();
 		let wanted = scoring::Vacancies {
 			length: order.file.length,
-			now: Self::current_period(),
+			now,
 			taken_regions: &taken_regions,
 			storing: vacancies,
-			reserves: reserves_wanted,
+			reserves: 0,
 		};
-		let pick = scoring::pick(&candidates, wanted, &rule, |peer| {
-			scoring::random_factor(&seed, id, attempt, peer)
-		});
+		let storing = scoring::pick(&candidates, wanted, &rule, random).storing;
+		// A reserve elected to store leaves its reserve place for its storing slot.
+		placements.retain(|p| p.status.stores() || !storing.contains(&p.peer));
+		let reserves_now = placements.len() - storing_now;
+		let reserves_wanted = usize::from(T::Reserves::get()).saturating_sub(reserves_now);
+		// The reserves next, among the candidates neither elected to store nor reserves
+		// already, diversity counted against every storing peer.
+		let mut regions = taken_regions;
+		regions.extend(
+			candidates.iter().filter(|c| storing.contains(&c.peer)).map(|c| c.facts.region),
+		);
+		candidates.retain(|c| !storing.contains(&c.peer) && !reserve_peers.contains(&c.peer));
+		let reserves = if reserves_wanted == 0 || candidates.is_empty() {
+			Vec::new()
+		} else {
+			let wanted = scoring::Vacancies {
+				length: order.file.length,
+				now,
+				taken_regions: &regions,
+				storing: 0,
+				reserves: reserves_wanted,
+			};
+			scoring::pick(&candidates, wanted, &rule, random).reserves
+		};
+		let pick = scoring::Pick { storing, reserves };
 		let proposer = |peer: &T::AccountId| {
 			responses.iter().find(|r| r.candidates.contains(peer)).map(|r| r.scheduler.clone())
 		};

@@ -2,7 +2,7 @@
 //!
 //! - A **scheduling peer's** worker answers each open election with the qualified professional
 //!   peers it ranks best by the scheduling rule (without the random factor, which the chain
-//!   draws at the close), leaving out those placed already and those that missed in the order.
+//!   draws at the close), leaving out the order's storing peers and those that missed in it.
 //!   It reads chain state and sends signed responses, nothing else: it stores no file, carries
 //!   no traffic and keeps no access log of anyone's task (whitepaper ch.2 §5 iv).
 //! - A **storing peer's** worker confirms its placements whose file its data plane noted as held
@@ -115,8 +115,9 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Whom a scheduling peer proposes for `order`: among `peers`, those not placed in it nor
-	/// missed in it that qualify, best first by the rule without the random factor (diversity
+	/// Whom a scheduling peer proposes for `order`: among `peers`, those not storing it nor
+	/// missed in it that qualify (its reserves included: they compete for a storing slot like
+	/// any other), best first by the rule without the random factor (diversity
 	/// counted against the order's storing peers and those ranked before), at most
 	/// [`Config::MaxCandidates`]. Reads the order's placements and misses, not each peer.
 	pub fn propose(
@@ -126,7 +127,7 @@ impl<T: Config> Pallet<T> {
 	) -> Vec<T::AccountId> {
 		let placements = Placements::<T>::get(id);
 		let mut left_out: BTreeSet<T::AccountId> =
-			placements.iter().map(|p| p.peer.clone()).collect();
+			placements.iter().filter(|p| p.status.stores()).map(|p| p.peer.clone()).collect();
 		left_out.extend(Missed::<T>::iter_key_prefix(id));
 		let candidates: Vec<Candidate<T::AccountId>> =
 			peers.iter().filter(|c| !left_out.contains(&c.peer)).cloned().collect();

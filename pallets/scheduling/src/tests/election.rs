@@ -134,6 +134,45 @@ fn the_close_picks_storing_peers_and_reserves_by_the_rule_whatever_the_proposal_
 }
 
 #[test]
+fn proposed_reserves_compete_for_an_empty_slot_and_keep_their_place_otherwise() {
+	test(|| {
+		// Storage alone decides: no random factor, one region.
+		Rule::<Test>::put(SchedulingRule { random: 0, ..Default::default() });
+		for (peer, storage) in [(20, 100_000), (21, 80_000), (22, 60_000), (23, 40_000)] {
+			professional(peer, storage, b"SG");
+		}
+		let id = order(DAPP, file(1, GB), 2, 5);
+		assert_ok!(respond(SCHEDULER, id, &[20, 21, 22, 23]));
+		close_elections();
+		assert_eq!((storing(id), reserves(id)), (vec![20, 21], vec![22, 23]));
+		// A third copy, as popular-file terms add one: an election for the empty slot.
+		Orders::<Test>::mutate(id, |o| {
+			let o = o.as_mut().unwrap();
+			o.replicas = 3;
+			Scheduling::open_election(id, o, System::block_number());
+		});
+		professional(24, 50_000, b"SG");
+		professional(25, 10_000, b"SG");
+		// The proposals name both reserves, two new peers and a storing peer (skipped).
+		assert_ok!(respond(SCHEDULER, id, &[23, 24, 22, 25, 20]));
+		close_elections();
+		// The best reserve wins the slot over the new peers and leaves the reserves; the other
+		// keeps its place (not elected twice); the better new peer takes the reserve place
+		// freed (two reserves in the mock).
+		assert_eq!((storing(id), reserves(id)), (vec![20, 21, 22], vec![23, 24]));
+		assert!(matches!(Placements::<Test>::get(id)[2].status, PlacementStatus::Fetching { .. }));
+		assert_eq!(Committed::<Test>::get(22), GB);
+		assert!(PeerOrders::<Test>::contains_key(22, id));
+		assert!(events().contains(&Event::PlacementsElected {
+			order: id,
+			attempt: 2,
+			storing: vec![22],
+			reserves: vec![24]
+		}));
+	});
+}
+
+#[test]
 fn the_chain_rescores_and_drops_what_does_not_qualify() {
 	test(|| {
 		professional(20, 100, b"SG");

@@ -73,6 +73,25 @@ fn the_worker_spreads_its_proposal_over_regions_and_skips_placed_and_missed_peer
 }
 
 #[test]
+fn the_worker_proposes_the_orders_reserves_but_not_its_storing_peers() {
+	test_offchain(|_| {
+		professional(20, 100_000, b"SG");
+		professional(21, 60_000, b"SG");
+		professional(22, 10_000, b"DE");
+		let id = order(DAPP, file(1, GB), 1, 5);
+		assert_ok!(respond(SCHEDULER, id, &[20, 21]));
+		close_elections();
+		assert_eq!((storing(id), reserves(id)), (vec![20], vec![21]));
+		// A copy more: the reserve 21 may win the new slot; the storing 20 is left out.
+		Orders::<Test>::mutate(id, |o| o.as_mut().unwrap().replicas = 2);
+		let peers = Scheduling::candidates(vec![(20, facts(20)), (21, facts(21)), (22, facts(22))]);
+		let proposal = Scheduling::propose(id, &Orders::<Test>::get(id).unwrap(), &peers);
+		// 22's region is not the storing peer's: it ranks before 21's storage.
+		assert_eq!(proposal, vec![22, 21]);
+	});
+}
+
+#[test]
 fn a_node_without_a_scheduling_key_answers_nothing() {
 	test_offchain(|pool| {
 		professional(20, 100_000, b"SG");

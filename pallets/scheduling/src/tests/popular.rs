@@ -135,7 +135,8 @@ fn demand_past_the_threshold_adds_a_paid_copy_by_election() {
 			Some((0, 150 * MIB, vec![20], false))
 		);
 		// The other holder's 60 MiB make 210 MiB: a third copy, paid for the 9 periods left,
-		// given by an election (the reserves stay reserves for misses).
+		// given by an election, in which the order's reserves compete with the other peers
+		// proposed.
 		assert_ok!(report(21, 0, &[(id, 60 * MIB)]));
 		assert_eq!(replicas(id), 3);
 		let paid = fee * 9;
@@ -152,6 +153,7 @@ fn demand_past_the_threshold_adds_a_paid_copy_by_election() {
 		assert!(matches!(status(id, 24), Some(PlacementStatus::Fetching { .. })));
 		assert_eq!(Committed::<Test>::get(24), GB);
 		assert_ok!(confirm(24, id));
+		assert_eq!(PopularTerms::<Test>::get(id).map(|t| (t.added, t.granted)), Some((1, 1)));
 
 		// Next period: 3 copies × 100 MiB needed; one copy a period at most.
 		run_to(period_start(2));
@@ -162,13 +164,16 @@ fn demand_past_the_threshold_adds_a_paid_copy_by_election() {
 		assert_eq!(replicas(id), 4);
 		assert_ok!(report(21, 1, &[(id, 400 * MIB)]));
 		assert_eq!(replicas(id), 4, "one copy a period");
-		assert_ok!(respond(SCHEDULER, id, &[25]));
+		// Only a reserve is proposed: it is elected to store and leaves the reserves.
+		assert_ok!(respond(SCHEDULER, id, &[22]));
 		close_elections();
-		assert_ok!(confirm(25, id));
-		assert_eq!(storing(id), vec![20, 21, 24, 25]);
+		assert_eq!((storing(id), reserves(id)), (vec![20, 21, 24, 22], vec![23]));
+		assert!(matches!(status(id, 22), Some(PlacementStatus::Fetching { .. })));
+		assert_eq!(Committed::<Test>::get(22), GB);
+		assert_ok!(confirm(22, id));
 		// At its terms' copies: no more.
 		run_to(period_start(3));
-		for peer in [20, 21, 24, 25] {
+		for peer in [20, 21, 24, 22] {
 			set_paid_traffic(peer, 2, DAPP, u128::from(GB));
 		}
 		assert_ok!(report(20, 2, &[(id, 900 * MIB)]));
