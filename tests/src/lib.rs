@@ -603,6 +603,20 @@ pub fn professional_registration(
 	who: &str,
 	endpoint: &str,
 ) -> (pallet_peers::crypto::PeerKey, RuntimeCall) {
+	let singapore =
+		pallet_peers::Location { region: *b"SG", latitude: 1_352_083, longitude: 103_819_836 };
+	professional_registration_of(node, who, endpoint, 1_024, singapore)
+}
+
+/// [`professional_registration`] declaring `storage_gib` of storage at `location`: what the
+/// scheduling rule weighs (`docs/scheduling.md`).
+pub fn professional_registration_of(
+	node: &Node,
+	who: &str,
+	endpoint: &str,
+	storage_gib: u32,
+	location: pallet_peers::Location,
+) -> (pallet_peers::crypto::PeerKey, RuntimeCall) {
 	let suri = format!("//{who}//spacebook-peer");
 	let peer_pair = sr25519::Pair::from_string(&suri, None).expect("a valid derivation");
 	node.rpc
@@ -612,16 +626,8 @@ pub fn professional_registration(
 	let call = RuntimeCall::Peers(pallet_peers::Call::register_professional {
 		peer_key: peer_key.clone(),
 		declaration: pallet_peers::ProfessionalDeclaration {
-			resources: pallet_peers::Resources {
-				storage_gib: 1_024,
-				bandwidth_mbps: 1_000,
-				cpu_cores: 8,
-			},
-			location: pallet_peers::Location {
-				region: *b"SG",
-				latitude: 1_352_083,
-				longitude: 103_819_836,
-			},
+			resources: pallet_peers::Resources { storage_gib, bandwidth_mbps: 1_000, cpu_cores: 8 },
+			location,
 			endpoint: endpoint.as_bytes().to_vec().try_into().expect("a short endpoint"),
 		},
 	});

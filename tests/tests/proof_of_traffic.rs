@@ -138,6 +138,12 @@ fn random_bytes(len: usize, mut state: u64) -> Vec<u8> {
 	out
 }
 
+/// `who` as the CLI prints an account (Spacebook's SS58 prefix).
+fn ss58(who: &AccountId) -> String {
+	use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+	who.to_ss58check_with_version(Ss58AddressFormat::custom(spacebook_runtime::SS58_PREFIX))
+}
+
 fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -222,8 +228,17 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	a.wait_for("Gina funded", blocks(30), |n| (free_balance(&n.rpc, &gina) > 0).then_some(()));
 	let (eve_peer_key, register_eve) =
 		professional_registration(&a, "Eve", &format!("http://127.0.0.1:{serve_a}"));
-	let (_, register_gina) =
-		professional_registration(&b, "Gina", &format!("http://127.0.0.1:{serve_b}"));
+	// Gina declares 128 TiB (the scheduling rule's full measure) to Eve's 1 TiB: the storage
+	// scenario below elects her the primary.
+	let singapore =
+		pallet_peers::Location { region: *b"SG", latitude: 1_352_083, longitude: 103_819_836 };
+	let (_, register_gina) = professional_registration_of(
+		&b,
+		"Gina",
+		&format!("http://127.0.0.1:{serve_b}"),
+		128 * 1_024,
+		singapore,
+	);
 	let client = sr25519::Pair::from_string("//Ferdie//client", None).unwrap();
 	let calls = [
 		(eve_pair.clone(), register_eve, 0),
@@ -622,54 +637,95 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert_eq!(view.role, pallet_peers::RoleKind::Scheduling);
 	let sam_before = free_balance(&a.rpc, &sam);
 
-	phase("storage: Hank's node joins as a common peer attached to Gina, with a data plane");
-	let (dir_c, serve_c) = (TempDir::new("pot-c"), free_port());
-	let c = Node::start(
-		dir_c.path(),
-		&[
+	phase("storage: Ivan joins as a third professional peer, Hank and Judy as Gina's common peers");
+	// Three more nodes with data planes. Ivan is a professional peer in Frankfurt declaring half
+	// Gina's storage (64 TiB to her 128 TiB; Eve declares 1 TiB): by the rule's weights (storage
+	// 35, a new region 20, the random factor at most 10; docs/scheduling.md) a two-copy order
+	// makes Gina the primary, Ivan the backup and Eve the reserve. Hank and Judy are common
+	// peers attached to Gina, holding her backups.
+	let bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", a.p2p_port, peer_id(&node_key_a));
+	let peer_node = |name: &str, key: u8, worker: bool| {
+		let (dir, serve) = (TempDir::new(name), free_port());
+		let mut args = vec![
 			"--chain".to_string(),
 			spec.clone(),
 			"--node-key".into(),
-			hex(&[0x2c; 32]),
+			hex(&[key; 32]),
 			"--bootnodes".into(),
-			format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", a.p2p_port, peer_id(&node_key_a)),
+			bootnode.clone(),
 			"--serve".into(),
-			format!("127.0.0.1:{serve_c}"),
-		],
-		None,
+			format!("127.0.0.1:{serve}"),
+		];
+		if worker {
+			// Heartbeats, traffic reports and placement confirmations.
+			args.extend(["--offchain-worker".into(), "always".into()]);
+		}
+		let node = Node::start(dir.path(), &args, None);
+		(dir, serve, node)
+	};
+	let (dir_d, serve_d, d) = peer_node("pot-d", 0x2d, true);
+	let (dir_c, serve_c, c) = peer_node("pot-c", 0x2c, false);
+	let (dir_e, serve_e, e) = peer_node("pot-e", 0x2e, false);
+	let ivan_pair = sr25519::Pair::from_string("//Ivan", None).unwrap();
+	let ivan: AccountId = ivan_pair.public().into();
+	let frankfurt =
+		pallet_peers::Location { region: *b"DE", latitude: 50_110_922, longitude: 8_682_127 };
+	let (_, register_ivan) = professional_registration_of(
+		&d,
+		"Ivan",
+		&format!("http://127.0.0.1:{serve_d}"),
+		64 * 1_024,
+		frankfurt,
 	);
-	let hank: AccountId = sr25519::Pair::from_string("//Hank", None).unwrap().public().into();
-	let hank_key_suri = "//Hank//spacebook-peer";
-	let hank_key = sr25519::Pair::from_string(hank_key_suri, None).unwrap();
-	c.rpc
-		.call(
-			"author_insertKey",
-			json!(["spbp", hank_key_suri, to_hex(hank_key.public().as_ref())]),
-		)
-		.expect("the key is inserted");
-	// The common deposit, without which a common peer keeps no backup (registering is free).
-	cli.run(&["transfer", &hank.to_string(), "1010"]);
-	let register = RuntimeCall::Peers(pallet_peers::Call::register_common {
-		peer_key: pallet_peers::crypto::PeerKey::from(hank_key.public()),
-		attach_to: gina.clone().into(),
-		storage_gib: 1,
-		endpoint: format!("http://127.0.0.1:{serve_c}").into_bytes().try_into().unwrap(),
-	});
-	let hank_pair = sr25519::Pair::from_string("//Hank", None).unwrap();
-	let deposit = RuntimeCall::Peers(pallet_peers::Call::top_up_deposit {
-		amount: spacebook_runtime::configs::peers::COMMON_DEPOSIT,
-	});
-	for (nonce, call) in [register, deposit].into_iter().enumerate() {
-		let xt = signed_transaction(&hank_pair, call, nonce as u32, genesis);
-		a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	let alice_cli = Cli::new(format!("ws://127.0.0.1:{}", a.rpc.port), "//Alice");
+	alice_cli.run(&["transfer", &ivan.to_string(), "10010"]);
+	let xt = signed_transaction(&ivan_pair, register_ivan, 0, genesis);
+	a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+	let mut commons = Vec::new();
+	for (name, node, serve) in [("Hank", &c, serve_c), ("Judy", &e, serve_e)] {
+		let pair = sr25519::Pair::from_string(&format!("//{name}"), None).unwrap();
+		let who: AccountId = pair.public().into();
+		let key_suri = format!("//{name}//spacebook-peer");
+		let key = sr25519::Pair::from_string(&key_suri, None).unwrap();
+		node.rpc
+			.call("author_insertKey", json!(["spbp", key_suri, to_hex(key.public().as_ref())]))
+			.expect("the key is inserted");
+		// The common deposit, without which a common peer keeps no backup (registering is
+		// free).
+		cli.run(&["transfer", &who.to_string(), "1010"]);
+		let register = RuntimeCall::Peers(pallet_peers::Call::register_common {
+			peer_key: pallet_peers::crypto::PeerKey::from(key.public()),
+			attach_to: gina.clone().into(),
+			storage_gib: 1,
+			endpoint: format!("http://127.0.0.1:{serve}").into_bytes().try_into().unwrap(),
+		});
+		let deposit = RuntimeCall::Peers(pallet_peers::Call::top_up_deposit {
+			amount: spacebook_runtime::configs::peers::COMMON_DEPOSIT,
+		});
+		for (nonce, call) in [register, deposit].into_iter().enumerate() {
+			let xt = signed_transaction(&pair, call, nonce as u32, genesis);
+			a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
+		}
+		commons.push(who);
 	}
-	let view = a.wait_for("Hank registered with his deposit", blocks(30), |n| {
-		peer_view(n, &hank).filter(|v| v.deposit.held > 0)
+	let [hank, judy] = [commons[0].clone(), commons[1].clone()];
+	for (who, node, serve) in [(&hank, &c, serve_c), (&judy, &e, serve_e)] {
+		let view = a.wait_for("a common peer registered with its deposit", blocks(30), |n| {
+			peer_view(n, who).filter(|v| v.deposit.held > 0)
+		});
+		assert_eq!(view.role, pallet_peers::RoleKind::Common);
+		node.wait_for("a common peer's data plane", blocks(60), |_| {
+			http_status(serve, "/v1/status").filter(|s| s.contains("200"))
+		});
+	}
+	// A professional peer qualifies for placements once its node proved it online.
+	let view = a.wait_for("Ivan registered and online", blocks(30), |n| {
+		peer_view(n, &ivan).filter(|v| v.last_online_period.is_some())
 	});
-	assert_eq!(view.role, pallet_peers::RoleKind::Common);
-	c.wait_for("Hank's data plane", blocks(60), |_| {
-		http_status(serve_c, "/v1/status").filter(|s| s.contains("200"))
-	});
+	assert_eq!(view.role, pallet_peers::RoleKind::Professional);
+	for who in [&hank, &judy] {
+		assert_eq!(peer_view(&a, who).and_then(|v| v.attached_to), Some(gina.clone()));
+	}
 
 	phase("storage: Ferdie orders 32 MiB in 2 copies: elected, uploaded, copied, confirmed");
 	// `spacebook storage order` waits for the election, uploads to the primary and waits for
@@ -693,6 +749,12 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	let order = order.trim().to_owned();
 	let status = cli.run_text(&["storage", "status", &order]);
 	assert_eq!(status.matches(": holding since period").count(), 2, "{status}");
+	assert!(
+		status.contains(&format!("{}  slot 0: holding", ss58(&gina))),
+		"Gina primary: {status}"
+	);
+	assert!(status.contains(&format!("{}  slot 1: holding", ss58(&ivan))), "Ivan backup: {status}");
+	assert!(status.contains(&format!("{}  reserve", ss58(&eve))), "Eve the reserve: {status}");
 	let stored_hash = status
 		.lines()
 		.find_map(|l| l.strip_prefix("file:"))
@@ -700,27 +762,21 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		.expect("the order names its file")
 		.to_owned();
 	let holders = cli.run_text(&["storage", "holders", &stored_hash]);
-	for port in [serve_a, serve_b] {
+	for port in [serve_b, serve_d] {
 		let listed = format!("http://127.0.0.1:{port}  order {order} ");
 		assert!(holders.contains(&listed), "{holders}");
 	}
 	assert_eq!(holders.matches("  holding").count(), 2, "{holders}");
-	// One copy came from Ferdie, the other from the first: listed under its replica address.
-	let addresses: Vec<String> = [&dir_a, &dir_b]
-		.iter()
-		.map(|dir| {
-			let info =
-				dir.path().join("dataplane/store/files").join(&stored_hash).join("info.json");
-			let info: serde_json::Value =
-				serde_json::from_slice(&std::fs::read(info).unwrap()).unwrap();
-			info["address"].as_str().unwrap().to_owned()
-		})
-		.collect();
+	// Ferdie uploaded to the primary; the backup copied it from the primary, as a replica.
+	let address_in = |dir: &TempDir| {
+		let info = dir.path().join("dataplane/store/files").join(&stored_hash).join("info.json");
+		let info: serde_json::Value =
+			serde_json::from_slice(&std::fs::read(info).unwrap()).unwrap();
+		info["address"].as_str().unwrap().to_owned()
+	};
 	let replica = format!("replica/{stored_hash}");
-	assert!(
-		addresses.contains(&"e2e/stored.bin".to_owned()) && addresses.contains(&replica),
-		"{addresses:?}"
-	);
+	assert_eq!(address_in(&dir_b), "e2e/stored.bin");
+	assert_eq!(address_in(&dir_d), replica);
 
 	// Popular-file terms: a third copy once the file's demand reaches a MiB a copy.
 	let set = cli.run_text(&[
@@ -739,53 +795,64 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
 	assert!(std::fs::read(&out).unwrap() == stored, "the download is byte-identical");
 
-	phase("storage: Hank's node copies Gina's held file as her common peer's backup");
-	c.wait_for("Hank's backup copy", blocks(120), |_| {
-		http_status(serve_c, &format!("/v1/files/{stored_hash}")).filter(|s| s.contains("200"))
-	});
-	let backup = dir_c.path().join("dataplane/store/files").join(&stored_hash).join("info.json");
-	let backup: serde_json::Value =
-		serde_json::from_slice(&std::fs::read(backup).unwrap()).unwrap();
-	assert_eq!(backup["address"], json!(replica), "a replica, from Gina");
+	phase("storage: Hank's and Judy's nodes copy Gina's held file as her common peers' backups");
+	for (serve, dir) in [(serve_c, &dir_c), (serve_e, &dir_e)] {
+		a.wait_for("a common peer's backup copy", blocks(120), |_| {
+			http_status(serve, &format!("/v1/files/{stored_hash}")).filter(|s| s.contains("200"))
+		});
+		assert_eq!(address_in(dir), replica, "a replica, from Gina");
+	}
 
-	phase("storage: with Gina's node killed, Eve and Hank, her common peer, serve the file");
+	phase(
+		"storage: with the primary's node killed, the backup and the common peers serve the file",
+	);
 	b.kill();
 	let now = current_period(&a);
 	// Receipts of this period and the next, should the download cross into it.
-	let hank_served = |node: &Node| kept(node, &hank, now).1 + kept(node, &hank, now + 1).1;
-	let hank_before = hank_served(&c);
+	let served_by =
+		|node: &Node, who: &AccountId| kept(node, who, now).1 + kept(node, who, now + 1).1;
+	let before = [served_by(&d, &ivan), served_by(&c, &hank), served_by(&e, &judy)];
 	std::fs::remove_file(&out).unwrap();
 	cli.run(&["file", "get", &stored_hash, "-o", out.to_str().unwrap()]);
-	assert!(std::fs::read(&out).unwrap() == stored, "served by the other holder and the backup");
-	assert!(hank_served(&c) > hank_before, "Hank served part of it, for receipts");
+	assert!(std::fs::read(&out).unwrap() == stored, "served by the backup and the common peers");
+	let after = [served_by(&d, &ivan), served_by(&c, &hank), served_by(&e, &judy)];
+	for (i, who) in ["Ivan", "Hank", "Judy"].into_iter().enumerate() {
+		assert!(after[i] > before[i], "{who} served part of it, for receipts: {after:?}");
+	}
 	c.kill();
+	e.kill();
 	let b = Node::start(dir_b.path(), &args_b, None);
 	b.wait_for("Gina's data plane again", blocks(60), |_| {
 		http_status(serve_b, "/v1/status").filter(|s| s.contains("200"))
 	});
 
-	phase("storage: the downloads make the file popular; the copy added finds no peer, refunded");
+	phase("storage: the downloads make the file popular; the reserve takes the copy added");
 	// The holders' data planes tallied the bytes they served of the file to Ferdie's client;
 	// once a holder's traffic report of that period passed its audit, its node reports the
-	// demand, the chain adds a third copy paid by Ferdie and elects a peer for it. No
-	// professional peer is free (Eve and Gina hold it already): after the copy's election and
-	// the order's repairs the copy is dropped, refunded, and the terms stop at two copies.
+	// demand, and the chain adds a third copy paid by Ferdie, which the order's reserve, Eve,
+	// takes: her node copies the file from a holder and confirms.
 	let popular = a.wait_for(
-		"the demand reported and the copy dropped",
+		"the demand reported and the copy added held",
 		blocks(3 * BLOCKS_PER_PERIOD),
 		|_| {
 			let status = cli.run_text(&["storage", "status", &order]);
-			(status.contains("demand:") && status.contains("up to 2 copies")).then_some(status)
+			(status.matches(": holding since period").count() == 3).then_some(status)
 		},
 	);
-	assert!(popular.contains("replicas:   2\n"), "{popular}");
-	assert!(popular.contains("(0 added)"), "{popular}");
+	assert!(popular.contains("replicas:   3\n"), "{popular}");
+	assert!(popular.contains("demand:"), "{popular}");
+	assert!(popular.contains("up to 3 copies") && popular.contains("(1 added)"), "{popular}");
+	assert!(popular.contains(&format!("{}  slot 2: holding", ss58(&eve))), "{popular}");
+	assert_eq!(address_in(&dir_a), replica, "Eve's copy is a replica");
 
-	phase("storage: Ferdie ends the order; both holders are paid for their period");
-	let (eve_held, gina_held) = (free_balance(&a.rpc, &eve), free_balance(&a.rpc, &gina));
+	phase("storage: Ferdie ends the order; the three holders are paid for their periods");
+	let held_before = [&eve, &gina, &ivan].map(|who| free_balance(&a.rpc, who));
 	cli.run(&["storage", "end", &order]);
-	assert!(free_balance(&a.rpc, &eve) > eve_held, "Eve is paid her holding fee");
-	assert!(free_balance(&a.rpc, &gina) > gina_held, "Gina is paid hers");
+	for (i, who) in [&eve, &gina, &ivan].into_iter().enumerate() {
+		assert!(free_balance(&a.rpc, who) > held_before[i], "{who} is paid her holding fee");
+	}
+	let status = d.stop_with_sigint();
+	assert!(status.success(), "Ivan's node stops cleanly: {status:?}");
 
 	phase("pricing: the next cycle re-prices by the formula and Ferdie's hold follows");
 	// The governance (Alice's sudo key on dev) sets the competitors' prices to the launch
