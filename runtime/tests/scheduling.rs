@@ -304,6 +304,9 @@ fn a_popular_file_gets_a_copy_from_demand_its_dapps_paid_traffic_backs() {
 		let view = Scheduling::order_view(0).expect("order 0");
 		assert_eq!(view.placements.len(), 3, "three storing slots, no reserve left");
 		assert_eq!(view.placements[2].peer, reserve);
+		assert_eq!(pallet_scheduling::Committed::<Runtime>::get(&reserve), 32 << 20);
+		assert!(pallet_scheduling::PeerOrders::<Runtime>::contains_key(&reserve, 0));
+		assert_eq!(view.placements[2].scheduler, Some(charlie.clone()));
 		confirm(&reserve, &keys[peers.iter().position(|p| *p == reserve).unwrap()]);
 		let view = Scheduling::order_view(0).expect("order 0");
 		assert!(view

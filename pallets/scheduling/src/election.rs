@@ -3,7 +3,10 @@
 //! tasks first.
 
 use crate::{scoring::Candidate, *};
-use alloc::{collections::BTreeSet, vec::Vec};
+use alloc::{
+	collections::{BTreeMap, BTreeSet},
+	vec::Vec,
+};
 use codec::Encode;
 use frame_support::traits::fungible::Inspect;
 use sp_runtime::{
@@ -180,50 +183,46 @@ impl<T: Config> Pallet<T> {
 		let rule = Rule::<T>::get();
 		let random = |peer: &T::AccountId| scoring::random_factor(&seed, id, attempt, peer);
 		let now = Self::current_period();
-		let wanted = scoring::Vacancies {
-			length: order.file.length,
+		let mut ranking = scoring::Ranking::new(
+			&candidates,
+			order.file.length,
 			now,
-			taken_regions: &taken_regions,
-			storing: vacancies,
-			reserves: 0,
-		};
-		let storing = scoring::pick(&candidates, wanted, &rule, random).storing;
-		// A reserve elected to store leaves its reserve place for its storing slot.
-		placements.retain(|p| p.status.stores() || !storing.contains(&p.peer));
+			&taken_regions,
+			&rule,
+			random,
+		);
+		let storing = ranking.take(vacancies, true, |_| true);
+		// A reserve elected to store leaves its reserve place for its storing slot, and keeps
+		// the credit of the scheduling peer that proposed it first (as a reserve promoted on a
+		// miss does).
+		let moved: BTreeMap<T::AccountId, Option<T::AccountId>> = placements
+			.iter()
+			.filter(|p| !p.status.stores() && storing.contains(&p.peer))
+			.map(|p| (p.peer.clone(), p.scheduler.clone()))
+			.collect();
+		placements.retain(|p| p.status.stores() || !moved.contains_key(&p.peer));
 		let reserves_now = placements.len() - storing_now;
 		let reserves_wanted = usize::from(T::Reserves::get()).saturating_sub(reserves_now);
 		// The reserves next, among the candidates neither elected to store nor reserves
 		// already, diversity counted against every storing peer.
-		let mut regions = taken_regions;
-		regions.extend(
-			candidates.iter().filter(|c| storing.contains(&c.peer)).map(|c| c.facts.region),
-		);
-		candidates.retain(|c| !storing.contains(&c.peer) && !reserve_peers.contains(&c.peer));
-		let reserves = if reserves_wanted == 0 || candidates.is_empty() {
-			Vec::new()
-		} else {
-			let wanted = scoring::Vacancies {
-				length: order.file.length,
-				now,
-				taken_regions: &regions,
-				storing: 0,
-				reserves: reserves_wanted,
-			};
-			scoring::pick(&candidates, wanted, &rule, random).reserves
-		};
+		let reserves = ranking.take(reserves_wanted, false, |p| !reserve_peers.contains(p));
 		let pick = scoring::Pick { storing, reserves };
 		let proposer = |peer: &T::AccountId| {
 			responses.iter().find(|r| r.candidates.contains(peer)).map(|r| r.scheduler.clone())
 		};
 		let deadline = n.saturating_add(T::ConfirmWindow::get());
-		for (at, peer) in (storing_now..).zip(pick.storing.iter()) {
+		for (k, peer) in pick.storing.iter().enumerate() {
 			let placement = Placement {
 				peer: peer.clone(),
 				status: PlacementStatus::Fetching { deadline },
-				scheduler: proposer(peer),
+				scheduler: moved.get(peer).cloned().unwrap_or_else(|| proposer(peer)),
 			};
-			if placements.try_insert(at, placement).is_err() {
+			if placements.try_insert(storing_now.saturating_add(k), placement).is_err() {
 				frame_support::defensive!("an order's placements are bounded by its slots");
+				// The moved reserves not placed have no placement left in the order.
+				for peer in pick.storing[k..].iter().filter(|p| moved.contains_key(*p)) {
+					PeerOrders::<T>::remove(peer, id);
+				}
 				break;
 			}
 			Self::commit(peer, order.file.length);

@@ -185,32 +185,74 @@ pub fn pick<AccountId: Ord + Clone>(
 	random: impl Fn(&AccountId) -> u64,
 ) -> Pick<AccountId> {
 	let Vacancies { length, now, taken_regions, storing, reserves } = vacancies;
-	// Each candidate's score without the diversity factor, which is all or nothing.
-	let bonus = u128::from(FULL) * u128::from(rule.diversity);
-	let mut open: Vec<(&Candidate<AccountId>, u128)> = candidates
-		.iter()
-		.filter(|c| c.qualifies(length, now, rule))
-		.map(|c| (c, score(&c.factors(length, rule, false, random(&c.peer)), rule)))
-		.collect();
-	let mut regions: Vec<[u8; 2]> = taken_regions.to_vec();
-	let mut picked = Pick { storing: Vec::new(), reserves: Vec::new() };
-	for slot in 0..storing.saturating_add(reserves) {
-		let best = open
+	let mut ranking = Ranking::new(candidates, length, now, taken_regions, rule, random);
+	let storing = ranking.take(storing, true, |_| true);
+	Pick { storing, reserves: ranking.take(reserves, false, |_| true) }
+}
+
+/// An election's qualified candidates, each scored once by the rule but the diversity factor
+/// (all or nothing, counted as slots are taken), from which slots are taken greedily: what
+/// [`pick`] does in one go, for an election that decides the reserves' number only once the
+/// storing slots are taken.
+pub struct Ranking<'c, AccountId> {
+	/// The candidates not taken yet, with their scores without diversity.
+	open: Vec<(&'c Candidate<AccountId>, u128)>,
+	/// The regions of the storing peers, placed before and taken since.
+	regions: Vec<[u8; 2]>,
+	/// The diversity factor's weight at full measure.
+	bonus: u128,
+}
+
+impl<'c, AccountId: Ord + Clone> Ranking<'c, AccountId> {
+	/// Score the candidates that qualify for a file of `length` bytes in period `now`, the
+	/// order's storing peers being in `taken_regions`. Work: one score evaluation each.
+	pub fn new(
+		candidates: &'c [Candidate<AccountId>],
+		length: u64,
+		now: u32,
+		taken_regions: &[[u8; 2]],
+		rule: &SchedulingRule,
+		random: impl Fn(&AccountId) -> u64,
+	) -> Self {
+		let open = candidates
 			.iter()
-			.enumerate()
-			.map(|(i, (c, base))| {
-				let diverse = !regions.contains(&c.facts.region);
-				(if diverse { base.saturating_add(bonus) } else { *base }, i)
-			})
-			.max_by(|(a, i), (b, j)| a.cmp(b).then_with(|| open[*j].0.peer.cmp(&open[*i].0.peer)));
-		let Some((_, i)) = best else { break };
-		let (chosen, _) = open.swap_remove(i);
-		if slot < storing {
-			regions.push(chosen.facts.region);
-			picked.storing.push(chosen.peer.clone());
-		} else {
-			picked.reserves.push(chosen.peer.clone());
-		}
+			.filter(|c| c.qualifies(length, now, rule))
+			.map(|c| (c, score(&c.factors(length, rule, false, random(&c.peer)), rule)))
+			.collect();
+		let bonus = u128::from(FULL) * u128::from(rule.diversity);
+		Self { open, regions: taken_regions.to_vec(), bonus }
 	}
-	picked
+
+	/// Take up to `count` slots, one at a time, each for the open candidate `eligible` allows
+	/// with the greatest score (ties: the smaller account); storing slots count their peers'
+	/// regions for diversity from then on. Work: `O(count · candidates)`.
+	pub fn take(
+		&mut self,
+		count: usize,
+		storing: bool,
+		eligible: impl Fn(&AccountId) -> bool,
+	) -> Vec<AccountId> {
+		let mut taken = Vec::new();
+		while taken.len() < count {
+			let open = &self.open;
+			let best = open
+				.iter()
+				.enumerate()
+				.filter(|(_, (c, _))| eligible(&c.peer))
+				.map(|(i, (c, base))| {
+					let diverse = !self.regions.contains(&c.facts.region);
+					(if diverse { base.saturating_add(self.bonus) } else { *base }, i)
+				})
+				.max_by(|(a, i), (b, j)| {
+					a.cmp(b).then_with(|| open[*j].0.peer.cmp(&open[*i].0.peer))
+				});
+			let Some((_, i)) = best else { break };
+			let (chosen, _) = self.open.swap_remove(i);
+			if storing {
+				self.regions.push(chosen.facts.region);
+			}
+			taken.push(chosen.peer.clone());
+		}
+		taken
+	}
 }

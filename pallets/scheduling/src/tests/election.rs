@@ -153,8 +153,10 @@ fn proposed_reserves_compete_for_an_empty_slot_and_keep_their_place_otherwise() 
 		});
 		professional(24, 50_000, b"SG");
 		professional(25, 10_000, b"SG");
-		// The proposals name both reserves, two new peers and a storing peer (skipped).
-		assert_ok!(respond(SCHEDULER, id, &[23, 24, 22, 25, 20]));
+		// The proposals name both reserves, two new peers and a storing peer (skipped); another
+		// scheduling peer answers first this time.
+		assert_ok!(respond(SCHEDULER_2, id, &[23, 24, 22, 25, 20]));
+		assert_ok!(respond(SCHEDULER, id, &[24]));
 		close_elections();
 		// The best reserve wins the slot over the new peers and leaves the reserves; the other
 		// keeps its place (not elected twice); the better new peer takes the reserve place
@@ -163,6 +165,15 @@ fn proposed_reserves_compete_for_an_empty_slot_and_keep_their_place_otherwise() 
 		assert!(matches!(Placements::<Test>::get(id)[2].status, PlacementStatus::Fetching { .. }));
 		assert_eq!(Committed::<Test>::get(22), GB);
 		assert!(PeerOrders::<Test>::contains_key(22, id));
+		// The moved reserve keeps the credit of the scheduling peer that found it; the new
+		// reserve's goes to the first that proposed it in this election.
+		let credit = |peer| {
+			Placements::<Test>::get(id).iter().find(|p| p.peer == peer).and_then(|p| p.scheduler)
+		};
+		assert_eq!(
+			(credit(22), credit(23), credit(24)),
+			(Some(SCHEDULER), Some(SCHEDULER), Some(SCHEDULER_2))
+		);
 		assert!(events().contains(&Event::PlacementsElected {
 			order: id,
 			attempt: 2,
