@@ -62,8 +62,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn order_storage() -> Weight {
 		//  Measured:  `1119`
 		//  Estimated: `4176`
-		// Minimum execution time: 101_435_000 picoseconds.
-		Weight::from_parts(115_367_000, 4176)
+		// Minimum execution time: 110_397_000 picoseconds.
+		Weight::from_parts(120_186_000, 4176)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -83,9 +83,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn renew(p: u32, ) -> Weight {
 		//  Measured:  `911 + p * (140 ±0)`
 		//  Estimated: `7827 + p * (2151 ±63)`
-		// Minimum execution time: 126_981_000 picoseconds.
-		Weight::from_parts(101_364_235, 7827)
-			.saturating_add(Weight::from_parts(61_984_100, 0).saturating_mul(p.into()))
+		// Minimum execution time: 128_474_000 picoseconds.
+		Weight::from_parts(107_738_216, 7827)
+			.saturating_add(Weight::from_parts(61_960_366, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -104,8 +104,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Pricing::CycleSpending` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Scheduling::Committed` (r:8 w:8)
 	/// Proof: `Scheduling::Committed` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Scheduling::PopularTerms` (r:1 w:1)
-	/// Proof: `Scheduling::PopularTerms` (`max_values`: None, `max_size`: Some(27), added: 2502, mode: `MaxEncodedLen`)
 	/// Storage: `Scheduling::Files` (r:1 w:1)
 	/// Proof: `Scheduling::Files` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Scheduling::FileOrders` (r:0 w:1)
@@ -116,14 +114,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Scheduling::PeerOrders` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Scheduling::Demand` (r:0 w:1)
 	/// Proof: `Scheduling::Demand` (`max_values`: None, `max_size`: Some(382), added: 2857, mode: `MaxEncodedLen`)
+	/// Storage: `Scheduling::PopularTerms` (r:0 w:1)
+	/// Proof: `Scheduling::PopularTerms` (`max_values`: None, `max_size`: Some(27), added: 2502, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 11]`.
 	fn end_order(p: u32, ) -> Weight {
 		//  Measured:  `958 + p * (195 ±0)`
-		//  Estimated: `7827 + p * (2151 ±63)`
-		// Minimum execution time: 171_757_000 picoseconds.
-		Weight::from_parts(149_028_077, 7827)
-			.saturating_add(Weight::from_parts(67_221_529, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		//  Estimated: `7827 + p * (2151 ±61)`
+		// Minimum execution time: 176_460_000 picoseconds.
+		Weight::from_parts(164_344_797, 7827)
+			.saturating_add(Weight::from_parts(66_687_056, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(p.into())))
@@ -141,9 +141,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn respond(c: u32, ) -> Weight {
 		//  Measured:  `9945`
 		//  Estimated: `12346`
-		// Minimum execution time: 162_922_000 picoseconds.
-		Weight::from_parts(184_787_836, 12346)
-			.saturating_add(Weight::from_parts(688_790, 0).saturating_mul(c.into()))
+		// Minimum execution time: 165_548_000 picoseconds.
+		Weight::from_parts(186_077_838, 12346)
+			.saturating_add(Weight::from_parts(563_152, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -159,9 +159,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_respond(c: u32, ) -> Weight {
 		//  Measured:  `9945`
 		//  Estimated: `12346`
-		// Minimum execution time: 122_528_000 picoseconds.
-		Weight::from_parts(139_796_271, 12346)
-			.saturating_add(Weight::from_parts(42_761, 0).saturating_mul(c.into()))
+		// Minimum execution time: 130_652_000 picoseconds.
+		Weight::from_parts(143_187_352, 12346)
+			.saturating_add(Weight::from_parts(217_059, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 	/// Storage: `Scheduling::Orders` (r:1 w:0)
@@ -175,8 +175,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn confirm_stored() -> Weight {
 		//  Measured:  `1566`
 		//  Estimated: `4296`
-		// Minimum execution time: 76_293_000 picoseconds.
-		Weight::from_parts(87_306_000, 4296)
+		// Minimum execution time: 78_480_000 picoseconds.
+		Weight::from_parts(90_417_000, 4296)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -191,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_confirm() -> Weight {
 		//  Measured:  `1566`
 		//  Estimated: `4296`
-		// Minimum execution time: 65_393_000 picoseconds.
-		Weight::from_parts(72_280_000, 4296)
+		// Minimum execution time: 70_822_000 picoseconds.
+		Weight::from_parts(77_028_000, 4296)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 	/// Storage: `Scheduling::Orders` (r:1 w:1)
@@ -210,8 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim() -> Weight {
 		//  Measured:  `2621`
 		//  Estimated: `8799`
-		// Minimum execution time: 116_671_000 picoseconds.
-		Weight::from_parts(131_371_000, 8799)
+		// Minimum execution time: 133_101_000 picoseconds.
+		Weight::from_parts(144_431_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -220,8 +220,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_rule() -> Weight {
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_075_000 picoseconds.
-		Weight::from_parts(4_934_000, 0)
+		// Minimum execution time: 4_567_000 picoseconds.
+		Weight::from_parts(5_257_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Scheduling::ElectionQueueBounds` (r:1 w:1)
@@ -256,9 +256,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_elections(c: u32, ) -> Weight {
 		//  Measured:  `52438 + c * (9616 ±0)`
 		//  Estimated: `816606 + c * (649984 ±0)`
-		// Minimum execution time: 2_833_015_000 picoseconds.
-		Weight::from_parts(844_307_969, 816606)
-			.saturating_add(Weight::from_parts(2_343_195_765, 0).saturating_mul(c.into()))
+		// Minimum execution time: 3_011_896_000 picoseconds.
+		Weight::from_parts(867_943_826, 816606)
+			.saturating_add(Weight::from_parts(2_552_047_036, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(516_u64))
 			.saturating_add(T::DbWeight::get().reads((261_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -287,9 +287,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn check_deadlines(m: u32, ) -> Weight {
 		//  Measured:  `2082 + m * (282 ±0)`
 		//  Estimated: `10548 + m * (3306 ±0)`
-		// Minimum execution time: 85_960_000 picoseconds.
-		Weight::from_parts(39_886_948, 10548)
-			.saturating_add(Weight::from_parts(49_301_672, 0).saturating_mul(m.into()))
+		// Minimum execution time: 85_360_000 picoseconds.
+		Weight::from_parts(38_379_371, 10548)
+			.saturating_add(Weight::from_parts(50_372_418, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -316,9 +316,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn pay_rewards(s: u32, ) -> Weight {
 		//  Measured:  `657 + s * (295 ±0)`
 		//  Estimated: `4246 + s * (3186 ±0)`
-		// Minimum execution time: 67_411_000 picoseconds.
-		Weight::from_parts(26_690_060, 4246)
-			.saturating_add(Weight::from_parts(46_217_410, 0).saturating_mul(s.into()))
+		// Minimum execution time: 66_109_000 picoseconds.
+		Weight::from_parts(19_548_858, 4246)
+			.saturating_add(Weight::from_parts(48_932_486, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -332,8 +332,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_popular_terms() -> Weight {
 		//  Measured:  `427`
 		//  Estimated: `3612`
-		// Minimum execution time: 17_795_000 picoseconds.
-		Weight::from_parts(20_756_000, 3612)
+		// Minimum execution time: 18_245_000 picoseconds.
+		Weight::from_parts(23_410_000, 3612)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -365,9 +365,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report_demand(e: u32, ) -> Weight {
 		//  Measured:  `3033 + e * (1226 ±0)`
 		//  Estimated: `10121 + e * (3306 ±0)`
-		// Minimum execution time: 169_099_000 picoseconds.
-		Weight::from_parts(163_852_940, 10121)
-			.saturating_add(Weight::from_parts(86_218_512, 0).saturating_mul(e.into()))
+		// Minimum execution time: 200_917_000 picoseconds.
+		Weight::from_parts(158_334_132, 10121)
+			.saturating_add(Weight::from_parts(94_058_418, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -392,9 +392,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_report_demand(e: u32, ) -> Weight {
 		//  Measured:  `3625 + e * (683 ±0)`
 		//  Estimated: `10121 + e * (3306 ±0)`
-		// Minimum execution time: 91_521_000 picoseconds.
-		Weight::from_parts(103_293_636, 10121)
-			.saturating_add(Weight::from_parts(20_209_058, 0).saturating_mul(e.into()))
+		// Minimum execution time: 92_921_000 picoseconds.
+		Weight::from_parts(107_446_575, 10121)
+			.saturating_add(Weight::from_parts(20_686_280, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 3306).saturating_mul(e.into()))
@@ -404,13 +404,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same weights with RocksDB constants.
 impl WeightInfo for () {
 	fn order_storage() -> Weight {
-		Weight::from_parts(115_367_000, 4176)
+		Weight::from_parts(120_186_000, 4176)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn renew(p: u32, ) -> Weight {
-		Weight::from_parts(101_364_235, 7827)
-			.saturating_add(Weight::from_parts(61_984_100, 0).saturating_mul(p.into()))
+		Weight::from_parts(107_738_216, 7827)
+			.saturating_add(Weight::from_parts(61_960_366, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -418,46 +418,46 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2151).saturating_mul(p.into()))
 	}
 	fn end_order(p: u32, ) -> Weight {
-		Weight::from_parts(149_028_077, 7827)
-			.saturating_add(Weight::from_parts(67_221_529, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(164_344_797, 7827)
+			.saturating_add(Weight::from_parts(66_687_056, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2151).saturating_mul(p.into()))
 	}
 	fn respond(c: u32, ) -> Weight {
-		Weight::from_parts(184_787_836, 12346)
-			.saturating_add(Weight::from_parts(688_790, 0).saturating_mul(c.into()))
+		Weight::from_parts(186_077_838, 12346)
+			.saturating_add(Weight::from_parts(563_152, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_respond(c: u32, ) -> Weight {
-		Weight::from_parts(139_796_271, 12346)
-			.saturating_add(Weight::from_parts(42_761, 0).saturating_mul(c.into()))
+		Weight::from_parts(143_187_352, 12346)
+			.saturating_add(Weight::from_parts(217_059, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 	}
 	fn confirm_stored() -> Weight {
-		Weight::from_parts(87_306_000, 4296)
+		Weight::from_parts(90_417_000, 4296)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn authorize_confirm() -> Weight {
-		Weight::from_parts(72_280_000, 4296)
+		Weight::from_parts(77_028_000, 4296)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 	}
 	fn claim() -> Weight {
-		Weight::from_parts(131_371_000, 8799)
+		Weight::from_parts(144_431_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn set_rule() -> Weight {
-		Weight::from_parts(4_934_000, 0)
+		Weight::from_parts(5_257_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn close_elections(c: u32, ) -> Weight {
-		Weight::from_parts(844_307_969, 816606)
-			.saturating_add(Weight::from_parts(2_343_195_765, 0).saturating_mul(c.into()))
+		Weight::from_parts(867_943_826, 816606)
+			.saturating_add(Weight::from_parts(2_552_047_036, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(516_u64))
 			.saturating_add(RocksDbWeight::get().reads((261_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -465,8 +465,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 649984).saturating_mul(c.into()))
 	}
 	fn check_deadlines(m: u32, ) -> Weight {
-		Weight::from_parts(39_886_948, 10548)
-			.saturating_add(Weight::from_parts(49_301_672, 0).saturating_mul(m.into()))
+		Weight::from_parts(38_379_371, 10548)
+			.saturating_add(Weight::from_parts(50_372_418, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -474,8 +474,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3306).saturating_mul(m.into()))
 	}
 	fn pay_rewards(s: u32, ) -> Weight {
-		Weight::from_parts(26_690_060, 4246)
-			.saturating_add(Weight::from_parts(46_217_410, 0).saturating_mul(s.into()))
+		Weight::from_parts(19_548_858, 4246)
+			.saturating_add(Weight::from_parts(48_932_486, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -483,13 +483,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3186).saturating_mul(s.into()))
 	}
 	fn set_popular_terms() -> Weight {
-		Weight::from_parts(20_756_000, 3612)
+		Weight::from_parts(23_410_000, 3612)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn report_demand(e: u32, ) -> Weight {
-		Weight::from_parts(163_852_940, 10121)
-			.saturating_add(Weight::from_parts(86_218_512, 0).saturating_mul(e.into()))
+		Weight::from_parts(158_334_132, 10121)
+			.saturating_add(Weight::from_parts(94_058_418, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -497,8 +497,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3306).saturating_mul(e.into()))
 	}
 	fn authorize_report_demand(e: u32, ) -> Weight {
-		Weight::from_parts(103_293_636, 10121)
-			.saturating_add(Weight::from_parts(20_209_058, 0).saturating_mul(e.into()))
+		Weight::from_parts(107_446_575, 10121)
+			.saturating_add(Weight::from_parts(20_686_280, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 3306).saturating_mul(e.into()))
