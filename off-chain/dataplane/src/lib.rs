@@ -4,17 +4,18 @@
 //! Proof-of-Traffic rewards: it stores files, serves them to DApp clients, and keeps the
 //! receipts the clients sign for the bytes they received.
 //!
-//! - [`content`]: files cut into 1 MiB **slices**, each hashed with BLAKE3; a file's **hash
-//!   index** is the Merkle root over its slice hashes, so a downloader checks every slice,
-//!   from whichever peer, on its own.
+//! - [`content`] (from `spacebook-dataplane-protocol`, which the SDK shares): files cut into
+//!   1 MiB **slices**, each hashed with BLAKE3; a file's **hash index** is the Merkle root over
+//!   its slice hashes, so a downloader checks every slice, from whichever peer, on its own.
 //! - [`store`]: the [`ContentStore`](store::ContentStore) on disk, with crash-safe imports.
 //! - [`session`]: sessions opened with a client's signed *opening receipt*, served within a
 //!   **credit window** of bytes ahead of the client's receipts.
 //! - [`ledger`]: the durable receipt [`Ledger`](ledger::Ledger): a receipt is synced to a
 //!   journal before it is acknowledged, then kept where the node's off-chain worker reports it
 //!   from.
-//! - [`protocol`] and [`server`]: the HTTP protocol (ranged reads, uploads, sessions,
-//!   receipts) and the peer's server. The DApp SDK speaks the same protocol.
+//! - [`protocol`] (from `spacebook-dataplane-protocol`) and [`server`]: the HTTP protocol
+//!   (ranged reads, uploads, sessions, receipts) and the peer's server. The DApp SDK speaks the
+//!   same protocol through the shared crate, without linking this one.
 //! - [`placements`]: the placement worker of a professional peer: it fetches the files storage
 //!   orders place on it from the peers that hold them, notes them for the chain's confirmation,
 //!   and removes replicas no placement keeps.
@@ -29,12 +30,12 @@
 //! which bytes count as traffic.
 #![warn(missing_docs)]
 
-pub mod content;
+pub use spacebook_dataplane_protocol::{content, protocol};
+
 pub mod demand;
 pub mod ledger;
 pub mod limits;
 pub mod placements;
-pub mod protocol;
 pub mod relay;
 pub mod replicas;
 pub mod server;

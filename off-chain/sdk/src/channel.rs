@@ -13,7 +13,7 @@ use crate::{
 };
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use spacebook_dataplane::protocol::{self, SESSION_HEADER};
+use spacebook_dataplane_protocol::protocol::{self, SESSION_HEADER};
 use std::{
 	net::{Ipv4Addr, Ipv6Addr, SocketAddr},
 	sync::Arc,
@@ -215,7 +215,7 @@ async fn serve_socks(
 	let down = pump(&mut tunnel_read, &mut local_write, session);
 	// One side closing half-closes the tunnel and the other goes on; an error (the peer cut the
 	// session off, a reset) ends both.
-	spacebook_dataplane::relay::both_ways(up, down).await;
+	spacebook_dataplane_protocol::relay::both_ways(up, down).await;
 	Ok(())
 }
 

@@ -17,7 +17,7 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::{header, Request, StatusCode};
 use parking_lot::Mutex;
-use spacebook_dataplane::{
+use spacebook_dataplane_protocol::{
 	content::{slice_hash, slice_range, Digest, FileInfo},
 	protocol::{self, PERIOD_HEADER, SESSION_HEADER},
 };

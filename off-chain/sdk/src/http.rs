@@ -5,7 +5,7 @@ use bytes::Bytes;
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Empty, Full};
 use hyper::{body::Incoming, client::conn::http1::SendRequest, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use spacebook_dataplane::protocol::ErrorBody;
+use spacebook_dataplane_protocol::protocol::ErrorBody;
 use std::{convert::Infallible, io};
 use tokio::net::TcpStream;
 
@@ -138,7 +138,7 @@ pub fn peer_error(endpoint: &Endpoint, status: StatusCode, body: &[u8]) -> Error
 pub fn period_of<B>(response: &Response<B>) -> Option<u32> {
 	response
 		.headers()
-		.get(spacebook_dataplane::protocol::PERIOD_HEADER)
+		.get(spacebook_dataplane_protocol::protocol::PERIOD_HEADER)
 		.and_then(|v| v.to_str().ok())
 		.and_then(|v| v.parse::<u32>().ok())
 }

@@ -36,12 +36,12 @@ pub use channel::DataChannel;
 pub use download::{Chunk, Download};
 pub use http::Endpoint;
 pub use session::{PeriodCeiling, Signer};
-pub use spacebook_dataplane::content::{self, FileInfo, HashIndex};
+pub use spacebook_dataplane_protocol::content::{self, FileInfo, HashIndex};
 
 use futures::future::join_all;
 use session::PeerSession;
 use sp_core::{crypto::AccountId32, sr25519, H256};
-use spacebook_dataplane::{
+use spacebook_dataplane_protocol::{
 	content::{slice_count, verify_slice_list, SLICE_SIZE},
 	protocol::{self, Status, SESSION_HEADER},
 };

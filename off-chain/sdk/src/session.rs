@@ -14,7 +14,7 @@ use crate::{
 use codec::Encode;
 use parking_lot::Mutex;
 use sp_core::{crypto::AccountId32, sr25519, H256};
-use spacebook_dataplane::protocol::{Opened, ReceiptTaken, Status};
+use spacebook_dataplane_protocol::protocol::{Opened, ReceiptTaken, Status};
 use spacebook_receipts::{Receipt, SessionId};
 use std::{
 	collections::BTreeMap,

@@ -1,0 +1,109 @@
+//! Measure each compute kernel's time per unit of work on this machine, in release, and the
+//! traffic-equivalent bytes it is worth at 1 Gbit/s (8 ns a byte), next to the constants in
+//! `spacebook_compute::unit_cost` (`scripts/bench-compute.sh`; docs/benchmarks.md).
+
+use spacebook_compute::*;
+use std::time::Instant;
+
+/// Best of `tries` runs of `f`, in nanoseconds.
+fn best_ns(tries: u32, mut f: impl FnMut()) -> f64 {
+	(0..tries)
+		.map(|_| {
+			let started = Instant::now();
+			f();
+			started.elapsed().as_nanos() as f64
+		})
+		.fold(f64::INFINITY, f64::min)
+}
+
+struct NoFiles;
+impl FileSource for NoFiles {
+	fn read(&self, _: &[u8; 32], _: u64, _: u64) -> Result<Vec<u8>, String> {
+		Err("none".into())
+	}
+}
+
+fn report(kernel: &str, unit: &str, ns_per_unit: f64, constant: u64) {
+	println!(
+		"{kernel:<22} {ns_per_unit:>10.2} ns per {unit:<28} = {:>8.2} bytes at 1 Gbit/s (unit_cost: {constant})",
+		ns_per_unit / 8.0
+	);
+}
+
+fn main() {
+	// Sorting: 2 Mi pseudo-random integers.
+	let n = MAX_SORT_ITEMS;
+	let mut x = 0x9e37_79b9_7f4a_7c15u64;
+	let items: Vec<u64> = (0..n)
+		.map(|_| {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			x
+		})
+		.collect();
+	let task = Task::Sort(items);
+	let ns = best_ns(5, || {
+		run(&task, &NoFiles).unwrap();
+	});
+	let steps = n as f64 * (n as f64).log2().ceil();
+	report("sort", "item × log2(items)", ns / steps, unit_cost::SORT_STEP);
+
+	// Signatures: 256 sr25519 and 256 ed25519 checks of 1 KiB messages.
+	use sp_core::Pair as _;
+	for scheme in [Scheme::Sr25519, Scheme::Ed25519] {
+		let message = vec![7u8; 1_024];
+		let check = match scheme {
+			Scheme::Sr25519 => {
+				let pair = sp_core::sr25519::Pair::from_string("//Alice", None).unwrap();
+				let signature = pair.sign(&message).0;
+				SignatureCheck { scheme, public: pair.public().0, message, signature }
+			}
+			Scheme::Ed25519 => {
+				let pair = sp_core::ed25519::Pair::from_string("//Alice", None).unwrap();
+				let signature = pair.sign(&message).0;
+				SignatureCheck { scheme, public: pair.public().0, message, signature }
+			}
+		};
+		let task = Task::VerifySignatures(vec![check; 256]);
+		let ns = best_ns(5, || {
+			run(&task, &NoFiles).unwrap();
+		});
+		report(&format!("verify ({scheme:?})"), "signature", ns / 256.0, unit_cost::SIGNATURE);
+	}
+
+	// Compression: 16 MiB of compressible text-like bytes.
+	let data: Vec<u8> = (0..MAX_COMPRESS_BYTES)
+		.map(|i| b"the quick brown fox jumps over the lazy dog "[(i * 7 + i / 97) % 44])
+		.collect();
+	for level in [1u8, 6, 9, 10] {
+		let task = Task::Compress { level, data: data.clone() };
+		let ns = best_ns(2, || {
+			run(&task, &NoFiles).unwrap();
+		});
+		let constant =
+			if level <= 6 { unit_cost::COMPRESS_BYTE } else { unit_cost::COMPRESS_BYTE_SLOW };
+		report(
+			&format!("compress (level {level})"),
+			"input byte",
+			ns / data.len() as f64,
+			constant,
+		);
+	}
+
+	// Matrix: 256 × 256, 8 rounds.
+	let task =
+		Task::MatrixPower { seed: [3; 32], size: MAX_MATRIX_SIZE, rounds: MAX_MATRIX_ROUNDS };
+	let ns = best_ns(3, || {
+		run(&task, &NoFiles).unwrap();
+	});
+	let adds = f64::from(MAX_MATRIX_SIZE).powi(3) * f64::from(MAX_MATRIX_ROUNDS);
+	report("matrix-power", "8 multiply-adds", 8.0 * ns / adds, unit_cost::MULTIPLY_ADDS);
+
+	// File digest: BLAKE3 over 256 MiB in memory (the disk read comes on top).
+	let bytes = vec![5u8; MAX_DIGEST_BYTES as usize];
+	let ns = best_ns(3, || {
+		std::hint::black_box(blake3::hash(&bytes));
+	});
+	report("file-digest (hash)", "byte", ns / bytes.len() as f64, unit_cost::DIGEST_BYTE);
+}
