@@ -148,8 +148,27 @@ pub enum TaskError {
 
 /// Where a serving peer reads the files a file-digest task names.
 pub trait FileSource {
-	/// The `length` bytes at `offset` of the file `hash_index`, or why not.
-	fn read(&self, hash_index: &[u8; 32], offset: u64, length: u64) -> Result<Vec<u8>, String>;
+	/// The BLAKE3 digest of the `length` bytes at `offset` of the file `hash_index`, or why
+	/// not ([`digest_reader`] hashes a reader positioned at `offset`).
+	fn digest(&self, hash_index: &[u8; 32], offset: u64, length: u64) -> Result<[u8; 32], String>;
+}
+
+/// The bytes a file digest reads at a time: its memory stays at a slice whatever its length.
+pub const DIGEST_CHUNK: usize = 1 << 20;
+
+/// The BLAKE3 digest of the next `length` bytes of `reader`, read [`DIGEST_CHUNK`] at a time;
+/// an error if the reader ends before.
+pub fn digest_reader(mut reader: impl std::io::Read, length: u64) -> std::io::Result<[u8; 32]> {
+	let mut hasher = blake3::Hasher::new();
+	let mut chunk = vec![0u8; DIGEST_CHUNK.min(length as usize)];
+	let mut left = length;
+	while left > 0 {
+		let n = (left.min(chunk.len() as u64)) as usize;
+		reader.read_exact(&mut chunk[..n])?;
+		hasher.update(&chunk[..n]);
+		left -= n as u64;
+	}
+	Ok(*hasher.finalize().as_bytes())
 }
 
 impl Task {
@@ -262,13 +281,9 @@ pub fn run(task: &Task, files: &impl FileSource) -> Result<Answer, TaskError> {
 			let (digest, trace) = matrix_power(seed, *size, *rounds);
 			Answer::Matrix { digest, trace }
 		}
-		Task::FileDigest { hash_index, offset, length } => {
-			let bytes = files.read(hash_index, *offset, *length).map_err(TaskError::NotStored)?;
-			if bytes.len() as u64 != *length {
-				return Err(TaskError::NotStored("fewer bytes than asked".into()));
-			}
-			Answer::Digest(*blake3::hash(&bytes).as_bytes())
-		}
+		Task::FileDigest { hash_index, offset, length } => Answer::Digest(
+			files.digest(hash_index, *offset, *length).map_err(TaskError::NotStored)?,
+		),
 	})
 }
 

@@ -1,5 +1,7 @@
 //! The serving peer's HTTP server (protocol in [`crate::protocol`]).
 
+mod tasks;
+
 use crate::{
 	content::HashIndex,
 	ledger::Ledger,
@@ -144,6 +146,8 @@ pub struct Config {
 	pub funds_recheck: Duration,
 	/// Connections, tunnels and their timeouts.
 	pub limits: Limits,
+	/// Compute tasks run at once (each on a blocking thread); more wait for a slot.
+	pub max_parallel_tasks: usize,
 }
 
 impl Config {
@@ -167,6 +171,10 @@ impl Config {
 			// Two blocks: the chain's view changes no faster.
 			funds_recheck: Duration::from_secs(6),
 			limits: Limits::default(),
+			// A core for the sockets, the rest for tasks.
+			max_parallel_tasks: std::thread::available_parallelism()
+				.map_or(1, |n| n.get().saturating_sub(1))
+				.max(1),
 		}
 	}
 }
@@ -185,6 +193,8 @@ pub struct DataPlane {
 	replicas: ReplicaBook,
 	/// Bytes served per file, DApp and period since the node last took them.
 	served: crate::demand::ServedCounter,
+	/// The compute tasks that may run at once.
+	task_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// A replica being sent, counted until its stream ends or expires.
@@ -275,11 +285,17 @@ impl DataPlane {
 			ledger,
 			chain,
 			admission,
-			config,
 			funds: Mutex::new(HashMap::new()),
 			replicas: ReplicaBook::default(),
 			served: Default::default(),
+			task_slots: Arc::new(tokio::sync::Semaphore::new(config.max_parallel_tasks.max(1))),
+			config,
 		})
+	}
+
+	/// Compute tasks running now (at most `Config::max_parallel_tasks`).
+	pub fn tasks_running(&self) -> usize {
+		self.config.max_parallel_tasks.max(1).saturating_sub(self.task_slots.available_permits())
 	}
 
 	/// The bytes served to DApps' sessions per file and period since the last call, of the
@@ -420,6 +436,7 @@ impl DataPlane {
 				let hash = hash.to_string();
 				self.replica(&hash, req).await
 			}
+			(&Method::POST, ["tasks"]) => self.clone().task(req).await,
 			_ => error(StatusCode::NOT_FOUND, "unknown path or method"),
 		};
 		Ok(response)

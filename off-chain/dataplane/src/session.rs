@@ -422,6 +422,37 @@ impl Sessions {
 		Ok(granted)
 	}
 
+	/// Serve `want` bytes on `session` all at once (a compute task's cost): counted as served
+	/// whole if the session's and its key's credit windows have room for them, else nothing
+	/// (`Ok(false)`: wait for a receipt).
+	pub fn grant_whole(
+		&mut self,
+		session: &SessionId,
+		want: u64,
+		now: Instant,
+	) -> Result<bool, SessionError> {
+		let window = self.credit_window;
+		let key = self.sessions.get(session).ok_or(SessionError::UnknownSession)?.client_key;
+		let key_credit =
+			window.saturating_mul(KEY_CREDIT_WINDOWS).saturating_sub(self.key_outstanding(&key));
+		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
+		if want > window.saturating_sub(session.outstanding()) || want > key_credit {
+			return Ok(false);
+		}
+		session.served = session.served.saturating_add(want);
+		session.last_active = now;
+		Ok(true)
+	}
+
+	/// Take back `bytes` granted to `session` but never delivered (a task that failed after
+	/// its grant): never below what the client acknowledged.
+	pub fn ungrant(&mut self, session: &SessionId, bytes: u64) {
+		if let Some(session) = self.sessions.get_mut(session) {
+			session.served = session.served.saturating_sub(bytes).max(session.acknowledged());
+			session.credit_added.notify_waiters();
+		}
+	}
+
 	/// Resume the session `id`, which this peer may have forgotten, from the receipts it
 	/// recorded for its stream (`(period, bytes)`, from the ledger): they count as acknowledged,
 	/// and as served, so that its next receipts may count on from them.
@@ -525,6 +556,28 @@ mod tests {
 			Err(SessionError::AboveServed { bytes: 2_301, allowed: 2_300 })
 		);
 		assert!(restarted.acknowledge(&receipt(1, 6, 1_300 + WINDOW), 6, now).unwrap().new);
+	}
+
+	/// A compute task's cost is granted whole or not at all, within the session's window and
+	/// its key's; a task that failed gives its grant back, never below what was acknowledged.
+	#[test]
+	fn a_tasks_cost_is_granted_whole_and_given_back_on_failure() {
+		let now = Instant::now();
+		let mut s = sessions(10);
+		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
+		assert_eq!(s.grant_whole(&[1; 16], 600, now), Ok(true));
+		assert_eq!(s.grant_whole(&[1; 16], 600, now), Ok(false), "400 left of the window");
+		assert_eq!(s.get(&[1; 16]).unwrap().served, 600);
+		assert_eq!(s.grant_whole(&[1; 16], 400, now), Ok(true));
+		assert_eq!(s.grant(&[1; 16], 1, now), Ok(0), "the window is used up");
+		assert!(s.acknowledge(&receipt(1, 5, 700), 5, now).unwrap().new);
+		// The last task failed: its 400 bytes come back, but not below the 700 acknowledged.
+		s.ungrant(&[1; 16], 400);
+		assert_eq!(s.get(&[1; 16]).unwrap().served, 700);
+		s.ungrant(&[1; 16], 400);
+		assert_eq!(s.get(&[1; 16]).unwrap().served, 700);
+		assert_eq!(s.grant_whole(&[1; 16], WINDOW, now), Ok(true));
+		assert_eq!(s.grant_whole(&[9; 16], 1, now), Err(SessionError::UnknownSession));
 	}
 
 	/// Finding 4 of the security review (issue 14): a client key opened stream after stream

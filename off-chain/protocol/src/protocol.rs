@@ -12,12 +12,19 @@
 //! | `POST /v1/files?address=<percent-encoded>`, body: the file | yes | its `FileInfo` (201) |
 //! | `CONNECT host:port` (professional peers that relay) | yes | 200, then a raw tunnel |
 //! | `GET /v1/replicas/<hash index>`, [`REPLICA_HEADER`], optional `Range` | – | the bytes, to a peer placed to store the file |
+//! | `POST /v1/tasks`, body: a compute task (SCALE, `spacebook_compute::Task`) | yes | its answer (SCALE), with [`TASK_COST_HEADER`] and [`PERIOD_HEADER`] |
 //!
 //! A request that needs a session names it in the [`SESSION_HEADER`] (32 hex digits). Data
 //! responses carry the peer's current ledgering period in the [`PERIOD_HEADER`]: the client
 //! counts the bytes it receives towards that period's receipt. Errors are JSON
 //! `{"error": "<message>"}` with a 4xx or 5xx status: 401 for an unknown session, 402 when the
-//! credit window is used up, 403 for a client key its DApp did not authorize, 404, 413, 416.
+//! credit window is used up, 403 for a client key its DApp did not authorize, 404, 413, 416,
+//! 503 when the peer runs as many compute tasks as it takes at once.
+//!
+//! **Compute tasks.** A task's cost (`Task::cost`) is counted as served bytes of the session,
+//! whole, before it runs: it must fit in the credit window (else 413), and waits for receipts
+//! like a transfer; the client counts it in its next receipt for the period in
+//! [`PERIOD_HEADER`]. A task that fails after its grant gives it back.
 //!
 //! **Replicas.** A professional peer placed by a storage order to store a file fetches it from
 //! the peers that hold it (`pallet-scheduling`'s holders) with a [`SignedReplicaRequest`] in the
@@ -36,6 +43,9 @@ use spacebook_receipts::SessionId;
 pub const SESSION_HEADER: &str = "x-spacebook-session";
 /// The header carrying the serving peer's current ledgering period.
 pub const PERIOD_HEADER: &str = "x-spacebook-period";
+/// The header of a compute task's answer carrying the task's cost in traffic-equivalent
+/// bytes, which the client counts towards its receipt like bytes received.
+pub const TASK_COST_HEADER: &str = "x-spacebook-task-cost";
 /// The version prefix of every path.
 pub const PREFIX: &str = "/v1";
 /// The header carrying a replica request (SCALE, hex).
