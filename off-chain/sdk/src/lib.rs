@@ -30,6 +30,7 @@ pub mod channel;
 pub mod download;
 pub mod http;
 pub mod session;
+pub mod tasks;
 
 pub use chain::ChainRpc;
 pub use channel::DataChannel;

@@ -694,3 +694,31 @@ async fn a_resumed_download_fetches_only_the_missing_slices() {
 	assert_eq!(offsets, vec![s, 3 * s, 4 * s], "slices 1, 3 and 4 only");
 	assert_eq!(a.receipted(), 2 * s + 77, "only the fetched bytes are receipted");
 }
+
+/// A compute task (docs/patrol.md) runs on a peer; the client signs its cost, computed on its
+/// own, in a receipt of the period the peer named, and the peer keeps it; a task out of its
+/// kernel's bounds is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_runs_on_a_peer_and_its_cost_is_receipted() {
+	use spacebook_compute::{verify, Answer, Task};
+	let chain = chain_with_client();
+	let peer = start_peer(chain, 1, |_| {}).await;
+	let client = client(&[&peer]).await;
+	let task = Task::Sort((0..10_000u64).rev().collect());
+	let outcome = client.run_task(&peer.endpoint, &task).await.unwrap();
+	assert_eq!(outcome.answer, Answer::Sorted((0..10_000).collect()));
+	assert_eq!((outcome.cost, outcome.period), (task.cost(), 7));
+	assert_eq!(verify(&task, &outcome.answer, None), Ok(()));
+	receipted_within(&peer, task.cost()).await;
+	assert_eq!(receipted_by_period(&peer).get(&7), Some(&task.cost()));
+	let bad = Task::MatrixPower { seed: [0; 32], size: 0, rounds: 1 };
+	assert!(matches!(
+		client.run_task(&peer.endpoint, &bad).await,
+		Err(spacebook_sdk::Error::Protocol(_))
+	));
+	// A task beyond the peer's credit window: the peer's error, and nothing signed.
+	let big = Task::Sort(vec![1; 1 << 20]);
+	let refused = client.run_task(&peer.endpoint, &big).await.unwrap_err().to_string();
+	assert!(refused.contains("413") && refused.contains("credit window"), "{refused}");
+	assert_eq!(peer.receipted(), task.cost());
+}

@@ -1,0 +1,93 @@
+//! Compute tasks (docs/patrol.md): a DApp runs one of the standard kernels
+//! (`spacebook_compute::Task`) on a serving peer and pays its cost through the session's
+//! receipts, like bytes received.
+//!
+//! The client counts the cost it computes itself (`Task::cost`), never the one the peer's
+//! answer names: a peer that claims more is paid what the task costs and no more. The answer
+//! can be checked with `spacebook_compute::verify` (cheap for sorting, signatures and
+//! compression; the matrix is recomputed).
+
+use crate::{http, session::PeerSession, Client, Endpoint, Error};
+use spacebook_compute::{Answer, Task, MAX_TASK_BYTES};
+use spacebook_dataplane_protocol::protocol::{self, SESSION_HEADER, TASK_COST_HEADER};
+
+/// What a task returned and what it cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskOutcome {
+	/// The kernel's answer.
+	pub answer: Answer,
+	/// The cost signed for, in traffic-equivalent bytes ([`Task::cost`]).
+	pub cost: u64,
+	/// The ledgering period it was signed in.
+	pub period: u32,
+}
+
+impl Client {
+	/// Run `task` on the serving peer at `endpoint` (one of the client's peers) in a session of
+	/// its own, and sign its cost in a receipt of the period the peer's answer names. Refused
+	/// before anything is sent: a task out of its kernel's bounds.
+	pub async fn run_task(&self, endpoint: &Endpoint, task: &Task) -> Result<TaskOutcome, Error> {
+		task.check().map_err(|e| Error::Protocol(e.to_string()))?;
+		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
+			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
+		})?;
+		let cost = task.cost();
+		let session =
+			PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
+		let outcome = Self::send_task(endpoint, &session, task, cost).await;
+		if let Ok(outcome) = &outcome {
+			session.count(outcome.period, cost);
+		}
+		session.finish(std::time::Duration::from_secs(5)).await;
+		outcome
+	}
+
+	async fn send_task(
+		endpoint: &Endpoint,
+		session: &PeerSession,
+		task: &Task,
+		cost: u64,
+	) -> Result<TaskOutcome, Error> {
+		use codec::{Decode, Encode};
+		use http_body_util::BodyExt;
+		let mut request = http::post("/v1/tasks", task.encode());
+		request.headers_mut().insert(
+			SESSION_HEADER,
+			protocol::session_to_header(&session.id()).parse().expect("hex is a valid header"),
+		);
+		let mut connection = http::Connection::open(endpoint).await?;
+		let response = connection.send(request).await?;
+		let status = response.status();
+		let period = http::period_of(&response);
+		let claimed = response
+			.headers()
+			.get(TASK_COST_HEADER)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.parse::<u64>().ok());
+		// The largest answer is below the largest task's input plus a MiB.
+		let limit = MAX_TASK_BYTES + (1 << 20);
+		let body = http_body_util::Limited::new(response.into_body(), limit)
+			.collect()
+			.await
+			.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?
+			.to_bytes();
+		if !status.is_success() {
+			return Err(http::peer_error(endpoint, status, &body));
+		}
+		let period = period.ok_or_else(|| {
+			Error::Protocol(format!("{endpoint}: a task's answer without its period"))
+		})?;
+		if claimed != Some(cost) {
+			log::warn!(
+				target: "sdk",
+				"{endpoint} claims {claimed:?} bytes for a task that costs {cost}: signing {cost}"
+			);
+		}
+		let mut input = &body[..];
+		let answer =
+			Answer::decode(&mut input).ok().filter(|_| input.is_empty()).ok_or_else(|| {
+				Error::Protocol(format!("{endpoint}: a task's answer does not decode"))
+			})?;
+		Ok(TaskOutcome { answer, cost, period })
+	}
+}
