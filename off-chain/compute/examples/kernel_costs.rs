@@ -1,6 +1,7 @@
 //! Measure each compute kernel's time per unit of work on this machine, in release, and the
-//! traffic-equivalent bytes it is worth at 1 Gbit/s (8 ns a byte), next to the constants in
-//! `spacebook_compute::unit_cost` (`scripts/bench-compute.sh`; docs/benchmarks.md).
+//! traffic-equivalent bytes it is worth at 1 Gbit/s (8 ns a byte), next to what
+//! `spacebook_compute::unit_cost` charges for it (`scripts/bench-compute.sh`;
+//! docs/benchmarks.md).
 
 use spacebook_compute::*;
 use std::time::Instant;
@@ -23,10 +24,13 @@ impl FileSource for NoFiles {
 	}
 }
 
-fn report(kernel: &str, unit: &str, ns_per_unit: f64, constant: u64) {
+/// One line: the time per unit of work, the bytes it is worth at 1 Gbit/s, and what the task's
+/// cost charges for it (`charged`, bytes a unit).
+fn report(kernel: &str, unit: &str, ns_per_unit: f64, charged: f64) {
+	let worth = ns_per_unit / 8.0;
 	println!(
-		"{kernel:<22} {ns_per_unit:>10.2} ns per {unit:<28} = {:>8.2} bytes at 1 Gbit/s (unit_cost: {constant})",
-		ns_per_unit / 8.0
+		"{kernel:<22} {ns_per_unit:>10.2} ns a {unit:<20} worth {worth:>9.3} bytes, charged {charged:>9.3} ({:.1}×)",
+		charged / worth
 	);
 }
 
@@ -47,7 +51,7 @@ fn main() {
 		run(&task, &NoFiles).unwrap();
 	});
 	let steps = n as f64 * (n as f64).log2().ceil();
-	report("sort", "item × log2(items)", ns / steps, unit_cost::SORT_STEP);
+	report("sort", "comparison step", ns / steps, 1.0 / unit_cost::SORT_STEPS_PER_BYTE as f64);
 
 	// Signatures: 256 sr25519 and 256 ed25519 checks of 1 KiB messages.
 	use sp_core::Pair as _;
@@ -69,26 +73,44 @@ fn main() {
 		let ns = best_ns(5, || {
 			run(&task, &NoFiles).unwrap();
 		});
-		report(&format!("verify ({scheme:?})"), "signature", ns / 256.0, unit_cost::SIGNATURE);
+		report(
+			&format!("verify ({scheme:?})"),
+			"signature",
+			ns / 256.0,
+			unit_cost::SIGNATURE as f64,
+		);
 	}
 
-	// Compression: 16 MiB of compressible text-like bytes.
-	let data: Vec<u8> = (0..MAX_COMPRESS_BYTES)
-		.map(|i| b"the quick brown fox jumps over the lazy dog "[(i * 7 + i / 97) % 44])
+	// Compression: 16 MiB of text (words of a 512-word vocabulary drawn at random), and 16 MiB
+	// of random bytes (nothing to find: every match search fails).
+	let mut next = {
+		let mut x = 0x2545_f491_4f6c_dd1du64;
+		move || {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			x
+		}
+	};
+	let vocabulary: Vec<Vec<u8>> = (0..512)
+		.map(|_| (0..3 + next() % 8).map(|_| b'a' + (next() % 26) as u8).collect())
 		.collect();
-	for level in [1u8, 6, 9, 10] {
-		let task = Task::Compress { level, data: data.clone() };
-		let ns = best_ns(2, || {
-			run(&task, &NoFiles).unwrap();
-		});
-		let constant =
-			if level <= 6 { unit_cost::COMPRESS_BYTE } else { unit_cost::COMPRESS_BYTE_SLOW };
-		report(
-			&format!("compress (level {level})"),
-			"input byte",
-			ns / data.len() as f64,
-			constant,
-		);
+	let mut text = Vec::with_capacity(MAX_COMPRESS_BYTES);
+	while text.len() < MAX_COMPRESS_BYTES {
+		text.extend_from_slice(&vocabulary[(next() % 512) as usize]);
+		text.push(if next() % 12 == 0 { b'\n' } else { b' ' });
+	}
+	text.truncate(MAX_COMPRESS_BYTES);
+	let random: Vec<u8> = (0..MAX_COMPRESS_BYTES).map(|_| next() as u8).collect();
+	for (input, data) in [("text", &text), ("random", &random)] {
+		for level in [1u8, 6, 9, 10] {
+			let task = Task::Compress { level, data: data.clone() };
+			let ns = best_ns(2, || {
+				run(&task, &NoFiles).unwrap();
+			});
+			let name = format!("compress ({input}, {level})");
+			report(&name, "input byte", ns / data.len() as f64, unit_cost::COMPRESS_BYTE as f64);
+		}
 	}
 
 	// Matrix: 256 × 256, 8 rounds.
@@ -98,12 +120,17 @@ fn main() {
 		run(&task, &NoFiles).unwrap();
 	});
 	let adds = f64::from(MAX_MATRIX_SIZE).powi(3) * f64::from(MAX_MATRIX_ROUNDS);
-	report("matrix-power", "8 multiply-adds", 8.0 * ns / adds, unit_cost::MULTIPLY_ADDS);
+	report(
+		"matrix-power",
+		"multiply-add",
+		ns / adds,
+		1.0 / unit_cost::MULTIPLY_ADDS_PER_BYTE as f64,
+	);
 
 	// File digest: BLAKE3 over 256 MiB in memory (the disk read comes on top).
 	let bytes = vec![5u8; MAX_DIGEST_BYTES as usize];
 	let ns = best_ns(3, || {
 		std::hint::black_box(blake3::hash(&bytes));
 	});
-	report("file-digest (hash)", "byte", ns / bytes.len() as f64, unit_cost::DIGEST_BYTE);
+	report("file-digest (hash)", "byte", ns / bytes.len() as f64, unit_cost::DIGEST_BYTE as f64);
 }

@@ -112,7 +112,7 @@ async fn a_task_beyond_what_is_left_of_the_window_waits_for_a_receipt() {
 	open_session(&peer, 1).await;
 	let window = Config::new(server(), genesis()).credit_window;
 	// Two sorts, each more than half the window.
-	let n = (window as usize * 6 / 10) / 35;
+	let n = (window as usize * 6 / 10) / 21;
 	let task = Task::Sort((0..n as u64).rev().collect());
 	assert!(task.cost() > window / 2 && task.cost() <= window);
 	let (status, head, _) = post_task(peer.addr, Some(1), &task.encode()).await;
