@@ -490,6 +490,28 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 
 	let eve_url = format!("http://127.0.0.1:{serve_a}");
 
+	phase("compute: a sort and a compression run on Eve's peer, checked and receipted");
+	// `spacebook task` runs each on Eve's data plane in a session of its own, spot-checks the
+	// answer and signs its cost (computed by the client) like bytes received; the CLI checks
+	// it in full (level 3, the CLI's default).
+	let before_tasks = served(&a, &eve);
+	let sorted = cli.run_text(&["task", "--peer", &eve_url, "sort", "5", "3", "9", "1"]);
+	assert_eq!(sorted.trim(), "1 3 5 9");
+	let text: Vec<u8> = (0..500_000u32).map(|i| b"spacebook patrol "[i as usize % 17]).collect();
+	let (plain, packed) = (work.path().join("plain.txt"), work.path().join("plain.deflate"));
+	std::fs::write(&plain, &text).unwrap();
+	let args = ["task", "--peer", &eve_url, "compress", plain.to_str().unwrap(), "-o"];
+	let said = cli.run_text(&[&args[..], &[packed.to_str().unwrap()]].concat());
+	assert!(said.contains("bytes into"), "{said}");
+	let stream = std::fs::read(&packed).unwrap();
+	assert!(stream.len() < text.len() / 100, "{} bytes", stream.len());
+	assert_eq!(spacebook_compute::inflate_within(&stream, text.len()), Some(text.clone()));
+	let cost = spacebook_compute::Task::Sort(vec![5, 3, 9, 1]).cost()
+		+ spacebook_compute::Task::Compress { level: 3, data: text }.cost();
+	assert_eq!(served(&a, &eve), before_tasks + cost, "both costs receipted, nothing more");
+	let refused = cli.fails(&["task", "--peer", &eve_url, "matrix", "abc"]);
+	assert!(refused.contains("not a seed of 64 hex digits"), "{refused}");
+
 	phase("settlement: both peers report, pass the audit and are paid by traffic");
 	assert_eq!(current_period(&a), period, "the test's traffic fits in one period");
 	let (eve_bytes, gina_bytes) = (served(&a, &eve), served(&b, &gina));

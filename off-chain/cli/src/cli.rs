@@ -93,6 +93,16 @@ pub enum Command {
 		#[command(subcommand)]
 		command: Option<CommitteeCommand>,
 	},
+	/// Compute tasks on a serving peer, paid with receipts like traffic; each answer is checked
+	/// (docs/patrol.md).
+	Task {
+		/// The peer that runs it [default: the first registered].
+		#[arg(long, global = true)]
+		peer: Option<String>,
+		/// The task.
+		#[command(subcommand)]
+		command: TaskCommand,
+	},
 	/// Run a local SOCKS5 proxy tunnelled through a professional peer, until interrupted.
 	Vpn {
 		/// Where the SOCKS5 proxy listens.
@@ -101,6 +111,52 @@ pub enum Command {
 		/// The peer whose relay carries the traffic [default: the first registered].
 		#[arg(long)]
 		peer: Option<String>,
+	},
+}
+
+/// Compute tasks.
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+	/// Sort unsigned 64-bit integers (given, or whitespace-separated in a file); prints them.
+	Sort {
+		/// The integers.
+		integers: Vec<u64>,
+		/// A file of whitespace-separated integers instead.
+		#[arg(long, conflicts_with = "integers")]
+		file: Option<PathBuf>,
+	},
+	/// Compress a file with DEFLATE (raw, RFC 1951) into `--output`.
+	Compress {
+		/// The file.
+		path: PathBuf,
+		/// Where the compressed stream goes.
+		#[arg(short, long)]
+		output: PathBuf,
+		/// The level, 0 (stored) to 3 (smallest).
+		#[arg(long, default_value_t = 3)]
+		level: u8,
+	},
+	/// Raise the matrix a seed draws by chained scaled products; prints its digest and trace.
+	Matrix {
+		/// The seed, 64 hex digits.
+		seed: String,
+		/// Rows and columns, 1 to 256.
+		#[arg(long, default_value_t = 64)]
+		size: u16,
+		/// Products, 1 to 8.
+		#[arg(long, default_value_t = 1)]
+		rounds: u8,
+	},
+	/// Hash (BLAKE3) a range of a file the peer stores; prints the digest.
+	Digest {
+		/// The file's hash index.
+		hash: String,
+		/// The first byte.
+		#[arg(long, default_value_t = 0)]
+		offset: u64,
+		/// Bytes hashed.
+		#[arg(long)]
+		length: u64,
 	},
 }
 

@@ -28,6 +28,7 @@ mod cli;
 mod committee;
 mod pricing;
 mod storage;
+mod tasks;
 
 use clap::Parser;
 use cli::{Cli, Command, FileCommand, KeyCommand};
@@ -460,6 +461,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		Command::File { command: FileCommand::Get { hash, range, output, peer } } => {
 			file_get(&cli, hash, range.as_deref(), output.as_deref(), peer).await?
 		}
+		Command::Task { peer, command } => tasks::run(&cli, peer.as_deref(), command).await?,
 		Command::Vpn { listen, peer } => {
 			let peers: Vec<String> = peer.iter().cloned().collect();
 			let client = dapp_client(&cli, &peers, None).await?;

@@ -81,8 +81,8 @@ fn main() {
 		);
 	}
 
-	// Compression: 16 MiB of text (words of a 512-word vocabulary drawn at random), and 16 MiB
-	// of random bytes (nothing to find: every match search fails).
+	// Compression: 16 MiB of text (words of a 512-word vocabulary drawn at random), of random
+	// bytes (nothing to find: every match search fails), and of three symbols.
 	let mut next = {
 		let mut x = 0x2545_f491_4f6c_dd1du64;
 		move || {
@@ -102,8 +102,11 @@ fn main() {
 	}
 	text.truncate(MAX_COMPRESS_BYTES);
 	let random: Vec<u8> = (0..MAX_COMPRESS_BYTES).map(|_| next() as u8).collect();
-	for (input, data) in [("text", &text), ("random", &random)] {
-		for level in [1u8, 6, 9, 10] {
+	// Random over three symbols: hash chains stay full while matches stay short, the worst
+	// case of the match search.
+	let three: Vec<u8> = (0..MAX_COMPRESS_BYTES).map(|_| b"abc"[(next() % 3) as usize]).collect();
+	for (input, data) in [("text", &text), ("random", &random), ("3 symbols", &three)] {
+		for level in 0..=MAX_COMPRESS_LEVEL {
 			let task = Task::Compress { level, data: data.clone() };
 			let ns = best_ns(2, || {
 				run(&task, &NoFiles).unwrap();

@@ -34,8 +34,14 @@ fn sort_orders_ascending_with_duplicates_and_extremes() {
 	assert_eq!(verify(&task, &answer, None), Ok(()));
 	// Sorted but not the input's integers, or the input's integers unsorted: wrong.
 	for wrong in [vec![0, 3, 4, 5, u64::MAX], vec![3, 0, 3, 5, u64::MAX], vec![0, 3, 5, u64::MAX]] {
-		assert!(verify(&task, &Answer::Sorted(wrong), None).is_err());
+		assert!(verify(&task, &Answer::Sorted(wrong.clone()), None).is_err());
+		assert!(spot_check(&task, &Answer::Sorted(wrong), 0x5eed).is_err());
 	}
+	assert_eq!(spot_check(&task, &answer, 0x5eed), Ok(()));
+	// An answer of another kind, or of the wrong size, fails the spot check too.
+	assert_eq!(spot_check(&task, &Answer::Digest([0; 32]), 1), Err(WrongAnswer::Kind));
+	let checks = Task::VerifySignatures(vec![]);
+	assert!(spot_check(&checks, &Answer::Valid(vec![true]), 1).is_err());
 	assert_eq!(run(&Task::Sort(vec![]), &no_files()).unwrap(), Answer::Sorted(vec![]));
 }
 
@@ -86,35 +92,44 @@ fn deflate_reads_another_implementations_stream_and_round_trips() {
 	let zlib = [203, 72, 205, 201, 201, 87, 200, 64, 39, 1];
 	assert_eq!(inflate_within(&zlib, 1 << 10).as_deref(), Some(&b"hello hello hello hello"[..]));
 	let data: Vec<u8> = (0..100_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
-	for level in [0, 1, 6, MAX_COMPRESS_LEVEL] {
+	for level in 0..=MAX_COMPRESS_LEVEL {
 		let task = Task::Compress { level, data: data.clone() };
 		let answer = run(&task, &no_files()).unwrap();
 		let Answer::Compressed(stream) = &answer else { panic!("{answer:?}") };
 		assert_eq!(inflate_within(stream, data.len()).as_ref(), Some(&data));
 		assert!(stream.len() <= compress::max_deflated_len(data.len()), "level {level}");
 		if level > 0 {
-			assert!(stream.len() < data.len() / 4, "level {level}: {} bytes", stream.len());
+			assert!(stream.len() < data.len() / 2, "level {level}: {} bytes", stream.len());
 		}
 		assert_eq!(verify(&task, &answer, None), Ok(()));
+		assert_eq!(spot_check(&task, &answer, 7), Ok(()));
 	}
+	// Stored, not compressed: inflates right, passes the client's spot check, fails
+	// verification at level 3.
+	let task = Task::Compress { level: 3, data: data.clone() };
+	let stored = Answer::Compressed(deflate(&data, 0));
+	assert_eq!(spot_check(&task, &stored, 7), Ok(()));
+	assert!(verify(&task, &stored, None).is_err());
 	// Another input's stream, a stream cut short, garbage: wrong.
-	let task = Task::Compress { level: 6, data: data.clone() };
+	let task = Task::Compress { level: 3, data: data.clone() };
 	let mut other = data.clone();
 	other[7] ^= 1;
 	let Answer::Compressed(stream) = run(&task, &no_files()).unwrap() else { unreachable!() };
-	for wrong in [deflate(&other, 6), stream[..stream.len() / 2].to_vec(), vec![0xff; 100]] {
-		assert!(verify(&task, &Answer::Compressed(wrong), None).is_err());
+	for wrong in [deflate(&other, 3), stream[..stream.len() / 2].to_vec(), vec![0xff; 100]] {
+		assert!(verify(&task, &Answer::Compressed(wrong.clone()), None).is_err());
+		assert!(spot_check(&task, &Answer::Compressed(wrong), 7).is_err());
 	}
 }
 
 #[test]
 fn a_verifier_never_inflates_past_the_input_it_sent() {
 	// A bomb: a megabyte of zeros in a few hundred bytes, answered to a task of 10 bytes.
-	let bomb = deflate(&vec![0u8; 1 << 20], 10);
+	let bomb = deflate(&vec![0u8; 1 << 20], MAX_COMPRESS_LEVEL);
 	assert!(bomb.len() < 2_000);
 	assert_eq!(inflate_within(&bomb, 10), None);
-	let task = Task::Compress { level: 6, data: vec![0; 10] };
-	assert!(verify(&task, &Answer::Compressed(bomb), None).is_err());
+	let task = Task::Compress { level: 3, data: vec![0; 10] };
+	assert!(verify(&task, &Answer::Compressed(bomb.clone()), None).is_err());
+	assert!(spot_check(&task, &Answer::Compressed(bomb), 7).is_err());
 }
 
 /// The naive product: each entry a sum over `k` in increasing order.
@@ -266,9 +281,9 @@ fn a_tasks_cost_covers_its_bytes_and_grows_with_its_work() {
 	assert!(matrix(256, 8) > 8 * matrix(128, 8) - 1_000);
 	assert!(matrix(256, 8) > 7 * matrix(256, 1));
 	let compress = |level, n| Task::Compress { level, data: vec![0; n] }.cost();
-	assert_eq!(compress(9, 1 << 20), compress(6, 1 << 20), "measured alike: one price");
-	assert!(compress(6, 1 << 20) >= (1 << 20) * (1 + unit_cost::COMPRESS_BYTE));
-	assert!(compress(6, 2 << 20) > 2 * compress(6, 1 << 20) - 1_000);
+	assert_eq!(compress(3, 1 << 20), compress(1, 1 << 20), "one price up to level 3");
+	assert!(compress(3, 1 << 20) >= (1 << 20) * (1 + unit_cost::COMPRESS_BYTE));
+	assert!(compress(3, 2 << 20) > 2 * compress(3, 1 << 20) - 1_000);
 	let digest = Task::FileDigest { hash_index: [0; 32], offset: 0, length: 1 << 30 }.cost();
 	assert!(digest >= 1 << 30);
 	let checks = |n| {

@@ -424,15 +424,24 @@ impl Sessions {
 
 	/// Serve `want` bytes on `session` all at once (a compute task's cost): counted as served
 	/// whole if the session's and its key's credit windows have room for them, else nothing
-	/// (`Ok(false)`: wait for a receipt).
+	/// (`Ok(false)`: wait for a receipt). Refused if the receipt for them could not be taken in
+	/// `period`: a new stream beyond the key's streams of the period.
 	pub fn grant_whole(
 		&mut self,
 		session: &SessionId,
 		want: u64,
+		period: u32,
 		now: Instant,
 	) -> Result<bool, SessionError> {
 		let window = self.credit_window;
-		let key = self.sessions.get(session).ok_or(SessionError::UnknownSession)?.client_key;
+		let open = self.sessions.get(session).ok_or(SessionError::UnknownSession)?;
+		let key = open.client_key;
+		if open.by_period.get(&period).copied().unwrap_or(0) == 0 {
+			let streams = self.streams_of(period, &key);
+			if streams >= MAX_STREAMS_PER_KEY_PERIOD {
+				return Err(SessionError::TooManyStreams(streams));
+			}
+		}
 		let key_credit =
 			window.saturating_mul(KEY_CREDIT_WINDOWS).saturating_sub(self.key_outstanding(&key));
 		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
@@ -445,10 +454,11 @@ impl Sessions {
 	}
 
 	/// Take back `bytes` granted to `session` but never delivered (a task that failed after
-	/// its grant): never below what the client acknowledged.
+	/// its grant): exactly what was granted, so that a client's receipts ahead of what it was
+	/// served keep their credit.
 	pub fn ungrant(&mut self, session: &SessionId, bytes: u64) {
 		if let Some(session) = self.sessions.get_mut(session) {
-			session.served = session.served.saturating_sub(bytes).max(session.acknowledged());
+			session.served = session.served.saturating_sub(bytes);
 			session.credit_added.notify_waiters();
 		}
 	}
@@ -565,19 +575,19 @@ mod tests {
 		let now = Instant::now();
 		let mut s = sessions(10);
 		s.open(&receipt(1, 5, 0), Some(dapp()), 5, now).unwrap();
-		assert_eq!(s.grant_whole(&[1; 16], 600, now), Ok(true));
-		assert_eq!(s.grant_whole(&[1; 16], 600, now), Ok(false), "400 left of the window");
+		assert_eq!(s.grant_whole(&[1; 16], 600, 5, now), Ok(true));
+		assert_eq!(s.grant_whole(&[1; 16], 600, 5, now), Ok(false), "400 left of the window");
 		assert_eq!(s.get(&[1; 16]).unwrap().served, 600);
-		assert_eq!(s.grant_whole(&[1; 16], 400, now), Ok(true));
+		assert_eq!(s.grant_whole(&[1; 16], 400, 5, now), Ok(true));
 		assert_eq!(s.grant(&[1; 16], 1, now), Ok(0), "the window is used up");
 		assert!(s.acknowledge(&receipt(1, 5, 700), 5, now).unwrap().new);
-		// The last task failed: its 400 bytes come back, but not below the 700 acknowledged.
+		// The last task failed: its 400 bytes come back, exactly (the client's receipts may run
+		// ahead of what it was served: their credit stays).
 		s.ungrant(&[1; 16], 400);
-		assert_eq!(s.get(&[1; 16]).unwrap().served, 700);
-		s.ungrant(&[1; 16], 400);
-		assert_eq!(s.get(&[1; 16]).unwrap().served, 700);
-		assert_eq!(s.grant_whole(&[1; 16], WINDOW, now), Ok(true));
-		assert_eq!(s.grant_whole(&[9; 16], 1, now), Err(SessionError::UnknownSession));
+		assert_eq!(s.get(&[1; 16]).unwrap().served, 600);
+		assert_eq!(s.grant_whole(&[1; 16], WINDOW + 1, 5, now), Ok(false));
+		assert_eq!(s.grant_whole(&[1; 16], WINDOW, 5, now), Ok(true));
+		assert_eq!(s.grant_whole(&[9; 16], 1, 5, now), Err(SessionError::UnknownSession));
 	}
 
 	/// Finding 4 of the security review (issue 14): a client key opened stream after stream

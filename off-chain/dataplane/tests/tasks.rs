@@ -12,9 +12,19 @@ use spacebook_compute::{Answer, Task};
 /// The status, the head (status line and headers) and the body of `POST /v1/tasks` with
 /// `body` in `session`.
 async fn post_task(peer: SocketAddr, session: Option<u8>, body: &[u8]) -> (u16, String, Vec<u8>) {
+	post_task_with(peer, session, "", body).await
+}
+
+/// [`post_task`] with `extra` header lines.
+async fn post_task_with(
+	peer: SocketAddr,
+	session: Option<u8>,
+	extra: &str,
+	body: &[u8],
+) -> (u16, String, Vec<u8>) {
 	let mut stream = connect_from(peer, "127.0.0.1").await;
 	let session = session
-		.map(|s| format!("{SESSION_HEADER}: {}\r\n", hex::encode([s; 16])))
+		.map(|s| format!("{SESSION_HEADER}: {}\r\n{extra}", hex::encode([s; 16])))
 		.unwrap_or_default();
 	let mut raw = format!(
 		"POST /v1/tasks HTTP/1.1\r\nhost: peer\r\nconnection: close\r\n{session}\
@@ -100,6 +110,34 @@ async fn tasks_out_of_bounds_malformed_or_beyond_the_credit_window_are_refused_a
 	// the window.
 	let (status, body) = post_receipt(&peer, 1, window + 1).await;
 	assert_eq!(status, 400, "{body}");
+	// A DApp's tasks count among its uploads under way: beyond them, refused.
+	let mut held = Vec::new();
+	for _ in 0..2 {
+		let mut stream = connect_from(peer.addr, "127.0.0.2").await;
+		let head = format!(
+			"POST /v1/tasks HTTP/1.1\r\nhost: peer\r\n{SESSION_HEADER}: {}\r\ncontent-length: 100\r\n\r\n",
+			hex::encode([1u8; 16])
+		);
+		stream.write_all(head.as_bytes()).await.unwrap();
+		held.push(stream);
+	}
+	tokio::time::sleep(Duration::from_millis(100)).await;
+	let (status, head, _) = post_task(peer.addr, Some(1), &Task::Sort(vec![1]).encode()).await;
+	assert_eq!(status, 429, "{head}");
+	// Closed, or at the latest past their body's deadline (the header timeout and 100 bytes at
+	// the minimum rate), they free their places.
+	drop(held);
+	tokio::time::sleep(Duration::from_millis(1_500)).await;
+	// The client counts another cost (another version): refused before it runs.
+	let sort = Task::Sort(vec![2, 1]);
+	let other = format!("x-spacebook-task-cost: {}\r\n", sort.cost() + 1);
+	let (status, head, body) = post_task_with(peer.addr, Some(1), &other, &sort.encode()).await;
+	assert_eq!(status, 409, "{head}");
+	assert!(String::from_utf8_lossy(&body).contains("versions differ"));
+	let same = format!("x-spacebook-task-cost: {}\r\n", sort.cost());
+	assert_eq!(post_task_with(peer.addr, Some(1), &same, &sort.encode()).await.0, 200);
+	let (status, body) = post_receipt(&peer, 1, sort.cost()).await;
+	assert_eq!(status, 200, "{body}");
 	// No session, an unknown session: refused.
 	let small = Task::Sort(vec![1]).encode();
 	assert_eq!(post_task(peer.addr, None, &small).await.0, 401);

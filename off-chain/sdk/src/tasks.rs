@@ -2,10 +2,13 @@
 //! (`spacebook_compute::Task`) on a serving peer and pays its cost through the session's
 //! receipts, like bytes received.
 //!
-//! The client counts the cost it computes itself (`Task::cost`), never the one the peer's
-//! answer names: a peer that claims more is paid what the task costs and no more. The answer
-//! can be checked with `spacebook_compute::verify` (cheap for sorting, signatures and
-//! compression; the matrix is recomputed).
+//! The client counts the cost it computes itself (`Task::cost`), sent with the task so that a
+//! peer of another version refuses before it runs, never the one the peer's answer names: a
+//! peer that claims more is paid what the task costs and no more. Before it signs, the client
+//! spot-checks the answer (`spacebook_compute::spot_check`: its kind and size, a sort's order
+//! and content under a key of its own, a compressed stream's content): a wrong answer is
+//! refused and not paid. Recomputing (`spacebook_compute::verify`) is left to whoever must be
+//! sure (a patrol knows its answers).
 
 use crate::{http, session::PeerSession, Client, Endpoint, Error};
 use spacebook_compute::{Answer, Task, MAX_TASK_BYTES};
@@ -34,7 +37,12 @@ impl Client {
 		let cost = task.cost();
 		let session =
 			PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
-		let outcome = Self::send_task(endpoint, &session, task, cost).await;
+		let outcome = Self::send_task(endpoint, &session, task, cost).await.and_then(|outcome| {
+			spacebook_compute::spot_check(task, &outcome.answer, rand::random()).map_err(|e| {
+				Error::Protocol(format!("{endpoint} answered a task wrong ({e}): not paid"))
+			})?;
+			Ok(outcome)
+		});
 		if let Ok(outcome) = &outcome {
 			session.count(outcome.period, cost);
 		}
@@ -55,6 +63,7 @@ impl Client {
 			SESSION_HEADER,
 			protocol::session_to_header(&session.id()).parse().expect("hex is a valid header"),
 		);
+		request.headers_mut().insert(TASK_COST_HEADER, cost.into());
 		let mut connection = http::Connection::open(endpoint).await?;
 		let response = connection.send(request).await?;
 		let status = response.status();

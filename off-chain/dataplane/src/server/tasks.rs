@@ -8,11 +8,14 @@
 //!   client's receipts like a transfer (402 after the stall timeout), and the client counts the
 //!   cost in its next receipt of the period in the answer's `PERIOD_HEADER`. A task that fails
 //!   after its grant (a file removed meanwhile) gives the grant back.
-//! - **Bounded.** The body is read up to `MAX_TASK_BYTES`, decoded whole and checked against
-//!   its kernel's bounds before anything is granted or run; at most
-//!   [`Config::max_parallel_tasks`](super::Config::max_parallel_tasks) run at once, each on a
-//!   blocking thread (never on the threads serving sockets), and a task waits for a slot at
-//!   most the stall timeout (503).
+//! - **Bounded.** A task counts among its DApp's uploads under way (`Limits::max_uploads_per_dapp`)
+//!   from its headers to its answer; its body names its length (at most `MAX_TASK_BYTES`) and
+//!   comes at the uploads' minimum rate, and is decoded whole and checked against its kernel's
+//!   bounds before anything is granted or run. The client's count of the cost, if it sends
+//!   it, must be the peer's (409: versions differ). The credit is granted first, then a task
+//!   slot: at most [`Config::max_parallel_tasks`](super::Config::max_parallel_tasks) run at
+//!   once, each on a blocking thread (never on the threads serving sockets), and a task waits
+//!   for a slot at most the stall timeout (503, its grant given back).
 
 use super::*;
 use spacebook_compute::{FileSource, Task, TaskError, MAX_TASK_BYTES};
@@ -49,14 +52,50 @@ impl DataPlane {
 		if let Some(reason) = self.unpaid(&dapp) {
 			return error(StatusCode::PAYMENT_REQUIRED, reason);
 		}
-		let body = match read_body(req.into_body(), MAX_TASK_BYTES).await {
-			Ok(body) => body,
-			Err(response) => return response,
+		// A task's body and run count among its DApp's uploads under way: one DApp cannot
+		// hold many bodies in memory at once.
+		let _permit = match self.admission.upload(&dapp) {
+			Ok(permit) => permit,
+			Err(refused) => return refused_error(refused),
+		};
+		let header_u64 = |name| {
+			req.headers()
+				.get(name)
+				.and_then(|v: &hyper::header::HeaderValue| v.to_str().ok())
+				.and_then(|v| v.parse::<u64>().ok())
+		};
+		let Some(declared) = header_u64(header::CONTENT_LENGTH.as_str()) else {
+			return error(StatusCode::LENGTH_REQUIRED, "a task names its length (content-length)");
+		};
+		if declared > MAX_TASK_BYTES as u64 {
+			return error(
+				StatusCode::PAYLOAD_TOO_LARGE,
+				format!("body above {MAX_TASK_BYTES} bytes"),
+			);
+		}
+		let client_cost = header_u64(TASK_COST_HEADER);
+		// The body at the uploads' minimum rate, after the header timeout's grace: a body
+		// trickled a byte a minute holds nothing for long.
+		let rate = self.config.limits.min_upload_rate.max(1);
+		let deadline = self.config.limits.header_timeout
+			+ std::time::Duration::from_secs(declared.div_ceil(rate));
+		let body = match tokio::time::timeout(deadline, read_body(req.into_body(), MAX_TASK_BYTES))
+			.await
+		{
+			Ok(Ok(body)) => body,
+			Ok(Err(response)) => return response,
+			Err(_) => {
+				return error(
+					StatusCode::REQUEST_TIMEOUT,
+					format!("the task came slower than {rate} bytes/s"),
+				)
+			}
 		};
 		let task = match Task::from_body(&body) {
 			Ok(task) => task,
 			Err(e) => return error(StatusCode::BAD_REQUEST, e),
 		};
+		drop(body);
 		if let Task::FileDigest { hash_index, offset, length } = &task {
 			let stored = self.store.get(&crate::content::Digest(*hash_index));
 			match stored {
@@ -71,6 +110,16 @@ impl DataPlane {
 			}
 		}
 		let cost = task.cost();
+		// The client signs what it computes: a client of another version would not pay this.
+		if client_cost.is_some_and(|c| c != cost) {
+			return error(
+				StatusCode::CONFLICT,
+				format!(
+					"the client counts {} bytes for the task, this peer {cost}: versions differ",
+					client_cost.unwrap_or_default()
+				),
+			);
+		}
 		let window = self.config.credit_window;
 		if cost > window {
 			return error(
@@ -81,19 +130,21 @@ impl DataPlane {
 				),
 			);
 		}
+		// The credit first, then a slot: a task waiting for receipts holds no slot.
+		let period = self.chain.current_period();
+		if let Err(e) = self.grant_whole(&session, &dapp, cost, period).await {
+			return session_error(e);
+		}
 		let stall = self.config.stall_timeout;
 		let Ok(Ok(slot)) =
 			tokio::time::timeout(stall, self.task_slots.clone().acquire_owned()).await
 		else {
+			self.sessions.lock().ungrant(&session, cost);
 			return error(
 				StatusCode::SERVICE_UNAVAILABLE,
 				"this peer runs as many tasks as it takes at once: try again or another peer",
 			);
 		};
-		if let Err(e) = self.grant_whole(&session, cost).await {
-			return session_error(e);
-		}
-		let period = self.chain.current_period();
 		let files = StoreFiles(self.store.clone());
 		let outcome = tokio::task::spawn_blocking(move || {
 			let _slot = slot;
@@ -121,9 +172,19 @@ impl DataPlane {
 
 	/// Wait until the session may be served `want` bytes at once, for at most the stall
 	/// timeout.
-	async fn grant_whole(&self, session: &SessionId, want: u64) -> Result<(), SessionError> {
+	async fn grant_whole(
+		&self,
+		session: &SessionId,
+		dapp: &AccountId32,
+		want: u64,
+		period: u32,
+	) -> Result<(), SessionError> {
 		let deadline = tokio::time::Instant::now() + self.config.stall_timeout;
 		loop {
+			// A DApp that stopped paying while the task waited runs nothing.
+			if let Some(reason) = self.unpaid(dapp) {
+				return Err(SessionError::Unpaid(reason));
+			}
 			let notify = {
 				let sessions = self.sessions.lock();
 				sessions.get(session).ok_or(SessionError::UnknownSession)?.credit_added.clone()
@@ -132,7 +193,7 @@ impl DataPlane {
 			tokio::pin!(notified);
 			// Registered before the check, so a receipt between the check and the wait wakes it.
 			notified.as_mut().enable();
-			if self.sessions.lock().grant_whole(session, want, Instant::now())? {
+			if self.sessions.lock().grant_whole(session, want, period, Instant::now())? {
 				return Ok(());
 			}
 			if tokio::time::timeout_at(deadline, notified).await.is_err() {
