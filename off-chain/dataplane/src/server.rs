@@ -571,6 +571,32 @@ impl DataPlane {
 		Ok(id)
 	}
 
+	/// The request's open session and the DApp that pays for it.
+	#[allow(clippy::result_large_err)]
+	fn session_and_dapp<B>(
+		&self,
+		req: &Request<B>,
+	) -> Result<(SessionId, AccountId32), Response<Body>> {
+		let session = self.session_of(req)?;
+		let dapp = self.sessions.lock().get(&session).map(|open| open.dapp.clone());
+		let dapp = dapp.ok_or_else(|| session_error(SessionError::UnknownSession))?;
+		Ok((session, dapp))
+	}
+
+	/// [`session_and_dapp`](Self::session_and_dapp), refused (402) if the DApp can no longer
+	/// pay.
+	#[allow(clippy::result_large_err)]
+	fn paying_session<B>(
+		&self,
+		req: &Request<B>,
+	) -> Result<(SessionId, AccountId32), Response<Body>> {
+		let (session, dapp) = self.session_and_dapp(req)?;
+		if let Some(reason) = self.unpaid(&dapp) {
+			return Err(error(StatusCode::PAYMENT_REQUIRED, reason));
+		}
+		Ok((session, dapp))
+	}
+
 	/// Wait until the session may be served some of `want` bytes, for at most the stall timeout.
 	async fn grant(&self, session: &SessionId, want: u64) -> Result<u64, SessionError> {
 		let deadline = tokio::time::Instant::now() + self.config.stall_timeout;
@@ -604,16 +630,10 @@ impl DataPlane {
 			Ok(file) => file,
 			Err(response) => return response,
 		};
-		let session = match self.session_of(&req) {
-			Ok(session) => session,
+		let (session, dapp) = match self.paying_session(&req) {
+			Ok(paying) => paying,
 			Err(response) => return response,
 		};
-		let Some(dapp) = self.sessions.lock().get(&session).map(|s| s.dapp.clone()) else {
-			return session_error(SessionError::UnknownSession);
-		};
-		if let Some(reason) = self.unpaid(&dapp) {
-			return error(StatusCode::PAYMENT_REQUIRED, reason);
-		}
 		self.send_file(file, &req, Metered::Session { session, dapp }).await
 	}
 
@@ -765,12 +785,9 @@ impl DataPlane {
 	}
 
 	async fn upload(&self, req: Request<Incoming>) -> Response<Body> {
-		let session = match self.session_of(&req) {
-			Ok(session) => session,
+		let (_, dapp) = match self.session_and_dapp(&req) {
+			Ok(open) => open,
 			Err(response) => return response,
-		};
-		let Some(dapp) = self.sessions.lock().get(&session).map(|open| open.dapp.clone()) else {
-			return session_error(SessionError::UnknownSession);
 		};
 		let _permit = match self.admission.upload(&dapp) {
 			Ok(permit) => permit,

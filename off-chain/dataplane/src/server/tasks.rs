@@ -42,16 +42,10 @@ impl FileSource for StoreFiles {
 impl DataPlane {
 	/// `POST /v1/tasks`: run the task in the body for the request's session.
 	pub(super) async fn task(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
-		let session = match self.session_of(&req) {
-			Ok(session) => session,
+		let (session, dapp) = match self.paying_session(&req) {
+			Ok(paying) => paying,
 			Err(response) => return response,
 		};
-		let Some(dapp) = self.sessions.lock().get(&session).map(|s| s.dapp.clone()) else {
-			return session_error(SessionError::UnknownSession);
-		};
-		if let Some(reason) = self.unpaid(&dapp) {
-			return error(StatusCode::PAYMENT_REQUIRED, reason);
-		}
 		// A task's body and run count among its DApp's uploads under way: one DApp cannot
 		// hold many bodies in memory at once.
 		let _permit = match self.admission.upload(&dapp) {
