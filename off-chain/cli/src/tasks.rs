@@ -38,7 +38,9 @@ pub async fn run(cli: &Cli, peer: Option<&str>, command: &TaskCommand) -> Result
 		.first()
 		.map(|p| p.endpoint.clone())
 		.ok_or_else(|| Failure::new("no serving peer answered"))?;
-	let outcome = client.run_task(&endpoint, &task).await?;
+	let outcome = client.run_task(&endpoint, &task).await;
+	client.finish_tasks(std::time::Duration::from_secs(5)).await;
+	let outcome = outcome?;
 	let checked = match (&task, digested) {
 		(Task::FileDigest { .. }, _) => "not checked (its bytes are not fetched)",
 		_ => {

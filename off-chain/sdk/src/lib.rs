@@ -173,6 +173,8 @@ pub struct Client {
 	peers: Vec<Peer>,
 	next_task: AtomicU64,
 	ceiling: Arc<session::PeriodCeiling>,
+	/// The session compute tasks run in, one a peer (`tasks.rs`).
+	task_sessions: tasks::TaskSessions,
 }
 
 /// Connections a download opens to each peer by default (see
@@ -260,6 +262,7 @@ impl Client {
 			peers,
 			next_task: AtomicU64::new(1),
 			ceiling: session::PeriodCeiling::new(None),
+			task_sessions: Default::default(),
 		})
 	}
 

@@ -2,6 +2,10 @@
 //! (`spacebook_compute::Task`) on a serving peer and pays its cost through the session's
 //! receipts, like bytes received.
 //!
+//! The tasks a client runs on a peer share one session with it (the peer counts a key's
+//! streams a period: a session a task would use them up), whose receipts go in the background;
+//! [`Client::finish_tasks`] sends the last ones.
+//!
 //! The client counts the cost it computes itself (`Task::cost`), sent with the task so that a
 //! peer of another version refuses before it runs, never the one the peer's answer names: a
 //! peer that claims more is paid what the task costs and no more. Before it signs, the client
@@ -11,6 +15,10 @@
 //! sure (a patrol knows its answers).
 
 use crate::{http, session::PeerSession, Client, Endpoint, Error};
+use std::{collections::HashMap, sync::Arc};
+
+/// The task sessions of a client, by peer endpoint.
+pub(crate) type TaskSessions = tokio::sync::Mutex<HashMap<String, Arc<PeerSession>>>;
 use spacebook_compute::{Answer, Task, MAX_TASK_BYTES};
 use spacebook_dataplane_protocol::protocol::{self, SESSION_HEADER, TASK_COST_HEADER};
 
@@ -26,18 +34,35 @@ pub struct TaskOutcome {
 }
 
 impl Client {
-	/// Run `task` on the serving peer at `endpoint` (one of the client's peers) in a session of
-	/// its own, and sign its cost in a receipt of the period the peer's answer names. Refused
-	/// before anything is sent: a task out of its kernel's bounds.
+	/// Run `task` on the serving peer at `endpoint` (one of the client's peers) in the
+	/// client's task session with it, and sign its cost in a receipt of the period the peer's
+	/// answer names (sent in the background: [`finish_tasks`](Self::finish_tasks) sends the
+	/// last). Refused before anything is sent: a task out of its kernel's bounds.
 	pub async fn run_task(&self, endpoint: &Endpoint, task: &Task) -> Result<TaskOutcome, Error> {
 		task.check().map_err(|e| Error::Protocol(e.to_string()))?;
 		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
 			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
 		})?;
 		let cost = task.cost();
-		let session =
-			PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
-		let outcome = Self::send_task(endpoint, &session, task, cost).await.and_then(|outcome| {
+		let session = {
+			let mut sessions = self.task_sessions.lock().await;
+			match sessions.get(&endpoint.to_string()) {
+				Some(session) => session.clone(),
+				None => {
+					let server = peer.status.server.clone();
+					let session = PeerSession::open(endpoint, server, self.signer()).await?;
+					sessions.insert(endpoint.to_string(), session.clone());
+					session
+				}
+			}
+		};
+		let mut sent = Self::send_task(endpoint, &session, task, cost).await;
+		if matches!(sent, Err(Error::Peer { status: 401, .. })) {
+			// The peer forgot the session (it restarted): open it again, once.
+			session.reopen().await?;
+			sent = Self::send_task(endpoint, &session, task, cost).await;
+		}
+		let outcome = sent.and_then(|outcome| {
 			spacebook_compute::spot_check(task, &outcome.answer, rand::random()).map_err(|e| {
 				Error::Protocol(format!("{endpoint} answered a task wrong ({e}): not paid"))
 			})?;
@@ -46,8 +71,16 @@ impl Client {
 		if let Ok(outcome) = &outcome {
 			session.count(outcome.period, cost);
 		}
-		session.finish(std::time::Duration::from_secs(5)).await;
 		outcome
+	}
+
+	/// Send the last receipts of the client's task sessions and close them (waits at most
+	/// `timeout` a session).
+	pub async fn finish_tasks(&self, timeout: std::time::Duration) {
+		let sessions: Vec<_> = self.task_sessions.lock().await.drain().map(|(_, s)| s).collect();
+		for session in sessions {
+			session.finish(timeout).await;
+		}
 	}
 
 	async fn send_task(

@@ -709,8 +709,19 @@ async fn a_task_runs_on_a_peer_and_its_cost_is_receipted() {
 	assert_eq!(outcome.answer, Answer::Sorted((0..10_000).collect()));
 	assert_eq!((outcome.cost, outcome.period), (task.cost(), 7));
 	assert_eq!(verify(&task, &outcome.answer, None), Ok(()));
-	receipted_within(&peer, task.cost()).await;
-	assert_eq!(receipted_by_period(&peer).get(&7), Some(&task.cost()));
+	// A second task shares the session (one stream of the key's period); the last receipts go
+	// out when the client finishes its tasks.
+	let second = Task::Sort(vec![3, 2, 1]);
+	assert_eq!(
+		client.run_task(&peer.endpoint, &second).await.unwrap().answer,
+		Answer::Sorted(vec![1, 2, 3])
+	);
+	client.finish_tasks(Duration::from_secs(5)).await;
+	let both = task.cost() + second.cost();
+	receipted_within(&peer, both).await;
+	let receipts = peer.sink.receipts();
+	assert!(receipts.iter().all(|r| r.receipt.session == receipts[0].receipt.session));
+	assert_eq!(receipts.iter().map(|r| r.receipt.bytes).max(), Some(both), "cumulative");
 	let bad = Task::MatrixPower { seed: [0; 32], size: 0, rounds: 1 };
 	assert!(matches!(
 		client.run_task(&peer.endpoint, &bad).await,
@@ -720,5 +731,6 @@ async fn a_task_runs_on_a_peer_and_its_cost_is_receipted() {
 	let big = Task::Sort(vec![1; 1 << 20]);
 	let refused = client.run_task(&peer.endpoint, &big).await.unwrap_err().to_string();
 	assert!(refused.contains("413") && refused.contains("credit window"), "{refused}");
-	assert_eq!(peer.receipted(), task.cost());
+	client.finish_tasks(Duration::from_secs(5)).await;
+	assert_eq!(peer.sink.receipts().iter().map(|r| r.receipt.bytes).max(), Some(both));
 }
