@@ -606,6 +606,21 @@ impl DataPlane {
 		if let Some(reason) = dapp.and_then(|d| self.unpaid(&d)) {
 			return Err(SessionError::Unpaid(reason));
 		}
+		self.wait_for_credit(session, deadline, || {
+			let granted = self.sessions.lock().grant(session, want, Instant::now())?;
+			Ok((granted > 0).then_some(granted))
+		})
+		.await
+	}
+
+	/// Call `attempt` until it takes credit on `session` (`Some`), again each time a receipt
+	/// adds credit to it, until `deadline` (`NoCredit`).
+	async fn wait_for_credit<T>(
+		&self,
+		session: &SessionId,
+		deadline: tokio::time::Instant,
+		mut attempt: impl FnMut() -> Result<Option<T>, SessionError>,
+	) -> Result<T, SessionError> {
 		loop {
 			let notify = {
 				let sessions = self.sessions.lock();
@@ -613,11 +628,11 @@ impl DataPlane {
 			};
 			let notified = notify.notified();
 			tokio::pin!(notified);
-			// Registered before the check, so a receipt between the check and the wait wakes it.
+			// Registered before the attempt, so a receipt between the attempt and the wait
+			// wakes it.
 			notified.as_mut().enable();
-			let granted = self.sessions.lock().grant(session, want, Instant::now())?;
-			if granted > 0 {
-				return Ok(granted);
+			if let Some(taken) = attempt()? {
+				return Ok(taken);
 			}
 			if tokio::time::timeout_at(deadline, notified).await.is_err() {
 				return Err(SessionError::NoCredit);

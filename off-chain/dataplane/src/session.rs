@@ -401,6 +401,16 @@ impl Sessions {
 		Ok(Acknowledged { new, credit })
 	}
 
+	/// Bytes `session` may be served now: what its credit window and its key's leave.
+	fn credit(&self, session: &SessionId) -> Result<u64, SessionError> {
+		let window = self.credit_window;
+		let open = self.sessions.get(session).ok_or(SessionError::UnknownSession)?;
+		let key_credit = window
+			.saturating_mul(KEY_CREDIT_WINDOWS)
+			.saturating_sub(self.key_outstanding(&open.client_key));
+		Ok(window.saturating_sub(open.outstanding()).min(key_credit))
+	}
+
 	/// Serve up to `want` bytes on `session`: returns how many the credit window allows (zero
 	/// when it is used up) and counts them as served.
 	pub fn grant(
@@ -409,12 +419,8 @@ impl Sessions {
 		want: u64,
 		now: Instant,
 	) -> Result<u64, SessionError> {
-		let window = self.credit_window;
-		let key = self.sessions.get(session).ok_or(SessionError::UnknownSession)?.client_key;
-		let key_credit =
-			window.saturating_mul(KEY_CREDIT_WINDOWS).saturating_sub(self.key_outstanding(&key));
+		let granted = want.min(self.credit(session)?);
 		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
-		let granted = want.min(window.saturating_sub(session.outstanding())).min(key_credit);
 		session.served = session.served.saturating_add(granted);
 		if granted > 0 {
 			session.last_active = now;
@@ -433,21 +439,17 @@ impl Sessions {
 		period: u32,
 		now: Instant,
 	) -> Result<bool, SessionError> {
-		let window = self.credit_window;
 		let open = self.sessions.get(session).ok_or(SessionError::UnknownSession)?;
-		let key = open.client_key;
 		if open.by_period.get(&period).copied().unwrap_or(0) == 0 {
-			let streams = self.streams_of(period, &key);
+			let streams = self.streams_of(period, &open.client_key);
 			if streams >= MAX_STREAMS_PER_KEY_PERIOD {
 				return Err(SessionError::TooManyStreams(streams));
 			}
 		}
-		let key_credit =
-			window.saturating_mul(KEY_CREDIT_WINDOWS).saturating_sub(self.key_outstanding(&key));
-		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
-		if want > window.saturating_sub(session.outstanding()) || want > key_credit {
+		if want > self.credit(session)? {
 			return Ok(false);
 		}
+		let session = self.sessions.get_mut(session).ok_or(SessionError::UnknownSession)?;
 		session.served = session.served.saturating_add(want);
 		session.last_active = now;
 		Ok(true)

@@ -174,25 +174,15 @@ impl DataPlane {
 		period: u32,
 	) -> Result<(), SessionError> {
 		let deadline = tokio::time::Instant::now() + self.config.stall_timeout;
-		loop {
+		self.wait_for_credit(session, deadline, || {
 			// A DApp that stopped paying while the task waited runs nothing.
 			if let Some(reason) = self.unpaid(dapp) {
 				return Err(SessionError::Unpaid(reason));
 			}
-			let notify = {
-				let sessions = self.sessions.lock();
-				sessions.get(session).ok_or(SessionError::UnknownSession)?.credit_added.clone()
-			};
-			let notified = notify.notified();
-			tokio::pin!(notified);
-			// Registered before the check, so a receipt between the check and the wait wakes it.
-			notified.as_mut().enable();
-			if self.sessions.lock().grant_whole(session, want, period, Instant::now())? {
-				return Ok(());
-			}
-			if tokio::time::timeout_at(deadline, notified).await.is_err() {
-				return Err(SessionError::NoCredit);
-			}
-		}
+			let granted =
+				self.sessions.lock().grant_whole(session, want, period, Instant::now())?;
+			Ok(granted.then_some(()))
+		})
+		.await
 	}
 }
