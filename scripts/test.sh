@@ -43,8 +43,8 @@ step "tests"
 cargo nextest run --locked --workspace --no-fail-fast
 
 step "pallet benchmarks (as tests)"
-# One invocation, one feature set, for the eight pallets. They do not depend on the runtime, so
+# One invocation, one feature set, for the nine pallets. They do not depend on the runtime, so
 # the wasm build is not involved.
 cargo nextest run --locked --no-fail-fast -p pallet-gosig -p pallet-token -p pallet-peers \
 	-p pallet-traffic -p pallet-pricing -p pallet-billing-elections -p pallet-committee \
-	-p pallet-scheduling --features runtime-benchmarks -E 'test(benchmarking)'
+	-p pallet-scheduling -p pallet-patrol --features runtime-benchmarks -E 'test(benchmarking)'

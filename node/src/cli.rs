@@ -52,6 +52,10 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub data_plane: crate::dataplane::DataPlaneParams,
 
+	/// Patrols, for scheduling peers.
+	#[clap(flatten)]
+	pub patrol: crate::patrol::PatrolParams,
+
 	/// Test only, debug builds only: this billing peer signs a second, conflicting prepare in
 	/// every round, so that tests can watch the equivocation being detected and reported.
 	#[arg(long, hide = true)]

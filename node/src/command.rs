@@ -116,8 +116,12 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let test_equivocation = cli.gosig_test_equivocate;
 			let data_plane = cli.data_plane.clone();
+			let patrol = cli.patrol.clone();
 			if test_equivocation && !cfg!(debug_assertions) {
 				return Err("--gosig-test-equivocate exists for tests of debug builds only".into());
+			}
+			if data_plane.serve_test_wrong_sorts && !cfg!(debug_assertions) {
+				return Err("--serve-test-wrong-sorts exists for tests of debug builds only".into());
 			}
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
@@ -128,7 +132,7 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, test_equivocation, data_plane)
+						>(config, test_equivocation, data_plane, patrol)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
@@ -136,6 +140,7 @@ pub fn run() -> sc_cli::Result<()> {
 							config,
 							test_equivocation,
 							data_plane,
+							patrol,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

@@ -85,6 +85,11 @@ pub struct DataPlaneParams {
 	#[arg(long)]
 	pub serve_relay: bool,
 
+	/// Tests only, debug builds only: answer sorts wrongly, a dishonest peer for the patrol
+	/// tests.
+	#[arg(long, hide = true)]
+	pub serve_test_wrong_sorts: bool,
+
 	/// Let the relay reach loopback and private networks too (tests, private deployments).
 	#[arg(long, requires = "serve_relay")]
 	pub serve_relay_private: bool,
@@ -441,6 +446,7 @@ where
 	let (credit_window, max_upload) = (params.serve_credit_window, params.serve_max_upload);
 	let escrow_margin = params.serve_escrow_margin;
 	let (min_free_space, limits) = (params.serve_min_free_space, params.limits());
+	let test_wrong_sorts = params.serve_test_wrong_sorts;
 	let relay = params.serve_relay.then(|| RelayPolicy {
 		allow_private: params.serve_relay_private,
 		own_addresses: params.serve_public_addr.clone(),
@@ -483,6 +489,7 @@ where
 		config.min_free_space = min_free_space;
 		config.relay = relay;
 		config.limits = limits;
+		config.test_wrong_sorts = test_wrong_sorts;
 		let chain = Arc::new(NodeChain { client: client.clone(), period: current.clone() });
 		let store = Arc::new(store);
 		let placements = PlacementWorker::new(

@@ -7,6 +7,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod dataplane;
+mod patrol;
 mod report_snapshots;
 mod rpc;
 mod service;

@@ -95,6 +95,7 @@ pub fn new_full<
 	mut config: Configuration,
 	test_equivocation: bool,
 	data_plane: crate::dataplane::DataPlaneParams,
+	patrol: crate::patrol::PatrolParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -231,6 +232,22 @@ pub fn new_full<
 		)
 		.map_err(ServiceError::Other)?;
 		task_manager.spawn_handle().spawn("dataplane", Some("dataplane"), serving);
+	}
+
+	if let Some(storage) = backend.offchain_storage() {
+		let patrols = crate::patrol::start(
+			&patrol,
+			config.base_path.path().to_path_buf(),
+			client.clone(),
+			keystore_container.keystore(),
+			storage,
+		)
+		.map_err(ServiceError::Other)?;
+		if let Some(patrols) = patrols {
+			task_manager.spawn_handle().spawn("patrol", Some("patrol"), patrols);
+		}
+	} else if patrol.patrol_client_key_file.is_some() {
+		return Err(ServiceError::Other("patrols need off-chain storage".into()));
 	}
 
 	let rpc_extensions_builder = {

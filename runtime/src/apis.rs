@@ -16,9 +16,9 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	opaque::SessionKeys, AccountId, Balance, BillingElections, Block, BlockNumber,
-	CommitteeElection, Executive, Gosig, Hash, InherentDataExt, Nonce, Peers, Pricing, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, Scheduling, System, Token, Traffic, TransactionPayment,
-	VERSION,
+	CommitteeElection, Executive, Gosig, Hash, InherentDataExt, Nonce, Patrol, Peers, Pricing,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, Scheduling, System, Token, Traffic,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -139,7 +139,10 @@ impl_runtime_apis! {
 		fn peer(
 			who: AccountId,
 		) -> Option<pallet_peers_runtime_api::PeerView<AccountId, Balance, BlockNumber>> {
-			Peers::peer_view(&who)
+			Peers::peer_view(&who).map(|view| pallet_peers_runtime_api::PeerView {
+				patrol: Patrol::quality(&who),
+				..view
+			})
 		}
 
 		fn peer_of_key(key: pallet_peers::crypto::PeerKey) -> Option<AccountId> {
@@ -293,6 +296,38 @@ impl_runtime_apis! {
 
 		fn motions() -> Vec<pallet_committee_runtime_api::MotionView<AccountId, Hash, BlockNumber>> {
 			crate::configs::governance::motions()
+		}
+	}
+
+	impl pallet_patrol_runtime_api::PatrolApi<Block, AccountId> for Runtime {
+		fn draw(period: u32) -> Option<pallet_patrol_runtime_api::PatrolDraw> {
+			Patrol::draw(period)
+		}
+
+		fn targets(
+			scheduler: AccountId,
+			period: u32,
+			output: [u8; 32],
+		) -> Vec<pallet_patrol_runtime_api::PatrolTarget<AccountId>> {
+			Patrol::targets(&scheduler, period, &output)
+		}
+
+		fn quality(peer: AccountId) -> Option<pallet_patrol_runtime_api::PatrolQuality> {
+			Patrol::quality(&peer)
+		}
+
+		fn requests() -> Vec<(AccountId, u32)> {
+			Patrol::requests()
+		}
+
+		fn scheduler_of_key(key: [u8; 32]) -> Option<AccountId> {
+			use pallet_patrol::PatrolRegistry;
+			let key = pallet_peers::crypto::PeerKey::from(sp_core::sr25519::Public::from_raw(key));
+			crate::configs::patrol::PatrolledPeers::scheduler_of_key(&key)
+		}
+
+		fn current_period() -> u32 {
+			Token::current_period()
 		}
 	}
 

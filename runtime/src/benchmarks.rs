@@ -16,4 +16,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_collective, Committee]
 	[pallet_committee, CommitteeElection]
 	[pallet_scheduling, Scheduling]
+	[pallet_patrol, Patrol]
 );

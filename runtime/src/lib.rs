@@ -253,4 +253,6 @@ mod runtime {
 	pub type Multisig = pallet_multisig;
 	#[runtime::pallet_index(16)]
 	pub type Scheduling = pallet_scheduling;
+	#[runtime::pallet_index(17)]
+	pub type Patrol = pallet_patrol;
 }

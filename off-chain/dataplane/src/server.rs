@@ -148,6 +148,9 @@ pub struct Config {
 	pub limits: Limits,
 	/// Compute tasks run at once (each on a blocking thread); more wait for a slot.
 	pub max_parallel_tasks: usize,
+	/// Tests only: a dishonest peer that answers sorts wrongly (two entries swapped), for the
+	/// patrol tests. The node sets it only in debug builds (`--serve-test-wrong-sorts`).
+	pub test_wrong_sorts: bool,
 }
 
 impl Config {
@@ -175,6 +178,7 @@ impl Config {
 			max_parallel_tasks: std::thread::available_parallelism()
 				.map_or(1, |n| n.get().saturating_sub(1))
 				.max(1),
+			test_wrong_sorts: false,
 		}
 	}
 }

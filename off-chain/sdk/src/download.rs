@@ -170,7 +170,7 @@ pub(crate) struct Plan {
 	pub end: u64,
 }
 
-async fn fetch_slice(
+pub(crate) async fn fetch_slice(
 	connection: &mut Option<Connection>,
 	source: &Source,
 	plan: &Plan,

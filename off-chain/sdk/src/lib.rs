@@ -29,6 +29,7 @@ pub mod chain;
 pub mod channel;
 pub mod download;
 pub mod http;
+pub mod patrol;
 pub mod session;
 pub mod tasks;
 
@@ -106,6 +107,15 @@ pub enum Error {
 		peer: String,
 		/// The slice.
 		slice: u64,
+	},
+	/// A peer answered a compute task wrongly (the client's check of the answer failed): not
+	/// paid.
+	#[error("{peer} answered a task wrong ({what}): not paid")]
+	WrongAnswer {
+		/// The peer.
+		peer: String,
+		/// What was wrong.
+		what: String,
 	},
 	/// A slice no remaining peer could serve.
 	#[error("slice {slice} could not be fetched and verified from any peer (last error: {last})")]
@@ -466,7 +476,7 @@ impl Client {
 
 	/// The slice hashes of file `hash` from the first of `holders` whose list adds up to the
 	/// hash index.
-	async fn slices_from(
+	pub(crate) async fn slices_from(
 		holders: &[(Peer, FileInfo)],
 		hash: &HashIndex,
 	) -> Result<(FileInfo, Vec<content::Digest>), Error> {

@@ -44,18 +44,7 @@ impl Client {
 			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
 		})?;
 		let cost = task.cost();
-		let session = {
-			let mut sessions = self.task_sessions.lock().await;
-			match sessions.get(&endpoint.to_string()) {
-				Some(session) => session.clone(),
-				None => {
-					let server = peer.status.server.clone();
-					let session = PeerSession::open(endpoint, server, self.signer()).await?;
-					sessions.insert(endpoint.to_string(), session.clone());
-					session
-				}
-			}
-		};
+		let session = self.task_session(peer).await?;
 		let mut sent = Self::send_task(endpoint, &session, task, cost).await;
 		if matches!(sent, Err(Error::Peer { status: 401, .. })) {
 			// The peer forgot the session (it restarted): open it again, once.
@@ -64,7 +53,7 @@ impl Client {
 		}
 		let outcome = sent.and_then(|outcome| {
 			spacebook_compute::spot_check(task, &outcome.answer, rand::random()).map_err(|e| {
-				Error::Protocol(format!("{endpoint} answered a task wrong ({e}): not paid"))
+				Error::WrongAnswer { peer: endpoint.to_string(), what: e.to_string() }
 			})?;
 			Ok(outcome)
 		});
@@ -72,6 +61,63 @@ impl Client {
 			session.count(outcome.period, cost);
 		}
 		outcome
+	}
+
+	/// The client's task session with `peer`, opened if there is none.
+	pub(crate) async fn task_session(&self, peer: &crate::Peer) -> Result<Arc<PeerSession>, Error> {
+		let mut sessions = self.task_sessions.lock().await;
+		if let Some(session) = sessions.get(&peer.endpoint.to_string()) {
+			return Ok(session.clone());
+		}
+		let session =
+			PeerSession::open(&peer.endpoint, peer.status.server.clone(), self.signer()).await?;
+		sessions.insert(peer.endpoint.to_string(), session.clone());
+		Ok(session)
+	}
+
+	/// Fetch slice `slice` of file `hash` from the serving peer at `endpoint` (one of the
+	/// client's peers) in the client's task session with it, checked against the slice list the
+	/// peer gives, itself checked against the hash index; its bytes are signed for as a
+	/// download's. A slice whose bytes do not hash right is [`Error::CorruptSlice`].
+	pub async fn fetch_slice(
+		&self,
+		endpoint: &Endpoint,
+		hash: &crate::HashIndex,
+		slice: u64,
+	) -> Result<bytes::Bytes, Error> {
+		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
+			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
+		})?;
+		let info = {
+			let mut connection = http::Connection::open(endpoint).await?;
+			connection
+				.fetch_json::<crate::FileInfo>(http::get(&format!("/v1/files/{hash}")))
+				.await?
+		};
+		if info.hash_index != *hash || slice >= info.slice_count {
+			return Err(Error::NotFound(*hash));
+		}
+		let (info, slices) = Self::slices_from(&[(peer.clone(), info)], hash).await?;
+		let session = self.task_session(peer).await?;
+		let (a, b) = spacebook_dataplane_protocol::content::slice_range(slice, info.length);
+		let source = crate::download::Source {
+			endpoint: endpoint.clone(),
+			session,
+			failures: Default::default(),
+			connections: 1,
+		};
+		let plan = crate::download::Plan { info, slices, start: a, end: b };
+		let mut connection = None;
+		let mut fetched =
+			crate::download::fetch_slice(&mut connection, &source, &plan, slice).await;
+		if matches!(fetched, Err(Error::Peer { status: 401, .. })) {
+			source.session.reopen().await?;
+			connection = None;
+			fetched = crate::download::fetch_slice(&mut connection, &source, &plan, slice).await;
+		}
+		let (period, data) = fetched?;
+		source.session.count(period, data.len() as u64);
+		Ok(data)
 	}
 
 	/// Send the last receipts of the client's task sessions and close them (waits at most

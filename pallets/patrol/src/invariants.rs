@@ -47,6 +47,7 @@ impl<T: Config> Pallet<T> {
 				"patrol: a quality figure's patrols are not its outcomes"
 			);
 			ensure!(q.patrols > 0, "patrol: a quality figure without a patrol");
+			ensure!(q.rewarded <= q.passed, "patrol: more passes rewarded than passed");
 			ensure!(q.last_period <= current, "patrol: a patrol recorded in a future period");
 			ensure!(
 				q.last_wrong.is_none_or(|w| w <= q.last_period)

@@ -57,7 +57,8 @@ extern crate alloc;
 
 pub use pallet::*;
 pub use spacebook_patrol_primitives::{
-	PatrolBatch, PatrolCheck, PatrolDraw, PatrolOutcome, PatrolQuality, PatrolResult, PatrolTarget,
+	OnAuditFailed, PatrolBatch, PatrolCheck, PatrolDraw, PatrolOutcome, PatrolQuality,
+	PatrolResult, PatrolTarget, PeersShareReserve,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -118,29 +119,6 @@ pub trait PatrolRegistry<AccountId, PeerKey, Balance> {
 	/// `who` was paid `amount` of patrol reward (a common peer short of its deposit has it put
 	/// on hold).
 	fn on_reward(who: &AccountId, amount: Balance);
-}
-
-/// Told by the traffic pallet when a serving peer's report fails its audit.
-pub trait OnAuditFailed<AccountId> {
-	/// `peer`'s traffic report of `period` failed its audit: patrol it.
-	fn audit_failed(peer: &AccountId, period: u32);
-}
-
-impl<AccountId> OnAuditFailed<AccountId> for () {
-	fn audit_failed(_: &AccountId, _: u32) {}
-}
-
-/// What the traffic pallet's settlement leaves of a period's peers' emission for others.
-pub trait PeersShareReserve<Balance> {
-	/// The part of `peers`, the peers' emission of `period`, reserved for others (patrol
-	/// rewards): settlement pays Proof-of-Traffic rewards from the rest.
-	fn reserved(period: u32, peers: Balance) -> Balance;
-}
-
-impl<Balance: Zero> PeersShareReserve<Balance> for () {
-	fn reserved(_: u32, _: Balance) -> Balance {
-		Zero::zero()
-	}
 }
 
 /// Prepares the benchmarks' accounts.

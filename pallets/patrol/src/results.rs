@@ -99,11 +99,13 @@ impl<T: Config> Pallet<T> {
 			let mut quality = Quality::<T>::get(peer).unwrap_or_default();
 			let wrong_before = quality.last_wrong;
 			quality.record(result, period);
-			Quality::<T>::insert(peer, quality);
 			match result.outcome {
 				PatrolOutcome::Passed => {
 					Requests::<T>::remove(peer);
 					let reward = Self::pay_pass(peer, &mut record);
+					if !reward.is_zero() {
+						quality.rewarded = quality.rewarded.saturating_add(1);
+					}
 					Self::deposit_event(Event::Passed { peer: peer.clone(), period, reward });
 				}
 				PatrolOutcome::WrongAnswer(check) => {
@@ -121,6 +123,7 @@ impl<T: Config> Pallet<T> {
 					Self::deposit_event(Event::Unanswered { peer: peer.clone(), period, check });
 				}
 			}
+			Quality::<T>::insert(peer, quality);
 		}
 		let pushed = record.batches.try_push(BatchRecord {
 			scheduler: batch.scheduler.clone(),

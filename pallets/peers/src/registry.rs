@@ -373,6 +373,7 @@ impl<T: Config> Pallet<T> {
 			last_online_period: record.online.last_period,
 			registered_at: record.registered_at,
 			attached_to,
+			patrol: None,
 		})
 	}
 }

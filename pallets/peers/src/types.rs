@@ -518,6 +518,9 @@ pub struct PeerView<AccountId, Balance, BlockNumber> {
 	pub registered_at: BlockNumber,
 	/// For a common peer: the professional peer it is attached to, if that attachment is live.
 	pub attached_to: Option<AccountId>,
+	/// For a professional or common peer: what patrols measured of it (the patrol pallet's
+	/// quality figure), if it was ever patrolled. Filled in by the runtime's `PeersApi`.
+	pub patrol: Option<spacebook_patrol_primitives::PatrolQuality>,
 }
 
 /// A client key its DApp removed (or that left with its DApp), kept for

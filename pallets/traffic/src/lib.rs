@@ -292,6 +292,13 @@ pub mod pallet {
 		/// The penalty ladder for failed audits and unpaid claims.
 		type Penalties: Penalties<Self::AccountId>;
 
+		/// Told of every failed audit: the patrol pallet, which patrols the peer.
+		type OnAuditFailed: spacebook_patrol_primitives::OnAuditFailed<Self::AccountId>;
+
+		/// The part of each period's peers' emission settlement leaves for others: the patrol
+		/// rewards'.
+		type PeersShareReserve: spacebook_patrol_primitives::PeersShareReserve<Self::Balance>;
+
 		/// DApps' paid traffic: this pallet's traffic escrow ([`Pallet::fund_traffic`]).
 		type Billing: TrafficBilling<Self::AccountId, Self::Balance>;
 

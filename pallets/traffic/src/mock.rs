@@ -143,6 +143,26 @@ thread_local! {
 	static TRAFFIC_PRICES: RefCell<BTreeMap<u32, Balance>> = const { RefCell::new(BTreeMap::new()) };
 	/// The bills the pricing pallet was told of.
 	static NOTED_BILLS: RefCell<Vec<Balance>> = const { RefCell::new(Vec::new()) };
+	/// The failed audits the patrol pallet's stand-in was told of.
+	static AUDITS_FAILED: RefCell<Vec<(AccountId, u32)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The patrol pallet's stand-in: records the failed audits, reserves [`ReservedForPatrols`].
+pub struct MockPatrols;
+impl spacebook_patrol_primitives::OnAuditFailed<AccountId> for MockPatrols {
+	fn audit_failed(peer: &AccountId, period: u32) {
+		AUDITS_FAILED.with(|a| a.borrow_mut().push((*peer, period)));
+	}
+}
+impl spacebook_patrol_primitives::PeersShareReserve<Balance> for MockPatrols {
+	fn reserved(_period: u32, peers: Balance) -> Balance {
+		ReservedForPatrols::get().mul_floor(peers)
+	}
+}
+
+/// The failed audits the patrol pallet was told of.
+pub fn audits_failed() -> Vec<(AccountId, u32)> {
+	AUDITS_FAILED.with(|a| a.borrow().clone())
 }
 
 /// The traffic price per GiB before any is set: the whitepaper's 10 SPB a monthly TB.
@@ -172,6 +192,8 @@ pub fn noted_bills() -> Vec<Balance> {
 }
 
 parameter_types! {
+	/// The part of the peers' emission the patrol pallet's stand-in reserves.
+	pub static ReservedForPatrols: sp_runtime::Perbill = sp_runtime::Perbill::zero();
 	pub static PeersEmission: Balance = 1_000_000 * SPB;
 	pub static BillingEmission: Balance = 21_000 * SPB;
 	pub static Randomness: H256 = H256::repeat_byte(0x42);
@@ -312,6 +334,8 @@ impl pallet_traffic::Config for Test {
 	type PeerKey = UintAuthorityId;
 	type Registry = MockRegistry;
 	type Penalties = MockPenalties;
+	type OnAuditFailed = MockPatrols;
+	type PeersShareReserve = MockPatrols;
 	type Billing = MockBilling;
 	type Revenue = MockRevenue;
 	type Currency = Balances;
@@ -382,6 +406,8 @@ fn reset_stand_ins() {
 	NOTED_BILLS.with(|b| b.borrow_mut().clear());
 	PeersEmission::set(1_000_000 * SPB);
 	BillingEmission::set(21_000 * SPB);
+	ReservedForPatrols::set(sp_runtime::Perbill::zero());
+	AUDITS_FAILED.with(|a| a.borrow_mut().clear());
 	Packer::set(None);
 	Randomness::set(H256::repeat_byte(0x42));
 }

@@ -48,7 +48,9 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn start_settlement(period: u32) -> Weight {
 		let parameters = Self::parameters();
-		let emission = T::MiningPool::period_emission(period).peers;
+		use spacebook_patrol_primitives::PeersShareReserve;
+		let peers = T::MiningPool::period_emission(period).peers;
+		let emission = peers.saturating_sub(T::PeersShareReserve::reserved(period, peers));
 		Settling::<T>::put(Settlement {
 			period,
 			stage: SettlementStage::Failing(0),
@@ -59,7 +61,8 @@ impl<T: Config> Pallet<T> {
 			emission,
 			paid: Zero::zero(),
 		});
-		T::WeightInfo::start_settlement()
+		// The part reserved for others ([`Config::PeersShareReserve`]): a record read.
+		T::WeightInfo::start_settlement().saturating_add(T::DbWeight::get().reads(1))
 	}
 
 	pub(crate) fn settle_step(mut s: SettlementOf<T>) -> Weight {
@@ -160,7 +163,9 @@ impl<T: Config> Pallet<T> {
 		let weight = if passed {
 			T::WeightInfo::count_passed_report(dapps)
 		} else {
+			// The patrol pallet is told ([`Config::OnAuditFailed`]): a request read and written.
 			T::WeightInfo::count_failed_report(dapps)
+				.saturating_add(T::DbWeight::get().reads_writes(1, 1))
 		};
 		if weight.any_gt(room) {
 			return CountOutcome::Deferred;
@@ -218,6 +223,9 @@ impl<T: Config> Pallet<T> {
 				outcome.unpaid_claimed = record.over_claimed;
 				Self::deposit_event(Event::AuditFailed { peer: peer.clone(), period });
 				Self::deposit_event(Event::PatrolRequested { peer: peer.clone(), period });
+				<T::OnAuditFailed as spacebook_patrol_primitives::OnAuditFailed<_>>::audit_failed(
+					peer, period,
+				);
 				// A failed report that pushed another out of a full set is punished harder:
 				// false claims must not be a cheap way to crowd out honest reports. (One that
 				// only reserved paid bytes is warned: an honest node that missed both audit

@@ -5,6 +5,7 @@ pub mod billing_elections;
 mod gosig;
 pub mod governance;
 mod multisig;
+pub mod patrol;
 pub mod peers;
 pub mod pricing;
 pub mod scheduling;

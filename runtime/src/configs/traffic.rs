@@ -70,6 +70,10 @@ impl pallet_traffic::Config for Runtime {
 	type PeerKey = pallet_peers::crypto::PeerKey;
 	type Registry = crate::Peers;
 	type Penalties = crate::Peers;
+	/// A failed audit requests a patrol of the peer.
+	type OnAuditFailed = crate::Patrol;
+	/// The patrol rewards' part of the peers' emission is left to the patrol pallet.
+	type PeersShareReserve = crate::Patrol;
 	/// Paid traffic is what DApps' traffic escrow pays for at each period's nominal price
 	/// (`Traffic::fund_traffic`).
 	type Billing = crate::Traffic;

@@ -256,6 +256,8 @@ pub struct PatrolQuality {
 	pub wrong: u32,
 	/// Of which unanswered.
 	pub unanswered: u32,
+	/// Passes paid the patrol reward (a period pays its first passes only).
+	pub rewarded: u32,
 	/// Time to first byte, in milliseconds: a moving average over answered patrols (each new
 	/// one weighs an eighth).
 	pub latency_ms: u32,
@@ -298,6 +300,31 @@ impl PatrolQuality {
 		};
 		self.latency_ms = average(self.latency_ms, result.latency_ms);
 		self.throughput_kib_s = average(self.throughput_kib_s, result.throughput_kib_s);
+	}
+}
+
+/// Told by the traffic pallet when a serving peer's report fails its audit (the patrol
+/// pallet: it requests a patrol of the peer).
+pub trait OnAuditFailed<AccountId> {
+	/// `peer`'s traffic report of `period` failed its audit.
+	fn audit_failed(peer: &AccountId, period: u32);
+}
+
+impl<AccountId> OnAuditFailed<AccountId> for () {
+	fn audit_failed(_: &AccountId, _: u32) {}
+}
+
+/// What the traffic pallet's settlement leaves of a period's peers' emission for others (the
+/// patrol pallet: the patrol rewards' part).
+pub trait PeersShareReserve<Balance> {
+	/// The part of `peers`, the peers' emission of `period`, reserved for others: settlement
+	/// pays Proof-of-Traffic rewards from the rest.
+	fn reserved(period: u32, peers: Balance) -> Balance;
+}
+
+impl<Balance: sp_arithmetic::traits::Zero> PeersShareReserve<Balance> for () {
+	fn reserved(_: u32, _: Balance) -> Balance {
+		Balance::zero()
 	}
 }
 

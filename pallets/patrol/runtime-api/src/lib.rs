@@ -7,6 +7,8 @@
 //!   requested ones first.
 //! - [`PatrolApi::quality`]: what patrols measured of a peer.
 //! - [`PatrolApi::requests`]: the peers whose failed Proof-of-Traffic audit asks for a patrol.
+//! - [`PatrolApi::scheduler_of_key`], [`PatrolApi::current_period`]: what a node's patrol
+//!   worker needs to know whether and when it patrols.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
@@ -33,5 +35,9 @@ sp_api::decl_runtime_apis! {
 		fn quality(peer: AccountId) -> Option<PatrolQuality>;
 		/// The peers a failed audit asks to be patrolled, with the period of the request.
 		fn requests() -> Vec<(AccountId, u32)>;
+		/// The active scheduling peer whose node key is the sr25519 key `key`, if any.
+		fn scheduler_of_key(key: [u8; 32]) -> Option<AccountId>;
+		/// The current ledgering period.
+		fn current_period() -> u32;
 	}
 }

@@ -19,6 +19,7 @@ fn a_pass_is_paid_and_recorded_in_the_quality_figure() {
 		assert!(penalties().is_empty());
 		let q = Patrol::quality(&peer).expect("recorded");
 		assert_eq!((q.patrols, q.passed, q.latency_ms, q.throughput_kib_s), (1, 1, 40, 12_000));
+		assert_eq!(q.rewarded, 1);
 		assert_eq!(q.last_period, 1);
 		let record = Periods::<Test>::get(1).unwrap();
 		assert_eq!((record.passes_paid, record.paid), (1, reward()));
@@ -56,6 +57,8 @@ fn a_period_pays_its_rewarded_passes_and_no_more() {
 		assert_eq!(paid, Patrol::reserved(1, PEERS_EMISSION));
 		assert!(events().contains(&Event::Passed { peer: 8, period: 1, reward: 0 }));
 		assert_eq!(Patrol::quality(&8).unwrap().passed, 1, "recorded all the same");
+		assert_eq!(Patrol::quality(&8).unwrap().rewarded, 0);
+		assert_eq!(Patrol::quality(&1).unwrap().rewarded, 1);
 		assert_eq!(Requests::<Test>::count(), 0, "every request answered");
 	});
 }
@@ -71,6 +74,7 @@ fn a_pass_the_pool_cannot_pay_is_recorded_unpaid_and_nothing_is_lost() {
 		assert!(events().contains(&Event::Passed { peer, period: 1, reward: 0 }));
 		let record = Periods::<Test>::get(1).unwrap();
 		assert_eq!((record.passes_paid, record.paid), (0, 0), "the budget is still there");
+		assert_eq!(Patrol::quality(&peer).unwrap().rewarded, 0);
 	});
 }
 

@@ -560,6 +560,7 @@ fn a_report_unanswered_twice_fails_earns_nothing_and_is_penalized() {
 		assert_eq!(penalties(), vec![(PEER, PenaltyReason::AuditFailed)]);
 		assert!(events().contains(&Event::AuditFailed { peer: PEER, period: 0 }));
 		assert!(events().contains(&Event::PatrolRequested { peer: PEER, period: 0 }));
+		assert_eq!(audits_failed(), vec![(PEER, 0)], "the patrol pallet is told");
 		// The honest peer alone shares the reward.
 		let summary = Settled::<Test>::get(0).unwrap();
 		assert_eq!(summary.winners, 1);

@@ -54,6 +54,22 @@ fn the_whitepapers_worked_example_pays_exactly_80_000_spb() {
 }
 
 #[test]
+fn settlement_pays_the_peers_emission_less_the_part_reserved_for_patrols() {
+	build_and_execute(|| {
+		PeersEmission::set(spb(1_000_000));
+		ReservedForPatrols::set(sp_runtime::Perbill::from_percent(2));
+		let a = honest_node(1, 0, 200 * GB);
+		let b = honest_node(2, 0, 800 * GB);
+		report_and_settle(0, &[(&a, 0), (&b, 0)]);
+		let summary = Settled::<Test>::get(0).unwrap();
+		assert_eq!(summary.emission, spb(980_000), "2 % left in the pool for patrol rewards");
+		assert_eq!(summary.paid, spb(980_000));
+		assert_eq!(free(1), spb(10) + spb(196_000));
+		assert_eq!(free(2), spb(10) + spb(784_000));
+	});
+}
+
+#[test]
 fn the_whitepapers_example_with_a_top_group_of_100_pays_node_a_80_000_spb() {
 	// The example literally: the top 100 nodes share 1 000 000 SPB; node a served 80 GB of the
 	// group's 1 000 GB.

@@ -1,0 +1,385 @@
+//! A scheduling peer's patrol worker (`docs/patrol.md`): the native half of patrols.
+//!
+//! Once a ledgering period, for each scheduling peer whose node key (`spbp`) is in the
+//! keystore, the worker signs the period's draw with the key's VRF (the runtime cannot), asks
+//! the chain which serving peers the output selects (`PatrolApi::targets`: those a failed
+//! audit requested, then those drawn), waits a delay drawn from the output, patrols each target
+//! as a DApp's client with the patrol client key (`--patrol-client-key-file`; the SDK's
+//! `Client::patrol`: tasks and slices of the files the target is placed to hold, every answer
+//! verified), keeps what it asked and got in a journal (`<base>/patrol/<period>.scale`), and
+//! leaves the batch in the off-chain database, where the runtime's off-chain worker signs and
+//! sends it (`pallet_patrol::offchain`).
+
+use codec::Encode;
+use futures::StreamExt;
+use pallet_patrol_runtime_api::PatrolApi;
+use pallet_peers::crypto::PEER_KEY_TYPE;
+use pallet_peers_runtime_api::PeersApi;
+use pallet_scheduling_runtime_api::{PlacementStatus, SchedulingApi};
+use sc_client_api::BlockchainEvents;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::{crypto::AccountId32, offchain::OffchainStorage, sr25519, Pair};
+use sp_keystore::KeystorePtr;
+use spacebook_patrol_primitives::{
+	batch_key, draw_output, vrf_sign_data, DrawProof, PatrolBatch, PatrolOutcome, PatrolResult,
+	PatrolTarget,
+};
+use spacebook_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
+use spacebook_scheduling_primitives::FileRef;
+use spacebook_sdk::{
+	patrol::{commitment, CheckRecord},
+	Client, Endpoint,
+};
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+/// How scheduling peers patrol.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PatrolParams {
+	/// Patrol as the scheduling peer whose node key (`spbp`) is in the keystore, running tasks
+	/// with the DApp client key whose secret URI (a seed phrase, or `//Name` on dev chains) is
+	/// in this file: a key of a funded DApp, which pays for patrols like any DApp's traffic.
+	#[arg(long, value_name = "PATH")]
+	pub patrol_client_key_file: Option<PathBuf>,
+
+	/// The longest delay, in seconds, before a period's patrols start; each period's delay is
+	/// drawn from the scheduling peer's secret draw, so that patrols do not all come at a
+	/// period's start.
+	#[arg(long, value_name = "SECS", default_value_t = 120)]
+	pub patrol_max_delay: u64,
+}
+
+/// A target's patrol in the journal: the peer, the seed its inputs were drawn from, the files
+/// it was placed to hold, and the checks.
+pub type JournalPatrol = (AccountId, [u8; 32], Vec<FileRef>, Vec<CheckRecord>);
+
+/// The patrols of a period a worker ran: what the journal keeps to audit its commitment.
+#[derive(Encode)]
+pub struct JournalEntry {
+	/// The period.
+	pub period: u32,
+	/// Each target's patrol.
+	pub patrols: Vec<JournalPatrol>,
+}
+
+/// The seed of `peer`'s patrol inputs under a draw's output: secret until the batch shows the
+/// output, and a different one for each peer.
+pub fn target_seed(output: &[u8; 32], peer: &AccountId) -> [u8; 32] {
+	sp_io::hashing::blake2_256(&(b"spacebook/patrol-inputs", output, peer).encode())
+}
+
+/// The delay before a period's patrols, drawn from the draw's output: at most `max`.
+pub fn patrol_delay(output: &[u8; 32], max: Duration) -> Duration {
+	let roll = u64::from_le_bytes(
+		sp_io::hashing::blake2_256(&(b"spacebook/patrol-delay", output).encode())[..8]
+			.try_into()
+			.expect("8 bytes"),
+	);
+	let millis = max.as_millis().min(u128::from(u64::MAX)) as u64;
+	Duration::from_millis(roll.checked_rem(millis.saturating_add(1)).unwrap_or(0))
+}
+
+/// The batch of `scheduler`'s patrols of `period`: one result a target, the commitment to
+/// every check.
+pub fn build_batch(
+	scheduler: AccountId,
+	period: u32,
+	draw: DrawProof,
+	patrols: &[(AccountId, spacebook_sdk::patrol::PatrolReport)],
+) -> PatrolBatch<AccountId, Vec<PatrolResult<AccountId>>> {
+	let checks: Vec<(AccountId, Vec<CheckRecord>)> =
+		patrols.iter().map(|(peer, r)| (peer.clone(), r.checks.clone())).collect();
+	PatrolBatch {
+		scheduler,
+		period,
+		draw,
+		inputs: commitment(&checks),
+		results: patrols
+			.iter()
+			.map(|(peer, report)| PatrolResult {
+				peer: peer.clone(),
+				checks: report.checks.len().min(255) as u8,
+				outcome: report.outcome,
+				latency_ms: report.latency_ms,
+				throughput_kib_s: report.throughput_kib_s,
+			})
+			.collect(),
+	}
+}
+
+/// The patrol worker, if `params` enable it: it waits for blocks and runs each period's patrols
+/// of the node's scheduling peers.
+pub fn start<C, S>(
+	params: &PatrolParams,
+	base_path: PathBuf,
+	client: Arc<C>,
+	keystore: KeystorePtr,
+	offchain_storage: S,
+) -> Result<Option<impl std::future::Future<Output = ()> + Send + 'static>, String>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ BlockchainEvents<Block>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: PeersApi<
+			Block,
+			AccountId,
+			Balance,
+			BlockNumber,
+			pallet_peers::crypto::PeerKey,
+			sr25519::Public,
+		> + SchedulingApi<Block, AccountId, Balance, BlockNumber>
+		+ PatrolApi<Block, AccountId>,
+	S: OffchainStorage + 'static,
+{
+	let Some(path) = &params.patrol_client_key_file else { return Ok(None) };
+	let suri = std::fs::read_to_string(path)
+		.map_err(|e| format!("--patrol-client-key-file {path:?}: {e}"))?;
+	let key = sr25519::Pair::from_string(suri.trim(), None)
+		.map_err(|e| format!("--patrol-client-key-file {path:?}: not a secret URI ({e:?})"))?;
+	let journal = base_path.join("patrol");
+	std::fs::create_dir_all(&journal)
+		.map_err(|e| format!("the patrol journal {journal:?}: {e}"))?;
+	let max_delay = Duration::from_secs(params.patrol_max_delay);
+	let storage = Arc::new(parking_lot::Mutex::new(offchain_storage));
+	Ok(Some(async move {
+		let mut blocks = client.import_notification_stream();
+		// The last period patrolled, and the last one a failure was logged in: a failure before
+		// the patrols ran (the client key not yet a DApp's, say) is tried again at the next
+		// block, and logged once a period.
+		let (mut done, mut warned) = (None::<u32>, None::<u32>);
+		while blocks.next().await.is_some() {
+			let best = client.info().best_hash;
+			let api = client.runtime_api();
+			let Ok(period) = api.current_period(best) else { continue };
+			if done.is_some_and(|d| d >= period) {
+				continue;
+			}
+			let locals: Vec<(sr25519::Public, AccountId)> = keystore
+				.sr25519_public_keys(PEER_KEY_TYPE)
+				.into_iter()
+				.filter_map(|k| api.scheduler_of_key(best, k.0).ok().flatten().map(|who| (k, who)))
+				.collect();
+			let mut failed = false;
+			for (public, scheduler) in locals {
+				let run = patrol_period(
+					&*client, &keystore, &key, public, scheduler, period, max_delay, &journal,
+				)
+				.await;
+				match run {
+					Ok(Some(batch)) => {
+						let raw = batch_key(period, &public.0);
+						storage.lock().set(sp_offchain::STORAGE_PREFIX, &raw, &batch.encode());
+						log::info!(
+							target: "patrol",
+							"👮 period {period}: {} peers patrolled, batch left for the off-chain worker",
+							batch.results.len()
+						);
+					}
+					Ok(None) => log::debug!(target: "patrol", "period {period}: nobody to patrol"),
+					Err(e) => {
+						failed = true;
+						if warned != Some(period) {
+							log::warn!(target: "patrol", "period {period}: {e}");
+						}
+					}
+				}
+			}
+			if failed {
+				warned = Some(period);
+			} else {
+				done = Some(period);
+			}
+		}
+	}))
+}
+
+/// Run `scheduler`'s patrols of `period`; the batch, if it patrolled anyone.
+#[allow(clippy::too_many_arguments)]
+async fn patrol_period<C>(
+	client: &C,
+	keystore: &KeystorePtr,
+	key: &sr25519::Pair,
+	public: sr25519::Public,
+	scheduler: AccountId,
+	period: u32,
+	max_delay: Duration,
+	journal: &std::path::Path,
+) -> Result<Option<PatrolBatch<AccountId, Vec<PatrolResult<AccountId>>>>, String>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C::Api: PeersApi<
+			Block,
+			AccountId,
+			Balance,
+			BlockNumber,
+			pallet_peers::crypto::PeerKey,
+			sr25519::Public,
+		> + SchedulingApi<Block, AccountId, Balance, BlockNumber>
+		+ PatrolApi<Block, AccountId>,
+{
+	let best = client.info().best_hash;
+	let api = client.runtime_api();
+	let draw = api
+		.draw(best, period)
+		.map_err(|e| e.to_string())?
+		.ok_or("the chain keeps no draw of the period")?;
+	let signature = keystore
+		.sr25519_vrf_sign(PEER_KEY_TYPE, &public, &vrf_sign_data(&draw.seed, period))
+		.map_err(|e| e.to_string())?
+		.ok_or("the node key is not in the keystore")?;
+	let proof: DrawProof =
+		signature.encode().try_into().map_err(|_| "a VRF signature of another length")?;
+	let output =
+		draw_output(&public, &draw.seed, period, &proof).ok_or("the node's VRF does not verify")?;
+	let targets =
+		api.targets(best, scheduler.clone(), period, output).map_err(|e| e.to_string())?;
+	if targets.is_empty() {
+		return Ok(None);
+	}
+	let dapp = api
+		.dapp_of_client_key(best, key.public())
+		.map_err(|e| e.to_string())?
+		.ok_or("the patrol client key is not a registered DApp's")?;
+	let files: Vec<Vec<FileRef>> =
+		targets.iter().map(|t| placed_files(client, best, &t.peer)).collect();
+	tokio::time::sleep(patrol_delay(&output, max_delay)).await;
+	let genesis = client.info().genesis_hash;
+	let reports = run_patrols(dapp, key.clone(), genesis, &targets, &files, &output).await;
+	let entry = JournalEntry {
+		period,
+		patrols: targets
+			.iter()
+			.zip(&files)
+			.zip(&reports)
+			.map(|((t, f), (_, r))| {
+				(t.peer.clone(), target_seed(&output, &t.peer), f.clone(), r.checks.clone())
+			})
+			.collect(),
+	};
+	let path = journal.join(format!("{period}.scale"));
+	if let Err(e) = std::fs::write(&path, entry.encode()) {
+		// The batch still goes: its results are right; only a later audit of them lacks the
+		// inputs.
+		log::warn!(target: "patrol", "the patrol journal {path:?}: {e}");
+	}
+	Ok(Some(build_batch(scheduler, period, proof, &reports)))
+}
+
+/// The files `peer` holds by its placements (a professional peer's confirmed ones, a common
+/// peer's backups).
+fn placed_files<C>(
+	client: &C,
+	at: <Block as sp_runtime::traits::Block>::Hash,
+	peer: &AccountId,
+) -> Vec<FileRef>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: SchedulingApi<Block, AccountId, Balance, BlockNumber>,
+{
+	let api = client.runtime_api();
+	let mut files: Vec<FileRef> = api
+		.tasks(at, peer.clone())
+		.unwrap_or_default()
+		.into_iter()
+		.filter(|(_, _, status)| matches!(status, PlacementStatus::Holding { .. }))
+		.map(|(_, file, _)| file)
+		.collect();
+	if let Ok(Some((_, backups))) = api.backup_tasks(at, peer.clone()) {
+		files.extend(backups);
+	}
+	files
+}
+
+/// Patrol each target with the patrol client key; a target that cannot be reached is
+/// unanswered.
+pub async fn run_patrols(
+	dapp: AccountId32,
+	key: sr25519::Pair,
+	genesis: <Block as sp_runtime::traits::Block>::Hash,
+	targets: &[PatrolTarget<AccountId>],
+	files: &[Vec<FileRef>],
+	output: &[u8; 32],
+) -> Vec<(AccountId, spacebook_sdk::patrol::PatrolReport)> {
+	let endpoints: Vec<Option<Endpoint>> = targets
+		.iter()
+		.map(|t| std::str::from_utf8(&t.endpoint).ok().and_then(|e| Endpoint::parse(e).ok()))
+		.collect();
+	let reachable: Vec<Endpoint> = endpoints.iter().flatten().cloned().collect();
+	let client = Client::connect(dapp, key, &reachable, Some(genesis)).await.ok();
+	let mut reports = Vec::new();
+	for ((target, endpoint), files) in targets.iter().zip(&endpoints).zip(files) {
+		let known = client
+			.as_ref()
+			.zip(endpoint.as_ref())
+			.filter(|(c, e)| c.peers().iter().any(|p| &p.endpoint == *e));
+		let report = match known {
+			Some((client, endpoint)) => {
+				client.patrol(endpoint, target_seed(output, &target.peer), files).await
+			}
+			None => spacebook_sdk::patrol::PatrolReport {
+				checks: Vec::new(),
+				outcome: PatrolOutcome::Unanswered(spacebook_patrol_primitives::PatrolCheck::Sort),
+				latency_ms: 0,
+				throughput_kib_s: 0,
+			},
+		};
+		reports.push((target.peer.clone(), report));
+	}
+	if let Some(client) = client {
+		client.finish_tasks(Duration::from_secs(10)).await;
+	}
+	reports
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn each_target_gets_its_own_secret_seed_and_the_delay_stays_within_its_bound() {
+		let (a, b) = (AccountId::new([1; 32]), AccountId::new([2; 32]));
+		assert_ne!(target_seed(&[7; 32], &a), target_seed(&[7; 32], &b));
+		assert_ne!(target_seed(&[7; 32], &a), target_seed(&[8; 32], &a));
+		assert_eq!(target_seed(&[7; 32], &a), target_seed(&[7; 32], &a));
+		let max = Duration::from_secs(120);
+		let delays: Vec<_> = (0u8..50).map(|o| patrol_delay(&[o; 32], max)).collect();
+		assert!(delays.iter().all(|d| *d <= max));
+		assert!(delays.iter().any(|d| *d != delays[0]), "drawn, not fixed");
+		assert_eq!(patrol_delay(&[3; 32], Duration::ZERO), Duration::ZERO);
+	}
+
+	#[test]
+	fn a_batch_carries_one_result_a_target_and_commits_to_every_check() {
+		use spacebook_patrol_primitives::PatrolCheck;
+		use spacebook_sdk::patrol::PatrolReport;
+		let record = |right| CheckRecord {
+			check: PatrolCheck::Sort,
+			input: [1; 32],
+			answer: [2; 32],
+			right,
+		};
+		let report = |right, outcome| PatrolReport {
+			checks: vec![record(right)],
+			outcome,
+			latency_ms: 12,
+			throughput_kib_s: 3_000,
+		};
+		let (a, b) = (AccountId::new([1; 32]), AccountId::new([2; 32]));
+		let patrols = vec![
+			(a.clone(), report(true, PatrolOutcome::Passed)),
+			(b.clone(), report(false, PatrolOutcome::WrongAnswer(PatrolCheck::Sort))),
+		];
+		let batch = build_batch(a.clone(), 4, [0; 96], &patrols);
+		assert_eq!(batch.results.len(), 2);
+		assert_eq!(batch.results[1].peer, b);
+		assert_eq!(batch.results[1].outcome, PatrolOutcome::WrongAnswer(PatrolCheck::Sort));
+		assert_eq!((batch.results[0].checks, batch.results[0].latency_ms), (1, 12));
+		// The commitment changes with any check's answer.
+		let mut changed = patrols.clone();
+		changed[0].1.checks[0].answer = [3; 32];
+		assert_ne!(build_batch(a, 4, [0; 96], &changed).inputs, batch.inputs);
+	}
+}

@@ -1,0 +1,266 @@
+//! Patrols (`docs/patrol.md`): a scheduling peer's node checks a serving peer as a DApp's
+//! client does, with the same endpoints, kinds of task and receipts, and verifies every answer.
+//!
+//! [`Client::patrol`] runs, in an order drawn from the patrol's seed: a sort, a compression
+//! (each recomputed, not spot-checked), and for a file the peer is placed to hold, a slice
+//! (checked against the file's hash index) and the digest of a range within it (checked
+//! against the slice's verified bytes: large-file I/O whose answer the patrol knows without
+//! storing the file). Every input is drawn from the seed, which the scheduling peer derives
+//! from its secret VRF output: the peer cannot tell a patrol's inputs from a DApp's nor predict
+//! them. Tasks that only a test would send (a matrix power, a signature batch with forgeries)
+//! are not used.
+
+use crate::{Client, Endpoint, Error};
+use codec::Encode;
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use spacebook_compute::{Answer, Task};
+use spacebook_dataplane_protocol::content::{slice_count, slice_range, Digest};
+use spacebook_patrol_primitives::{PatrolCheck, PatrolOutcome};
+use spacebook_scheduling_primitives::FileRef;
+use std::time::{Duration, Instant};
+
+/// The fewest integers a patrol's sort has.
+pub const MIN_SORT_ITEMS: usize = 1_000;
+/// The most integers a patrol's sort has (512 KiB of input): DApps' sorts of that size are
+/// common, and a patrol must not cost a peer more than a DApp's task does.
+pub const MAX_SORT_ITEMS: usize = 64 << 10;
+/// The fewest bytes a patrol compresses.
+pub const MIN_COMPRESS_BYTES: usize = 16 << 10;
+/// The most bytes a patrol compresses.
+pub const MAX_COMPRESS_BYTES: usize = 512 << 10;
+/// How long a patrol waits for one check's answer before it counts it unanswered.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One check of a patrol: what was asked, what came back (BLAKE2-256 digests of their SCALE
+/// encodings; zero when nothing came), for the batch's commitment.
+#[derive(Clone, Debug, PartialEq, Eq, Encode)]
+pub struct CheckRecord {
+	/// What was checked.
+	pub check: PatrolCheck,
+	/// The digest of the input (the task, or the file's hash index and the slice).
+	pub input: [u8; 32],
+	/// The digest of the answer (zero if none).
+	pub answer: [u8; 32],
+	/// Whether the answer was right.
+	pub right: bool,
+}
+
+/// What a patrol of a peer found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatrolReport {
+	/// The checks run.
+	pub checks: Vec<CheckRecord>,
+	/// How it ended: the first wrong answer, else the first unanswered check, else passed.
+	pub outcome: PatrolOutcome,
+	/// The median time an answered check took to answer, in milliseconds.
+	pub latency_ms: u32,
+	/// The answered checks' answer bytes over their time, in KiB/s.
+	pub throughput_kib_s: u32,
+}
+
+/// How a check ended.
+enum Checked {
+	Right { bytes: usize, took: Duration },
+	Wrong,
+	Unanswered,
+}
+
+impl Client {
+	/// Patrol the serving peer at `endpoint` (one of the client's peers) with checks drawn from
+	/// `seed`; `files` are files it is placed to hold (for a slice and a digest; none: no I/O
+	/// check). Every answer is verified in full; answers are paid like a DApp's.
+	pub async fn patrol(
+		&self,
+		endpoint: &Endpoint,
+		seed: [u8; 32],
+		files: &[FileRef],
+	) -> PatrolReport {
+		let mut rng = StdRng::from_seed(seed);
+		let mut plan = vec![PatrolCheck::Sort, PatrolCheck::Compress];
+		let file = files.choose(&mut rng).copied().filter(|f| f.length > 0);
+		if file.is_some() {
+			plan.extend([PatrolCheck::Slice, PatrolCheck::FileDigest]);
+		}
+		plan.shuffle(&mut rng);
+		// The digest reads within the slice fetched: fetch the slice first when both run.
+		if let (Some(s), Some(d)) = (
+			plan.iter().position(|c| *c == PatrolCheck::Slice),
+			plan.iter().position(|c| *c == PatrolCheck::FileDigest),
+		) {
+			if d < s {
+				plan.swap(s, d);
+			}
+		}
+		let slice = file.map(|f| rng.gen_range(0..slice_count(f.length)));
+		let mut slice_bytes: Option<bytes::Bytes> = None;
+		let mut records = Vec::new();
+		let (mut wrong, mut unanswered) = (None, None);
+		let (mut bytes, mut took, mut times) = (0usize, Duration::ZERO, Vec::new());
+		for check in plan {
+			let (record, checked) = match check {
+				PatrolCheck::Sort => {
+					let n = rng.gen_range(MIN_SORT_ITEMS..=MAX_SORT_ITEMS);
+					let items: Vec<u64> = (0..n).map(|_| rng.gen()).collect();
+					self.check_task(endpoint, check, Task::Sort(items), None).await
+				}
+				PatrolCheck::Compress => {
+					let len = rng.gen_range(MIN_COMPRESS_BYTES..=MAX_COMPRESS_BYTES);
+					let level = rng.gen_range(1..=spacebook_compute::MAX_COMPRESS_LEVEL);
+					let data = text_like(&mut rng, len);
+					self.check_task(endpoint, check, Task::Compress { level, data }, None).await
+				}
+				PatrolCheck::Slice => {
+					let (file, slice) = (file.expect("planned with a file"), slice.expect("drawn"));
+					let input = digest(&(file, slice));
+					let started = Instant::now();
+					let fetched = tokio::time::timeout(
+						CHECK_TIMEOUT,
+						self.fetch_slice(endpoint, &Digest(file.hash_index), slice),
+					)
+					.await
+					.unwrap_or_else(|_| {
+						Err(Error::Unreachable(endpoint.to_string(), "timed out".into()))
+					});
+					match fetched {
+						Ok(data) => {
+							let record = CheckRecord {
+								check,
+								input,
+								answer: digest(&data.to_vec()),
+								right: true,
+							};
+							let checked =
+								Checked::Right { bytes: data.len(), took: started.elapsed() };
+							slice_bytes = Some(data);
+							(record, checked)
+						}
+						Err(e) => {
+							let checked =
+								if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_)) {
+									Checked::Wrong
+								} else {
+									log::debug!(target: "patrol", "{endpoint}: slice unanswered: {e}");
+									Checked::Unanswered
+								};
+							(CheckRecord { check, input, answer: [0; 32], right: false }, checked)
+						}
+					}
+				}
+				PatrolCheck::FileDigest => {
+					let Some(data) = slice_bytes.clone() else {
+						// The slice did not come: nothing to check a digest against.
+						continue;
+					};
+					let (file, slice) = (file.expect("planned with a file"), slice.expect("drawn"));
+					let (a, _) = slice_range(slice, file.length);
+					let from = rng.gen_range(0..data.len());
+					let length = rng.gen_range(1..=data.len() - from);
+					let task = Task::FileDigest {
+						hash_index: file.hash_index,
+						offset: a + from as u64,
+						length: length as u64,
+					};
+					let bytes = data.slice(from..from + length);
+					self.check_task(endpoint, check, task, Some(&bytes)).await
+				}
+				PatrolCheck::VerifySignatures | PatrolCheck::MatrixPower => continue,
+			};
+			match checked {
+				Checked::Right { bytes: b, took: t } => {
+					bytes += b;
+					took += t;
+					times.push(t);
+				}
+				Checked::Wrong => {
+					wrong.get_or_insert(check);
+				}
+				Checked::Unanswered => {
+					unanswered.get_or_insert(check);
+				}
+			}
+			records.push(record);
+		}
+		times.sort();
+		let latency_ms =
+			times.get(times.len() / 2).map_or(0, |t| t.as_millis().min(u32::MAX as u128) as u32);
+		let throughput_kib_s = if took.is_zero() {
+			0
+		} else {
+			((bytes as f64 / 1024.0) / took.as_secs_f64()).min(u32::MAX as f64) as u32
+		};
+		let outcome = match (wrong, unanswered) {
+			(Some(check), _) => PatrolOutcome::WrongAnswer(check),
+			(None, Some(check)) => PatrolOutcome::Unanswered(check),
+			(None, None) => PatrolOutcome::Passed,
+		};
+		PatrolReport { checks: records, outcome, latency_ms, throughput_kib_s }
+	}
+
+	/// Run `task` on the peer and verify its answer in full (`file_bytes`: the bytes a file
+	/// digest reads, already checked).
+	async fn check_task(
+		&self,
+		endpoint: &Endpoint,
+		check: PatrolCheck,
+		task: Task,
+		file_bytes: Option<&[u8]>,
+	) -> (CheckRecord, Checked) {
+		let input = digest(&task);
+		let started = Instant::now();
+		let ran = tokio::time::timeout(CHECK_TIMEOUT, self.run_task(endpoint, &task))
+			.await
+			.unwrap_or_else(|_| Err(Error::Unreachable(endpoint.to_string(), "timed out".into())));
+		match ran {
+			Ok(outcome) => {
+				let took = started.elapsed();
+				let right = spacebook_compute::verify(&task, &outcome.answer, file_bytes).is_ok();
+				let record = CheckRecord { check, input, answer: digest(&outcome.answer), right };
+				let checked = if right {
+					Checked::Right { bytes: answer_len(&outcome.answer), took }
+				} else {
+					Checked::Wrong
+				};
+				(record, checked)
+			}
+			Err(e) => {
+				let checked = if matches!(e, Error::WrongAnswer { .. } | Error::Protocol(_)) {
+					Checked::Wrong
+				} else {
+					log::debug!(target: "patrol", "{endpoint}: {check:?} unanswered: {e}");
+					Checked::Unanswered
+				};
+				(CheckRecord { check, input, answer: [0; 32], right: false }, checked)
+			}
+		}
+	}
+}
+
+/// The BLAKE2-256 digest of `value`'s SCALE encoding.
+pub fn digest(value: &impl Encode) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(&value.encode())
+}
+
+/// The commitment a batch carries: the digest of every patrolled peer's checks.
+pub fn commitment<AccountId: Encode>(patrols: &[(AccountId, Vec<CheckRecord>)]) -> [u8; 32] {
+	digest(&patrols)
+}
+
+fn answer_len(answer: &Answer) -> usize {
+	answer.encoded_size()
+}
+
+/// `len` bytes of words from a small vocabulary, compressing as text does.
+fn text_like(rng: &mut StdRng, len: usize) -> Vec<u8> {
+	const WORDS: [&str; 24] = [
+		"the", "peer", "block", "file", "slice", "chain", "period", "traffic", "receipt",
+		"serving", "of", "and", "to", "in", "storage", "billing", "token", "network", "data", "a",
+		"is", "for", "with", "node",
+	];
+	let mut out = Vec::with_capacity(len + 16);
+	while out.len() < len {
+		out.extend_from_slice(WORDS[rng.gen_range(0..WORDS.len())].as_bytes());
+		out.push(if rng.gen_ratio(1, 12) { b'\n' } else { b' ' });
+	}
+	out.truncate(len);
+	out
+}
