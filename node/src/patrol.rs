@@ -3,10 +3,11 @@
 //! Once a ledgering period, for each scheduling peer whose node key (`spbp`) is in the
 //! keystore, the worker signs the period's draw with the key's VRF (the runtime cannot), asks
 //! the chain which serving peers the output selects (`PatrolApi::targets`: those a failed
-//! audit requested, then those drawn), waits a delay drawn from the output, patrols each target
+//! audit requested, then those drawn), patrols each target
 //! as a DApp's client with the patrol client key (`--patrol-client-key-file`; the SDK's
 //! `Client::patrol`: tasks and slices of the files the target is placed to hold, every answer
-//! verified), keeps what it asked and got in a journal (`<base>/patrol/<period>.scale`), and
+//! verified), each target after a delay of its own, all at once, keeps what it asked and got in
+//! a journal (`<base>/patrol/<period>.scale`), and
 //! leaves the batch in the off-chain database, where the runtime's off-chain worker signs and
 //! sends it (`pallet_patrol::offchain`).
 
@@ -42,9 +43,9 @@ pub struct PatrolParams {
 	#[arg(long, value_name = "PATH")]
 	pub patrol_client_key_file: Option<PathBuf>,
 
-	/// The longest delay, in seconds, before a period's patrols start; each period's delay is
-	/// drawn from the scheduling peer's secret draw, so that patrols do not all come at a
-	/// period's start.
+	/// The longest delay, in seconds, before a target's patrol starts; each target's delay is
+	/// drawn from the scheduling peer's secret draw, so that patrols neither come together nor
+	/// at a period's start.
 	#[arg(long, value_name = "SECS", default_value_t = 120)]
 	pub patrol_max_delay: u64,
 }
@@ -68,7 +69,7 @@ pub fn target_seed(output: &[u8; 32], peer: &AccountId) -> [u8; 32] {
 	sp_io::hashing::blake2_256(&(b"spacebook/patrol-inputs", output, peer).encode())
 }
 
-/// The delay before a period's patrols, drawn from the draw's output: at most `max`.
+/// The delay before a patrol, drawn from `seed` (a target's): at most `max`.
 pub fn patrol_delay(output: &[u8; 32], max: Duration) -> Duration {
 	let roll = u64::from_le_bytes(
 		sp_io::hashing::blake2_256(&(b"spacebook/patrol-delay", output).encode())[..8]
@@ -149,27 +150,32 @@ where
 		// The last period patrolled, and the last one a failure was logged in: a failure before
 		// the patrols ran (the client key not yet a DApp's, say) is tried again at the next
 		// block, and logged once a period.
-		let (mut done, mut warned) = (None::<u32>, None::<u32>);
+		// Each local scheduling peer's last period patrolled, and the last period a failure
+		// was logged in.
+		let mut done: std::collections::BTreeMap<[u8; 32], u32> = Default::default();
+		let mut warned = None::<u32>;
 		while blocks.next().await.is_some() {
 			let best = client.info().best_hash;
 			let api = client.runtime_api();
 			let Ok(period) = api.current_period(best) else { continue };
-			if done.is_some_and(|d| d >= period) {
-				continue;
-			}
 			let locals: Vec<(sr25519::Public, AccountId)> = keystore
 				.sr25519_public_keys(PEER_KEY_TYPE)
 				.into_iter()
+				.filter(|k| done.get(&k.0).is_none_or(|d| *d < period))
 				.filter_map(|k| api.scheduler_of_key(best, k.0).ok().flatten().map(|who| (k, who)))
 				.collect();
-			let mut failed = false;
 			for (public, scheduler) in locals {
 				let run = patrol_period(
-					&*client, &keystore, &key, public, scheduler, period, max_delay, &journal,
+					&client, &keystore, &key, public, scheduler, period, max_delay, &journal,
 				)
 				.await;
 				match run {
-					Ok(Some(batch)) => {
+					Ok(batch) => {
+						done.insert(public.0, period);
+						let Some(batch) = batch else {
+							log::debug!(target: "patrol", "period {period}: nobody to patrol");
+							continue;
+						};
 						let raw = batch_key(period, &public.0);
 						storage.lock().set(sp_offchain::STORAGE_PREFIX, &raw, &batch.encode());
 						log::info!(
@@ -178,19 +184,13 @@ where
 							batch.results.len()
 						);
 					}
-					Ok(None) => log::debug!(target: "patrol", "period {period}: nobody to patrol"),
 					Err(e) => {
-						failed = true;
 						if warned != Some(period) {
 							log::warn!(target: "patrol", "period {period}: {e}");
 						}
+						warned = Some(period);
 					}
 				}
-			}
-			if failed {
-				warned = Some(period);
-			} else {
-				done = Some(period);
 			}
 		}
 	}))
@@ -199,7 +199,7 @@ where
 /// Run `scheduler`'s patrols of `period`; the batch, if it patrolled anyone.
 #[allow(clippy::too_many_arguments)]
 async fn patrol_period<C>(
-	client: &C,
+	client: &Arc<C>,
 	keystore: &KeystorePtr,
 	key: &sr25519::Pair,
 	public: sr25519::Public,
@@ -209,7 +209,7 @@ async fn patrol_period<C>(
 	journal: &std::path::Path,
 ) -> Result<Option<PatrolBatch<AccountId, Vec<PatrolResult<AccountId>>>>, String>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: PeersApi<
 			Block,
 			AccountId,
@@ -243,11 +243,16 @@ where
 		.dapp_of_client_key(best, key.public())
 		.map_err(|e| e.to_string())?
 		.ok_or("the patrol client key is not a registered DApp's")?;
-	let files: Vec<Vec<FileRef>> =
-		targets.iter().map(|t| placed_files(client, best, &t.peer)).collect();
-	tokio::time::sleep(patrol_delay(&output, max_delay)).await;
+	let files: Vec<PlacedFiles> =
+		targets.iter().map(|t| placed_files(&**client, best, &t.peer)).collect();
 	let genesis = client.info().genesis_hash;
-	let reports = run_patrols(dapp, key.clone(), genesis, &targets, &files, &output).await;
+	let current: spacebook_sdk::session::CurrentPeriod = {
+		let client = client.clone();
+		Arc::new(move || client.runtime_api().current_period(client.info().best_hash).ok())
+	};
+	let reports =
+		run_patrols(dapp, key.clone(), genesis, current, &targets, &files, &output, max_delay)
+			.await;
 	let entry = JournalEntry {
 		period,
 		patrols: targets
@@ -255,7 +260,7 @@ where
 			.zip(&files)
 			.zip(&reports)
 			.map(|((t, f), (_, r))| {
-				(t.peer.clone(), target_seed(&output, &t.peer), f.clone(), r.checks.clone())
+				(t.peer.clone(), target_seed(&output, &t.peer), f.files.clone(), r.checks.clone())
 			})
 			.collect(),
 	};
@@ -268,66 +273,91 @@ where
 	Ok(Some(build_batch(scheduler, period, proof, &reports)))
 }
 
-/// The files `peer` holds by its placements (a professional peer's confirmed ones, a common
-/// peer's backups).
+/// The files a patrol may read of a peer.
+#[derive(Clone, Debug, Default)]
+pub struct PlacedFiles {
+	/// The files.
+	pub files: Vec<FileRef>,
+	/// Whether the peer must hold them (a professional peer's confirmed placements), or may
+	/// still be copying them (a common peer's backups).
+	pub must_hold: bool,
+}
+
+/// The files `peer` holds by its placements: a professional peer's confirmed ones, or a
+/// common peer's backups.
 fn placed_files<C>(
 	client: &C,
 	at: <Block as sp_runtime::traits::Block>::Hash,
 	peer: &AccountId,
-) -> Vec<FileRef>
+) -> PlacedFiles
 where
 	C: ProvideRuntimeApi<Block>,
 	C::Api: SchedulingApi<Block, AccountId, Balance, BlockNumber>,
 {
 	let api = client.runtime_api();
-	let mut files: Vec<FileRef> = api
+	if let Ok(Some((_, backups))) = api.backup_tasks(at, peer.clone()) {
+		return PlacedFiles { files: backups, must_hold: false };
+	}
+	let files = api
 		.tasks(at, peer.clone())
 		.unwrap_or_default()
 		.into_iter()
 		.filter(|(_, _, status)| matches!(status, PlacementStatus::Holding { .. }))
 		.map(|(_, file, _)| file)
 		.collect();
-	if let Ok(Some((_, backups))) = api.backup_tasks(at, peer.clone()) {
-		files.extend(backups);
-	}
-	files
+	PlacedFiles { files, must_hold: true }
 }
 
-/// Patrol each target with the patrol client key; a target that cannot be reached is
-/// unanswered.
+/// Patrol each target with the patrol client key, each after a delay drawn from its seed
+/// (at most `max_delay`), all at once; a target that cannot be reached, or whose endpoint
+/// answers as another account, is unanswered. Receipts are signed for periods up to
+/// `current()` + 1 only.
+#[allow(clippy::too_many_arguments)]
 pub async fn run_patrols(
 	dapp: AccountId32,
 	key: sr25519::Pair,
 	genesis: <Block as sp_runtime::traits::Block>::Hash,
+	current: spacebook_sdk::session::CurrentPeriod,
 	targets: &[PatrolTarget<AccountId>],
-	files: &[Vec<FileRef>],
+	files: &[PlacedFiles],
 	output: &[u8; 32],
+	max_delay: Duration,
 ) -> Vec<(AccountId, spacebook_sdk::patrol::PatrolReport)> {
 	let endpoints: Vec<Option<Endpoint>> = targets
 		.iter()
 		.map(|t| std::str::from_utf8(&t.endpoint).ok().and_then(|e| Endpoint::parse(e).ok()))
 		.collect();
 	let reachable: Vec<Endpoint> = endpoints.iter().flatten().cloned().collect();
-	let client = Client::connect(dapp, key, &reachable, Some(genesis)).await.ok();
-	let mut reports = Vec::new();
-	for ((target, endpoint), files) in targets.iter().zip(&endpoints).zip(files) {
-		let known = client
-			.as_ref()
-			.zip(endpoint.as_ref())
-			.filter(|(c, e)| c.peers().iter().any(|p| &p.endpoint == *e));
-		let report = match known {
-			Some((client, endpoint)) => {
-				client.patrol(endpoint, target_seed(output, &target.peer), files).await
-			}
-			None => spacebook_sdk::patrol::PatrolReport {
-				checks: Vec::new(),
-				outcome: PatrolOutcome::Unanswered(spacebook_patrol_primitives::PatrolCheck::Sort),
-				latency_ms: 0,
-				throughput_kib_s: 0,
-			},
-		};
-		reports.push((target.peer.clone(), report));
-	}
+	let client = Client::connect(dapp, key, &reachable, Some(genesis))
+		.await
+		.ok()
+		.map(|c| c.with_current_period(current));
+	// All at once: a peer that answers slowly (each check waits at most the SDK's
+	// `CHECK_TIMEOUT`) delays only its own patrol, never the batch past its period.
+	let patrols = targets.iter().zip(&endpoints).zip(files).map(|((target, endpoint), files)| {
+		let known = client.as_ref().zip(endpoint.as_ref()).filter(|(c, e)| {
+			c.peers().iter().any(|p| &p.endpoint == *e && p.status.server == target.peer)
+		});
+		let seed = target_seed(output, &target.peer);
+		async move {
+			let report = match known {
+				Some((client, endpoint)) => {
+					tokio::time::sleep(patrol_delay(&seed, max_delay)).await;
+					client.patrol(endpoint, seed, &files.files, files.must_hold).await
+				}
+				None => spacebook_sdk::patrol::PatrolReport {
+					checks: Vec::new(),
+					outcome: PatrolOutcome::Unanswered(
+						spacebook_patrol_primitives::PatrolCheck::Sort,
+					),
+					latency_ms: 0,
+					throughput_kib_s: 0,
+				},
+			};
+			(target.peer.clone(), report)
+		}
+	});
+	let reports = futures::future::join_all(patrols).await;
 	if let Some(client) = client {
 		client.finish_tasks(Duration::from_secs(10)).await;
 	}

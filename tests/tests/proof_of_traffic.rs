@@ -917,7 +917,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			signed_transaction(&Sr25519Keyring::Ferdie.pair(), call, nonce + i as u32, genesis);
 		a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
 	}
-	let judy_before_patrols = free_balance(&a.rpc, &judy);
+	let gina_before_patrols = free_balance(&a.rpc, &gina);
 
 	phase("pricing: the next cycle re-prices by the formula and Ferdie's hold follows");
 	// The governance (Alice's sudo key on dev) sets the competitors' prices to the launch
@@ -967,7 +967,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		(free_balance(&n.rpc, &sam) > sam_before).then_some(())
 	});
 
-	phase("patrol: Ivan's wrong sorts warn him, then suspend him; the honest peers are paid");
+	phase("patrol: Ivan's wrong sorts warn him, then suspend him; Gina is paid, Judy unanswered");
 	// Each period's batch: Sam's node signs the draw, patrols, leaves the batch; its off-chain
 	// worker sends it. Ivan's first wrong answer warns him, his second (the next period)
 	// suspends him; the others' passes are paid from the patrol share.
@@ -990,12 +990,21 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	);
 	let ivans = suspended.patrol.expect("patrolled");
 	assert!(ivans.wrong >= 2 && ivans.passed == 0 && ivans.rewarded == 0, "{ivans:?}");
+	// Gina (her node restarted above) answers right: paid.
+	let ginas = peer_view(&a, &gina).and_then(|v| v.patrol).expect("Gina is patrolled too");
+	assert!(ginas.passed >= 1 && ginas.rewarded >= 1 && ginas.wrong == 0, "{ginas:?}");
+	assert!(ginas.latency_ms > 0 && ginas.throughput_kib_s > 0, "{ginas:?}");
+	assert_eq!(peer_view(&a, &gina).unwrap().standing, pallet_peers::Standing::Good);
+	assert!(free_balance(&a.rpc, &gina) > gina_before_patrols, "Gina is paid her patrol reward");
+	// Judy's node was stopped above: her patrols are unanswered, neither paid nor punished.
 	let judys = peer_view(&a, &judy).and_then(|v| v.patrol).expect("Judy is patrolled too");
-	assert!(judys.passed >= 1 && judys.rewarded >= 1 && judys.wrong == 0, "{judys:?}");
-	assert!(judys.latency_ms > 0 && judys.throughput_kib_s > 0, "{judys:?}");
+	assert!(judys.unanswered >= 1 && judys.passed == 0 && judys.wrong == 0, "{judys:?}");
 	assert_eq!(peer_view(&a, &judy).unwrap().standing, pallet_peers::Standing::Good);
-	assert!(free_balance(&a.rpc, &judy) > judy_before_patrols, "Judy is paid her patrol reward");
-	println!("patrol: Ivan {ivans:?}; Judy {judys:?}");
+	println!("patrol: Ivan {ivans:?}; Gina {ginas:?}; Judy {judys:?}");
+	// The CLI shows the same figures.
+	let shown = cli.run_text(&["patrol", "peer", &ivan.to_string()]);
+	assert!(shown.contains(&format!("{} wrong", ivans.wrong)), "{shown}");
+	assert!(shown.contains("error rate:  100.0 %"), "{shown}");
 	let status = d.stop_with_sigint();
 	assert!(status.success(), "Ivan's node stops cleanly: {status:?}");
 

@@ -93,6 +93,13 @@ pub enum Command {
 		#[command(subcommand)]
 		command: Option<CommitteeCommand>,
 	},
+	/// Patrols: the period's draw, the peers a failed audit asks to be patrolled, a peer's
+	/// quality figure [default: `show`].
+	Patrol {
+		/// What to show.
+		#[command(subcommand)]
+		command: Option<PatrolCommand>,
+	},
 	/// Compute tasks on a serving peer, paid with receipts like traffic; each answer is checked
 	/// (docs/patrol.md).
 	Task {
@@ -356,6 +363,18 @@ pub enum BillingCommand {
 		/// displaces. An account that votes already withdraws its vote first.
 		#[arg(long)]
 		bond: Option<String>,
+	},
+}
+
+/// Patrol commands.
+#[derive(Debug, Subcommand)]
+pub enum PatrolCommand {
+	/// The current period's draw and the patrols failed audits requested.
+	Show,
+	/// What patrols measured of a serving peer [default: the --suri account].
+	Peer {
+		/// The peer's address.
+		address: Option<String>,
 	},
 }
 

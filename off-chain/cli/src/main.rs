@@ -26,6 +26,7 @@ mod billing;
 mod chain;
 mod cli;
 mod committee;
+mod patrol;
 mod pricing;
 mod storage;
 mod tasks;
@@ -392,6 +393,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 			pricing::run(&cli, command.as_ref().unwrap_or(&cli::PricingCommand::Show)).await?;
 		}
 		Command::Storage { command } => storage::run(&cli, command).await?,
+		Command::Patrol { command } => {
+			patrol::run(&cli, command.as_ref().unwrap_or(&cli::PatrolCommand::Show)).await?;
+		}
 		Command::Committee { command } => {
 			committee::run(&cli, command.as_ref().unwrap_or(&cli::CommitteeCommand::Show)).await?;
 		}

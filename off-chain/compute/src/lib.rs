@@ -232,31 +232,38 @@ impl Task {
 	/// takes it only within the session's credit window.
 	pub fn cost(&self) -> u64 {
 		let input = self.encoded_size() as u64;
-		let (answer, work) = match self {
+		let work = match self {
 			Task::Sort(items) => {
 				let n = items.len() as u64;
 				let steps = n.saturating_mul(u64::from(ceil_log2(n)));
-				(n.saturating_mul(8), steps.div_ceil(unit_cost::SORT_STEPS_PER_BYTE))
+				steps.div_ceil(unit_cost::SORT_STEPS_PER_BYTE)
 			}
 			Task::VerifySignatures(checks) => {
-				let n = checks.len() as u64;
-				(n, n.saturating_mul(unit_cost::SIGNATURE))
+				(checks.len() as u64).saturating_mul(unit_cost::SIGNATURE)
 			}
 			Task::Compress { data, .. } => {
-				let n = data.len() as u64;
-				(
-					compress::max_deflated_len(data.len()) as u64,
-					n.saturating_mul(unit_cost::COMPRESS_BYTE),
-				)
+				(data.len() as u64).saturating_mul(unit_cost::COMPRESS_BYTE)
 			}
 			Task::MatrixPower { size, rounds, .. } => {
 				let n = u64::from(*size);
 				let adds = n.pow(3).saturating_mul(u64::from(*rounds));
-				(40, adds.div_ceil(unit_cost::MULTIPLY_ADDS_PER_BYTE))
+				adds.div_ceil(unit_cost::MULTIPLY_ADDS_PER_BYTE)
 			}
-			Task::FileDigest { length, .. } => (32, length.saturating_mul(unit_cost::DIGEST_BYTE)),
+			Task::FileDigest { length, .. } => length.saturating_mul(unit_cost::DIGEST_BYTE),
 		};
-		input.saturating_add(answer).saturating_add(work)
+		input.saturating_add(self.max_answer_len()).saturating_add(work)
+	}
+
+	/// The largest answer the task may return, in bytes of payload (its encoding adds a
+	/// variant byte and a length of at most five): what a client reads of an answer at most.
+	pub fn max_answer_len(&self) -> u64 {
+		match self {
+			Task::Sort(items) => (items.len() as u64).saturating_mul(8),
+			Task::VerifySignatures(checks) => checks.len() as u64,
+			Task::Compress { data, .. } => compress::max_deflated_len(data.len()) as u64,
+			Task::MatrixPower { .. } => 40,
+			Task::FileDigest { .. } => 32,
+		}
 	}
 }
 

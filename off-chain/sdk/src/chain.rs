@@ -272,6 +272,31 @@ impl ChainRpc {
 		self.runtime_call("SchedulingApi_order", id, at).await
 	}
 
+	/// What patrols measured of `who` (`PatrolApi_quality`), at the best block.
+	pub async fn patrol_quality(
+		&self,
+		who: &AccountId32,
+	) -> Result<Option<spacebook_patrol_primitives::PatrolQuality>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("PatrolApi_quality", who, at).await
+	}
+
+	/// The draw of `period` (`PatrolApi_draw`), at the best block.
+	pub async fn patrol_draw(
+		&self,
+		period: u32,
+	) -> Result<Option<spacebook_patrol_primitives::PatrolDraw>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("PatrolApi_draw", period, at).await
+	}
+
+	/// The serving peers a failed audit asks to be patrolled, with the period of the request
+	/// (`PatrolApi_requests`), at the best block.
+	pub async fn patrol_requests(&self) -> Result<Vec<(AccountId32, u32)>, Error> {
+		let at = self.best_head().await?;
+		self.runtime_call("PatrolApi_requests", (), at).await
+	}
+
 	/// The nominal prices in force at the finalized head, and any list set for later.
 	pub async fn prices(&self) -> Result<PricesView, Error> {
 		let at = self.finalized_head().await?;

@@ -284,6 +284,14 @@ impl Client {
 		self
 	}
 
+	/// Sign receipts only for periods up to `current()` + 1, the caller's own view of the
+	/// chain's period (a node's patrol worker, which reads its runtime rather than a node's
+	/// JSON-RPC).
+	pub fn with_current_period(mut self, current: session::CurrentPeriod) -> Self {
+		self.ceiling = session::PeriodCeiling::local(current);
+		self
+	}
+
 	/// A client of `dapp` signing with `key`, talking to the active professional peers that
 	/// the chain's peer registry lists, as the node at `rpc_url` (`ws://` or `http://host:port`)
 	/// sees them at its finalized head ([`Error::NoRegisteredPeers`] if it lists none). Peers

@@ -1,20 +1,19 @@
 //! Patrols (`docs/patrol.md`): a scheduling peer's node checks a serving peer as a DApp's
 //! client does, with the same endpoints, kinds of task and receipts, and verifies every answer.
 //!
-//! [`Client::patrol`] runs, in an order drawn from the patrol's seed: a sort, a compression
+//! [`Client::patrol`] runs, in an order drawn from the patrol's seed: a sort and a compression
 //! (each recomputed, not spot-checked), and for a file the peer is placed to hold, a slice
-//! (checked against the file's hash index) and the digest of a range within it (checked
-//! against the slice's verified bytes: large-file I/O whose answer the patrol knows without
-//! storing the file). Every input is drawn from the seed, which the scheduling peer derives
-//! from its secret VRF output: the peer cannot tell a patrol's inputs from a DApp's nor predict
-//! them. Tasks that only a test would send (a matrix power, a signature batch with forgeries)
-//! are not used.
+//! checked against the file's hash index (large-file I/O). Every input is drawn from the seed,
+//! which the scheduling peer derives from its secret VRF output: the peer cannot predict them.
+//! The inputs look like a DApp's: integers of a random width, English text, a slice of a file
+//! DApps download. Tasks only a test would send (a matrix power, a signature batch with
+//! forgeries, the digest of bytes the client just downloaded) are not used.
 
 use crate::{Client, Endpoint, Error};
 use codec::Encode;
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use spacebook_compute::{Answer, Task};
-use spacebook_dataplane_protocol::content::{slice_count, slice_range, Digest};
+use spacebook_dataplane_protocol::content::{slice_count, Digest};
 use spacebook_patrol_primitives::{PatrolCheck, PatrolOutcome};
 use spacebook_scheduling_primitives::FileRef;
 use std::time::{Duration, Instant};
@@ -67,44 +66,40 @@ enum Checked {
 
 impl Client {
 	/// Patrol the serving peer at `endpoint` (one of the client's peers) with checks drawn from
-	/// `seed`; `files` are files it is placed to hold (for a slice and a digest; none: no I/O
-	/// check). Every answer is verified in full; answers are paid like a DApp's.
+	/// `seed`; `files` are files it is placed to hold (for a slice; none: no I/O check), which
+	/// it must hold if `must_hold` (a professional peer's confirmed placements: a file or slice
+	/// it says it lacks is a wrong answer; a common peer's backups may still be copying).
+	/// Every answer is verified in full; answers are paid like a DApp's.
 	pub async fn patrol(
 		&self,
 		endpoint: &Endpoint,
 		seed: [u8; 32],
 		files: &[FileRef],
+		must_hold: bool,
 	) -> PatrolReport {
 		let mut rng = StdRng::from_seed(seed);
 		let mut plan = vec![PatrolCheck::Sort, PatrolCheck::Compress];
 		let file = files.choose(&mut rng).copied().filter(|f| f.length > 0);
 		if file.is_some() {
-			plan.extend([PatrolCheck::Slice, PatrolCheck::FileDigest]);
+			plan.push(PatrolCheck::Slice);
 		}
 		plan.shuffle(&mut rng);
-		// The digest reads within the slice fetched: fetch the slice first when both run.
-		if let (Some(s), Some(d)) = (
-			plan.iter().position(|c| *c == PatrolCheck::Slice),
-			plan.iter().position(|c| *c == PatrolCheck::FileDigest),
-		) {
-			if d < s {
-				plan.swap(s, d);
-			}
-		}
 		let slice = file.map(|f| rng.gen_range(0..slice_count(f.length)));
-		let mut slice_bytes: Option<bytes::Bytes> = None;
 		let mut records = Vec::new();
 		let (mut wrong, mut unanswered) = (None, None);
 		let (mut bytes, mut took, mut times) = (0usize, Duration::ZERO, Vec::new());
 		for check in plan {
 			let (record, checked) = match check {
 				PatrolCheck::Sort => {
-					let n = rng.gen_range(MIN_SORT_ITEMS..=MAX_SORT_ITEMS);
-					let items: Vec<u64> = (0..n).map(|_| rng.gen()).collect();
+					let n = log_uniform(&mut rng, MIN_SORT_ITEMS, MAX_SORT_ITEMS);
+					// Identifiers, timestamps, counters: integers of some width, not all 64 bits.
+					let bits = rng.gen_range(16..=64u32);
+					let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+					let items: Vec<u64> = (0..n).map(|_| rng.gen::<u64>() & mask).collect();
 					self.check_task(endpoint, check, Task::Sort(items), None).await
 				}
 				PatrolCheck::Compress => {
-					let len = rng.gen_range(MIN_COMPRESS_BYTES..=MAX_COMPRESS_BYTES);
+					let len = log_uniform(&mut rng, MIN_COMPRESS_BYTES, MAX_COMPRESS_BYTES);
 					let level = rng.gen_range(1..=spacebook_compute::MAX_COMPRESS_LEVEL);
 					let data = text_like(&mut rng, len);
 					self.check_task(endpoint, check, Task::Compress { level, data }, None).await
@@ -131,12 +126,20 @@ impl Client {
 							};
 							let checked =
 								Checked::Right { bytes: data.len(), took: started.elapsed() };
-							slice_bytes = Some(data);
 							(record, checked)
 						}
 						Err(e) => {
+							// A corrupt slice or a broken answer is wrong; so is a file it
+							// must hold that it says it lacks (or whose slice list does not
+							// add up).
+							let lacks = matches!(
+								e,
+								Error::NotFound(_) | Error::Peer { status: 404 | 416, .. }
+							);
 							let checked =
-								if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_)) {
+								if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_))
+									|| (must_hold && lacks)
+								{
 									Checked::Wrong
 								} else {
 									log::debug!(target: "patrol", "{endpoint}: slice unanswered: {e}");
@@ -146,24 +149,9 @@ impl Client {
 						}
 					}
 				}
-				PatrolCheck::FileDigest => {
-					let Some(data) = slice_bytes.clone() else {
-						// The slice did not come: nothing to check a digest against.
-						continue;
-					};
-					let (file, slice) = (file.expect("planned with a file"), slice.expect("drawn"));
-					let (a, _) = slice_range(slice, file.length);
-					let from = rng.gen_range(0..data.len());
-					let length = rng.gen_range(1..=data.len() - from);
-					let task = Task::FileDigest {
-						hash_index: file.hash_index,
-						offset: a + from as u64,
-						length: length as u64,
-					};
-					let bytes = data.slice(from..from + length);
-					self.check_task(endpoint, check, task, Some(&bytes)).await
-				}
-				PatrolCheck::VerifySignatures | PatrolCheck::MatrixPower => continue,
+				PatrolCheck::FileDigest
+				| PatrolCheck::VerifySignatures
+				| PatrolCheck::MatrixPower => continue,
 			};
 			match checked {
 				Checked::Right { bytes: b, took: t } => {
@@ -197,7 +185,7 @@ impl Client {
 	}
 
 	/// Run `task` on the peer and verify its answer in full (`file_bytes`: the bytes a file
-	/// digest reads, already checked).
+	/// digest reads, already checked; none for the kernels a patrol runs).
 	async fn check_task(
 		&self,
 		endpoint: &Endpoint,
@@ -249,12 +237,21 @@ fn answer_len(answer: &Answer) -> usize {
 	answer.encoded_size()
 }
 
-/// `len` bytes of words from a small vocabulary, compressing as text does.
+/// A size between `min` and `max`, uniform in its logarithm (small tasks are more common).
+fn log_uniform(rng: &mut StdRng, min: usize, max: usize) -> usize {
+	let (lo, hi) = ((min as f64).ln(), (max as f64).ln());
+	(rng.gen_range(lo..=hi).exp() as usize).clamp(min, max)
+}
+
+/// `len` bytes of English prose from common words, compressing as text does.
 fn text_like(rng: &mut StdRng, len: usize) -> Vec<u8> {
-	const WORDS: [&str; 24] = [
-		"the", "peer", "block", "file", "slice", "chain", "period", "traffic", "receipt",
-		"serving", "of", "and", "to", "in", "storage", "billing", "token", "network", "data", "a",
-		"is", "for", "with", "node",
+	const WORDS: [&str; 64] = [
+		"the", "of", "and", "to", "a", "in", "is", "it", "you", "that", "he", "was", "for", "on",
+		"are", "with", "as", "his", "they", "be", "at", "one", "have", "this", "from", "or", "had",
+		"by", "word", "but", "what", "some", "we", "can", "out", "other", "were", "all", "there",
+		"when", "up", "use", "your", "how", "said", "an", "each", "she", "which", "do", "their",
+		"time", "if", "will", "way", "about", "many", "then", "them", "write", "would", "like",
+		"so", "these",
 	];
 	let mut out = Vec::with_capacity(len + 16);
 	while out.len() < len {

@@ -46,13 +46,23 @@ const PERIOD_REFRESH: Duration = Duration::from_secs(5);
 /// at most every 5 s. Without a node (a client given peers and no chain) peers are trusted.
 pub struct PeriodCeiling {
 	chain: Option<ChainRpc>,
+	/// The current period from the caller's own view of the chain (a node's patrol worker).
+	local: Option<CurrentPeriod>,
 	known: Mutex<Option<(u32, Instant)>>,
 }
+
+/// Reads the chain's current period (`None`: not known now).
+pub type CurrentPeriod = Arc<dyn Fn() -> Option<u32> + Send + Sync>;
 
 impl PeriodCeiling {
 	/// The ceiling read from the node at `chain`, or none.
 	pub fn new(chain: Option<ChainRpc>) -> Arc<Self> {
-		Arc::new(PeriodCeiling { chain, known: Mutex::new(None) })
+		Arc::new(PeriodCeiling { chain, local: None, known: Mutex::new(None) })
+	}
+
+	/// The ceiling read from `current`, the caller's own view of the chain (a node's).
+	pub fn local(current: CurrentPeriod) -> Arc<Self> {
+		Arc::new(PeriodCeiling { chain: None, local: Some(current), known: Mutex::new(None) })
 	}
 
 	fn within(&self, period: u32) -> bool {
@@ -61,6 +71,9 @@ impl PeriodCeiling {
 
 	/// Whether receipts may be signed for `period`.
 	pub async fn allows(&self, period: u32) -> bool {
+		if let Some(current) = &self.local {
+			return current().is_some_and(|current| period <= current.saturating_add(1));
+		}
 		let Some(chain) = &self.chain else { return true };
 		if self.within(period) {
 			return true;

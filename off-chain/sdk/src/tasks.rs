@@ -120,13 +120,11 @@ impl Client {
 		Ok(data)
 	}
 
-	/// Send the last receipts of the client's task sessions and close them (waits at most
+	/// Send the last receipts of the client's task sessions and close them, all at once (waits at most
 	/// `timeout` a session).
 	pub async fn finish_tasks(&self, timeout: std::time::Duration) {
 		let sessions: Vec<_> = self.task_sessions.lock().await.drain().map(|(_, s)| s).collect();
-		for session in sessions {
-			session.finish(timeout).await;
-		}
+		futures::future::join_all(sessions.iter().map(|session| session.finish(timeout))).await;
 	}
 
 	async fn send_task(
@@ -152,8 +150,9 @@ impl Client {
 			.get(TASK_COST_HEADER)
 			.and_then(|v| v.to_str().ok())
 			.and_then(|v| v.parse::<u64>().ok());
-		// The largest answer is below the largest task's input plus a MiB.
-		let limit = MAX_TASK_BYTES + (1 << 20);
+		// No more than the task's largest answer is read (its encoding adds at most six bytes).
+		let limit =
+			usize::try_from(task.max_answer_len()).unwrap_or(MAX_TASK_BYTES).saturating_add(64);
 		let body = http_body_util::Limited::new(response.into_body(), limit)
 			.collect()
 			.await

@@ -735,8 +735,8 @@ async fn a_task_runs_on_a_peer_and_its_cost_is_receipted() {
 	assert_eq!(peer.sink.receipts().iter().map(|r| r.receipt.bytes).max(), Some(both));
 }
 
-/// A patrol (docs/patrol.md) of an honest peer: a sort, a compression, a slice of a file it
-/// holds and a digest within it, each verified in full, all paid like a DApp's work.
+/// A patrol (docs/patrol.md) of an honest peer: a sort, a compression and a slice of a file it
+/// holds, each verified in full, all paid like a DApp's work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patrol_of_an_honest_peer_passes_every_check_and_is_paid_like_a_dapps_work() {
 	use spacebook_patrol_primitives::{PatrolCheck, PatrolOutcome};
@@ -747,29 +747,29 @@ async fn a_patrol_of_an_honest_peer_passes_every_check_and_is_paid_like_a_dapps_
 	let client = client(&[&peer]).await;
 	let info = client.upload(&peer.endpoint, &path, "f").await.unwrap();
 	let file = FileRef { hash_index: info.hash_index.0, length: data.len() as u64 };
-	let report = client.patrol(&peer.endpoint, [9; 32], &[file]).await;
+	let report = client.patrol(&peer.endpoint, [9; 32], &[file], true).await;
 	assert_eq!(report.outcome, PatrolOutcome::Passed, "{report:?}");
 	let mut checks: Vec<_> = report.checks.iter().map(|c| c.check).collect();
 	checks.sort_by_key(|c| *c as u8);
-	assert_eq!(
-		checks,
-		vec![PatrolCheck::Sort, PatrolCheck::Compress, PatrolCheck::FileDigest, PatrolCheck::Slice]
-	);
+	assert_eq!(checks, vec![PatrolCheck::Sort, PatrolCheck::Compress, PatrolCheck::Slice]);
 	assert!(report.checks.iter().all(|c| c.right && c.answer != [0; 32]));
 	assert!(report.latency_ms < 60_000 && report.throughput_kib_s > 0);
 	// The same seed draws the same inputs (the commitment can be checked later); another
 	// seed, others.
-	let again = client.patrol(&peer.endpoint, [9; 32], &[file]).await;
+	let again = client.patrol(&peer.endpoint, [9; 32], &[file], true).await;
 	let inputs = |r: &spacebook_sdk::patrol::PatrolReport| {
 		r.checks.iter().map(|c| c.input).collect::<Vec<_>>()
 	};
 	assert_eq!(inputs(&again), inputs(&report));
-	assert_ne!(inputs(&client.patrol(&peer.endpoint, [10; 32], &[file]).await), inputs(&report));
+	assert_ne!(
+		inputs(&client.patrol(&peer.endpoint, [10; 32], &[file], true).await),
+		inputs(&report)
+	);
 	// Paid: the peer keeps receipts for the tasks' costs and the slices' bytes.
 	client.finish_tasks(Duration::from_secs(5)).await;
 	assert!(peer.receipted() > 0);
 	// With no file to read, a patrol checks the kernels only.
-	let kernels = client.patrol(&peer.endpoint, [11; 32], &[]).await;
+	let kernels = client.patrol(&peer.endpoint, [11; 32], &[], true).await;
 	assert_eq!(kernels.outcome, PatrolOutcome::Passed);
 	assert_eq!(kernels.checks.len(), 2);
 }
@@ -799,23 +799,27 @@ async fn a_patrol_catches_corrupt_slices_and_wrong_sorts_and_tells_a_peer_gone_a
 	std::fs::write(&stored, bytes).unwrap();
 	let file = FileRef { hash_index: info.hash_index.0, length: data.len() as u64 };
 
-	let report = client.patrol(&corrupt.endpoint, [1; 32], &[file]).await;
+	let report = client.patrol(&corrupt.endpoint, [1; 32], &[file], true).await;
 	assert_eq!(report.outcome, PatrolOutcome::WrongAnswer(PatrolCheck::Slice), "{report:?}");
 	let slice = report.checks.iter().find(|c| c.check == PatrolCheck::Slice).unwrap();
 	assert!(!slice.right && slice.answer == [0; 32]);
-	assert!(
-		!report.checks.iter().any(|c| c.check == PatrolCheck::FileDigest),
-		"no digest is checked against a slice that did not verify"
-	);
 
-	let report = client.patrol(&wrong.endpoint, [1; 32], &[]).await;
+	// A file it must hold and says it lacks is a wrong answer; a backup it may still be
+	// copying is only unanswered.
+	let lost = FileRef { hash_index: [0x77; 32], length: 3 * SLICE_SIZE };
+	let report = client.patrol(&corrupt.endpoint, [2; 32], &[lost], true).await;
+	assert_eq!(report.outcome, PatrolOutcome::WrongAnswer(PatrolCheck::Slice), "{report:?}");
+	let report = client.patrol(&corrupt.endpoint, [2; 32], &[lost], false).await;
+	assert_eq!(report.outcome, PatrolOutcome::Unanswered(PatrolCheck::Slice), "{report:?}");
+
+	let report = client.patrol(&wrong.endpoint, [1; 32], &[], true).await;
 	assert_eq!(report.outcome, PatrolOutcome::WrongAnswer(PatrolCheck::Sort), "{report:?}");
 	let compress = report.checks.iter().find(|c| c.check == PatrolCheck::Compress).unwrap();
 	assert!(compress.right, "its other answers are still checked and right");
 
 	gone.task.abort();
 	tokio::time::sleep(Duration::from_millis(200)).await;
-	let report = client.patrol(&gone.endpoint, [1; 32], &[]).await;
+	let report = client.patrol(&gone.endpoint, [1; 32], &[], true).await;
 	assert!(matches!(report.outcome, PatrolOutcome::Unanswered(_)), "{report:?}");
 	assert_eq!((report.latency_ms, report.throughput_kib_s), (0, 0));
 }

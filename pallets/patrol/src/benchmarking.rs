@@ -53,7 +53,7 @@ fn batch<T: Config>(r: u32, wrong: bool) -> (PatrolBatchOf<T>, KeySignature<T>) 
 		.map(|i| {
 			let peer: T::AccountId = account("peer", i, 0);
 			T::BenchmarkHelper::register_serving_peer(&peer);
-			Requests::<T>::insert(&peer, 0);
+			Requests::<T>::insert(&peer, PatrolRequest { since: 0, unanswered: 0 });
 			if wrong {
 				Quality::<T>::insert(
 					&peer,

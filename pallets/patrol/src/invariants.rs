@@ -57,9 +57,13 @@ impl<T: Config> Pallet<T> {
 			let _ = peer;
 		}
 		let mut requests = 0u32;
-		for (_, at) in Requests::<T>::iter() {
+		for (_, request) in Requests::<T>::iter() {
 			requests += 1;
-			ensure!(at <= current, "patrol: a request from a future period");
+			ensure!(request.since <= current, "patrol: a request from a future period");
+			ensure!(
+				request.unanswered < MAX_UNANSWERED_REQUESTS,
+				"patrol: a request outlived its unanswered patrols"
+			);
 		}
 		ensure!(requests == Requests::<T>::count(), "patrol: the requests' count is off");
 		Ok(())

@@ -21,7 +21,9 @@
 //! - **Requests**: a serving peer whose Proof-of-Traffic report failed its audit is
 //!   **requested** ([`Requests`], filled by the traffic pallet through
 //!   [`OnAuditFailed`]): any scheduling peer patrols it in its next batch, drawn or not, until a
-//!   patrol of it is answered.
+//!   patrol of it is answered (or [`MAX_UNANSWERED_REQUESTS`] patrols go unanswered, which
+//!   warns it). A batch names requested peers in the room its draws leave, least recently
+//!   patrolled first.
 //! - **Patrol**: the tasks a scheduling peer's node runs on a target through the data plane's
 //!   ordinary endpoints, as a DApp's client (compute tasks whose answers it knows or
 //!   recomputes, random slices of the files the target is placed to hold), verifying every
@@ -30,7 +32,8 @@
 //!   and a commitment to the tasks' inputs and the answers, signed by its node key and sent by
 //!   its off-chain worker ([`Pallet::submit_results`]), in that period or the next. One batch
 //!   per scheduling peer and period; a peer's first recorded patrol in a period counts, later
-//!   ones are skipped.
+//!   ones are skipped, as are results for peers neither drawn (registered before the period)
+//!   nor requested.
 //! - **Patrol reward**: [`PatrolParameters::share`] of each period's peers' emission is
 //!   reserved for patrols (the traffic pallet's settlement pays the rest,
 //!   [`PeersShareReserve`]); each pass earns an equal part of it, `share × peers emission ÷`
@@ -111,6 +114,10 @@ pub trait PatrolRegistry<AccountId, PeerKey, Balance> {
 	fn is_patrollable(who: &AccountId) -> bool;
 	/// The professional and common peers registered, in O(1): the draw's population.
 	fn serving_peers_count() -> u32;
+	/// The ledgering period in which `who` registered, if it is registered: a draw selects only
+	/// peers registered before its period began, so that a scheduling peer cannot register
+	/// peers its draw selects after seeing it.
+	fn registered_in(who: &AccountId) -> Option<u32>;
 	/// Every professional and common peer that may earn now, with its data plane's endpoint.
 	/// Reads the whole registry: for the runtime API only.
 	fn serving_peers() -> alloc::vec::Vec<(AccountId, alloc::vec::Vec<u8>)>;
@@ -215,10 +222,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Quality<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, PatrolQuality>;
 
-	/// The serving peers a failed audit asks to be patrolled, with the period of the first
-	/// unanswered request.
+	/// The serving peers a failed audit asks to be patrolled: the period of the first failed
+	/// audit not yet answered by a patrol, and the patrols unanswered since.
 	#[pallet::storage]
-	pub type Requests<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32>;
+	pub type Requests<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, PatrolRequest>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -295,12 +303,19 @@ pub mod pallet {
 			/// Why.
 			reason: SkipReason,
 		},
-		/// A failed audit asks for a patrol of a serving peer.
-		PatrolRequested {
+		/// A failed audit's request for a patrol of a serving peer was queued.
+		RequestQueued {
 			/// The peer.
 			peer: T::AccountId,
 			/// The period of the failed report.
 			period: u32,
+		},
+		/// A request ended unanswered: the peer answered none of its patrols and was warned.
+		RequestExpired {
+			/// The peer.
+			peer: T::AccountId,
+			/// The period of the failed report.
+			since: u32,
 		},
 		/// The parameters were set; they apply from the next period.
 		ParametersSet {
@@ -328,8 +343,6 @@ pub mod pallet {
 		EmptyBatch,
 		/// The batch names a peer twice.
 		DuplicateTarget,
-		/// The batch names a peer its draw did not select and no audit requested.
-		NotDrawn,
 		/// Invalid parameters: a share above the cap, no expected patrol, no rewarded pass,
 		/// or no failure memory.
 		InvalidParameters,
@@ -374,16 +387,20 @@ pub mod pallet {
 		/// - Origin: none; authorized by `signature`, the scheduling peer's node key over
 		///   `(BATCH_CONTEXT, genesis hash, batch)`; its off-chain worker sends it free of fees.
 		/// - `batch`: the results of `batch.period`, the current or the previous period, at
-		///   most [`Config::MaxResults`], each naming a different peer that the scheduling
-		///   peer's VRF draw selected (`batch.draw`, checked against the period's seed) or
-		///   that a failed audit requested.
+		///   most [`Config::MaxResults`], each naming a different peer, with the scheduling
+		///   peer's VRF signature on the period's draw (`batch.draw`, checked against the
+		///   period's seed).
 		///
-		/// Records each result in the peer's quality figure, unless the peer no longer serves
-		/// or was already patrolled in the period ([`Event::ResultSkipped`]); pays a pass the
+		/// Records each result in the peer's quality figure, unless the draw did not select the
+		/// peer (or it registered in the period or after) and no failed audit requests it, the
+		/// peer no longer serves, or its patrol of the period is already recorded
+		/// ([`Event::ResultSkipped`]: a result skipped changes nothing); pays a pass the
 		/// patrol reward ([`Event::Passed`]); warns a wrong answer, or suspends it if the peer
 		/// answered wrongly within [`PatrolParameters::failure_memory`] periods before
-		/// ([`Event::WrongAnswer`]); an answered patrol ends the peer's request. Keeps the
-		/// batch's commitment with the period ([`Event::BatchAccepted`]).
+		/// ([`Event::WrongAnswer`]); an answered patrol ends the peer's request, and a requested
+		/// peer's [`MAX_UNANSWERED_REQUESTS`]th unanswered patrol ends it with a warning
+		/// ([`Event::RequestExpired`]). Keeps the batch's commitment with the period
+		/// ([`Event::BatchAccepted`]).
 		///
 		/// Complexity: O(R²) comparisons and O(R) reads and writes, R the results.
 		#[pallet::call_index(0)]
@@ -396,8 +413,8 @@ pub mod pallet {
 			signature: KeySignature<T>,
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
-			Self::check_batch(&batch, &signature)?;
-			Self::apply_batch(batch);
+			let output = Self::check_batch(&batch, &signature)?;
+			Self::apply_batch(batch, output);
 			Ok(())
 		}
 
@@ -460,8 +477,8 @@ pub mod pallet {
 impl<T: Config> OnAuditFailed<T::AccountId> for Pallet<T> {
 	fn audit_failed(peer: &T::AccountId, period: u32) {
 		if !Requests::<T>::contains_key(peer) {
-			Requests::<T>::insert(peer, period);
-			Self::deposit_event(Event::PatrolRequested { peer: peer.clone(), period });
+			Requests::<T>::insert(peer, PatrolRequest { since: period, unanswered: 0 });
+			Self::deposit_event(Event::RequestQueued { peer: peer.clone(), period });
 		}
 	}
 }

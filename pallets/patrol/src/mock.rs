@@ -82,6 +82,7 @@ thread_local! {
 	static POOL_REFUSES: RefCell<bool> = const { RefCell::new(false) };
 	static PENALTIES: RefCell<Vec<(AccountId, PenaltyLevel)>> = const { RefCell::new(Vec::new()) };
 	static RANDOMNESS: RefCell<H256> = const { RefCell::new(H256::repeat_byte(3)) };
+	static REGISTERED_IN: RefCell<BTreeMap<AccountId, u32>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The key pair of a scheduling peer.
@@ -109,6 +110,13 @@ impl PatrolRegistry<AccountId, PeerKey, Balance> for MockRegistry {
 	}
 	fn serving_peers_count() -> u32 {
 		SERVING_PEERS.with(|s| s.borrow().len() as u32)
+	}
+	fn registered_in(who: &AccountId) -> Option<u32> {
+		// Serving peers 1..=SERVING registered at genesis (and stay registered when they stop
+		// serving: suspended); others when `register_serving` says.
+		REGISTERED_IN
+			.with(|r| r.borrow().get(who).copied())
+			.or_else(|| (1..=SERVING).contains(who).then_some(0))
 	}
 	fn serving_peers() -> Vec<(AccountId, Vec<u8>)> {
 		SERVING_PEERS.with(|s| s.borrow().iter().map(|p| (*p, endpoint(*p))).collect())
@@ -235,6 +243,7 @@ fn ext_with_keystore(keystore: sp_keystore::testing::MemoryKeystore) -> sp_io::T
 	POOL_REFUSES.with(|r| *r.borrow_mut() = false);
 	PENALTIES.with(|p| p.borrow_mut().clear());
 	RANDOMNESS.with(|r| *r.borrow_mut() = H256::repeat_byte(3));
+	REGISTERED_IN.with(|r| r.borrow_mut().clear());
 	let storage = RuntimeGenesisConfig::default().build_storage().expect("a valid genesis");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.register_extension(sp_keystore::KeystoreExt::new(keystore));
@@ -341,6 +350,12 @@ pub fn set_randomness(r: H256) {
 /// Stop `who` serving (suspended, gone).
 pub fn stop_serving(who: AccountId) {
 	SERVING_PEERS.with(|s| s.borrow_mut().remove(&who));
+}
+
+/// Make `who` a serving peer registered in period `period`.
+pub fn register_serving(who: AccountId, period: u32) {
+	SERVING_PEERS.with(|s| s.borrow_mut().insert(who));
+	REGISTERED_IN.with(|r| r.borrow_mut().insert(who, period));
 }
 
 /// Make `who` a scheduling peer whose node key is `seed`'s.

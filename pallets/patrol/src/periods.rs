@@ -82,8 +82,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The peers `scheduler`'s draw of `period` with `output` selects, not yet patrolled in
-	/// it: the requested ones (oldest request first), then those drawn, at most
-	/// [`Config::MaxResults`]. Reads the whole registry: for the runtime API.
+	/// it: those drawn (registered before the period), then, in the room left of
+	/// [`Config::MaxResults`], the requested ones, least recently patrolled first, so that
+	/// requests never crowd the draw out and each is patrolled in turn. Reads the whole
+	/// registry: for the runtime API.
 	pub fn targets(
 		scheduler: &T::AccountId,
 		period: u32,
@@ -91,42 +93,39 @@ impl<T: Config> Pallet<T> {
 	) -> Vec<PatrolTarget<T::AccountId>> {
 		let Some(record) = Periods::<T>::get(period) else { return Vec::new() };
 		let max = T::MaxResults::get() as usize;
-		let mut requested: Vec<(u32, T::AccountId)> = Requests::<T>::iter()
+		let wanted = |peer: &T::AccountId| {
+			peer != scheduler && T::Registry::is_patrollable(peer) && !Self::patrolled(peer, period)
+		};
+		let mut targets: Vec<PatrolTarget<T::AccountId>> = T::Registry::serving_peers()
+			.into_iter()
 			.filter(|(peer, _)| {
-				peer != scheduler
-					&& T::Registry::is_patrollable(peer)
-					&& !Self::patrolled(peer, period)
+				wanted(peer)
+					&& is_drawn(output, peer, &record.draw)
+					&& T::Registry::registered_in(peer).is_some_and(|since| since < period)
 			})
-			.map(|(peer, at)| (at, peer))
+			.take(max)
+			.map(|(peer, endpoint)| PatrolTarget { peer, requested: false, endpoint })
+			.collect();
+		let mut requested: Vec<((u32, u32), T::AccountId)> = Requests::<T>::iter()
+			.filter(|(peer, _)| wanted(peer) && !targets.iter().any(|t| &t.peer == peer))
+			.map(|(peer, request)| {
+				let last = Quality::<T>::get(&peer).map_or(0, |q| q.last_period);
+				((last, request.since), peer)
+			})
 			.collect();
 		requested.sort();
-		let mut targets: Vec<PatrolTarget<T::AccountId>> = requested
-			.into_iter()
-			.take(max)
-			.map(|(_, peer)| PatrolTarget {
-				endpoint: T::Registry::endpoint(&peer),
-				peer,
-				requested: true,
-			})
-			.collect();
-		for (peer, endpoint) in T::Registry::serving_peers() {
-			if targets.len() >= max {
-				break;
-			}
-			if &peer != scheduler
-				&& is_drawn(output, &peer, &record.draw)
-				&& !Self::patrolled(&peer, period)
-				&& !targets.iter().any(|t| t.peer == peer)
-			{
-				targets.push(PatrolTarget { peer, requested: false, endpoint });
-			}
-		}
+		let room = max.saturating_sub(targets.len());
+		targets.extend(requested.into_iter().take(room).map(|(_, peer)| PatrolTarget {
+			endpoint: T::Registry::endpoint(&peer),
+			peer,
+			requested: true,
+		}));
 		targets
 	}
 
 	/// The peers a failed audit asks to be patrolled, with the period of the request.
 	pub fn requests() -> Vec<(T::AccountId, u32)> {
-		Requests::<T>::iter().collect()
+		Requests::<T>::iter().map(|(peer, request)| (peer, request.since)).collect()
 	}
 
 	/// What patrols measured of `peer`.

@@ -14,11 +14,12 @@ use spacebook_patrol_primitives::{draw_output, is_drawn};
 impl<T: Config> Pallet<T> {
 	/// Whether `batch` may be taken now: signed by an active scheduling peer's node key, of
 	/// the current or previous period, its first of that period, its VRF proof valid, every
-	/// target different and drawn or requested.
+	/// target different. The draw's output, for [`Self::apply_batch`] to tell which targets
+	/// count.
 	pub(crate) fn check_batch(
 		batch: &PatrolBatchOf<T>,
 		signature: &KeySignature<T>,
-	) -> Result<(), Error<T>> {
+	) -> Result<[u8; 32], Error<T>> {
 		let key = T::Registry::scheduler_key(&batch.scheduler).ok_or(Error::<T>::NotScheduler)?;
 		ensure!(key.verify(&Self::batch_payload(batch), signature), Error::<T>::BadSignature);
 		let current = T::MiningPool::current_period();
@@ -43,13 +44,21 @@ impl<T: Config> Pallet<T> {
 				!batch.results[..i].iter().any(|r| r.peer == result.peer),
 				Error::<T>::DuplicateTarget
 			);
-			ensure!(
-				Requests::<T>::contains_key(&result.peer)
-					|| is_drawn(&output, &result.peer, &record.draw),
-				Error::<T>::NotDrawn
-			);
 		}
-		Ok(())
+		Ok(output)
+	}
+
+	/// Whether a batch of `period` whose draw had `output` may patrol `peer`: a failed audit
+	/// requests it, or the draw selects it and it registered before the period began.
+	pub(crate) fn eligible(
+		peer: &T::AccountId,
+		period: u32,
+		output: &[u8; 32],
+		draw: &PatrolDraw,
+	) -> bool {
+		Requests::<T>::contains_key(peer)
+			|| (is_drawn(output, peer, draw)
+				&& T::Registry::registered_in(peer).is_some_and(|since| since < period))
 	}
 
 	/// The transaction-pool check of [`Pallet::submit_results`].
@@ -74,7 +83,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Record a checked batch's results, pay the passes, punish the wrong answers.
-	pub(crate) fn apply_batch(batch: PatrolBatchOf<T>) {
+	pub(crate) fn apply_batch(batch: PatrolBatchOf<T>, output: [u8; 32]) {
 		let period = batch.period;
 		let Some(mut record) = Periods::<T>::get(period) else {
 			frame_support::defensive!("a checked batch's period is kept");
@@ -83,7 +92,9 @@ impl<T: Config> Pallet<T> {
 		let (mut recorded, mut skipped) = (0u32, 0u32);
 		for result in batch.results.iter() {
 			let peer = &result.peer;
-			let skip = if !T::Registry::is_patrollable(peer) {
+			let skip = if !Self::eligible(peer, period, &output, &record.draw) {
+				Some(SkipReason::NotDrawn)
+			} else if !T::Registry::is_patrollable(peer) {
 				Some(SkipReason::NotServing)
 			} else if Self::patrolled(peer, period) {
 				Some(SkipReason::AlreadyPatrolled)
@@ -121,6 +132,7 @@ impl<T: Config> Pallet<T> {
 				}
 				PatrolOutcome::Unanswered(check) => {
 					Self::deposit_event(Event::Unanswered { peer: peer.clone(), period, check });
+					Self::note_unanswered_request(peer);
 				}
 			}
 			Quality::<T>::insert(peer, quality);
@@ -141,6 +153,24 @@ impl<T: Config> Pallet<T> {
 			recorded,
 			skipped,
 		});
+	}
+
+	/// A patrol of `peer` went unanswered: if it is requested, count it; the
+	/// [`MAX_UNANSWERED_REQUESTS`]th ends the request with a warning.
+	fn note_unanswered_request(peer: &T::AccountId) {
+		let Some(mut request) = Requests::<T>::get(peer) else { return };
+		request.unanswered = request.unanswered.saturating_add(1);
+		if request.unanswered < MAX_UNANSWERED_REQUESTS {
+			Requests::<T>::insert(peer, request);
+			return;
+		}
+		Requests::<T>::remove(peer);
+		if let Err(e) =
+			T::Penalties::penalize(peer, PenaltyReason::PatrolFailed, PenaltyLevel::Warn)
+		{
+			log::warn!(target: LOG_TARGET, "cannot penalize {peer:?}: {e:?}");
+		}
+		Self::deposit_event(Event::RequestExpired { peer: peer.clone(), since: request.since });
 	}
 
 	/// Pay a pass of the record's period, if the period still pays passes; the reward paid.

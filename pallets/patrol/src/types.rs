@@ -66,6 +66,31 @@ pub struct BatchRecord<AccountId> {
 	pub results: u32,
 }
 
+/// A serving peer a failed audit asks to be patrolled.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct PatrolRequest {
+	/// The period of the failed audit.
+	pub since: u32,
+	/// Patrols of it since that went unanswered.
+	pub unanswered: u8,
+}
+
+/// Unanswered patrols after which a request ends: the peer is warned (`PatrolFailed`) — it
+/// failed an audit and then answered none of three patrols — and leaves the requested peers,
+/// whom every batch patrols first.
+pub const MAX_UNANSWERED_REQUESTS: u8 = 3;
+
 /// Why a result was not recorded.
 #[derive(
 	Encode,
@@ -84,4 +109,7 @@ pub enum SkipReason {
 	NotServing,
 	/// The peer's patrol in that period (or a later one) was already recorded.
 	AlreadyPatrolled,
+	/// The scheduling peer's draw did not select the peer (or it registered in the period or
+	/// after), and no failed audit requests it (another batch may have answered the request).
+	NotDrawn,
 }

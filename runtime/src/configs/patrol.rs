@@ -51,6 +51,11 @@ impl pallet_patrol::PatrolRegistry<AccountId, pallet_peers::crypto::PeerKey, Bal
 			.saturating_add(pallet_peers::RoleCount::<Runtime>::get(RoleKind::Common))
 	}
 
+	fn registered_in(who: &AccountId) -> Option<u32> {
+		let record = pallet_peers::Registrations::<Runtime>::get(who)?;
+		Some(crate::Token::period_of(record.registered_at))
+	}
+
 	fn serving_peers() -> alloc::vec::Vec<(AccountId, alloc::vec::Vec<u8>)> {
 		pallet_peers::Registrations::<Runtime>::iter()
 			.filter(|(who, _)| Self::is_patrollable(who))

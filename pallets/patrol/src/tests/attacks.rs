@@ -11,27 +11,61 @@ fn outcome_free() -> Vec<PatrolResult<AccountId>> {
 }
 
 #[test]
-fn a_target_the_draw_did_not_select_is_refused_whole() {
+fn a_target_the_draw_did_not_select_is_skipped_and_changes_nothing() {
 	test(|| {
 		run_to_period(1);
 		let drawn = drawn(SAM, 1)[0];
 		let friend = not_drawn(SAM, 1);
 		// A scheduling peer paying a friend, or punishing a competitor, it was not drawn to
-		// patrol: the whole batch is refused, its drawn result too.
-		assert_noop!(
-			submit(
-				SAM,
-				1,
-				vec![result(drawn, PatrolOutcome::Passed), result(friend, PatrolOutcome::Passed)]
-			),
-			Error::<Test>::NotDrawn
-		);
-		assert_noop!(
-			submit(SAM, 1, vec![result(friend, PatrolOutcome::WrongAnswer(PatrolCheck::Sort))]),
-			Error::<Test>::NotDrawn
-		);
-		assert!(payouts().is_empty() && penalties().is_empty());
+		// patrol: the result is skipped, the drawn one counts.
+		assert_ok!(submit(
+			SAM,
+			1,
+			vec![
+				result(drawn, PatrolOutcome::Passed),
+				result(friend, PatrolOutcome::Passed),
+				result(friend + 100, PatrolOutcome::WrongAnswer(PatrolCheck::Sort)),
+			]
+		));
+		assert_eq!(payouts().len(), 1);
+		assert_eq!(payouts()[0].0, drawn);
+		assert!(penalties().is_empty());
+		assert!(Patrol::quality(&friend).is_none() && Patrol::quality(&(friend + 100)).is_none());
+		for peer in [friend, friend + 100] {
+			assert!(events().contains(&Event::ResultSkipped {
+				peer,
+				period: 1,
+				reason: SkipReason::NotDrawn
+			}));
+		}
 	});
+}
+
+#[test]
+fn a_peer_registered_in_the_period_is_not_drawn_in_it() {
+	test(|| {
+		run_to_period(2);
+		// A scheduling peer that saw its draw registers accounts the draw selects, to pay them:
+		// only peers registered before the period began count.
+		let fresh = (1000..).find(|p| is_drawn_now(SAM, 2, p)).unwrap();
+		register_serving(fresh, 2);
+		assert_ok!(submit(SAM, 2, vec![result(fresh, PatrolOutcome::Passed)]));
+		assert!(payouts().is_empty() && Patrol::quality(&fresh).is_none());
+		assert!(!Patrol::targets(&SAM, 2, &output(SAM, 2)).iter().any(|t| t.peer == fresh));
+		// In the next period it may be drawn like anyone.
+		run_to_period(3);
+		if is_drawn_now(SAM, 3, &fresh) {
+			assert!(Patrol::targets(&SAM, 3, &output(SAM, 3)).iter().any(|t| t.peer == fresh));
+		}
+	});
+}
+
+fn is_drawn_now(scheduler: AccountId, period: u32, peer: &AccountId) -> bool {
+	spacebook_patrol_primitives::is_drawn(
+		&output(scheduler, period),
+		peer,
+		&Patrol::draw(period).unwrap(),
+	)
 }
 
 #[test]
@@ -207,8 +241,9 @@ fn the_pool_check_refuses_what_dispatch_would() {
 	test(|| {
 		run_to_period(1);
 		let peer = drawn(SAM, 1)[0];
-		let friend = not_drawn(SAM, 1);
-		let (batch, signature) = signed_batch(SAM, 1, vec![result(friend, PatrolOutcome::Passed)]);
+		let (mut batch, signature) =
+			signed_batch(SAM, 1, vec![result(peer, PatrolOutcome::Passed)]);
+		batch.draw = draw_proof(SUE, 1);
 		assert!(Patrol::authorize_submit(TransactionSource::External, &batch, &signature).is_err());
 		let (batch, signature) = signed_batch(SAM, 1, vec![result(peer, PatrolOutcome::Passed)]);
 		assert!(Patrol::authorize_submit(TransactionSource::External, &batch, &signature).is_ok());

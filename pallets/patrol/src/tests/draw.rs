@@ -70,7 +70,7 @@ fn a_skipped_stretch_of_periods_is_pruned_a_few_records_a_block() {
 }
 
 #[test]
-fn the_targets_are_the_requested_peers_then_the_drawn_ones() {
+fn the_targets_are_the_drawn_peers_then_the_requested_ones() {
 	test(|| {
 		run_to_period(1);
 		let sams = drawn(SAM, 1);
@@ -78,13 +78,15 @@ fn the_targets_are_the_requested_peers_then_the_drawn_ones() {
 		let requested = not_drawn(SAM, 1);
 		Patrol::audit_failed(&requested, 0);
 		let targets = Patrol::targets(&SAM, 1, &output(SAM, 1));
+		let drawn_ones: Vec<_> = targets[..sams.len()].iter().map(|t| t.peer).collect();
+		assert_eq!(drawn_ones, sams);
+		assert!(targets[..sams.len()]
+			.iter()
+			.all(|t| !t.requested && t.endpoint == endpoint(t.peer)));
 		assert_eq!(
-			targets[0],
-			PatrolTarget { peer: requested, requested: true, endpoint: endpoint(requested) }
+			targets[sams.len()..],
+			[PatrolTarget { peer: requested, requested: true, endpoint: endpoint(requested) }]
 		);
-		let rest: Vec<_> = targets[1..].iter().map(|t| t.peer).collect();
-		assert_eq!(rest, sams);
-		assert!(targets[1..].iter().all(|t| !t.requested && t.endpoint == endpoint(t.peer)));
 		// Another scheduling peer's draw selects others (with overwhelming probability).
 		assert_ne!(drawn(SUE, 1), sams);
 		// A period not kept selects nobody.

@@ -150,7 +150,11 @@ fn an_unanswered_patrol_is_neither_paid_nor_punished_and_the_request_stays() {
 			}]
 		));
 		assert!(payouts().is_empty() && penalties().is_empty());
-		assert_eq!(Requests::<Test>::get(peer), Some(0), "still to be patrolled");
+		assert_eq!(
+			Requests::<Test>::get(peer),
+			Some(PatrolRequest { since: 0, unanswered: 1 }),
+			"still to be patrolled"
+		);
 		let q = Patrol::quality(&peer).unwrap();
 		assert_eq!((q.patrols, q.unanswered, q.latency_ms), (1, 1, 0));
 		assert_eq!(q.error_rate(), Perbill::one());
@@ -228,8 +232,8 @@ fn a_failed_audit_requests_a_patrol_once() {
 		Patrol::audit_failed(&7, 1);
 		assert_eq!(Patrol::requests(), vec![(7, 0)], "the first request's period is kept");
 		let requested: Vec<_> =
-			events().into_iter().filter(|e| matches!(e, Event::PatrolRequested { .. })).collect();
-		assert_eq!(requested, vec![Event::PatrolRequested { peer: 7, period: 0 }]);
+			events().into_iter().filter(|e| matches!(e, Event::RequestQueued { .. })).collect();
+		assert_eq!(requested, vec![Event::RequestQueued { peer: 7, period: 0 }]);
 	});
 }
 
@@ -244,3 +248,88 @@ fn the_share_reserved_from_settlement_is_the_periods() {
 
 use codec::Encode;
 use sp_runtime::Perbill;
+
+#[test]
+fn a_requested_peer_answered_by_one_batch_does_not_cost_the_others_their_draws() {
+	test(|| {
+		run_to_period(1);
+		let requested = (1..=SERVING)
+			.find(|p| !drawn(SAM, 1).contains(p) && !drawn(SUE, 1).contains(p))
+			.unwrap();
+		Patrol::audit_failed(&requested, 0);
+		assert_ok!(submit(SAM, 1, vec![result(requested, PatrolOutcome::Passed)]));
+		// Sue's batch, built before Sam's answered the request, names it too: the request's
+		// result is skipped, her drawn peers count.
+		let sues = drawn(SUE, 1)[0];
+		assert_ok!(submit(
+			SUE,
+			1,
+			vec![result(requested, PatrolOutcome::Passed), result(sues, PatrolOutcome::Passed)]
+		));
+		assert_eq!(Patrol::quality(&sues).unwrap().passed, 1);
+		assert_eq!(Patrol::quality(&requested).unwrap().patrols, 1);
+	});
+}
+
+#[test]
+fn a_request_three_patrols_leave_unanswered_ends_with_a_warning() {
+	test(|| {
+		let peer = 7;
+		Patrol::audit_failed(&peer, 0);
+		let unanswered = || PatrolResult {
+			latency_ms: 0,
+			throughput_kib_s: 0,
+			..result(peer, PatrolOutcome::Unanswered(PatrolCheck::Sort))
+		};
+		for period in 1..=2 {
+			run_to_period(period);
+			assert_ok!(submit(SAM, period, vec![unanswered()]));
+			assert!(penalties().is_empty());
+		}
+		assert_eq!(Requests::<Test>::get(peer).map(|r| r.unanswered), Some(2));
+		run_to_period(3);
+		assert_ok!(submit(SAM, 3, vec![unanswered()]));
+		assert_eq!(penalties(), vec![(peer, PenaltyLevel::Warn)]);
+		assert_eq!(Requests::<Test>::get(peer), None, "no longer first in every batch");
+		assert!(events().contains(&Event::RequestExpired { peer, since: 0 }));
+		assert_eq!(Patrol::quality(&peer).unwrap().unanswered, 3);
+	});
+}
+
+#[test]
+fn requests_take_only_the_room_the_draw_leaves_least_recently_patrolled_first() {
+	test(|| {
+		run_to_period(1);
+		let sams = drawn(SAM, 1);
+		// Every other serving peer requested: the batch holds the drawn ones and as many
+		// requests as fit.
+		let others: Vec<AccountId> = (1..=SERVING).filter(|p| !sams.contains(p)).collect();
+		for p in &others {
+			Patrol::audit_failed(p, 0);
+		}
+		let targets = Patrol::targets(&SAM, 1, &output(SAM, 1));
+		assert_eq!(targets.len(), MAX_RESULTS as usize);
+		let drawn_first: Vec<_> = targets[..sams.len()].iter().map(|t| t.peer).collect();
+		assert_eq!(drawn_first, sams, "the draw is never crowded out");
+		assert!(targets[sams.len()..].iter().all(|t| t.requested));
+		// Patrolled requests go to the back of the queue in the next period.
+		let first_requested: Vec<AccountId> =
+			targets[sams.len()..].iter().map(|t| t.peer).collect();
+		let unanswered: Vec<_> = first_requested
+			.iter()
+			.map(|p| result(*p, PatrolOutcome::Unanswered(PatrolCheck::Sort)))
+			.collect();
+		assert_ok!(submit(SAM, 1, unanswered));
+		run_to_period(2);
+		let next: Vec<AccountId> = Patrol::targets(&SAM, 2, &output(SAM, 2))
+			.into_iter()
+			.filter(|t| t.requested)
+			.map(|t| t.peer)
+			.collect();
+		assert!(!next.is_empty());
+		assert!(
+			next.iter().all(|p| !first_requested.contains(p)),
+			"the ones left out come first: {next:?}"
+		);
+	});
+}
