@@ -283,13 +283,21 @@ pub fn new_full<
 	// Every node runs the Gosig worker: billing peers propose and vote, other nodes observe the
 	// votes and finalize.
 	let proposer_factory = role.is_authority().then(|| {
-		sc_basic_authorship::ProposerFactory::new(
+		let mut factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
 			telemetry.as_ref().map(|x| x.handle()),
-		)
+		);
+		// Blocks as large as the runtime allows (5 MiB), not the proposer's default 4 MiB: an
+		// operational extrinsic between the two (a runtime upgrade's uncompressed code) would
+		// otherwise be valid in the pool and never packed.
+		let max_block_length = spacebook_runtime::configs::RuntimeBlockLength::get().max;
+		factory.set_default_block_size_limit(
+			*max_block_length.get(frame_support::dispatch::DispatchClass::Operational) as usize,
+		);
+		factory
 	});
 	let gosig = spacebook_gosig::start_gosig::<Block, FullBackend, _, _, _, _, _>(
 		spacebook_gosig::GosigParams {

@@ -878,19 +878,20 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert!(popular.contains(&format!("{}  slot 2: holding", ss58(&eve))), "{popular}");
 	assert_eq!(address_in(&dir_a), replica, "Eve's copy is a replica");
 
-	phase("storage: Ferdie ends the order; the three holders are paid for their periods");
-	let held_before = [&eve, &gina, &ivan].map(|who| free_balance(&a.rpc, who));
-	cli.run(&["storage", "end", &order]);
-	for (i, who) in [&eve, &gina, &ivan].into_iter().enumerate() {
-		assert!(free_balance(&a.rpc, who) > held_before[i], "{who} is paid her holding fee");
-	}
-
-	phase("patrol: Sam patrols every serving peer; Ferdie's patrol client key pays for it");
+	phase("patrol: Sam patrols every serving peer; Ivan's node corrupts the file it holds");
 	// Governance has a scheduling peer patrol up to 8 serving peers a period (4 at random by
 	// default): here all five, so that the scenario knows whom Sam patrols. Ferdie authorizes
 	// the client key node a's patrol worker signs with: patrols are traffic of a real DApp,
-	// paid from its escrow (docs/patrol.md). The patrols run in the periods the next phases
-	// wait for anyway; their outcome is checked after them.
+	// paid from its escrow (docs/patrol.md). Ivan's copy of the file he holds is corrupted
+	// (a byte in every slice), and his node answers sorts wrongly: a dishonest peer. The
+	// patrols run in the periods the next phases wait for anyway; their outcome is checked
+	// after them.
+	let ivans_copy = dir_d.path().join("dataplane/store/files").join(&stored_hash).join("data");
+	let mut bytes = std::fs::read(&ivans_copy).unwrap();
+	for slice in 0..32 {
+		bytes[slice * MIB + 7] ^= 0x5a;
+	}
+	std::fs::write(&ivans_copy, &bytes).unwrap();
 	let parameters = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
 		call: Box::new(RuntimeCall::Patrol(pallet_patrol::Call::set_parameters {
 			parameters: pallet_patrol::PatrolParameters {
@@ -917,6 +918,13 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			signed_transaction(&Sr25519Keyring::Ferdie.pair(), call, nonce + i as u32, genesis);
 		a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
 	}
+	phase("storage: Ferdie ends the order; the three holders are paid for their periods");
+	let held_before = [&eve, &gina, &ivan].map(|who| free_balance(&a.rpc, who));
+	cli.run(&["storage", "end", &order]);
+	for (i, who) in [&eve, &gina, &ivan].into_iter().enumerate() {
+		assert!(free_balance(&a.rpc, who) > held_before[i], "{who} is paid her holding fee");
+	}
+	// Gina is patrolled every period from now on: her patrol rewards come after this.
 	let gina_before_patrols = free_balance(&a.rpc, &gina);
 
 	phase("pricing: the next cycle re-prices by the formula and Ferdie's hold follows");
@@ -967,7 +975,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		(free_balance(&n.rpc, &sam) > sam_before).then_some(())
 	});
 
-	phase("patrol: Ivan's wrong sorts warn him, then suspend him; Gina is paid, Judy unanswered");
+	phase("patrol: Ivan's wrong answers warn him, then suspend him; Gina paid; Judy unanswered");
 	// Each period's batch: Sam's node signs the draw, patrols, leaves the batch; its off-chain
 	// worker sends it. Ivan's first wrong answer warns him, his second (the next period)
 	// suspends him; the others' passes are paid from the patrol share.
