@@ -918,6 +918,21 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			signed_transaction(&Sr25519Keyring::Ferdie.pair(), call, nonce + i as u32, genesis);
 		a.rpc.call("author_submitExtrinsic", json!([to_hex(&xt.encode())])).unwrap();
 	}
+	// Both final before Ferdie's CLI signs its next transaction (it takes the nonce at the
+	// finalized head).
+	a.wait_for("Ferdie's patrol key and funds finalized", blocks(30), |n| {
+		let head = n.rpc.call("chain_getFinalizedHead", json!([])).unwrap();
+		let at_head = n
+			.rpc
+			.call(
+				"state_call",
+				json!(["AccountNonceApi_account_nonce", to_hex(&ferdie.encode()), head]),
+			)
+			.unwrap();
+		let raw = from_hex(at_head.as_str().unwrap());
+		let finalized = spacebook_runtime::Nonce::decode(&mut &raw[..]).unwrap();
+		(finalized >= nonce + 2).then_some(())
+	});
 	phase("storage: Ferdie ends the order; the three holders are paid for their periods");
 	let held_before = [&eve, &gina, &ivan].map(|who| free_balance(&a.rpc, who));
 	cli.run(&["storage", "end", &order]);
