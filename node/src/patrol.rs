@@ -2,14 +2,13 @@
 //!
 //! Once a ledgering period, for each scheduling peer whose node key (`spbp`) is in the
 //! keystore, the worker signs the period's draw with the key's VRF (the runtime cannot), asks
-//! the chain which serving peers the output selects (`PatrolApi::targets`: those a failed
-//! audit requested, then those drawn), patrols each target
-//! as a DApp's client with the patrol client key (`--patrol-client-key-file`; the SDK's
-//! `Client::patrol`: tasks and slices of the files the target is placed to hold, every answer
-//! verified), each target after a delay of its own, all at once, keeps what it asked and got in
-//! a journal (`<base>/patrol/<period>.scale`), and
-//! leaves the batch in the off-chain database, where the runtime's off-chain worker signs and
-//! sends it (`pallet_patrol::offchain`).
+//! the chain which serving peers the output selects (`PatrolApi::targets`: those drawn, then
+//! those a failed audit requested), patrols each target as a DApp's client with the patrol
+//! client key (`--patrol-client-key-file`; the SDK's `Client::patrol`: tasks and slices of the
+//! files the target is placed to hold, every answer verified), each target after a delay of its
+//! own, all at once, keeps what it asked and got in a journal (`<base>/patrol/<period>.scale`),
+//! and leaves the batch in the off-chain database, where the runtime's off-chain worker signs
+//! and sends it (`pallet_patrol::offchain`).
 
 use codec::Encode;
 use futures::StreamExt;

@@ -3,8 +3,8 @@
 //!
 //! - [`PatrolApi::draw`]: what the chain fixed for a period's patrols, which a scheduling peer
 //!   signs with its VRF.
-//! - [`PatrolApi::targets`]: the peers a scheduling peer's draw output selects in a period, the
-//!   requested ones first.
+//! - [`PatrolApi::targets`]: the peers a scheduling peer's draw output selects in a period, then
+//!   the requested ones in the room left.
 //! - [`PatrolApi::quality`]: what patrols measured of a peer.
 //! - [`PatrolApi::requests`]: the peers whose failed Proof-of-Traffic audit asks for a patrol.
 //! - [`PatrolApi::scheduler_of_key`], [`PatrolApi::current_period`]: what a node's patrol
@@ -28,8 +28,9 @@ sp_api::decl_runtime_apis! {
 		/// period at least).
 		fn draw(period: u32) -> Option<PatrolDraw>;
 		/// The peers `scheduler`'s draw of `period` with output `output` selects, not yet
-		/// patrolled in that period: the requested ones, then those drawn, at most a batch's
-		/// worth. Reads the whole registry: for workers and tools, not for the runtime.
+		/// patrolled in that period: those drawn (registered before the period), then the
+		/// requested ones, least recently patrolled first, at most a batch's worth. Reads the
+		/// whole registry: for workers and tools, not for the runtime.
 		fn targets(scheduler: AccountId, period: u32, output: [u8; 32]) -> Vec<PatrolTarget<AccountId>>;
 		/// What patrols measured of `peer`, if it was ever patrolled.
 		fn quality(peer: AccountId) -> Option<PatrolQuality>;
