@@ -29,7 +29,7 @@ use spacebook_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use spacebook_scheduling_primitives::FileRef;
 use spacebook_sdk::{
 	patrol::{commitment, CheckRecord},
-	Client, Endpoint,
+	Client, Endpoint, Relay,
 };
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -249,9 +249,19 @@ where
 		let client = client.clone();
 		Arc::new(move || client.runtime_api().current_period(client.info().best_hash).ok())
 	};
-	let reports =
-		run_patrols(dapp, key.clone(), genesis, current, &targets, &files, &output, max_delay)
-			.await;
+	let relays = relay_candidates(&**client, best);
+	let reports = run_patrols(
+		dapp,
+		key.clone(),
+		genesis,
+		current,
+		&targets,
+		&files,
+		&relays,
+		&output,
+		max_delay,
+	)
+	.await;
 	let entry = JournalEntry {
 		period,
 		patrols: targets
@@ -307,9 +317,124 @@ where
 	PlacedFiles { files, must_hold: true }
 }
 
+/// The most registrations read for relay candidates (four pages of the registry).
+const MAX_RELAY_SCAN: u32 = 4 * pallet_peers::MAX_PEERS_SCAN;
+/// The most professional peers asked each period whether they relay.
+pub const MAX_RELAYS_ASKED: usize = 8;
+
+/// The active professional peers with a valid endpoint, each a candidate relay of patrols.
+fn relay_candidates<C>(
+	client: &C,
+	at: <Block as sp_runtime::traits::Block>::Hash,
+) -> Vec<(AccountId, Endpoint)>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: PeersApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+		pallet_peers::crypto::PeerKey,
+		sr25519::Public,
+	>,
+{
+	let api = client.runtime_api();
+	let (mut found, mut after, mut scanned) = (Vec::new(), None, 0u32);
+	while scanned < MAX_RELAY_SCAN {
+		let Ok((page, next)) = api.professional_peers(at, after, pallet_peers::MAX_PEERS_SCAN)
+		else {
+			break;
+		};
+		scanned = scanned.saturating_add(pallet_peers::MAX_PEERS_SCAN);
+		found.extend(page.into_iter().filter(|p| p.active).filter_map(|p| {
+			let endpoint = Endpoint::parse(std::str::from_utf8(&p.endpoint).ok()?).ok()?;
+			Some((p.account, endpoint))
+		}));
+		match next {
+			Some(next) => after = Some(next),
+			None => break,
+		}
+	}
+	found
+}
+
+/// Which of `relays` carries the patrol of `target` whose inputs are drawn from `seed`: one
+/// drawn from the seed among those that are not the target (`None` if there are none).
+pub fn relay_for<'a, R>(
+	relays: &'a [(AccountId, R)],
+	target: &AccountId,
+	seed: &[u8; 32],
+) -> Option<&'a R> {
+	let others: Vec<&R> = relays.iter().filter(|(who, _)| who != target).map(|(_, r)| r).collect();
+	let roll = u64::from_le_bytes(
+		sp_io::hashing::blake2_256(&(b"spacebook/patrol-relay", seed).encode())[..8]
+			.try_into()
+			.expect("8 bytes"),
+	);
+	let len = u64::try_from(others.len()).ok()?;
+	let index = usize::try_from(roll.checked_rem(len)?).ok()?;
+	others.get(index).copied()
+}
+
+/// Sessions with up to [`MAX_RELAYS_ASKED`] of `candidates` that relay VPN traffic, drawn
+/// from `output` (secret until the batch): the relays of this period's patrols.
+async fn open_relays(
+	dapp: &AccountId32,
+	key: &sr25519::Pair,
+	genesis: <Block as sp_runtime::traits::Block>::Hash,
+	current: &spacebook_sdk::session::CurrentPeriod,
+	candidates: &[(AccountId, Endpoint)],
+	output: &[u8; 32],
+) -> Vec<(AccountId, Arc<Relay>)> {
+	// The candidates in an order drawn from the output: the first ones are asked.
+	let mut asked: Vec<&(AccountId, Endpoint)> = candidates.iter().collect();
+	asked.sort_by_cached_key(|(who, _)| {
+		sp_io::hashing::blake2_256(&(b"spacebook/patrol-relays", output, who).encode())
+	});
+	asked.truncate(MAX_RELAYS_ASKED);
+	let endpoints: Vec<Endpoint> = asked.iter().map(|(_, e)| e.clone()).collect();
+	if endpoints.is_empty() {
+		return Vec::new();
+	}
+	let Ok(client) = Client::connect(dapp.clone(), key.clone(), &endpoints, Some(genesis)).await
+	else {
+		return Vec::new();
+	};
+	let client = client.with_current_period(current.clone());
+	let mut relays = Vec::new();
+	for (who, endpoint) in asked {
+		// Only an endpoint that answers as the peer the registry lists there, and relays.
+		let relaying = client
+			.peers()
+			.iter()
+			.any(|p| &p.endpoint == endpoint && &p.status.server == who && p.status.relays);
+		if !relaying {
+			continue;
+		}
+		match client.open_relay(Some(endpoint)).await {
+			Ok(relay) => relays.push((who.clone(), relay)),
+			Err(e) => log::debug!(target: "patrol", "relay {endpoint}: {e}"),
+		}
+	}
+	relays
+}
+
+/// A report of a patrol that could not reach its target.
+fn unanswered() -> spacebook_sdk::patrol::PatrolReport {
+	spacebook_sdk::patrol::PatrolReport {
+		checks: Vec::new(),
+		outcome: PatrolOutcome::Unanswered(spacebook_patrol_primitives::PatrolCheck::Sort),
+		latency_ms: 0,
+		throughput_kib_s: 0,
+		relay_suspect: None,
+	}
+}
+
 /// Patrol each target with the patrol client key, each after a delay drawn from its seed
-/// (at most `max_delay`), all at once; a target that cannot be reached, or whose endpoint
-/// answers as another account, is unanswered. Receipts are signed for periods up to
+/// (at most `max_delay`), all at once, each through the VPN relay of another professional
+/// peer drawn from its seed among `relay_candidates` that relay (directly only if none does);
+/// a target that cannot be reached, or whose endpoint answers as another account, is
+/// unanswered. Receipts (the targets' and the relays') are signed for periods up to
 /// `current()` + 1 only.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_patrols(
@@ -319,47 +444,65 @@ pub async fn run_patrols(
 	current: spacebook_sdk::session::CurrentPeriod,
 	targets: &[PatrolTarget<AccountId>],
 	files: &[PlacedFiles],
+	relay_candidates: &[(AccountId, Endpoint)],
 	output: &[u8; 32],
 	max_delay: Duration,
 ) -> Vec<(AccountId, spacebook_sdk::patrol::PatrolReport)> {
-	let endpoints: Vec<Option<Endpoint>> = targets
-		.iter()
-		.map(|t| std::str::from_utf8(&t.endpoint).ok().and_then(|e| Endpoint::parse(e).ok()))
-		.collect();
-	let reachable: Vec<Endpoint> = endpoints.iter().flatten().cloned().collect();
-	let client = Client::connect(dapp, key, &reachable, Some(genesis))
-		.await
-		.ok()
-		.map(|c| c.with_current_period(current));
+	let relays = open_relays(&dapp, &key, genesis, &current, relay_candidates, output).await;
+	if relays.is_empty() && !targets.is_empty() {
+		log::info!(
+			target: "patrol",
+			"no professional peer relays VPN traffic: the patrols go directly"
+		);
+	}
 	// All at once: a peer that answers slowly (each check waits at most the SDK's
 	// `CHECK_TIMEOUT`) delays only its own patrol, never the batch past its period.
-	let patrols = targets.iter().zip(&endpoints).zip(files).map(|((target, endpoint), files)| {
-		let known = client.as_ref().zip(endpoint.as_ref()).filter(|(c, e)| {
-			c.peers().iter().any(|p| &p.endpoint == *e && p.status.server == target.peer)
-		});
+	let patrols = targets.iter().zip(files).map(|(target, files)| {
+		let endpoint =
+			std::str::from_utf8(&target.endpoint).ok().and_then(|e| Endpoint::parse(e).ok());
 		let seed = target_seed(output, &target.peer);
+		let relay = relay_for(&relays, &target.peer, &seed).cloned();
+		let (dapp, key, current) = (dapp.clone(), key.clone(), current.clone());
 		async move {
-			let report = match known {
-				Some((client, endpoint)) => {
-					tokio::time::sleep(patrol_delay(&seed, max_delay)).await;
-					client.patrol(endpoint, seed, &files.files, files.must_hold).await
+			let Some(endpoint) = endpoint else { return (target.peer.clone(), unanswered()) };
+			tokio::time::sleep(patrol_delay(&seed, max_delay)).await;
+			// Through the relay, the target sees the relay's address, not this node's.
+			let endpoint = match &relay {
+				Some(relay) => {
+					log::info!(
+						target: "patrol",
+						"patrolling {} through the relay of {}",
+						target.peer,
+						relay.server()
+					);
+					endpoint.via(relay)
 				}
-				None => spacebook_sdk::patrol::PatrolReport {
-					checks: Vec::new(),
-					outcome: PatrolOutcome::Unanswered(
-						spacebook_patrol_primitives::PatrolCheck::Sort,
-					),
-					latency_ms: 0,
-					throughput_kib_s: 0,
-				},
+				None => endpoint,
 			};
+			let client = Client::connect(dapp, key, &[endpoint.clone()], Some(genesis))
+				.await
+				.ok()
+				.map(|c| c.with_current_period(current))
+				.filter(|c| c.peers().iter().any(|p| p.status.server == target.peer));
+			let Some(client) = client else {
+				log::debug!(target: "patrol", "{endpoint} does not answer as {}", target.peer);
+				return (target.peer.clone(), unanswered());
+			};
+			let report = client.patrol(&endpoint, seed, &files.files, files.must_hold).await;
+			if let Some(check) = report.relay_suspect {
+				log::warn!(
+					target: "patrol",
+					"{}'s {check:?} answer was wrong through the relay and right directly: \
+					 counted unanswered",
+					target.peer
+				);
+			}
+			client.finish_tasks(Duration::from_secs(10)).await;
 			(target.peer.clone(), report)
 		}
 	});
 	let reports = futures::future::join_all(patrols).await;
-	if let Some(client) = client {
-		client.finish_tasks(Duration::from_secs(10)).await;
-	}
+	futures::future::join_all(relays.iter().map(|(_, r)| r.finish(Duration::from_secs(10)))).await;
 	reports
 }
 
@@ -381,6 +524,21 @@ mod tests {
 	}
 
 	#[test]
+	fn a_targets_relay_is_drawn_from_its_seed_and_is_never_the_target() {
+		let ids: Vec<AccountId> = (1..=4u8).map(|i| AccountId::new([i; 32])).collect();
+		let relays: Vec<(AccountId, u8)> = ids.iter().cloned().zip(1u8..).collect();
+		let drawn: std::collections::BTreeSet<u8> =
+			(0..64u8).map(|s| *relay_for(&relays, &ids[0], &[s; 32]).unwrap()).collect();
+		assert!(!drawn.contains(&1), "the target never relays its own patrol");
+		assert!(drawn.len() > 1, "drawn from the seed, not fixed: {drawn:?}");
+		assert_eq!(relay_for(&relays, &ids[0], &[9; 32]), relay_for(&relays, &ids[0], &[9; 32]));
+		// The target the only relay, or no relay at all: directly.
+		assert_eq!(relay_for(&relays[..1], &ids[0], &[0; 32]), None);
+		assert_eq!(relay_for::<u8>(&[], &ids[0], &[0; 32]), None);
+		assert_eq!(relay_for(&relays[..1], &ids[1], &[0; 32]), Some(&1));
+	}
+
+	#[test]
 	fn a_batch_carries_one_result_a_target_and_commits_to_every_check() {
 		use spacebook_patrol_primitives::PatrolCheck;
 		use spacebook_sdk::patrol::PatrolReport;
@@ -395,6 +553,7 @@ mod tests {
 			outcome,
 			latency_ms: 12,
 			throughput_kib_s: 3_000,
+			relay_suspect: None,
 		};
 		let (a, b) = (AccountId::new([1; 32]), AccountId::new([2; 32]));
 		let patrols = vec![

@@ -1024,6 +1024,18 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	assert!(judys.unanswered >= 1 && judys.passed == 0 && judys.wrong == 0, "{judys:?}");
 	assert_eq!(peer_view(&a, &judy).unwrap().standing, pallet_peers::Standing::Good);
 	println!("patrol: Ivan {ivans:?}; Gina {ginas:?}; Judy {judys:?}");
+	// Eve's data plane (node a's) is the only one that relays: every other target's patrol goes
+	// through her relay, so Gina sees Eve's address, not Sam's; Eve's own goes directly. Ivan
+	// was caught through the relay, each wrong answer confirmed directly.
+	let log = a.log();
+	assert!(
+		log.contains(&format!("patrolling {} through the relay of {}", ss58(&gina), ss58(&eve))),
+		"{}",
+		a.log_tail(60)
+	);
+	assert!(log.contains(&format!("patrolling {} through the relay of", ss58(&ivan))));
+	assert!(!log.contains(&format!("patrolling {} through the relay", ss58(&eve))));
+	assert!(!log.contains("through the relay and right directly"), "Eve's relay is honest");
 	// The CLI shows the same figures.
 	let shown = cli.run_text(&["patrol", "peer", &ivan.to_string()]);
 	assert!(shown.contains(&format!("{} wrong", ivans.wrong)), "{shown}");

@@ -6,14 +6,8 @@
 //! meant for the local machine (bind it to loopback); IPv4, IPv6 and domain-name targets are
 //! passed to the peer, which resolves them.
 
-use crate::{
-	http::{self, Connection, Endpoint},
-	session::PeerSession,
-	Error,
-};
-use hyper::{Request, StatusCode};
+use crate::{http::Endpoint, session::PeerSession, Error};
 use hyper_util::rt::TokioIo;
-use spacebook_dataplane_protocol::protocol::{self, SESSION_HEADER};
 use std::{
 	net::{Ipv4Addr, Ipv6Addr, SocketAddr},
 	sync::Arc,
@@ -156,58 +150,19 @@ async fn serve_socks(
 	session: &PeerSession,
 ) -> Result<(), Error> {
 	let target = handshake(&mut socket).await?;
-	let mut connection = match Connection::open(peer).await {
-		Ok(connection) => connection,
+	let tunnel = match crate::relay::open_tunnel(peer, session, &target).await {
+		Ok(tunnel) => tunnel,
 		Err(e) => {
-			reply(&mut socket, GENERAL_FAILURE).await?;
+			let code = match &e {
+				Error::Peer { status: 401..=403, .. } => NOT_ALLOWED,
+				Error::Peer { status: 502, .. } => REFUSED,
+				Error::Peer { status: 504, .. } => HOST_UNREACHABLE,
+				_ => GENERAL_FAILURE,
+			};
+			reply(&mut socket, code).await?;
 			return Err(e);
 		}
 	};
-	let connect = || {
-		Request::connect(target.as_str())
-			.header(SESSION_HEADER, protocol::session_to_header(&session.id()))
-			.body(http::empty())
-			.map_err(|e| Error::Protocol(format!("target {target}: {e}")))
-	};
-	let mut response = connection.send(connect()?).await?;
-	if response.status() == StatusCode::UNAUTHORIZED {
-		// The peer forgot the session (it restarted): open it again and ask once more.
-		log::info!(target: "sdk", "reopening the data channel's session with {peer}");
-		if session.reopen().await.is_ok() {
-			connection = match Connection::open(peer).await {
-				Ok(connection) => connection,
-				Err(e) => {
-					reply(&mut socket, GENERAL_FAILURE).await?;
-					return Err(e);
-				}
-			};
-			response = connection.send(connect()?).await?;
-		}
-	}
-	if response.status() != StatusCode::OK {
-		let code = match response.status() {
-			StatusCode::FORBIDDEN | StatusCode::PAYMENT_REQUIRED | StatusCode::UNAUTHORIZED => {
-				NOT_ALLOWED
-			}
-			StatusCode::BAD_GATEWAY => REFUSED,
-			StatusCode::GATEWAY_TIMEOUT => HOST_UNREACHABLE,
-			_ => GENERAL_FAILURE,
-		};
-		reply(&mut socket, code).await?;
-		let status = response.status();
-		let body = http_body_util::BodyExt::collect(response.into_body())
-			.await
-			.map(|b| b.to_bytes())
-			.unwrap_or_default();
-		return Err(http::peer_error(peer, status, &body));
-	}
-	// The tunnel's bytes count in the period the peer named (it moves on while a tunnel idles).
-	if let Some(period) = http::period_of(&response) {
-		session.advance_to(period);
-	}
-	let tunnel = hyper::upgrade::on(response)
-		.await
-		.map_err(|e| Error::Unreachable(peer.to_string(), e.to_string()))?;
 	reply(&mut socket, SUCCEEDED).await?;
 	let (mut local_read, mut local_write) = socket.into_split();
 	let (mut tunnel_read, mut tunnel_write) = tokio::io::split(TokioIo::new(tunnel));

@@ -1,12 +1,12 @@
 //! HTTP/1.1 connections to serving peers.
 
-use crate::Error;
+use crate::{relay::Relay, Error};
 use bytes::Bytes;
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Empty, Full};
 use hyper::{body::Incoming, client::conn::http1::SendRequest, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use spacebook_dataplane_protocol::protocol::ErrorBody;
-use std::{convert::Infallible, io};
+use std::{convert::Infallible, io, sync::Arc};
 use tokio::net::TcpStream;
 
 /// A request body.
@@ -22,11 +22,15 @@ pub fn full(bytes: impl Into<Bytes>) -> Body {
 	Full::new(bytes.into()).map_err(|never: Infallible| match never {}).boxed_unsync()
 }
 
-/// A serving peer's endpoint: `http://host:port` or `host:port`, as the peer registry lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// A serving peer's endpoint: `http://host:port` or `host:port`, as the peer registry lists it,
+/// reached directly or, if [`via`](Endpoint::via) a relay, through another peer's VPN relay
+/// (`relay.rs`): every connection to it is then a tunnel the relay carries.
+#[derive(Clone)]
 pub struct Endpoint {
 	/// `host:port`.
 	pub authority: String,
+	/// The relay that carries connections to it, if any.
+	relay: Option<Arc<Relay>>,
 }
 
 impl Endpoint {
@@ -45,13 +49,63 @@ impl Endpoint {
 		if authority.is_empty() || authority.contains('/') || !authority.contains(':') {
 			return Err(Error::BadEndpoint(format!("{s}: expected http://host:port")));
 		}
-		Ok(Endpoint { authority: authority.to_owned() })
+		Ok(Endpoint { authority: authority.to_owned(), relay: None })
+	}
+
+	/// This peer, reached through `relay`: the peer sees the relay's address, not the
+	/// client's.
+	pub fn via(&self, relay: &Arc<Relay>) -> Endpoint {
+		Endpoint { authority: self.authority.clone(), relay: Some(relay.clone()) }
+	}
+
+	/// This peer, reached directly.
+	pub fn direct(&self) -> Endpoint {
+		Endpoint { authority: self.authority.clone(), relay: None }
+	}
+
+	/// The relay connections to this peer go through, if any.
+	pub fn relay(&self) -> Option<&Arc<Relay>> {
+		self.relay.as_ref()
+	}
+
+	/// Whether `other` names the same peer, however each is reached.
+	pub fn same_peer(&self, other: &Endpoint) -> bool {
+		self.authority == other.authority
 	}
 }
 
+/// Two endpoints are equal when they name the same peer and reach it the same way (directly,
+/// or through the same relay).
+impl PartialEq for Endpoint {
+	fn eq(&self, other: &Self) -> bool {
+		self.authority == other.authority &&
+			self.relay.as_ref().map(|r| &r.endpoint().authority) ==
+				other.relay.as_ref().map(|r| &r.endpoint().authority)
+	}
+}
+
+impl Eq for Endpoint {}
+
+impl std::hash::Hash for Endpoint {
+	fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+		self.authority.hash(state);
+	}
+}
+
+impl std::fmt::Debug for Endpoint {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "{self}")
+	}
+}
+
+/// `http://host:port`, and ` via http://relay:port` for a relayed endpoint.
 impl std::fmt::Display for Endpoint {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		write!(f, "http://{}", self.authority)
+		write!(f, "http://{}", self.authority)?;
+		if let Some(relay) = &self.relay {
+			write!(f, " via {}", relay.endpoint())?;
+		}
+		Ok(())
 	}
 }
 
@@ -62,21 +116,31 @@ pub struct Connection {
 }
 
 impl Connection {
-	/// Connect to `endpoint`.
+	/// Connect to `endpoint`: directly, or through a tunnel of its relay.
 	pub async fn open(endpoint: &Endpoint) -> Result<Self, Error> {
-		let stream = TcpStream::connect(&endpoint.authority)
-			.await
-			.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?;
-		let _ = stream.set_nodelay(true);
-		let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-			.await
-			.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?;
-		tokio::spawn(async move {
-			// Upgrades: a CONNECT turns the connection into a VPN tunnel.
-			if let Err(e) = conn.with_upgrades().await {
-				log::debug!(target: "sdk", "connection closed: {e}");
+		let unreachable = |e: hyper::Error| Error::Unreachable(endpoint.to_string(), e.to_string());
+		let sender = match &endpoint.relay {
+			None => {
+				let stream = TcpStream::connect(&endpoint.authority)
+					.await
+					.map_err(|e| Error::Unreachable(endpoint.to_string(), e.to_string()))?;
+				let _ = stream.set_nodelay(true);
+				spawn_connection(
+					hyper::client::conn::http1::handshake(TokioIo::new(stream))
+						.await
+						.map_err(unreachable)?,
+				)
 			}
-		});
+			Some(relay) => {
+				// Boxed: a tunnel opens a (direct) connection to the relay.
+				let tunnel = Box::pin(relay.tunnel(&endpoint.authority)).await?;
+				spawn_connection(
+					hyper::client::conn::http1::handshake(TokioIo::new(tunnel))
+						.await
+						.map_err(unreachable)?,
+				)
+			}
+		};
 		Ok(Connection { endpoint: endpoint.clone(), sender })
 	}
 
@@ -124,6 +188,22 @@ impl Connection {
 		serde_json::from_slice(&body)
 			.map_err(|e| Error::Protocol(format!("{}: bad answer: {e}", self.endpoint)))
 	}
+}
+
+/// Drive a connection in the background (with upgrades: a CONNECT turns it into a VPN tunnel);
+/// its request sender.
+fn spawn_connection<T>(
+	(sender, conn): (SendRequest<Body>, hyper::client::conn::http1::Connection<T, Body>),
+) -> SendRequest<Body>
+where
+	T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+	tokio::spawn(async move {
+		if let Err(e) = conn.with_upgrades().await {
+			log::debug!(target: "sdk", "connection closed: {e}");
+		}
+	});
+	sender
 }
 
 /// The error a peer answered with.

@@ -30,6 +30,7 @@ pub mod channel;
 pub mod download;
 pub mod http;
 pub mod patrol;
+pub mod relay;
 pub mod session;
 pub mod tasks;
 
@@ -37,6 +38,7 @@ pub use chain::ChainRpc;
 pub use channel::DataChannel;
 pub use download::{Chunk, Download};
 pub use http::Endpoint;
+pub use relay::Relay;
 pub use session::{PeriodCeiling, Signer};
 pub use spacebook_dataplane_protocol::content::{self, FileInfo, HashIndex};
 
@@ -584,6 +586,22 @@ impl Client {
 		listen: std::net::SocketAddr,
 		via: Option<&Endpoint>,
 	) -> Result<DataChannel, Error> {
+		let (endpoint, session) = self.relay_session(via).await?;
+		DataChannel::start(listen, endpoint, session).await
+	}
+
+	/// A session with the relay of the peer at `via` (the first peer that relays if `None`):
+	/// connections to endpoints made [`via`](Endpoint::via) it are its tunnels, every byte
+	/// receipted. [`Error::NoRelay`] if that peer does not relay, or none does.
+	pub async fn open_relay(&self, via: Option<&Endpoint>) -> Result<Arc<Relay>, Error> {
+		let (endpoint, session) = self.relay_session(via).await?;
+		Ok(Relay::new(endpoint, session))
+	}
+
+	async fn relay_session(
+		&self,
+		via: Option<&Endpoint>,
+	) -> Result<(Endpoint, Arc<PeerSession>), Error> {
 		let peer = match via {
 			Some(endpoint) => {
 				self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
@@ -597,7 +615,7 @@ impl Client {
 		}
 		let session =
 			PeerSession::open(&peer.endpoint, peer.status.server.clone(), self.signer()).await?;
-		DataChannel::start(listen, peer.endpoint.clone(), session).await
+		Ok((peer.endpoint.clone(), session))
 	}
 
 	/// Upload the file at `path` to the peer at `endpoint`, listed under `address`. The peer's

@@ -55,6 +55,9 @@ pub struct PatrolReport {
 	pub latency_ms: u32,
 	/// The answered checks' answer bytes over their time, in KiB/s.
 	pub throughput_kib_s: u32,
+	/// The first check answered wrongly through the relay but rightly when asked directly:
+	/// the relay (or the peer, telling addresses apart) is suspect; the check is unanswered.
+	pub relay_suspect: Option<PatrolCheck>,
 }
 
 /// How a check ended.
@@ -64,12 +67,25 @@ enum Checked {
 	Unanswered,
 }
 
+/// What one check asks: a task, or a slice of a placed file.
+#[derive(Clone)]
+enum Input {
+	Task(Task),
+	Slice(FileRef, u64),
+}
+
 impl Client {
 	/// Patrol the serving peer at `endpoint` (one of the client's peers) with checks drawn from
 	/// `seed`; `files` are files it is placed to hold (for a slice; none: no I/O check), which
 	/// it must hold if `must_hold` (a professional peer's confirmed placements: a file or slice
 	/// it says it lacks is a wrong answer; a common peer's backups may still be copying).
 	/// Every answer is verified in full; answers are paid like a DApp's.
+	///
+	/// Through a relay (`endpoint` made [`via`](Endpoint::via) one), a wrong answer counts only
+	/// once the same check, asked again directly, is answered wrongly too: a relay sees and
+	/// carries the answers, and must not be able to make an honest peer fail. A check answered
+	/// wrongly through the relay and rightly directly is unanswered, and the report names it
+	/// in [`PatrolReport::relay_suspect`].
 	pub async fn patrol(
 		&self,
 		endpoint: &Endpoint,
@@ -86,73 +102,51 @@ impl Client {
 		plan.shuffle(&mut rng);
 		let slice = file.map(|f| rng.gen_range(0..slice_count(f.length)));
 		let mut records = Vec::new();
-		let (mut wrong, mut unanswered) = (None, None);
+		let (mut wrong, mut unanswered, mut relay_suspect) = (None, None, None);
 		let (mut bytes, mut took, mut times) = (0usize, Duration::ZERO, Vec::new());
 		for check in plan {
-			let (record, checked) = match check {
+			let input = match check {
 				PatrolCheck::Sort => {
 					let n = log_uniform(&mut rng, MIN_SORT_ITEMS, MAX_SORT_ITEMS);
 					// Identifiers, timestamps, counters: integers of some width, not all 64 bits.
 					let bits = rng.gen_range(16..=64u32);
 					let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
 					let items: Vec<u64> = (0..n).map(|_| rng.gen::<u64>() & mask).collect();
-					self.check_task(endpoint, check, Task::Sort(items), None).await
+					Input::Task(Task::Sort(items))
 				}
 				PatrolCheck::Compress => {
 					let len = log_uniform(&mut rng, MIN_COMPRESS_BYTES, MAX_COMPRESS_BYTES);
 					let level = rng.gen_range(1..=spacebook_compute::MAX_COMPRESS_LEVEL);
-					let data = text_like(&mut rng, len);
-					self.check_task(endpoint, check, Task::Compress { level, data }, None).await
+					Input::Task(Task::Compress { level, data: text_like(&mut rng, len) })
 				}
-				PatrolCheck::Slice => {
-					let (file, slice) = (file.expect("planned with a file"), slice.expect("drawn"));
-					let input = digest(&(file, slice));
-					let started = Instant::now();
-					let fetched = tokio::time::timeout(
-						CHECK_TIMEOUT,
-						self.fetch_slice(endpoint, &Digest(file.hash_index), slice),
-					)
-					.await
-					.unwrap_or_else(|_| {
-						Err(Error::Unreachable(endpoint.to_string(), "timed out".into()))
-					});
-					match fetched {
-						Ok(data) => {
-							let record = CheckRecord {
-								check,
-								input,
-								answer: digest(&data.to_vec()),
-								right: true,
-							};
-							let checked =
-								Checked::Right { bytes: data.len(), took: started.elapsed() };
-							(record, checked)
-						}
-						Err(e) => {
-							// A corrupt slice or a broken answer is wrong; so is a file it
-							// must hold that it says it lacks (or whose slice list does not
-							// add up).
-							let lacks = matches!(
-								e,
-								Error::NotFound(_) | Error::Peer { status: 404 | 416, .. }
-							);
-							let checked =
-								if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_))
-									|| (must_hold && lacks)
-								{
-									Checked::Wrong
-								} else {
-									log::debug!(target: "patrol", "{endpoint}: slice unanswered: {e}");
-									Checked::Unanswered
-								};
-							(CheckRecord { check, input, answer: [0; 32], right: false }, checked)
-						}
-					}
-				}
-				PatrolCheck::FileDigest
-				| PatrolCheck::VerifySignatures
-				| PatrolCheck::MatrixPower => continue,
+				PatrolCheck::Slice => Input::Slice(
+					file.expect("planned with a file"),
+					slice.expect("drawn with the file"),
+				),
+				PatrolCheck::FileDigest |
+				PatrolCheck::VerifySignatures |
+				PatrolCheck::MatrixPower => continue,
 			};
+			let (mut record, mut checked) =
+				self.run_check(endpoint, check, &input, must_hold).await;
+			if matches!(checked, Checked::Wrong) && endpoint.relay().is_some() {
+				let (direct_record, direct) =
+					self.run_check(&endpoint.direct(), check, &input, must_hold).await;
+				match direct {
+					Checked::Wrong => (record, checked) = (direct_record, direct),
+					Checked::Right { .. } => {
+						log::warn!(
+							target: "patrol",
+							"{endpoint}: {check:?} answered wrongly through the relay, rightly \
+							 directly: unanswered"
+						);
+						relay_suspect.get_or_insert(check);
+						record.right = false;
+						checked = Checked::Unanswered;
+					}
+					Checked::Unanswered => checked = Checked::Unanswered,
+				}
+			}
 			match checked {
 				Checked::Right { bytes: b, took: t } => {
 					bytes += b;
@@ -181,7 +175,54 @@ impl Client {
 			(None, Some(check)) => PatrolOutcome::Unanswered(check),
 			(None, None) => PatrolOutcome::Passed,
 		};
-		PatrolReport { checks: records, outcome, latency_ms, throughput_kib_s }
+		PatrolReport { checks: records, outcome, latency_ms, throughput_kib_s, relay_suspect }
+	}
+
+	/// Ask the peer at `endpoint` one check and verify the answer.
+	async fn run_check(
+		&self,
+		endpoint: &Endpoint,
+		check: PatrolCheck,
+		input: &Input,
+		must_hold: bool,
+	) -> (CheckRecord, Checked) {
+		match input {
+			Input::Task(task) => self.check_task(endpoint, check, task, None).await,
+			Input::Slice(file, slice) => {
+				let input = digest(&(file, slice));
+				let started = Instant::now();
+				let fetched = tokio::time::timeout(
+					CHECK_TIMEOUT,
+					self.fetch_slice(endpoint, &Digest(file.hash_index), *slice),
+				)
+				.await
+				.unwrap_or_else(|_| Err(Error::Unreachable(endpoint.to_string(), "timed out".into())));
+				match fetched {
+					Ok(data) => {
+						let record =
+							CheckRecord { check, input, answer: digest(&data.to_vec()), right: true };
+						(record, Checked::Right { bytes: data.len(), took: started.elapsed() })
+					}
+					Err(e) => {
+						// A corrupt slice or a broken answer is wrong; so is a file it must hold
+						// that it says it lacks (or whose slice list does not add up).
+						let lacks = matches!(
+							e,
+							Error::NotFound(_) | Error::Peer { status: 404 | 416, .. }
+						);
+						let checked = if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_)) ||
+							(must_hold && lacks)
+						{
+							Checked::Wrong
+						} else {
+							log::debug!(target: "patrol", "{endpoint}: slice unanswered: {e}");
+							Checked::Unanswered
+						};
+						(CheckRecord { check, input, answer: [0; 32], right: false }, checked)
+					}
+				}
+			}
+		}
 	}
 
 	/// Run `task` on the peer and verify its answer in full (`file_bytes`: the bytes a file
@@ -190,18 +231,18 @@ impl Client {
 		&self,
 		endpoint: &Endpoint,
 		check: PatrolCheck,
-		task: Task,
+		task: &Task,
 		file_bytes: Option<&[u8]>,
 	) -> (CheckRecord, Checked) {
-		let input = digest(&task);
+		let input = digest(task);
 		let started = Instant::now();
-		let ran = tokio::time::timeout(CHECK_TIMEOUT, self.run_task(endpoint, &task))
+		let ran = tokio::time::timeout(CHECK_TIMEOUT, self.run_task(endpoint, task))
 			.await
 			.unwrap_or_else(|_| Err(Error::Unreachable(endpoint.to_string(), "timed out".into())));
 		match ran {
 			Ok(outcome) => {
 				let took = started.elapsed();
-				let right = spacebook_compute::verify(&task, &outcome.answer, file_bytes).is_ok();
+				let right = spacebook_compute::verify(task, &outcome.answer, file_bytes).is_ok();
 				let record = CheckRecord { check, input, answer: digest(&outcome.answer), right };
 				let checked = if right {
 					Checked::Right { bytes: answer_len(&outcome.answer), took }

@@ -40,11 +40,9 @@ impl Client {
 	/// last). Refused before anything is sent: a task out of its kernel's bounds.
 	pub async fn run_task(&self, endpoint: &Endpoint, task: &Task) -> Result<TaskOutcome, Error> {
 		task.check().map_err(|e| Error::Protocol(e.to_string()))?;
-		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
-			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
-		})?;
+		let peer = self.peer_of(endpoint)?;
 		let cost = task.cost();
-		let session = self.task_session(peer).await?;
+		let session = self.task_session(endpoint, &peer).await?;
 		let mut sent = Self::send_task(endpoint, &session, task, cost).await;
 		if matches!(sent, Err(Error::Peer { status: 401, .. })) {
 			// The peer forgot the session (it restarted): open it again, once.
@@ -63,15 +61,28 @@ impl Client {
 		outcome
 	}
 
-	/// The client's task session with `peer`, opened if there is none.
-	pub(crate) async fn task_session(&self, peer: &crate::Peer) -> Result<Arc<PeerSession>, Error> {
+	/// The client's peer at `endpoint` (reached however `endpoint` says: the same peer
+	/// relayed or direct).
+	fn peer_of(&self, endpoint: &Endpoint) -> Result<crate::Peer, Error> {
+		let peer = self.peers.iter().find(|p| p.endpoint.same_peer(endpoint)).ok_or_else(|| {
+			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
+		})?;
+		Ok(crate::Peer { endpoint: endpoint.clone(), status: peer.status.clone() })
+	}
+
+	/// The client's task session with `peer` reached at `endpoint` (directly, or through a
+	/// relay: a session of its own each way), opened if there is none.
+	pub(crate) async fn task_session(
+		&self,
+		endpoint: &Endpoint,
+		peer: &crate::Peer,
+	) -> Result<Arc<PeerSession>, Error> {
 		let mut sessions = self.task_sessions.lock().await;
-		if let Some(session) = sessions.get(&peer.endpoint.to_string()) {
+		if let Some(session) = sessions.get(&endpoint.to_string()) {
 			return Ok(session.clone());
 		}
-		let session =
-			PeerSession::open(&peer.endpoint, peer.status.server.clone(), self.signer()).await?;
-		sessions.insert(peer.endpoint.to_string(), session.clone());
+		let session = PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
+		sessions.insert(endpoint.to_string(), session.clone());
 		Ok(session)
 	}
 
@@ -85,9 +96,7 @@ impl Client {
 		hash: &crate::HashIndex,
 		slice: u64,
 	) -> Result<bytes::Bytes, Error> {
-		let peer = self.peers.iter().find(|p| &p.endpoint == endpoint).ok_or_else(|| {
-			Error::BadEndpoint(format!("{endpoint} is not one of the client's peers"))
-		})?;
+		let peer = self.peer_of(endpoint)?;
 		let info = {
 			let mut connection = http::Connection::open(endpoint).await?;
 			connection
@@ -98,7 +107,7 @@ impl Client {
 			return Err(Error::NotFound(*hash));
 		}
 		let (info, slices) = Self::slices_from(&[(peer.clone(), info)], hash).await?;
-		let session = self.task_session(peer).await?;
+		let session = self.task_session(endpoint, &peer).await?;
 		let (a, b) = spacebook_dataplane_protocol::content::slice_range(slice, info.length);
 		let source = crate::download::Source {
 			endpoint: endpoint.clone(),

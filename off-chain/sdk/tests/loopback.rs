@@ -823,3 +823,134 @@ async fn a_patrol_catches_corrupt_slices_and_wrong_sorts_and_tells_a_peer_gone_a
 	assert!(matches!(report.outcome, PatrolOutcome::Unanswered(_)), "{report:?}");
 	assert_eq!((report.latency_ms, report.throughput_kib_s), (0, 0));
 }
+
+/// A client of the peers at `endpoints` (relayed or direct).
+async fn client_of(endpoints: &[Endpoint]) -> Client {
+	Client::connect(dapp(), client_key(), endpoints, Some(genesis())).await.unwrap()
+}
+
+/// Patrols through another peer's VPN relay (docs/patrol.md, "The address"): the checks pass
+/// as directly, and the relay is paid for every byte its tunnels carried, both ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patrol_through_a_relay_passes_and_the_relay_is_paid_for_every_byte() {
+	use spacebook_patrol_primitives::PatrolOutcome;
+	use spacebook_scheduling_primitives::FileRef;
+	let chain = chain_with_client();
+	let relaying = relaying_peer(chain.clone(), 1, |c| c.credit_window = 64 << 20).await;
+	let target = start_peer(chain, 2, |c| c.credit_window = 64 << 20).await;
+	let (path, data) = random_file(target.dir.path(), 2 * SLICE_SIZE as usize + 9);
+	let info = client(&[&target]).await.upload(&target.endpoint, &path, "f").await.unwrap();
+	let file = FileRef { hash_index: info.hash_index.0, length: data.len() as u64 };
+	let before = target.receipted();
+
+	let relay = client(&[&relaying]).await.open_relay(None).await.unwrap();
+	assert_eq!(relay.endpoint(), &relaying.endpoint);
+	assert_eq!(relay.server(), &relaying.server);
+	let relayed = target.endpoint.via(&relay);
+	assert!(relayed.same_peer(&target.endpoint) && relayed != target.endpoint);
+	assert_eq!(relayed.to_string(), format!("{} via {}", target.endpoint, relaying.endpoint));
+	let patroller = client_of(&[relayed.clone()]).await;
+	assert_eq!(patroller.peers()[0].status.server, target.server, "its status came through");
+	let report = patroller.patrol(&relayed, [5; 32], &[file], true).await;
+	assert_eq!(report.outcome, PatrolOutcome::Passed, "{report:?}");
+	assert_eq!((report.checks.len(), report.relay_suspect), (3, None));
+	patroller.finish_tasks(Duration::from_secs(5)).await;
+	relay.finish(Duration::from_secs(5)).await;
+	// The target is paid for its work; the relay for every byte it carried: at least the
+	// compression's input (16 KiB or more) and the slice, and exactly what the client counted.
+	assert!(target.receipted() > before);
+	let (_, carried) = relay.counted();
+	assert!(carried > (16 << 10) + SLICE_SIZE, "{carried}");
+	assert_eq!(relaying.receipted(), carried);
+
+	// A peer that does not relay is no relay.
+	let err = client(&[&target]).await.open_relay(Some(&target.endpoint)).await.err().unwrap();
+	assert!(matches!(err, Error::NoRelay(Some(_))), "{err}");
+}
+
+/// A man in the middle in front of the relaying peer at `relay`: it passes everything, but
+/// flips the last byte of every read a `CONNECT` tunnel carries back to the client past its
+/// first 2 KiB (answers' bodies; the small status and session answers pass).
+async fn tampering_relay(relay: &Endpoint) -> Endpoint {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	let upstream = relay.authority.clone();
+	tokio::spawn(async move {
+		while let Ok((client, _)) = listener.accept().await {
+			let upstream = upstream.clone();
+			tokio::spawn(async move {
+				let Ok(server) = tokio::net::TcpStream::connect(&upstream).await else { return };
+				let (mut client_read, mut client_write) = client.into_split();
+				let (mut server_read, mut server_write) = server.into_split();
+				let mut first = vec![0u8; 4096];
+				let n = client_read.read(&mut first).await.unwrap_or(0);
+				let tunnel = first[..n].starts_with(b"CONNECT ");
+				if n == 0 || server_write.write_all(&first[..n]).await.is_err() {
+					return;
+				}
+				let up = async move {
+					let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+					let _ = server_write.shutdown().await;
+				};
+				let down = async move {
+					let (mut buf, mut total) = (vec![0u8; 64 << 10], 0usize);
+					loop {
+						let n = match server_read.read(&mut buf).await {
+							Ok(0) | Err(_) => break,
+							Ok(n) => n,
+						};
+						total += n;
+						if tunnel && total > 2048 {
+							buf[n - 1] ^= 0x5a;
+						}
+						if client_write.write_all(&buf[..n]).await.is_err() {
+							break;
+						}
+					}
+					let _ = client_write.shutdown().await;
+				};
+				tokio::join!(up, down);
+			});
+		}
+	});
+	Endpoint::parse(&format!("http://{addr}")).unwrap()
+}
+
+/// Attack: a relay (a competitor) corrupts the answers it carries to make an honest peer fail
+/// its patrols. A wrong answer through a relay counts only if the same check, asked directly,
+/// is answered wrongly too: the honest peer is unanswered (neither paid nor punished) and the
+/// relay suspect; a dishonest peer's wrong sorts are still caught.
+///
+/// How it was checked: before a relayed wrong answer was confirmed directly, the honest peer's
+/// outcome here was `WrongAnswer` (a warning on chain, a suspension at the second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_tampers_with_answers_cannot_make_an_honest_peer_fail() {
+	use spacebook_patrol_primitives::{PatrolCheck, PatrolOutcome};
+	use spacebook_scheduling_primitives::FileRef;
+	let chain = chain_with_client();
+	let relaying = relaying_peer(chain.clone(), 1, |c| c.credit_window = 64 << 20).await;
+	let honest = start_peer(chain.clone(), 2, |c| c.credit_window = 64 << 20).await;
+	let dishonest = start_peer(chain, 3, |c| {
+		c.credit_window = 64 << 20;
+		c.test_wrong_sorts = true;
+	})
+	.await;
+	let (path, data) = random_file(honest.dir.path(), 2 * SLICE_SIZE as usize);
+	let info = client(&[&honest]).await.upload(&honest.endpoint, &path, "f").await.unwrap();
+	let file = FileRef { hash_index: info.hash_index.0, length: data.len() as u64 };
+
+	let tampering = tampering_relay(&relaying.endpoint).await;
+	let relay = client_of(&[tampering]).await.open_relay(None).await.unwrap();
+	let relayed = honest.endpoint.via(&relay);
+	let patroller = client_of(&[relayed.clone(), dishonest.endpoint.via(&relay)]).await;
+	let report = patroller.patrol(&relayed, [6; 32], &[file], true).await;
+	assert!(matches!(report.outcome, PatrolOutcome::Unanswered(_)), "{report:?}");
+	assert!(report.relay_suspect.is_some(), "{report:?}");
+	assert!(report.checks.iter().all(|c| !c.right), "every relayed answer was corrupted");
+
+	let report = patroller.patrol(&dishonest.endpoint.via(&relay), [6; 32], &[], true).await;
+	assert_eq!(report.outcome, PatrolOutcome::WrongAnswer(PatrolCheck::Sort), "{report:?}");
+	patroller.finish_tasks(Duration::from_secs(5)).await;
+	relay.finish(Duration::from_secs(5)).await;
+}

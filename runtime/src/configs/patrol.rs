@@ -4,8 +4,10 @@
 
 use crate::{AccountId, Balance, Runtime};
 use frame_support::{parameter_types, traits::ConstU32};
+use super::scheduling::RegisteredPeers;
 use pallet_patrol::PatrolParameters;
-use pallet_peers::{PeerRegistry, Role, RoleKind, Status};
+use pallet_scheduling::SchedulingRegistry;
+use pallet_peers::{PeerRegistry, Role, RoleKind};
 use sp_runtime::Perbill;
 
 /// Who sets the patrol parameters (the reward's share, patrols a period, the failure memory):
@@ -29,17 +31,14 @@ pub struct PatrolledPeers;
 impl pallet_patrol::PatrolRegistry<AccountId, pallet_peers::crypto::PeerKey, Balance>
 	for PatrolledPeers
 {
+	// A scheduling peer is the same for placements and patrols: one definition, in
+	// `configs/scheduling.rs`.
 	fn scheduler_key(who: &AccountId) -> Option<pallet_peers::crypto::PeerKey> {
-		let record = pallet_peers::Registrations::<Runtime>::get(who)?;
-		match record.role {
-			Role::Scheduling(d) if record.status == Status::Active => Some(d.node_key),
-			_ => None,
-		}
+		<RegisteredPeers as SchedulingRegistry<_, _>>::scheduler_key(who)
 	}
 
 	fn scheduler_of_key(key: &pallet_peers::crypto::PeerKey) -> Option<AccountId> {
-		let who = crate::Peers::service_peer_of_key(key)?;
-		Self::scheduler_key(&who).is_some().then_some(who)
+		<RegisteredPeers as SchedulingRegistry<_, _>>::scheduler_of_key(key)
 	}
 
 	fn is_patrollable(who: &AccountId) -> bool {
