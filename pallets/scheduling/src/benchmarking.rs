@@ -34,6 +34,7 @@ fn qualified(region: u32) -> ProfessionalFacts {
 		commons: 8,
 		commons_storage_gib: u64::from(STORAGE_GIB),
 		region: [b'A' + (region % 26) as u8, b'A' + (region / 26 % 26) as u8],
+		patrol_passed_ppm: None,
 	}
 }
 

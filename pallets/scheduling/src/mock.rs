@@ -210,6 +210,7 @@ pub fn professional(who: AccountId, storage_gib: u32, region: &[u8; 2]) {
 			commons: 0,
 			commons_storage_gib: 0,
 			region: *region,
+			patrol_passed_ppm: None,
 		},
 	);
 }

@@ -52,6 +52,9 @@ pub struct Factors {
 	pub diversity: u64,
 	/// The random factor.
 	pub random: u64,
+	/// The part of its patrols it passed: it scales the whole score (a peer that fails half
+	/// its patrols weighs half), [`FULL`] before it has had enough patrols to tell.
+	pub reliability: u64,
 }
 
 /// `x / cap` scaled to `0..=FULL`, `x` capped at `cap`.
@@ -112,12 +115,28 @@ impl<AccountId> Candidate<AccountId> {
 			commons_spare: scaled(commons_bytes.saturating_sub(self.committed), SPARE_SATURATION),
 			diversity: if diverse { FULL } else { 0 },
 			random: random.min(FULL),
+			reliability: self.reliability(),
 		}
+	}
+
+	/// The part of its patrols it passed, scaled to `0..=FULL` ([`FULL`] if too few to tell).
+	pub fn reliability(&self) -> u64 {
+		self.facts.patrol_passed_ppm.map_or(FULL, |ppm| u64::from(ppm).min(FULL))
 	}
 }
 
-/// The weighted sum of `factors` under `rule`.
+/// `sum` scaled by `reliability` (of [`FULL`]).
+fn reliable(sum: u128, reliability: u64) -> u128 {
+	sum.saturating_mul(u128::from(reliability.min(FULL))) / u128::from(FULL)
+}
+
+/// The weighted sum of `factors` under `rule`, scaled by the reliability factor.
 pub fn score(factors: &Factors, rule: &SchedulingRule) -> u128 {
+	reliable(weighted_sum(factors, rule), factors.reliability)
+}
+
+/// The weighted sum of `factors` under `rule`, before the reliability scales it.
+fn weighted_sum(factors: &Factors, rule: &SchedulingRule) -> u128 {
 	let terms = [
 		(factors.total_storage, rule.total_storage),
 		(factors.available_storage, rule.available_storage),
@@ -195,8 +214,9 @@ pub fn pick<AccountId: Ord + Clone>(
 /// [`pick`] does in one go, for an election that decides the reserves' number only once the
 /// storing slots are taken.
 pub struct Ranking<'c, AccountId> {
-	/// The candidates not taken yet, with their scores without diversity.
-	open: Vec<(&'c Candidate<AccountId>, u128)>,
+	/// The candidates not taken yet, with their weighted sums without diversity (before the
+	/// reliability scales them) and their reliability.
+	open: Vec<(&'c Candidate<AccountId>, u128, u64)>,
 	/// The regions of the storing peers, placed before and taken since.
 	regions: Vec<[u8; 2]>,
 	/// The diversity factor's weight at full measure.
@@ -217,7 +237,10 @@ impl<'c, AccountId: Ord + Clone> Ranking<'c, AccountId> {
 		let open = candidates
 			.iter()
 			.filter(|c| c.qualifies(length, now, rule))
-			.map(|c| (c, score(&c.factors(length, rule, false, random(&c.peer)), rule)))
+			.map(|c| {
+				let factors = c.factors(length, rule, false, random(&c.peer));
+				(c, weighted_sum(&factors, rule), factors.reliability)
+			})
 			.collect();
 		let bonus = u128::from(FULL) * u128::from(rule.diversity);
 		Self { open, regions: taken_regions.to_vec(), bonus }
@@ -238,16 +261,17 @@ impl<'c, AccountId: Ord + Clone> Ranking<'c, AccountId> {
 			let best = open
 				.iter()
 				.enumerate()
-				.filter(|(_, (c, _))| eligible(&c.peer))
-				.map(|(i, (c, base))| {
+				.filter(|(_, (c, _, _))| eligible(&c.peer))
+				.map(|(i, (c, base, reliability))| {
 					let diverse = !self.regions.contains(&c.facts.region);
-					(if diverse { base.saturating_add(self.bonus) } else { *base }, i)
+					let sum = if diverse { base.saturating_add(self.bonus) } else { *base };
+					(reliable(sum, *reliability), i)
 				})
 				.max_by(|(a, i), (b, j)| {
 					a.cmp(b).then_with(|| open[*j].0.peer.cmp(&open[*i].0.peer))
 				});
 			let Some((_, i)) = best else { break };
-			let (chosen, _) = self.open.swap_remove(i);
+			let (chosen, _, _) = self.open.swap_remove(i);
 			if storing {
 				self.regions.push(chosen.facts.region);
 			}

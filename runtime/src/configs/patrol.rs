@@ -130,6 +130,7 @@ impl pallet_patrol::BenchmarkHelper<AccountId, pallet_peers::crypto::PeerKey> fo
 				commons: 0,
 				commons_storage_gib: 0,
 				region: *b"SG",
+				patrol_passed_ppm: None,
 			},
 		);
 	}

@@ -170,7 +170,14 @@ pub struct ProfessionalFacts {
 	pub commons_storage_gib: u64,
 	/// ISO 3166-1 alpha-2 region of its location.
 	pub region: [u8; 2],
+	/// Parts per million of its patrols it passed (neither a wrong answer nor unanswered:
+	/// the patrol pallet's quality figure), once it has had [`MIN_PATROLS_TO_WEIGH`] of them;
+	/// `None` before (too few to tell: a new peer is not held back).
+	pub patrol_passed_ppm: Option<u32>,
 }
+
+/// The patrols a peer must have had before its pass rate weighs in the scheduling rule.
+pub const MIN_PATROLS_TO_WEIGH: u32 = 4;
 
 /// The scheduling rule's weights and thresholds (`docs/scheduling.md`). Each factor is scaled
 /// to 0..=1 000 000 and multiplied by its weight; the greatest sum wins a slot.

@@ -13,6 +13,7 @@ fn facts(storage_gib: u32, region: &[u8; 2]) -> ProfessionalFacts {
 		commons: 0,
 		commons_storage_gib: 0,
 		region: *region,
+		patrol_passed_ppm: None,
 	}
 }
 
@@ -188,6 +189,45 @@ fn the_random_factor_is_bounded_and_depends_on_every_input() {
 		scoring::random_factor(&seed, 5, 1, &8u64),
 	];
 	assert!(others.iter().all(|o| *o != base && *o <= FULL));
+}
+
+/// Issue 19: the patrols' quality figure weighs in the rule. A peer that fails or leaves
+/// unanswered part of its patrols weighs that much less, in every factor (the storage it
+/// declares cannot buy back failed patrols); a peer with too few patrols is not held back.
+#[test]
+fn failed_patrols_scale_the_whole_score_down() {
+	let rule = SchedulingRule::default();
+	let with = |ppm: Option<u32>, storage_gib: u32, region: &[u8; 2]| {
+		ProfessionalFacts { patrol_passed_ppm: ppm, ..facts(storage_gib, region) }
+	};
+	let unknown = candidate(1, with(None, 10_000, b"SG"), 0);
+	let perfect = candidate(2, with(Some(1_000_000), 10_000, b"SG"), 0);
+	let half = candidate(3, with(Some(500_000), 10_000, b"SG"), 0);
+	assert_eq!(score(&unknown, &rule), score(&perfect, &rule));
+	assert_eq!(score(&half, &rule), score(&perfect, &rule) / 2);
+	assert_eq!(half.factors(LENGTH, &rule, true, 0).reliability, FULL / 2);
+	// Twice the storage does not make up for half the patrols failed.
+	let big_but_half = candidate(4, with(Some(500_000), 20_000, b"SG"), 0);
+	assert!(score(&big_but_half, &rule) < score(&perfect, &rule));
+	assert_eq!(winner(&[big_but_half.clone(), perfect.clone()], &rule), Some(2));
+	// The election's ranking scales the diversity bonus too, as `score` does: a peer in a new
+	// region that passed half its patrols still beats a reliable one in a region taken
+	// already (the bonus is large), one that passed a tenth does not.
+	let in_new_region = |ppm| candidate(5, with(Some(ppm), 10_000, b"DE"), 0);
+	let taken_reliable = scoring::score(&perfect.factors(LENGTH, &rule, false, 0), &rule);
+	for (ppm, expected) in [(500_000, 5), (100_000, 2)] {
+		let newcomer = in_new_region(ppm);
+		let diverse = scoring::score(&newcomer.factors(LENGTH, &rule, true, 0), &rule);
+		assert_eq!(diverse > taken_reliable, expected == 5, "{ppm}: {diverse} vs {taken_reliable}");
+		let picked =
+			scoring::pick(&[newcomer, perfect.clone()], slots(&[*b"SG"], 1, 0), &rule, |_| 0);
+		assert_eq!(picked.storing, vec![expected], "{ppm}");
+	}
+	// Never patrolled passed: zero, and picked last.
+	let failing = candidate(6, with(Some(0), 10_000, b"SG"), 0);
+	assert_eq!(score(&failing, &rule), 0);
+	let picked = scoring::pick(&[failing, unknown], slots(&[], 2, 0), &rule, |_| 0);
+	assert_eq!(picked.storing, vec![1, 6]);
 }
 
 #[test]
