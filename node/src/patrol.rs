@@ -249,7 +249,7 @@ where
 		let client = client.clone();
 		Arc::new(move || client.runtime_api().current_period(client.info().best_hash).ok())
 	};
-	let relays = relay_candidates(&**client, best);
+	let relays = relay_candidates(&**client, best, &output);
 	let reports = run_patrols(
 		dapp,
 		key.clone(),
@@ -321,11 +321,21 @@ where
 const MAX_RELAY_SCAN: u32 = 4 * pallet_peers::MAX_PEERS_SCAN;
 /// The most professional peers asked each period whether they relay.
 pub const MAX_RELAYS_ASKED: usize = 8;
+/// How long a relay has to open a session before it is left out.
+const RELAY_OPEN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a target's checks may take after its delay: its patrol is cut (unanswered) past
+/// it, so that one slow peer never holds the batch past its period (5 minutes, with the
+/// default 120 s delay).
+pub const PATROL_CHECKS_DEADLINE: Duration = Duration::from_secs(170);
 
-/// The active professional peers with a valid endpoint, each a candidate relay of patrols.
+/// Active professional peers with a valid endpoint, each a candidate relay of patrols: up to
+/// [`MAX_RELAY_SCAN`] registrations read from a place in the registry drawn from `output`
+/// (secret), wrapping around, so that no account can make itself a candidate every period by
+/// its place in the registry's order.
 fn relay_candidates<C>(
 	client: &C,
 	at: <Block as sp_runtime::traits::Block>::Hash,
+	output: &[u8; 32],
 ) -> Vec<(AccountId, Endpoint)>
 where
 	C: ProvideRuntimeApi<Block>,
@@ -339,57 +349,89 @@ where
 	>,
 {
 	let api = client.runtime_api();
-	let (mut found, mut after, mut scanned) = (Vec::new(), None, 0u32);
+	let start = AccountId::new(sp_io::hashing::blake2_256(
+		&(b"spacebook/patrol-relay-scan", output).encode(),
+	));
+	let (mut found, mut after, mut scanned, mut wrapped) =
+		(Vec::<(AccountId, Endpoint)>::new(), Some(start), 0u32, false);
 	while scanned < MAX_RELAY_SCAN {
-		let Ok((page, next)) = api.professional_peers(at, after, pallet_peers::MAX_PEERS_SCAN)
+		let Ok((page, next)) =
+			api.professional_peers(at, after.clone(), pallet_peers::MAX_PEERS_SCAN)
 		else {
 			break;
 		};
 		scanned = scanned.saturating_add(pallet_peers::MAX_PEERS_SCAN);
-		found.extend(page.into_iter().filter(|p| p.active).filter_map(|p| {
-			let endpoint = Endpoint::parse(std::str::from_utf8(&p.endpoint).ok()?).ok()?;
-			Some((p.account, endpoint))
-		}));
+		for p in page.into_iter().filter(|p| p.active) {
+			let endpoint =
+				std::str::from_utf8(&p.endpoint).ok().and_then(|e| Endpoint::parse(e).ok());
+			if let Some(endpoint) = endpoint {
+				if !found.iter().any(|(who, _)| *who == p.account) {
+					found.push((p.account, endpoint));
+				}
+			}
+		}
 		match next {
 			Some(next) => after = Some(next),
+			// The end of the registry: once more from its beginning.
+			None if !wrapped => (after, wrapped) = (None, true),
 			None => break,
 		}
 	}
 	found
 }
 
-/// Which of `relays` carries the patrol of `target` whose inputs are drawn from `seed`: one
-/// drawn from the seed among those that are not the target (`None` if there are none).
-pub fn relay_for<'a, R>(
-	relays: &'a [(AccountId, R)],
+/// The host part of an endpoint's `host:port`.
+fn host(endpoint: &Endpoint) -> &str {
+	endpoint.authority.rsplit_once(':').map_or(endpoint.authority.as_str(), |(host, _)| host)
+}
+
+/// Which of `relays` carry the patrol of `target` (at `target_host`) whose inputs are drawn
+/// from `seed`: a first and an alternate (for checks the first leaves unanswered), drawn from
+/// the seed among those that are neither the target nor on its host (a relay refuses its own
+/// host's addresses).
+pub fn relays_for<'a, R>(
+	relays: &'a [(AccountId, String, R)],
 	target: &AccountId,
+	target_host: &str,
 	seed: &[u8; 32],
-) -> Option<&'a R> {
-	let others: Vec<&R> = relays.iter().filter(|(who, _)| who != target).map(|(_, r)| r).collect();
+) -> (Option<&'a R>, Option<&'a R>) {
+	let others: Vec<&R> = relays
+		.iter()
+		.filter(|(who, host, _)| who != target && host != target_host)
+		.map(|(_, _, r)| r)
+		.collect();
 	let roll = u64::from_le_bytes(
 		sp_io::hashing::blake2_256(&(b"spacebook/patrol-relay", seed).encode())[..8]
 			.try_into()
 			.expect("8 bytes"),
 	);
-	let len = u64::try_from(others.len()).ok()?;
-	let index = usize::try_from(roll.checked_rem(len)?).ok()?;
-	others.get(index).copied()
+	let Some(first) = u64::try_from(others.len()).ok().and_then(|n| roll.checked_rem(n)) else {
+		return (None, None);
+	};
+	let first = first as usize;
+	let alternate = (others.len() > 1).then(|| others[(first + 1) % others.len()]);
+	(others.get(first).copied(), alternate)
 }
 
 /// Sessions with up to [`MAX_RELAYS_ASKED`] of `candidates` that relay VPN traffic, drawn
-/// from `output` (secret until the batch): the relays of this period's patrols.
+/// from `output` (secret until the batch), peers that are not among `targets` first (a relay
+/// learns the patrol client key: better not in the period it is patrolled in), each opened
+/// within [`RELAY_OPEN_TIMEOUT`], all at once: this period's relays, with their hosts.
 async fn open_relays(
 	dapp: &AccountId32,
 	key: &sr25519::Pair,
 	genesis: <Block as sp_runtime::traits::Block>::Hash,
 	current: &spacebook_sdk::session::CurrentPeriod,
 	candidates: &[(AccountId, Endpoint)],
+	targets: &[PatrolTarget<AccountId>],
 	output: &[u8; 32],
-) -> Vec<(AccountId, Arc<Relay>)> {
-	// The candidates in an order drawn from the output: the first ones are asked.
+) -> Vec<(AccountId, String, Arc<Relay>)> {
+	// The candidates in an order drawn from the output, the period's targets last: the first
+	// ones are asked.
 	let mut asked: Vec<&(AccountId, Endpoint)> = candidates.iter().collect();
 	asked.sort_by_cached_key(|(who, _)| {
-		sp_io::hashing::blake2_256(&(b"spacebook/patrol-relays", output, who).encode())
+		let target = targets.iter().any(|t| t.peer == *who);
+		(target, sp_io::hashing::blake2_256(&(b"spacebook/patrol-relays", output, who).encode()))
 	});
 	asked.truncate(MAX_RELAYS_ASKED);
 	let endpoints: Vec<Endpoint> = asked.iter().map(|(_, e)| e.clone()).collect();
@@ -401,22 +443,32 @@ async fn open_relays(
 		return Vec::new();
 	};
 	let client = client.with_current_period(current.clone());
-	let mut relays = Vec::new();
-	for (who, endpoint) in asked {
-		// Only an endpoint that answers as the peer the registry lists there, and relays.
-		let relaying = client
+	// Only an endpoint that answers as the peer the registry lists there, and relays.
+	let relaying = asked.into_iter().filter(|(who, endpoint)| {
+		client
 			.peers()
 			.iter()
-			.any(|p| &p.endpoint == endpoint && &p.status.server == who && p.status.relays);
-		if !relaying {
-			continue;
+			.any(|p| &p.endpoint == endpoint && &p.status.server == who && p.status.relays)
+	});
+	let opened = futures::future::join_all(relaying.map(|(who, endpoint)| {
+		let client = &client;
+		async move {
+			match tokio::time::timeout(RELAY_OPEN_TIMEOUT, client.open_relay(Some(endpoint))).await
+			{
+				Ok(Ok(relay)) => Some((who.clone(), host(endpoint).to_owned(), relay)),
+				Ok(Err(e)) => {
+					log::debug!(target: "patrol", "relay {endpoint}: {e}");
+					None
+				}
+				Err(_) => {
+					log::debug!(target: "patrol", "relay {endpoint}: no session in time");
+					None
+				}
+			}
 		}
-		match client.open_relay(Some(endpoint)).await {
-			Ok(relay) => relays.push((who.clone(), relay)),
-			Err(e) => log::debug!(target: "patrol", "relay {endpoint}: {e}"),
-		}
-	}
-	relays
+	}))
+	.await;
+	opened.into_iter().flatten().collect()
 }
 
 /// A report of a patrol that could not reach its target.
@@ -432,10 +484,11 @@ fn unanswered() -> spacebook_sdk::patrol::PatrolReport {
 
 /// Patrol each target with the patrol client key, each after a delay drawn from its seed
 /// (at most `max_delay`), all at once, each through the VPN relay of another professional
-/// peer drawn from its seed among `relay_candidates` that relay (directly only if none does);
-/// a target that cannot be reached, or whose endpoint answers as another account, is
-/// unanswered. Receipts (the targets' and the relays') are signed for periods up to
-/// `current()` + 1 only.
+/// peer drawn from its seed (with an alternate for checks the first leaves unanswered) among
+/// the relaying peers of `relay_candidates` asked this period (directly only if none of those
+/// relays); a target that cannot be reached, whose endpoint answers as another account, or
+/// whose checks outlast [`PATROL_CHECKS_DEADLINE`], is unanswered. Receipts (the targets' and
+/// the relays') are signed for periods up to `current()` + 1 only.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_patrols(
 	dapp: AccountId32,
@@ -448,26 +501,31 @@ pub async fn run_patrols(
 	output: &[u8; 32],
 	max_delay: Duration,
 ) -> Vec<(AccountId, spacebook_sdk::patrol::PatrolReport)> {
-	let relays = open_relays(&dapp, &key, genesis, &current, relay_candidates, output).await;
+	let relays =
+		open_relays(&dapp, &key, genesis, &current, relay_candidates, targets, output).await;
 	if relays.is_empty() && !targets.is_empty() {
 		log::info!(
 			target: "patrol",
-			"no professional peer relays VPN traffic: the patrols go directly"
+			"none of the professional peers asked relays VPN traffic: the patrols go directly"
 		);
 	}
-	// All at once: a peer that answers slowly (each check waits at most the SDK's
-	// `CHECK_TIMEOUT`) delays only its own patrol, never the batch past its period.
+	// All at once: a peer that answers slowly delays only its own patrol, and never the
+	// batch past the deadline.
 	let patrols = targets.iter().zip(files).map(|(target, files)| {
 		let endpoint =
 			std::str::from_utf8(&target.endpoint).ok().and_then(|e| Endpoint::parse(e).ok());
 		let seed = target_seed(output, &target.peer);
-		let relay = relay_for(&relays, &target.peer, &seed).cloned();
+		let (relay, alternate) = match &endpoint {
+			Some(endpoint) => relays_for(&relays, &target.peer, host(endpoint), &seed),
+			None => (None, None),
+		};
+		let (relay, alternate) = (relay.cloned(), alternate.cloned());
 		let (dapp, key, current) = (dapp.clone(), key.clone(), current.clone());
 		async move {
 			let Some(endpoint) = endpoint else { return (target.peer.clone(), unanswered()) };
 			tokio::time::sleep(patrol_delay(&seed, max_delay)).await;
 			// Through the relay, the target sees the relay's address, not this node's.
-			let endpoint = match &relay {
+			let (endpoint, alternate) = match &relay {
 				Some(relay) => {
 					log::info!(
 						target: "patrol",
@@ -475,34 +533,68 @@ pub async fn run_patrols(
 						target.peer,
 						relay.server()
 					);
-					endpoint.via(relay)
+					(endpoint.via(relay), alternate.map(|a| endpoint.via(&a)))
 				}
-				None => endpoint,
+				None => {
+					log::info!(target: "patrol", "patrolling {} directly", target.peer);
+					(endpoint, None)
+				}
 			};
-			let client = Client::connect(dapp, key, &[endpoint.clone()], Some(genesis))
-				.await
-				.ok()
-				.map(|c| c.with_current_period(current))
-				.filter(|c| c.peers().iter().any(|p| p.status.server == target.peer));
-			let Some(client) = client else {
-				log::debug!(target: "patrol", "{endpoint} does not answer as {}", target.peer);
-				return (target.peer.clone(), unanswered());
+			let patrol = async {
+				// Through the first relay, or the alternate if the first does not reach it.
+				let mut client = None;
+				let mut routes = [Some(endpoint.clone()), alternate.clone()];
+				for i in 0..routes.len() {
+					let Some(route) = routes[i].clone() else { continue };
+					let connected =
+						Client::connect(dapp.clone(), key.clone(), &[route.clone()], Some(genesis))
+							.await
+							.ok()
+							.filter(|c| c.peers().iter().any(|p| p.status.server == target.peer));
+					match connected {
+						Some(connected) => {
+							client = Some(connected.with_current_period(current.clone()));
+							routes.swap(0, i);
+							break;
+						}
+						None => {
+							log::debug!(target: "patrol", "{route} does not answer as {}", target.peer)
+						}
+					}
+				}
+				let Some(client) = client else { return unanswered() };
+				let [Some(endpoint), alternate] = routes else { return unanswered() };
+				let report = client
+					.patrol_through(
+						&endpoint,
+						alternate.as_ref(),
+						seed,
+						&files.files,
+						files.must_hold,
+					)
+					.await;
+				if let Some(check) = report.relay_suspect {
+					log::warn!(
+						target: "patrol",
+						"{}'s {check:?} answer was wrong through the relay and right directly: \
+						 counted unanswered",
+						target.peer
+					);
+				}
+				client.finish_tasks(Duration::from_secs(10)).await;
+				report
 			};
-			let report = client.patrol(&endpoint, seed, &files.files, files.must_hold).await;
-			if let Some(check) = report.relay_suspect {
-				log::warn!(
-					target: "patrol",
-					"{}'s {check:?} answer was wrong through the relay and right directly: \
-					 counted unanswered",
-					target.peer
-				);
-			}
-			client.finish_tasks(Duration::from_secs(10)).await;
+			let report =
+				tokio::time::timeout(PATROL_CHECKS_DEADLINE, patrol).await.unwrap_or_else(|_| {
+					log::info!(target: "patrol", "{}: the patrol ran out of time", target.peer);
+					unanswered()
+				});
 			(target.peer.clone(), report)
 		}
 	});
 	let reports = futures::future::join_all(patrols).await;
-	futures::future::join_all(relays.iter().map(|(_, r)| r.finish(Duration::from_secs(10)))).await;
+	futures::future::join_all(relays.iter().map(|(_, _, r)| r.finish(Duration::from_secs(10))))
+		.await;
 	reports
 }
 
@@ -524,18 +616,41 @@ mod tests {
 	}
 
 	#[test]
-	fn a_targets_relay_is_drawn_from_its_seed_and_is_never_the_target() {
+	fn a_targets_relays_are_drawn_from_its_seed_and_never_the_target_nor_on_its_host() {
 		let ids: Vec<AccountId> = (1..=4u8).map(|i| AccountId::new([i; 32])).collect();
-		let relays: Vec<(AccountId, u8)> = ids.iter().cloned().zip(1u8..).collect();
-		let drawn: std::collections::BTreeSet<u8> =
-			(0..64u8).map(|s| *relay_for(&relays, &ids[0], &[s; 32]).unwrap()).collect();
+		let relays: Vec<(AccountId, String, u8)> =
+			ids.iter().cloned().zip(1u8..).map(|(id, n)| (id, format!("10.0.0.{n}"), n)).collect();
+		let target = &ids[0];
+		let drawn: std::collections::BTreeSet<u8> = (0..64u8)
+			.map(|s| *relays_for(&relays, target, "10.0.0.1", &[s; 32]).0.unwrap())
+			.collect();
 		assert!(!drawn.contains(&1), "the target never relays its own patrol");
 		assert!(drawn.len() > 1, "drawn from the seed, not fixed: {drawn:?}");
-		assert_eq!(relay_for(&relays, &ids[0], &[9; 32]), relay_for(&relays, &ids[0], &[9; 32]));
-		// The target the only relay, or no relay at all: directly.
-		assert_eq!(relay_for(&relays[..1], &ids[0], &[0; 32]), None);
-		assert_eq!(relay_for::<u8>(&[], &ids[0], &[0; 32]), None);
-		assert_eq!(relay_for(&relays[..1], &ids[1], &[0; 32]), Some(&1));
+		for s in 0..16u8 {
+			let (first, alternate) = relays_for(&relays, target, "10.0.0.1", &[s; 32]);
+			assert_ne!(first, alternate, "the alternate is another relay");
+			assert_ne!(alternate, Some(&1));
+		}
+		assert_eq!(
+			relays_for(&relays, target, "10.0.0.1", &[9; 32]),
+			relays_for(&relays, target, "10.0.0.1", &[9; 32])
+		);
+		// A relay on the target's host would refuse it (its own address): never drawn.
+		let same_host: std::collections::BTreeSet<u8> = (0..64u8)
+			.map(|s| *relays_for(&relays, &ids[3], "10.0.0.2", &[s; 32]).0.unwrap())
+			.collect();
+		assert!(!same_host.contains(&2) && !same_host.contains(&4), "{same_host:?}");
+		// Only one other relay: no alternate; the target the only relay, or none: directly.
+		assert_eq!(relays_for(&relays[..2], target, "10.0.0.1", &[0; 32]), (Some(&2), None));
+		assert_eq!(relays_for(&relays[..1], target, "10.0.0.1", &[0; 32]), (None, None));
+		assert_eq!(relays_for::<u8>(&[], target, "h", &[0; 32]), (None, None));
+	}
+
+	#[test]
+	fn an_endpoints_host_is_its_authority_without_the_port() {
+		assert_eq!(host(&Endpoint::parse("http://10.1.2.3:30333").unwrap()), "10.1.2.3");
+		assert_eq!(host(&Endpoint::parse("http://[::1]:80").unwrap()), "[::1]");
+		assert_eq!(host(&Endpoint::parse("peer.example:8080").unwrap()), "peer.example");
 	}
 
 	#[test]

@@ -78,9 +78,9 @@ impl Endpoint {
 /// or through the same relay).
 impl PartialEq for Endpoint {
 	fn eq(&self, other: &Self) -> bool {
-		self.authority == other.authority &&
-			self.relay.as_ref().map(|r| &r.endpoint().authority) ==
-				other.relay.as_ref().map(|r| &r.endpoint().authority)
+		self.authority == other.authority
+			&& self.relay.as_ref().map(|r| &r.endpoint().authority)
+				== other.relay.as_ref().map(|r| &r.endpoint().authority)
 	}
 }
 
@@ -108,6 +108,9 @@ impl std::fmt::Display for Endpoint {
 		Ok(())
 	}
 }
+
+/// The largest JSON answer [`Connection::fetch_json`] reads.
+pub const SMALL_JSON: usize = 64 << 10;
 
 /// One keep-alive connection to a peer.
 pub struct Connection {
@@ -179,12 +182,23 @@ impl Connection {
 		Ok(body)
 	}
 
-	/// [`fetch`](Self::fetch) a JSON answer.
+	/// [`fetch`](Self::fetch) a JSON answer of at most [`SMALL_JSON`] bytes (a status, a
+	/// session, a receipt, a file's info: a few hundred bytes; a relay padding them makes the
+	/// client pay for no more than that).
 	pub async fn fetch_json<T: serde::de::DeserializeOwned>(
 		&mut self,
 		request: Request<Body>,
 	) -> Result<T, Error> {
-		let body = self.fetch(request, 1 << 20).await?;
+		self.fetch_json_within(request, SMALL_JSON).await
+	}
+
+	/// [`fetch`](Self::fetch) a JSON answer of at most `limit` bytes.
+	pub async fn fetch_json_within<T: serde::de::DeserializeOwned>(
+		&mut self,
+		request: Request<Body>,
+		limit: usize,
+	) -> Result<T, Error> {
+		let body = self.fetch(request, limit).await?;
 		serde_json::from_slice(&body)
 			.map_err(|e| Error::Protocol(format!("{}: bad answer: {e}", self.endpoint)))
 	}

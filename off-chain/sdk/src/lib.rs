@@ -412,7 +412,8 @@ impl Client {
 			let path = path.clone();
 			async move {
 				let mut connection = http::Connection::open(&peer.endpoint).await?;
-				connection.fetch_json::<Vec<HashIndex>>(http::get(&path)).await
+				// Hash indices of 65 hex digits and a comma each: 16 000 files under a name.
+				connection.fetch_json_within::<Vec<HashIndex>>(http::get(&path), 1 << 20).await
 			}
 		}))
 		.await;

@@ -74,18 +74,51 @@ enum Input {
 	Slice(FileRef, u64),
 }
 
+/// How a check that went through a relay ends, given its direct re-ask (with a fresh input):
+/// `(outcome, whether the relay is suspect)`. A wrong answer through the relay counts only
+/// if the direct answer is not right: wrong, or none at all — the relay cannot touch the
+/// direct path, and a peer must not escape by leaving the re-ask unanswered. Answered rightly
+/// directly, the check is unanswered and the relay suspect (or the peer answers addresses
+/// differently: docs/patrol.md).
+fn confirmed(direct: &Checked) -> (Checked, bool) {
+	match direct {
+		Checked::Right { .. } => (Checked::Unanswered, true),
+		Checked::Wrong | Checked::Unanswered => (Checked::Wrong, false),
+	}
+}
+
+/// A check's input drawn from `rng`: a sort of integers of a random width, English prose to
+/// compress, or a slice of `file`.
+fn draw_input(check: PatrolCheck, rng: &mut StdRng, file: Option<FileRef>) -> Option<Input> {
+	Some(match check {
+		PatrolCheck::Sort => {
+			let n = log_uniform(rng, MIN_SORT_ITEMS, MAX_SORT_ITEMS);
+			// Identifiers, timestamps, counters: integers of some width, not all 64 bits.
+			let bits = rng.gen_range(16..=64u32);
+			let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+			Input::Task(Task::Sort((0..n).map(|_| rng.gen::<u64>() & mask).collect()))
+		}
+		PatrolCheck::Compress => {
+			let len = log_uniform(rng, MIN_COMPRESS_BYTES, MAX_COMPRESS_BYTES);
+			let level = rng.gen_range(1..=spacebook_compute::MAX_COMPRESS_LEVEL);
+			Input::Task(Task::Compress { level, data: text_like(rng, len) })
+		}
+		PatrolCheck::Slice => {
+			let file = file?;
+			Input::Slice(file, rng.gen_range(0..slice_count(file.length)))
+		}
+		PatrolCheck::FileDigest | PatrolCheck::VerifySignatures | PatrolCheck::MatrixPower => {
+			return None
+		}
+	})
+}
+
 impl Client {
 	/// Patrol the serving peer at `endpoint` (one of the client's peers) with checks drawn from
 	/// `seed`; `files` are files it is placed to hold (for a slice; none: no I/O check), which
 	/// it must hold if `must_hold` (a professional peer's confirmed placements: a file or slice
 	/// it says it lacks is a wrong answer; a common peer's backups may still be copying).
 	/// Every answer is verified in full; answers are paid like a DApp's.
-	///
-	/// Through a relay (`endpoint` made [`via`](Endpoint::via) one), a wrong answer counts only
-	/// once the same check, asked again directly, is answered wrongly too: a relay sees and
-	/// carries the answers, and must not be able to make an honest peer fail. A check answered
-	/// wrongly through the relay and rightly directly is unanswered, and the report names it
-	/// in [`PatrolReport::relay_suspect`].
 	pub async fn patrol(
 		&self,
 		endpoint: &Endpoint,
@@ -93,59 +126,63 @@ impl Client {
 		files: &[FileRef],
 		must_hold: bool,
 	) -> PatrolReport {
+		self.patrol_through(endpoint, None, seed, files, must_hold).await
+	}
+
+	/// [`patrol`](Self::patrol) through a relay (`endpoint` made [`via`](Endpoint::via) one),
+	/// with `alternate`, the same peer through another relay, for checks the first leaves
+	/// unanswered (a relay that refuses or drops tunnels must not cost the peer its record).
+	///
+	/// A relay sees and carries the answers: a check answered wrongly through a relay is asked
+	/// again directly, with a fresh input drawn from the seed (a repeated input would tell the
+	/// peer which request is the re-ask), and counts as wrong unless the direct answer is
+	/// right; answered rightly directly, the check is unanswered and the report names it in
+	/// [`PatrolReport::relay_suspect`].
+	pub async fn patrol_through(
+		&self,
+		endpoint: &Endpoint,
+		alternate: Option<&Endpoint>,
+		seed: [u8; 32],
+		files: &[FileRef],
+		must_hold: bool,
+	) -> PatrolReport {
 		let mut rng = StdRng::from_seed(seed);
+		// The re-asks' inputs, from a seed of their own: the checks' inputs do not depend on
+		// whether a re-ask happened.
+		let mut reasks = StdRng::from_seed(digest(&(b"spacebook/patrol-reask", seed)));
 		let mut plan = vec![PatrolCheck::Sort, PatrolCheck::Compress];
 		let file = files.choose(&mut rng).copied().filter(|f| f.length > 0);
 		if file.is_some() {
 			plan.push(PatrolCheck::Slice);
 		}
 		plan.shuffle(&mut rng);
-		let slice = file.map(|f| rng.gen_range(0..slice_count(f.length)));
 		let mut records = Vec::new();
 		let (mut wrong, mut unanswered, mut relay_suspect) = (None, None, None);
 		let (mut bytes, mut took, mut times) = (0usize, Duration::ZERO, Vec::new());
 		for check in plan {
-			let input = match check {
-				PatrolCheck::Sort => {
-					let n = log_uniform(&mut rng, MIN_SORT_ITEMS, MAX_SORT_ITEMS);
-					// Identifiers, timestamps, counters: integers of some width, not all 64 bits.
-					let bits = rng.gen_range(16..=64u32);
-					let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
-					let items: Vec<u64> = (0..n).map(|_| rng.gen::<u64>() & mask).collect();
-					Input::Task(Task::Sort(items))
-				}
-				PatrolCheck::Compress => {
-					let len = log_uniform(&mut rng, MIN_COMPRESS_BYTES, MAX_COMPRESS_BYTES);
-					let level = rng.gen_range(1..=spacebook_compute::MAX_COMPRESS_LEVEL);
-					Input::Task(Task::Compress { level, data: text_like(&mut rng, len) })
-				}
-				PatrolCheck::Slice => Input::Slice(
-					file.expect("planned with a file"),
-					slice.expect("drawn with the file"),
-				),
-				PatrolCheck::FileDigest |
-				PatrolCheck::VerifySignatures |
-				PatrolCheck::MatrixPower => continue,
-			};
+			let Some(input) = draw_input(check, &mut rng, file) else { continue };
 			let (mut record, mut checked) =
 				self.run_check(endpoint, check, &input, must_hold).await;
+			if let (Checked::Unanswered, Some(alternate)) = (&checked, alternate) {
+				log::debug!(target: "patrol", "{endpoint}: {check:?} unanswered; through {alternate}");
+				(record, checked) = self.run_check(alternate, check, &input, must_hold).await;
+			}
 			if matches!(checked, Checked::Wrong) && endpoint.relay().is_some() {
+				let fresh = draw_input(check, &mut reasks, file).expect("drawn above");
 				let (direct_record, direct) =
-					self.run_check(&endpoint.direct(), check, &input, must_hold).await;
-				match direct {
-					Checked::Wrong => (record, checked) = (direct_record, direct),
-					Checked::Right { .. } => {
-						log::warn!(
-							target: "patrol",
-							"{endpoint}: {check:?} answered wrongly through the relay, rightly \
-							 directly: unanswered"
-						);
-						relay_suspect.get_or_insert(check);
-						record.right = false;
-						checked = Checked::Unanswered;
-					}
-					Checked::Unanswered => checked = Checked::Unanswered,
+					self.run_check(&endpoint.direct(), check, &fresh, must_hold).await;
+				let (outcome, suspect) = confirmed(&direct);
+				if suspect {
+					log::warn!(
+						target: "patrol",
+						"{endpoint}: {check:?} answered wrongly through the relay, rightly \
+						 directly: unanswered"
+					);
+					relay_suspect.get_or_insert(check);
+				} else {
+					record = direct_record;
 				}
+				checked = outcome;
 			}
 			match checked {
 				Checked::Right { bytes: b, took: t } => {
@@ -196,28 +233,33 @@ impl Client {
 					self.fetch_slice(endpoint, &Digest(file.hash_index), *slice),
 				)
 				.await
-				.unwrap_or_else(|_| Err(Error::Unreachable(endpoint.to_string(), "timed out".into())));
+				.unwrap_or_else(|_| {
+					Err(Error::Unreachable(endpoint.to_string(), "timed out".into()))
+				});
 				match fetched {
 					Ok(data) => {
-						let record =
-							CheckRecord { check, input, answer: digest(&data.to_vec()), right: true };
+						let record = CheckRecord {
+							check,
+							input,
+							answer: digest(&data.to_vec()),
+							right: true,
+						};
 						(record, Checked::Right { bytes: data.len(), took: started.elapsed() })
 					}
 					Err(e) => {
 						// A corrupt slice or a broken answer is wrong; so is a file it must hold
 						// that it says it lacks (or whose slice list does not add up).
-						let lacks = matches!(
-							e,
-							Error::NotFound(_) | Error::Peer { status: 404 | 416, .. }
-						);
-						let checked = if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_)) ||
-							(must_hold && lacks)
-						{
-							Checked::Wrong
-						} else {
-							log::debug!(target: "patrol", "{endpoint}: slice unanswered: {e}");
-							Checked::Unanswered
-						};
+						let lacks =
+							matches!(e, Error::NotFound(_) | Error::Peer { status: 404 | 416, .. });
+						let checked =
+							if matches!(e, Error::CorruptSlice { .. } | Error::Protocol(_))
+								|| (must_hold && lacks)
+							{
+								Checked::Wrong
+							} else {
+								log::debug!(target: "patrol", "{endpoint}: slice unanswered: {e}");
+								Checked::Unanswered
+							};
 						(CheckRecord { check, input, answer: [0; 32], right: false }, checked)
 					}
 				}
@@ -301,4 +343,44 @@ fn text_like(rng: &mut StdRng, len: usize) -> Vec<u8> {
 	}
 	out.truncate(len);
 	out
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Finding H1 of the stop-39 review: a wrong answer through a relay followed by no
+	/// answer to the direct re-ask was unanswered, so a cheater escaped every penalty by
+	/// dropping the re-ask. Only a right direct answer clears the peer (and makes the relay
+	/// suspect).
+	#[test]
+	fn a_relayed_wrong_answer_stands_unless_the_direct_answer_is_right() {
+		let right = Checked::Right { bytes: 1, took: Duration::from_millis(1) };
+		assert!(matches!(confirmed(&Checked::Wrong), (Checked::Wrong, false)));
+		assert!(matches!(confirmed(&Checked::Unanswered), (Checked::Wrong, false)));
+		assert!(matches!(confirmed(&right), (Checked::Unanswered, true)));
+	}
+
+	/// A re-ask's input is fresh (a repeat would tell the peer which request is the re-ask)
+	/// and of the same kind; the checks' own inputs do not depend on re-asks.
+	#[test]
+	fn a_reask_draws_a_fresh_input_of_the_same_kind() {
+		let file = FileRef { hash_index: [1; 32], length: 40 << 20 };
+		let mut rng = StdRng::from_seed([3; 32]);
+		let mut reasks = StdRng::from_seed(digest(&(b"spacebook/patrol-reask", [3u8; 32])));
+		for check in [PatrolCheck::Sort, PatrolCheck::Compress, PatrolCheck::Slice] {
+			let first = draw_input(check, &mut rng, Some(file)).unwrap();
+			let again = draw_input(check, &mut reasks, Some(file)).unwrap();
+			match (&first, &again) {
+				(Input::Task(a), Input::Task(b)) => {
+					assert_ne!(a, b);
+					assert_eq!(core::mem::discriminant(a), core::mem::discriminant(b));
+				}
+				(Input::Slice(f, _), Input::Slice(g, _)) => assert_eq!(f, g),
+				_ => panic!("{check:?}: another kind"),
+			}
+		}
+		assert!(draw_input(PatrolCheck::Slice, &mut rng, None).is_none());
+		assert!(draw_input(PatrolCheck::MatrixPower, &mut rng, Some(file)).is_none());
+	}
 }

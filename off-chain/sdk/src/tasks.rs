@@ -81,7 +81,8 @@ impl Client {
 		if let Some(session) = sessions.get(&endpoint.to_string()) {
 			return Ok(session.clone());
 		}
-		let session = PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
+		let session =
+			PeerSession::open(endpoint, peer.status.server.clone(), self.signer()).await?;
 		sessions.insert(endpoint.to_string(), session.clone());
 		Ok(session)
 	}

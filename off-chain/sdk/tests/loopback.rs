@@ -838,7 +838,8 @@ async fn a_patrol_through_a_relay_passes_and_the_relay_is_paid_for_every_byte() 
 	let chain = chain_with_client();
 	let relaying = relaying_peer(chain.clone(), 1, |c| c.credit_window = 64 << 20).await;
 	let target = start_peer(chain, 2, |c| c.credit_window = 64 << 20).await;
-	let (path, data) = random_file(target.dir.path(), 2 * SLICE_SIZE as usize + 9);
+	// Whole slices: whichever the patrol draws, it carries a slice's bytes.
+	let (path, data) = random_file(target.dir.path(), 2 * SLICE_SIZE as usize);
 	let info = client(&[&target]).await.upload(&target.endpoint, &path, "f").await.unwrap();
 	let file = FileRef { hash_index: info.hash_index.0, length: data.len() as u64 };
 	let before = target.receipted();
@@ -857,10 +858,11 @@ async fn a_patrol_through_a_relay_passes_and_the_relay_is_paid_for_every_byte() 
 	patroller.finish_tasks(Duration::from_secs(5)).await;
 	relay.finish(Duration::from_secs(5)).await;
 	// The target is paid for its work; the relay for every byte it carried: at least the
-	// compression's input (16 KiB or more) and the slice, and exactly what the client counted.
+	// sort's input (8 000 bytes or more), the compression's (16 KiB or more) and the slice, and
+	// exactly what the client counted.
 	assert!(target.receipted() > before);
 	let (_, carried) = relay.counted();
-	assert!(carried > (16 << 10) + SLICE_SIZE, "{carried}");
+	assert!(carried > 8_000 + (16 << 10) + SLICE_SIZE, "{carried}");
 	assert_eq!(relaying.receipted(), carried);
 
 	// A peer that does not relay is no relay.
@@ -953,4 +955,44 @@ async fn a_relay_that_tampers_with_answers_cannot_make_an_honest_peer_fail() {
 	assert_eq!(report.outcome, PatrolOutcome::WrongAnswer(PatrolCheck::Sort), "{report:?}");
 	patroller.finish_tasks(Duration::from_secs(5)).await;
 	relay.finish(Duration::from_secs(5)).await;
+}
+
+/// A relay that refuses tunnels (a competitor's, to leave a rival's patrols unanswered, which
+/// the scheduling rule weighs): every check it leaves unanswered is asked through the
+/// alternate relay, and the honest peer passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_a_relay_leaves_unanswered_are_asked_through_the_alternate() {
+	use spacebook_patrol_primitives::PatrolOutcome;
+	let chain = chain_with_client();
+	let honest_relay = relaying_peer(chain.clone(), 1, |c| c.credit_window = 64 << 20).await;
+	// It relays, but only to public addresses: every tunnel to the loopback target is refused.
+	let refusing = start_peer(chain.clone(), 2, |c| {
+		c.relay = Some(spacebook_dataplane::relay::RelayPolicy {
+			allow_private: false,
+			..Default::default()
+		})
+	})
+	.await;
+	let target = start_peer(chain, 3, |c| c.credit_window = 64 << 20).await;
+	let relays = client(&[&honest_relay, &refusing]).await;
+	let (good, bad) = (
+		relays.open_relay(Some(&honest_relay.endpoint)).await.unwrap(),
+		relays.open_relay(Some(&refusing.endpoint)).await.unwrap(),
+	);
+	let (through_bad, through_good) = (target.endpoint.via(&bad), target.endpoint.via(&good));
+	// Through the refusing relay alone, the target is not even reached.
+	assert!(Client::connect(dapp(), client_key(), &[through_bad.clone()], Some(genesis()))
+		.await
+		.is_err());
+	let patroller = client_of(&[through_good.clone()]).await;
+	let alone = patroller.patrol(&through_bad, [7; 32], &[], true).await;
+	assert!(matches!(alone.outcome, PatrolOutcome::Unanswered(_)), "{alone:?}");
+	let report =
+		patroller.patrol_through(&through_bad, Some(&through_good), [7; 32], &[], true).await;
+	assert_eq!(report.outcome, PatrolOutcome::Passed, "{report:?}");
+	assert!(report.checks.iter().all(|c| c.right));
+	patroller.finish_tasks(Duration::from_secs(5)).await;
+	good.finish(Duration::from_secs(5)).await;
+	bad.finish(Duration::from_secs(5)).await;
+	assert!(good.counted().1 > 8_000 + (16 << 10), "the alternate carried the checks");
 }

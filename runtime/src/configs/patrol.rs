@@ -2,12 +2,12 @@
 //! §5 v, ch.3 §1 step 2). The design is in `docs/patrol.md`; the reasons for the values are in
 //! `docs/decisions.md`.
 
+use super::scheduling::RegisteredPeers;
 use crate::{AccountId, Balance, Runtime};
 use frame_support::{parameter_types, traits::ConstU32};
-use super::scheduling::RegisteredPeers;
 use pallet_patrol::PatrolParameters;
-use pallet_scheduling::SchedulingRegistry;
 use pallet_peers::{PeerRegistry, Role, RoleKind};
+use pallet_scheduling::SchedulingRegistry;
 use sp_runtime::Perbill;
 
 /// Who sets the patrol parameters (the reward's share, patrols a period, the failure memory):

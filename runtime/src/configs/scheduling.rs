@@ -29,10 +29,13 @@ impl pallet_scheduling::SchedulingRegistry<AccountId, pallet_peers::crypto::Peer
 			commons: p.attached_commons,
 			commons_storage_gib: p.attached_storage_gib,
 			region: p.declaration.location.region,
-			// The patrols' pass rate weighs once a peer has had a few (docs/scheduling.md).
-			patrol_passed_ppm: pallet_patrol::Quality::<Runtime>::get(who)
-				.filter(|q| q.patrols >= pallet_scheduling::MIN_PATROLS_TO_WEIGH)
-				.map(|q| q.error_rate().left_from_one().deconstruct() / 1_000),
+			// The patrols' pass rate, with a prior (docs/scheduling.md).
+			patrol_passed_ppm: Some(
+				pallet_patrol::Quality::<Runtime>::get(who)
+					.map_or(pallet_scheduling::patrol_passed_ppm(0, 0), |q| {
+						pallet_scheduling::patrol_passed_ppm(q.passed, q.patrols)
+					}),
+			),
 		})
 	}
 

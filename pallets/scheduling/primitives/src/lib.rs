@@ -170,14 +170,27 @@ pub struct ProfessionalFacts {
 	pub commons_storage_gib: u64,
 	/// ISO 3166-1 alpha-2 region of its location.
 	pub region: [u8; 2],
-	/// Parts per million of its patrols it passed (neither a wrong answer nor unanswered:
-	/// the patrol pallet's quality figure), once it has had [`MIN_PATROLS_TO_WEIGH`] of them;
-	/// `None` before (too few to tell: a new peer is not held back).
+	/// Parts per million of its patrols it passed (neither a wrong answer nor unanswered: the
+	/// patrol pallet's quality figure), with a prior: [`patrol_passed_ppm`]. `None`: no patrol
+	/// record is kept (a runtime without patrols): the factor is full.
 	pub patrol_passed_ppm: Option<u32>,
 }
 
-/// The patrols a peer must have had before its pass rate weighs in the scheduling rule.
-pub const MIN_PATROLS_TO_WEIGH: u32 = 4;
+/// The passes a peer is credited with before its own patrols count, out of
+/// [`PATROL_PRIOR_PATROLS`]: a new peer weighs as one that passed 4 patrols in 5, so that it
+/// is not sunk by one unlucky patrol, and starts behind peers with a proven record (a failing
+/// peer gains little by starting over under a new account, which costs a deposit).
+pub const PATROL_PRIOR_PASSED: u32 = 4;
+/// The patrols of the prior: see [`PATROL_PRIOR_PASSED`].
+pub const PATROL_PRIOR_PATROLS: u32 = 5;
+
+/// The part of its patrols a peer passed, in parts per million, with the prior:
+/// `(passed + 4) / (patrols + 5)`.
+pub fn patrol_passed_ppm(passed: u32, patrols: u32) -> u32 {
+	let passed = u64::from(passed.min(patrols)) + u64::from(PATROL_PRIOR_PASSED);
+	let patrols = u64::from(patrols) + u64::from(PATROL_PRIOR_PATROLS);
+	(passed * 1_000_000 / patrols) as u32
+}
 
 /// The scheduling rule's weights and thresholds (`docs/scheduling.md`). Each factor is scaled
 /// to 0..=1 000 000 and multiplied by its weight; the greatest sum wins a slot.

@@ -191,14 +191,30 @@ fn the_random_factor_is_bounded_and_depends_on_every_input() {
 	assert!(others.iter().all(|o| *o != base && *o <= FULL));
 }
 
+/// The pass rate starts from a prior of 4 passes in 5 and tends to the peer's own record.
+#[test]
+fn the_patrol_pass_rate_starts_from_its_prior_and_follows_the_record() {
+	use crate::types::patrol_passed_ppm;
+	assert_eq!(patrol_passed_ppm(0, 0), 800_000, "a new peer: 4 in 5");
+	assert_eq!(patrol_passed_ppm(0, 1), 666_666, "one unlucky patrol does not sink it");
+	assert_eq!(patrol_passed_ppm(95, 95), 990_000);
+	assert!(patrol_passed_ppm(95, 95) > patrol_passed_ppm(0, 0), "a record beats the prior");
+	assert_eq!(patrol_passed_ppm(10, 20), 560_000);
+	assert_eq!(patrol_passed_ppm(0, 95), 40_000);
+	// More passes than patrols (never from the pallet) count as patrols; no overflow.
+	assert_eq!(patrol_passed_ppm(9, 5), 900_000);
+	assert!(patrol_passed_ppm(u32::MAX, u32::MAX) <= 1_000_000);
+}
+
 /// Issue 19: the patrols' quality figure weighs in the rule. A peer that fails or leaves
 /// unanswered part of its patrols weighs that much less, in every factor (the storage it
-/// declares cannot buy back failed patrols); a peer with too few patrols is not held back.
+/// declares cannot buy back failed patrols); without a record (`None`) the factor is full.
 #[test]
 fn failed_patrols_scale_the_whole_score_down() {
 	let rule = SchedulingRule::default();
-	let with = |ppm: Option<u32>, storage_gib: u32, region: &[u8; 2]| {
-		ProfessionalFacts { patrol_passed_ppm: ppm, ..facts(storage_gib, region) }
+	let with = |ppm: Option<u32>, storage_gib: u32, region: &[u8; 2]| ProfessionalFacts {
+		patrol_passed_ppm: ppm,
+		..facts(storage_gib, region)
 	};
 	let unknown = candidate(1, with(None, 10_000, b"SG"), 0);
 	let perfect = candidate(2, with(Some(1_000_000), 10_000, b"SG"), 0);
