@@ -546,11 +546,15 @@ pub async fn run_patrols(
 				let mut routes = [Some(endpoint.clone()), alternate.clone()];
 				for i in 0..routes.len() {
 					let Some(route) = routes[i].clone() else { continue };
-					let connected =
-						Client::connect(dapp.clone(), key.clone(), &[route.clone()], Some(genesis))
-							.await
-							.ok()
-							.filter(|c| c.peers().iter().any(|p| p.status.server == target.peer));
+					let connected = Client::connect(
+						dapp.clone(),
+						key.clone(),
+						std::slice::from_ref(&route),
+						Some(genesis),
+					)
+					.await
+					.ok()
+					.filter(|c| c.peers().iter().any(|p| p.status.server == target.peer));
 					match connected {
 						Some(connected) => {
 							client = Some(connected.with_current_period(current.clone()));

@@ -850,7 +850,7 @@ async fn a_patrol_through_a_relay_passes_and_the_relay_is_paid_for_every_byte() 
 	let relayed = target.endpoint.via(&relay);
 	assert!(relayed.same_peer(&target.endpoint) && relayed != target.endpoint);
 	assert_eq!(relayed.to_string(), format!("{} via {}", target.endpoint, relaying.endpoint));
-	let patroller = client_of(&[relayed.clone()]).await;
+	let patroller = client_of(std::slice::from_ref(&relayed)).await;
 	assert_eq!(patroller.peers()[0].status.server, target.server, "its status came through");
 	let report = patroller.patrol(&relayed, [5; 32], &[file], true).await;
 	assert_eq!(report.outcome, PatrolOutcome::Passed, "{report:?}");
@@ -981,10 +981,15 @@ async fn checks_a_relay_leaves_unanswered_are_asked_through_the_alternate() {
 	);
 	let (through_bad, through_good) = (target.endpoint.via(&bad), target.endpoint.via(&good));
 	// Through the refusing relay alone, the target is not even reached.
-	assert!(Client::connect(dapp(), client_key(), &[through_bad.clone()], Some(genesis()))
-		.await
-		.is_err());
-	let patroller = client_of(&[through_good.clone()]).await;
+	assert!(Client::connect(
+		dapp(),
+		client_key(),
+		std::slice::from_ref(&through_bad),
+		Some(genesis())
+	)
+	.await
+	.is_err());
+	let patroller = client_of(std::slice::from_ref(&through_good)).await;
 	let alone = patroller.patrol(&through_bad, [7; 32], &[], true).await;
 	assert!(matches!(alone.outcome, PatrolOutcome::Unanswered(_)), "{alone:?}");
 	let report =
