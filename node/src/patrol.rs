@@ -387,30 +387,33 @@ fn host(endpoint: &Endpoint) -> &str {
 
 /// Which of `relays` carry the patrol of `target` (at `target_host`) whose inputs are drawn
 /// from `seed`: a first and an alternate (for checks the first leaves unanswered), drawn from
-/// the seed among those that are neither the target nor on its host (a relay refuses its own
-/// host's addresses).
+/// the seed among those that are not the target, relays on another host than the target's
+/// first (a relay that keeps to public addresses refuses its own host's; one that relays to
+/// private networks, as on a test network, does not).
 pub fn relays_for<'a, R>(
 	relays: &'a [(AccountId, String, R)],
 	target: &AccountId,
 	target_host: &str,
 	seed: &[u8; 32],
 ) -> (Option<&'a R>, Option<&'a R>) {
-	let others: Vec<&R> = relays
+	let (far, near): (Vec<_>, Vec<_>) = relays
 		.iter()
-		.filter(|(who, host, _)| who != target && host != target_host)
-		.map(|(_, _, r)| r)
-		.collect();
+		.filter(|(who, _, _)| who != target)
+		.partition(|(_, host, _)| host != target_host);
 	let roll = u64::from_le_bytes(
 		sp_io::hashing::blake2_256(&(b"spacebook/patrol-relay", seed).encode())[..8]
 			.try_into()
 			.expect("8 bytes"),
 	);
-	let Some(first) = u64::try_from(others.len()).ok().and_then(|n| roll.checked_rem(n)) else {
-		return (None, None);
+	// The relays in the order they are tried: from a drawn place among the far ones, then from
+	// a drawn place among the near ones.
+	let from_drawn = |list: &[&'a (AccountId, String, R)]| -> Vec<&'a R> {
+		let start = (roll % list.len().max(1) as u64) as usize;
+		list.iter().cycle().skip(start).take(list.len()).map(|(_, _, r)| r).collect()
 	};
-	let first = first as usize;
-	let alternate = (others.len() > 1).then(|| others[(first + 1) % others.len()]);
-	(others.get(first).copied(), alternate)
+	let mut order = from_drawn(&far);
+	order.extend(from_drawn(&near));
+	(order.first().copied(), order.get(1).copied())
 }
 
 /// Sessions with up to [`MAX_RELAYS_ASKED`] of `candidates` that relay VPN traffic, drawn
@@ -620,7 +623,7 @@ mod tests {
 	}
 
 	#[test]
-	fn a_targets_relays_are_drawn_from_its_seed_and_never_the_target_nor_on_its_host() {
+	fn a_targets_relays_are_drawn_from_its_seed_never_the_target_and_on_its_host_last() {
 		let ids: Vec<AccountId> = (1..=4u8).map(|i| AccountId::new([i; 32])).collect();
 		let relays: Vec<(AccountId, String, u8)> =
 			ids.iter().cloned().zip(1u8..).map(|(id, n)| (id, format!("10.0.0.{n}"), n)).collect();
@@ -639,11 +642,18 @@ mod tests {
 			relays_for(&relays, target, "10.0.0.1", &[9; 32]),
 			relays_for(&relays, target, "10.0.0.1", &[9; 32])
 		);
-		// A relay on the target's host would refuse it (its own address): never drawn.
-		let same_host: std::collections::BTreeSet<u8> = (0..64u8)
+		// Relays on the target's host come after the others (a strict relay refuses its own
+		// host's addresses), and are used when no other relays.
+		let far: std::collections::BTreeSet<u8> = (0..64u8)
 			.map(|s| *relays_for(&relays, &ids[3], "10.0.0.2", &[s; 32]).0.unwrap())
 			.collect();
-		assert!(!same_host.contains(&2) && !same_host.contains(&4), "{same_host:?}");
+		assert!(!far.contains(&2) && !far.contains(&4), "{far:?}");
+		let near_only: Vec<(AccountId, String, u8)> =
+			relays.iter().map(|(id, _, n)| (id.clone(), "10.0.0.9".into(), *n)).collect();
+		let (first, alternate) = relays_for(&near_only, target, "10.0.0.9", &[1; 32]);
+		assert!(first.is_some() && alternate.is_some() && first != alternate);
+		let mixed = vec![relays[1].clone(), (ids[2].clone(), "10.0.0.1".into(), 3)];
+		assert_eq!(relays_for(&mixed, target, "10.0.0.1", &[5; 32]), (Some(&2), Some(&3)));
 		// Only one other relay: no alternate; the target the only relay, or none: directly.
 		assert_eq!(relays_for(&relays[..2], target, "10.0.0.1", &[0; 32]), (Some(&2), None));
 		assert_eq!(relays_for(&relays[..1], target, "10.0.0.1", &[0; 32]), (None, None));
