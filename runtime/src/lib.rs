@@ -219,6 +219,11 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 
+	// Before the other pallets: its hook writes the author into the header first and reads the
+	// authority set the block was packed under.
+	#[runtime::pallet_index(18)]
+	pub type Authorship = pallet_authorship;
+
 	#[runtime::pallet_index(2)]
 	pub type Gosig = pallet_gosig;
 

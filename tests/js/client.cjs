@@ -5,7 +5,8 @@
 //
 // It decodes the chain's metadata, calls the custom runtime API `TokenApi` through the metadata's
 // runtime-API descriptions, asks for an account's next nonce by its address in the chain's own
-// SS58 format (7272), and signs a transfer from Alice that it follows until it is finalized.
+// SS58 format (7272), signs a transfer from Alice that it follows until it is finalized, and
+// reads who packed that block as explorers do.
 // Each result is printed as one JSON line `{"check": …, …}` for the Rust test to assert; any
 // failure exits with status 1 and a message on stderr.
 'use strict';
@@ -95,6 +96,30 @@ async function main() {
 		recipientPublicKey: '0x' + Buffer.from(recipient.publicKey).toString('hex'),
 		recipientFree: account.data.free.toString(),
 		amount: amount.toString(),
+	});
+	// Who packed the block, as explorers show it (api.derive.chain, no type bundle), and the
+	// packer the Gosig pre-runtime digest names: the authority at its index in the set the
+	// block was packed under, owned by the candidate that registered the key (or the key's own
+	// account for a genesis billing peer).
+	const header = await api.derive.chain.getHeader(finalized.block);
+	const gosig = header.digest.logs.find(
+		(log) => log.isPreRuntime && log.asPreRuntime[0].toString() === 'GOSG',
+	);
+	if (!gosig) throw new Error('the block has no Gosig pre-runtime digest');
+	const pre = gosig.asPreRuntime[1].toU8a(true);
+	const authorityIndex = Buffer.from(pre.slice(8, 12)).readUInt32LE(0); // after the u64 round
+	const atParent = await api.at(header.parentHash);
+	const authorities = await atParent.query.gosig.authorities();
+	const key = authorities[authorityIndex];
+	const owner = await atParent.query.peers.billingKeyOwner(key);
+	const packer = owner.isSome
+		? owner.unwrap().toString()
+		: keyring.encodeAddress(key.toU8a(), SS58_FORMAT);
+	report('author', {
+		block: finalized.block,
+		author: header.author ? header.author.toString() : null,
+		authorityIndex,
+		packer,
 	});
 	await api.disconnect();
 	clearInterval(keepAlive);

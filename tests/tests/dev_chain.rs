@@ -127,11 +127,16 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 		u128::from_le_bytes(from_hex(issuance.as_str().unwrap())[..16].try_into().unwrap());
 	assert_eq!(issuance, 10_000_000_000 * SPB);
 
-	phase("polkadot.js: @polkadot/api decodes the metadata, calls TokenApi, sends a transfer");
+	phase(
+		"polkadot.js: @polkadot/api decodes the metadata, calls TokenApi, sends a transfer, \
+		 shows its block's packer",
+	);
 	let js = run_js_client(&format!("ws://127.0.0.1:{}", node.rpc.port));
 	let metadata = &js["metadata"];
 	assert!(metadata["version"].as_u64().is_some_and(|v| v >= 14), "{metadata}");
-	for pallet in ["System", "Balances", "Gosig", "Token", "Peers", "Traffic", "Pricing"] {
+	for pallet in
+		["System", "Authorship", "Balances", "Gosig", "Token", "Peers", "Traffic", "Pricing"]
+	{
 		assert!(
 			metadata["pallets"].as_array().unwrap().iter().any(|p| p == pallet),
 			"{pallet} in {metadata}"
@@ -166,6 +171,15 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 		AccountId::from_ss58check_with_version(transfer["recipient"].as_str().unwrap())
 			.expect("an SS58 address");
 	assert_eq!((named, u16::from(format)), (js_recipient, SS58_PREFIX), "a 7272 address");
+
+	// Explorers see who packed the block: the author @polkadot/api derives from the header (no
+	// type bundle) is the packer the Gosig pre-runtime digest names, Alice, the dev chain's
+	// only billing peer.
+	let author = &js["author"];
+	assert_eq!(author["block"], js_block);
+	assert_eq!(author["authorityIndex"], json!(0));
+	assert_eq!(author["author"], author["packer"], "{author}");
+	assert_eq!(author["author"], json!(alice_7272), "{author}");
 
 	phase("restart: SIGINT stops the node cleanly");
 	let status = node.stop_with_sigint();

@@ -1,5 +1,6 @@
 //! Pallet configurations, one file per pallet.
 
+pub mod authorship;
 mod balances;
 pub mod billing_elections;
 mod gosig;

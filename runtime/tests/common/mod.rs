@@ -12,8 +12,8 @@ use spacebook_runtime::{
 	Traffic,
 };
 
-/// Run the blocks up to `n` with the hooks of the Gosig, Proof-of-Traffic and election pallets,
-/// as a block runs them: Gosig's (rounds, the parent's vote context), the traffic pallet's (billing share, audit seeds, settlement, pruning), the
+/// Run the blocks up to `n` with the hooks of the authorship, Gosig, Proof-of-Traffic and
+/// election pallets, as a block runs them: authorship's (the packer into the header), Gosig's (rounds, the parent's vote context), the traffic pallet's (billing share, audit seeds, settlement, pruning), the
 /// pricing pallet's (cycles, lease re-pricing), the elections' (eras, replacements) and the
 /// scheduling pallet's (elections of placements, deadlines, scheduling rewards). Each
 /// block is packed by the billing peer at `packer(block)` (modulo the set's size) in the
@@ -33,7 +33,10 @@ pub fn run_to_packed_by(n: u32, packer: impl Fn(u32) -> u32) {
 		// (rounds, randomness, the parent's vote context; the zero VRF output only fails its
 		// randomness contribution, which it logs).
 		spacebook_runtime::Gosig::on_finalize(next - 1);
+		spacebook_runtime::Authorship::on_finalize(next - 1);
 		frame_system::Pallet::<Runtime>::initialize(&next, &Default::default(), &digest);
+		// Authorship first, as the runtime runs it: the author goes into the header.
+		spacebook_runtime::Authorship::on_initialize(next);
 		spacebook_runtime::Gosig::on_initialize(next);
 		Traffic::on_initialize(next);
 		Pricing::on_initialize(next);
