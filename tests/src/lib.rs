@@ -267,9 +267,12 @@ impl Node {
 		let log = base_path
 			.join(format!("node-{p2p_port}-{}.log", STARTED.fetch_add(1, Ordering::Relaxed)));
 		let log_file = std::fs::File::create(&log).unwrap();
+		// Prometheus only where a test asks for it (`--prometheus-port`).
+		let prometheus = args.iter().any(|a| a == "--prometheus-port");
 		let child = Command::new(node_binary())
 			.args(args)
-			.args(["--no-telemetry", "--no-prometheus", "--no-mdns"])
+			.args(["--no-telemetry", "--no-mdns"])
+			.args((!prometheus).then_some("--no-prometheus"))
 			.arg("--base-path")
 			.arg(base_path)
 			.args(["--rpc-port", "0"])
@@ -421,6 +424,28 @@ impl Drop for Node {
 			let _ = child.wait();
 		}
 	}
+}
+
+/// The body of `GET path` from an HTTP server on loopback `port` (a node's Prometheus
+/// exporter).
+pub fn http_get(port: u16, path: &str) -> Result<String, String> {
+	use std::io::{Read, Write};
+	let mut stream =
+		std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+	stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+		.map_err(|e| e.to_string())?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+	let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP head")?;
+	if !head.starts_with("HTTP/1.1 200") {
+		return Err(head.lines().next().unwrap_or_default().to_string());
+	}
+	Ok(if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+		dechunk(body)
+	} else {
+		body.to_string()
+	})
 }
 
 /// A hex number such as `"0x1a"`.

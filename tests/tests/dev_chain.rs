@@ -56,11 +56,31 @@ fn run_js_client(ws_url: &str) -> std::collections::HashMap<String, Value> {
 		.collect()
 }
 
+/// The series the "Metrics" table of `docs/operators.md` lists (its first column, in
+/// backticks): the metrics test's list, so that the docs and the exporter cannot drift apart.
+fn documented_metrics() -> Vec<String> {
+	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/operators.md");
+	let doc = std::fs::read_to_string(&path).expect("docs/operators.md");
+	let section = doc.split("\n## Metrics").nth(1).expect("a Metrics section");
+	let section = section.split("\n## ").next().unwrap_or(section);
+	section
+		.lines()
+		.filter_map(|l| l.strip_prefix("| `spacebook_"))
+		.filter_map(|l| l.split('`').next())
+		.map(|name| format!("spacebook_{name}"))
+		.collect()
+}
+
 #[test]
 fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 	phase("finality: a block packed and finalized every round, with a Gosig justification");
 	let dir = TempDir::new("dev");
-	let node = Node::start_dev(dir.path());
+	let prometheus = free_port();
+	let node = Node::start(
+		dir.path(),
+		&["--dev".to_string(), "--prometheus-port".into(), prometheus.to_string()],
+		None,
+	);
 	// At least five finalized blocks within 90 s (a round is 3 s).
 	node.wait_for("5 finalized blocks", Duration::from_secs(90), |n| {
 		(n.finalized_number() >= 5).then_some(())
@@ -180,6 +200,27 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 	assert_eq!(author["authorityIndex"], json!(0));
 	assert_eq!(author["author"], author["packer"], "{author}");
 	assert_eq!(author["author"], json!(alice_7272), "{author}");
+
+	phase("metrics: the node's Prometheus exporter has every series docs/operators.md lists");
+	let scraped = http_get(prometheus, "/metrics").expect("the Prometheus exporter answers");
+	let listed = documented_metrics();
+	assert!(listed.len() >= 6, "docs/operators.md lists {listed:?}");
+	for name in &listed {
+		assert!(
+			scraped.lines().any(|l| l.starts_with(&format!("# HELP {name} "))),
+			"{name} is documented but not exported"
+		);
+	}
+	// Each finalized block counted its round: the round series moved.
+	// A sample is `name{labels} value` (Substrate labels each series with the chain).
+	let round = scraped
+		.lines()
+		.filter(|l| {
+			l.starts_with("spacebook_gosig_round{") || l.starts_with("spacebook_gosig_round ")
+		})
+		.find_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+		.unwrap_or_else(|| panic!("the round series has a value:\n{scraped}"));
+	assert!(round > 0.0, "spacebook_gosig_round {round}");
 
 	phase("restart: SIGINT stops the node cleanly");
 	let status = node.stop_with_sigint();

@@ -23,9 +23,10 @@ pub struct Metrics {
 }
 
 impl Metrics {
-	/// Register the series in `registry`.
+	/// Register the series in `registry` (every labelled series at zero, so that a scrape
+	/// lists it before its first vote).
 	pub fn register(registry: &Registry) -> Result<Self, PrometheusError> {
-		Ok(Self {
+		let metrics = Self {
 			round: register(
 				Gauge::new("spacebook_gosig_round", "The current Gosig round")?,
 				registry,
@@ -68,6 +69,10 @@ impl Metrics {
 				)?,
 				registry,
 			)?,
-		})
+		};
+		for kind in ["prepare", "tentative_commit"] {
+			metrics.votes_received.with_label_values(&[kind]);
+		}
+		Ok(metrics)
 	}
 }
