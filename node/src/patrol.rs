@@ -13,7 +13,7 @@
 use codec::Encode;
 use futures::StreamExt;
 use pallet_patrol_runtime_api::PatrolApi;
-use pallet_peers::crypto::PEER_KEY_TYPE;
+use pallet_peers::crypto::{PeerKey, PEER_KEY_TYPE};
 use pallet_peers_runtime_api::PeersApi;
 use pallet_scheduling_runtime_api::{PlacementStatus, SchedulingApi};
 use sc_client_api::BlockchainEvents;
@@ -123,14 +123,8 @@ where
 		+ Send
 		+ Sync
 		+ 'static,
-	C::Api: PeersApi<
-			Block,
-			AccountId,
-			Balance,
-			BlockNumber,
-			pallet_peers::crypto::PeerKey,
-			sr25519::Public,
-		> + SchedulingApi<Block, AccountId, Balance, BlockNumber>
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
+		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>
 		+ PatrolApi<Block, AccountId>,
 	S: OffchainStorage + 'static,
 {
@@ -209,14 +203,8 @@ async fn patrol_period<C>(
 ) -> Result<Option<PatrolBatch<AccountId, Vec<PatrolResult<AccountId>>>>, String>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: PeersApi<
-			Block,
-			AccountId,
-			Balance,
-			BlockNumber,
-			pallet_peers::crypto::PeerKey,
-			sr25519::Public,
-		> + SchedulingApi<Block, AccountId, Balance, BlockNumber>
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
+		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>
 		+ PatrolApi<Block, AccountId>,
 {
 	let best = client.info().best_hash;
@@ -339,14 +327,7 @@ fn relay_candidates<C>(
 ) -> Vec<(AccountId, Endpoint)>
 where
 	C: ProvideRuntimeApi<Block>,
-	C::Api: PeersApi<
-		Block,
-		AccountId,
-		Balance,
-		BlockNumber,
-		pallet_peers::crypto::PeerKey,
-		sr25519::Public,
-	>,
+	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>,
 {
 	let api = client.runtime_api();
 	let start = AccountId::new(sp_io::hashing::blake2_256(
