@@ -415,26 +415,32 @@ where
 
 /// Bind the data plane's listener now (so a taken port fails the node's start) and return the
 /// task that serves once this node's peer key is registered.
-pub fn start<C, S>(
+#[allow(clippy::too_many_arguments)]
+pub fn start<C, S, F, BE>(
 	params: &DataPlaneParams,
 	listen: SocketAddr,
 	base_path: PathBuf,
 	client: Arc<C>,
 	keystore: KeystorePtr,
 	offchain_storage: S,
-	syncing: impl Fn() -> bool + Send + Sync + 'static,
+	syncing: F,
+	registry: Option<substrate_prometheus_endpoint::Registry>,
 ) -> Result<impl std::future::Future<Output = ()> + Send + 'static, String>
 where
+	F: Fn() -> bool + Send + Sync + 'static,
+	BE: sc_client_api::Backend<Block> + 'static,
 	C: ProvideRuntimeApi<Block>
 		+ HeaderBackend<Block>
 		+ BlockchainEvents<Block>
+		+ sc_client_api::StorageProvider<Block, BE>
 		+ Send
 		+ Sync
 		+ 'static,
 	C::Api: PeersApi<Block, AccountId, Balance, BlockNumber, PeerKey, sr25519::Public>
 		+ TokenApi<Block, Balance>
 		+ PricingApi<Block, AccountId, Balance, BlockNumber>
-		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>,
+		+ SchedulingApi<Block, AccountId, Balance, BlockNumber>
+		+ sp_api::Core<Block>,
 	S: OffchainStorage + 'static,
 {
 	let dir = params.serve_dir.clone().unwrap_or_else(|| base_path.join("dataplane"));
@@ -505,6 +511,24 @@ where
 			WorkerConfig::new(genesis_hash),
 		);
 		let plane = DataPlane::new(store, Arc::new(ledger), chain, config);
+		// The data plane's series, and the chain's verdicts on this peer's traffic.
+		let traffic = match &registry {
+			Some(registry) => {
+				if let Err(e) = plane.metrics().register(registry) {
+					log::warn!(target: "dataplane", "cannot register the data plane's metrics: {e}");
+				}
+				crate::traffic_metrics::TrafficMetrics::register(registry)
+					.map_err(
+						|e| log::warn!(target: "dataplane", "cannot register the traffic metrics: {e}"),
+					)
+					.ok()
+			}
+			None => None,
+		};
+		// On a task of its own: a catch-up's reads never hold the accept loop.
+		if let Some(metrics) = traffic {
+			tokio::spawn(crate::traffic_metrics::follow(client.clone(), server.clone(), metrics));
+		}
 		let counted = plane.clone();
 		let listener = match tokio::net::TcpListener::from_std(listener) {
 			Ok(listener) => listener,
@@ -533,6 +557,7 @@ where
 			let _ = pass(&placements).await;
 			while blocks.next().await.is_some() {
 				current.store(period(&client), Ordering::Relaxed);
+				counted.update_gauges();
 				let _ = pass(&placements).await;
 			}
 		};

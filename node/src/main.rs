@@ -7,10 +7,12 @@ mod chain_spec;
 mod cli;
 mod command;
 mod dataplane;
+mod gosig_rpc;
 mod patrol;
 mod report_snapshots;
 mod rpc;
 mod service;
+mod traffic_metrics;
 mod traffic_rpc;
 
 fn main() -> sc_cli::Result<()> {

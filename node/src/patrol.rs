@@ -115,6 +115,7 @@ pub fn start<C, S>(
 	client: Arc<C>,
 	keystore: KeystorePtr,
 	offchain_storage: S,
+	registry: Option<&substrate_prometheus_endpoint::Registry>,
 ) -> Result<Option<impl std::future::Future<Output = ()> + Send + 'static>, String>
 where
 	C: ProvideRuntimeApi<Block>
@@ -138,6 +139,11 @@ where
 		.map_err(|e| format!("the patrol journal {journal:?}: {e}"))?;
 	let max_delay = Duration::from_secs(params.patrol_max_delay);
 	let storage = Arc::new(parking_lot::Mutex::new(offchain_storage));
+	let metrics = registry.and_then(|r| {
+		PatrolMetrics::register(r)
+			.map_err(|e| log::warn!(target: "patrol", "cannot register the patrol metrics: {e}"))
+			.ok()
+	});
 	Ok(Some(async move {
 		let mut blocks = client.import_notification_stream();
 		// The last period patrolled, and the last one a failure was logged in: a failure before
@@ -171,6 +177,9 @@ where
 						};
 						let raw = batch_key(period, &public.0);
 						storage.lock().set(sp_offchain::STORAGE_PREFIX, &raw, &batch.encode());
+						if let Some(metrics) = &metrics {
+							metrics.note_batch(&batch.results);
+						}
 						log::info!(
 							target: "patrol",
 							"👮 period {period}: {} peers patrolled, batch left for the off-chain worker",
@@ -187,6 +196,57 @@ where
 			}
 		}
 	}))
+}
+
+/// The patrol worker's Prometheus series (docs/operators.md "Metrics").
+#[derive(Clone)]
+pub struct PatrolMetrics {
+	/// Batches of patrol results left for the off-chain worker to submit.
+	pub batches: substrate_prometheus_endpoint::Counter<substrate_prometheus_endpoint::U64>,
+	/// Peers patrolled, by outcome (`passed`, `wrong_answer`, `unanswered`).
+	pub patrols: substrate_prometheus_endpoint::CounterVec<substrate_prometheus_endpoint::U64>,
+}
+
+impl PatrolMetrics {
+	/// Register the series in `registry`, every outcome at zero.
+	pub fn register(
+		registry: &substrate_prometheus_endpoint::Registry,
+	) -> Result<Self, substrate_prometheus_endpoint::PrometheusError> {
+		use substrate_prometheus_endpoint::{register, Counter, CounterVec, Opts};
+		let metrics = PatrolMetrics {
+			batches: register(
+				Counter::new(
+					"spacebook_patrol_batches_total",
+					"Batches of patrol results left for the off-chain worker to submit",
+				)?,
+				registry,
+			)?,
+			patrols: register(
+				CounterVec::new(
+					Opts::new("spacebook_patrol_patrols_total", "Peers patrolled, by outcome"),
+					&["outcome"],
+				)?,
+				registry,
+			)?,
+		};
+		for outcome in ["passed", "wrong_answer", "unanswered"] {
+			metrics.patrols.with_label_values(&[outcome]);
+		}
+		Ok(metrics)
+	}
+
+	/// Count a batch of `results`.
+	pub fn note_batch(&self, results: &[PatrolResult<AccountId>]) {
+		self.batches.inc();
+		for result in results {
+			let outcome = match result.outcome {
+				PatrolOutcome::Passed => "passed",
+				PatrolOutcome::WrongAnswer(_) => "wrong_answer",
+				PatrolOutcome::Unanswered(_) => "unanswered",
+			};
+			self.patrols.with_label_values(&[outcome]).inc();
+		}
+	}
 }
 
 /// Run `scheduler`'s patrols of `period`; the batch, if it patrolled anyone.
@@ -679,5 +739,28 @@ mod tests {
 		let mut changed = patrols.clone();
 		changed[0].1.checks[0].answer = [3; 32];
 		assert_ne!(build_batch(a, 4, [0; 96], &changed).inputs, batch.inputs);
+	}
+
+	#[test]
+	fn the_metrics_count_a_batch_by_outcome() {
+		let registry = substrate_prometheus_endpoint::Registry::new();
+		let metrics = PatrolMetrics::register(&registry).unwrap();
+		let result = |outcome| PatrolResult {
+			peer: AccountId::new([1; 32]),
+			checks: 3,
+			outcome,
+			latency_ms: 0,
+			throughput_kib_s: 0,
+		};
+		let check = spacebook_patrol_primitives::PatrolCheck::Sort;
+		metrics.note_batch(&[
+			result(PatrolOutcome::Passed),
+			result(PatrolOutcome::WrongAnswer(check)),
+			result(PatrolOutcome::Passed),
+		]);
+		assert_eq!(metrics.batches.get(), 1);
+		assert_eq!(metrics.patrols.with_label_values(&["passed"]).get(), 2);
+		assert_eq!(metrics.patrols.with_label_values(&["wrong_answer"]).get(), 1);
+		assert_eq!(metrics.patrols.with_label_values(&["unanswered"]).get(), 0);
 	}
 }

@@ -218,7 +218,7 @@ pub fn new_full<
 		let storage = backend
 			.offchain_storage()
 			.ok_or_else(|| ServiceError::Other("the data plane needs off-chain storage".into()))?;
-		let serving = crate::dataplane::start(
+		let serving = crate::dataplane::start::<_, _, _, FullBackend>(
 			&data_plane,
 			listen,
 			config.base_path.path().to_path_buf(),
@@ -229,6 +229,7 @@ pub fn new_full<
 				let sync_service = sync_service.clone();
 				move || sp_consensus::SyncOracle::is_major_syncing(&*sync_service)
 			},
+			prometheus_registry.clone(),
 		)
 		.map_err(ServiceError::Other)?;
 		task_manager.spawn_handle().spawn("dataplane", Some("dataplane"), serving);
@@ -241,6 +242,7 @@ pub fn new_full<
 			client.clone(),
 			keystore_container.keystore(),
 			storage,
+			prometheus_registry.as_ref(),
 		)
 		.map_err(ServiceError::Other)?;
 		if let Some(patrols) = patrols {
@@ -250,8 +252,18 @@ pub fn new_full<
 		return Err(ServiceError::Other("patrols need off-chain storage".into()));
 	}
 
+	let round_state = spacebook_gosig::SharedRoundState::new();
+	// Each finalized block's justification, read once for every subscriber.
+	let justifications = crate::gosig_rpc::JustificationFeed::default();
+	task_manager.spawn_handle().spawn(
+		"gosig-justification-feed",
+		Some("rpc"),
+		justifications.clone().run::<Block, _>(client.clone()),
+	);
 	let rpc_extensions_builder = {
 		let client = client.clone();
+		let round_state = round_state.clone();
+		let justifications = justifications.clone();
 		let pool = transaction_pool.clone();
 		let offchain_storage = backend.offchain_storage();
 		Box::new(move |_| {
@@ -259,6 +271,8 @@ pub fn new_full<
 				client: client.clone(),
 				pool: pool.clone(),
 				offchain_storage: offchain_storage.clone(),
+				round_state: round_state.clone(),
+				justifications: justifications.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
@@ -312,6 +326,7 @@ pub fn new_full<
 			prometheus_registry: prometheus_registry.clone(),
 			offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool.clone()),
 			test_equivocation,
+			round_state,
 		},
 	);
 	// Gosig is essential: if it stops, the node stops.

@@ -14,6 +14,7 @@
 const { ApiPromise, WsProvider } = require('@polkadot/api');
 const { Keyring } = require('@polkadot/keyring');
 const { cryptoWaitReady } = require('@polkadot/util-crypto');
+const { blockAuthor } = require('./author.cjs');
 
 const SS58_FORMAT = 7272;
 const TIMEOUT_MS = 120_000;
@@ -97,30 +98,8 @@ async function main() {
 		recipientFree: account.data.free.toString(),
 		amount: amount.toString(),
 	});
-	// Who packed the block, as explorers show it (api.derive.chain, no type bundle), and the
-	// packer the Gosig pre-runtime digest names: the authority at its index in the set the
-	// block was packed under, owned by the candidate that registered the key (or the key's own
-	// account for a genesis billing peer).
-	const header = await api.derive.chain.getHeader(finalized.block);
-	const gosig = header.digest.logs.find(
-		(log) => log.isPreRuntime && log.asPreRuntime[0].toString() === 'GOSG',
-	);
-	if (!gosig) throw new Error('the block has no Gosig pre-runtime digest');
-	const pre = gosig.asPreRuntime[1].toU8a(true);
-	const authorityIndex = Buffer.from(pre.slice(8, 12)).readUInt32LE(0); // after the u64 round
-	const atParent = await api.at(header.parentHash);
-	const authorities = await atParent.query.gosig.authorities();
-	const key = authorities[authorityIndex];
-	const owner = await atParent.query.peers.billingKeyOwner(key);
-	const packer = owner.isSome
-		? owner.unwrap().toString()
-		: keyring.encodeAddress(key.toU8a(), SS58_FORMAT);
-	report('author', {
-		block: finalized.block,
-		author: header.author ? header.author.toString() : null,
-		authorityIndex,
-		packer,
-	});
+	// Who packed the block, as explorers show it and as the Gosig digest names it.
+	report('author', await blockAuthor(api, keyring, SS58_FORMAT, finalized.block));
 	await api.disconnect();
 	clearInterval(keepAlive);
 }

@@ -21,6 +21,92 @@ use spacebook_runtime::{
 	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
 };
 
+/// The `node_modules` of the JavaScript clients that `scripts/setup.sh` installs.
+pub fn js_modules() -> PathBuf {
+	if let Ok(dir) = std::env::var("SPACEBOOK_JS_DIR") {
+		return PathBuf::from(dir).join("node_modules");
+	}
+	let home = std::env::var("HOME").expect("HOME is set");
+	PathBuf::from(home).join(".cache/spacebook/js/node_modules")
+}
+
+/// Run the JavaScript client `tests/js/<script>` with `args`; the JSON lines it printed, each
+/// `{"check": …, …}`. Fails the test if it exits with an error.
+pub fn run_js(script: &str, args: &[&str]) -> Vec<Value> {
+	let modules = js_modules();
+	assert!(
+		modules.join("@polkadot/api").is_dir(),
+		"@polkadot/api is not installed in {}: run scripts/setup.sh",
+		modules.display()
+	);
+	let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js").join(script);
+	let output = Command::new("node")
+		.arg(&script)
+		.args(args)
+		.env("NODE_PATH", &modules)
+		.output()
+		.expect("Node.js runs (scripts/setup.sh installs it)");
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	assert!(
+		output.status.success(),
+		"the JavaScript client {} failed ({}):\n{stdout}\n{}",
+		script.display(),
+		output.status,
+		String::from_utf8_lossy(&output.stderr)
+	);
+	stdout
+		.lines()
+		.map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+		.collect()
+}
+
+/// The series that the table under `### <table>` of docs/operators.md's "Metrics" section
+/// lists (its first column, in backticks): the metrics tests' list, so that the docs and the
+/// exporter cannot drift apart.
+pub fn documented_metrics(table: &str) -> Vec<String> {
+	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/operators.md");
+	let doc = std::fs::read_to_string(&path).expect("docs/operators.md");
+	let section = doc.split("\n## Metrics").nth(1).expect("a Metrics section");
+	let section = section.split("\n## ").next().unwrap_or(section);
+	let table = section
+		.split(&format!("\n### {table}"))
+		.nth(1)
+		.unwrap_or_else(|| panic!("a table \"{table}\" under Metrics in docs/operators.md"));
+	let table = table.split("\n### ").next().unwrap_or(table);
+	table
+		.lines()
+		.filter_map(|l| l.strip_prefix("| `spacebook_"))
+		.filter_map(|l| l.split('`').next())
+		.map(|name| format!("spacebook_{name}"))
+		.collect()
+}
+
+/// Scrape the Prometheus exporter on `port` and check that it exports every series the
+/// `table` of docs/operators.md lists (at least one). Returns the scrape.
+pub fn assert_documented_metrics_exported(port: u16, table: &str) -> String {
+	let scraped = http_get(port, "/metrics").expect("the Prometheus exporter answers");
+	let listed = documented_metrics(table);
+	assert!(!listed.is_empty(), "docs/operators.md lists no series under {table}");
+	for name in &listed {
+		assert!(
+			scraped.lines().any(|l| l.starts_with(&format!("# HELP {name} "))),
+			"{name} is documented ({table}) but not exported"
+		);
+	}
+	scraped
+}
+
+/// The value of the sample of series `name` (with any labels) in a Prometheus scrape, the
+/// sum over its samples if it has several (a labelled counter's children).
+pub fn metric_value(scraped: &str, name: &str) -> Option<f64> {
+	let samples: Vec<f64> = scraped
+		.lines()
+		.filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+		.filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+		.collect();
+	(!samples.is_empty()).then(|| samples.iter().sum())
+}
+
 /// The node binary: `$SPACEBOOK_NODE_BIN`, else the debug build in the cargo target directory.
 pub fn node_binary() -> PathBuf {
 	workspace_binary("spacebook-node", "SPACEBOOK_NODE_BIN")
@@ -598,6 +684,20 @@ pub fn free_balance(rpc: &Rpc, who: &AccountId) -> Balance {
 			info.data.free
 		}
 	}
+}
+
+/// The free balance of `who` in the state of block `at` (a hash, as JSON).
+pub fn free_balance_at(rpc: &Rpc, who: &AccountId, at: &Value) -> Balance {
+	let key = to_hex(&account_storage_key(who));
+	let value = rpc.call("state_getStorage", json!([key, at])).unwrap();
+	value.as_str().map_or(0, |hex| {
+		frame_system::AccountInfo::<Nonce, pallet_balances::AccountData<Balance>>::decode(
+			&mut &from_hex(hex)[..],
+		)
+		.expect("account info decodes")
+		.data
+		.free
+	})
 }
 
 /// `TrafficApi_explain_reward(who, period)` at the node's best block.

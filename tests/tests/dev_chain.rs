@@ -14,60 +14,13 @@ use sp_core::{
 use sp_keyring::Sr25519Keyring;
 use spacebook_e2e::*;
 use spacebook_runtime::{AccountId, SPB, SS58_PREFIX};
-use std::{path::PathBuf, process::Command, time::Duration};
-
-/// The `node_modules` of the JavaScript client that `scripts/setup.sh` installs.
-fn js_modules() -> PathBuf {
-	if let Ok(dir) = std::env::var("SPACEBOOK_JS_DIR") {
-		return PathBuf::from(dir).join("node_modules");
-	}
-	let home = std::env::var("HOME").expect("HOME is set");
-	PathBuf::from(home).join(".cache/spacebook/js/node_modules")
-}
+use std::time::Duration;
 
 /// Run `tests/js/client.cjs` against `ws_url`; its JSON lines by their `check`.
 fn run_js_client(ws_url: &str) -> std::collections::HashMap<String, Value> {
-	let modules = js_modules();
-	assert!(
-		modules.join("@polkadot/api").is_dir(),
-		"@polkadot/api is not installed in {}: run scripts/setup.sh",
-		modules.display()
-	);
-	let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js/client.cjs");
-	let output = Command::new("node")
-		.arg(&script)
-		.arg(ws_url)
-		.env("NODE_PATH", &modules)
-		.output()
-		.expect("Node.js runs (scripts/setup.sh installs it)");
-	let stdout = String::from_utf8_lossy(&output.stdout);
-	assert!(
-		output.status.success(),
-		"the JavaScript client failed ({}):\n{stdout}\n{}",
-		output.status,
-		String::from_utf8_lossy(&output.stderr)
-	);
-	stdout
-		.lines()
-		.map(|line| {
-			let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-			(v["check"].as_str().expect("a check name").to_string(), v)
-		})
-		.collect()
-}
-
-/// The series the "Metrics" table of `docs/operators.md` lists (its first column, in
-/// backticks): the metrics test's list, so that the docs and the exporter cannot drift apart.
-fn documented_metrics() -> Vec<String> {
-	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/operators.md");
-	let doc = std::fs::read_to_string(&path).expect("docs/operators.md");
-	let section = doc.split("\n## Metrics").nth(1).expect("a Metrics section");
-	let section = section.split("\n## ").next().unwrap_or(section);
-	section
-		.lines()
-		.filter_map(|l| l.strip_prefix("| `spacebook_"))
-		.filter_map(|l| l.split('`').next())
-		.map(|name| format!("spacebook_{name}"))
+	run_js("client.cjs", &[ws_url])
+		.into_iter()
+		.map(|v| (v["check"].as_str().expect("a check name").to_string(), v))
 		.collect()
 }
 
@@ -202,25 +155,101 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 	assert_eq!(author["author"], json!(alice_7272), "{author}");
 
 	phase("metrics: the node's Prometheus exporter has every series docs/operators.md lists");
-	let scraped = http_get(prometheus, "/metrics").expect("the Prometheus exporter answers");
-	let listed = documented_metrics();
-	assert!(listed.len() >= 6, "docs/operators.md lists {listed:?}");
-	for name in &listed {
-		assert!(
-			scraped.lines().any(|l| l.starts_with(&format!("# HELP {name} "))),
-			"{name} is documented but not exported"
-		);
-	}
+	let scraped = assert_documented_metrics_exported(prometheus, "Every node");
 	// Each finalized block counted its round: the round series moved.
 	// A sample is `name{labels} value` (Substrate labels each series with the chain).
-	let round = scraped
-		.lines()
-		.filter(|l| {
-			l.starts_with("spacebook_gosig_round{") || l.starts_with("spacebook_gosig_round ")
-		})
-		.find_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+	let round = metric_value(&scraped, "spacebook_gosig_round")
 		.unwrap_or_else(|| panic!("the round series has a value:\n{scraped}"));
 	assert!(round > 0.0, "spacebook_gosig_round {round}");
+
+	phase("cli: a serving peer's and a DApp's life cycle, each refusal named");
+	// Alice funds two fresh accounts (their dev SPB would be vesting, which no deposit holds).
+	let url = format!("ws://127.0.0.1:{}", node.rpc.port);
+	let (peer_suri, dapp_suri) = ("//Spacebook-e2e-peer", "//Spacebook-e2e-dapp");
+	let nonce = node.rpc.call("system_accountNextIndex", json!([alice_7272])).unwrap();
+	let nonce = nonce.as_u64().expect("a nonce") as u32;
+	let accounts: Vec<AccountId> = [peer_suri, dapp_suri]
+		.iter()
+		.map(|s| sr25519::Pair::from_string(s, None).unwrap().public().into())
+		.collect();
+	for (i, who) in accounts.iter().enumerate() {
+		let xt = signed_transfer(&alice, who.clone(), 50_000 * SPB, nonce + i as u32, genesis);
+		node.rpc
+			.call("author_submitExtrinsic", json!([to_hex(&codec::Encode::encode(&xt))]))
+			.unwrap();
+	}
+	node.wait_for("both accounts funded", Duration::from_secs(60), |n| {
+		let finalized = n.rpc.call("chain_getFinalizedHead", json!([])).ok()?;
+		accounts.iter().all(|who| free_balance_at(&n.rpc, who, &finalized) > 0).then_some(())
+	});
+	let peer = std::thread::spawn({
+		let cli = Cli::new(url.as_str(), peer_suri);
+		move || {
+			let declaration = |storage: &'static str| {
+				vec![
+					"--endpoint",
+					"http://127.0.0.1:1",
+					"--storage-gib",
+					storage,
+					"--bandwidth-mbps",
+					"1000",
+					"--cpu-cores",
+					"8",
+					"--region",
+					"SG",
+					"--latitude",
+					"1.352083",
+					"--longitude",
+					"103.819836",
+				]
+			};
+			let register = |key: &'static str| {
+				let mut args = vec!["peer", "register-professional", "--peer-key", key];
+				args.extend(declaration("1024"));
+				args
+			};
+			// Checked before signing: nothing is submitted.
+			let mut bad = register("//Spacebook-e2e-peer//spbp");
+			*bad.iter_mut().find(|a| **a == "SG").unwrap() = "Singapore";
+			let refused = cli.fails(&bad);
+			assert!(refused.contains("--region"), "{refused}");
+			let said = cli.run_text(&register("//Spacebook-e2e-peer//spbp"));
+			assert!(said.contains("registered as a professional peer"), "{said}");
+			let shown = cli.run_text(&["peer"]);
+			assert!(shown.contains("role:            Professional"), "{shown}");
+			assert!(shown.contains("standing:        Good"), "{shown}");
+			assert!(shown.contains("held") && shown.contains("unlockable now"), "{shown}");
+			// Refused by the pallet, which the CLI names.
+			let refused = cli.fails(&register("//Spacebook-e2e-peer//other"));
+			assert!(refused.contains("AlreadyRegistered"), "{refused}");
+			let mut update = vec!["peer", "update-professional"];
+			update.extend(declaration("2048"));
+			assert!(cli.run_text(&update).contains("declaration updated"));
+			assert!(cli.run_text(&["peer", "top-up", "1"]).contains("more of the deposit"));
+			// The deposit unlocks block by block in good standing: some is unlockable already.
+			assert!(cli.run_text(&["peer", "withdraw"]).contains("released"));
+			assert!(cli.run_text(&["peer", "leave"]).contains("leaving"));
+			assert!(cli.run_text(&["peer"]).contains("standing:        Leaving"));
+			let refused = cli.fails(&["peer", "withdraw"]);
+			assert!(refused.contains("NotActive"), "{refused}");
+			let refused = cli.fails(&["peer", "finish-exit"]);
+			assert!(refused.contains("ExitDelayNotOver"), "{refused}");
+		}
+	});
+	let dapp = Cli::new(url.as_str(), dapp_suri);
+	let said = dapp.run_text(&["dapp", "register", "e2e", "--key", "//Spacebook-e2e-dapp//c1"]);
+	assert!(said.contains("registered DApp \"e2e\" with 1 client keys"), "{said}");
+	assert!(dapp.run_text(&["dapp", "add-key", "//Spacebook-e2e-dapp//c2"]).contains("authorized"));
+	let refused = dapp.fails(&["dapp", "add-key", "//Spacebook-e2e-dapp//c1"]);
+	assert!(refused.contains("ClientKeyInUse"), "{refused}");
+	assert!(dapp.run_text(&["dapp", "remove-key", "//Spacebook-e2e-dapp//c2"]).contains("removed"));
+	let refused = dapp.fails(&["dapp", "fund", "0"]);
+	assert!(refused.contains("positive amount"), "{refused}");
+	assert!(dapp.run_text(&["dapp", "fund", "2.5"]).contains("paid 2.5 SPB"));
+	let shown = dapp.run_text(&["dapp"]);
+	assert!(shown.contains("role:            DApp"), "{shown}");
+	assert!(shown.contains("2.5 SPB"), "the escrow funded: {shown}");
+	peer.join().expect("the serving peer's life cycle");
 
 	phase("restart: SIGINT stops the node cleanly");
 	let status = node.stop_with_sigint();

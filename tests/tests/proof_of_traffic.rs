@@ -174,7 +174,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		(TempDir::new("pot-a"), TempDir::new("pot-b"), TempDir::new("pot-files"));
 	let spec = chain_spec_with_round("dev", SHORT_ROUND_MS, work.path());
 	let spec = spec.to_str().unwrap().to_string();
-	let (serve_a, serve_b) = (free_port(), free_port());
+	let (serve_a, serve_b, prometheus_a) = (free_port(), free_port(), free_port());
 	let node_key_a = [0x2a; 32];
 	// The DApp client key node a's patrol worker signs with (Ferdie authorizes it below).
 	let patrol_key_file = work.path().join("patrol-client-key");
@@ -198,6 +198,8 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			patrol_key_file.to_str().unwrap().into(),
 			"--patrol-max-delay".into(),
 			"0".into(),
+			"--prometheus-port".into(),
+			prometheus_a.to_string(),
 		],
 		None,
 	);
@@ -1114,6 +1116,38 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		100.0 * unloaded.as_secs_f64() / loaded.as_secs_f64(),
 		stats.reopened.load(std::sync::atomic::Ordering::Relaxed),
 	);
+
+	phase("metrics: Eve's (and Sam's) node exports the series docs/operators.md lists");
+	let scraped = assert_documented_metrics_exported(prometheus_a, "Serving peers");
+	let sample = |name: &str, label: &str| {
+		scraped
+			.lines()
+			.filter(|l| l.starts_with(&format!("{name}{{")) && l.contains(label))
+			.find_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+			.unwrap_or_else(|| panic!("{name} with {label} in:\n{scraped}"))
+	};
+	// What this scenario made Eve's peer do shows in its series.
+	let value = |name: &str| metric_value(&scraped, name).unwrap_or(0.0);
+	assert!(sample("spacebook_dataplane_bytes_served_total", "to=\"client\"") >= MIB as f64);
+	assert!(value("spacebook_dataplane_bytes_relayed_total") > 0.0, "the VPN phase relayed");
+	assert!(value("spacebook_dataplane_task_bytes_total") >= cost as f64, "the compute phase");
+	assert!(value("spacebook_dataplane_sessions_opened_total") >= 1.0);
+	assert!(value("spacebook_traffic_receipts_kept_total") >= 1.0);
+	assert!(value("spacebook_traffic_reports_accepted_total") >= 1.0);
+	assert!(sample("spacebook_traffic_audits_total", "outcome=\"passed\"") >= 1.0);
+	assert_eq!(sample("spacebook_traffic_audits_total", "outcome=\"failed\""), 0.0);
+	let paid = rewards[0] as f64 / spacebook_runtime::SPB as f64;
+	assert!(value("spacebook_traffic_rewards_spb_total") >= paid * 0.999, "Eve's reward {paid}");
+	let last = value("spacebook_traffic_last_rewarded_period") as u32;
+	assert!(last >= period, "the last period paid, {last}");
+	// The last reward is exactly what the chain explains for that period.
+	let explained = explain_reward(&a, &eve, last).expect("Eve's last paid period");
+	let spb = explained.reward as f64 / spacebook_runtime::SPB as f64;
+	assert!((value("spacebook_traffic_last_reward_spb") - spb).abs() < 1e-9, "{explained:?}");
+	// Alice's node patrols as Sam: its patrol worker's series too.
+	let scraped = assert_documented_metrics_exported(prometheus_a, "Scheduling peers patrolling");
+	assert!(metric_value(&scraped, "spacebook_patrol_batches_total") >= Some(1.0));
+	assert!(metric_value(&scraped, "spacebook_patrol_patrols_total") >= Some(3.0), "three targets");
 
 	phase("registry: Eve's node proved her online with a heartbeat");
 	let view = peer_view(&a, &eve).expect("Eve is registered");

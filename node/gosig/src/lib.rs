@@ -418,8 +418,10 @@ where
 mod aux_schema;
 pub mod gossip;
 mod metrics;
+pub mod round_state;
 mod worker;
 
+pub use round_state::{LockView, RoundStateView, SharedRoundState};
 pub use worker::{start_gosig, GosigParams};
 
 #[cfg(test)]

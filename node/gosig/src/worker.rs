@@ -108,6 +108,8 @@ pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
 	/// Test only: this billing peer signs a second, conflicting prepare in every round (an
 	/// equivocation) so that tests can see it reported. Never set outside tests.
 	pub test_equivocation: bool,
+	/// Where the worker publishes its view of the rounds for the node's RPC.
+	pub round_state: crate::SharedRoundState<B::Hash>,
 }
 
 /// The Gosig worker of a node; runs until the node stops.
@@ -146,6 +148,7 @@ where
 		prometheus_registry,
 		offchain_tx_pool_factory,
 		test_equivocation,
+		round_state,
 	} = params;
 	let genesis_hash = client.info().genesis_hash;
 	let view = Arc::new(RwLock::new(View { genesis_hash, ..View::default() }));
@@ -181,6 +184,7 @@ where
 		metrics,
 		offchain_tx_pool_factory,
 		test_equivocation,
+		round_state,
 		imported_at: HashMap::new(),
 		_phantom: PhantomData,
 	};
@@ -196,6 +200,7 @@ where
 			}
 		};
 		env.subscribe(&mut set);
+		env.publish(&set);
 		loop {
 			let wake = set.next_wake();
 			let event = {
@@ -243,6 +248,7 @@ where
 			for (who, change) in env.validator.take_reports() {
 				env.gossip.report(who, change);
 			}
+			env.publish(&set);
 			if set_changed {
 				break;
 			}
@@ -273,6 +279,8 @@ struct Env<B: BlockT, BE, C, I, PF, S> {
 	metrics: Option<Metrics>,
 	offchain_tx_pool_factory: OffchainTransactionPoolFactory<B>,
 	test_equivocation: bool,
+	/// Where the view of the rounds is published.
+	round_state: crate::SharedRoundState<B::Hash>,
 	/// When blocks were imported here, for the time-to-finality metric.
 	imported_at: HashMap<B::Hash, Instant>,
 	_phantom: PhantomData<BE>,
@@ -465,6 +473,15 @@ where
 			// Finality is counted as stalled from the set's start, not from genesis.
 			finality_seen: (self.client.info().finalized_number, round),
 		})
+	}
+
+	/// Publish the voter's view for the RPC.
+	fn publish(&self, set: &SetState<B>) {
+		self.round_state.set(crate::round_state::view_of(
+			&set.voter,
+			set.set_id(),
+			&set.config.authorities,
+		));
 	}
 
 	fn gossip(&mut self, _set: &SetState<B>, message: GossipMessageOf<B>) {

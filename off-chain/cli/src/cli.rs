@@ -93,6 +93,21 @@ pub enum Command {
 		#[command(subcommand)]
 		command: Option<CommitteeCommand>,
 	},
+	/// A serving peer's life cycle in the registry: its standing, warnings, deposit and what is
+	/// unlockable; register as a professional or common peer, update, top up, leave, withdraw,
+	/// resume [default: `show`].
+	Peer {
+		/// What to do.
+		#[command(subcommand)]
+		command: Option<PeerCommand>,
+	},
+	/// A DApp's life cycle: its registration, lease and traffic escrow; register, add and
+	/// remove client keys, fund its traffic [default: `show`].
+	Dapp {
+		/// What to do.
+		#[command(subcommand)]
+		command: Option<DappCommand>,
+	},
 	/// Patrols: the period's draw, the peers a failed audit asks to be patrolled, a peer's
 	/// quality figure [default: `show`].
 	Patrol {
@@ -311,6 +326,141 @@ pub enum PricingCommand {
 	EndLease,
 	/// Pay SPB into the --suri DApp's traffic escrow, which pays each period's traffic at its
 	/// nominal price.
+	Fund {
+		/// The amount in SPB (up to 12 decimals).
+		amount: String,
+	},
+}
+
+/// A professional peer's declaration.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProfessionalArgs {
+	/// Its data plane's public endpoint (e.g. `http://203.0.113.7:8480`).
+	#[arg(long)]
+	pub endpoint: String,
+	/// Storage offered, in GiB.
+	#[arg(long)]
+	pub storage_gib: u32,
+	/// Bandwidth offered, in Mbit/s.
+	#[arg(long)]
+	pub bandwidth_mbps: u32,
+	/// CPU cores offered.
+	#[arg(long)]
+	pub cpu_cores: u16,
+	/// Where the server is: its ISO 3166 country code (e.g. `SG`).
+	#[arg(long)]
+	pub region: String,
+	/// Its latitude in degrees (e.g. `1.352083`).
+	#[arg(long, allow_hyphen_values = true)]
+	pub latitude: f64,
+	/// Its longitude in degrees (e.g. `103.819836`).
+	#[arg(long, allow_hyphen_values = true)]
+	pub longitude: f64,
+}
+
+/// Serving-peer commands (`pallet-peers`), signed by the --suri account.
+#[derive(Debug, Subcommand)]
+pub enum PeerCommand {
+	/// A peer's (or DApp's) role, standing, deposit held, required and unlockable, heartbeats
+	/// and patrol figure [default: the --suri account].
+	Show {
+		/// The account's address.
+		address: Option<String>,
+	},
+	/// Register as a professional peer: the professional deposit goes on hold.
+	RegisterProfessional {
+		/// The node's peer key (`spbp`): `0x` and 64 hex digits, an SS58 address or a secret
+		/// URI. Insert it first in the serving node's keystore (`spacebook-node key insert
+		/// --key-type spbp`).
+		#[arg(long)]
+		peer_key: String,
+		/// What the peer offers and where.
+		#[command(flatten)]
+		declaration: ProfessionalArgs,
+	},
+	/// Register as a common peer attached to a professional peer; it earns once it holds the
+	/// common deposit (`top-up`).
+	RegisterCommon {
+		/// The node's peer key (`spbp`), as for `register-professional`.
+		#[arg(long)]
+		peer_key: String,
+		/// The professional peer it backs up (an address).
+		#[arg(long)]
+		attach_to: String,
+		/// Storage offered, in GiB.
+		#[arg(long)]
+		storage_gib: u32,
+		/// Its data plane's public endpoint.
+		#[arg(long)]
+		endpoint: String,
+	},
+	/// Replace a professional peer's declaration.
+	UpdateProfessional {
+		/// What the peer offers and where.
+		#[command(flatten)]
+		declaration: ProfessionalArgs,
+	},
+	/// Replace a common peer's declaration (and the professional peer it is attached to).
+	UpdateCommon {
+		/// The professional peer it backs up (an address).
+		#[arg(long)]
+		attach_to: String,
+		/// Storage offered, in GiB.
+		#[arg(long)]
+		storage_gib: u32,
+		/// Its data plane's public endpoint.
+		#[arg(long)]
+		endpoint: String,
+	},
+	/// Put more of the deposit on hold.
+	TopUp {
+		/// The amount in SPB (up to 12 decimals).
+		amount: String,
+	},
+	/// Leave the registry: the deposit is released by `finish-exit` after the exit delay.
+	Leave,
+	/// Finish a leaving (or evicted) peer's exit once its exit delay has passed: its deposit is
+	/// released to it and its record removed; anyone may sign it [default: the --suri account].
+	FinishExit {
+		/// The leaving account's address.
+		address: Option<String>,
+	},
+	/// Release the part of the deposit that is unlocked now.
+	Withdraw,
+	/// Resume after a suspension served.
+	Resume,
+}
+
+/// DApp commands, signed by the --suri account.
+#[derive(Debug, Subcommand)]
+pub enum DappCommand {
+	/// A DApp's registration (standing, deposit), lease, traffic escrow and bills [default:
+	/// the --dapp account, else the --suri account].
+	Show {
+		/// The DApp's address.
+		address: Option<String>,
+	},
+	/// Register as a DApp: the DApp deposit goes on hold.
+	Register {
+		/// Its display name.
+		name: String,
+		/// A client key it authorizes to sign receipts (repeatable): `0x` and 64 hex digits,
+		/// an SS58 address or a secret URI.
+		#[arg(long = "key", value_name = "KEY")]
+		client_keys: Vec<String>,
+	},
+	/// Authorize a client key.
+	AddKey {
+		/// The key: `0x` and 64 hex digits, an SS58 address or a secret URI.
+		key: String,
+	},
+	/// Remove a client key (its receipts still verify for the retention time).
+	RemoveKey {
+		/// The key: `0x` and 64 hex digits, an SS58 address or a secret URI.
+		key: String,
+	},
+	/// Pay SPB into the traffic escrow, which pays each period's traffic at its nominal price
+	/// (the same as `spacebook pricing fund`).
 	Fund {
 		/// The amount in SPB (up to 12 decimals).
 		amount: String,

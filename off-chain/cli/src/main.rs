@@ -27,6 +27,7 @@ mod chain;
 mod cli;
 mod committee;
 mod patrol;
+mod peer;
 mod pricing;
 mod storage;
 mod tasks;
@@ -402,6 +403,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 		Command::Billing { command } => {
 			billing::run(&cli, command.as_ref().unwrap_or(&cli::BillingCommand::Show)).await?;
 		}
+		Command::Peer { command } => {
+			let show = cli::PeerCommand::Show { address: None };
+			peer::run(&cli, command.as_ref().unwrap_or(&show)).await?;
+		}
+		Command::Dapp { command } => {
+			let show = cli::DappCommand::Show { address: None };
+			peer::run_dapp(&cli, command.as_ref().unwrap_or(&show)).await?;
+		}
 		Command::Peers => {
 			for peer in ChainRpc::new(&cli.url)?.professional_peers().await? {
 				let state = if peer.active { "active" } else { "inactive" };
@@ -511,6 +520,13 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn the_command_line_is_well_formed() {
+		// clap's own checks (unique flags among the global ones, …), which otherwise fire only
+		// when a command is run.
+		<cli::Cli as clap::CommandFactory>::command().debug_assert();
+	}
 
 	#[tokio::test]
 	async fn file_commands_name_what_is_wrong_before_connecting() {

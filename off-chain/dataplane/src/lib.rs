@@ -23,6 +23,8 @@
 //!   used requests, budgets).
 //! - [`demand`]: the bytes served per file, DApp and period, which the node reports for the
 //!   files it stores for orders with popular-file terms.
+//! - [`metrics`]: the Prometheus series (bytes served and relayed, sessions, receipts kept,
+//!   refusals by reason) the node exports.
 //! - [`relay`]: the VPN relay (`CONNECT`) of professional peers, bytes both ways counted
 //!   against the credit window.
 //!
@@ -35,6 +37,7 @@ pub use spacebook_dataplane_protocol::{content, protocol};
 pub mod demand;
 pub mod ledger;
 pub mod limits;
+pub mod metrics;
 pub mod placements;
 pub mod relay;
 pub mod replicas;

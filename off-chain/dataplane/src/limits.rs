@@ -109,6 +109,21 @@ pub enum Refused {
 	UploadsOfDApp(usize),
 }
 
+impl Refused {
+	/// The reason label of the refusal (`crate::metrics::REASONS`).
+	pub fn reason(&self) -> &'static str {
+		match self {
+			Refused::Connections(_) => "connections",
+			Refused::ConnectionsOfAddress(_) => "connections_of_address",
+			Refused::Tunnels(_) => "tunnels",
+			Refused::TunnelsOfAddress(_) => "tunnels_of_address",
+			Refused::TunnelsOfKey(_) => "tunnels_of_key",
+			Refused::TunnelsOfDApp(_) => "tunnels_of_dapp",
+			Refused::UploadsOfDApp(_) => "uploads_of_dapp",
+		}
+	}
+}
+
 /// The address an allowance is counted against: an IPv4 address, or an IPv6 /64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AddressKey(u128);

@@ -78,6 +78,19 @@ pub enum Refusal {
 	Spent,
 }
 
+impl Refusal {
+	/// The reason label of the refusal (`crate::metrics::REASONS`).
+	pub fn reason(&self) -> &'static str {
+		match self {
+			Refusal::Busy => "replicas_busy",
+			Refusal::KeyBusy => "replicas_of_key_busy",
+			Refusal::BackupsBusy => "backups_busy",
+			Refusal::Replayed => "replica_replayed",
+			Refusal::Spent => "replica_budget_spent",
+		}
+	}
+}
+
 /// A stream admitted: its number and when it must end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Admitted {

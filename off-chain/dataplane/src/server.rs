@@ -199,6 +199,8 @@ pub struct DataPlane {
 	served: crate::demand::ServedCounter,
 	/// The compute tasks that may run at once.
 	task_slots: Arc<tokio::sync::Semaphore>,
+	/// The Prometheus series.
+	metrics: crate::metrics::Metrics,
 }
 
 /// A replica being sent, counted until its stream ends or expires.
@@ -236,8 +238,23 @@ fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response<Body> {
 		.expect("valid response")
 }
 
+/// Why a response refused its request: counted by [`DataPlane::handle`] in the refusals series.
+#[derive(Clone, Copy, Debug)]
+struct RefusalReason(&'static str);
+
+/// A refusal answered with `status`, `message` and the series' `reason`.
+fn refused_with(
+	status: StatusCode,
+	message: impl ToString,
+	reason: &'static str,
+) -> Response<Body> {
+	let mut response = json(status, &ErrorBody { error: message.to_string() });
+	response.extensions_mut().insert(RefusalReason(reason));
+	response
+}
+
 fn error(status: StatusCode, message: impl ToString) -> Response<Body> {
-	json(status, &ErrorBody { error: message.to_string() })
+	refused_with(status, message, crate::metrics::reason_of_status(status))
 }
 
 fn session_error(e: SessionError) -> Response<Body> {
@@ -253,7 +270,8 @@ fn session_error(e: SessionError) -> Response<Body> {
 		| SessionError::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
 		_ => StatusCode::BAD_REQUEST,
 	};
-	error(status, e)
+	let reason = e.reason();
+	refused_with(status, e, reason)
 }
 
 /// Read a request body of at most `limit` bytes.
@@ -294,7 +312,22 @@ impl DataPlane {
 			served: Default::default(),
 			task_slots: Arc::new(tokio::sync::Semaphore::new(config.max_parallel_tasks.max(1))),
 			config,
+			metrics: crate::metrics::Metrics::new()
+				.expect("the data plane's series have valid constant names; qed"),
 		})
+	}
+
+	/// The Prometheus series, for the node to register and tests to read.
+	pub fn metrics(&self) -> &crate::metrics::Metrics {
+		&self.metrics
+	}
+
+	/// Set the gauges (sessions, connections and tunnels open) to what is open now. The node
+	/// calls it at every imported block.
+	pub fn update_gauges(&self) {
+		self.metrics.sessions.set(self.sessions.lock().len() as u64);
+		self.metrics.connections.set(self.admission.connections() as u64);
+		self.metrics.tunnels.set(self.admission.tunnels() as u64);
 	}
 
 	/// Compute tasks running now (at most `Config::max_parallel_tasks`).
@@ -363,6 +396,7 @@ impl DataPlane {
 				Err(refused) => {
 					// Answered without reading, writing only what the socket takes at once.
 					log::debug!(target: "dataplane", "refusing {remote}: {refused}");
+					self.metrics.refused(refused.reason());
 					let _ = stream.try_write(&refusal(refused));
 					continue;
 				}
@@ -396,12 +430,20 @@ impl DataPlane {
 		req: Request<Incoming>,
 		remote: SocketAddr,
 	) -> Result<Response<Body>, Infallible> {
+		let response = self.clone().route(req, remote).await;
+		if let Some(RefusalReason(reason)) = response.extensions().get() {
+			self.metrics.refused(reason);
+		}
+		Ok(response)
+	}
+
+	async fn route(self: Arc<Self>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
 		if req.method() == Method::CONNECT {
-			return Ok(self.connect(req, remote).await);
+			return self.connect(req, remote).await;
 		}
 		let path = req.uri().path().to_owned();
 		let Some(rest) = path.strip_prefix(protocol::PREFIX) else {
-			return Ok(error(StatusCode::NOT_FOUND, "unknown path"));
+			return error(StatusCode::NOT_FOUND, "unknown path");
 		};
 		let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
 		let response = match (req.method(), segments.as_slice()) {
@@ -443,7 +485,7 @@ impl DataPlane {
 			(&Method::POST, ["tasks"]) => self.clone().task(req).await,
 			_ => error(StatusCode::NOT_FOUND, "unknown path or method"),
 		};
-		Ok(response)
+		response
 	}
 
 	fn status(&self) -> Response<Body> {
@@ -516,6 +558,7 @@ impl DataPlane {
 		};
 		match opened {
 			Ok(()) => {
+				self.metrics.sessions_opened.inc();
 				json(StatusCode::OK, &Opened { period, credit_window: self.config.credit_window })
 			}
 			Err(e) => session_error(e),
@@ -543,7 +586,7 @@ impl DataPlane {
 			let kept = receipt.clone();
 			let recorded = tokio::task::spawn_blocking(move || ledger.record(&kept)).await;
 			match recorded {
-				Ok(Ok(_)) => {}
+				Ok(Ok(_)) => self.metrics.receipts_kept.inc(),
 				Ok(Err(e)) => {
 					log::error!(target: "dataplane", "receipt ledger: {e}");
 					return error(StatusCode::INTERNAL_SERVER_ERROR, "the receipt ledger failed");
@@ -735,11 +778,13 @@ impl DataPlane {
 			{
 				Some(range) => Some(range),
 				None => {
-					return Response::builder()
+					let mut refused = Response::builder()
 						.status(StatusCode::RANGE_NOT_SATISFIABLE)
 						.header(header::CONTENT_RANGE, format!("bytes */{length}"))
 						.body(full(Bytes::new()))
-						.expect("valid response")
+						.expect("valid response");
+					refused.extensions_mut().insert(RefusalReason("range_not_satisfiable"));
+					return refused;
 				}
 			},
 		};
@@ -768,6 +813,7 @@ impl DataPlane {
 					Metered::Session { session, .. } => match plane.grant(session, want).await {
 						Ok(granted) => granted,
 						Err(e) => {
+							plane.metrics.refused(e.reason());
 							// Ends the response early: the client sees a cut transfer.
 							let e = io::Error::other(e);
 							return Some((Err(e), (plane, metered, source, end, end)));
@@ -783,8 +829,12 @@ impl DataPlane {
 				if let Err(e) = source.read_exact(&mut chunk).await {
 					return Some((Err(e), (plane, metered, source, end, end)));
 				}
-				if let Metered::Session { dapp, .. } = &metered {
-					plane.served.note(plane.chain.current_period(), &hash, dapp, granted);
+				match &metered {
+					Metered::Session { dapp, .. } => {
+						plane.served.note(plane.chain.current_period(), &hash, dapp, granted);
+						plane.metrics.served_to_client.inc_by(granted);
+					}
+					Metered::Replica(_) => plane.metrics.served_to_replica.inc_by(granted),
 				}
 				let next = (plane, metered, source, at + granted, end);
 				Some((Ok(Frame::data(Bytes::from(chunk))), next))
@@ -1018,9 +1068,12 @@ impl DataPlane {
 			activity.touch();
 			let mut done = 0;
 			while done < n {
-				let granted =
-					self.grant(session, (n - done) as u64).await.map_err(io::Error::other)?;
+				let granted = self.grant(session, (n - done) as u64).await.map_err(|e| {
+					self.metrics.refused(e.reason());
+					io::Error::other(e)
+				})?;
 				to.write_all(&buf[done..done + granted as usize]).await?;
+				self.metrics.bytes_relayed.inc_by(granted);
 				done += granted as usize;
 			}
 			to.flush().await?;
@@ -1049,7 +1102,8 @@ fn replica_refused(refusal: Refusal) -> Response<Body> {
 		Refusal::KeyBusy | Refusal::Spent => StatusCode::TOO_MANY_REQUESTS,
 		Refusal::Replayed => StatusCode::FORBIDDEN,
 	};
-	error(status, refusal)
+	let reason = refusal.reason();
+	refused_with(status, refusal, reason)
 }
 
 /// How long the relay waits for its target to accept.
@@ -1080,7 +1134,7 @@ fn refused_error(refused: Refused) -> Response<Body> {
 		| Refused::TunnelsOfDApp(_)
 		| Refused::UploadsOfDApp(_) => StatusCode::TOO_MANY_REQUESTS,
 	};
-	error(status, refused)
+	refused_with(status, refused, refused.reason())
 }
 
 /// A file's slice list (32-byte hashes, in order) in chunks of `per_chunk` hashes.

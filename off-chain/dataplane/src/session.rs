@@ -92,6 +92,28 @@ pub enum SessionError {
 	Unpaid(String),
 }
 
+impl SessionError {
+	/// The reason label of the refusal (`crate::metrics::REASONS`).
+	pub fn reason(&self) -> &'static str {
+		match self {
+			SessionError::BadSignature => "bad_signature",
+			SessionError::WrongServer => "wrong_server",
+			SessionError::NotAuthorized => "not_authorized",
+			SessionError::WrongPeriod { .. } => "wrong_period",
+			SessionError::OpeningWithBytes => "opening_with_bytes",
+			SessionError::UnknownSession => "unknown_session",
+			SessionError::SessionMismatch => "session_mismatch",
+			SessionError::TooManySessions => "too_many_sessions",
+			SessionError::TooManyKeySessions(_) => "too_many_key_sessions",
+			SessionError::TooManyDAppSessions(_) => "too_many_dapp_sessions",
+			SessionError::TooManyStreams(_) => "too_many_streams",
+			SessionError::AboveServed { .. } => "above_served",
+			SessionError::NoCredit => "no_credit",
+			SessionError::Unpaid(_) => "unpaid",
+		}
+	}
+}
+
 /// One session.
 #[derive(Debug)]
 pub struct Session {

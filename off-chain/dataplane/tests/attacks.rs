@@ -101,6 +101,11 @@ async fn connections_over_the_limits_are_refused_and_the_peer_keeps_serving() {
 	.await;
 	let (status, _) = request(peer.addr, "127.0.0.3", "GET /v1/status HTTP/1.1", b"").await;
 	assert_eq!(status, 200);
+	// Each refusal is counted under the limit that made it.
+	let metrics = peer.plane.metrics();
+	assert_eq!(metrics.refusals_for("connections_of_address"), 1);
+	assert_eq!(metrics.refusals_for("connections"), 1);
+	assert_eq!(metrics.refusals_for("tunnels"), 0);
 }
 
 /// A TCP server that echoes what it reads.
@@ -176,6 +181,18 @@ async fn tunnels_are_capped_per_key_and_closed_when_idle() {
 		assert_eq!(&pong, b"ping");
 		tokio::time::sleep(Duration::from_millis(150)).await;
 	}
+	// The gauges and counters tell what happened: 16 bytes each way relayed, one tunnel refused.
+	let metrics = peer.plane.metrics();
+	eventually("the relayed bytes are not counted", || metrics.bytes_relayed.get() == 32).await;
+	assert_eq!(metrics.refusals_for("tunnels_of_key"), 1);
+	assert_eq!(metrics.sessions_opened.get(), 2);
+	// The second tunnel, idle past the timeout while the first pinged, is closed already.
+	eventually("the idle second tunnel is still open", || {
+		peer.plane.update_gauges();
+		metrics.tunnels.get() == 1
+	})
+	.await;
+	assert_eq!(metrics.sessions.get(), 2);
 	// Idle tunnels are closed, and their places freed.
 	assert!(read_until_closed(&mut first, Duration::from_secs(3)).await.is_some());
 	eventually("idle tunnels are still counted", || peer.plane.admission().tunnels() == 0).await;
@@ -206,6 +223,7 @@ async fn below_the_free_space_floor_uploads_are_refused_and_receipts_still_kept(
 	let get = format!("GET /v1/files/{}/data HTTP/1.1\r\n{session}", info.hash_index);
 	let (status, body) = request(peer.addr, "127.0.0.1", &get, b"").await;
 	assert_eq!((status, body.len()), (200, 1000));
+	assert_eq!(peer.plane.metrics().served_to_client.get(), 1000, "the bytes served are counted");
 	let (status, body) =
 		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, 1000)).await;
 	assert_eq!(status, 200, "{body}");
@@ -261,10 +279,13 @@ async fn a_receipt_for_bytes_never_served_is_refused() {
 			.await;
 	assert_eq!(status, 400);
 	assert!(body.contains("were served to the session"), "{body}");
+	assert_eq!(peer.plane.metrics().receipts_kept.get(), 0);
 	// Within the window (bytes in flight when a forgotten session resumes) it is taken.
 	let (status, body) =
 		request(peer.addr, "127.0.0.1", "POST /v1/receipts HTTP/1.1", &receipt(1, window)).await;
 	assert_eq!(status, 200, "{body}");
+	assert_eq!(peer.plane.metrics().refusals_for("above_served"), 1);
+	assert_eq!(peer.plane.metrics().receipts_kept.get(), 1);
 }
 
 /// **Attack: a trickled upload.** A body sent a byte just within the idle timeout held its

@@ -102,6 +102,7 @@ impl ChainView for HolderChain {
 struct Holder {
 	addr: SocketAddr,
 	chain: Arc<HolderChain>,
+	plane: Arc<DataPlane>,
 	info: FileInfo,
 	bytes: Vec<u8>,
 	_dir: tempfile::TempDir,
@@ -142,8 +143,8 @@ async fn holder_with(bytes: Vec<u8>) -> Holder {
 	let plane = DataPlane::new(store, ledger, chain.clone(), config);
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let addr = listener.local_addr().unwrap();
-	let task = tokio::spawn(plane.serve(listener));
-	Holder { addr, chain, info, bytes, _dir: dir, task }
+	let task = tokio::spawn(plane.clone().serve(listener));
+	Holder { addr, chain, plane, info, bytes, _dir: dir, task }
 }
 
 /// The placed peer's view of the chain and its node.
@@ -463,6 +464,12 @@ async fn replicas_go_only_to_placed_peers_with_requests_signed_for_this_peer_and
 	let (status, body) = get_replica(&holder, Some(request(&holder, &key, |_| {}))).await;
 	assert_eq!(status, 429);
 	assert!(String::from_utf8_lossy(&body).contains("copies' worth"));
+	// Two replicas' bytes served to the placed peer; the refusals counted by their reason.
+	let metrics = holder.plane.metrics();
+	assert_eq!(metrics.served_to_replica.get(), 2 * holder.bytes.len() as u64);
+	assert_eq!(metrics.served_to_client.get(), 0);
+	assert_eq!(metrics.refusals_for("replica_replayed"), 1);
+	assert_eq!(metrics.refusals_for("replica_budget_spent"), 1);
 	// A new placement (another deadline) has a budget of its own.
 	holder.chain.deadline.store(101, std::sync::atomic::Ordering::Relaxed);
 	assert_eq!(get_replica(&holder, Some(request(&holder, &key, |_| {}))).await.0, 200);

@@ -61,6 +61,7 @@ async fn a_task_is_answered_and_its_cost_receipted_like_traffic() {
 	assert_eq!(Answer::decode(&mut &body[..]).unwrap(), Answer::Sorted(vec![1, 1, 8, 9, u64::MAX]));
 	let cost = header(&head, "x-spacebook-task-cost").expect("the cost header");
 	assert_eq!(cost, task.cost());
+	assert_eq!(peer.plane.metrics().task_bytes.get(), cost, "the task's traffic is counted");
 	assert_eq!(header(&head, "x-spacebook-period"), Some(u64::from(PERIOD)));
 	// The client receipts the cost like bytes received, and the peer keeps the receipt.
 	let (status, body) = post_receipt(&peer, 1, cost).await;
@@ -90,6 +91,7 @@ async fn tasks_out_of_bounds_malformed_or_beyond_the_credit_window_are_refused_a
 	let (status, head, body) = post_task(peer.addr, Some(1), &big.encode()).await;
 	assert_eq!(status, 413, "{head}");
 	assert!(String::from_utf8_lossy(&body).contains("more than this peer's credit window"));
+	assert_eq!(peer.plane.metrics().refusals_for("payload_too_large"), 1);
 	// Malformed, out of its kernel's bounds, trailing bytes, above the body limit.
 	let mut trailing = Task::Sort(vec![1]).encode();
 	trailing.push(0);

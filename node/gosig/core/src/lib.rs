@@ -267,6 +267,24 @@ pub struct Persisted<B, S> {
 	pub own_votes: Vec<(Round, VoteKind, B)>,
 }
 
+/// What a voter saw in one round, for operators (the node's `gosig_roundState` RPC): who
+/// proposed, who prepared and who tentatively committed which block, and what was committed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoundVotes<B> {
+	/// The round.
+	pub round: Round,
+	/// The proposers whose proposals were taken, by increasing index.
+	pub proposers: Vec<VoterIndex>,
+	/// Whether the proposal stage is over (prepares may be cast).
+	pub proposal_stage_over: bool,
+	/// The prepares taken: `(voter, block)` by increasing voter index.
+	pub prepares: Vec<(VoterIndex, B)>,
+	/// The tentative commits taken: `(voter, block)` by increasing voter index.
+	pub tentative_commits: Vec<(VoterIndex, B)>,
+	/// The block committed in the round, if a quorum of tentative commits came.
+	pub committed: Option<B>,
+}
+
 /// The Gosig state machine of one billing peer (or of an observer, which counts votes but never
 /// casts any).
 #[derive(Clone, Debug)]
@@ -324,6 +342,23 @@ impl<B: Clone + Ord, S: Clone> Voter<B, S> {
 	/// The block committed in `round`, if one was.
 	pub fn committed(&self, round: Round) -> Option<&B> {
 		self.rounds.get(&round).and_then(|r| r.committed.as_ref())
+	}
+
+	/// What this voter saw in `round`, if the round is still in its vote window (or is the
+	/// current one).
+	pub fn round_votes(&self, round: Round) -> Option<RoundVotes<B>> {
+		let state = self.rounds.get(&round)?;
+		let blocks = |votes: &BTreeMap<VoterIndex, Vote<B, S>>| {
+			votes.iter().map(|(voter, vote)| (*voter, vote.block.clone())).collect()
+		};
+		Some(RoundVotes {
+			round,
+			proposers: state.proposals.keys().copied().collect(),
+			proposal_stage_over: state.proposal_stage_over,
+			prepares: blocks(&state.prepares),
+			tentative_commits: blocks(&state.tentative_commits),
+			committed: state.committed.clone(),
+		})
 	}
 
 	/// What to persist so that a restart never contradicts what was signed.

@@ -483,3 +483,41 @@ fn a_vote_naming_the_block_at_another_height_completes_no_certificate() {
 	assert!(matches!(&out[..], [Output::Commit { height: 1, .. }]), "{out:?}");
 	assert_eq!(v.votes_for(3, &5, 1).len(), 3, "the wrong height's vote is not handed on");
 }
+
+#[test]
+fn round_votes_show_who_proposed_prepared_and_committed_what() {
+	let mut v = voter(4, Some(0), 1);
+	assert_eq!(
+		v.round_votes(1),
+		Some(RoundVotes {
+			round: 1,
+			proposers: vec![],
+			proposal_stage_over: false,
+			prepares: vec![],
+			tentative_commits: vec![],
+			committed: None,
+		})
+	);
+	v.on_proposal(1, proposal(5, 3, 2)).unwrap();
+	v.end_proposal_stage(1);
+	// Voter 0's own prepare comes back through on_vote, like everyone's.
+	for voter in [0, 1, 3] {
+		v.on_vote(vote(VoteKind::Prepare, 1, 5, voter)).unwrap();
+	}
+	for voter in [3, 1] {
+		v.on_vote(vote(VoteKind::TentativeCommit, 1, 5, voter)).unwrap();
+	}
+	let seen = v.round_votes(1).unwrap();
+	assert_eq!(seen.proposers, vec![2]);
+	assert!(seen.proposal_stage_over);
+	assert_eq!(seen.prepares, vec![(0, 5), (1, 5), (3, 5)]);
+	assert_eq!(seen.tentative_commits, vec![(1, 5), (3, 5)], "by increasing voter index");
+	assert_eq!(seen.committed, None, "two of four is no quorum");
+	v.on_vote(vote(VoteKind::TentativeCommit, 1, 5, 0)).unwrap();
+	assert_eq!(v.round_votes(1).unwrap().committed, Some(5));
+	// A round not reached, or out of the window, has nothing to show.
+	assert_eq!(v.round_votes(2), None);
+	v.start_round(1 + ROUND_WINDOW + 1);
+	assert_eq!(v.round_votes(1), None, "forgotten once out of the vote window");
+	assert!(v.round_votes(1 + ROUND_WINDOW + 1).is_some());
+}

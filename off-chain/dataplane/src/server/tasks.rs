@@ -163,6 +163,7 @@ impl DataPlane {
 				};
 			}
 		};
+		self.metrics.task_bytes.inc_by(cost);
 		Response::builder()
 			.header(header::CONTENT_TYPE, "application/octet-stream")
 			.header(PERIOD_HEADER, period)
