@@ -98,4 +98,17 @@ else
   (cd "$JS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   echo "$want_js" >"$JS_DIR/.spacebook-stamp"
 fi
+# --- 6. the network dashboard and the browser that tests it --------------------------------------
+# Debian's Chromium, driven headless by playwright-core (tests/js/dashboard.cjs); no browser
+# download from the test tools.
+apt_install_missing chromium
+DASHBOARD="$SPACEBOOK_ROOT/dashboard"
+want_dashboard="$(cd "$DASHBOARD" && cat package.json package-lock.json vite.config.js index.html src/* | sha256sum | cut -c1-64)"
+if [[ -f "$DASHBOARD/dist/.spacebook-stamp" && "$(cat "$DASHBOARD/dist/.spacebook-stamp")" == "$want_dashboard" ]]; then
+  log "dashboard built in $DASHBOARD/dist"
+else
+  log "building the dashboard (npm ci, vite build) into $DASHBOARD/dist"
+  (cd "$DASHBOARD" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npm run build --silent >/dev/null)
+  echo "$want_dashboard" >"$DASHBOARD/dist/.spacebook-stamp"
+fi
 log "done"

@@ -56,6 +56,10 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub patrol: crate::patrol::PatrolParams,
 
+	/// The network dashboard.
+	#[clap(flatten)]
+	pub dashboard: crate::dashboard::DashboardParams,
+
 	/// Test only, debug builds only: this billing peer signs a second, conflicting prepare in
 	/// every round, so that tests can watch the equivocation being detected and reported.
 	#[arg(long, hide = true)]

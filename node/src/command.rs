@@ -117,6 +117,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let test_equivocation = cli.gosig_test_equivocate;
 			let data_plane = cli.data_plane.clone();
 			let patrol = cli.patrol.clone();
+			let dashboard = cli.dashboard.clone();
 			if test_equivocation && !cfg!(debug_assertions) {
 				return Err("--gosig-test-equivocate exists for tests of debug builds only".into());
 			}
@@ -132,7 +133,7 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, test_equivocation, data_plane, patrol)
+						>(config, test_equivocation, data_plane, patrol, dashboard)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
@@ -141,6 +142,7 @@ pub fn run() -> sc_cli::Result<()> {
 							test_equivocation,
 							data_plane,
 							patrol,
+							dashboard,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

@@ -6,6 +6,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod dashboard;
 mod dataplane;
 mod gosig_rpc;
 mod patrol;

@@ -96,6 +96,7 @@ pub fn new_full<
 	test_equivocation: bool,
 	data_plane: crate::dataplane::DataPlaneParams,
 	patrol: crate::patrol::PatrolParams,
+	dashboard: crate::dashboard::DashboardParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -278,7 +279,7 @@ pub fn new_full<
 		})
 	};
 
-	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
+	let rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: Arc::new(network.clone()),
 		client: client.clone(),
 		keystore: keystore_container.keystore(),
@@ -293,6 +294,24 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	// The dashboard's page connects to the port the JSON-RPC server listens on, once it does
+	// (`--rpc-port 0` picks one).
+	let rpc_port = rpc_handlers
+		.listen_addresses()
+		.iter()
+		.find_map(|address| {
+			address.iter().find_map(|protocol| match protocol {
+				sc_network::multiaddr::Protocol::Tcp(port) => Some(port),
+				_ => None,
+			})
+		})
+		.unwrap_or(9944);
+	if let Some(serving) =
+		crate::dashboard::start(&dashboard, rpc_port).map_err(ServiceError::Other)?
+	{
+		task_manager.spawn_handle().spawn("dashboard", Some("dashboard"), serving);
+	}
 
 	// Every node runs the Gosig worker: billing peers propose and vote, other nodes observe the
 	// votes and finalize.

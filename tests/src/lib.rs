@@ -188,6 +188,41 @@ fn workspace_binary(name: &str, env: &str) -> PathBuf {
 	path
 }
 
+/// Where end-to-end tests keep what a person may want to look at afterwards (the dashboard's
+/// screenshot): `$SPACEBOOK_TEST_ARTIFACTS`, else `e2e-artifacts/` in the cargo target
+/// directory. Created if missing.
+pub fn artifacts_dir() -> PathBuf {
+	let dir = std::env::var("SPACEBOOK_TEST_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|_| {
+		let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+		std::env::var("CARGO_TARGET_DIR")
+			.map(PathBuf::from)
+			.unwrap_or_else(|_| workspace.join("target"))
+			.join("e2e-artifacts")
+	});
+	std::fs::create_dir_all(&dir).expect("the artifacts directory");
+	dir
+}
+
+/// The built dashboard (`scripts/setup.sh` builds it into `dashboard/dist`).
+pub fn dashboard_dir() -> PathBuf {
+	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboard/dist");
+	assert!(dir.join("index.html").is_file(), "the dashboard is not built: run scripts/setup.sh");
+	dir
+}
+
+/// `plancks` as the dashboard shows SPB: at most four decimals, cut (not rounded), trailing
+/// zeros dropped.
+pub fn spb_text(plancks: Balance) -> String {
+	let unit = spacebook_runtime::SPB;
+	let fraction = (plancks % unit) * 10_000 / unit;
+	if fraction == 0 {
+		format!("{} SPB", plancks / unit)
+	} else {
+		let digits = format!("{fraction:04}");
+		format!("{}.{} SPB", plancks / unit, digits.trim_end_matches('0'))
+	}
+}
+
 /// A loopback port nobody listens on right now, for a server a test starts a moment later.
 ///
 /// The port comes from below the kernel's ephemeral range
@@ -789,5 +824,53 @@ mod tests {
 		distinct.sort();
 		distinct.dedup();
 		assert_eq!(distinct.len(), ports.len(), "successive calls give distinct ports");
+	}
+
+	#[test]
+	fn spb_text_is_the_dashboards_format() {
+		let spb = spacebook_runtime::SPB;
+		assert_eq!(spb_text(0), "0 SPB");
+		assert_eq!(spb_text(12 * spb), "12 SPB");
+		assert_eq!(spb_text(5 * spb / 2), "2.5 SPB");
+		assert_eq!(spb_text(spb / 3), "0.3333 SPB", "cut at four decimals");
+		assert_eq!(spb_text(spb / 20_000), "0 SPB");
+	}
+
+	#[test]
+	fn the_grafana_dashboard_uses_every_documented_series_and_no_other() {
+		let path =
+			PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ops/grafana/spacebook-node.json");
+		let dashboard: Value =
+			serde_json::from_str(&std::fs::read_to_string(&path).expect("the dashboard")).unwrap();
+		let mut queried = std::collections::BTreeSet::new();
+		for panel in dashboard["panels"].as_array().expect("panels") {
+			for target in panel["targets"].as_array().into_iter().flatten() {
+				let expr = target["expr"].as_str().expect("a query");
+				let mut rest = expr;
+				while let Some(at) = rest.find("spacebook_") {
+					let name: String = rest[at..]
+						.chars()
+						.take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+						.collect();
+					let base = ["_bucket", "_sum", "_count"]
+						.iter()
+						.find_map(|suffix| name.strip_suffix(suffix))
+						.unwrap_or(&name)
+						.to_string();
+					queried.insert(base);
+					rest = &rest[at + name.len()..];
+				}
+			}
+		}
+		let documented: std::collections::BTreeSet<String> =
+			["Every node", "Serving peers", "Scheduling peers patrolling"]
+				.iter()
+				.flat_map(|table| documented_metrics(table))
+				.collect();
+		assert!(documented.len() >= 20, "{documented:?}");
+		let undocumented: Vec<_> = queried.difference(&documented).collect();
+		assert!(undocumented.is_empty(), "queried but not documented: {undocumented:?}");
+		let unshown: Vec<_> = documented.difference(&queried).collect();
+		assert!(unshown.is_empty(), "documented but on no panel: {unshown:?}");
 	}
 }

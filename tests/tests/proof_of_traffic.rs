@@ -175,6 +175,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	let spec = chain_spec_with_round("dev", SHORT_ROUND_MS, work.path());
 	let spec = spec.to_str().unwrap().to_string();
 	let (serve_a, serve_b, prometheus_a) = (free_port(), free_port(), free_port());
+	let dashboard_a = free_port();
 	let node_key_a = [0x2a; 32];
 	// The DApp client key node a's patrol worker signs with (Ferdie authorizes it below).
 	let patrol_key_file = work.path().join("patrol-client-key");
@@ -200,6 +201,10 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 			"0".into(),
 			"--prometheus-port".into(),
 			prometheus_a.to_string(),
+			"--dashboard".into(),
+			format!("127.0.0.1:{dashboard_a}"),
+			"--dashboard-dir".into(),
+			dashboard_dir().display().to_string(),
 		],
 		None,
 	);
@@ -563,6 +568,58 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	// The rewards are paid into the peers' free balances, and nothing else moved them.
 	assert_eq!(free_balance(&a.rpc, &eve), eve_before + rewards[0], "Eve is paid her reward");
 	assert_eq!(free_balance(&a.rpc, &gina), gina_before + rewards[1], "Gina is paid hers");
+
+	phase("dashboard: the page Alice's node serves shows the chain's figures in Chromium");
+	let screenshot = artifacts_dir().join("dashboard.png");
+	let _ = std::fs::remove_file(&screenshot);
+	let page = format!("http://127.0.0.1:{dashboard_a}/");
+	let seen = run_js("dashboard.cjs", &[page.as_str(), screenshot.to_str().unwrap()]);
+	let shown = seen.iter().find(|v| v["check"] == "dashboard").expect("the dashboard's figures");
+	assert_eq!(shown["connection"], "connected", "{shown}");
+	assert_eq!(shown["pageErrors"], json!([]), "{shown}");
+	assert_eq!(shown["errors"], json!([]), "no panel failed: {shown}");
+	for panel in ["finality", "gosig", "traffic", "billing", "pricing", "committee"] {
+		assert!(shown["panels"].as_array().unwrap().contains(&json!(panel)), "{panel}: {shown}");
+	}
+	let finalized_shown = shown["finalized"].as_u64().unwrap() as u32;
+	assert!(finalized_shown >= 1 && finalized_shown <= a.finalized_number(), "{shown}");
+	assert!(shown["best"].as_u64().unwrap() as u32 >= finalized_shown, "{shown}");
+	assert!(shown["justifications"].as_u64().unwrap() >= 1, "{shown}");
+	// The dev chain's set: Alice alone, set 0.
+	assert_eq!(
+		(shown["gosigSet"].as_u64(), &shown["gosigAuthorities"]),
+		(Some(0), &json!("1 / 1"))
+	);
+	assert_eq!(shown["billingPeers"], json!(1), "{shown}");
+	// The leaderboard: the period just settled, Eve and Gina with the rewards the chain paid.
+	let last_settled = shown["lastSettled"].as_u64().unwrap() as u32;
+	assert!(last_settled >= period, "{shown}");
+	let board = shown["leaderboard"].as_array().unwrap();
+	for (who, reward) in [(&eve, rewards[0]), (&gina, rewards[1])] {
+		let row = board
+			.iter()
+			.find(|r| r["period"] == json!(period) && r["peer"] == json!(ss58(who)))
+			.unwrap_or_else(|| panic!("{who} in period {period}'s leaderboard: {shown}"));
+		assert_eq!(row["reward"], json!(spb_text(reward)), "{row}");
+	}
+	// A reward explained: the top peer of the last settled period, as the runtime explains it.
+	let explained_peer = {
+		use sp_core::crypto::Ss58Codec;
+		let address = shown["explainedPeer"].as_str().unwrap();
+		AccountId::from_ss58check_with_version(address).expect("an address").0
+	};
+	let explained = explain_reward(&a, &explained_peer, last_settled).expect("explained");
+	assert_eq!(shown["explainedReward"], json!(spb_text(explained.reward)), "{shown}");
+	let prices = a.rpc.call("state_call", json!(["PricingApi_prices", "0x"])).unwrap();
+	let prices = spacebook_pricing_primitives::PricesView::decode(
+		&mut &from_hex(prices.as_str().unwrap())[..],
+	)
+	.unwrap();
+	assert_eq!(shown["priceTraffic"], json!(spb_text(prices.current.traffic_gib)), "{shown}");
+	assert_eq!(shown["committee"], json!("0 / 9"), "no committee on a fresh dev chain: {shown}");
+	let size = std::fs::metadata(&screenshot).expect("the screenshot is saved").len();
+	assert!(size > 20_000, "a screenshot of the whole page, {size} bytes");
+	println!("dashboard screenshot: {}", screenshot.display());
 
 	phase("pricing: the period's bill, and Ferdie's account in the CLI");
 	let account = dapp_account(&a, &ferdie);
