@@ -5,10 +5,12 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { PANELS } from './panels.js';
 import './style.css';
 
-/// The node to talk to: `?rpc=ws://…`, else the node that serves this page (its config.json,
-/// written by `spacebook-node --dashboard`), else a local node's default port.
+/// The node to talk to: the node that serves this page (its config.json, written by
+/// `spacebook-node --dashboard`), else a local node's default port. `?rpc=ws://…` picks another
+/// node under `npm run dev` only: on a served page, a link could otherwise show another
+/// chain's figures under this node's address.
 async function nodeUrl() {
-	const param = new URLSearchParams(location.search).get('rpc');
+	const param = import.meta.env.DEV ? new URLSearchParams(location.search).get('rpc') : null;
 	if (param) return param;
 	try {
 		const response = await fetch('./config.json', { cache: 'no-store' });

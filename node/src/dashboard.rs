@@ -4,8 +4,8 @@
 //!
 //! A small static server: `GET` and `HEAD` only, paths resolved inside the dashboard's
 //! directory (no `..`, no hidden files, no symlink out of it), at most
-//! [`MAX_CONNECTIONS`] connections at once, each with a header timeout, files at most
-//! [`MAX_FILE`] bytes.
+//! [`MAX_CONNECTIONS`] connections at once, each with a header timeout and closed after
+//! [`CONNECTION_TIMEOUT`], files at most [`MAX_FILE`] bytes (checked on the open file).
 
 use http_body_util::Full;
 use hyper::{
@@ -27,6 +27,9 @@ pub const MAX_CONNECTIONS: usize = 64;
 pub const MAX_FILE: u64 = 16 << 20;
 /// How long a client may take to send its request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection may last, whatever it does (a reader that stops reading a file
+/// would otherwise hold its place for ever).
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Command-line options of the dashboard.
 #[derive(Debug, Clone, clap::Args)]
@@ -79,6 +82,20 @@ pub fn content_type(path: &Path) -> &'static str {
 	}
 }
 
+/// The bytes of `file` if, as opened, it is a regular file of at most [`MAX_FILE`] bytes: the
+/// checks are on the open handle, so a file swapped after [`resolve`] gains nothing.
+async fn read_regular_file(file: &Path) -> Option<Vec<u8>> {
+	use tokio::io::AsyncReadExt;
+	let opened = tokio::fs::File::open(file).await.ok()?;
+	let meta = opened.metadata().await.ok()?;
+	if !meta.is_file() || meta.len() > MAX_FILE {
+		return None;
+	}
+	let mut bytes = Vec::with_capacity(meta.len() as usize);
+	opened.take(MAX_FILE + 1).read_to_end(&mut bytes).await.ok()?;
+	(bytes.len() as u64 <= MAX_FILE).then_some(bytes)
+}
+
 fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
 	Response::builder()
 		.status(status)
@@ -102,12 +119,8 @@ pub async fn answer<B>(root: &Path, rpc_port: u16, req: &Request<B>) -> Response
 		let Some(file) = resolve(root, path) else {
 			return plain(StatusCode::NOT_FOUND, "not found\n");
 		};
-		match tokio::fs::metadata(&file).await {
-			Ok(m) if m.len() <= MAX_FILE => {}
-			_ => return plain(StatusCode::NOT_FOUND, "not found\n"),
-		}
-		let Ok(bytes) = tokio::fs::read(&file).await else {
-			return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n");
+		let Some(bytes) = read_regular_file(&file).await else {
+			return plain(StatusCode::NOT_FOUND, "not found\n");
 		};
 		// Vite names its assets by their hash: they never change under one name.
 		let cache =
@@ -168,8 +181,10 @@ pub fn start(
 				let mut builder = hyper::server::conn::http1::Builder::new();
 				builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
 				let served = builder.serve_connection(TokioIo::new(stream), service);
-				if let Err(e) = served.await {
-					log::debug!(target: "dashboard", "a dashboard connection ended: {e}");
+				match tokio::time::timeout(CONNECTION_TIMEOUT, served).await {
+					Ok(Err(e)) => log::debug!(target: "dashboard", "a connection ended: {e}"),
+					Err(_) => log::debug!(target: "dashboard", "a connection timed out"),
+					Ok(Ok(())) => {}
 				}
 			});
 		}

@@ -21,23 +21,34 @@ use subxt::{
 };
 
 /// A public key (a peer key or a client key) given as `0x` and 64 hex digits, an SS58
-/// address, or a secret URI (`//Eve//peer`, whose public key is taken).
+/// address, or a secret URI (`//Eve//peer` or a phrase, whose public key is taken).
+///
+/// `0x` and 64 hex digits are also how a raw secret seed is written: a seed pasted by mistake
+/// would be published on chain. Such input is taken only if it is a valid sr25519 public key
+/// (a Ristretto point, which about 15 random strings in 16 are not). No message echoes the
+/// input, which may be a secret.
 pub fn parse_public_key(s: &str, what: &str) -> Result<[u8; 32], Failure> {
 	if let Some(hex) = s.strip_prefix("0x") {
-		let bytes = hex::decode(hex)
-			.map_err(|_| Failure::new(format!("{what}: {s:?} is not hex after 0x")))?;
-		return bytes.try_into().map_err(|_| {
-			Failure::new(format!("{what}: a public key has 32 bytes (64 hex digits)"))
-		});
+		let bytes: [u8; 32] =
+			hex::decode(hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
+				Failure::new(format!("{what}: a public key is 0x and 64 hex digits (32 bytes)"))
+			})?;
+		if schnorrkel::PublicKey::from_bytes(&bytes).is_err() {
+			return Err(Failure::new(format!(
+				"{what}: these 32 bytes are no sr25519 public key (a secret seed?); give the public \
+				 key `spacebook key inspect` prints, or the key's secret URI"
+			)));
+		}
+		return Ok(bytes);
 	}
 	if s.starts_with("//") || s.contains(' ') {
 		let pair = sp_core::sr25519::Pair::from_string(s, None)
-			.map_err(|e| Failure::new(format!("{what}: not a secret URI ({e:?})")))?;
+			.map_err(|_| Failure::new(format!("{what}: not a valid secret URI")))?;
 		return Ok(pair.public().0);
 	}
 	parse_account(s).map(<[u8; 32]>::from).map_err(|_| {
 		Failure::new(format!(
-			"{what}: {s:?} is neither 0x and 64 hex digits, an SS58 address nor a secret URI"
+			"{what}: neither 0x and 64 hex digits, an SS58 address nor a secret URI"
 		))
 	})
 }
@@ -346,7 +357,18 @@ mod tests {
 		let short = parse_public_key("0xabcd", "--peer-key").unwrap_err().to_string();
 		assert!(short.contains("--peer-key") && short.contains("32 bytes"), "{short}");
 		let junk = parse_public_key("eve", "--client-key").unwrap_err().to_string();
-		assert!(junk.contains("--client-key"), "{junk}");
+		assert!(junk.contains("--client-key") && !junk.contains("eve"), "not echoed: {junk}");
+		// A secret seed pasted where the public key goes is refused (and not echoed), unless
+		// it happens to be a valid point, as about one seed in sixteen is.
+		let refused = (1u8..=40)
+			.map(|i| format!("0x{}", hex::encode([i; 32])))
+			.filter_map(|seed| parse_public_key(&seed, "--peer-key").err().map(|e| (seed, e)))
+			.collect::<Vec<_>>();
+		assert!(refused.len() >= 30, "most seeds are no public key: {}", refused.len());
+		for (seed, e) in refused {
+			let e = e.to_string();
+			assert!(e.contains("no sr25519 public key") && !e.contains(&seed[2..]), "{e}");
+		}
 	}
 
 	#[test]
