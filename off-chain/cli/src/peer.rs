@@ -321,12 +321,7 @@ pub async fn run_dapp(cli: &Cli, command: &DappCommand) -> Result<(), Failure> {
 				hex::encode(key)
 			);
 		}
-		DappCommand::Fund { amount } => {
-			let amount = positive(amount, "fund")?;
-			let hash =
-				chain::submit_as(cli, "Traffic", "fund_traffic", vec![Value::u128(amount)]).await?;
-			println!("paid {} into the traffic escrow (extrinsic {hash})", format_amount(amount));
-		}
+		DappCommand::Fund { amount } => crate::pricing::fund(cli, amount).await?,
 	}
 	Ok(())
 }

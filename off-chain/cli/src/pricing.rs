@@ -56,16 +56,20 @@ pub async fn run(cli: &Cli, command: &PricingCommand) -> Result<(), Failure> {
 			let hash = chain::submit_as(cli, "Pricing", "end_lease", vec![]).await?;
 			println!("ended the lease; its deposit is released (extrinsic {hash})");
 		}
-		PricingCommand::Fund { amount } => {
-			let amount = parse_amount(amount)?;
-			if amount == 0 {
-				return Err(Failure::new("fund a positive amount of SPB"));
-			}
-			let hash =
-				chain::submit_as(cli, "Traffic", "fund_traffic", vec![Value::u128(amount)]).await?;
-			println!("paid {} into the traffic escrow (extrinsic {hash})", format_amount(amount));
-		}
+		PricingCommand::Fund { amount } => fund(cli, amount).await?,
 	}
+	Ok(())
+}
+
+/// Pay `amount` SPB into the --suri DApp's traffic escrow (`spacebook pricing fund` and
+/// `spacebook dapp fund`).
+pub async fn fund(cli: &Cli, amount: &str) -> Result<(), Failure> {
+	let amount = parse_amount(amount)?;
+	if amount == 0 {
+		return Err(Failure::new("fund a positive amount of SPB"));
+	}
+	let hash = chain::submit_as(cli, "Traffic", "fund_traffic", vec![Value::u128(amount)]).await?;
+	println!("paid {} into the traffic escrow (extrinsic {hash})", format_amount(amount));
 	Ok(())
 }
 
