@@ -1,4 +1,5 @@
-//! Chain specifications: `dev` and `local` from the runtime's genesis presets, or a JSON file.
+//! Chain specifications: `dev` and `local` from the runtime's genesis presets, `dev-fast` (`dev`
+//! with 1-second rounds), or a JSON file.
 
 use sc_service::ChainType;
 use spacebook_runtime::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY};
@@ -28,6 +29,39 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.with_protocol_id("spacebook-dev")
 		.with_chain_type(ChainType::Development)
 		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// The `development` preset as the runtime's wasm writes it (natively, accounts would be
+/// written in the node's SS58 format, 7272, which the wasm runtime does not parse back).
+fn development_preset() -> Result<serde_json::Value, String> {
+	sc_chain_spec::GenesisConfigBuilderRuntimeCaller::<()>::new(wasm_binary()?)
+		.get_named_preset(Some(&sp_genesis_builder::DEV_RUNTIME_PRESET.to_string()))
+}
+
+/// The Gosig round of the `dev-fast` chain, in milliseconds.
+pub const DEV_FAST_ROUND_MS: u64 = 1_000;
+
+/// The development chain with 1-second rounds (`--chain dev-fast`): the `development` preset
+/// with the genesis parameter `gosig.roundDurationMs` at [`DEV_FAST_ROUND_MS`], so that a
+/// ledgering period (100 blocks) takes 100 s instead of 5 minutes and a reward for traffic is
+/// settled within about three minutes (README's quickstart). Its own id and protocol: its genesis
+/// differs from `dev`'s.
+pub fn development_fast_chain_spec() -> Result<ChainSpec, String> {
+	let mut genesis = development_preset()?;
+	let gosig = genesis
+		.as_object_mut()
+		.ok_or("the development preset is not a JSON object")?
+		.entry("gosig")
+		.or_insert_with(|| serde_json::json!({}));
+	gosig["roundDurationMs"] = serde_json::json!(DEV_FAST_ROUND_MS);
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("Spacebook Development (1-second rounds)")
+		.with_id("spacebook_dev_fast")
+		.with_protocol_id("spacebook-dev-fast")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_patch(genesis)
 		.with_properties(properties())
 		.build())
 }
@@ -142,5 +176,32 @@ mod tests {
 			"chain-specs/local.json is out of date: regenerate it with \
 			 scripts/export-chain-specs.sh"
 		);
+	}
+	/// `dev-fast` is the `development` preset with 1-second rounds and nothing else changed, and
+	/// the runtime builds its genesis state (a patch field it does not know would fail here).
+	#[test]
+	fn the_fast_dev_chain_is_the_dev_preset_with_one_second_rounds() {
+		use sp_runtime::BuildStorage;
+		let spec = development_fast_chain_spec().unwrap();
+		let json: Value = serde_json::from_str(&spec.as_json(false).unwrap()).unwrap();
+		let mut patch = json["genesis"]["runtimeGenesis"]["patch"].clone();
+		assert_eq!(patch["gosig"]["roundDurationMs"], DEV_FAST_ROUND_MS);
+		let dev = development_preset().unwrap();
+		patch["gosig"]["roundDurationMs"] = dev["gosig"]["roundDurationMs"].clone();
+		assert_eq!(patch, dev, "only the round differs from the development preset");
+		assert_ne!(
+			spec.id(),
+			development_chain_spec().unwrap().id(),
+			"another genesis, another id"
+		);
+		// The round in the genesis state the runtime builds (`Gosig::RoundDurationMs`).
+		let storage = spec.build_storage().expect("the runtime builds the genesis state");
+		let key = [
+			sp_crypto_hashing::twox_128(b"Gosig"),
+			sp_crypto_hashing::twox_128(b"RoundDurationMs"),
+		]
+		.concat();
+		let round = storage.top.get(&key).expect("the round is set at genesis");
+		assert_eq!(<u64 as codec::Decode>::decode(&mut &round[..]).unwrap(), DEV_FAST_ROUND_MS);
 	}
 }

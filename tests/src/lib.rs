@@ -737,13 +737,12 @@ pub fn free_balance_at(rpc: &Rpc, who: &AccountId, at: &Value) -> Balance {
 
 /// `TrafficApi_explain_reward(who, period)` at the node's best block.
 pub fn explain_reward(
-	node: &Node,
+	rpc: &Rpc,
 	who: &AccountId,
 	period: u32,
 ) -> Option<pallet_traffic::RewardExplanation<Balance>> {
 	let args = (who, period).encode();
-	let result = node
-		.rpc
+	let result = rpc
 		.call("state_call", json!(["TrafficApi_explain_reward", to_hex(&args)]))
 		.expect("the runtime API answers");
 	Option::decode(&mut &from_hex(result.as_str().unwrap())[..]).expect("decodes")

@@ -536,7 +536,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	for (who, bytes, rank) in [(&eve, eve_bytes, 1), (&gina, gina_bytes, 2)] {
 		let e =
 			a.wait_for(&format!("period {period} settled"), blocks(2 * BLOCKS_PER_PERIOD), |n| {
-				explain_reward(n, who, period).filter(|e| e.reward > 0)
+				explain_reward(&n.rpc, who, period).filter(|e| e.reward > 0)
 			});
 		assert_eq!(e.reported, bytes as u128, "the report is what the node kept");
 		if rank == 1 {
@@ -608,7 +608,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		let address = shown["explainedPeer"].as_str().unwrap();
 		AccountId::from_ss58check_with_version(address).expect("an address").0
 	};
-	let explained = explain_reward(&a, &explained_peer, last_settled).expect("explained");
+	let explained = explain_reward(&a.rpc, &explained_peer, last_settled).expect("explained");
 	assert_eq!(shown["explainedReward"], json!(spb_text(explained.reward)), "{shown}");
 	let prices = a.rpc.call("state_call", json!(["PricingApi_prices", "0x"])).unwrap();
 	let prices = spacebook_pricing_primitives::PricesView::decode(
@@ -1198,7 +1198,7 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	let last = value("spacebook_traffic_last_rewarded_period") as u32;
 	assert!(last >= period, "the last period paid, {last}");
 	// The last reward is exactly what the chain explains for that period.
-	let explained = explain_reward(&a, &eve, last).expect("Eve's last paid period");
+	let explained = explain_reward(&a.rpc, &eve, last).expect("Eve's last paid period");
 	let spb = explained.reward as f64 / spacebook_runtime::SPB as f64;
 	assert!((value("spacebook_traffic_last_reward_spb") - spb).abs() < 1e-9, "{explained:?}");
 	// Alice's node patrols as Sam: its patrol worker's series too.

@@ -125,6 +125,20 @@ pub enum Command {
 		#[command(subcommand)]
 		command: TaskCommand,
 	},
+	/// A serving peer's Proof-of-Traffic reward for a ledgering period, explained: its
+	/// reported, paid and counted bytes, the audit, its rank, the period's emission, the
+	/// wash-trading cap [default: the --suri account's newest report].
+	Reward {
+		/// The peer's address.
+		address: Option<String>,
+		/// The ledgering period [default: the newest the peer reported].
+		#[arg(long)]
+		period: Option<u32>,
+		/// Wait up to this many seconds for the period to be settled (and, without --period,
+		/// for the peer's first report if it has none yet).
+		#[arg(long, value_name = "SECONDS")]
+		wait: Option<u64>,
+	},
 	/// Run a local SOCKS5 proxy tunnelled through a professional peer, until interrupted.
 	Vpn {
 		/// Where the SOCKS5 proxy listens.

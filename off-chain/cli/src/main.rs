@@ -8,6 +8,7 @@
 //! spacebook file info <HASH> | file info --address NAME
 //! spacebook file get <HASH> [--range A-B] [-o PATH] [--peer URL]...
 //! spacebook vpn --listen 127.0.0.1:1080 [--peer URL]
+//! spacebook reward [ADDRESS] [--period N] [--wait SECONDS]
 //! spacebook pricing [show] | pricing dapp [ADDRESS]
 //! spacebook pricing lease <N> | pricing top-up | pricing end-lease | pricing fund <AMOUNT_SPB>
 //! spacebook billing [show] | billing candidates | billing votes [ADDRESS] | billing vote ...
@@ -29,6 +30,7 @@ mod committee;
 mod patrol;
 mod peer;
 mod pricing;
+mod reward;
 mod storage;
 mod tasks;
 
@@ -475,6 +477,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 			file_get(&cli, hash, range.as_deref(), output.as_deref(), peer).await?
 		}
 		Command::Task { peer, command } => tasks::run(&cli, peer.as_deref(), command).await?,
+		Command::Reward { address, period, wait } => {
+			reward::run(&cli, address.as_ref(), *period, *wait).await?
+		}
 		Command::Vpn { listen, peer } => {
 			let peers: Vec<String> = peer.iter().cloned().collect();
 			let client = dapp_client(&cli, &peers, None).await?;

@@ -138,7 +138,7 @@ async fn peer_view(cli: &Cli, who: &AccountId32) -> Result<Option<Value>, Failur
 }
 
 /// A variant's name with its fields, as `Warned(2)` or `Suspended(FailedAudit)`.
-fn brief(value: &Value) -> String {
+pub fn brief(value: &Value) -> String {
 	match &value.value {
 		ValueDef::Variant(v) => {
 			let inner: Vec<String> = match &v.values {
