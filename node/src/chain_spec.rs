@@ -204,4 +204,14 @@ mod tests {
 		let round = storage.top.get(&key).expect("the round is set at genesis");
 		assert_eq!(<u64 as codec::Decode>::decode(&mut &round[..]).unwrap(), DEV_FAST_ROUND_MS);
 	}
+	/// Gosig bounds the blocks a partition packs at one height by dividing the state database's
+	/// places among the billing peers, which works up to [`MAX_BOUNDED_AUTHORITIES`] of them.
+	///
+	/// [`MAX_BOUNDED_AUTHORITIES`]: spacebook_gosig::MAX_BOUNDED_AUTHORITIES
+	#[test]
+	fn the_billing_peer_set_fits_the_sibling_bound() {
+		use frame_support::traits::Get;
+		let max: u32 = <spacebook_runtime::Runtime as pallet_gosig::Config>::MaxAuthorities::get();
+		assert!(max as usize <= spacebook_gosig::MAX_BOUNDED_AUTHORITIES, "{max}");
+	}
 }

@@ -517,6 +517,9 @@ where
 				if let Err(e) = plane.metrics().register(registry) {
 					log::warn!(target: "dataplane", "cannot register the data plane's metrics: {e}");
 				}
+				if let Err(e) = placements.metrics().register(registry) {
+					log::warn!(target: "dataplane", "cannot register the placement metrics: {e}");
+				}
 				crate::traffic_metrics::TrafficMetrics::register(registry)
 					.map_err(
 						|e| log::warn!(target: "dataplane", "cannot register the traffic metrics: {e}"),

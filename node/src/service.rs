@@ -286,7 +286,7 @@ pub fn new_full<
 		task_manager: &mut task_manager,
 		transaction_pool: transaction_pool.clone(),
 		rpc_builder: rpc_extensions_builder,
-		backend,
+		backend: backend.clone(),
 		system_rpc_tx,
 		tx_handler_controller,
 		sync_service: sync_service.clone(),
@@ -335,6 +335,7 @@ pub fn new_full<
 	let gosig = spacebook_gosig::start_gosig::<Block, FullBackend, _, _, _, _, _>(
 		spacebook_gosig::GosigParams {
 			client: client.clone(),
+			backend: backend.clone(),
 			block_import: client.clone(),
 			proposer_factory,
 			keystore: keystore_container.keystore(),

@@ -756,7 +756,10 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 	// Ivan's node answers sorts wrongly (a test-only flag of debug builds): the patrols below
 	// catch it; nothing before them runs a sort on it.
 	let (dir_d, serve_d, d) = peer_node("pot-d", 0x2d, true, &["--serve-test-wrong-sorts"]);
-	let (dir_c, serve_c, c) = peer_node("pot-c", 0x2c, false, &[]);
+	// Hank's node's Prometheus: its placement worker's series.
+	let prometheus_c = free_port();
+	let (dir_c, serve_c, c) =
+		peer_node("pot-c", 0x2c, false, &["--prometheus-port", &prometheus_c.to_string()]);
 	let (dir_e, serve_e, e) = peer_node("pot-e", 0x2e, false, &[]);
 	let ivan_pair = sr25519::Pair::from_string("//Ivan", None).unwrap();
 	let ivan: AccountId = ivan_pair.public().into();
@@ -894,6 +897,15 @@ fn one_period_of_traffic_is_registered_served_receipted_and_paid_by_proof_of_tra
 		});
 		assert_eq!(address_in(dir), replica, "a replica, from Gina");
 	}
+	// Hank's placement worker counted its fetch, and exports every documented series.
+	let scraped = assert_documented_metrics_exported(prometheus_c, "Serving peers");
+	let fetched = scraped
+		.lines()
+		.find(|l| l.starts_with("spacebook_placements_fetches_total{") && l.contains("stored"))
+		.and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok());
+	assert!(fetched >= Some(1.0), "Hank's fetch counted: {fetched:?}");
+	let bytes = metric_value(&scraped, "spacebook_placements_bytes_fetched_total");
+	assert!(bytes >= Some(stored.len() as f64), "the file's bytes: {bytes:?}");
 
 	phase(
 		"storage: with the primary's node killed, the backup and the common peers serve the file",

@@ -202,12 +202,35 @@ fn the_readme_quickstart_serves_a_paid_file_and_explains_the_reward() {
 	}
 
 	phase("quickstart: README's second terminal registers, stores, downloads, explains the reward");
-	let output = shell(&terminal_2).stdin(Stdio::null()).output().expect("bash runs");
-	let stdout = String::from_utf8_lossy(&output.stdout);
-	let stderr = String::from_utf8_lossy(&output.stderr);
+	// Within a deadline of its own, below the test's time limit (.config/nextest.toml): killed
+	// by nextest, the test would leave the first terminal's node running on the default ports.
+	let (out, err) = (home.path().join("terminal-2.out"), home.path().join("terminal-2.err"));
+	let mut second = Terminal(
+		shell(&terminal_2)
+			.process_group(0)
+			.stdin(Stdio::null())
+			.stdout(std::fs::File::create(&out).unwrap())
+			.stderr(std::fs::File::create(&err).unwrap())
+			.spawn()
+			.expect("bash starts"),
+	);
+	let deadline = Instant::now() + Duration::from_secs(420);
+	let status = loop {
+		if let Some(status) = second.0.try_wait().expect("the shell's status") {
+			break status;
+		}
+		if Instant::now() >= deadline {
+			second.interrupt();
+			let so_far = std::fs::read_to_string(&out).unwrap_or_default();
+			panic!("the second terminal ran past 420 s:\n{so_far}\n--- the first ---\n{}", tail());
+		}
+		std::thread::sleep(Duration::from_millis(250));
+	};
+	let stdout = std::fs::read_to_string(&out).unwrap_or_default();
+	let stderr = std::fs::read_to_string(&err).unwrap_or_default();
 	eprintln!("--- the second terminal ---\n{stdout}\n{stderr}");
 	assert!(
-		output.status.success(),
+		status.success(),
 		"the second terminal's commands failed:\n{stdout}\n{stderr}\n--- the first ---\n{}",
 		tail()
 	);

@@ -422,7 +422,7 @@ pub mod round_state;
 mod worker;
 
 pub use round_state::{LockView, RoundStateView, SharedRoundState};
-pub use worker::{start_gosig, GosigParams};
+pub use worker::{start_gosig, GosigParams, MAX_BOUNDED_AUTHORITIES};
 
 #[cfg(test)]
 mod gossip_tests;

@@ -199,3 +199,76 @@ fn a_proposal_must_name_its_blocks_own_parent_and_number() {
 	// Another height.
 	assert!(!proposal_matches_block(&block, &parent, &(number + 1)));
 }
+
+/// Blocks packed on one finalized head by `n` billing peers split into `groups` that cannot
+/// hear each other, over `rounds` rounds without finality: in each round some members of each
+/// group are elected; each one consults only its own database, which holds its group's blocks
+/// up to the round before (a block packed in a round reaches the others after it). The
+/// database outlives restarts, so a restart changes nothing here: the count is the database's.
+fn packed_in_partition(n: usize, groups: usize, rounds: u32, seed: u64) -> usize {
+	use crate::worker::{fresh_sibling_cap, reproposal};
+	let mut state = seed | 1;
+	let mut random = move || {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		state
+	};
+	let cap = fresh_sibling_cap(n);
+	let group_of: Vec<usize> = (0..n).map(|i| i % groups).collect();
+	// The blocks each group's databases hold (hashes as numbers).
+	let mut stored: Vec<Vec<u64>> = vec![Vec::new(); groups];
+	let mut next_block = 0u64;
+	for _ in 0..rounds {
+		let before = stored.clone();
+		for &g in &group_of {
+			// Elected with probability one half: several in a round, as Gosig allows.
+			if random() % 2 == 1 {
+				continue;
+			}
+			let best = before[g].last().copied().unwrap_or(u64::MAX);
+			if reproposal(&before[g], &[], best, cap).is_none() {
+				next_block += 1;
+				stored[g].push(next_block);
+			}
+		}
+	}
+	stored.iter().map(Vec::len).sum()
+}
+
+#[test]
+fn a_partition_never_fills_a_height_beyond_what_the_state_database_keeps() {
+	for n in 1..=30 {
+		let cap = crate::worker::fresh_sibling_cap(n);
+		assert!((1..=8).contains(&cap), "n {n}: cap {cap}");
+		assert!(n * cap <= 31, "n {n}: {n} × {cap} leaves no room for the finalized block");
+		for groups in 1..=n.min(4) {
+			for seed in 0..20 {
+				let packed = packed_in_partition(n, groups, 200, seed * 7919 + n as u64);
+				assert!(
+					packed <= 31,
+					"n {n} in {groups} groups (seed {seed}): {packed} blocks at one height"
+				);
+				assert!(packed >= 1, "somebody packed: n {n}, groups {groups}");
+			}
+		}
+	}
+	// Four billing peers, as the local network: 7 each, so a 2|2 split holds at most 28.
+	assert_eq!(crate::worker::fresh_sibling_cap(4), 7);
+	assert_eq!(crate::worker::fresh_sibling_cap(1), 8);
+	assert_eq!(crate::worker::fresh_sibling_cap(21), 1);
+}
+
+#[test]
+fn a_full_height_is_re_proposed_best_block_first_even_after_a_restart() {
+	use crate::worker::reproposal;
+	// Below the cap: pack.
+	assert_eq!(reproposal(&[1, 2, 3], &[3], 3, 4), None);
+	assert_eq!(reproposal::<u32>(&[], &[], 9, 1), None);
+	// At the cap, right after a restart (the worker knows none of them): the best block.
+	assert_eq!(reproposal(&[1, 2, 3, 4], &[], 3, 4), Some(3));
+	// The best block is elsewhere (not on the finalized head): the newest the worker saw.
+	assert_eq!(reproposal(&[1, 2, 3, 4], &[4, 2, 9], 7, 4), Some(2));
+	// Nothing known: the last the database lists.
+	assert_eq!(reproposal(&[1, 2, 3, 4], &[9], 7, 4), Some(4));
+}

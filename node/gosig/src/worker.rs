@@ -68,11 +68,52 @@ const MAX_PENDING_PROPOSALS: usize = 64;
 const MAX_PENDING_COMMITS: usize = 16;
 /// At most this many import times are kept for the time-to-finality metric.
 const MAX_IMPORT_TIMES: usize = 4096;
-/// Once this many blocks on the finalized head are known, an elected billing peer that is not
-/// locked re-proposes the newest of them instead of packing yet another one. Without a cap, a
-/// long stretch without finality (a partition) fills the height with siblings until the state
-/// database refuses more ("Too many sibling blocks", 32 per height) and nobody can propose.
+/// Once the database holds this many blocks on the finalized head (fewer in a large set:
+/// [`fresh_sibling_cap`]), an elected billing peer that is not locked re-proposes one of them
+/// instead of packing yet another. Without a cap, a long stretch without finality (a partition)
+/// fills the height with siblings until the state database refuses more ("Too many sibling
+/// blocks", [`STATE_DB_SIBLINGS`] per height): a node whose height is full can never import the
+/// block the others finalize, and stalls for good.
 const MAX_FRESH_SIBLINGS: usize = 8;
+/// The blocks sc-state-db keeps at one height above the finalized head (its
+/// `MAX_BLOCKS_PER_LEVEL`).
+const STATE_DB_SIBLINGS: usize = 32;
+
+/// The largest authority set for which [`fresh_sibling_cap`] keeps a partition's blocks at one
+/// height within what the state database holds (a cap of one block each): the runtime's
+/// `MaxAuthorities` must not exceed it (checked by the node's tests).
+pub const MAX_BOUNDED_AUTHORITIES: usize = STATE_DB_SIBLINGS - 1;
+
+/// The most blocks on the finalized head a set of `authorities` billing peers packs before they
+/// re-propose: `⌊(STATE_DB_SIBLINGS − 1) / n⌋`, at most [`MAX_FRESH_SIBLINGS`], at least one.
+///
+/// Each node stops packing once its own database holds the cap, whatever it remembers (the
+/// count survives restarts). In a partition into groups, a group packs at most the cap plus one
+/// block for each of its other members that is elected in the same round before seeing the
+/// cap's last block: `cap + size − 1`. Over all groups that is at most `n · cap` blocks, so when
+/// the partition heals every node still has room for the block the others finalize.
+pub(crate) fn fresh_sibling_cap(authorities: usize) -> usize {
+	((STATE_DB_SIBLINGS - 1) / authorities.max(1)).clamp(1, MAX_FRESH_SIBLINGS)
+}
+
+/// The block an elected billing peer re-proposes instead of packing a new one, or `None` to
+/// pack: once `stored` (the blocks on the finalized head in its database) reach `cap`, the best
+/// block if it is one of them (the one peers' sync fetches first), else the newest `known` to
+/// the worker (imported since it started), else the last stored.
+pub(crate) fn reproposal<H: PartialEq + Copy>(
+	stored: &[H],
+	known: &[H],
+	best: H,
+	cap: usize,
+) -> Option<H> {
+	if stored.is_empty() || stored.len() < cap {
+		return None;
+	}
+	if stored.contains(&best) {
+		return Some(best);
+	}
+	known.iter().rev().find(|h| stored.contains(h)).or(stored.last()).copied()
+}
 /// A node whose finalized head is more than this many blocks behind its best block asks sync
 /// for a justification (see `request_missing_justification`).
 const FINALITY_LAG: u32 = 3;
@@ -81,9 +122,11 @@ const FINALITY_LAG: u32 = 3;
 const STALL_ROUNDS: Round = 3;
 
 /// What [`start_gosig`] needs.
-pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
+pub struct GosigParams<B: BlockT, BE, C, I, PF, N, S> {
 	/// The client: runtime API, headers, finality, aux storage, notifications.
 	pub client: Arc<C>,
+	/// The backend: the blocks the database holds on the finalized head.
+	pub backend: Arc<BE>,
 	/// Where the worker imports the blocks it packs.
 	pub block_import: I,
 	/// Builds blocks; `None` on a node that is not a billing peer (`--validator` unset): it
@@ -113,7 +156,7 @@ pub struct GosigParams<B: BlockT, C, I, PF, N, S> {
 }
 
 /// The Gosig worker of a node; runs until the node stops.
-pub async fn start_gosig<B, BE, C, I, PF, N, S>(params: GosigParams<B, C, I, PF, N, S>)
+pub async fn start_gosig<B, BE, C, I, PF, N, S>(params: GosigParams<B, BE, C, I, PF, N, S>)
 where
 	B: BlockT,
 	BE: sc_client_api::Backend<B>,
@@ -138,6 +181,7 @@ where
 {
 	let GosigParams {
 		client,
+		backend,
 		block_import,
 		proposer_factory,
 		keystore,
@@ -173,6 +217,7 @@ where
 	);
 	let mut env = Env {
 		client,
+		backend,
 		block_import,
 		proposer_factory,
 		keystore,
@@ -267,6 +312,7 @@ enum Event<B: BlockT> {
 /// What does not change with the authority set.
 struct Env<B: BlockT, BE, C, I, PF, S> {
 	client: Arc<C>,
+	backend: Arc<BE>,
 	block_import: I,
 	proposer_factory: Option<PF>,
 	keystore: KeystorePtr,
@@ -603,19 +649,29 @@ where
 					.flatten()
 					.is_some_and(|h| *h.parent_hash() == finalized)
 		});
-		// Blocks already on the finalized head, newest last.
-		let siblings: Vec<B::Hash> = set
-			.children
-			.iter()
-			.filter(|h| {
-				self.client
-					.header(**h)
-					.ok()
-					.flatten()
-					.is_some_and(|h| *h.parent_hash() == finalized)
+		// The blocks on the finalized head in the database (they outlive a restart, and include
+		// blocks sync fetched that the worker never saw imported).
+		// On a read error, the blocks the worker saw imported on it (never nothing: a node that
+		// cannot read its database still re-proposes rather than packing without a bound).
+		let stored = {
+			use sp_blockchain::Backend as _;
+			self.backend.blockchain().children(finalized).unwrap_or_else(|e| {
+				warn!(target: LOG_TARGET, "the blocks on the finalized head unread: {e}");
+				set.children
+					.iter()
+					.filter(|h| {
+						self.client
+							.header(**h)
+							.ok()
+							.flatten()
+							.is_some_and(|h| *h.parent_hash() == finalized)
+					})
+					.copied()
+					.collect()
 			})
-			.copied()
-			.collect();
+		};
+		let best = self.client.info().best_hash;
+		let cap = fresh_sibling_cap(set.config.authorities.len());
 		let (block_hash, height, certificate) = match locked {
 			Some(lock) => {
 				info!(
@@ -625,25 +681,38 @@ where
 				);
 				(lock.block, lock.height, Some((lock.round, lock.certificate)))
 			}
-			None if siblings.len() >= MAX_FRESH_SIBLINGS => {
-				let newest = *siblings.last().expect("at least MAX_FRESH_SIBLINGS");
-				info!(
-					target: LOG_TARGET,
-					"🔁 {} blocks wait on the finalized head: re-proposing {newest:?} in round {round}",
-					siblings.len()
-				);
-				(newest, finalized_height + 1, None)
-			}
-			None => match self.pack(set, round, finalized, me, &my_id, vrf_signature.clone()).await
-			{
-				Ok((hash, number)) => (hash, height_of::<B>(number), None),
-				Err(e) => {
-					let Some(newest) = siblings.last() else { return Err(e) };
-					warn!(target: LOG_TARGET, "round {round}: {e}; re-proposing {newest:?}");
-					(*newest, finalized_height + 1, None)
+			None => match reproposal(&stored, &set.children, best, cap) {
+				Some(block) => {
+					info!(
+						target: LOG_TARGET,
+						"🔁 {} blocks wait on the finalized head: re-proposing {block:?} in round \
+						 {round}",
+						stored.len()
+					);
+					(block, finalized_height + 1, None)
+				}
+				None => {
+					match self.pack(set, round, finalized, me, &my_id, vrf_signature.clone()).await
+					{
+						Ok((hash, number)) => (hash, height_of::<B>(number), None),
+						Err(e) => {
+							let Some(block) = reproposal(&stored, &set.children, best, 1) else {
+								return Err(e);
+							};
+							warn!(target: LOG_TARGET, "round {round}: {e}; re-proposing {block:?}");
+							(block, finalized_height + 1, None)
+						}
+					}
 				}
 			},
 		};
+		// A re-proposed block is announced again, as a packed one is: sync fetches an announced
+		// block it lacks, but never a peer's block at a height it already holds, so after a
+		// partition each side would otherwise prepare only its own side's blocks, never a quorum
+		// (the attacker review of stop 41). Sync tells each peer of a block once.
+		if certificate.is_some() || stored.contains(&block_hash) {
+			self.gossip.announce(block_hash, None);
+		}
 		let payload = ProposalPayload {
 			round,
 			block_hash,

@@ -16,8 +16,45 @@ use subxt::{
 	ext::scale_value::{At, Value, ValueDef},
 };
 
-/// How often the chain is asked again while waiting.
-const POLL: Duration = Duration::from_millis(1_000);
+/// How often the chain is asked again while waiting (rounds are 1 to 3 s).
+const POLL: Duration = Duration::from_secs(2);
+/// The longest `--wait`: a day.
+const MAX_WAIT: u64 = 24 * 60 * 60;
+
+/// The chain at its finalized head, for this command's few runtime-API calls.
+struct Chain {
+	api: chain::Api,
+	who: [u8; 32],
+}
+
+impl Chain {
+	/// `TrafficApi_explain_reward(who, period)` and `TokenApi_current_period()` at the finalized
+	/// head.
+	async fn explain(&self, period: u32) -> Result<(Option<Value>, u32), Failure> {
+		let at = self.api.at_current_block().await.map_err(Failure::chain)?;
+		let call = dynamic::runtime_api_call::<_, Value>(
+			"TrafficApi",
+			"explain_reward",
+			(self.who, period),
+		);
+		let answer = at.runtime_apis().call(call).await.map_err(Failure::chain)?;
+		let explanation = match answer.value {
+			ValueDef::Variant(v) if v.name == "Some" => v.values.into_values().next(),
+			_ => None,
+		};
+		let call = dynamic::runtime_api_call::<_, Value>("TokenApi", "current_period", ());
+		let current = at.runtime_apis().call(call).await.map_err(Failure::chain)?;
+		let current = current
+			.as_u128()
+			.and_then(|p| u32::try_from(p).ok())
+			.ok_or_else(|| Failure::new("chain: TokenApi_current_period is not a period number"))?;
+		Ok((explanation, current))
+	}
+}
+
+fn settled(explanation: &Value) -> bool {
+	explanation.at("settled").and_then(|v| v.as_bool()) == Some(true)
+}
 
 /// Run `spacebook reward`.
 pub async fn run(
@@ -27,61 +64,57 @@ pub async fn run(
 	wait: Option<u64>,
 ) -> Result<(), Failure> {
 	let who = account_or_suri(cli, address)?;
+	if wait.is_some_and(|w| w > MAX_WAIT) {
+		return Err(Failure::new(format!("--wait: at most {MAX_WAIT} seconds (a day)")));
+	}
+	let deadline = wait.map(|seconds| Instant::now() + Duration::from_secs(seconds));
 	let api = chain::connect(&cli.url).await?;
 	let history = {
 		let at = api.at_current_block().await.map_err(Failure::chain)?;
 		let depth = dynamic::constant::<u32>("Traffic", "HistoryDepth");
 		at.constants().entry(depth).map_err(Failure::chain)?
 	};
-	let deadline = wait.map(|seconds| Instant::now() + Duration::from_secs(seconds));
-	let mut waiting_said = false;
-	loop {
-		let at = api.at_current_block().await.map_err(Failure::chain)?;
-		let explain = |period: u32| {
-			let at = at.clone();
-			let who = <[u8; 32]>::from(who.clone());
-			async move {
-				let call = dynamic::runtime_api_call::<_, Value>(
-					"TrafficApi",
-					"explain_reward",
-					(who, period),
-				);
-				let answer = at.runtime_apis().call(call).await.map_err(Failure::chain)?;
-				Ok::<_, Failure>(match answer.value {
-					ValueDef::Variant(v) if v.name == "Some" => v.values.into_values().next(),
-					_ => None,
-				})
+	let chain = Chain { api, who: who.clone().into() };
+	let (_, current) = chain.explain(0).await?;
+	// The period explained: the one asked for, else the newest the peer reported (found once:
+	// a newer report that comes while waiting does not replace it), else, when waiting, the
+	// first report to come from this period on.
+	let mut target = period;
+	if target.is_none() {
+		for p in (current.saturating_sub(history)..=current).rev() {
+			if chain.explain(p).await?.0.is_some() {
+				target = Some(p);
+				break;
 			}
-		};
-		let current = {
-			let call = dynamic::runtime_api_call::<_, Value>("TokenApi", "current_period", ());
-			let answer = at.runtime_apis().call(call).await.map_err(Failure::chain)?;
-			answer.as_u128().and_then(|p| u32::try_from(p).ok()).ok_or_else(|| {
-				Failure::new("chain: TokenApi_current_period is not a period number")
-			})?
-		};
-		// The period asked for, or the newest the peer reported.
-		let mut found = None;
-		match period {
-			Some(p) => found = explain(p).await?.map(|e| (p, e)),
+		}
+	}
+	let first_new = current.saturating_sub(1);
+	let mut said = false;
+	loop {
+		let timed_out = deadline.is_none_or(|d| Instant::now() >= d);
+		let (found, now) = match target {
+			Some(p) => {
+				let (explanation, now) = chain.explain(p).await?;
+				(explanation.map(|e| (p, e)), now)
+			}
 			None => {
-				for p in (current.saturating_sub(history)..=current).rev() {
-					if let Some(e) = explain(p).await? {
+				// A report of the period before the command started, or a later one.
+				let mut found = None;
+				let (_, now) = chain.explain(0).await?;
+				for p in first_new..=now {
+					if let (Some(e), _) = chain.explain(p).await? {
 						found = Some((p, e));
+						target = Some(p);
 						break;
 					}
 				}
+				(found, now)
 			}
-		}
-		let settled = found
-			.as_ref()
-			.and_then(|(_, e)| e.at("settled"))
-			.is_some_and(|v| v.as_bool() == Some(true));
-		let timed_out = deadline.is_none_or(|d| Instant::now() >= d);
+		};
 		match found {
-			Some((_, explanation)) if settled || timed_out => {
+			Some((_, explanation)) if settled(&explanation) || timed_out => {
 				print!("{}", show_explanation(&who, &explanation));
-				if !settled && deadline.is_some() {
+				if !settled(&explanation) && deadline.is_some() {
 					return Err(Failure::new(format!(
 						"the period is not settled within {} s",
 						wait.unwrap_or_default()
@@ -92,27 +125,26 @@ pub async fn run(
 			None if timed_out => {
 				return Err(Failure::new(match period {
 					Some(p) => format!(
-						"{who} has no report of period {p} on chain (the chain keeps \
-						 the last {history} periods' reports; the current period is {current})"
+						"{who} has no report of period {p} on chain (the chain keeps the last \
+						 {history} periods' reports; the current period is {now})"
 					),
 					None => format!(
 						"{who} reported no traffic in the last {history} periods (the current \
-						 period is {current}){}",
+						 period is {now}){}",
 						if wait.is_some() { " and none came while waiting" } else { "" }
 					),
 				}));
 			}
-			_ => {
-				if !waiting_said {
+			found => {
+				if !said {
 					eprintln!(
-						"period {current}: waiting for {}",
-						if found.is_some() {
-							"the report's settlement"
-						} else {
-							"a report of the peer's traffic"
+						"period {now}: waiting for {}",
+						match found {
+							Some((p, _)) => format!("the settlement of period {p}"),
+							None => "a report of the peer's traffic".to_string(),
 						}
 					);
-					waiting_said = true;
+					said = true;
 				}
 				tokio::time::sleep(POLL).await;
 			}
@@ -155,9 +187,12 @@ pub fn show_explanation(who: &AccountId32, e: &Value) -> String {
 	if !settled {
 		return out;
 	}
+	let failed = e.at("audit").map(brief).as_deref() == Some("Failed");
 	let rank = e.at("rank").map(brief).unwrap_or_default();
-	let rank = match rank.strip_prefix("Some(").and_then(|r| r.strip_suffix(')')) {
+	let place = rank.strip_prefix("Some(").and_then(|r| r.strip_suffix(')'));
+	let rank = match place {
 		Some(place) => place.to_string(),
+		None if failed => "none (the audit failed)".to_string(),
 		None => "none (outside the top group)".to_string(),
 	};
 	out += &format!(
@@ -170,15 +205,18 @@ pub fn show_explanation(who: &AccountId32, e: &Value) -> String {
 		"fees:         {} paid by DApps for the ranked bytes\n",
 		format_amount(number("fees"))
 	);
-	out += &format!(
-		"reward:       {} ({})\n",
-		format_amount(number("reward")),
-		if flag("capped") {
-			"capped by the wash-trading cap at its share of the fees"
-		} else {
-			"N(total) · T(a) / T(total)"
-		}
-	);
+	let why = if failed {
+		"nothing: the audit failed"
+	} else if place.is_none() {
+		"nothing: outside the top group"
+	} else if number("reward") == 0 && number("ranked") > 0 && number("fees") > 0 {
+		"not paid: the peer could not earn at settlement (suspended or leaving)"
+	} else if flag("capped") {
+		"capped by the wash-trading cap at its share of the fees"
+	} else {
+		"N(total) · T(a) / T(total)"
+	};
+	out += &format!("reward:       {} ({why})\n", format_amount(number("reward")));
 	out += &format!("carried out:  {}\n", bytes(number("carried_out")));
 	if flag("unpaid_claimed") {
 		out +=
@@ -231,6 +269,46 @@ mod tests {
 		assert!(text.contains(&format!("reward:       {} (capped", format_amount(77_734_375))));
 		let uncapped = show_explanation(&eve, &explanation(true, false));
 		assert!(uncapped.contains("(N(total) · T(a) / T(total))"), "{uncapped}");
+	}
+
+	/// `e` with the named fields replaced.
+	fn with(mut e: Value, changes: &[(&str, Value)]) -> Value {
+		use subxt::ext::scale_value::Composite;
+		let ValueDef::Composite(Composite::Named(fields)) = &mut e.value else {
+			panic!("an explanation is a struct")
+		};
+		for (name, value) in fields.iter_mut() {
+			if let Some((_, new)) = changes.iter().find(|(n, _)| n == name) {
+				*value = new.clone();
+			}
+		}
+		e
+	}
+
+	#[test]
+	fn a_failed_audit_or_a_place_outside_the_top_group_says_why_nothing_was_paid() {
+		let eve = AccountId32::from([7u8; 32]);
+		let none = || Value::unnamed_variant("None", []);
+		let failed = with(
+			explanation(true, false),
+			&[
+				("audit", Value::unnamed_variant("Failed", [])),
+				("rank", none()),
+				("reward", Value::u128(0)),
+				("counted", Value::u128(0)),
+			],
+		);
+		let text = show_explanation(&eve, &failed);
+		assert!(text.contains("rank:         none (the audit failed)"), "{text}");
+		assert!(text.contains("(nothing: the audit failed)"), "{text}");
+		let outside =
+			with(explanation(true, false), &[("rank", none()), ("reward", Value::u128(0))]);
+		let text = show_explanation(&eve, &outside);
+		assert!(text.contains("rank:         none (outside the top group)"), "{text}");
+		assert!(text.contains("(nothing: outside the top group)"), "{text}");
+		// Ranked, with fees, and nothing paid: the peer could not earn when it was settled.
+		let unpaid = with(explanation(true, false), &[("reward", Value::u128(0))]);
+		assert!(show_explanation(&eve, &unpaid).contains("(not paid:"));
 	}
 
 	#[test]

@@ -1,5 +1,7 @@
 //! Prometheus series of the data plane: bytes served and relayed, sessions, receipts kept,
-//! refusals by reason (the limits hit among them), connections and tunnels open.
+//! refusals by reason (the limits hit among them), connections and tunnels open; and of its
+//! placement worker ([`PlacementMetrics`]): the placed files it fetched or failed to fetch, the
+//! bytes, the fetches under way, the replicas it removed.
 //!
 //! The series exist from the data plane's start, counted whether or not anything scrapes them;
 //! the node registers them in its own registry ([`Metrics::register`]) so that they appear at
@@ -184,6 +186,60 @@ impl Metrics {
 	}
 }
 
+/// The placement worker's series (`crate::placements`): the files placed on this peer it
+/// fetched, by outcome, their bytes, the fetches under way, and the replicas it removed once no
+/// placement kept them.
+pub struct PlacementMetrics {
+	/// Fetches finished, by `outcome` (`stored`, `failed`).
+	pub fetches: CounterVec<U64>,
+	/// Bytes of the files fetched and stored.
+	pub bytes_fetched: Counter<U64>,
+	/// Fetches under way now.
+	pub fetching: Gauge<U64>,
+	/// Replicas removed.
+	pub replicas_removed: Counter<U64>,
+}
+
+impl PlacementMetrics {
+	/// The series, not registered anywhere yet; both outcomes start at zero.
+	pub fn new() -> Result<Self, PrometheusError> {
+		let metrics = PlacementMetrics {
+			fetches: CounterVec::new(
+				Opts::new(
+					"spacebook_placements_fetches_total",
+					"Fetches of files placed on this peer, by outcome",
+				),
+				&["outcome"],
+			)?,
+			bytes_fetched: Counter::new(
+				"spacebook_placements_bytes_fetched_total",
+				"Bytes of placed files fetched and stored",
+			)?,
+			fetching: Gauge::new(
+				"spacebook_placements_fetching",
+				"Fetches of placed files under way",
+			)?,
+			replicas_removed: Counter::new(
+				"spacebook_placements_replicas_removed_total",
+				"Replicas removed once no placement kept them",
+			)?,
+		};
+		for outcome in ["stored", "failed"] {
+			metrics.fetches.with_label_values(&[outcome]);
+		}
+		Ok(metrics)
+	}
+
+	/// Register every series in `registry` (the node's).
+	pub fn register(&self, registry: &Registry) -> Result<(), PrometheusError> {
+		register(self.fetches.clone(), registry)?;
+		register(self.bytes_fetched.clone(), registry)?;
+		register(self.fetching.clone(), registry)?;
+		register(self.replicas_removed.clone(), registry)?;
+		Ok(())
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -213,6 +269,27 @@ mod tests {
 		assert_eq!(refusals.get_metric().len(), REASONS.len(), "every reason at zero");
 		// A second registry of the same series is refused, not doubled.
 		assert!(metrics.register(&registry).is_err());
+	}
+
+	#[test]
+	fn the_placement_series_register_once_with_both_outcomes_at_zero() {
+		let metrics = PlacementMetrics::new().unwrap();
+		let registry = Registry::new();
+		metrics.register(&registry).unwrap();
+		let families = registry.gather();
+		let names: Vec<&str> = families.iter().map(|f| f.get_name()).collect();
+		for name in [
+			"spacebook_placements_fetches_total",
+			"spacebook_placements_bytes_fetched_total",
+			"spacebook_placements_fetching",
+			"spacebook_placements_replicas_removed_total",
+		] {
+			assert!(names.contains(&name), "{name} in {names:?}");
+		}
+		let fetches =
+			families.iter().find(|f| f.get_name() == "spacebook_placements_fetches_total").unwrap();
+		assert_eq!(fetches.get_metric().len(), 2, "stored and failed at zero");
+		assert!(metrics.register(&registry).is_err(), "a second registry is refused");
 	}
 
 	#[test]

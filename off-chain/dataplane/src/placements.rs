@@ -169,6 +169,7 @@ pub struct PlacementWorker {
 	server: AccountId32,
 	config: WorkerConfig,
 	state: Mutex<State>,
+	metrics: crate::metrics::PlacementMetrics,
 }
 
 impl PlacementWorker {
@@ -179,7 +180,21 @@ impl PlacementWorker {
 		server: AccountId32,
 		config: WorkerConfig,
 	) -> Arc<Self> {
-		Arc::new(PlacementWorker { store, chain, server, config, state: Default::default() })
+		let metrics = crate::metrics::PlacementMetrics::new()
+			.expect("the placement series have valid constant names; qed");
+		Arc::new(PlacementWorker {
+			store,
+			chain,
+			server,
+			config,
+			state: Default::default(),
+			metrics,
+		})
+	}
+
+	/// The Prometheus series, for the node to register and tests to read.
+	pub fn metrics(&self) -> &crate::metrics::PlacementMetrics {
+		&self.metrics
 	}
 
 	/// The peer this worker fetches for.
@@ -220,6 +235,7 @@ impl PlacementWorker {
 				continue;
 			}
 			state.fetching.insert(task.hash_index);
+			self.metrics.fetching.set(state.fetching.len() as u64);
 			drop(state);
 			report.started.push(task.hash_index);
 			let worker = self.clone();
@@ -228,13 +244,17 @@ impl PlacementWorker {
 				let fetched = worker.fetch(&task).await;
 				let mut state = worker.state.lock();
 				state.fetching.remove(&task.hash_index);
+				worker.metrics.fetching.set(state.fetching.len() as u64);
 				match fetched {
-					Ok(_) => {
+					Ok(info) => {
 						state.failed.remove(&task.hash_index);
+						worker.metrics.fetches.with_label_values(&["stored"]).inc();
+						worker.metrics.bytes_fetched.inc_by(info.length);
 					}
 					Err(e) => {
 						log::info!(target: "dataplane", "fetching {}: {e}", task.hash_index);
 						state.failed.insert(task.hash_index, Instant::now());
+						worker.metrics.fetches.with_label_values(&["failed"]).inc();
 					}
 				}
 			});
@@ -268,6 +288,7 @@ impl PlacementWorker {
 			match self.store.remove_replica(&hash) {
 				Ok(true) => {
 					log::info!(target: "dataplane", "removed the replica {hash}: no placement keeps it");
+					self.metrics.replicas_removed.inc();
 					report.removed.push(hash);
 				}
 				Ok(false) => {}

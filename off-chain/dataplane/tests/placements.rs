@@ -245,6 +245,12 @@ async fn a_placed_peer_fetches_a_file_from_its_holder_checks_it_and_notes_it_onc
 	// A pass over a held file starts nothing and writes no note again.
 	assert_eq!(placed.worker.pass().started, Vec::<HashIndex>::new());
 	assert_eq!(placed.chain.notes.lock().len(), 2);
+	// Counted for the node's Prometheus series.
+	let metrics = placed.worker.metrics();
+	assert_eq!(metrics.fetches.with_label_values(&["stored"]).get(), 1);
+	assert_eq!(metrics.fetches.with_label_values(&["failed"]).get(), 0);
+	assert_eq!(metrics.bytes_fetched.get(), holder.info.length);
+	assert_eq!(metrics.fetching.get(), 0);
 }
 
 /// A source that tells the truth about the file and sends `data` as its bytes.
@@ -550,6 +556,7 @@ async fn replicas_no_placement_keeps_are_removed_after_the_grace_and_nothing_els
 	assert!(placed.store.get(&task.hash_index).is_some());
 	tokio::time::sleep(Duration::from_millis(350)).await;
 	assert_eq!(placed.worker.pass().removed, vec![task.hash_index]);
+	assert_eq!(placed.worker.metrics().replicas_removed.get(), 1);
 	assert!(placed.store.get(&task.hash_index).is_none());
 	assert!(!placed.store.data_path(&task.hash_index).exists());
 	assert!(placed.store.get(&own.hash_index).is_some());
@@ -582,6 +589,7 @@ async fn a_file_no_source_gives_waits_before_it_is_tried_again() {
 	let placed = placed_peer(vec![task], vec![], |c| c.retry_after = Duration::from_millis(300));
 	assert_eq!(placed.worker.pass().started, vec![task.hash_index]);
 	eventually("the failed fetch", || placed.worker.fetching() == 0).await;
+	assert_eq!(placed.worker.metrics().fetches.with_label_values(&["failed"]).get(), 1);
 	assert_eq!(placed.worker.pass().started, Vec::<HashIndex>::new(), "waits");
 	*placed.chain.sources.lock() = vec![holder.source()];
 	tokio::time::sleep(Duration::from_millis(350)).await;
