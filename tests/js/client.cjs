@@ -11,34 +11,17 @@
 // failure exits with status 1 and a message on stderr.
 'use strict';
 
-const { ApiPromise, WsProvider } = require('@polkadot/api');
 const { Keyring } = require('@polkadot/keyring');
-const { cryptoWaitReady } = require('@polkadot/util-crypto');
 const { blockAuthor } = require('./author.cjs');
+const { report, run, connect } = require('./lib.cjs');
 
 const SS58_FORMAT = 7272;
 const TIMEOUT_MS = 120_000;
 
-function report(check, fields) {
-	process.stdout.write(JSON.stringify({ check, ...fields }) + '\n');
-}
-
 async function main() {
-	// A client that hangs fails the test instead of holding it until nextest's time limit.
-	setTimeout(() => {
-		process.stderr.write('client.cjs: no result within 180 s\n');
-		process.exit(2);
-	}, 180_000).unref();
 	const url = process.argv[2];
 	if (!url) throw new Error('usage: client.cjs <ws-url>');
-	await cryptoWaitReady();
-	// No automatic reconnection: a node that goes away fails the test instead of hanging it.
-	const provider = new WsProvider(url, false);
-	await provider.connect();
-	const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-	// Keep Node.js alive between the calls below whatever the socket does: a client that ends
-	// without a result is a failure, not a success with nothing to check.
-	const keepAlive = setInterval(() => {}, 1_000);
+	const { api, close } = await connect(url);
 
 	// The metadata decodes, with the chain's own pallets and the chain's properties.
 	const props = api.registry.getChainProperties();
@@ -100,14 +83,7 @@ async function main() {
 	});
 	// Who packed the block, as explorers show it and as the Gosig digest names it.
 	report('author', await blockAuthor(api, keyring, SS58_FORMAT, finalized.block));
-	await api.disconnect();
-	clearInterval(keepAlive);
+	await close();
 }
 
-main().then(
-	() => process.exit(0),
-	(e) => {
-		process.stderr.write(`client.cjs: ${e && e.stack ? e.stack : e}\n`);
-		process.exit(1);
-	},
-);
+run('client.cjs', 180, main);

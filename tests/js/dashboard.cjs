@@ -11,18 +11,11 @@
 'use strict';
 
 const { chromium } = require('playwright-core');
+const { report, run } = require('./lib.cjs');
 
 const TIMEOUT_MS = 90_000;
 
-function report(check, fields) {
-	process.stdout.write(JSON.stringify({ check, ...fields }) + '\n');
-}
-
 async function main() {
-	setTimeout(() => {
-		process.stderr.write('dashboard.cjs: no result within 150 s\n');
-		process.exit(2);
-	}, 150_000).unref();
 	const [url, screenshot] = process.argv.slice(2);
 	if (!url || !screenshot) throw new Error('usage: dashboard.cjs <page-url> <screenshot.png>');
 	const browser = await chromium.launch({
@@ -94,10 +87,4 @@ async function main() {
 	}
 }
 
-main().then(
-	() => process.exit(0),
-	(e) => {
-		process.stderr.write(`dashboard.cjs: ${e && e.stack ? e.stack : e}\n`);
-		process.exit(1);
-	},
-);
+run('dashboard.cjs', 150, main);

@@ -9,30 +9,17 @@
 // it. Each result is one JSON line `{"check": …, …}`; any failure exits with status 1.
 'use strict';
 
-const { ApiPromise, WsProvider } = require('@polkadot/api');
 const { Keyring } = require('@polkadot/keyring');
-const { cryptoWaitReady } = require('@polkadot/util-crypto');
 const { blockAuthor } = require('./author.cjs');
+const { report, run, connect } = require('./lib.cjs');
 
 const SS58_FORMAT = 7272;
 
-function report(check, fields) {
-	process.stdout.write(JSON.stringify({ check, ...fields }) + '\n');
-}
-
 async function main() {
-	setTimeout(() => {
-		process.stderr.write('gosig.cjs: no result within 120 s\n');
-		process.exit(2);
-	}, 120_000).unref();
 	const [url, countArg] = process.argv.slice(2);
 	const count = Number(countArg || 3);
 	if (!url || !(count > 0)) throw new Error('usage: gosig.cjs <ws-url> <count>');
-	await cryptoWaitReady();
-	const provider = new WsProvider(url, false);
-	await provider.connect();
-	const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-	const keepAlive = setInterval(() => {}, 1_000);
+	const { api, provider, close } = await connect(url);
 
 	const received = [];
 	let subscription;
@@ -52,14 +39,7 @@ async function main() {
 	const keyring = new Keyring({ type: 'sr25519', ss58Format: SS58_FORMAT });
 	const last = received[received.length - 1];
 	report('author', await blockAuthor(api, keyring, SS58_FORMAT, last.blockHash));
-	await api.disconnect();
-	clearInterval(keepAlive);
+	await close();
 }
 
-main().then(
-	() => process.exit(0),
-	(e) => {
-		process.stderr.write(`gosig.cjs: ${e && e.stack ? e.stack : e}\n`);
-		process.exit(1);
-	},
-);
+run('gosig.cjs', 120, main);

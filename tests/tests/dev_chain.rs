@@ -24,6 +24,11 @@ fn run_js_client(ws_url: &str) -> std::collections::HashMap<String, Value> {
 		.collect()
 }
 
+/// The arguments as `&str`s.
+fn strs(args: &[String]) -> Vec<&str> {
+	args.iter().map(String::as_str).collect()
+}
+
 #[test]
 fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 	phase("finality: a block packed and finalized every round, with a Gosig justification");
@@ -162,13 +167,14 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 		.unwrap_or_else(|| panic!("the round series has a value:\n{scraped}"));
 	assert!(round > 0.0, "spacebook_gosig_round {round}");
 
-	phase("cli: a serving peer's and a DApp's life cycle, each refusal named");
-	// Alice funds two fresh accounts (their dev SPB would be vesting, which no deposit holds).
+	phase("cli: professional and common peers' and a DApp's life cycles, each refusal named");
+	// Alice funds three fresh accounts (their dev SPB would be vesting, which no deposit holds).
 	let url = format!("ws://127.0.0.1:{}", node.rpc.port);
 	let (peer_suri, dapp_suri) = ("//Spacebook-e2e-peer", "//Spacebook-e2e-dapp");
+	let common_suri = "//Spacebook-e2e-common";
 	let nonce = node.rpc.call("system_accountNextIndex", json!([alice_7272])).unwrap();
 	let nonce = nonce.as_u64().expect("a nonce") as u32;
-	let accounts: Vec<AccountId> = [peer_suri, dapp_suri]
+	let accounts: Vec<AccountId> = [peer_suri, dapp_suri, common_suri]
 		.iter()
 		.map(|s| sr25519::Pair::from_string(s, None).unwrap().public().into())
 		.collect();
@@ -182,6 +188,13 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 		let finalized = n.rpc.call("chain_getFinalizedHead", json!([])).ok()?;
 		accounts.iter().all(|who| free_balance_at(&n.rpc, who, &finalized) > 0).then_some(())
 	});
+	let (professional, not_professional) = (accounts[0].to_string(), accounts[1].to_string());
+	// As the CLI prints them: in the chain's own SS58 format.
+	let accounts_7272: Vec<String> = accounts
+		.iter()
+		.map(|a| a.to_ss58check_with_version(Ss58AddressFormat::custom(SS58_PREFIX)))
+		.collect();
+	let common = Cli::new(url.as_str(), common_suri);
 	let peer = std::thread::spawn({
 		let cli = Cli::new(url.as_str(), peer_suri);
 		move || {
@@ -225,6 +238,28 @@ fn the_stock_dev_chain_serves_wallets_and_survives_a_restart() {
 			let mut update = vec!["peer", "update-professional"];
 			update.extend(declaration("2048"));
 			assert!(cli.run_text(&update).contains("declaration updated"));
+			// A common peer backs this professional peer up: registered, updated, its deposit
+			// put on hold by a top-up.
+			let register_common = |to: &str, storage: &str| {
+				let mut args = vec!["peer", "register-common", "--peer-key"];
+				args.extend(["//Spacebook-e2e-common//spbp", "--attach-to", to]);
+				args.extend(["--storage-gib", storage, "--endpoint", "http://127.0.0.1:2"]);
+				args.into_iter().map(str::to_string).collect::<Vec<_>>()
+			};
+			let refused = common.fails(&strs(&register_common(&professional, "0")));
+			assert!(refused.contains("--storage-gib"), "{refused}");
+			let refused = common.fails(&strs(&register_common(&not_professional, "64")));
+			assert!(refused.contains("UnknownAttachTarget"), "{refused}");
+			let said = common.run_text(&strs(&register_common(&professional, "64")));
+			assert!(said.contains("registered as a common peer attached to"), "{said}");
+			let update = ["peer", "update-common", "--attach-to", &professional, "--storage-gib"];
+			let update = [&update[..], &["128", "--endpoint", "http://127.0.0.1:3"]].concat();
+			assert!(common.run_text(&update).contains("declaration updated"));
+			assert!(common.run_text(&["peer", "top-up", "1000"]).contains("more of the deposit"));
+			let shown = common.run_text(&["peer"]);
+			assert!(shown.contains("role:            Common"), "{shown}");
+			let attached = accounts_7272[0].clone();
+			assert!(shown.contains(&format!("attached to:     {attached}")), "{shown}");
 			assert!(cli.run_text(&["peer", "top-up", "1"]).contains("more of the deposit"));
 			// The deposit unlocks block by block in good standing: some is unlockable already.
 			assert!(cli.run_text(&["peer", "withdraw"]).contains("released"));

@@ -346,6 +346,20 @@ pub enum PricingCommand {
 	},
 }
 
+/// A common peer's declaration.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CommonArgs {
+	/// The professional peer it backs up (an address).
+	#[arg(long)]
+	pub attach_to: String,
+	/// Storage offered, in GiB.
+	#[arg(long)]
+	pub storage_gib: u32,
+	/// Its data plane's public endpoint.
+	#[arg(long)]
+	pub endpoint: String,
+}
+
 /// A professional peer's declaration.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ProfessionalArgs {
@@ -398,15 +412,9 @@ pub enum PeerCommand {
 		/// The node's peer key (`spbp`), as for `register-professional`.
 		#[arg(long)]
 		peer_key: String,
-		/// The professional peer it backs up (an address).
-		#[arg(long)]
-		attach_to: String,
-		/// Storage offered, in GiB.
-		#[arg(long)]
-		storage_gib: u32,
-		/// Its data plane's public endpoint.
-		#[arg(long)]
-		endpoint: String,
+		/// What the peer offers and whom it backs up.
+		#[command(flatten)]
+		declaration: CommonArgs,
 	},
 	/// Replace a professional peer's declaration.
 	UpdateProfessional {
@@ -416,15 +424,9 @@ pub enum PeerCommand {
 	},
 	/// Replace a common peer's declaration (and the professional peer it is attached to).
 	UpdateCommon {
-		/// The professional peer it backs up (an address).
-		#[arg(long)]
-		attach_to: String,
-		/// Storage offered, in GiB.
-		#[arg(long)]
-		storage_gib: u32,
-		/// Its data plane's public endpoint.
-		#[arg(long)]
-		endpoint: String,
+		/// What the peer offers and whom it backs up.
+		#[command(flatten)]
+		declaration: CommonArgs,
 	},
 	/// Put more of the deposit on hold.
 	TopUp {

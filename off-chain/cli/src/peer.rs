@@ -11,7 +11,7 @@
 
 use crate::{
 	account_or_suri, chain,
-	cli::{Cli, DappCommand, PeerCommand, ProfessionalArgs},
+	cli::{Cli, CommonArgs, DappCommand, PeerCommand, ProfessionalArgs},
 	format_amount, parse_account, parse_amount, Failure,
 };
 use sp_core::{crypto::AccountId32, Pair as _};
@@ -111,6 +111,21 @@ fn endpoint(s: &str) -> Result<Value, Failure> {
 	Ok(Value::from_bytes(s.as_bytes()))
 }
 
+/// A common peer's declaration as the calls' last three arguments (the professional peer it
+/// backs up, its storage, its endpoint), checked; and that professional peer.
+fn common_declaration(args: &CommonArgs) -> Result<(AccountId32, Vec<Value>), Failure> {
+	if args.storage_gib == 0 {
+		return Err(Failure::new("--storage-gib: a common peer offers more than 0"));
+	}
+	let professional = parse_account(&args.attach_to)?;
+	let values = vec![
+		lookup(&professional),
+		Value::u128(u128::from(args.storage_gib)),
+		endpoint(&args.endpoint)?,
+	];
+	Ok((professional, values))
+}
+
 /// An account as a call's `AccountIdLookup` argument.
 fn lookup(who: &AccountId32) -> Value {
 	Value::unnamed_variant("Id", [Value::from_bytes(<[u8; 32]>::from(who.clone()))])
@@ -135,6 +150,24 @@ async fn peer_view(cli: &Cli, who: &AccountId32) -> Result<Option<Value>, Failur
 		ValueDef::Variant(v) if v.name == "Some" => v.values.into_values().next(),
 		_ => None,
 	})
+}
+
+/// The account a decoded `AccountId` (or `Some(AccountId)`) holds: its 32 bytes, however the
+/// metadata nests them; `None` for anything else.
+pub fn account_in(value: &Value) -> Option<AccountId32> {
+	fn bytes(value: &Value, out: &mut Vec<u8>) -> bool {
+		match &value.value {
+			ValueDef::Primitive(_) => {
+				value.as_u128().and_then(|b| u8::try_from(b).ok()).map(|b| out.push(b)).is_some()
+			}
+			ValueDef::Composite(c) => c.values().all(|v| bytes(v, out)),
+			ValueDef::Variant(v) if v.name == "Some" => v.values.values().all(|v| bytes(v, out)),
+			_ => false,
+		}
+	}
+	let mut out = Vec::with_capacity(32);
+	(bytes(value, &mut out) && out.len() == 32)
+		.then(|| AccountId32::from(<[u8; 32]>::try_from(out).expect("32 bytes")))
 }
 
 /// A variant's name with its fields, as `Warned(2)` or `Suspended(FailedAudit)`.
@@ -179,8 +212,8 @@ pub fn show_view(who: &AccountId32, view: &Value) -> String {
 	let online = view.at("online_periods").and_then(|v| v.as_u128()).unwrap_or_default();
 	let last = view.at("last_online_period").map(brief).unwrap_or_default();
 	out += &format!("online:          {online} periods (last: {last})\n");
-	if let Some(attached) = view.at("attached_to").filter(|v| brief(v) != "None") {
-		out += &format!("attached to:     {}\n", brief(attached));
+	if let Some(attached) = view.at("attached_to").and_then(account_in) {
+		out += &format!("attached to:     {attached}\n");
 	}
 	if let Some(patrol) = view.at("patrol").filter(|v| brief(v) != "None") {
 		out += &format!("patrols:         {}\n", brief(patrol));
@@ -208,18 +241,10 @@ pub async fn run(cli: &Cli, command: &PeerCommand) -> Result<(), Failure> {
 				hex::encode(key)
 			);
 		}
-		PeerCommand::RegisterCommon { peer_key, attach_to, storage_gib, endpoint: url } => {
+		PeerCommand::RegisterCommon { peer_key, declaration: args } => {
 			let key = parse_public_key(peer_key, "--peer-key")?;
-			if *storage_gib == 0 {
-				return Err(Failure::new("--storage-gib: a common peer offers more than 0"));
-			}
-			let professional = parse_account(attach_to)?;
-			let args = vec![
-				Value::from_bytes(key),
-				lookup(&professional),
-				Value::u128(u128::from(*storage_gib)),
-				endpoint(url)?,
-			];
+			let (professional, declaration) = common_declaration(args)?;
+			let args = [vec![Value::from_bytes(key)], declaration].concat();
 			let hash = chain::submit_as(cli, "Peers", "register_common", args).await?;
 			println!(
 				"registered as a common peer attached to {professional}; it earns once it holds \
@@ -232,13 +257,8 @@ pub async fn run(cli: &Cli, command: &PeerCommand) -> Result<(), Failure> {
 					.await?;
 			println!("declaration updated (extrinsic {hash})");
 		}
-		PeerCommand::UpdateCommon { attach_to, storage_gib, endpoint: url } => {
-			if *storage_gib == 0 {
-				return Err(Failure::new("--storage-gib: a common peer offers more than 0"));
-			}
-			let professional = parse_account(attach_to)?;
-			let args =
-				vec![lookup(&professional), Value::u128(u128::from(*storage_gib)), endpoint(url)?];
+		PeerCommand::UpdateCommon { declaration: args } => {
+			let (professional, args) = common_declaration(args)?;
 			let hash = chain::submit_as(cli, "Peers", "update_common", args).await?;
 			println!("declaration updated, attached to {professional} (extrinsic {hash})");
 		}
@@ -378,6 +398,41 @@ mod tests {
 		let mut bad = professional("SG", 1.0, 1);
 		bad.endpoint = "203.0.113.7:8480".into();
 		assert!(declaration(&bad).unwrap_err().to_string().contains("--endpoint"));
+	}
+
+	#[test]
+	fn a_common_declaration_is_checked_before_signing() {
+		let gina = AccountId32::from([9u8; 32]);
+		let args = |storage_gib, endpoint: &str| CommonArgs {
+			attach_to: gina.to_string(),
+			storage_gib,
+			endpoint: endpoint.into(),
+		};
+		let (professional, values) = common_declaration(&args(64, "http://10.0.0.2:8480")).unwrap();
+		assert_eq!(professional, gina);
+		assert_eq!(values.len(), 3, "attached to, storage, endpoint");
+		assert_eq!(values[1].as_u128(), Some(64));
+		let refused = |a| common_declaration(&a).unwrap_err().to_string();
+		assert!(refused(args(0, "http://10.0.0.2:8480")).contains("--storage-gib"));
+		assert!(refused(args(64, "10.0.0.2:8480")).contains("--endpoint"));
+		let mut stranger = args(64, "http://10.0.0.2:8480");
+		stranger.attach_to = "gina".into();
+		assert!(common_declaration(&stranger).is_err(), "not an address");
+	}
+
+	#[test]
+	fn an_account_reads_as_its_address_however_nested() {
+		let gina = AccountId32::from([9u8; 32]);
+		let raw = Value::unnamed_composite((0..32).map(|_| Value::u128(9)));
+		let nested = Value::unnamed_composite([raw.clone()]);
+		assert_eq!(account_in(&raw), Some(gina.clone()));
+		assert_eq!(account_in(&nested), Some(gina.clone()));
+		assert_eq!(account_in(&Value::unnamed_variant("Some", [nested])), Some(gina));
+		assert_eq!(account_in(&Value::unnamed_variant("None", [])), None);
+		let short = Value::unnamed_composite((0..31).map(|_| Value::u128(9)));
+		assert_eq!(account_in(&short), None);
+		let wide = Value::unnamed_composite((0..32).map(|_| Value::u128(300)));
+		assert_eq!(account_in(&wide), None);
 	}
 
 	#[test]
