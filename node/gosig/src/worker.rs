@@ -651,8 +651,7 @@ where
 		});
 		// The blocks on the finalized head in the database (they outlive a restart, and include
 		// blocks sync fetched that the worker never saw imported).
-		// On a read error, the blocks the worker saw imported on it (never nothing: a node that
-		// cannot read its database still re-proposes rather than packing without a bound).
+		// On a read error, the blocks the worker saw imported on it since it started.
 		let stored = {
 			use sp_blockchain::Backend as _;
 			self.backend.blockchain().children(finalized).unwrap_or_else(|e| {
