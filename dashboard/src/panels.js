@@ -16,6 +16,17 @@ export function spb(plancks) {
 		: `${whole}.${fraction.toString().padStart(4, '0').replace(/0+$/, '')} SPB`;
 }
 
+/// `plancks` as a number of SPB for a chart (four decimals kept).
+function spbNumber(plancks) {
+	return Number(BigInt(plancks.toString()) / 10n ** 8n) / 10000;
+}
+
+/// Run `refresh` now, then every `ms`: a failed refresh keeps the figures shown and tries again.
+async function refreshEvery(ms, refresh) {
+	await refresh();
+	setInterval(() => refresh().catch(() => {}), ms);
+}
+
 function short(text) {
 	const s = text.toString();
 	return s.length > 16 ? `${s.slice(0, 8)}…${s.slice(-6)}` : s;
@@ -133,8 +144,7 @@ const gosig = {
 				),
 			);
 		};
-		await poll();
-		setInterval(() => poll().catch(() => {}), 1000);
+		await refreshEvery(1000, poll);
 		let count = 0;
 		await provider.subscribe('gosig_justifications', 'gosig_subscribeJustifications', [], (error, j) => {
 			if (error || !j) return;
@@ -184,8 +194,7 @@ const billing = {
 				...view.backups.map(([who, backing]) => el('tr', {}, el('td', {}, who), el('td', {}, spb(backing)))),
 			);
 		};
-		await refresh();
-		setInterval(() => refresh().catch(() => {}), 6000);
+		await refreshEvery(6000, refresh);
 	},
 };
 
@@ -267,7 +276,7 @@ const traffic = {
 				boards.append(el('h3', { dataTest: 'leaderboard-period' }, `period ${period}`), board);
 				if (i === 0) {
 					chart.data.labels = rows.map((r) => short(r.peer));
-					chart.data.datasets[0].data = rows.map((r) => Number(BigInt(r.reward) / 10n ** 8n) / 10000);
+					chart.data.datasets[0].data = rows.map((r) => spbNumber(r.reward));
 					chart.update();
 					if (rows.length && !explainWho.value) {
 						explainWho.value = rows[0].peer;
@@ -277,8 +286,7 @@ const traffic = {
 				}
 			}
 		};
-		await refresh();
-		setInterval(() => refresh().catch(() => {}), 15000);
+		await refreshEvery(15000, refresh);
 	},
 };
 
@@ -307,7 +315,7 @@ const pricing = {
 		chart.data.datasets[0].data = cycles
 			.map((c) => c.prices.trafficGib)
 			.concat([prices.current.trafficGib])
-			.map((p) => Number(BigInt(p) / 10n ** 8n) / 10000);
+			.map(spbNumber);
 		chart.update();
 	},
 };
@@ -337,8 +345,7 @@ const committee = {
 				list.append(el('li', {}, `the foundation governs until the first committee: ${view.foundation}`));
 			}
 		};
-		await refresh();
-		setInterval(() => refresh().catch(() => {}), 6000);
+		await refreshEvery(6000, refresh);
 	},
 };
 
