@@ -28,9 +28,8 @@ struct Chain {
 }
 
 impl Chain {
-	/// `TrafficApi_explain_reward(who, period)` and `TokenApi_current_period()` at the finalized
-	/// head.
-	async fn explain(&self, period: u32) -> Result<(Option<Value>, u32), Failure> {
+	/// `TrafficApi_explain_reward(who, period)` at the finalized head.
+	async fn explain(&self, period: u32) -> Result<Option<Value>, Failure> {
 		let at = self.api.at_current_block().await.map_err(Failure::chain)?;
 		let call = dynamic::runtime_api_call::<_, Value>(
 			"TrafficApi",
@@ -38,17 +37,21 @@ impl Chain {
 			(self.who, period),
 		);
 		let answer = at.runtime_apis().call(call).await.map_err(Failure::chain)?;
-		let explanation = match answer.value {
+		Ok(match answer.value {
 			ValueDef::Variant(v) if v.name == "Some" => v.values.into_values().next(),
 			_ => None,
-		};
+		})
+	}
+
+	/// `TokenApi_current_period()` at the finalized head.
+	async fn current_period(&self) -> Result<u32, Failure> {
+		let at = self.api.at_current_block().await.map_err(Failure::chain)?;
 		let call = dynamic::runtime_api_call::<_, Value>("TokenApi", "current_period", ());
 		let current = at.runtime_apis().call(call).await.map_err(Failure::chain)?;
-		let current = current
+		current
 			.as_u128()
 			.and_then(|p| u32::try_from(p).ok())
-			.ok_or_else(|| Failure::new("chain: TokenApi_current_period is not a period number"))?;
-		Ok((explanation, current))
+			.ok_or_else(|| Failure::new("chain: TokenApi_current_period is not a period number"))
 	}
 }
 
@@ -75,14 +78,14 @@ pub async fn run(
 		at.constants().entry(depth).map_err(Failure::chain)?
 	};
 	let chain = Chain { api, who: who.clone().into() };
-	let (_, current) = chain.explain(0).await?;
+	let current = chain.current_period().await?;
 	// The period explained: the one asked for, else the newest the peer reported (found once:
 	// a newer report that comes while waiting does not replace it), else, when waiting, the
 	// first report to come from this period on.
 	let mut target = period;
 	if target.is_none() {
 		for p in (current.saturating_sub(history)..=current).rev() {
-			if chain.explain(p).await?.0.is_some() {
+			if chain.explain(p).await?.is_some() {
 				target = Some(p);
 				break;
 			}
@@ -93,16 +96,13 @@ pub async fn run(
 	loop {
 		let timed_out = deadline.is_none_or(|d| Instant::now() >= d);
 		let (found, now) = match target {
-			Some(p) => {
-				let (explanation, now) = chain.explain(p).await?;
-				(explanation.map(|e| (p, e)), now)
-			}
+			Some(p) => (chain.explain(p).await?.map(|e| (p, e)), chain.current_period().await?),
 			None => {
 				// A report of the period before the command started, or a later one.
 				let mut found = None;
-				let (_, now) = chain.explain(0).await?;
+				let now = chain.current_period().await?;
 				for p in first_new..=now {
-					if let (Some(e), _) = chain.explain(p).await? {
+					if let Some(e) = chain.explain(p).await? {
 						found = Some((p, e));
 						target = Some(p);
 						break;
